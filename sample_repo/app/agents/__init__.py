@@ -1,0 +1,1 @@
+"""LLM agent runtime: runs stream progress events to the user's sockets."""

@@ -1,0 +1,1 @@
+"""HTTP / WebSocket API layer (FastAPI routers)."""

@@ -1,0 +1,4 @@
+"""Core infrastructure (settings, sessions, async helpers)."""
+from .session_store import SessionStore
+
+__all__ = ["SessionStore"]

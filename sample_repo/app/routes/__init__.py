@@ -1,0 +1,1 @@
+"""Older route modules (pre-2.0 URL layout)."""

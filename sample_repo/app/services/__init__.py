@@ -1,0 +1,1 @@
+"""Domain services (chat, presence, notifications, delivery)."""

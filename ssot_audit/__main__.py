@@ -1,0 +1,5 @@
+"""``python -m ssot_audit``."""
+
+from ssot_audit.cli import entry_point
+
+entry_point()

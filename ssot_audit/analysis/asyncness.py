@@ -1,0 +1,88 @@
+"""Is calling a project callable awaitable? The question behind await-on-sync and unawaited-coroutine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.values import (
+    UNKNOWN,
+    ClassValue,
+    CoroutineValue,
+    ExternalValue,
+    FunctionValue,
+    InstanceValue,
+    Value,
+)
+from ssot_audit.analysis.resolve import NEUTRAL_BASES
+
+AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Deferred", "AsyncMock"})
+# Library callables whose result can be awaited.
+AWAITABLE_PRODUCERS = frozenset({
+    "create_task", "ensure_future", "gather", "wait_for", "shield", "sleep", "run_in_executor", "create_future",
+    "wrap_future", "to_thread", "Future", "Task", "wait", "AsyncMock", "timeout", "run_coroutine_threadsafe",
+})  # fmt: skip
+
+SYNC = "sync"  # calling it gives something that cannot be awaited
+ASYNC = "async"  # an async def: calling it gives a coroutine
+AWAITABLE = "awaitable"  # a plain def that returns an awaitable (task, future, coroutine)
+UNKNOWN_KIND = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CallKind:
+    """What calling a value gives, and how sure we are."""
+
+    kind: str
+    sure: bool = True  # False when some return value could not be resolved
+    description: str = ""  # "def", "async def", "class"...
+
+
+def _is_awaitable_value(resolver: Resolver, value: Value) -> bool:
+    if isinstance(value, CoroutineValue):
+        return True
+    if isinstance(value, ExternalValue):
+        name = value.name.removesuffix("()").split(".")[-1]
+        return name in AWAITABLE_PRODUCERS
+    if isinstance(value, InstanceValue):
+        return resolver.find_method(value.cls, "__await__") is not None
+    return False
+
+
+def call_kind(resolver: Resolver, value: Value) -> CallKind:
+    """Classify calling ``value``: SYNC, ASYNC, AWAITABLE or UNKNOWN_KIND."""
+    if isinstance(value, FunctionValue):
+        return _function_kind(resolver, value)
+    if isinstance(value, ClassValue):
+        if resolver.find_method(value, "__await__") is not None:
+            return CallKind(AWAITABLE, description="class with __await__")
+        for base in resolver.mro(value):
+            if base is UNKNOWN or (isinstance(base, ExternalValue) and base.name not in NEUTRAL_BASES):
+                return CallKind(UNKNOWN_KIND)
+        return CallKind(SYNC, description="class")
+    return CallKind(UNKNOWN_KIND)
+
+
+def _function_kind(resolver: Resolver, value: FunctionValue) -> CallKind:
+    func = resolver.index.find_function(value.module, value.qualname)
+    if func is None or not resolver.has_transparent_decorators(value):
+        return CallKind(UNKNOWN_KIND)
+    if func.is_async:
+        return CallKind(UNKNOWN_KIND) if func.is_generator else CallKind(ASYNC, description="async def")
+    if any(name.split(".")[-1] in AWAITABLE_ANNOTATIONS for name in func.returns):
+        return CallKind(AWAITABLE, description="def returning an awaitable")
+    if func.is_generator:
+        return CallKind(SYNC, description="generator function")
+    returned = resolver.return_values(value)
+    if any(_is_awaitable_value(resolver, v) for v in returned):
+        return CallKind(AWAITABLE, description="def returning an awaitable")
+    sure = not any(v is UNKNOWN or (isinstance(v, ExternalValue) and not v.name.startswith("builtins.")) for v in returned)
+    return CallKind(SYNC, sure=sure, description="def")
+
+
+def describe_returns(resolver: Resolver, value: FunctionValue) -> str:
+    """A short description of what a sync function returns, for messages: "a WebSocketManager"."""
+    names = sorted(
+        {v.cls.qualname.split(".")[-1] for v in resolver.return_values(value) if isinstance(v, InstanceValue)}
+    )
+    return f"a {' or '.join(names)}" if names else "a non-awaitable value"

@@ -1,0 +1,166 @@
+"""Discovery: which files to scan and which module name Python would import each one as.
+
+A file gets up to two candidate names: one relative to the nearest source root (the scan root, or a ``src/``
+directory, or a configured root), which keeps namespace packages (directories without ``__init__.py``); and one
+from its chain of regular packages (the topmost directory with ``__init__.py`` is a top-level package), which is
+right when several projects sit side by side in one repository. ``assign_module_names`` picks between them with
+what the project's own imports say.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages", "build", "dist",
+    ".ssot-audit",
+)  # fmt: skip
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Python file to scan."""
+
+    path: Path  # absolute
+    relpath: str  # POSIX, relative to the scan root
+    candidates: tuple[str, ...]  # possible module names, preferred first
+    is_package: bool  # an __init__.py
+    is_test: bool
+
+    @property
+    def default_module(self) -> str:
+        """The preferred module name before imports are consulted."""
+        return self.candidates[0]
+
+
+def is_test_path(relpath: str) -> bool:
+    """Test code by the usual conventions: a tests/ directory, test_*.py, *_test.py, conftest.py."""
+    parts = relpath.split("/")
+    name = parts[-1]
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+        return True
+    return any(part in _TEST_DIRS for part in parts[:-1])
+
+
+def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
+
+
+def iter_python_files(root: Path, excludes: Sequence[str]) -> Iterable[tuple[Path, str]]:
+    """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
+
+    Directory symlinks are not followed (they loop and duplicate); the order is deterministic.
+    """
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        directory, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs: list[tuple[Path, str]] = []
+        for entry in entries:
+            entry_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if _excluded(entry_rel, entry.name, excludes):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append((Path(entry.path), entry_rel))
+                elif entry.name.endswith(".py") and entry.is_file():
+                    yield Path(entry.path), entry_rel
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+def _package_chain_name(path: Path) -> str | None:
+    """Dotted name from the topmost regular package containing ``path``; None outside a package."""
+    parts: list[str] = []
+    directory = path.parent
+    if not (directory / "__init__.py").is_file():
+        return None
+    while (directory / "__init__.py").is_file():
+        parts.append(directory.name)
+        parent = directory.parent
+        if parent == directory:
+            break
+        directory = parent
+    parts.reverse()
+    if path.name != "__init__.py":
+        parts.append(path.stem)
+    return ".".join(parts)
+
+
+def _root_relative_name(relpath: str, roots: Sequence[str]) -> str:
+    """Dotted name relative to the deepest source root (``""`` is the scan root) containing ``relpath``."""
+    best = ""
+    for candidate in roots:
+        if candidate and (relpath.startswith(candidate + "/")) and len(candidate) > len(best):
+            best = candidate
+    rel = relpath[len(best) + 1 :] if best else relpath
+    parts = rel[: -len(".py")].split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts) if parts else Path(relpath).parent.name
+
+
+def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
+    """Source roots relative to the scan root: "" (the root), ``src`` if present, and configured ones."""
+    roots = [""]
+    if (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
+        roots.append("src")
+    roots.extend(r.strip("/") for r in configured if r.strip("/") not in roots)
+    return tuple(roots)
+
+
+def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = ()) -> list[SourceFile]:
+    """Every Python file under ``root`` (a directory or a single file) with its candidate module names."""
+    root = root.resolve()
+    if root.is_file():
+        name = _package_chain_name(root) or root.stem
+        return [SourceFile(root, root.name, (name,), root.name == "__init__.py", is_test_path(root.name))]
+    source_roots = find_source_roots(root, roots)
+    files = []
+    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes)):
+        by_root = _root_relative_name(relpath, source_roots)
+        by_package = _package_chain_name(path)
+        candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
+        files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
+    return files
+
+
+def assign_module_names(files: Sequence[SourceFile], imported: set[str]) -> dict[str, str]:
+    """Choose one module name per file (relpath -> name), using the top-level names the project imports.
+
+    The package-chain name wins unless only the root-relative name's top-level package is ever imported
+    (a namespace package above the regular ones). Names two files would share fall back to the root-relative
+    name, which is unique per root.
+    """
+    chosen: dict[str, str] = {}
+    for f in files:
+        name = f.candidates[0]
+        if len(f.candidates) == 2:
+            by_package, by_root = f.candidates
+            if by_package.split(".")[0] not in imported and by_root.split(".")[0] in imported:
+                name = by_root
+        chosen[f.relpath] = name
+    owners: dict[str, list[SourceFile]] = {}
+    for f in files:
+        owners.setdefault(chosen[f.relpath], []).append(f)
+    for name, group in owners.items():
+        if len(group) > 1:
+            for f in group:
+                chosen[f.relpath] = f.candidates[-1]
+    seen: dict[str, int] = {}
+    for f in files:  # still colliding (two roots with the same layout): keep both, suffix the later ones
+        name = chosen[f.relpath]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            chosen[f.relpath] = f"{name}#{seen[name]}"
+    return chosen

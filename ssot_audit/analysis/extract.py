@@ -1,0 +1,520 @@
+"""One pass over a parsed file that records its ``ModuleFacts``.
+
+Statements are walked recursively (their nesting is shallow); expressions iteratively with an explicit stack, so
+generated code with thousands of chained operators cannot exhaust the interpreter's recursion limit.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ssot_audit.analysis.facts import (
+    B_ASSIGN,
+    B_CLASS,
+    B_CLS,
+    B_DEF,
+    B_IMPORT,
+    B_OTHER,
+    B_PARAM,
+    B_SELF,
+    Binding,
+    CallSite,
+    ClassFact,
+    Expr,
+    FunctionFact,
+    ImportFact,
+    ModuleFacts,
+)
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
+
+
+def encode(node: ast.AST, depth: int = 0) -> Expr:
+    """The tuple encoding of a name / attribute / call / await chain; None for anything else."""
+    kind = type(node)
+    if depth > 40:
+        return None
+    if kind is ast.Name:
+        return ("n", node.id)  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if base is None else ("a", base, node.attr)  # type: ignore[attr-defined]
+    if kind is ast.Call:
+        func = encode(node.func, depth + 1)  # type: ignore[attr-defined]
+        return None if func is None else ("c", func)
+    if kind is ast.Await:
+        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if value is None else ("w", value)
+    return None
+
+
+def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
+    """Dotted names mentioned in an annotation (``Optional["pkg.Manager"]`` -> ("Optional", "pkg.Manager"))."""
+    if node is None or depth > 20:
+        return ()
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute):
+        base = annotation_names(node.value, depth + 1)
+        return (f"{base[0]}.{node.attr}",) if len(base) == 1 and isinstance(node.value, ast.Name | ast.Attribute) else ()
+    if isinstance(node, ast.Subscript):
+        return annotation_names(node.value, depth + 1) + annotation_names(node.slice, depth + 1)
+    if isinstance(node, ast.Tuple | ast.List):
+        return tuple(name for elt in node.elts for name in annotation_names(elt, depth + 1))
+    if isinstance(node, ast.BinOp):
+        return annotation_names(node.left, depth + 1) + annotation_names(node.right, depth + 1)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+        try:
+            parsed = ast.parse(node.value, mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            return ()
+        return annotation_names(parsed.body, depth + 1)
+    return ()
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
+    return any(
+        (isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS) or (isinstance(n, ast.Attribute) and n.attr in _IMPORT_ERRORS)
+        for n in names
+    )
+
+
+def _forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True when the body is only ``[return] [await] super().<same name>(...)`` (after a docstring)."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Expr):
+        return False
+    value = body[0].value
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == node.name
+        and isinstance(value.func.value, ast.Call)
+        and isinstance(value.func.value.func, ast.Name)
+        and value.func.value.func.id == "super"
+    )
+
+
+def _class_body_adds_nothing(node: ast.ClassDef) -> bool:
+    for stmt in node.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and not stmt.decorator_list:
+            if _forwards_to_super(stmt):
+                continue
+        return False
+    return True
+
+
+class _Scope:
+    __slots__ = ("kind", "qualname", "bindings", "func", "cls")
+
+    def __init__(self, kind: str, qualname: str, bindings: dict[str, list[Binding]], func: FunctionFact | None = None,
+                 cls: ClassFact | None = None) -> None:  # fmt: skip
+        self.kind = kind
+        self.qualname = qualname
+        self.bindings = bindings
+        self.func = func
+        self.cls = cls
+
+
+class Extractor:
+    """Builds ``ModuleFacts`` from one ``ast.Module``; use ``extract_facts``."""
+
+    def __init__(self, lines: int) -> None:
+        self.facts = ModuleFacts(lines=lines)
+        self.scopes: list[_Scope] = [_Scope("module", "", self.facts.bindings)]
+        self.conditional = 0
+        self.type_checking = 0
+        self.guarded = 0
+
+    # -- scopes -------------------------------------------------------------------------------------------------
+    def _function_scope(self) -> _Scope | None:
+        for scope in reversed(self.scopes):
+            if scope.kind == "function":
+                return scope
+        return None
+
+    def _call_scope(self) -> str:
+        scope = self._function_scope()
+        return scope.qualname if scope else ""
+
+    def _qualname(self, name: str) -> str:
+        top = self.scopes[-1]
+        if top.kind == "module":
+            return name
+        if top.kind == "class":
+            return f"{top.qualname}.{name}"
+        return f"{top.qualname}.<locals>.{name}"
+
+    def bind(self, name: str, kind: str, value: Any, line: int) -> None:
+        scope = self.scopes[-1]
+        if scope.func is not None and name in scope.func.globals:
+            scope = self.scopes[0]
+        scope.bindings.setdefault(name, []).append(Binding(kind, value, line, self.conditional > 0))
+
+    # -- statements ---------------------------------------------------------------------------------------------
+    def statements(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
+            if handler is not None:
+                handler(stmt)
+            else:
+                for child in ast.iter_child_nodes(stmt):
+                    if isinstance(child, ast.expr):
+                        self.expression(child, "other")
+
+    def _nested(self, body: list[ast.stmt], *, conditional: int = 1, guarded: int = 0, type_checking: int = 0) -> None:
+        self.conditional += conditional
+        self.guarded += guarded
+        self.type_checking += type_checking
+        self.statements(body)
+        self.conditional -= conditional
+        self.guarded -= guarded
+        self.type_checking -= type_checking
+
+    def _stmt_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.expression(decorator, "other")
+        args = node.args
+        for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
+            self.expression(default, "other")
+        outer = self.scopes[-1]
+        qualname = self._qualname(node.name)
+        decorators = [encode(d) for d in node.decorator_list]
+        params = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if args.vararg:
+            params.append(args.vararg.arg)
+        params.extend(a.arg for a in args.kwonlyargs)
+        if args.kwarg:
+            params.append(args.kwarg.arg)
+        enclosing = self._function_scope()
+        fact = FunctionFact(
+            name=node.name,
+            qualname=qualname,
+            line=node.lineno,
+            col=node.col_offset,
+            end_line=node.end_lineno or node.lineno,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            decorators=decorators,
+            params=params,
+            returns=list(annotation_names(node.returns)),
+            class_qualname=outer.qualname if outer.kind == "class" else "",
+            parent=enclosing.qualname if enclosing and outer.kind != "class" else "",
+            forwards_to_super=_forwards_to_super(node),
+            is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
+        )
+        self.facts.functions[qualname] = fact
+        if outer.kind == "class" and outer.cls is not None:
+            outer.cls.methods[node.name] = qualname
+        if outer.kind != "class":
+            self.bind(node.name, B_DEF, qualname, node.lineno)
+        if node.name == "__getattr__" and outer.kind == "module":
+            self.facts.has_getattr = True
+        scope = _Scope("function", qualname, fact.locals, func=fact)
+        self._bind_params(node, fact, outer, scope)
+        saved = (self.conditional, self.type_checking, self.guarded)
+        self.conditional = self.type_checking = self.guarded = 0
+        self.scopes.append(scope)
+        self.statements(node.body)
+        self.scopes.pop()
+        self.conditional, self.type_checking, self.guarded = saved
+
+    _stmt_AsyncFunctionDef = _stmt_FunctionDef
+
+    def _bind_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef, fact: FunctionFact, outer: _Scope,
+                     scope: _Scope) -> None:  # fmt: skip
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        decorator_names = {d[-1] for d in fact.decorators if d is not None and d[0] == "n"}
+        first_kind = None
+        if outer.kind == "class" and positional and "staticmethod" not in decorator_names:
+            first_kind = B_CLS if ("classmethod" in decorator_names or node.name in ("__new__", "__init_subclass__")) else B_SELF
+        for i, arg in enumerate([*positional, *args.kwonlyargs]):
+            if i == 0 and first_kind is not None:
+                scope.bindings[arg.arg] = [Binding(first_kind, outer.qualname, node.lineno)]
+            else:
+                scope.bindings[arg.arg] = [Binding(B_PARAM, annotation_names(arg.annotation), node.lineno)]
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                scope.bindings[star.arg] = [Binding(B_OTHER, None, node.lineno)]
+
+    def _stmt_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.expression(expr, "other")
+        qualname = self._qualname(node.name)
+        enclosing = self._function_scope()
+        fact = ClassFact(
+            name=node.name,
+            qualname=qualname,
+            line=node.lineno,
+            col=node.col_offset,
+            end_line=node.end_lineno or node.lineno,
+            bases=[encode(b) for b in node.bases],
+            keywords={k.arg: encode(k.value) for k in node.keywords if k.arg},
+            decorators=[encode(d) for d in node.decorator_list],
+            body_adds_nothing=_class_body_adds_nothing(node),
+            scope=enclosing.qualname if enclosing else "",
+        )
+        self.facts.classes[qualname] = fact
+        self.bind(node.name, B_CLASS, qualname, node.lineno)
+        class_bindings: dict[str, list[Binding]] = {}
+        saved = self.conditional
+        self.conditional = 0
+        self.scopes.append(_Scope("class", qualname, class_bindings, cls=fact))
+        self.statements(node.body)
+        self.scopes.pop()
+        self.conditional = saved
+        for name, bindings in class_bindings.items():
+            fact.class_attrs[name] = [b.value if b.kind == B_ASSIGN else None for b in bindings]
+
+    def _import_fact(self, line: int, col: int, module: str, level: int, name: str | None, asname: str | None) -> None:
+        fact = ImportFact(
+            line=line,
+            col=col,
+            module=module,
+            level=level,
+            name=name,
+            asname=asname,
+            scope=self._call_scope(),
+            type_checking=self.type_checking > 0,
+            guarded=self.guarded > 0,
+            conditional=self.conditional > 0,
+        )
+        self.facts.imports.append(fact)
+        if name != "*":
+            self.bind(fact.bound, B_IMPORT, len(self.facts.imports) - 1, line)
+
+    def _stmt_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            line = getattr(alias, "lineno", node.lineno)
+            self._import_fact(line, getattr(alias, "col_offset", node.col_offset), alias.name, 0, None, alias.asname)
+
+    def _stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module == "__future__":
+            return
+        for alias in node.names:
+            line = getattr(alias, "lineno", node.lineno)
+            col = getattr(alias, "col_offset", node.col_offset)
+            self._import_fact(line, col, node.module or "", node.level, alias.name, alias.asname)
+
+    def _stmt_Assign(self, node: ast.Assign) -> None:
+        self.expression(node.value, "assign", target=encode(node.targets[0]))
+        for target in node.targets:
+            self._bind_target(target, node.value, node.lineno)
+
+    def _stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
+        scope = self.scopes[-1]
+        if node.value is not None:
+            self.expression(node.value, "assign", target=encode(node.target))
+        if isinstance(node.target, ast.Name):
+            if node.value is not None:
+                self._bind_target(node.target, node.value, node.lineno)
+            elif scope.kind == "class" and scope.cls is not None:
+                scope.cls.attr_types.setdefault(node.target.id, []).append(("", ("ann", annotation_names(node.annotation))))
+        elif isinstance(node.target, ast.Attribute):
+            self._record_self_attr(node.target, ("ann", annotation_names(node.annotation)))
+            if node.value is not None:
+                self._bind_target(node.target, node.value, node.lineno)
+
+    def _stmt_AugAssign(self, node: ast.AugAssign) -> None:
+        self.expression(node.value, "other")
+        if isinstance(node.target, ast.Name) and node.target.id == "__all__" and len(self.scopes) == 1:
+            names = self._literal_names(node.value)
+            if names is not None and self.facts.dunder_all is not None:
+                self.facts.dunder_all.extend(names)
+        elif not isinstance(node.target, ast.Name):
+            self.expression(node.target, "other")
+
+    @staticmethod
+    def _literal_names(node: ast.expr) -> list[str] | None:
+        if isinstance(node, ast.List | ast.Tuple):
+            values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            return values if len(values) == len(node.elts) else None
+        return None
+
+    def _record_self_attr(self, target: ast.Attribute, value: Any) -> None:
+        function = self.scopes[-1]
+        if function.kind != "function" or function.func is None or not function.func.class_qualname:
+            return
+        base = target.value
+        first = function.func.params[0] if function.func.params else None
+        if isinstance(base, ast.Name) and base.id == first:
+            cls = self.facts.classes.get(function.func.class_qualname)
+            if cls is not None:
+                cls.attr_types.setdefault(target.attr, []).append((function.qualname, value))
+
+    def _bind_target(self, target: ast.expr, value: ast.expr, line: int) -> None:
+        if isinstance(target, ast.Name):
+            encoded = encode(value)
+            self.bind(target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, line)
+            if target.id == "__all__" and len(self.scopes) == 1:
+                self.facts.dunder_all = self._literal_names(value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for elt in target.elts:
+                self._bind_names_other(elt, line)
+        elif isinstance(target, ast.Attribute):
+            self._record_self_attr(target, encode(value))
+            self.expression(target.value, "other")
+        elif isinstance(target, ast.Subscript):
+            self.expression(target.value, "other")
+            self.expression(target.slice, "other")
+        elif isinstance(target, ast.Starred):
+            self._bind_names_other(target.value, line)
+
+    def _bind_names_other(self, target: ast.expr, line: int) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.bind(node.id, B_OTHER, None, line)
+
+    def _stmt_Expr(self, node: ast.Expr) -> None:
+        if not isinstance(node.value, ast.Constant):
+            self.expression(node.value, "stmt")
+
+    def _stmt_Return(self, node: ast.Return) -> None:
+        if node.value is not None:
+            scope = self._function_scope()
+            if scope is not None and scope.func is not None:
+                scope.func.return_values.append(encode(node.value))
+            self.expression(node.value, "return")
+
+    def _stmt_If(self, node: ast.If) -> None:
+        self.expression(node.test, "other")
+        if _is_type_checking(node.test):
+            self._nested(node.body, type_checking=1)
+        else:
+            self._nested(node.body)
+        self._nested(node.orelse)
+
+    def _stmt_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self.expression(node.iter, "iter")
+        self._bind_names_other(node.target, node.lineno)
+        self._nested(node.body)
+        self._nested(node.orelse)
+
+    _stmt_AsyncFor = _stmt_For
+
+    def _stmt_While(self, node: ast.While) -> None:
+        self.expression(node.test, "other")
+        self._nested(node.body)
+        self._nested(node.orelse)
+
+    def _stmt_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.expression(item.context_expr, "with")
+            if item.optional_vars is not None:
+                self._bind_names_other(item.optional_vars, node.lineno)
+        self.statements(node.body)
+
+    _stmt_AsyncWith = _stmt_With
+
+    def _stmt_Try(self, node: ast.Try) -> None:
+        guarded = int(any(_catches_import_error(h) for h in node.handlers))
+        self._nested(node.body, guarded=guarded)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expression(handler.type, "other")
+            if handler.name:
+                self.bind(handler.name, B_OTHER, None, handler.lineno)
+            self._nested(handler.body, guarded=guarded)
+        self._nested(node.orelse)
+        self._nested(node.finalbody)
+
+    _stmt_TryStar = _stmt_Try
+
+    def _stmt_Match(self, node: ast.Match) -> None:
+        self.expression(node.subject, "other")
+        for case in node.cases:
+            if case.guard is not None:
+                self.expression(case.guard, "other")
+            self._nested(case.body)
+
+    def _stmt_Global(self, node: ast.Global) -> None:
+        scope = self._function_scope()
+        if scope is not None and scope.func is not None:
+            scope.func.globals.extend(node.names)
+
+    # -- expressions --------------------------------------------------------------------------------------------
+    def expression(self, root: ast.expr, context: str, target: Expr = None) -> None:
+        """Record every call in ``root`` with the context its result is used in, and the names it reads."""
+        scope = self._function_scope()
+        func = scope.func if scope is not None else None
+        top = self.scopes[-1]
+        in_class = top.qualname if top.kind == "class" else ""
+        call_scope = scope.qualname if scope is not None else ""
+        stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, (0, 0))]
+        while stack:
+            node, ctx, wrapper, awaited = stack.pop()
+            kind = type(node)
+            if kind is ast.Call:
+                func_expr = encode(node.func)  # type: ignore[attr-defined]
+                self.facts.calls.append(
+                    CallSite(
+                        func=func_expr,
+                        line=node.lineno,  # type: ignore[attr-defined]
+                        col=node.col_offset,  # type: ignore[attr-defined]
+                        end_line=node.end_lineno or node.lineno,  # type: ignore[attr-defined]
+                        end_col=node.end_col_offset or 0,  # type: ignore[attr-defined]
+                        scope=call_scope,
+                        context=ctx,
+                        target=target if node is root else None,
+                        wrapper=wrapper,
+                        in_class=in_class,
+                        await_line=awaited[0],
+                        await_col=awaited[1],
+                    )
+                )
+                stack.append((node.func, "callee", None, (0, 0)))  # type: ignore[attr-defined]
+                for arg in node.args:  # type: ignore[attr-defined]
+                    stack.append((arg, "arg", func_expr, (0, 0)))
+                for keyword in node.keywords:  # type: ignore[attr-defined]
+                    stack.append((keyword.value, "arg", func_expr, (0, 0)))
+            elif kind is ast.Await:
+                value = node.value  # type: ignore[attr-defined]
+                stack.append((value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
+            elif kind is ast.Attribute:
+                stack.append((node.value, "attr", None, (0, 0)))  # type: ignore[attr-defined]
+            elif kind is ast.Name:
+                if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                    func.name_uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[attr-defined]
+            elif kind is ast.Yield or kind is ast.YieldFrom:
+                if func is not None:
+                    func.is_generator = True
+                if node.value is not None:  # type: ignore[attr-defined]
+                    stack.append((node.value, "yield", None, (0, 0)))  # type: ignore[attr-defined]
+            elif kind is ast.IfExp:
+                stack.append((node.test, "other", None, (0, 0)))  # type: ignore[attr-defined]
+                stack.append((node.body, ctx, wrapper, (0, 0)))  # type: ignore[attr-defined]
+                stack.append((node.orelse, ctx, wrapper, (0, 0)))  # type: ignore[attr-defined]
+            elif kind is ast.NamedExpr:
+                name = node.target.id  # type: ignore[attr-defined]
+                encoded = encode(node.value)  # type: ignore[attr-defined]
+                self.bind(name, B_ASSIGN if encoded is not None else B_OTHER, encoded, node.lineno)  # type: ignore[attr-defined]
+                stack.append((node.value, "assign", None, (0, 0)))  # type: ignore[attr-defined]
+            elif kind is ast.Constant:
+                continue
+            else:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, ast.expr | ast.comprehension | ast.keyword | ast.arguments):
+                        stack.append((child, "other", None, (0, 0)))
+
+
+def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:
+    """The facts of one parsed module."""
+    extractor = Extractor(lines)
+    extractor.statements(tree.body)
+    return extractor.facts

@@ -1,0 +1,139 @@
+"""Per-file facts: everything the whole-program stage needs from one file, as plain picklable data.
+
+Facts are a pure function of a file's bytes (module names and relative imports are resolved later, by the
+index), so they can be cached by content hash and computed in parallel.
+
+Expressions are kept in a tiny tuple encoding that pickles and serialises cheaply:
+``("n", name)`` a name, ``("a", base, attr)`` an attribute, ``("c", func)`` a call, ``("w", expr)`` an await.
+Anything else is ``None`` (unknown to the resolver, hence never a finding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+Expr = tuple[Any, ...] | None
+
+# Binding kinds: how a name got its value in a scope.
+B_IMPORT = "import"  # value: index into ModuleFacts.imports
+B_DEF = "def"  # value: function qualname
+B_CLASS = "class"  # value: class qualname
+B_ASSIGN = "assign"  # value: Expr of the assigned value
+B_PARAM = "param"  # value: tuple of dotted names in the annotation (may be empty)
+B_SELF = "self"  # value: qualname of the enclosing class (first parameter of a method)
+B_CLS = "cls"  # value: qualname of the enclosing class (first parameter of a classmethod)
+B_OTHER = "other"  # loop targets, tuple unpacking, with-targets of unknown type...
+
+
+class Binding(NamedTuple):
+    """One way a name is bound in a scope; ``conditional`` is true inside if/try/loop bodies."""
+
+    kind: str
+    value: Any
+    line: int
+    conditional: bool = False
+
+
+@dataclass(slots=True)
+class ImportFact:
+    """One imported name. ``module`` is as written (relative imports keep their ``level``)."""
+
+    line: int
+    col: int
+    module: str
+    level: int
+    name: str | None  # None for ``import a.b``; "*" for star imports
+    asname: str | None
+    scope: str  # "" at module level, else the enclosing function's qualname
+    type_checking: bool = False
+    guarded: bool = False  # inside ``try: ... except ImportError``
+    conditional: bool = False
+
+    @property
+    def bound(self) -> str:
+        """The local name this import binds."""
+        if self.asname:
+            return self.asname
+        if self.name is None:
+            return self.module.split(".")[0]
+        return self.name
+
+
+@dataclass(slots=True)
+class CallSite:
+    """A call expression and how its result is used.
+
+    ``context`` is one of: await, stmt (result dropped), assign, return, arg (passed to ``wrapper``),
+    attr (an attribute of the result is used), yield, with, iter, other.
+    """
+
+    func: Expr
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    scope: str
+    context: str
+    target: Expr = None  # what the result is assigned to, for context "assign"
+    wrapper: Expr = None  # the call the result is passed to, for context "arg"
+    in_class: str = ""  # class qualname when the call sits in a class body
+    await_line: int = 0  # line of the ``await`` keyword, for context "await"
+    await_col: int = 0
+
+
+@dataclass(slots=True)
+class FunctionFact:
+    """A function or method."""
+
+    name: str
+    qualname: str
+    line: int
+    col: int
+    end_line: int
+    is_async: bool
+    decorators: list[Expr]
+    params: list[str]
+    returns: list[str]  # dotted names in the return annotation
+    class_qualname: str = ""  # set for methods
+    parent: str = ""  # enclosing function qualname, for closures
+    is_generator: bool = False
+    return_values: list[Expr] = field(default_factory=list)
+    locals: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: list[str] = field(default_factory=list)
+    name_uses: dict[str, list[str]] = field(default_factory=dict)  # local name -> contexts it is read in
+    forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
+    is_abstract: bool = False
+
+
+@dataclass(slots=True)
+class ClassFact:
+    """A class definition."""
+
+    name: str
+    qualname: str
+    line: int
+    col: int
+    end_line: int
+    bases: list[Expr]
+    keywords: dict[str, Expr]
+    decorators: list[Expr]
+    methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
+    class_attrs: dict[str, list[Expr]] = field(default_factory=dict)  # class-level assignments
+    attr_types: dict[str, list[Any]] = field(default_factory=dict)  # instance attrs: Expr or ("ann", names)
+    body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super()
+    scope: str = ""  # enclosing function qualname for local classes
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    """All facts of one parsed file."""
+
+    lines: int
+    imports: list[ImportFact] = field(default_factory=list)
+    classes: dict[str, ClassFact] = field(default_factory=dict)  # qualname -> class
+    functions: dict[str, FunctionFact] = field(default_factory=dict)  # qualname -> function
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)  # module-level names
+    calls: list[CallSite] = field(default_factory=list)
+    dunder_all: list[str] | None = None
+    has_getattr: bool = False  # module-level __getattr__: any attribute may exist

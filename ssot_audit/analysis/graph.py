@@ -1,0 +1,200 @@
+"""The module import graph: the only module that imports networkx.
+
+Nodes are project modules; an edge ``a -> b`` means module ``a`` imports module ``b``. Edge attributes:
+``lines`` (sorted import lines), ``runtime`` (some import is executed at import time: module level and not under
+``TYPE_CHECKING``), ``type_checking`` and ``function_local`` (some import is only that).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ssot_audit.analysis.index import ProjectIndex
+
+_EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A strongly connected component and the edges proposed to break it."""
+
+    modules: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+    break_edges: tuple[tuple[str, str], ...]
+    minimal: bool  # True when break_edges is a proven smallest set
+
+
+class ImportGraph:
+    """Who imports whom, built once per scan from the index."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.graph: nx.DiGraph = nx.DiGraph()
+        for info in index.iter_modules():
+            self.graph.add_node(info.name, path=info.relpath, test=info.is_test)
+        for info in index.iter_modules():
+            for imp in info.facts.imports:
+                target = index.imported_module_of(info.name, imp)
+                if target is None or target == info.name:
+                    continue
+                runtime = not imp.scope and not imp.type_checking
+                if self.graph.has_edge(info.name, target):
+                    data = self.graph.edges[info.name, target]
+                    data["lines"] = sorted({*data["lines"], imp.line})
+                    data["runtime"] = data["runtime"] or runtime
+                    if runtime:
+                        data["runtime_lines"] = sorted({*data["runtime_lines"], imp.line})
+                    data["type_checking"] = data["type_checking"] and imp.type_checking
+                    data["function_local"] = data["function_local"] and bool(imp.scope)
+                else:
+                    self.graph.add_edge(
+                        info.name,
+                        target,
+                        lines=[imp.line],
+                        runtime=runtime,
+                        runtime_lines=[imp.line] if runtime else [],
+                        type_checking=imp.type_checking,
+                        function_local=bool(imp.scope),
+                    )
+
+    # -- queries ------------------------------------------------------------------------------------------------
+    def find_importers(self, module: str) -> tuple[str, ...]:
+        """Modules that import ``module`` (any kind of import), sorted."""
+        if module not in self.graph:
+            return ()
+        return tuple(sorted(self.graph.predecessors(module)))
+
+    def find_dependencies(self, module: str) -> tuple[str, ...]:
+        """Modules ``module`` imports, sorted."""
+        if module not in self.graph:
+            return ()
+        return tuple(sorted(self.graph.successors(module)))
+
+    def edge_lines(self, importer: str, imported: str, *, runtime_only: bool = False) -> tuple[int, ...]:
+        """Lines in ``importer`` that import ``imported``."""
+        data = self.graph.edges[importer, imported]
+        return tuple(data["runtime_lines"] if runtime_only else data["lines"])
+
+    def runtime_subgraph(self, *, include_function_local: bool = False) -> nx.DiGraph:
+        """Edges executed at import time (optionally also function-local ones); never TYPE_CHECKING-only ones."""
+
+        def keep(u: str, v: str) -> bool:
+            data = self.graph.edges[u, v]
+            if data["runtime"]:
+                return True
+            return include_function_local and data["function_local"] and not data["type_checking"]
+
+        return nx.subgraph_view(self.graph, filter_edge=keep)
+
+    def find_cycles(self, *, include_function_local: bool = False) -> tuple[Cycle, ...]:
+        """Every import cycle (strongly connected component of 2+ modules) with a smallest set of edges to cut."""
+        sub = self.runtime_subgraph(include_function_local=include_function_local)
+        cycles = []
+        for component in nx.strongly_connected_components(sub):
+            if len(component) < 2:
+                continue
+            members = tuple(sorted(component))
+            edges = tuple(sorted((u, v) for u, v in sub.subgraph(members).edges()))
+            breaks, minimal = smallest_break_set(members, edges)
+            cycles.append(Cycle(members, edges, breaks, minimal))
+        return tuple(sorted(cycles, key=lambda c: c.modules))
+
+    def dependents_order(self, modules: Iterable[str]) -> list[str]:
+        """``modules`` ordered so that each comes after the modules it imports (leaves first); cycles are
+        condensed and ordered as a block."""
+        wanted = set(modules)
+        condensed = nx.condensation(self.runtime_subgraph())
+        order: list[str] = []
+        for node in reversed(list(nx.lexicographical_topological_sort(condensed, key=str))):
+            order.extend(sorted(m for m in condensed.nodes[node]["members"] if m in wanted))
+        return order
+
+    # -- export -------------------------------------------------------------------------------------------------
+    def to_dot(self) -> str:
+        """Graphviz DOT: runtime edges solid, TYPE_CHECKING dashed, function-local dotted."""
+        lines = ["digraph imports {", "  rankdir=LR;", '  node [shape=box, fontsize=10, fontname="Helvetica"];']
+        for node in sorted(self.graph.nodes):
+            lines.append(f'  "{node}";')
+        for u, v in sorted(self.graph.edges):
+            data = self.graph.edges[u, v]
+            style = "solid" if data["runtime"] else ("dashed" if data["type_checking"] else "dotted")
+            lines.append(f'  "{u}" -> "{v}" [style={style}];')
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def to_graphml(self) -> str:
+        """GraphML with scalar edge attributes (lines joined by commas)."""
+        export = nx.DiGraph()
+        for node, data in sorted(self.graph.nodes(data=True)):
+            export.add_node(node, path=data["path"], test=data["test"])
+        for u, v in sorted(self.graph.edges):
+            data = self.graph.edges[u, v]
+            export.add_edge(
+                u,
+                v,
+                lines=",".join(map(str, data["lines"])),
+                runtime=data["runtime"],
+                type_checking=data["type_checking"],
+                function_local=data["function_local"],
+            )
+        return "\n".join(nx.generate_graphml(export)) + "\n"
+
+    def to_json(self) -> str:
+        """Nodes and edges as JSON, sorted."""
+        payload = {
+            "nodes": [{"id": n, **self.graph.nodes[n]} for n in sorted(self.graph.nodes)],
+            "edges": [
+                {"source": u, "target": v, **{k: self.graph.edges[u, v][k] for k in sorted(self.graph.edges[u, v])}}
+                for u, v in sorted(self.graph.edges)
+            ],
+        }
+        return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def smallest_break_set(
+    members: tuple[str, ...], edges: tuple[tuple[str, str], ...]
+) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """A smallest set of edges whose removal makes the component acyclic (a minimum feedback arc set).
+
+    Exact search for small components (ties broken by sorted order, so the result is deterministic); a greedy
+    ordering heuristic (Eades, Lin and Smyth) beyond ``_EXACT_BREAK_LIMIT`` edges.
+    """
+    if len(edges) <= _EXACT_BREAK_LIMIT:
+        for size in range(1, len(edges) + 1):
+            for combo in itertools.combinations(edges, size):
+                remaining = nx.DiGraph(edges)
+                remaining.remove_edges_from(combo)
+                if nx.is_directed_acyclic_graph(remaining):
+                    return combo, True
+    return _greedy_break_set(members, edges), False
+
+
+def _greedy_break_set(members: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    graph = nx.DiGraph(edges)
+    graph.add_nodes_from(members)
+    left: list[str] = []
+    right: list[str] = []
+    work = graph.copy()
+    while work.number_of_nodes():
+        changed = True
+        while changed:
+            changed = False
+            for node in sorted(work.nodes):
+                if work.out_degree(node) == 0:
+                    right.insert(0, node)
+                    work.remove_node(node)
+                    changed = True
+                elif work.in_degree(node) == 0:
+                    left.append(node)
+                    work.remove_node(node)
+                    changed = True
+        if work.number_of_nodes():
+            node = max(sorted(work.nodes), key=lambda n: work.out_degree(n) - work.in_degree(n))
+            left.append(node)
+            work.remove_node(node)
+    position = {node: i for i, node in enumerate(left + right)}
+    return tuple(sorted((u, v) for u, v in edges if position[u] > position[v]))

@@ -1,0 +1,125 @@
+"""The project index: every module's facts under its import name, with lookups the rules query.
+
+Query names say what they return: ``find_*`` may return nothing, ``get_*`` returns one or raises ``KeyError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ssot_audit.analysis.facts import ClassFact, FunctionFact, ImportFact, ModuleFacts
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """One scanned module: its name, file and facts."""
+
+    name: str
+    relpath: str
+    is_package: bool
+    is_test: bool
+    facts: ModuleFacts
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
+    """Absolute module name of ``from <level dots><target> import ...`` written in ``module``."""
+    if level == 0:
+        return target
+    parts = module.split(".")
+    base = parts if is_package else parts[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)] if len(base) >= level - 1 else []
+    prefix = ".".join(base)
+    if not target:
+        return prefix
+    return f"{prefix}.{target}" if prefix else target
+
+
+class ProjectIndex:
+    """All scanned modules by name, plus the packages their names imply (namespace packages included)."""
+
+    def __init__(self, modules: Mapping[str, ModuleInfo]) -> None:
+        self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
+        packages: set[str] = set()
+        for name, info in self.modules.items():
+            parts = name.split(".")
+            for i in range(1, len(parts)):
+                packages.add(".".join(parts[:i]))
+            if info.is_package:
+                packages.add(name)
+        self.packages = frozenset(packages)
+
+    # -- modules ------------------------------------------------------------------------------------------------
+    def is_project_module(self, name: str) -> bool:
+        """True for a scanned module or a package (regular or namespace) that contains scanned modules."""
+        return name in self.modules or name in self.packages
+
+    def find_module(self, name: str) -> ModuleInfo | None:
+        """The scanned module of that name, if any (namespace packages have none)."""
+        return self.modules.get(name)
+
+    def get_module(self, name: str) -> ModuleInfo:
+        """The scanned module of that name; raises KeyError."""
+        return self.modules[name]
+
+    def iter_modules(self) -> Iterator[ModuleInfo]:
+        """Modules in name order."""
+        return iter(self.modules.values())
+
+    def absolute_import_module(self, module: str, imp: ImportFact) -> str:
+        """The absolute module an import statement reads from."""
+        info = self.modules[module]
+        return resolve_relative(module, info.is_package, imp.level, imp.module)
+
+    def imported_module_of(self, module: str, imp: ImportFact) -> str | None:
+        """The project module an import statement makes ``module`` depend on (for the import graph), if any.
+
+        ``from pkg import sub`` depends on ``pkg.sub`` when that is a module, else on ``pkg``; ``import a.b``
+        depends on ``a.b``. Modules outside the project give None.
+        """
+        source = self.absolute_import_module(module, imp)
+        if imp.name is not None and imp.name != "*":
+            candidate = f"{source}.{imp.name}" if source else imp.name
+            if candidate in self.modules:
+                return candidate
+        if source in self.modules:
+            return source
+        return None
+
+    # -- definitions --------------------------------------------------------------------------------------------
+    def iter_classes(self) -> Iterator[tuple[ModuleInfo, ClassFact]]:
+        """Every class of every module, in a deterministic order."""
+        for info in self.modules.values():
+            for cls in info.facts.classes.values():
+                yield info, cls
+
+    def iter_functions(self) -> Iterator[tuple[ModuleInfo, FunctionFact]]:
+        """Every function and method of every module."""
+        for info in self.modules.values():
+            for func in info.facts.functions.values():
+                yield info, func
+
+    def find_class(self, module: str, qualname: str) -> ClassFact | None:
+        """A class by module and qualified name."""
+        info = self.modules.get(module)
+        return info.facts.classes.get(qualname) if info else None
+
+    def find_function(self, module: str, qualname: str) -> FunctionFact | None:
+        """A function or method by module and qualified name."""
+        info = self.modules.get(module)
+        return info.facts.functions.get(qualname) if info else None
+
+    def split_qualified(self, dotted: str) -> tuple[str, str] | None:
+        """Split ``pkg.mod.Class.method`` into (module, qualname) at the longest scanned module prefix."""
+        parts = dotted.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if module in self.modules:
+                return module, ".".join(parts[i:])
+        return None
+
+    @property
+    def total_lines(self) -> int:
+        """Lines of all parsed modules."""
+        return sum(info.facts.lines for info in self.modules.values())

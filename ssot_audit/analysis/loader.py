@@ -1,0 +1,87 @@
+"""Per-file work in parallel: read bytes, parse, extract facts. A pure function of each file's bytes.
+
+Workers return plain facts (never syntax trees), so the whole-program stage holds one compact index in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from ssot_audit.analysis.discovery import SourceFile
+from ssot_audit.analysis.extract import extract_facts
+from ssot_audit.analysis.facts import ModuleFacts
+from ssot_audit.analysis.parsing import ParseFailure, count_lines, parse_source
+
+_PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What analysing one file gave: facts, or the reason it was skipped."""
+
+    relpath: str
+    facts: ModuleFacts | None
+    failure: ParseFailure | None
+    lines: int
+
+
+def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
+    """Parse and extract one file's facts from its bytes."""
+    parsed = parse_source(data, relpath)
+    if isinstance(parsed, ParseFailure):
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+        return FileOutcome(relpath, None, parsed, lines)
+    try:
+        facts = extract_facts(parsed.tree, parsed.lines)
+    except RecursionError:
+        return FileOutcome(relpath, None, ParseFailure("too-deep", "nesting too deep to analyse"), parsed.lines)
+    return FileOutcome(relpath, facts, None, count_lines(parsed.text))
+
+
+def analyze_path(path: str, relpath: str) -> FileOutcome:
+    """Read and analyse one file; unreadable files become failures."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileOutcome(relpath, None, ParseFailure("read", f"cannot read file: {exc.strerror or exc}"), 0)
+    return analyze_bytes(data, relpath)
+
+
+def _analyze_chunk(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+    return [analyze_path(path, relpath) for path, relpath in chunk]
+
+
+def default_jobs() -> int:
+    """Worker processes to use: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def analyze_files(
+    files: Sequence[SourceFile], *, jobs: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[FileOutcome]:
+    """Analyse every file, in parallel when it pays; the result keeps the input order."""
+    work = [(str(f.path), f.relpath) for f in files]
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
+        results = []
+        for i, (path, relpath) in enumerate(work, 1):
+            results.append(analyze_path(path, relpath))
+            if progress:
+                progress(i, len(work))
+        return results
+    size = max(8, min(128, len(work) // (jobs * 8) or 1))
+    chunks = [work[i : i + size] for i in range(0, len(work), size)]
+    results = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for chunk_result in pool.map(_analyze_chunk, chunks):
+            results.extend(chunk_result)
+            if progress:
+                progress(len(results), len(work))
+    return results

@@ -1,0 +1,74 @@
+"""Source bytes -> ``ast.Module`` or a ``ParseFailure`` that says which file, where, why, and what would parse it."""
+
+from __future__ import annotations
+
+import ast
+import io
+import sys
+import tokenize
+from dataclasses import dataclass
+
+from ssot_audit.analysis.syntax_hints import hint_for_syntax_error
+
+
+@dataclass(frozen=True, slots=True)
+class ParseFailure:
+    """A file that could not be read, decoded or parsed; reported as SSOT900 and skipped."""
+
+    kind: str  # "read" | "decode" | "syntax" | "too-deep"
+    message: str
+    line: int = 1
+    column: int = 1
+    hint: str = ""  # e.g. "needs Python >= 3.12 (PEP 695 type parameter syntax)"
+    newer_python: str = ""  # "3.12" when a newer interpreter would parse it
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """A decoded, parsed file."""
+
+    tree: ast.Module
+    text: str
+    lines: int
+
+
+def count_lines(text: str) -> int:
+    """Physical lines, counting a last line without a newline."""
+    if not text:
+        return 0
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def decode_source(data: bytes) -> str | ParseFailure:
+    """Decode bytes the way Python does (PEP 263 cookie, BOM), or say where decoding fails."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return ParseFailure("decode", f"bad encoding declaration: {exc.msg}", 1, 1)
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        start = getattr(exc, "start", 0)
+        line = data[:start].count(b"\n") + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        return ParseFailure("decode", f"cannot decode as {encoding}: {exc}", line, column)
+
+
+def parse_source(data: bytes, filename: str) -> ParsedSource | ParseFailure:
+    """Decode and parse one file's bytes with the running interpreter's grammar."""
+    text = decode_source(data)
+    if isinstance(text, ParseFailure):
+        return text
+    try:
+        tree = ast.parse(text, filename=filename)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        hint, version = hint_for_syntax_error(text, line, exc.msg or "")
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        message = f"syntax error (Python {running}): {exc.msg}"
+        return ParseFailure("syntax", message, line, (exc.offset or 1), hint, version)
+    except ValueError as exc:  # null bytes on 3.11
+        return ParseFailure("syntax", f"cannot parse: {exc}", 1, 1)
+    except (RecursionError, MemoryError):
+        return ParseFailure("too-deep", "expression nesting too deep for the parser", 1, 1)
+    return ParsedSource(tree, text, count_lines(text))

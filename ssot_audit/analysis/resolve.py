@@ -1,0 +1,335 @@
+"""The resolver: from a name or expression in a scope to what it can be at run time.
+
+It follows imports (absolute, relative, function-local, guarded by ``try/except ImportError``), re-exports
+through ``__init__`` and star imports, module-level aliases, assignments, ``self``/``cls``, annotated parameters,
+instance attributes, return annotations and return values, without needing annotations anywhere. It answers a
+set of candidates; ``UNKNOWN`` among them means "could also be something we cannot see". Results are memoised:
+resolving the same imported name from ten thousand call sites costs one resolution.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable
+
+from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.values import (
+    UNKNOWN,
+    ClassValue,
+    CoroutineValue,
+    ExternalValue,
+    FunctionValue,
+    InstanceValue,
+    ModuleValue,
+    Value,
+)
+
+Values = frozenset[Value]
+_UNKNOWN_SET: Values = frozenset({UNKNOWN})
+BUILTIN_NAMES = frozenset(dir(builtins))
+# Decorators that keep a function's sync/async nature and its return value.
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "wraps", "lru_cache", "cache", "abstractmethod", "overload", "override",
+    "final", "no_type_check", "deprecated", "cached_property", "property", "setter", "getter",
+})  # fmt: skip
+# Bases that add no attributes a resolver needs to know about.
+NEUTRAL_BASES = frozenset({
+    "builtins.object", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "abc.ABC",
+})  # fmt: skip
+_TYPING_WRAPPERS = frozenset({
+    "Optional", "Union", "List", "Dict", "Set", "Tuple", "Type", "type", "list", "dict", "set", "tuple",
+    "Annotated", "ClassVar", "Final", "None",
+})  # fmt: skip
+
+
+def decorator_name(decorator: Expr) -> str:
+    """The last name of a decorator expression: ``functools.lru_cache(maxsize=1)`` -> ``lru_cache``."""
+    while decorator is not None and decorator[0] == "c":
+        decorator = decorator[1]
+    if decorator is None:
+        return ""
+    return str(decorator[1] if decorator[0] == "n" else decorator[2])
+
+
+class Resolver:
+    """Resolves names and expressions of a ``ProjectIndex``; one instance per scan (it memoises)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self.index = index
+        self._names: dict[tuple[str, str, str], Values] = {}
+        self._attrs: dict[tuple[str, str], Values] = {}
+        self._returns: dict[FunctionValue, Values] = {}
+        self._mros: dict[ClassValue, tuple[Value, ...]] = {}
+        self._active: set[object] = set()
+
+    # -- names --------------------------------------------------------------------------------------------------
+    def resolve_name(self, module: str, scope: str, name: str) -> Values:
+        """What ``name`` read inside function ``scope`` ("" for module level) of ``module`` can be."""
+        key = (module, scope, name)
+        cached = self._names.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:
+            return _UNKNOWN_SET
+        self._active.add(key)
+        try:
+            result = self._resolve_name(module, scope, name)
+        finally:
+            self._active.discard(key)
+        self._names[key] = result
+        return result
+
+    def _resolve_name(self, module: str, scope: str, name: str) -> Values:
+        info = self.index.find_module(module)
+        if info is None:
+            return _UNKNOWN_SET
+        current = scope
+        while current:
+            func = info.facts.functions.get(current)
+            if func is None or name in func.globals:
+                break
+            bindings = func.locals.get(name)
+            if bindings:
+                return self._from_bindings(module, current, bindings, flow_sensitive=False)
+            current = func.parent
+        found = self.module_attr(module, name)
+        if found:
+            return found
+        if name in BUILTIN_NAMES:
+            return frozenset({ExternalValue(f"builtins.{name}")})
+        return _UNKNOWN_SET
+
+    def _from_bindings(self, module: str, scope: str, bindings: list[Binding], *, flow_sensitive: bool) -> Values:
+        """Module scopes are read top to bottom: the last unconditional binding hides earlier ones."""
+        selected: Iterable[Binding] = bindings
+        if flow_sensitive:
+            last = max((i for i, b in enumerate(bindings) if not b.conditional), default=0)
+            selected = bindings[last:]
+        result: set[Value] = set()
+        for binding in selected:
+            result |= self._binding_value(module, scope, binding)
+        return frozenset(result) or _UNKNOWN_SET
+
+    def _binding_value(self, module: str, scope: str, binding: Binding) -> Values:
+        kind, value = binding.kind, binding.value
+        if kind == B_IMPORT:
+            return self._import_value(module, value)
+        if kind == B_DEF:
+            return frozenset({FunctionValue(module, value)})
+        if kind == B_CLASS:
+            return frozenset({ClassValue(module, value)})
+        if kind == B_ASSIGN:
+            return self.resolve_expr(module, scope, value)
+        if kind == B_PARAM:
+            return self.annotation_instances(module, self._annotation_scope(module, scope), value)
+        if kind == B_SELF:
+            return frozenset({InstanceValue(ClassValue(module, value))})
+        if kind == B_CLS:
+            return frozenset({ClassValue(module, value)})
+        return _UNKNOWN_SET
+
+    def _annotation_scope(self, module: str, scope: str) -> str:
+        func = self.index.find_function(module, scope)
+        return func.parent if func is not None else ""
+
+    def _import_value(self, module: str, index: int) -> Values:
+        imp = self.index.get_module(module).facts.imports[index]
+        source = self.index.absolute_import_module(module, imp)
+        if imp.name is None:
+            target = source if imp.asname else source.split(".")[0]
+            if self.index.is_project_module(target):
+                return frozenset({ModuleValue(target)})
+            return frozenset({ExternalValue(target)})
+        return self.module_attr(source, imp.name) or _UNKNOWN_SET
+
+    def module_attr(self, module: str, name: str) -> Values:
+        """``module.name`` the way ``from module import name`` finds it; empty when it surely does not exist."""
+        if not self.index.is_project_module(module):
+            return frozenset({ExternalValue(f"{module}.{name}" if module else name)})
+        key = (module, name)
+        cached = self._attrs.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:
+            return _UNKNOWN_SET
+        self._active.add(key)
+        try:
+            result = self._module_attr(module, name)
+        finally:
+            self._active.discard(key)
+        self._attrs[key] = result
+        return result
+
+    def _module_attr(self, module: str, name: str) -> Values:
+        info = self.index.find_module(module)
+        if info is not None:
+            bindings = info.facts.bindings.get(name)
+            if bindings:
+                return self._from_bindings(module, "", bindings, flow_sensitive=True)
+        submodule = f"{module}.{name}"
+        if self.index.is_project_module(submodule):
+            return frozenset({ModuleValue(submodule)})
+        if info is None:
+            return frozenset()
+        for imp in info.facts.imports:
+            if imp.name == "*" and not imp.scope:
+                found = self.module_attr(self.index.absolute_import_module(module, imp), name)
+                if found:
+                    return found
+        return _UNKNOWN_SET if info.facts.has_getattr else frozenset()
+
+    # -- expressions --------------------------------------------------------------------------------------------
+    def resolve_expr(self, module: str, scope: str, expr: Expr) -> Values:
+        """What an encoded expression evaluated in ``scope`` of ``module`` can be."""
+        if expr is None:
+            return _UNKNOWN_SET
+        tag = expr[0]
+        if tag == "n":
+            return self.resolve_name(module, scope, expr[1])
+        inner = self.resolve_expr(module, scope, expr[1])
+        result: set[Value] = set()
+        for value in inner:
+            if tag == "a":
+                result |= self.attribute(value, expr[2])
+            elif tag == "c":
+                result |= self.call_result(value)
+            else:
+                result |= self.await_result(value)
+        return frozenset(result) or _UNKNOWN_SET
+
+    def attribute(self, value: Value, attr: str) -> Values:
+        """``value.attr``."""
+        if isinstance(value, ModuleValue):
+            return self.module_attr(value.name, attr) or _UNKNOWN_SET
+        if isinstance(value, ClassValue):
+            return self.class_member(value, attr, instance=False)
+        if isinstance(value, InstanceValue):
+            return self.class_member(value.cls, attr, instance=True)
+        if isinstance(value, ExternalValue):
+            return frozenset({ExternalValue(f"{value.name}.{attr}")})
+        return _UNKNOWN_SET
+
+    def call_result(self, value: Value) -> Values:
+        """What calling ``value`` returns."""
+        if isinstance(value, ClassValue):
+            return frozenset({InstanceValue(value)})
+        if isinstance(value, ExternalValue):
+            return frozenset({ExternalValue(f"{value.name}()")})
+        if isinstance(value, FunctionValue):
+            func = self.index.find_function(value.module, value.qualname)
+            if func is None or not self.has_transparent_decorators(value):
+                return _UNKNOWN_SET
+            if func.is_async:
+                return _UNKNOWN_SET if func.is_generator else frozenset({CoroutineValue(value)})
+            if func.is_generator:
+                return _UNKNOWN_SET
+            return self.return_values(value)
+        return _UNKNOWN_SET
+
+    def await_result(self, value: Value) -> Values:
+        """What ``await value`` gives."""
+        if isinstance(value, CoroutineValue):
+            return self.return_values(value.func)
+        return _UNKNOWN_SET
+
+    def has_transparent_decorators(self, value: FunctionValue) -> bool:
+        """True when every decorator keeps the function's calling convention (staticmethod, lru_cache...)."""
+        func = self.index.find_function(value.module, value.qualname)
+        return func is not None and all(decorator_name(d) in TRANSPARENT_DECORATORS for d in func.decorators)
+
+    def return_values(self, value: FunctionValue) -> Values:
+        """What a function's ``return`` statements give (its return annotation first, when it names classes)."""
+        cached = self._returns.get(value)
+        if cached is not None:
+            return cached
+        if value in self._active:
+            return _UNKNOWN_SET
+        func = self.index.find_function(value.module, value.qualname)
+        if func is None:
+            return _UNKNOWN_SET
+        self._active.add(value)
+        try:
+            result = self.annotation_instances(value.module, func.parent, tuple(func.returns))
+            if result == _UNKNOWN_SET or not func.returns:
+                found: set[Value] = set()
+                for expr in func.return_values:
+                    found |= self.resolve_expr(value.module, value.qualname, expr)
+                result = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+        finally:
+            self._active.discard(value)
+        self._returns[value] = result
+        return result
+
+    def annotation_instances(self, module: str, scope: str, names: Iterable[str]) -> Values:
+        """Instances of the classes an annotation names (``Optional[Manager]`` -> a Manager instance)."""
+        result: set[Value] = set()
+        for dotted in names:
+            if dotted.split(".")[-1] in _TYPING_WRAPPERS:
+                continue
+            head, *rest = dotted.split(".")
+            values = self.resolve_name(module, scope, head)
+            for attr in rest:
+                values = frozenset(v for value in values for v in self.attribute(value, attr))
+            for value in values:
+                if isinstance(value, ClassValue):
+                    result.add(InstanceValue(value))
+                elif isinstance(value, ExternalValue):
+                    result.add(ExternalValue(f"{value.name}()"))
+        return frozenset(result) or _UNKNOWN_SET
+
+    # -- classes ------------------------------------------------------------------------------------------------
+    def mro(self, cls: ClassValue) -> tuple[Value, ...]:
+        """The class and its bases, depth first without repeats; external bases as ``ExternalValue``."""
+        cached = self._mros.get(cls)
+        if cached is not None:
+            return cached
+        if ("mro", cls) in self._active:
+            return (cls,)
+        self._active.add(("mro", cls))
+        order: list[Value] = [cls]
+        fact = self.index.find_class(cls.module, cls.qualname)
+        try:
+            for base in fact.bases if fact else ():
+                for value in sorted(self.resolve_expr(cls.module, fact.scope if fact else "", base), key=repr):
+                    chain = self.mro(value) if isinstance(value, ClassValue) else (value,)
+                    order.extend(v for v in chain if v not in order)
+        finally:
+            self._active.discard(("mro", cls))
+        self._mros[cls] = tuple(order)
+        return self._mros[cls]
+
+    def class_member(self, cls: ClassValue, attr: str, *, instance: bool) -> Values:
+        """``cls.attr`` (or ``instance.attr``) looked up along the MRO."""
+        for klass in self.mro(cls):
+            if not isinstance(klass, ClassValue):
+                if isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES:
+                    continue
+                return _UNKNOWN_SET
+            fact = self.index.find_class(klass.module, klass.qualname)
+            if fact is None:
+                continue
+            if attr in fact.methods:
+                return frozenset({FunctionValue(klass.module, fact.methods[attr])})
+            nested = f"{klass.qualname}.{attr}"
+            if self.index.find_class(klass.module, nested) is not None:
+                return frozenset({ClassValue(klass.module, nested)})
+            found: set[Value] = set()
+            for expr in fact.class_attrs.get(attr, ()):
+                found |= self.resolve_expr(klass.module, fact.scope, expr)
+            if instance:
+                for scope, entry in fact.attr_types.get(attr, ()):
+                    if entry is not None and entry[0] == "ann":
+                        found |= self.annotation_instances(klass.module, fact.scope, entry[1])
+                    else:
+                        found |= self.resolve_expr(klass.module, scope, entry)
+            if found:
+                return frozenset(found)
+        return _UNKNOWN_SET
+
+    def find_method(self, cls: ClassValue, name: str) -> FunctionValue | None:
+        """The project method ``name`` of ``cls`` or its bases, if defined in the project."""
+        for value in self.class_member(cls, name, instance=False):
+            if isinstance(value, FunctionValue):
+                return value
+        return None

@@ -1,0 +1,76 @@
+"""Import sites: every ``from X import name`` in the project, with the project definition it reaches.
+
+Computed once per scan; the divergent-import rule, concept ranking (most importers) and the planner read it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """One imported name and the definition it resolves to."""
+
+    importer: str  # module that imports
+    line: int
+    col: int
+    source: str  # absolute module the name is imported from (the path used)
+    name: str  # name as imported
+    bound: str  # local name it is bound to
+    target: ClassValue | FunctionValue
+    scope: str  # "" for module level
+    type_checking: bool
+    relative: bool
+
+
+class ImportSites:
+    """All import sites that reach a module-level project class or function."""
+
+    def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
+        sites: list[ImportSite] = []
+        for info in index.iter_modules():
+            for imp in info.facts.imports:
+                if imp.name is None or imp.name == "*":
+                    continue
+                source = index.absolute_import_module(info.name, imp)
+                for value in sorted(resolver.module_attr(source, imp.name), key=repr):
+                    if isinstance(value, ClassValue | FunctionValue) and "." not in value.qualname:
+                        sites.append(
+                            ImportSite(
+                                importer=info.name,
+                                line=imp.line,
+                                col=imp.col,
+                                source=source,
+                                name=imp.name,
+                                bound=imp.bound,
+                                target=value,
+                                scope=imp.scope,
+                                type_checking=imp.type_checking,
+                                relative=imp.level > 0,
+                            )
+                        )
+        self.sites: tuple[ImportSite, ...] = tuple(sites)
+        by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
+        for site in sites:
+            by_target[site.target].append(site)
+        self._by_target = dict(by_target)
+
+    def find_sites(self, target: ClassValue | FunctionValue) -> tuple[ImportSite, ...]:
+        """Every import of ``target``, in module/line order."""
+        return tuple(self._by_target.get(target, ()))
+
+    def count_importers(self, target: ClassValue | FunctionValue) -> int:
+        """Distinct modules, other than its own, that import ``target``."""
+        return len({s.importer for s in self._by_target.get(target, ()) if s.importer != target.module})
+
+    def reexport_hops(self, target: ClassValue | FunctionValue) -> frozenset[str]:
+        """Modules other modules import ``target`` through without defining it (package ``__init__``, compat)."""
+        return frozenset(
+            s.source for s in self._by_target.get(target, ()) if s.source != target.module and s.source != s.importer
+        )

@@ -1,0 +1,69 @@
+"""What a name or expression can be at run time, as far as static resolution can tell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleValue:
+    """A module or package of the project."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassValue:
+    """A project class."""
+
+    module: str
+    qualname: str
+
+    @property
+    def fullname(self) -> str:
+        """``module.qualname``."""
+        return f"{self.module}.{self.qualname}"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionValue:
+    """A project function or method."""
+
+    module: str
+    qualname: str
+
+    @property
+    def fullname(self) -> str:
+        """``module.qualname``."""
+        return f"{self.module}.{self.qualname}"
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceValue:
+    """An instance of a project class."""
+
+    cls: ClassValue
+
+
+@dataclass(frozen=True, slots=True)
+class CoroutineValue:
+    """The coroutine object a call to a project ``async def`` returns."""
+
+    func: FunctionValue
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalValue:
+    """Something from outside the project (stdlib, third party, builtins), by dotted name; ``()`` marks a call."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownValue:
+    """Resolution gave up; never a reason to report anything."""
+
+
+UNKNOWN = UnknownValue()
+
+Value = ModuleValue | ClassValue | FunctionValue | InstanceValue | CoroutineValue | ExternalValue | UnknownValue

@@ -1,0 +1,185 @@
+"""The one pipeline: discover -> parse -> index -> graph -> rules -> AuditResult. Never prints.
+
+The CLI, the dashboard and the tests all call these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssot_audit import __version__
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover
+from ssot_audit.analysis.graph import ImportGraph
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.loader import FileOutcome, analyze_files
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.config import Config, ConfigError, load_config
+from ssot_audit.model import AuditResult, Concept, ConceptMember, Finding, ScanStats
+from ssot_audit.rules import ALL_RULES, Rule, RuleContext
+from ssot_audit.rules.base import FailedFile
+from ssot_audit.selection import build_selection
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A scanned codebase, analysed as a whole program."""
+
+    root: Path
+    config: Config
+    index: ProjectIndex
+    resolver: Resolver
+    graph: ImportGraph
+    sites: ImportSites
+    concepts: ConceptModel
+    failures: tuple[FailedFile, ...]
+    files: int
+    lines: int
+
+
+def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
+    names: set[str] = set()
+    for outcome in outcomes:
+        if outcome.facts is not None:
+            names.update(i.module.split(".")[0] for i in outcome.facts.imports if i.level == 0 and i.module)
+    return names
+
+
+def _discover(root: Path, config: Config) -> list[SourceFile]:
+    if not root.exists():
+        raise ConfigError(f"path does not exist: {root}")
+    if config.paths in ((".",), ()):
+        return discover(root, excludes=config.exclude, roots=config.roots)
+    files: list[SourceFile] = []
+    for sub in config.paths:
+        target = (root / sub).resolve()
+        if not target.exists():
+            raise ConfigError(f"'paths' entry does not exist: {sub}")
+        prefix = target.relative_to(root.resolve()).as_posix()
+        for f in discover(target, excludes=config.exclude, roots=config.roots):
+            relpath = f"{prefix}/{f.relpath}" if prefix not in ("", ".") and target.is_dir() else f.relpath
+            files.append(SourceFile(f.path, relpath, f.candidates, f.is_package, f.is_test))
+    return files
+
+
+def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> Project:
+    """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts."""
+    files = _discover(root, config)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress)
+    names = assign_module_names(files, _imported_top_names(outcomes))
+    modules: dict[str, ModuleInfo] = {}
+    failures: list[FailedFile] = []
+    for source, outcome in zip(files, outcomes):
+        if outcome.facts is None:
+            assert outcome.failure is not None
+            failures.append(FailedFile(source.relpath, source.is_test, outcome.failure))
+            continue
+        name = names[source.relpath]
+        modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
+    index = ProjectIndex(modules)
+    resolver = Resolver(index)
+    sites = ImportSites(index, resolver)
+    concepts = ConceptModel(index, resolver, sites, config.concepts)
+    return Project(
+        root=root,
+        config=config,
+        index=index,
+        resolver=resolver,
+        graph=ImportGraph(index),
+        sites=sites,
+        concepts=concepts,
+        failures=tuple(failures),
+        files=len(files),
+        lines=sum(o.lines for o in outcomes),
+    )
+
+
+def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, object]]:
+    """Validate ``[tool.ssot-audit.rules.CODE]`` tables against each rule's declared options."""
+    by_code = {r.info.code: r.info for r in rules}
+    by_name = {r.info.name: r.info for r in rules}
+    options: dict[str, dict[str, object]] = {code: {o.name: o.default for o in info.options} for code, info in by_code.items()}
+    types = {"bool": bool, "int": int, "float": float, "str": str}
+    for key, table in config.rule_options.items():
+        info = by_code.get(key.upper()) or by_name.get(key)
+        if info is None:
+            raise ConfigError(f"unknown rule 'rules.{key}' (see `ssot-audit rules`)")
+        declared = {o.name: o for o in info.options}
+        for name, value in table.items():
+            if name not in declared:
+                raise ConfigError(f"unknown option 'rules.{key}.{name}' (options of {info.code}: {', '.join(declared) or 'none'})")
+            expected = types.get(declared[name].type)
+            if expected is not None and not isinstance(value, expected):
+                raise ConfigError(f"'rules.{key}.{name}' must be {declared[name].type}, got {value!r}")
+            options[info.code][name] = value
+    return options
+
+
+def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES) -> tuple[Finding, ...]:
+    """Run the selected rules over a loaded project; findings sorted by file, line, column, code."""
+    config = project.config
+    selection = build_selection(config.select, config.ignore, [r.info for r in rules])
+    options = _rule_options(config, rules)
+    findings: list[Finding] = []
+    for rule in rules:
+        if not selection.is_enabled(rule.info.code):
+            continue
+        ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
+                          project.failures, options[rule.info.code])  # fmt: skip
+        findings.extend(rule.check(ctx))
+    if not config.include_tests:
+        findings = [f for f in findings if not f.in_tests]
+    return tuple(sorted(findings, key=lambda f: f.sort_key))
+
+
+def _concepts_model(project: Project) -> tuple[Concept, ...]:
+    model = project.concepts
+    concepts = []
+    for concept in model.concepts:
+        def member(cls, role: str) -> ConceptMember:  # type: ignore[no-untyped-def]
+            info = project.index.get_module(cls.module)
+            fact = info.facts.classes[cls.qualname]
+            from ssot_audit.model import Location
+
+            async_methods = tuple(sorted(m for m in model.methods[cls]
+                                         if (f := project.resolver.find_method(cls, m)) is not None
+                                         and project.index.find_function(f.module, f.qualname).is_async))  # type: ignore[union-attr]  # fmt: skip
+            return ConceptMember(cls.fullname, Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname),
+                                 role, tuple(sorted(model.methods[cls])), async_methods,
+                                 project.sites.count_importers(cls))  # fmt: skip
+
+        members = [member(concept.canonical, "canonical")]
+        members += [member(m, "duplicate") for m in concept.members[1:]]
+        members += [member(s, "shim") for s in concept.shims]
+        members += [member(v, kind) for v, kind in concept.lookalikes]
+        concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
+                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user))  # fmt: skip
+    return tuple(concepts)
+
+
+def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: str | None = None) -> AuditResult:
+    """Run the rules and package everything a report needs."""
+    findings = run_rules(project, rules=rules)
+    runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
+    return AuditResult(
+        tool_version=__version__,
+        root=root_label if root_label is not None else project.root.name,
+        stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
+        findings=findings,
+        concepts=_concepts_model(project),
+        rules=tuple(r.info.code for r in rules),
+        import_edges=runtime_edges,
+    )
+
+
+def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = None,
+         progress: Progress | None = None) -> AuditResult:  # fmt: skip
+    """Scan ``root`` with its own configuration (nearest pyproject.toml) unless ``config`` is given."""
+    root = Path(root)
+    config = config if config is not None else load_config(root)
+    return audit(load_project(root, config, jobs=jobs, progress=progress))

@@ -1,0 +1,7 @@
+"""The sub-commands, each a module with ``register(subparsers)``; listed explicitly, in help order."""
+
+from __future__ import annotations
+
+from ssot_audit.commands import graph, rules, scan
+
+COMMANDS = (scan, graph, rules)

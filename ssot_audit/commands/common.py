@@ -1,0 +1,104 @@
+"""Options and helpers shared by commands: scan options, output specs, writing outputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
+
+
+class UsageError(Exception):
+    """A bad combination of command-line arguments (exit 2)."""
+
+
+@dataclass
+class OutputSpec:
+    """One ``--format`` and the ``-o`` file it goes to (stdout when None)."""
+
+    format: str
+    path: str | None = None
+
+
+class FormatAction(argparse.Action):
+    """``--format F`` starts a new output; ``-o FILE`` sets the file of the latest one."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        outputs.append(OutputSpec(str(values)))
+        namespace.outputs = outputs
+
+
+class OutputAction(argparse.Action):
+    """See ``FormatAction``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        if not outputs or outputs[-1].path is not None:
+            default = outputs[-1].format if outputs else namespace.default_format
+            outputs.append(OutputSpec(default))
+        outputs[-1].path = str(values)
+        namespace.outputs = outputs
+
+
+def add_output_options(parser: argparse.ArgumentParser, formats: list[str], default: str) -> None:
+    """``--format`` / ``-o`` pairs; several allowed (``--format sarif -o a.sarif --format text``)."""
+    parser.set_defaults(outputs=None, default_format=default)
+    parser.add_argument("--format", action=FormatAction, choices=formats, metavar="FORMAT",
+                        help=f"output format: {', '.join(formats)} (default: {default}); repeat for several outputs")  # fmt: skip
+    parser.add_argument("-o", "--output", action=OutputAction, metavar="FILE",
+                        help="write the preceding --format to FILE instead of standard output")  # fmt: skip
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command that scans a tree accepts."""
+    parser.add_argument("path", nargs="?", default=".", help="directory (or file) to scan (default: .)")
+    parser.add_argument("--config", metavar="FILE", help="read settings from FILE instead of the nearest pyproject.toml")
+    parser.add_argument("--isolated", action="store_true", help="ignore configuration files (zero-config)")
+    parser.add_argument("--select", metavar="CODES", help="comma-separated codes, prefixes (SSOT4) or names to run")
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes, prefixes or names to skip")
+    parser.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs of paths to skip (adds to config)")
+    parser.add_argument("--no-tests", action="store_true", help="drop findings located in test code")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: CPUs available)")
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def effective_config(args: argparse.Namespace) -> Config:
+    """defaults < config file < command line."""
+    root = Path(args.path)
+    if not root.exists():
+        raise UsageError(f"path does not exist: {args.path}")
+    config = load_config(root, Path(args.config) if args.config else None, isolated=args.isolated)
+    exclude = _split(args.exclude)
+    return config.with_overrides(
+        select=_split(args.select),
+        ignore=_split(args.ignore),
+        exclude=(config.exclude + exclude) if exclude else None,
+        include_tests=False if args.no_tests else None,
+        fail_on=getattr(args, "fail_on", None),
+    )
+
+
+def add_fail_on(parser: argparse.ArgumentParser) -> None:
+    """``--fail-on`` and ``--exit-zero``."""
+    parser.add_argument("--fail-on", choices=FAIL_ON_VALUES, help="lowest severity that makes the exit code 1 "
+                        "(default: warning, or fail-on from the config)")  # fmt: skip
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write to ``path`` (creating parent directories) or to standard output."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")

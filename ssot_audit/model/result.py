@@ -1,0 +1,67 @@
+"""The result of a scan: findings plus the whole-program facts later stages (plan, report, dashboard) need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ssot_audit.model.findings import Finding, Location, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMember:
+    """A class taking part in a concept: an implementation, alias, shim or classified look-alike."""
+
+    qualname: str
+    location: Location
+    role: str  # "canonical" | "duplicate" | "shim" | "alias" | one of the look-alike kinds
+    public_methods: tuple[str, ...] = ()
+    async_methods: tuple[str, ...] = ()
+    importers: int = 0  # number of project modules that import it
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One concept ("the WebSocket manager") and what implements it.
+
+    ``origin`` is "configured" (from ``[tool.ssot-audit.concepts]``) or "discovered" (zero-config cluster).
+    ``canonical_reason`` says why the canonical member was chosen.
+    """
+
+    name: str
+    origin: str
+    canonical: str
+    canonical_reason: str
+    members: tuple[ConceptMember, ...]
+    factories: tuple[str, ...] = ()
+    per_user: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStats:
+    """What was scanned."""
+
+    files: int
+    lines: int
+    modules: int
+    parse_failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """Everything a scan found, deterministic for a given input (no timestamps, no absolute paths)."""
+
+    tool_version: str
+    root: str
+    stats: ScanStats
+    findings: tuple[Finding, ...]
+    concepts: tuple[Concept, ...] = ()
+    rules: tuple[str, ...] = ()  # codes of the rules that ran
+    import_edges: tuple[tuple[str, str], ...] = field(default=())  # runtime module import edges, sorted
+
+    def find_findings(self, *, code_prefix: str = "", min_severity: Severity | None = None) -> tuple[Finding, ...]:
+        """Findings whose code starts with ``code_prefix`` and whose severity is at least ``min_severity``."""
+        return tuple(
+            f
+            for f in self.findings
+            if f.code.startswith(code_prefix) and (min_severity is None or f.severity.rank >= min_severity.rank)
+        )

@@ -1,0 +1,1 @@
+"""Consolidation planner (see issue 3)."""

@@ -1,0 +1,34 @@
+"""The rule catalog: an explicit tuple, in code order (no directory scanning)."""
+
+from __future__ import annotations
+
+from ssot_audit.rules import (
+    await_on_sync,
+    concept_alias,
+    direct_instantiation,
+    divergent_import,
+    duplicate_concept,
+    duplicate_factory,
+    import_cycle,
+    parse_error,
+    shared_instance,
+    shim_subclass,
+    unawaited_coroutine,
+)
+from ssot_audit.rules.base import Rule, RuleContext
+
+ALL_RULES: tuple[Rule, ...] = (
+    duplicate_concept.RULE,
+    concept_alias.RULE,
+    shim_subclass.RULE,
+    duplicate_factory.RULE,
+    divergent_import.RULE,
+    import_cycle.RULE,
+    direct_instantiation.RULE,
+    shared_instance.RULE,
+    await_on_sync.RULE,
+    unawaited_coroutine.RULE,
+    parse_error.RULE,
+)
+
+__all__ = ["ALL_RULES", "Rule", "RuleContext"]

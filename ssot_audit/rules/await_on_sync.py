@@ -1,0 +1,111 @@
+"""``await`` on a callable that returns nothing awaitable.
+
+## What it does
+Finds ``await f(...)`` and ``await obj.m(...)`` where the callee resolves to a project plain ``def`` (or a class)
+whose result cannot be awaited. Resolution follows imports, re-exports, aliases, relative, function-local and
+``try/except ImportError`` imports, ``self``/``cls``, annotated parameters, instance attributes and return values,
+without needing annotations. A plain ``def`` that returns an awaitable (a coroutine, Task or Future) is fine, and so
+is anything that resolves outside the project (``asyncio.to_thread``) or to a name the same scope rebinds (to an
+``AsyncMock``, say). When the function's name is also defined elsewhere with another async-ness, the message says so.
+
+## Why is this bad?
+At run time: ``TypeError: object WebSocketManager can't be used in 'await' expression``. Tests that patch the
+factory with an ``AsyncMock`` hide it until production.
+
+## Example
+```python
+def get_websocket_manager(user_id: str) -> WebSocketManager: ...
+
+manager = await get_websocket_manager(user_id)
+```
+
+## Use instead
+```python
+manager = get_websocket_manager(user_id)
+```
+or the async variant, if one is meant to exist.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, SYNC, CallKind, call_kind, describe_returns
+from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, Value
+from ssot_audit.model import Confidence, Finding, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+
+INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__)
+
+
+def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
+    """Module-level ``async def`` functions by name, to point at the async variant of a sync callee."""
+    found: dict[str, list[FunctionValue]] = defaultdict(list)
+    for info, func in ctx.index.iter_functions():
+        if func.is_async and "." not in func.qualname and not info.is_test:
+            found[func.name].append(FunctionValue(info.name, func.qualname))
+    return found
+
+
+def _describe(ctx: RuleContext, value: Value, kind: CallKind) -> str:
+    if isinstance(value, FunctionValue):
+        return f"a plain def ({value.fullname}) returning {describe_returns(ctx.resolver, value)}"
+    assert isinstance(value, ClassValue)
+    return f"the class {value.fullname}, whose instances define no __await__"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Every awaited call whose callee resolves only to non-awaitable project callables."""
+    namesakes = _async_namesakes(ctx)
+    for info in ctx.index.iter_modules():
+        for call in info.facts.calls:
+            if call.context != "await" or call.func is None:
+                continue
+            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}
+            sync = sorted((v for v, k in kinds.items() if k.kind == SYNC), key=repr)
+            if not sync or any(k.kind == AWAITABLE for k in kinds.values()):
+                continue
+            mixed = any(k.kind == ASYNC for k in kinds.values())
+            callee = sync[0]
+            sure = all(k.sure for k in kinds.values()) and UNKNOWN not in values and len(kinds) == len(sync)
+            name = callee.qualname.split(".")[-1]
+            message = f"await on {name}(), which is {_describe(ctx, callee, kinds[callee])}: TypeError at run time"
+            hint = f"drop the await: {name}() is synchronous"
+            related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
+                               else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
+            variants = [f for f in namesakes.get(name, []) if f != callee]
+            if mixed:
+                message += "; this name also resolves to an async def here, depending on which import wins"
+            if variants:
+                listed = ", ".join(v.fullname for v in variants)
+                message += f"; note: {name} is also defined as async def in {listed}"
+                hint += f", or import the async variant {variants[0].fullname} if that is the one meant"
+                related += [Related(ctx.function_location(v), f"async def {name} of the same name") for v in variants]
+            yield make_finding(
+                INFO,
+                module=info,
+                line=call.await_line or call.line,
+                column=(call.await_col if call.await_line else call.col) + 1,
+                end_line=call.end_line,
+                end_column=call.end_col + 1,
+                symbol=symbol_of(info.name, call.scope),
+                message=message,
+                fix_hint=hint,
+                key=f"await:{callee!r}",
+                confidence=Confidence.HIGH if sure and not mixed else Confidence.MEDIUM,
+                related=related,
+                facts={
+                    "callee": callee.fullname,
+                    "callee_kind": kinds[callee].description,
+                    "async_variants": [v.fullname for v in variants],
+                    "mixed_definitions": mixed,
+                },
+            )
+
+
+RULE = Rule(INFO, check)

@@ -1,0 +1,107 @@
+"""What every rule shares: its context (index, resolver, graph, concepts...) and how it builds findings.
+
+Rules read the context only: they never parse files, touch the filesystem, or import reporters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.graph import ImportGraph
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.parsing import ParseFailure
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class FailedFile:
+    """A file that could not be analysed."""
+
+    relpath: str
+    is_test: bool
+    failure: ParseFailure
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Everything a rule may read."""
+
+    index: ProjectIndex
+    resolver: Resolver
+    graph: ImportGraph
+    sites: ImportSites
+    concepts: ConceptModel
+    failures: tuple[FailedFile, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def class_location(self, cls: ClassValue) -> Location:
+        """Where a class is defined (the ``class`` line)."""
+        info = self.index.get_module(cls.module)
+        fact = info.facts.classes[cls.qualname]
+        return Location(info.relpath, fact.line, fact.col + 1, fact.end_line, None, cls.fullname)
+
+    def function_location(self, func: FunctionValue) -> Location:
+        """Where a function is defined (the ``def`` line)."""
+        info = self.index.get_module(func.module)
+        fact = info.facts.functions[func.qualname]
+        return Location(info.relpath, fact.line, fact.col + 1, fact.end_line, None, func.fullname)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule: its description and the function that finds its findings."""
+
+    info: RuleInfo
+    check: Callable[[RuleContext], Iterable[Finding]]
+
+
+def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = ()) -> RuleInfo:
+    """A ``RuleInfo`` whose summary is the first line of the rule module's docstring."""
+    text = (doc or "").strip()
+    summary = text.splitlines()[0].strip() if text else name
+    return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options)
+
+
+def symbol_of(module: str, qualname: str) -> str:
+    """Qualified symbol: ``module.qualname`` or the module itself at module level."""
+    return f"{module}.{qualname}" if qualname else module
+
+
+def make_finding(
+    info: RuleInfo,
+    *,
+    module: ModuleInfo,
+    line: int,
+    column: int,
+    symbol: str,
+    message: str,
+    fix_hint: str,
+    key: str,
+    severity: Severity | None = None,
+    confidence: Confidence = Confidence.HIGH,
+    related: Iterable[Related] = (),
+    facts: dict[str, Any] | None = None,
+    end_line: int | None = None,
+    end_column: int | None = None,
+) -> Finding:
+    """A finding located in ``module``; the fingerprint uses ``key`` and ``symbol``, never line numbers."""
+    location = Location(module.relpath, line, column, end_line, end_column, symbol)
+    return Finding(
+        code=info.code,
+        name=info.name,
+        message=message,
+        fix_hint=fix_hint,
+        severity=severity or info.default_severity,
+        confidence=confidence,
+        location=location,
+        fingerprint=make_fingerprint(info.code, module.relpath, symbol, key),
+        related=tuple(related),
+        facts=facts or {},
+        in_tests=module.is_test,
+    )

@@ -1,0 +1,76 @@
+"""A concept class is given another name.
+
+## What it does
+Finds module-level aliases of a concept class under a different name (``WebSocketManager =
+UnifiedWebSocketManager``) and imports that re-export or rename it (``from .unified import
+UnifiedWebSocketManager as WebSocketManagerV2``).
+
+## Why is this bad?
+Two names for one class look like two classes: readers search for the wrong one, new code picks either, and the
+duplicate-implementation picture gets harder to see.
+
+## Example
+```python
+from app.websocket_core.unified_manager import UnifiedWebSocketManager
+WebSocketManager = UnifiedWebSocketManager
+```
+
+## Use instead
+Import the canonical class under its own name, from its canonical module.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_audit.analysis.facts import B_ASSIGN
+from ssot_audit.analysis.values import ClassValue
+from ssot_audit.model import Finding, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+
+INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__)
+
+
+def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tuple[str, str]:
+    concept = ctx.concepts.concept_of[target]
+    canonical = concept.canonical
+    message = f"{how} '{alias}' is another name for {target.qualname} of the concept '{concept.name}'"
+    hint = f"use {canonical.qualname} from {canonical.module} under its own name"
+    return message, hint
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Aliases by assignment and by ``import ... as`` of concept classes."""
+    concept_of = ctx.concepts.concept_of
+    for info in ctx.index.iter_modules():
+        for name, bindings in info.facts.bindings.items():
+            for binding in bindings:
+                if binding.kind != B_ASSIGN or binding.value is None or binding.value[0] not in ("n", "a"):
+                    continue
+                for value in ctx.resolver.resolve_expr(info.name, "", binding.value):
+                    if isinstance(value, ClassValue) and value in concept_of and value.qualname.split(".")[-1] != name:
+                        message, hint = _message(ctx, name, value, "alias")
+                        yield make_finding(
+                            INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
+                            message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
+                            related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
+                            facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name},
+                        )  # fmt: skip
+    for site in ctx.sites.sites:
+        target = site.target
+        if site.scope or not isinstance(target, ClassValue) or target not in concept_of or site.bound == site.name:
+            continue
+        info = ctx.index.get_module(site.importer)
+        message, hint = _message(ctx, site.bound, target, f"import of {site.name} as")
+        yield make_finding(
+            INFO, module=info, line=site.line, column=site.col + 1, symbol=f"{info.name}.{site.bound}",
+            message=message, fix_hint=hint, key=f"import:{site.bound}:{target.fullname}",
+            related=[Related(ctx.class_location(target), f"{target.qualname} is defined here")],
+            facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name},
+        )  # fmt: skip
+
+
+RULE = Rule(INFO, check)

@@ -1,0 +1,92 @@
+"""A symbol is imported through a path other than its canonical one.
+
+## What it does
+For every project class or function imported by other modules, collects the paths it is imported through (its
+defining module, a package ``__init__`` that re-exports it, a compat module, an alias). When more than one path is
+in use, every import through a non-canonical path is reported. The canonical path of a configured concept's
+canonical class and factories is their configured module (any other path is reported, even if it is the only one
+in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
+inside the modules the others import through (the re-export lines themselves) are not reported. The finding's
+facts list every path with its count.
+
+## Why is this bad?
+Several import paths for one symbol hide the single source of truth: patches of one path miss the others, a
+compat module outlives its purpose, and moving the symbol means finding every path first.
+
+## Example
+```python
+from app.websocket_core import get_websocket_manager          # through the package __init__
+from app.compat.websocket import get_websocket_manager        # through a compat module
+```
+
+## Use instead
+```python
+from app.websocket_core.websocket_manager import get_websocket_manager
+```
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.model import Finding, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+
+INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __doc__)
+
+
+def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:
+    location = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
+    return Related(location, f"{target.qualname} is defined here")
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """One finding per import site that uses a non-canonical path."""
+    pinned: set[ClassValue | FunctionValue] = set()
+    for concept in ctx.concepts.concepts:
+        if concept.origin == "configured":
+            pinned.add(concept.canonical)
+            pinned.update(concept.factories)
+    targets = sorted({s.target for s in ctx.sites.sites}, key=lambda t: t.fullname)
+    for target in targets:
+        hops = ctx.sites.reexport_hops(target)
+        sites = [s for s in ctx.sites.find_sites(target) if s.importer not in hops and s.importer != target.module]
+        paths = Counter(s.source for s in sites)
+        if target in pinned:
+            canonical = target.module
+        elif len(paths) < 2:
+            continue
+        else:
+            canonical = min(paths, key=lambda p: (-paths[p], p != target.module, len(p), p))
+        summary = {path: paths[path] for path in sorted(paths)}
+        for site in sites:
+            if site.source == canonical:
+                continue
+            info = ctx.index.get_module(site.importer)
+            used = sum(paths.values())
+            kind = "a re-export" if site.source != target.module else "its defining module"
+            yield make_finding(
+                INFO,
+                module=info,
+                line=site.line,
+                column=site.col + 1,
+                symbol=f"{info.name}.{site.scope}" if site.scope else info.name,
+                message=(
+                    f"{target.qualname} imported from {site.source} ({kind}); its canonical path is {canonical} "
+                    f"(used by {paths.get(canonical, 0)} of {used} imports across {len(paths)} paths)"
+                ),
+                fix_hint=f"from {canonical} import {target.qualname}"
+                + (f" as {site.bound}" if site.bound != target.qualname else ""),
+                key=f"{target.fullname}|{site.source}|{site.bound}|{site.scope}",
+                related=[_definition_location(ctx, target)],
+                facts={"symbol": target.fullname, "canonical_path": canonical, "used_path": site.source,
+                       "paths": summary},  # fmt: skip
+            )
+
+
+RULE = Rule(INFO, check)

@@ -1,0 +1,62 @@
+"""A subclass that adds nothing: a compatibility shim.
+
+## What it does
+Finds classes whose base is a project class and whose body adds nothing: only ``pass``, ``...``, a docstring, or
+methods that just call ``super()`` with the same name. Exceptions and enums are left alone (an empty subclass is
+how they are meant to be used).
+
+## Why is this bad?
+A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances
+of the base, and nobody knows when it can go.
+
+## Example
+```python
+class LegacyWebSocketManager(WebSocketManager):
+    pass  # kept for old imports
+```
+
+## Use instead
+Import the base class; if callers cannot move at once, a module-level alias with a deprecation warning, removed
+once nothing imports it.
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_audit.analysis.values import ClassValue
+from ssot_audit.model import Finding, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+
+INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__)
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Every class classified as a shim (outside tests)."""
+    for value, kind in sorted(ctx.concepts.kinds.items(), key=lambda item: item[0].fullname):
+        if kind != "shim":
+            continue
+        base = next(v for v in ctx.resolver.mro(value)[1:] if isinstance(v, ClassValue))
+        info = ctx.index.get_module(value.module)
+        location = ctx.class_location(value)
+        concept = ctx.concepts.concept_of.get(value)
+        in_concept = f" of the concept '{concept.name}'" if concept else ""
+        yield make_finding(
+            INFO,
+            module=info,
+            line=location.line,
+            column=location.column,
+            symbol=value.fullname,
+            message=f"{value.qualname} subclasses {base.qualname}{in_concept} and adds nothing: a compatibility shim",
+            fix_hint=f"import {base.qualname} from {base.module} instead, then delete {value.qualname}",
+            key=f"shim:{base.fullname}",
+            severity=Severity.WARNING if concept else Severity.NOTE,
+            related=[Related(ctx.class_location(base), f"{base.qualname}, the class it stands for")],
+            facts={"base": base.fullname, "concept": concept.name if concept else None},
+        )
+
+
+RULE = Rule(INFO, check)

@@ -1,0 +1,94 @@
+"""An ``async def`` is called and its coroutine never awaited.
+
+## What it does
+Finds calls to a project ``async def`` (not an async generator, not behind a decorator that changes it) whose
+result is dropped (a bare expression statement), used as a plain object (``get_manager().connect``), or assigned
+to a variable that is then only used as a plain object or not at all. Calls that are awaited, returned, passed to
+another call (``asyncio.create_task``, ``gather``, ``asyncio.run``...) or awaited later are fine.
+
+## Why is this bad?
+The body never runs: ``RuntimeWarning: coroutine '...' was never awaited``, and the code after it works on a
+coroutine object instead of the result.
+
+## Example
+```python
+async def notify_user(user_id, message): ...
+
+notify_user(user_id, "hi")
+```
+
+## Use instead
+```python
+await notify_user(user_id, "hi")            # or: asyncio.create_task(notify_user(user_id, "hi"))
+```
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ssot_audit.analysis.asyncness import ASYNC, call_kind
+from ssot_audit.analysis.facts import CallSite
+from ssot_audit.analysis.index import ModuleInfo
+from ssot_audit.analysis.values import UNKNOWN, FunctionValue
+from ssot_audit.model import Finding, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+
+INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__)
+_PLAIN_USES = frozenset({"attr", "call"})
+
+
+def _how_misused(info: ModuleInfo, call: CallSite) -> str | None:
+    if call.context == "stmt":
+        return "its result is dropped"
+    if call.context == "attr":
+        return "an attribute of the coroutine object is used"
+    if call.context == "assign" and call.scope and call.target is not None and call.target[0] == "n":
+        func = info.facts.functions.get(call.scope)
+        if func is None or call.target[1] in func.globals:
+            return None
+        uses = set(func.name_uses.get(call.target[1], ()))
+        if not uses:
+            return f"it is assigned to '{call.target[1]}' and never awaited"
+        if uses <= _PLAIN_USES:
+            return f"it is assigned to '{call.target[1]}', which is then used as a plain object"
+    return None
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Every call of an async function whose coroutine is never awaited."""
+    for info in ctx.index.iter_modules():
+        for call in info.facts.calls:
+            if call.func is None or call.context not in ("stmt", "attr", "assign"):
+                continue
+            how = _how_misused(info, call)
+            if how is None:
+                continue
+            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            if UNKNOWN in values or not values:
+                continue
+            if not all(isinstance(v, FunctionValue) and call_kind(ctx.resolver, v).kind == ASYNC for v in values):
+                continue
+            callee = min(values, key=repr)
+            assert isinstance(callee, FunctionValue)
+            name = callee.qualname.split(".")[-1]
+            yield make_finding(
+                INFO,
+                module=info,
+                line=call.line,
+                column=call.col + 1,
+                end_line=call.end_line,
+                end_column=call.end_col + 1,
+                symbol=symbol_of(info.name, call.scope),
+                message=f"coroutine of async def {name}() is never awaited: {how}, so its body never runs",
+                fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
+                key=f"unawaited:{callee.fullname}:{call.context}",
+                related=[Related(ctx.function_location(callee), f"async def {name} is defined here")],
+                facts={"callee": callee.fullname, "usage": call.context},
+            )
+
+
+RULE = Rule(INFO, check)

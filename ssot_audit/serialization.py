@@ -1,0 +1,149 @@
+"""AuditResult <-> JSON-compatible dicts, losslessly (a report can be rebuilt from a findings file).
+
+The output is deterministic: sorted keys, no timestamps, repo-relative paths.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ssot_audit.model import (
+    AuditResult,
+    Concept,
+    ConceptMember,
+    Confidence,
+    Finding,
+    Location,
+    Related,
+    ScanStats,
+    Severity,
+)
+
+SCHEMA_VERSION = 1
+
+
+class SerializationError(ValueError):
+    """A findings file that is not what this version of ssot-audit writes."""
+
+
+def location_to_dict(location: Location) -> dict[str, Any]:
+    """A location as a dict (None fields omitted)."""
+    data: dict[str, Any] = {"path": location.path, "line": location.line, "column": location.column}
+    if location.end_line is not None:
+        data["end_line"] = location.end_line
+    if location.end_column is not None:
+        data["end_column"] = location.end_column
+    if location.symbol:
+        data["symbol"] = location.symbol
+    return data
+
+
+def location_from_dict(data: dict[str, Any]) -> Location:
+    """Inverse of ``location_to_dict``."""
+    return Location(data["path"], data["line"], data.get("column", 1), data.get("end_line"), data.get("end_column"),
+                    data.get("symbol", ""))  # fmt: skip
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as a dict."""
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "fix_hint": finding.fix_hint,
+        "severity": finding.severity.value,
+        "confidence": finding.confidence.value,
+        "location": location_to_dict(finding.location),
+        "fingerprint": finding.fingerprint,
+        "related": [{"location": location_to_dict(r.location), "message": r.message} for r in finding.related],
+        "facts": finding.facts,
+        "in_tests": finding.in_tests,
+    }
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
+    """Inverse of ``finding_to_dict``."""
+    return Finding(
+        code=data["code"],
+        name=data["name"],
+        message=data["message"],
+        fix_hint=data["fix_hint"],
+        severity=Severity(data["severity"]),
+        confidence=Confidence(data["confidence"]),
+        location=location_from_dict(data["location"]),
+        fingerprint=data["fingerprint"],
+        related=tuple(Related(location_from_dict(r["location"]), r["message"]) for r in data.get("related", [])),
+        facts=data.get("facts", {}),
+        in_tests=data.get("in_tests", False),
+    )
+
+
+def _concept_to_dict(concept: Concept) -> dict[str, Any]:
+    return {
+        "name": concept.name,
+        "origin": concept.origin,
+        "canonical": concept.canonical,
+        "canonical_reason": concept.canonical_reason,
+        "factories": list(concept.factories),
+        "per_user": concept.per_user,
+        "members": [
+            {"qualname": m.qualname, "location": location_to_dict(m.location), "role": m.role,
+             "public_methods": list(m.public_methods), "async_methods": list(m.async_methods),
+             "importers": m.importers}  # fmt: skip
+            for m in concept.members
+        ],
+    }
+
+
+def _concept_from_dict(data: dict[str, Any]) -> Concept:
+    members = tuple(
+        ConceptMember(m["qualname"], location_from_dict(m["location"]), m["role"], tuple(m["public_methods"]),
+                      tuple(m["async_methods"]), m["importers"])  # fmt: skip
+        for m in data["members"]
+    )
+    return Concept(data["name"], data["origin"], data["canonical"], data["canonical_reason"], members,
+                   tuple(data["factories"]), data["per_user"])  # fmt: skip
+
+
+def result_to_dict(result: AuditResult) -> dict[str, Any]:
+    """The whole result as a JSON-compatible dict, with a summary by rule and severity."""
+    by_code: dict[str, int] = {}
+    by_severity: dict[str, int] = {}
+    for f in result.findings:
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+        by_severity[f.severity.value] = by_severity.get(f.severity.value, 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ssot-audit", "version": result.tool_version},
+        "root": result.root,
+        "stats": {"files": result.stats.files, "lines": result.stats.lines, "modules": result.stats.modules,
+                  "parse_failures": result.stats.parse_failures},  # fmt: skip
+        "summary": {"total": len(result.findings), "by_code": dict(sorted(by_code.items())),
+                    "by_severity": dict(sorted(by_severity.items()))},  # fmt: skip
+        "rules": list(result.rules),
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "concepts": [_concept_to_dict(c) for c in result.concepts],
+        "import_edges": [list(e) for e in result.import_edges],
+    }
+
+
+def result_from_dict(data: dict[str, Any]) -> AuditResult:
+    """Inverse of ``result_to_dict``; raises ``SerializationError`` on a file of another shape or version."""
+    if not isinstance(data, dict) or "findings" not in data:
+        raise SerializationError("not an ssot-audit findings file (no 'findings' key)")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise SerializationError(f"findings file has schema_version {version!r}; this ssot-audit reads {SCHEMA_VERSION}")
+    try:
+        stats = data["stats"]
+        return AuditResult(
+            tool_version=data["tool"]["version"],
+            root=data["root"],
+            stats=ScanStats(stats["files"], stats["lines"], stats["modules"], stats["parse_failures"]),
+            findings=tuple(finding_from_dict(f) for f in data["findings"]),
+            concepts=tuple(_concept_from_dict(c) for c in data.get("concepts", [])),
+            rules=tuple(data.get("rules", [])),
+            import_edges=tuple((u, v) for u, v in data.get("import_edges", [])),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SerializationError(f"malformed findings file: {exc!r}") from exc
