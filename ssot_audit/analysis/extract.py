@@ -106,7 +106,18 @@ def _forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         and isinstance(value.func.value, ast.Call)
         and isinstance(value.func.value.func, ast.Name)
         and value.func.value.func.id == "super"
+        and _passes_arguments_through(value, node.args)
     )
+
+
+def _passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
+    """True when every argument of ``call`` is one of the method's own parameters, unchanged
+    (``super().send(message.upper())`` changes behaviour, ``super().send(message)`` does not)."""
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+    values += [k.value for k in call.keywords]
+    return all(isinstance(v, ast.Name) and v.id in params for v in values)
 
 
 def _class_body_adds_nothing(node: ast.ClassDef) -> bool:

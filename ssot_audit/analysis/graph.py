@@ -2,7 +2,9 @@
 
 Nodes are project modules; an edge ``a -> b`` means module ``a`` imports module ``b``. Edge attributes:
 ``lines`` (sorted import lines), ``runtime`` (some import is executed at import time: module level and not under
-``TYPE_CHECKING``), ``type_checking`` and ``function_local`` (some import is only that).
+``TYPE_CHECKING``), ``type_checking`` and ``function_local`` (every import is only that), and the lines of the
+runtime and of the function-local imports (an edge can mix kinds: one ``TYPE_CHECKING`` import and one inside a
+function is neither "only type checking" nor "only function-local", yet runs when the function does).
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ class ImportGraph:
                 if target is None or target == info.name:
                     continue
                 runtime = not imp.scope and not imp.type_checking
+                local = bool(imp.scope) and not imp.type_checking
                 if self.graph.has_edge(info.name, target):
                     data = self.graph.edges[info.name, target]
                     data["lines"] = sorted({*data["lines"], imp.line})
                     data["runtime"] = data["runtime"] or runtime
                     if runtime:
                         data["runtime_lines"] = sorted({*data["runtime_lines"], imp.line})
+                    if local:
+                        data["function_local_lines"] = sorted({*data["function_local_lines"], imp.line})
                     data["type_checking"] = data["type_checking"] and imp.type_checking
                     data["function_local"] = data["function_local"] and bool(imp.scope)
                 else:
@@ -57,6 +62,7 @@ class ImportGraph:
                         lines=[imp.line],
                         runtime=runtime,
                         runtime_lines=[imp.line] if runtime else [],
+                        function_local_lines=[imp.line] if local else [],
                         type_checking=imp.type_checking,
                         function_local=bool(imp.scope),
                     )
@@ -74,19 +80,21 @@ class ImportGraph:
             return ()
         return tuple(sorted(self.graph.successors(module)))
 
-    def edge_lines(self, importer: str, imported: str, *, runtime_only: bool = False) -> tuple[int, ...]:
-        """Lines in ``importer`` that import ``imported``."""
+    def edge_lines(self, importer: str, imported: str, *, runtime_only: bool = False,
+                   include_function_local: bool = False) -> tuple[int, ...]:  # fmt: skip
+        """Lines in ``importer`` that import ``imported`` (only those ``find_cycles`` counts, if ``runtime_only``)."""
         data = self.graph.edges[importer, imported]
-        return tuple(data["runtime_lines"] if runtime_only else data["lines"])
+        if not runtime_only:
+            return tuple(data["lines"])
+        local = data["function_local_lines"] if include_function_local else []
+        return tuple(sorted({*data["runtime_lines"], *local}))
 
     def runtime_subgraph(self, *, include_function_local: bool = False) -> nx.DiGraph:
         """Edges executed at import time (optionally also function-local ones); never TYPE_CHECKING-only ones."""
 
         def keep(u: str, v: str) -> bool:
             data = self.graph.edges[u, v]
-            if data["runtime"]:
-                return True
-            return include_function_local and data["function_local"] and not data["type_checking"]
+            return bool(data["runtime"] or (include_function_local and data["function_local_lines"]))
 
         return nx.subgraph_view(self.graph, filter_edge=keep)
 

@@ -47,11 +47,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for cycle in ctx.graph.find_cycles(include_function_local=include_local):
         importer, imported = cycle.break_edges[0]
         info = ctx.index.get_module(importer)
-        line = ctx.graph.edge_lines(importer, imported)[0]
+        line = ctx.graph.edge_lines(importer, imported, runtime_only=True, include_function_local=include_local)[0]
         related = []
         for u, v in cycle.break_edges[1:]:
             other = ctx.index.get_module(u)
-            related.append(Related(Location(other.relpath, ctx.graph.edge_lines(u, v)[0], 1, symbol=u),
+            cut = ctx.graph.edge_lines(u, v, runtime_only=True, include_function_local=include_local)[0]
+            related.append(Related(Location(other.relpath, cut, 1, symbol=u),
                                    f"also cut: {u} imports {v}"))  # fmt: skip
         chain = " <-> ".join(cycle.modules) if len(cycle.modules) == 2 else ", ".join(cycle.modules)
         yield make_finding(

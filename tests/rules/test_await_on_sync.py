@@ -1,0 +1,541 @@
+"""SSOT401 await-on-sync-callable: every way a callee is reached, and the awaitables that must stay silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import scan_project, triples, write_project
+
+CODE = "SSOT401"
+
+SYNC_FACTORY = """
+class Manager:
+    def send(self, message):
+        return None
+
+def get_manager(user_id):
+    return Manager()
+"""
+
+
+def found(tmp_path: Path, files: dict[str, str], table: dict | None = None) -> set[tuple[str, str, int]]:
+    write_project(tmp_path, files)
+    return triples(scan_project(tmp_path, table), CODE)
+
+
+# -- how the callee is reached -----------------------------------------------------------------------------------
+
+
+def test_direct_import_of_sync_factory(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            from app.factory import get_manager
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 4)}
+
+
+def test_awaiting_the_async_twin_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": """
+            async def get_manager(user_id):
+                return object()
+        """,
+        "app/use.py": """
+            from app.factory import get_manager
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_reexport_through_package_init(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "from app.core.factory import get_manager\n",
+        "app/core/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            from app.core import get_manager
+
+            async def handler(user_id):
+                manager = await get_manager(user_id)
+                return manager
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 4)}
+
+
+def test_reexport_of_an_async_def_through_init_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "from .factory import get_manager\n",
+        "app/core/factory.py": "async def get_manager(user_id):\n    return 1\n",
+        "app/use.py": """
+            from app.core import get_manager
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_from_import_as_alias(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            from app.factory import get_manager as make
+
+            async def handler(user_id):
+                return await make(user_id)
+
+            async def other(user_id):
+                make = object
+                return make(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 4)}
+
+
+@pytest.mark.parametrize(
+    ("path", "statement"),
+    [
+        ("app/core/use.py", "from .factory import get_manager"),
+        ("app/core/sub/use.py", "from ..factory import get_manager"),
+        ("app/core/sub/use.py", "from .. import factory as f\nget_manager = f.get_manager"),
+    ],
+)
+def test_relative_imports(tmp_path: Path, path: str, statement: str) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/sub/__init__.py": "",
+        "app/core/factory.py": SYNC_FACTORY,
+        path: statement + "\n\nasync def handler(user_id):\n    return await get_manager(user_id)\n",
+    }
+    line = statement.count("\n") + 4
+    assert found(tmp_path, files) == {(CODE, path, line)}
+
+
+def test_relative_import_that_reaches_a_different_module_is_not_reported(tmp_path: Path) -> None:
+    # ``from .factory`` in app/core/sub/ is app.core.sub.factory (async), not app.core.factory (sync).
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/factory.py": SYNC_FACTORY,
+        "app/core/sub/__init__.py": "",
+        "app/core/sub/factory.py": "async def get_manager(user_id):\n    return 1\n",
+        "app/core/sub/use.py": """
+            from .factory import get_manager
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_function_local_import(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            async def handler(user_id):
+                from app.factory import get_manager
+                return await get_manager(user_id)
+
+            async def get_manager(user_id):
+                return 1
+
+            async def module_level_name(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 3)}
+
+
+def test_try_except_import_error_import(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            try:
+                from app.factory import get_manager
+            except ImportError:
+                from app.factory import get_manager
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 7)}
+
+
+def test_try_except_import_error_with_an_async_fallback_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            try:
+                from app.factory import get_manager
+            except ImportError:
+                async def get_manager(user_id):
+                    return None
+
+            async def handler(user_id):
+                return await get_manager(user_id)
+        """,
+    }
+    # One candidate is sync and one async: reported, but with medium confidence and the "mixed" note.
+    result = found(tmp_path, files)
+    assert result == {(CODE, "app/use.py", 8)}
+
+
+def test_import_dotted_module_as_alias(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            import app.core.factory as m
+            import app.core.factory
+
+            async def handler(user_id):
+                a = await m.get_manager(user_id)
+                b = await app.core.factory.get_manager(user_id)
+                return a, b
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 6)}
+
+
+def test_self_method_through_inheritance(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": """
+            class Base:
+                def load(self):
+                    return 1
+
+                async def save(self):
+                    return 2
+        """,
+        "app/child.py": """
+            from app.base import Base
+
+            class Child(Base):
+                async def run(self):
+                    await self.save()
+                    return await self.load()
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/child.py", 6)}
+
+
+def test_self_method_overridden_async_in_subclass_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": "class Base:\n    def load(self):\n        return 1\n",
+        "app/child.py": """
+            from app.base import Base
+
+            class Child(Base):
+                async def load(self):
+                    return 2
+
+                async def run(self):
+                    return await self.load()
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_method_on_annotated_parameter(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY,
+        "app/use.py": """
+            from typing import Optional
+            from app.factory import Manager
+
+            async def handler(manager: Manager, other: Optional["Manager"], unknown):
+                await manager.send("a")
+                await other.send("b")
+                await unknown.send("c")
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 6)}
+
+
+def test_method_on_local_from_constructor_and_factory(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Manager:
+                def send(self, message):
+                    return None
+
+            def make() -> "Manager":
+                return build()
+
+            def build():
+                return object()
+        """,
+        "app/use.py": """
+            from app.models import Manager, make
+
+            async def by_constructor():
+                manager = Manager()
+                await manager.send("a")
+
+            async def by_factory():
+                manager = make()
+                await manager.send("b")
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 9)}
+
+
+def test_method_on_result_of_awaited_async_factory(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Manager:
+                def send(self, message):
+                    return None
+
+                async def close(self):
+                    return None
+
+            async def get_manager():
+                return Manager()
+        """,
+        "app/use.py": """
+            from app.models import get_manager
+
+            async def handler():
+                manager = await get_manager()
+                await manager.close()
+                await manager.send("x")
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 6)}
+
+
+def test_module_level_instance_imported_elsewhere(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Registry:
+                def register(self, item):
+                    return None
+
+                async def flush(self):
+                    return None
+
+            registry = Registry()
+        """,
+        "app/use.py": """
+            from app.models import registry
+
+            async def handler(item):
+                await registry.flush()
+                await registry.register(item)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5)}
+
+
+def test_awaiting_a_class(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Manager:
+                pass
+
+            class Pending:
+                def __await__(self):
+                    yield
+                    return 1
+        """,
+        "app/use.py": """
+            from app.models import Manager, Pending
+
+            async def handler():
+                await Pending()
+                return await Manager()
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5)}
+
+
+def test_method_on_instance_attribute(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": SYNC_FACTORY,
+        "app/service.py": """
+            from app.models import Manager
+
+            class Service:
+                def __init__(self):
+                    self.manager = Manager()
+
+                async def run(self):
+                    await self.manager.send("x")
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/service.py", 8)}
+
+
+# -- what must stay silent ----------------------------------------------------------------------------------------
+
+
+def test_sync_defs_that_return_awaitables_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/tasks.py": """
+            import asyncio
+            from typing import Awaitable
+
+            async def work():
+                return 1
+
+            def schedule():
+                return asyncio.create_task(work())
+
+            def coroutine():
+                return work()
+
+            def annotated() -> Awaitable[int]:
+                return make_it()
+
+            def make_it():
+                return None
+        """,
+        "app/use.py": """
+            from app.tasks import annotated, coroutine, schedule
+
+            async def handler():
+                await schedule()
+                await coroutine()
+                await annotated()
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_to_thread_and_external_calls_are_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": SYNC_FACTORY,
+        "app/use.py": """
+            import asyncio
+            import aiohttp
+            from app.models import get_manager
+
+            async def handler(session):
+                await asyncio.to_thread(get_manager, 1)
+                await aiohttp.ClientSession().close()
+                await session.get("x")
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_name_rebound_to_async_mock_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": SYNC_FACTORY,
+        "tests/test_use.py": """
+            from unittest.mock import AsyncMock
+            from app.models import get_manager
+
+            async def test_handler():
+                get_manager = AsyncMock()
+                await get_manager(1)
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_unknown_decorator_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            from somewhere import to_async
+            import functools
+
+            @to_async
+            def wrapped(user_id):
+                return 1
+
+            @functools.lru_cache
+            def cached(user_id):
+                return 1
+        """,
+        "app/use.py": """
+            from app.models import cached, wrapped
+
+            async def handler():
+                await wrapped(1)
+                await cached(1)
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/use.py", 5)}
+
+
+def test_class_with_await_through_a_base_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Awaitable:
+                def __await__(self):
+                    return iter(())
+
+            class Job(Awaitable):
+                def start(self):
+                    return self
+        """,
+        "app/use.py": """
+            from app.models import Job
+
+            async def handler():
+                await Job()
+                await Job().start()
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
+def test_async_def_method_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            class Manager:
+                async def send(self, message):
+                    return None
+
+                @staticmethod
+                async def build():
+                    return Manager()
+        """,
+        "app/use.py": """
+            from app.models import Manager
+
+            async def handler(manager: Manager):
+                await manager.send("x")
+                await Manager.build()
+        """,
+    }
+    assert found(tmp_path, files) == set()

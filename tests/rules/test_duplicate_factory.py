@@ -1,0 +1,50 @@
+"""SSOT104 duplicate-factory: one factory name defined in several modules, when the copies matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_audit.model import Severity
+
+from tests.helpers import scan_project, triples, write_project
+
+CODE = "SSOT104"
+MANAGER = "class Manager:\n    def send(self):\n        return None\n"
+
+
+def test_copies_that_differ_in_asyncness_are_errors(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/factory.py": "def get_client(url):\n    return url\n",
+        "app/aio.py": "async def get_client(url):\n    return url\n",
+        "app/use.py": "from app.factory import get_client\n",
+        "app/use2.py": "from app.factory import get_client\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/aio.py", 1)}
+    assert [f.severity for f in result.findings if f.code == CODE] == [Severity.ERROR]
+
+
+def test_copies_returning_a_concept_instance(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/manager.py": MANAGER + "\ndef create_manager():\n    return Manager()\n",
+        "app/compat.py": "from app.manager import Manager\n\ndef create_manager():\n    return Manager()\n",
+    })  # fmt: skip
+    table = {"concepts": {"m": {"canonical": "app.manager.Manager", "factories": ["app.manager.create_manager"]}}}
+    assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/compat.py", 3)}
+
+
+def test_plain_duplicates_only_with_report_all(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": "def make_config():\n    return {}\n",
+        "app/b.py": "def make_config():\n    return {}\n",
+        "app/c.py": "class X:\n    def make_config(self):\n        return {}\n\ndef _make_config():\n    return 1\n",
+        "app/d.py": "def _make_config():\n    return 2\n\ndef helper():\n    return 1\n",
+        "app/e.py": "def helper():\n    return 1\n",
+        "tests/test_a.py": "async def make_config():\n    return {}\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == set()
+    table = {"rules": {"SSOT104": {"report-all": True}}}
+    assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/b.py", 1)}

@@ -1,0 +1,99 @@
+"""SSOT103 shim-subclass: a subclass of a project class that adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_audit.model import Severity
+
+from tests.helpers import scan_project, triples, write_project
+
+CODE = "SSOT103"
+BASE = """
+class Manager:
+    def send(self, message):
+        return message
+
+    def close(self):
+        return None
+"""
+
+
+def test_empty_docstring_and_super_only_subclasses(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": BASE,
+        "app/shims.py": """
+            from app.base import Manager
+
+            class A(Manager):
+                pass
+
+            class B(Manager):
+                '''Kept for old imports.'''
+                ...
+
+            class C(Manager):
+                def send(self, message):
+                    return super().send(message)
+        """,
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/shims.py", 3), (CODE, "app/shims.py", 6), (CODE, "app/shims.py", 10)}
+    assert {f.severity for f in result.findings if f.code == CODE} == {Severity.NOTE}
+
+
+def test_shim_of_a_concept_is_a_warning(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": BASE,
+        "app/shims.py": "from app.base import Manager\n\nclass LegacyManager(Manager):\n    pass\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path, {"concepts": {"m": {"canonical": "app.base.Manager"}}})
+    assert triples(result, CODE) == {(CODE, "app/shims.py", 3)}
+    assert [f.severity for f in result.findings if f.code == CODE] == [Severity.WARNING]
+
+
+def test_subclasses_that_add_something_or_are_not_shims(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": BASE,
+        "app/subs.py": """
+            import enum
+            from dataclasses import dataclass
+            from app.base import Manager
+            from external import Thing
+
+            class Adds(Manager):
+                def send(self, message):
+                    return super().send(message.upper())
+
+            class Attr(Manager):
+                retries = 3
+
+            class OtherName(Manager):
+                def close(self):
+                    return super().send(None)
+
+            class ExternalBase(Thing):
+                pass
+
+            class Error(Exception):
+                pass
+
+            class MoreError(Error):
+                pass
+
+            class Color(enum.Enum):
+                RED = 1
+
+            @dataclass
+            class Record(Manager):
+                pass
+
+            class WithMeta(Manager, metaclass=type):
+                pass
+        """,
+        "tests/test_subs.py": "from app.base import Manager\n\nclass FakeManager(Manager):\n    pass\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == set()
