@@ -13,6 +13,7 @@ from ssot_audit import __version__
 from ssot_audit.commands import COMMANDS
 from ssot_audit.commands.common import UsageError
 from ssot_audit.config import ConfigError
+from ssot_audit.history import HistoryError
 from ssot_audit.serialization import SerializationError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args.run(args))
-    except (ConfigError, UsageError, SerializationError) as exc:
+    except (ConfigError, UsageError, SerializationError, HistoryError) as exc:
         print(f"ssot-audit: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as exc:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from ssot_audit.commands import graph, rules, scan
+from ssot_audit.commands import dashboard, graph, history, rules, scan
 
-COMMANDS = (scan, graph, rules)
+COMMANDS = (scan, graph, rules, history, dashboard)

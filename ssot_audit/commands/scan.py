@@ -10,6 +10,7 @@ from typing import Any
 
 from ssot_audit import api
 from ssot_audit.commands.common import add_fail_on, add_output_options, add_scan_options, effective_config, write_output
+from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.reporters import REPORTERS
 
@@ -21,6 +22,7 @@ def register(sub: Any) -> None:
     add_scan_options(parser)
     add_output_options(parser, sorted(REPORTERS), "text")
     add_fail_on(parser)
+    add_record_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
     parser.set_defaults(run=run)
 
@@ -45,4 +47,6 @@ def run(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
               file=sys.stderr)  # fmt: skip
+    if args.record:
+        record_scan(args, config, result)
     return exit_code(result, config.fail_on, args.exit_zero)
