@@ -225,7 +225,7 @@ class Extractor:
             params=params,
             returns=list(annotation_names(node.returns)),
             class_qualname=outer.qualname if outer.kind == "class" else "",
-            parent=enclosing.qualname if enclosing and outer.kind != "class" else "",
+            parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
             forwards_to_super=_forwards_to_super(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
@@ -346,7 +346,9 @@ class Extractor:
         self.expression(node.value, "other")
         if isinstance(node.target, ast.Name) and node.target.id == "__all__" and len(self.scopes) == 1:
             names = self._literal_names(node.value)
-            if names is not None and self.facts.dunder_all is not None:
+            if names is None:
+                self.facts.dunder_all = None  # extended with names we cannot list: treat as unknown
+            elif self.facts.dunder_all is not None:
                 self.facts.dunder_all.extend(names)
         elif not isinstance(node.target, ast.Name):
             self.expression(node.target, "other")

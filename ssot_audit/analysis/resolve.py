@@ -141,6 +141,9 @@ class Resolver:
             if self.index.is_project_module(target):
                 return frozenset({ModuleValue(target)})
             return frozenset({ExternalValue(target)})
+        submodule = f"{source}.{imp.name}"
+        if source == module and self.index.is_project_module(submodule):
+            return frozenset({ModuleValue(submodule)})  # ``from . import sub`` in a package's own __init__
         return self.module_attr(source, imp.name) or _UNKNOWN_SET
 
     def module_attr(self, module: str, name: str) -> Values:
@@ -174,10 +177,19 @@ class Resolver:
             return frozenset()
         for imp in info.facts.imports:
             if imp.name == "*" and not imp.scope:
-                found = self.module_attr(self.index.absolute_import_module(module, imp), name)
-                if found:
-                    return found
+                source = self.index.absolute_import_module(module, imp)
+                if self.star_exports(source, name):
+                    found = self.module_attr(source, name)
+                    if found:
+                        return found
         return _UNKNOWN_SET if info.facts.has_getattr else frozenset()
+
+    def star_exports(self, module: str, name: str) -> bool:
+        """Whether ``from module import *`` binds ``name``: listed in ``__all__``, else any public name."""
+        info = self.index.find_module(module)
+        if info is not None and info.facts.dunder_all is not None:
+            return name in info.facts.dunder_all
+        return not name.startswith("_")
 
     # -- expressions --------------------------------------------------------------------------------------------
     def resolve_expr(self, module: str, scope: str, expr: Expr) -> Values:
