@@ -135,12 +135,20 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     return files
 
 
+def _source_root(f: SourceFile, name: str) -> str:
+    """The directory (relative to the scan root) that ``name`` is relative to: ``services/b`` for ``app.main``."""
+    depth = len(name.split(".")) + (1 if f.is_package else 0)
+    return "/".join(f.relpath.split("/")[:-depth])
+
+
 def assign_module_names(files: Sequence[SourceFile], imported: set[str]) -> dict[str, str]:
     """Choose one module name per file (relpath -> name), using the top-level names the project imports.
 
     The package-chain name wins unless only the root-relative name's top-level package is ever imported
-    (a namespace package above the regular ones). Names two files would share fall back to the root-relative
-    name, which is unique per root.
+    (a namespace package above the regular ones). When several source roots hold the same top-level package
+    (a monorepo with ``services/a/app`` and ``services/b/app``), each root after the first gets a tag on that
+    top-level name (``app#2.main``), so its modules stay distinct and its own absolute imports still find them
+    (see ``ProjectIndex.absolute_import_module``).
     """
     chosen: dict[str, str] = {}
     for f in files:
@@ -153,12 +161,19 @@ def assign_module_names(files: Sequence[SourceFile], imported: set[str]) -> dict
     owners: dict[str, list[SourceFile]] = {}
     for f in files:
         owners.setdefault(chosen[f.relpath], []).append(f)
+    clashing: dict[str, set[str]] = {}  # top-level name -> source roots that hold a module clashing under it
     for name, group in owners.items():
         if len(group) > 1:
-            for f in group:
-                chosen[f.relpath] = f.candidates[-1]
+            clashing.setdefault(name.split(".")[0], set()).update(_source_root(f, name) for f in group)
+    tags = {root: i for i, root in enumerate(sorted(set().union(*clashing.values())), 1)} if clashing else {}
+    for f in files:
+        name = chosen[f.relpath]
+        top, dot, rest = name.partition(".")
+        root = _source_root(f, name)
+        if root in clashing.get(top, ()) and tags[root] > 1:
+            chosen[f.relpath] = f"{top}#{tags[root]}{dot}{rest}"
     seen: dict[str, int] = {}
-    for f in files:  # still colliding (two roots with the same layout): keep both, suffix the later ones
+    for f in files:  # still colliding (overlapping roots): keep both, suffix the later ones
         name = chosen[f.relpath]
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:

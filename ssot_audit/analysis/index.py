@@ -68,9 +68,21 @@ class ProjectIndex:
         return iter(self.modules.values())
 
     def absolute_import_module(self, module: str, imp: ImportFact) -> str:
-        """The absolute module an import statement reads from."""
+        """The absolute module an import statement reads from (in the importer's own source root, if tagged)."""
         info = self.modules[module]
-        return resolve_relative(module, info.is_package, imp.level, imp.module)
+        source = resolve_relative(module, info.is_package, imp.level, imp.module)
+        return self.same_root_name(module, source) if imp.level == 0 else source
+
+    def same_root_name(self, importer: str, target: str) -> str:
+        """``target`` as seen from ``importer``: when the importer's top-level package is tagged (``app#2``, a
+        second source root holding the same top-level package) and that root has ``target``'s top-level package
+        too, the tagged one; that is the one its own ``sys.path`` finds."""
+        tag = importer.split(".")[0].partition("#")[2]
+        if not tag or not target:
+            return target
+        top, dot, rest = target.partition(".")
+        tagged = f"{top}#{tag}"
+        return f"{tagged}{dot}{rest}" if self.is_project_module(tagged) else target
 
     def imported_module_of(self, module: str, imp: ImportFact) -> str | None:
         """The project module an import statement makes ``module`` depend on (for the import graph), if any.

@@ -1,0 +1,172 @@
+"""Discovery: which files are scanned, and the module name Python would import each one as."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis.discovery import discover, is_test_path
+from ssot_audit.config import Config
+
+from tests.helpers import scan_project, triples, write_project
+
+
+def module_names(tmp_path: Path, files: dict[str, str], **config: object) -> dict[str, str]:
+    """relpath -> module name, as the scan assigns them."""
+    write_project(tmp_path, files)
+    project = api.load_project(tmp_path, Config(**config), jobs=1)  # type: ignore[arg-type]
+    return {info.relpath: name for name, info in project.index.modules.items()}
+
+
+def test_namespace_package_between_regular_packages(tmp_path: Path) -> None:
+    names = module_names(tmp_path, {
+        "app/__init__.py": "",
+        "app/plugins/chat/__init__.py": "",
+        "app/plugins/chat/bot.py": "from app.plugins.chat import helpers\n",
+        "app/plugins/chat/helpers.py": "",
+    })  # fmt: skip
+    assert names == {
+        "app/__init__.py": "app",
+        "app/plugins/chat/__init__.py": "app.plugins.chat",
+        "app/plugins/chat/bot.py": "app.plugins.chat.bot",
+        "app/plugins/chat/helpers.py": "app.plugins.chat.helpers",
+    }
+
+
+def test_namespace_package_at_the_top_is_kept_when_imported_that_way(tmp_path: Path) -> None:
+    files = {"company/billing/__init__.py": "", "company/billing/api.py": "", "main.py": ""}
+    names = module_names(tmp_path, {**files, "main.py": "from company.billing.api import charge\n"})
+    assert names["company/billing/api.py"] == "company.billing.api"
+    # Nobody imports "company": the regular package is the top level.
+    assert module_names(tmp_path, files)["company/billing/api.py"] == "billing.api"
+
+
+def test_src_layout(tmp_path: Path) -> None:
+    names = module_names(tmp_path, {
+        "src/pkg/__init__.py": "",
+        "src/pkg/mod.py": "",
+        "src/pkg/sub/__init__.py": "",
+        "src/pkg/sub/deep.py": "",
+        "setup.py": "",
+    })  # fmt: skip
+    assert names == {
+        "src/pkg/__init__.py": "pkg",
+        "src/pkg/mod.py": "pkg.mod",
+        "src/pkg/sub/__init__.py": "pkg.sub",
+        "src/pkg/sub/deep.py": "pkg.sub.deep",
+        "setup.py": "setup",
+    }
+
+
+def test_two_top_level_packages_side_by_side(tmp_path: Path) -> None:
+    names = module_names(tmp_path, {
+        "projects/alpha/__init__.py": "",
+        "projects/alpha/core.py": "",
+        "projects/beta/__init__.py": "",
+        "projects/beta/core.py": "from alpha.core import thing\n",
+    })  # fmt: skip
+    assert names == {
+        "projects/alpha/__init__.py": "alpha",
+        "projects/alpha/core.py": "alpha.core",
+        "projects/beta/__init__.py": "beta",
+        "projects/beta/core.py": "beta.core",
+    }
+
+
+MONOREPO = {
+    "services/a/app/__init__.py": "",
+    "services/a/app/util.py": "def helper():\n    return 1\n",
+    "services/a/app/main.py": "from app.util import helper\n\nasync def run():\n    await helper()\n",
+    "services/b/app/__init__.py": "",
+    "services/b/app/util.py": "async def helper():\n    return 1\n",
+    "services/b/app/main.py": "from app.util import helper\nimport app.util\n\nasync def run():\n    await helper()\n"
+    "    await app.util.helper()\n",
+    "services/b/app/extra.py": "",
+}
+
+
+@pytest.mark.parametrize("roots", [(), ("services/a", "services/b")])
+def test_monorepo_services_with_the_same_package_name(tmp_path: Path, roots: tuple[str, ...]) -> None:
+    names = module_names(tmp_path, MONOREPO, roots=roots)
+    assert names == {
+        "services/a/app/__init__.py": "app",
+        "services/a/app/util.py": "app.util",
+        "services/a/app/main.py": "app.main",
+        "services/b/app/__init__.py": "app#2",
+        "services/b/app/util.py": "app#2.util",
+        "services/b/app/main.py": "app#2.main",
+        "services/b/app/extra.py": "app#2.extra",
+    }
+    # Each service's absolute imports reach its own package: only service a awaits a plain def.
+    result = scan_project(tmp_path, {"roots": list(roots)} if roots else None)
+    assert triples(result, "SSOT401") == {("SSOT401", "services/a/app/main.py", 4)}
+
+
+def test_default_excludes(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        ".venv/lib/site.py": "",
+        "venv/x.py": "",
+        "node_modules/pkg/x.py": "",
+        "build/lib/app/__init__.py": "",
+        "dist/x.py": "",
+        "app/__pycache__/x.py": "",
+        "pkg.egg-info/x.py": "",
+        ".git/hooks/x.py": "",
+    })  # fmt: skip
+    assert [f.relpath for f in discover(tmp_path)] == ["app/__init__.py"]
+
+
+def test_exclude_globs_on_names_and_paths(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/generated_pb2.py": "",
+        "legacy/old.py": "",
+        "legacy2/kept.py": "",
+        "app/legacy/kept_too.py": "",
+    })  # fmt: skip
+    # A bare name matches that name at any depth; a path glob matches repo-relative paths.
+    found = [f.relpath for f in discover(tmp_path, excludes=["*_pb2.py", "legacy"])]
+    assert found == ["app/__init__.py", "legacy2/kept.py"]
+    assert [f.relpath for f in discover(tmp_path, excludes=["legacy/*"])] == [
+        "app/__init__.py",
+        "app/generated_pb2.py",
+        "app/legacy/kept_too.py",
+        "legacy2/kept.py",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("relpath", "expected"),
+    [
+        ("tests/test_x.py", True),
+        ("app/tests/helpers.py", True),
+        ("test/x.py", True),
+        ("app/test_models.py", True),
+        ("app/models_test.py", True),
+        ("conftest.py", True),
+        ("app/testing.py", False),
+        ("app/contest.py", False),
+        ("app/latest/x.py", False),
+        ("app/attest_test_data.py", False),
+    ],
+)
+def test_test_file_detection(relpath: str, expected: bool) -> None:
+    assert is_test_path(relpath) is expected
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app/__init__.py": "", "app/mod.py": ""})
+    (tmp_path / "app" / "loop").symlink_to(tmp_path / "app", target_is_directory=True)
+    (tmp_path / "alias").symlink_to(tmp_path / "app", target_is_directory=True)
+    assert [f.relpath for f in discover(tmp_path)] == ["app/__init__.py", "app/mod.py"]
+
+
+def test_single_file_scan(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app/__init__.py": "", "app/mod.py": ""})
+    (found,) = discover(tmp_path / "app" / "mod.py")
+    assert (found.relpath, found.candidates) == ("mod.py", ("app.mod",))
