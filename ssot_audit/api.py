@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit import __version__
+from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover
 from ssot_audit.analysis.graph import ImportGraph
@@ -18,6 +18,8 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.config import Config, ConfigError, load_config
+from ssot_audit.model.plan import ConsolidationPlan
+from ssot_audit.planner import build_plan
 from ssot_audit.model import AuditResult, Concept, ConceptMember, Finding, ScanStats
 from ssot_audit.rules import ALL_RULES, Rule, RuleContext
 from ssot_audit.rules.base import FailedFile
@@ -174,6 +176,9 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
         concepts=_concepts_model(project),
         rules=tuple(r.info.code for r in rules),
         import_edges=runtime_edges,
+        modules=capture.module_table(project.index),
+        symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
+        excerpts=capture.source_excerpts(project.root, findings),
     )
 
 
@@ -183,3 +188,8 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     root = Path(root)
     config = config if config is not None else load_config(root)
     return audit(load_project(root, config, jobs=jobs, progress=progress))
+
+
+def plan(result: AuditResult) -> ConsolidationPlan:
+    """The consolidation plan of a result: a pure function of it (a saved findings file gives the same plan)."""
+    return build_plan(result)

@@ -13,10 +13,12 @@ from ssot_audit.model import (
     ConceptMember,
     Confidence,
     Finding,
+    ImportRef,
     Location,
     Related,
     ScanStats,
     Severity,
+    SourceExcerpt,
 )
 
 SCHEMA_VERSION = 1
@@ -105,6 +107,11 @@ def _concept_from_dict(data: dict[str, Any]) -> Concept:
                    tuple(data["factories"]), data["per_user"])  # fmt: skip
 
 
+def _import_ref_to_dict(ref: ImportRef) -> dict[str, Any]:
+    return {"importer": ref.importer, "path": ref.path, "line": ref.line, "column": ref.column, "source": ref.source,
+            "name": ref.name, "bound": ref.bound, "target": ref.target, "scope": ref.scope}  # fmt: skip
+
+
 def result_to_dict(result: AuditResult) -> dict[str, Any]:
     """The whole result as a JSON-compatible dict, with a summary by rule and severity."""
     by_code: dict[str, int] = {}
@@ -124,6 +131,9 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
         "findings": [finding_to_dict(f) for f in result.findings],
         "concepts": [_concept_to_dict(c) for c in result.concepts],
         "import_edges": [list(e) for e in result.import_edges],
+        "modules": [list(m) for m in result.modules],
+        "symbol_imports": [_import_ref_to_dict(r) for r in result.symbol_imports],
+        "excerpts": [{"path": e.path, "start": e.start, "lines": list(e.lines)} for e in result.excerpts],
     }
 
 
@@ -144,6 +154,9 @@ def result_from_dict(data: dict[str, Any]) -> AuditResult:
             concepts=tuple(_concept_from_dict(c) for c in data.get("concepts", [])),
             rules=tuple(data.get("rules", [])),
             import_edges=tuple((u, v) for u, v in data.get("import_edges", [])),
+            modules=tuple((m, p) for m, p in data.get("modules", [])),
+            symbol_imports=tuple(ImportRef(**r) for r in data.get("symbol_imports", [])),
+            excerpts=tuple(SourceExcerpt(e["path"], e["start"], tuple(e["lines"])) for e in data.get("excerpts", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SerializationError(f"malformed findings file: {exc!r}") from exc

@@ -10,12 +10,22 @@ from ssot_audit.model.findings import (
     Severity,
     make_fingerprint,
 )
+from ssot_audit.model.plan import ConceptPlan, ConsolidationPlan, MemberRow, PlanStep, PlanSummary, SymbolPlan
 from ssot_audit.model.result import AuditResult, Concept, ConceptMember, ScanStats
+from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 __all__ = [
     "AuditResult",
     "Concept",
     "ConceptMember",
+    "ConceptPlan",
+    "ConsolidationPlan",
+    "ImportRef",
+    "MemberRow",
+    "PlanStep",
+    "PlanSummary",
+    "SourceExcerpt",
+    "SymbolPlan",
     "Confidence",
     "Finding",
     "Location",

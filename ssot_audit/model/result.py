@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ssot_audit.model.findings import Finding, Location, Severity
+from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,10 @@ class AuditResult:
     concepts: tuple[Concept, ...] = ()
     rules: tuple[str, ...] = ()  # codes of the rules that ran
     import_edges: tuple[tuple[str, str], ...] = field(default=())  # runtime module import edges, sorted
+    # For the plan and the HTML report, which must work from a findings file alone (see model/sources.py):
+    modules: tuple[tuple[str, str], ...] = ()  # (module name, repo-relative path) of every analysed module, sorted
+    symbol_imports: tuple[ImportRef, ...] = ()  # imports of concept classes and factories (and factory copies)
+    excerpts: tuple[SourceExcerpt, ...] = ()  # source lines near findings, capped, sorted by path and line
 
     def find_findings(self, *, code_prefix: str = "", min_severity: Severity | None = None) -> tuple[Finding, ...]:
         """Findings whose code starts with ``code_prefix`` and whose severity is at least ``min_severity``."""

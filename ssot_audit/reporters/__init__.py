@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ssot_audit.model import AuditResult
+from ssot_audit.model import AuditResult, ConsolidationPlan
+from ssot_audit.reporters import plan_json, plan_markdown, plan_text
 from ssot_audit.reporters import json_reporter, text
 
 Reporter = Callable[[AuditResult], str]
@@ -14,4 +15,12 @@ REPORTERS: dict[str, Reporter] = {
     "json": json_reporter.render,
 }
 
-__all__ = ["REPORTERS", "Reporter"]
+PlanReporter = Callable[[ConsolidationPlan], str]
+
+PLAN_REPORTERS: dict[str, PlanReporter] = {
+    "text": plan_text.render,
+    "json": plan_json.render,
+    "markdown": plan_markdown.render,
+}
+
+__all__ = ["PLAN_REPORTERS", "REPORTERS", "PlanReporter", "Reporter"]

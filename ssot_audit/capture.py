@@ -1,0 +1,94 @@
+"""Capture, at scan time, the evidence the plan and the HTML report need but cannot recompute from findings.
+
+Reporters never read the scanned tree (a report is often rendered from a findings file on another machine), so the
+pipeline keeps: the module -> file table, the import sites of the symbols a plan may move or delete, and a capped
+set of source lines around each finding. Everything here is deterministic (sorted, no timestamps).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.parsing import decode_source
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.model import Finding, ImportRef, SourceExcerpt
+
+CONTEXT_LINES = 2  # lines kept before and after a finding's span
+MAX_SPAN_LINES = 12  # a finding spanning more lines keeps only its first ones
+MAX_LINE_CHARS = 240  # longer lines are cut: a minified file must not blow up the report
+MAX_TOTAL_LINES = 20_000  # excerpts stop here (about 1.5 MB of JSON); findings past it render without code
+
+
+def module_table(index: ProjectIndex) -> tuple[tuple[str, str], ...]:
+    """(module name, repo-relative path) of every analysed module, sorted by name."""
+    return tuple((name, info.relpath) for name, info in index.modules.items())
+
+
+def symbol_imports(index: ProjectIndex, sites: ImportSites, concepts: ConceptModel) -> tuple[ImportRef, ...]:
+    """Imports of concept implementations, shims and factories, plus every same-named copy of a factory."""
+    wanted: set[ClassValue | FunctionValue] = set()
+    factory_names: set[str] = set()
+    for concept in concepts.concepts:
+        wanted.update(concept.members)
+        wanted.update(concept.shims)
+        wanted.update(concept.factories)
+        factory_names.update(f.qualname for f in concept.factories)
+    refs = []
+    for site in sites.sites:
+        target = site.target
+        if target not in wanted and not (isinstance(target, FunctionValue) and target.qualname in factory_names):
+            continue
+        info = index.get_module(site.importer)
+        refs.append(ImportRef(site.importer, info.relpath, site.line, site.col + 1, site.source, site.name,
+                              site.bound, target.fullname, site.scope))  # fmt: skip
+    return tuple(sorted(set(refs), key=lambda r: (r.path, r.line, r.column, r.name, r.target)))
+
+
+def _wanted_lines(findings: Sequence[Finding]) -> dict[str, set[int]]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for finding in findings:
+        loc = finding.location
+        last = min(max(loc.end_line or loc.line, loc.line), loc.line + MAX_SPAN_LINES - 1)
+        wanted[loc.path].update(range(max(1, loc.line - CONTEXT_LINES), last + CONTEXT_LINES + 1))
+        for related in finding.related:
+            rel = related.location
+            wanted[rel.path].update(range(max(1, rel.line - 1), rel.line + 2))
+    return wanted
+
+
+def _blocks(path: str, lines: list[str], numbers: Iterable[int]) -> list[SourceExcerpt]:
+    blocks: list[SourceExcerpt] = []
+    run: list[int] = []
+    for number in sorted(n for n in numbers if n <= len(lines)):
+        if run and number != run[-1] + 1:
+            blocks.append(SourceExcerpt(path, run[0], tuple(lines[n - 1][:MAX_LINE_CHARS] for n in run)))
+            run = []
+        run.append(number)
+    if run:
+        blocks.append(SourceExcerpt(path, run[0], tuple(lines[n - 1][:MAX_LINE_CHARS] for n in run)))
+    return blocks
+
+
+def source_excerpts(root: Path, findings: Sequence[Finding], *, budget: int = MAX_TOTAL_LINES) -> tuple[SourceExcerpt, ...]:
+    """Source lines near each finding and its related locations, merged per file, at most ``budget`` lines."""
+    excerpts: list[SourceExcerpt] = []
+    base = root.parent if root.is_file() else root
+    for path, numbers in sorted(_wanted_lines(findings).items()):
+        if budget <= 0:
+            break
+        try:
+            text = decode_source((base / path).read_bytes())
+        except OSError:
+            continue
+        if not isinstance(text, str):  # undecodable: the parse-error finding says so, there is nothing to show
+            continue
+        lines = text.splitlines()
+        for block in _blocks(path, lines, sorted(numbers)[:budget]):
+            budget -= len(block.lines)
+            excerpts.append(block)
+    return tuple(excerpts)

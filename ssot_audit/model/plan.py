@@ -1,0 +1,121 @@
+"""The consolidation plan: how to get from N implementations and M import paths back to one, step by step.
+
+Plain frozen data (standard library only), built by ``ssot_audit.planner`` from an ``AuditResult`` and rendered by
+the plan reporters (text, JSON, Markdown) and the HTML report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ssot_audit.model.findings import Location
+
+# Step kinds, in the order a plan applies them.
+MOVE_METHODS = "move-methods"
+ALIAS_DUPLICATE = "alias-duplicate"
+REWRITE_IMPORT = "rewrite-import"
+USE_FACTORY = "use-factory"
+REMOVE_AWAIT = "remove-await"
+ADD_AWAIT = "add-await"
+ISOLATE_INSTANCE = "isolate-instance"
+DELETE_FACTORY_COPY = "delete-factory-copy"
+DELETE_REEXPORT = "delete-reexport"
+DELETE_SHIM = "delete-shim"
+STEP_KINDS = (MOVE_METHODS, ALIAS_DUPLICATE, REWRITE_IMPORT, USE_FACTORY, REMOVE_AWAIT, ADD_AWAIT, ISOLATE_INSTANCE,
+              DELETE_FACTORY_COPY, DELETE_REEXPORT, DELETE_SHIM)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One change small enough to ship alone.
+
+    ``blast_radius`` counts the project modules that import what the step changes; ``in_cycle`` is True when a
+    touched module sits in an import cycle (import order may matter there). ``mechanical`` steps can be applied by a
+    tool; the others need a human decision. ``depends_on`` lists the ids of steps that must ship first.
+    """
+
+    id: str
+    kind: str
+    title: str
+    detail: str
+    files: tuple[str, ...]
+    locations: tuple[Location, ...]
+    blast_radius: int
+    in_cycle: bool
+    mechanical: bool
+    verify_command: str
+    verify_expect: str
+    depends_on: tuple[str, ...] = ()
+    before: str = ""  # the code as it is (an import line, a call), when the step rewrites one thing
+    after: str = ""  # the code as it should be
+    resolves: tuple[str, ...] = ()  # fingerprints of the findings this step makes disappear
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One implementation in the method matrix: which public methods it has."""
+
+    qualname: str
+    role: str
+    location: Location
+    importers: int
+    methods: tuple[str, ...]
+    async_methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """What a manager reads: N implementations -> 1, M import paths -> P, K await misuses, files touched."""
+
+    implementations: int
+    import_paths: int
+    canonical_paths: int
+    await_misuses: int
+    files_touched: int
+    steps: int
+    mechanical_steps: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptPlan:
+    """The plan for one concept cluster: canonical choice, method matrix, ordered steps."""
+
+    concept: str
+    origin: str
+    canonical: str
+    canonical_reason: str
+    evidence: tuple[str, ...]
+    factories: tuple[str, ...]
+    members: tuple[MemberRow, ...]
+    methods: tuple[str, ...]  # every public method of any implementation, sorted
+    missing_in_canonical: tuple[str, ...]
+    steps: tuple[PlanStep, ...]
+    summary: PlanSummary
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolPlan:
+    """The plan for one split symbol outside the concepts: several import paths or several definitions."""
+
+    symbol: str
+    canonical: str  # the canonical import path (module) or definition (qualified name)
+    canonical_reason: str
+    paths: tuple[tuple[str, int], ...]  # import path -> number of imports through it
+    definitions: tuple[str, ...]
+    steps: tuple[PlanStep, ...]
+    summary: PlanSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ConsolidationPlan:
+    """Every concept and split-symbol plan of a result, in a deterministic order, with a grand total."""
+
+    root: str
+    concepts: tuple[ConceptPlan, ...]
+    symbols: tuple[SymbolPlan, ...]
+    summary: PlanSummary
+
+    def find_steps(self, *, kind: str = "") -> tuple[PlanStep, ...]:
+        """All steps of all plans (of one kind when given), in plan order."""
+        steps = [s for p in self.concepts for s in p.steps] + [s for p in self.symbols for s in p.steps]
+        return tuple(s for s in steps if not kind or s.kind == kind)

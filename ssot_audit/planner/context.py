@@ -1,0 +1,51 @@
+"""What every plan builder reads: the result's findings, import records and module graph, indexed once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ssot_audit.model import AuditResult, Finding, ImportRef
+from ssot_audit.planner.graph import ModuleGraph
+
+
+@dataclass
+class PlanContext:
+    """Indexes over one ``AuditResult`` (built once per plan, read by the concept and symbol planners)."""
+
+    root: str
+    graph: ModuleGraph
+    findings: tuple[Finding, ...]
+    refs_by_target: dict[str, list[ImportRef]] = field(default_factory=dict)
+    canonical_path: dict[str, str] = field(default_factory=dict)  # symbol -> canonical import path (SSOT201)
+    paths: dict[str, dict[str, int]] = field(default_factory=dict)  # symbol -> {import path: count} (SSOT201)
+
+    @classmethod
+    def from_result(cls, result: AuditResult) -> PlanContext:
+        """Index the result."""
+        ctx = cls(result.root, ModuleGraph(result.import_edges, result.modules), result.findings)
+        refs: dict[str, list[ImportRef]] = defaultdict(list)
+        for ref in result.symbol_imports:
+            refs[ref.target].append(ref)
+        ctx.refs_by_target = dict(refs)
+        for finding in ctx.by_code("SSOT201"):
+            ctx.canonical_path[finding.facts["symbol"]] = finding.facts["canonical_path"]
+            ctx.paths[finding.facts["symbol"]] = dict(finding.facts["paths"])
+        return ctx
+
+    def by_code(self, code: str) -> list[Finding]:
+        """Findings of one rule, in report order."""
+        return [f for f in self.findings if f.code == code]
+
+    def path_for(self, symbol: str) -> str:
+        """The canonical import path of a symbol: SSOT201's choice, else its defining module."""
+        return self.canonical_path.get(symbol) or symbol.rsplit(".", 1)[0]
+
+    def refs(self, target: str) -> list[ImportRef]:
+        """Recorded imports of ``target``."""
+        return self.refs_by_target.get(target, [])
+
+    def hops(self, target: str) -> set[str]:
+        """Modules others import ``target`` through without defining it (package ``__init__``, compat modules)."""
+        home = target.rsplit(".", 1)[0]
+        return {r.source for r in self.refs(target) if r.source != home and r.source != r.importer}
