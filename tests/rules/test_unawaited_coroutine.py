@@ -10,7 +10,7 @@ CODE = "SSOT402"
 
 ASYNC_API = """
 class Connection:
-    async def send(self, message):
+    async def write(self, message):
         return None
 
 async def notify(user_id, message):
@@ -32,7 +32,7 @@ def test_dropped_coroutine(tmp_path: Path) -> None:
 
         async def handler(user_id, conn: Connection):
             notify(user_id, "hi")
-            conn.send("x")
+            conn.write("x")
 
         def sync_handler(user_id):
             notify(user_id, "hi")
@@ -45,7 +45,7 @@ def test_attribute_of_the_coroutine_is_used(tmp_path: Path) -> None:
         from app.api import open_connection
 
         async def handler():
-            return open_connection().send
+            return open_connection().write
     """
     assert found(tmp_path, use) == {(CODE, "app/use.py", 4)}
 
@@ -59,7 +59,7 @@ def test_assigned_and_never_awaited_or_only_used_as_plain_object(tmp_path: Path)
 
         async def attribute_only():
             conn = open_connection()
-            conn.send("x")
+            conn.write("x")
             return None
     """
     assert found(tmp_path, use) == {(CODE, "app/use.py", 4), (CODE, "app/use.py", 7)}
@@ -73,7 +73,7 @@ def test_awaited_returned_or_handed_to_the_event_loop_is_not_reported(tmp_path: 
         async def awaited(user_id):
             await notify(user_id, "a")
             conn = await open_connection()
-            await conn.send("x")
+            await conn.write("x")
 
         def scheduled(user_id):
             asyncio.create_task(notify(user_id, "b"))
