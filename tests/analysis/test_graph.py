@@ -1,0 +1,146 @@
+"""The import graph: edge kinds, cycles, the smallest set of imports to cut, and its exports."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis.graph import ImportGraph, smallest_break_set
+from ssot_audit.cli import main
+from ssot_audit.config import Config
+
+from tests.helpers import write_project
+
+KINDS = {
+    "app/__init__.py": "",
+    "app/a.py": """
+        from typing import TYPE_CHECKING
+        import app.b
+        if TYPE_CHECKING:
+            from app.c import C
+
+        def f():
+            from app import d
+            return d
+
+        from app.b import thing
+    """,
+    "app/b.py": "thing = 1\n",
+    "app/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app import a\nclass C:\n    pass\n",
+    "app/d.py": "import os\nimport app.a\n",
+}
+
+
+def graph_of(tmp_path: Path, files: dict[str, str]) -> ImportGraph:
+    write_project(tmp_path, files)
+    return api.load_project(tmp_path, Config(), jobs=1).graph
+
+
+def edge(graph: ImportGraph, u: str, v: str) -> dict[str, object]:
+    data = graph.graph.edges[u, v]
+    return {k: data[k] for k in ("lines", "runtime", "type_checking", "function_local")}
+
+
+def test_edge_attributes(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, KINDS)
+    assert sorted(graph.graph.edges) == [
+        ("app.a", "app.b"),
+        ("app.a", "app.c"),
+        ("app.a", "app.d"),
+        ("app.c", "app.a"),
+        ("app.d", "app.a"),
+    ]
+    assert edge(graph, "app.a", "app.b") == {"lines": [2, 10], "runtime": True, "type_checking": False,
+                                             "function_local": False}  # fmt: skip
+    assert edge(graph, "app.a", "app.c") == {"lines": [4], "runtime": False, "type_checking": True,
+                                             "function_local": False}  # fmt: skip
+    assert edge(graph, "app.a", "app.d") == {"lines": [7], "runtime": False, "type_checking": False,
+                                             "function_local": True}  # fmt: skip
+    assert graph.find_importers("app.a") == ("app.c", "app.d")
+    assert graph.find_dependencies("app.d") == ("app.a",)
+
+
+def test_cycles_skip_type_checking_and_function_local_edges_unless_asked(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, KINDS)
+    assert graph.find_cycles() == ()
+    (cycle,) = graph.find_cycles(include_function_local=True)
+    assert cycle.modules == ("app.a", "app.d")
+    assert cycle.edges == (("app.a", "app.d"), ("app.d", "app.a"))
+    assert cycle.break_edges == (("app.a", "app.d"),) and cycle.minimal
+
+
+def test_three_cycle_needs_one_cut(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, {
+        "app/__init__.py": "",
+        "app/x.py": "import app.y\n",
+        "app/y.py": "import app.z\n",
+        "app/z.py": "import app.x\n",
+    })  # fmt: skip
+    (cycle,) = graph.find_cycles()
+    assert cycle.modules == ("app.x", "app.y", "app.z")
+    assert cycle.break_edges == (("app.x", "app.y"),)
+    assert cycle.minimal
+
+
+def test_two_overlapping_cycles_share_the_cheapest_cut(tmp_path: Path) -> None:
+    # a -> b -> a and a -> b -> c -> a: cutting a -> b breaks both.
+    graph = graph_of(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": "import app.b\n",
+        "app/b.py": "import app.a\nimport app.c\n",
+        "app/c.py": "import app.a\n",
+    })  # fmt: skip
+    (cycle,) = graph.find_cycles()
+    assert cycle.modules == ("app.a", "app.b", "app.c")
+    assert cycle.break_edges == (("app.a", "app.b"),)
+
+
+def test_smallest_break_set_when_one_edge_is_not_enough() -> None:
+    members = ("a", "b", "c")
+    edges = (("a", "b"), ("b", "a"), ("b", "c"), ("c", "b"))
+    breaks, minimal = smallest_break_set(members, edges)
+    assert breaks == (("a", "b"), ("b", "c")) and minimal
+
+
+def test_large_components_use_the_greedy_heuristic() -> None:
+    members = tuple(f"m{i:02d}" for i in range(12))
+    ring = tuple((members[i], members[(i + 1) % 12]) for i in range(12))
+    chords = tuple((members[i], members[(i + 6) % 12]) for i in range(0, 12, 3))
+    breaks, minimal = smallest_break_set(members, tuple(sorted(ring + chords)))
+    assert not minimal
+    remaining = set(ring + chords) - set(breaks)
+    assert nx.is_directed_acyclic_graph(nx.DiGraph(list(remaining)))
+
+
+@pytest.mark.parametrize("fmt", ["dot", "graphml", "json"])
+def test_graph_command_formats(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    write_project(tmp_path / "proj", KINDS)
+    out = tmp_path / f"graph.{fmt}"
+    assert main(["graph", str(tmp_path / "proj"), "--isolated", "--format", fmt, "-o", str(out)]) == 0
+    text = out.read_text()
+    if fmt == "dot":
+        assert text.startswith("digraph imports {")
+        assert '  "app.a" -> "app.b" [style=solid];' in text
+        assert '  "app.a" -> "app.c" [style=dashed];' in text
+        assert '  "app.a" -> "app.d" [style=dotted];' in text
+    elif fmt == "graphml":
+        ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+        root = ET.fromstring(text)
+        edges = {(e.get("source"), e.get("target")) for e in root.iterfind(".//g:edge", ns)}
+        assert ("app.a", "app.d") in edges and len(edges) == 5
+    else:
+        payload = json.loads(text)
+        assert [n["id"] for n in payload["nodes"]] == ["app", "app.a", "app.b", "app.c", "app.d"]
+        by_pair = {(e["source"], e["target"]): e for e in payload["edges"]}
+        assert by_pair["app.a", "app.d"]["function_local"] is True
+        assert by_pair["app.a", "app.b"]["lines"] == [2, 10]
+    # Same input, same bytes.
+    assert main(["graph", str(tmp_path / "proj"), "--isolated", "--format", fmt, "-o", str(out)]) == 0
+    assert out.read_text() == text
+    assert main(["graph", str(tmp_path / "proj"), "--isolated", "--format", fmt]) == 0
+    assert capsys.readouterr().out == text
