@@ -5,8 +5,8 @@ The CLI, the dashboard and the tests all call these functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import __version__, capture
@@ -20,10 +20,13 @@ from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
-from ssot_audit.model import AuditResult, Concept, ConceptMember, Finding, ScanStats
+from ssot_audit.baseline import compare
+from ssot_audit.model import AuditResult, BaselineEntry, Concept, ConceptMember, Finding, ScanStats, SuppressedFinding
 from ssot_audit.rules import ALL_RULES, Rule, RuleContext
 from ssot_audit.rules.base import FailedFile
+from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_selection
+from ssot_audit.suppressions import SuppressionComment, apply_suppressions
 
 Progress = Callable[[int, int], None]
 
@@ -42,6 +45,8 @@ class Project:
     failures: tuple[FailedFile, ...]
     files: int
     lines: int
+    paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
+    suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -98,6 +103,8 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
         failures=tuple(failures),
         files=len(files),
         lines=sum(o.lines for o in outcomes),
+        paths={f.relpath: f.is_test for f in files},
+        suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
     )
 
 
@@ -164,9 +171,37 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
     return tuple(concepts)
 
 
+def enabled_codes(config: Config, rules: Sequence[Rule] = ALL_RULES) -> frozenset[str]:
+    """Codes of the rules that ``config`` selects (``select``/``ignore``)."""
+    selection = build_selection(config.select, config.ignore, [r.info for r in rules])
+    return frozenset(r.info.code for r in rules if selection.is_enabled(r.info.code))
+
+
+def _suppress(project: Project, rules: Sequence[Rule],
+              findings: Sequence[Finding]) -> tuple[tuple[Finding, ...], tuple[SuppressedFinding, ...]]:  # fmt: skip
+    """rules -> suppress: silence what comments name; add SSOT901 for comments that silence nothing."""
+    enabled = enabled_codes(project.config, rules)
+    outcome = apply_suppressions(findings, project.suppressions, rules=[r.info for r in rules],
+                                 unused_rule=UNUSED_SUPPRESSION, enabled=enabled,
+                                 require_reasons=project.config.require_reasons, is_test=project.paths)  # fmt: skip
+    problems = [p for p in outcome.problems if p.code in enabled and (project.config.include_tests or not p.in_tests)]
+    kept = sorted((*outcome.kept, *problems), key=lambda f: f.sort_key)
+    suppressed = sorted(outcome.suppressed, key=lambda s: s.finding.sort_key)
+    return tuple(kept), tuple(suppressed)
+
+
+def apply_baseline(result: AuditResult, project: Project, entries: Sequence[BaselineEntry], *, label: str = "",
+                   rules: Sequence[Rule] = ALL_RULES) -> AuditResult:  # fmt: skip
+    """The result with only the findings the baseline does not absorb, and the comparison (fixed, stale)."""
+    new, comparison = compare(result.findings, entries, scanned_paths=project.paths.keys(),
+                              known_codes={r.info.code for r in ALL_RULES},
+                              ran_codes=enabled_codes(project.config, rules), label=label)  # fmt: skip
+    return replace(result, findings=new, baseline=comparison)
+
+
 def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: str | None = None) -> AuditResult:
-    """Run the rules and package everything a report needs."""
-    findings = run_rules(project, rules=rules)
+    """Run the rules, apply suppression comments, and package everything a report needs."""
+    findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
     return AuditResult(
         tool_version=__version__,
@@ -179,6 +214,8 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
         modules=capture.module_table(project.index),
         symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
         excerpts=capture.source_excerpts(project.root, findings),
+        suppressed=suppressed,
+        rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
 
 

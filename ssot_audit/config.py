@@ -48,6 +48,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     include_tests: bool = True
+    require_reasons: bool = False  # a suppression comment must say why (``# ssot: ignore[X] -- why``)
     concepts: tuple[ConceptConfig, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""  # the file it came from, for messages
@@ -64,6 +65,7 @@ class Config:
                 "ignore": self.ignore, "include_tests": self.include_tests,
                 "concepts": [c.__dict__ if hasattr(c, "__dict__") else repr(c) for c in self.concepts],
                 "rules": {k: dict(v) for k, v in sorted(self.rule_options.items())},
+                **({"require_reasons": True} if self.require_reasons else {}),  # absent when off: old digests hold
             },
             sort_keys=True,
             default=repr,
@@ -134,6 +136,7 @@ def parse_table(table: Mapping[str, Any], source: str = "") -> Config:
         "ignore": lambda v, k: _str_list(v, k),
         "fail-on": _fail_on,
         "include-tests": _bool,
+        "require-reasons": _bool,
     }
     values: dict[str, Any] = {}
     concepts: list[ConceptConfig] = []

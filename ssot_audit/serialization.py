@@ -12,13 +12,18 @@ from ssot_audit.model import (
     Concept,
     ConceptMember,
     Confidence,
+    BaselineComparison,
+    BaselineEntry,
     Finding,
     ImportRef,
     Location,
     Related,
+    RuleInfo,
+    RuleOption,
     ScanStats,
     Severity,
     SourceExcerpt,
+    SuppressedFinding,
 )
 
 SCHEMA_VERSION = 1
@@ -112,6 +117,42 @@ def _import_ref_to_dict(ref: ImportRef) -> dict[str, Any]:
             "name": ref.name, "bound": ref.bound, "target": ref.target, "scope": ref.scope}  # fmt: skip
 
 
+def _entry_to_dict(entry: BaselineEntry) -> dict[str, Any]:
+    return {"code": entry.code, "name": entry.name, "path": entry.path, "symbol": entry.symbol,
+            "fingerprint": entry.fingerprint, "count": entry.count}  # fmt: skip
+
+
+def _gate_to_dict(result: AuditResult) -> dict[str, Any]:
+    """Rule docs, suppressed findings and the baseline comparison, each only when present."""
+    data: dict[str, Any] = {}
+    if result.rule_info:
+        data["rule_info"] = [{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc,
+                              "default_severity": r.default_severity.value,
+                              "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help}
+                                          for o in r.options]} for r in result.rule_info]  # fmt: skip
+    if result.suppressed:
+        data["suppressed"] = [{"finding": finding_to_dict(s.finding), "comment": location_to_dict(s.comment),
+                               "reason": s.reason} for s in result.suppressed]  # fmt: skip
+    if result.baseline is not None:
+        b = result.baseline
+        data["baseline"] = {"path": b.path, "unchanged": b.unchanged, "fixed": [_entry_to_dict(e) for e in b.fixed],
+                            "stale": [_entry_to_dict(e) for e in b.stale]}  # fmt: skip
+    return data
+
+
+def _gate_from_dict(data: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of ``_gate_to_dict``: keyword arguments for ``AuditResult``."""
+    suppressed = tuple(SuppressedFinding(finding_from_dict(s["finding"]), location_from_dict(s["comment"]),
+                                         s.get("reason", "")) for s in data.get("suppressed", []))  # fmt: skip
+    raw = data.get("baseline")
+    baseline = None if raw is None else BaselineComparison(
+        raw["path"], raw["unchanged"], tuple(BaselineEntry(**e) for e in raw.get("fixed", [])),
+        tuple(BaselineEntry(**e) for e in raw.get("stale", [])))  # fmt: skip
+    rule_info = tuple(RuleInfo(r["code"], r["name"], r["summary"], Severity(r["default_severity"]), r["doc"],
+                               tuple(RuleOption(**o) for o in r.get("options", []))) for r in data.get("rule_info", []))  # fmt: skip
+    return {"suppressed": suppressed, "baseline": baseline, "rule_info": rule_info}
+
+
 def result_to_dict(result: AuditResult) -> dict[str, Any]:
     """The whole result as a JSON-compatible dict, with a summary by rule and severity."""
     by_code: dict[str, int] = {}
@@ -134,6 +175,7 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
         "modules": [list(m) for m in result.modules],
         "symbol_imports": [_import_ref_to_dict(r) for r in result.symbol_imports],
         "excerpts": [{"path": e.path, "start": e.start, "lines": list(e.lines)} for e in result.excerpts],
+        **_gate_to_dict(result),
     }
 
 
@@ -157,6 +199,7 @@ def result_from_dict(data: dict[str, Any]) -> AuditResult:
             modules=tuple((m, p) for m, p in data.get("modules", [])),
             symbol_imports=tuple(ImportRef(**r) for r in data.get("symbol_imports", [])),
             excerpts=tuple(SourceExcerpt(e["path"], e["start"], tuple(e["lines"])) for e in data.get("excerpts", [])),
+            **_gate_from_dict(data),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SerializationError(f"malformed findings file: {exc!r}") from exc

@@ -14,6 +14,7 @@ from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.parsing import ParseFailure, count_lines, parse_source
+from ssot_audit.suppressions import SuppressionComment, scan_comments
 
 _PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
 
@@ -26,19 +27,21 @@ class FileOutcome:
     facts: ModuleFacts | None
     failure: ParseFailure | None
     lines: int
+    suppressions: tuple[SuppressionComment, ...] = ()  # ``# ssot: ignore[...]`` comments, read even on parse failure
 
 
 def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     """Parse and extract one file's facts from its bytes."""
     parsed = parse_source(data, relpath)
+    comments = scan_comments(data)
     if isinstance(parsed, ParseFailure):
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-        return FileOutcome(relpath, None, parsed, lines)
+        return FileOutcome(relpath, None, parsed, lines, comments)
     try:
         facts = extract_facts(parsed.tree, parsed.lines)
     except RecursionError:
-        return FileOutcome(relpath, None, ParseFailure("too-deep", "nesting too deep to analyse"), parsed.lines)
-    return FileOutcome(relpath, facts, None, count_lines(parsed.text))
+        return FileOutcome(relpath, None, ParseFailure("too-deep", "nesting too deep to analyse"), parsed.lines, comments)
+    return FileOutcome(relpath, facts, None, count_lines(parsed.text), comments)
 
 
 def analyze_path(path: str, relpath: str) -> FileOutcome:

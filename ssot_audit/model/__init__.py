@@ -1,5 +1,6 @@
 """The data model: frozen dataclasses and enums, standard library only."""
 
+from ssot_audit.model.baseline import BaselineComparison, BaselineEntry, SuppressedFinding
 from ssot_audit.model.findings import (
     Confidence,
     Finding,
@@ -16,6 +17,8 @@ from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 __all__ = [
     "AuditResult",
+    "BaselineComparison",
+    "BaselineEntry",
     "Concept",
     "ConceptMember",
     "ConceptPlan",
@@ -34,5 +37,6 @@ __all__ = [
     "RuleOption",
     "ScanStats",
     "Severity",
+    "SuppressedFinding",
     "make_fingerprint",
 ]

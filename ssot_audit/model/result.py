@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ssot_audit.model.findings import Finding, Location, Severity
+from ssot_audit.model.baseline import BaselineComparison, SuppressedFinding
+from ssot_audit.model.findings import Finding, Location, RuleInfo, Severity
 from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 
@@ -62,6 +63,9 @@ class AuditResult:
     modules: tuple[tuple[str, str], ...] = ()  # (module name, repo-relative path) of every analysed module, sorted
     symbol_imports: tuple[ImportRef, ...] = ()  # imports of concept classes and factories (and factory copies)
     excerpts: tuple[SourceExcerpt, ...] = ()  # source lines near findings, capped, sorted by path and line
+    suppressed: tuple[SuppressedFinding, ...] = ()  # silenced by ``# ssot: ignore[...]`` comments, sorted
+    baseline: BaselineComparison | None = None  # set when a baseline was applied: ``findings`` are then the new ones
+    rule_info: tuple[RuleInfo, ...] = ()  # catalog entries of the rules that ran, in code order (SARIF rules table)
 
     def find_findings(self, *, code_prefix: str = "", min_severity: Severity | None = None) -> tuple[Finding, ...]:
         """Findings whose code starts with ``code_prefix`` and whose severity is at least ``min_severity``."""

@@ -14,6 +14,7 @@ from ssot_audit.rules import (
     shared_instance,
     shim_subclass,
     unawaited_coroutine,
+    unused_suppression,
 )
 from ssot_audit.rules.base import Rule, RuleContext
 
@@ -29,6 +30,7 @@ ALL_RULES: tuple[Rule, ...] = (
     await_on_sync.RULE,
     unawaited_coroutine.RULE,
     parse_error.RULE,
+    unused_suppression.RULE,
 )
 
 __all__ = ["ALL_RULES", "Rule", "RuleContext"]
