@@ -6,13 +6,17 @@ from collections.abc import Callable
 
 from ssot_audit.model import AuditResult, ConsolidationPlan
 from ssot_audit.reporters import plan_json, plan_markdown, plan_text
-from ssot_audit.reporters import json_reporter, text
+from ssot_audit.reporters import github, json_reporter, junit, markdown, sarif, text
 
 Reporter = Callable[[AuditResult], str]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_reporter.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "markdown": markdown.render,
+    "junit": junit.render,
 }
 
 PlanReporter = Callable[[ConsolidationPlan], str]

@@ -1,0 +1,103 @@
+"""Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
+
+Counts per severity and rule, the top findings (the new ones when a baseline was applied), what the baseline
+absorbed, fixed and holds stale, and how many findings comments suppressed. Deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ssot_audit.model import AuditResult, BaselineEntry, Finding
+
+TOP = 20  # findings listed in full; the rest are counted
+_SEVERITIES = ("error", "warning", "note")
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]|])")
+
+
+def _cell(text: str) -> str:
+    """Text shown as written inside a table cell: markup characters escaped, no HTML, no line breaks."""
+    escaped = _MARKUP.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\r", " ").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """A code span inside a table cell (backslash escapes are literal there; GFM still needs ``\\|``)."""
+    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`" if text else "-"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _severity_counts(findings: tuple[Finding, ...]) -> str:
+    counts = Counter(f.severity.value for f in findings)
+    parts = [f"{counts[s]} {s}" for s in _SEVERITIES if counts[s]]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _headline(result: AuditResult) -> list[str]:
+    stats, findings = result.stats, result.findings
+    what = "new finding" if result.baseline is not None else "finding"
+    lines = [f"## ssot-audit: {_plural(len(findings), what)}", "",
+             f"Scanned {stats.files} files ({stats.lines} lines, {stats.parse_failures} skipped) in `{result.root or '.'}`: "
+             f"**{_plural(len(findings), what)}**{_severity_counts(findings)}."]  # fmt: skip
+    baseline = result.baseline
+    if baseline is not None:
+        lines += ["", f"Baseline `{baseline.path}`: **{len(findings)} new**, {baseline.unchanged} unchanged, "
+                  f"{baseline.fixed_count} fixed, {baseline.stale_count} stale."]  # fmt: skip
+    if result.suppressed:
+        reasons = sum(1 for s in result.suppressed if s.reason)
+        lines += ["", f"{_plural(len(result.suppressed), 'finding')} suppressed by `# ssot: ignore` comments "
+                  f"({reasons} with a reason)."]  # fmt: skip
+    return lines
+
+
+def _by_rule(findings: tuple[Finding, ...]) -> list[str]:
+    if not findings:
+        return []
+    counts = Counter((f.code, f.name, f.severity.value) for f in findings)
+    rules = sorted({(f.code, f.name) for f in findings})
+    lines = ["", "### Findings by rule", "", "| rule | name | error | warning | note | total |",
+             "|---|---|---:|---:|---:|---:|"]  # fmt: skip
+    for code, name in rules:
+        per = [counts[(code, name, s)] for s in _SEVERITIES]
+        lines.append(f"| {code} | {name} | {' | '.join(map(str, per))} | {sum(per)} |")
+    return lines
+
+
+def _top(findings: tuple[Finding, ...], title: str) -> list[str]:
+    if not findings:
+        return []
+    ranked = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key))
+    lines = ["", f"### {title}", "", "| severity | rule | location | message |", "|---|---|---|---|"]
+    for f in ranked[:TOP]:
+        loc = f.location
+        lines.append(f"| {f.severity.value} | {f.code} | {_code(f'{loc.path}:{loc.line}')} | {_cell(f.message)} |")
+    if len(ranked) > TOP:
+        lines += ["", f"... and {len(ranked) - TOP} more (see the full report)."]
+    return lines
+
+
+def _entries(entries: tuple[BaselineEntry, ...], title: str, note: str) -> list[str]:
+    if not entries:
+        return []
+    lines = ["", f"### {title}", "", note, "", "| rule | path | symbol | count |", "|---|---|---|---:|"]
+    lines += [f"| {e.code} | {_code(e.path)} | {_code(e.symbol)} | {e.count} |" for e in entries]
+    return lines
+
+
+def render(result: AuditResult) -> str:
+    """The summary as GitHub-flavoured Markdown."""
+    out = _headline(result)
+    out += _by_rule(result.findings)
+    out += _top(result.findings, "New findings" if result.baseline is not None else "Top findings")
+    if result.baseline is not None:
+        out += _entries(result.baseline.fixed, "Fixed since the baseline",
+                        "Gone from the code: shrink the baseline with `--baseline FILE --write-baseline FILE`.")
+        out += _entries(result.baseline.stale, "Stale baseline entries",
+                        "Their file is no longer scanned or their rule no longer exists.")
+    return "\n".join(out) + "\n"
