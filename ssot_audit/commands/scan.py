@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ssot_audit import api
+from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import add_fail_on, add_output_options, add_scan_options, effective_config, write_output
 from ssot_audit.commands.history import add_record_options, record_scan
+from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.reporters import REPORTERS
 
@@ -23,7 +25,11 @@ def register(sub: Any) -> None:
     add_output_options(parser, sorted(REPORTERS), "text")
     add_fail_on(parser)
     add_record_options(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line on standard error")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
+    parser.add_argument("--baseline", metavar="FILE", help="report and gate only findings not recorded in FILE; "
+                        "say which recorded ones were fixed or are stale")  # fmt: skip
+    parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (exit 0); with "
+                        "--baseline, write that baseline minus what was fixed, never adding new findings")  # fmt: skip
     parser.set_defaults(run=run)
 
 
@@ -39,8 +45,13 @@ def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code."""
     config = effective_config(args)
     started = time.perf_counter()
-    project = api.load_project(Path(args.path), config, jobs=args.jobs)
-    result = api.audit(project)
+    progress = ProgressBar(enabled=not args.quiet)
+    try:
+        project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress)
+        full = api.audit(project)
+    finally:
+        progress.close()
+    result = _baseline(args, project, full)
     for spec in args.outputs or [argparse.Namespace(format="text", path=None)]:
         write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
@@ -48,5 +59,31 @@ def run(args: argparse.Namespace) -> int:
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
               file=sys.stderr)  # fmt: skip
     if args.record:
-        record_scan(args, config, result)
+        record_scan(args, config, full)
+    if args.write_baseline and not args.baseline:
+        return 0
     return exit_code(result, config.fail_on, args.exit_zero)
+
+
+def _baseline(args: argparse.Namespace, project: api.Project, full: AuditResult) -> AuditResult:
+    """Apply ``--baseline`` and write ``--write-baseline``; the result to report and gate on."""
+    result, entries = full, None
+    if args.baseline:
+        entries = read_baseline(Path(args.baseline))
+        result = api.apply_baseline(full, project, entries, label=args.baseline)
+        if not args.quiet:
+            b = result.baseline
+            assert b is not None
+            print(f"ssot-audit: baseline {args.baseline}: {len(result.findings)} new, {b.unchanged} unchanged, "
+                  f"{b.fixed_count} fixed, {b.stale_count} stale", file=sys.stderr)  # fmt: skip
+    if args.write_baseline:
+        if entries is None:
+            written = entries_from_findings(full.findings)
+        else:
+            unchecked = set(full.rules) - {r.code for r in full.rule_info}  # known rules deselected this run
+            written = shrink_entries(entries, full.findings, unchecked_codes=unchecked)
+        write_output(dumps_baseline(written), args.write_baseline)
+        if not args.quiet:
+            print(f"ssot-audit: wrote {sum(e.count for e in written)} findings ({len(written)} entries) to "
+                  f"{args.write_baseline}", file=sys.stderr)  # fmt: skip
+    return result
