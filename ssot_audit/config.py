@@ -138,6 +138,8 @@ def parse_table(table: Mapping[str, Any], source: str = "") -> Config:
         "include-tests": _bool,
         "require-reasons": _bool,
     }
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"'tool.ssot-audit' must be a table, got {table!r}")
     values: dict[str, Any] = {}
     concepts: list[ConceptConfig] = []
     rule_options: dict[str, dict[str, Any]] = {}
@@ -173,10 +175,16 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
 
 
+def _tool_table(data: Mapping[str, Any]) -> Any:
+    """``[tool.ssot-audit]`` of a parsed pyproject (whatever its type), or None when there is none."""
+    tool = data.get("tool")
+    return tool.get("ssot-audit") if isinstance(tool, dict) else None
+
+
 def load_config_file(path: Path) -> Config:
     """Load ``path``: a pyproject.toml (its ``[tool.ssot-audit]`` table) or a TOML file of the same keys."""
     data = _read_toml(path)
-    table = data.get("tool", {}).get("ssot-audit") if "tool" in data else data
+    table = _tool_table(data) if "tool" in data else data
     if table is None:
         raise ConfigError(f"{path} has no [tool.ssot-audit] table")
     try:
@@ -193,8 +201,7 @@ def find_config_file(start: Path) -> Path | None:
     for candidate in (directory, *directory.parents):
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            if "ssot-audit" in data.get("tool", {}):
+            if _tool_table(_read_toml(pyproject)) is not None:
                 return pyproject
         if (candidate / ".git").exists():
             return None
