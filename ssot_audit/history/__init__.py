@@ -6,7 +6,7 @@
 """
 
 from ssot_audit.history.errors import HistoryError
-from ssot_audit.history.git import GitInfo, find_git_info
+from ssot_audit.history.git import GitInfo, find_git_info, read_file_at
 from ssot_audit.history.store import HistoryStore, ScanSummary, default_history_path
 from ssot_audit.history.summary import concept_of, counts_by_concept, counts_by_rule
 
@@ -20,4 +20,5 @@ __all__ = [
     "counts_by_rule",
     "default_history_path",
     "find_git_info",
+    "read_file_at",
 ]

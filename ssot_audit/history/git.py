@@ -109,3 +109,16 @@ def detached_worktree(toplevel: Path, commit: str) -> Iterator[Path]:
             _git(toplevel, "worktree", "remove", "--force", str(target), check=False)
         shutil.rmtree(tmp, ignore_errors=True)
         _git(toplevel, "worktree", "prune", check=False)
+
+
+def read_file_at(path: Path, commit: str | None) -> str | None:
+    """The text of ``path`` as it was at ``commit`` (``git show``), or None when git cannot provide it."""
+    info = find_git_info(path.parent if path.parent.exists() else Path("."))
+    if info is None or not commit:
+        return None
+    try:
+        rel = relative_to_toplevel(path, info.toplevel)
+    except HistoryError:
+        return None
+    proc = subprocess.run(["git", "show", f"{commit}:{rel}"], cwd=info.toplevel, capture_output=True, check=False)
+    return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None

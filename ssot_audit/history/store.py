@@ -53,10 +53,17 @@ class ScanSummary:
 
     @property
     def label(self) -> str:
-        """A short human label: ``#3 2026-11-21 20:15 @ 1a2b3c4`` (commit when known, ``+`` when dirty)."""
-        when = self.recorded_at[:16].replace("T", " ")
-        commit = f" @ {self.commit[:7]}{'+' if self.dirty else ''}" if self.commit else ""
-        return f"#{self.id} {when}{commit}"
+        """A human label: ``#3 2026-11-21 20:15 @ 1a2b3c4`` (commit time for a clean commit, else record time)."""
+        when = (self.commit_time if self.commit_time and not self.dirty else self.recorded_at)[:16].replace("T", " ")
+        return f"#{self.id} {when}{self._at()}"
+
+    @property
+    def short_label(self) -> str:
+        """A chart-axis label: ``#3 1a2b3c4`` (``+`` when the tree was dirty), or ``#3 11-21 20:15`` without git."""
+        return f"#{self.id}{self._at()}" if self.commit else f"#{self.id} {self.recorded_at[5:16].replace('T', ' ')}"
+
+    def _at(self) -> str:
+        return f" @ {self.commit[:7]}{'+' if self.dirty else ''}" if self.commit else ""
 
 
 _SCAN_COLUMNS = ("id, recorded_at, root, root_path, git_commit, git_branch, git_dirty, commit_time, tool_version, "

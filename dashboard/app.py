@@ -1,0 +1,34 @@
+"""The ssot-audit dashboard: ``streamlit run dashboard/app.py -- --history FILE [--findings FILE]``.
+
+Started by ``ssot-audit dashboard``. The pages live in ``pages/`` under ``st.navigation``; each starts with
+``views.current()``, which draws the sidebar's project and scan pickers (inside the page script, so that AppTest
+sees them on every rerun); all loading goes through ``data`` (cached).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # pages and tests import the dashboard's modules by name
+    sys.path.insert(0, str(HERE))
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("pages/findings.py", title="Findings", icon=":material/list:"),
+    st.Page("pages/concepts.py", title="Concepts", icon=":material/hub:"),
+    st.Page("pages/graph.py", title="Import graph", icon=":material/account_tree:"),
+    st.Page("pages/plan.py", title="Plan", icon=":material/checklist:"),
+]
+
+
+def main() -> None:
+    """Run the chosen page (each page draws the shared scan picker through ``views.current()``)."""
+    st.set_page_config(page_title="ssot-audit", page_icon=":material/join_inner:", layout="wide")
+    st.navigation(PAGES).run()
+
+
+main()

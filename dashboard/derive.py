@@ -1,0 +1,227 @@
+"""Pure functions behind the dashboard pages: rows, filters, diffs, graph neighbourhoods, DOT, plan progress.
+
+No streamlit here, so each piece is fast to test and reusable; ``data`` caches what these compute.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ssot_audit.history import concept_of
+from ssot_audit.history.summary import concept_index
+from ssot_audit.model import AuditResult, Finding
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+AWAIT_RULES = ("SSOT401", "SSOT402")
+
+
+def finding_rows(result: AuditResult, previous: AuditResult | None) -> list[dict[str, Any]]:
+    """One flat row per finding (what the table shows), with its concept and whether it is new."""
+    index = concept_index(result.concepts)
+    before = {f.fingerprint for f in previous.findings} if previous is not None else None
+    rows = []
+    for i, f in enumerate(result.findings):
+        rows.append({
+            "idx": i, "code": f.code, "name": f.name, "severity": f.severity.value, "path": f.location.path,
+            "line": f.location.line, "symbol": f.location.symbol,
+            "concept": concept_of(f, result.concepts, index=index) or "", "message": f.message,
+            "new": before is not None and f.fingerprint not in before, "fingerprint": f.fingerprint,
+        })  # fmt: skip
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFilter:
+    """What the Findings page filters on; empty means "any"."""
+
+    codes: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    path_glob: str = ""
+    concept: str = ""
+    new_only: bool = False
+
+    def matches(self, row: dict[str, Any]) -> bool:
+        """Whether a finding row passes every filter."""
+        if self.codes and row["code"] not in self.codes:
+            return False
+        if self.severities and row["severity"] not in self.severities:
+            return False
+        if self.path_glob and not fnmatch.fnmatch(row["path"], self.path_glob):
+            return False
+        if self.concept and row["concept"] != self.concept:
+            return False
+        return not self.new_only or bool(row["new"])
+
+
+SORT_KEYS = {
+    "location": lambda r: (r["path"], r["line"], r["code"]),
+    "severity": lambda r: (SEVERITY_ORDER.get(r["severity"], 9), r["code"], r["path"], r["line"]),
+    "rule": lambda r: (r["code"], r["path"], r["line"]),
+    "concept": lambda r: (r["concept"] == "", r["concept"], r["code"], r["path"], r["line"]),
+}
+
+
+def filter_rows(rows: Iterable[dict[str, Any]], flt: FindingFilter, sort: str = "location") -> list[dict[str, Any]]:
+    """Rows passing ``flt``, sorted by one of ``SORT_KEYS``."""
+    return sorted((r for r in rows if flt.matches(r)), key=SORT_KEYS[sort])
+
+
+def diff_findings(current: AuditResult, previous: AuditResult | None) -> tuple[list[Finding], list[Finding]]:
+    """(new, fixed): findings whose fingerprint appears only in the current / only in the previous scan."""
+    if previous is None:
+        return [], []
+    now = {f.fingerprint for f in current.findings}
+    before = {f.fingerprint for f in previous.findings}
+    return ([f for f in current.findings if f.fingerprint not in before],
+            [f for f in previous.findings if f.fingerprint not in now])  # fmt: skip
+
+
+# -- import graph -------------------------------------------------------------------------------------------
+
+
+def strongly_connected(edges: Sequence[tuple[str, str]]) -> list[set[str]]:
+    """Cycles of the import graph: strongly connected components with more than one module (iterative Tarjan)."""
+    succ: dict[str, list[str]] = {}
+    for u, v in edges:
+        succ.setdefault(u, []).append(v)
+        succ.setdefault(v, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[set[str]] = []
+    for start in succ:
+        if start in index:
+            continue
+        work = [(start, iter(succ[start]))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(succ[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    components.append(component)
+    return components
+
+
+def neighbourhood(edges: Sequence[tuple[str, str]], focus: Iterable[str], depth: int) -> set[str]:
+    """Modules within ``depth`` import steps of ``focus``, following imports in both directions."""
+    adjacent: dict[str, set[str]] = {}
+    for u, v in edges:
+        adjacent.setdefault(u, set()).add(v)
+        adjacent.setdefault(v, set()).add(u)
+    seen = {m for m in focus}
+    queue = deque((m, 0) for m in seen)
+    while queue:
+        node, dist = queue.popleft()
+        if dist == depth:
+            continue
+        for nxt in adjacent.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append((nxt, dist + 1))
+    return seen
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def graph_dot(edges: Sequence[tuple[str, str]], nodes: set[str], focus: set[str], cycles: list[set[str]]) -> str:
+    """A graphviz DOT digraph of ``nodes`` and the edges among them; focus filled, cycle edges red and bold."""
+    in_cycle = {m: i for i, comp in enumerate(cycles) for m in comp}
+    lines = ["digraph imports {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor=white, '
+             'fontname="Helvetica", fontsize=10];', '  edge [color="#888888"];']  # fmt: skip
+    for node in sorted(nodes):
+        attrs = []
+        if node in focus:
+            attrs.append('fillcolor="#ffe08a"')
+        if node in in_cycle:
+            attrs.append('color="#d62728", penwidth=2')
+        lines.append(f"  {_quote(node)}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    for u, v in sorted(set(edges)):
+        if u in nodes and v in nodes:
+            cyc = u in in_cycle and in_cycle.get(u) == in_cycle.get(v)
+            lines.append(f"  {_quote(u)} -> {_quote(v)}" + (' [color="#d62728", penwidth=2]' if cyc else "") + ";")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def concept_modules(result: AuditResult, concept: str) -> set[str]:
+    """Modules defining a member class or factory of ``concept``."""
+    modules: set[str] = set()
+    for c in result.concepts:
+        if c.name == concept:
+            modules.update(m.qualname.rsplit(".", 1)[0] for m in c.members)
+            modules.update(f.rsplit(".", 1)[0] for f in c.factories)
+    known = {m for e in result.import_edges for m in e}
+    return {m for m in modules if m in known} or modules
+
+
+# -- plan progress ------------------------------------------------------------------------------------------
+
+
+def step_rows(steps: Iterable[Any], current: AuditResult) -> list[dict[str, Any]]:
+    """Progress of planner steps (``PlanStep``-like: id, kind, title, files, resolves): share of resolved gone."""
+    now = {f.fingerprint for f in current.findings}
+    rows = []
+    for step in steps:
+        resolves = tuple(step.resolves)
+        gone = sum(1 for fp in resolves if fp not in now)
+        rows.append({"step": step.id, "kind": step.kind, "title": step.title, "files": len(step.files),
+                     "findings": len(resolves), "gone": gone,
+                     "progress": gone / len(resolves) if resolves else 0.0,
+                     "done": bool(resolves) and gone == len(resolves)})  # fmt: skip
+    return rows
+
+
+def group_rows(first: AuditResult, current: AuditResult) -> list[dict[str, Any]]:
+    """Progress per concept, then per rule for findings outside concepts, since the first recorded scan.
+
+    The fallback when no planner is available: a "step" is making one concept's (or rule's) findings go away.
+    """
+
+    def groups(result: AuditResult) -> dict[str, set[str]]:
+        index = concept_index(result.concepts)
+        out: dict[str, set[str]] = {}
+        for f in result.findings:
+            concept = concept_of(f, result.concepts, index=index)
+            key = f"concept {concept}" if concept else f"{f.code} {f.name}"
+            out.setdefault(key, set()).add(f.fingerprint)
+        return out
+
+    before, now = groups(first), groups(current)
+    now_all = {f.fingerprint for f in current.findings}
+    rows = []
+    for key in sorted(set(before) | set(now), key=lambda k: (not k.startswith("concept"), k)):
+        base = before.get(key, set())
+        gone = len(base - now_all)
+        rows.append({"step": key, "first scan": len(base), "now": len(now.get(key, set())), "fixed": gone,
+                     "new": len(now.get(key, set()) - base), "progress": gone / len(base) if base else 0.0,
+                     "done": bool(base) and not now.get(key)})  # fmt: skip
+    return rows
