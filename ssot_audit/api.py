@@ -186,7 +186,7 @@ def _suppress(project: Project, rules: Sequence[Rule],
                                  require_reasons=project.config.require_reasons, is_test=project.paths)  # fmt: skip
     problems = [p for p in outcome.problems if p.code in enabled and (project.config.include_tests or not p.in_tests)]
     kept = sorted((*outcome.kept, *problems), key=lambda f: f.sort_key)
-    suppressed = sorted(outcome.suppressed, key=lambda s: s.finding.sort_key)
+    suppressed = sorted((s for s in outcome.suppressed if s.finding.code in enabled), key=lambda s: s.finding.sort_key)
     return tuple(kept), tuple(suppressed)
 
 

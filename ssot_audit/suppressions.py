@@ -28,6 +28,7 @@ CLUSTER_CODES = frozenset({"SSOT101", "SSOT104", "SSOT202"})
 _COMMENT = re.compile(
     r"#\s*ssot:\s*(?P<kind>file-ignore|ignore)(?![\w-])\s*(?:\[(?P<codes>[^\]]*)\])?(?:\s*--\s*(?P<reason>.*?))?\s*$"
 )
+_MARKER = re.compile(rb"#[ \t]*ssot[ \t]*:")
 _DOCSTRING_START = re.compile(r"^[rRuUbBfF]{0,2}(\"\"\"|''')")
 
 
@@ -92,7 +93,7 @@ def _first_code_line(lines: Sequence[str]) -> int:
 
 def scan_comments(data: bytes) -> tuple[SuppressionComment, ...]:
     """Every suppression comment in a file's bytes (cheap when the file has none)."""
-    if b"ssot" not in data:
+    if _MARKER.search(data) is None:  # the common case: one regex over the bytes, no tokenizing
         return ()
     text = data.decode("utf-8", "replace")
     try:
@@ -201,6 +202,17 @@ def apply_suppressions(
     """
     is_test = is_test or {}
     ledger, problems = _resolve(comments, rules, unused_rule, is_test)
+    kept, suppressed = _silence(findings, ledger, require_reasons)
+    problems += _unused(ledger, unused_rule, set(enabled) - {unused_rule.code}, is_test)
+    # SSOT901 findings can be silenced too (``file-ignore[SSOT901]`` in generated code), like ruff's RUF100.
+    problems, quiet = _silence(problems, ledger, require_reasons)
+    problems += _unused(ledger, unused_rule, set(enabled) & {unused_rule.code}, is_test)
+    return SuppressionOutcome(tuple(kept), tuple(suppressed + quiet), tuple(problems))
+
+
+def _silence(findings: Iterable[Finding], ledger: _Ledger,
+             require_reasons: bool) -> tuple[list[Finding], list[SuppressedFinding]]:  # fmt: skip
+    """Split findings into kept and suppressed, recording in ``ledger`` which comments did work."""
     kept, suppressed = [], []
     for finding in findings:
         hit = ledger.match(finding)
@@ -215,8 +227,7 @@ def apply_suppressions(
             continue
         ledger.used.add(key)
         suppressed.append(SuppressedFinding(finding, Location(path, comment.line, comment.column), comment.reason))
-    problems += _unused(ledger, unused_rule, enabled, is_test)
-    return SuppressionOutcome(tuple(kept), tuple(suppressed), tuple(problems))
+    return kept, suppressed
 
 
 def _unused(ledger: _Ledger, info: RuleInfo, enabled: Collection[str], is_test: Mapping[str, bool]) -> list[Finding]:

@@ -202,3 +202,15 @@ def test_suppression_text_inside_a_string_is_not_a_comment(tmp_path: Path) -> No
     result = scan_project(tmp_path)
     assert triples(result) == {("SSOT401", "app/caller.py", 4)}
     assert result.suppressed == ()
+
+
+def test_unused_suppression_findings_can_themselves_be_silenced(tmp_path: Path) -> None:
+    _project(tmp_path, '''
+        # ssot: file-ignore[SSOT901] -- generated file: stale comments are regenerated, not edited
+        X = 1  # ssot: ignore[SSOT401]
+    ''', {"app/other.py": "# ssot: file-ignore[SSOT901]\nY = 1\n"})
+    result = scan_project(tmp_path)
+    assert triples(result) == {("SSOT901", "app/other.py", 1)}
+    assert _messages(result) == [("app/other.py", 1, "unused suppression: no SSOT901 finding in this file")]
+    assert _suppressed(result) == {("SSOT901", "app/caller.py", 2, "generated file: stale comments are regenerated, "
+                                    "not edited")}  # fmt: skip
