@@ -11,10 +11,11 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover
+from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files
+from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.config import Config, ConfigError, load_config
@@ -57,30 +58,35 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list[SourceFile]:
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots)
+        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
     files: list[SourceFile] = []
     for sub in config.paths:
         target = (root / sub).resolve()
         if not target.exists():
             raise ConfigError(f"'paths' entry does not exist: {sub}")
         prefix = target.relative_to(root.resolve()).as_posix()
-        for f in discover(target, excludes=config.exclude, roots=config.roots):
+        found: list[tuple[str, str]] = []
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found):
             relpath = f"{prefix}/{f.relpath}" if prefix not in ("", ".") and target.is_dir() else f.relpath
             files.append(SourceFile(f.path, relpath, f.candidates, f.is_package, f.is_test))
+        if prefix not in ("", ".") and target.is_dir():
+            found = [(prefix if rel == "." else f"{prefix}/{rel}", why) for rel, why in found]
+        errors.extend(found)
     return files
 
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> Project:
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts."""
-    files = _discover(root, config)
+    unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+    files = _discover(root, config, unreadable)
     outcomes = analyze_files(files, jobs=jobs, progress=progress)
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures: list[FailedFile] = []
+    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None

@@ -52,17 +52,22 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
 
 
-def iter_python_files(root: Path, excludes: Sequence[str]) -> Iterable[tuple[Path, str]]:
+def iter_python_files(root: Path, excludes: Sequence[str],
+                      errors: list[tuple[str, str]] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
-    Directory symlinks are not followed (they loop and duplicate); the order is deterministic.
+    Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
+    looked at (a directory that cannot be listed, a .py symlink to nothing) is appended to ``errors`` as
+    (relpath, reason) instead of vanishing silently.
     """
     stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
         directory, rel = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if errors is not None:
+                errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
@@ -74,8 +79,12 @@ def iter_python_files(root: Path, excludes: Sequence[str]) -> Iterable[tuple[Pat
                     subdirs.append((Path(entry.path), entry_rel))
                 elif entry.name.endswith(".py") and entry.is_file():
                     yield Path(entry.path), entry_rel
-            except OSError:
-                continue
+                elif entry.name.endswith(".py") and entry.is_symlink() and not os.path.exists(entry.path):
+                    if errors is not None:
+                        errors.append((entry_rel, "cannot read file: broken symbolic link"))
+            except OSError as exc:
+                if errors is not None:
+                    errors.append((entry_rel, f"cannot read file: {exc.strerror or exc}"))
         stack.extend(reversed(subdirs))
 
 
@@ -119,15 +128,17 @@ def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = ()) -> list[SourceFile]:
-    """Every Python file under ``root`` (a directory or a single file) with its candidate module names."""
+def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
+             errors: list[tuple[str, str]] | None = None) -> list[SourceFile]:  # fmt: skip
+    """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
+    cannot be read goes to ``errors`` (see ``iter_python_files``)."""
     root = root.resolve()
     if root.is_file():
         name = _package_chain_name(root) or root.stem
         return [SourceFile(root, root.name, (name,), root.name == "__init__.py", is_test_path(root.name))]
     source_roots = find_source_roots(root, roots)
     files = []
-    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes)):
+    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), errors):
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path)
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)

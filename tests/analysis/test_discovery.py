@@ -170,3 +170,38 @@ def test_single_file_scan(tmp_path: Path) -> None:
     write_project(tmp_path, {"app/__init__.py": "", "app/mod.py": ""})
     (found,) = discover(tmp_path / "app" / "mod.py")
     assert (found.relpath, found.candidates) == ("mod.py", ("app.mod",))
+
+
+def test_unlistable_directories_and_broken_symlinks_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/locked/inner.py": "",
+        "app/ok.py": "",
+        "tests/locked/test_x.py": "",
+    })  # fmt: skip
+    (tmp_path / "app" / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "app" / "dir_link.py").symlink_to(tmp_path / "app" / "locked", target_is_directory=True)
+    real_scandir = os.scandir
+
+    def scandir(path: str | os.PathLike[str]) -> object:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    errors: list[tuple[str, str]] = []
+    assert [f.relpath for f in discover(tmp_path, errors=errors)] == ["app/__init__.py", "app/ok.py"]
+    assert errors == [
+        ("app/gone.py", "cannot read file: broken symbolic link"),
+        ("app/locked", "cannot list directory: Permission denied"),
+        ("tests/locked", "cannot list directory: Permission denied"),
+    ]
+    result = scan_project(tmp_path)
+    assert triples(result, "SSOT900") == {
+        ("SSOT900", "app/gone.py", 1),
+        ("SSOT900", "app/locked", 1),
+        ("SSOT900", "tests/locked", 1),
+    }
+    assert [f.in_tests for f in result.findings if f.code == "SSOT900"] == [False, False, True]
+    result = scan_project(tmp_path, {"paths": ["app"]})
+    assert triples(result, "SSOT900") == {("SSOT900", "app/gone.py", 1), ("SSOT900", "app/locked", 1)}
