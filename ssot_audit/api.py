@@ -97,7 +97,8 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
     index = ProjectIndex(modules)
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
-    concepts = ConceptModel(index, resolver, sites, config.concepts)
+    skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
+    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped)
     return Project(
         root=root,
         config=config,

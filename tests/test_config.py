@@ -149,3 +149,13 @@ def test_parse_table_values() -> None:
         "ws", "a.B", ("a.get",), True, 1.0,
     )  # fmt: skip
     assert config.rule_options == {"SSOT104": {"report-all": True}}
+
+
+def test_missing_canonical_names_the_skipped_file_that_would_define_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toml = "[tool.ssot-audit.concepts.ws]\ncanonical = 'app.broken.Manager'\n"
+    write_project(tmp_path, {**PROJECT, "app/broken.py": "class Manager:\n    def f(:\n", "pyproject.toml": "[tool.ssot-audit]\n" + toml})
+    assert main(["scan", str(tmp_path), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "'concepts.ws.canonical'" in err and "'app.broken.Manager'" in err and "app/broken.py was skipped" in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import fnmatch
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -72,8 +73,9 @@ class ConceptModel:
     """Classification of every class and the concept clusters of the project."""
 
     def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-                 configured: tuple[ConceptConfig, ...]) -> None:  # fmt: skip
+                 configured: tuple[ConceptConfig, ...], unparsed: Mapping[str, str] | None = None) -> None:  # fmt: skip
         self.index = index
+        self.unparsed = unparsed or {}  # module name -> why its file was skipped, for configuration errors
         self.resolver = resolver
         self.sites = sites
         self.kinds: dict[ClassValue, str] = {}
@@ -137,14 +139,23 @@ class ConceptModel:
     def _lookup_class(self, dotted: str, key: str) -> ClassValue:
         split = self.index.split_qualified(dotted)
         if split is None or self.index.find_class(*split) is None:
-            raise ConfigError(f"'{key}': class '{dotted}' is not defined in the scanned code")
+            raise ConfigError(f"'{key}': class '{dotted}' is not defined in the scanned code{self._skipped(dotted)}")
         return ClassValue(*split)
 
     def _lookup_function(self, dotted: str, key: str) -> FunctionValue:
         split = self.index.split_qualified(dotted)
         if split is None or self.index.find_function(*split) is None:
-            raise ConfigError(f"'{key}': function '{dotted}' is not defined in the scanned code")
+            raise ConfigError(f"'{key}': function '{dotted}' is not defined in the scanned code{self._skipped(dotted)}")
         return FunctionValue(*split)
+
+    def _skipped(self, dotted: str) -> str:
+        """Why a configured name may be missing: the file that would define it was skipped."""
+        parts = dotted.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            reason = self.unparsed.get(".".join(parts[:i]))
+            if reason:
+                return f" ({reason})"
+        return ""
 
     def _configured(self, config: ConceptConfig) -> ConceptInfo:
         where = f"concepts.{config.name}"
