@@ -123,7 +123,7 @@ def test_every_format_is_offered(capsys: pytest.CaptureFixture[str]) -> None:
 
         build_parser().parse_args(["scan", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "github, json, junit, markdown, sarif, text" in out
+    assert "github, html, json, junit, markdown, sarif, text" in out
     for option in ("--baseline FILE", "--write-baseline FILE", "--fail-on", "--exit-zero", "-q, --quiet"):
         assert option in out
 
@@ -155,13 +155,12 @@ def test_progress_bar_only_on_a_terminal_and_only_after_a_second() -> None:
     bar.close()
     assert tty.getvalue() == ("\r[###############...............] 50/100 files\x1b[K"
                               "\r[##############################] 100/100 files, running rules...\x1b[K\r\x1b[K")  # fmt: skip
-    pipe = io.StringIO()
-    quiet, not_a_tty = ProgressBar(FakeTerminal(), enabled=False, clock=lambda: 9.0), ProgressBar(pipe, clock=lambda: 9.0)
-    for probe in (quiet, not_a_tty):
+    pipe, silenced = io.StringIO(), FakeTerminal()
+    for probe in (ProgressBar(silenced, enabled=False, clock=lambda: 9.0), ProgressBar(pipe, clock=lambda: 9.0)):
         probe.started = 0.0
         probe(5, 10)
         probe.close()
-    assert quiet.stream.getvalue() == "" and pipe.getvalue() == ""  # type: ignore[attr-defined]
+    assert silenced.getvalue() == "" and pipe.getvalue() == ""  # --quiet, and not a terminal: nothing drawn
 
 
 def test_ci_logs_stay_clean(repo: Path) -> None:

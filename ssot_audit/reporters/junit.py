@@ -22,8 +22,8 @@ def render(result: AuditResult) -> str:
     """A ``<testsuites>`` document with one suite, ``ssot-audit``."""
     total = max(1, len(result.findings))
     counts = {"tests": str(total), "failures": str(len(result.findings)), "errors": "0", "skipped": "0"}
-    root = ET.Element("testsuites", name="ssot-audit", **counts)
-    suite = ET.SubElement(root, "testsuite", name="ssot-audit", **counts)
+    root = ET.Element("testsuites", {"name": "ssot-audit", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "ssot-audit", **counts})
     for finding in result.findings:
         _case(suite, finding)
     if not result.findings:
