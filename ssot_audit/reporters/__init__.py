@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ssot_audit.model import AuditResult, ConsolidationPlan
-from ssot_audit.reporters import plan_json, plan_markdown, plan_text
+from ssot_audit.reporters import html, plan_json, plan_markdown, plan_text
 from ssot_audit.reporters import github, json_reporter, junit, markdown, sarif, text
 
 Reporter = Callable[[AuditResult], str]
@@ -13,6 +13,7 @@ Reporter = Callable[[AuditResult], str]
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_reporter.render,
+    "html": html.render,
     "sarif": sarif.render,
     "github": github.render,
     "markdown": markdown.render,

@@ -1,0 +1,37 @@
+"""``ssot-audit report findings.json``: render a saved scan (``scan --format json``) without the source tree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ssot_audit.commands.common import UsageError, add_output_options, write_output
+from ssot_audit.reporters import REPORTERS
+from ssot_audit.serialization import SerializationError, result_from_dict
+
+
+def register(sub: Any) -> None:
+    """Add the ``report`` sub-command."""
+    parser = sub.add_parser("report", help="render a saved findings.json (HTML by default)",
+                            description="Rebuild a report (and its consolidation plan) from a findings file written "
+                            "by `ssot-audit scan --format json`; the scanned tree is not needed.")  # fmt: skip
+    parser.add_argument("findings", help="findings file written by `ssot-audit scan --format json`")
+    add_output_options(parser, sorted(REPORTERS), "html")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read, validate, render each requested format."""
+    path = Path(args.findings)
+    if not path.is_file():
+        raise UsageError(f"findings file does not exist: {args.findings}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SerializationError(f"{args.findings} is not JSON: {exc}") from exc
+    result = result_from_dict(data)
+    for spec in args.outputs or [argparse.Namespace(format="html", path=None)]:
+        write_output(REPORTERS[spec.format](result), spec.path)
+    return 0
