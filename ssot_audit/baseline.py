@@ -73,9 +73,13 @@ def loads_baseline(text: str) -> tuple[BaselineEntry, ...]:
     rows = data.get("entries")
     if not isinstance(rows, list):
         raise BaselineError("'entries' must be a list")
+    return _merge([_entry(row, number) for number, row in enumerate(rows, 1)])
+
+
+def _merge(entries: Iterable[BaselineEntry]) -> tuple[BaselineEntry, ...]:
+    """One entry per fingerprint (counts added), sorted."""
     merged: dict[str, BaselineEntry] = {}
-    for number, row in enumerate(rows, 1):
-        entry = _entry(row, number)
+    for entry in entries:
         old = merged.get(entry.fingerprint)
         merged[entry.fingerprint] = entry if old is None else BaselineEntry(
             old.code, old.path, old.symbol, old.fingerprint, old.count + entry.count, old.name)  # fmt: skip
@@ -108,6 +112,7 @@ def compare(
     Findings are matched in report order, so with multiplicity the later duplicates are the new ones. Entries
     of rules that did not run this time (``--select``) are neither fixed nor stale: they were not checked.
     """
+    entries = _merge(entries)
     budget = Counter({e.fingerprint: e.count for e in entries})
     new: list[Finding] = []
     unchanged = 0

@@ -145,3 +145,9 @@ def test_result_with_baseline_and_suppressions_round_trips_through_json() -> Non
 def test_plain_result_json_has_no_gate_keys() -> None:
     data = result_to_dict(AuditResult("0.1.0", "repo", ScanStats(0, 0, 0, 0), ()))
     assert "baseline" not in data and "suppressed" not in data and "rule_info" not in data
+
+
+def test_entries_given_twice_to_compare_add_up() -> None:
+    twice = (BaselineEntry("SSOT401", "app/a.py", "app/a.f", "fp-a", 1),) * 2
+    new, comparison = compare([A1, A2, A2], twice, scanned_paths={"app/a.py"}, known_codes=KNOWN, ran_codes=KNOWN)
+    assert (len(new), comparison.unchanged, comparison.fixed) == (1, 2, ())
