@@ -79,8 +79,8 @@ def test_fixed_stale_and_unchecked_entries() -> None:
     assert new == ()
     assert comparison.unchanged == 1
     assert comparison.fixed == (BaselineEntry("SSOT401", "app/a.py", "app/a.f", "fp-a", 2),)
-    assert comparison.stale == (BaselineEntry("SSOT201", "app/gone.py", "app/gone", "fp-gone", 1),
-                                BaselineEntry("SSOT777", "app/a.py", "app/a.f", "fp-old-rule", 1))  # fmt: skip
+    assert comparison.stale == (BaselineEntry("SSOT777", "app/a.py", "app/a.f", "fp-old-rule", 1),
+                                BaselineEntry("SSOT201", "app/gone.py", "app/gone", "fp-gone", 1))  # sorted by path
     assert (comparison.fixed_count, comparison.stale_count) == (2, 2)
 
 
