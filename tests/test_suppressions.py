@@ -11,8 +11,8 @@ from tests.rules.test_duplicate_concept import MANAGER_METHODS  # one cluster-sh
 
 SYNC_CALLEE = """
     def get_manager():
-        return object()
-"""
+        return 1
+"""  # plainly not awaitable: the tests are about suppressions, not about the resolver's judgement
 
 
 
