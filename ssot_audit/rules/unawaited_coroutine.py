@@ -50,12 +50,23 @@ def _how_misused(info: ModuleInfo, call: CallSite) -> str | None:
         func = info.facts.functions.get(call.scope)
         if func is None or call.target[1] in func.globals:
             return None
-        uses = set(func.name_uses.get(call.target[1], ()))
+        uses = _uses(info, call.scope, call.target[1])
         if not uses:
             return f"it is assigned to '{call.target[1]}' and never awaited"
         if uses <= _PLAIN_USES:
             return f"it is assigned to '{call.target[1]}', which is then used as a plain object"
     return None
+
+
+def _uses(info: ModuleInfo, scope: str, name: str) -> set[str]:
+    """How ``name`` of function ``scope`` is read: in its body and in the closures that see it (nested functions
+    that do not bind the name themselves), where ``await name`` or ``gather(name)`` often lives."""
+    func = info.facts.functions[scope]
+    uses = set(func.name_uses.get(name, ()))
+    for nested in info.facts.functions.values():
+        if nested.parent == scope and name not in nested.locals:
+            uses |= _uses(info, nested.qualname, name)
+    return uses
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

@@ -163,3 +163,24 @@ def test_async_method_of_self_dropped(tmp_path: Path) -> None:
     }
     write_project(tmp_path, files)
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/service.py", 9)}
+
+
+def test_coroutine_awaited_in_a_closure_is_not_reported(tmp_path: Path) -> None:
+    use = """
+        import asyncio
+        from app.api import notify
+
+        def run(loop):
+            pending = notify(1, "a")
+            shadowed = notify(2, "b")
+
+            async def gather():
+                return await asyncio.gather(pending)
+
+            async def other(shadowed):
+                await shadowed
+
+            return loop.run_until_complete(gather()), other
+    """
+    # ``other`` has its own ``shadowed`` (a parameter): the outer coroutine is still never awaited.
+    assert found(tmp_path, use) == {(CODE, "app/use.py", 6)}
