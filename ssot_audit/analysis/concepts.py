@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ssot_audit.analysis.facts import ClassFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.resolve import Resolver, decorator_name
+from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, InstanceValue
 from ssot_audit.config import ConceptConfig, ConfigError
@@ -121,11 +122,21 @@ class ConceptModel:
         if externals & _RECORD_BASES or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
             return "record"
         if (fact.body_adds_nothing and fact.bases and not fact.decorators and not fact.keywords
-                and any(isinstance(v, ClassValue) for v in mro[1:])):  # fmt: skip
+                and any(isinstance(v, ClassValue) for v in mro[1:]) and not self._combines_bases(info, fact)):  # fmt: skip
             return "shim"
         if not self.methods[value]:
             return "record"
         return "class"
+
+    def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
+        """True for ``class StreamWriter(Codec, codecs.StreamWriter): pass``: an empty body that joins two real bases
+        is a new combination (a mixin composition), not a second name for one class."""
+        real = 0
+        for base in fact.bases:
+            values = self.resolver.resolve_expr(info.name, fact.scope, base)
+            if not all(isinstance(v, ExternalValue) and v.name in NEUTRAL_BASES for v in values):
+                real += 1
+        return real > 1
 
     @staticmethod
     def _own_functions(info: ModuleInfo, qualnames: object) -> list:  # type: ignore[type-arg]

@@ -97,3 +97,25 @@ def test_subclasses_that_add_something_or_are_not_shims(tmp_path: Path) -> None:
         "tests/test_subs.py": "from app.base import Manager\n\nclass FakeManager(Manager):\n    pass\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == set()
+
+
+def test_empty_class_combining_two_bases_is_not_a_shim(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": BASE + "\nclass Mixin:\n    def extra(self):\n        return 1\n",
+        "app/combo.py": """
+            import codecs
+            from app.base import Manager, Mixin
+
+            class Both(Mixin, Manager):
+                pass
+
+            class WithLibrary(Manager, codecs.StreamWriter):
+                pass
+
+            class Plain(Manager, object):
+                pass
+        """,
+    })  # fmt: skip
+    # object adds nothing: Plain is still a shim of Manager.
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/combo.py", 10)}
