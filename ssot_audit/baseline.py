@@ -115,11 +115,11 @@ def compare(
     entries = _merge(entries)
     budget = Counter({e.fingerprint: e.count for e in entries})
     new: list[Finding] = []
-    unchanged = 0
+    unchanged: list[Finding] = []
     for finding in sorted(findings, key=lambda f: f.sort_key):
         if budget[finding.fingerprint] > 0:
             budget[finding.fingerprint] -= 1
-            unchanged += 1
+            unchanged.append(finding)
         else:
             new.append(finding)
     fixed, stale = [], []
@@ -132,7 +132,7 @@ def compare(
             stale.append(rest)
         elif entry.code in ran_codes:
             fixed.append(rest)
-    return tuple(new), BaselineComparison(label, unchanged, tuple(fixed), tuple(stale))
+    return tuple(new), BaselineComparison(label, len(unchanged), tuple(fixed), tuple(stale), tuple(unchanged))
 
 
 def shrink_entries(entries: Sequence[BaselineEntry], findings: Iterable[Finding], *,

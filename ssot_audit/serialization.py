@@ -136,7 +136,8 @@ def _gate_to_dict(result: AuditResult) -> dict[str, Any]:
     if result.baseline is not None:
         b = result.baseline
         data["baseline"] = {"path": b.path, "unchanged": b.unchanged, "fixed": [_entry_to_dict(e) for e in b.fixed],
-                            "stale": [_entry_to_dict(e) for e in b.stale]}  # fmt: skip
+                            "stale": [_entry_to_dict(e) for e in b.stale],
+                            "unchanged_findings": [finding_to_dict(f) for f in b.unchanged_findings]}  # fmt: skip
     return data
 
 
@@ -147,7 +148,8 @@ def _gate_from_dict(data: dict[str, Any]) -> dict[str, Any]:
     raw = data.get("baseline")
     baseline = None if raw is None else BaselineComparison(
         raw["path"], raw["unchanged"], tuple(BaselineEntry(**e) for e in raw.get("fixed", [])),
-        tuple(BaselineEntry(**e) for e in raw.get("stale", [])))  # fmt: skip
+        tuple(BaselineEntry(**e) for e in raw.get("stale", [])),
+        tuple(finding_from_dict(f) for f in raw.get("unchanged_findings", [])))  # fmt: skip
     rule_info = tuple(RuleInfo(r["code"], r["name"], r["summary"], Severity(r["default_severity"]), r["doc"],
                                tuple(RuleOption(**o) for o in r.get("options", []))) for r in data.get("rule_info", []))  # fmt: skip
     return {"suppressed": suppressed, "baseline": baseline, "rule_info": rule_info}

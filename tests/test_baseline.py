@@ -27,7 +27,7 @@ from ssot_audit.model import (
     Severity,
     SuppressedFinding,
 )
-from ssot_audit.serialization import result_from_dict, result_to_dict
+from ssot_audit.serialization import finding_to_dict, result_from_dict, result_to_dict
 
 
 def finding(code: str, path: str, line: int, fingerprint: str, symbol: str = "") -> Finding:
@@ -64,7 +64,7 @@ def test_one_old_entry_does_not_absorb_two_identical_new_findings() -> None:
     new, comparison = compare([A1, A2, B], entries, scanned_paths={"app/a.py", "app/b.py"}, known_codes=KNOWN,
                               ran_codes=KNOWN, label="base.json")  # fmt: skip
     assert new == (A2, B)  # report order: the later duplicate is the new one
-    assert comparison == BaselineComparison("base.json", 1, (), ())
+    assert comparison == BaselineComparison("base.json", 1, (), (), unchanged_findings=(A1,))
 
 
 def test_fixed_stale_and_unchecked_entries() -> None:
@@ -130,14 +130,15 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_result_with_baseline_and_suppressions_round_trips_through_json() -> None:
-    comparison = BaselineComparison("b.json", 4, (BaselineEntry("SSOT401", "a.py", "a.f", "fp", 2, "n"),),
-                                    (BaselineEntry("SSOT201", "gone.py", "gone", "fp2", 1, "m"),))  # fmt: skip
+    comparison = BaselineComparison("b.json", 1, (BaselineEntry("SSOT401", "a.py", "a.f", "fp", 2, "n"),),
+                                    (BaselineEntry("SSOT201", "gone.py", "gone", "fp2", 1, "m"),), (A2,))  # fmt: skip
     result = AuditResult("0.1.0", "repo", ScanStats(3, 30, 3, 0), (A1,), rules=("SSOT401",),
                          suppressed=(SuppressedFinding(B, Location("app/b.py", 3, 9), "legacy"),), baseline=comparison)  # fmt: skip
     data = result_to_dict(result)
-    assert data["baseline"] == {"path": "b.json", "unchanged": 4, "fixed": [
+    assert data["baseline"] == {"path": "b.json", "unchanged": 1, "fixed": [
         {"code": "SSOT401", "name": "n", "path": "a.py", "symbol": "a.f", "fingerprint": "fp", "count": 2}],
-        "stale": [{"code": "SSOT201", "name": "m", "path": "gone.py", "symbol": "gone", "fingerprint": "fp2", "count": 1}]}  # fmt: skip
+        "stale": [{"code": "SSOT201", "name": "m", "path": "gone.py", "symbol": "gone", "fingerprint": "fp2", "count": 1}],
+        "unchanged_findings": [finding_to_dict(A2)]}  # fmt: skip
     assert data["suppressed"][0]["reason"] == "legacy"
     assert result_from_dict(json.loads(json.dumps(data))) == result
 

@@ -112,9 +112,9 @@ def test_suppressed_findings_are_marked_in_source_with_their_reason() -> None:
     assert all("suppressions" not in r for r in results[:3])
 
 
-def test_baseline_state_marks_new_results() -> None:
+def test_baseline_state_marks_new_and_unchanged_results() -> None:
     results = json.loads(REPORTERS["sarif"](baseline_result()))["runs"][0]["results"]
-    assert [r.get("baselineState") for r in results] == ["new"]
+    assert [(r["ruleId"], r.get("baselineState")) for r in results] == [("SSOT401", "new"), ("SSOT101", "unchanged")]
     assert all("baselineState" not in r for r in json.loads(REPORTERS["sarif"](plain_result()))["runs"][0]["results"])
 
 

@@ -44,7 +44,8 @@ class BaselineComparison:
     """How a scan compares with a baseline file.
 
     The result's ``findings`` are the new ones (not in the baseline); ``unchanged`` counts the findings the
-    baseline absorbed. ``fixed`` are entries (with the count that disappeared) whose rule ran on a file that is
+    baseline absorbed and ``unchanged_findings`` holds them (SARIF reports them with ``baselineState``
+    "unchanged", so code scanning keeps every alert while the gate sees only new ones). ``fixed`` are entries (with the count that disappeared) whose rule ran on a file that is
     still scanned but whose finding is gone: the baseline can shrink. ``stale`` are entries that can no longer
     match anything (the file is not scanned any more, or the rule code is unknown).
     """
@@ -53,6 +54,7 @@ class BaselineComparison:
     unchanged: int
     fixed: tuple[BaselineEntry, ...] = ()
     stale: tuple[BaselineEntry, ...] = ()
+    unchanged_findings: tuple[Finding, ...] = ()
 
     @property
     def fixed_count(self) -> int:

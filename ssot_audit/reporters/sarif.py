@@ -4,7 +4,8 @@ One run; a de-duplicated rules table built from the docs of the rules that ran (
 results with repo-relative URIs against ``%SRCROOT%``, ``relatedLocations`` for the other members of a cluster,
 ``partialFingerprints`` from the line-free fingerprint (so alerts survive edits that move code), suppressed
 findings as results with an ``inSource`` suppression (and its justification), and ``baselineState`` when a
-baseline was applied. Deterministic: no timestamps, no absolute paths.
+baseline was applied: "new" for the findings that gate, "unchanged" for the ones the baseline absorbed (so
+code scanning keeps every alert open while the exit code looks only at new ones). Deterministic: no timestamps, no absolute paths.
 
 ``security-severity`` is deliberately absent: these are design and correctness findings, not vulnerabilities,
 and GitHub would otherwise rank them among security alerts.
@@ -74,7 +75,7 @@ def _location(location: Location) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_index: int, result: AuditResult,
-            suppressed: SuppressedFinding | None = None) -> dict[str, Any]:  # fmt: skip
+            suppressed: SuppressedFinding | None = None, state: str = "new") -> dict[str, Any]:  # fmt: skip
     data: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -94,16 +95,18 @@ def _result(finding: Finding, rule_index: int, result: AuditResult,
             suppression["justification"] = suppressed.reason
         data["suppressions"] = [suppression]
     elif result.baseline is not None:
-        data["baselineState"] = "new"
+        data["baselineState"] = state
     return data
 
 
 def to_sarif(result: AuditResult) -> dict[str, Any]:
     """The SARIF log as a JSON-compatible dict."""
-    findings = list(result.findings) + [s.finding for s in result.suppressed]
+    unchanged = result.baseline.unchanged_findings if result.baseline is not None else ()
+    findings = list(result.findings) + list(unchanged) + [s.finding for s in result.suppressed]
     rules = _rules_table(result, findings)
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     results = [_result(f, index[f.code], result) for f in result.findings]
+    results += [_result(f, index[f.code], result, state="unchanged") for f in unchanged]
     results += [_result(s.finding, index[s.finding.code], result, s) for s in result.suppressed]
     driver = {"name": "ssot-audit", "version": result.tool_version, "semanticVersion": result.tool_version,
               "informationUri": INFORMATION_URI, "rules": rules}  # fmt: skip
