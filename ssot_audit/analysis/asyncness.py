@@ -45,8 +45,33 @@ def _is_awaitable_value(resolver: Resolver, value: Value) -> bool:
         name = value.name.removesuffix("()").split(".")[-1]
         return name in AWAITABLE_PRODUCERS
     if isinstance(value, InstanceValue):
-        return resolver.find_method(value.cls, "__await__") is not None
+        if resolver.find_method(value.cls, "__await__") is not None:
+            return True
+        return any(isinstance(base, ExternalValue) and base.name.split(".")[-1] in AWAITABLE_ANNOTATIONS
+                   for base in resolver.mro(value.cls))  # fmt: skip
     return False
+
+
+_PLAIN_BUILTINS = frozenset(f"builtins.{n}()" for n in (
+    "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "frozenset", "len", "repr", "sorted",
+    "isinstance", "hasattr", "id", "hash", "format", "range", "enumerate", "zip", "min", "max", "sum", "abs", "round",
+))  # fmt: skip
+
+
+def _is_plain_value(resolver: Resolver, value: Value) -> bool:
+    """Known not to be awaitable: a literal (or a method result of one), None, a plain builtin, a project instance."""
+    if isinstance(value, ExternalValue):
+        return value.name in ("builtins.None", "builtins.object") or value.name.startswith("builtins.object.") \
+            or value.name in _PLAIN_BUILTINS
+    return isinstance(value, InstanceValue) and not _opaque_instance(resolver, value)
+
+
+def _opaque_instance(resolver: Resolver, value: Value) -> bool:
+    """An instance of a class with a base we cannot see into: it might be awaitable."""
+    if not isinstance(value, InstanceValue):
+        return False
+    return any(base is UNKNOWN or (isinstance(base, ExternalValue) and base.name not in NEUTRAL_BASES)
+               for base in resolver.mro(value.cls))  # fmt: skip
 
 
 def call_kind(resolver: Resolver, value: Value) -> CallKind:
@@ -65,8 +90,8 @@ def call_kind(resolver: Resolver, value: Value) -> CallKind:
 
 def _function_kind(resolver: Resolver, value: FunctionValue) -> CallKind:
     func = resolver.index.find_function(value.module, value.qualname)
-    if func is None or not resolver.has_transparent_decorators(value):
-        return CallKind(UNKNOWN_KIND)
+    if func is None or func.is_stub or not resolver.has_transparent_decorators(value):
+        return CallKind(UNKNOWN_KIND)  # a stub's real implementation (a subclass, a C extension) may be async
     if func.is_async:
         return CallKind(UNKNOWN_KIND) if func.is_generator else CallKind(ASYNC, description="async def")
     if any(name.split(".")[-1] in AWAITABLE_ANNOTATIONS for name in func.returns):
@@ -76,7 +101,10 @@ def _function_kind(resolver: Resolver, value: FunctionValue) -> CallKind:
     returned = resolver.return_values(value)
     if any(_is_awaitable_value(resolver, v) for v in returned):
         return CallKind(AWAITABLE, description="def returning an awaitable")
-    sure = not any(v is UNKNOWN or (isinstance(v, ExternalValue) and not v.name.startswith("builtins.")) for v in returned)
+    informative = [v for v in returned if _is_plain_value(resolver, v)]
+    if not informative:  # nothing known about what it returns (a mixin's ``return self.get()``, getattr...)
+        return CallKind(UNKNOWN_KIND)
+    sure = len(informative) == len(returned)
     return CallKind(SYNC, sure=sure, description="def")
 
 

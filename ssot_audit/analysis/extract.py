@@ -28,6 +28,13 @@ from ssot_audit.analysis.facts import (
 )
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+# Subscripted annotations whose arguments are the actual types (the rest name their own class: Awaitable[X]).
+_WRAPPERS = frozenset({"Optional", "Union", "Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"})
+# Expressions whose value is a plain object, never an awaitable.
+_LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.JoinedStr, ast.ListComp, ast.DictComp,
+                       ast.SetComp, ast.Compare})  # fmt: skip
+# Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
+_CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
 
 
@@ -47,6 +54,11 @@ def encode(node: ast.AST, depth: int = 0) -> Expr:
     if kind is ast.Await:
         value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
         return None if value is None else ("w", value)
+    if kind in _LITERALS:
+        return ("k",)
+    if kind is ast.Subscript:  # ``Base[Model]``: a generic alias when Base is a class, else unknown
+        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if value is None else ("i", value)
     return None
 
 
@@ -60,7 +72,11 @@ def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
         base = annotation_names(node.value, depth + 1)
         return (f"{base[0]}.{node.attr}",) if len(base) == 1 and isinstance(node.value, ast.Name | ast.Attribute) else ()
     if isinstance(node, ast.Subscript):
-        return annotation_names(node.value, depth + 1) + annotation_names(node.slice, depth + 1)
+        base = annotation_names(node.value, depth + 1)
+        if base and base[0].split(".")[-1] in _WRAPPERS:  # Optional[X] is an X; Awaitable[X] is an Awaitable
+            inner = node.slice.elts[:1] if base[0].endswith("Annotated") and isinstance(node.slice, ast.Tuple) else [node.slice]
+            return tuple(name for part in inner for name in annotation_names(part, depth + 1))
+        return base
     if isinstance(node, ast.Tuple | ast.List):
         return tuple(name for elt in node.elts for name in annotation_names(elt, depth + 1))
     if isinstance(node, ast.BinOp):
@@ -120,6 +136,24 @@ def _passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
     return all(isinstance(v, ast.Name) and v.id in params for v in values)
 
 
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body of only ``...`` / docstring / ``raise NotImplementedError``: a protocol or abstract signature."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis:
+        return True
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return False
+
+
 def _class_body_adds_nothing(node: ast.ClassDef) -> bool:
     for stmt in node.body:
         if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
@@ -172,6 +206,16 @@ class Extractor:
             return f"{top.qualname}.{name}"
         return f"{top.qualname}.<locals>.{name}"
 
+    @staticmethod
+    def _unique(qualname: str, taken: dict[str, Any]) -> str:
+        """Conditional definitions (``if ...: def f`` / ``else: async def f``) share a qualname; keep both."""
+        if qualname not in taken:
+            return qualname
+        n = 2
+        while f"{qualname}#{n}" in taken:
+            n += 1
+        return f"{qualname}#{n}"
+
     def bind(self, name: str, kind: str, value: Any, line: int) -> None:
         scope = self.scopes[-1]
         if scope.func is not None and name in scope.func.globals:
@@ -205,8 +249,9 @@ class Extractor:
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.expression(default, "other")
         outer = self.scopes[-1]
-        qualname = self._qualname(node.name)
+        qualname = self._unique(self._qualname(node.name), self.facts.functions)
         decorators = [encode(d) for d in node.decorator_list]
+        overload = any(d is not None and d[-1] == "overload" for d in decorators)
         params = [a.arg for a in (*args.posonlyargs, *args.args)]
         if args.vararg:
             params.append(args.vararg.arg)
@@ -227,12 +272,13 @@ class Extractor:
             class_qualname=outer.qualname if outer.kind == "class" else "",
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
             forwards_to_super=_forwards_to_super(node),
+            is_stub=_is_stub(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
         self.facts.functions[qualname] = fact
-        if outer.kind == "class" and outer.cls is not None:
+        if outer.kind == "class" and outer.cls is not None and not overload:
             outer.cls.methods[node.name] = qualname
-        if outer.kind != "class":
+        if outer.kind != "class" and not overload:  # at run time the implementation replaces its overloads
             self.bind(node.name, B_DEF, qualname, node.lineno)
         if node.name == "__getattr__" and outer.kind == "module":
             self.facts.has_getattr = True
@@ -267,7 +313,7 @@ class Extractor:
     def _stmt_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expression(expr, "other")
-        qualname = self._qualname(node.name)
+        qualname = self._unique(self._qualname(node.name), self.facts.classes)
         enclosing = self._function_scope()
         fact = ClassFact(
             name=node.name,
@@ -275,7 +321,7 @@ class Extractor:
             line=node.lineno,
             col=node.col_offset,
             end_line=node.end_lineno or node.lineno,
-            bases=[encode(b) for b in node.bases],
+            bases=[encode(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],
             keywords={k.arg: encode(k.value) for k in node.keywords if k.arg},
             decorators=[encode(d) for d in node.decorator_list],
             body_adds_nothing=_class_body_adds_nothing(node),
@@ -500,7 +546,8 @@ class Extractor:
                 value = node.value  # type: ignore[attr-defined]
                 stack.append((value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
             elif kind is ast.Attribute:
-                stack.append((node.value, "attr", None, (0, 0)))  # type: ignore[attr-defined]
+                attr_ctx = "arg" if node.attr in _CORO_PROTOCOL else "attr"  # type: ignore[attr-defined]
+                stack.append((node.value, attr_ctx, None, (0, 0)))  # type: ignore[attr-defined]
             elif kind is ast.Name:
                 if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
                     func.name_uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[attr-defined]

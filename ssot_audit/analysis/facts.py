@@ -4,7 +4,8 @@ Facts are a pure function of a file's bytes (module names and relative imports a
 index), so they can be cached by content hash and computed in parallel.
 
 Expressions are kept in a tiny tuple encoding that pickles and serialises cheaply:
-``("n", name)`` a name, ``("a", base, attr)`` an attribute, ``("c", func)`` a call, ``("w", expr)`` an await.
+``("n", name)`` a name, ``("a", base, attr)`` an attribute, ``("c", func)`` a call, ``("w", expr)`` an await, ``("i", base)`` a subscript (a generic alias when the base is
+a class), ``("k",)`` a literal (a constant, a display, a comparison: a plain object).
 Anything else is ``None`` (unknown to the resolver, hence never a finding).
 """
 
@@ -104,6 +105,7 @@ class FunctionFact:
     name_uses: dict[str, list[str]] = field(default_factory=dict)  # local name -> contexts it is read in
     forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
+    is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
 
 
 @dataclass(slots=True)

@@ -26,7 +26,10 @@ from ssot_audit.analysis.values import (
 )
 
 Values = frozenset[Value]
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "getter", "setter", "deleter"})
+_MAX_DEPTH = 60  # nested attribute/call chains resolved before giving up
 _UNKNOWN_SET: Values = frozenset({UNKNOWN})
+_LITERAL_SET: Values = frozenset({ExternalValue("builtins.object")})
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Decorators that keep a function's sync/async nature and its return value.
 TRANSPARENT_DECORATORS = frozenset({
@@ -61,7 +64,9 @@ class Resolver:
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
         self._mros: dict[ClassValue, tuple[Value, ...]] = {}
+        self._members: dict[tuple[ClassValue, str, bool], Values] = {}
         self._active: set[object] = set()
+        self._depth = 0
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -194,18 +199,26 @@ class Resolver:
     # -- expressions --------------------------------------------------------------------------------------------
     def resolve_expr(self, module: str, scope: str, expr: Expr) -> Values:
         """What an encoded expression evaluated in ``scope`` of ``module`` can be."""
-        if expr is None:
+        if expr is None or self._depth > _MAX_DEPTH:
             return _UNKNOWN_SET
         tag = expr[0]
         if tag == "n":
             return self.resolve_name(module, scope, expr[1])
-        inner = self.resolve_expr(module, scope, expr[1])
+        if tag == "k":
+            return _LITERAL_SET
+        self._depth += 1
+        try:
+            inner = self.resolve_expr(module, scope, expr[1])
+        finally:
+            self._depth -= 1
         result: set[Value] = set()
         for value in inner:
             if tag == "a":
                 result |= self.attribute(value, expr[2])
             elif tag == "c":
                 result |= self.call_result(value)
+            elif tag == "i":
+                result.add(value if isinstance(value, ClassValue | ExternalValue) else UNKNOWN)
             else:
                 result |= self.await_result(value)
         return frozenset(result) or _UNKNOWN_SET
@@ -262,8 +275,10 @@ class Resolver:
             return _UNKNOWN_SET
         self._active.add(value)
         try:
+            # An annotation naming project classes is trusted; ``-> Any`` and friends say nothing, so the
+            # return statements decide.
             result = self.annotation_instances(value.module, func.parent, tuple(func.returns))
-            if result == _UNKNOWN_SET or not func.returns:
+            if not any(isinstance(v, InstanceValue) for v in result):
                 found: set[Value] = set()
                 for expr in func.return_values:
                     found |= self.resolve_expr(value.module, value.qualname, expr)
@@ -312,7 +327,22 @@ class Resolver:
         return self._mros[cls]
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool) -> Values:
-        """``cls.attr`` (or ``instance.attr``) looked up along the MRO."""
+        """``cls.attr`` (or ``instance.attr``) looked up along the MRO (memoised; re-entry gives UNKNOWN)."""
+        key = (cls, attr, instance)
+        cached = self._members.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:
+            return _UNKNOWN_SET
+        self._active.add(key)
+        try:
+            result = self._class_member(cls, attr, instance)
+        finally:
+            self._active.discard(key)
+        self._members[key] = result
+        return result
+
+    def _class_member(self, cls: ClassValue, attr: str, instance: bool) -> Values:
         for klass in self.mro(cls):
             if not isinstance(klass, ClassValue):
                 if isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES:
@@ -322,7 +352,10 @@ class Resolver:
             if fact is None:
                 continue
             if attr in fact.methods:
-                return frozenset({FunctionValue(klass.module, fact.methods[attr])})
+                method = FunctionValue(klass.module, fact.methods[attr])
+                if self._is_property(method):  # reading a property gives what its getter returns
+                    return self.return_values(method) if instance else _UNKNOWN_SET
+                return frozenset({method})
             nested = f"{klass.qualname}.{attr}"
             if self.index.find_class(klass.module, nested) is not None:
                 return frozenset({ClassValue(klass.module, nested)})
@@ -338,6 +371,10 @@ class Resolver:
             if found:
                 return frozenset(found)
         return _UNKNOWN_SET
+
+    def _is_property(self, method: FunctionValue) -> bool:
+        func = self.index.find_function(method.module, method.qualname)
+        return func is not None and any(decorator_name(d) in _PROPERTY_DECORATORS for d in func.decorators)
 
     def find_method(self, cls: ClassValue, name: str) -> FunctionValue | None:
         """The project method ``name`` of ``cls`` or its bases, if defined in the project."""

@@ -68,9 +68,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
             kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}
             sync = sorted((v for v, k in kinds.items() if k.kind == SYNC), key=repr)
-            if not sync or any(k.kind == AWAITABLE for k in kinds.values()):
-                continue
-            mixed = any(k.kind == ASYNC for k in kinds.values())
+            if not sync or any(k.kind in (AWAITABLE, ASYNC) for k in kinds.values()):
+                continue  # an async candidate too: duck typing (sync or async engine), not a provable misuse
             callee = sync[0]
             sure = all(k.sure for k in kinds.values()) and UNKNOWN not in values and len(kinds) == len(sync)
             name = callee.qualname.split(".")[-1]
@@ -79,8 +78,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
                                else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
             variants = [f for f in namesakes.get(name, []) if f != callee]
-            if mixed:
-                message += "; this name also resolves to an async def here, depending on which import wins"
             if variants:
                 listed = ", ".join(v.fullname for v in variants)
                 message += f"; note: {name} is also defined as async def in {listed}"
@@ -97,13 +94,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 message=message,
                 fix_hint=hint,
                 key=f"await:{callee!r}",
-                confidence=Confidence.HIGH if sure and not mixed else Confidence.MEDIUM,
+                confidence=Confidence.HIGH if sure else Confidence.MEDIUM,
                 related=related,
                 facts={
                     "callee": callee.fullname,
                     "callee_kind": kinds[callee].description,
                     "async_variants": [v.fullname for v in variants],
-                    "mixed_definitions": mixed,
                 },
             )
 
