@@ -197,9 +197,8 @@ def test_try_except_import_error_with_an_async_fallback_is_not_reported(tmp_path
                 return await get_manager(user_id)
         """,
     }
-    # One candidate is sync and one async: reported, but with medium confidence and the "mixed" note.
-    result = found(tmp_path, files)
-    assert result == {(CODE, "app/use.py", 8)}
+    # One candidate is sync and one async: which one runs depends on the environment, not a provable misuse.
+    assert found(tmp_path, files) == set()
 
 
 def test_import_dotted_module_as_alias(tmp_path: Path) -> None:
