@@ -173,13 +173,13 @@ def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
             deps = {f"alias:{member.qualname}"}
         elif shim_base.get(member.qualname) in names:
             deps |= {f"alias:{shim_base[member.qualname]}"}
-        steps: ImportSteps = import_steps(ctx, member.qualname, new_source=ctx.path_for(canon.qualname),
+        moved: ImportSteps = import_steps(ctx, member.qualname, new_source=ctx.path_for(canon.qualname),
                                           new_name=short(canon.qualname), deps=deps)  # fmt: skip
-        drafts += steps.rewrites + steps.reexports
-        waits[member.qualname] |= steps.keys | deps
+        drafts += moved.rewrites + moved.reexports
+        waits[member.qualname] |= moved.keys | deps
     for target in [canon.qualname, *(f for f in concept.factories if f not in copies)]:
-        steps = import_steps(ctx, target, new_source=ctx.path_for(target), new_name=short(target), deps=set())
-        drafts += steps.rewrites + steps.reexports
+        paths = import_steps(ctx, target, new_source=ctx.path_for(target), new_name=short(target), deps=set())
+        drafts += paths.rewrites + paths.reexports
     for fp, draft in _alias_deletes(ctx, names).items():
         drafts.append(draft)
         waits[next(f.facts["target"] for f in ctx.findings if f.fingerprint == fp)].add(draft.key)

@@ -11,7 +11,7 @@ from ssot_audit.planner.context import PlanContext
 
 def import_paths(ctx: PlanContext, surface: Iterable[str]) -> set[tuple[str, str]]:
     """Distinct (symbol, import path) pairs in use for the symbols of a plan (outside their own modules)."""
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for symbol in surface:
         home = symbol.rsplit(".", 1)[0]
         pairs.update((symbol, r.source) for r in ctx.refs(symbol) if r.importer != home)

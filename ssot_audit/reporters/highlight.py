@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
+from pygments import highlight  # type: ignore[import-untyped]
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexers import PythonLexer  # type: ignore[import-untyped]
 
 _LEXER = PythonLexer(stripnl=False, ensurenl=False)
 
@@ -18,7 +18,7 @@ def highlight_lines(lines: Sequence[str], *, start: int, marked: Sequence[int]) 
     """HTML for ``lines`` (first line number ``start``) with the absolute line numbers in ``marked`` highlighted."""
     formatter = HtmlFormatter(linenos="inline", linenostart=start, hl_lines=[n - start + 1 for n in marked],
                               cssclass="code", wrapcode=True)  # fmt: skip
-    return highlight("\n".join(lines) + "\n", _LEXER, formatter)
+    return str(highlight("\n".join(lines) + "\n", _LEXER, formatter))
 
 
 def stylesheet() -> str:

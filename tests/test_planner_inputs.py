@@ -1,0 +1,80 @@
+"""What the scan keeps for the plan and the report: excerpts (capped), import records, the module table; and
+findings files from before these fields still load (they just render without code)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_audit import capture
+from ssot_audit.model import Confidence, Finding, ImportRef, Location, Related, Severity, SourceExcerpt
+from ssot_audit.reporters import html
+from ssot_audit.serialization import result_from_dict, result_to_dict
+
+from tests.helpers import scan_project, write_project
+
+
+def _finding(path: str, line: int, end: int | None = None, related: tuple[Related, ...] = ()) -> Finding:
+    return Finding("SSOT401", "await-on-sync-callable", "m", "f", Severity.ERROR, Confidence.HIGH,
+                   Location(path, line, 1, end), "fp", related)  # fmt: skip
+
+
+def test_excerpts_keep_context_merge_per_file_cut_long_lines_and_stop_at_the_budget(tmp_path: Path) -> None:
+    lines = [f"line{n}" for n in range(1, 41)]
+    lines[9] = "x" * 500
+    (tmp_path / "a.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("one\ntwo\n", encoding="utf-8")
+    findings = [_finding("a.py", 10), _finding("a.py", 13, related=(Related(Location("b.py", 1), "r"),)),
+                _finding("a.py", 30, end=60)]  # fmt: skip
+    got = capture.source_excerpts(tmp_path, findings)
+    assert [(e.path, e.start, e.end) for e in got] == [("a.py", 8, 15), ("a.py", 28, 40), ("b.py", 1, 2)]
+    assert got[0].lines[2] == "x" * capture.MAX_LINE_CHARS
+    capped = capture.source_excerpts(tmp_path, findings, budget=5)
+    assert [(e.path, e.start, e.end) for e in capped] == [("a.py", 8, 12)]
+
+
+def test_import_records_cover_concept_classes_and_every_copy_of_a_factory(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/core.py": "class Manager:\n    def send(self): ...\n\ndef get_manager():\n    return Manager()\n",
+        "app/old.py": "class OldManager:\n    def send(self): ...\n\ndef get_manager():\n    return OldManager()\n",
+        "app/use.py": "from app.old import OldManager, get_manager\nfrom app.core import Manager\nimport json\n",
+    })  # fmt: skip
+    table = {"concepts": {"m": {"canonical": "app.core.Manager", "factories": ["app.core.get_manager"],
+                                "name-patterns": ["*Manager"]}}}  # fmt: skip
+    result = scan_project(tmp_path, table)
+    assert [(r.path, r.line, r.source, r.name, r.target) for r in result.symbol_imports] == [
+        ("app/use.py", 1, "app.old", "OldManager", "app.old.OldManager"),
+        ("app/use.py", 1, "app.old", "get_manager", "app.old.get_manager"),
+        ("app/use.py", 2, "app.core", "Manager", "app.core.Manager"),
+    ]
+    assert result.modules == (("app", "app/__init__.py"), ("app.core", "app/core.py"), ("app.old", "app/old.py"),
+                              ("app.use", "app/use.py"))  # fmt: skip
+    assert result_from_dict(result_to_dict(result)) == result
+
+
+def test_a_findings_file_without_the_new_fields_still_renders(tmp_path: Path) -> None:
+    write_project(tmp_path, {"app/__init__.py": "", "app/x.py": "def f():\n    return 1\n\nasync def g():\n    await f()\n"})
+    result = scan_project(tmp_path)
+    data = result_to_dict(result)
+    for key in ("modules", "symbol_imports", "excerpts"):
+        del data[key]
+    old = result_from_dict(data)
+    assert (old.modules, old.symbol_imports, old.excerpts) == ((), (), ())
+    page = html.render(old)
+    assert page.count('class="finding ') == 1 and 'class="code"' not in page
+    assert 'class="code"' in html.render(result)
+
+
+def test_import_ref_and_excerpt_round_trip_field_by_field() -> None:
+    ref = ImportRef("a.b", "a/b.py", 3, 9, "a.c", "X", "Y", "a.d.X", "f")
+    excerpt = SourceExcerpt("a/b.py", 2, ("one", "two"))
+    assert excerpt.end == 3
+    from ssot_audit.model import AuditResult, ScanStats
+
+    result = AuditResult("0", "r", ScanStats(1, 1, 1, 0), (), symbol_imports=(ref,), excerpts=(excerpt,),
+                         modules=(("a.b", "a/b.py"),))  # fmt: skip
+    data = result_to_dict(result)
+    assert data["symbol_imports"] == [{"importer": "a.b", "path": "a/b.py", "line": 3, "column": 9, "source": "a.c",
+                                       "name": "X", "bound": "Y", "target": "a.d.X", "scope": "f"}]  # fmt: skip
+    assert data["excerpts"] == [{"path": "a/b.py", "start": 2, "lines": ["one", "two"]}]
+    assert result_from_dict(data) == result
