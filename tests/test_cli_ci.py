@@ -64,6 +64,9 @@ def test_walk_through_baseline_then_one_new_violation(repo: Path, tmp_path: Path
     states = [(r["ruleId"], r["baselineState"]) for r in sarif["runs"][0]["results"]]
     assert states[0] == ("SSOT401", "new") and len(states) == total + 1  # code scanning keeps the old alerts
     assert {state for _, state in states[1:]} == {"unchanged"}
+    new_fingerprint = sarif["runs"][0]["results"][0]["partialFingerprints"]["ssotFingerprint/v1"]
+    recorded = {e["fingerprint"]: e["count"] for e in json.loads(baseline.read_text())["entries"]}
+    assert recorded[new_fingerprint] == 1  # multiplicity: one recorded entry did not absorb the second finding
     assert "Baseline `" in (tmp_path / "summary.md").read_text() and "**1 new**" in (tmp_path / "summary.md").read_text()
     assert main(["scan", str(repo), "--baseline", str(baseline), "--exit-zero", "-q"]) == 0
     assert main(["scan", str(repo), "--baseline", str(baseline), "--fail-on", "never", "-q"]) == 0
