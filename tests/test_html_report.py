@@ -43,7 +43,7 @@ def test_report_has_summary_cards_plan_graph_and_highlighted_snippets(sample_htm
     assert '<span class="n">57</span><span class="l">findings</span>' in sample_html
     assert '<span class="n">29</span><span class="l">error</span>' in sample_html
     assert '<span class="n">1</span><span class="l">parse failures</span>' in sample_html
-    assert sample_html.count('<li class="step ') == 93
+    assert sample_html.count('<li class="step ') == 92
     assert sample_html.count('<svg class="graph"') == 2
     assert sample_html.count('class="finding ') == 57
     (admin,) = [block for block in sample_html.split('<div class="finding ')[1:] if "app/api/admin.py:15:" in block]

@@ -105,12 +105,25 @@ def test_every_caller_finding_of_the_concept_is_resolved_by_exactly_one_step(
 ) -> None:
     resolved = [fp for s in sample_plan.find_steps() for fp in s.resolves]
     assert len(resolved) == len(set(resolved))
-    wanted = {f.fingerprint for f in sample_result.findings if f.code in ("SSOT201", "SSOT301", "SSOT302", "SSOT401", "SSOT104")}
-    assert wanted <= set(resolved)
+    unresolved = {(f.code, f.location.path, f.location.line) for f in sample_result.findings
+                  if f.code in ("SSOT201", "SSOT301", "SSOT302", "SSOT401", "SSOT402", "SSOT104")
+                  and f.fingerprint not in resolved}  # fmt: skip
+    # the only ones left are coroutines of functions no concept or split symbol is about
+    assert unresolved == {("SSOT402", "app/agents/runner.py", 24), ("SSOT402", "app/services/message_service.py", 29)}
+
+
+def test_unawaited_call_of_the_async_copy_is_fixed_by_the_import_rewrite_not_by_adding_await(
+    sample_result: AuditResult, sample_plan: ConsolidationPlan
+) -> None:
+    (unawaited,) = [f for f in sample_result.findings if f.code == "SSOT402" and f.location.path == "app/api/sessions.py"]
+    (step,) = [s for s in sample_plan.find_steps() if unawaited.fingerprint in s.resolves]
+    assert (step.kind, step.files, step.mechanical) == ("rewrite-import", ("app/api/sessions.py",), False)
+    assert step.after == "from app.websocket_core.websocket_manager import get_websocket_manager as get_async_ws_manager"
+    assert [s for s in sample_plan.find_steps(kind="add-await") if s.files == ("app/api/sessions.py",)] == []
 
 
 def test_text_and_markdown_show_the_total_line(sample_plan: ConsolidationPlan) -> None:
-    total = "14 implementations -> 2, 13 import paths -> 3, 19 await misuses, ~45 files touched, 93 steps (49 mechanical)"
+    total = "14 implementations -> 2, 13 import paths -> 3, 19 await misuses, ~45 files touched, 92 steps (49 mechanical)"
     assert plan_text.render(sample_plan).splitlines()[-1] == f"Total: {total}."
     assert f"**Total:** {total.replace('>', '&gt;')}" in plan_markdown.render(sample_plan)
 

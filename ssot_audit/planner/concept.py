@@ -9,7 +9,7 @@ and shims once nothing imports them.
 from __future__ import annotations
 
 from ssot_audit.model import Concept, ConceptMember, ConceptPlan, Finding, MemberRow
-from ssot_audit.model.plan import ALIAS_DUPLICATE, DELETE_FACTORY_COPY, DELETE_SHIM, MOVE_METHODS
+from ssot_audit.model.plan import ADD_AWAIT, ALIAS_DUPLICATE, DELETE_FACTORY_COPY, DELETE_SHIM, MOVE_METHODS, REWRITE_IMPORT
 from ssot_audit.planner import callers
 from ssot_audit.planner.callers import import_line, module_of, scan_command, short
 from ssot_audit.planner.context import PlanContext
@@ -189,7 +189,7 @@ def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
             waits[shim_base[member.qualname]].add(f"delete:{member.qualname}")
     drafts += [_delete_step(ctx, m, waits[m.qualname], (shim_fp[m.qualname],) if m.qualname in shim_fp else ())
                for m in others]  # fmt: skip
-    steps = order_steps(drafts, ctx.graph, concept.name)
+    steps = order_steps(_fold_unawaited_into_rewrites(ctx, drafts), ctx.graph, concept.name)
     return ConceptPlan(
         concept=concept.name, origin=concept.origin, canonical=concept.canonical,
         canonical_reason=concept.canonical_reason, evidence=_evidence(concept, canon, rows, methods),
@@ -221,3 +221,24 @@ def _caller_steps(ctx: PlanContext, concept: Concept, surface: set[str], waits: 
     drafts += [callers.remove_await(f, ctx.root) for f in ctx.by_code("SSOT401") if _concerns(f, surface, classes)]
     drafts += [callers.add_await(f, ctx.root) for f in ctx.by_code("SSOT402") if _concerns(f, surface, classes)]
     return drafts
+
+
+def _fold_unawaited_into_rewrites(ctx: PlanContext, drafts: list[Draft]) -> list[Draft]:
+    """An unawaited call of an async factory copy is fixed by switching its import to the sync canonical factory.
+
+    Adding the ``await`` would be wrong once the import is rewritten, so the rewrite step of that file takes the
+    finding over and the add-await step is dropped.
+    """
+    async_copies = {f.location.symbol for f in ctx.by_code("SSOT104") if f.facts.get("async_differs")}
+    rewrites = {(d.files[0], d.before.split(" import ")[0]): d for d in drafts if d.kind == REWRITE_IMPORT}
+    kept = []
+    for draft in drafts:
+        finding = next((f for f in ctx.findings if f.fingerprint in draft.resolves), None) if draft.kind == ADD_AWAIT else None
+        callee = finding.facts["callee"] if finding is not None else ""
+        rewrite = rewrites.get((draft.files[0], f"from {module_of(callee)}")) if callee in async_copies else None
+        if rewrite is None or finding is None:
+            kept.append(draft)
+            continue
+        rewrite.resolves += draft.resolves
+        rewrite.detail += f" This also fixes the unawaited call at line {finding.location.line}: the canonical factory is not async."
+    return kept

@@ -19,6 +19,7 @@ class PlanContext:
     refs_by_target: dict[str, list[ImportRef]] = field(default_factory=dict)
     canonical_path: dict[str, str] = field(default_factory=dict)  # symbol -> canonical import path (SSOT201)
     paths: dict[str, dict[str, int]] = field(default_factory=dict)  # symbol -> {import path: count} (SSOT201)
+    codes: dict[str, str] = field(default_factory=dict)  # fingerprint -> rule code
 
     @classmethod
     def from_result(cls, result: AuditResult) -> PlanContext:
@@ -28,10 +29,15 @@ class PlanContext:
         for ref in result.symbol_imports:
             refs[ref.target].append(ref)
         ctx.refs_by_target = dict(refs)
+        ctx.codes = {f.fingerprint: f.code for f in result.findings}
         for finding in ctx.by_code("SSOT201"):
             ctx.canonical_path[finding.facts["symbol"]] = finding.facts["canonical_path"]
             ctx.paths[finding.facts["symbol"]] = dict(finding.facts["paths"])
         return ctx
+
+    def code_of(self, fingerprint: str) -> str:
+        """The rule code of the finding with this fingerprint ("" when unknown)."""
+        return self.codes.get(fingerprint, "")
 
     def by_code(self, code: str) -> list[Finding]:
         """Findings of one rule, in report order."""

@@ -94,7 +94,7 @@ def _delete_reexport(ctx: PlanContext, target: str, hop: str, lines: list[Locati
         kind=DELETE_REEXPORT,
         title=f"Delete the re-export of {short(target)} from {hop}",
         detail=f"{path} re-exports {target} (line {', '.join(str(loc.line) for loc in lines)}); once no module "
-        f"imports it through {hop}, remove the import (and its __all__ entry).",
+        f"imports it through {hop}, remove it from __all__ and remove the import unless {hop} itself uses the name.",
         files=(path,),
         locations=tuple(lines),
         verify_command=scan_command(ctx.root, "SSOT201,SSOT102"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ssot_audit.model import PlanStep, PlanSummary
-from ssot_audit.model.plan import ADD_AWAIT, REMOVE_AWAIT
 from ssot_audit.planner.context import PlanContext
+
+AWAIT_CODES = ("SSOT401", "SSOT402")  # await on a sync callable, coroutine never awaited
 
 
 def import_paths(ctx: PlanContext, surface: Iterable[str]) -> set[tuple[str, str]]:
@@ -27,7 +28,7 @@ def summarize(ctx: PlanContext, steps: Sequence[PlanStep], *, implementations: i
         implementations=implementations,
         import_paths=len({path for _, path in used}) if used else 0,
         canonical_paths=len({ctx.path_for(s) for s in canonical}),
-        await_misuses=sum(1 for s in steps if s.kind in (REMOVE_AWAIT, ADD_AWAIT)),
+        await_misuses=sum(1 for s in steps for fp in s.resolves if ctx.code_of(fp) in AWAIT_CODES),
         files_touched=len({f for s in steps for f in s.files}),
         steps=len(steps),
         mechanical_steps=sum(1 for s in steps if s.mechanical),
