@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the inputs, start Streamlit, print the URL, and wait until it stops."""
+    """Check the inputs, print the URL, and run Streamlit in this process (POSIX) or a child (elsewhere)."""
     if args.history is None and args.findings is None:
         args.history = str(Path(".ssot-audit") / "history.db")
     for name in ("history", "findings"):
@@ -64,4 +65,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("streamlit is not installed: pip install -e '.[dashboard]'")
     command = streamlit_command(args)
     print(f"ssot-audit dashboard: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)", flush=True)
+    if os.name == "posix":  # become the server: Ctrl-C and kill PID reach streamlit, no orphan left behind
+        os.execv(command[0], command)
     return subprocess.call(command)
