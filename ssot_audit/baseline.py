@@ -90,6 +90,8 @@ def read_baseline(path: Path) -> tuple[BaselineEntry, ...]:
     """Read a baseline file; errors name the file."""
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(f"baseline {path} does not exist (record one with --write-baseline {path})") from None
     except OSError as exc:
         raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
     try:

@@ -125,8 +125,12 @@ def test_bad_files_say_what_is_wrong(tmp_path: Path, text: str, message: str) ->
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(BaselineError, match=r"cannot read baseline .*nope\.json: No such file or directory"):
-        read_baseline(tmp_path / "nope.json")
+    missing = tmp_path / "nope.json"
+    with pytest.raises(BaselineError) as info:
+        read_baseline(missing)
+    assert str(info.value) == f"baseline {missing} does not exist (record one with --write-baseline {missing})"
+    with pytest.raises(BaselineError, match=r"^cannot read baseline .*: Is a directory$"):
+        read_baseline(tmp_path)
 
 
 def test_result_with_baseline_and_suppressions_round_trips_through_json() -> None:
