@@ -96,6 +96,16 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
+    )
+
+
 def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     kinds = handler.type
     names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
@@ -186,6 +196,7 @@ class Extractor:
         self.conditional = 0
         self.type_checking = 0
         self.guarded = 0
+        self.main_guard = 0
 
     # -- scopes -------------------------------------------------------------------------------------------------
     def _function_scope(self) -> _Scope | None:
@@ -351,6 +362,7 @@ class Extractor:
             type_checking=self.type_checking > 0,
             guarded=self.guarded > 0,
             conditional=self.conditional > 0,
+            main_guard=self.main_guard > 0,
         )
         self.facts.imports.append(fact)
         if name != "*":
@@ -455,6 +467,10 @@ class Extractor:
         self.expression(node.test, "other")
         if _is_type_checking(node.test):
             self._nested(node.body, type_checking=1)
+        elif _is_main_guard(node.test):
+            self.main_guard += 1
+            self._nested(node.body)
+            self.main_guard -= 1
         else:
             self._nested(node.body)
         self._nested(node.orelse)

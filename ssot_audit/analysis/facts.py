@@ -50,6 +50,7 @@ class ImportFact:
     type_checking: bool = False
     guarded: bool = False  # inside ``try: ... except ImportError``
     conditional: bool = False
+    main_guard: bool = False  # inside ``if __name__ == "__main__":``: runs only when the file is run as a script
 
     @property
     def bound(self) -> str:

@@ -4,7 +4,8 @@ Nodes are project modules; an edge ``a -> b`` means module ``a`` imports module 
 ``lines`` (sorted import lines), ``runtime`` (some import is executed at import time: module level and not under
 ``TYPE_CHECKING``), ``type_checking`` and ``function_local`` (every import is only that), and the lines of the
 runtime and of the function-local imports (an edge can mix kinds: one ``TYPE_CHECKING`` import and one inside a
-function is neither "only type checking" nor "only function-local", yet runs when the function does).
+function is neither "only type checking" nor "only function-local", yet runs when the function does). Imports under
+``if __name__ == "__main__":`` run only when the file is a script: they are edges, never runtime ones.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ class ImportGraph:
                 target = index.imported_module_of(info.name, imp)
                 if target is None or target == info.name:
                     continue
-                runtime = not imp.scope and not imp.type_checking
-                local = bool(imp.scope) and not imp.type_checking
+                runtime = not imp.scope and not imp.type_checking and not imp.main_guard
+                local = bool(imp.scope) and not imp.type_checking and not imp.main_guard
                 if self.graph.has_edge(info.name, target):
                     data = self.graph.edges[info.name, target]
                     data["lines"] = sorted({*data["lines"], imp.line})

@@ -144,3 +144,22 @@ def test_graph_command_formats(tmp_path: Path, fmt: str, capsys: pytest.CaptureF
     assert out.read_text() == text
     assert main(["graph", str(tmp_path / "proj"), "--isolated", "--format", fmt]) == 0
     assert capsys.readouterr().out == text
+
+
+def test_imports_under_a_main_guard_are_not_runtime_edges(tmp_path: Path) -> None:
+    graph = graph_of(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": "import app.b\n",
+        "app/b.py": """
+            def f():
+                return 1
+
+            if __name__ == "__main__":
+                import app.a
+            if "__main__" == __name__:
+                from app import a
+        """,
+    })  # fmt: skip
+    assert edge(graph, "app.b", "app.a") == {"lines": [5, 7], "runtime": False, "type_checking": False,
+                                             "function_local": False}  # fmt: skip
+    assert graph.find_cycles() == () and graph.find_cycles(include_function_local=True) == ()
