@@ -86,9 +86,13 @@ def test_report_size_stays_bounded(sample_result: AuditResult, sample_html: str)
     big = html.render(many)
     assert big.count('class="finding ') == 2000
     assert big.count('class="code"') == html.MAX_SNIPPETS
-    assert "Code is shown for the first 400 findings" in big
+    assert "Code is shown for 400 findings, errors first" in big
+    assert sum(f.severity.value == "error" for f in many.findings) == 1018  # more errors than the budget...
+    blocks = big.split('<div class="finding ')[1:]
+    assert sum('class="code"' in b for b in blocks if b.startswith("sev-error")) == html.MAX_SNIPPETS  # ...so all go there
+    assert sum('class="code"' in b for b in blocks if not b.startswith("sev-error")) == 0
     assert len(sample_html.encode()) < 400_000
-    assert len(big.encode()) < 3_000_000
+    assert len(big.encode()) < 3_500_000
     plan = api.plan(many)
     assert [len(p.steps) > html.MAX_STEPS for p in plan.concepts] == [True, False]
     assert big.count('<li class="step ') == html.MAX_STEPS + len(plan.concepts[1].steps)

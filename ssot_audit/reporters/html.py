@@ -21,7 +21,7 @@ from ssot_audit.planner import build_plan
 from ssot_audit.reporters.highlight import highlight_lines, stylesheet
 from ssot_audit.reporters.svg_graph import render_svg
 
-MAX_SNIPPETS = 400  # findings past this render without code (keeps a 10k-finding report a few MB)
+MAX_SNIPPETS = 400  # findings with code, worst first; the others show their location (keeps big reports a few MB)
 MAX_RELATED = 10
 MAX_STEPS = 200  # per plan; the full list is `ssot-audit plan PATH` (text, JSON, Markdown)
 OPEN_GROUP_LIMIT = 60  # rule groups with more findings start collapsed
@@ -79,7 +79,10 @@ def _groups(result: AuditResult) -> tuple[list[RuleGroup], dict[str, str]]:
     by_code: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         by_code[finding.code].append(finding)
-    groups, anchors, shown = [], {}, 0
+    # the snippet budget goes to the worst findings first (errors, then warnings, then notes), in report order
+    ranked = sorted(range(len(result.findings)), key=lambda i: (-result.findings[i].severity.rank, i))
+    with_code = {result.findings[i].fingerprint for i in ranked[:MAX_SNIPPETS]}
+    groups, anchors = [], {}
     for code in sorted(by_code):
         items = by_code[code]
         counts = Counter(f.severity.value for f in items)
@@ -87,8 +90,7 @@ def _groups(result: AuditResult) -> tuple[list[RuleGroup], dict[str, str]]:
         for i, f in enumerate(items):
             anchor = f"f-{code}-{i + 1}"
             anchors[f.fingerprint] = anchor
-            snippet = _snippet(excerpts, f) if shown < MAX_SNIPPETS else None
-            shown += snippet is not None
+            snippet = _snippet(excerpts, f) if f.fingerprint in with_code else None
             group.findings.append(FindingView(anchor, f, snippet, list(f.related[:MAX_RELATED]),
                                               max(0, len(f.related) - MAX_RELATED)))  # fmt: skip
         groups.append(group)
@@ -142,7 +144,6 @@ def render_report(result: AuditResult, plan: ConsolidationPlan) -> str:
         "open_limit": OPEN_GROUP_LIMIT,
         "max_steps": MAX_STEPS,
         "snippet_cap": MAX_SNIPPETS,
-        "shown_snippets": sum(1 for g in groups for v in g.findings if v.snippet is not None),
         "css": Markup(_asset("report.css") + "\n" + stylesheet()),  # our own files
         "js": Markup(_asset("report.js")),
     }
