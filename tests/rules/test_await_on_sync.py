@@ -538,3 +538,35 @@ def test_async_def_method_is_not_reported(tmp_path: Path) -> None:
         """,
     }
     assert found(tmp_path, files) == set()
+
+
+def test_namespace_packages(tmp_path: Path) -> None:
+    files = {
+        "company/billing/__init__.py": "",
+        "company/billing/factory.py": SYNC_FACTORY,
+        "company/shipping/use.py": """
+            from company.billing.factory import get_manager
+            from company.billing import factory
+
+            async def handler(user_id):
+                await get_manager(user_id)
+                await factory.get_manager(user_id)
+        """,
+        "company/shipping/rel.py": "from ..billing.factory import get_manager\n\nasync def h():\n    await get_manager(1)\n",
+    }
+    assert found(tmp_path, files) == {
+        (CODE, "company/shipping/use.py", 5),
+        (CODE, "company/shipping/use.py", 6),
+        (CODE, "company/shipping/rel.py", 4),
+    }
+
+
+def test_callee_in_a_file_that_failed_to_parse_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/factory.py": SYNC_FACTORY + "\ndef broken(:\n",
+        "app/use.py": "from app.factory import get_manager\n\nasync def h():\n    await get_manager(1)\n",
+    }
+    write_project(tmp_path, files)
+    result = scan_project(tmp_path)
+    assert triples(result) == {("SSOT900", "app/factory.py", 8)}
