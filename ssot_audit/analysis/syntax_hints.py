@@ -25,7 +25,14 @@ _PY2: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"`[^`]+`"), "backtick repr"),
     (re.compile(r"(?<![\w.])0[0-7]+\b"), "old-style octal literal"),
     (re.compile(r"(?<![\w.])[uU][rR]['\"]"), "ur'' string prefix"),
+    (re.compile(r"^\s*raise\s+[\w.]+\s*,"), "raise E, value statement"),
+    (re.compile(r"(?<![\w.])\d+[lL]\b"), "long integer literal"),
 )
+# ``except A, B:`` is Python 2 when B is a variable (``except ValueError, e:``) and PEP 758 (3.14) when B is
+# another exception class; exception classes are CapWords by convention.
+_EXCEPT_COMMA = re.compile(r"^\s*except\s+[\w.]+\s*,\s*([\w.]+)\s*(,\s*[\w.]+\s*)*:")
+# An f-string whose replacement field is still open at the end of the line: PEP 701 lets it span lines.
+_OPEN_FSTRING = re.compile(r"(?<![\w.])[fF][rR]?(['\"]).*\{[^}]*$")
 
 
 def _version_newer_than_running(version: str) -> bool:
@@ -42,14 +49,20 @@ def hint_for_syntax_error(text: str, line: int, message: str) -> tuple[str, str]
     for pattern, version, what in _NEWER:
         if pattern.search(source_line) and _version_newer_than_running(version):
             return f"needs Python >= {version} ({what}); run ssot-audit with Python {version}+ to scan it", version
+    if "unterminated string literal" in message and _OPEN_FSTRING.search(source_line):
+        message = "f-string"  # a replacement field continued on the next line
     if "f-string" in message and _version_newer_than_running("3.12"):
         return (
             "needs Python >= 3.12 if it relies on PEP 701 f-strings (nested quotes, backslashes, comments); "
             "run ssot-audit with Python 3.12+ to scan it",
             "3.12",
         )
-    if re.match(r"^\s*except\s+[\w.]+\s*,\s*[\w.]+\s*:", source_line) and _version_newer_than_running("3.14"):
-        return "Python 2 'except X, e:' or Python >= 3.14 (PEP 758 unparenthesized except)", ""
+    clause = _EXCEPT_COMMA.match(source_line)
+    if clause and clause.group(1).split(".")[-1][:1].isupper() and _version_newer_than_running("3.14"):
+        return (
+            "needs Python >= 3.14 (PEP 758 except without parentheses); run ssot-audit with Python 3.14+ to scan it",
+            "3.14",
+        )
     for pattern, what in _PY2:
         if pattern.search(source_line):
             return f"Python 2 syntax ({what}): this file is not Python 3", ""

@@ -130,3 +130,28 @@ def test_read_error_is_reported_even_as_root(tmp_path: Path, monkeypatch: pytest
     assert triples(result, "SSOT900") == {("SSOT900", "app/secret.py", 1)}
     assert [f.message for f in result.findings] == ["cannot read file: Permission denied; file skipped"]
     assert result.stats.files == 3
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "hint", "parses_on"),
+    [
+        (b'x = {"a": 1}\ny = f"{x["a"]}"\n', 2, "Python >= 3.12 if it relies on PEP 701", (3, 12)),
+        (b'y = f"{1 + # why\n 2}"\n', 1, "Python >= 3.12 if it relies on PEP 701", (3, 12)),
+        (b"s = t'hello {name}'\n", 1, "Python >= 3.14 (PEP 750", (3, 14)),
+        (b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n", 3, "Python >= 3.14 (PEP 758", (3, 14)),
+        (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", 3, "Python 2 syntax (except X, name: clause)", None),
+        (b"raise ValueError, 'x'\n", 1, "Python 2 syntax (raise E, value statement)", None),
+        (b"x = 10L\n", 1, "Python 2 syntax (long integer literal)", None),
+        (b"x = 0777\n", 1, "Python 2 syntax (old-style octal literal)", None),
+        (b"y = 'abc\n", 1, "", None),
+    ],
+)
+def test_version_hints(source: bytes, line: int, hint: str, parses_on: tuple[int, int] | None) -> None:
+    result = parse_source(source, "x.py")
+    if parses_on is not None and sys.version_info >= parses_on:
+        assert not isinstance(result, ParseFailure)
+        return
+    assert isinstance(result, ParseFailure)
+    assert result.line == line
+    assert hint in result.hint if hint else result.hint == ""
+    assert (result.newer_python != "") == (parses_on is not None)
