@@ -14,7 +14,7 @@ from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
@@ -81,6 +81,11 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> Project:
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts."""
+    with gc_paused():
+        return _load_project(root, config, jobs=jobs, progress=progress)
+
+
+def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None) -> Project:
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     files = _discover(root, config, unreadable)
     outcomes = analyze_files(files, jobs=jobs, progress=progress)
@@ -208,6 +213,11 @@ def apply_baseline(result: AuditResult, project: Project, entries: Sequence[Base
 
 def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: str | None = None) -> AuditResult:
     """Run the rules, apply suppression comments, and package everything a report needs."""
+    with gc_paused():
+        return _audit(project, rules=rules, root_label=root_label)
+
+
+def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -> AuditResult:
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
     return AuditResult(

@@ -5,8 +5,10 @@ Workers return plain facts (never syntax trees), so the whole-program stage hold
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -54,8 +56,25 @@ def analyze_path(path: str, relpath: str) -> FileOutcome:
     return analyze_bytes(data, relpath)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a scan.
+
+    Syntax trees and facts hold no reference cycles, so reference counting frees them; what the cyclic collector
+    does during a scan is walk millions of live objects again and again (measured: 3x the parse time on django).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _analyze_chunk(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
-    return [analyze_path(path, relpath) for path, relpath in chunk]
+    with gc_paused():
+        return [analyze_path(path, relpath) for path, relpath in chunk]
 
 
 def default_jobs() -> int:
@@ -74,10 +93,11 @@ def analyze_files(
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
         results = []
-        for i, (path, relpath) in enumerate(work, 1):
-            results.append(analyze_path(path, relpath))
-            if progress:
-                progress(i, len(work))
+        with gc_paused():
+            for i, (path, relpath) in enumerate(work, 1):
+                results.append(analyze_path(path, relpath))
+                if progress:
+                    progress(i, len(work))
         return results
     size = max(8, min(128, len(work) // (jobs * 8) or 1))
     chunks = [work[i : i + size] for i in range(0, len(work), size)]

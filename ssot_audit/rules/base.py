@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.facts import B_ASSIGN, Expr
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
@@ -66,6 +67,31 @@ def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, op
     text = (doc or "").strip()
     summary = text.splitlines()[0].strip() if text else name
     return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options)
+
+
+def last_name(expr: Expr) -> str | None:
+    """The identifier a call expression ends in: ``get_manager`` for ``pkg.ws.get_manager``; None otherwise."""
+    if expr is None:
+        return None
+    if expr[0] == "n":
+        return str(expr[1])
+    if expr[0] == "a":
+        return str(expr[2])
+    return None
+
+
+def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
+    """Every name a call could use to reach one of ``targets``: their own names, the names they are imported as,
+    and module-level aliases of them. Rules use it to skip resolving calls that cannot reach a target."""
+    names = {t.qualname.split(".")[-1] for t in targets}
+    names.update(site.bound for site in ctx.sites.sites if site.target in targets)
+    for info in ctx.index.iter_modules():
+        for name, bindings in info.facts.bindings.items():
+            for binding in bindings:
+                if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a"):
+                    if set(ctx.resolver.resolve_expr(info.name, "", binding.value)) & set(targets):
+                        names.add(name)
+    return frozenset(names)
 
 
 def symbol_of(module: str, qualname: str) -> str:

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
 
 INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__)
 
@@ -42,9 +42,13 @@ def _inside(scope: str, qualname: str) -> bool:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every construction of a concept class outside its allowed creators."""
     concept_of = ctx.concepts.concept_of
+    checked = {cls for cls, c in concept_of.items() if c.origin == "configured" and (c.factories or c.allowed_creators)}
+    if not checked:
+        return
+    names = names_bound_to(ctx, checked)
     for info in ctx.index.iter_modules():
         for call in info.facts.calls:
-            if call.func is None:
+            if last_name(call.func) not in names:
                 continue
             values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
             classes = [v for v in values if isinstance(v, ClassValue) and v in concept_of]

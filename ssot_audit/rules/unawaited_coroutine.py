@@ -35,7 +35,7 @@ from ssot_audit.analysis.facts import CallSite
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
 
 INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__)
 _PLAIN_USES = frozenset({"attr", "call"})
@@ -71,9 +71,11 @@ def _uses(info: ModuleInfo, scope: str, name: str) -> set[str]:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every call of an async function whose coroutine is never awaited."""
+    async_defs = {FunctionValue(info.name, f.qualname) for info, f in ctx.index.iter_functions() if f.is_async}
+    names = names_bound_to(ctx, async_defs)
     for info in ctx.index.iter_modules():
         for call in info.facts.calls:
-            if call.func is None or call.context not in ("stmt", "attr", "assign"):
+            if call.context not in ("stmt", "attr", "assign") or last_name(call.func) not in names:
                 continue
             how = _how_misused(info, call)
             if how is None:
