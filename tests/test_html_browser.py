@@ -180,6 +180,8 @@ def test_filter_box_and_selects_narrow_the_findings(sample_page: Page) -> None:
     assert set_filter("", "", "note") == (1, "1 shown")
     assert set_filter("legacy_routes", "", "") == (3, "3 shown")  # app/routes/legacy_routes.py:9, :16, :22
     assert set_filter("legacy_routes", "SSOT301", "") == (1, "1 shown")
+    assert sample_page.eval("document.querySelector('#rule-SSOT301 summary .badge').textContent") == "1 of 7"
+    assert sample_page.eval("document.getElementById('rule-SSOT401').hidden") is True
     assert set_filter("no such text anywhere", "", "") == (0, "0 shown")
     assert sample_page.eval("document.getElementById('none').hidden") is False
     assert set_filter("", "", "") == (57, "57 shown")

@@ -113,3 +113,7 @@ def test_svg_graph_caps_nodes_and_escapes_labels() -> None:
     assert "b&quot;&lt;x&gt;" in small or 'b"&lt;x&gt;' in small
     assert "<title>&lt;t&gt;</title>" in small
     assert small.count('<path class="edge"') == 1
+    labels = render_svg({"app.services.feature_07.handlers": "imports", "a_very_long_single_module_name_without_dots": "canonical"},
+                        set(), title="l", key="z")  # fmt: skip
+    assert ">….feature_07.handlers<" in labels and ">…long_single_module_name_without_dots<" not in labels
+    assert ">…" + "a_very_long_single_module_name_without_dots"[-27:] + "<" in labels

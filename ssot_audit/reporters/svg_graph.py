@@ -60,6 +60,7 @@ def _layers(nodes: Iterable[str], edges: set[tuple[str, str]]) -> dict[str, int]
     visiting: set[str] = set()
 
     def visit(n: str) -> int:
+        """Depth-first longest path; a node on the current path (a cycle) counts as absent."""
         if n in layer:
             return layer[n]
         if n in visiting:
@@ -88,6 +89,7 @@ def _order(rows: list[list[str]], edges: set[tuple[str, str]]) -> list[list[str]
             pos = {n: j for j, n in enumerate(ref)}
 
             def key(n: str) -> tuple[float, str]:
+                """Mean position of the neighbours in the reference row (no neighbours: last)."""
                 near = [pos[m] for m in neighbours[n] if m in pos]
                 return (sum(near) / len(near) if near else float(len(ref)), n)
 
@@ -95,8 +97,16 @@ def _order(rows: list[list[str]], edges: set[tuple[str, str]]) -> list[list[str]
     return rows
 
 
-def _label(name: str) -> str:
-    return name if len(name) <= 28 else "…" + name[-27:]
+def _label(name: str, width: int = 28) -> str:
+    """The module name, or its longest tail of whole dotted parts that fits (``….feature_07.handlers``)."""
+    if len(name) <= width:
+        return name
+    parts = name.split(".")
+    for i in range(1, len(parts)):
+        tail = ".".join(parts[i:])
+        if len(tail) + 2 <= width:
+            return "…." + tail
+    return "…" + name[-(width - 1):]
 
 
 def render_svg(nodes: dict[str, str], edges: set[tuple[str, str]], *, title: str, key: str = "g") -> str:

@@ -23,6 +23,9 @@
     });
     groups.forEach(function (g) {
       var visible = g.querySelectorAll(".finding:not([hidden])").length;
+      var total = g.querySelectorAll(".finding").length;
+      var badge = g.querySelector("summary .badge");
+      if (badge) { badge.textContent = visible === total ? String(total) : visible + " of " + total; }
       g.hidden = visible === 0;
       if (visible && (words.length || r || s)) { g.open = true; }
     });
