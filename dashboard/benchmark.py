@@ -67,7 +67,7 @@ def main(n: int = 10_000) -> None:
     _timed("data.finding_rows, first call (cache miss)", lambda: data.finding_rows(data.Current(src, "bench", last, first, first)))
     _timed("data.finding_rows, second call (cache hit)", lambda: data.finding_rows(data.Current(src, "bench", last, first, first)))
     for page, change in (("findings", lambda at: at.multiselect(key="f_codes").select("SSOT401")),
-                         ("overview", None)):  # fmt: skip
+                         ("overview", None), ("plan", None)):  # fmt: skip
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(HERE / "app.py"), default_timeout=120)

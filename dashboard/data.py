@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 import derive
+from ssot_audit import api
 from ssot_audit.history import HistoryError, HistoryStore, ScanSummary, read_file_at
 from ssot_audit.model import AuditResult
 from ssot_audit.serialization import SerializationError, result_from_dict
@@ -71,8 +72,8 @@ def stamp(path: str | None) -> tuple[int, ...]:
 
 
 @st.cache_data(show_spinner=False)
-def load_scans(history: str, _stamp: tuple[int, ...]) -> list[ScanSummary]:
-    """Every recorded scan (summaries only), oldest first."""
+def load_scans(history: str, mtime: tuple[int, ...]) -> list[ScanSummary]:
+    """Every recorded scan (summaries only), oldest first. ``mtime`` (``stamp``) is only part of the cache key."""
     with HistoryStore(history, create=False) as store:
         return store.find_scans()
 
@@ -80,7 +81,7 @@ def load_scans(history: str, _stamp: tuple[int, ...]) -> list[ScanSummary]:
 # A result is immutable (frozen dataclasses), so it is cached as a shared resource: st.cache_data would pickle
 # and unpickle it on every hit, which measured 0.49 s for 10,000 findings, more than reading it from SQLite.
 @st.cache_resource(show_spinner="Loading scan…", max_entries=8)
-def load_result(source: Sources, scan_id: int, _stamp: tuple[int, ...]) -> AuditResult:
+def load_result(source: Sources, scan_id: int, mtime: tuple[int, ...]) -> AuditResult:
     """One scan's full result: a recorded scan, or the findings file for ``FILE_SCAN_ID``."""
     if scan_id == FILE_SCAN_ID:
         assert source.findings is not None
@@ -116,7 +117,7 @@ def scans(cur: Current) -> list[ScanSummary]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _rows(source: Sources, scan_id: int, previous_id: int | None, _stamp: tuple[int, ...]) -> list[dict[str, Any]]:
+def _rows(source: Sources, scan_id: int, previous_id: int | None, mtime: tuple[int, ...]) -> list[dict[str, Any]]:
     cur = Current(source, "", scan_id, previous_id, None)
     return derive.finding_rows(result(cur), previous(cur))
 
@@ -124,6 +125,22 @@ def _rows(source: Sources, scan_id: int, previous_id: int | None, _stamp: tuple[
 def finding_rows(cur: Current) -> list[dict[str, Any]]:
     """Flat table rows of the current scan's findings, with concept and new-since-previous flags."""
     return _rows(cur.sources, cur.scan_id, cur.previous_id, _stamp_for(cur.sources, cur.scan_id))
+
+
+@st.cache_data(show_spinner="Planning…", max_entries=8)
+def _plan(source: Sources, first_id: int, scan_id: int, mtime: tuple[int, ...]) -> tuple[bool, list[dict[str, Any]]]:
+    cur = Current(source, "", scan_id, None, first_id)
+    first, now = result(cur, first_id), result(cur)
+    planner = getattr(api, "plan", None)  # the planner may be absent from older versions of the package
+    if planner is None:
+        return False, derive.group_rows(first, now)
+    return True, derive.step_rows(planner(first).find_steps(), now)
+
+
+def plan_rows(cur: Current) -> tuple[bool, list[dict[str, Any]]]:
+    """(from the planner?, rows): the plan of the first recorded scan with each step's progress in this scan."""
+    first_id = cur.first_id if cur.first_id is not None else cur.scan_id
+    return _plan(cur.sources, first_id, cur.scan_id, _stamp_for(cur.sources, cur.scan_id))
 
 
 def root_path(cur: Current) -> str | None:

@@ -195,7 +195,7 @@ def step_rows(steps: Iterable[Any], current: AuditResult) -> list[dict[str, Any]
         gone = sum(1 for fp in resolves if fp not in now)
         rows.append({"step": step.id, "kind": step.kind, "title": step.title, "files": len(step.files),
                      "findings": len(resolves), "gone": gone,
-                     "progress": gone / len(resolves) if resolves else 0.0,
+                     "progress": gone / len(resolves) if resolves else None,
                      "done": bool(resolves) and gone == len(resolves)})  # fmt: skip
     return rows
 

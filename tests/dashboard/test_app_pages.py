@@ -144,6 +144,10 @@ def test_plan_page_progress_since_first_scan(demo_history: Path) -> None:
     rows = at.dataframe[0].value
     done = int(_metric(at, "Done"))
     assert done >= 1 and len(rows) == int(_metric(at, "Steps"))
+    at.multiselect(key="p_kind").select("remove-await").run()
+    awaits = at.dataframe[0].value
+    assert len(awaits) >= 10 and set(awaits["kind"]) == {"remove-await"} and awaits["done"].all()  # the demo's step 1
+    at.multiselect(key="p_kind").unselect("remove-await").run()
     at.checkbox(key="p_open").check().run()
     assert len(at.dataframe[0].value) == len(rows) - done
     at.sidebar.selectbox(key="ssot_scan").set_value(1).run()  # the first scan: nothing done yet
