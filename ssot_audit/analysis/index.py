@@ -30,10 +30,10 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str) -> 
     base = parts if is_package else parts[:-1]
     if level > 1:
         base = base[: len(base) - (level - 1)] if len(base) >= level - 1 else []
+    if not base:  # beyond the top-level package: ImportError at run time, so never a project module
+        return "." * level + target
     prefix = ".".join(base)
-    if not target:
-        return prefix
-    return f"{prefix}.{target}" if prefix else target
+    return f"{prefix}.{target}" if target else prefix
 
 
 class ProjectIndex:

@@ -175,3 +175,15 @@ def test_closures_and_methods_of_local_classes_see_enclosing_locals(tmp_path: Pa
     })  # fmt: skip
     assert r.resolve_name("app.use", "outer.<locals>.inner", "factory") == {GET}
     assert r.resolve_name("app.use", "outer.<locals>.Local.run", "factory") == {GET}
+
+
+def test_relative_import_beyond_the_top_level_package_reaches_nothing(tmp_path: Path) -> None:
+    r = resolver(tmp_path, {
+        "app/__init__.py": "",
+        "app/m.py": "from .. import helpers\nfrom ..helpers import run\n",
+        "script.py": "from . import helpers\n",
+        "helpers.py": "def run():\n    return 1\n",
+    })  # fmt: skip
+    assert r.resolve_name("app.m", "", "helpers") == {ExternalValue("...helpers")}  # ".." + "." + name
+    assert r.resolve_name("app.m", "", "run") == {ExternalValue("..helpers.run")}
+    assert r.resolve_name("script", "", "helpers") == {ExternalValue("..helpers")}
