@@ -157,3 +157,17 @@ def test_plan_page_progress_since_first_scan(demo_history: Path) -> None:
 def test_no_data_is_a_message_not_a_crash(tmp_path: Path) -> None:
     at = _app(ssot_history=str(tmp_path / "missing.db"))
     assert "no such history file" in at.error[0].value
+
+
+def test_a_scan_recorded_while_the_app_runs_shows_up(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"svc.py": "def f():\n    return 1\n",
+                                          "a.py": "from svc import f\n\nasync def a():\n    await f()\n"})  # fmt: skip
+    db = tmp_path / "h.db"
+    with HistoryStore(db) as store:
+        store.record(scan_project(root), config_hash="c", root="p")
+    at = _app(ssot_history=str(db))
+    assert _caption_with(at, "recorded scans") == "1 recorded scans"
+    with HistoryStore(db) as store:
+        store.record(scan_project(root), config_hash="c", root="p")
+    at.run()
+    assert _caption_with(at, "recorded scans").startswith("2 recorded scans")
