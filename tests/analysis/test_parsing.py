@@ -93,12 +93,10 @@ def test_deeply_nested_expressions_do_not_crash_the_scan(tmp_path: Path) -> None
         "app/huge.py": "x = 1\nz = " + " + ".join(["a.b"] * 100_000) + "\n",
     })  # fmt: skip
     result = scan_project(tmp_path)
-    # 5,000 chained operators are parsed and analysed; what no interpreter could parse is reported, not fatal.
-    assert triples(result) == {
-        ("SSOT401", "app/chained.py", 4),
-        ("SSOT900", "app/parens.py", 1),
-        ("SSOT900", "app/huge.py", 1),
-    }
+    # 5,000 chained operators are parsed and analysed (3.12 caps the depth of AST construction in C, about 2,500,
+    # whatever the recursion limit: there the file is reported); what no parser could build is reported, not fatal.
+    chained = ("SSOT900", "app/chained.py", 1) if sys.version_info[:2] == (3, 12) else ("SSOT401", "app/chained.py", 4)
+    assert triples(result) == {chained, ("SSOT900", "app/parens.py", 1), ("SSOT900", "app/huge.py", 1)}
     assert sys.getrecursionlimit() < 20_000
 
 
