@@ -17,9 +17,10 @@ from pathlib import Path
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages", "build", "dist",
-    ".ssot-audit",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages", ".ssot-audit",
 )  # fmt: skip
+# Build output directories: skipped unless they are a package of the project (``app/build/__init__.py``).
+BUILD_OUTPUT_DIRS = frozenset({"build", "dist"})
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 
@@ -76,6 +77,8 @@ def iter_python_files(root: Path, excludes: Sequence[str],
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
+                    if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
+                        continue
                     subdirs.append((Path(entry.path), entry_rel))
                 elif entry.name.endswith(".py") and entry.is_file():
                     yield Path(entry.path), entry_rel

@@ -116,8 +116,11 @@ def test_default_excludes(tmp_path: Path) -> None:
         "app/__pycache__/x.py": "",
         "pkg.egg-info/x.py": "",
         ".git/hooks/x.py": "",
+        "app/build/__init__.py": "",
+        "app/build/steps.py": "",
     })  # fmt: skip
-    assert [f.relpath for f in discover(tmp_path)] == ["app/__init__.py"]
+    # build/ and dist/ are build output, unless they are one of the project's packages.
+    assert [f.relpath for f in discover(tmp_path)] == ["app/__init__.py", "app/build/__init__.py", "app/build/steps.py"]
 
 
 def test_exclude_globs_on_names_and_paths(tmp_path: Path) -> None:
