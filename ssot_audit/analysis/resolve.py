@@ -99,6 +99,8 @@ class Resolver:
                 return self._from_bindings(module, current, bindings, flow_sensitive=False)
             current = func.parent
         found = self.module_attr(module, name)
+        if found == _UNKNOWN_SET and info.facts.has_getattr and name not in info.facts.bindings:
+            found = frozenset()  # a module __getattr__ serves ``module.x`` from outside, never the module's own names
         if found:
             return found
         if name in BUILTIN_NAMES:

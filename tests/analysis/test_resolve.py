@@ -187,3 +187,19 @@ def test_relative_import_beyond_the_top_level_package_reaches_nothing(tmp_path: 
     assert r.resolve_name("app.m", "", "helpers") == {ExternalValue("...helpers")}  # ".." + "." + name
     assert r.resolve_name("app.m", "", "run") == {ExternalValue("..helpers.run")}
     assert r.resolve_name("script", "", "helpers") == {ExternalValue("..helpers")}
+
+
+def test_module_getattr_does_not_hide_builtins_inside_the_module(tmp_path: Path) -> None:
+    r = resolver(tmp_path, {
+        "app/__init__.py": "",
+        "app/errors.py": """
+            class AppError(Exception):
+                pass
+
+            def __getattr__(name):
+                raise AttributeError(name)
+        """,
+    })  # fmt: skip
+    assert r.resolve_name("app.errors", "", "Exception") == {ExternalValue("builtins.Exception")}
+    assert r.resolve_name("app.errors", "", "undefined_name") == {UNKNOWN}
+    assert r.module_attr("app.errors", "Exception") == {UNKNOWN}  # from outside, __getattr__ may answer

@@ -119,3 +119,20 @@ def test_empty_class_combining_two_bases_is_not_a_shim(tmp_path: Path) -> None:
     })  # fmt: skip
     # object adds nothing: Plain is still a shim of Manager.
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/combo.py", 10)}
+
+
+def test_exceptions_in_a_module_with_getattr_are_left_alone(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/errors.py": """
+            class AppError(Exception):
+                pass
+
+            class NotFound(AppError):
+                pass
+
+            def __getattr__(name):
+                raise AttributeError(name)
+        """,
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == set()
