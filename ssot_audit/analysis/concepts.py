@@ -227,10 +227,7 @@ class ConceptModel:
 
         for group in by_head.values():
             for a, b in combinations(group, 2):
-                if not set(words[a][:-1]) & set(words[b][:-1]):
-                    continue
-                shared = len(self.methods[a] & self.methods[b])
-                if shared >= 2 and shared * 2 >= min(len(self.methods[a]), len(self.methods[b])):
+                if set(words[a][:-1]) & set(words[b][:-1]) and self._duplicates(a, b):
                     parent[find(b)] = find(a)
         clusters: dict[ClassValue, list[ClassValue]] = {}
         for value in candidates:
@@ -246,6 +243,23 @@ class ConceptModel:
             allowed = tuple(sorted({f.module for f in factories}))
             found.append(self._assemble(stem, "discovered", canonical, reason, members + shims, factories, allowed, False))
         return sorted(found, key=lambda c: c.canonical.fullname)
+
+    def _duplicates(self, a: ClassValue, b: ClassValue) -> bool:
+        """True when ``a`` and ``b`` implement at least half of the smaller one's public methods independently.
+
+        A subclass specialises its base, it does not duplicate it; methods both inherit from a common project
+        ancestor are the shared interface of intended polymorphism (one ``DatabaseOperations`` per backend).
+        """
+        mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
+        if a in mro_b or b in mro_a:
+            return False
+        interface: set[str] = set()
+        for ancestor in set(mro_a[1:]) & set(mro_b[1:]):
+            if isinstance(ancestor, ClassValue):
+                interface |= self.methods.get(ancestor, frozenset())
+        own_a, own_b = self.methods[a] - interface, self.methods[b] - interface
+        shared = len(own_a & own_b)
+        return shared >= 2 and shared * 2 >= min(len(own_a), len(own_b))
 
     def _discover_factories(self, members: list[ClassValue]) -> list[FunctionValue]:
         wanted = {InstanceValue(m) for m in members}

@@ -3,7 +3,8 @@
 ## What it does
 Finds module-level aliases of a concept class under a different name (``WebSocketManager =
 UnifiedWebSocketManager``) and imports that re-export or rename it (``from .unified import
-UnifiedWebSocketManager as WebSocketManagerV2``).
+UnifiedWebSocketManager as WebSocketManagerV2``). An import renamed because the module defines its own class of
+the original name (``import Features as BaseFeatures`` to subclass it) is a clash, not an alias.
 
 ## Why is this bad?
 Two names for one class look like two classes: readers search for the wrong one, new code picks either, and the
@@ -64,6 +65,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if site.scope or not isinstance(target, ClassValue) or target not in concept_of or site.bound == site.name:
             continue
         info = ctx.index.get_module(site.importer)
+        if site.name in info.facts.bindings:  # renamed to avoid a clash with the module's own ``name``
+            continue
         message, hint = _message(ctx, site.bound, target, f"import of {site.name} as")
         yield make_finding(
             INFO, module=info, line=site.line, column=site.col + 1, symbol=f"{info.name}.{site.bound}",

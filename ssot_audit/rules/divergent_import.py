@@ -6,7 +6,9 @@ defining module, a package ``__init__`` that re-exports it, a compat module, an 
 in use, every import through a non-canonical path is reported. The canonical path of a configured concept's
 canonical class and factories is their configured module (any other path is reported, even if it is the only one
 in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
-inside the modules the others import through (the re-export lines themselves) are not reported. The finding's
+inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
+imports from inside a package of a symbol whose canonical path is that package's own ``__init__``. Split paths of
+configured symbols, concept classes and factories are warnings; of other symbols, notes. The finding's
 facts list every path with its count.
 
 ## Why is this bad?
@@ -33,6 +35,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -43,6 +46,20 @@ INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __do
 def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:
     location = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
     return Related(location, f"{target.qualname} is defined here")
+
+
+def _inside_facade(importer: str, canonical: str, used: str, defining: str) -> bool:
+    """Code inside a package imports from the module that defines a symbol, not from its own package's
+    ``__init__`` facade (that import would run the facade, and often close a cycle)."""
+    return importer.startswith(canonical + ".") and (used == defining or used.startswith(canonical + "."))
+
+
+def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue]) -> bool:
+    """Split paths of configured symbols, concept classes and factories are warnings; of other symbols, notes
+    (a library's layered public facades are often deliberate)."""
+    if target in pinned or target in ctx.concepts.concept_of:
+        return True
+    return isinstance(target, FunctionValue) and bool(FACTORY_NAME.match(target.qualname))
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -64,8 +81,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         else:
             canonical = min(paths, key=lambda p: (-paths[p], p != target.module, len(p), p))
         summary = {path: paths[path] for path in sorted(paths)}
+        severity = Severity.WARNING if _matters(ctx, target, pinned) else Severity.NOTE
         for site in sites:
-            if site.source == canonical:
+            if site.source == canonical or _inside_facade(site.importer, canonical, site.source, target.module):
                 continue
             info = ctx.index.get_module(site.importer)
             used = sum(paths.values())
@@ -83,6 +101,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 fix_hint=f"from {canonical} import {target.qualname}"
                 + (f" as {site.bound}" if site.bound != target.qualname else ""),
                 key=f"{target.fullname}|{site.source}|{site.bound}|{site.scope}",
+                severity=severity,
                 related=[_definition_location(ctx, target)],
                 facts={"symbol": target.fullname, "canonical_path": canonical, "used_path": site.source,
                        "paths": summary},  # fmt: skip
