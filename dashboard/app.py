@@ -1,8 +1,10 @@
 """The ssot-audit dashboard: ``streamlit run dashboard/app.py -- --history FILE [--findings FILE]``.
 
-Started by ``ssot-audit dashboard``. The pages live in ``pages/`` under ``st.navigation``; each starts with
-``views.current()``, which draws the sidebar's project and scan pickers (inside the page script, so that AppTest
-sees them on every rerun); all loading goes through ``data`` (cached).
+Started by ``ssot-audit dashboard``. The pages live in ``app_pages/`` under ``st.navigation`` (not ``pages/``:
+Streamlit would also treat that directory as a legacy multipage app and, on a first request for a page URL, run
+the page script alone, without this file's set-up). Each page starts with ``views.current()``, which draws the
+sidebar's project and scan pickers (inside the page script, so that AppTest sees them on every rerun); all loading
+goes through ``data`` (cached).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ if str(HERE) not in sys.path:  # pages and tests import the dashboard's modules 
     sys.path.insert(0, str(HERE))
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-    st.Page("pages/findings.py", title="Findings", icon=":material/list:"),
-    st.Page("pages/concepts.py", title="Concepts", icon=":material/hub:"),
-    st.Page("pages/graph.py", title="Import graph", icon=":material/account_tree:"),
-    st.Page("pages/plan.py", title="Plan", icon=":material/checklist:"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/findings.py", title="Findings", icon=":material/list:"),
+    st.Page("app_pages/concepts.py", title="Concepts", icon=":material/hub:"),
+    st.Page("app_pages/graph.py", title="Import graph", icon=":material/account_tree:"),
+    st.Page("app_pages/plan.py", title="Plan", icon=":material/checklist:"),
 ]
 
 

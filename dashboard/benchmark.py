@@ -72,7 +72,7 @@ def main(n: int = 10_000) -> None:
         st.cache_resource.clear()
         at = AppTest.from_file(str(HERE / "app.py"), default_timeout=120)
         at.session_state["ssot_history"] = str(db)
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         _timed(f"AppTest {page} page, first run (caches cleared)", at.run)
         assert at.title[0].value != "", at.title
         assert not at.exception, at.exception

@@ -22,7 +22,7 @@ def _app(page: str | None = None, **state: object) -> AppTest:
         at.session_state[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -58,7 +58,7 @@ def test_overview_headline_trend_and_scan_picker(demo_history: Path) -> None:
     at.sidebar.selectbox(key="ssot_scan").set_value(2).run()  # scan #2: after the await fix
     assert not at.exception
     assert _metric(at, "Findings") == "40" and _metric(at, "Fixed") == "17" and _metric(at, "New") == "0"
-    at.switch_page("pages/findings.py").run()  # the picked scan survives a page switch
+    at.switch_page("app_pages/findings.py").run()  # the picked scan survives a page switch
     assert _caption_with(at, "findings$") == "40 of 40 findings"
 
 
