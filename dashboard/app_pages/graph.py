@@ -19,15 +19,23 @@ if not edges:
     st.stop()
 
 modules = sorted({m for e in edges for m in e})
+concepts = [c.name for c in result.concepts]
+# deep links: ?module=app.services.presence or ?concept=websocket-manager, and &depth=N
+linked_module = st.query_params.get("module")
+linked_concept = st.query_params.get("concept")
+modes = ["concept", "module"] if concepts else ["module"]
 left, mid, right = st.columns([1, 3, 2])
-mode = left.radio("Focus on", ["concept", "module"] if result.concepts else ["module"], key="g_mode")
+mode = left.radio("Focus on", modes, index=modes.index("module") if linked_module in modules else 0, key="g_mode")
 if mode == "concept":
-    name = mid.selectbox("Concept", [c.name for c in result.concepts], key="g_concept")
+    name = mid.selectbox("Concept", concepts, index=concepts.index(linked_concept) if linked_concept in concepts else 0,
+                         key="g_concept")  # fmt: skip
     focus = derive.concept_modules(result, name)
 else:
-    module = mid.selectbox("Module", modules, key="g_module")
+    module = mid.selectbox("Module", modules, index=modules.index(linked_module) if linked_module in modules else 0,
+                           key="g_module")  # fmt: skip
     focus = {module}
-depth = right.slider("Depth", 0, 4, 1, key="g_depth")
+linked_depth = st.query_params.get("depth", "1")
+depth = right.slider("Depth", 0, 4, int(linked_depth) if linked_depth in ("0", "1", "2", "3", "4") else 1, key="g_depth")
 
 cycles = derive.strongly_connected(edges)
 nodes = derive.neighbourhood(edges, focus, depth)

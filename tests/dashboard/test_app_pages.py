@@ -171,3 +171,15 @@ def test_a_scan_recorded_while_the_app_runs_shows_up(tmp_path: Path) -> None:
         store.record(scan_project(root), config_hash="c", root="p")
     at.run()
     assert _caption_with(at, "recorded scans").startswith("2 recorded scans")
+
+
+def test_graph_page_deep_link(demo_history: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["ssot_history"] = str(demo_history)
+    at.query_params["module"] = "app.services.notifications"
+    at.query_params["depth"] = "0"
+    at.switch_page("app_pages/graph.py").run()
+    assert not at.exception
+    assert at.selectbox(key="g_module").value == "app.services.notifications"
+    assert _caption_with(at, "modules").startswith("1 modules, 0 imports; 1 import cycles")
+
