@@ -31,6 +31,7 @@ FACTORY_NAME = re.compile(r"^(get|create|make|build|new)_\w+$|^\w+_factory$")
 _EXCEPTION_NAMES = frozenset(
     f"builtins.{n}" for n in dir(builtins) if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
 )
+_EXCEPTION_SUFFIX = re.compile(r"(Error|Exception|Warning)$")
 _ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 _PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 _RECORD_BASES = frozenset({"typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
@@ -110,8 +111,8 @@ class ConceptModel:
         externals = {v.name for v in mro if isinstance(v, ExternalValue)}
         if externals & _ENUM_BASES:
             return "enum"
-        if externals & _EXCEPTION_NAMES:
-            return "exception"
+        if externals & _EXCEPTION_NAMES or any(_EXCEPTION_SUFFIX.search(n) for n in externals):
+            return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
         if externals & _PROTOCOL_BASES:
             return "protocol"
         metaclass = fact.keywords.get("metaclass")

@@ -136,3 +136,26 @@ def test_exceptions_in_a_module_with_getattr_are_left_alone(tmp_path: Path) -> N
         """,
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == set()
+
+
+def test_subclasses_of_a_library_exception_are_left_alone(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/errors.py": """
+            from werkzeug.exceptions import HTTPException
+            from library import Base
+
+            class RESTError(HTTPException):
+                code = 400
+
+            class NotFound(RESTError):
+                pass
+
+            class Thing(Base):
+                kind = 1
+
+            class Other(Thing):
+                pass
+        """,
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/errors.py", 13)}
