@@ -25,21 +25,22 @@ def found(tmp_path: Path, files: dict[str, str], table: dict | None = None) -> s
     return triples(scan_project(tmp_path, table), CODE)
 
 
+def found_use(tmp_path: Path, use: str) -> set[tuple[str, str, int]]:
+    """Findings of a project where ``app/use.py`` (``use``) can import the sync ``app.factory``."""
+    return found(tmp_path, {"app/__init__.py": "", "app/factory.py": SYNC_FACTORY, "app/use.py": use})
+
+
 # -- how the callee is reached -----------------------------------------------------------------------------------
 
 
 def test_direct_import_of_sync_factory(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             from app.factory import get_manager
 
             async def handler(user_id):
                 return await get_manager(user_id)
-        """,
-    }
-    assert found(tmp_path, files) == {(CODE, "app/use.py", 4)}
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 4)}
 
 
 def test_awaiting_the_async_twin_is_not_reported(tmp_path: Path) -> None:
@@ -91,10 +92,7 @@ def test_reexport_of_an_async_def_through_init_is_not_reported(tmp_path: Path) -
 
 
 def test_from_import_as_alias(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             from app.factory import get_manager as make
 
             async def handler(user_id):
@@ -103,9 +101,8 @@ def test_from_import_as_alias(tmp_path: Path) -> None:
             async def other(user_id):
                 make = object
                 return make(user_id)
-        """,
-    }
-    assert found(tmp_path, files) == {(CODE, "app/use.py", 4)}
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 4)}
 
 
 @pytest.mark.parametrize(
@@ -147,10 +144,7 @@ def test_relative_import_that_reaches_a_different_module_is_not_reported(tmp_pat
 
 
 def test_function_local_import(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             async def handler(user_id):
                 from app.factory import get_manager
                 return await get_manager(user_id)
@@ -160,16 +154,12 @@ def test_function_local_import(tmp_path: Path) -> None:
 
             async def module_level_name(user_id):
                 return await get_manager(user_id)
-        """,
-    }
-    assert found(tmp_path, files) == {(CODE, "app/use.py", 3)}
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 3)}
 
 
 def test_try_except_import_error_import(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             try:
                 from app.factory import get_manager
             except ImportError:
@@ -177,16 +167,12 @@ def test_try_except_import_error_import(tmp_path: Path) -> None:
 
             async def handler(user_id):
                 return await get_manager(user_id)
-        """,
-    }
-    assert found(tmp_path, files) == {(CODE, "app/use.py", 7)}
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 7)}
 
 
 def test_try_except_import_error_with_an_async_fallback_is_not_reported(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             try:
                 from app.factory import get_manager
             except ImportError:
@@ -195,10 +181,9 @@ def test_try_except_import_error_with_an_async_fallback_is_not_reported(tmp_path
 
             async def handler(user_id):
                 return await get_manager(user_id)
-        """,
-    }
+    """
     # One candidate is sync and one async: which one runs depends on the environment, not a provable misuse.
-    assert found(tmp_path, files) == set()
+    assert found_use(tmp_path, use) == set()
 
 
 def test_import_dotted_module_as_alias(tmp_path: Path) -> None:
@@ -261,10 +246,7 @@ def test_self_method_overridden_async_in_subclass_is_not_reported(tmp_path: Path
 
 
 def test_method_on_annotated_parameter(tmp_path: Path) -> None:
-    files = {
-        "app/__init__.py": "",
-        "app/factory.py": SYNC_FACTORY,
-        "app/use.py": """
+    use = """
             from typing import Optional
             from app.factory import Manager
 
@@ -272,9 +254,8 @@ def test_method_on_annotated_parameter(tmp_path: Path) -> None:
                 await manager.send("a")
                 await other.send("b")
                 await unknown.send("c")
-        """,
-    }
-    assert found(tmp_path, files) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 6)}
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 6)}
 
 
 def test_method_on_local_from_constructor_and_factory(tmp_path: Path) -> None:
