@@ -70,7 +70,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
             raise ConfigError(f"'paths' entry does not exist: {sub}")
         prefix = target.relative_to(root.resolve()).as_posix()
         found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found):
+        inside = prefix if prefix not in ("", ".") and target.is_dir() else ""
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside):
             relpath = f"{prefix}/{f.relpath}" if prefix not in ("", ".") and target.is_dir() else f.relpath
             files.append(SourceFile(f.path, relpath, f.candidates, f.is_package, f.is_test))
         if prefix not in ("", ".") and target.is_dir():

@@ -53,13 +53,14 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
 
 
-def iter_python_files(root: Path, excludes: Sequence[str],
-                      errors: list[tuple[str, str]] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
+def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
+                      prefix: str = "") -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
     looked at (a directory that cannot be listed, a .py symlink to nothing) is appended to ``errors`` as
-    (relpath, reason) instead of vanishing silently.
+    (relpath, reason) instead of vanishing silently. ``prefix`` is where ``root`` sits in the repository
+    (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
     """
     stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
@@ -73,7 +74,9 @@ def iter_python_files(root: Path, excludes: Sequence[str],
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
-            if _excluded(entry_rel, entry.name, excludes):
+            if _excluded(entry_rel, entry.name, excludes) or (
+                prefix and _excluded(f"{prefix}/{entry_rel}", entry.name, excludes)
+            ):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -132,7 +135,7 @@ def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
 
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
-             errors: list[tuple[str, str]] | None = None) -> list[SourceFile]:  # fmt: skip
+             errors: list[tuple[str, str]] | None = None, prefix: str = "") -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``)."""
     root = root.resolve()
@@ -141,7 +144,7 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         return [SourceFile(root, root.name, (name,), root.name == "__init__.py", is_test_path(root.name))]
     source_roots = find_source_roots(root, roots)
     files = []
-    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), errors):
+    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), errors, prefix):
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path)
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)

@@ -208,3 +208,20 @@ def test_unlistable_directories_and_broken_symlinks_are_reported(tmp_path: Path,
     assert [f.in_tests for f in result.findings if f.code == "SSOT900"] == [False, False, True]
     result = scan_project(tmp_path, {"paths": ["app"]})
     assert triples(result, "SSOT900") == {("SSOT900", "app/gone.py", 1), ("SSOT900", "app/locked", 1)}
+
+
+@pytest.mark.parametrize("exclude", ["app/legacy/*", "app/legacy", "legacy"])
+def test_exclude_globs_are_repo_relative_when_paths_are_set(tmp_path: Path, exclude: str) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/legacy/__init__.py": "",
+        "app/legacy/old.py": "",
+        "app/new.py": "",
+        "tools/run.py": "",
+    })  # fmt: skip
+    for paths in (["."], ["app"], ["app", "tools"]):
+        config = Config(paths=tuple(paths), exclude=(exclude,))
+        project = api.load_project(tmp_path, config, jobs=1)
+        scanned = sorted(info.relpath for info in project.index.modules.values())
+        expected = ["app/__init__.py", "app/new.py"] + (["tools/run.py"] if paths != ["app"] else [])
+        assert scanned == expected, paths
