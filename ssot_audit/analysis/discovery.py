@@ -62,6 +62,7 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     (relpath, reason) instead of vanishing silently. ``prefix`` is where ``root`` sits in the repository
     (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
     """
+    excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
         directory, rel = stack.pop()

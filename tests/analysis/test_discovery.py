@@ -210,7 +210,7 @@ def test_unlistable_directories_and_broken_symlinks_are_reported(tmp_path: Path,
     assert triples(result, "SSOT900") == {("SSOT900", "app/gone.py", 1), ("SSOT900", "app/locked", 1)}
 
 
-@pytest.mark.parametrize("exclude", ["app/legacy/*", "app/legacy", "legacy"])
+@pytest.mark.parametrize("exclude", ["app/legacy/*", "app/legacy", "legacy", "legacy/", "./app/legacy/"])
 def test_exclude_globs_are_repo_relative_when_paths_are_set(tmp_path: Path, exclude: str) -> None:
     write_project(tmp_path, {
         "app/__init__.py": "",
