@@ -63,21 +63,21 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
         return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
-    files: list[SourceFile] = []
+    files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
         if not target.exists():
             raise ConfigError(f"'paths' entry does not exist: {sub}")
-        prefix = target.relative_to(root.resolve()).as_posix()
+        if not target.is_relative_to(root.resolve()):
+            raise ConfigError(f"'paths' entry is outside the scanned directory {root}: {sub}")
+        inside = target.relative_to(root.resolve()).as_posix()
+        inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
-        inside = prefix if prefix not in ("", ".") and target.is_dir() else ""
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside):
-            relpath = f"{prefix}/{f.relpath}" if prefix not in ("", ".") and target.is_dir() else f.relpath
-            files.append(SourceFile(f.path, relpath, f.candidates, f.is_package, f.is_test))
-        if prefix not in ("", ".") and target.is_dir():
-            found = [(prefix if rel == "." else f"{prefix}/{rel}", why) for rel, why in found]
-        errors.extend(found)
-    return files
+            relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
+            files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
+        errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
+    return list(files.values())
 
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> Project:

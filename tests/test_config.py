@@ -159,3 +159,28 @@ def test_missing_canonical_names_the_skipped_file_that_would_define_it(
     assert main(["scan", str(tmp_path), "-q"]) == 2
     err = capsys.readouterr().err
     assert "'concepts.ws.canonical'" in err and "'app.broken.Manager'" in err and "app/broken.py was skipped" in err
+
+
+def test_paths_entries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ssot_audit import api
+
+    write_project(tmp_path / "repo", {
+        "app/__init__.py": "",
+        "app/sub/__init__.py": "",
+        "app/sub/mod.py": "",
+        "tests/helpers.py": "",
+        "tools/one.py": "",
+    })  # fmt: skip
+    (tmp_path / "outside").mkdir()
+    root = tmp_path / "repo"
+    project = api.load_project(root, Config(paths=("app", "app/sub", "tests", "tools/one.py")), jobs=1)
+    assert sorted((i.relpath, i.is_test) for i in project.index.modules.values()) == [
+        ("app/__init__.py", False),
+        ("app/sub/__init__.py", False),
+        ("app/sub/mod.py", False),
+        ("tests/helpers.py", True),
+        ("tools/one.py", False),
+    ]
+    (root / "pyproject.toml").write_text("[tool.ssot-audit]\npaths = ['../outside']\n")
+    assert main(["scan", str(root)]) == 2
+    assert "'paths' entry is outside the scanned directory" in capsys.readouterr().err
