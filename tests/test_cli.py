@@ -129,3 +129,17 @@ def test_python_m_entry_point() -> None:
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage:" in capsys.readouterr().err
+
+
+def test_no_tests_drops_findings_located_in_test_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_project(tmp_path / "proj", {
+        **CLEAN,
+        "tests/test_m.py": "from app.m import f\n\nasync def test_f():\n    await f()\n",
+        "tests/broken_test.py": "def f(:\n",
+    })  # fmt: skip
+    proj = str(tmp_path / "proj")
+    assert main(["scan", proj, "--isolated", "--format", "json"]) == 1
+    codes = sorted((f["code"], f["in_tests"]) for f in json.loads(capsys.readouterr().out)["findings"])
+    assert codes == [("SSOT401", True), ("SSOT900", True)]
+    assert main(["scan", proj, "--isolated", "--no-tests", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
