@@ -184,3 +184,10 @@ def test_paths_entries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     (root / "pyproject.toml").write_text("[tool.ssot-audit]\npaths = ['../outside']\n")
     assert main(["scan", str(root)]) == 2
     assert "'paths' entry is outside the scanned directory" in capsys.readouterr().err
+
+
+def test_config_file_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_project(tmp_path, PROJECT)
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.ssot-audit]\nexclude = ["caf\xe9"]\n')
+    assert main(["scan", str(tmp_path)]) == 2
+    assert "pyproject.toml is not valid TOML: not UTF-8 (line 2)" in capsys.readouterr().err
