@@ -5,6 +5,7 @@ The CLI, the dashboard and the tests all call these functions.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,6 +49,7 @@ class Project:
     lines: int
     paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
+    timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -88,8 +90,11 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
 
 def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None) -> Project:
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+    started = time.perf_counter()
     files = _discover(root, config, unreadable)
+    discovered = time.perf_counter()
     outcomes = analyze_files(files, jobs=jobs, progress=progress)
+    parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
     failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
@@ -105,12 +110,15 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
     concepts = ConceptModel(index, resolver, sites, config.concepts, skipped)
+    graph = ImportGraph(index)
+    indexed = time.perf_counter()
+    timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
     return Project(
         root=root,
         config=config,
         index=index,
         resolver=resolver,
-        graph=ImportGraph(index),
+        graph=graph,
         sites=sites,
         concepts=concepts,
         failures=tuple(failures),
@@ -118,6 +126,7 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
         lines=sum(o.lines for o in outcomes),
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
+        timings=timings,
     )
 
 

@@ -234,13 +234,20 @@ class ConceptModel:
         for value in candidates:
             clusters.setdefault(find(value), []).append(value)
         found = []
+        factories_of = self._factories_by_class()
+        shims_of: dict[ClassValue, list[ClassValue]] = {}
+        for value, kind in self.kinds.items():
+            if kind == "shim":
+                for base in self.resolver.mro(value)[1:]:
+                    if isinstance(base, ClassValue):
+                        shims_of.setdefault(base, []).append(value)
         for members in clusters.values():
             if len(members) < 2:
                 continue
-            factories = self._discover_factories(members)
+            factories = sorted({f for m in members for f in factories_of.get(m, ())}, key=lambda f: f.fullname)
             canonical, reason = self._rank(members, factories)
             stem = "-".join(w for w in name_words(canonical.qualname.split(".")[-1]))
-            shims = [v for v, k in self.kinds.items() if k == "shim" and any(m in self.resolver.mro(v) for m in members)]
+            shims = sorted({s for m in members for s in shims_of.get(m, ())}, key=lambda v: v.fullname)
             allowed = tuple(sorted({f.module for f in factories}))
             found.append(self._assemble(stem, "discovered", canonical, reason, members + shims, factories, allowed, False))
         return sorted(found, key=lambda c: c.canonical.fullname)
@@ -262,16 +269,17 @@ class ConceptModel:
         shared = len(own_a & own_b)
         return shared >= 2 and shared * 2 >= min(len(own_a), len(own_b))
 
-    def _discover_factories(self, members: list[ClassValue]) -> list[FunctionValue]:
-        wanted = {InstanceValue(m) for m in members}
-        factories = []
+    def _factories_by_class(self) -> dict[ClassValue, list[FunctionValue]]:
+        """Module-level ``get_*``/``create_*``... functions (outside tests) by the project class they return."""
+        found: dict[ClassValue, list[FunctionValue]] = {}
         for info, func in self.index.iter_functions():
             if info.is_test or "." in func.qualname or not FACTORY_NAME.match(func.name):
                 continue
             value = FunctionValue(info.name, func.qualname)
-            if self.resolver.return_values(value) & wanted:
-                factories.append(value)
-        return factories
+            for returned in self.resolver.return_values(value):
+                if isinstance(returned, InstanceValue):
+                    found.setdefault(returned.cls, []).append(value)
+        return found
 
     def _rank(self, members: list[ClassValue], factories: list[FunctionValue]) -> tuple[ClassValue, str]:
         """Canonical choice: most importers, then most complete public API, then the factory's module."""
