@@ -113,8 +113,10 @@ def trend_chart(table: pd.DataFrame, *, height: int) -> None:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(x=alt.X("scan:N", sort=order, axis=alt.Axis(labelAngle=0)), y=alt.Y("findings:Q"),
-                color=alt.Color("series:N", legend=alt.Legend(orient="right", title=None)),
+                color=alt.Color("series:N", scale=alt.Scale(scheme="tableau20"),
+                              legend=alt.Legend(orient="right", title=None, symbolLimit=0)),
                 tooltip=["scan", "series", "findings"])  # fmt: skip
         .properties(height=height)
     )
-    st.altair_chart(chart, width="stretch")
+    # theme=None: Streamlit's theme has 10 colours, so an 11th rule would share one with the first
+    st.altair_chart(chart, width="stretch", theme=None)

@@ -35,7 +35,7 @@ else:
     by_rule = pd.DataFrame([s.by_rule for s in history], index=labels).fillna(0).astype(int)
     by_concept = pd.DataFrame([s.by_concept for s in history], index=labels).fillna(0).astype(int)
     st.markdown("**Findings per rule**")
-    views.trend_chart(by_rule, height=320)
+    views.trend_chart(by_rule, height=340)
     st.markdown("**Findings per concept**")
     if by_concept.empty:
         st.caption("no concept findings recorded")
