@@ -84,3 +84,20 @@ def test_history_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "not a readable ssot-audit history database" in capsys.readouterr().err
     assert main(["history", str(project), "--last", "2", "--history", str(tmp_path / "h.db")]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_backfill_of_a_subdirectory_lists_only_commits_that_changed_it(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "mono", {"svc/app/__init__.py": "", "svc/app/m.py": "x = 1\n", "README": "hi\n"})
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "one")
+    (root / "README").write_text("docs only\n")
+    _git(root, "commit", "-q", "-am", "docs")
+    (root / "svc/app/m.py").write_text("x = 2\n")
+    _git(root, "commit", "-q", "-am", "code")
+    db = tmp_path / "h.db"
+    assert main(["history", str(root / "svc"), "--last", "5", "--history", str(db), "--isolated", "-q"]) == 0
+    with HistoryStore(db) as store:
+        scans = store.find_scans("svc")
+    expected = [_git(root, "rev-parse", "HEAD~2"), _git(root, "rev-parse", "HEAD")]
+    assert [s.commit for s in scans] == expected and all(s.root_path == str(root / "svc") for s in scans)
