@@ -20,6 +20,7 @@ class PlanContext:
     canonical_path: dict[str, str] = field(default_factory=dict)  # symbol -> canonical import path (SSOT201)
     paths: dict[str, dict[str, int]] = field(default_factory=dict)  # symbol -> {import path: count} (SSOT201)
     codes: dict[str, str] = field(default_factory=dict)  # fingerprint -> rule code
+    findings_by_code: dict[str, list[Finding]] = field(default_factory=dict)
 
     @classmethod
     def from_result(cls, result: AuditResult) -> PlanContext:
@@ -30,6 +31,10 @@ class PlanContext:
             refs[ref.target].append(ref)
         ctx.refs_by_target = dict(refs)
         ctx.codes = {f.fingerprint: f.code for f in result.findings}
+        by_code: dict[str, list[Finding]] = defaultdict(list)
+        for finding in result.findings:
+            by_code[finding.code].append(finding)
+        ctx.findings_by_code = dict(by_code)
         for finding in ctx.by_code("SSOT201"):
             ctx.canonical_path[finding.facts["symbol"]] = finding.facts["canonical_path"]
             ctx.paths[finding.facts["symbol"]] = dict(finding.facts["paths"])
@@ -41,7 +46,7 @@ class PlanContext:
 
     def by_code(self, code: str) -> list[Finding]:
         """Findings of one rule, in report order."""
-        return [f for f in self.findings if f.code == code]
+        return list(self.findings_by_code.get(code, ()))
 
     def path_for(self, symbol: str) -> str:
         """The canonical import path of a symbol: SSOT201's choice, else its defining module."""

@@ -63,7 +63,8 @@ def order_steps(drafts: list[Draft], graph: ModuleGraph, prefix: str) -> tuple[P
             if waiting[user] == 0:
                 heapq.heappush(ready, (_sort_key(by_key[user], graph), user))
     if len(ordered) != len(drafts):  # a dependency cycle would be a planner bug: keep the steps, in key order
-        left = sorted((d for d in drafts if d not in ordered), key=lambda d: _sort_key(d, graph))
+        placed = {d.key for d in ordered}
+        left = sorted((d for d in drafts if d.key not in placed), key=lambda d: _sort_key(d, graph))
         ordered.extend(left)
     width = max(2, len(str(len(ordered))))
     ids = {d.key: f"{prefix}.{i:0{width}d}" for i, d in enumerate(ordered, 1)}
