@@ -22,6 +22,7 @@ from ssot_audit.analysis.values import (
     FunctionValue,
     InstanceValue,
     ModuleValue,
+    SuperValue,
     Value,
 )
 
@@ -64,7 +65,7 @@ class Resolver:
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
         self._mros: dict[ClassValue, tuple[Value, ...]] = {}
-        self._members: dict[tuple[ClassValue, str, bool], Values] = {}
+        self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._active: set[object] = set()
         self._depth = 0
 
@@ -208,6 +209,10 @@ class Resolver:
             return self.resolve_name(module, scope, expr[1])
         if tag == "k":
             return _LITERAL_SET
+        if expr == ("c", ("n", "super")):
+            found = self._zero_argument_super(module, scope)
+            if found:
+                return found
         self._depth += 1
         try:
             inner = self.resolve_expr(module, scope, expr[1])
@@ -233,9 +238,20 @@ class Resolver:
             return self.class_member(value, attr, instance=False)
         if isinstance(value, InstanceValue):
             return self.class_member(value.cls, attr, instance=True)
+        if isinstance(value, SuperValue):
+            return self.class_member(value.cls, attr, instance=True, start=1)
         if isinstance(value, ExternalValue):
             return frozenset({ExternalValue(f"{value.name}.{attr}")})
         return _UNKNOWN_SET
+
+    def _zero_argument_super(self, module: str, scope: str) -> Values:
+        """``super()`` in a method (the builtin, not a rebound name): its class's MRO after the class itself."""
+        func = self.index.find_function(module, scope)
+        if func is None or not func.class_qualname:
+            return frozenset()
+        if self.resolve_name(module, scope, "super") != {ExternalValue("builtins.super")}:
+            return frozenset()
+        return frozenset({SuperValue(ClassValue(module, func.class_qualname))})
 
     def call_result(self, value: Value) -> Values:
         """What calling ``value`` returns."""
@@ -328,9 +344,10 @@ class Resolver:
         self._mros[cls] = tuple(order)
         return self._mros[cls]
 
-    def class_member(self, cls: ClassValue, attr: str, *, instance: bool) -> Values:
-        """``cls.attr`` (or ``instance.attr``) looked up along the MRO (memoised; re-entry gives UNKNOWN)."""
-        key = (cls, attr, instance)
+    def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
+        """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
+        memoised, re-entry gives UNKNOWN."""
+        key = (cls, attr, instance, start)
         cached = self._members.get(key)
         if cached is not None:
             return cached
@@ -338,14 +355,14 @@ class Resolver:
             return _UNKNOWN_SET
         self._active.add(key)
         try:
-            result = self._class_member(cls, attr, instance)
+            result = self._class_member(cls, attr, instance, start)
         finally:
             self._active.discard(key)
         self._members[key] = result
         return result
 
-    def _class_member(self, cls: ClassValue, attr: str, instance: bool) -> Values:
-        for klass in self.mro(cls):
+    def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
+        for klass in self.mro(cls)[start:]:
             if not isinstance(klass, ClassValue):
                 if isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES:
                     continue

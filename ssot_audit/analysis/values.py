@@ -46,6 +46,13 @@ class InstanceValue:
 
 
 @dataclass(frozen=True, slots=True)
+class SuperValue:
+    """``super()`` inside a method of ``cls``: attribute lookup starts after ``cls`` in its MRO."""
+
+    cls: ClassValue
+
+
+@dataclass(frozen=True, slots=True)
 class CoroutineValue:
     """The coroutine object a call to a project ``async def`` returns."""
 
@@ -66,4 +73,6 @@ class UnknownValue:
 
 UNKNOWN = UnknownValue()
 
-Value = ModuleValue | ClassValue | FunctionValue | InstanceValue | CoroutineValue | ExternalValue | UnknownValue
+Value = (
+    ModuleValue | ClassValue | FunctionValue | InstanceValue | SuperValue | CoroutineValue | ExternalValue | UnknownValue
+)

@@ -551,3 +551,33 @@ def test_callee_in_a_file_that_failed_to_parse_is_not_reported(tmp_path: Path) -
     write_project(tmp_path, files)
     result = scan_project(tmp_path)
     assert triples(result) == {("SSOT900", "app/factory.py", 8)}
+
+
+def test_method_of_the_base_through_super(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": """
+            class Base:
+                def load(self):
+                    return 1
+
+                async def save(self):
+                    return 2
+        """,
+        "app/child.py": """
+            from app.base import Base
+
+            class Child(Base):
+                async def load(self):
+                    return await super().load()
+
+                async def save(self):
+                    return await super().save()
+
+                async def inner(self):
+                    def nested():
+                        return super
+                    return nested
+        """,
+    }
+    assert found(tmp_path, files) == {(CODE, "app/child.py", 5)}

@@ -184,3 +184,26 @@ def test_coroutine_awaited_in_a_closure_is_not_reported(tmp_path: Path) -> None:
     """
     # ``other`` has its own ``shadowed`` (a parameter): the outer coroutine is still never awaited.
     assert found(tmp_path, use) == {(CODE, "app/use.py", 6)}
+
+
+def test_async_method_of_the_base_dropped_through_super(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/service.py": """
+            class Base:
+                async def close(self):
+                    return None
+
+                def reset(self):
+                    return None
+
+            class Child(Base):
+                def close(self):
+                    super().close()
+
+                def reset(self):
+                    super().reset()
+        """,
+    }
+    write_project(tmp_path, files)
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/service.py", 10)}
