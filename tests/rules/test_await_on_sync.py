@@ -204,17 +204,20 @@ def test_import_dotted_module_as_alias(tmp_path: Path) -> None:
     assert found(tmp_path, files) == {(CODE, "app/use.py", 5), (CODE, "app/use.py", 6)}
 
 
+LOAD_SAVE_BASE = """
+class Base:
+    def load(self):
+        return 1
+
+    async def save(self):
+        return 2
+"""
+
+
 def test_self_method_through_inheritance(tmp_path: Path) -> None:
     files = {
         "app/__init__.py": "",
-        "app/base.py": """
-            class Base:
-                def load(self):
-                    return 1
-
-                async def save(self):
-                    return 2
-        """,
+        "app/base.py": LOAD_SAVE_BASE,
         "app/child.py": """
             from app.base import Base
 
@@ -556,14 +559,7 @@ def test_callee_in_a_file_that_failed_to_parse_is_not_reported(tmp_path: Path) -
 def test_method_of_the_base_through_super(tmp_path: Path) -> None:
     files = {
         "app/__init__.py": "",
-        "app/base.py": """
-            class Base:
-                def load(self):
-                    return 1
-
-                async def save(self):
-                    return 2
-        """,
+        "app/base.py": LOAD_SAVE_BASE,
         "app/child.py": """
             from app.base import Base
 
