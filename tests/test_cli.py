@@ -143,3 +143,14 @@ def test_no_tests_drops_findings_located_in_test_code(tmp_path: Path, capsys: py
     assert codes == [("SSOT401", True), ("SSOT900", True)]
     assert main(["scan", proj, "--isolated", "--no-tests", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_json_output_does_not_depend_on_where_the_project_sits(tmp_path: Path) -> None:
+    outputs = []
+    for parent in ("one", "two/deeper"):
+        write_project(tmp_path / parent / "proj", WITH_ERROR)
+        target = tmp_path / f"{parent.replace('/', '_')}.json"
+        main(["scan", str(tmp_path / parent / "proj"), "--isolated", "-q", "--format", "json", "-o", str(target)])
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert str(tmp_path).encode() not in outputs[0]
