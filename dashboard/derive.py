@@ -14,6 +14,7 @@ from typing import Any
 from ssot_audit.history import concept_of
 from ssot_audit.history.summary import concept_index
 from ssot_audit.model import AuditResult, Finding
+from ssot_audit.planner.graph import strongly_connected as planner_components
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 AWAIT_RULES = ("SSOT401", "SSOT402")
@@ -84,49 +85,12 @@ def diff_findings(current: AuditResult, previous: AuditResult | None) -> tuple[l
 
 
 def strongly_connected(edges: Sequence[tuple[str, str]]) -> list[set[str]]:
-    """Cycles of the import graph: strongly connected components with more than one module (iterative Tarjan)."""
-    succ: dict[str, list[str]] = {}
+    """Cycles of the import graph: strongly connected components with more than one module (the planner's)."""
+    succ: dict[str, set[str]] = {}
     for u, v in edges:
-        succ.setdefault(u, []).append(v)
-        succ.setdefault(v, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[set[str]] = []
-    for start in succ:
-        if start in index:
-            continue
-        work = [(start, iter(succ[start]))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(succ[child])))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    components.append(component)
-    return components
+        succ.setdefault(u, set()).add(v)
+    nodes = sorted({node for edge in edges for node in edge})
+    return [set(component) for component in planner_components(nodes, succ) if len(component) > 1]
 
 
 def neighbourhood(edges: Sequence[tuple[str, str]], focus: Iterable[str], depth: int) -> set[str]:

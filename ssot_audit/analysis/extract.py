@@ -7,184 +7,30 @@ generated code with thousands of chained operators cannot exhaust the interprete
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Any
 
+from ssot_audit.analysis.ast_helpers import (
+    annotation_names, catches_import_error, class_body_adds_nothing, encode, forwards_to_super, is_main_guard,
+    is_stub, is_type_checking, literal_strings, unique_qualname,
+)
 from ssot_audit.analysis.facts import (
-    B_ASSIGN,
-    B_CLASS,
-    B_CLS,
-    B_DEF,
-    B_IMPORT,
-    B_OTHER,
-    B_PARAM,
-    B_SELF,
-    Binding,
-    CallSite,
-    ClassFact,
-    Expr,
-    FunctionFact,
-    ImportFact,
-    ModuleFacts,
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
+    FunctionFact, ImportFact, ModuleFacts,
 )
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-# Subscripted annotations whose arguments are the actual types (the rest name their own class: Awaitable[X]).
-_WRAPPERS = frozenset({"Optional", "Union", "Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"})
-# Expressions whose value is a plain object, never an awaitable.
-_LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.JoinedStr, ast.ListComp, ast.DictComp,
-                       ast.SetComp, ast.Compare})  # fmt: skip
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
 _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
 
 
-def encode(node: ast.AST, depth: int = 0) -> Expr:
-    """The tuple encoding of a name / attribute / call / await chain; None for anything else."""
-    kind = type(node)
-    if depth > 40:
-        return None
-    if kind is ast.Name:
-        return ("n", node.id)  # type: ignore[attr-defined]
-    if kind is ast.Attribute:
-        base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if base is None else ("a", base, node.attr)  # type: ignore[attr-defined]
-    if kind is ast.Call:
-        func = encode(node.func, depth + 1)  # type: ignore[attr-defined]
-        return None if func is None else ("c", func)
-    if kind is ast.Await:
-        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if value is None else ("w", value)
-    if kind in _LITERALS:
-        return ("k",)
-    if kind is ast.Subscript:  # ``Base[Model]``: a generic alias when Base is a class, else unknown
-        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if value is None else ("i", value)
-    return None
-
-
-def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
-    """Dotted names mentioned in an annotation (``Optional["pkg.Manager"]`` -> ("Optional", "pkg.Manager"))."""
-    if node is None or depth > 20:
-        return ()
-    if isinstance(node, ast.Name):
-        return (node.id,)
-    if isinstance(node, ast.Attribute):
-        base = annotation_names(node.value, depth + 1)
-        return (f"{base[0]}.{node.attr}",) if len(base) == 1 and isinstance(node.value, ast.Name | ast.Attribute) else ()
-    if isinstance(node, ast.Subscript):
-        base = annotation_names(node.value, depth + 1)
-        if base and base[0].split(".")[-1] in _WRAPPERS:  # Optional[X] is an X; Awaitable[X] is an Awaitable
-            inner = node.slice.elts[:1] if base[0].endswith("Annotated") and isinstance(node.slice, ast.Tuple) else [node.slice]
-            return tuple(name for part in inner for name in annotation_names(part, depth + 1))
-        return base
-    if isinstance(node, ast.Tuple | ast.List):
-        return tuple(name for elt in node.elts for name in annotation_names(elt, depth + 1))
-    if isinstance(node, ast.BinOp):
-        return annotation_names(node.left, depth + 1) + annotation_names(node.right, depth + 1)
-    if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
-        try:
-            parsed = ast.parse(node.value, mode="eval")
-        except (SyntaxError, ValueError, RecursionError):
-            return ()
-        return annotation_names(parsed.body, depth + 1)
-    return ()
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """``__name__ == "__main__"`` (either way round)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = [test.left, test.comparators[0]]
-    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
-        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
-    )
-
-
-def _catches_import_error(handler: ast.ExceptHandler) -> bool:
-    kinds = handler.type
-    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
-    return any(
-        (isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS) or (isinstance(n, ast.Attribute) and n.attr in _IMPORT_ERRORS)
-        for n in names
-    )
-
-
-def _forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """True when the body is only ``[return] [await] super().<same name>(...)`` (after a docstring)."""
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Expr):
-        return False
-    value = body[0].value
-    if isinstance(value, ast.Await):
-        value = value.value
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == node.name
-        and isinstance(value.func.value, ast.Call)
-        and isinstance(value.func.value.func, ast.Name)
-        and value.func.value.func.id == "super"
-        and _passes_arguments_through(value, node.args)
-    )
-
-
-def _passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
-    """True when every argument of ``call`` is one of the method's own parameters, unchanged
-    (``super().send(message.upper())`` changes behaviour, ``super().send(message)`` does not)."""
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-    params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
-    values += [k.value for k in call.keywords]
-    return all(isinstance(v, ast.Name) and v.id in params for v in values)
-
-
-def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A body of only ``...`` / docstring / ``raise NotImplementedError``: a protocol or abstract signature."""
-    body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        body = body[1:]
-    if not body:
-        return True
-    if len(body) != 1:
-        return False
-    stmt = body[0]
-    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis:
-        return True
-    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
-        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
-        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
-    return False
-
-
-def _class_body_adds_nothing(node: ast.ClassDef) -> bool:
-    for stmt in node.body:
-        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
-            continue
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and not stmt.decorator_list:
-            if _forwards_to_super(stmt):
-                continue
-        return False
-    return True
-
-
+@dataclass(slots=True)
 class _Scope:
-    __slots__ = ("kind", "qualname", "bindings", "func", "cls")
-
-    def __init__(self, kind: str, qualname: str, bindings: dict[str, list[Binding]], func: FunctionFact | None = None,
-                 cls: ClassFact | None = None) -> None:  # fmt: skip
-        self.kind = kind
-        self.qualname = qualname
-        self.bindings = bindings
-        self.func = func
-        self.cls = cls
+    kind: str  # "module" | "class" | "function"
+    qualname: str
+    bindings: dict[str, list[Binding]]
+    func: FunctionFact | None = None
+    cls: ClassFact | None = None
 
 
 class Extractor:
@@ -216,16 +62,6 @@ class Extractor:
         if top.kind == "class":
             return f"{top.qualname}.{name}"
         return f"{top.qualname}.<locals>.{name}"
-
-    @staticmethod
-    def _unique(qualname: str, taken: dict[str, Any]) -> str:
-        """Conditional definitions (``if ...: def f`` / ``else: async def f``) share a qualname; keep both."""
-        if qualname not in taken:
-            return qualname
-        n = 2
-        while f"{qualname}#{n}" in taken:
-            n += 1
-        return f"{qualname}#{n}"
 
     def bind(self, name: str, kind: str, value: Any, line: int) -> None:
         scope = self.scopes[-1]
@@ -260,7 +96,7 @@ class Extractor:
         for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
             self.expression(default, "other")
         outer = self.scopes[-1]
-        qualname = self._unique(self._qualname(node.name), self.facts.functions)
+        qualname = unique_qualname(self._qualname(node.name), self.facts.functions)
         decorators = [encode(d) for d in node.decorator_list]
         overload = any(d is not None and d[-1] == "overload" for d in decorators)
         params = [a.arg for a in (*args.posonlyargs, *args.args)]
@@ -282,8 +118,8 @@ class Extractor:
             returns=list(annotation_names(node.returns)),
             class_qualname=outer.qualname if outer.kind == "class" else "",
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
-            forwards_to_super=_forwards_to_super(node),
-            is_stub=_is_stub(node),
+            forwards_to_super=forwards_to_super(node),
+            is_stub=is_stub(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
         self.facts.functions[qualname] = fact
@@ -324,7 +160,7 @@ class Extractor:
     def _stmt_ClassDef(self, node: ast.ClassDef) -> None:
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
             self.expression(expr, "other")
-        qualname = self._unique(self._qualname(node.name), self.facts.classes)
+        qualname = unique_qualname(self._qualname(node.name), self.facts.classes)
         enclosing = self._function_scope()
         fact = ClassFact(
             name=node.name,
@@ -335,7 +171,7 @@ class Extractor:
             bases=[encode(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],
             keywords={k.arg: encode(k.value) for k in node.keywords if k.arg},
             decorators=[encode(d) for d in node.decorator_list],
-            body_adds_nothing=_class_body_adds_nothing(node),
+            body_adds_nothing=class_body_adds_nothing(node),
             scope=enclosing.qualname if enclosing else "",
         )
         self.facts.classes[qualname] = fact
@@ -403,20 +239,13 @@ class Extractor:
     def _stmt_AugAssign(self, node: ast.AugAssign) -> None:
         self.expression(node.value, "other")
         if isinstance(node.target, ast.Name) and node.target.id == "__all__" and len(self.scopes) == 1:
-            names = self._literal_names(node.value)
+            names = literal_strings(node.value)
             if names is None:
                 self.facts.dunder_all = None  # extended with names we cannot list: treat as unknown
             elif self.facts.dunder_all is not None:
                 self.facts.dunder_all.extend(names)
         elif not isinstance(node.target, ast.Name):
             self.expression(node.target, "other")
-
-    @staticmethod
-    def _literal_names(node: ast.expr) -> list[str] | None:
-        if isinstance(node, ast.List | ast.Tuple):
-            values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            return values if len(values) == len(node.elts) else None
-        return None
 
     def _record_self_attr(self, target: ast.Attribute, value: Any) -> None:
         function = self.scopes[-1]
@@ -434,7 +263,7 @@ class Extractor:
             encoded = encode(value)
             self.bind(target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, line)
             if target.id == "__all__" and len(self.scopes) == 1:
-                self.facts.dunder_all = self._literal_names(value)
+                self.facts.dunder_all = literal_strings(value)
         elif isinstance(target, ast.Tuple | ast.List):
             for elt in target.elts:
                 self._bind_names_other(elt, line)
@@ -465,9 +294,9 @@ class Extractor:
 
     def _stmt_If(self, node: ast.If) -> None:
         self.expression(node.test, "other")
-        if _is_type_checking(node.test):
+        if is_type_checking(node.test):
             self._nested(node.body, type_checking=1)
-        elif _is_main_guard(node.test):
+        elif is_main_guard(node.test):
             self.main_guard += 1
             self._nested(node.body)
             self.main_guard -= 1
@@ -498,7 +327,7 @@ class Extractor:
     _stmt_AsyncWith = _stmt_With
 
     def _stmt_Try(self, node: ast.Try) -> None:
-        guarded = int(any(_catches_import_error(h) for h in node.handlers))
+        guarded = int(any(catches_import_error(h) for h in node.handlers))
         self._nested(node.body, guarded=guarded)
         for handler in node.handlers:
             if handler.type is not None:

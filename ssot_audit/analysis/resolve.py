@@ -10,7 +10,8 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
 
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
@@ -72,18 +73,22 @@ class Resolver:
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
         """What ``name`` read inside function ``scope`` ("" for module level) of ``module`` can be."""
-        key = (module, scope, name)
-        cached = self._names.get(key)
+        return self._memoised(self._names, (module, scope, name), self._resolve_name, module, scope, name)
+
+    def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
+        """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or
+        attribute) answers UNKNOWN instead of recursing forever."""
+        cached = cache.get(key)
         if cached is not None:
             return cached
         if key in self._active:
             return _UNKNOWN_SET
         self._active.add(key)
         try:
-            result = self._resolve_name(module, scope, name)
+            result = compute(*args)
         finally:
             self._active.discard(key)
-        self._names[key] = result
+        cache[key] = result
         return result
 
     def _resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -158,19 +163,7 @@ class Resolver:
         """``module.name`` the way ``from module import name`` finds it; empty when it surely does not exist."""
         if not self.index.is_project_module(module):
             return frozenset({ExternalValue(f"{module}.{name}" if module else name)})
-        key = (module, name)
-        cached = self._attrs.get(key)
-        if cached is not None:
-            return cached
-        if key in self._active:
-            return _UNKNOWN_SET
-        self._active.add(key)
-        try:
-            result = self._module_attr(module, name)
-        finally:
-            self._active.discard(key)
-        self._attrs[key] = result
-        return result
+        return self._memoised(self._attrs, (module, name), self._module_attr, module, name)
 
     def _module_attr(self, module: str, name: str) -> Values:
         info = self.index.find_module(module)
@@ -347,19 +340,7 @@ class Resolver:
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
         memoised, re-entry gives UNKNOWN."""
-        key = (cls, attr, instance, start)
-        cached = self._members.get(key)
-        if cached is not None:
-            return cached
-        if key in self._active:
-            return _UNKNOWN_SET
-        self._active.add(key)
-        try:
-            result = self._class_member(cls, attr, instance, start)
-        finally:
-            self._active.discard(key)
-        self._members[key] = result
-        return result
+        return self._memoised(self._members, (cls, attr, instance, start), self._class_member, cls, attr, instance, start)
 
     def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
         for klass in self.mro(cls)[start:]:

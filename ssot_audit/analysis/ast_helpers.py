@@ -1,0 +1,170 @@
+"""Pure questions about ``ast`` nodes that the fact extractor asks: encodings, annotations, stubs, shims."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ssot_audit.analysis.facts import Expr
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+# Subscripted annotations whose arguments are the actual types (the rest name their own class: Awaitable[X]).
+_WRAPPERS = frozenset({"Optional", "Union", "Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"})
+# Expressions whose value is a plain object, never an awaitable.
+_LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.JoinedStr, ast.ListComp, ast.DictComp,
+                       ast.SetComp, ast.Compare})  # fmt: skip
+
+
+def encode(node: ast.AST, depth: int = 0) -> Expr:
+    """The tuple encoding of a name / attribute / call / await chain; None for anything else."""
+    kind = type(node)
+    if depth > 40:
+        return None
+    if kind is ast.Name:
+        return ("n", node.id)  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if base is None else ("a", base, node.attr)  # type: ignore[attr-defined]
+    if kind is ast.Call:
+        func = encode(node.func, depth + 1)  # type: ignore[attr-defined]
+        return None if func is None else ("c", func)
+    if kind is ast.Await:
+        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if value is None else ("w", value)
+    if kind in _LITERALS:
+        return ("k",)
+    if kind is ast.Subscript:  # ``Base[Model]``: a generic alias when Base is a class, else unknown
+        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        return None if value is None else ("i", value)
+    return None
+
+
+def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
+    """Dotted names mentioned in an annotation (``Optional["pkg.Manager"]`` -> ("Optional", "pkg.Manager"))."""
+    if node is None or depth > 20:
+        return ()
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute):
+        base = annotation_names(node.value, depth + 1)
+        return (f"{base[0]}.{node.attr}",) if len(base) == 1 and isinstance(node.value, ast.Name | ast.Attribute) else ()
+    if isinstance(node, ast.Subscript):
+        base = annotation_names(node.value, depth + 1)
+        if base and base[0].split(".")[-1] in _WRAPPERS:  # Optional[X] is an X; Awaitable[X] is an Awaitable
+            inner = node.slice.elts[:1] if base[0].endswith("Annotated") and isinstance(node.slice, ast.Tuple) else [node.slice]
+            return tuple(name for part in inner for name in annotation_names(part, depth + 1))
+        return base
+    if isinstance(node, ast.Tuple | ast.List):
+        return tuple(name for elt in node.elts for name in annotation_names(elt, depth + 1))
+    if isinstance(node, ast.BinOp):
+        return annotation_names(node.left, depth + 1) + annotation_names(node.right, depth + 1)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+        try:
+            parsed = ast.parse(node.value, mode="eval")
+        except (SyntaxError, ValueError, RecursionError):
+            return ()
+        return annotation_names(parsed.body, depth + 1)
+    return ()
+
+
+def is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
+    )
+
+
+def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
+    return any(
+        (isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS) or (isinstance(n, ast.Attribute) and n.attr in _IMPORT_ERRORS)
+        for n in names
+    )
+
+
+def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True when the body is only ``[return] [await] super().<same name>(...)`` (after a docstring)."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Expr):
+        return False
+    value = body[0].value
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == node.name
+        and isinstance(value.func.value, ast.Call)
+        and isinstance(value.func.value.func, ast.Name)
+        and value.func.value.func.id == "super"
+        and passes_arguments_through(value, node.args)
+    )
+
+
+def passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
+    """True when every argument of ``call`` is one of the method's own parameters, unchanged
+    (``super().send(message.upper())`` changes behaviour, ``super().send(message)`` does not)."""
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    params.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+    values += [k.value for k in call.keywords]
+    return all(isinstance(v, ast.Name) and v.id in params for v in values)
+
+
+def is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body of only ``...`` / docstring / ``raise NotImplementedError``: a protocol or abstract signature."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and stmt.value.value is Ellipsis:
+        return True
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
+    return False
+
+
+def class_body_adds_nothing(node: ast.ClassDef) -> bool:
+    for stmt in node.body:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and not stmt.decorator_list:
+            if forwards_to_super(stmt):
+                continue
+        return False
+    return True
+
+
+def unique_qualname(qualname: str, taken: dict[str, Any]) -> str:
+    """Conditional definitions (``if ...: def f`` / ``else: async def f``) share a qualname; keep both."""
+    if qualname not in taken:
+        return qualname
+    n = 2
+    while f"{qualname}#{n}" in taken:
+        n += 1
+    return f"{qualname}#{n}"
+
+
+def literal_strings(node: ast.expr) -> list[str] | None:
+    """The strings of a list/tuple display of string constants (``__all__ = [...]``); None for anything else."""
+    if isinstance(node, ast.List | ast.Tuple):
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return values if len(values) == len(node.elts) else None
+    return None
