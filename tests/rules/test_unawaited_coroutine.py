@@ -207,3 +207,24 @@ def test_async_method_of_the_base_dropped_through_super(tmp_path: Path) -> None:
     }
     write_project(tmp_path, files)
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/service.py", 10)}
+
+
+def test_async_def_behind_an_unknown_decorator_is_not_reported(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/jobs.py": """
+            from celery import shared_task
+            import functools
+
+            @shared_task
+            async def send_email(to):
+                return to
+
+            @functools.wraps(send_email)
+            async def wrapped(to):
+                return to
+        """,
+        "app/use.py": "from app.jobs import send_email, wrapped\n\ndef handler():\n    send_email('a')\n    wrapped('b')\n",
+    }
+    write_project(tmp_path, files)
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/use.py", 5)}
