@@ -82,18 +82,23 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     return list(files.values())
 
 
-def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> Project:
-    """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts."""
+def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+                 cache_dir: Path | None = None) -> Project:  # fmt: skip
+    """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
+
+    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
+    """
     with gc_paused():
-        return _load_project(root, config, jobs=jobs, progress=progress)
+        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
 
 
-def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None) -> Project:
+def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None,
+                  cache_dir: Path | None) -> Project:  # fmt: skip
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     started = time.perf_counter()
     files = _discover(root, config, unreadable)
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir)
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
+from ssot_audit.analysis import cache
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
@@ -46,14 +48,35 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, count_lines(parsed.text), comments)
 
 
-def analyze_path(path: str, relpath: str) -> FileOutcome:
-    """Read and analyse one file; unreadable files become failures."""
+def analyze_path(path: str, relpath: str, cache_dir: str | None = None) -> FileOutcome:
+    """Read and analyse one file (storing the result in ``cache_dir`` when given); unreadable files fail."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         return FileOutcome(relpath, None, ParseFailure("read", f"cannot read file: {exc.strerror or exc}"), 0)
-    return analyze_bytes(data, relpath)
+    outcome = analyze_bytes(data, relpath)
+    if cache_dir is not None:
+        cache.store(cache_dir, cache.cache_key(data), _payload(outcome))
+    return outcome
+
+
+def _payload(outcome: FileOutcome) -> tuple[object, ...]:
+    """What the cache keeps: everything but the path (identical files share an entry)."""
+    return (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)
+
+
+def _cached(path: str, relpath: str, cache_dir: str) -> FileOutcome | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None  # the analysis reports it
+    payload = cache.load(cache_dir, cache.cache_key(data))
+    if not isinstance(payload, tuple) or len(payload) != 4:
+        return None
+    facts, failure, lines, suppressions = payload
+    return FileOutcome(relpath, facts, failure, lines, suppressions)
 
 
 @contextmanager
@@ -72,9 +95,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_chunk(chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -> list[FileOutcome]:
     with gc_paused():
-        return [analyze_path(path, relpath) for path, relpath in chunk]
+        return [analyze_path(path, relpath, cache_dir) for path, relpath in chunk]
 
 
 def default_jobs() -> int:
@@ -86,25 +109,46 @@ def default_jobs() -> int:
 
 
 def analyze_files(
-    files: Sequence[SourceFile], *, jobs: int | None = None, progress: Callable[[int, int], None] | None = None
+    files: Sequence[SourceFile],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> list[FileOutcome]:
-    """Analyse every file, in parallel when it pays; the result keeps the input order."""
+    """Analyse every file, in parallel when it pays; the result keeps the input order.
+
+    With ``cache_dir``, files whose bytes were analysed before (by this version of the analyser) are loaded
+    from the cache in this process, and only the others go to the workers, which store what they compute.
+    """
     work = [(str(f.path), f.relpath) for f in files]
-    jobs = jobs or default_jobs()
-    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
-        results = []
+    directory = str(cache_dir) if cache_dir is not None else None
+    done: dict[int, FileOutcome] = {}
+    if directory is not None:
         with gc_paused():
-            for i, (path, relpath) in enumerate(work, 1):
-                results.append(analyze_path(path, relpath))
-                if progress:
-                    progress(i, len(work))
-        return results
-    size = max(8, min(128, len(work) // (jobs * 8) or 1))
-    chunks = [work[i : i + size] for i in range(0, len(work), size)]
-    results = []
+            for i, (path, relpath) in enumerate(work):
+                hit = _cached(path, relpath, directory)
+                if hit is not None:
+                    done[i] = hit
+    todo = [i for i in range(len(work)) if i not in done]
+    total = len(work)
+
+    def report() -> None:
+        if progress:
+            progress(len(done), total)
+
+    report()
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(todo) < _PARALLEL_THRESHOLD:
+        with gc_paused():
+            for i in todo:
+                done[i] = analyze_path(*work[i], directory)
+                report()
+        return [done[i] for i in range(total)]
+    size = max(8, min(128, len(todo) // (jobs * 8) or 1))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for chunk_result in pool.map(_analyze_chunk, chunks):
-            results.extend(chunk_result)
-            if progress:
-                progress(len(results), len(work))
-    return results
+        results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [directory] * len(chunks))
+        for chunk, outcomes in zip(chunks, results):
+            done.update(zip(chunk, outcomes))
+            report()
+    return [done[i] for i in range(total)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
 
 
@@ -65,6 +66,16 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs of paths to skip (adds to config)")
     parser.add_argument("--no-tests", action="store_true", help="drop findings located in test code")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: CPUs available)")
+    parser.add_argument("--cache-dir", metavar="DIR", help="reuse per-file results of unchanged files from DIR "
+                        "(default: $XDG_CACHE_HOME/ssot-audit or ~/.cache/ssot-audit; never inside the scanned tree)")  # fmt: skip
+    parser.add_argument("--no-cache", action="store_true", help="analyse every file afresh and write no cache")
+
+
+def cache_dir(args: argparse.Namespace) -> Path | None:
+    """The per-file cache directory the command line asks for (None with --no-cache)."""
+    if args.no_cache:
+        return None
+    return Path(args.cache_dir) if args.cache_dir else default_cache_dir()
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ssot_audit.commands.common import add_scan_options, effective_config
+from ssot_audit.commands.common import add_scan_options, cache_dir, effective_config
 from ssot_audit.config import Config
 from ssot_audit.history import HistoryStore, default_history_path, find_git_info
 from ssot_audit.history.backfill import backfill, project_label
@@ -79,6 +79,6 @@ def run(args: argparse.Namespace) -> int:
     target = history_path(args)
     with HistoryStore(target) as store:
         report = backfill(store, Path(args.path), make_config, revs=args.revs, last=args.last, jobs=args.jobs,
-                          progress=progress)  # fmt: skip
+                          progress=progress, cache_dir=cache_dir(args))  # fmt: skip
     print(f"{len(report.recorded)} revisions recorded, {len(report.skipped)} skipped, in {target}")
     return 0

@@ -10,7 +10,9 @@ from typing import Any
 
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
-from ssot_audit.commands.common import add_fail_on, add_output_options, add_scan_options, effective_config, write_output
+from ssot_audit.commands.common import (
+    add_fail_on, add_output_options, add_scan_options, cache_dir, effective_config, write_output,
+)
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
@@ -47,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
-        project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress)
+        project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress,
+                                   cache_dir=cache_dir(args))
         full = api.audit(project)
     finally:
         progress.close()

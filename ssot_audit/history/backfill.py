@@ -32,7 +32,7 @@ def project_label(path: Path) -> str:
 
 
 def backfill(store: HistoryStore, path: Path, make_config: Callable[[Path], Config], *, revs: str | None = None,
-             last: int | None = None, jobs: int | None = None,
+             last: int | None = None, jobs: int | None = None, cache_dir: Path | None = None,
              progress: Callable[[str], None] | None = None) -> BackfillReport:  # fmt: skip
     """Scan ``path`` as it was at each revision of ``revs`` (``A..B``) or of the last ``last`` commits.
 
@@ -59,7 +59,7 @@ def backfill(store: HistoryStore, path: Path, make_config: Callable[[Path], Conf
                 report.skipped.append(commit)
                 continue
             config = make_config(scan_dir)
-            result = api.audit(api.load_project(scan_dir, config, jobs=jobs), root_label=label)
+            result = api.audit(api.load_project(scan_dir, config, jobs=jobs, cache_dir=cache_dir), root_label=label)
         git = GitInfo(info.toplevel, commit, None, False, commit_time)
         scan_id = store.record(result, config_hash=config.digest(), git=git, root=label, root_path=path.resolve())
         report.recorded.append((commit, scan_id))

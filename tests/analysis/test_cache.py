@@ -1,0 +1,98 @@
+"""The per-file cache: warm scans skip parsing, give identical results, and never trust a stale or broken entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis import cache, loader
+from ssot_audit.cli import main
+from ssot_audit.config import Config
+from ssot_audit.reporters import REPORTERS
+
+from tests.helpers import write_project
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/factory.py": """
+        class Manager:
+            def count(self) -> int:
+                return 1
+
+        def get_manager() -> Manager:
+            return Manager()
+    """,
+    "app/routes.py": """
+        from app.factory import get_manager
+
+        async def handler():
+            return await get_manager()
+    """,
+}
+
+
+def _scan_json(root: Path, cache_dir: Path | None) -> str:
+    return REPORTERS["json"](api.audit(api.load_project(root, Config(), jobs=1, cache_dir=cache_dir)))
+
+
+def _codes(report: str) -> list[str]:
+    return [f["code"] for f in json.loads(report)["findings"]]
+
+
+def test_warm_scan_parses_nothing_and_gives_the_same_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    cold = _scan_json(root, store)
+    assert _codes(cold) == ["SSOT401"]
+
+    def no_parsing(data: bytes, relpath: str) -> loader.FileOutcome:
+        raise AssertionError(f"{relpath} was parsed again")
+
+    monkeypatch.setattr(loader, "analyze_bytes", no_parsing)
+    assert _scan_json(root, store) == cold
+    with pytest.raises(AssertionError, match="was parsed again"):  # the patch is what a cold scan would call
+        _scan_json(root, tmp_path / "empty-cache")
+
+
+def test_an_edited_file_is_analysed_again(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    _scan_json(root, store)
+    (root / "app/routes.py").write_text("from app.factory import get_manager\n\ndef handler():\n    return get_manager()\n")
+    assert _codes(_scan_json(root, store)) == []
+
+
+def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    entries = [p for p in store.rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    assert _scan_json(root, store) == expected
+
+
+def test_a_changed_analyser_invalidates_every_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"x = 1\n"
+    before = cache.cache_key(data)
+    cache.analyser_digest.cache_clear()
+    monkeypatch.setattr(cache, "_PER_FILE_MODULES", ("facts",))
+    try:
+        assert cache.cache_key(data) != before
+    finally:
+        cache.analyser_digest.cache_clear()
+
+
+def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    assert main(["scan", str(root), "-q"]) == 1
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+    assert any((tmp_path / "xdg" / "ssot-audit").rglob("*"))
+    assert main(["scan", str(root), "-q", "--no-cache", "--cache-dir", str(tmp_path / "unused")]) == 1
+    assert not (tmp_path / "unused").exists()
