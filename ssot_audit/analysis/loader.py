@@ -85,12 +85,15 @@ def gc_paused() -> Iterator[None]:
 
     Syntax trees and facts hold no reference cycles, so reference counting frees them; what the cyclic collector
     does during a scan is walk millions of live objects again and again (measured: 3x the parse time on django).
+    On exit the survivors are frozen (moved out of the collector's sight; reference counting still frees them),
+    so the first collection after a scan does not walk the whole index either (2 s on 2 million lines).
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()  # what the scan built stays alive (the index): later collections need not walk it again
         if was_enabled:
             gc.enable()
 
