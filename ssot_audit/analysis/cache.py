@@ -59,14 +59,18 @@ def load(directory: str, key: str) -> Any | None:
         return None
 
 
-def store(directory: str, key: str, payload: Any) -> None:
-    """Write an entry atomically; a cache that cannot be written is skipped silently (it is only a cache)."""
+def store(directory: str, key: str, blob: bytes) -> None:
+    """Write an already pickled entry atomically, unless it exists; a cache that cannot be written is skipped
+    silently (it is only a cache)."""
     shard = os.path.join(directory, key[:2])
+    target = os.path.join(shard, key)
     try:
+        if os.path.exists(target):
+            return
         os.makedirs(shard, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=shard, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, os.path.join(shard, key))
+            handle.write(blob)
+        os.replace(temporary, target)
     except OSError:
         return

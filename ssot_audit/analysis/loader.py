@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -48,22 +49,33 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, count_lines(parsed.text), comments)
 
 
-def analyze_path(path: str, relpath: str, cache_dir: str | None = None) -> FileOutcome:
-    """Read and analyse one file (storing the result in ``cache_dir`` when given); unreadable files fail."""
+def analyze_path(path: str, relpath: str) -> FileOutcome:
+    """Read and analyse one file; unreadable files become failures."""
+    return _from_payload(relpath, pickle.loads(_analyze_to_blob(path, relpath, None)))
+
+
+def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
+    """Analyse one file into its pickled payload, stored as is in ``cache_dir`` when given.
+
+    Workers return these bytes: the result is pickled once, for the cache and for the trip to the main process.
+    """
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return FileOutcome(relpath, None, ParseFailure("read", f"cannot read file: {exc.strerror or exc}"), 0)
+        failure = ParseFailure("read", f"cannot read file: {exc.strerror or exc}")
+        return pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     outcome = analyze_bytes(data, relpath)
+    payload = (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)  # no path: copies share it
+    blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     if cache_dir is not None:
-        cache.store(cache_dir, cache.cache_key(data), _payload(outcome))
-    return outcome
+        cache.store(cache_dir, cache.cache_key(data), blob)
+    return blob
 
 
-def _payload(outcome: FileOutcome) -> tuple[object, ...]:
-    """What the cache keeps: everything but the path (identical files share an entry)."""
-    return (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)
+def _from_payload(relpath: str, payload: object) -> FileOutcome:
+    facts, failure, lines, suppressions = payload  # type: ignore[misc]
+    return FileOutcome(relpath, facts, failure, lines, suppressions)
 
 
 def _cached(path: str, relpath: str, cache_dir: str) -> FileOutcome | None:
@@ -75,8 +87,7 @@ def _cached(path: str, relpath: str, cache_dir: str) -> FileOutcome | None:
     payload = cache.load(cache_dir, cache.cache_key(data))
     if not isinstance(payload, tuple) or len(payload) != 4:
         return None
-    facts, failure, lines, suppressions = payload
-    return FileOutcome(relpath, facts, failure, lines, suppressions)
+    return _from_payload(relpath, payload)
 
 
 @contextmanager
@@ -98,9 +109,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -> list[FileOutcome]:
+def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -> list[bytes]:
     with gc_paused():
-        return [analyze_path(path, relpath, cache_dir) for path, relpath in chunk]
+        return [_analyze_to_blob(path, relpath, cache_dir) for path, relpath in chunk]
 
 
 def default_jobs() -> int:
@@ -144,14 +155,15 @@ def analyze_files(
     if jobs <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         with gc_paused():
             for i in todo:
-                done[i] = analyze_path(*work[i], directory)
+                path, relpath = work[i]
+                done[i] = _from_payload(relpath, pickle.loads(_analyze_to_blob(path, relpath, directory)))
                 report()
         return [done[i] for i in range(total)]
     size = max(8, min(128, len(todo) // (jobs * 8) or 1))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [directory] * len(chunks))
-        for chunk, outcomes in zip(chunks, results):
-            done.update(zip(chunk, outcomes))
+        for chunk, blobs in zip(chunks, results):
+            done.update((i, _from_payload(work[i][1], pickle.loads(blob))) for i, blob in zip(chunk, blobs))
             report()
     return [done[i] for i in range(total)]
