@@ -159,8 +159,16 @@ class HistoryStore:
                 time.sleep(0.05)
 
     def _check_and_migrate(self) -> None:
-        self._check_ours(self.schema_version)  # raises "file is not a database" for garbage
-        if self.schema_version == LATEST_VERSION:
+        # The version and the table count must come from one snapshot: read in two autocommit statements, another
+        # process creating the schema in between made a new file look like "tables but no ssot-audit schema".
+        self._conn.execute("BEGIN")
+        try:
+            version = self.schema_version  # raises "file is not a database" for garbage
+            self._check_ours(version)
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        if version == LATEST_VERSION:
             self._set_wal()
             return
         self._set_wal()
