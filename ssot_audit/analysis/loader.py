@@ -6,8 +6,10 @@ Workers return plain facts (never syntax trees), so the whole-program stage hold
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -114,6 +116,14 @@ def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -
         return [_analyze_to_blob(path, relpath, cache_dir) for path, relpath in chunk]
 
 
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    """Fork is cheapest, but forking a process that runs other threads (a web app or a test runner calling
+    ``api.scan``) can deadlock the child: then start workers from a fork server instead."""
+    if threading.active_count() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return None
+
+
 def default_jobs() -> int:
     """Worker processes to use: the CPUs this process may run on."""
     try:
@@ -161,7 +171,7 @@ def analyze_files(
         return [done[i] for i in range(total)]
     size = max(8, min(128, len(todo) // (jobs * 8) or 1))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
         results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [directory] * len(chunks))
         for chunk, blobs in zip(chunks, results):
             done.update((i, _from_payload(work[i][1], pickle.loads(blob))) for i, blob in zip(chunk, blobs))
