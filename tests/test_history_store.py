@@ -150,7 +150,8 @@ def _writer(args: tuple[str, str, int]) -> list[int]:
 def test_concurrent_writers_do_not_corrupt_the_file(tmp_path: Path, result: AuditResult) -> None:
     db = str(tmp_path / "shared.db")  # created by the racing processes themselves
     payload = json.dumps(result_to_dict(result))
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # Separate interpreters (not forks of this multi-threaded test process) race to create and write the file.
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     with ctx.Pool(4) as pool:
         batches = pool.map(_writer, [(db, payload, 5)] * 4)
     ids = sorted(i for batch in batches for i in batch)

@@ -119,9 +119,21 @@ def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -
 def _pool_context() -> multiprocessing.context.BaseContext | None:
     """Fork is cheapest, but forking a process that runs other threads (a web app or a test runner calling
     ``api.scan``) can deadlock the child: then start workers from a fork server instead."""
-    if threading.active_count() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+    if _thread_count() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("forkserver")
     return None
+
+
+def _thread_count() -> int:
+    """Threads of this process, including those C extensions start (Linux /proc), else Python's own count."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return threading.active_count()
 
 
 def default_jobs() -> int:
