@@ -82,6 +82,15 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     return list(files.values())
 
 
+def _is_partial(root: Path, config: Config) -> bool:
+    """True when ``root`` is strictly inside the project its configuration file describes."""
+    if not config.source:
+        return False
+    project = Path(config.source).resolve().parent
+    scanned = root.resolve()
+    return scanned != project and project in scanned.parents
+
+
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
                  cache_dir: Path | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
@@ -114,7 +123,7 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
-    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped)
+    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
     graph = ImportGraph(index)
     indexed = time.perf_counter()
     timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}

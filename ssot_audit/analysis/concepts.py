@@ -75,7 +75,10 @@ class ConceptModel:
     """Classification of every class and the concept clusters of the project."""
 
     def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-                 configured: tuple[ConceptConfig, ...], unparsed: Mapping[str, str] | None = None) -> None:  # fmt: skip
+                 configured: tuple[ConceptConfig, ...], unparsed: Mapping[str, str] | None = None,
+                 partial: bool = False) -> None:  # fmt: skip
+        """``partial``: only part of the configured project is scanned (a sub-directory or a file), so a configured
+        class or factory outside it skips its concept with a note instead of being a configuration error."""
         self.index = index
         self.unparsed = unparsed or {}  # module name -> why its file was skipped, for configuration errors
         self.resolver = resolver
@@ -86,7 +89,15 @@ class ConceptModel:
             value = ClassValue(info.name, cls.qualname)
             self.methods[value] = self._public_methods(value)
             self.kinds[value] = self._classify(info, value)
-        self.concepts: list[ConceptInfo] = [self._configured(c) for c in configured]
+        self.notes: list[str] = []
+        self.concepts: list[ConceptInfo] = []
+        for concept_config in configured:
+            try:
+                self.concepts.append(self._configured(concept_config))
+            except ConfigError as exc:
+                if not partial:
+                    raise
+                self.notes.append(f"concept '{concept_config.name}' not checked (partial scan): {exc}")
         self.concepts.extend(self._discover())
         self.concept_of: dict[ClassValue, ConceptInfo] = {}
         for concept in self.concepts:

@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         full = api.audit(project)
     finally:
         progress.close()
+    for note in project.concepts.notes:
+        print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
     for spec in args.outputs or [argparse.Namespace(format="text", path=None)]:
         write_output(REPORTERS[spec.format](result), spec.path)
