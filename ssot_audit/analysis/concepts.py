@@ -37,6 +37,7 @@ _PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 _RECORD_BASES = frozenset({"typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
                            "pydantic.BaseModel", "pydantic.main.BaseModel"})  # fmt: skip
 _RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "attrs", "s", "mutable", "dataclass_transform"})
+_EXAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "docs_src"})
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
@@ -118,6 +119,8 @@ class ConceptModel:
         fact = info.facts.classes[value.qualname]
         if info.is_test:
             return "test-double"
+        if _EXAMPLE_DIRS.intersection(info.relpath.split("/")[:-1]):
+            return "example"  # each example is its own small program: duplicated on purpose
         mro = self.resolver.mro(value)
         externals = {v.name for v in mro if isinstance(v, ExternalValue)}
         if externals & _ENUM_BASES:
@@ -155,7 +158,7 @@ class ConceptModel:
         return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]  # type: ignore[attr-defined]
 
     def kind_of(self, value: ClassValue) -> str:
-        """How the class is classified: class, shim, enum, exception, protocol, abc, record, test-double."""
+        """How the class is classified: class, shim, enum, exception, protocol, abc, record, test-double, example."""
         return self.kinds.get(value, "class")
 
     # -- configured ---------------------------------------------------------------------------------------------
@@ -269,6 +272,8 @@ class ConceptModel:
         A subclass specialises its base, it does not duplicate it; methods both inherit from a common project
         ancestor are the shared interface of intended polymorphism (one ``DatabaseOperations`` per backend).
         """
+        if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
+            return False  # ``if ...: class X`` / ``else: class X``: one of them exists at run time
         mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
         if a in mro_b or b in mro_a:
             return False
