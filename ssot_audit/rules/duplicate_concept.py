@@ -6,8 +6,10 @@ Finds clusters of classes that implement the same concept: a configured concept 
 methods) or, with no configuration, classes whose names share a stem (``WebSocketManager``,
 ``UnifiedWebSocketManager``, ``WebSocketConnectionManager``) and that share at least half of their public methods.
 One finding per cluster, on the canonical class; the other members are related locations. Enums, exceptions,
-Protocols/ABCs, dataclass records and test doubles are classified and never counted as implementations;
-subclasses that add nothing are shims (SSOT103).
+Protocols/ABCs, dataclass records, test doubles and examples (classes under ``docs/`` or ``examples/``) are
+classified and never counted as implementations; subclasses that add nothing are shims (SSOT103). Neither a
+subclass and its base, nor methods inherited from a common project ancestor, nor ``if/else`` definitions of one
+class in one module count as duplication.
 
 ## Why is this bad?
 Each copy drifts: a fix lands in one manager and not the others, callers pick whichever they find first, and state
