@@ -68,6 +68,7 @@ def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
 
 
 def is_type_checking(test: ast.expr) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:``."""
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
     )
@@ -84,6 +85,7 @@ def is_main_guard(test: ast.expr) -> bool:
 
 
 def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """An ``except`` clause that catches ImportError or ModuleNotFoundError (alone or in a tuple)."""
     kinds = handler.type
     names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
     return any(
@@ -142,6 +144,7 @@ def is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def class_body_adds_nothing(node: ast.ClassDef) -> bool:
+    """Only ``pass``, ``...``, a docstring, or undecorated methods that just forward to ``super()``."""
     for stmt in node.body:
         if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             continue

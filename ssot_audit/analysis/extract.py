@@ -64,6 +64,7 @@ class Extractor:
         return f"{top.qualname}.<locals>.{name}"
 
     def bind(self, name: str, kind: str, value: Any, line: int) -> None:
+        """Record a binding of ``name`` in the current scope (in the module scope for ``global`` names)."""
         scope = self.scopes[-1]
         if scope.func is not None and name in scope.func.globals:
             scope = self.scopes[0]
@@ -71,6 +72,7 @@ class Extractor:
 
     # -- statements ---------------------------------------------------------------------------------------------
     def statements(self, body: list[ast.stmt]) -> None:
+        """Walk a block: each statement kind has a ``_stmt_<Kind>`` handler; others only have their expressions."""
         for stmt in body:
             handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
             if handler is not None:
