@@ -102,8 +102,8 @@ class ConceptModel:
         self.concepts.extend(self._discover())
         self.concept_of: dict[ClassValue, ConceptInfo] = {}
         for concept in self.concepts:
-            for cls in concept.all_classes():
-                self.concept_of.setdefault(cls, concept)
+            for member in concept.all_classes():
+                self.concept_of.setdefault(member, concept)
 
     # -- classification -----------------------------------------------------------------------------------------
     def _public_methods(self, value: ClassValue) -> frozenset[str]:

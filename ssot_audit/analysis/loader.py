@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from ssot_audit.analysis import cache
 from ssot_audit.analysis.discovery import SourceFile
@@ -75,8 +76,11 @@ def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
     return blob
 
 
-def _from_payload(relpath: str, payload: object) -> FileOutcome:
-    facts, failure, lines, suppressions = payload  # type: ignore[misc]
+Payload = tuple[ModuleFacts | None, ParseFailure | None, int, tuple[SuppressionComment, ...]]
+
+
+def _from_payload(relpath: str, payload: Payload) -> FileOutcome:
+    facts, failure, lines, suppressions = payload
     return FileOutcome(relpath, facts, failure, lines, suppressions)
 
 
@@ -89,7 +93,7 @@ def _cached(path: str, relpath: str, cache_dir: str) -> FileOutcome | None:
     payload = cache.load(cache_dir, cache.cache_key(data))
     if not isinstance(payload, tuple) or len(payload) != 4:
         return None
-    return _from_payload(relpath, payload)
+    return _from_payload(relpath, cast(Payload, payload))
 
 
 @contextmanager

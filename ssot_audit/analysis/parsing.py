@@ -79,9 +79,10 @@ def parse_source(data: bytes, filename: str) -> ParsedSource | ParseFailure:
     except ValueError as exc:  # null bytes on 3.11
         return ParseFailure("syntax", f"cannot parse: {exc}", 1, 1)
     except RecursionError:
-        tree = _parse_deep(text, filename)
-        if tree is None:
+        deep = _parse_deep(text, filename)
+        if deep is None:
             return ParseFailure("too-deep", "expression nesting too deep for the parser", 1, 1)
+        tree = deep
     except MemoryError:
         return ParseFailure("too-deep", "expression nesting too deep for the parser", 1, 1)
     return ParsedSource(tree, text, count_lines(text))

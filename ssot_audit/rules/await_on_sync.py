@@ -67,7 +67,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
             kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}
-            sync = sorted((v for v, k in kinds.items() if k.kind == SYNC), key=repr)
+            sync: list[ClassValue | FunctionValue] = sorted(
+                (v for v, k in kinds.items() if k.kind == SYNC and isinstance(v, ClassValue | FunctionValue)), key=repr
+            )
             if not sync or any(k.kind in (AWAITABLE, ASYNC) for k in kinds.values()):
                 continue  # an async candidate too: duck typing (sync or async engine), not a provable misuse
             callee = sync[0]
