@@ -135,21 +135,34 @@ def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be written anywhere: bytes that are not UTF-8 (kept by the OS as surrogate
+    escapes) become ``\\xNN``. Reading still goes through the real ``Path``; this is for paths shown and
+    compared (findings, fingerprints, JSON, SARIF)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "") -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``)."""
     root = root.resolve()
     if root.is_file():
-        name = _package_chain_name(root) or root.stem
-        return [SourceFile(root, root.name, (name,), root.name == "__init__.py", is_test_path(root.name))]
+        name = printable(_package_chain_name(root) or root.stem)
+        shown = printable(root.name)
+        return [SourceFile(root, shown, (name,), root.name == "__init__.py", is_test_path(shown))]
     source_roots = find_source_roots(root, roots)
     files = []
-    for path, relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), errors, prefix):
+    found_errors: list[tuple[str, str]] = []
+    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix):
+        relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path)
+        by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
         files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
+    if errors is not None:
+        errors.extend((printable(rel), why) for rel, why in found_errors)
     return files
 
 
