@@ -3,7 +3,9 @@
 ## What it does
 For concepts declared ``per-user = true``: finds a module-level variable (or class attribute) bound to an instance
 of a member class (by constructor or by factory call), the ``_instance`` singleton pattern (``cls._instance =
-cls()``), and ``global`` singletons assigned inside a function.
+cls()``), ``global`` singletons assigned inside a function, and factories without parameters cached with
+``@lru_cache``/``@cache`` (every call returns the same instance; with a ``user_id`` parameter the cache is per
+user and fine).
 
 ## Why is this bad?
 One instance serves every user: messages, connections and state leak from one user's session to another's.
@@ -24,11 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ssot_audit.analysis.concepts import ConceptInfo
 from ssot_audit.analysis.facts import B_CLS, CallSite
 from ssot_audit.analysis.index import ModuleInfo
-from ssot_audit.analysis.values import ClassValue, InstanceValue
+from ssot_audit.analysis.resolve import decorator_name
+from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+
+_CACHES = frozenset({"lru_cache", "cache"})
 
 INFO = make_rule_info("SSOT302", "shared-instance", Severity.ERROR, __doc__)
 
@@ -58,6 +64,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     per_user = {cls: c for cls, c in ctx.concepts.concept_of.items() if c.per_user}
     if not per_user:
         return
+    yield from _cached_singletons(ctx, per_user)
     for info in ctx.index.iter_modules():
         for call in info.facts.calls:
             how = _shared_target(ctx, info, call)
@@ -87,6 +94,34 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
                 facts={"class": cls.fullname, "concept": concept.name, "variable": name, "kind": how},
             )
+
+
+def _cached_singletons(ctx: RuleContext, per_user: dict[ClassValue, ConceptInfo]) -> Iterator[Finding]:
+    """Module-level functions without parameters, memoised by ``@lru_cache``/``@cache``, returning a member."""
+    for info, func in ctx.index.iter_functions():
+        if "." in func.qualname or func.params or not any(decorator_name(d) in _CACHES for d in func.decorators):
+            continue
+        returned = ctx.resolver.return_values(FunctionValue(info.name, func.qualname))
+        members = sorted((v.cls for v in returned if isinstance(v, InstanceValue) and v.cls in per_user),
+                         key=lambda c: c.fullname)  # fmt: skip
+        if not members:
+            continue
+        cls = members[0]
+        yield make_finding(
+            INFO,
+            module=info,
+            line=func.line,
+            column=func.col + 1,
+            symbol=symbol_of(info.name, func.qualname),
+            message=(
+                f"{func.name}() takes no arguments and is cached, so every caller gets the same {cls.qualname} "
+                f"(per-user concept '{per_user[cls].name}'): user isolation risk"
+            ),
+            fix_hint=f"drop the cache, or key it by user (a user_id parameter) so each user gets their own {cls.qualname}",
+            key=f"cached:{func.qualname}:{cls.fullname}",
+            related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
+            facts={"class": cls.fullname, "concept": per_user[cls].name, "variable": func.name, "kind": "cached factory"},
+        )
 
 
 RULE = Rule(INFO, check)
