@@ -3,7 +3,9 @@
 ## What it does
 Finds classes whose base is a project class and whose body adds nothing: only ``pass``, ``...``, a docstring, or
 methods that just call ``super()`` with the same name. Exceptions and enums are left alone (an empty subclass is
-how they are meant to be used).
+how they are meant to be used), and so are families of three or more empty subclasses declared in their base's
+own module, outside any concept: type tags (``class OFTInteger(Field): pass`` next to ``Field``), not
+compatibility shims, which live elsewhere (compat modules, legacy packages).
 
 ## Why is this bad?
 A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances
@@ -25,21 +27,32 @@ None.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
+_TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
+
 INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__)
 
 
+def _first_project_base(ctx: RuleContext, value: ClassValue) -> ClassValue:
+    return next(v for v in ctx.resolver.mro(value)[1:] if isinstance(v, ClassValue))
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every class classified as a shim (outside tests)."""
-    for value, kind in sorted(ctx.concepts.kinds.items(), key=lambda item: item[0].fullname):
-        if kind != "shim":
-            continue
-        base = next(v for v in ctx.resolver.mro(value)[1:] if isinstance(v, ClassValue))
+    """Every class classified as a shim (outside tests), except families of type tags."""
+    shims = sorted((v for v, kind in ctx.concepts.kinds.items() if kind == "shim"), key=lambda v: v.fullname)
+    bases = {v: _first_project_base(ctx, v) for v in shims}
+    tags = Counter(base for v, base in bases.items() if v.module == base.module)  # declared next to their base
+    for value in shims:
+        base = bases[value]
+        concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
+        if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
+            continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
         info = ctx.index.get_module(value.module)
         location = ctx.class_location(value)
         concept = ctx.concepts.concept_of.get(value)

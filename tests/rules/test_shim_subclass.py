@@ -159,3 +159,19 @@ def test_subclasses_of_a_library_exception_are_left_alone(tmp_path: Path) -> Non
         """,
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/errors.py", 13)}
+
+
+def test_a_family_of_empty_subclasses_next_to_their_base_is_type_tags_unless_it_shims_a_concept(tmp_path: Path) -> None:
+    family = "".join(f"\nclass Kind{i}(Field):\n    pass\n" for i in range(3))
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/fields.py": "class Field:\n    def value(self):\n        return 1\n" + family,
+        "app/managers.py": (
+            "class Manager:\n    def send(self):\n        return 1\n"
+            + "".join(f"\nclass Legacy{i}(Manager):\n    pass\n" for i in range(3))
+        ),
+    })  # fmt: skip
+    result = scan_project(tmp_path, {"concepts": {"m": {"canonical": "app.managers.Manager"}}})
+    assert {(c, p, line) for c, p, line in triples(result) if c == "SSOT103"} == {
+        ("SSOT103", "app/managers.py", 5), ("SSOT103", "app/managers.py", 8), ("SSOT103", "app/managers.py", 11)
+    }
