@@ -126,6 +126,9 @@ class Extractor:
         )
         self.facts.functions[qualname] = fact
         if outer.kind == "class" and outer.cls is not None and not overload:
+            if node.name in outer.cls.methods:  # ``if ...: async def m`` / ``else: def m``: both may run
+                variants = outer.cls.method_variants.setdefault(node.name, [outer.cls.methods[node.name]])
+                variants.append(qualname)
             outer.cls.methods[node.name] = qualname
         if outer.kind != "class" and not overload:  # at run time the implementation replaces its overloads
             self.bind(node.name, B_DEF, qualname, node.lineno)

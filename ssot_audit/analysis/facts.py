@@ -121,7 +121,8 @@ class ClassFact:
     bases: list[Expr]
     keywords: dict[str, Expr]
     decorators: list[Expr]
-    methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname
+    methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname (the last definition)
+    method_variants: dict[str, list[str]] = field(default_factory=dict)  # name -> all qualnames, when defined twice
     class_attrs: dict[str, list[Expr]] = field(default_factory=dict)  # class-level assignments
     attr_types: dict[str, list[Any]] = field(default_factory=dict)  # instance attrs: Expr or ("ann", names)
     body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super()

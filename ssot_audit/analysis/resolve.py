@@ -355,7 +355,8 @@ class Resolver:
                 method = FunctionValue(klass.module, fact.methods[attr])
                 if self._is_property(method):  # reading a property gives what its getter returns
                     return self.return_values(method) if instance else _UNKNOWN_SET
-                return frozenset({method})
+                variants = fact.method_variants.get(attr, ())  # conditional definitions: any of them may run
+                return frozenset(FunctionValue(klass.module, q) for q in variants) or frozenset({method})
             nested = f"{klass.qualname}.{attr}"
             if self.index.find_class(klass.module, nested) is not None:
                 return frozenset({ClassValue(klass.module, nested)})

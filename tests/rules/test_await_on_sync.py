@@ -577,3 +577,30 @@ def test_method_of_the_base_through_super(tmp_path: Path) -> None:
         """,
     }
     assert found(tmp_path, files) == {(CODE, "app/child.py", 5)}
+
+
+def test_a_method_defined_sync_or_async_by_condition_is_not_a_provable_misuse(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/client.py": """
+            import sys
+
+
+            class Client:
+                if sys.version_info >= (3, 11):
+                    async def fetch(self):
+                        return 1
+                else:
+                    def fetch(self):
+                        return 1
+
+                def close(self):
+                    return None
+
+
+            async def use(client: Client):
+                await client.fetch()
+                await client.close()
+        """,
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), "SSOT401") == {("SSOT401", "app/client.py", 18)}
