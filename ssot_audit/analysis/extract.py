@@ -21,6 +21,10 @@ from ssot_audit.analysis.facts import (
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
 _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
+# The generic walk visits these node kinds, through the fields of each node type that can hold them.
+_WALKED = (ast.expr, ast.comprehension, ast.keyword, ast.arguments)
+_NOT_WALKED = frozenset({"ctx", "op", "ops", "kind", "conversion", "type_comment"})
+_WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
 
 
@@ -142,6 +146,7 @@ class Extractor:
         self.statements(node.body)
         self.scopes.pop()
         self.conditional, self.type_checking, self.guarded = saved
+        fact.name_uses = {name: sorted(set(uses)) for name, uses in fact.name_uses.items()}  # kinds, not counts
 
     _stmt_AsyncFunctionDef = _stmt_FunctionDef
 
@@ -370,27 +375,17 @@ class Extractor:
             node, ctx, wrapper, awaited = stack.pop()
             kind = type(node)
             if kind is ast.Call:
-                func_expr = encode(node.func)  # type: ignore[attr-defined]
-                self.facts.calls.append(
-                    CallSite(
-                        func=func_expr,
-                        line=node.lineno,  # type: ignore[attr-defined]
-                        col=node.col_offset,  # type: ignore[attr-defined]
-                        end_line=node.end_lineno or node.lineno,  # type: ignore[attr-defined]
-                        end_col=node.end_col_offset or 0,  # type: ignore[attr-defined]
-                        scope=call_scope,
-                        context=ctx,
-                        target=target if node is root else None,
-                        wrapper=wrapper,
-                        in_class=in_class,
-                        await_line=awaited[0],
-                        await_col=awaited[1],
-                    )
+                call: ast.Call = node  # type: ignore[assignment]
+                func_expr = encode(call.func)
+                self.facts.calls.append(  # positional: the hottest constructor of the extraction
+                    CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
+                             call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
+                             wrapper, in_class, awaited[0], awaited[1])  # fmt: skip
                 )
-                stack.append((node.func, "callee", None, (0, 0)))  # type: ignore[attr-defined]
-                for arg in node.args:  # type: ignore[attr-defined]
+                stack.append((call.func, "callee", None, (0, 0)))
+                for arg in call.args:
                     stack.append((arg, "arg", func_expr, (0, 0)))
-                for keyword in node.keywords:  # type: ignore[attr-defined]
+                for keyword in call.keywords:
                     stack.append((keyword.value, "arg", func_expr, (0, 0)))
             elif kind is ast.Await:
                 value = node.value  # type: ignore[attr-defined]
@@ -418,9 +413,14 @@ class Extractor:
             elif kind is ast.Constant:
                 continue
             else:
-                for child in ast.iter_child_nodes(node):
-                    if isinstance(child, ast.expr | ast.comprehension | ast.keyword | ast.arguments):
-                        stack.append((child, "other", None, (0, 0)))
+                fields = _WALKED_FIELDS.get(kind)
+                if fields is None:
+                    fields = _WALKED_FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_WALKED)
+                for field_name in fields:
+                    value = getattr(node, field_name, None)
+                    for child in value if type(value) is list else (value,):
+                        if isinstance(child, _WALKED):
+                            stack.append((child, "other", None, (0, 0)))
 
 
 def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:
