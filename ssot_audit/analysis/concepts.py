@@ -240,9 +240,11 @@ class ConceptModel:
                 v = parent[v]
             return v
 
+        stems = {v: frozenset(w[:-1]) for v, w in words.items()}
         for group in by_head.values():
             for a, b in combinations(group, 2):
-                if set(words[a][:-1]) & set(words[b][:-1]) and self._duplicates(a, b):
+                # cheap necessary conditions first: a shared stem word, two shared public methods at all
+                if stems[a] & stems[b] and len(self.methods[a] & self.methods[b]) >= 2 and self._duplicates(a, b):
                     parent[find(b)] = find(a)
         clusters: dict[ClassValue, list[ClassValue]] = {}
         for value in candidates:

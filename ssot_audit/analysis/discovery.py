@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
@@ -49,8 +51,15 @@ def is_test_path(relpath: str) -> bool:
     return any(part in _TEST_DIRS for part in parts[:-1])
 
 
+@lru_cache(maxsize=64)
+def _exclusion_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """All exclude globs as one regex (fnmatch semantics, case-sensitive): one match per name, not one per glob."""
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
+
+
 def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relpath, p) for p in patterns)
+    regex = _exclusion_regex(tuple(patterns))
+    return regex is not None and (regex.match(name) is not None or regex.match(relpath) is not None)
 
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
@@ -95,19 +104,28 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
         stack.extend(reversed(subdirs))
 
 
-def _package_chain_name(path: Path) -> str | None:
+def _package_parts(directory: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Names of the regular packages from the topmost one down to ``directory``; empty when it is not a package.
+
+    ``memo`` lives for one discovery (files share their directories; a later scan must see new ``__init__.py``).
+    """
+    known = memo.get(directory)
+    if known is not None:
+        return known
+    parts: tuple[str, ...] = ()
+    if os.path.isfile(os.path.join(directory, "__init__.py")):
+        parent = os.path.dirname(directory)
+        above = _package_parts(parent, memo) if parent != directory else ()
+        parts = (*above, os.path.basename(directory))
+    memo[directory] = parts
+    return parts
+
+
+def _package_chain_name(path: Path, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
     """Dotted name from the topmost regular package containing ``path``; None outside a package."""
-    parts: list[str] = []
-    directory = path.parent
-    if not (directory / "__init__.py").is_file():
+    parts = list(_package_parts(str(path.parent), {} if memo is None else memo))
+    if not parts:
         return None
-    while (directory / "__init__.py").is_file():
-        parts.append(directory.name)
-        parent = directory.parent
-        if parent == directory:
-            break
-        directory = parent
-    parts.reverse()
     if path.name != "__init__.py":
         parts.append(path.stem)
     return ".".join(parts)
@@ -154,10 +172,11 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     source_roots = find_source_roots(root, roots)
     files = []
     found_errors: list[tuple[str, str]] = []
+    packages: dict[str, tuple[str, ...]] = {}
     for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix):
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
-        by_package = _package_chain_name(path)
+        by_package = _package_chain_name(path, packages)
         by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
         files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
