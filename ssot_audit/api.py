@@ -19,11 +19,14 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.values import ClassValue
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
-from ssot_audit.model import AuditResult, BaselineEntry, Concept, ConceptMember, Finding, ScanStats, SuppressedFinding
+from ssot_audit.model import (
+    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding,
+)
 from ssot_audit.rules import ALL_RULES, Rule, RuleContext
 from ssot_audit.rules.base import FailedFile
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
@@ -182,26 +185,22 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES) -> tuple[F
     return tuple(sorted(findings, key=lambda f: f.sort_key))
 
 
+def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMember:
+    info = project.index.get_module(cls.module)
+    fact = info.facts.classes[cls.qualname]
+    location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
+    return ConceptMember(cls.fullname, location, role, tuple(sorted(project.concepts.methods[cls])),
+                         project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
+
+
 def _concepts_model(project: Project) -> tuple[Concept, ...]:
-    model = project.concepts
+    """The concepts as plain model data: members with their role, public and async methods, importers."""
     concepts = []
-    for concept in model.concepts:
-        def member(cls, role: str) -> ConceptMember:  # type: ignore[no-untyped-def]
-            info = project.index.get_module(cls.module)
-            fact = info.facts.classes[cls.qualname]
-            from ssot_audit.model import Location
-
-            async_methods = tuple(sorted(m for m in model.methods[cls]
-                                         if (f := project.resolver.find_method(cls, m)) is not None
-                                         and project.index.find_function(f.module, f.qualname).is_async))  # type: ignore[union-attr]  # fmt: skip
-            return ConceptMember(cls.fullname, Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname),
-                                 role, tuple(sorted(model.methods[cls])), async_methods,
-                                 project.sites.count_importers(cls))  # fmt: skip
-
-        members = [member(concept.canonical, "canonical")]
-        members += [member(m, "duplicate") for m in concept.members[1:]]
-        members += [member(s, "shim") for s in concept.shims]
-        members += [member(v, kind) for v, kind in concept.lookalikes]
+    for concept in project.concepts.concepts:
+        members = [_concept_member(project, concept.canonical, "canonical")]
+        members += [_concept_member(project, m, "duplicate") for m in concept.members[1:]]
+        members += [_concept_member(project, s, "shim") for s in concept.shims]
+        members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
         concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
                                 tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user))  # fmt: skip
     return tuple(concepts)

@@ -157,6 +157,26 @@ class ConceptModel:
     def _own_functions(info: ModuleInfo, qualnames: object) -> list:  # type: ignore[type-arg]
         return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]  # type: ignore[attr-defined]
 
+    def async_methods(self, cls: ClassValue) -> tuple[str, ...]:
+        """The public methods of ``cls`` whose definition (the first along its MRO) is ``async def``."""
+        seen: set[str] = set()
+        found: set[str] = set()
+        for klass in self.resolver.mro(cls):
+            if not isinstance(klass, ClassValue):
+                continue
+            fact = self.index.find_class(klass.module, klass.qualname)
+            if fact is None:
+                continue
+            info = self.index.get_module(klass.module)
+            for name, qualname in fact.methods.items():
+                if name in seen or name.startswith("_"):
+                    continue
+                seen.add(name)
+                function = info.facts.functions.get(qualname)
+                if function is not None and function.is_async:
+                    found.add(name)
+        return tuple(sorted(found))
+
     def kind_of(self, value: ClassValue) -> str:
         """How the class is classified: class, shim, enum, exception, protocol, abc, record, test-double, example."""
         return self.kinds.get(value, "class")
