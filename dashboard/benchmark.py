@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 
 from ssot_audit import api  # noqa: E402
 from ssot_audit.history import HistoryStore  # noqa: E402
-from ssot_audit.model import AuditResult, Finding, Location  # noqa: E402
+from ssot_audit.model import AuditResult, Finding  # noqa: E402
 
 
 def synthetic(n: int) -> AuditResult:

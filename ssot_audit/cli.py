@@ -16,7 +16,7 @@ from ssot_audit.config import ConfigError
 from ssot_audit.history import HistoryError
 from ssot_audit.serialization import SerializationError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ import tokenize
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ssot_audit.model import Confidence, Finding, Location, RuleInfo, Severity, SuppressedFinding, make_fingerprint
+from ssot_audit.model import Confidence, Finding, Location, RuleInfo, SuppressedFinding, make_fingerprint
 
 # Findings that describe one cluster spread over several files (the related locations are the other members):
 # a suppression on any member's definition line silences the whole cluster.

@@ -12,7 +12,7 @@ import pytest
 from ssot_audit import api
 from ssot_audit.cli import main
 from ssot_audit.config import load_config
-from ssot_audit.model import AuditResult, Location, SourceExcerpt
+from ssot_audit.model import AuditResult, SourceExcerpt
 from ssot_audit.reporters import REPORTERS, html
 from ssot_audit.reporters.svg_graph import MAX_NODES, render_svg
 

@@ -177,10 +177,6 @@ class ConceptModel:
                     found.add(name)
         return tuple(sorted(found))
 
-    def kind_of(self, value: ClassValue) -> str:
-        """How the class is classified: class, shim, enum, exception, protocol, abc, record, test-double, example."""
-        return self.kinds.get(value, "class")
-
     # -- configured ---------------------------------------------------------------------------------------------
     def _lookup_class(self, dotted: str, key: str) -> ClassValue:
         split = self.index.split_qualified(dotted)

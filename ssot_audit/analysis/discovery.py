@@ -36,12 +36,6 @@ class SourceFile:
     is_package: bool  # an __init__.py
     is_test: bool
 
-    @property
-    def default_module(self) -> str:
-        """The preferred module name before imports are consulted."""
-        return self.candidates[0]
-
-
 def is_test_path(relpath: str) -> bool:
     """Test code by the usual conventions: a tests/ directory, test_*.py, *_test.py, conftest.py."""
     parts = relpath.split("/")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
@@ -111,16 +110,6 @@ class ImportGraph:
             breaks, minimal = smallest_break_set(members, edges)
             cycles.append(Cycle(members, edges, breaks, minimal))
         return tuple(sorted(cycles, key=lambda c: c.modules))
-
-    def dependents_order(self, modules: Iterable[str]) -> list[str]:
-        """``modules`` ordered so that each comes after the modules it imports (leaves first); cycles are
-        condensed and ordered as a block."""
-        wanted = set(modules)
-        condensed = nx.condensation(self.runtime_subgraph())
-        order: list[str] = []
-        for node in reversed(list(nx.lexicographical_topological_sort(condensed, key=str))):
-            order.extend(sorted(m for m in condensed.nodes[node]["members"] if m in wanted))
-        return order
 
     # -- export -------------------------------------------------------------------------------------------------
     def to_dot(self) -> str:

@@ -131,7 +131,3 @@ class ProjectIndex:
                 return module, ".".join(parts[i:])
         return None
 
-    @property
-    def total_lines(self) -> int:
-        """Lines of all parsed modules."""
-        return sum(info.facts.lines for info in self.modules.values())

@@ -52,11 +52,6 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, count_lines(parsed.text), comments)
 
 
-def analyze_path(path: str, relpath: str) -> FileOutcome:
-    """Read and analyse one file; unreadable files become failures."""
-    return _from_payload(relpath, pickle.loads(_analyze_to_blob(path, relpath, None)))
-
-
 def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
     """Analyse one file into its pickled payload, stored as is in ``cache_dir`` when given.
 

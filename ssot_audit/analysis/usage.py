@@ -26,7 +26,6 @@ class ImportSite:
     target: ClassValue | FunctionValue
     scope: str  # "" for module level
     type_checking: bool
-    relative: bool
 
 
 class ImportSites:
@@ -52,7 +51,6 @@ class ImportSites:
                                 target=value,
                                 scope=imp.scope,
                                 type_checking=imp.type_checking,
-                                relative=imp.level > 0,
                             )
                         )
         self.sites: tuple[ImportSite, ...] = tuple(sites)

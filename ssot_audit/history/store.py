@@ -221,11 +221,6 @@ class HistoryStore:
                                      (root, commit)).fetchone()  # fmt: skip
         return row is not None
 
-    def find_roots(self) -> list[str]:
-        """The project labels that have recorded scans, sorted."""
-        with self._errors("read"):
-            return [r[0] for r in self._conn.execute("SELECT DISTINCT root FROM scans ORDER BY root")]
-
     def find_scans(self, root: str | None = None) -> list[ScanSummary]:
         """Recorded scans (of one project, or all), oldest first (by commit time, then record time)."""
         where, params = ("WHERE root = ?", (root,)) if root is not None else ("", ())
@@ -234,13 +229,6 @@ class HistoryStore:
             rules = self._counts("rule_counts", "code")
             concepts = self._counts("concept_counts", "concept")
         return [self._summary(row, rules.get(row[0], {}), concepts.get(row[0], {})) for row in rows]
-
-    def get_scan(self, scan_id: int) -> ScanSummary:
-        """One scan's summary; ``HistoryError`` when there is none with this id."""
-        for scan in self.find_scans():
-            if scan.id == scan_id:
-                return scan
-        raise HistoryError(f"{self.path}: no scan #{scan_id}")
 
     def get_result(self, scan_id: int) -> AuditResult:
         """The full result of one recorded scan, read back through ``result_from_dict``."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ssot_audit.model.baseline import BaselineComparison, SuppressedFinding
-from ssot_audit.model.findings import Finding, Location, RuleInfo, Severity
+from ssot_audit.model.findings import Finding, Location, RuleInfo
 from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 
@@ -66,11 +66,3 @@ class AuditResult:
     suppressed: tuple[SuppressedFinding, ...] = ()  # silenced by ``# ssot: ignore[...]`` comments, sorted
     baseline: BaselineComparison | None = None  # set when a baseline was applied: ``findings`` are then the new ones
     rule_info: tuple[RuleInfo, ...] = ()  # catalog entries of the rules that ran, in code order (SARIF rules table)
-
-    def find_findings(self, *, code_prefix: str = "", min_severity: Severity | None = None) -> tuple[Finding, ...]:
-        """Findings whose code starts with ``code_prefix`` and whose severity is at least ``min_severity``."""
-        return tuple(
-            f
-            for f in self.findings
-            if f.code.startswith(code_prefix) and (min_severity is None or f.severity.rank >= min_severity.rank)
-        )

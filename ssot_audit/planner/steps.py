@@ -93,10 +93,3 @@ def _finish(draft: Draft, ids: dict[str, str], graph: ModuleGraph, deps: set[str
     )
 
 
-def unique_files(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Files in first-seen order, without repeats."""
-    seen: dict[str, None] = {}
-    for group in groups:
-        for path in group:
-            seen.setdefault(path, None)
-    return tuple(seen)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_NODES = 60
@@ -23,14 +22,6 @@ KIND_STYLE = {  # fill, stroke
     "imports": ("#e0e7ff", "#4338ca"),
     "more": ("#f3f4f6", "#6b7280"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """A module in the picture and why it is there."""
-
-    name: str
-    kind: str  # one of KIND_STYLE
 
 
 def _collapse(nodes: dict[str, str], edges: set[tuple[str, str]]) -> tuple[dict[str, str], set[tuple[str, str]]]:
