@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ssot_audit import api
 from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
 
@@ -69,6 +71,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help="reuse per-file results of unchanged files from DIR "
                         "(default: $XDG_CACHE_HOME/ssot-audit or ~/.cache/ssot-audit; never inside the scanned tree)")  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="analyse every file afresh and write no cache")
+
+
+def requested_outputs(args: argparse.Namespace) -> list[OutputSpec]:
+    """The ``--format``/``-o`` pairs given, or the command's default format to standard output."""
+    return list(args.outputs or [OutputSpec(args.default_format)])
+
+
+def load_project(args: argparse.Namespace, config: Config, progress: Callable[[int, int], None] | None = None
+                 ) -> api.Project:  # fmt: skip
+    """Load the scanned tree the way every scanning command does (path, jobs, cache from the command line)."""
+    return api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:

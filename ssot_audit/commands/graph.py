@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from ssot_audit import api
-from ssot_audit.commands.common import add_output_options, add_scan_options, cache_dir, effective_config, write_output
+from ssot_audit.commands.common import (
+    add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
+)
 
 FORMATS = {"dot": "to_dot", "graphml": "to_graphml", "json": "to_json"}
 
@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the graph and write each requested format."""
     config = effective_config(args)
-    project = api.load_project(Path(args.path), config, jobs=args.jobs, cache_dir=cache_dir(args))
-    for spec in args.outputs or [argparse.Namespace(format="dot", path=None)]:
+    project = load_project(args, config)
+    for spec in requested_outputs(args):
         write_output(getattr(project.graph, FORMATS[spec.format])(), spec.path)
     return 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ssot_audit import api
-from ssot_audit.commands.common import add_output_options, add_scan_options, cache_dir, effective_config, write_output
+from ssot_audit.commands.common import (
+    add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
+)
 from ssot_audit.reporters import PLAN_REPORTERS
 
 
@@ -24,8 +25,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Scan and write each requested plan format; exit 0 (a plan is not a verdict)."""
     config = effective_config(args)
-    result = api.audit(api.load_project(Path(args.path), config, jobs=args.jobs, cache_dir=cache_dir(args)))
+    result = api.audit(load_project(args, config))
     plan = api.plan(result)
-    for spec in args.outputs or [argparse.Namespace(format="text", path=None)]:
+    for spec in requested_outputs(args):
         write_output(PLAN_REPORTERS[spec.format](plan), spec.path)
     return 0

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ssot_audit.commands.common import UsageError, add_output_options, write_output
+from ssot_audit.commands.common import UsageError, add_output_options, requested_outputs, write_output
 from ssot_audit.reporters import REPORTERS
 from ssot_audit.serialization import SerializationError, result_from_dict
 
@@ -32,6 +32,6 @@ def run(args: argparse.Namespace) -> int:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SerializationError(f"{args.findings} is not JSON: {exc}") from exc
     result = result_from_dict(data)
-    for spec in args.outputs or [argparse.Namespace(format="html", path=None)]:
+    for spec in requested_outputs(args):
         write_output(REPORTERS[spec.format](result), spec.path)
     return 0

@@ -11,7 +11,7 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, cache_dir, effective_config, write_output,
+    add_fail_on, add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
 )
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
@@ -49,15 +49,14 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
-        project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress,
-                                   cache_dir=cache_dir(args))
+        project = load_project(args, config, progress)
         full = api.audit(project)
     finally:
         progress.close()
     for note in project.concepts.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
-    for spec in args.outputs or [argparse.Namespace(format="text", path=None)]:
+    for spec in requested_outputs(args):
         write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
