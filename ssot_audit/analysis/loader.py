@@ -21,7 +21,7 @@ from ssot_audit.analysis import cache
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
-from ssot_audit.analysis.parsing import ParseFailure, count_lines, parse_source
+from ssot_audit.analysis.parsing import ParseFailure, parse_source
 from ssot_audit.suppressions import SuppressionComment, scan_comments
 
 _PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
@@ -49,7 +49,7 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
         facts = extract_facts(parsed.tree, parsed.lines)
     except RecursionError:
         return FileOutcome(relpath, None, ParseFailure("too-deep", "nesting too deep to analyse"), parsed.lines, comments)
-    return FileOutcome(relpath, facts, None, count_lines(parsed.text), comments)
+    return FileOutcome(relpath, facts, None, parsed.lines, comments)
 
 
 def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
