@@ -5,6 +5,7 @@ The CLI, the dashboard and the tests all call these functions.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.config import Config, ConfigError, load_config
@@ -98,19 +100,31 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
                  cache_dir: Path | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
 
-    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
+    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.treecache``).
     """
     with gc_paused():
-        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
+        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+        started = time.perf_counter()
+        files = _discover(root, config, unreadable)
+        tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, ALL_RULES)) if cache_dir else None
+        if tree is not None:
+            tree.load_payloads()
+        project = _load_project(root, config, files, unreadable, jobs=jobs, progress=progress, tree=tree,
+                                started=started)  # fmt: skip
+        if tree is not None:
+            tree.save(None)
+        return project
 
 
-def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None,
-                  cache_dir: Path | None) -> Project:  # fmt: skip
-    unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
-    started = time.perf_counter()
-    files = _discover(root, config, unreadable)
+def _scope(root: Path, config: Config, rules: Sequence[Rule]) -> str:
+    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules."""
+    return f"{config.digest()}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}"
+
+
+def _load_project(root: Path, config: Config, files: list[SourceFile], unreadable: list[tuple[str, str]], *,
+                  jobs: int | None, progress: Progress | None, tree: TreeCache | None, started: float) -> Project:  # fmt: skip
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None)
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
@@ -225,7 +239,7 @@ def _suppress(project: Project, rules: Sequence[Rule],
     return tuple(kept), tuple(suppressed)
 
 
-def apply_baseline(result: AuditResult, project: Project, entries: Sequence[BaselineEntry], *, label: str = "",
+def apply_baseline(result: AuditResult, project: Project | Scanned, entries: Sequence[BaselineEntry], *, label: str = "",
                    rules: Sequence[Rule] = ALL_RULES) -> AuditResult:  # fmt: skip
     """The result with only the findings the baseline does not absorb, and the comparison (fixed, stale)."""
     new, comparison = compare(result.findings, entries, scanned_paths=project.paths.keys(),
@@ -265,6 +279,44 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     root = Path(root)
     config = config if config is not None else load_config(root)
     return audit(load_project(root, config, jobs=jobs, progress=progress))
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A tree's audit result and what commands need besides it, whether computed now or reused from the cache."""
+
+    result: AuditResult
+    config: Config
+    paths: Mapping[str, bool]  # every scanned file (repo-relative) -> is test code
+    notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
+    reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
+
+
+def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+              cache_dir: Path | None = None, rules: Sequence[Rule] = ALL_RULES) -> Scanned:  # fmt: skip
+    """Audit ``root``; with ``cache_dir``, serve the previous result when no input changed (files by content,
+    configuration, tool code), else reanalyse only the files whose content is new, and save the result."""
+    with gc_paused():
+        unreadable: list[tuple[str, str]] = []
+        started = time.perf_counter()
+        files = _discover(root, config, unreadable)
+        tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, rules)) if cache_dir else None
+        saved = tree.saved_result() if tree is not None else None
+        if saved is not None:
+            try:
+                result, notes, paths = pickle.loads(saved)
+                return Scanned(replace(result, root=root.name), config, paths, notes, reused=True)
+            except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
+                pass
+        if tree is not None:
+            tree.load_payloads()
+        project = _load_project(root, config, files, unreadable, jobs=jobs, progress=progress, tree=tree,
+                                started=started)  # fmt: skip
+        scanned = Scanned(_audit(project, rules=rules, root_label=None), config, project.paths,
+                          tuple(project.concepts.notes))  # fmt: skip
+        if tree is not None:
+            tree.save(pickle.dumps((scanned.result, scanned.notes, dict(scanned.paths)), protocol=5))
+        return scanned
 
 
 def plan(result: AuditResult) -> ConsolidationPlan:

@@ -1,12 +1,11 @@
-"""A content-addressed cache of per-file results: unchanged files are not parsed again.
+"""Where the cache lives and what its entries depend on besides the scanned files' bytes.
 
-Per-file work is a pure function of the file's bytes and of the code that analyses them, so the key is the
-SHA-256 of both: the file's bytes and a digest of the per-file modules' source (plus the Python version, whose
-grammar and ``ast`` differ). Editing the analyser invalidates every entry; a stale entry cannot be served.
+Per-file work is a pure function of the file's bytes and of the code that analyses them: per-file entries live in
+a directory named by ``analyser_digest`` (the per-file modules' source plus the Python version, whose grammar and
+``ast`` differ), so editing the analyser invalidates every entry and a stale entry cannot be served. A whole
+result depends on all of the tool's code: ``program_digest`` goes into its key. Storage: ``analysis.state``.
 
-Entries are pickles under ``<dir>/<key[:2]>/<key>``, written atomically (temporary file + rename), so concurrent
-scans sharing a cache directory never read a half-written entry. A corrupt or unreadable entry is a miss. The
-default directory is the user's cache directory, never the scanned tree: ``$XDG_CACHE_HOME/ssot-audit`` or
+The default directory is the user's cache directory, never the scanned tree: ``$XDG_CACHE_HOME/ssot-audit`` or
 ``~/.cache/ssot-audit``. Only point it at a directory you own: entries are unpickled.
 """
 
@@ -14,12 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 # The modules whose code decides what a file's facts are.
 _PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "parsing", "syntax_hints", "loader")
@@ -45,32 +41,14 @@ def analyser_digest() -> bytes:
     return digest.digest()
 
 
-def cache_key(data: bytes) -> str:
-    """The entry name for a file's bytes."""
-    return hashlib.sha256(analyser_digest() + data).hexdigest()
+@lru_cache(maxsize=1)
+def program_digest() -> bytes:
+    """A digest of all of the tool's code (and the Python version): what a whole result depends on besides the
+    files and the configuration."""
+    import ssot_audit
 
-
-def load(directory: str, key: str) -> Any | None:
-    """The cached payload for ``key``, or None (missing, unreadable or corrupt entries are misses)."""
-    try:
-        with open(os.path.join(directory, key[:2], key), "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
-        return None
-
-
-def store(directory: str, key: str, blob: bytes) -> None:
-    """Write an already pickled entry atomically, unless it exists; a cache that cannot be written is skipped
-    silently (it is only a cache)."""
-    shard = os.path.join(directory, key[:2])
-    target = os.path.join(shard, key)
-    try:
-        if os.path.exists(target):
-            return
-        os.makedirs(shard, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=shard, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temporary, target)
-    except OSError:
-        return
+    digest = hashlib.sha256(analyser_digest())
+    package = Path(ssot_audit.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()

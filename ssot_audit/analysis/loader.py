@@ -10,14 +10,13 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import cast
 
-from ssot_audit.analysis import cache
+from ssot_audit.analysis import state
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
@@ -52,8 +51,8 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, parsed.lines, comments)
 
 
-def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
-    """Analyse one file into its pickled payload, stored as is in ``cache_dir`` when given.
+def _analyze_to_blob(path: str, relpath: str) -> tuple[str, bytes]:
+    """Analyse one file into (content hash, pickled payload); the hash is "" when the file cannot be read.
 
     Workers return these bytes: the result is pickled once, for the cache and for the trip to the main process.
     """
@@ -62,13 +61,10 @@ def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None) -> bytes:
             data = handle.read()
     except OSError as exc:
         failure = ParseFailure("read", f"cannot read file: {exc.strerror or exc}")
-        return pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
+        return "", pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     outcome = analyze_bytes(data, relpath)
     payload = (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)  # no path: copies share it
-    blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    if cache_dir is not None:
-        cache.store(cache_dir, cache.cache_key(data), blob)
-    return blob
+    return state.content_hash(data), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 Payload = tuple[ModuleFacts | None, ParseFailure | None, int, tuple[SuppressionComment, ...]]
@@ -79,16 +75,38 @@ def _from_payload(relpath: str, payload: Payload) -> FileOutcome:
     return FileOutcome(relpath, facts, failure, lines, suppressions)
 
 
-def _cached(path: str, relpath: str, cache_dir: str) -> FileOutcome | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None  # the analysis reports it
-    payload = cache.load(cache_dir, cache.cache_key(data))
-    if not isinstance(payload, tuple) or len(payload) != 4:
-        return None
-    return _from_payload(relpath, cast(Payload, payload))
+@dataclass(slots=True)
+class PayloadCache:
+    """Per-file payloads known before a scan (by content hash) and those the scan computes.
+
+    ``hashes`` holds the content hash of each file known before analysis (from the manifest, or read and hashed);
+    analysis adds the others. ``computed`` collects the payloads made by this scan, for the next pack.
+    """
+
+    hashes: dict[str, str]  # relpath -> content hash
+    blobs: Mapping[str, state.Blob] = field(default_factory=dict)  # content hash -> payload, from the packs
+    computed: dict[str, state.Blob] = field(default_factory=dict)
+
+    def cached(self, relpath: str) -> FileOutcome | None:
+        """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact."""
+        key = self.hashes.get(relpath)
+        blob = self.blobs.get(key) if key is not None else None
+        payload = state.open_blob(blob) if blob is not None else None
+        if payload is None:
+            return None
+        try:
+            loaded = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - an entry that does not unpickle is a miss
+            return None
+        if not isinstance(loaded, tuple) or len(loaded) != 4:
+            return None
+        return _from_payload(relpath, cast(Payload, loaded))
+
+    def add(self, relpath: str, key: str, payload: bytes) -> None:
+        """Record a payload computed by this scan (files that could not be read have no key and are not kept)."""
+        if key:
+            self.hashes[relpath] = key
+            self.computed[key] = state.make_blob(payload)
 
 
 @contextmanager
@@ -110,9 +128,9 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None) -> list[bytes]:
+def _analyze_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
     with gc_paused():
-        return [_analyze_to_blob(path, relpath, cache_dir) for path, relpath in chunk]
+        return [_analyze_to_blob(path, relpath) for path, relpath in chunk]
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
@@ -148,20 +166,19 @@ def analyze_files(
     *,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    cache_dir: Path | None = None,
+    cache: PayloadCache | None = None,
 ) -> list[FileOutcome]:
     """Analyse every file, in parallel when it pays; the result keeps the input order.
 
-    With ``cache_dir``, files whose bytes were analysed before (by this version of the analyser) are loaded
-    from the cache in this process, and only the others go to the workers, which store what they compute.
+    With ``cache``, files whose payload it holds are loaded in this process, and only the others go to the
+    workers; what they compute is added to the cache.
     """
     work = [(str(f.path), f.relpath) for f in files]
-    directory = str(cache_dir) if cache_dir is not None else None
     done: dict[int, FileOutcome] = {}
-    if directory is not None:
+    if cache is not None:
         with gc_paused():
-            for i, (path, relpath) in enumerate(work):
-                hit = _cached(path, relpath, directory)
+            for i, (_, relpath) in enumerate(work):
+                hit = cache.cached(relpath)
                 if hit is not None:
                     done[i] = hit
     todo = [i for i in range(len(work)) if i not in done]
@@ -171,20 +188,25 @@ def analyze_files(
         if progress:
             progress(len(done), total)
 
+    def keep(i: int, key: str, blob: bytes) -> None:
+        relpath = work[i][1]
+        if cache is not None:
+            cache.add(relpath, key, blob)
+        done[i] = _from_payload(relpath, pickle.loads(blob))
+
     report()
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         with gc_paused():
             for i in todo:
-                path, relpath = work[i]
-                done[i] = _from_payload(relpath, pickle.loads(_analyze_to_blob(path, relpath, directory)))
+                keep(i, *_analyze_to_blob(*work[i]))
                 report()
         return [done[i] for i in range(total)]
     size = max(8, min(128, len(todo) // (jobs * 8) or 1))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
-        results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [directory] * len(chunks))
-        for chunk, blobs in zip(chunks, results):
-            done.update((i, _from_payload(work[i][1], pickle.loads(blob))) for i, blob in zip(chunk, blobs))
+        for chunk, results in zip(chunks, pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks])):
+            for i, (key, blob) in zip(chunk, results):
+                keep(i, key, blob)
             report()
     return [done[i] for i in range(total)]

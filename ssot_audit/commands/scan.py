@@ -11,7 +11,7 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
+    add_fail_on, add_output_options, add_scan_options, cache_dir, effective_config, requested_outputs, write_output,
 )
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
@@ -49,11 +49,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
-        project = load_project(args, config, progress)
-        full = api.audit(project)
+        project = api.scan_tree(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
+        full = project.result
     finally:
         progress.close()
-    for note in project.concepts.notes:
+    for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
     for spec in requested_outputs(args):
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(result, config.fail_on, args.exit_zero)
 
 
-def _baseline(args: argparse.Namespace, project: api.Project, full: AuditResult) -> AuditResult:
+def _baseline(args: argparse.Namespace, project: api.Scanned, full: AuditResult) -> AuditResult:
     """Apply ``--baseline`` and write ``--write-baseline``; the result to report and gate on."""
     result, entries = full, None
     if args.baseline:

@@ -77,14 +77,25 @@ def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
 
 
 def test_a_changed_analyser_invalidates_every_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = b"x = 1\n"
-    before = cache.cache_key(data)
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    parsed: list[str] = []
+    real = loader.analyze_bytes
+
+    def counting(data: bytes, relpath: str) -> loader.FileOutcome:
+        parsed.append(relpath)
+        return real(data, relpath)
+
+    monkeypatch.setattr(loader, "analyze_bytes", counting)
+    assert _scan_json(root, store) == expected and parsed == []
     cache.analyser_digest.cache_clear()
     monkeypatch.setattr(cache, "_PER_FILE_MODULES", ("facts",))
     try:
-        assert cache.cache_key(data) != before
+        assert _scan_json(root, store) == expected
     finally:
         cache.analyser_digest.cache_clear()
+    assert sorted(parsed) == sorted(PROJECT)
 
 
 def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,228 @@
+"""What a scan leaves for the next one: a manifest of the files seen, their per-file results in a few packs, and
+the last whole result, all in the cache directory (never in the scanned tree).
+
+- The **manifest** maps each repo-relative path to its size, mtime and inode and the SHA-256 of its bytes. A
+  file whose stat matches is not read again (as ruff and mypy do); any other file is read and hashed.
+- **Packs** hold per-file payloads keyed by content hash, many files to one pack file, so a warm scan opens a few
+  files instead of one per source file. A pack is written once and named by the digest of its bytes; a scan that
+  analyses new files adds one small pack, and the packs are compacted into one when they hold mostly dead entries.
+- The **result** is an opaque blob stored with the key it was computed for (content hashes, configuration, tool
+  code); the caller recomputes the key and uses the blob only when the keys are equal.
+
+Nothing stored holds an absolute path: keys are content hashes and repo-relative paths, so a cache restored into
+another checkout directory (CI's cache step) serves it after one pass of hashing. Every read is verified: a blob
+carries a CRC-32, a state file a SHA-256 of its body; anything unreadable, truncated or not matching is a miss
+(recomputed), never an error and never served. Writes are atomic (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_STATE_MAGIC = b"ssot-audit state 1\n"
+_PACK_MAGIC = b"ssot-audit pack 1\n"
+_MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
+_ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
+
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode: what a file's stat must match for its hash to be trusted
+Blob = tuple[int, bytes]  # CRC-32 of the payload, pickled payload
+
+
+def content_hash(data: bytes) -> str:
+    """The key of a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamp_of(path: str) -> Stamp | None:
+    """Size, mtime and inode of a file, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@dataclass(slots=True)
+class ScanState:
+    """The state of one scanned tree, as saved by the previous scan (empty when there is none)."""
+
+    manifest: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # relpath -> (stamp, content hash)
+    packs: tuple[str, ...] = ()  # names of the packs holding this tree's per-file payloads
+    result_key: str = ""
+    result: bytes = b""
+
+    def known_hash(self, relpath: str, stamp: Stamp | None) -> str | None:
+        """The content hash recorded for ``relpath`` if its stat still matches, else None (read it again)."""
+        entry = self.manifest.get(relpath)
+        if entry is None or stamp is None or entry[0] != stamp:
+            return None
+        return entry[1]
+
+
+class StateStore:
+    """The state files and packs of one cache directory, for one version of the per-file analyser.
+
+    ``scope`` names the configuration and ``tree`` the scanned directory; a scan first looks for the state of its
+    own tree and scope, then for the newest one of its scope (a cache restored into another checkout), then of its
+    tree: every hash it holds is checked again, so the choice changes how much is reused, never the result.
+    """
+
+    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str) -> None:
+        self.directory = directory / f"v1-{analyser[:16]}"
+        self.scope = scope[:16]
+        self.tree = tree[:16]
+
+    def _state_path(self) -> Path:
+        return self.directory / f"state-{self.scope}-{self.tree}.bin"
+
+    def _candidates(self) -> list[Path]:
+        own = self._state_path()
+        try:
+            others = [p for p in self.directory.glob("state-*.bin") if p != own]
+        except OSError:
+            return [own]
+
+        def rank(path: Path) -> tuple[bool, bool, float]:
+            _, scope, tree = path.stem.split("-", 2) if path.stem.count("-") >= 2 else ("", "", "")
+            try:
+                mtime = path.stat().st_mtime
+            except OSError:
+                mtime = 0.0
+            return scope == self.scope, tree == self.tree, mtime
+
+        return [own, *sorted(others, key=rank, reverse=True)]
+
+    def load_state(self) -> ScanState:
+        """The best saved state for this tree and scope; an empty one when none can be read."""
+        for path in self._candidates():
+            state = _read_state(path)
+            if state is not None:
+                if path != self._state_path():
+                    state.result_key, state.result = "", b""  # another tree's or scope's result never serves
+                return state
+        return ScanState()
+
+    def load_blobs(self, packs: Iterable[str]) -> dict[str, Blob]:
+        """Every entry of the named packs (unreadable packs contribute nothing)."""
+        blobs: dict[str, Blob] = {}
+        for name in packs:
+            blobs.update(_read_pack(self.directory / name))
+        return blobs
+
+    def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], old_blobs: Mapping[str, Blob],
+             new_blobs: Mapping[str, Blob], result_key: str, result: bytes) -> None:  # fmt: skip
+        """Write the new state: packs that cover every file of ``manifest``, and the result. Best effort: a cache
+        that cannot be written is skipped silently (it is only a cache)."""
+        needed = {entry[1] for entry in manifest.values()}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            live = sum(1 for h in old_blobs if h in needed)
+            if len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs):
+                merged = {h: b for h, b in old_blobs.items() if h in needed}
+                merged.update((h, b) for h, b in new_blobs.items() if h in needed)
+                packs = [_write_pack(self.directory, merged)]
+            else:
+                packs = list(old_packs)
+                fresh = {h: b for h, b in new_blobs.items() if h in needed and h not in old_blobs}
+                if fresh:
+                    packs.append(_write_pack(self.directory, fresh))
+            state = ScanState(dict(manifest), tuple(packs), result_key, result)
+            _atomic_write(self._state_path(), _STATE_MAGIC + _checksummed(pickle.dumps(state_tuple(state), protocol=5)))
+            self._delete_orphans()
+        except OSError:
+            return
+
+    def _delete_orphans(self) -> None:
+        named: set[str] = set()
+        for path in self.directory.glob("state-*.bin"):
+            state = _read_state(path)
+            if state is not None:
+                named.update(state.packs)
+        cutoff = time.time() - _ORPHAN_AGE
+        for pack in self.directory.glob("pack-*.bin"):
+            try:
+                if pack.name not in named and pack.stat().st_mtime < cutoff:
+                    pack.unlink()
+            except OSError:
+                continue
+
+
+def state_tuple(state: ScanState) -> tuple[object, ...]:
+    """The state as plain data (what is pickled: no class of this module, so a renamed class reads as a miss)."""
+    return state.manifest, state.packs, state.result_key, state.result
+
+
+def make_blob(payload: bytes) -> Blob:
+    """A pack entry for a pickled payload."""
+    return zlib.crc32(payload), payload
+
+
+def open_blob(blob: Blob) -> bytes | None:
+    """The pickled payload of a pack entry, or None when its checksum does not match."""
+    crc, payload = blob
+    return payload if zlib.crc32(payload) == crc else None
+
+
+def _checksummed(body: bytes) -> bytes:
+    return hashlib.sha256(body).digest() + body
+
+
+def _read_state(path: Path) -> ScanState | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_STATE_MAGIC):
+        return None
+    digest, body = data[len(_STATE_MAGIC) : len(_STATE_MAGIC) + 32], data[len(_STATE_MAGIC) + 32 :]
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    try:
+        manifest, packs, result_key, result = pickle.loads(body)
+    except Exception:  # noqa: BLE001 - the checksum matched, but a state from another version may not unpickle
+        return None
+    if not isinstance(manifest, dict) or not isinstance(packs, tuple) or not isinstance(result, bytes):
+        return None
+    return ScanState(manifest, packs, str(result_key), result)
+
+
+def _read_pack(path: Path) -> dict[str, Blob]:
+    """A pack's entries. Blobs are verified when used (``open_blob``): a damaged blob costs one file, not the pack."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(_PACK_MAGIC):
+            return {}
+        entries = pickle.loads(memoryview(data)[len(_PACK_MAGIC) :])
+    except Exception:  # noqa: BLE001 - unreadable or damaged beyond unpickling: every entry is a miss
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_pack(directory: Path, blobs: Mapping[str, Blob]) -> str:
+    data = _PACK_MAGIC + pickle.dumps(dict(blobs), protocol=5)
+    name = f"pack-{hashlib.sha256(data).hexdigest()[:24]}.bin"
+    target = directory / name
+    if not target.exists():
+        _atomic_write(target, data)
+    else:
+        os.utime(target)  # keep a pack another state shares from looking orphaned
+    return name
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,93 @@
+"""One scan's view of the cache: which files changed since the last scan, and whether its whole result still holds.
+
+A scan stats every discovered file; a file whose size, mtime and inode match the manifest keeps its recorded
+content hash, any other file is read and hashed. When every hash is known, the key of the whole result is the
+digest of the tool's code, the configuration scope and, per file, its path, module-name candidates and content
+hash: equal keys mean equal inputs, so the saved result is the result (the nothing-changed path). Otherwise the
+per-file payloads of unchanged files come from the packs and only new content is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssot_audit.analysis import cache, state
+from ssot_audit.analysis.discovery import SourceFile
+from ssot_audit.analysis.loader import PayloadCache
+
+
+@dataclass(slots=True)
+class TreeCache:
+    """The cache as one scan of one tree uses it."""
+
+    store: state.StateStore
+    previous: state.ScanState
+    files: Sequence[SourceFile]
+    stamps: dict[str, state.Stamp | None]
+    payloads: PayloadCache
+    key: str  # of the whole result; "" when some file's content is unknown before analysis
+
+    def saved_result(self) -> bytes | None:
+        """The previous scan's result blob when it was computed from exactly these inputs."""
+        if self.key and self.previous.result_key == self.key and self.previous.result:
+            return self.previous.result
+        return None
+
+    def load_payloads(self) -> None:
+        """Read the packs (only needed when something changed)."""
+        self.payloads.blobs = self.store.load_blobs(self.previous.packs)
+
+    def save(self, result: bytes | None) -> None:
+        """Record this scan: the manifest, the payloads, and ``result`` (None keeps the previous one, still under
+        its own key, so it can serve only inputs it was computed for)."""
+        manifest: dict[str, tuple[state.Stamp, str]] = {}
+        for f in self.files:
+            stamp, key = self.stamps.get(f.relpath), self.payloads.hashes.get(f.relpath)
+            if stamp is not None and key is not None:
+                manifest[f.relpath] = (stamp, key)
+        key = _result_key(self.store.scope, self.files, self.payloads.hashes) if result is not None else ""
+        self.store.save(manifest, old_packs=self.previous.packs, old_blobs=self.payloads.blobs,
+                        new_blobs=self.payloads.computed,
+                        result_key=key if result is not None else self.previous.result_key,
+                        result=result if result is not None else self.previous.result)  # fmt: skip
+
+
+def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], unreadable: Sequence[tuple[str, str]],
+                    scope: str) -> TreeCache:  # fmt: skip
+    """Compare the tree with the last scan's manifest. ``scope`` digests what else the result depends on
+    (configuration, selected rules); ``unreadable`` lists what discovery could not read (part of the result)."""
+    scope = hashlib.sha256(f"{scope}|{sorted(unreadable)}".encode()).hexdigest()
+    tree = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    store = state.StateStore(directory, analyser=cache.analyser_digest().hex(), scope=scope, tree=tree)
+    previous = store.load_state()
+    stamps = {f.relpath: state.stamp_of(str(f.path)) for f in files}
+    hashes: dict[str, str] = {}
+    for f in files:
+        known = previous.known_hash(f.relpath, stamps[f.relpath])
+        if known is None and previous.manifest:  # no manifest at all: a cold scan, the workers hash as they read
+            known = _hash_file(f.path)
+        if known is not None:
+            hashes[f.relpath] = known
+    key = _result_key(store.scope, files, hashes)
+    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key)
+
+
+def _hash_file(path: Path) -> str | None:
+    try:
+        return state.content_hash(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _result_key(scope: str, files: Sequence[SourceFile], hashes: dict[str, str]) -> str:
+    """The digest of everything a whole result is computed from; "" while a file's content is unknown."""
+    if any(f.relpath not in hashes for f in files):
+        return ""
+    digest = hashlib.sha256(cache.program_digest() + scope.encode())
+    for f in files:
+        line = f"{f.relpath}\0{f.candidates}\0{f.is_package}\0{f.is_test}\0{hashes[f.relpath]}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
