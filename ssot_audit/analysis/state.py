@@ -104,9 +104,7 @@ class StateStore:
         """The best saved state for this tree and scope; an empty one when none can be read."""
         for path in self._candidates():
             state = _read_state(path)
-            if state is not None:
-                if path != self._state_path():
-                    state.result_key, state.result = "", b""  # another tree's or scope's result never serves
+            if state is not None:  # another tree's result serves too: its key covers every input but the path
                 return state
         return ScanState()
 

@@ -10,6 +10,7 @@ per-file payloads of unchanged files come from the packs and only new content is
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from pathlib import Path
 from ssot_audit.analysis import cache, state
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.loader import PayloadCache
+
+_RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
 
 
 @dataclass(slots=True)
@@ -29,6 +32,7 @@ class TreeCache:
     stamps: dict[str, state.Stamp | None]
     payloads: PayloadCache
     key: str  # of the whole result; "" when some file's content is unknown before analysis
+    started: int  # time.time_ns() before the first stat
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -47,7 +51,7 @@ class TreeCache:
         for f in self.files:
             stamp, key = self.stamps.get(f.relpath), self.payloads.hashes.get(f.relpath)
             if stamp is not None and key is not None:
-                manifest[f.relpath] = (stamp, key)
+                manifest[f.relpath] = (_trusted(stamp, self.started), key)
         key = _result_key(self.store.scope, self.files, self.payloads.hashes) if result is not None else ""
         self.store.save(manifest, old_packs=self.previous.packs, old_blobs=self.payloads.blobs,
                         new_blobs=self.payloads.computed,
@@ -61,6 +65,7 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
     (configuration, selected rules); ``unreadable`` lists what discovery could not read (part of the result)."""
     scope = hashlib.sha256(f"{scope}|{sorted(unreadable)}".encode()).hexdigest()
     tree = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    started = time.time_ns()
     store = state.StateStore(directory, analyser=cache.analyser_digest().hex(), scope=scope, tree=tree)
     previous = store.load_state()
     stamps = {f.relpath: state.stamp_of(str(f.path)) for f in files}
@@ -72,7 +77,14 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
         if known is not None:
             hashes[f.relpath] = known
     key = _result_key(store.scope, files, hashes)
-    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key)
+    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key, started)
+
+
+def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:
+    """The stamp to record: one modified within ``_RACY_NS`` of the scan is recorded as never matching (git's
+    "racy" files): a same-size rewrite within the file system's timestamp granularity would keep its mtime."""
+    size, mtime, inode = stamp
+    return (size, -1, inode) if mtime >= started - _RACY_NS else stamp
 
 
 def _hash_file(path: Path) -> str | None:
