@@ -115,6 +115,14 @@ class StateStore:
             blobs.update(_read_pack(self.directory / name))
         return blobs
 
+    def other_packs(self, known: Sequence[str]) -> list[str]:
+        """Names of the directory's packs not in ``known``, newest first."""
+        try:
+            packs = [(p.stat().st_mtime, p.name) for p in self.directory.glob("pack-*.bin") if p.name not in known]
+        except OSError:
+            return []
+        return [name for _, name in sorted(packs, reverse=True)]
+
     def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], old_blobs: Mapping[str, Blob],
              new_blobs: Mapping[str, Blob], result_key: str, result: bytes) -> None:  # fmt: skip
         """Write the new state: packs that cover every file of ``manifest``, and the result. Best effort: a cache

@@ -33,6 +33,7 @@ class TreeCache:
     payloads: PayloadCache
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     started: int  # time.time_ns() before the first stat
+    packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -41,8 +42,18 @@ class TreeCache:
         return None
 
     def load_payloads(self) -> None:
-        """Read the packs (only needed when something changed)."""
-        self.payloads.blobs = self.store.load_blobs(self.previous.packs)
+        """Read the packs (only needed when something changed). Content the state's own packs lack is looked for
+        in the other packs of the directory: caches of several CI jobs (shards) merged into one directory serve
+        each other's files."""
+        blobs = self.store.load_blobs(self.packs)
+        wanted = set(self.payloads.hashes.values())
+        if not wanted <= blobs.keys():
+            for pack in self.store.other_packs(self.packs):
+                blobs.update(self.store.load_blobs([pack]))
+                self.packs = (*self.packs, pack)
+                if wanted <= blobs.keys():
+                    break
+        self.payloads.blobs = blobs
 
     def save(self, result: bytes | None) -> None:
         """Record this scan: the manifest, the payloads, and ``result`` (None keeps the previous one, still under
@@ -53,7 +64,7 @@ class TreeCache:
             if stamp is not None and key is not None:
                 manifest[f.relpath] = (_trusted(stamp, self.started), key)
         key = _result_key(self.store.scope, self.files, self.payloads.hashes) if result is not None else ""
-        self.store.save(manifest, old_packs=self.previous.packs, old_blobs=self.payloads.blobs,
+        self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs,
                         new_blobs=self.payloads.computed,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
@@ -77,7 +88,7 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
         if known is not None:
             hashes[f.relpath] = known
     key = _result_key(store.scope, files, hashes)
-    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key, started)
+    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key, started, previous.packs)
 
 
 def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:

@@ -189,3 +189,15 @@ def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: bytes | None) -> None
 
 def _no_parsing(data: bytes, relpath: str) -> loader.FileOutcome:
     raise AssertionError(f"{relpath} was parsed again")
+
+
+def test_caches_of_shards_merged_into_one_directory_serve_the_whole_tree(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", _project())
+    merged = tmp_path / "merged"
+    for shard, part in enumerate(["pkg/m1.py", "pkg"]):  # each CI job scans part of the tree with its own cache
+        api.scan_tree(root / part, Config(), jobs=1, cache_dir=tmp_path / f"shard{shard}")
+        shutil.copytree(tmp_path / f"shard{shard}", merged, dirs_exist_ok=True)
+    expected = _cold(root)
+    monkeypatch.setattr(loader, "analyze_bytes", _no_parsing)
+    assert _cached(root, merged) == (expected, False)
