@@ -290,6 +290,7 @@ class Scanned:
     paths: Mapping[str, bool]  # every scanned file (repo-relative) -> is test code
     notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
     reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
+    tree: TreeCache | None = None  # the cache it was saved in, which also keeps its rendered outputs
 
 
 def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
@@ -305,7 +306,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         if saved is not None:
             try:
                 result, notes, paths = pickle.loads(saved)
-                return Scanned(replace(result, root=root.name), config, paths, notes, reused=True)
+                return Scanned(replace(result, root=root.name), config, paths, notes, reused=True, tree=tree)
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         if tree is not None:
@@ -313,10 +314,26 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         project = _load_project(root, config, files, unreadable, jobs=jobs, progress=progress, tree=tree,
                                 started=started)  # fmt: skip
         scanned = Scanned(_audit(project, rules=rules, root_label=None), config, project.paths,
-                          tuple(project.concepts.notes))  # fmt: skip
+                          tuple(project.concepts.notes), tree=tree)  # fmt: skip
         if tree is not None:
             tree.save(pickle.dumps((scanned.result, scanned.notes, dict(scanned.paths)), protocol=5))
         return scanned
+
+
+def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str]) -> str:
+    """``reporter(scanned.result)``, kept in the cache next to the result: a scan that changed nothing writes its
+    report without rendering it again (a JSON report of 4 million lines takes seconds to encode). ``name`` names
+    the reporter; a reporter is a pure function of the result, so the saved text is what it would return."""
+    tree = scanned.tree
+    key = tree.result_key() if tree is not None else ""
+    if tree is None or not key:
+        return reporter(scanned.result)
+    label = f"{name}|{scanned.result.root}"
+    text = tree.store.load_output(key, label) if scanned.reused else None
+    if text is None:
+        text = reporter(scanned.result)
+        tree.store.save_output(key, label, text)
+    return text
 
 
 def plan(result: AuditResult) -> ConsolidationPlan:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 _STATE_MAGIC = b"ssot-audit state 1\n"
 _PACK_MAGIC = b"ssot-audit pack 1\n"
+_OUTPUT_MAGIC = b"ssot-audit output 1\n"
 _MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
 
@@ -146,6 +147,31 @@ class StateStore:
         except OSError:
             return
 
+    def load_output(self, result_key: str, name: str) -> str | None:
+        """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact."""
+        data = _read_checksummed(self._output_path(result_key, name), _OUTPUT_MAGIC)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def save_output(self, result_key: str, name: str, text: str) -> None:
+        """Keep a rendered output next to the result it renders; outputs of other results of this tree and scope
+        are deleted (best effort)."""
+        try:
+            prefix = f"out-{self.scope}-{self.tree}-"
+            for old in self.directory.glob(prefix + "*.txt"):
+                if not old.name.startswith(f"{prefix}{result_key[:16]}-"):
+                    old.unlink(missing_ok=True)
+            body = text.encode("utf-8")
+            _atomic_write(self._output_path(result_key, name), _OUTPUT_MAGIC + _checksummed(body))
+        except OSError:
+            return
+
+    def _output_path(self, result_key: str, name: str) -> Path:
+        digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return self.directory / f"out-{self.scope}-{self.tree}-{result_key[:16]}-{digest}.txt"
+
     def _delete_orphans(self) -> None:
         named: set[str] = set()
         for path in self.directory.glob("state-*.bin"):
@@ -181,15 +207,21 @@ def _checksummed(body: bytes) -> bytes:
     return hashlib.sha256(body).digest() + body
 
 
-def _read_state(path: Path) -> ScanState | None:
+def _read_checksummed(path: Path, magic: bytes) -> bytes | None:
+    """The body of a file written as magic + SHA-256 + body, or None when unreadable or not matching."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(_STATE_MAGIC):
+    if not data.startswith(magic):
         return None
-    digest, body = data[len(_STATE_MAGIC) : len(_STATE_MAGIC) + 32], data[len(_STATE_MAGIC) + 32 :]
-    if hashlib.sha256(body).digest() != digest:
+    digest, body = data[len(magic) : len(magic) + 32], data[len(magic) + 32 :]
+    return body if hashlib.sha256(body).digest() == digest else None
+
+
+def _read_state(path: Path) -> ScanState | None:
+    body = _read_checksummed(path, _STATE_MAGIC)
+    if body is None:
         return None
     try:
         manifest, packs, result_key, result = pickle.loads(body)

@@ -41,6 +41,10 @@ class TreeCache:
             return self.previous.result
         return None
 
+    def result_key(self) -> str:
+        """The key the result is (or will be) saved under; "" when it cannot be saved."""
+        return _result_key(self.store.scope, self.files, self.payloads.hashes)
+
     def load_payloads(self) -> None:
         """Read the packs (only needed when something changed). Content the state's own packs lack is looked for
         in the other packs of the directory: caches of several CI jobs (shards) merged into one directory serve

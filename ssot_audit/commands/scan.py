@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
     for spec in requested_outputs(args):
-        write_output(REPORTERS[spec.format](result), spec.path)
+        reporter = REPORTERS[spec.format]
+        write_output(api.render(project, spec.format, reporter) if result is full else reporter(result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",

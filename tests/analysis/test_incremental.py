@@ -10,6 +10,7 @@ import pytest
 
 from ssot_audit import api
 from ssot_audit.analysis import loader
+from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
 
@@ -201,3 +202,20 @@ def test_caches_of_shards_merged_into_one_directory_serve_the_whole_tree(tmp_pat
     expected = _cold(root)
     monkeypatch.setattr(loader, "analyze_bytes", _no_parsing)
     assert _cached(root, merged) == (expected, False)
+
+
+def test_a_scan_that_changed_nothing_writes_its_saved_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "proj", _project())
+    args = ["scan", str(root), "-q", "--cache-dir", str(tmp_path / "cache"), "--format", "json", "-o"]
+    assert main([*args, str(tmp_path / "first.json")]) == 1
+    from ssot_audit.reporters import json_reporter
+
+    def no_rendering(result: object) -> str:
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(json_reporter, "render", no_rendering)
+    assert main([*args, str(tmp_path / "second.json")]) == 1
+    assert (tmp_path / "second.json").read_bytes() == (tmp_path / "first.json").read_bytes()
+    (root / "pkg/m3.py").write_text("x = 1\n")  # a changed tree renders again
+    with pytest.raises(AssertionError, match="rendered again"):
+        main([*args, str(tmp_path / "third.json")])
