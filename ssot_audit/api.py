@@ -320,18 +320,20 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         return scanned
 
 
-def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str]) -> str:
-    """``reporter(scanned.result)``, kept in the cache next to the result: a scan that changed nothing writes its
-    report without rendering it again (a JSON report of 4 million lines takes seconds to encode). ``name`` names
-    the reporter; a reporter is a pure function of the result, so the saved text is what it would return."""
+def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None) -> str:
+    """``reporter(result)`` (default: ``scanned.result``), kept in the cache next to the scanned result: a scan that
+    changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
+    to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
+    digest); a reporter is a pure function of the result, so the saved text is what it would return."""
+    result = scanned.result if result is None else result
     tree = scanned.tree
     key = tree.result_key() if tree is not None else ""
     if tree is None or not key:
-        return reporter(scanned.result)
-    label = f"{name}|{scanned.result.root}"
+        return reporter(result)
+    label = f"{name}|{result.root}"
     text = tree.store.load_output(key, label) if scanned.reused else None
     if text is None:
-        text = reporter(scanned.result)
+        text = reporter(result)
         tree.store.save_output(key, label, text)
     return text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -56,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
+    name = _baseline_digest(args)
     for spec in requested_outputs(args):
-        reporter = REPORTERS[spec.format]
-        write_output(api.render(project, spec.format, reporter) if result is full else reporter(result), spec.path)
+        write_output(api.render(project, f"{spec.format}{name}", REPORTERS[spec.format], result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
@@ -68,6 +69,13 @@ def run(args: argparse.Namespace) -> int:
     if args.write_baseline and not args.baseline:
         return 0
     return exit_code(result, config.fail_on, args.exit_zero)
+
+
+def _baseline_digest(args: argparse.Namespace) -> str:
+    """What a baseline adds to the name of a saved report: its label and content (empty without one)."""
+    if not args.baseline:
+        return ""
+    return f"|baseline={args.baseline}|{hashlib.sha256(Path(args.baseline).read_bytes()).hexdigest()}"
 
 
 def _baseline(args: argparse.Namespace, project: api.Scanned, full: AuditResult) -> AuditResult:
