@@ -57,7 +57,7 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
 
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "") -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      prefix: str = "") -> Iterable[tuple[str, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
@@ -66,7 +66,7 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
-    stack: list[tuple[Path, str]] = [(root, "")]
+    stack: list[tuple[str, str]] = [(str(root), "")]  # strings, not Paths: pathlib's parsing was half the walk
     while stack:
         directory, rel = stack.pop()
         try:
@@ -75,7 +75,7 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
-        subdirs: list[tuple[Path, str]] = []
+        subdirs: list[tuple[str, str]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             if _excluded(entry_rel, entry.name, excludes) or (
@@ -86,9 +86,9 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
-                    subdirs.append((Path(entry.path), entry_rel))
+                    subdirs.append((entry.path, entry_rel))
                 elif entry.name.endswith(".py") and entry.is_file():
-                    yield Path(entry.path), entry_rel
+                    yield entry.path, entry_rel
                 elif entry.name.endswith(".py") and entry.is_symlink() and not os.path.exists(entry.path):
                     if errors is not None:
                         errors.append((entry_rel, "cannot read file: broken symbolic link"))
@@ -115,13 +115,14 @@ def _package_parts(directory: str, memo: dict[str, tuple[str, ...]]) -> tuple[st
     return parts
 
 
-def _package_chain_name(path: Path, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
+def _package_chain_name(path: str, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
     """Dotted name from the topmost regular package containing ``path``; None outside a package."""
-    parts = list(_package_parts(str(path.parent), {} if memo is None else memo))
+    directory, name = os.path.split(path)
+    parts = list(_package_parts(directory, {} if memo is None else memo))
     if not parts:
         return None
-    if path.name != "__init__.py":
-        parts.append(path.stem)
+    if name != "__init__.py":
+        parts.append(os.path.splitext(name)[0])
     return ".".join(parts)
 
 
@@ -160,7 +161,7 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     cannot be read goes to ``errors`` (see ``iter_python_files``)."""
     root = root.resolve()
     if root.is_file():
-        name = printable(_package_chain_name(root) or root.stem)
+        name = printable(_package_chain_name(str(root)) or root.stem)
         shown = printable(root.name)
         return [SourceFile(root, shown, (name,), root.name == "__init__.py", is_test_path(shown))]
     source_roots = find_source_roots(root, roots)
@@ -173,7 +174,8 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         by_package = _package_chain_name(path, packages)
         by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
-        files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
+        is_package = raw_relpath == "__init__.py" or raw_relpath.endswith("/__init__.py")
+        files.append(SourceFile(Path(path), relpath, candidates, is_package, is_test_path(relpath)))
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
     return files
