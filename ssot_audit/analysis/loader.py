@@ -80,12 +80,12 @@ class PayloadCache:
     """Per-file payloads known before a scan (by content hash) and those the scan computes.
 
     ``hashes`` holds the content hash of each file known before analysis (from the manifest, or read and hashed);
-    analysis adds the others. ``computed`` collects the payloads made by this scan, for the next pack.
+    analysis adds the others, and hands each payload it computes to ``sink``.
     """
 
     hashes: dict[str, str]  # relpath -> content hash
     blobs: Mapping[str, state.Blob] = field(default_factory=dict)  # content hash -> payload, from the packs
-    computed: dict[str, state.Blob] = field(default_factory=dict)
+    sink: Callable[[str, bytes], None] | None = None  # where payloads computed by this scan go (a new pack)
 
     def cached(self, relpath: str) -> FileOutcome | None:
         """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact."""
@@ -105,8 +105,10 @@ class PayloadCache:
     def add(self, relpath: str, key: str, payload: bytes) -> None:
         """Record a payload computed by this scan (files that could not be read have no key and are not kept)."""
         if key:
+            known = key in self.blobs
             self.hashes[relpath] = key
-            self.computed[key] = state.make_blob(payload)
+            if self.sink is not None and not known:
+                self.sink(key, payload)
 
 
 @contextmanager

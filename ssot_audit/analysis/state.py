@@ -20,21 +20,24 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import struct
 import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _STATE_MAGIC = b"ssot-audit state 1\n"
-_PACK_MAGIC = b"ssot-audit pack 1\n"
+_PACK_MAGIC = b"ssot-audit pack 2\n"
 _OUTPUT_MAGIC = b"ssot-audit output 1\n"
 _MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: what a file's stat must match for its hash to be trusted
-Blob = tuple[int, bytes]  # CRC-32 of the payload, pickled payload
+Blob = tuple[int, memoryview]  # CRC-32 of the payload, pickled payload (a slice of the pack's bytes: no copy)
+_RECORD = struct.Struct("<32sII")  # content hash (raw), CRC-32, payload length; the payload follows
 
 
 def content_hash(data: bytes) -> str:
@@ -124,23 +127,29 @@ class StateStore:
             return []
         return [name for _, name in sorted(packs, reverse=True)]
 
+    def open_pack(self) -> PackWriter:
+        """A new pack to stream this scan's payloads into (see ``save``)."""
+        return PackWriter(self.directory)
+
     def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], old_blobs: Mapping[str, Blob],
-             new_blobs: Mapping[str, Blob], result_key: str, result: bytes) -> None:  # fmt: skip
-        """Write the new state: packs that cover every file of ``manifest``, and the result. Best effort: a cache
-        that cannot be written is skipped silently (it is only a cache)."""
+             new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
+        """Write the new state: the packs that cover ``manifest`` (the old ones, compacted into one when they hold
+        mostly dead entries or are many, plus ``new_pack``), and the result. Best effort: a cache that cannot be
+        written is skipped silently (it is only a cache)."""
         needed = {entry[1] for entry in manifest.values()}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            packs = list(old_packs)
             live = sum(1 for h in old_blobs if h in needed)
             if len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs):
-                merged = {h: b for h, b in old_blobs.items() if h in needed}
-                merged.update((h, b) for h, b in new_blobs.items() if h in needed)
-                packs = [_write_pack(self.directory, merged)]
-            else:
-                packs = list(old_packs)
-                fresh = {h: b for h, b in new_blobs.items() if h in needed and h not in old_blobs}
-                if fresh:
-                    packs.append(_write_pack(self.directory, fresh))
+                merged = PackWriter(self.directory)
+                for key, blob in old_blobs.items():
+                    if key in needed:
+                        merged.add_blob(key, blob)
+                packs = [name for name in (merged.close(),) if name]
+            fresh = new_pack.close() if new_pack is not None else None
+            if fresh:
+                packs.append(fresh)
             state = ScanState(dict(manifest), tuple(packs), result_key, result)
             _atomic_write(self._state_path(), _STATE_MAGIC + _checksummed(pickle.dumps(state_tuple(state), protocol=5)))
             self._delete_orphans()
@@ -192,12 +201,7 @@ def state_tuple(state: ScanState) -> tuple[object, ...]:
     return state.manifest, state.packs, state.result_key, state.result
 
 
-def make_blob(payload: bytes) -> Blob:
-    """A pack entry for a pickled payload."""
-    return zlib.crc32(payload), payload
-
-
-def open_blob(blob: Blob) -> bytes | None:
+def open_blob(blob: Blob) -> memoryview | None:
     """The pickled payload of a pack entry, or None when its checksum does not match."""
     crc, payload = blob
     return payload if zlib.crc32(payload) == crc else None
@@ -233,26 +237,82 @@ def _read_state(path: Path) -> ScanState | None:
 
 
 def _read_pack(path: Path) -> dict[str, Blob]:
-    """A pack's entries. Blobs are verified when used (``open_blob``): a damaged blob costs one file, not the pack."""
+    """A pack's entries. Blobs are verified when used (``open_blob``): a damaged blob costs one file, not the pack;
+    a damaged record header ends the reading (what follows it is a miss)."""
     try:
-        data = path.read_bytes()
-        if not data.startswith(_PACK_MAGIC):
-            return {}
-        entries = pickle.loads(memoryview(data)[len(_PACK_MAGIC) :])
-    except Exception:  # noqa: BLE001 - unreadable or damaged beyond unpickling: every entry is a miss
+        data = memoryview(path.read_bytes())
+    except OSError:
         return {}
-    return entries if isinstance(entries, dict) else {}
+    if bytes(data[: len(_PACK_MAGIC)]) != _PACK_MAGIC:
+        return {}
+    entries: dict[str, Blob] = {}
+    offset, end = len(_PACK_MAGIC), len(data)
+    while offset + _RECORD.size <= end:
+        key, crc, length = _RECORD.unpack_from(data, offset)
+        offset += _RECORD.size
+        if offset + length > end:
+            break
+        entries[key.hex()] = (crc, data[offset : offset + length])
+        offset += length
+    return entries
 
 
-def _write_pack(directory: Path, blobs: Mapping[str, Blob]) -> str:
-    data = _PACK_MAGIC + pickle.dumps(dict(blobs), protocol=5)
-    name = f"pack-{hashlib.sha256(data).hexdigest()[:24]}.bin"
-    target = directory / name
-    if not target.exists():
-        _atomic_write(target, data)
-    else:
-        os.utime(target)  # keep a pack another state shares from looking orphaned
-    return name
+class PackWriter:
+    """A pack being written: records are streamed to a temporary file as workers return them (the main process
+    does not hold every payload of a cold scan), and ``close`` names the file by the digest of its bytes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._digest = hashlib.sha256(_PACK_MAGIC)
+        self._handle: Any = None
+        self._temporary = ""
+        self.count = 0
+
+    def add(self, key: str, payload: bytes) -> None:
+        """Append a payload under its content hash (hex)."""
+        self.add_blob(key, (zlib.crc32(payload), memoryview(payload)))
+
+    def add_blob(self, key: str, blob: Blob) -> None:
+        """Append an entry read from another pack."""
+        crc, payload = blob
+        try:
+            if self._handle is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                fd, self._temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+                self._handle = os.fdopen(fd, "wb")
+                self._handle.write(_PACK_MAGIC)
+            header = _RECORD.pack(bytes.fromhex(key), crc, len(payload))
+            self._handle.write(header)
+            self._handle.write(payload)
+        except (OSError, ValueError):
+            self._abandon()
+            return
+        self._digest.update(header)
+        self._digest.update(payload)
+        self.count += 1
+
+    def close(self) -> str | None:
+        """Finish the pack; its file name, or None when it holds nothing or could not be written."""
+        if self._handle is None:
+            return None
+        try:
+            self._handle.close()
+            name = f"pack-{self._digest.hexdigest()[:24]}.bin"
+            os.replace(self._temporary, self.directory / name)
+        except OSError:
+            self._abandon()
+            return None
+        self._handle = None
+        return name
+
+    def _abandon(self) -> None:
+        if self._handle is not None:
+            try:
+                self._handle.close()
+            except OSError:
+                pass
+            Path(self._temporary).unlink(missing_ok=True)
+        self._handle = None
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

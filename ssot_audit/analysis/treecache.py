@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class TreeCache:
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     started: int  # time.time_ns() before the first stat
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
+    new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -68,8 +69,7 @@ class TreeCache:
             if stamp is not None and key is not None:
                 manifest[f.relpath] = (_trusted(stamp, self.started), key)
         key = _result_key(self.store.scope, self.files, self.payloads.hashes) if result is not None else ""
-        self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs,
-                        new_blobs=self.payloads.computed,
+        self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs, new_pack=self.new_pack,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
 
@@ -92,7 +92,21 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
         if known is not None:
             hashes[f.relpath] = known
     key = _result_key(store.scope, files, hashes)
-    return TreeCache(store, previous, files, stamps, PayloadCache(hashes), key, started, previous.packs)
+    new_pack = store.open_pack()
+    payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
+    return TreeCache(store, previous, files, stamps, payloads, key, started, previous.packs, new_pack)
+
+
+def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
+    """``pack.add`` that writes each content once (copies of one file share an entry)."""
+    written: set[str] = set()
+
+    def add(key: str, payload: bytes) -> None:
+        if key not in written:
+            written.add(key)
+            pack.add(key, payload)
+
+    return add
 
 
 def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:
