@@ -33,6 +33,7 @@ _STATE_MAGIC = b"ssot-audit state 1\n"
 _PACK_MAGIC = b"ssot-audit pack 2\n"
 _OUTPUT_MAGIC = b"ssot-audit output 1\n"
 _MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
+_MAX_STATES = 16  # trees (and configurations) remembered per cache directory, the most recently scanned
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: what a file's stat must match for its hash to be trusted
@@ -96,11 +97,7 @@ class StateStore:
 
         def rank(path: Path) -> tuple[bool, bool, float]:
             _, scope, tree = path.stem.split("-", 2) if path.stem.count("-") >= 2 else ("", "", "")
-            try:
-                mtime = path.stat().st_mtime
-            except OSError:
-                mtime = 0.0
-            return scope == self.scope, tree == self.tree, mtime
+            return scope == self.scope, tree == self.tree, _mtime(path)
 
         return [own, *sorted(others, key=rank, reverse=True)]
 
@@ -182,8 +179,15 @@ class StateStore:
         return self.directory / f"out-{self.scope}-{self.tree}-{result_key[:16]}-{digest}.txt"
 
     def _delete_orphans(self) -> None:
+        """Drop the oldest states past ``_MAX_STATES`` (scans of temporary checkouts, as ``history`` makes, never
+        come back), then the packs and reports no state names."""
+        states = sorted(self.directory.glob("state-*.bin"), key=_mtime, reverse=True)
+        for old in states[_MAX_STATES:]:
+            old.unlink(missing_ok=True)
+            for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
+                output.unlink(missing_ok=True)
         named: set[str] = set()
-        for path in self.directory.glob("state-*.bin"):
+        for path in states[:_MAX_STATES]:
             state = _read_state(path)
             if state is not None:
                 named.update(state.packs)
@@ -205,6 +209,13 @@ def open_blob(blob: Blob) -> memoryview | None:
     """The pickled payload of a pack entry, or None when its checksum does not match."""
     crc, payload = blob
     return payload if zlib.crc32(payload) == crc else None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _checksummed(body: bytes) -> bytes:

@@ -219,3 +219,12 @@ def test_a_scan_that_changed_nothing_writes_its_saved_report(tmp_path: Path, mon
     (root / "pkg/m3.py").write_text("x = 1\n")  # a changed tree renders again
     with pytest.raises(AssertionError, match="rendered again"):
         main([*args, str(tmp_path / "third.json")])
+
+
+def test_states_of_trees_that_never_come_back_are_dropped(tmp_path: Path) -> None:
+    store = tmp_path / "cache"
+    for i in range(20):  # as ``history`` scans one temporary checkout per revision
+        api.scan_tree(write_project(tmp_path / f"checkout{i}", {"app.py": f"X = {i}\n"}), Config(), jobs=1,
+                      cache_dir=store)  # fmt: skip
+    states = list(store.rglob("state-*.bin"))
+    assert 0 < len(states) <= 16
