@@ -327,7 +327,7 @@ def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], 
     digest); a reporter is a pure function of the result, so the saved text is what it would return."""
     result = scanned.result if result is None else result
     tree = scanned.tree
-    key = tree.result_key() if tree is not None else ""
+    key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
     if tree is None or not key:
         return reporter(result)
     label = f"{name}|{result.root}"
