@@ -13,7 +13,7 @@ from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import write_project
+from tests.helpers import record_parsing, write_project
 
 PROJECT = {
     "app/__init__.py": "",
@@ -80,14 +80,7 @@ def test_a_changed_analyser_invalidates_every_entry(tmp_path: Path, monkeypatch:
     root = write_project(tmp_path / "src", PROJECT)
     store = tmp_path / "cache"
     expected = _scan_json(root, store)
-    parsed: list[str] = []
-    real = loader.analyze_bytes
-
-    def counting(data: bytes, relpath: str) -> loader.FileOutcome:
-        parsed.append(relpath)
-        return real(data, relpath)
-
-    monkeypatch.setattr(loader, "analyze_bytes", counting)
+    parsed = record_parsing(monkeypatch)
     assert _scan_json(root, store) == expected and parsed == []
     cache.analyser_digest.cache_clear()
     monkeypatch.setattr(cache, "_PER_FILE_MODULES", ("facts",))

@@ -14,7 +14,7 @@ from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import write_project
+from tests.helpers import record_parsing, write_project
 
 MODULES = 8
 
@@ -155,14 +155,7 @@ def test_a_body_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: py
     root = write_project(tmp_path / "proj", _project())
     store = tmp_path / "cache"
     _cached(root, store)
-    parsed: list[str] = []
-    real = loader.analyze_bytes
-
-    def counting(data: bytes, relpath: str) -> loader.FileOutcome:
-        parsed.append(relpath)
-        return real(data, relpath)
-
-    monkeypatch.setattr(loader, "analyze_bytes", counting)
+    parsed = record_parsing(monkeypatch)
     path = root / "pkg/m4.py"
     path.write_text(path.read_text().replace("return len(data)", "size = len(data)\n        return size"))
     warm, reused = _cached(root, store)
