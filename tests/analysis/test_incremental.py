@@ -221,3 +221,11 @@ def test_states_of_trees_that_never_come_back_are_dropped(tmp_path: Path) -> Non
                       cache_dir=store)  # fmt: skip
     states = list(store.rglob("state-*.bin"))
     assert 0 < len(states) <= 16
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", _project())
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the cache directory should be\n")
+    assert _cached(root, blocked) == (_cold(root), False)
+    assert _cached(root, blocked / "sub") == (_cold(root), False)
