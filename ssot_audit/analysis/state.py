@@ -138,7 +138,7 @@ class StateStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             packs = list(old_packs)
             live = sum(1 for h in old_blobs if h in needed)
-            if len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs):
+            if old_blobs and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs)):  # packs were read
                 merged = PackWriter(self.directory)
                 for key, blob in old_blobs.items():
                     if key in needed:

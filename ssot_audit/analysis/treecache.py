@@ -32,6 +32,7 @@ class TreeCache:
     stamps: dict[str, state.Stamp | None]
     payloads: PayloadCache
     key: str  # of the whole result; "" when some file's content is unknown before analysis
+    rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
@@ -85,16 +86,18 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
     previous = store.load_state()
     stamps = {f.relpath: state.stamp_of(str(f.path)) for f in files}
     hashes: dict[str, str] = {}
+    rehashed = 0
     for f in files:
         known = previous.known_hash(f.relpath, stamps[f.relpath])
         if known is None and previous.manifest:  # no manifest at all: a cold scan, the workers hash as they read
             known = _hash_file(f.path)
+            rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
     key = _result_key(store.scope, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
-    return TreeCache(store, previous, files, stamps, payloads, key, started, previous.packs, new_pack)
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, previous.packs, new_pack)
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:

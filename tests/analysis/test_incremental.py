@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import loader
+from ssot_audit.analysis import loader, state, treecache
 from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
@@ -144,10 +146,15 @@ def test_a_cache_built_in_one_directory_serves_a_copy_in_another(tmp_path: Path,
     _cached(first, store)
     second = tmp_path / "job2" / "proj"
     shutil.copytree(first, second)  # new inodes, another absolute path: what actions/cache gives another job
+    for path in second.rglob("*.py"):  # older than the 2 s in which a same-size rewrite could keep its mtime
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     shutil.rmtree(first)
     expected = _cold(second)
     monkeypatch.setattr(loader, "analyze_bytes", _no_parsing)
     assert _cached(second, store) == (expected, True)
+    hashed: list[str] = []
+    monkeypatch.setattr(treecache, "_hash_file", lambda path: hashed.append(path.name) or state.content_hash(path.read_bytes()))
+    assert _cached(second, store) == (expected, True) and hashed == []  # the new stats were recorded
     assert str(tmp_path).encode() not in b"".join(p.read_bytes() for p in store.rglob("*") if p.is_file())
 
 
