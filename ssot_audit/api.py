@@ -311,7 +311,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         files = _discover(root, config, unreadable)
         tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, rules)) if cache_dir else None
         saved = tree.saved_result() if tree is not None else None
-        if saved is not None:
+        if tree is not None and saved is not None:
             try:
                 result, notes, paths = pickle.loads(saved)
                 if tree.rehashed:  # record the new stats (a moved checkout, touched files): next time, no hashing
