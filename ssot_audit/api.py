@@ -19,6 +19,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -328,6 +329,12 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         if tree is not None:
             tree.save(pickle.dumps((scanned.result, scanned.notes, dict(scanned.paths)), protocol=5))
         return scanned
+
+
+def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:
+    """Every scanned file's size, mtime and inode (what ``scan --watch`` polls: a change of any is a change)."""
+    files = _discover(root, config, [])
+    return {f.relpath: stamp_of(str(f.path)) for f in files}
 
 
 def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None) -> str:

@@ -16,6 +16,7 @@ from ssot_audit.commands.common import (
 )
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
+from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.reporters import REPORTERS
 
@@ -28,6 +29,9 @@ def register(sub: Any) -> None:
     add_output_options(parser, sorted(REPORTERS), "text")
     add_fail_on(parser)
     add_record_options(parser)
+    parser.add_argument("--watch", action="store_true", help="scan again whenever a file changes (through the "
+                        "cache: only changed files are parsed; an unchanged tree is not scanned again)")  # fmt: skip
+    parser.add_argument("--poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
     parser.add_argument("--baseline", metavar="FILE", help="report and gate only findings not recorded in FILE; "
                         "say which recorded ones were fixed or are stale")  # fmt: skip
@@ -45,8 +49,25 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan, write every requested output, return the exit code."""
+    """Scan, write every requested output, return the exit code; with ``--watch``, again on every change."""
     config = effective_config(args)
+    code = _scan_once(args, config)
+    if not args.watch:
+        return code
+    stamps = api.tree_stamps(Path(args.path), config)
+    print("ssot-audit: watching for changes (Ctrl-C stops)", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(args.poll)
+            now = api.tree_stamps(Path(args.path), config)
+            if now != stamps:
+                stamps = now
+                code = _scan_once(args, config)
+    except KeyboardInterrupt:
+        return code
+
+
+def _scan_once(args: argparse.Namespace, config: Config) -> int:
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -236,3 +237,22 @@ def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     blocked.write_text("a file where the cache directory should be\n")
     assert _cached(root, blocked) == (_cold(root), False)
     assert _cached(root, blocked / "sub") == (_cold(root), False)
+
+
+def test_watch_scans_again_when_a_file_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", {"app.py": "async def f():\n    return 1\n\nasync def g():\n    f()\n"})
+    polls: list[float] = []
+
+    def sleep(seconds: float) -> None:  # each poll: the first edits a file, the second leaves it, the third stops
+        polls.append(seconds)
+        if len(polls) == 1:
+            (root / "app.py").write_text("def f():\n    return 1\n\nasync def g():\n    f()\n")
+        elif len(polls) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("ssot_audit.commands.scan.time.sleep", sleep)
+    code = main(["scan", str(root), "--watch", "--format", "json", "--cache-dir", str(tmp_path / "cache"), "-q"])
+    reports = [json.loads(r) for r in capsys.readouterr().out.replace("}\n{", "}\n\0{").split("\0")]
+    assert [[f["code"] for f in r["findings"]] for r in reports] == [["SSOT402"], []]  # two scans, not three
+    assert code == 0 and len(polls) == 3
