@@ -132,10 +132,20 @@ def _gaps(problem: dict[str, Any]) -> str | None:
     return None
 
 
-def test_current_scan_finds_exactly_the_planted_await_on_sync_sites(made: tuple[Path, dict[str, Any]]) -> None:
-    root, labels = made
-    result = api.scan(root, config=Config(), jobs=1)
-    found = {(f.location.path, f.location.line) for f in result.findings if f.code == "SSOT401"}
+@pytest.fixture(scope="module")
+def scanned(made: tuple[Path, dict[str, Any]]) -> dict[str, set[tuple[str, int]]]:
+    root, _ = made
+    found: dict[str, set[tuple[str, int]]] = {}
+    for finding in api.scan(root, config=Config(), jobs=1).findings:
+        found.setdefault(finding.code, set()).add((finding.location.path, finding.location.line))
+    return found
+
+
+def test_current_scan_finds_exactly_the_planted_await_on_sync_sites(
+    made: tuple[Path, dict[str, Any]], scanned: dict[str, set[tuple[str, int]]]
+) -> None:
+    _, labels = made
+    found = scanned.get("SSOT401", set())
     planted = [p for p in labels["problems"] if p["rule"] == "SSOT401"]
     expected = {(p["path"], p["line"]) for p in planted if _gaps(p) is None}
     known_gaps = {(p["path"], p["line"]) for p in planted if _gaps(p) is not None}
@@ -143,6 +153,17 @@ def test_current_scan_finds_exactly_the_planted_await_on_sync_sites(made: tuple[
     assert found - expected - known_gaps == set(), "reported but not planted"
     assert expected - found == set(), "planted but not reported"
     assert found & known_gaps == set(), "a known gap is found now: drop it from _gaps"
+
+
+def test_current_scan_finds_the_planted_dropped_coroutines_and_parse_errors(
+    made: tuple[Path, dict[str, Any]], scanned: dict[str, set[tuple[str, int]]]
+) -> None:
+    _, labels = made
+    dropped = {(p["path"], p["line"]) for p in labels["problems"] if p["rule"] == "SSOT402" and not p.get("after_await")}
+    assert dropped and scanned.get("SSOT402", set()) == dropped
+    unparsable = {(p["path"], p["line"]) for p in labels["problems"] if p["kind"] == "parse-error"
+                  and (p["min_python"] is None or tuple(map(int, p["min_python"].split("."))) > sys.version_info[:2])}
+    assert {path for path, _ in scanned.get("SSOT900", set())} == {path for path, _ in unparsable}
 
 
 def test_cli_writes_labels_beside_the_tree_and_protects_other_directories(tmp_path: Path) -> None:

@@ -60,6 +60,20 @@ def header(rng: random.Random, builder: SourceBuilder, body: list[str], imports:
     return out
 
 
+def _annotation_only(rng: random.Random, registry: Registry, builder: SourceBuilder, service: str,
+                     imports: list[list[str]], taken: set[str]) -> list[str]:  # fmt: skip
+    """Sometimes a class imported under ``if TYPE_CHECKING:`` and used only in an annotation (no runtime edge)."""
+    classes = [a for a in registry.pick(rng, service, 2, builder.module) if a.kind == "class" and a.name not in taken]
+    if not classes or rng.random() > 0.12:
+        return []
+    cls = classes[0]
+    taken.add(cls.name)
+    imports.append(["from typing import TYPE_CHECKING", "", "if TYPE_CHECKING:",
+                    f"    from {cls.import_from} import {cls.name}"])  # fmt: skip
+    name = registry.function_name(rng, taken)
+    return ["", "", f'def {name}_label(subject: "{cls.name}") -> str:', "    return type(subject).__name__"]
+
+
 def source_module(rng: random.Random, registry: Registry, builder: SourceBuilder, service: str,
                   *, kind: str, relative_ok: bool) -> list[Api]:  # fmt: skip
     """Fill ``builder`` with an ordinary module; returns the public symbols it defines (for later importers)."""
@@ -73,6 +87,10 @@ def source_module(rng: random.Random, registry: Registry, builder: SourceBuilder
         taken.update((used.name, expr.split(".")[0]))
         imports.append(lines)
         body += ["", ""] + use_block(rng, f"{used.name.lower()[:20]}_obj", used, expr, registry, taken)
+    body += _annotation_only(rng, registry, builder, service, imports, taken)
+    if service != "shared" and rng.random() < 0.06:  # the star import of the constants module (it has __all__)
+        imports.append(["from shared.types.constants import *  # noqa: F403"])
+        body += ["", f"{rng.choice(ENTITIES).upper()}_TIMEOUT = DEFAULT_TIMEOUT_SECONDS * {rng.randint(2, 5)}"]
     if kind == "routes":
         body = ["", f'router = APIRouter(prefix="/{rng.choice(ENTITIES)}s")'] + body
     while len(body) < goal:

@@ -33,6 +33,7 @@ _STATEMENTS = (
     ['elapsed = time.monotonic()', 'data.setdefault("started_at", elapsed)'],
     ['merged = {{**data, "{e}": data.get("{e}", [])}}'],
 )  # fmt: skip
+_NUMBERS = (3, 5, 10, 20, 50, 100)
 _RETURNS = ('data', 'dict(data)', 'None', 'len(data)', 'bool(data)', '[data]', 'data.get("{e}")', '{{"ok": True}}')
 
 
@@ -42,18 +43,23 @@ def is_async_name(name: str) -> bool:
     return zlib.crc32(name.encode()) % 3 == 0
 
 
-def body(rng: random.Random, indent: str, *, is_async: bool, awaitables: list[str], size: int) -> list[str]:
-    """``size`` statements (plus the ``data`` binding and a return) for a function whose first parameter is
-    ``_param``-renamed by the caller; ``awaitables`` are expressions safe to ``await`` inside."""
-    e, v = rng.choice(ENTITIES), rng.choice(VERBS)
-    out = [f"{indent}data = dict({{param}} or {{{{}}}})"]
-    ret = rng.choice(_RETURNS).format(e=e)
+def body(rng: random.Random, indent: str, *, param: str, is_async: bool, awaitables: list[str],
+         size: int) -> list[str]:  # fmt: skip
+    """``size`` statements, between binding ``data`` from the first parameter ``param`` and a return;
+    ``awaitables`` are expressions safe to ``await`` inside. (Hot path: one ``random()`` per draw.)"""
+    rnd = rng.random
+    e, v = ENTITIES[int(rnd() * len(ENTITIES))], VERBS[int(rnd() * len(VERBS))]
+    n = _NUMBERS[int(rnd() * len(_NUMBERS))]
+    ret = _RETURNS[int(rnd() * len(_RETURNS))].format(e=e)
+    out = [f"{indent}data = dict({param} or {{}})"]
+    awaited = False
     for _ in range(size):
-        for line in rng.choice(_STATEMENTS):
-            out.append(indent + line.format(e=e, v=v, n=rng.choice((3, 5, 10, 20, 50, 100)), ret=ret))
-        if is_async and awaitables and rng.random() < 0.35:
-            out.append(f"{indent}await {rng.choice(awaitables)}")
-    if is_async and not any("await " in line for line in out):
+        for line in _STATEMENTS[int(rnd() * len(_STATEMENTS))]:
+            out.append(indent + line.format(e=e, v=v, n=n, ret=ret))
+        if is_async and awaitables and rnd() < 0.35:
+            out.append(f"{indent}await {awaitables[int(rnd() * len(awaitables))]}")
+            awaited = True
+    if is_async and not awaited:
         out.append(f"{indent}await asyncio.sleep(0)")
     out.append(f"{indent}return {ret}")
     return out
@@ -87,6 +93,5 @@ def function_block(rng: random.Random, name: str, indent: str, *, is_async: bool
         else:
             out += [f'{inner}"""', f"{inner}{words.capitalize()} and return the result.", f'{inner}"""']
     size = rng.choice((1, 1, 2, 2, 3, 4, 6))
-    for stmt in body(rng, inner, is_async=is_async, awaitables=awaitables, size=size):
-        out.append(stmt.replace("{param}", param).replace("{{}}", "{}"))
+    out += body(rng, inner, param=param, is_async=is_async, awaitables=awaitables, size=size)
     return out
