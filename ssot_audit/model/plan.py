@@ -6,7 +6,8 @@ the plan reporters (text, JSON, Markdown) and the HTML report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, replace
 
 from ssot_audit.model.findings import Location
 
@@ -113,7 +114,40 @@ class ConsolidationPlan:
     root: str
     concepts: tuple[ConceptPlan, ...]
     symbols: tuple[SymbolPlan, ...]
-    summary: PlanSummary
+    summary: PlanSummary  # always the whole plan's, also when ``omitted`` plans are left out
+    omitted: int = 0  # concept and symbol plans left out by ``limited`` / ``only`` (``plan --limit/--concept``)
+    omitted_concepts: int = 0  # of which concept plans
+
+    @property
+    def concept_count(self) -> int:
+        """Concept plans in the whole plan (shown or omitted): the "-> N" of the summary."""
+        return len(self.concepts) + self.omitted_concepts
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Concept names then symbols, in plan (impact) order."""
+        return tuple(c.concept for c in self.concepts) + tuple(s.symbol for s in self.symbols)
+
+    def limited(self, limit: int) -> ConsolidationPlan:
+        """The ``limit`` most important plans (concepts first, then symbols, as ranked); 0 keeps all."""
+        if limit <= 0 or limit >= len(self.concepts) + len(self.symbols):
+            return self
+        concepts = self.concepts[:limit]
+        symbols = self.symbols[: limit - len(concepts)]
+        kept = len(concepts) + len(symbols)
+        return replace(self, concepts=concepts, symbols=symbols, omitted=self.omitted + len(self.names) - kept,
+                       omitted_concepts=self.omitted_concepts + len(self.concepts) - len(concepts))  # fmt: skip
+
+    def only(self, name: str) -> ConsolidationPlan:
+        """The plan of one concept (by name) or split symbol (qualified or short name); ``KeyError`` names the
+        closest ones when there is none."""
+        concepts = tuple(c for c in self.concepts if c.concept == name)
+        symbols = () if concepts else tuple(s for s in self.symbols if name in (s.symbol, s.symbol.rsplit(".", 1)[-1]))
+        if not concepts and not symbols:
+            close = difflib.get_close_matches(name, self.names, n=3)
+            raise KeyError(f"no concept or symbol '{name}' in the plan" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+        return replace(self, concepts=concepts, symbols=symbols, omitted=len(self.names) - len(concepts) - len(symbols),
+                       omitted_concepts=len(self.concepts) - len(concepts))  # fmt: skip
 
     def find_steps(self, *, kind: str = "") -> tuple[PlanStep, ...]:
         """All steps of all plans (of one kind when given), in plan order."""

@@ -63,6 +63,7 @@ def plan_to_dict(plan: ConsolidationPlan) -> dict[str, Any]:
             }
             for s in plan.symbols
         ],
+        **({"omitted": plan.omitted, "omitted_concepts": plan.omitted_concepts} if plan.omitted else {}),
     }  # fmt: skip
 
 
