@@ -51,9 +51,16 @@ def _normalise(entries: Iterable[str], rules: Sequence[RuleInfo], what: str) -> 
 def suggest_rule(raw: str, rules: Sequence[RuleInfo]) -> str:
     """`` (did you mean 'SSOT401'?)`` for a mistyped code or name; empty when nothing is close."""
     wanted = raw.strip()
-    close = difflib.get_close_matches(wanted.upper(), [r.code for r in rules], n=1, cutoff=0.7)
+    swapped = [r.code for r in rules if _one_swap(r.code, wanted.upper())]  # SSOT410 -> SSOT401
+    close = swapped or difflib.get_close_matches(wanted.upper(), [r.code for r in rules], n=1, cutoff=0.7)
     close = close or difflib.get_close_matches(wanted.lower(), [r.name for r in rules], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _one_swap(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with two adjacent characters swapped (the commonest typo in a code)."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(a) == len(b) and len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def build_selection(select: Iterable[str], ignore: Iterable[str], rules: Sequence[RuleInfo]) -> Selection:

@@ -55,9 +55,10 @@ def write_markdown(plan: ConsolidationPlan, path: str | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Scan and write each requested plan format; exit 0 (a plan is not a verdict)."""
     config = effective_config(args)
+    outputs = requested_outputs(args)
     result = api.audit(load_project(args, config))
     plan = select_plans(api.plan(result), args)
-    for spec in requested_outputs(args):
+    for spec in outputs:
         if spec.format == "markdown":
             write_markdown(plan, spec.path)
         else:
