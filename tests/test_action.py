@@ -24,6 +24,13 @@ def action() -> dict[str, Any]:
     return loaded
 
 
+AWAIT_ON_SYNC = {
+    "app/__init__.py": "",
+    "app/core.py": "def load():\n    return 1\n",
+    "app/api.py": "from app.core import load\n\n\nasync def handler():\n    return await load()\n",  # SSOT401
+}
+
+
 def _step(action: dict[str, Any], name: str) -> dict[str, Any]:
     return next(s for s in action["runs"]["steps"] if s.get("name") == name)
 
@@ -55,11 +62,7 @@ def _run(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_scan_and_summary_steps_run_as_a_runner_runs_them(action: dict[str, Any], tmp_path: Path) -> None:
-    project = write_project(tmp_path / "repo", {
-        "app/__init__.py": "",
-        "app/core.py": "def load():\n    return 1\n",
-        "app/api.py": "from app.core import load\n\n\nasync def handler():\n    return await load()\n",
-    })  # fmt: skip
+    project = write_project(tmp_path / "repo", AWAIT_ON_SYNC)
     out, output_file, summary_file = tmp_path / "runner-temp", tmp_path / "gh-output", tmp_path / "gh-summary"
     out.mkdir()
     env = {"SSOT_PATH": str(project), "SSOT_BASELINE": "", "SSOT_FAIL_ON": "error", "SSOT_ARGS": "--select SSOT4 --isolated",
@@ -77,11 +80,7 @@ def test_scan_and_summary_steps_run_as_a_runner_runs_them(action: dict[str, Any]
 
 
 def test_scan_step_gates_only_new_findings_with_a_baseline(action: dict[str, Any], tmp_path: Path) -> None:
-    project = write_project(tmp_path / "repo", {
-        "app/__init__.py": "",
-        "app/core.py": "def load():\n    return 1\n",
-        "app/api.py": "from app.core import load\n\n\nasync def handler():\n    return await load()\n",
-    })  # fmt: skip
+    project = write_project(tmp_path / "repo", AWAIT_ON_SYNC)
     baseline = tmp_path / "b.json"
     subprocess.run(["ssot-audit", "scan", str(project), "--isolated", "-q", "--write-baseline", str(baseline)], check=True,
                    capture_output=True)  # fmt: skip

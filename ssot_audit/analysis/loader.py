@@ -208,6 +208,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     # Python 3.14 has terminate_workers(); before it, the executor's process table is the only handle on them
     # (taken before shutdown(), which drops it).
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -216,3 +217,5 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=1.0)
+    if manager is not None:  # let it see the dead workers and close its pipes now, not race the exit handler
+        manager.join(timeout=1.0)

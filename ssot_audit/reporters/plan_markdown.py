@@ -9,7 +9,8 @@ those fit, then a count of the rest and where the complete plan is (``render_ful
 from __future__ import annotations
 
 from ssot_audit.model import ConceptPlan, ConsolidationPlan, PlanStep, SymbolPlan
-from ssot_audit.reporters.plan_text import MAX_FILES, fold, header, shorten_ids, summary_line
+from ssot_audit.reporters.folding import fold as fold_text
+from ssot_audit.reporters.plan_text import MAX_FILES, fold, header, matrix_methods, shorten_ids, summary_line
 
 BUDGET = 60_000  # characters; GitHub rejects an issue or comment body over 65,536
 _TRAILER_ROOM = 1_500  # kept free for the closing lines
@@ -30,10 +31,10 @@ def code(text: str) -> str:
 def _step_row(s: PlanStep) -> str:
     who = "mechanical" if s.mechanical else "human"
     cycle = " (import cycle)" if s.in_cycle else ""
-    change = f"<br>{code(s.before)} → {code(s.after or '(delete)')}" if s.before or s.after else ""
+    change = f"<br>{code(fold_text(s.before))} → {code(fold_text(s.after or '(delete)'))}" if s.before or s.after else ""
     after = f"<br>after {cell(shorten_ids(s.depends_on))}" if s.depends_on else ""
-    return (f"| {s.id} | **{cell(s.kind)}** {cell(s.title)}{change}{after} | {cell(fold(s.files, MAX_FILES))} | "
-            f"{s.blast_radius}{cycle} | {who} | {code(s.verify_command)} {cell(s.verify_expect)} |")  # fmt: skip
+    return (f"| {s.id} | **{cell(s.kind)}** {cell(fold_text(s.title))}{change}{after} | {cell(fold(s.files, MAX_FILES))} | "
+            f"{s.blast_radius}{cycle} | {who} | {code(s.verify_command)} {cell(fold_text(s.verify_expect))} |")  # fmt: skip
 
 
 def _steps(steps: tuple[PlanStep, ...], room: int | None = None) -> list[str]:
@@ -52,12 +53,15 @@ def _steps(steps: tuple[PlanStep, ...], room: int | None = None) -> list[str]:
 
 def _concept(rank: int, plan: ConceptPlan, room: int | None = None) -> list[str]:
     lines = [f"## {rank}. Concept {code(plan.concept)}", "", f"**Canonical:** {code(plan.canonical)} — {cell(plan.canonical_reason)}", ""]
-    lines += [f"- {cell(e)}" for e in plan.evidence] + ["", f"**Summary:** {cell(summary_line(plan.summary, 1))}", ""]
-    lines += ["| class | role | importers | " + " | ".join(cell(m) for m in plan.methods) + " |",
-              "|---|---|---|" + "---|" * len(plan.methods)]  # fmt: skip
+    lines += [f"- {cell(fold_text(e))}" for e in plan.evidence] + ["", f"**Summary:** {cell(summary_line(plan.summary, 1))}", ""]
+    methods = matrix_methods(plan)
+    lines += ["| class | role | importers | " + " | ".join(cell(m) for m in methods) + " |",
+              "|---|---|---|" + "---|" * len(methods)]  # fmt: skip
     for m in plan.members:
-        cells = ["async" if x in m.async_methods else "✓" if x in m.methods else ("**missing**" if m.role == "canonical" else "") for x in plan.methods]
+        cells = ["async" if x in m.async_methods else "✓" if x in m.methods else ("**missing**" if m.role == "canonical" else "") for x in methods]
         lines.append(f"| {code(m.qualname)} | {cell(m.role)} | {m.importers} | " + " | ".join(cells) + " |")
+    if len(plan.methods) > len(methods):
+        lines += ["", f"*{len(plan.methods) - len(methods)} more methods: the JSON plan lists them all.*"]
     lines.append("")
     left = None if room is None else room - sum(len(line) + 1 for line in lines)
     return lines + [*_steps(plan.steps, left), ""]

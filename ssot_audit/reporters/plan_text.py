@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from ssot_audit.model import ConceptPlan, ConsolidationPlan, PlanStep, PlanSummary, SymbolPlan
 from ssot_audit.model.impact import RANKING_RULE
+from ssot_audit.reporters.folding import fold as fold_text
 
 MAX_FILES = 4  # files listed on a step; the rest are counted
 MAX_IDS = 6  # dependency ids (or id ranges) listed on a step; the rest are counted
+MAX_COLUMNS = 24  # methods shown in a method matrix (those the canonical class lacks first)
 
 
 def summary_line(summary: PlanSummary, goal: int) -> str:
@@ -71,33 +73,43 @@ def step_lines(step: PlanStep) -> list[str]:
     flags = [step.kind, "mechanical" if step.mechanical else "needs a human", f"blast radius {step.blast_radius}"]
     if step.in_cycle:
         flags.append("in an import cycle")
-    lines = [f"  {step.id}  {step.title}  [{', '.join(flags)}]"]
+    lines = [f"  {step.id}  {fold_text(step.title)}  [{', '.join(flags)}]"]
     if step.before or step.after:
-        lines.append(f"      {step.before or '(nothing)'}  ->  {step.after or '(delete)'}")
+        lines.append(f"      {fold_text(step.before or '(nothing)')}  ->  {fold_text(step.after or '(delete)')}")
     if not step.mechanical or not (step.before or step.after):
-        lines.append(f"      {step.detail}")
+        lines.append(f"      {fold_text(step.detail, 400)}")
     if len(step.files) > 1:
         lines.append(f"      files: {fold(step.files, MAX_FILES)}")
     after = f"after {shorten_ids(step.depends_on)}; " if step.depends_on else ""
-    lines.append(f"      {after}verify: {step.verify_command}  ({step.verify_expect})")
+    lines.append(f"      {after}verify: {step.verify_command}  ({fold_text(step.verify_expect)})")
     return lines
 
 
+def matrix_methods(plan: ConceptPlan, limit: int = MAX_COLUMNS) -> tuple[str, ...]:
+    """The methods a matrix shows: those the canonical class lacks first (they move first), at most ``limit``."""
+    missing = set(plan.missing_in_canonical)
+    ordered = [m for m in plan.methods if m in missing] + [m for m in plan.methods if m not in missing]
+    return tuple(ordered[:limit])
+
+
 def _matrix(plan: ConceptPlan) -> list[str]:
+    methods = matrix_methods(plan)
     width = max(len(m.qualname.rsplit(".", 1)[-1]) for m in plan.members) + 2
     lines = ["  method matrix (x = has it, a = async, ! = the canonical class lacks it):",
-             "  " + " " * width + " ".join(f"{i + 1:>3}" for i in range(len(plan.methods)))]  # fmt: skip
+             "  " + " " * width + " ".join(f"{i + 1:>3}" for i in range(len(methods)))]  # fmt: skip
     for m in plan.members:
-        cells = ["  a" if x in m.async_methods else "  x" if x in m.methods else "  ." for x in plan.methods]
+        cells = ["  a" if x in m.async_methods else "  x" if x in m.methods else "  ." for x in methods]
         lines.append(f"  {m.qualname.rsplit('.', 1)[-1]:<{width}}" + " ".join(cells) + f"   {m.role}, {m.importers} importer{'' if m.importers == 1 else 's'}")
-    lines += [f"  {i + 1:>3} {name}{'  !' if name in plan.missing_in_canonical else ''}" for i, name in enumerate(plan.methods)]
+    lines += [f"  {i + 1:>3} {name}{'  !' if name in plan.missing_in_canonical else ''}" for i, name in enumerate(methods)]
+    if len(plan.methods) > len(methods):
+        lines.append(f"      (+{len(plan.methods) - len(methods)} more methods; --format json lists them all)")
     return lines
 
 
 def _concept(rank: int, plan: ConceptPlan) -> list[str]:
     lines = [f"{rank}. Concept '{plan.concept}' ({plan.origin}): {summary_line(plan.summary, 1)}",
              f"  canonical: {plan.canonical}", f"  reason: {plan.canonical_reason}"]  # fmt: skip
-    lines += [f"    - {e}" for e in plan.evidence]
+    lines += [f"    - {fold_text(e)}" for e in plan.evidence]
     if plan.factories:
         lines.append(f"  factories: {fold(plan.factories, MAX_FILES)}")
     lines += _matrix(plan)
