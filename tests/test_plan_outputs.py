@@ -57,6 +57,22 @@ def test_implementations_are_counted_once_the_same_way(tmp_path: Path) -> None:
     assert "implementations" not in plan_text.summary_line(plan.symbols[0].summary, 1)
 
 
+def test_a_split_symbol_with_runtime_errors_outranks_the_concepts(tmp_path: Path) -> None:
+    files = {"lib/__init__.py": "from lib.core import helper\n", "lib/core.py": "def helper():\n    return 1\n",
+             "app/a.py": "from lib import helper\n\n\nasync def go():\n    return await helper()\n",
+             "app/b.py": "from lib.core import helper\n", "app/c.py": "from lib.core import helper\n"}  # fmt: skip
+    root = _two_concepts(tmp_path)
+    write_project(root, files)
+    plan = build_plan(scan_project(root, _TABLE))
+    assert plan.names == ("lib.core.helper", "zulu", "alpha")
+    assert plan.order == ("symbol:lib.core.helper", "concept:zulu", "concept:alpha")
+    text = plan_text.render(plan)
+    assert text.index("1. Symbol lib.core.helper") < text.index("2. Concept 'zulu'") < text.index("3. Concept 'alpha'")
+    assert plan.limited(1).names == ("lib.core.helper",) and plan.limited(1).omitted == 2
+    markdown = plan_markdown.render(plan)
+    assert markdown.index("## 1. Symbol `lib.core.helper`") < markdown.index("## 2. Concept `zulu`")
+
+
 def test_plan_concept_and_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _two_concepts(tmp_path)
     (root / "pyproject.toml").write_text('[tool.ssot-audit.concepts.alpha]\ncanonical = "app.a_alpha.AlphaOne"\n'

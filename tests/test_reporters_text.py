@@ -112,3 +112,16 @@ def test_long_lists_are_folded() -> None:
                                    "method_4, method_5 (+34 more)) into the canonical class")  # fmt: skip
     assert fold_lists("a, b, c") == "a, b, c"
     assert len(fold("x" * 1000)) == 240
+
+
+def test_a_group_of_one_cause_shows_its_first_findings_in_full_and_the_rest_one_line_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    files = {"app/__init__.py": "", "app/m.py": "def get_manager():\n    return 1\n"}
+    files |= {f"app/u{i}.py": "from app.m import get_manager\n\n\nasync def h():\n    await get_manager()\n" for i in range(5)}
+    files["tests/test_u.py"] = files["app/u0.py"]
+    out = _scan(capsys, write_project(tmp_path / "p", files))
+    blocks = re.findall(r"^(\S+:\d+:\d+): SSOT401 await-on-sync-callable", out, re.M)
+    assert blocks == ["app/u0.py:5:5", "app/u1.py:5:5", "app/u2.py:5:5"]
+    tail = out.split("  ... 3 more SSOT401 findings of the same cause:\n", 1)[1].splitlines()[:3]
+    assert tail == ["    app/u3.py:5:5: SSOT401 [error]", "    app/u4.py:5:5: SSOT401 [error]",
+                    "    tests/test_u.py:5:5: SSOT401 [error, test]"]  # production first, then tests

@@ -6,7 +6,7 @@ tree, so ``ssot-audit report findings.json`` rebuilds exactly the plan ``ssot-au
 
 from __future__ import annotations
 
-from ssot_audit.model import AuditResult, ConsolidationPlan, SymbolPlan
+from ssot_audit.model import AuditResult, ConceptPlan, ConsolidationPlan, SymbolPlan
 from ssot_audit.model.impact import Ranking, rank
 from ssot_audit.planner.concept import PLANNED_ROLES, plan_concept
 from ssot_audit.planner.context import PlanContext
@@ -14,18 +14,23 @@ from ssot_audit.planner.summary import total
 from ssot_audit.planner.symbols import plan_symbols
 
 
-def _symbol_order(ranking: Ranking, plans: list[SymbolPlan]) -> list[SymbolPlan]:
-    """Symbol plans in the order of the most important finding group they resolve (``model.impact``)."""
-    position: dict[str, int] = {}
-    for i, group in enumerate(ranking.groups):
+def _order(ranking: Ranking, concepts: tuple[ConceptPlan, ...], symbols: list[SymbolPlan]) -> tuple[str, ...]:
+    """Concept and symbol plans ranked together by ``model.impact``: a concept by its own impact, a symbol plan by
+    the most important finding group it resolves (an await misuse of one factory in 2,000 places can outrank a
+    concept)."""
+    keys: dict[str, tuple[int, int, int, int, int, str]] = {}
+    for group in ranking.groups:
         for fp in group.fingerprints:
-            position.setdefault(fp, i)
-    unranked = len(ranking.groups)
-
-    def key(plan: SymbolPlan) -> tuple[int, str]:
-        return min((position.get(fp, unranked) for s in plan.steps for fp in s.resolves), default=unranked), plan.symbol
-
-    return sorted(plans, key=key)
+            keys.setdefault(fp, group.sort_key)
+    last = (1, 0, 0, 0, 0, "")  # nothing ranked: after everything that is
+    ranked: list[tuple[tuple[int, int, int, int, int, str], str]] = []
+    for plan in concepts:
+        impact = ranking.find_concept(plan.concept)
+        ranked.append((impact.sort_key if impact else last, f"concept:{plan.concept}"))
+    for symbol in symbols:
+        found = [keys[fp] for s in symbol.steps for fp in s.resolves if fp in keys]
+        ranked.append((min(found) if found else last, f"symbol:{symbol.symbol}"))
+    return tuple(key for _, key in sorted(ranked))
 
 
 def build_plan(result: AuditResult) -> ConsolidationPlan:
@@ -42,10 +47,11 @@ def build_plan(result: AuditResult) -> ConsolidationPlan:
     for f in result.findings:  # factory copies a concept plan deletes
         if f.code == "SSOT104" and f.facts["canonical"] in covered:
             covered.add(f.location.symbol)
-    symbols = tuple(_symbol_order(ranking, plan_symbols(ctx, covered)))
+    symbols = tuple(plan_symbols(ctx, covered))
     steps = [s for p in concepts for s in p.steps] + [s for p in symbols for s in p.steps]
     summary = total([p.summary for p in concepts] + [p.summary for p in symbols], steps)
-    return ConsolidationPlan(root=result.root, concepts=concepts, symbols=symbols, summary=summary)
+    return ConsolidationPlan(root=result.root, concepts=concepts, symbols=symbols, summary=summary,
+                             order=_order(ranking, concepts, list(symbols)))
 
 
 __all__ = ["build_plan"]

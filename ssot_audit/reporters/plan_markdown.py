@@ -78,7 +78,7 @@ def _symbol(rank: int, plan: SymbolPlan, room: int | None = None) -> list[str]:
 
 
 def _sections(plan: ConsolidationPlan) -> list[tuple[str, ConceptPlan | SymbolPlan]]:
-    return [(c.concept, c) for c in plan.concepts] + [(s.symbol, s) for s in plan.symbols]
+    return [(p.concept if isinstance(p, ConceptPlan) else p.symbol, p) for p in plan.ranked()]
 
 
 def _section(rank: int, item: ConceptPlan | SymbolPlan, room: int | None = None) -> list[str]:

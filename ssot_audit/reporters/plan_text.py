@@ -68,6 +68,24 @@ def _count(pieces: list[str]) -> int:
     return total
 
 
+def steps_lines(steps: tuple[PlanStep, ...]) -> list[str]:
+    """Every step; a step that repeats the previous one's change and check elsewhere takes one line (its check is
+    the previous one's at its own place)."""
+    lines: list[str] = []
+    previous: PlanStep | None = None
+    for step in steps:
+        same = ("kind", "before", "after", "verify_command", "mechanical", "in_cycle")
+        if previous is not None and (step.before or step.after) and all(
+                getattr(step, a) == getattr(previous, a) for a in same):  # fmt: skip
+            after = f"  (after {shorten_ids(step.depends_on)})" if step.depends_on else ""
+            where = f"{step.locations[0].path}:{step.locations[0].line}" if step.locations else ", ".join(step.files)
+            lines.append(f"  {step.id}  the same at {fold_text(where)}{after}")
+        else:
+            lines += step_lines(step)
+        previous = step
+    return lines
+
+
 def step_lines(step: PlanStep) -> list[str]:
     """One step: title with its badges, the change (or, for a human, the detail), then dependencies and check."""
     flags = [step.kind, "mechanical" if step.mechanical else "needs a human", f"blast radius {step.blast_radius}"]
@@ -114,9 +132,7 @@ def _concept(rank: int, plan: ConceptPlan) -> list[str]:
         lines.append(f"  factories: {fold(plan.factories, MAX_FILES)}")
     lines += _matrix(plan)
     lines.append("  steps:")
-    for step in plan.steps:
-        lines += step_lines(step)
-    return lines
+    return lines + steps_lines(plan.steps)
 
 
 def _symbol(rank: int, plan: SymbolPlan) -> list[str]:
@@ -128,9 +144,7 @@ def _symbol(rank: int, plan: SymbolPlan) -> list[str]:
     if len(plan.definitions) > 1:
         lines.append(f"  definitions: {fold(plan.definitions, MAX_FILES)}")
     lines.append("  steps:")
-    for step in plan.steps:
-        lines += step_lines(step)
-    return lines
+    return lines + steps_lines(plan.steps)
 
 
 def header(plan: ConsolidationPlan) -> list[str]:
@@ -145,12 +159,10 @@ def header(plan: ConsolidationPlan) -> list[str]:
 
 
 def render(plan: ConsolidationPlan) -> str:
-    """The total, then concept plans and symbol plans in impact order."""
+    """The total, then concept and symbol plans together, most important first."""
     out = [f"Consolidation plan for {plan.root or '.'}", *header(plan), ""]
-    for rank, concept in enumerate(plan.concepts, 1):
-        out += _concept(rank, concept) + [""]
-    for rank, symbol in enumerate(plan.symbols, len(plan.concepts) + 1):
-        out += _symbol(rank, symbol) + [""]
+    for rank, item in enumerate(plan.ranked(), 1):
+        out += (_concept(rank, item) if isinstance(item, ConceptPlan) else _symbol(rank, item)) + [""]
     if not plan.concepts and not plan.symbols:
         out.append("Nothing to consolidate: no concept has two implementations and no symbol is split.")
     return "\n".join(out).rstrip("\n") + "\n"

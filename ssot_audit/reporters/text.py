@@ -1,7 +1,8 @@
 """Plain text for terminals and CI logs: a summary first, then the findings, in ruff's three shapes.
 
-- ``full`` (default): one block per finding (location, message, fix, a few related locations), most important
-  first: findings come in the order of their concept or group in ``model.impact``'s ranking, then by place.
+- ``full`` (default): findings most important first, in the order of their concept or group in ``model.impact``'s
+  ranking, then by place; the first three of a group as a block (location, message, fix, a few related locations),
+  the rest of the group (one cause, the same message) one line each.
 - ``concise``: one line per finding, ``path:line:col: CODE [severity] message``, in path order (for grep and editors).
 - ``grouped``: findings under one heading per file, in path order.
 
@@ -24,6 +25,7 @@ OUTPUT_FORMATS = ("full", "concise", "grouped")
 TOP = 10  # concepts and groups listed by impact in the summary
 MAX_CONCEPTS = 20  # concepts listed with their counts in the summary
 MAX_RELATED = 5  # related locations shown per finding
+MAX_FULL_PER_GROUP = 3  # findings of one concept or group shown in full; the others one line each
 _SEVERITIES = ("error", "warning", "note")
 
 
@@ -108,13 +110,30 @@ def _concise(f: Finding, style: Style) -> str:
     return f"{_location(f, style)}: {style.bold(f.code)} [{severity}{test}] {fold(f.message, 200)}"
 
 
-def _impact_order(result: AuditResult, ranking: Ranking) -> list[Finding]:
-    """Findings in the order of their concept or group's impact, then by place."""
+def _impact_groups(result: AuditResult, ranking: Ranking) -> list[list[Finding]]:
+    """Findings by concept or group (``model.impact``), most important group first; in a group production code
+    comes before tests, then by place."""
     position: dict[str, int] = {}
     for i, impact in enumerate(sorted((*ranking.concepts, *ranking.groups), key=lambda x: x.sort_key)):
         for fp in impact.fingerprints:
             position.setdefault(fp, i)
-    return sorted(result.findings, key=lambda f: (position.get(f.fingerprint, len(position)), f.sort_key))
+    groups: dict[int, list[Finding]] = {}
+    for f in sorted(result.findings, key=lambda f: (position.get(f.fingerprint, len(position)), f.in_tests, f.sort_key)):
+        groups.setdefault(position.get(f.fingerprint, len(position)), []).append(f)
+    return list(groups.values())
+
+
+def _full(result: AuditResult, ranking: Ranking, options: TextOptions, excerpts: dict[str, list[SourceExcerpt]]) -> list[str]:
+    """Each group's first findings in full; the rest of a group (one cause, the same message) one line each."""
+    out: list[str] = []
+    for group in _impact_groups(result, ranking):
+        for f in group[:MAX_FULL_PER_GROUP]:
+            out += ["", *_block(f, options, excerpts)]
+        rest = group[MAX_FULL_PER_GROUP:]
+        if rest:
+            out += ["", f"  ... {len(rest)} more {rest[0].code} findings of the same cause:"]
+            out += [f"    {_location(f, options.style)}: {f.code} [{_tags(f, options.style)}]" for f in rest]
+    return out
 
 
 def _plural(n: int, word: str) -> str:
@@ -194,8 +213,7 @@ def render(result: AuditResult, options: TextOptions = TextOptions()) -> str:
                 out += ["  " + line for line in _source(f, excerpts, style)]
             out.append(style.dim(f"      fix: {fold(f.fix_hint, 200)}"))
     else:
-        for f in _impact_order(result, ranking):
-            out += ["", *_block(f, options, excerpts)]
+        out += _full(result, ranking, options, excerpts)
     if result.findings:
         out.append("")
     out.append(headline(result))
