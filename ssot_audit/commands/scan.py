@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import sys
 import time
@@ -12,13 +13,14 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, cache_dir, effective_config, requested_outputs, write_output,
+    add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config,
+    requested_outputs, text_options, write_output,
 )
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
-from ssot_audit.reporters import REPORTERS
+from ssot_audit.reporters import REPORTERS, text
 
 
 def register(sub: Any) -> None:
@@ -27,6 +29,7 @@ def register(sub: Any) -> None:
                             description="Scan a Python codebase and report where its single sources of truth split.")  # fmt: skip
     add_scan_options(parser)
     add_output_options(parser, sorted(REPORTERS), "text")
+    add_text_options(parser)
     add_fail_on(parser)
     add_record_options(parser)
     parser.add_argument("--watch", action="store_true", help="scan again whenever a file changes (through the "
@@ -68,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _scan_once(args: argparse.Namespace, config: Config) -> int:
+    outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
@@ -78,9 +82,13 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
-    name = _baseline_digest(args)
-    for spec in requested_outputs(args):
-        write_output(api.render(project, f"{spec.format}{name}", REPORTERS[spec.format], result), spec.path)
+    baseline = _baseline_digest(args)
+    for spec in outputs:
+        reporter, name = REPORTERS[spec.format], spec.format
+        if spec.format == "text":
+            options = text_options(args, spec.path)
+            reporter, name = functools.partial(text.render, options=options), f"text|{options!r}"
+        write_output(api.render(project, name + baseline, reporter, result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
