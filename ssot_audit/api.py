@@ -324,7 +324,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 result, notes, paths = pickle.loads(saved)
                 if tree.rehashed:  # record the new stats (a moved checkout, touched files): next time, no hashing
                     tree.save(saved)
-                return Scanned(replace(result, root=root.name), config, paths, notes, reused=True, tree=tree)
+                return Scanned(replace(result, root=root.resolve().name), config, paths, notes, reused=True, tree=tree)
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         if tree is not None:
