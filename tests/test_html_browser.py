@@ -4,23 +4,15 @@ Loads the report from ``file://`` and checks: no console error or uncaught excep
 the filter box and selects work, and a project whose names and strings carry ``<script>``/``"onload=`` payloads runs
 none of them. Skipped only when Chromium is missing and ``CI`` is not set (``.ci/run`` installs it).
 
-The DevTools client uses ``websockets`` (already installed through streamlit, declared in the dev extras); no
-browser download, no driver.
+The DevTools client is ``tests/browser.py``.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -28,121 +20,19 @@ from ssot_audit import api
 from ssot_audit.config import load_config
 from ssot_audit.reporters import html
 
+from tests.browser import CHROMIUM, Page, open_browser
 from tests.helpers import scan_project, write_project
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_repo"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 if CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip("chromium is not installed (CI installs it and never skips)", allow_module_level=True)
 
 
-class Page:
-    """One browser tab driven over the DevTools protocol; records console errors, exceptions and requests."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable")
-
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        """Send a command and wait for its reply (events that arrive meanwhile are kept)."""
-        ident = next(self.ids)
-        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.ws.recv(timeout=30))
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return dict(message.get("result", {}))
-            self.events.append(message)
-
-    def wait_for(self, event: str, timeout: float = 30) -> None:
-        """Block until ``event`` has been received."""
-        deadline = time.monotonic() + timeout
-        while not any(e.get("method") == event for e in self.events):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(event)
-            self.events.append(json.loads(self.ws.recv(timeout=remaining)))
-
-    def open(self, url: str) -> None:
-        """Navigate and wait for the load event."""
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-
-    def eval(self, expression: str) -> Any:
-        """Evaluate JavaScript in the page and return its JSON value."""
-        reply = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in reply:
-            raise RuntimeError(reply["exceptionDetails"])
-        return reply["result"].get("value")
-
-    def problems(self) -> list[str]:
-        """Console errors, uncaught exceptions, dialogs and log errors seen since the last ``open``."""
-        found = []
-        for e in self.events:
-            method, params = e.get("method"), e.get("params", {})
-            if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-                found.append(f"console.{params['type']}: {params.get('args')}")
-            elif method == "Runtime.exceptionThrown":
-                found.append(f"exception: {params['exceptionDetails'].get('text')}")
-            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
-                found.append(f"log: {params['entry'].get('text')}")
-            elif method == "Page.javascriptDialogOpening":
-                found.append(f"dialog: {params.get('message')}")
-        return found
-
-    def requests(self) -> list[str]:
-        """URLs of every network request since the last ``open``."""
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
-
-
-def _connect(url: str) -> Any:
-    """A websocket to the local DevTools endpoint, never through a proxy from the environment."""
-    import inspect
-
-    from websockets.sync.client import connect
-
-    options: dict[str, Any] = {"max_size": None, "open_timeout": 20}
-    if "proxy" in inspect.signature(connect).parameters:  # websockets >= 15 honours *_proxy variables by default
-        options["proxy"] = None
-    return connect(url, **options)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Page]:
-    if CHROMIUM is None:
-        pytest.fail("chromium is required in CI: install it (see .ci/run)")
-    profile = tempfile.mkdtemp(prefix="ssot-chromium-")
-    proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                             "--window-size=1366,900", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        port_file = Path(profile) / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not (port_file.exists() and port_file.read_text().strip()):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/json/new?about:blank", method="PUT")
-        with urllib.request.urlopen(request, timeout=20) as reply:  # the local DevTools endpoint only
-            target = json.load(reply)
-        with _connect(target["webSocketDebuggerUrl"]) as ws:
-            yield Page(ws)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+    with open_browser() as page:
+        yield page
 
 
 @pytest.fixture(scope="module")
