@@ -13,24 +13,16 @@ import os
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from ssot_audit.serialization import result_to_dict
+from tests.dashboard.serving import free_port, running
 from tests.helpers import scan_project, write_project
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _fresh_venv(root: Path) -> Path:
@@ -69,25 +61,8 @@ def test_wheel_with_dashboard_extra_serves_the_dashboard(tmp_path: Path) -> None
                                                 "a.py": "from svc import f\n\nasync def a():\n    await f()\n"})  # fmt: skip
     findings = tmp_path / "findings.json"
     findings.write_text(json.dumps(result_to_dict(scan_project(project))), encoding="utf-8")
-    port = _free_port()
-    server = subprocess.Popen([str(python.parent / "ssot-audit"), "dashboard", "--findings", str(findings),
-                               "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        assert server.stdout is not None
-        assert f"http://127.0.0.1:{port}/" in server.stdout.readline()
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
-                    assert reply.read() == b"ok"
-                    break
-            except OSError:
-                assert server.poll() is None, server.stdout.read()
-                assert time.monotonic() < deadline, "the installed dashboard did not come up"
-                time.sleep(0.3)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as reply:
+    port = free_port()
+    with running([str(python.parent / "ssot-audit"), "dashboard", "--findings", str(findings), "--port", str(port)],
+                 port, cwd=tmp_path) as url:  # fmt: skip
+        with urllib.request.urlopen(url, timeout=10) as reply:
             assert b"<noscript>" in reply.read()  # streamlit's page shell
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
