@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ssot_audit.planner.graph_view import group_modules, is_test_module, short_label, suite_package
+from ssot_audit.model import AuditResult, ScanStats
+from ssot_audit.model.sources import ImportRef
+from ssot_audit.planner.graph_view import concept_roles, group_modules, is_test_module, short_label, suite_package
 from ssot_audit.reporters.svg_graph import render_svg
 
 CANONICAL = "backend.app.websocket_core.unified_websocket_manager_implementation"
@@ -70,3 +72,20 @@ def test_svg_draws_legend_hover_and_escapes_everything() -> None:
 def test_short_labels_keep_whole_dotted_parts() -> None:
     assert short_label("app.services.feature_07.handlers", 28) == "….feature_07.handlers"
     assert short_label("a_very_long_single_module_name_without_dots", 28) == "…" + "a_very_long_single_module_name_without_dots"[-27:]
+
+
+def test_concept_roles_from_the_recorded_imports() -> None:
+    def ref(importer: str, source: str, target: str) -> ImportRef:
+        return ImportRef(importer=importer, path=importer.replace(".", "/") + ".py", line=1, column=1, source=source,
+                         name=target.rsplit(".", 1)[1], bound=target.rsplit(".", 1)[1], target=target)  # fmt: skip
+
+    result = AuditResult(root="r", tool_version="t", stats=ScanStats(0, 0, 0, 0), findings=(), symbol_imports=(
+        ref("app.compat", "app.core", "app.core.Store"), ref("app.user", "app.compat", "app.core.Store"),
+        ref("app.tests.test_user", "app.core", "app.core.Store"), ref("app.job", "app.old", "app.old.Store"),
+    ))  # fmt: skip
+    members = iter(["app.core.Store", "app.old.Store", "app.legacy.Store"])  # any iterable: it is read more than once
+    roles, edges = concept_roles(result, members, iter(()), "app.core.Store")
+    assert roles == {"app.core": "canonical", "app.old": "defines", "app.legacy": "defines", "app.compat": "re-exports",
+                     "app.user": "imports", "app.tests.test_user": "imports", "app.job": "imports"}  # fmt: skip
+    assert edges == {("app.compat", "app.core"), ("app.user", "app.compat"), ("app.tests.test_user", "app.core"),
+                     ("app.job", "app.old")}  # fmt: skip

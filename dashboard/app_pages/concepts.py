@@ -44,10 +44,12 @@ st.dataframe(pd.DataFrame([{"class": m.qualname, "role": m.role, "path": f"{m.lo
 st.subheader("Method matrix")
 missing = impact.missing_in_canonical(concept)
 methods = sorted({m for member in concept.members for m in member.public_methods})
-matrix = pd.DataFrame(
-    [{"class": m.qualname.rsplit(".", 1)[-1], **{meth: ("async" if meth in m.async_methods else "def")
+shorts = [m.qualname.rsplit(".", 1)[-1] for m in concept.members]
+labels = [m.qualname if shorts.count(short) > 1 else short for m, short in zip(concept.members, shorts, strict=True)]
+matrix = pd.DataFrame(  # rows by class name, the qualified name where two members share one (Styler needs unique)
+    [{"class": label, **{meth: ("async" if meth in m.async_methods else "def")
       if meth in m.public_methods else ("MISSING" if m.qualname == concept.canonical and meth in missing else "")
-      for meth in methods}} for m in concept.members]).set_index("class")  # fmt: skip
+      for meth in methods}} for m, label in zip(concept.members, labels, strict=True)]).set_index("class")  # fmt: skip
 
 
 def _shade(value: str) -> str:

@@ -163,6 +163,7 @@ def concept_roles(result: AuditResult, members: Iterable[str], factories: Iterab
     ``members`` and ``factories`` are qualified names; ``canonical`` the canonical class. An edge ``a -> b`` means
     ``a`` imports a concept name from ``b``.
     """
+    members, factories = list(members), list(factories)  # read more than once below: iterators would run dry
     targets = set(members) | set(factories)
     names = {t.rsplit(".", 1)[-1] for t in factories}
     refs = [r for r in result.symbol_imports if r.target in targets or r.target.rsplit(".", 1)[-1] in names]

@@ -136,3 +136,16 @@ def test_hostile_names_reach_the_page_escaped(tmp_path: Path, sample: AuditResul
     assert at.title[0].value == "SSOT overview: " + derive.md(evil_root)
     at.switch_page("app_pages/findings.py").run()
     assert derive.md(evil.message) in [m.value for m in at.markdown]
+
+
+def test_members_sharing_a_class_name_keep_the_matrix_working(tmp_path: Path, sample: AuditResult) -> None:
+    concept = next(c for c in sample.concepts if c.name == "session-store")
+    twin = dataclasses.replace(concept.members[-1], qualname="other.place." + concept.members[-1].qualname.rsplit(".", 1)[1])
+    doubled = dataclasses.replace(concept, members=(*concept.members, twin))
+    result = dataclasses.replace(sample, concepts=tuple(doubled if c is concept else c for c in sample.concepts))
+    at = _page(_file(tmp_path, result), "concepts")
+    at.selectbox(key="c_concept").select(next(o for o in at.selectbox(key="c_concept").options
+                                              if o.startswith("session-store:"))).run()  # fmt: skip
+    assert not at.exception, at.exception
+    index = list(at.dataframe[1].value.index)
+    assert twin.qualname in index and concept.members[-1].qualname in index and "SessionStore" in index
