@@ -51,6 +51,15 @@ def test_a_big_neighbourhood_becomes_a_readable_picture() -> None:
     assert [r for r, *_ in view.legend] == ["canonical", "defines", "re-exports", "package", "tests"]
 
 
+def test_a_hundred_copies_group_by_package_around_the_canonical_box() -> None:
+    roles = {"core.flow": "canonical"} | {f"components.c{i:03d}.config_flow": "defines" for i in range(100)}
+    roles |= {f"other.o{i}.config_flow": "defines" for i in range(3)}
+    view = group_modules(roles, {(m, "core.flow") for m in roles if m != "core.flow"}, max_nodes=20)
+    assert len(view.nodes) <= 20 and view.nodes[[n.id for n in view.nodes].index("core.flow")].label == "core.flow"
+    assert sorted(m for n in view.nodes for m in n.modules) == sorted(roles)
+    assert {n.role for n in view.nodes} == {"canonical", "defines"}
+
+
 def test_small_neighbourhoods_keep_one_box_per_module() -> None:
     roles = {"app.core": "canonical", "app.a": "imports", "app.b": "imports", "app.tests.test_a": "imports"}
     view = group_modules(roles, {("app.a", "app.core"), ("app.b", "app.core")})

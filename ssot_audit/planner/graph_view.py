@@ -3,7 +3,8 @@
 A concept's neighbourhood on a real backend is 60 to 130 modules, most of them tests: drawn one box per module it
 is a wall of truncated test names. ``group_modules`` makes it readable without losing what matters:
 
-1. modules with a role in the concept (canonical, defines a copy, re-exports) always keep a box of their own;
+1. modules with a role in the concept (canonical, defines a copy, re-exports) keep a box of their own, except that
+   copies more than half the picture (100 look-alike config flows) group by package too;
 2. test modules that only import collapse into one node per test package (``app.tests``: 14 test modules);
 3. while the picture is still above ``max_nodes``, the remaining importers collapse into one node per package, the
    package prefix shortening until it fits.
@@ -103,6 +104,8 @@ def _group(kind: str, package: str, modules: list[str]) -> GraphNode:
     n = len(modules)
     if kind == "tests":
         node_id, text = f"{package} (tests)", f"{n} test module{'s' * (n != 1)}"
+    elif kind == "defines":
+        node_id, text = f"{package}.* (copies)", f"{n} modules with a copy"
     else:
         node_id, text = f"{package}.*", f"{n} module{'s' * (n != 1)}"
     hover = f"{node_id}: " + ", ".join(sorted(modules))
@@ -120,7 +123,12 @@ def group_modules(roles: Mapping[str, str], edges: Iterable[tuple[str, str]], *,
     """The picture of modules ``roles`` ({module: role}) and the imports ``edges`` among them (see the module doc)."""
     fixed = sorted(m for m, r in roles.items() if r in FIXED_ROLES)
     rest = sorted(m for m, r in roles.items() if r not in FIXED_ROLES)
-    nodes: list[GraphNode] = [_single(m, roles[m]) for m in fixed]
+    nodes: list[GraphNode] = []
+    if len(fixed) > max_nodes // 2:  # a hundred look-alike copies: the copies group by package, the rest stays
+        copies = [m for m in fixed if roles[m] == "defines"]
+        fixed = [m for m in fixed if roles[m] != "defines"]
+        nodes += _fit(copies, roles, max_nodes // 2 - len(fixed), kind="defines")
+    nodes += [_single(m, roles[m]) for m in fixed]
     tests: dict[str, list[str]] = defaultdict(list)
     plain: list[str] = []
     for m in rest:
@@ -131,7 +139,7 @@ def group_modules(roles: Mapping[str, str], edges: Iterable[tuple[str, str]], *,
             merged[package.split(".")[0]].extend(ms)
         tests = merged
     groups = [_group("tests", p, ms) if len(ms) > 1 else _single(ms[0], roles[ms[0]]) for p, ms in sorted(tests.items())]
-    nodes += groups + _fit(plain, roles, max_nodes - len(fixed) - len(groups))
+    nodes += groups + _fit(plain, roles, max_nodes - len(nodes) - len(groups))
     owner = {m: n.id for n in nodes for m in n.modules}
     weights: dict[tuple[str, str], int] = defaultdict(int)
     for a, b in edges:
@@ -141,8 +149,8 @@ def group_modules(roles: Mapping[str, str], edges: Iterable[tuple[str, str]], *,
     return GraphView(tuple(ordered), tuple((a, b, w) for (a, b), w in sorted(weights.items())), len(roles))
 
 
-def _fit(modules: list[str], roles: Mapping[str, str], room: int) -> list[GraphNode]:
-    """The importers as single boxes if they fit in ``room``, else grouped by ever shorter package prefixes."""
+def _fit(modules: list[str], roles: Mapping[str, str], room: int, kind: str = "package") -> list[GraphNode]:
+    """``modules`` as single boxes if they fit in ``room``, else grouped by ever shorter package prefixes."""
     if len(modules) <= max(room, 0):
         return [_single(m, roles[m]) for m in modules]
     deepest = max((len(m.split(".")) for m in modules), default=1)
@@ -151,9 +159,9 @@ def _fit(modules: list[str], roles: Mapping[str, str], room: int) -> list[GraphN
         for m in modules:
             by_package[package_of(m, depth)].append(m)
         if len(by_package) <= max(room, 1) or depth == 1:
-            return [_group("package", p, ms) if len(ms) > 1 else _single(ms[0], roles[ms[0]])
+            return [_group(kind, p, ms) if len(ms) > 1 else _single(ms[0], roles[ms[0]])
                     for p, ms in sorted(by_package.items())]  # fmt: skip
-    return [_group("package", "", modules)]
+    return [_group(kind, "", modules)]
 
 
 def concept_roles(result: AuditResult, members: Iterable[str], factories: Iterable[str],

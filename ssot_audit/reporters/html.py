@@ -35,10 +35,11 @@ from ssot_audit.reporters.svg_graph import render_svg
 
 MAX_SNIPPETS = 400  # findings with code, worst first; the others show their location (keeps big reports a few MB)
 MAX_RELATED = 10
-MAX_STEPS = 25  # per concept or symbol shown in full; the full list is `ssot-audit plan PATH --concept NAME`
+MAX_STEPS = 12  # per concept or symbol shown in full; the full list is `ssot-audit plan PATH --concept NAME`
 FULL_CONCEPTS = 10  # concept plans shown in full (matrix, graph, steps), by impact; the rest in one table row each
-FULL_SYMBOLS = 20  # split-symbol plans shown in full, by number of imports; the rest counted
+FULL_SYMBOLS = 10  # split-symbol plans shown in full, by number of imports; the rest counted
 INDEX_ROWS = 15  # rows of the ranked index at the top
+MATRIX_ROWS, MATRIX_COLUMNS = 25, 40  # a method matrix past this (100 config-flow classes x 286 methods) is a wall
 SNIPPET_CONTEXT = 2
 _SEVERITIES = ("error", "warning", "note")
 
@@ -130,6 +131,26 @@ def _concept_graph(result: AuditResult, plan: ConceptPlan, key: str) -> Markup:
 
 
 @dataclass
+class Matrix:
+    """The part of a concept's method matrix the page shows, and what it leaves out."""
+
+    members: list[Any]
+    methods: list[str]
+    more_members: int
+    more_methods: int
+
+
+def _matrix(plan: ConceptPlan) -> Matrix:
+    """Canonical first, then the members most imported; the missing methods first, then those most members share."""
+    members = list(plan.members[:1]) + sorted(plan.members[1:], key=lambda m: (-m.importers, m.qualname))
+    shared = {m: sum(m in row.methods for row in plan.members) for m in plan.methods}
+    missing = set(plan.missing_in_canonical)
+    methods = sorted(plan.methods, key=lambda m: (m not in missing, -shared[m], m))[:MATRIX_COLUMNS]
+    return Matrix(members[:MATRIX_ROWS], sorted(methods), max(0, len(members) - MATRIX_ROWS),
+                  max(0, len(plan.methods) - MATRIX_COLUMNS))  # fmt: skip
+
+
+@dataclass
 class IndexRow:
     """One line of the ranked index: a concept or a finding group, with its evidence and where to look."""
 
@@ -169,6 +190,7 @@ def render_report(result: AuditResult, plan: ConsolidationPlan) -> str:
         "symbols": symbols[:FULL_SYMBOLS],
         "more_symbols": symbols[FULL_SYMBOLS:],
         "graphs": {c.concept: _concept_graph(result, c, str(i)) for i, c in enumerate(full)},
+        "matrices": {c.concept: _matrix(c) for c in full},
         "max_steps": MAX_STEPS,
         "snippet_cap": MAX_SNIPPETS,
         "data": _packed_json(_finding_data(result, ranking)),
