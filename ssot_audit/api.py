@@ -67,7 +67,7 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
+        return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors), config)
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -82,7 +82,14 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
-    return list(files.values())
+    return _mark_tests(list(files.values()), config)
+
+
+def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """Files the ``test-paths`` globs name are test code too."""
+    if not config.test_paths:
+        return files
+    return [replace(f, is_test=True) if not f.is_test and is_test_path(f.relpath, config.test_paths) else f for f in files]
 
 
 def _is_partial(root: Path, config: Config) -> bool:
@@ -114,7 +121,7 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
+    failures = [FailedFile(rel, is_test_path(rel, config.test_paths), ParseFailure("read", why)) for rel, why in unreadable]
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None
@@ -189,8 +196,11 @@ def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMemb
     info = project.index.get_module(cls.module)
     fact = info.facts.classes[cls.qualname]
     location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
-    return ConceptMember(cls.fullname, location, role, tuple(sorted(project.concepts.methods[cls])),
-                         project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
+    model = project.concepts
+    public = model.public(cls)
+    names = sorted({n.dotted for n in model.names.find_names(cls)} - {cls.fullname, public})
+    return ConceptMember(cls.fullname, location, role, tuple(sorted(model.methods[cls])), model.async_methods(cls),
+                         project.sites.count_importers(cls), public if public != cls.fullname else "", tuple(names))  # fmt: skip
 
 
 def _concept_importers(project: Project, concept: ConceptInfo) -> int:
@@ -207,10 +217,12 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
         members = [_concept_member(project, concept.canonical, "canonical")]
         members += [_concept_member(project, m, "duplicate") for m in concept.members[1:]]
         members += [_concept_member(project, s, "shim") for s in concept.shims]
-        members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
-        concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
-                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user,
-                                _concept_importers(project, concept)))  # fmt: skip
+        members += [_concept_member(project, v, role) for v, role in concept.lookalikes]
+        concepts.append(Concept(
+            concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason, tuple(members),
+            tuple(f.fullname for f in concept.factories), concept.per_user, _concept_importers(project, concept),
+            tuple((v.fullname, why) for v, why in concept.rejected), tuple(concept.warnings),
+        ))  # fmt: skip
     return tuple(concepts)
 
 

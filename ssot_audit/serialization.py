@@ -85,7 +85,8 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
     )
 
 
-def _concept_to_dict(concept: Concept) -> dict[str, Any]:
+def concept_to_dict(concept: Concept) -> dict[str, Any]:
+    """A concept as JSON-compatible data (``concept_from_dict`` reads it back)."""
     return {
         "name": concept.name,
         "origin": concept.origin,
@@ -94,10 +95,13 @@ def _concept_to_dict(concept: Concept) -> dict[str, Any]:
         "factories": list(concept.factories),
         "per_user": concept.per_user,
         "importers": concept.importers,
+        "rejected": [{"class": c, "why": why} for c, why in concept.rejected],
+        "warnings": list(concept.warnings),
         "members": [
             {"qualname": m.qualname, "location": location_to_dict(m.location), "role": m.role,
              "public_methods": list(m.public_methods), "async_methods": list(m.async_methods),
-             "importers": m.importers}  # fmt: skip
+             "importers": m.importers, **({"public_name": m.public_name} if m.public_name else {}),
+             **({"names": list(m.names)} if m.names else {})}  # fmt: skip
             for m in concept.members
         ],
     }
@@ -106,11 +110,12 @@ def _concept_to_dict(concept: Concept) -> dict[str, Any]:
 def _concept_from_dict(data: dict[str, Any]) -> Concept:
     members = tuple(
         ConceptMember(m["qualname"], location_from_dict(m["location"]), m["role"], tuple(m["public_methods"]),
-                      tuple(m["async_methods"]), m["importers"])  # fmt: skip
+                      tuple(m["async_methods"]), m["importers"], m.get("public_name", ""), tuple(m.get("names", ())))  # fmt: skip
         for m in data["members"]
     )
     return Concept(data["name"], data["origin"], data["canonical"], data["canonical_reason"], members,
-                   tuple(data["factories"]), data["per_user"], data.get("importers", 0))  # fmt: skip
+                   tuple(data["factories"]), data["per_user"], data.get("importers", 0),
+                   tuple((r["class"], r["why"]) for r in data.get("rejected", ())), tuple(data.get("warnings", ())))  # fmt: skip
 
 
 def _import_ref_to_dict(ref: ImportRef) -> dict[str, Any]:
@@ -173,7 +178,7 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
                     "by_severity": dict(sorted(by_severity.items()))},  # fmt: skip
         "rules": list(result.rules),
         "findings": [finding_to_dict(f) for f in result.findings],
-        "concepts": [_concept_to_dict(c) for c in result.concepts],
+        "concepts": [concept_to_dict(c) for c in result.concepts],
         "import_edges": [list(e) for e in result.import_edges],
         "modules": [list(m) for m in result.modules],
         "symbol_imports": [_import_ref_to_dict(r) for r in result.symbol_imports],

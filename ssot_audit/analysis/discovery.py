@@ -23,7 +23,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )  # fmt: skip
 # Build output directories: skipped unless they are a package of the project (``app/build/__init__.py``).
 BUILD_OUTPUT_DIRS = frozenset({"build", "dist"})
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
+# Directories that hold test code in real repositories (mocks and fixtures in ``test_framework/`` are test code).
+_TEST_DIRS = frozenset({
+    "tests", "test", "testing", "test_framework", "test_utils", "test_helpers", "test_support", "testutils",
+    "fixtures", "mocks", "e2e", "e2e_tests",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +40,18 @@ class SourceFile:
     is_package: bool  # an __init__.py
     is_test: bool
 
-def is_test_path(relpath: str) -> bool:
-    """Test code by the usual conventions: a tests/ directory, test_*.py, *_test.py, conftest.py."""
+def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
+    """Test code by the usual conventions (a ``tests/``, ``test_framework/``, ``mocks/``... directory, a
+    ``*_tests/`` directory, ``test_*.py``, ``*_test.py``, ``conftest.py``) or by the ``test-paths`` globs of the
+    configuration, matched against the path and each of its parent directories."""
     parts = relpath.split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    return any(part in _TEST_DIRS for part in parts[:-1])
+    if any(part in _TEST_DIRS or part.endswith("_tests") for part in parts[:-1]):
+        return True
+    regex = _exclusion_regex(globs)
+    return regex is not None and any(regex.match("/".join(parts[:i])) for i in range(1, len(parts) + 1))
 
 
 @lru_cache(maxsize=64)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
-    annotation_names, catches_import_error, class_body_adds_nothing, encode, forwards_to_super, is_main_guard,
-    is_stub, is_type_checking, literal_strings, unique_qualname,
+    always_raises, annotation_names, catches_import_error, class_body_adds_nothing, encode, expects_raise,
+    forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings, unique_qualname,
 )
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
@@ -126,6 +126,8 @@ class Extractor:
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
             forwards_to_super=forwards_to_super(node),
             is_stub=is_stub(node),
+            always_raises=always_raises(node),
+            is_trivial=is_trivial(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
         self.facts.functions[qualname] = fact
@@ -307,6 +309,7 @@ class Extractor:
         if is_type_checking(node.test):
             self._nested(node.body, type_checking=1)
         elif is_main_guard(node.test):
+            self.facts.has_main_guard = self.facts.has_main_guard or len(self.scopes) == 1
             self.main_guard += 1
             self._nested(node.body)
             self.main_guard -= 1
@@ -332,12 +335,16 @@ class Extractor:
             self.expression(item.context_expr, "with")
             if item.optional_vars is not None:
                 self._bind_names_other(item.optional_vars, node.lineno)
+        if node.body and any(expects_raise(item) for item in node.items):
+            self.facts.raise_spans.append((node.body[0].lineno, node.end_lineno or node.lineno))
         self.statements(node.body)
 
     _stmt_AsyncWith = _stmt_With
 
     def _stmt_Try(self, node: ast.Try) -> None:
         guarded = int(any(catches_import_error(h) for h in node.handlers))
+        if node.handlers and node.body:
+            self.facts.raise_spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
         self._nested(node.body, guarded=guarded)
         for handler in node.handlers:
             if handler.type is not None:
@@ -392,6 +399,8 @@ class Extractor:
                 stack.append((value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
             elif kind is ast.Attribute:
                 attr_ctx = "arg" if node.attr in _CORO_PROTOCOL else "attr"  # type: ignore[attr-defined]
+                if func is not None and node.attr == func.name and not func.delegates:  # type: ignore[attr-defined]
+                    func.delegates = _is_delegation(node.value)  # type: ignore[attr-defined]
                 stack.append((node.value, attr_ctx, None, (0, 0)))  # type: ignore[attr-defined]
             elif kind is ast.Name:
                 if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
@@ -421,6 +430,16 @@ class Extractor:
                     for child in value if type(value) is list else (value,):
                         if isinstance(child, _WALKED):
                             stack.append((child, "other", None, (0, 0)))
+
+
+def _is_delegation(owner: ast.expr) -> bool:
+    """``self._inner.send`` inside ``send``: the method hands the work to another object of the same API (``self.send``
+    is recursion, ``super().send`` is inheritance)."""
+    if isinstance(owner, ast.Name):
+        return owner.id not in ("self", "cls")
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return False
+    return True
 
 
 def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:

@@ -108,6 +108,9 @@ class FunctionFact:
     forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
+    always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)
+    is_trivial: bool = False  # a stub, ``pass`` or ``return <constant>``: what test doubles are made of
+    delegates: bool = False  # reads ``<another object>.<its own name>``: hands the work on (a facade, a proxy)
 
 
 @dataclass(slots=True)
@@ -142,3 +145,7 @@ class ModuleFacts:
     calls: list[CallSite] = field(default_factory=list)
     dunder_all: list[str] | None = None
     has_getattr: bool = False  # module-level __getattr__: any attribute may exist
+    has_main_guard: bool = False  # a module-level ``if __name__ == "__main__":``: the file is (also) a script
+    # Line spans where an exception is expected: ``with pytest.raises(...)`` / ``assertRaises`` / ``suppress``
+    # blocks and ``try`` bodies that have handlers.
+    raise_spans: list[tuple[int, int]] = field(default_factory=list)

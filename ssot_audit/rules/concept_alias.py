@@ -37,10 +37,20 @@ INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__)
 
 def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tuple[str, str]:
     concept = ctx.concepts.concept_of[target]
-    canonical = concept.canonical
-    message = f"{how} '{alias}' is another name for {target.qualname} of the concept '{concept.name}'"
-    hint = f"use {canonical.qualname} from {canonical.module} under its own name"
+    public = ctx.concepts.names.public_name(concept.canonical)
+    shown = ctx.concepts.names.describe(target)
+    message = f"{how} '{alias}' is another name for {shown} of the concept '{concept.name}'"
+    hint = f"use {public.name} from {public.module} instead of '{alias}', and drop '{alias}' once nothing imports it"
+    if target != concept.canonical:
+        hint += f" (the canonical class; {target.qualname} is a duplicate)"
     return message, hint
+
+
+def _is_public_name(ctx: RuleContext, target: ClassValue, module: str, name: str) -> bool:
+    """The one public name users import a private class by (``UnifiedWebSocketManager = _Impl``) is its name, not an
+    alias: a private implementation needs one."""
+    public = ctx.concepts.names.public_name(target)
+    return target.qualname.startswith("_") and (public.module, public.name) == (module, name)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -52,20 +62,25 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if binding.kind != B_ASSIGN or binding.value is None or binding.value[0] not in ("n", "a"):
                     continue
                 for value in ctx.resolver.resolve_expr(info.name, "", binding.value):
-                    if isinstance(value, ClassValue) and value in concept_of and value.qualname.split(".")[-1] != name:
-                        message, hint = _message(ctx, name, value, "alias")
-                        yield make_finding(
-                            INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
-                            message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
-                            related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
-                            facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name},
-                        )  # fmt: skip
+                    if not isinstance(value, ClassValue) or value not in concept_of or value.qualname.split(".")[-1] == name:
+                        continue
+                    if _is_public_name(ctx, value, info.name, name):
+                        continue
+                    message, hint = _message(ctx, name, value, "alias")
+                    yield make_finding(
+                        INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
+                        message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
+                        related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
+                        facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name},
+                    )  # fmt: skip
     for site in ctx.sites.sites:
         target = site.target
         if site.scope or not isinstance(target, ClassValue) or target not in concept_of or site.bound == site.name:
             continue
         info = ctx.index.get_module(site.importer)
         if site.name in info.facts.bindings:  # renamed to avoid a clash with the module's own ``name``
+            continue
+        if site.name.startswith("_") and _is_public_name(ctx, target, site.importer, site.bound):
             continue
         message, hint = _message(ctx, site.bound, target, f"import of {site.name} as")
         yield make_finding(

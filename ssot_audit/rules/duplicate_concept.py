@@ -44,28 +44,36 @@ from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_inf
 INFO = make_rule_info("SSOT101", "duplicate-concept-implementation", Severity.WARNING, __doc__)
 
 
+def _short(dotted: str) -> str:
+    return dotted.rsplit(".", 1)[-1]
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per concept with two or more implementations."""
+    """One finding per concept with two or more live implementations."""
     model = ctx.concepts
     for concept in model.concepts:
         if len(concept.members) < 2:
             continue
         canonical = concept.canonical
+        canon_public = model.public(canonical)
         canon_methods = model.methods[canonical]
         matrix = {m.fullname: sorted(model.methods[m]) for m in concept.members}
         missing = sorted(set().union(*(model.methods[m] for m in concept.members[1:])) - canon_methods)
         related = [
             Related(
                 ctx.class_location(m),
-                f"duplicate implementation {m.qualname}: shares {len(canon_methods & model.methods[m])} of its "
-                f"{len(model.methods[m])} public methods with {canonical.qualname}",
+                f"duplicate implementation {model.names.describe(m)}: shares {len(canon_methods & model.methods[m])} "
+                f"of its {len(model.methods[m])} public methods with {_short(canon_public)}",
             )
             for m in concept.members[1:]
         ]
         related += [Related(ctx.class_location(s), f"shim subclass {s.qualname}") for s in concept.shims]
-        others = ", ".join(m.qualname for m in concept.members[1:])
+        related += [Related(ctx.class_location(v), f"{role} {v.qualname}") for v, role in concept.lookalikes
+                    if role in ("guard", "orphaned-copy", "subclass")]  # fmt: skip
+        others = ", ".join(_short(model.public(m)) for m in concept.members[1:])
         info = ctx.index.get_module(canonical.module)
         location = ctx.class_location(canonical)
+        defined = f" (defined as {canonical.qualname})" if _short(canon_public) != canonical.qualname else ""
         yield make_finding(
             INFO,
             module=info,
@@ -73,11 +81,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             column=location.column,
             symbol=canonical.fullname,
             message=(
-                f"{len(concept.members)} classes implement the concept '{concept.name}': {canonical.qualname} "
-                f"(canonical: {concept.canonical_reason}) and {others}"
+                f"{len(concept.members)} classes implement the concept '{concept.name}': {_short(canon_public)}"
+                f"{defined} (canonical: {concept.canonical_reason}) and {others}"
             ),
             fix_hint=(
-                f"Keep {canonical.fullname}; move the methods only the others have"
+                f"Keep {canon_public}; move the methods only the others have"
                 f"{' (' + ', '.join(missing) + ')' if missing else ''} into it, then turn each duplicate into an "
                 "alias and delete it once nothing imports it"
             ),
@@ -88,10 +96,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "concept": concept.name,
                 "origin": concept.origin,
                 "canonical": canonical.fullname,
+                "canonical_public": canon_public,
                 "canonical_reason": concept.canonical_reason,
                 "members": [m.fullname for m in concept.members],
                 "shims": [s.fullname for s in concept.shims],
-                "lookalikes": [{"class": v.fullname, "kind": kind} for v, kind in concept.lookalikes],
+                "lookalikes": [{"class": v.fullname, "kind": role} for v, role in concept.lookalikes],
+                "rejected": [{"class": v.fullname, "why": why} for v, why in concept.rejected],
+                "warnings": list(concept.warnings),
                 "method_matrix": matrix,
                 "missing_in_canonical": missing,
             },
