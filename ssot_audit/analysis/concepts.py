@@ -90,9 +90,11 @@ class ConceptModel:
             try:
                 self.concepts.append(self._configured(concept_config))
             except ConfigError as exc:
-                if not partial and not self._skipped_any(concept_config):
+                skipped = self._skipped_any(concept_config)
+                if not partial and not skipped:
                     raise
-                self.notes.append(f"concept '{concept_config.name}' not checked: {exc}")
+                why = "partial scan" if partial else "a file it names could not be analysed (SSOT900)"
+                self.notes.append(f"concept '{concept_config.name}' not checked ({why}): {exc}")
         self.concepts.extend(self._discover())
         self.concept_of: dict[ClassValue, ConceptInfo] = {}
         for concept in self.concepts:

@@ -4,7 +4,8 @@
 ``emit_critical_event`` or ``register_connection`` say a lot. A method's weight is its inverse document frequency
 over the project's classes, normalised to (0, 1]. Two classes play one role when they share at least
 ``MIN_SHARED`` methods worth ``MIN_WEIGHT``, those cover at least ``MIN_COVER`` of the smaller class's weight, and
-their async-ness agrees. Methods both inherit from a common project ancestor, or that both take from a project
+their async-ness agrees; versions of one name (``SocketManager``, ``UnifiedSocketManager``: the same words once
+qualifiers are dropped) need only ``MIN_SHARED - 1`` methods of any weight, the name being evidence already. Methods both inherit from a common project ancestor, or that both take from a project
 Protocol/ABC they implement (even structurally, without inheriting it), are the interface of intended
 polymorphism and do not count. A subclass and its base, a facade and the class it holds, and two definitions of one
 class in one module (``if``/``else``) are never duplicates.
@@ -39,8 +40,7 @@ GENERIC = frozenset({
     "build", "make", "process", "handle", "execute", "call", "apply", "validate", "check", "is_valid", "to_dict",
     "from_dict", "as_dict", "dict", "to_json", "from_json", "json", "serialize", "deserialize", "status",
     "get_status", "health", "health_check", "is_healthy", "ping", "info", "name", "id", "register", "unregister",
-    "enable", "disable", "is_enabled", "size", "count", "length", "empty", "is_empty", "read", "write", "send",
-    "receive", "connect", "disconnect", "is_connected",
+    "enable", "disable", "is_enabled", "size", "count", "length", "empty", "is_empty",
 })  # fmt: skip
 GENERIC_WEIGHT = 0.2
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
@@ -157,7 +157,8 @@ class Similarity:
         def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
             return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
 
-        if len(shared) < MIN_SHARED or weight < MIN_WEIGHT:
+        same_name = self.words(a) == self.words(b)  # versions of one name: the name is evidence already
+        if len(shared) < MIN_SHARED - same_name or (weight < MIN_WEIGHT and not same_name):
             common = " (the interface of a shared base or protocol does not count)" if interface else ""
             return verdict(False, f"shares {len(shared)} public methods worth {weight:.1f}{common}")
         if cover < MIN_COVER:
