@@ -25,7 +25,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 BUILD_OUTPUT_DIRS = frozenset({"build", "dist"})
 # Directories that hold test code in real repositories (mocks and fixtures in ``test_framework/`` are test code).
 _TEST_DIRS = frozenset({
-    "tests", "test", "testing", "test_framework", "test_utils", "test_helpers", "test_support", "testutils",
+    "tests", "test", "testing", "t", "test_framework", "test_utils", "test_helpers", "test_support", "testutils",
     "fixtures", "mocks", "e2e", "e2e_tests",
 })  # fmt: skip
 

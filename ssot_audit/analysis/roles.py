@@ -65,6 +65,13 @@ def _bare_stem(module: str) -> str:
     return _BACKUP_STEM.sub("", module.rsplit(".", 1)[-1])
 
 
+def _plugin_siblings(a: str, b: str) -> bool:
+    """``components.hue.config_flow`` and ``components.deconz.config_flow``: the same file in sibling packages is a
+    plugin layout (integrations, backends loaded by name), not a copy."""
+    pa, pb = a.rsplit(".", 1)[0], b.rsplit(".", 1)[0]
+    return pa != pb and "." in pa and "." in pb and pa.rsplit(".", 1)[0] == pb.rsplit(".", 1)[0]
+
+
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
     """Project modules some other module imports (with their parent packages, which the import runs too)."""
     found: set[str] = set()
@@ -199,7 +206,7 @@ class Roles:
     def _find_copies(self) -> None:
         """A class in a file nothing imports that repeats a live class: same class name, same file name, most of its
         own methods written again (not inherited). Such a file is a copy left behind, whatever its directory; a
-        plugin loaded by name has a file name of its own, or subclasses what it resembles."""
+        plugin loaded by name subclasses what it resembles, or sits in a sibling package of the same layout."""
         by_name: dict[str, list[ClassValue]] = defaultdict(list)
         for value, role in self.role.items():
             if role == CLASS and self.is_live_module(value.module):
@@ -209,11 +216,13 @@ class Roles:
             if role not in (CLASS, ORPHAN) or self.is_live_module(value.module):
                 continue
             mine, stem = self._own(value), _bare_stem(value.module)
+            mro = self.resolver.mro(value)
             for original in by_name.get(value.qualname, ()):
-                if original in self.resolver.mro(value):
-                    continue
+                if original in mro or any(isinstance(v, ClassValue) for v in set(mro[1:]) & set(self.resolver.mro(original)[1:])):
+                    continue  # a subclass, or a sibling of one family (two backends of one base): not a copy
                 theirs = self._own(original)
-                if role == ORPHAN or (stem == _bare_stem(original.module) and mine and len(mine & theirs) * 2 >= len(mine)):
+                if role == ORPHAN or (stem == _bare_stem(original.module) and not _plugin_siblings(value.module, original.module)
+                                      and mine and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
                     self.role[value] = ORPHAN
                     self.copies[value] = original
                     break

@@ -181,33 +181,29 @@ class Similarity:
             return "a subclass specialises its base"
         if declared:
             return ""
-        family = self._family_base(a, b, mro_a, mro_b)
+        family = self._family_base(mro_a, mro_b)
         if family is not None:
             return f"siblings of one family ({family.qualname}): intended polymorphism"
+        if _async_twins(self.words(a), self.words(b)):
+            return "the sync and the async twin of one API, on purpose"
+        if a.module == b.module and self.words(a) != self.words(b):
+            return "variants defined side by side in one module, on purpose"
         if self._parallel_packages(a, b):
-            return "same-named classes of two parallel packages (alternative backends)"
+            return "classes of two parallel packages (alternative backends defining the same names)"
         return ""
 
-    def _family_base(self, a: ClassValue, b: ClassValue, mro_a: tuple, mro_b: tuple) -> ClassValue | None:  # type: ignore[type-arg]
-        """A common project ancestor that carries an interface (a Protocol/ABC, a base with ``MIN_SHARED`` public
-        methods) or is named for the same thing (``BaseDatabaseOperations`` of two backends' ``DatabaseOperations``):
-        the two are siblings of a declared family, not one concept written twice."""
-        head = self.words(a)[-1]
-        for ancestor in mro_a[1:]:
-            if isinstance(ancestor, ClassValue) and ancestor in mro_b[1:]:
-                if (self.words(ancestor)[-1] == head or self.roles.role.get(ancestor) in ("protocol", "abc")
-                        or len(self.roles.methods.get(ancestor, ())) >= MIN_SHARED):  # fmt: skip
-                    return ancestor
-        return None
+    def _family_base(self, mro_a: tuple, mro_b: tuple) -> ClassValue | None:  # type: ignore[type-arg]
+        """A common project ancestor: the two are siblings of a declared family (two backends' ``DatabaseOperations``
+        under ``BaseDatabaseOperations``, two pin types under ``BoardPin``), specialisations sharing code through
+        it, not one concept written twice."""
+        return next((v for v in mro_a[1:] if isinstance(v, ClassValue) and v in mro_b[1:]), None)
 
     def _parallel_packages(self, a: ClassValue, b: ClassValue) -> bool:
         """``gis.geos.Point`` and ``gis.gdal.Point``: two packages that define the same family of class names side by
         side are alternative implementations by design (backends, bindings), not copies."""
-        if a.qualname != b.qualname:
-            return False
         pa, pb = a.module.rsplit(".", 1)[0], b.module.rsplit(".", 1)[0]
-        if pa == pb:
-            return False
+        if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
+            return False  # one package inside the other: not side by side
         return len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
 
     def _package_names(self, package: str) -> frozenset[str]:
@@ -263,6 +259,17 @@ class Similarity:
                     comparison = self.compare(a, b)
                     if comparison.same_role:
                         yield a, b, comparison
+
+
+_ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
+
+
+def _async_twins(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """``AsyncResult``/``Result``, ``SyncBackendMixin``/``AsyncBackendMixin``: names that differ only by a sync/async
+    marker are the two faces of one API, written twice by design."""
+    rest_a = [w for w in words_a if w not in _ASYNC_MARKERS]
+    rest_b = [w for w in words_b if w not in _ASYNC_MARKERS]
+    return rest_a == rest_b and words_a != words_b
 
 
 def is_candidate(roles: Roles, value: ClassValue) -> bool:
