@@ -77,10 +77,10 @@ class ConceptModel:
         self.unparsed = unparsed or {}
         self.resolver = resolver
         self.sites = sites
-        self.roles = Roles(index, resolver)
+        self.names = Names(index, resolver, sites)
+        self.roles = Roles(index, resolver, self.names)
         self.kinds = self.roles.role  # class -> role (see analysis.roles)
         self.methods = self.roles.methods
-        self.names = Names(index, resolver, sites)
         self.similarity = Similarity(index, resolver, self.roles)
         self.notes: list[str] = []
         self.concepts: list[ConceptInfo] = []

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from ssot_audit.analysis.facts import ClassFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue
 
@@ -93,9 +94,13 @@ def is_double_name(name: str) -> bool:
 class Roles:
     """The role of every class of the project (see the module docstring)."""
 
-    def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
+    def __init__(self, index: ProjectIndex, resolver: Resolver, names: Names | None = None) -> None:
+        """``names``: every name of every class, so that a copy made before a rename is still recognised (a
+        backup ``WebSocketManager`` of the live ``_WebSocketManagerImplementation``, still exported under that
+        name)."""
         self.index = index
         self.resolver = resolver
+        self.names = names
         self.imported = imported_modules(index)
         self.role: dict[ClassValue, str] = {}
         self.methods: dict[ClassValue, frozenset[str]] = {}
@@ -210,7 +215,8 @@ class Roles:
         by_name: dict[str, list[ClassValue]] = defaultdict(list)
         for value, role in self.role.items():
             if role == CLASS and self.is_live_module(value.module):
-                by_name[value.qualname].append(value)
+                for name in self.names.name_strings(value) if self.names else (value.qualname,):
+                    by_name[name].append(value)
         self.copies: dict[ClassValue, ClassValue] = {}
         for value, role in list(self.role.items()):
             if role not in (CLASS, ORPHAN) or self.is_live_module(value.module):

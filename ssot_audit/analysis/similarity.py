@@ -256,7 +256,10 @@ class Similarity:
             for (i, j), n in sorted(counts.items()):
                 a, b = group[i], group[j]
                 if n >= MIN_SHARED and self.related_names(a, b):
-                    comparison = self.compare(a, b)
+                    # a test double or a dead copy of a class is measured against it as declared: implementing the
+                    # same protocol is what makes a mock a mock of it
+                    satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
+                    comparison = self.compare(a, b, declared=satellite)
                     if comparison.same_role:
                         yield a, b, comparison
 
