@@ -98,7 +98,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 severity=Severity.WARNING if info.is_test else Severity.ERROR,
                 related=[Related(ctx.function_location(method), f"{method.qualname} raises {exception}")]
                 + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
-                facts={"class": guard.fullname, "exception": exception,
+                facts={"class": guard.fullname, "exception": exception, "called_as": shown,
                        "factory": factory.fullname if factory else None},  # fmt: skip
             )
 
