@@ -162,7 +162,7 @@ def test_sample_report_loads_without_errors_or_network_requests(sample_page: Pag
     assert sample_page.problems() == []
     assert [u for u in sample_page.requests() if not u.startswith("file://")] == []
     assert sample_page.eval("document.title") == "ssot-audit report: sample_repo"
-    assert _visible(sample_page) == 57
+    assert _visible(sample_page) == 62
     assert sample_page.eval("document.querySelectorAll('svg.graph g.node').length") > 20
 
 
@@ -176,15 +176,15 @@ def test_filter_box_and_selects_narrow_the_findings(sample_page: Page) -> None:
         )
         return _visible(sample_page), str(sample_page.eval("document.getElementById('count').textContent"))
 
-    assert set_filter("", "SSOT401", "") == (17, "17 shown")
-    assert set_filter("", "", "note") == (1, "1 shown")
+    assert set_filter("", "SSOT401", "") == (18, "18 shown")
+    assert set_filter("", "", "note") == (2, "2 shown")
     assert set_filter("legacy_routes", "", "") == (3, "3 shown")  # app/routes/legacy_routes.py:9, :16, :22
     assert set_filter("legacy_routes", "SSOT301", "") == (1, "1 shown")
     assert sample_page.eval("document.querySelector('#rule-SSOT301 summary .badge').textContent") == "1 of 7"
     assert sample_page.eval("document.getElementById('rule-SSOT401').hidden") is True
     assert set_filter("no such text anywhere", "", "") == (0, "0 shown")
     assert sample_page.eval("document.getElementById('none').hidden") is False
-    assert set_filter("", "", "") == (57, "57 shown")
+    assert set_filter("", "", "") == (62, "62 shown")
     assert sample_page.problems() == []
 
 

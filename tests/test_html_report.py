@@ -40,15 +40,15 @@ def test_report_references_nothing_outside_the_file(sample_html: str) -> None:
 
 
 def test_report_has_summary_cards_plan_graph_and_highlighted_snippets(sample_html: str) -> None:
-    assert '<span class="n">57</span><span class="l">findings</span>' in sample_html
-    assert '<span class="n">29</span><span class="l">error</span>' in sample_html
+    assert '<span class="n">62</span><span class="l">findings</span>' in sample_html
+    assert '<span class="n">31</span><span class="l">error</span>' in sample_html
     assert '<span class="n">1</span><span class="l">parse failures</span>' in sample_html
-    assert sample_html.count('<li class="step ') == 92
+    assert sample_html.count('<li class="step ') == 86
     assert sample_html.count('<svg class="graph"') == 2
-    assert sample_html.count('class="finding ') == 57
-    (admin,) = [block for block in sample_html.split('<div class="finding ')[1:] if "app/api/admin.py:15:" in block]
+    assert sample_html.count('class="finding ') == 62
+    (admin,) = [block for block in sample_html.split('<div class="finding ')[1:] if "app/api/admin.py:19:" in block]
     assert 'id="f-SSOT401-4"' in admin
-    assert '<span class="hll">' in admin and '<span class="linenos">15</span>' in admin
+    assert '<span class="hll">' in admin and '<span class="linenos">19</span>' in admin
 
 
 def test_report_command_rebuilds_the_same_page_from_findings_json(tmp_path: Path, sample_html: str) -> None:
@@ -87,7 +87,7 @@ def test_report_size_stays_bounded(sample_result: AuditResult, sample_html: str)
     assert big.count('class="finding ') == 2000
     assert big.count('class="code"') == html.MAX_SNIPPETS
     assert "Code is shown for 400 findings, errors first" in big
-    assert sum(f.severity.value == "error" for f in many.findings) == 1018  # more errors than the budget...
+    assert sum(f.severity.value == "error" for f in many.findings) == 1000  # more errors than the budget...
     blocks = big.split('<div class="finding ')[1:]
     assert sum('class="code"' in b for b in blocks if b.startswith("sev-error")) == html.MAX_SNIPPETS  # ...so all go there
     assert sum('class="code"' in b for b in blocks if not b.startswith("sev-error")) == 0
@@ -95,7 +95,8 @@ def test_report_size_stays_bounded(sample_result: AuditResult, sample_html: str)
     assert len(big.encode()) < 3_500_000
     plan = api.plan(many)
     assert [len(p.steps) > html.MAX_STEPS for p in plan.concepts] == [True, False]
-    assert big.count('<li class="step ') == html.MAX_STEPS + len(plan.concepts[1].steps)
+    shown = sum(min(len(p.steps), html.MAX_STEPS) for p in (*plan.concepts, *plan.symbols))
+    assert big.count('<li class="step ') == shown
     assert f"and {len(plan.concepts[0].steps) - html.MAX_STEPS} more steps" in big
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 
 from ssot_audit.analysis.resolve import Resolver
@@ -108,9 +110,9 @@ def _function_kind(resolver: Resolver, value: FunctionValue) -> CallKind:
     return CallKind(SYNC, sure=sure, description="def")
 
 
-def describe_returns(resolver: Resolver, value: FunctionValue) -> str:
-    """A short description of what a sync function returns, for messages: "a WebSocketManager"."""
-    names = sorted(
-        {v.cls.qualname.split(".")[-1] for v in resolver.return_values(value) if isinstance(v, InstanceValue)}
-    )
+def describe_returns(resolver: Resolver, value: FunctionValue, name_of: Callable[[ClassValue], str] | None = None) -> str:
+    """A short description of what a sync function returns, for messages: "a WebSocketManager" (``name_of`` gives a
+    class's public name, so a private implementation shows under the name users import)."""
+    shown = name_of or (lambda cls: cls.qualname.split(".")[-1])
+    names = sorted({shown(v.cls) for v in resolver.return_values(value) if isinstance(v, InstanceValue)})
     return f"a {' or '.join(names)}" if names else "a non-awaitable value"

@@ -53,7 +53,8 @@ def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
 
 def _describe(ctx: RuleContext, value: Value, kind: CallKind) -> str:
     if isinstance(value, FunctionValue):
-        return f"a plain def ({value.fullname}) returning {describe_returns(ctx.resolver, value)}"
+        public = ctx.concepts.names.public_name
+        return f"a plain def ({value.fullname}) returning {describe_returns(ctx.resolver, value, lambda c: public(c).name)}"
     assert isinstance(value, ClassValue)
     return f"the class {value.fullname}, whose instances define no __await__"
 
