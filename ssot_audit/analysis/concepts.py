@@ -81,7 +81,7 @@ class ConceptModel:
         self.roles = Roles(index, resolver, self.names)
         self.kinds = self.roles.role  # class -> role (see analysis.roles)
         self.methods = self.roles.methods
-        self.similarity = Similarity(index, resolver, self.roles)
+        self.similarity = Similarity(index, resolver, self.roles, self.names)
         self.notes: list[str] = []
         self.concepts: list[ConceptInfo] = []
         self._by_word: dict[str, list[ClassValue]] | None = None
@@ -231,13 +231,22 @@ class ConceptModel:
                 found[value] = ORPHAN
             elif role == GUARD and names & self.names.name_strings(value):
                 found[value] = GUARD
+            elif role in (TEST_DOUBLE, TEST_CODE) and any(b in member_set for b in self.resolver.mro(value)[1:]):
+                found[value] = TEST_DOUBLE  # a mock that subclasses the real class
         api = set().union(*(self.methods[m] for m in members))
-        for head in {self.similarity.words(m)[-1] for m in members}:
-            for value in self._classes_by_word().get(head, ()):
-                if (value not in member_set and value not in found and len(self.methods[value] & api) >= MIN_SHARED
-                        and self.similarity.held(value) & member_set):  # fmt: skip
-                    found[value] = FACADE  # an adapter or facade that wraps a member and offers its methods
+        words = {w for m in members for w in self.similarity.words(m)}
+        for value in sorted({v for w in words for v in self._classes_by_word().get(w, ())}, key=lambda v: v.fullname):
+            if value not in member_set and value not in found and self._wraps(value, member_set, api):
+                found[value] = FACADE  # an adapter or facade that wraps a member and offers its methods
         return found
+
+    def _wraps(self, value: ClassValue, members: set[ClassValue], api: set[str]) -> bool:
+        """``value`` offers some of the members' methods by holding a member, or by handing them on to an object of
+        that API (an adapter whose wrapped object's type is not written down)."""
+        offered = tuple(sorted(self.methods[value] & api))
+        if len(offered) < MIN_SHARED - 1:
+            return False
+        return bool(self.similarity.held(value) & members) or self.similarity.delegating(value, offered) * 2 >= len(offered)
 
     def _classes_by_word(self) -> dict[str, list[ClassValue]]:
         """Live production classes by each word of their name (``WebSocketManagerAdapter`` under "manager" too)."""

@@ -59,6 +59,11 @@ def _choose_canonical(model: ConceptModel, config: ConceptConfig, configured: Cl
     warnings: list[str] = []
     problem = model.canonical_problem(configured) if configured is not None else ""
     if configured is not None and not problem:
+        matched_api = set().union(*(model.methods[v] for v in matched
+                                    if model.roles.role.get(v) == "class" and v != configured))  # fmt: skip
+        if matched_api and not model.methods[configured] & matched_api:
+            problem = "a class with none of the public methods of the classes its name patterns match"
+    if configured is not None and not problem:
         via = model.names.lookup(config.canonical).via_alias
         reason = "configured in [tool.ssot-audit.concepts]"
         if via:
@@ -110,11 +115,6 @@ def build_configured(model: ConceptModel, config: ConceptConfig) -> ConceptInfo:
     members += _by_methods(model, config, canonical, set(matched) | set(members))
     for value, role in model.attach(members).items():
         attached.setdefault(value, role)
-    if configured is not None and configured == canonical and len(members) > 1:
-        others = set().union(*(model.methods[m] for m in members[1:]))
-        if not model.methods[canonical] & others:
-            warnings.append(f"canonical '{config.canonical}' has none of the other members' public methods: "
-                            "check that it names the implementation, not a wrapper or a placeholder")  # fmt: skip
     concept = model.assemble(config.name, "configured", canonical, reason, members, attached, factories,
                              config.allowed_creators, config.per_user)  # fmt: skip
     concept.rejected = rejected

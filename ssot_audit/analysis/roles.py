@@ -85,10 +85,13 @@ def imported_modules(index: ProjectIndex) -> frozenset[str]:
     return frozenset(found)
 
 
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
 def is_double_name(name: str) -> bool:
-    """``MockWebSocketManager``, ``FakeStore``, ``WebSocketManagerStub``, ``DummyCache``: named as a test double."""
-    bare = name.lstrip("_")
-    return bare.startswith(_DOUBLE_WORDS) or bare.endswith(_DOUBLE_WORDS)
+    """``MockWebSocketManager``, ``FakeStore``, ``WebSocketManagerStub``, ``SSotMockManager``, ``DummyCache``: a
+    CamelCase word of the name says test double."""
+    return any(word in _DOUBLE_WORDS for word in _WORD.findall(name))
 
 
 class Roles:

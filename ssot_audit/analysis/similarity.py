@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ssot_audit.analysis.index import ProjectIndex
-from ssot_audit.analysis.names import name_words
+from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, Roles
 from ssot_audit.analysis.values import ClassValue, InstanceValue
@@ -43,6 +43,7 @@ GENERIC = frozenset({
     "enable", "disable", "is_enabled", "size", "count", "length", "empty", "is_empty",
 })  # fmt: skip
 GENERIC_WEIGHT = 0.2
+OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
 
 
@@ -61,8 +62,9 @@ class Comparison:
 class Similarity:
     """Pairwise role comparisons over the classes of a project."""
 
-    def __init__(self, index: ProjectIndex, resolver: Resolver, roles: Roles) -> None:
+    def __init__(self, index: ProjectIndex, resolver: Resolver, roles: Roles, names: Names | None = None) -> None:
         self.index = index
+        self.names = names
         self.resolver = resolver
         self.roles = roles
         counted = [v for v, role in roles.role.items() if role not in ("test-double", "test-code")]
@@ -134,11 +136,33 @@ class Similarity:
         Classes with unrelated names that happen to share an API (file-like objects, geometry wrappers of two
         libraries) are intended duck typing, not one concept written twice."""
         words_a, words_b = self.words(a), self.words(b)
-        return words_a[-1] == words_b[-1] and (bool(set(words_a[:-1]) & set(words_b[:-1])) or len(words_a) == len(words_b) == 1)
+        common = set(words_a) & set(words_b)
+        if words_a[-1] == words_b[-1]:
+            return len(common) > 1 or len(words_a) == len(words_b) == 1
+        return len(common) >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
+
+    def same_name(self, a: ClassValue, b: ClassValue) -> bool:
+        """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
+        where the class lives is dropped too (``AuthConfigManager`` in ``auth_service`` is that service's
+        ``ConfigManager``; ``AnalyticsWebSocketManager`` in ``analytics_service`` its ``WebSocketManager``)."""
+        mine = self._local_words(a, self.words(b))
+        return len(mine) > 1 and mine == self._local_words(b, self.words(a))  # "Model" alone says too little
+
+    def _local_words(self, cls: ClassValue, other: tuple[str, ...]) -> tuple[str, ...]:
+        words = self.words(cls)
+        packages = {w for part in cls.module.split(".")[:-1] for w in part.lower().split("_")}
+        start = 0
+        while start < len(words) - 1 and words[start] in packages and words[start] not in other:
+            start += 1
+        return words[start:]
 
     def words(self, cls: ClassValue) -> tuple[str, ...]:
-        """The class's name words, qualifiers dropped (see ``name_words``)."""
-        return name_words(cls.qualname.split(".")[-1].lstrip("_"))
+        """The class's name words, qualifiers dropped (see ``name_words``); a private class is known by its public
+        name (``_Impl`` exported as ``WebSocketManager``)."""
+        name = cls.qualname.split(".")[-1]
+        if name.startswith("_") and self.names is not None:
+            name = self.names.public_name(cls).name
+        return name_words(name.lstrip("_"))
 
     def compare(self, a: ClassValue, b: ClassValue, *, declared: bool = False) -> Comparison:
         """Whether ``a`` and ``b`` play the same role, with the evidence. ``declared``: the team declared the concept
@@ -157,15 +181,16 @@ class Similarity:
         def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
             return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
 
-        same_name = self.words(a) == self.words(b)  # versions of one name: the name is evidence already
-        if len(shared) < MIN_SHARED - same_name or (weight < MIN_WEIGHT and not same_name):
+        same_name = self.same_name(a, b)  # versions of one name: the name is evidence already
+        needed = MIN_WEIGHT if declared or self.words(a)[-1] == self.words(b)[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
+        if len(shared) < MIN_SHARED - same_name or (weight < needed and not same_name):
             common = " (the interface of a shared base or protocol does not count)" if interface else ""
             return verdict(False, f"shares {len(shared)} public methods worth {weight:.1f}{common}")
         if cover < MIN_COVER:
             return verdict(False, f"the shared methods are {cover:.0%} of the smaller class")
         if b in self.held(a) or a in self.held(b):
             return verdict(False, "a facade holds the other and delegates to it", facade=True)
-        proxy = next((v for v in (a, b) if self._delegating(v, shared) * 2 >= len(shared)), None)
+        proxy = next((v for v in (a, b) if self.delegating(v, shared) * 2 >= len(shared)), None)
         if proxy is not None:
             return verdict(False, f"{proxy.qualname} hands most shared methods to another object (a proxy)", facade=True)
         agreement = self._async_agreement(a, b, shared)
@@ -215,7 +240,8 @@ class Similarity:
             self._packages[package] = cached
         return cached
 
-    def _delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
+    def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
+        """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""
         count = 0
         for name in shared:
             method = self.roles.method_function(cls, name)
@@ -234,14 +260,19 @@ class Similarity:
 
     # -- candidate pairs ----------------------------------------------------------------------------------------
     def similar_pairs(self, candidates: list[ClassValue]) -> Iterator[tuple[ClassValue, ClassValue, Comparison]]:
-        """Pairs of ``candidates`` that play the same role. Only classes named for the same thing (same last word)
-        that share ``MIN_SHARED`` reasonably rare methods are compared (an inverted index over names no more than
-        ``cap`` classes have), so the work grows with the families, not with the square of the project."""
+        """Pairs of ``candidates`` that play the same role. Only classes named for the same thing (the same last
+        word, or the same first word) that share reasonably rare methods are compared (an inverted index over names
+        no more than ``cap`` classes have), so the work grows with the families, not with the square of the
+        project."""
         cap = max(40, self.total // 50)
-        by_head: dict[str, list[ClassValue]] = defaultdict(list)
+        groups: dict[tuple[int, str], list[ClassValue]] = defaultdict(list)
         for value in candidates:
-            by_head[self.words(value)[-1]].append(value)
-        for group in by_head.values():
+            words = self.words(value)
+            groups[(0, words[-1])].append(value)  # the same noun: Manager, Client
+            if len(words) > 1:
+                groups[(1, words[0])].append(value)  # the same subject: ClickHouse-Client, ClickHouse-Service
+        seen: set[tuple[ClassValue, ClassValue]] = set()
+        for group in groups.values():
             if len(group) < 2:
                 continue
             holders: dict[str, list[int]] = defaultdict(list)
@@ -255,13 +286,15 @@ class Similarity:
                     counts.update(combinations(members, 2))
             for (i, j), n in sorted(counts.items()):
                 a, b = group[i], group[j]
-                if n >= MIN_SHARED and self.related_names(a, b):
-                    # a test double or a dead copy of a class is measured against it as declared: implementing the
-                    # same protocol is what makes a mock a mock of it
-                    satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
-                    comparison = self.compare(a, b, declared=satellite)
-                    if comparison.same_role:
-                        yield a, b, comparison
+                if n < MIN_SHARED - 1 or (a, b) in seen or not self.related_names(a, b):
+                    continue
+                seen.add((a, b))
+                # a test double or a dead copy of a class is measured against it as declared: implementing the
+                # same protocol is what makes a mock a mock of it
+                satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
+                comparison = self.compare(a, b, declared=satellite)
+                if comparison.same_role:
+                    yield a, b, comparison
 
 
 _ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
