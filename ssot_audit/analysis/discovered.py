@@ -30,9 +30,11 @@ def discover_concepts(model: ConceptModel) -> list[ConceptInfo]:
     satellites = sorted((v for v, role in roles.role.items() if role in (TEST_DOUBLE, ORPHAN) and v not in taken
                          and _top_level(model, v) and len(model.methods[v]) >= MIN_SHARED), key=lambda v: v.fullname)  # fmt: skip
     partners: dict[ClassValue, set[ClassValue]] = defaultdict(set)
-    for a, b, _ in model.similarity.similar_pairs([*candidates, *satellites]):
+    weight: dict[frozenset[ClassValue], float] = {}
+    for a, b, comparison in model.similarity.similar_pairs([*candidates, *satellites]):
         partners[a].add(b)
         partners[b].add(a)
+        weight[frozenset((a, b))] = comparison.weight
     live = set(candidates)
     returned = {c for c, factories in model._factories.items() if factories}
 
@@ -46,7 +48,10 @@ def discover_concepts(model: ConceptModel) -> list[ConceptInfo]:
         if centre in assigned:
             continue
         members = [centre]
-        for partner in sorted((p for p in partners[centre] if p in live and p not in assigned), key=lambda v: v.fullname):
+        closest_first = sorted((p for p in partners[centre] if p in live and p not in assigned),
+                               key=lambda v: (-weight[frozenset((centre, v))], not model.similarity.same_name(centre, v),
+                                              len(model.resolver.mro(v)), v.fullname))  # a base before its subclass
+        for partner in closest_first:
             if not any(_related_by_inheritance(model, partner, m) for m in members):
                 members.append(partner)  # a base and its subclass are one family, never two duplicates
         if len(members) < 2:

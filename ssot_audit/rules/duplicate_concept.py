@@ -1,15 +1,27 @@
 """Two or more classes implement one concept.
 
 ## What it does
-Finds clusters of classes that implement the same concept: a configured concept (classes matching its
-``name-patterns``, subclassing its canonical class or ``bases``, or sharing most of the canonical class's public
-methods) or, with no configuration, classes whose names share a stem (``WebSocketManager``,
-``UnifiedWebSocketManager``, ``WebSocketConnectionManager``) and that share at least half of their public methods.
-One finding per cluster, on the canonical class; the other members are related locations. Enums, exceptions,
-Protocols/ABCs, dataclass records, test doubles and examples (classes under ``docs/`` or ``examples/``) are
-classified and never counted as implementations; subclasses that add nothing are shims (SSOT103). Neither a
-subclass and its base, nor methods inherited from a common project ancestor, nor ``if/else`` definitions of one
-class in one module count as duplication.
+Finds concepts implemented by two or more live classes, and reports each once, on its canonical class, with the
+other implementations as related locations. A concept is configured (``[tool.ssot-audit.concepts]``: its
+``canonical`` class, or any alias of it; classes its ``name-patterns`` match under any of their names, that
+subclass it or its ``bases``, or that have ``method-overlap`` of its public methods) or discovered: live production
+classes named for the same thing that play one role, which means sharing rare public methods (weighted by how rare
+each name is in the project: ``get``, ``close``, ``start``, ``initialize``, ``to_dict`` weigh little) with agreeing
+async-ness; each member must resemble the cluster's centre (no chain A~B~C through one member).
+
+The canonical class is the one the concept's factory returns, else the one with most production importers
+(counted through every alias and re-export), then the most complete API. Messages name it by the public name users
+import (``WebSocketManager``), with the defining name when it differs (``_WebSocketManagerImplementation``).
+
+Kept out of the implementations, and shown with their role: test doubles (Mock/Fake/Stub/Dummy names, ``unittest.mock``
+subclasses, trivial classes in test code, ``test_framework/``, ``mocks/``...), factory guards (SSOT303), shims
+(SSOT103), subclasses, facades and adapters (a class that holds or hands its work to a member), orphaned copies
+(SSOT105), scripts and examples, enums, exceptions, Protocols/ABCs, records. Never duplicates either: a subclass and
+its base, siblings of one project base, implementations of a project Protocol with names of their own
+(``RedisStore``, ``MemoryStore``), sync/async twins (``Result``/``AsyncResult``), variants defined side by side in
+one module, same-named classes of parallel packages (backends), ``if``/``else`` definitions of one class. A
+configured name pattern only narrows: a class it matches that fails the role test is listed as *rejected* with the
+reason (``ssot-audit concepts``, and this finding's ``rejected`` facts).
 
 ## Why is this bad?
 Each copy drifts: a fix lands in one manager and not the others, callers pick whichever they find first, and state
@@ -31,7 +43,10 @@ One class, with the methods the others had that it lacks; the others become alia
 
 ## Options
 Concepts are declared in ``[tool.ssot-audit.concepts.NAME]``: ``canonical``, ``factories``, ``allowed-creators``,
-``name-patterns``, ``bases``, ``per-user``, ``method-overlap`` (default 0.6).
+``name-patterns``, ``bases``, ``per-user``, ``method-overlap`` (default 0.6: the weighted share of the canonical
+class's public methods that makes a class of another name a member). ``ssot-audit concepts --format toml`` prints a
+block to start from. A configured canonical that is a guard, a test double, an orphaned copy or a class with none of
+the matched classes' methods is replaced by the class the factory returns (a warning says which to configure).
 """
 
 from __future__ import annotations
