@@ -72,14 +72,8 @@ class Names:
     def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites) -> None:
         self.index = index
         self.resolver = resolver
-        self._names: dict[Target, list[Name]] = defaultdict(list)
+        self._names: dict[Target, list[Name]] = defaultdict(list)  # aliases and ``as`` imports (definitions implied)
         for info in index.iter_modules():
-            for cls in info.facts.classes.values():
-                if not cls.scope and "." not in cls.qualname:
-                    self._names[ClassValue(info.name, cls.qualname)].append(Name(info.name, cls.qualname, DEFINED, cls.line))
-            for func in info.facts.functions.values():
-                if not func.parent and not func.class_qualname:
-                    self._names[FunctionValue(info.name, func.qualname)].append(Name(info.name, func.qualname, DEFINED, func.line))
             for name, bindings in info.facts.bindings.items():
                 for binding in bindings:
                     if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a"):
@@ -94,11 +88,18 @@ class Names:
             if not site.scope and site.bound != site.name:
                 self._names[site.target].append(Name(site.importer, site.bound, IMPORT, site.line))
         for target, names in self._names.items():
-            self._names[target] = sorted(set(names), key=lambda n: (n.how != DEFINED, n.module, n.name, n.line))
+            self._names[target] = sorted(set(names), key=lambda n: (n.module, n.name, n.line))
 
     def find_names(self, target: Target) -> tuple[Name, ...]:
         """Every module-level name of ``target``: the definition first, then aliases and ``as`` imports."""
-        return tuple(self._names.get(target, ()))
+        return (self._definition(target), *self._names.get(target, ()))
+
+    def _definition(self, target: Target) -> Name:
+        if isinstance(target, ClassValue):
+            fact = self.index.find_class(target.module, target.qualname)
+        else:
+            fact = self.index.find_function(target.module, target.qualname)  # type: ignore[assignment]
+        return Name(target.module, target.qualname, DEFINED, fact.line if fact is not None else 0)
 
     def name_strings(self, target: Target) -> frozenset[str]:
         """The distinct identifiers ``target`` is known by (``_Impl``, ``Manager``, ``ConnectionManager``...)."""
@@ -110,7 +111,7 @@ class Names:
         """The name users import: the most used public import path, else a public alias, else the definition."""
         defined = Name(target.module, target.qualname, DEFINED)
         paths = self._paths.get(target)
-        homes = {(n.module, n.name) for n in self._names.get(target, ()) if n.how != IMPORT}
+        homes = {(n.module, n.name) for n in self.find_names(target) if n.how != IMPORT}
         if paths:
             public = [(count, pair) for pair, count in paths.items() if not pair[1].startswith("_")]
             if public:
@@ -151,6 +152,5 @@ class Names:
         found: dict[str, dict[str, Target]] = defaultdict(dict)
         for target, names in self._names.items():
             for n in names:
-                if n.how != DEFINED:
-                    found[n.module][n.name] = target
+                found[n.module][n.name] = target
         return dict(found)
