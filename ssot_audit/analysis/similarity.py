@@ -183,7 +183,11 @@ class Similarity:
 
         same_name = self.same_name(a, b)  # versions of one name: the name is evidence already
         needed = MIN_WEIGHT if declared or self.words(a)[-1] == self.words(b)[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
-        if len(shared) < MIN_SHARED - same_name or (weight < needed and not same_name):
+        least = MIN_SHARED - same_name
+        if declared:  # a declared concept's canonical class may be small: sharing all of it is enough
+            least = min(least, max(2, min(len(own_a), len(own_b))))
+            needed = min(needed, weight if len(shared) >= least and cover >= 1 else needed)
+        if len(shared) < least or (weight < needed and not same_name):
             common = " (the interface of a shared base or protocol does not count)" if interface else ""
             return verdict(False, f"shares {len(shared)} public methods worth {weight:.1f}{common}")
         if cover < MIN_COVER:
