@@ -94,6 +94,13 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
     return frozenset(names)
 
 
+def shown_name(ctx: RuleContext, cls: ClassValue) -> str:
+    """A class as messages name it: its public name, and the defining one when that is private
+    (``WebSocketManager (_WebSocketManagerImplementation)``)."""
+    public = ctx.concepts.names.public_name(cls).name
+    return public if public == cls.qualname else f"{public} ({cls.qualname})"
+
+
 def symbol_of(module: str, qualname: str) -> str:
     """Qualified symbol: ``module.qualname`` or the module itself at module level."""
     return f"{module}.{qualname}" if qualname else module

@@ -30,7 +30,9 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
+from ssot_audit.rules.base import (
+    Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, shown_name, symbol_of,
+)
 
 INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__)
 
@@ -75,7 +77,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 end_column=call.end_col + 1,
                 symbol=symbol_of(info.name, call.scope),
                 message=(
-                    f"{cls.qualname} of the concept '{concept.name}' is constructed directly, bypassing "
+                    f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
                     + (f"its factory {factory.qualname}()" if factory else "its allowed creators")
                     + (": this instance is not isolated per user" if concept.per_user else "")
                 ),

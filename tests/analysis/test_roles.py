@@ -169,3 +169,21 @@ def test_orphaned_copies_backups_and_same_file_copies_but_not_plugins_scripts_or
     assert roles["app.plugins.beta.flow.Flow"] == "class"
     assert roles["app.special.manager.WebSocketManager"] == "class"
     assert roles["legacy.imported_old.WebSocketManager"] == "class"
+
+
+def test_an_orphaned_copy_is_reported_once_with_the_live_class(tmp_path: Path) -> None:
+    from tests.helpers import scan_project, triples
+
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/manager.py": MANAGER.format(name="WebSocketManager"),
+        "app/use.py": "from app.manager import WebSocketManager\n",
+        "backup/manager.py": MANAGER.format(name="WebSocketManager"),
+        "backup/unique.py": MANAGER.format(name="SomethingElse"),  # dead, but a copy of nothing live: not reported
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, "SSOT105") == {("SSOT105", "backup/manager.py", 1)}
+    (finding,) = [f for f in result.findings if f.code == "SSOT105"]
+    assert [r.location.path for r in finding.related] == ["app/manager.py"]
+    assert finding.fix_hint == "delete backup/manager.py (or the class); the live class is app.manager.WebSocketManager"
+    assert triples(result, "SSOT101") == set()  # a live class and its dead copy are not two implementations
