@@ -15,7 +15,7 @@ from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
@@ -67,7 +67,7 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
+        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors, boundary=root)
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -78,7 +78,7 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = target.relative_to(root.resolve()).as_posix()
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside):
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside, boundary=root):
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -100,6 +100,7 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
 
     ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
     """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
 
@@ -110,11 +111,13 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
     started = time.perf_counter()
     files = _discover(root, config, unreadable)
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve())
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
+    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
+    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read" if why.startswith("cannot") else "skipped", why))
+                for rel, why in unreadable]  # fmt: skip
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ssot_audit.analysis.reading import not_regular, skip_reason
+
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages", ".ssot-audit",
@@ -56,14 +58,28 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
     return regex is not None and (regex.match(name) is not None or regex.match(relpath) is not None)
 
 
+def _unscannable(entry: os.DirEntry[str], boundary: str | None) -> str | None:
+    """Why a ``*.py`` entry is not scanned, or None. Only a symbolic link can lead out of the tree (directory
+    links are not followed), so only links pay for resolving the path."""
+    if entry.name == ".py":
+        return "skipped: '.py' is not the name of a module"
+    if not entry.is_symlink():
+        return None if entry.is_file(follow_symlinks=False) else f"skipped: {not_regular(entry.stat(follow_symlinks=False).st_mode)}"
+    if not os.path.exists(entry.path):
+        return "cannot read file: broken symbolic link"
+    why = skip_reason(entry.path, boundary)
+    return None if why is None else f"skipped: {why}"
+
+
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "") -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      prefix: str = "", boundary: str | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
-    looked at (a directory that cannot be listed, a .py symlink to nothing) is appended to ``errors`` as
-    (relpath, reason) instead of vanishing silently. ``prefix`` is where ``root`` sits in the repository
-    (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
+    looked at (a directory that cannot be listed, a .py symlink to nothing) or is deliberately not read (a link to
+    a file outside ``boundary``, a FIFO, socket or device) is appended to ``errors`` as (relpath, reason) instead
+    of vanishing silently. ``prefix`` is where ``root`` sits in the repository (``app`` when only
+    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     stack: list[tuple[Path, str]] = [(root, "")]
@@ -87,11 +103,12 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
                     subdirs.append((Path(entry.path), entry_rel))
-                elif entry.name.endswith(".py") and entry.is_file():
-                    yield Path(entry.path), entry_rel
-                elif entry.name.endswith(".py") and entry.is_symlink() and not os.path.exists(entry.path):
-                    if errors is not None:
-                        errors.append((entry_rel, "cannot read file: broken symbolic link"))
+                elif entry.name.endswith(".py") and not entry.is_dir():  # links to directories: not followed
+                    why = _unscannable(entry, boundary)
+                    if why is None:
+                        yield Path(entry.path), entry_rel
+                    elif errors is not None:
+                        errors.append((entry_rel, why))
             except OSError as exc:
                 if errors is not None:
                     errors.append((entry_rel, f"cannot read file: {exc.strerror or exc}"))
@@ -155,10 +172,13 @@ def printable(name: str) -> str:
 
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
-             errors: list[tuple[str, str]] | None = None, prefix: str = "") -> list[SourceFile]:  # fmt: skip
+             errors: list[tuple[str, str]] | None = None, prefix: str = "",
+             boundary: Path | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
-    cannot be read goes to ``errors`` (see ``iter_python_files``)."""
+    cannot be read goes to ``errors`` (see ``iter_python_files``). Links may point anywhere inside ``boundary``
+    (default: ``root``)."""
     root = root.resolve()
+    fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
         name = printable(_package_chain_name(root) or root.stem)
         shown = printable(root.name)
@@ -167,7 +187,7 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     files = []
     found_errors: list[tuple[str, str]] = []
     packages: dict[str, tuple[str, ...]] = {}
-    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix):
+    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, fence):
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)

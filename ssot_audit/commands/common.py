@@ -58,6 +58,17 @@ def add_output_options(parser: argparse.ArgumentParser, formats: list[str], defa
                         help="write the preceding --format to FILE instead of standard output")  # fmt: skip
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (``-j 0`` or ``-j -3`` is a usage error, exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return number
+
+
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     """Options every command that scans a tree accepts."""
     parser.add_argument("path", nargs="?", default=".", help="directory (or file) to scan (default: .)")
@@ -67,7 +78,8 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes, prefixes or names to skip")
     parser.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs of paths to skip (adds to config)")
     parser.add_argument("--no-tests", action="store_true", help="drop findings located in test code")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: CPUs available)")
+    parser.add_argument("-j", "--jobs", type=positive_int, metavar="N",
+                        help="worker processes (default and maximum: the CPUs available)")  # fmt: skip
     parser.add_argument("--cache-dir", metavar="DIR", help="reuse per-file results of unchanged files from DIR "
                         "(default: $XDG_CACHE_HOME/ssot-audit or ~/.cache/ssot-audit; never inside the scanned tree)")  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="analyse every file afresh and write no cache")
