@@ -39,7 +39,14 @@ def is_inside(path: str, boundary: str) -> bool:
 
 
 def skip_reason(path: str, boundary: str | None) -> str | None:
-    """Why ``path`` must not be read, looking only at metadata (nothing is opened); None when it may be."""
+    """Why ``path`` must not be read, looking only at metadata (nothing is opened); None when it may be.
+
+    Only a link is resolved (discovery never enters linked directories); ``read_scanned`` checks where the open
+    descriptor really points in any case.
+    """
+    mode = os.lstat(path).st_mode
+    if not stat.S_ISLNK(mode):
+        return not_regular(mode)
     if boundary is not None and not is_inside(os.path.realpath(path), boundary):
         return "symbolic link to a file outside the scanned directory: not followed"
     return not_regular(os.stat(path).st_mode)

@@ -31,7 +31,12 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SerializationError(f"{args.findings} is not JSON: {exc}") from exc
-    result = result_from_dict(data)
+    except RecursionError:  # the standard parser recurses per nested ``[``/``{``
+        raise SerializationError(f"{args.findings}: JSON nested too deeply to be a findings file") from None
+    try:
+        result = result_from_dict(data)
+    except SerializationError as exc:
+        raise SerializationError(f"{args.findings}: {exc}") from None
     for spec in requested_outputs(args):
         write_output(REPORTERS[spec.format](result), spec.path)
     return 0
