@@ -92,9 +92,18 @@ def _cached(path: str, relpath: str, cache_dir: str, boundary: str | None) -> Fi
     except (OSError, SkippedFile):
         return None  # the analysis reports it
     payload = cache.load(cache_dir, cache.cache_key(data))
-    if not isinstance(payload, tuple) or len(payload) != 4:
+    if not _is_payload(payload):
         return None
     return _from_payload(relpath, cast(Payload, payload))
+
+
+def _is_payload(payload: object) -> bool:
+    """The shape ``_analyze_to_blob`` writes: anything else in a cache entry is a miss."""
+    if not isinstance(payload, tuple) or len(payload) != 4:
+        return False
+    facts, failure, lines, suppressions = payload
+    return (isinstance(facts, ModuleFacts | None) and isinstance(failure, ParseFailure | None)
+            and (facts is None) != (failure is None) and type(lines) is int and isinstance(suppressions, tuple))  # fmt: skip
 
 
 @contextmanager
