@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ssot_audit.analysis.reading import not_regular, skip_reason
+from ssot_audit.model.escape import visible
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
@@ -166,9 +167,10 @@ def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
 
 def printable(name: str) -> str:
     """A file name as text that can be written anywhere: bytes that are not UTF-8 (kept by the OS as surrogate
-    escapes) become ``\\xNN``. Reading still goes through the real ``Path``; this is for paths shown and
-    compared (findings, fingerprints, JSON, SARIF)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    escapes) become ``\\xNN``, and control, bidi and line-separator characters (a newline in a file name injects
+    lines into CI logs) become escapes too (see ``model.escape``). Reading still goes through the real ``Path``;
+    this is for paths shown and compared (findings, fingerprints, JSON, SARIF)."""
+    return visible(name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),

@@ -6,27 +6,23 @@ absorbed, fixed and holds stale, and how many findings comments suppressed. Dete
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ssot_audit.model import AuditResult, BaselineEntry, Finding
+from ssot_audit.model.escape import markdown_code, markdown_text
 
 TOP = 20  # findings listed in full; the rest are counted
 _SEVERITIES = ("error", "warning", "note")
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]|])")
-
-
 def _cell(text: str) -> str:
     """Text shown as written inside a table cell: markup characters escaped, no HTML, no line breaks."""
-    escaped = _MARKUP.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\r", " ").replace("\n", " ")
+    return markdown_text(text)
 
 
 def _code(text: str) -> str:
     """A code span inside a table cell (backslash escapes are literal there; GFM still needs ``\\|``)."""
-    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`" if text else "-"
+    return markdown_code(text) if text else "-"
 
 
 def _plural(count: int, word: str) -> str:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from ssot_audit.model import ConceptPlan, ConsolidationPlan, PlanStep, SymbolPlan
+from ssot_audit.model.escape import markdown_code, markdown_text
 from ssot_audit.reporters.plan_text import summary_line
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (and inert as HTML when the Markdown is rendered)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return escaped.replace("\n", " ").replace("`", "'")
+    """Text safe inside a Markdown table cell (and inert as HTML, links and images when the Markdown is rendered)."""
+    return markdown_text(text)
 
 
 def code(text: str) -> str:
     """Inline code span inside a table cell: code spans show entities literally, so only pipes are escaped."""
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    return markdown_code(text)
 
 
 def _steps(steps: tuple[PlanStep, ...]) -> list[str]:
@@ -24,8 +23,8 @@ def _steps(steps: tuple[PlanStep, ...]) -> list[str]:
         who = "mechanical" if s.mechanical else "human"
         cycle = " (import cycle)" if s.in_cycle else ""
         change = f"<br>{code(s.before)} → {code(s.after or '(delete)')}" if s.before or s.after else ""
-        after = f"<br>after {', '.join(s.depends_on)}" if s.depends_on else ""
-        lines.append(f"| {s.id} | **{cell(s.kind)}** {cell(s.title)}{change}{after} | {cell(', '.join(s.files))} | "
+        after = f"<br>after {cell(', '.join(s.depends_on))}" if s.depends_on else ""
+        lines.append(f"| {cell(s.id)} | **{cell(s.kind)}** {cell(s.title)}{change}{after} | {cell(', '.join(s.files))} | "
                      f"{s.blast_radius}{cycle} | {who} | {code(s.verify_command)} {cell(s.verify_expect)} |")  # fmt: skip
     return lines
 
