@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
+from ssot_audit.analysis.discovery import DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
@@ -53,6 +53,7 @@ class Project:
     paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
     timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
+    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -63,11 +64,11 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None) -> list[SourceFile]:
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors, boundary=root)
+        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors, boundary=root, notes=notes)
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -78,7 +79,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = target.relative_to(root.resolve()).as_posix()
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside, boundary=root):
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside, boundary=root,
+                          notes=notes):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -109,7 +111,8 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
                   cache_dir: Path | None) -> Project:  # fmt: skip
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     started = time.perf_counter()
-    files = _discover(root, config, unreadable)
+    skipped_packages: list[str] = []
+    files = _discover(root, config, unreadable, skipped_packages)
     discovered = time.perf_counter()
     outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve())
     parsed = time.perf_counter()
@@ -147,7 +150,16 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
         timings=timings,
+        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
+                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
     )
+
+
+def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
+    """Raise ``ConfigError`` for an unknown ``select``/``ignore`` entry or rule option now, before a single file
+    is read (a typo must not cost a full parse of a large tree first)."""
+    build_selection(config.select, config.ignore, [r.info for r in rules])
+    _rule_options(config, rules)
 
 
 def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, object]]:

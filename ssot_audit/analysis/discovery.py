@@ -72,15 +72,23 @@ def _unscannable(entry: os.DirEntry[str], boundary: str | None) -> str | None:
     return None if why is None else f"skipped: {why}"
 
 
+def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
+    """A package directory that a default exclude skips."""
+    return (_excluded(rel, entry.name, DEFAULT_EXCLUDES) and entry.is_dir(follow_symlinks=False)
+            and os.path.isfile(os.path.join(entry.path, "__init__.py")))  # fmt: skip
+
+
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "", boundary: str | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      prefix: str = "", boundary: str | None = None,
+                      notes: list[str] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
     looked at (a directory that cannot be listed, a .py symlink to nothing) or is deliberately not read (a link to
     a file outside ``boundary``, a FIFO, socket or device) is appended to ``errors`` as (relpath, reason) instead
     of vanishing silently. ``prefix`` is where ``root`` sits in the repository (``app`` when only
-    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
+    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. A directory with an
+    ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     stack: list[tuple[Path, str]] = [(root, "")]
@@ -98,6 +106,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if _excluded(entry_rel, entry.name, excludes) or (
                 prefix and _excluded(f"{prefix}/{entry_rel}", entry.name, excludes)
             ):
+                if notes is not None and _skipped_package(entry, entry_rel):
+                    notes.append(printable(f"{prefix}/{entry_rel}" if prefix else entry_rel))
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -175,7 +185,7 @@ def printable(name: str) -> str:
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
-             boundary: Path | None = None) -> list[SourceFile]:  # fmt: skip
+             boundary: Path | None = None, notes: list[str] | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``). Links may point anywhere inside ``boundary``
     (default: ``root``)."""
@@ -188,8 +198,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     source_roots = find_source_roots(root, roots)
     files = []
     found_errors: list[tuple[str, str]] = []
+    skipped: list[str] = []
     packages: dict[str, tuple[str, ...]] = {}
-    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, fence):
+    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, fence, skipped):
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)
@@ -198,6 +209,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
+    if notes is not None:  # a package the user excluded on purpose needs no note
+        own = [p.removeprefix("./").rstrip("/") or p for p in excludes]
+        notes.extend(d for d in skipped if not _excluded(d, d.rsplit("/", 1)[-1], own))
     return files
 
 

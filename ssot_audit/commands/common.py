@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +95,18 @@ def requested_outputs(args: argparse.Namespace) -> list[OutputSpec]:
 
 def load_project(args: argparse.Namespace, config: Config, progress: Callable[[int, int], None] | None = None
                  ) -> api.Project:  # fmt: skip
-    """Load the scanned tree the way every scanning command does (path, jobs, cache from the command line)."""
-    return api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
+    """Load the scanned tree the way every scanning command does (path, jobs, cache from the command line); say on
+    standard error what was not scanned (an empty scan is not silent: exit codes stay those of the findings)."""
+    project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
+    close = getattr(progress, "close", None)
+    if callable(close):
+        close()  # a progress line must not swallow the notes below
+    for note in project.notes:
+        print(f"ssot-audit: note: {note}", file=sys.stderr)
+    if project.files == 0:
+        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
+              file=sys.stderr)  # fmt: skip
+    return project
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:
@@ -114,13 +127,15 @@ def effective_config(args: argparse.Namespace) -> Config:
         raise UsageError(f"path does not exist: {args.path}")
     config = load_config(root, Path(args.config) if args.config else None, isolated=args.isolated)
     exclude = _split(args.exclude)
-    return config.with_overrides(
+    config = config.with_overrides(
         select=_split(args.select),
         ignore=_split(args.ignore),
         exclude=(config.exclude + exclude) if exclude else None,
         include_tests=False if args.no_tests else None,
         fail_on=getattr(args, "fail_on", None),
     )
+    api.check_config(config)  # unknown --select entries or rule options: before any file is parsed
+    return config
 
 
 def add_fail_on(parser: argparse.ArgumentParser) -> None:
@@ -131,10 +146,42 @@ def add_fail_on(parser: argparse.ArgumentParser) -> None:
 
 
 def write_output(text: str, path: str | None) -> None:
-    """Write to ``path`` (creating parent directories) or to standard output."""
+    """Write to ``path`` (creating parent directories) or to standard output.
+
+    A file is replaced atomically (a temporary file beside it, then a rename): a full disk or an interrupted run
+    leaves the previous report whole instead of a truncated one, and the error names the file. A FIFO or device
+    (``-o /dev/stdout``) is written in place.
+    """
     if path is None or path == "-":
         sys.stdout.write(text)
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, mode)  # mkstemp makes 0600; a report is as readable as any file the user writes
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -13,7 +13,7 @@ from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_base
 from ssot_audit.commands.common import (
     add_fail_on, add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
 )
-from ssot_audit.commands.history import add_record_options, record_scan
+from ssot_audit.commands.history import add_record_options, check_history, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.reporters import REPORTERS
@@ -46,6 +46,8 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code."""
     config = effective_config(args)
+    if args.record:
+        check_history(args)
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
