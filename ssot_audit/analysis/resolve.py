@@ -172,13 +172,13 @@ class Resolver:
         """``module_attr(module, name) or UNKNOWN``, hopping through plain re-exports (``from b import X`` in ``a``,
         ``from c import X`` in ``b``...) in a loop, so a chain of hundreds of modules costs no recursion. Every hop
         gets the answer the recursive lookup would memoise for it; a cyclic chain answers UNKNOWN."""
-        hops: list[tuple[str, str]] = []
+        hops: dict[tuple[str, str], None] = {}  # ordered, with constant-time membership
         key = (module, name)
         while key not in self._attrs and key not in self._active and key not in hops:
             following = self._single_reexport(*key)
             if following is None:
                 break
-            hops.append(key)
+            hops[key] = None
             key = following
         found = _UNKNOWN_SET if key in hops else self.module_attr(*key) or _UNKNOWN_SET
         for hop in hops:
