@@ -15,6 +15,7 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.mro import MroTable
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -69,13 +70,11 @@ class Resolver:
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
-        self._mros: dict[ClassValue, tuple[Value, ...]] = {}
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
-        self._mro_active: set[ClassValue] = set()
-        self._mro_cycles: set[ClassValue] = set()  # classes whose MRO met a class still being worked out
+        self._mro = MroTable(self._base_values)
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -362,58 +361,14 @@ class Resolver:
 
     # -- classes ------------------------------------------------------------------------------------------------
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """The class and its bases, depth first without repeats; external bases as ``ExternalValue``.
-
-        Computed bases first with an explicit stack (a 3,000-class inheritance chain needs no recursion), each
-        class's order built with a set for membership: linear in the size of the answer. A class reached again
-        while its own bases are being worked out (a cycle) counts as just itself.
-        """
-        cached = self._mros.get(cls)
-        if cached is not None:
-            return cached
-        if cls in self._mro_active:
-            return (cls,)
-        stack: list[tuple[ClassValue, list[Value] | None]] = [(cls, None)]
-        while stack:
-            klass, bases = stack[-1]
-            if klass in self._mros:
-                stack.pop()
-                continue
-            if bases is None:
-                self._mro_active.add(klass)
-                bases = self._base_values(klass)
-                stack[-1] = (klass, bases)
-                if any(b in self._mro_active or b in self._mro_cycles for b in bases):
-                    self._mro_cycles.add(klass)  # its order is cut short where the cycle closes
-                pending = [b for b in bases if isinstance(b, ClassValue) and b not in self._mros
-                           and b not in self._mro_active]  # fmt: skip
-                if pending:
-                    stack.extend((b, None) for b in reversed(pending))
-                    continue
-            self._mros[klass] = self._linearise(klass, bases)
-            self._mro_active.discard(klass)
-            stack.pop()
-        return self._mros[cls]
+        """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
+        return self._mro.get(cls)
 
     def _base_values(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
         if fact is None:
             return []
         return [value for base in fact.bases for value in sorted(self.resolve_expr(cls.module, fact.scope, base), key=repr)]
-
-    def _linearise(self, cls: ClassValue, bases: list[Value]) -> tuple[Value, ...]:
-        if len(bases) == 1 and bases[0] in self._mros and bases[0] not in self._mro_cycles:
-            # One base outside any cycle: ``cls`` cannot be in its order, so no membership test per class
-            return (cls, *self._mros[bases[0]])
-        order: list[Value] = [cls]
-        seen: set[Value] = {cls}
-        for base in bases:
-            chain = self._mros.get(base, (base,)) if isinstance(base, ClassValue) else (base,)
-            for value in chain:
-                if value not in seen:
-                    seen.add(value)
-                    order.append(value)
-        return tuple(order)
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
