@@ -17,11 +17,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ssot_audit import api
-from ssot_audit.config import Config
+from ssot_audit.config import Config, ConfigError
 from ssot_audit.model.escape import has_unsafe
 from ssot_audit.reporters import PLAN_REPORTERS, REPORTERS
 from ssot_audit.serialization import result_from_dict
@@ -87,7 +87,12 @@ def _write(root: Path, files: dict[str, bytes]) -> None:
 
 def _check_outputs(root: Path) -> None:
     config = None if (root / "pyproject.toml").exists() else Config()
-    result = api.scan(root, config=config, jobs=1)
+    try:
+        result = api.scan(root, config=config, jobs=1)
+    except ConfigError as exc:  # a clean refusal (exit 2 with this message), not an escape
+        # The configured canonical class's file no longer parses; issue 12 item 7 turns this into a note
+        assert "is not defined in the scanned code" in str(exc)
+        return
     outputs = {name: render(result) for name, render in REPORTERS.items()}
     plan = api.plan(result)
     outputs.update({f"plan-{name}": render(plan) for name, render in PLAN_REPORTERS.items()})
@@ -113,7 +118,9 @@ def _run(files: dict[str, bytes]) -> None:
 
 
 def _property(whole: bool, examples: int, derandomize: bool) -> Callable[..., Any]:
-    @settings(max_examples=examples, deadline=None, derandomize=derandomize, database=None,
+    # Shrinking a whole 77-file project can take minutes: report its failing example as drawn instead
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] if whole else list(Phase)
+    @settings(max_examples=examples, deadline=None, derandomize=derandomize, database=None, phases=phases,
               suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(projects(whole))
     def run(files: dict[str, bytes]) -> None:
