@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ssot_audit.analysis.reading import not_regular, skip_reason
 from ssot_audit.model.escape import visible
+from ssot_audit.pathmatch import GitIgnore
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
@@ -79,7 +80,7 @@ def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
 
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "", boundary: str | None = None,
+                      prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
                       notes: list[str] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
@@ -87,20 +88,22 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     looked at (a directory that cannot be listed, a .py symlink to nothing) or is deliberately not read (a link to
     a file outside ``boundary``, a FIFO, socket or device) is appended to ``errors`` as (relpath, reason) instead
     of vanishing silently. ``prefix`` is where ``root`` sits in the repository (``app`` when only
-    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. A directory with an
+    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. With ``gitignore``, what
+    git ignores is skipped too (each directory's ``.gitignore`` read on the way down). A directory with an
     ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
-    stack: list[tuple[Path, str]] = [(root, "")]
+    stack: list[tuple[Path, str, GitIgnore | None]] = [(root, "", gitignore)]
     while stack:
-        directory, rel = stack.pop()
+        directory, rel, ignore = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
-        subdirs: list[tuple[Path, str]] = []
+        ignore = ignore.enter(str(directory), rel) if ignore is not None else None
+        subdirs: list[tuple[Path, str, GitIgnore | None]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             if _excluded(entry_rel, entry.name, excludes) or (
@@ -110,10 +113,13 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                     notes.append(printable(f"{prefix}/{entry_rel}" if prefix else entry_rel))
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if ignore is not None and ignore.ignored(entry_rel, is_dir=is_dir):
+                    continue
+                if is_dir:
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
-                    subdirs.append((Path(entry.path), entry_rel))
+                    subdirs.append((Path(entry.path), entry_rel, ignore))
                 elif entry.name.endswith(".py") and not entry.is_dir():  # links to directories: not followed
                     why = _unscannable(entry, boundary)
                     if why is None:
@@ -185,10 +191,11 @@ def printable(name: str) -> str:
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
-             boundary: Path | None = None, notes: list[str] | None = None) -> list[SourceFile]:  # fmt: skip
+             respect_gitignore: bool = False, boundary: Path | None = None,
+             notes: list[str] | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
-    cannot be read goes to ``errors`` (see ``iter_python_files``). Links may point anywhere inside ``boundary``
-    (default: ``root``)."""
+    cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
+    git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``)."""
     root = root.resolve()
     fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
@@ -200,7 +207,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     found_errors: list[tuple[str, str]] = []
     skipped: list[str] = []
     packages: dict[str, tuple[str, ...]] = {}
-    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, fence, skipped):
+    gitignore = GitIgnore.for_root(root) if respect_gitignore else None
+    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix,
+                                               gitignore, fence, skipped):  # fmt: skip
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)

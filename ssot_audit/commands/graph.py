@@ -9,8 +9,6 @@ from ssot_audit.commands.common import (
     add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
 )
 
-from ssot_audit.model.escape import json_safe, visible_output
-
 FORMATS = {"dot": "to_dot", "graphml": "to_graphml", "json": "to_json"}
 
 
@@ -29,6 +27,5 @@ def run(args: argparse.Namespace) -> int:
     config = effective_config(args)
     project = load_project(args, config)
     for spec in requested_outputs(args):
-        rendered = getattr(project.graph, FORMATS[spec.format])()  # no raw control character in any format
-        write_output(json_safe(rendered) if spec.format == "json" else visible_output(rendered), spec.path)
+        write_output(getattr(project.graph, FORMATS[spec.format])(), spec.path)
     return 0
