@@ -96,3 +96,14 @@ def test_escape_functions() -> None:
     assert visible_output("a\nb\x1b\t\r\u2028") == "a\nb\\x1b\t\\r\\u2028"
     assert json.loads(json_safe(json.dumps("\u202e\x85\u2066", ensure_ascii=False))) == "\u202e\x85\u2066"
     assert markdown_text("![x](https://a) <img src=x> | a_b\r\nc") == "!\\[x\\](https://a) &lt;img src=x&gt; \\| a\\_b c"
+
+
+def test_a_coloured_report_keeps_its_colours_but_not_the_trees_escapes(tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", {k: v for k, v in HOSTILE.items() if k != "pyproject.toml"})
+    out = tmp_path / "coloured.txt"
+    assert main(["scan", str(repo), "--isolated", "--no-cache", "--exit-zero", "-q", "--color", "always",
+                 "--format", "text", "-o", str(out)]) == 0  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert re.search(r"\x1b\[[0-9;]*m", text)  # the reporter's own colours
+    assert "\x1b[2J" not in text and "\\x1b[2J" in text  # the comment's escape sequence, made visible
+    assert not has_unsafe(re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\n", "").replace("\t", ""))

@@ -15,7 +15,7 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
-from ssot_audit.model.escape import json_safe
+from ssot_audit.model.escape import inert_output
 from ssot_audit.reporters.text import OUTPUT_FORMATS, Style, TextOptions
 
 
@@ -209,10 +209,10 @@ def write_output(text: str, path: str | None) -> None:
     A file is replaced atomically (a temporary file beside it, then a rename): a full disk or an interrupted run
     leaves the previous report whole instead of a truncated one, and the error names the file. A FIFO or device
     (``-o /dev/stdout``) is written in place. Whatever control or bidi character a renderer let through becomes a
-    ``\\uXXXX`` escape here (valid inside JSON strings, visible in every other format): every output of every
-    command leaves through this function.
+    ``\\uXXXX`` escape here (valid inside JSON strings, visible in every other format), except a reporter's own
+    colour sequences: every output of every command leaves through this function.
     """
-    text = json_safe(text)
+    text = inert_output(text)
     if path is None or path == "-":
         sys.stdout.write(text)
         return

@@ -10,6 +10,7 @@ from typing import Any
 from ssot_audit.commands.common import (
     UsageError, add_output_options, add_text_options, requested_outputs, text_options, write_output,
 )
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 from ssot_audit.serialization import SerializationError, result_from_dict
 
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise SerializationError(f"{args.findings}: {exc}") from None
     for spec in outputs:
         if spec.format == "text":
-            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
         else:
             write_output(REPORTERS[spec.format](result), spec.path)
     return 0

@@ -17,6 +17,7 @@ from ssot_audit.commands.common import (
 from ssot_audit.commands.history import add_record_options, check_history, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     result = _baseline(args, project, full)
     for spec in outputs:
         if spec.format == "text":
-            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
         else:
             write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):

@@ -11,13 +11,19 @@ as ``\\uXXXX`` escapes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from enum import Enum
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 # C0 controls (tab and line feed: only where a caller keeps its own lines), DEL, C1 controls (NEL included), the
 # bidirectional marks, embeddings, overrides and isolates, and the Unicode line and paragraph separators.
 _OTHERS = r"\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE_ANY = re.compile(rf"[\x00-\x1f{_OTHERS}]")
 _UNSAFE_KEEP_LINES = re.compile(rf"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+_UNSAFE_OR_SGR = re.compile(rf"\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f{_OTHERS}]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]|])")  # escaping [ and ] is what disarms links and images
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n]")
 
@@ -49,6 +55,34 @@ def json_safe(text: str) -> str:
     """Rendered JSON: unsafe characters left raw inside strings (``ensure_ascii=False``) become ``\\uXXXX``,
     which a JSON reader turns back into the same characters: nothing is lost, nothing is active."""
     return _UNSAFE_KEEP_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def inert_output(text: str) -> str:
+    """The last pass over any rendered output: like ``json_safe``, except the colour sequences a reporter adds
+    itself (SGR, ``ESC [ ... m``; raw ESC never occurs in JSON). Text from the scanned tree reaches a coloured
+    report only through ``visible_fields``, so no such sequence can come from there."""
+    return _UNSAFE_OR_SGR.sub(lambda m: m.group() if len(m.group()) > 1 else f"\\u{ord(m.group()):04x}", text)
+
+
+def visible_fields(value: _T) -> _T:
+    """A copy of a model object (findings, a whole result...) with every string in it made ``visible``: for
+    reporters that add their own control sequences (a coloured terminal report), escape the data first."""
+    return _visible_any(value)  # type: ignore[no-any-return]
+
+
+def _visible_any(value: Any) -> Any:
+    if isinstance(value, Enum) or value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return visible(value) if has_unsafe(value) else value
+    if isinstance(value, tuple | list):
+        return type(value)(_visible_any(v) for v in value)
+    if isinstance(value, dict):
+        return {_visible_any(k): _visible_any(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _visible_any(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def markdown_text(text: str) -> str:
