@@ -12,10 +12,10 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
+from ssot_audit.analysis.discovery import DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
@@ -53,6 +53,7 @@ class Project:
     paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
     timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
+    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -63,12 +64,12 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None) -> list[SourceFile]:
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
         return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
-                                    respect_gitignore=config.respect_gitignore), config)  # fmt: skip
+                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes), config)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -80,7 +81,7 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore):  # fmt: skip
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -109,6 +110,7 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
 
     ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
     """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
 
@@ -117,13 +119,17 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
                   cache_dir: Path | None) -> Project:  # fmt: skip
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     started = time.perf_counter()
-    files = _discover(root, config, unreadable)
+    skipped_packages: list[str] = []
+    files = _discover(root, config, unreadable, skipped_packages)
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve())
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures = [FailedFile(rel, is_test_path(rel, config.test_paths), ParseFailure("read", why)) for rel, why in unreadable]
+    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
+    failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
+                           ParseFailure("read" if why.startswith("cannot") else "skipped", why))
+                for rel, why in unreadable]  # fmt: skip
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None
@@ -153,7 +159,16 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
         timings=timings,
+        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
+                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
     )
+
+
+def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
+    """Raise ``ConfigError`` for an unknown ``select``/``ignore`` entry or rule option now, before a single file
+    is read (a typo must not cost a full parse of a large tree first)."""
+    build_selection(config.select, config.ignore, [r.info for r in rules])
+    _rule_options(config, rules)
 
 
 def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, object]]:

@@ -45,10 +45,32 @@ def location_to_dict(location: Location) -> dict[str, Any]:
     return data
 
 
+def _field(data: Any, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    """``data[key]`` checked to be of ``kind``: a findings file is input, and a ``"line": "7"`` must be an error that
+    says so, not a crash in a reporter later (``bool`` never passes for ``int``)."""
+    if not isinstance(data, dict):
+        raise SerializationError(f"expected an object holding '{key}', got {type(data).__name__}")
+    if key not in data and default is not ...:
+        return default
+    value = data[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))):
+        names = "/".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise SerializationError(f"'{key}' must be {names}, got {value!r:.60}")
+    return value
+
+
+def _position(data: Any, key: str, default: Any = ...) -> Any:
+    value = _field(data, key, (int, type(None)) if default is None else int, default)
+    if value is not None and value < 0:
+        raise SerializationError(f"'{key}' must not be negative, got {value}")
+    return value
+
+
 def location_from_dict(data: dict[str, Any]) -> Location:
-    """Inverse of ``location_to_dict``."""
-    return Location(data["path"], data["line"], data.get("column", 1), data.get("end_line"), data.get("end_column"),
-                    data.get("symbol", ""))  # fmt: skip
+    """Inverse of ``location_to_dict``; every field is checked (a wrong type raises ``SerializationError``)."""
+    return Location(_field(data, "path", str), _position(data, "line"), _position(data, "column", 1),
+                    _position(data, "end_line", None), _position(data, "end_column", None),
+                    _field(data, "symbol", str, ""))  # fmt: skip
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -71,17 +93,18 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def finding_from_dict(data: dict[str, Any]) -> Finding:
     """Inverse of ``finding_to_dict``."""
     return Finding(
-        code=data["code"],
-        name=data["name"],
-        message=data["message"],
-        fix_hint=data["fix_hint"],
+        code=_field(data, "code", str),
+        name=_field(data, "name", str),
+        message=_field(data, "message", str),
+        fix_hint=_field(data, "fix_hint", str),
         severity=Severity(data["severity"]),
         confidence=Confidence(data["confidence"]),
         location=location_from_dict(data["location"]),
-        fingerprint=data["fingerprint"],
-        related=tuple(Related(location_from_dict(r["location"]), r["message"]) for r in data.get("related", [])),
-        facts=data.get("facts", {}),
-        in_tests=data.get("in_tests", False),
+        fingerprint=_field(data, "fingerprint", str),
+        related=tuple(Related(location_from_dict(r["location"]), _field(r, "message", str))
+                      for r in _field(data, "related", list, [])),  # fmt: skip
+        facts=_field(data, "facts", dict, {}),
+        in_tests=_field(data, "in_tests", bool, False),
     )
 
 
@@ -198,16 +221,25 @@ def result_from_dict(data: dict[str, Any]) -> AuditResult:
         stats = data["stats"]
         return AuditResult(
             tool_version=data["tool"]["version"],
-            root=data["root"],
-            stats=ScanStats(stats["files"], stats["lines"], stats["modules"], stats["parse_failures"]),
+            root=_field(data, "root", str),
+            stats=ScanStats(*(_position(stats, key) for key in ("files", "lines", "modules", "parse_failures"))),
             findings=tuple(finding_from_dict(f) for f in data["findings"]),
             concepts=tuple(_concept_from_dict(c) for c in data.get("concepts", [])),
             rules=tuple(data.get("rules", [])),
             import_edges=tuple((u, v) for u, v in data.get("import_edges", [])),
             modules=tuple((m, p) for m, p in data.get("modules", [])),
             symbol_imports=tuple(ImportRef(**r) for r in data.get("symbol_imports", [])),
-            excerpts=tuple(SourceExcerpt(e["path"], e["start"], tuple(e["lines"])) for e in data.get("excerpts", [])),
+            excerpts=tuple(SourceExcerpt(_field(e, "path", str), _position(e, "start"),
+                                         tuple(_strings(_field(e, "lines", list)))) for e in data.get("excerpts", [])),  # fmt: skip
             **_gate_from_dict(data),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except SerializationError as exc:
+        raise SerializationError(f"malformed findings file: {exc}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SerializationError(f"malformed findings file: {exc!r}") from exc
+
+
+def _strings(values: list[Any]) -> list[str]:
+    if not all(isinstance(v, str) for v in values):
+        raise SerializationError("excerpt lines must be strings")
+    return values

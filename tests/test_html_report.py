@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import gzip
+import inspect
 import json
 import re
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_report_command_rebuilds_the_same_page_from_findings_json(tmp_path: Path
     assert main(["scan", str(SAMPLE), "--format", "json", "-o", str(findings), "--exit-zero", "-q"]) == 0
     assert main(["report", str(findings), "-o", str(page)]) == 0
     assert page.read_text(encoding="utf-8") == sample_html
-    assert REPORTERS["html"] is html.render
+    assert inspect.unwrap(REPORTERS["html"]) is html.render  # behind the escaping pass every output goes through
 
 
 def test_report_command_names_a_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.mro import MroTable
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -30,6 +31,10 @@ from ssot_audit.analysis.values import (
 Values = frozenset[Value]
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "getter", "setter", "deleter"})
 _MAX_DEPTH = 60  # nested attribute/call chains resolved before giving up
+# Nested memoised queries (an alias of an alias of...) answered before giving up with UNKNOWN: each level costs
+# about seven Python frames, so this stays well under the interpreter's default recursion limit of 1000.
+# Re-export chains (``from a import X`` in module after module) do not nest: they are followed in a loop.
+_MAX_NESTING = 100
 _UNKNOWN_SET: Values = frozenset({UNKNOWN})
 _LITERAL_SET: Values = frozenset({ExternalValue("builtins.object")})
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -65,10 +70,11 @@ class Resolver:
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
-        self._mros: dict[ClassValue, tuple[Value, ...]] = {}
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._active: set[object] = set()
         self._depth = 0
+        self._nesting = 0
+        self._mro = MroTable(self._base_values)
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -81,13 +87,15 @@ class Resolver:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        if key in self._active:
-            return _UNKNOWN_SET
+        if key in self._active or self._nesting >= _MAX_NESTING:
+            return _UNKNOWN_SET  # too deep: not memoised, a shallower query may still answer it
         self._active.add(key)
+        self._nesting += 1
         try:
             result = compute(*args)
         finally:
             self._active.discard(key)
+            self._nesting -= 1
         cache[key] = result
         return result
 
@@ -157,7 +165,42 @@ class Resolver:
         submodule = f"{source}.{imp.name}"
         if source == module and self.index.is_project_module(submodule):
             return frozenset({ModuleValue(submodule)})  # ``from . import sub`` in a package's own __init__
-        return self.module_attr(source, imp.name) or _UNKNOWN_SET
+        return self._follow_reexports(source, imp.name)
+
+    def _follow_reexports(self, module: str, name: str) -> Values:
+        """``module_attr(module, name) or UNKNOWN``, hopping through plain re-exports (``from b import X`` in ``a``,
+        ``from c import X`` in ``b``...) in a loop, so a chain of hundreds of modules costs no recursion. Every hop
+        gets the answer the recursive lookup would memoise for it; a cyclic chain answers UNKNOWN."""
+        hops: dict[tuple[str, str], None] = {}  # ordered, with constant-time membership
+        key = (module, name)
+        while key not in self._attrs and key not in self._active and key not in hops:
+            following = self._single_reexport(*key)
+            if following is None:
+                break
+            hops[key] = None
+            key = following
+        found = _UNKNOWN_SET if key in hops else self.module_attr(*key) or _UNKNOWN_SET
+        for hop in hops:
+            self._attrs[hop] = found
+        return found
+
+    def _single_reexport(self, module: str, name: str) -> tuple[str, str] | None:
+        """Where ``module.name`` comes from when all ``module`` does with it is ``from source import other``."""
+        info = self.index.find_module(module)
+        bindings = info.facts.bindings.get(name) if info is not None else None
+        if not bindings or not self.index.is_project_module(module):
+            return None
+        last = max((i for i, b in enumerate(bindings) if not b.conditional), default=0)
+        if len(bindings) - last != 1 or bindings[last].kind != B_IMPORT:
+            return None  # several candidate bindings: the general path unions them
+        assert info is not None
+        imp = info.facts.imports[bindings[last].value]
+        if imp.name is None or imp.name == "*":
+            return None
+        source = self.index.absolute_import_module(module, imp)
+        if source == module and self.index.is_project_module(f"{source}.{imp.name}"):
+            return None  # ``from . import sub`` in a package's own __init__: a submodule
+        return source, imp.name
 
     def module_attr(self, module: str, name: str) -> Values:
         """``module.name`` the way ``from module import name`` finds it; empty when it surely does not exist."""
@@ -318,24 +361,14 @@ class Resolver:
 
     # -- classes ------------------------------------------------------------------------------------------------
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """The class and its bases, depth first without repeats; external bases as ``ExternalValue``."""
-        cached = self._mros.get(cls)
-        if cached is not None:
-            return cached
-        if ("mro", cls) in self._active:
-            return (cls,)
-        self._active.add(("mro", cls))
-        order: list[Value] = [cls]
+        """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
+        return self._mro.get(cls)
+
+    def _base_values(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
-        try:
-            for base in fact.bases if fact else ():
-                for value in sorted(self.resolve_expr(cls.module, fact.scope if fact else "", base), key=repr):
-                    chain = self.mro(value) if isinstance(value, ClassValue) else (value,)
-                    order.extend(v for v in chain if v not in order)
-        finally:
-            self._active.discard(("mro", cls))
-        self._mros[cls] = tuple(order)
-        return self._mros[cls]
+        if fact is None:
+            return []
+        return [value for base in fact.bases for value in sorted(self.resolve_expr(cls.module, fact.scope, base), key=repr)]
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);

@@ -14,9 +14,10 @@ from ssot_audit.commands.common import (
     add_fail_on, add_output_options, add_scan_options, add_text_options, effective_config, load_project,
     requested_outputs, text_options, write_output,
 )
-from ssot_audit.commands.history import add_record_options, record_scan
+from ssot_audit.commands.history import add_record_options, check_history, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 
 
@@ -48,6 +49,8 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code."""
     config = effective_config(args)
+    if args.record:
+        check_history(args)
     outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     result = _baseline(args, project, full)
     for spec in outputs:
         if spec.format == "text":
-            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
         else:
             write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
