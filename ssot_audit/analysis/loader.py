@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -149,18 +149,26 @@ def analyze_files(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    overrides: Mapping[str, bytes] | None = None,
 ) -> list[FileOutcome]:
     """Analyse every file, in parallel when it pays; the result keeps the input order.
 
     With ``cache_dir``, files whose bytes were analysed before (by this version of the analyser) are loaded
     from the cache in this process, and only the others go to the workers, which store what they compute.
+    ``overrides`` (repo-relative path -> bytes) are analysed in place of what is on disk (``fix`` checks a
+    rewrite this way before writing anything).
     """
     work = [(str(f.path), f.relpath) for f in files]
     directory = str(cache_dir) if cache_dir is not None else None
     done: dict[int, FileOutcome] = {}
+    for i, (_, relpath) in enumerate(work):
+        if overrides and relpath in overrides:
+            done[i] = analyze_bytes(overrides[relpath], relpath)
     if directory is not None:
         with gc_paused():
             for i, (path, relpath) in enumerate(work):
+                if i in done:
+                    continue
                 hit = _cached(path, relpath, directory)
                 if hit is not None:
                     done[i] = hit

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ssot_audit.commands import plan, report
-from ssot_audit.commands import dashboard, graph, history, rules, scan
+from ssot_audit.commands import dashboard, fix, graph, history, rules, scan
 
-COMMANDS = (scan, plan, report, graph, rules, history, dashboard)
+COMMANDS = (scan, fix, plan, report, graph, rules, history, dashboard)

@@ -1,0 +1,109 @@
+"""libcst behind one door: parse a file into a concrete syntax tree with positions, find nodes where a finding
+points, and turn "this node becomes that code" into an ``Edit`` of the original text.
+
+libcst keeps every comment, parenthesis and blank of the source, so an edit replaces exactly the node it names and
+nothing around it. ``ast`` (which the scan uses) reports columns in UTF-8 bytes; libcst in code points: the lookup
+converts, so a finding on a line with non-ASCII text still finds its node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider, Scope, ScopeProvider
+
+from ssot_audit.fix.text import SourceError, SourceText, utf8_column
+from ssot_audit.model import Edit
+
+N = TypeVar("N", bound=cst.CSTNode)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One file: its text, its syntax tree, the position and parent of each node."""
+
+    path: str
+    source: SourceText
+    module: cst.Module
+    positions: dict[cst.CSTNode, CodeRange]
+    parents: dict[cst.CSTNode, cst.CSTNode]
+    by_line: dict[int, list[cst.CSTNode]]  # nodes by the line they start on, in source order
+    wrapper: MetadataWrapper
+    _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
+
+    def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
+        """The scope of each node (computed on first use: only renames need it)."""
+        if "scopes" not in self._scopes:
+            self._scopes["scopes"] = self.wrapper.resolve(ScopeProvider)
+        return self._scopes["scopes"]
+
+    def nodes(self, kind: type[N]) -> Iterator[N]:
+        """Every node of a type, in source order."""
+        for node in self.positions:
+            if isinstance(node, kind):
+                yield node
+
+    def find(self, kind: type[N], line: int, ast_column: int) -> N | None:
+        """The node of ``kind`` that starts at a 1-based line and ``ast`` (UTF-8 byte, 1-based) column."""
+        text = self.source.line_text(line) if 1 <= line <= len(self.source.line_starts) else ""
+        for node in self.by_line.get(line, ()):
+            if isinstance(node, kind) and utf8_column(text, self.positions[node].start.column + 1) == ast_column:
+                return node
+        return None
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        """The node's parent, grandparent... up to the module."""
+        while node in self.parents:
+            node = self.parents[node]
+            yield node
+
+    def code(self, node: cst.CSTNode) -> str:
+        """The source of a node as libcst prints it (with its own parentheses and inner comments)."""
+        return self.module.code_for_node(node)
+
+    def code_inside(self, node: cst.CSTNode) -> str:
+        """The source of a node without its own parentheses: what its span (``positions``) covers."""
+        if getattr(node, "lpar", None) or getattr(node, "rpar", None):
+            node = node.with_changes(lpar=[], rpar=[])
+        return self.module.code_for_node(node)
+
+    def replace(self, node: cst.CSTNode, content: str) -> Edit:
+        """An edit that replaces a node's span (without the parentheses around it) with ``content``."""
+        span = self.positions[node]
+        return Edit(self.path, span.start.line, span.start.column + 1, span.end.line, span.end.column + 1, content)
+
+    def insert_before(self, node: cst.CSTNode, content: str) -> Edit:
+        """An edit that inserts ``content`` where a node starts."""
+        start = self.positions[node].start
+        return Edit(self.path, start.line, start.column + 1, start.line, start.column + 1, content)
+
+    def newline(self) -> str:
+        """The file's newline style, for lines a fix adds."""
+        return self.module.default_newline
+
+
+def parse_file(path: str, source: SourceText) -> ParsedFile:
+    """Parse a decoded file with positions and parents; ``SourceError`` when libcst cannot parse it."""
+    try:
+        module = cst.parse_module(source.text)
+    except (cst.ParserSyntaxError, RecursionError) as exc:
+        raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = dict(wrapper.resolve(PositionProvider))
+    parents = dict(wrapper.resolve(ParentNodeProvider))
+    by_line: dict[int, list[cst.CSTNode]] = {}
+    for node, span in positions.items():
+        by_line.setdefault(span.start.line, []).append(node)
+    return ParsedFile(path, source, wrapper.module, positions, parents, by_line, wrapper)
+
+
+def reparses(text: str) -> str | None:
+    """None when libcst parses ``text``; else why not (a fixed file must re-parse)."""
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return None

@@ -1,0 +1,243 @@
+"""The fix pipeline: scan -> build fixes -> apply them in memory -> re-scan -> keep what verifies -> repeat until
+nothing changes -> (with ``write``) write atomically. Never prints; ``commands/fix.py`` shows the outcome.
+
+Nothing is lost: a rewritten file must parse again, and a re-scan of the tree with the rewritten text must show
+the findings its fixes target gone and no new finding; otherwise that file keeps its text and is reported. Files
+are written only when their bytes on disk are still those the fixes were computed from.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ssot_audit import api
+from ssot_audit.config import Config
+from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
+from ssot_audit.fix.engine import Skipped, apply_all, select
+from ssot_audit.fix.imports import Importer
+from ssot_audit.model import Applicability, AuditResult, Finding, Fix
+
+MAX_ROUNDS = 6  # fixes that overlap wait for the next round; real code settles in two or three
+
+
+@dataclass(frozen=True, slots=True)
+class FixOptions:
+    """What to fix: a finding filter (selection, concept), and whether behaviour-changing fixes may apply."""
+
+    wanted: Callable[[Finding], bool] = lambda finding: True
+    unsafe: bool = False
+    jobs: int | None = None
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    """What ``fix`` did (or would do): new bytes per file, applied fixes, skipped ones and why, the final scan."""
+
+    before: Mapping[str, bytes]  # original bytes of every changed file
+    after: Mapping[str, bytes]  # fixed bytes of every changed file
+    applied: tuple[Finding, ...]  # findings whose fix is in ``after`` (each carries its ``fix``)
+    skipped: tuple[Skipped, ...]  # fixable findings left as they are, with the reason
+    result: AuditResult  # the scan of the fixed tree: what remains
+    rounds: int
+    rejected: Mapping[str, str] = field(default_factory=dict)  # files left untouched after a failed check -> why
+
+
+def project_env(project: api.Project, overrides: Mapping[str, bytes]) -> FixEnv:
+    """What the fix layer reads of a loaded project: files (the rewritten text when there is one), modules,
+    and who imports which name from which module (star imports included, so they are reported, not broken)."""
+    base = project.root.parent if project.root.is_file() else project.root
+    importers = {info.relpath: Importer(info.name, info.is_package) for info in project.index.iter_modules()}
+    uses: dict[tuple[str, str], list[ImportUse]] = {}
+    for info in project.index.iter_modules():
+        for imp in info.facts.imports:
+            if imp.name is None:
+                continue
+            source = project.index.absolute_import_module(info.name, imp)
+            use = ImportUse(info.relpath, imp.line, imp.col + 1, source, imp.name, imp.name == "*")
+            uses.setdefault((source, imp.name), []).append(use)
+
+    def uses_of(module: str, name: str) -> Sequence[ImportUse]:
+        return [*uses.get((module, name), ()), *uses.get((module, "*"), ())]
+
+    def read(path: str) -> bytes:
+        return overrides[path] if path in overrides else (base / path).read_bytes()
+
+    return FixEnv(read, importers, uses_of)
+
+
+def with_fixes(project: api.Project, result: AuditResult) -> AuditResult:
+    """The result with each fixable finding's fix attached (for the JSON and SARIF outputs)."""
+    env = project_env(project, {})
+    fixable = [f for f in result.findings if f.code in FIXERS]
+    fixed, _ = attach_fixes(fixable, env)
+    by_id = {id(old): new for old, new in zip(fixable, fixed)}
+    return replace(result, findings=tuple(by_id.get(id(f), f) for f in result.findings))
+
+
+def _findings(project: api.Project) -> tuple[Finding, ...]:
+    return api.audit(project).findings
+
+
+def _targeted(chosen: Sequence[tuple[Finding, Fix]]) -> dict[str, Counter[str]]:
+    """Per file, the fingerprints that must be gone: findings whose own file their fix edits."""
+    gone: dict[str, Counter[str]] = {}
+    for finding, fix in chosen:
+        if finding.location.path in fix.paths:
+            gone.setdefault(finding.location.path, Counter())[finding.fingerprint] += 1
+    return gone
+
+
+def _by_file(findings: Sequence[Finding]) -> dict[str, Counter[str]]:
+    out: dict[str, Counter[str]] = {}
+    for finding in findings:
+        out.setdefault(finding.location.path, Counter())[finding.fingerprint] += 1
+    return out
+
+
+def verify(before: Sequence[Finding], after: Sequence[Finding], chosen: Sequence[tuple[Finding, Fix]],
+           changed: Collection[str]) -> dict[str, str]:  # fmt: skip
+    """Files whose rewrite does not verify (path -> why): a targeted finding still there, or a new finding in
+    it; a new finding elsewhere that names a changed file as related blames that file, else every changed file."""
+    old, new, gone = _by_file(before), _by_file(after), _targeted(chosen)
+    bad: dict[str, str] = {}
+    for finding in after:
+        path = finding.location.path
+        allowed = old.get(path, Counter())[finding.fingerprint] - gone.get(path, Counter())[finding.fingerprint]
+        if new[path][finding.fingerprint] <= allowed:
+            continue
+        where = f"{finding.code} at {path}:{finding.location.line}"
+        if finding.fingerprint in gone.get(path, ()):
+            bad.setdefault(path, f"{where} is still reported after the fix")
+            continue
+        blamed = [path] if path in changed else [r.location.path for r in finding.related if r.location.path in changed]
+        for culprit in blamed or sorted(changed):
+            bad.setdefault(culprit, f"the fixed tree has a new finding {where}: {finding.message}")
+    return bad
+
+
+def _round(root: Path, config: Config, options: FixOptions, project: api.Project, findings: tuple[Finding, ...],
+           overrides: dict[str, bytes], state: dict[str, object]) -> tuple[api.Project, tuple[Finding, ...]] | None:  # fmt: skip
+    """One round: build, apply and verify fixes; the new project and findings, or None when nothing changed."""
+    env = project_env(project, overrides)
+    skipped: dict[str, Skipped] = state["skipped"]  # type: ignore[assignment]
+    rejected: dict[str, str] = state["rejected"]  # type: ignore[assignment]
+    wanted = [f for f in findings if f.code in FIXERS and options.wanted(f)]
+    built, missing = attach_fixes(wanted, env)
+    for item in missing:
+        skipped[item.finding.fingerprint + item.finding.location.path] = item
+    candidates = []
+    for finding in built:
+        if finding.fix is None:
+            continue
+        if finding.fix.applicability is Applicability.UNSAFE and not options.unsafe:
+            skipped[finding.fingerprint + finding.location.path] = Skipped(finding, "unsafe fix (changes behaviour): pass --unsafe")
+        elif not set(finding.fix.paths) & set(rejected):
+            candidates.append((finding, finding.fix))
+    chosen, overlapping = select(candidates)
+    for item in overlapping:
+        skipped[item.finding.fingerprint + item.finding.location.path] = item
+    while chosen:
+        changed, failed = apply_all(env.sources, [fix for _, fix in chosen])
+        trial = {**overrides, **changed}
+        if not failed:
+            rescanned = api.load_project(root, config, jobs=options.jobs, cache_dir=options.cache_dir, overrides=trial)
+            after = _findings(rescanned)
+            failed = verify(findings, after, chosen, changed)
+            if not failed:
+                originals: dict[str, bytes] = state["originals"]  # type: ignore[assignment]
+                for path in changed:
+                    originals.setdefault(path, env.raw[path])
+                overrides.update(changed)
+                applied: list[Finding] = state["applied"]  # type: ignore[assignment]
+                applied += [f for f, _ in chosen]
+                for finding, _ in chosen:
+                    skipped.pop(finding.fingerprint + finding.location.path, None)
+                return rescanned, after
+        rejected.update(failed)
+        for finding, fix in chosen:
+            if set(fix.paths) & set(failed):
+                why = "; ".join(f"{p}: {failed[p]}" for p in fix.paths if p in failed)
+                skipped[finding.fingerprint + finding.location.path] = Skipped(finding, f"file left untouched: {why}")
+        chosen = [(f, fix) for f, fix in chosen if not set(fix.paths) & set(failed)]
+    return None
+
+
+def fix_tree(root: Path, config: Config, options: FixOptions) -> FixOutcome:
+    """Fix ``root`` in memory until a fixed point (or ``MAX_ROUNDS``); write nothing (see ``write_fixed``)."""
+    project = api.load_project(root, config, jobs=options.jobs, cache_dir=options.cache_dir)
+    findings = _findings(project)
+    overrides: dict[str, bytes] = {}
+    state: dict[str, object] = {"skipped": {}, "rejected": {}, "applied": [], "originals": {}}
+    rounds = 0
+    while rounds < MAX_ROUNDS:
+        outcome = _round(root, config, options, project, findings, overrides, state)
+        rounds += 1
+        if outcome is None:
+            break
+        project, findings = outcome
+    originals: dict[str, bytes] = state["originals"]  # type: ignore[assignment]
+    changed = {p: b for p, b in sorted(overrides.items()) if b != originals[p]}
+    remaining = {f.fingerprint + f.location.path for f in findings}
+    skipped_all: dict[str, Skipped] = state["skipped"]  # type: ignore[assignment]
+    skipped = tuple(sorted((s for k, s in skipped_all.items() if k in remaining), key=lambda s: s.finding.sort_key))
+    applied_all: list[Finding] = state["applied"]  # type: ignore[assignment]
+    rejected: dict[str, str] = state["rejected"]  # type: ignore[assignment]
+    return FixOutcome({p: originals[p] for p in changed}, changed, tuple(sorted(applied_all, key=lambda f: f.sort_key)),
+                      skipped, api.audit(project), rounds, dict(sorted(rejected.items())))  # fmt: skip
+
+
+def git_dirty(root: Path) -> str | None:
+    """None when ``root`` is inside a git work tree with no uncommitted change under it; else what is wrong."""
+    where = root if root.is_dir() else root.parent
+    try:
+        run = subprocess.run(["git", "-C", str(where), "status", "--porcelain", "--", "."], capture_output=True,
+                             text=True, check=False, timeout=120)  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"cannot run git: {exc}"
+    if run.returncode != 0:
+        return "not inside a git work tree (nothing to undo the changes with)"
+    dirty = [line[3:] for line in run.stdout.splitlines() if line.strip()]
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        return f"the git work tree has uncommitted changes ({shown})"
+    return None
+
+
+def write_fixed(root: Path, outcome: FixOutcome) -> dict[str, str]:
+    """Write every changed file atomically (temp file + rename, permissions kept), unless its bytes on disk are no
+    longer those the fixes were computed from; the files not written -> why."""
+    base = root.parent if root.is_file() else root
+    refused: dict[str, str] = {}
+    for path, data in sorted(outcome.after.items()):
+        target = base / path
+        try:
+            if target.read_bytes() != outcome.before[path]:
+                refused[path] = "changed on disk since the scan: not touched"
+                continue
+            atomic_write(target, data)
+        except OSError as exc:
+            refused[path] = f"cannot write: {exc.strerror or exc}"
+    return refused
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` in one rename; the new file keeps the old one's permission bits."""
+    mode = target.stat().st_mode
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".ssot-fix")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode & 0o7777)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
