@@ -46,6 +46,7 @@ class FixOutcome:
     skipped: tuple[Skipped, ...]  # fixable findings left as they are, with the reason
     result: AuditResult  # the scan of the fixed tree: what remains
     rounds: int
+    project: api.Project  # the fixed tree as loaded for ``result``
     rejected: Mapping[str, str] = field(default_factory=dict)  # files left untouched after a failed check -> why
 
 
@@ -190,7 +191,7 @@ def fix_tree(root: Path, config: Config, options: FixOptions) -> FixOutcome:
     applied_all: list[Finding] = state["applied"]  # type: ignore[assignment]
     rejected: dict[str, str] = state["rejected"]  # type: ignore[assignment]
     return FixOutcome({p: originals[p] for p in changed}, changed, tuple(sorted(applied_all, key=lambda f: f.sort_key)),
-                      skipped, api.audit(project), rounds, dict(sorted(rejected.items())))  # fmt: skip
+                      skipped, api.audit(project), rounds, project, dict(sorted(rejected.items())))  # fmt: skip
 
 
 def git_dirty(root: Path) -> str | None:

@@ -19,6 +19,11 @@ WebSocketManager = UnifiedWebSocketManager
 ## Use instead
 Import the canonical class under its own name, from its canonical module.
 
+## Fix
+Safe: every ``from <module> import <alias>`` elsewhere in the project imports the class itself from its defining
+module instead (renaming its uses in that file); star imports are left alone and reported. The alias itself stays
+until nothing imports it: deleting it is a plan step for a human.
+
 ## Options
 None.
 """
@@ -32,7 +37,7 @@ from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__, fix="safe")
 
 
 def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tuple[str, str]:

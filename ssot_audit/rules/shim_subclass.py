@@ -21,6 +21,11 @@ class LegacyWebSocketManager(WebSocketManager):
 Import the base class; if callers cannot move at once, a module-level alias with a deprecation warning, removed
 once nothing imports it.
 
+## Fix
+Safe: every ``from <module> import <Shim>`` elsewhere in the project imports the base class instead (renaming
+its uses in that file); star imports are left alone and reported. The shim itself stays until nothing imports it.
+Safe as long as no code outside the project checks ``isinstance(x, Shim)`` or pickles shim instances.
+
 ## Options
 None.
 """
@@ -36,7 +41,7 @@ from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_inf
 
 _TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
 
-INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__, fix="safe")
 
 
 def _first_project_base(ctx: RuleContext, value: ClassValue) -> ClassValue:
