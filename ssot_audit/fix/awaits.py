@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ssot_audit.fix.cst import ParsedFile
-from ssot_audit.model import Applicability, Finding, Fix
+from ssot_audit.model import Applicability, Edit, Finding, Fix
 
 # Scopes that stop the search for the enclosing function: ``await`` inside them belongs to them, not to it.
 _SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.GeneratorExp)
@@ -18,8 +18,11 @@ def drop_await(finding: Finding, parsed: ParsedFile) -> Fix | str:
     node = parsed.find(cst.Await, loc.line, loc.column)
     if node is None:
         return "no await expression at the finding's position"
-    # The Await's span starts at the keyword and ends with its operand; its own parentheses lie outside it.
-    edit = parsed.replace(node, parsed.code(node.expression))
+    # Delete the keyword and the blank after it, up to the operand's first parenthesis: everything the operand
+    # holds (comments, line breaks, parentheses) stays byte for byte, and so do the await's own parentheses.
+    start = parsed.positions[node].start
+    line, column = parsed.start_of(node.expression)
+    edit = Edit(parsed.path, start.line, start.column + 1, line, column, "")
     name = finding.facts.get("callee", "").rsplit(".", 1)[-1] or "the callee"
     return Fix(f"drop the await: {name}() is synchronous", Applicability.SAFE, (edit,))
 
@@ -39,7 +42,11 @@ def add_await(finding: Finding, parsed: ParsedFile) -> Fix | str:
         return "the call is not directly inside an async def: await cannot be added there (needs a human)"
     parent = parsed.parents.get(node)
     plain = isinstance(parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.AugAssign | cst.Return)
-    code = parsed.code_inside(node)
-    content = f"await {code}" if plain or node.lpar else f"(await {code})"
+    span = parsed.positions[node]
+    if plain or node.lpar:
+        edits = (parsed.insert_before(node, "await "),)
+    else:  # ``f().x`` -> ``(await f()).x``
+        end = Edit(parsed.path, span.end.line, span.end.column + 1, span.end.line, span.end.column + 1, ")")
+        edits = (parsed.insert_before(node, "(await "), end)
     name = finding.facts.get("callee", "").rsplit(".", 1)[-1] or "the coroutine"
-    return Fix(f"await {name}(...)", Applicability.UNSAFE, (parsed.replace(node, content),))
+    return Fix(f"await {name}(...)", Applicability.UNSAFE, edits)

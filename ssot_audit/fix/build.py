@@ -107,7 +107,7 @@ def _fix_usages(finding: Finding, env: FixEnv) -> Fix | str:
         alias = parsed.find(cst.ImportAlias, use.line, use.column)
         if alias is None:
             return f"{use.path}:{use.line}: no 'from ... import {alias_name}' there"
-        found = rewrite_import(parsed, alias, env.importers[use.path], module=target[0], name=target[1])
+        found = rewrite_import(parsed, alias, env.importers[use.path], module=target[0], name=target[1], own_name=True)
         if isinstance(found, str):
             return f"{use.path}:{use.line}: {found}"
         edits += found

@@ -64,11 +64,23 @@ class ParsedFile:
         """The source of a node as libcst prints it (with its own parentheses and inner comments)."""
         return self.module.code_for_node(node)
 
-    def code_inside(self, node: cst.CSTNode) -> str:
-        """The source of a node without its own parentheses: what its span (``positions``) covers."""
-        if getattr(node, "lpar", None) or getattr(node, "rpar", None):
-            node = node.with_changes(lpar=[], rpar=[])
-        return self.module.code_for_node(node)
+    def replace_node(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
+        """An edit that turns ``old`` into ``new``, printed in place: the whole module is printed so that lines
+        inside brackets get their block's indentation (a node printed alone would lose it)."""
+        span = self.positions[old]
+        start = self.source.offset(span.start.line, span.start.column + 1)
+        end = self.source.offset(span.end.line, span.end.column + 1)
+        code = self.module.deep_replace(old, new).code
+        tail = len(self.source.text) - end
+        if code[:start] != self.source.text[:start] or code[len(code) - tail :] != self.source.text[end:]:
+            raise SourceError("libcst printed the file differently from its source")
+        return self.replace(old, code[start : len(code) - tail])
+
+    def start_of(self, node: cst.CSTNode) -> tuple[int, int]:
+        """1-based (line, column) where a node starts, its own opening parentheses included."""
+        first = node.lpar[0] if getattr(node, "lpar", None) else node  # type: ignore[attr-defined]
+        span = self.positions[first]
+        return span.start.line, span.start.column + 1
 
     def replace(self, node: cst.CSTNode, content: str) -> Edit:
         """An edit that replaces a node's span (without the parentheses around it) with ``content``."""

@@ -79,9 +79,21 @@ def _without(stmt: cst.ImportFrom, alias: cst.ImportAlias) -> cst.ImportFrom:
     names = list(stmt.names)
     index = names.index(alias)
     del names[index]
-    if index == len(names) and names:  # removed the last: the new last keeps what followed it (no dangling comma)
-        names[-1] = names[-1].with_changes(comma=alias.comma)
+    if index == len(names) and names:  # removed the last one: the new last one ends the list the same way
+        names[-1] = names[-1].with_changes(comma=_last_comma(names[-1].comma, alias.comma, bool(stmt.lpar)))
     return stmt.with_changes(names=names)
+
+
+def _last_comma(kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel,
+                bracketed: bool) -> cst.Comma | cst.MaybeSentinel:  # fmt: skip
+    """The comma of the new last name: none without brackets; inside brackets its own (with its comment) but
+    followed by the line break and indentation that led to the closing bracket."""
+    if not bracketed or not isinstance(kept, cst.Comma):
+        return removed
+    before_close, own = getattr(removed, "whitespace_after", None), kept.whitespace_after
+    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(before_close, cst.ParenthesizedWhitespace):
+        return kept.with_changes(whitespace_after=own.with_changes(last_line=before_close.last_line))
+    return kept
 
 
 def _with_alias(stmt: cst.ImportFrom, name: str, bound: str) -> cst.ImportFrom:
@@ -136,9 +148,13 @@ def _renames(parsed: ParsedFile, stmt: cst.ImportFrom, old: str, new: str) -> li
     return edits
 
 
-def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importer, *, module: str, name: str
-                   ) -> list[Edit] | str:  # fmt: skip
-    """Edits that make the import ``alias`` read ``name`` from ``module`` instead; why not, when no safe rewrite."""
+def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importer, *, module: str, name: str,
+                   own_name: bool = False) -> list[Edit] | str:  # fmt: skip
+    """Edits that make the import ``alias`` read ``name`` from ``module`` instead; why not, when no safe rewrite.
+
+    ``own_name``: bind it under ``name`` even where the import renamed it (``as``), renaming its uses: importers
+    of an alias or shim then name the class itself.
+    """
     stmt = parsed.parents.get(alias)
     if not isinstance(stmt, cst.ImportFrom) or isinstance(stmt.names, cst.ImportStar):
         return "not a 'from ... import name' statement"
@@ -150,8 +166,8 @@ def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importe
     old, bound = _dotted(alias.name), _bound(alias)
     renamed = bound
     edits: list[Edit] = []
-    if bound == old and name != old:  # ``from compat import Alias``: import ``Name`` and use it under its own name
-        renames = _renames(parsed, stmt, old, name)
+    if (bound == old or own_name) and name != bound:  # ``from compat import Alias``: use ``Name`` under its own name
+        renames = _renames(parsed, stmt, bound, name)
         if isinstance(renames, str):
             return renames
         edits += renames
@@ -161,13 +177,13 @@ def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importe
     if merge is not None:
         present = {(_dotted(a.name), _bound(a)) for a in merge.names}  # type: ignore[union-attr]
         if (name, renamed) not in present:
-            edits.append(parsed.replace(merge, parsed.code_inside(_with_alias(merge, name, renamed))))
+            edits.append(parsed.replace_node(merge, _with_alias(merge, name, renamed)))
     new_import = _from_code(importer, module, bool(stmt.relative), _alias_code(name, renamed))
     first = parsed.positions[line].start.line
     text = parsed.source.line_text(first)
     indent = text[: len(text) - len(text.lstrip())]
     if len(stmt.names) > 1:
-        edits.append(parsed.replace(stmt, parsed.code_inside(_without(stmt, alias))))
+        edits.append(parsed.replace_node(stmt, _without(stmt, alias)))
         if merge is None:  # a new statement on the line after this one, indented like it
             end = parsed.positions[line].end.line
             after = len(parsed.source.line_text(end)) + 1
