@@ -43,6 +43,7 @@ def add_await(finding: Finding, parsed: ParsedFile) -> Fix | str:
     parent = parsed.parents.get(node)
     plain = isinstance(parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.AugAssign | cst.Return)
     span = parsed.positions[node]
+    edits: tuple[Edit, ...]
     if plain or node.lpar:
         edits = (parsed.insert_before(node, "await "),)
     else:  # ``f().x`` -> ``(await f()).x``

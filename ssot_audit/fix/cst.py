@@ -60,17 +60,13 @@ class ParsedFile:
             node = self.parents[node]
             yield node
 
-    def code(self, node: cst.CSTNode) -> str:
-        """The source of a node as libcst prints it (with its own parentheses and inner comments)."""
-        return self.module.code_for_node(node)
-
     def replace_node(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
         """An edit that turns ``old`` into ``new``, printed in place: the whole module is printed so that lines
         inside brackets get their block's indentation (a node printed alone would lose it)."""
         span = self.positions[old]
         start = self.source.offset(span.start.line, span.start.column + 1)
         end = self.source.offset(span.end.line, span.end.column + 1)
-        code = self.module.deep_replace(old, new).code
+        code = cst.ensure_type(self.module.deep_replace(old, new), cst.Module).code
         tail = len(self.source.text) - end
         if code[:start] != self.source.text[:start] or code[len(code) - tail :] != self.source.text[end:]:
             raise SourceError("libcst printed the file differently from its source")
