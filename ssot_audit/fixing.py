@@ -70,7 +70,24 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes]) -> FixEnv:
     def read(path: str) -> bytes:
         return overrides[path] if path in overrides else (base / path).read_bytes()
 
-    return FixEnv(read, importers, uses_of)
+    return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname))
+
+
+def _parameters(project: api.Project, fullname: str) -> tuple[str, ...] | None:
+    """Parameter names of a project function, or of a class's own ``__init__`` without ``self``; None if unknown."""
+    parts = fullname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = ".".join(parts[:cut])
+        if module not in project.index.modules:
+            continue
+        facts = project.index.get_module(module).facts
+        qualname = ".".join(parts[cut:])
+        if qualname in facts.classes:
+            init = facts.functions.get(f"{qualname}.__init__")
+            return tuple(init.params[1:]) if init is not None else None
+        func = facts.functions.get(qualname)
+        return tuple(func.params) if func is not None else None
+    return None
 
 
 def with_fixes(project: api.Project, result: AuditResult) -> AuditResult:

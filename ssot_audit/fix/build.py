@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from ssot_audit.fix.awaits import add_await, drop_await
+from ssot_audit.fix.construct import Signature, use_factory
 from ssot_audit.fix.cst import ParsedFile, parse_file
 from ssot_audit.fix.engine import Skipped
 from ssot_audit.fix.imports import Importer, rewrite_import
@@ -38,6 +39,7 @@ class FixEnv:
     read: Callable[[str], bytes]  # repo-relative path -> bytes (OSError when unreadable)
     importers: Mapping[str, Importer]  # repo-relative path -> module
     uses: Callable[[str, str], Sequence[ImportUse]]  # (module, name) -> imports of that name from that module
+    signature: Signature = lambda fullname: None  # parameter names of a function, or of a class's __init__
     sources: dict[str, SourceText] = field(default_factory=dict)  # what each fix was computed from
     raw: dict[str, bytes] = field(default_factory=dict)  # the bytes behind ``sources``
     _parsed: dict[str, ParsedFile | str] = field(default_factory=dict)
@@ -116,6 +118,14 @@ def _fix_usages(finding: Finding, env: FixEnv) -> Fix | str:
     return Fix(f"import {target[1]} from {target[0]} where {alias_name} was imported", Applicability.SAFE, tuple(edits))
 
 
+def _fix_construction(finding: Finding, env: FixEnv) -> Fix | str:
+    """SSOT301: the factory instead of the constructor."""
+    parsed = env.parsed(finding.location.path)
+    if isinstance(parsed, str):
+        return parsed
+    return use_factory(finding, parsed, env.importers[finding.location.path], env.signature)
+
+
 def _in_file(build: Callable[[Finding, ParsedFile], Fix | str]) -> Callable[[Finding, FixEnv], Fix | str]:
     def run(finding: Finding, env: FixEnv) -> Fix | str:
         parsed = env.parsed(finding.location.path)
@@ -128,6 +138,7 @@ FIXERS: dict[str, Callable[[Finding, FixEnv], Fix | str]] = {
     "SSOT102": _fix_usages,
     "SSOT103": _fix_usages,
     "SSOT201": _fix_import,
+    "SSOT301": _fix_construction,
     "SSOT203": _fix_import,
     "SSOT401": _in_file(drop_await),
     "SSOT402": _in_file(add_await),

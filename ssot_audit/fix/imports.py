@@ -203,3 +203,46 @@ def _delete_line(parsed: ParsedFile, line: cst.SimpleStatementLine, stmt: cst.Im
     if alone and len(line.body) == 1 and span.end.line < len(parsed.source.line_starts):
         return Edit(parsed.path, span.start.line, 1, span.end.line + 1, 1, "")
     return parsed.replace(stmt, "pass")
+
+
+def _module_imports(parsed: ParsedFile) -> list[cst.ImportFrom]:
+    return [s for line in parsed.module.body if isinstance(line, cst.SimpleStatementLine)
+            for s in line.body if isinstance(s, cst.ImportFrom)]  # fmt: skip
+
+
+def ensure_import(parsed: ParsedFile, importer: Importer, *, module: str, name: str) -> list[Edit] | str:
+    """Edits that make ``name`` from ``module`` available at module level (none when it already is); why not,
+    when the name is taken by something else in the file."""
+    for stmt in _module_imports(parsed):
+        if not isinstance(stmt.names, cst.ImportStar) and module_of(stmt, importer) == module:
+            if any(_dotted(a.name) == name and _bound(a) == name for a in stmt.names):
+                return []
+    for scope in set(parsed.scopes().values()):
+        if scope is not None and (scope.assignments[name] or scope.accesses[name]):
+            return f"'{name}' already names something else in this file"
+    merge = next((s for s in _module_imports(parsed)
+                  if not isinstance(s.names, cst.ImportStar) and module_of(s, importer) == module), None)  # fmt: skip
+    if merge is not None:
+        return [parsed.replace_node(merge, _with_alias(merge, name, name))]
+    body = list(parsed.module.body)
+    index = 0
+    while index < len(body) and _is_preamble(body[index], first=index == 0):
+        index += 1
+    line = f"from {module} import {name}{parsed.newline()}"
+    if index < len(body):
+        start = parsed.positions[body[index]].start.line
+        return [Edit(parsed.path, start, 1, start, 1, line)]
+    end = len(parsed.source.line_starts)
+    tail = len(parsed.source.line_text(end)) + 1
+    prefix = parsed.newline() if parsed.source.line_text(end) else ""
+    return [Edit(parsed.path, end, tail, end, tail, prefix + line)]
+
+
+def _is_preamble(statement: cst.BaseStatement, *, first: bool) -> bool:
+    """A module docstring or a ``from __future__`` import: new imports go after them."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        return _dotted(small.module) == "__future__"
+    return first and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString | cst.ConcatenatedString)
