@@ -119,96 +119,143 @@ def _by_file(findings: Sequence[Finding]) -> dict[str, Counter[str]]:
     return out
 
 
+def _new(before: Sequence[Finding], after: Sequence[Finding]) -> list[Finding]:
+    """Findings of ``after`` beyond those of ``before`` (by line-free fingerprint, counted per file)."""
+    old, seen = _by_file(before), Counter[tuple[str, str]]()
+    extra = []
+    for finding in after:
+        key = (finding.location.path, finding.fingerprint)
+        seen[key] += 1
+        if seen[key] > old.get(key[0], Counter())[key[1]]:
+            extra.append(finding)
+    return extra
+
+
 def verify(before: Sequence[Finding], after: Sequence[Finding], chosen: Sequence[tuple[Finding, Fix]],
-           changed: Collection[str]) -> dict[str, str]:  # fmt: skip
+           changed: Collection[str], *, tolerated: Collection[str] = ()) -> dict[str, str]:  # fmt: skip
     """Files whose rewrite does not verify (path -> why): a targeted finding still there, or a new finding in
-    it; a new finding elsewhere that names a changed file as related blames that file, else every changed file."""
+    it; a new finding elsewhere that names a changed file as related blames that file, else every changed file.
+
+    New findings of a ``tolerated`` code are let through: fixing imports shifts which path most imports use, so
+    an import path rule may point at new sites that the next round fixes (``fix_tree`` rolls back the rounds if
+    any new finding is left at the end).
+    """
     old, new, gone = _by_file(before), _by_file(after), _targeted(chosen)
     bad: dict[str, str] = {}
-    for finding in after:
+    for path, targets in sorted(gone.items()):
+        for fingerprint, count in sorted(targets.items()):
+            if new.get(path, Counter())[fingerprint] > old[path][fingerprint] - count:
+                code = next(f.code for f, _ in chosen if f.fingerprint == fingerprint)
+                bad.setdefault(path, f"{code} {fingerprint} is still reported in {path} after the fix")
+    for finding in _new(before, after):
+        if finding.code in tolerated:
+            continue
         path = finding.location.path
-        allowed = old.get(path, Counter())[finding.fingerprint] - gone.get(path, Counter())[finding.fingerprint]
-        if new[path][finding.fingerprint] <= allowed:
-            continue
         where = f"{finding.code} at {path}:{finding.location.line}"
-        if finding.fingerprint in gone.get(path, ()):
-            bad.setdefault(path, f"{where} is still reported after the fix")
-            continue
         blamed = [path] if path in changed else [r.location.path for r in finding.related if r.location.path in changed]
         for culprit in blamed or sorted(changed):
             bad.setdefault(culprit, f"the fixed tree has a new finding {where}: {finding.message}")
     return bad
 
 
-def _round(root: Path, config: Config, options: FixOptions, project: api.Project, findings: tuple[Finding, ...],
-           overrides: dict[str, bytes], state: dict[str, object]) -> tuple[api.Project, tuple[Finding, ...]] | None:  # fmt: skip
-    """One round: build, apply and verify fixes; the new project and findings, or None when nothing changed."""
-    env = project_env(project, overrides)
-    skipped: dict[str, Skipped] = state["skipped"]  # type: ignore[assignment]
-    rejected: dict[str, str] = state["rejected"]  # type: ignore[assignment]
-    wanted = [f for f in findings if f.code in FIXERS and options.wanted(f)]
-    built, missing = attach_fixes(wanted, env)
-    for item in missing:
-        skipped[item.finding.fingerprint + item.finding.location.path] = item
-    candidates = []
-    for finding in built:
-        if finding.fix is None:
-            continue
-        if finding.fix.applicability is Applicability.UNSAFE and not options.unsafe:
-            skipped[finding.fingerprint + finding.location.path] = Skipped(finding, "unsafe fix (changes behaviour): pass --unsafe")
-        elif not set(finding.fix.paths) & set(rejected):
-            candidates.append((finding, finding.fix))
-    chosen, overlapping = select(candidates)
-    for item in overlapping:
-        skipped[item.finding.fingerprint + item.finding.location.path] = item
-    while chosen:
-        changed, failed = apply_all(env.sources, [fix for _, fix in chosen])
-        trial = {**overrides, **changed}
-        if not failed:
-            rescanned = api.load_project(root, config, jobs=options.jobs, cache_dir=options.cache_dir, overrides=trial)
-            after = _findings(rescanned)
-            failed = verify(findings, after, chosen, changed)
+@dataclass
+class _Session:
+    """The state of one ``fix_tree`` run across rounds."""
+
+    root: Path
+    config: Config
+    options: FixOptions
+    original: tuple[Finding, ...]
+    overrides: dict[str, bytes] = field(default_factory=dict)  # path -> fixed bytes so far
+    originals: dict[str, bytes] = field(default_factory=dict)  # path -> bytes before the first fix
+    skipped: dict[str, Skipped] = field(default_factory=dict)
+    rejected: dict[str, str] = field(default_factory=dict)
+    applied: list[Finding] = field(default_factory=list)
+
+    def skip(self, finding: Finding, reason: str) -> None:
+        """Record why a fixable finding stays (the latest reason wins)."""
+        self.skipped[finding.fingerprint + finding.location.path] = Skipped(finding, reason)
+
+    def candidates(self, env: FixEnv, findings: Sequence[Finding]) -> list[tuple[Finding, Fix]]:
+        """The fixes to try this round, in report order."""
+        built, missing = attach_fixes([f for f in findings if f.code in FIXERS and self.options.wanted(f)], env)
+        for item in missing:
+            self.skip(item.finding, item.reason)
+        found = []
+        for finding in built:
+            if finding.fix is None:
+                continue
+            if finding.fix.applicability is Applicability.UNSAFE and not self.options.unsafe:
+                self.skip(finding, "unsafe fix (changes behaviour): pass --unsafe")
+            elif not set(finding.fix.paths) & set(self.rejected):
+                found.append((finding, finding.fix))
+        chosen, overlapping = select(found)
+        for item in overlapping:
+            self.skip(item.finding, item.reason)
+        return chosen
+
+    def round(self, project: api.Project, findings: tuple[Finding, ...]
+              ) -> tuple[api.Project, tuple[Finding, ...]] | None:  # fmt: skip
+        """Build, apply and verify this round's fixes; the re-scanned tree, or None when nothing changed."""
+        env = project_env(project, self.overrides)
+        chosen = self.candidates(env, findings)
+        while chosen:
+            changed, failed = apply_all(env.sources, [fix for _, fix in chosen])
             if not failed:
-                originals: dict[str, bytes] = state["originals"]  # type: ignore[assignment]
-                for path in changed:
-                    originals.setdefault(path, env.raw[path])
-                overrides.update(changed)
-                applied: list[Finding] = state["applied"]  # type: ignore[assignment]
-                applied += [f for f, _ in chosen]
-                for finding, _ in chosen:
-                    skipped.pop(finding.fingerprint + finding.location.path, None)
-                return rescanned, after
-        rejected.update(failed)
-        for finding, fix in chosen:
-            if set(fix.paths) & set(failed):
-                why = "; ".join(f"{p}: {failed[p]}" for p in fix.paths if p in failed)
-                skipped[finding.fingerprint + finding.location.path] = Skipped(finding, f"file left untouched: {why}")
-        chosen = [(f, fix) for f, fix in chosen if not set(fix.paths) & set(failed)]
-    return None
+                trial = {**self.overrides, **changed}
+                rescanned = api.load_project(self.root, self.config, jobs=self.options.jobs,
+                                             cache_dir=self.options.cache_dir, overrides=trial)  # fmt: skip
+                after = _findings(rescanned)
+                failed = verify(findings, after, chosen, changed, tolerated={f.code for f, _ in chosen})
+                if not failed:
+                    for path in changed:
+                        self.originals.setdefault(path, env.raw[path])
+                    self.overrides.update(changed)
+                    self.applied += [f for f, _ in chosen]
+                    for finding, _ in chosen:
+                        self.skipped.pop(finding.fingerprint + finding.location.path, None)
+                    return rescanned, after
+            self.rejected.update(failed)
+            for finding, fix in chosen:
+                if set(fix.paths) & set(failed):
+                    why = "; ".join(f"{p}: {failed[p]}" for p in fix.paths if p in failed)
+                    self.skip(finding, f"file left untouched: {why}")
+            chosen = [(f, fix) for f, fix in chosen if not set(fix.paths) & set(failed)]
+        return None
 
 
 def fix_tree(root: Path, config: Config, options: FixOptions) -> FixOutcome:
-    """Fix ``root`` in memory until a fixed point (or ``MAX_ROUNDS``); write nothing (see ``write_fixed``)."""
+    """Fix ``root`` in memory until a fixed point (or ``MAX_ROUNDS``); write nothing (see ``write_fixed``).
+
+    The outcome is the last round after which the tree has no finding the original did not have: rounds whose
+    tolerated new findings were not fixed later are rolled back.
+    """
     project = api.load_project(root, config, jobs=options.jobs, cache_dir=options.cache_dir)
     findings = _findings(project)
-    overrides: dict[str, bytes] = {}
-    state: dict[str, object] = {"skipped": {}, "rejected": {}, "applied": [], "originals": {}}
+    session = _Session(root, config, options, findings)
+    good: tuple[dict[str, bytes], int, api.Project, tuple[Finding, ...]] = ({}, 0, project, findings)  # no new finding
     rounds = 0
     while rounds < MAX_ROUNDS:
-        outcome = _round(root, config, options, project, findings, overrides, state)
+        outcome = session.round(project, findings)
         rounds += 1
         if outcome is None:
             break
         project, findings = outcome
-    originals: dict[str, bytes] = state["originals"]  # type: ignore[assignment]
-    changed = {p: b for p, b in sorted(overrides.items()) if b != originals[p]}
+        if not _new(session.original, findings):
+            good = (dict(session.overrides), len(session.applied), project, findings)
+    if _new(session.original, findings):
+        extra = _new(session.original, findings)
+        for finding in session.applied[good[1]:]:
+            session.skip(finding, f"rolled back: later rounds left a new finding {extra[0].code} at "
+                                  f"{extra[0].location.path}:{extra[0].location.line}")  # fmt: skip
+        session.overrides, session.applied[good[1]:] = dict(good[0]), []
+        project, findings = good[2], good[3]
+    changed = {p: b for p, b in sorted(session.overrides.items()) if b != session.originals[p]}
     remaining = {f.fingerprint + f.location.path for f in findings}
-    skipped_all: dict[str, Skipped] = state["skipped"]  # type: ignore[assignment]
-    skipped = tuple(sorted((s for k, s in skipped_all.items() if k in remaining), key=lambda s: s.finding.sort_key))
-    applied_all: list[Finding] = state["applied"]  # type: ignore[assignment]
-    rejected: dict[str, str] = state["rejected"]  # type: ignore[assignment]
-    return FixOutcome({p: originals[p] for p in changed}, changed, tuple(sorted(applied_all, key=lambda f: f.sort_key)),
-                      skipped, api.audit(project), rounds, project, dict(sorted(rejected.items())))  # fmt: skip
+    skipped = tuple(sorted((s for k, s in session.skipped.items() if k in remaining), key=lambda s: s.finding.sort_key))
+    applied = tuple(sorted(session.applied, key=lambda f: f.sort_key))
+    return FixOutcome({p: session.originals[p] for p in changed}, changed, applied, skipped, api.audit(project), rounds,
+                      project, dict(sorted(session.rejected.items())))  # fmt: skip
 
 
 def git_dirty(root: Path) -> str | None:
