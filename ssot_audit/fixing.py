@@ -19,6 +19,7 @@ from pathlib import Path
 from ssot_audit import api
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
+from ssot_audit.fix.cst import ParsedFile
 from ssot_audit.fix.engine import Skipped, apply_all, select
 from ssot_audit.fix.imports import Importer
 from ssot_audit.model import Applicability, AuditResult, Finding, Fix
@@ -50,7 +51,8 @@ class FixOutcome:
     rejected: Mapping[str, str] = field(default_factory=dict)  # files left untouched after a failed check -> why
 
 
-def project_env(project: api.Project, overrides: Mapping[str, bytes]) -> FixEnv:
+def project_env(project: api.Project, overrides: Mapping[str, bytes],
+                reuse: dict[tuple[str, str], ParsedFile | str] | None = None) -> FixEnv:  # fmt: skip
     """What the fix layer reads of a loaded project: files (the rewritten text when there is one), modules,
     and who imports which name from which module (star imports included, so they are reported, not broken)."""
     base = project.root.parent if project.root.is_file() else project.root
@@ -70,7 +72,8 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes]) -> FixEnv:
     def read(path: str) -> bytes:
         return overrides[path] if path in overrides else (base / path).read_bytes()
 
-    return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname))
+    return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname),
+                  reuse=reuse if reuse is not None else {})  # fmt: skip
 
 
 def _parameters(project: api.Project, fullname: str) -> tuple[str, ...] | None:
@@ -171,6 +174,7 @@ class _Session:
     skipped: dict[str, Skipped] = field(default_factory=dict)
     rejected: dict[str, str] = field(default_factory=dict)
     applied: list[Finding] = field(default_factory=list)
+    parsed: dict[tuple[str, str], ParsedFile | str] = field(default_factory=dict)  # files parsed by earlier rounds
 
     def skip(self, finding: Finding, reason: str) -> None:
         """Record why a fixable finding stays (the latest reason wins)."""
@@ -197,7 +201,7 @@ class _Session:
     def round(self, project: api.Project, findings: tuple[Finding, ...]
               ) -> tuple[api.Project, tuple[Finding, ...]] | None:  # fmt: skip
         """Build, apply and verify this round's fixes; the re-scanned tree, or None when nothing changed."""
-        env = project_env(project, self.overrides)
+        env = project_env(project, self.overrides, self.parsed)
         chosen = self.candidates(env, findings)
         while chosen:
             changed, failed = apply_all(env.sources, [fix for _, fix in chosen])

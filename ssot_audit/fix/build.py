@@ -5,6 +5,7 @@ it from the finding and the parsed files. Every import rewrite takes "the module
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -42,21 +43,27 @@ class FixEnv:
     signature: Signature = lambda fullname: None  # parameter names of a function, or of a class's __init__
     sources: dict[str, SourceText] = field(default_factory=dict)  # what each fix was computed from
     raw: dict[str, bytes] = field(default_factory=dict)  # the bytes behind ``sources``
-    _parsed: dict[str, ParsedFile | str] = field(default_factory=dict)
+    reuse: dict[tuple[str, str], ParsedFile | str] = field(default_factory=dict)  # (path, sha256) -> parsed, shared
 
     def parsed(self, path: str) -> ParsedFile | str:
-        """The parsed file, or why it cannot be fixed."""
-        if path not in self._parsed:
+        """The parsed file, or why it cannot be fixed. Parsed once per content: rounds share ``reuse``."""
+        if path in self.raw:
+            return self.reuse[(path, hashlib.sha256(self.raw[path]).hexdigest())]
+        try:
+            data = self.read(path)
+        except OSError as exc:
+            return f"cannot read: {exc.strerror or exc}"
+        self.raw[path] = data
+        key = (path, hashlib.sha256(data).hexdigest())
+        if key not in self.reuse:
             try:
-                self.raw[path] = self.read(path)
-                source = SourceText.decode(self.raw[path])
-                self._parsed[path] = parse_file(path, source)
-                self.sources[path] = source
-            except OSError as exc:
-                self._parsed[path] = f"cannot read: {exc.strerror or exc}"
+                self.reuse[key] = parse_file(path, SourceText.decode(data))
             except SourceError as exc:
-                self._parsed[path] = str(exc)
-        return self._parsed[path]
+                self.reuse[key] = str(exc)
+        found = self.reuse[key]
+        if not isinstance(found, str):
+            self.sources[path] = found.source
+        return found
 
 
 def import_target(finding: Finding) -> tuple[str, str] | None:
