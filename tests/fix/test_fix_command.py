@@ -136,3 +136,13 @@ def test_verify_blames_the_file_whose_rewrite_breaks_something() -> None:
     new = _finding("c.py", 9, "new", "SSOT202")
     assert verify(before, [new], [(target, fix)], {"a.py"}) == {"a.py": "the fixed tree has a new finding SSOT202 at c.py:9: m"}
     assert verify(before, [new], [(target, fix)], {"a.py"}, tolerated={"SSOT202"}) == {}
+
+
+def test_rule_docs_and_the_fixers_agree() -> None:
+    from ssot_audit.fix.build import FIXERS
+    from ssot_audit.rules import ALL_RULES
+
+    declared = {r.info.code: r.info.fix for r in ALL_RULES}
+    assert {code for code, fix in declared.items() if fix != "none"} == {code for code in FIXERS if code in declared}
+    for rule in ALL_RULES:
+        assert ("## Fix" in rule.info.doc) == (rule.info.fix != "none"), rule.info.code
