@@ -40,7 +40,7 @@ def add_await(finding: Finding, parsed: ParsedFile) -> Fix | str:
     scope = _enclosing_scope(parsed, node)
     if not isinstance(scope, cst.FunctionDef) or scope.asynchronous is None:
         return "the call is not directly inside an async def: await cannot be added there (needs a human)"
-    parent = parsed.parents.get(node)
+    parent = parsed.parent(node)
     plain = isinstance(parent, cst.Expr | cst.Assign | cst.AnnAssign | cst.AugAssign | cst.Return)
     span = parsed.positions[node]
     edits: tuple[Edit, ...]

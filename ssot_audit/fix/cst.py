@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider, Scope, ScopeProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
 
 from ssot_audit.fix.text import SourceError, SourceText, utf8_column
 from ssot_audit.model import Edit
@@ -29,10 +29,10 @@ class ParsedFile:
     source: SourceText
     module: cst.Module
     positions: dict[cst.CSTNode, CodeRange]
-    parents: dict[cst.CSTNode, cst.CSTNode]
     by_line: dict[int, list[cst.CSTNode]]  # nodes by the line they start on, in source order
     wrapper: MetadataWrapper
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
+    _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
 
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
         """The scope of each node (computed on first use: only renames need it)."""
@@ -54,11 +54,40 @@ class ParsedFile:
                 return node
         return None
 
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The node that holds ``node`` (None for the module)."""
+        if node not in self._parents and node is not self.module:
+            self._descend_to(node)
+        return self._parents.get(node)
+
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         """The node's parent, grandparent... up to the module."""
-        while node in self.parents:
-            node = self.parents[node]
-            yield node
+        parent = self.parent(node)
+        while parent is not None:
+            yield parent
+            parent = self.parent(parent)
+
+    def _descend_to(self, node: cst.CSTNode) -> None:
+        """Record the parents along the path from the module to ``node``, searching only inside the nodes whose
+        span holds it (libcst's parent provider walks the whole tree: 3x the parse time, for the few paths a fix
+        needs)."""
+        target = self.positions[node]
+        low, high = (target.start.line, target.start.column), (target.end.line, target.end.column)
+
+        def holds(child: cst.CSTNode) -> bool:
+            span = self.positions.get(child)
+            if span is None:
+                return False
+            return (span.start.line, span.start.column) <= low and high <= (span.end.line, span.end.column)
+
+        def path(current: cst.CSTNode) -> bool:
+            for child in current.children:
+                if child is node or (holds(child) and path(child)):
+                    self._parents[child] = current
+                    return True
+            return False
+
+        path(self.module)
 
     def replace_node(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
         """An edit that turns ``old`` into ``new``, printed in place: the whole module is printed so that lines
@@ -94,18 +123,17 @@ class ParsedFile:
 
 
 def parse_file(path: str, source: SourceText) -> ParsedFile:
-    """Parse a decoded file with positions and parents; ``SourceError`` when libcst cannot parse it."""
+    """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it."""
     try:
         module = cst.parse_module(source.text)
     except (cst.ParserSyntaxError, RecursionError) as exc:
         raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = dict(wrapper.resolve(PositionProvider))
-    parents = dict(wrapper.resolve(ParentNodeProvider))
     by_line: dict[int, list[cst.CSTNode]] = {}
     for node, span in positions.items():
         by_line.setdefault(span.start.line, []).append(node)
-    return ParsedFile(path, source, wrapper.module, positions, parents, by_line, wrapper)
+    return ParsedFile(path, source, wrapper.module, positions, by_line, wrapper)
 
 
 def reparses(text: str) -> str | None:

@@ -117,7 +117,7 @@ def _bound(alias: cst.ImportAlias) -> str:
 
 def _block_imports(parsed: ParsedFile, line: cst.CSTNode) -> list[cst.ImportFrom]:
     """``from ... import`` statements of the block that holds the statement line ``line`` (same suite)."""
-    block = parsed.parents.get(line)
+    block = parsed.parent(line)
     body = getattr(block, "body", ())
     found = []
     for statement in body if isinstance(body, list | tuple) else ():
@@ -155,12 +155,12 @@ def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importe
     ``own_name``: bind it under ``name`` even where the import renamed it (``as``), renaming its uses: importers
     of an alias or shim then name the class itself.
     """
-    stmt = parsed.parents.get(alias)
+    stmt = parsed.parent(alias)
     if not isinstance(stmt, cst.ImportFrom) or isinstance(stmt.names, cst.ImportStar):
         return "not a 'from ... import name' statement"
     if "#" in module:
         return f"{module} lies in a second source root and has no importable name"
-    line = parsed.parents.get(stmt)
+    line = parsed.parent(stmt)
     if not isinstance(line, cst.SimpleStatementLine):
         return "the import shares its line with a compound statement"
     old, bound = _dotted(alias.name), _bound(alias)
@@ -198,7 +198,7 @@ def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importe
 def _delete_line(parsed: ParsedFile, line: cst.SimpleStatementLine, stmt: cst.ImportFrom) -> Edit:
     """Remove a statement whose names moved into another import: its whole line when it is alone on it."""
     span = parsed.positions[line]
-    block = parsed.parents.get(line)
+    block = parsed.parent(line)
     alone = isinstance(block, cst.Module) or len(getattr(block, "body", ())) > 1  # else the block would be empty
     if alone and len(line.body) == 1 and span.end.line < len(parsed.source.line_starts):
         return Edit(parsed.path, span.start.line, 1, span.end.line + 1, 1, "")
