@@ -33,6 +33,7 @@ class ParsedFile:
     wrapper: MetadataWrapper
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
     _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
+    _cache: dict[str, object] = field(default_factory=dict)
 
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
         """The scope of each node (computed on first use: only renames need it)."""
@@ -90,16 +91,36 @@ class ParsedFile:
         path(self.module)
 
     def replace_node(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
-        """An edit that turns ``old`` into ``new``, printed in place: the whole module is printed so that lines
-        inside brackets get their block's indentation (a node printed alone would lose it)."""
-        span = self.positions[old]
-        start = self.source.offset(span.start.line, span.start.column + 1)
-        end = self.source.offset(span.end.line, span.end.column + 1)
-        code = cst.ensure_type(self.module.deep_replace(old, new), cst.Module).code
-        tail = len(self.source.text) - end
-        if code[:start] != self.source.text[:start] or code[len(code) - tail :] != self.source.text[end:]:
+        """An edit that turns ``old`` into ``new``, printed in place: the top-level statement that holds it is
+        printed whole, so that lines inside brackets keep their block's indentation (a node printed alone would
+        lose it); the edit is the part of that statement's text that changed."""
+        top = old if self.parent(old) is self.module else [*self.ancestors(old)][-2]
+        offsets = self._statement_offsets()
+        start = offsets.get(top)
+        before = self.module.code_for_node(top)
+        if start is None or self.source.text[start : start + len(before)] != before:
             raise SourceError("libcst printed the file differently from its source")
-        return self.replace(old, code[start : len(code) - tail])
+        after = self.module.code_for_node(top.deep_replace(old, new))
+        prefix = 0
+        while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < min(len(before), len(after)) - prefix and before[-1 - suffix] == after[-1 - suffix]:
+            suffix += 1
+        line, column = self.source.position(start + prefix)
+        end_line, end_column = self.source.position(start + len(before) - suffix)
+        return Edit(self.path, line, column, end_line, end_column, after[prefix : len(after) - suffix])
+
+    def _statement_offsets(self) -> dict[cst.CSTNode, int]:
+        """Where each top-level statement's printed text (its leading comments included) starts in the file."""
+        if "offsets" not in self._cache:
+            offset = sum(len(self.module.code_for_node(line)) for line in self.module.header)
+            found: dict[cst.CSTNode, int] = {}
+            for statement in self.module.body:
+                found[statement] = offset
+                offset += len(self.module.code_for_node(statement))
+            self._cache["offsets"] = found
+        return self._cache["offsets"]  # type: ignore[return-value]
 
     def start_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based (line, column) where a node starts, its own opening parentheses included."""
