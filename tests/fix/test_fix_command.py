@@ -146,3 +146,14 @@ def test_rule_docs_and_the_fixers_agree() -> None:
     assert {code for code, fix in declared.items() if fix != "none"} == {code for code in FIXERS if code in declared}
     for rule in ALL_RULES:
         assert ("## Fix" in rule.info.doc) == (rule.info.fix != "none"), rule.info.code
+
+
+def test_what_is_left_of_an_import_cycle_is_not_a_new_finding() -> None:
+    fix = Fix("f", Applicability.SAFE, (Edit("a.py", 1, 1, 1, 7, ""),))
+    target = _finding("a.py", 1, "t", "SSOT201")
+    cycle = lambda modules, fp: Finding("SSOT202", "import-cycle", "m", "h", Severity.WARNING, Confidence.HIGH,  # noqa: E731
+                                        Location("b.py", 1), fp, facts={"modules": modules})  # fmt: skip
+    before = [target, cycle(["a", "b", "c"], "abc")]
+    assert verify(before, [cycle(["a", "b"], "ab")], [(target, fix)], {"a.py"}) == {}
+    assert verify(before, [cycle(["a", "d"], "ad")], [(target, fix)], {"a.py"}) == {
+        "a.py": "the fixed tree has a new finding SSOT202 at b.py:1: m"}
