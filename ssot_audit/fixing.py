@@ -227,6 +227,7 @@ class _Session:
         """Build, apply and verify this round's fixes; the re-scanned tree, or None when nothing changed."""
         env = project_env(project, self.overrides, self.parsed)
         chosen = self.candidates(env, findings)
+        attempted = bool(chosen)
         while chosen:
             changed, failed = apply_all(env.sources, [fix for _, fix in chosen])
             if not failed:
@@ -254,7 +255,7 @@ class _Session:
                     why = "; ".join(f"{p}: {failed[p]}" for p in fix.paths if p in failed)
                     self.skip(finding, f"file left untouched: {why}")
             chosen = [(f, fix) for f, fix in chosen if not set(fix.paths) & set(failed)]
-        return None
+        return (project, findings) if attempted else None  # fixes deferred or refused: the next round tries the rest
 
 
 def fix_tree(root: Path, config: Config, options: FixOptions) -> FixOutcome:

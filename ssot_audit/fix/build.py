@@ -15,7 +15,7 @@ from ssot_audit.fix.awaits import add_await, drop_await
 from ssot_audit.fix.construct import Signature, use_factory
 from ssot_audit.fix.cst import ParsedFile, parse_file
 from ssot_audit.fix.engine import Skipped
-from ssot_audit.fix.imports import Importer, rewrite_import
+from ssot_audit.fix.imports import Importer, rewrite_import, rewrite_imports
 from ssot_audit.fix.text import SourceError, SourceText
 from ssot_audit.model import Applicability, Edit, Finding, Fix
 
@@ -152,17 +152,47 @@ FIXERS: dict[str, Callable[[Finding, FixEnv], Fix | str]] = {
 }
 
 
+def _grouped_imports(findings: Sequence[Finding], env: FixEnv) -> dict[int, Fix | str]:
+    """One fix for the path findings on names of one import statement that move to one module (by position in
+    ``findings``): applied together, they need not wait for one another round after round."""
+    groups: dict[tuple[str, int, str], list[tuple[int, cst.ImportAlias, str]]] = {}
+    for number, finding in enumerate(findings):
+        parsed, target = env.parsed(finding.location.path), import_target(finding)
+        if finding.code not in ("SSOT201", "SSOT203") or isinstance(parsed, str) or target is None:
+            continue
+        alias = parsed.find(cst.ImportAlias, finding.location.line, finding.location.column)
+        stmt = parsed.parent(alias) if alias is not None else None
+        if alias is not None and stmt is not None:
+            groups.setdefault((finding.location.path, id(stmt), target[0]), []).append((number, alias, target[1]))
+    fixes: dict[int, Fix | str] = {}
+    for (path, _, module), members in groups.items():
+        if len(members) < 2:
+            continue
+        parsed = env.parsed(path)
+        assert not isinstance(parsed, str)
+        moves = list({id(alias): (alias, name) for _, alias, name in members}.values())
+        edits = rewrite_imports(parsed, moves, env.importers[path], module=module)
+        names = ", ".join(name for _, name in moves)
+        fix = edits if isinstance(edits, str) else Fix(f"import {names} from {module}", Applicability.SAFE, tuple(edits))
+        fixes.update((number, fix) for number, _, _ in members)
+    return fixes
+
+
 def attach_fixes(findings: Sequence[Finding], env: FixEnv) -> tuple[tuple[Finding, ...], tuple[Skipped, ...]]:
     """The findings with their fix attached where one can be built, and the fixable ones left without (and why)."""
     out: list[Finding] = []
     missing: list[Skipped] = []
-    for finding in findings:
+    try:
+        grouped = _grouped_imports(findings, env)
+    except (SourceError, ValueError, IndexError, KeyError):
+        grouped = {}  # each finding gets its own fix below
+    for number, finding in enumerate(findings):
         build = FIXERS.get(finding.code)
         if build is None:
             out.append(finding)
             continue
         try:
-            fix = build(finding, env)
+            fix = grouped[number] if number in grouped else build(finding, env)
         except (SourceError, ValueError, IndexError, KeyError) as exc:  # a fix that cannot be built loses nothing
             fix = f"no fix could be built: {exc}"
         if isinstance(fix, str):

@@ -11,6 +11,7 @@ Star imports are never touched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -155,35 +156,54 @@ def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importe
     ``own_name``: bind it under ``name`` even where the import renamed it (``as``), renaming its uses: importers
     of an alias or shim then name the class itself.
     """
-    stmt = parsed.parent(alias)
+    return rewrite_imports(parsed, [(alias, name)], importer, module=module, own_name=own_name)
+
+
+def rewrite_imports(parsed: ParsedFile, moves: Sequence[tuple[cst.ImportAlias, str]], importer: Importer, *,
+                    module: str, own_name: bool = False) -> list[Edit] | str:  # fmt: skip
+    """Like ``rewrite_import`` for several names of one statement that all move to ``module`` (one edit of the
+    statement, so that they need not wait for one another)."""
+    stmt = parsed.parent(moves[0][0])
     if not isinstance(stmt, cst.ImportFrom) or isinstance(stmt.names, cst.ImportStar):
         return "not a 'from ... import name' statement"
+    if any(parsed.parent(alias) is not stmt for alias, _ in moves):
+        return "the names are not in one statement"
     if "#" in module:
         return f"{module} lies in a second source root and has no importable name"
     line = parsed.parent(stmt)
     if not isinstance(line, cst.SimpleStatementLine):
         return "the import shares its line with a compound statement"
-    old, bound = _dotted(alias.name), _bound(alias)
-    renamed = bound
     edits: list[Edit] = []
-    if (bound == old or own_name) and name != bound:  # ``from compat import Alias``: use ``Name`` under its own name
-        renames = _renames(parsed, stmt, bound, name)
-        if isinstance(renames, str):
-            return renames
-        edits += renames
-        renamed = name
+    wanted: list[tuple[str, str]] = []  # (name, bound) to import from ``module``
+    for alias, name in moves:
+        bound = _bound(alias)
+        if (bound == _dotted(alias.name) or own_name) and name != bound:  # ``from compat import Alias``: own name
+            renames = _renames(parsed, stmt, bound, name)
+            if isinstance(renames, str):
+                return renames
+            edits += renames
+            bound = name
+        wanted.append((name, bound))
     merge = next((s for s in _block_imports(parsed, line)
                   if s is not stmt and not isinstance(s.names, cst.ImportStar) and module_of(s, importer) == module), None)  # fmt: skip
     if merge is not None:
         present = {(_dotted(a.name), _bound(a)) for a in merge.names}  # type: ignore[union-attr]
-        if (name, renamed) not in present:
-            edits.append(parsed.replace_node(merge, _with_alias(merge, name, renamed)))
-    new_import = _from_code(importer, module, bool(stmt.relative), _alias_code(name, renamed))
+        merged = merge
+        for name, bound in wanted:
+            if (name, bound) not in present:
+                merged = _with_alias(merged, name, bound)
+        if merged is not merge:
+            edits.append(parsed.replace_node(merge, merged))
+    unique = list(dict.fromkeys(wanted))
+    new_import = _from_code(importer, module, bool(stmt.relative), ", ".join(_alias_code(n, b) for n, b in unique))
     first = parsed.positions[line].start.line
     text = parsed.source.line_text(first)
     indent = text[: len(text) - len(text.lstrip())]
-    if len(stmt.names) > 1:
-        edits.append(parsed.replace_node(stmt, _without(stmt, alias)))
+    if len(stmt.names) > len(moves):
+        kept = stmt
+        for alias, _ in sorted(moves, key=lambda move: list(stmt.names).index(move[0])):  # type: ignore[arg-type]
+            kept = _without(kept, alias)  # first to last: a removal changes only names before it
+        edits.append(parsed.replace_node(stmt, kept))
         if merge is None:  # a new statement on the line after this one, indented like it
             end = parsed.positions[line].end.line
             after = len(parsed.source.line_text(end)) + 1

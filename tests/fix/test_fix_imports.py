@@ -86,6 +86,15 @@ def test_other_names_stay_and_a_new_import_follows_in_the_same_block(tmp_path: P
     """)
 
 
+def test_several_names_of_one_statement_move_together(tmp_path: Path) -> None:
+    extra = {"app/a.py": "from app.core.store import Store, make_store\n",
+             "app/b.py": "from app.core.store import Store, make_store\n"}  # fmt: skip
+    outcome = fix_project(tmp_path, {**CORE, **extra, "app/use.py": "from app.core import (Store,\n    make_store)\n"},
+                          codes=("SSOT201",))  # fmt: skip
+    assert after(outcome, "app/use.py") == "from app.core.store import Store, make_store\n"
+    assert outcome.rounds == 2  # one round applies both, the next finds nothing left
+
+
 ALIAS = {
     "app/__init__.py": "",
     "app/ws.py": "class WebSocketManager:\n    def send(self):\n        return 1\n",
