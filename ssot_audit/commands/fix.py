@@ -47,17 +47,20 @@ def add_fix_options(parser: argparse.ArgumentParser) -> None:
 
 def _config(args: argparse.Namespace) -> Config:
     """The project's configuration with every rule it enables (``--select`` picks fixes, not rules)."""
-    plain = argparse.Namespace(**{**vars(args), "select": None, "ignore": None})
+    plain = argparse.Namespace(**{**vars(args), "select": None, "ignore": None, "extend_select": None})
     return effective_config(plain)
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
+def _split(values: list[str] | str | None) -> list[str]:
+    """Comma-separated and repeated ``--select``/``--ignore`` values, flattened."""
+    given = [values] if isinstance(values, str) else values or []
+    return [v.strip() for value in given for v in value.split(",") if v.strip()]
 
 
 def _wanted(args: argparse.Namespace, config: Config) -> Callable[[Finding], bool]:
     """Which findings to fix: ``--select``/``--ignore`` on codes, and ``--concept``'s mechanical plan steps."""
-    selection = build_selection(_split(args.select) or ["SSOT"], _split(args.ignore), [r.info for r in ALL_RULES])
+    chosen = (_split(args.select) or ["SSOT"]) + _split(getattr(args, "extend_select", None))
+    selection = build_selection(chosen, _split(args.ignore), [r.info for r in ALL_RULES])
     concept_ids: set[str] | None = None
     if args.concept:
         result = api.audit(api.load_project(Path(args.path), config, jobs=args.jobs, cache_dir=cache_dir(args)))
