@@ -126,10 +126,13 @@ def _new(before: Sequence[Finding], after: Sequence[Finding]) -> list[Finding]:
     """Findings of ``after`` beyond those of ``before`` (by line-free fingerprint, counted per file).
 
     An import cycle whose modules all were in one cycle before is the rest of that cycle, not a new one: pointing
-    imports at defining modules changes the edges of a cycle (and its fingerprint) without closing a new one.
+    imports at defining modules changes the edges of a cycle (and its fingerprint) without closing a new one. Nor
+    is the re-export line of a module others no longer import a symbol through: SSOT201 exempted it only while
+    it served as a re-export.
     """
     old, seen = _by_file(before), Counter[tuple[str, str]]()
     cycles = [frozenset(f.facts.get("modules", ())) for f in before if f.code == "SSOT202"]
+    hops = {(f.facts.get("symbol"), f.facts.get("used_path")) for f in before if f.code == "SSOT201"}
     extra = []
     for finding in after:
         key = (finding.location.path, finding.fingerprint)
@@ -138,6 +141,8 @@ def _new(before: Sequence[Finding], after: Sequence[Finding]) -> list[Finding]:
             continue
         if finding.code == "SSOT202" and any(set(finding.facts.get("modules", ())) <= c for c in cycles):
             continue
+        if finding.code == "SSOT201" and (finding.facts.get("symbol"), finding.location.symbol) in hops:
+            continue  # a re-export line (once exempt: others imported through it) that nobody imports through now
         extra.append(finding)
     return extra
 

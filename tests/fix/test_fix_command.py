@@ -157,3 +157,18 @@ def test_what_is_left_of_an_import_cycle_is_not_a_new_finding() -> None:
     assert verify(before, [cycle(["a", "b"], "ab")], [(target, fix)], {"a.py"}) == {}
     assert verify(before, [cycle(["a", "d"], "ad")], [(target, fix)], {"a.py"}) == {
         "a.py": "the fixed tree has a new finding SSOT202 at b.py:1: m"}
+
+
+def test_a_reexport_line_nobody_imports_through_any_more_is_not_new() -> None:
+    fix = Fix("f", Applicability.SAFE, (Edit("a.py", 1, 1, 1, 7, ""),))
+
+    def path_finding(path: str, importer: str, used: str, fingerprint: str) -> Finding:
+        return Finding("SSOT201", "divergent-import-path", "m", "h", Severity.WARNING, Confidence.HIGH,
+                       Location(path, 1, symbol=importer), fingerprint, facts={"symbol": "pkg.impl.X", "used_path": used})  # fmt: skip
+
+    target = path_finding("a.py", "a", "pkg", "t")  # ``a`` imported X through the package
+    exposed = path_finding("pkg/__init__.py", "pkg", "pkg.compat", "new")  # the package's own line, now counted
+    assert verify([target], [exposed], [(target, fix)], {"a.py"}) == {}
+    other = path_finding("b.py", "b", "pkg.compat", "other")
+    assert verify([target], [other], [(target, fix)], {"a.py"}) == {
+        "a.py": "the fixed tree has a new finding SSOT201 at b.py:1: m"}
