@@ -102,7 +102,11 @@ def _with_alias(stmt: cst.ImportFrom, name: str, bound: str) -> cst.ImportFrom:
     names = list(stmt.names)
     last = names[-1]
     added = cst.ImportAlias(cst.Name(name), asname=None if name == bound else cst.AsName(cst.Name(bound)))
-    if isinstance(last.comma, cst.Comma):  # a trailing comma: the new name goes after it
+    if isinstance(last.comma, cst.Comma):  # a trailing comma: the new name goes after it, laid out like the others
+        between = names[-2].comma if len(names) > 1 and isinstance(names[-2].comma, cst.Comma) else last.comma
+        if len(names) == 1 and stmt.lpar is not None:  # the only name: lay the new one out like it, after "("
+            between = last.comma.with_changes(whitespace_after=stmt.lpar.whitespace_after)
+        names[-1] = last.with_changes(comma=between)
         names.append(added.with_changes(comma=last.comma))
     else:
         names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))

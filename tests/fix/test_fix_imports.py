@@ -52,6 +52,25 @@ def test_merges_into_an_existing_import_of_the_canonical_module(tmp_path: Path) 
     """)
 
 
+def test_merges_into_a_bracketed_import_with_its_layout(tmp_path: Path) -> None:
+    use = """
+        from app.core.store import (
+            Store,
+        )
+        from app.core import make_store
+
+        STORE: Store = make_store()
+    """
+    assert fixed(tmp_path, use) == dedent("""
+        from app.core.store import (
+            Store,
+            make_store,
+        )
+
+        STORE: Store = make_store()
+    """)
+
+
 def test_never_imports_a_name_twice(tmp_path: Path) -> None:
     use = """
         from app.core.store import make_store
