@@ -105,24 +105,26 @@ def _is_partial(root: Path, config: Config) -> bool:
 
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-                 cache_dir: Path | None = None) -> Project:  # fmt: skip
+                 cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
 
     ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
+    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it).
     """
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
-        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
+        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir, overrides=overrides)
 
 
 def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None,
-                  cache_dir: Path | None) -> Project:  # fmt: skip
+                  cache_dir: Path | None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     started = time.perf_counter()
     skipped_packages: list[str] = []
     files = _discover(root, config, unreadable, skipped_packages)
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve())
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve(),
+                             overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}

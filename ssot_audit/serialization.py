@@ -9,8 +9,11 @@ from typing import Any
 
 from ssot_audit.model import (
     AuditResult,
+    Applicability,
     Concept,
     ConceptMember,
+    Edit,
+    Fix,
     Confidence,
     BaselineComparison,
     BaselineEntry,
@@ -73,8 +76,27 @@ def location_from_dict(data: dict[str, Any]) -> Location:
                     _field(data, "symbol", str, ""))  # fmt: skip
 
 
+def fix_to_dict(fix: Fix) -> dict[str, Any]:
+    """A fix as a dict: its message, applicability and edits."""
+    return {"message": fix.message, "applicability": fix.applicability.value,
+            "edits": [{"path": e.path, "line": e.line, "column": e.column, "end_line": e.end_line,
+                       "end_column": e.end_column, "content": e.content} for e in fix.edits]}  # fmt: skip
+
+
+def fix_from_dict(data: dict[str, Any]) -> Fix:
+    """Inverse of ``fix_to_dict``."""
+    return Fix(data["message"], Applicability(data["applicability"]), tuple(Edit(**e) for e in data["edits"]))
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """A finding as a dict."""
+    """A finding as a dict (``fix`` only when it has one)."""
+    data = _finding_fields(finding)
+    if finding.fix is not None:
+        data["fix"] = fix_to_dict(finding.fix)
+    return data
+
+
+def _finding_fields(finding: Finding) -> dict[str, Any]:
     return {
         "code": finding.code,
         "name": finding.name,
@@ -105,6 +127,7 @@ def finding_from_dict(data: dict[str, Any]) -> Finding:
                       for r in _field(data, "related", list, [])),  # fmt: skip
         facts=_field(data, "facts", dict, {}),
         in_tests=_field(data, "in_tests", bool, False),
+        fix=fix_from_dict(data["fix"]) if data.get("fix") else None,
     )
 
 
@@ -156,7 +179,7 @@ def _gate_to_dict(result: AuditResult) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if result.rule_info:
         data["rule_info"] = [{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc,
-                              "default_severity": r.default_severity.value,
+                              "default_severity": r.default_severity.value, "fix": r.fix,
                               "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help}
                                           for o in r.options]} for r in result.rule_info]  # fmt: skip
     if result.suppressed:
@@ -180,7 +203,8 @@ def _gate_from_dict(data: dict[str, Any]) -> dict[str, Any]:
         tuple(BaselineEntry(**e) for e in raw.get("stale", [])),
         tuple(finding_from_dict(f) for f in raw.get("unchanged_findings", [])))  # fmt: skip
     rule_info = tuple(RuleInfo(r["code"], r["name"], r["summary"], Severity(r["default_severity"]), r["doc"],
-                               tuple(RuleOption(**o) for o in r.get("options", []))) for r in data.get("rule_info", []))  # fmt: skip
+                               tuple(RuleOption(**o) for o in r.get("options", [])), r.get("fix", "none"))
+                      for r in data.get("rule_info", []))  # fmt: skip
     return {"suppressed": suppressed, "baseline": baseline, "rule_info": rule_info}
 
 

@@ -137,7 +137,7 @@ def test_every_format_is_offered(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rules_command_lists_unused_suppression(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "SSOT901"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("SSOT901 unused-suppression (default severity: warning)\n\nA suppression comment that ")
+    assert out.startswith("SSOT901 unused-suppression (default severity: warning; fix: none)\n\nA suppression comment that ")
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options"):
         assert section in out
 

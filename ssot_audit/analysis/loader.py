@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -205,21 +205,29 @@ def analyze_files(
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
     boundary: Path | None = None,
+    overrides: Mapping[str, bytes] | None = None,
 ) -> list[FileOutcome]:
     """Analyse every file, in parallel when it pays; the result keeps the input order.
 
     With ``cache_dir``, files whose bytes were analysed before (by this version of the analyser) are loaded
     from the cache in this process, and only the others go to the workers, which store what they compute.
     With ``boundary`` (the resolved scanned directory), a file that resolves outside it is not read (SSOT900).
+    ``overrides`` (repo-relative path -> bytes) are analysed in place of what is on disk (``fix`` checks a
+    rewrite this way before writing anything).
     """
     work = [(str(f.path), f.relpath) for f in files]
     directory = str(cache_dir) if cache_dir is not None else None
     fence = str(boundary) if boundary is not None else None
     effective_jobs(jobs, 1)  # validate before any work
     done: dict[int, FileOutcome] = {}
+    for i, (_, relpath) in enumerate(work):
+        if overrides and relpath in overrides:
+            done[i] = analyze_bytes(overrides[relpath], relpath)
     if directory is not None:
         with gc_paused():
             for i, (path, relpath) in enumerate(work):
+                if i in done:
+                    continue
                 hit = _cached(path, relpath, directory, fence)
                 if hit is not None:
                     done[i] = hit

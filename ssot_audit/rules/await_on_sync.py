@@ -25,6 +25,10 @@ manager = get_websocket_manager(user_id)
 ```
 or the async variant, if one is meant to exist.
 
+## Fix
+Safe: ``ssot-audit fix`` drops the ``await`` and keeps the operand as written (its parentheses, comments and line
+breaks): ``x = await (f())`` becomes ``x = (f())``.
+
 ## Options
 None.
 """
@@ -39,7 +43,7 @@ from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
 
-INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__)
+INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__, fix="safe")
 
 
 def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:

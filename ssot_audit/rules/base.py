@@ -62,11 +62,16 @@ class Rule:
     check: Callable[[RuleContext], Iterable[Finding]]
 
 
-def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = ()) -> RuleInfo:
-    """A ``RuleInfo`` whose summary is the first line of the rule module's docstring."""
+def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = (),
+                   *, fix: str = "none") -> RuleInfo:  # fmt: skip
+    """A ``RuleInfo`` whose summary is the first line of the rule module's docstring.
+
+    ``fix``: "safe", "unsafe" or "none", what ``ssot-audit fix`` can do for its findings (the doc's ``## Fix``).
+    """
     text = (doc or "").strip()
     summary = text.splitlines()[0].strip() if text else name
-    return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options)
+    return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options,
+                    fix=fix)  # fmt: skip
 
 
 def last_name(expr: Expr) -> str | None:

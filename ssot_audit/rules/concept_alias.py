@@ -19,6 +19,11 @@ WebSocketManager = UnifiedWebSocketManager
 ## Use instead
 Import the canonical class under its own name, from its canonical module.
 
+## Fix
+Safe: every ``from <module> import <alias>`` elsewhere in the project imports the class itself from its defining
+module instead (renaming its uses in that file); star imports are left alone and reported. The alias itself stays
+until nothing imports it: deleting it is a plan step for a human.
+
 ## Options
 None.
 """
@@ -32,7 +37,7 @@ from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__, fix="safe")
 
 
 def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tuple[str, str]:
@@ -44,6 +49,12 @@ def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tupl
     if target != concept.canonical:
         hint += f" (the canonical class; {target.qualname} is a duplicate)"
     return message, hint
+
+
+def _canonical_facts(ctx: RuleContext, target: ClassValue) -> dict[str, str]:
+    """The public name of the concept's canonical class: what an importer of the alias should import instead."""
+    public = ctx.concepts.names.public_name(ctx.concepts.concept_of[target].canonical)
+    return {"canonical_module": public.module, "canonical_name": public.name}
 
 
 def _is_public_name(ctx: RuleContext, target: ClassValue, module: str, name: str) -> bool:
@@ -71,7 +82,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                         INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
                         message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
                         related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
-                        facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name},
+                        facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name,
+                               **_canonical_facts(ctx, value)},
                     )  # fmt: skip
     for site in ctx.sites.sites:
         target = site.target
@@ -87,7 +99,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             INFO, module=info, line=site.line, column=site.col + 1, symbol=f"{info.name}.{site.bound}",
             message=message, fix_hint=hint, key=f"import:{site.bound}:{target.fullname}",
             related=[Related(ctx.class_location(target), f"{target.qualname} is defined here")],
-            facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name},
+            facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name,
+                   **_canonical_facts(ctx, target)},
         )  # fmt: skip
 
 

@@ -26,6 +26,13 @@ from app.compat.websocket import get_websocket_manager        # through a compat
 from app.websocket_core.websocket_manager import get_websocket_manager
 ```
 
+## Fix
+Safe: the import is rewritten to the canonical path, merged into an existing ``from <canonical> import ...`` of
+the same block (never a duplicate), ``as`` aliases kept, relative imports kept relative inside their package.
+Where only an alias of the symbol was imported (``from compat import ManagerV2``), the file imports the class
+under its own name and uses that name; when that rename is not clearly safe (the name is already used in the
+file, or appears in a string such as ``__all__``) there is no fix.
+
 ## Options
 None.
 """
@@ -40,7 +47,7 @@ from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __doc__, fix="safe")
 
 
 def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:

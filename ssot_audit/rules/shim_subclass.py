@@ -28,6 +28,11 @@ class IsolatedWebSocketManager(UnifiedWebSocketManager):
 Import the base class; if callers cannot move at once, a module-level alias with a deprecation warning, removed
 once nothing imports it.
 
+## Fix
+Safe: every ``from <module> import <Shim>`` elsewhere in the project imports the base class instead (renaming
+its uses in that file); star imports are left alone and reported. The shim itself stays until nothing imports it.
+Safe as long as no code outside the project checks ``isinstance(x, Shim)`` or pickles shim instances.
+
 ## Options
 None.
 """
@@ -43,7 +48,7 @@ from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_inf
 
 _TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
 
-INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__, fix="safe")
 
 
 def _first_project_base(ctx: RuleContext, value: ClassValue) -> ClassValue:
@@ -81,7 +86,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             key=f"shim:{base.fullname}",
             severity=Severity.WARNING if concept else Severity.NOTE,
             related=[Related(ctx.class_location(base), f"{base.qualname}, the class it stands for")],
-            facts={"base": base.fullname, "concept": concept.name if concept else None},
+            facts={"base": base.fullname, "concept": concept.name if concept else None,
+                   "canonical_module": public.module, "canonical_name": public.name},
         )
 
 

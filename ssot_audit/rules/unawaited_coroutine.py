@@ -22,6 +22,11 @@ notify_user(user_id, "hi")
 await notify_user(user_id, "hi")            # or: asyncio.create_task(notify_user(user_id, "hi"))
 ```
 
+## Fix
+Unsafe (``--unsafe``): adds the ``await`` when the call sits directly in an ``async def``
+(``(await get_manager()).connect`` where an attribute of the coroutine was used). Unsafe because the code after it
+now runs on the result, and later: check the callers.
+
 ## Options
 None.
 """
@@ -37,7 +42,7 @@ from ssot_audit.analysis.values import UNKNOWN, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
 
-INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__)
+INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__, fix="unsafe")
 _PLAIN_USES = frozenset({"attr", "call"})
 
 
