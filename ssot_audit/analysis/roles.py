@@ -215,9 +215,9 @@ class Roles:
         """A class in a file nothing imports that repeats a live class: same class name, same file name, most of its
         own methods written again (not inherited). Such a file is a copy left behind, whatever its directory; a
         plugin loaded by name subclasses what it resembles, or sits in a sibling package of the same layout."""
-        by_name: dict[str, list[ClassValue]] = defaultdict(list)
-        for value, role in self.role.items():
-            if role == CLASS and self.is_live_module(value.module):
+        by_name: dict[str, list[ClassValue]] = defaultdict(list)  # production classes by every name, live first
+        for value, role in sorted(self.role.items(), key=lambda p: (not self.is_live_module(p[0].module), p[0].fullname)):
+            if role == CLASS:
                 for name in self.names.name_strings(value) if self.names else (value.qualname,):
                     by_name[name].append(value)
         self.copies: dict[ClassValue, ClassValue] = {}
@@ -227,11 +227,16 @@ class Roles:
             mine, stem = self._own(value), _bare_stem(value.module)
             mro = self.resolver.mro(value)
             for original in by_name.get(value.qualname, ()):
-                if original in mro or any(isinstance(v, ClassValue) for v in set(mro[1:]) & set(self.resolver.mro(original)[1:])):
+                if original == value or original in mro or any(
+                        isinstance(v, ClassValue) for v in set(mro[1:]) & set(self.resolver.mro(original)[1:])):  # fmt: skip
                     continue  # a subclass, or a sibling of one family (two backends of one base): not a copy
+                if role == ORPHAN:  # a backup-shaped file: the class it repeats needs no importer of its own
+                    self.copies[value] = original
+                    break
                 theirs = self._own(original)
-                if role == ORPHAN or (stem == _bare_stem(original.module) and not _plugin_siblings(value.module, original.module)
-                                      and mine and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
+                if (self.is_live_module(original.module) and stem == _bare_stem(original.module)
+                        and not _plugin_siblings(value.module, original.module) and mine
+                        and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
                     self.role[value] = ORPHAN
                     self.copies[value] = original
                     break

@@ -52,8 +52,9 @@ def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tupl
 
 
 def _canonical_facts(ctx: RuleContext, target: ClassValue) -> dict[str, str]:
-    """The public name of the concept's canonical class: what an importer of the alias should import instead."""
-    public = ctx.concepts.names.public_name(ctx.concepts.concept_of[target].canonical)
+    """The public name of the very class the alias names: what an importer of the alias can import instead without
+    changing behaviour (moving it to the concept's canonical class is a plan step, not a fix)."""
+    public = ctx.concepts.names.public_name(target)
     return {"canonical_module": public.module, "canonical_name": public.name}
 
 
