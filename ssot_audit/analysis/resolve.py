@@ -42,6 +42,11 @@ TRANSPARENT_DECORATORS = frozenset({
 NEUTRAL_BASES = frozenset({
     "builtins.object", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "abc.ABC",
 })  # fmt: skip
+# What calling a ``@contextmanager`` / ``@asynccontextmanager`` function gives: a context manager, never awaitable.
+CONTEXT_MANAGERS = {
+    "contextmanager": ExternalValue("contextlib._GeneratorContextManager()"),
+    "asynccontextmanager": ExternalValue("contextlib._AsyncGeneratorContextManager()"),
+}
 _TYPING_WRAPPERS = frozenset({
     "Optional", "Union", "List", "Dict", "Set", "Tuple", "Type", "type", "list", "dict", "set", "tuple",
     "Annotated", "ClassVar", "Final", "None",
@@ -69,6 +74,9 @@ class Resolver:
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._active: set[object] = set()
         self._depth = 0
+        # Functions whose return annotation was kept although return statements we could only partly resolve
+        # contradict it: a finding that relies on one says it is unsure.
+        self.doubted_annotations: set[FunctionValue] = set()
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -202,6 +210,8 @@ class Resolver:
             return self.resolve_name(module, scope, expr[1])
         if tag == "k":
             return _LITERAL_SET
+        if tag == "m":
+            return self._imported_modules(module, scope, expr)
         if expr == ("c", ("n", "super")):
             found = self._zero_argument_super(module, scope)
             if found:
@@ -222,6 +232,13 @@ class Resolver:
             else:
                 result |= self.await_result(value)
         return frozenset(result) or _UNKNOWN_SET
+
+    def _imported_modules(self, module: str, scope: str, expr: Expr) -> Values:
+        """``importlib.import_module("pkg.a")`` (or over literal names): those modules, when it is importlib's."""
+        assert expr is not None
+        if self.resolve_expr(module, scope, expr[1]) != {ExternalValue("importlib.import_module")}:
+            return _UNKNOWN_SET
+        return frozenset(ModuleValue(n) if self.index.is_project_module(n) else ExternalValue(n) for n in expr[2])
 
     def attribute(self, value: Value, attr: str) -> Values:
         """``value.attr``."""
@@ -254,8 +271,11 @@ class Resolver:
             return frozenset({ExternalValue(f"{value.name}()")})
         if isinstance(value, FunctionValue):
             func = self.index.find_function(value.module, value.qualname)
-            if func is None or not self.has_transparent_decorators(value):
+            if func is None:
                 return _UNKNOWN_SET
+            if not self.has_transparent_decorators(value):
+                manager = self._context_manager(func.decorators)
+                return frozenset({manager}) if manager is not None else _UNKNOWN_SET
             if func.is_async:
                 return _UNKNOWN_SET if func.is_generator else frozenset({CoroutineValue(value)})
             if func.is_generator:
@@ -268,6 +288,14 @@ class Resolver:
         if isinstance(value, CoroutineValue):
             return self.return_values(value.func)
         return _UNKNOWN_SET
+
+    @staticmethod
+    def _context_manager(decorators: list[Expr]) -> Value | None:
+        """What calling a function decorated only with transparent decorators and one ``@contextmanager`` gives."""
+        names = [decorator_name(d) for d in decorators]
+        managers = [CONTEXT_MANAGERS[n] for n in names if n in CONTEXT_MANAGERS]
+        others = [n for n in names if n not in CONTEXT_MANAGERS and n not in TRANSPARENT_DECORATORS]
+        return managers[0] if len(managers) == 1 and not others else None
 
     def has_transparent_decorators(self, value: FunctionValue) -> bool:
         """True when every decorator keeps the function's calling convention (staticmethod, lru_cache...)."""
@@ -286,18 +314,41 @@ class Resolver:
             return _UNKNOWN_SET
         self._active.add(value)
         try:
-            # An annotation naming project classes is trusted; ``-> Any`` and friends say nothing, so the
+            # An annotation naming project classes is trusted unless the return statements surely give something
+            # else (an ``@asynccontextmanager`` object, another class); ``-> Any`` and friends say nothing, so the
             # return statements decide.
-            result = self.annotation_instances(value.module, func.parent, tuple(func.returns))
-            if not any(isinstance(v, InstanceValue) for v in result):
-                found: set[Value] = set()
-                for expr in func.return_values:
-                    found |= self.resolve_expr(value.module, value.qualname, expr)
-                result = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
+            found: set[Value] = set()
+            for expr in func.return_values:
+                found |= self.resolve_expr(value.module, value.qualname, expr)
+            inferred = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            result = inferred
+            if any(isinstance(v, InstanceValue) for v in annotated):
+                result = self._annotation_or_inferred(value, annotated, inferred)
         finally:
             self._active.discard(value)
         self._returns[value] = result
         return result
+
+    def _annotation_or_inferred(self, value: FunctionValue, annotated: Values, inferred: Values) -> Values:
+        """The inferred return values when they are all known and none agrees with the annotation (none is an
+        instance of an annotated class); else the annotation, marked doubtful when known values contradict it."""
+        classes = {v.cls for v in annotated if isinstance(v, InstanceValue)}
+        contradicting = False
+        for returned in inferred:
+            if isinstance(returned, InstanceValue):
+                if any(base in classes for base in self.mro(returned.cls)):
+                    return annotated
+                contradicting = True
+            elif isinstance(returned, ClassValue | FunctionValue | ModuleValue | CoroutineValue) \
+                    or returned in CONTEXT_MANAGERS.values():  # fmt: skip
+                contradicting = True
+        if not contradicting:  # None, literals, external call results (``cast(...)``): the annotation knows better
+            return annotated
+        if UNKNOWN in inferred:
+            self.doubted_annotations.add(value)
+            return annotated
+        return inferred
 
     def annotation_instances(self, module: str, scope: str, names: Iterable[str]) -> Values:
         """Instances of the classes an annotation names (``Optional[Manager]`` -> a Manager instance)."""

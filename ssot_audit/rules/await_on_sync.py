@@ -35,9 +35,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, SYNC, CallKind, call_kind, describe_returns
+from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, concept_of_callee, make_finding, make_rule_info, symbol_of
 
 INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__)
 
@@ -58,14 +59,19 @@ def _describe(ctx: RuleContext, value: Value, kind: CallKind) -> str:
     return f"the class {value.fullname}, whose instances define no __await__"
 
 
+def _doubt_note(doubts: list[FunctionValue]) -> str:
+    listed = ", ".join(f"{d.fullname}()" for d in doubts)
+    return f"; unsure: this relies on the return annotation of {listed}, which its return statements contradict"
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every awaited call whose callee resolves only to non-awaitable project callables."""
     namesakes = _async_namesakes(ctx)
     for info in ctx.index.iter_modules():
         for call in info.facts.calls:
-            if call.context != "await" or call.func is None:
+            if call.context != "await" or call.func is None or ruled_out(call, awaited=True):
                 continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            values = resolve_callee(ctx.resolver, info, call)
             kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}
             sync: list[ClassValue | FunctionValue] = sorted(
                 (v for v, k in kinds.items() if k.kind == SYNC and isinstance(v, ClassValue | FunctionValue)), key=repr
@@ -76,6 +82,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             sure = all(k.sure for k in kinds.values()) and UNKNOWN not in values and len(kinds) == len(sync)
             name = callee.qualname.split(".")[-1]
             message = f"await on {name}(), which is {_describe(ctx, callee, kinds[callee])}: TypeError at run time"
+            doubts = doubted_annotations(ctx.resolver, info, call.scope, ("c", call.func))
+            if doubts:
+                sure = False
+                message += _doubt_note(doubts)
             hint = f"drop the await: {name}() is synchronous"
             related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
                                else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
@@ -102,6 +112,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     "callee": callee.fullname,
                     "callee_kind": kinds[callee].description,
                     "async_variants": [v.fullname for v in variants],
+                    **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {}),
                 },
             )
 

@@ -31,11 +31,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, call_kind
+from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
 from ssot_audit.analysis.facts import CallSite
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
-from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
+from ssot_audit.model import Confidence, Finding, Related, Severity
+from ssot_audit.rules.base import (
+    Rule, RuleContext, concept_of_callee, last_name, make_finding, make_rule_info, names_bound_to, symbol_of,
+)
 
 INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__)
 _PLAIN_USES = frozenset({"attr", "call"})
@@ -78,9 +81,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if call.context not in ("stmt", "attr", "assign") or last_name(call.func) not in names:
                 continue
             how = _how_misused(info, call)
-            if how is None:
+            if how is None or ruled_out(call, awaited=False):
                 continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            values = resolve_callee(ctx.resolver, info, call)
             if UNKNOWN in values or not values:
                 continue
             if not all(isinstance(v, FunctionValue) and call_kind(ctx.resolver, v).kind == ASYNC for v in values):
@@ -88,6 +91,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             callee = min(values, key=repr)
             assert isinstance(callee, FunctionValue)
             name = callee.qualname.split(".")[-1]
+            message = f"coroutine of async def {name}() is never awaited: {how}, so its body never runs"
+            doubts = doubted_annotations(ctx.resolver, info, call.scope, call.func)
+            if doubts:  # the receiver's class came from an annotation that the return statements contradict
+                listed = ", ".join(f"{d.fullname}()" for d in doubts)
+                message += f"; unsure: the receiver's type is the return annotation of {listed}, which its return " \
+                           "statements contradict"  # fmt: skip
             yield make_finding(
                 INFO,
                 module=info,
@@ -96,11 +105,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 end_line=call.end_line,
                 end_column=call.end_col + 1,
                 symbol=symbol_of(info.name, call.scope),
-                message=f"coroutine of async def {name}() is never awaited: {how}, so its body never runs",
+                message=message,
+                confidence=Confidence.MEDIUM if doubts else Confidence.HIGH,
                 fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
                 key=f"unawaited:{callee.fullname}:{call.context}",
                 related=[Related(ctx.function_location(callee), f"async def {name} is defined here")],
-                facts={"callee": callee.fullname, "usage": call.context},
+                facts={"callee": callee.fullname, "usage": call.context,
+                       **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {})},
             )
 
 
