@@ -32,13 +32,17 @@ def reads(expr: Expr, part: Expr) -> bool:
     return False
 
 
-def ruled_out(call: CallSite, *, awaited: bool) -> bool:
+def ruled_out(info: ModuleInfo, call: CallSite, *, awaited: bool) -> bool:
     """The guards of the call's branch rule out the callee the rules resolve: an ``await`` under
     ``iscoroutinefunction``/``isawaitable`` of it (``awaited``), a bare call under their negation, or any call of
-    ``x.m`` where ``hasattr(x, "m")`` is false (dead code when ``m`` exists)."""
+    ``x.m`` where ``hasattr(x, "m")`` is false (dead code when ``m`` exists), unless the function stores ``x.m``
+    before the call (``if not hasattr(self, "_cache"): self._cache = []``, lazy initialisation)."""
     for guard in call.guards:
         if guard.kind == "has":
-            if not guard.truth and reads(call.func, ("a", guard.expr, guard.attr)):
+            attribute = ("a", guard.expr, guard.attr)
+            if not guard.truth and reads(call.func, attribute) and not any(
+                r.target == attribute and _covers(info, r, call) for r in info.facts.rebinds
+            ):
                 return True
         elif guard.truth == awaited and guard.expr in (call.func, ("c", call.func)):
             return True
@@ -69,9 +73,15 @@ class _CallFlow:
             return self.resolver.resolve_expr(self.info.name, self.scope, expr)
         matching = [r for r in self.rebinds if r.target == expr or (r.dotted and self._is_dotted(r.dotted, expr, depth))]
         last = max((i for i, r in enumerate(matching) if not r.conditional), default=-1)
-        result: set[Value] = set() if last >= 0 else set(self._plain(expr, depth))
+        keep_plain = last < 0
+        result: set[Value] = set()
         for rebind in matching[max(last, 0):]:  # the last sure rebinding, and the ones that may follow it
-            result |= self._value(rebind)
+            values = self._value(rebind)
+            if values == _UNKNOWN_SET and rebind.value is not None and rebind.value[0] in ("n", "a"):
+                keep_plain = True  # ``self.m: Manager = m``: an unresolved name says less than the class knows
+            result |= values
+        if keep_plain:
+            result |= self._plain(expr, depth)
         return frozenset(result) or _UNKNOWN_SET
 
     def _may_be_rebound(self, expr: Expr) -> bool:
@@ -119,9 +129,20 @@ class _CallFlow:
             if isinstance(value, ModuleValue) and value.name == owner:
                 return True
             cls = value.cls if isinstance(value, InstanceValue) else value if isinstance(value, ClassValue) else None
-            if cls is not None and any(isinstance(c, ClassValue) and c.fullname == owner for c in self.resolver.mro(cls)):
+            if cls is not None and self._defining_class(cls, expr[2]) == owner:
                 return True
         return False
+
+    def _defining_class(self, cls: ClassValue, attr: str) -> str:
+        """The class of ``cls``'s MRO whose ``attr`` a lookup finds: a patch of a base's method does not reach a
+        subclass that overrides it."""
+        for klass in self.resolver.mro(cls):
+            if not isinstance(klass, ClassValue):
+                return ""
+            fact = self.resolver.index.find_class(klass.module, klass.qualname)
+            if fact is not None and (attr in fact.methods or attr in fact.class_attrs):
+                return klass.fullname
+        return ""
 
     def _is_local(self, name: str) -> bool:
         current = self.scope

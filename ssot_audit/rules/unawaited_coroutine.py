@@ -81,7 +81,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if call.context not in ("stmt", "attr", "assign") or last_name(call.func) not in names:
                 continue
             how = _how_misused(info, call)
-            if how is None or ruled_out(call, awaited=False):
+            if how is None or ruled_out(info, call, awaited=False):
                 continue
             values = resolve_callee(ctx.resolver, info, call)
             if UNKNOWN in values or not values:

@@ -118,6 +118,25 @@ def test_call_under_a_false_hasattr_is_dead_code(tmp_path: Path) -> None:
     assert found(tmp_path, {"app/use.py": use}) == {("SSOT402", "app/use.py", 10), ("SSOT402", "app/use.py", 13)}
 
 
+def test_lazy_initialisation_under_a_false_hasattr_is_not_dead(tmp_path: Path) -> None:
+    use = """
+        from app.api import Client
+
+        class Holder:
+            client: Client
+
+        def connect(holder: Holder):
+            if not hasattr(holder, "client"):
+                holder.client = Client()
+                holder.client.send()
+
+        def dead(holder: Holder):
+            if not hasattr(holder, "client"):
+                holder.client.send()
+    """
+    assert found(tmp_path, {"app/use.py": use}) == {("SSOT402", "app/use.py", 9)}
+
+
 # -- 3. monkeypatch / patch of the current module by string -------------------------------------------------------
 
 
@@ -172,8 +191,27 @@ def test_string_patch_through_a_module_and_a_class(tmp_path: Path) -> None:
         async def test_imported_name_is_not_rebound_by_a_patch_of_its_source():
             with patch("app.api.make_client", new=AsyncMock()):
                 await api.build()
+
+        class Base:
+            def run(self):
+                return None
+
+        class Child(Base):
+            def run(self):
+                return None
+
+        class Heir(Base):
+            pass
+
+        async def test_patch_of_a_base_method():
+            with patch("tests.test_it.Base.run", new=AsyncMock()):
+                await Heir().run()
+                await Child().run()  # overrides run: the patch of Base.run does not reach it
     """
-    assert found(tmp_path, {"tests/__init__.py": "", "tests/test_it.py": test}) == {("SSOT401", "tests/test_it.py", 15)}
+    assert found(tmp_path, {"tests/__init__.py": "", "tests/test_it.py": test}) == {
+        ("SSOT401", "tests/test_it.py", 15),
+        ("SSOT401", "tests/test_it.py", 31),
+    }
 
 
 def test_class_decorator_and_setup_patches_cover_every_test(tmp_path: Path) -> None:
@@ -259,8 +297,13 @@ def test_store_of_a_sync_value_is_still_awaited_wrongly(tmp_path: Path) -> None:
             client = Client()
             client.send = build
             await client.send()
+
+        class Service:
+            async def start(self, client):
+                self.client: Client = client  # a store of an unresolved name keeps what the class knows
+                await self.client.fetch()
     """
-    assert found(tmp_path, {"app/use.py": use}) == {("SSOT401", "app/use.py", 6)}
+    assert found(tmp_path, {"app/use.py": use}) == {("SSOT401", "app/use.py", 6), ("SSOT401", "app/use.py", 11)}
 
 
 # -- 5. annotation vs inferred return value -----------------------------------------------------------------------
