@@ -14,7 +14,8 @@ from ssot_audit.analysis.values import (
     InstanceValue,
     Value,
 )
-from ssot_audit.analysis.resolve import CONTEXT_MANAGERS, NEUTRAL_BASES
+from ssot_audit.analysis.resolve import NEUTRAL_BASES
+from ssot_audit.analysis.returns import CONTEXT_MANAGERS
 
 AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Deferred", "AsyncMock"})
 # Library callables whose result can be awaited.

@@ -244,7 +244,7 @@ class Extractor:
         self.expression(node.value, "assign", target=encode(node.targets[0]))
         for target in node.targets:
             self._bind_target(target, node.value, node.lineno)
-            if isinstance(target, ast.Name) and self.scopes[-1].func is not None:
+            if type(target) is ast.Name and (self.flow.names or type(node.value) is ast.Call):
                 self.flow.assigned(target.id, node.value)
 
     def _stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
@@ -295,11 +295,12 @@ class Extractor:
             for elt in target.elts:
                 self._bind_names_other(elt, line)
         elif isinstance(target, ast.Attribute):
-            self._record_self_attr(target, encode(value))
+            encoded = encode(value)
+            self._record_self_attr(target, encoded)
             self.expression(target.value, "other")
             stored = encode(target)
             if stored is not None:  # ``obj.m = wrapper``: later calls of ``obj.m()`` in this function call wrapper
-                self.flow.rebind(Patch(stored, "", encode(value)), line, self._function_scope_fact(), self.conditional > 0,
+                self.flow.rebind(Patch(stored, "", encoded), line, self._function_scope_fact(), self.conditional > 0,
                                  store=True)
         elif isinstance(target, ast.Subscript):
             self.expression(target.value, "other")

@@ -25,6 +25,7 @@ from ssot_audit.analysis.facts import Expr, FunctionFact, Guard, ModuleFacts, Re
 _CORO_TESTS = frozenset({"iscoroutinefunction", "iscoroutine", "isawaitable", "isasyncgenfunction"})
 _CORO_MODULES = frozenset({"asyncio", "inspect"})
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+_GUARD_TESTS = frozenset({ast.Call, ast.UnaryOp, ast.BoolOp})  # the only tests that can prove something
 # Method names under which a patch applies to every test of the class, not only to the rest of the method.
 CLASS_SETUPS = frozenset({"setUp", "asyncSetUp", "setup_method", "setUpClass", "setup_class"})
 
@@ -196,6 +197,8 @@ class FlowRecorder:
     def branches(self, node: ast.If) -> tuple[list[tuple[tuple[Guard, ...], list[ast.stmt]]], tuple[Guard, ...]] | None:
         """The guards of each branch of a guarding ``if`` (None for any other test), and those of the rest of its
         block, which runs only when a branch that always exits did not."""
+        if not self.names and type(node.test) not in _GUARD_TESTS:
+            return None  # the common case: a comparison, an attribute, a name that holds no guard
         when_true, when_false = branch_guards(node.test, self.names)
         if not when_true and not when_false:
             return None

@@ -15,6 +15,7 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.returns import context_manager_of, reconcile
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -42,11 +43,6 @@ TRANSPARENT_DECORATORS = frozenset({
 NEUTRAL_BASES = frozenset({
     "builtins.object", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "abc.ABC",
 })  # fmt: skip
-# What calling a ``@contextmanager`` / ``@asynccontextmanager`` function gives: a context manager, never awaitable.
-CONTEXT_MANAGERS = {
-    "contextmanager": ExternalValue("contextlib._GeneratorContextManager()"),
-    "asynccontextmanager": ExternalValue("contextlib._AsyncGeneratorContextManager()"),
-}
 _TYPING_WRAPPERS = frozenset({
     "Optional", "Union", "List", "Dict", "Set", "Tuple", "Type", "type", "list", "dict", "set", "tuple",
     "Annotated", "ClassVar", "Final", "None",
@@ -274,7 +270,7 @@ class Resolver:
             if func is None:
                 return _UNKNOWN_SET
             if not self.has_transparent_decorators(value):
-                manager = self._context_manager(func.decorators)
+                manager = context_manager_of(map(decorator_name, func.decorators), TRANSPARENT_DECORATORS)
                 return frozenset({manager}) if manager is not None else _UNKNOWN_SET
             if func.is_async:
                 return _UNKNOWN_SET if func.is_generator else frozenset({CoroutineValue(value)})
@@ -288,14 +284,6 @@ class Resolver:
         if isinstance(value, CoroutineValue):
             return self.return_values(value.func)
         return _UNKNOWN_SET
-
-    @staticmethod
-    def _context_manager(decorators: list[Expr]) -> Value | None:
-        """What calling a function decorated only with transparent decorators and one ``@contextmanager`` gives."""
-        names = [decorator_name(d) for d in decorators]
-        managers = [CONTEXT_MANAGERS[n] for n in names if n in CONTEXT_MANAGERS]
-        others = [n for n in names if n not in CONTEXT_MANAGERS and n not in TRANSPARENT_DECORATORS]
-        return managers[0] if len(managers) == 1 and not others else None
 
     def has_transparent_decorators(self, value: FunctionValue) -> bool:
         """True when every decorator keeps the function's calling convention (staticmethod, lru_cache...)."""
@@ -315,8 +303,7 @@ class Resolver:
         self._active.add(value)
         try:
             # An annotation naming project classes is trusted unless the return statements surely give something
-            # else (an ``@asynccontextmanager`` object, another class); ``-> Any`` and friends say nothing, so the
-            # return statements decide.
+            # else (returns.py); ``-> Any`` and friends say nothing, so the return statements decide.
             annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
             found: set[Value] = set()
             for expr in func.return_values:
@@ -324,31 +311,13 @@ class Resolver:
             inferred = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
             result = inferred
             if any(isinstance(v, InstanceValue) for v in annotated):
-                result = self._annotation_or_inferred(value, annotated, inferred)
+                result, doubted = reconcile(annotated, inferred, self.mro)
+                if doubted:
+                    self.doubted_annotations.add(value)
         finally:
             self._active.discard(value)
         self._returns[value] = result
         return result
-
-    def _annotation_or_inferred(self, value: FunctionValue, annotated: Values, inferred: Values) -> Values:
-        """The inferred return values when they are all known and none agrees with the annotation (none is an
-        instance of an annotated class); else the annotation, marked doubtful when known values contradict it."""
-        classes = {v.cls for v in annotated if isinstance(v, InstanceValue)}
-        contradicting = False
-        for returned in inferred:
-            if isinstance(returned, InstanceValue):
-                if any(base in classes for base in self.mro(returned.cls)):
-                    return annotated
-                contradicting = True
-            elif isinstance(returned, ClassValue | FunctionValue | ModuleValue | CoroutineValue) \
-                    or returned in CONTEXT_MANAGERS.values():  # fmt: skip
-                contradicting = True
-        if not contradicting:  # None, literals, external call results (``cast(...)``): the annotation knows better
-            return annotated
-        if UNKNOWN in inferred:
-            self.doubted_annotations.add(value)
-            return annotated
-        return inferred
 
     def annotation_instances(self, module: str, scope: str, names: Iterable[str]) -> Values:
         """Instances of the classes an annotation names (``Optional[Manager]`` -> a Manager instance)."""
