@@ -8,6 +8,15 @@ without needing annotations. A plain ``def`` that returns an awaitable (a corout
 is anything that resolves outside the project (``asyncio.to_thread``) or to a name the same scope rebinds (to an
 ``AsyncMock``, say). When the function's name is also defined elsewhere with another async-ness, the message says so.
 
+Flow within the calling function is followed: an ``await`` on a branch that ``asyncio.iscoroutinefunction(f)`` /
+``inspect.iscoroutinefunction`` / ``inspect.isawaitable(f())`` proves async (or after an ``if`` that returns when it
+is not), or under a false ``hasattr(x, "m")`` (also through a local boolean), is skipped; ``obj.m = wrapper``,
+``setattr``, ``patch.object``, ``monkeypatch.setattr("pkg.mod.f", ...)`` and ``patch("pkg.mod.f", new=...)`` (call,
+``with``, function or class decorator, setUp) rebind the callee for the rest of the function. A plain ``def`` whose
+return statements say nothing is sync when its return annotation names an external non-awaitable type
+(``-> AsyncSession``, ``-> str``; confidence medium); ``importlib.import_module`` over literal module names is
+followed. ``facts["concept"]`` names the callee's concept (a factory, member class or member method).
+
 ## Why is this bad?
 At run time: ``TypeError: object WebSocketManager can't be used in 'await' expression``. Tests that patch the
 factory with an ``AsyncMock`` hide it until production.

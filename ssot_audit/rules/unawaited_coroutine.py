@@ -6,6 +6,13 @@ result is dropped (a bare expression statement), used as a plain object (``get_m
 to a variable that is then only used as a plain object or not at all. Calls that are awaited, returned, passed to
 another call (``asyncio.create_task``, ``gather``, ``asyncio.run``...) or awaited later are fine.
 
+Flow within the calling function is followed as for SSOT401: a bare call on the branch where
+``iscoroutinefunction(f)`` is false, or under a false ``hasattr``, is skipped, and stores and patches rebind the
+callee (``obj.m = sync_wrapper``). A receiver typed by a return annotation that the function's return statements
+contradict (``-> Session`` returning an ``@asynccontextmanager`` object) takes the inferred type; when the
+statements are only partly known the annotation is kept and the message says the finding is unsure (confidence
+medium). ``facts["concept"]`` names the callee's concept.
+
 ## Why is this bad?
 The body never runs: ``RuntimeWarning: coroutine '...' was never awaited``, and the code after it works on a
 coroutine object instead of the result.
