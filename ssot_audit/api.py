@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import __version__, capture
-from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -19,7 +19,7 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
@@ -193,6 +193,13 @@ def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMemb
                          project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
 
 
+def _concept_importers(project: Project, concept: ConceptInfo) -> int:
+    """Distinct modules that import any member or factory of ``concept`` (outside the defining modules)."""
+    targets: list[ClassValue | FunctionValue] = [*concept.all_classes(), *concept.factories]
+    homes = {t.module for t in targets}
+    return len({s.importer for t in targets for s in project.sites.find_sites(t) if s.importer not in homes})
+
+
 def _concepts_model(project: Project) -> tuple[Concept, ...]:
     """The concepts as plain model data: members with their role, public and async methods, importers."""
     concepts = []
@@ -202,7 +209,8 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
         members += [_concept_member(project, s, "shim") for s in concept.shims]
         members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
         concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
-                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user))  # fmt: skip
+                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user,
+                                _concept_importers(project, concept)))  # fmt: skip
     return tuple(concepts)
 
 
