@@ -18,7 +18,7 @@ from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts,
 )
-from ssot_audit.analysis.flow import FlowRecorder, Patch, imported_modules, literal_names, patch_of
+from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, imported_modules, literal_names, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
 _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
@@ -26,7 +26,6 @@ _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
 _WALKED = (ast.expr, ast.comprehension, ast.keyword, ast.arguments)
 _NOT_WALKED = frozenset({"ctx", "op", "ops", "kind", "conversion", "type_comment"})
 _WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
-_PATCHERS = frozenset({"setattr", "patch", "object"})  # last names of calls that may rebind (flow.patch_of)
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
 
 
@@ -157,7 +156,7 @@ class Extractor:
         self.statements(node.body)
         self.scopes.pop()
         self.conditional, self.type_checking, self.guarded = saved
-        self.flow.leave_function(flow, qualname)
+        self.flow.leave_function(flow)
         fact.name_uses = {name: sorted(set(uses)) for name, uses in fact.name_uses.items()}  # kinds, not counts
 
     _stmt_AsyncFunctionDef = _stmt_FunctionDef
@@ -298,10 +297,7 @@ class Extractor:
             encoded = encode(value)
             self._record_self_attr(target, encoded)
             self.expression(target.value, "other")
-            stored = encode(target)
-            if stored is not None:  # ``obj.m = wrapper``: later calls of ``obj.m()`` in this function call wrapper
-                self.flow.rebind(Patch(stored, "", encoded), line, self._function_scope_fact(), self.conditional > 0,
-                                 store=True)
+            self.flow.store(target, encoded, line, self._function_scope_fact(), self.conditional > 0)
         elif isinstance(target, ast.Subscript):
             self.expression(target.value, "other")
             self.expression(target.slice, "other")
@@ -416,7 +412,7 @@ class Extractor:
                              call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
                              wrapper, in_class, awaited[0], awaited[1], self.flow.guards)  # fmt: skip
                 )
-                if func_expr is not None and type(func_expr[-1]) is str and func_expr[-1] in _PATCHERS:
+                if func_expr is not None and type(func_expr[-1]) is str and func_expr[-1] in PATCHERS:
                     patch = patch_of(call, func_expr)
                     if patch is not None:
                         self.flow.rebind(patch, call.lineno, func, self.conditional > 0)

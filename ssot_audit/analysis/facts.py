@@ -167,4 +167,4 @@ class ModuleFacts:
     calls: list[CallSite] = field(default_factory=list)
     dunder_all: list[str] | None = None
     has_getattr: bool = False  # module-level __getattr__: any attribute may exist
-    rebinds: list[Rebind] = field(default_factory=list)  # attribute stores and patches, in source order
+    rebinds: list[Rebind] = field(default_factory=list)  # attribute stores (those a call reads) and patches

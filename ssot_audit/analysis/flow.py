@@ -25,6 +25,7 @@ from ssot_audit.analysis.facts import Expr, FunctionFact, Guard, ModuleFacts, Re
 _CORO_TESTS = frozenset({"iscoroutinefunction", "iscoroutine", "isawaitable", "isasyncgenfunction"})
 _CORO_MODULES = frozenset({"asyncio", "inspect"})
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+PATCHERS = frozenset({"setattr", "patch", "object"})  # last names of calls that may rebind (see ``patch_of``)
 _GUARD_TESTS = frozenset({ast.Call, ast.UnaryOp, ast.BoolOp})  # the only tests that can prove something
 # Method names under which a patch applies to every test of the class, not only to the rest of the method.
 CLASS_SETUPS = frozenset({"setUp", "asyncSetUp", "setup_method", "setUpClass", "setup_class"})
@@ -83,6 +84,10 @@ def branch_guards(test: ast.expr, names: dict[str, tuple[str, Expr, str]]) -> tu
 def always_exits(body: list[ast.stmt]) -> bool:
     """A block whose last statement leaves it (return, raise, continue, break): code after its ``if`` is its else."""
     return bool(body) and isinstance(body[-1], _EXITS)
+
+
+def _last_name(node: ast.expr) -> str:
+    return node.attr if type(node) is ast.Attribute else node.id if type(node) is ast.Name else ""
 
 
 def _string(node: ast.expr | None) -> str | None:
@@ -169,30 +174,35 @@ class FlowRecorder:
         self.guards: tuple[Guard, ...] = ()  # what the enclosing branches prove
         self.names: dict[str, tuple[str, Expr, str]] = {}  # local booleans holding a guard proposition
         self.loops: dict[str, tuple[str, ...]] = {}  # loop variables over literal module names
-        self._first_call = self._first_rebind = 0
+        # attribute stores of the functions being walked, kept at the function's end only when a call reads them
+        self._stores: list[tuple[str, int, ast.Attribute, Expr, bool]] = []
+        self._first_call = self._first_store = 0
 
     def enter_function(self) -> tuple[object, ...]:
         """Start a function body: no guard of the enclosing code applies inside it. Returns what to restore."""
-        saved = (self.guards, self.names, self.loops, self._first_call, self._first_rebind)
+        saved = (self.guards, self.names, self.loops, self._first_call, self._first_store)
         self.guards, self.names, self.loops = (), {}, {}
-        self._first_call, self._first_rebind = len(self.facts.calls), len(self.facts.rebinds)
+        self._first_call, self._first_store = len(self.facts.calls), len(self._stores)
         return saved
 
-    def leave_function(self, saved: tuple[object, ...], qualname: str) -> None:
-        """End a function body: drop the attribute stores no call of it reads, restore the enclosing state."""
-        if len(self.facts.rebinds) > self._first_rebind:
-            self._drop_idle_stores(qualname)
-        self.guards, self.names, self.loops, self._first_call, self._first_rebind = saved  # type: ignore[assignment]
+    def leave_function(self, saved: tuple[object, ...]) -> None:
+        """End a function body: record its attribute stores that a call of it reads, restore the enclosing state.
+        Most stores (``self.x = x``) never matter to a call, and facts are cached and shipped between processes."""
+        if len(self._stores) > self._first_store:
+            read: set[str] = set()
+            for call in self.facts.calls[self._first_call:]:
+                chain_attrs(call.func, read)
+            for scope, line, target, value, conditional in self._stores[self._first_store:]:
+                encoded = encode(target) if target.attr in read else None
+                if encoded is not None:
+                    self.facts.rebinds.append(Rebind(scope, line, encoded, "", value, conditional))
+            del self._stores[self._first_store:]
+        self.guards, self.names, self.loops, self._first_call, self._first_store = saved  # type: ignore[assignment]
 
-    def _drop_idle_stores(self, qualname: str) -> None:
-        """Most stores (``self.x = x``) never matter to a call, and facts are cached and shipped between processes."""
-        read: set[str] = set()
-        for call in self.facts.calls[self._first_call:]:
-            chain_attrs(call.func, read)
-        kept = [r for r in self.facts.rebinds[self._first_rebind:]
-                if r.dotted or r.scope != qualname or (r.target is not None and r.target[2] in read)]  # fmt: skip
-        del self.facts.rebinds[self._first_rebind:]
-        self.facts.rebinds.extend(kept)
+    def store(self, target: ast.Attribute, value: Expr, line: int, func: FunctionFact | None, conditional: bool) -> None:
+        """``obj.m = wrapper`` in function ``func``: later calls of ``obj.m()`` in it call ``wrapper``."""
+        if func is not None:
+            self._stores.append((func.qualname, line, target, value, conditional))
 
     def branches(self, node: ast.If) -> tuple[list[tuple[tuple[Guard, ...], list[ast.stmt]]], tuple[Guard, ...]] | None:
         """The guards of each branch of a guarding ``if`` (None for any other test), and those of the rest of its
@@ -215,20 +225,20 @@ class FlowRecorder:
         else:
             self.names.pop(name, None)
 
-    def rebind(self, patch: Patch, line: int, func: FunctionFact | None, conditional: bool, *, store: bool = False) -> None:
-        """Record a rebinding made in function ``func``: a patch (not a plain ``store``) in a setUp covers every
-        method of its class."""
+    def rebind(self, patch: Patch, line: int, func: FunctionFact | None, conditional: bool) -> None:
+        """Record a rebinding by a patch call made in function ``func``; one in a setUp covers every method of its
+        class."""
         if func is None:
             return  # module level: import-time monkeying, not a test's rebinding
         scope = func.qualname
-        if not store and func.class_qualname and func.name in CLASS_SETUPS:
+        if func.class_qualname and func.name in CLASS_SETUPS:
             scope = func.class_qualname
         self.facts.rebinds.append(Rebind(scope, line, patch.target, patch.dotted, patch.value, conditional))
 
     def decorator_patches(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, qualname: str) -> None:
         """``@patch("pkg.mod.f", new=...)`` rebinds for the whole decorated function (or every method of a class)."""
         for decorator in node.decorator_list:
-            if isinstance(decorator, ast.Call):
+            if type(decorator) is ast.Call and _last_name(decorator.func) in PATCHERS:
                 patch = patch_of(decorator, encode(decorator.func))
                 if patch is not None:
                     self.facts.rebinds.append(Rebind(qualname, node.lineno, patch.target, patch.dotted, patch.value))
