@@ -30,7 +30,7 @@ from ssot_audit.model import (
 from ssot_audit.rules import ALL_RULES, Rule, RuleContext
 from ssot_audit.rules.base import FailedFile
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
-from ssot_audit.selection import build_selection
+from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -67,7 +67,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
+        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                        respect_gitignore=config.respect_gitignore)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -78,7 +79,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = target.relative_to(root.resolve()).as_posix()
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside):
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
+                          respect_gitignore=config.respect_gitignore):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -250,10 +252,12 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
 
 def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -> AuditResult:
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
+    per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
+    findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
     runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
     return AuditResult(
         tool_version=__version__,
-        root=root_label if root_label is not None else project.root.name,
+        root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
         stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
         findings=findings,
         concepts=_concepts_model(project),

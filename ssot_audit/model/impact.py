@@ -46,7 +46,7 @@ class Impact:
     """
 
     key: str
-    kind: str  # "concept" | "group"
+    kind: str  # "concept" | "group" | "rule"
     title: str
     runtime_errors: int  # certain runtime errors in production code
     implementations: int
@@ -169,3 +169,20 @@ def rank(result: AuditResult) -> Ranking:
     groups = [_impact(f"{code}:{target}", "group", target, found) for (code, target), found in by_group.items()]
     return Ranking(tuple(sorted(concepts, key=lambda i: i.sort_key)), tuple(sorted(groups, key=lambda i: i.sort_key)),
                    concept_of)  # fmt: skip
+
+
+def rank_rules(result: AuditResult) -> tuple[Impact, ...]:
+    """One ``Impact`` per rule (key: the code, title: the rule's name), most important first, by the same order."""
+    by_code: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        by_code[finding.code].append(finding)
+    rules = [_impact(code, "rule", found[0].name, found) for code, found in by_code.items()]
+    return tuple(sorted(rules, key=lambda i: i.sort_key))
+
+
+def missing_in_canonical(concept: Concept) -> tuple[str, ...]:
+    """Public methods some implementation has and the canonical class lacks (what consolidating must move)."""
+    live = [m for m in concept.members if m.role in IMPLEMENTATION_ROLES]
+    canonical = next((m for m in live if m.qualname == concept.canonical), None)
+    have = set(canonical.public_methods) if canonical else set()
+    return tuple(sorted({name for m in live for name in m.public_methods} - have))
