@@ -16,6 +16,7 @@ from typing import Any
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
+from ssot_audit.analysis.returns import context_manager_of, reconcile
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -75,6 +76,9 @@ class Resolver:
         self._depth = 0
         self._nesting = 0
         self._mro = MroTable(self._base_values)
+        # Functions whose return annotation was kept although return statements we could only partly resolve
+        # contradict it: a finding that relies on one says it is unsure.
+        self.doubted_annotations: set[FunctionValue] = set()
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -245,6 +249,8 @@ class Resolver:
             return self.resolve_name(module, scope, expr[1])
         if tag == "k":
             return _LITERAL_SET
+        if tag == "m":
+            return self._imported_modules(module, scope, expr)
         if expr == ("c", ("n", "super")):
             found = self._zero_argument_super(module, scope)
             if found:
@@ -265,6 +271,13 @@ class Resolver:
             else:
                 result |= self.await_result(value)
         return frozenset(result) or _UNKNOWN_SET
+
+    def _imported_modules(self, module: str, scope: str, expr: Expr) -> Values:
+        """``importlib.import_module("pkg.a")`` (or over literal names): those modules, when it is importlib's."""
+        assert expr is not None
+        if self.resolve_expr(module, scope, expr[1]) != {ExternalValue("importlib.import_module")}:
+            return _UNKNOWN_SET
+        return frozenset(ModuleValue(n) if self.index.is_project_module(n) else ExternalValue(n) for n in expr[2])
 
     def attribute(self, value: Value, attr: str) -> Values:
         """``value.attr``."""
@@ -297,8 +310,11 @@ class Resolver:
             return frozenset({ExternalValue(f"{value.name}()")})
         if isinstance(value, FunctionValue):
             func = self.index.find_function(value.module, value.qualname)
-            if func is None or not self.has_transparent_decorators(value):
+            if func is None:
                 return _UNKNOWN_SET
+            if not self.has_transparent_decorators(value):
+                manager = context_manager_of(map(decorator_name, func.decorators), TRANSPARENT_DECORATORS)
+                return frozenset({manager}) if manager is not None else _UNKNOWN_SET
             if func.is_async:
                 return _UNKNOWN_SET if func.is_generator else frozenset({CoroutineValue(value)})
             if func.is_generator:
@@ -329,14 +345,18 @@ class Resolver:
             return _UNKNOWN_SET
         self._active.add(value)
         try:
-            # An annotation naming project classes is trusted; ``-> Any`` and friends say nothing, so the
-            # return statements decide.
-            result = self.annotation_instances(value.module, func.parent, tuple(func.returns))
-            if not any(isinstance(v, InstanceValue) for v in result):
-                found: set[Value] = set()
-                for expr in func.return_values:
-                    found |= self.resolve_expr(value.module, value.qualname, expr)
-                result = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            # An annotation naming project classes is trusted unless the return statements surely give something
+            # else (returns.py); ``-> Any`` and friends say nothing, so the return statements decide.
+            annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
+            found: set[Value] = set()
+            for expr in func.return_values:
+                found |= self.resolve_expr(value.module, value.qualname, expr)
+            inferred = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            result = inferred
+            if any(isinstance(v, InstanceValue) for v in annotated):
+                result, doubted = reconcile(annotated, inferred, self.mro)
+                if doubted:
+                    self.doubted_annotations.add(value)
         finally:
             self._active.discard(value)
         self._returns[value] = result

@@ -106,6 +106,21 @@ def shown_name(ctx: RuleContext, cls: ClassValue) -> str:
     return public if public == cls.qualname else f"{public} ({cls.qualname})"
 
 
+def concept_of_callee(ctx: RuleContext, callee: ClassValue | FunctionValue) -> str | None:
+    """The concept a callee belongs to: a concept's factory, a member class, or a method of a member class."""
+    if isinstance(callee, ClassValue):
+        found = ctx.concepts.concept_of.get(callee)
+        return found.name if found is not None else None
+    for concept in ctx.concepts.concepts:
+        if callee in concept.factories:
+            return concept.name
+    func = ctx.index.find_function(callee.module, callee.qualname)
+    if func is None or not func.class_qualname:
+        return None
+    owner = ctx.concepts.concept_of.get(ClassValue(callee.module, func.class_qualname))
+    return owner.name if owner is not None else None
+
+
 def symbol_of(module: str, qualname: str) -> str:
     """Qualified symbol: ``module.qualname`` or the module itself at module level."""
     return f"{module}.{qualname}" if qualname else module
