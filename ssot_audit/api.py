@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path
+from ssot_audit.analysis.discovery import DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.state import stamp_of
@@ -56,6 +56,7 @@ class Project:
     paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
     timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
+    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -66,12 +67,12 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None) -> list[SourceFile]:
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
-                        respect_gitignore=config.respect_gitignore)  # fmt: skip
+        return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes), config)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -83,11 +84,18 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore):  # fmt: skip
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
-    return list(files.values())
+    return _mark_tests(list(files.values()), config)
+
+
+def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """Files the ``test-paths`` globs name are test code too."""
+    if not config.test_paths:
+        return files
+    return [replace(f, is_test=True) if not f.is_test and is_test_path(f.relpath, config.test_paths) else f for f in files]
 
 
 def _is_partial(root: Path, config: Config) -> bool:
@@ -100,41 +108,50 @@ def _is_partial(root: Path, config: Config) -> bool:
 
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-                 cache_dir: Path | None = None) -> Project:  # fmt: skip
+                 cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
 
     ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.treecache``).
+    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it);
+    they never enter the cache (its manifest and packs describe the files on disk).
     """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+        skipped: list[str] = []  # packages only the default excludes skip
         started = time.perf_counter()
-        files = _discover(root, config, unreadable)
+        files = _discover(root, config, unreadable, skipped)
         tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, ALL_RULES)) if cache_dir else None
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, files, unreadable, jobs=jobs, progress=progress, tree=tree,
-                                started=started)  # fmt: skip
+        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
+                                started=started, overrides=overrides)  # fmt: skip
         if tree is not None:
             tree.save(None)
         return project
 
 
-def _scope(root: Path, config: Config, rules: Sequence[Rule]) -> str:
-    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules. Every
-    field of the configuration but where it was read from and the exit-code threshold (a field added later is in
-    the key without anyone remembering to add it)."""
+def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
+    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules, what
+    completes the result (``scan_tree``'s ``finish``). Every field of the configuration but where it was read from
+    and the exit-code threshold (a field added later is in the key without anyone remembering to add it)."""
     settings = repr(replace(config, source="", fail_on=""))
-    return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}"
+    return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
 
 
-def _load_project(root: Path, config: Config, files: list[SourceFile], unreadable: list[tuple[str, str]], *,
-                  jobs: int | None, progress: Progress | None, tree: TreeCache | None, started: float) -> Project:  # fmt: skip
+def _load_project(root: Path, config: Config, files: list[SourceFile], unreadable: list[tuple[str, str]],
+                  skipped_packages: list[str], *, jobs: int | None, progress: Progress | None, tree: TreeCache | None,
+                  started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
+                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
+    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
+    failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
+                           ParseFailure("read" if why.startswith("cannot") else "skipped", why))
+                for rel, why in unreadable]  # fmt: skip
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None
@@ -164,7 +181,16 @@ def _load_project(root: Path, config: Config, files: list[SourceFile], unreadabl
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
         timings=timings,
+        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
+                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
     )
+
+
+def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
+    """Raise ``ConfigError`` for an unknown ``select``/``ignore`` entry or rule option now, before a single file
+    is read (a typo must not cost a full parse of a large tree first)."""
+    build_selection(config.select, config.ignore, [r.info for r in rules])
+    _rule_options(config, rules)
 
 
 def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, object]]:
@@ -209,8 +235,11 @@ def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMemb
     info = project.index.get_module(cls.module)
     fact = info.facts.classes[cls.qualname]
     location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
-    return ConceptMember(cls.fullname, location, role, tuple(sorted(project.concepts.methods[cls])),
-                         project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
+    model = project.concepts
+    public = model.public(cls)
+    names = sorted({n.dotted for n in model.names.find_names(cls)} - {cls.fullname, public})
+    return ConceptMember(cls.fullname, location, role, tuple(sorted(model.methods[cls])), model.async_methods(cls),
+                         project.sites.count_importers(cls), public if public != cls.fullname else "", tuple(names))  # fmt: skip
 
 
 def _concept_importers(project: Project, concept: ConceptInfo) -> int:
@@ -227,10 +256,12 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
         members = [_concept_member(project, concept.canonical, "canonical")]
         members += [_concept_member(project, m, "duplicate") for m in concept.members[1:]]
         members += [_concept_member(project, s, "shim") for s in concept.shims]
-        members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
-        concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
-                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user,
-                                _concept_importers(project, concept)))  # fmt: skip
+        members += [_concept_member(project, v, role) for v, role in concept.lookalikes]
+        concepts.append(Concept(
+            concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason, tuple(members),
+            tuple(f.fullname for f in concept.factories), concept.per_user, _concept_importers(project, concept),
+            tuple((v.fullname, why) for v, why in concept.rejected), tuple(concept.warnings),
+        ))  # fmt: skip
     return tuple(concepts)
 
 
@@ -297,6 +328,9 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     return audit(load_project(root, config, jobs=jobs, progress=progress))
 
 
+Finish = Callable[[Project, AuditResult], AuditResult]
+
+
 @dataclass(frozen=True, slots=True)
 class Scanned:
     """A tree's audit result and what commands need besides it, whether computed now or reused from the cache."""
@@ -307,34 +341,53 @@ class Scanned:
     notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
     reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
     tree: TreeCache | None = None  # the cache it was saved in, which also keeps its rendered outputs
+    skipped: tuple[str, ...] = ()  # what was not scanned (``Project.notes``: packages the default excludes skip)
+
+
+def scanned_project(project: Project, result: AuditResult) -> Scanned:
+    """A project audited without the cache (``scan --fix`` audits the fixed tree) as a ``Scanned``."""
+    return Scanned(result, project.config, project.paths, tuple(project.concepts.notes), skipped=project.notes)
 
 
 def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-              cache_dir: Path | None = None, rules: Sequence[Rule] = ALL_RULES) -> Scanned:  # fmt: skip
+              cache_dir: Path | None = None, rules: Sequence[Rule] = ALL_RULES, finish: Finish | None = None,
+              finish_name: str = "") -> Scanned:  # fmt: skip
     """Audit ``root``; with ``cache_dir``, serve the previous result when no input changed (files by content,
-    configuration, tool code), else reanalyse only the files whose content is new, and save the result."""
+    configuration, tool code), else reanalyse only the files whose content is new, and save the result.
+
+    ``finish`` completes the result from the loaded project before it is saved (``with_fixes`` attaches the fixes
+    the JSON and SARIF outputs carry); ``finish_name`` names it in the cache key, so a result saved without it is
+    not served to a scan that asks for it.
+    """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         unreadable: list[tuple[str, str]] = []
+        skipped: list[str] = []
         started = time.perf_counter()
-        files = _discover(root, config, unreadable)
-        tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, rules)) if cache_dir else None
+        files = _discover(root, config, unreadable, skipped)
+        scope = _scope(root, config, rules, finish_name if finish is not None else "")
+        tree = open_tree_cache(cache_dir, root, files, unreadable, scope) if cache_dir else None
         saved = tree.saved_result() if tree is not None else None
         if tree is not None and saved is not None:
             try:
-                result, notes, paths = pickle.loads(saved)
+                result, notes, paths, skipped_notes = pickle.loads(saved)
                 if tree.rehashed:  # record the new stats (a moved checkout, touched files): next time, no hashing
                     tree.save(saved)
-                return Scanned(replace(result, root=root.resolve().name), config, paths, notes, reused=True, tree=tree)
+                return Scanned(replace(result, root=root.resolve().name), config, paths, notes, reused=True, tree=tree,
+                               skipped=skipped_notes)  # fmt: skip
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, files, unreadable, jobs=jobs, progress=progress, tree=tree,
+        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
                                 started=started)  # fmt: skip
-        scanned = Scanned(_audit(project, rules=rules, root_label=None), config, project.paths,
-                          tuple(project.concepts.notes), tree=tree)  # fmt: skip
+        result = _audit(project, rules=rules, root_label=None)
+        if finish is not None:
+            result = finish(project, result)
+        scanned = replace(scanned_project(project, result), tree=tree)
         if tree is not None:
-            tree.save(pickle.dumps((scanned.result, scanned.notes, dict(scanned.paths)), protocol=5))
+            blob = (scanned.result, scanned.notes, dict(scanned.paths), scanned.skipped)
+            tree.save(pickle.dumps(blob, protocol=5))
         return scanned
 
 

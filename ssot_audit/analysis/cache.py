@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # The modules whose code decides what a file's facts are.
-_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "parsing", "syntax_hints", "loader")
+_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "flow", "parsing", "syntax_hints", "loader", "lines", "reading")
 
 
 def default_cache_dir() -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ssot_audit.analysis import cache, state
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.loader import PayloadCache
+from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
 _RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
 
@@ -81,6 +82,7 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
     (configuration, selected rules); ``unreadable`` lists what discovery could not read (part of the result)."""
     scope = hashlib.sha256(f"{scope}|{sorted(unreadable)}".encode()).hexdigest()
     tree = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    boundary = str(root.resolve())
     started = time.time_ns()
     store = state.StateStore(directory, analyser=cache.analyser_digest().hex(), scope=scope, tree=tree)
     previous = store.load_state()
@@ -90,7 +92,7 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
     for f in files:
         known = previous.known_hash(f.relpath, stamps[f.relpath])
         if known is None and previous.manifest:  # no manifest at all: a cold scan, the workers hash as they read
-            known = _hash_file(f.path)
+            known = _hash_file(f.path, boundary)
             rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
@@ -119,10 +121,12 @@ def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:
     return (size, -1, inode) if mtime >= started - _RACY_NS else stamp
 
 
-def _hash_file(path: Path) -> str | None:
+def _hash_file(path: Path, boundary: str) -> str | None:
+    """The content hash of a file that changed since the manifest; None when it must not or cannot be read (the
+    analysis then reports why, see ``loader``)."""
     try:
-        return state.content_hash(path.read_bytes())
-    except OSError:
+        return state.content_hash(read_scanned(str(path), boundary))
+    except (OSError, SkippedFile):
         return None
 
 

@@ -39,6 +39,14 @@ def history_path(args: argparse.Namespace) -> Path:
     return default_history_path(root if root.is_dir() else root.parent)
 
 
+def check_history(args: argparse.Namespace) -> None:
+    """Refuse a corrupt, foreign or newer history file before scanning, not after a full parse."""
+    target = history_path(args)
+    if target.exists():
+        with HistoryStore(target, create=False):
+            pass
+
+
 def record_scan(args: argparse.Namespace, config: Config, result: AuditResult) -> int:
     """Record ``result`` (a scan of ``args.path`` with ``config``) into the history; return the scan id."""
     path = Path(args.path)

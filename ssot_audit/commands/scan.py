@@ -16,10 +16,13 @@ from ssot_audit.commands.common import (
     add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config,
     requested_outputs, text_options, write_output,
 )
-from ssot_audit.commands.history import add_record_options, record_scan
+from ssot_audit.commands.fix import add_fix_options, apply_safe_fixes
+from ssot_audit.commands.history import add_record_options, check_history, record_scan
+from ssot_audit.fixing import FixOptions, with_fixes
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 
 
@@ -36,6 +39,9 @@ def register(sub: Any) -> None:
                         "cache: only changed files are parsed; an unchanged tree is not scanned again)")  # fmt: skip
     parser.add_argument("--poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes (written, like `fix --write`), "
+                        "then report what remains")  # fmt: skip
+    add_fix_options(parser)
     parser.add_argument("--baseline", metavar="FILE", help="report and gate only findings not recorded in FILE; "
                         "say which recorded ones were fixed or are stale")  # fmt: skip
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (exit 0); with "
@@ -54,6 +60,8 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code; with ``--watch``, again on every change."""
     config = effective_config(args)
+    if args.record:
+        check_history(args)
     code = _scan_once(args, config)
     if not args.watch:
         return code
@@ -74,11 +82,28 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
+    carry_fixes = any(spec.format in ("json", "sarif") for spec in outputs)
     try:
-        project = api.scan_tree(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
-        full = project.result
+        if args.fix:  # the findings that remain after the safe fixes are written
+            progress.close()
+            fixed = apply_safe_fixes(argparse.Namespace(**{**vars(args), "write": True}), config,
+                                     FixOptions(jobs=args.jobs, cache_dir=cache_dir(args)))  # fmt: skip
+            result = fixed.result
+            if carry_fixes:
+                result = with_fixes(fixed.project, result)
+            project = api.scanned_project(fixed.project, result)
+        else:
+            finish = with_fixes if carry_fixes else None  # editors and bots can apply them
+            project = api.scan_tree(Path(args.path), config, jobs=args.jobs, progress=progress,
+                                    cache_dir=cache_dir(args), finish=finish, finish_name="fixes")  # fmt: skip
     finally:
         progress.close()
+    full = project.result
+    for note in project.skipped:
+        print(f"ssot-audit: note: {note}", file=sys.stderr)
+    if full.stats.files == 0:
+        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
+              file=sys.stderr)  # fmt: skip
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
@@ -87,7 +112,8 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
         reporter, name = REPORTERS[spec.format], spec.format
         if spec.format == "text":
             options = text_options(args, spec.path)
-            reporter, name = functools.partial(text.render, options=options), f"text|{options!r}"
+            reporter = functools.partial(_text, options=options)
+            name = f"text|{options!r}"
         write_output(api.render(project, name + baseline, reporter, result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
@@ -98,6 +124,11 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     if args.write_baseline and not args.baseline:
         return 0
     return exit_code(result, config.fail_on, args.exit_zero)
+
+
+def _text(result: AuditResult, options: text.TextOptions) -> str:
+    """The text report, with what the scanned tree put into the result made visible."""
+    return text.render(visible_fields(result), options)
 
 
 def _baseline_digest(args: argparse.Namespace) -> str:

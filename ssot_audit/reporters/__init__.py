@@ -6,25 +6,43 @@ which a scan writing JSON or text should not pay for at start-up (a warm scan ta
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from ssot_audit.model import AuditResult, ConsolidationPlan
+from ssot_audit.model.escape import json_safe, visible_output
+
+_T = TypeVar("_T")
 
 Reporter = Callable[[AuditResult], str]
 PlanReporter = Callable[[ConsolidationPlan], str]
 _F = TypeVar("_F", Reporter, PlanReporter)
+_JSON_FORMATS = frozenset({"json", "sarif"})
+
+
+def _safe(name: str, render: Callable[[_T], str]) -> Callable[[_T], str]:
+    """Every output leaves through here: whatever control or bidi character a reporter let through from the
+    scanned tree is replaced (JSON keeps it losslessly as ``\\uXXXX``). Reporters escape their own syntax
+    (Markdown, XML, workflow commands); this pass is the floor under all of them."""
+    clean = json_safe if name in _JSON_FORMATS else visible_output
+
+    @functools.wraps(render)
+    def rendered(value: _T) -> str:
+        return clean(render(value))
+
+    return rendered
 
 
 class _Lazy(Mapping[str, _F]):
-    """Format name -> render function, importing the reporter module on first use."""
+    """Format name -> render function (wrapped by ``_safe``), importing the reporter module on first use."""
 
     def __init__(self, modules: dict[str, str]) -> None:
         self._modules = modules
 
     def __getitem__(self, name: str) -> _F:
-        render: Any = importlib.import_module(f"ssot_audit.reporters.{self._modules[name]}").render
+        render: Any = _safe(name, importlib.import_module(f"ssot_audit.reporters.{self._modules[name]}").render)
         return render  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[str]:

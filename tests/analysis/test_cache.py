@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import cache, loader
+from ssot_audit.analysis import cache, loader, state
 from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
@@ -100,3 +101,52 @@ def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monke
     assert any((tmp_path / "xdg" / "ssot-audit").rglob("*"))
     assert main(["scan", str(root), "-q", "--no-cache", "--cache-dir", str(tmp_path / "unused")]) == 1
     assert not (tmp_path / "unused").exists()
+
+
+def _factory_record(root: Path, store: Path) -> tuple[Path, str, int, int]:
+    """The pack holding app/factory.py's payload, its content hash, and where its record starts and ends."""
+    key = state.content_hash((root / "app/factory.py").read_bytes())
+    for pack in store.rglob("pack-*.bin"):
+        entries = state._read_pack(pack)
+        if key in entries:
+            data = pack.read_bytes()
+            end = bytes(data).index(bytes(entries[key][1])) + len(entries[key][1])
+            return pack, key, end - len(entries[key][1]) - state._RECORD.size, end
+    raise AssertionError("no pack holds app/factory.py")
+
+
+def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    pack, key, start, end = _factory_record(root, store)
+    good = pack.read_bytes()
+    for position in range(start, end):  # the record's header (hash, CRC-32, length) and its payload
+        for flip in (0x01, 0x80, 0xFF):
+            corrupt = bytearray(good)
+            corrupt[position] ^= flip
+            pack.write_bytes(bytes(corrupt))
+            cached = loader.PayloadCache({"app/factory.py": key}, state._read_pack(pack))
+            assert cached.cached("app/factory.py") is None, (position, flip)
+    pack.write_bytes(good[: end - 1] + bytes([good[end - 1] ^ 0xFF]) + good[end:])
+    parsed = record_parsing(monkeypatch)
+    assert _scan_json(root, store) == expected
+    assert parsed == ["app/factory.py"]  # the damaged entry only
+    assert _scan_json(root, store) == expected
+    assert parsed == ["app/factory.py"]  # and it was written again: the next scan parses nothing
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    pack, key, _, _ = _factory_record(root, store)
+    writer = state.PackWriter(tmp_path / "forged")
+    writer.add(key, pickle.dumps(("facts", None, "12", [])))  # a valid checksum over the wrong data
+    forged = writer.close()
+    assert forged is not None
+    pack.write_bytes((tmp_path / "forged" / forged).read_bytes())  # the state still names the pack
+    parsed = record_parsing(monkeypatch)
+    assert _scan_json(root, store) == expected
+    assert "app/factory.py" in parsed
