@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 # The modules whose code decides what a file's facts are.
-_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "parsing", "syntax_hints", "loader")
+_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "extract_namespace", "parsing", "syntax_hints", "loader")
 
 
 def default_cache_dir() -> Path:

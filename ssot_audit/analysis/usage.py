@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ssot_audit.analysis.facts import B_IMPORT
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -26,6 +27,18 @@ class ImportSite:
     target: ClassValue | FunctionValue
     scope: str  # "" for module level
     type_checking: bool
+    # False when the import runs only under TYPE_CHECKING, or the source module itself binds the name only under
+    # TYPE_CHECKING (an ImportError at run time): a path type checkers see, not a working one.
+    runtime: bool = True
+
+
+def _type_checking_only(index: ProjectIndex, module: str, name: str) -> bool:
+    """``module`` binds ``name`` only through imports under ``if TYPE_CHECKING:``."""
+    info = index.find_module(module)
+    bindings = info.facts.bindings.get(name) if info is not None else None
+    if not bindings or info is None:
+        return False
+    return all(b.kind == B_IMPORT and info.facts.imports[b.value].type_checking for b in bindings)
 
 
 class ImportSites:
@@ -38,6 +51,7 @@ class ImportSites:
                 if imp.name is None or imp.name == "*":
                     continue
                 source = index.absolute_import_module(info.name, imp)
+                runtime = not imp.type_checking and not _type_checking_only(index, source, imp.name)
                 for value in sorted(resolver.module_attr(source, imp.name), key=repr):
                     if isinstance(value, ClassValue | FunctionValue) and "." not in value.qualname:
                         sites.append(
@@ -51,6 +65,7 @@ class ImportSites:
                                 target=value,
                                 scope=imp.scope,
                                 type_checking=imp.type_checking,
+                                runtime=runtime,
                             )
                         )
         self.sites: tuple[ImportSite, ...] = tuple(sites)

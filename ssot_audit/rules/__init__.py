@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ssot_audit.rules import (
     await_on_sync,
+    broken_import,
     concept_alias,
     direct_instantiation,
     divergent_import,
@@ -25,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = (
     duplicate_factory.RULE,
     divergent_import.RULE,
     import_cycle.RULE,
+    broken_import.RULE,
     direct_instantiation.RULE,
     shared_instance.RULE,
     await_on_sync.RULE,
