@@ -180,6 +180,20 @@ def is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
+def always_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body ends in a ``raise`` and never returns or yields (nested functions aside): every call raises."""
+    if not node.body or not isinstance(node.body[-1], ast.Raise):
+        return False
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.Return | ast.Yield | ast.YieldFrom):
+            return False
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(ast.iter_child_nodes(child))
+    return True
+
+
 def class_body_adds_nothing(node: ast.ClassDef) -> bool:
     """Only ``pass``, ``...``, a docstring, or undecorated methods that just forward to ``super()``."""
     for stmt in node.body:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
-    ATTRIBUTE_ERRORS, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
+    ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
     forwards_to_super, is_main_guard, is_stub, is_type_checking, literal_strings, suppresses_import_error,
     unique_qualname,
 )
@@ -133,6 +133,7 @@ class Extractor(NamespaceRecorder):
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
             forwards_to_super=forwards_to_super(node),
             is_stub=is_stub(node),
+            always_raises=always_raises(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
         self.facts.functions[qualname] = fact

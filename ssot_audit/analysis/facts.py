@@ -130,6 +130,7 @@ class FunctionFact:
     forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
+    always_raises: bool = False  # every path ends in ``raise`` (a guard's ``__init__``: constructing it always fails)
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ssot_audit.rules import (
+    ambiguous_name,
     await_on_sync,
     broken_import,
     concept_alias,
@@ -27,6 +28,7 @@ ALL_RULES: tuple[Rule, ...] = (
     divergent_import.RULE,
     import_cycle.RULE,
     broken_import.RULE,
+    ambiguous_name.RULE,
     direct_instantiation.RULE,
     shared_instance.RULE,
     await_on_sync.RULE,
