@@ -15,7 +15,7 @@ from ssot_audit.analysis.ast_helpers import (
     forwards_to_super, is_main_guard, is_stub, is_type_checking, literal_strings, suppresses_import_error,
     unique_qualname,
 )
-from ssot_audit.analysis.extract_namespace import NamespaceRecorder
+from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts,
@@ -386,7 +386,8 @@ class Extractor(NamespaceRecorder):
             if kind is ast.Call:
                 call: ast.Call = node  # type: ignore[assignment]
                 func_expr = encode(call.func)
-                self.note_call(call, func_expr, call_scope, len(self.scopes) == 1)
+                if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:  # checked here: the hottest path
+                    self.note_call(call, func_expr, call_scope, len(self.scopes) == 1)
                 self.facts.calls.append(  # positional: the hottest constructor of the extraction
                     CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                              call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
@@ -427,7 +428,7 @@ class Extractor(NamespaceRecorder):
             elif kind is ast.Constant:
                 continue
             else:
-                if kind is ast.Subscript:
+                if kind is ast.Subscript and type(node.value) is ast.Attribute:  # type: ignore[attr-defined]
                     self.note_subscript(node, store=False, scope=call_scope)  # type: ignore[arg-type]
                 elif kind is ast.comprehension or kind is ast.Lambda:
                     self.note_shadows(node, call_scope)

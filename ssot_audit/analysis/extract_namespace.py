@@ -22,6 +22,7 @@ SPECIAL_CALLS = frozenset({
 })  # fmt: skip
 _PATH_MUTATORS = frozenset({"declare_namespace", "extend_path"})
 _MODULE_SCOPE_ONLY = frozenset({"vars", "locals", "exec"})  # in a function they see the function's own locals
+_NEVER_MODULES = frozenset({"self", "cls", "super"})  # roots of most attribute reads: skipped before anything else
 # Reaching a caller's frame: a helper that can write the globals of the module calling it.
 _FRAME_ATTRIBUTES = frozenset({"_getframe", "f_globals", "f_back", "currentframe"})
 
@@ -44,7 +45,7 @@ class NamespaceRecorder:
 
     def init_namespace(self) -> None:
         """Start recording (called by the extractor's constructor)."""
-        self._uses: dict[tuple[Expr, str, str], AttrUse] = {}
+        self._reads: list[tuple[ast.Attribute, str, str, str, bool, bool]] = []  # node, root, scope, class, flags
         self._stores: list[AttrStore] = []
         self._shadows: set[tuple[str, str]] = set()  # (scope, name) bound by a comprehension or lambda there
 
@@ -52,10 +53,11 @@ class NamespaceRecorder:
         """An attribute read (the outermost of a chain); kept if it turns out to be rooted at an imported name."""
         if node.attr in _FRAME_ATTRIBUTES and scope:
             self.facts.namespace_writers.add(scope)
-        expr = encode(node)
-        if is_name_chain(expr) and (expr, scope, in_class) not in self._uses:
-            self._uses[(expr, scope, in_class)] = AttrUse(expr, node.lineno, node.col_offset, scope,
-                                                          self.attr_guarded > 0, self.type_checking > 0)  # fmt: skip
+        base = node.value
+        while type(base) is ast.Attribute:
+            base = base.value
+        if type(base) is ast.Name and base.id not in _NEVER_MODULES:
+            self._reads.append((node, base.id, scope, in_class, self.attr_guarded > 0, self.type_checking > 0))
 
     def note_shadows(self, node: ast.AST, scope: str) -> None:
         """Names a comprehension target or lambda parameter binds: they hide a module of the same name there."""
@@ -67,13 +69,16 @@ class NamespaceRecorder:
 
     def note_store(self, target: ast.Attribute, scope: str) -> None:
         """``base.attr = value``: a module may get ``attr`` this way."""
+        if type(target.value) is ast.Name and target.value.id in _NEVER_MODULES:
+            return  # ``self.x = ...``: by far the most common store, never a module's
         base = encode(target.value)
         if is_name_chain(base):
             self._stores.append(AttrStore(base, target.attr, scope))
 
     def note_subscript(self, node: ast.Subscript, store: bool, scope: str = "") -> None:
         """``sys.modules[__name__]`` read, or any ``sys.modules[...] = ...``: the module replaces or patches itself."""
-        if encode(node.value) != SYS_MODULES:
+        value = node.value
+        if type(value) is not ast.Attribute or value.attr != "modules" or encode(value) != SYS_MODULES:
             return
         if store or mentions_module_name(node.slice):
             self.facts.dynamic_namespace = True
@@ -81,10 +86,9 @@ class NamespaceRecorder:
             self.facts.namespace_writers.add(scope)
 
     def note_call(self, call: ast.Call, func: Expr, scope: str, module_level: bool) -> None:
-        """Calls that write a namespace (``globals()``, ``setattr``...) or probe one (``hasattr(mod, "x")``)."""
+        """A call whose last name is in ``SPECIAL_CALLS`` (the extractor checks, on its hottest path): one that
+        writes a namespace (``globals()``, ``setattr``...) or probes one (``hasattr(mod, "x")``)."""
         name = func[-1] if func is not None and func[0] in ("n", "a") else ""
-        if name not in SPECIAL_CALLS:
-            return
         if func is not None and func[0] == "a":
             if func[1] == SYS_MODULES:  # sys.modules.update(...) / setdefault / __setitem__
                 self.facts.dynamic_namespace = True
@@ -126,15 +130,17 @@ class NamespaceRecorder:
         """Keep the reads and stores rooted at a name some import binds; note a bound ``__getattr__``/``__path__``."""
         facts = self.facts
         imported = {imp.bound for imp in facts.imports if imp.name != "*"}
-        kept = []
-        for (expr, scope, in_class), use in self._uses.items():
-            root = chain_root(expr)
+        kept: dict[tuple[Expr, str], AttrUse] = {}
+        for node, root, scope, in_class, guarded, type_checking in self._reads:
             if root not in imported or (scope, root) in self._shadows:
                 continue
             if in_class and root in facts.classes[in_class].class_attrs:
                 continue  # a class attribute of that name hides the module inside the class body
-            kept.append(use)
-        facts.attr_uses = sorted(kept, key=lambda u: (u.line, u.col))
+            expr = encode(node)
+            known = kept.get((expr, scope))
+            if is_name_chain(expr) and (known is None or (node.lineno, node.col_offset) < (known.line, known.col)):
+                kept[(expr, scope)] = AttrUse(expr, node.lineno, node.col_offset, scope, guarded, type_checking)
+        facts.attr_uses = sorted(kept.values(), key=lambda u: (u.line, u.col))
         facts.attr_stores = [s for s in self._stores if chain_root(s.base) in imported]
         if "__getattr__" in facts.bindings:  # also ``__getattr__, __dir__ = lazy.attach(...)`` or an import of one
             facts.has_getattr = True

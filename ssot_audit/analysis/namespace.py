@@ -30,15 +30,10 @@ _LOCAL_DIRS = frozenset({
 _IMPLEMENTATION_SUFFIXES = frozenset({"pyi", "pyx", "pxd", "so", "pyd", "c", "cpp"})
 
 
-def _has_other_implementation(entries: frozenset[str], stem: str) -> bool:
-    """A stub, compiled extension or extension source named like the module (``mod.pyi``, ``mod.abi3.so``);
-    ``pkg.egg-info`` and the like are not."""
-    for entry in entries:
-        if entry.startswith(stem + "."):
-            suffix = entry[len(stem) + 1 :]
-            if suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd")):
-                return True
-    return False
+def _is_implementation(suffix: str) -> bool:
+    """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
+    ``egg-info`` and the like are not."""
+    return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +58,9 @@ class Namespaces:
         self._patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] | None = None
         self._definers: dict[str, list[str]] | None = None
         self._edited: dict[str, bool] = {}
+        self._opened: dict[str, bool] = {}
+        self._reliable: dict[str, bool] = {}
+        self._stems: dict[str, dict[str, list[str]]] = {}
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -72,8 +70,11 @@ class Namespaces:
         info = self.index.find_module(module)
         if info is None or relative:
             return info is not None
-        depth = len(module.split(".")) + (1 if info.is_package else 0)
-        return not _LOCAL_DIRS.intersection(info.relpath.split("/")[:-depth])
+        known = self._reliable.get(module)
+        if known is None:
+            depth = len(module.split(".")) + (1 if info.is_package else 0)
+            known = self._reliable[module] = not _LOCAL_DIRS.intersection(info.relpath.split("/")[:-depth])
+        return known
 
     # -- names ------------------------------------------------------------------------------------------------
     def find_absence(self, module: str, name: str, *, except_import: int | None = None) -> str | None:
@@ -105,15 +106,30 @@ class Namespaces:
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
         its file that could be what actually gets imported."""
-        if info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info):
-            return True
-        directory, _, filename = info.relpath.rpartition("/")
-        if _has_other_implementation(self.index.find_directory_entries(directory), filename.removesuffix(".py")):
-            return True  # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi...
-        if info.is_package:  # pkg.pyi / pkg.so beside the package directory
+        known = self._opened.get(info.name)
+        if known is None:
+            directory, _, filename = info.relpath.rpartition("/")
             parent, _, package = directory.rpartition("/")
-            return _has_other_implementation(self.index.find_directory_entries(parent), package)
-        return False
+            known = (
+                info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
+                # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
+                or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
+                or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+            )
+            self._opened[info.name] = known
+        return known
+
+    def _suffixes(self, directory: str, stem: str) -> list[str]:
+        """What follows ``stem.`` in the names of a directory's entries (``py``, ``pyi``, ``abi3.so``...); an entry
+        named ``stem`` exactly gives ``""``."""
+        stems = self._stems.get(directory)
+        if stems is None:
+            stems = {}
+            for entry in self.index.find_directory_entries(directory):
+                head, _, suffix = entry.partition(".")
+                stems.setdefault(head, []).append(suffix)
+            self._stems[directory] = stems
+        return stems.get(stem, [])
 
     def _edited_at_import(self, info: ModuleInfo) -> bool:
         """The module calls, at module level, a function of a module that writes other modules' namespaces
@@ -139,8 +155,7 @@ class Namespaces:
             return False
         if self.index.is_project_module(f"{info.name}.{name}"):
             return True
-        entries = self.index.find_directory_entries(info.relpath.rpartition("/")[0])
-        return name in entries or any(e.startswith(name + ".") for e in entries)
+        return bool(self._suffixes(info.relpath.rpartition("/")[0], name))
 
     def _type_checking_import(self, info: ModuleInfo, binding: Binding) -> bool:
         return binding.kind == B_IMPORT and info.facts.imports[binding.value].type_checking
