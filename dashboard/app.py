@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from PIL import Image, ImageDraw  # ships with streamlit
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # pages and tests import the dashboard's modules by name
@@ -27,9 +28,18 @@ PAGES = [
 ]
 
 
+def favicon() -> Image.Image:
+    """The tab icon, drawn here: a material or emoji icon would make every page fetch it from a public host."""
+    image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((2, 6, 20, 24), outline=(29, 78, 216, 255), width=3)  # two overlapping rings: "one source"
+    draw.ellipse((12, 6, 30, 24), outline=(21, 128, 61, 255), width=3)
+    return image
+
+
 def main() -> None:
     """Run the chosen page (each page draws the shared scan picker through ``views.current()``)."""
-    st.set_page_config(page_title="ssot-audit", page_icon=":material/join_inner:", layout="wide")
+    st.set_page_config(page_title="ssot-audit", page_icon=favicon(), layout="wide")
     st.navigation(PAGES).run()
 
 

@@ -23,7 +23,8 @@ import streamlit as st
 import derive
 from ssot_audit import api
 from ssot_audit.history import HistoryError, HistoryStore, ScanSummary, read_file_at
-from ssot_audit.model import AuditResult
+from ssot_audit.model import AuditResult, SourceExcerpt
+from ssot_audit.model.impact import Ranking, rank
 from ssot_audit.serialization import SerializationError, result_from_dict
 
 FILE_SCAN_ID = 0  # the pseudo scan id of a --findings file
@@ -104,6 +105,16 @@ def result(cur: Current, scan_id: int | None = None) -> AuditResult:
     return load_result(cur.sources, sid, _stamp_for(cur.sources, sid))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _ranking(source: Sources, scan_id: int, mtime: tuple[int, ...]) -> Ranking:
+    return rank(load_result(source, scan_id, mtime))
+
+
+def ranking(cur: Current) -> Ranking:
+    """Concepts and finding groups of the current scan by impact (``model.impact``, the ranking every output uses)."""
+    return _ranking(cur.sources, cur.scan_id, _stamp_for(cur.sources, cur.scan_id))
+
+
 def previous(cur: Current) -> AuditResult | None:
     """The scan before the current one (same project), if any."""
     return result(cur, cur.previous_id) if cur.previous_id is not None else None
@@ -151,6 +162,20 @@ def root_path(cur: Current) -> str | None:
     return os.environ.get("SSOT_AUDIT_SOURCE") or (str(Path.cwd()) if cur.scan_id == FILE_SCAN_ID else None)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _excerpts(source: Sources, scan_id: int, mtime: tuple[int, ...]) -> dict[str, list[SourceExcerpt]]:
+    by_path: dict[str, list[SourceExcerpt]] = {}
+    for excerpt in load_result(source, scan_id, mtime).excerpts:
+        by_path.setdefault(excerpt.path, []).append(excerpt)
+    return by_path
+
+
+def excerpt(cur: Current, path: str, line: int) -> SourceExcerpt | None:
+    """The source lines around ``path:line`` that the scan recorded (a findings file carries them), if any."""
+    found = _excerpts(cur.sources, cur.scan_id, _stamp_for(cur.sources, cur.scan_id)).get(path, [])
+    return next((e for e in found if e.start <= line <= e.end), None)
+
+
 def commit_of(cur: Current) -> str | None:
     """The commit of the current scan (clean scans only: a dirty tree's files are read from disk)."""
     for scan in scans(cur):
@@ -159,10 +184,22 @@ def commit_of(cur: Current) -> str | None:
     return None
 
 
+def inside(root: str, relpath: str) -> Path | None:
+    """``root/relpath`` when it stays inside ``root`` once resolved (no ``..``, absolute path or symlink out)."""
+    base = Path(root).resolve()
+    path = (base / relpath).resolve()
+    return path if path.is_relative_to(base) and path != base else None
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def source_text(root: str, relpath: str, commit: str | None) -> tuple[str, str] | None:
-    """(text, where) of a scanned file: from git at the scan's commit when possible, else from disk."""
-    path = Path(root) / relpath
+    """(text, where) of a scanned file: from git at the scan's commit when possible, else from disk.
+
+    Never outside ``root``: a findings file is data from elsewhere, and its paths may say ``../../etc/passwd``.
+    """
+    path = inside(root, relpath)
+    if path is None:
+        return None
     if commit:
         text = read_file_at(path, commit)
         if text is not None:

@@ -11,26 +11,53 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import re
+
 from ssot_audit.history import concept_of
 from ssot_audit.history.summary import concept_index
 from ssot_audit.model import AuditResult, Finding
+from ssot_audit.model.impact import concept_of_finding, concept_owners
 from ssot_audit.planner.graph import strongly_connected as planner_components
+from ssot_audit.planner.graph_view import ROLES, GraphView
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 AWAIT_RULES = ("SSOT401", "SSOT402")
+# Every ASCII punctuation character CommonMark lets a backslash escape: with all of them escaped, nothing in a name
+# or message can become emphasis (__init__), a link or an image (![x](https://...)), a heading, HTML, or one of
+# Streamlit's own directives (:red[...], :material/icon:, $math$).
+_MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()<>#+\-.!|~:$&"'=^/;?@,%])""")
+
+
+_AUTOLINK_STARTS = (("://", ":\u2060//"), ("www.", "www\u2060."), ("@", "@\u2060"))  # word joiner: invisible
+
+
+def md(text: object) -> str:
+    """``text`` shown literally by ``st.markdown``, titles, captions, labels and ``st.write``: escape everything.
+
+    GFM turns ``https://...``, ``www.`` and e-mail addresses into links even when escaped, so an invisible word
+    joiner (U+2060) goes after ``:``, ``www`` and ``@`` there: the text reads the same and links nowhere.
+    """
+    raw = str(text)
+    for plain, broken in _AUTOLINK_STARTS:
+        raw = raw.replace(plain, broken)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", raw).replace("\n", "  \n")
 
 
 def finding_rows(result: AuditResult, previous: AuditResult | None) -> list[dict[str, Any]]:
     """One flat row per finding (what the table shows), with its concept and whether it is new."""
-    index = concept_index(result.concepts)
+    owners = concept_owners(result.concepts)  # the ranking's own attribution (model.impact), so counts agree
+    known = {c.name for c in result.concepts}
     before = {f.fingerprint for f in previous.findings} if previous is not None else None
     rows = []
     for i, f in enumerate(result.findings):
+        concept = concept_of_finding(f, owners)
         rows.append({
             "idx": i, "code": f.code, "name": f.name, "severity": f.severity.value, "path": f.location.path,
             "line": f.location.line, "symbol": f.location.symbol,
-            "concept": concept_of(f, result.concepts, index=index) or "", "message": f.message,
+            "concept": concept if concept in known else "", "message": f.message,
             "new": before is not None and f.fingerprint not in before, "fingerprint": f.fingerprint,
+            "text": "\n".join((f.code, f.name, f.severity.value, f"{f.location.path}:{f.location.line}",
+                               f.location.symbol or "", f.message, f.fix_hint)).lower(),
         })  # fmt: skip
     return rows
 
@@ -44,9 +71,12 @@ class FindingFilter:
     path_glob: str = ""
     concept: str = ""
     new_only: bool = False
+    text: str = ""  # words that must all appear in the code, rule name, severity, path, symbol, message or fix
 
     def matches(self, row: dict[str, Any]) -> bool:
         """Whether a finding row passes every filter."""
+        if self.text and not all(w in row["text"] or w in row["concept"].lower() for w in self.text.lower().split()):
+            return False
         if self.codes and row["code"] not in self.codes:
             return False
         if self.severities and row["severity"] not in self.severities:
@@ -116,24 +146,43 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def graph_dot(edges: Sequence[tuple[str, str]], nodes: set[str], focus: set[str], cycles: list[set[str]]) -> str:
-    """A graphviz DOT digraph of ``nodes`` and the edges among them; focus filled, cycle edges red and bold."""
-    in_cycle = {m: i for i, comp in enumerate(cycles) for m in comp}
-    lines = ["digraph imports {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor=white, '
-             'fontname="Helvetica", fontsize=10];', '  edge [color="#888888"];']  # fmt: skip
-    for node in sorted(nodes):
-        attrs = []
-        if node in focus:
-            attrs.append('fillcolor="#ffe08a"')
-        if node in in_cycle:
-            attrs.append('color="#d62728", penwidth=2')
-        lines.append(f"  {_quote(node)}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
-    for u, v in sorted(set(edges)):
-        if u in nodes and v in nodes:
-            cyc = u in in_cycle and in_cycle.get(u) == in_cycle.get(v)
-            lines.append(f"  {_quote(u)} -> {_quote(v)}" + (' [color="#d62728", penwidth=2]' if cyc else "") + ";")
+def cycle_edges(view: GraphView, edges: Sequence[tuple[str, str]], cycles: list[set[str]]) -> set[tuple[str, str]]:
+    """The view's edges that carry at least one import inside an import cycle."""
+    owner = {m: n.id for n in view.nodes for m in n.modules}
+    component = {m: i for i, comp in enumerate(cycles) for m in comp}
+    return {(owner[u], owner[v]) for u, v in edges
+            if u in owner and v in owner and u in component and component[u] == component.get(v)}  # fmt: skip
+
+
+def graph_dot(view: GraphView, red: set[tuple[str, str]]) -> str:
+    """A graphviz DOT digraph of a grouped picture: boxes coloured by role, one cluster per package, the full name
+    as tooltip, thicker edges for more imports, edges within an import cycle red."""
+    lines = ["digraph imports {", "  rankdir=LR;", "  newrank=true;",
+             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
+             '  edge [color="#888888"];']  # fmt: skip
+    packages: dict[str, list[str]] = {}
+    for node in view.nodes:
+        fill, stroke, _ = ROLES[node.role]
+        look = f'label={_quote(node.label)}, tooltip={_quote(node.hover)}, fillcolor="{fill}", color="{stroke}"'
+        packages.setdefault(node.package, []).append(f"    {_quote(node.id)} [{look}];")
+    for i, (package, members) in enumerate(sorted(packages.items())):
+        lines += [f"  subgraph cluster_{i} {{", f"    label={_quote(package)}; style=dashed; color=\"#cbd5e1\";",
+                  "    fontname=\"Helvetica\"; fontsize=9;", *members, "  }"]  # fmt: skip
+    for u, v, weight in view.edges:
+        attrs = [f"penwidth={1 + min(3, weight.bit_length() - 1)}", f'tooltip="{weight} imports"']
+        if (u, v) in red:
+            attrs.append('color="#d62728"')
+        lines.append(f"  {_quote(u)} -> {_quote(v)} [{', '.join(attrs)}];")
     lines.append("}")
     return "\n".join(lines)
+
+
+def legend_html(view: GraphView) -> str:
+    """A one-line legend of the roles in the picture (our own words and colours only: no user text)."""
+    keys = "".join(f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:12px;'
+                   f'height:12px;border:1px solid {stroke};background:{fill};border-radius:3px;vertical-align:middle">'
+                   f"</span> {text}</span>" for _, fill, stroke, text in view.legend)  # fmt: skip
+    return f'<div style="font-size:13px">{keys}<span style="color:#d62728">&#8594; import cycle</span></div>'
 
 
 def concept_modules(result: AuditResult, concept: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 import data
+import derive
 from ssot_audit.history import HistoryError
 from ssot_audit.model import Finding, Location
 
@@ -30,7 +30,7 @@ def current() -> data.Current:
     try:
         cur = _choose_scan(sources)
     except HistoryError as exc:
-        st.error(str(exc))
+        st.error(derive.md(exc))
         st.stop()
     if cur is None:
         st.stop()
@@ -63,42 +63,55 @@ def _choose_scan(sources: data.Sources) -> data.Current | None:
     ids = [s.id for s in mine]
     position = ids.index(scan_id) if scan_id in ids else len(ids)
     previous_id = ids[position - 1] if position > 0 else None
-    st.sidebar.caption(f"{len(mine)} recorded scans" + (f"; compared with {labels[previous_id]}" if previous_id else ""))
+    st.sidebar.caption(f"{len(mine)} recorded scans" + (f"; compared with {derive.md(labels[previous_id])}" if previous_id else ""))
     return data.Current(sources, root, scan_id, previous_id, ids[0] if ids else None)
 
 
 def snippet(cur: data.Current, location: Location) -> None:
-    """The source around ``location``, syntax-highlighted, the location's lines marked."""
-    root = data.root_path(cur)
-    text = data.source_text(root, location.path, data.commit_of(cur)) if root else None
-    if text is None:
-        st.caption(f"{location.path}:{location.line} (source not available)")
-        return
-    source, where = text
-    lines = source.splitlines()
+    """The source around ``location``, syntax-highlighted, the location's lines marked.
+
+    From the excerpt the scan recorded when there is one (a findings file carries them), else from git at the
+    scan's commit or the working tree, never outside the scanned root.
+    """
     end = location.end_line or location.line
-    first, last = max(1, location.line - CONTEXT), min(len(lines), end + CONTEXT)
-    if first > last:
-        st.caption(f"{where}: line {location.line} is past the end of the file")
-        return
+    recorded = data.excerpt(cur, location.path, location.line)
+    if recorded is not None:
+        first = max(recorded.start, location.line - CONTEXT)
+        last = min(recorded.end, end + CONTEXT)
+        lines = list(recorded.lines[first - recorded.start : last - recorded.start + 1])
+        where = f"{location.path} (as scanned)"
+    else:
+        root = data.root_path(cur)
+        text = data.source_text(root, location.path, data.commit_of(cur)) if root else None
+        if text is None:
+            st.caption(derive.md(f"{location.path}:{location.line} (source not available)"))
+            return
+        source, where = text
+        all_lines = source.splitlines()
+        first, last = max(1, location.line - CONTEXT), min(len(all_lines), end + CONTEXT)
+        if first > last:
+            st.caption(derive.md(f"{where}: line {location.line} is past the end of the file"))
+            return
+        lines = all_lines[first - 1 : last]
     formatter = HtmlFormatter(noclasses=True, linenos="inline", linenostart=first, style="friendly",
                               hl_lines=list(range(location.line - first + 1, end - first + 2)))  # fmt: skip
-    body = highlight("\n".join(lines[first - 1 : last]) + "\n", PythonLexer(), formatter)
-    st.caption(f"{html.escape(where)}:{location.line}")
+    body = highlight("\n".join(lines) + "\n", PythonLexer(), formatter)  # pygments escapes the source
+    st.caption(derive.md(f"{where}:{location.line}"))
     st.html(f'<div style="font-size:13px;overflow-x:auto">{body}</div>')
 
 
 def finding_detail(cur: data.Current, finding: Finding) -> None:
     """Message, remedy, highlighted snippet, related locations (each with its snippet), facts."""
-    st.markdown(f"**{finding.code} {finding.name}** · {finding.severity.value} · confidence {finding.confidence.value}")
-    st.write(finding.message)
+    st.markdown(f"**{derive.md(finding.code)} {derive.md(finding.name)}** · {finding.severity.value} · "
+                f"confidence {finding.confidence.value} · {derive.md(finding.location.path)}:{finding.location.line}")
+    st.markdown(derive.md(finding.message))
     if finding.fix_hint:
-        st.success(f"Fix: {finding.fix_hint}")
+        st.success("Fix: " + derive.md(finding.fix_hint))
     snippet(cur, finding.location)
     if finding.related:
         st.markdown(f"**Related locations ({len(finding.related)})**")
         for rel in finding.related:
-            with st.expander(f"{rel.location.path}:{rel.location.line} — {rel.message}"):
+            with st.expander(derive.md(f"{rel.location.path}:{rel.location.line} — {rel.message}")):
                 snippet(cur, rel.location)
     if finding.facts:
         with st.expander("Facts"):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import __version__, capture
-from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path, list_directories
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -19,7 +19,7 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
@@ -30,7 +30,7 @@ from ssot_audit.model import (
 from ssot_audit.rules import ALL_RULES, Rule, RuleContext
 from ssot_audit.rules.base import FailedFile
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
-from ssot_audit.selection import build_selection
+from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
 
 Progress = Callable[[int, int], None]
@@ -67,7 +67,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors)
+        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                        respect_gitignore=config.respect_gitignore)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -78,7 +79,8 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = target.relative_to(root.resolve()).as_posix()
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside):
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
+                          respect_gitignore=config.respect_gitignore):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -193,6 +195,13 @@ def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMemb
                          project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
 
 
+def _concept_importers(project: Project, concept: ConceptInfo) -> int:
+    """Distinct modules that import any member or factory of ``concept`` (outside the defining modules)."""
+    targets: list[ClassValue | FunctionValue] = [*concept.all_classes(), *concept.factories]
+    homes = {t.module for t in targets}
+    return len({s.importer for t in targets for s in project.sites.find_sites(t) if s.importer not in homes})
+
+
 def _concepts_model(project: Project) -> tuple[Concept, ...]:
     """The concepts as plain model data: members with their role, public and async methods, importers."""
     concepts = []
@@ -202,7 +211,8 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
         members += [_concept_member(project, s, "shim") for s in concept.shims]
         members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
         concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
-                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user))  # fmt: skip
+                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user,
+                                _concept_importers(project, concept)))  # fmt: skip
     return tuple(concepts)
 
 
@@ -242,10 +252,12 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
 
 def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -> AuditResult:
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
+    per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
+    findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
     runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
     return AuditResult(
         tool_version=__version__,
-        root=root_label if root_label is not None else project.root.name,
+        root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
         stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
         findings=findings,
         concepts=_concepts_model(project),

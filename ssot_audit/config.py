@@ -49,6 +49,8 @@ class Config:
     fail_on: str = "warning"
     include_tests: bool = True
     require_reasons: bool = False  # a suppression comment must say why (``# ssot: ignore[X] -- why``)
+    respect_gitignore: bool = True  # skip what .gitignore files and .git/info/exclude ignore, as git does
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (gitignore-style glob, codes), ruff's shape
     concepts: tuple[ConceptConfig, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str = ""  # the file it came from, for messages
@@ -66,6 +68,8 @@ class Config:
                 "concepts": [c.__dict__ if hasattr(c, "__dict__") else repr(c) for c in self.concepts],
                 "rules": {k: dict(v) for k, v in sorted(self.rule_options.items())},
                 **({"require_reasons": True} if self.require_reasons else {}),  # absent when off: old digests hold
+                **({"respect_gitignore": False} if not self.respect_gitignore else {}),
+                **({"per_file_ignores": self.per_file_ignores} if self.per_file_ignores else {}),
             },
             sort_keys=True,
             default=repr,
@@ -137,6 +141,8 @@ def parse_table(table: Mapping[str, Any], source: str = "") -> Config:
         "fail-on": _fail_on,
         "include-tests": _bool,
         "require-reasons": _bool,
+        "respect-gitignore": _bool,
+        "per-file-ignores": _per_file_ignores,
     }
     if not isinstance(table, Mapping):
         raise ConfigError(f"'tool.ssot-audit' must be a table, got {table!r}")
@@ -157,6 +163,13 @@ def parse_table(table: Mapping[str, Any], source: str = "") -> Config:
         else:
             raise _unknown(key, (*known, "concepts", "rules"), "")
     return Config(**values, concepts=tuple(concepts), rule_options=rule_options, source=source)
+
+
+def _per_file_ignores(value: Any, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{glob: [codes]}``; the codes are checked against the rules when the scan runs (``selection``)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"'{key}' must be a table of glob = [codes], e.g. \"tests/*\" = [\"SSOT201\"]")
+    return tuple((glob, _str_list(codes, f"{key}.{glob}")) for glob, codes in sorted(value.items()))
 
 
 def _fail_on(value: Any, key: str) -> str:

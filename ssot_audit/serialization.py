@@ -93,6 +93,7 @@ def _concept_to_dict(concept: Concept) -> dict[str, Any]:
         "canonical_reason": concept.canonical_reason,
         "factories": list(concept.factories),
         "per_user": concept.per_user,
+        "importers": concept.importers,
         "members": [
             {"qualname": m.qualname, "location": location_to_dict(m.location), "role": m.role,
              "public_methods": list(m.public_methods), "async_methods": list(m.async_methods),
@@ -109,7 +110,7 @@ def _concept_from_dict(data: dict[str, Any]) -> Concept:
         for m in data["members"]
     )
     return Concept(data["name"], data["origin"], data["canonical"], data["canonical_reason"], members,
-                   tuple(data["factories"]), data["per_user"])  # fmt: skip
+                   tuple(data["factories"]), data["per_user"], data.get("importers", 0))  # fmt: skip
 
 
 def _import_ref_to_dict(ref: ImportRef) -> dict[str, Any]:

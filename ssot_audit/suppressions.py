@@ -25,8 +25,10 @@ from ssot_audit.model import Confidence, Finding, Location, RuleInfo, Suppressed
 # a suppression on any member's definition line silences the whole cluster.
 CLUSTER_CODES = frozenset({"SSOT101", "SSOT104", "SSOT202"})
 
+# The directive opens a comment, or a chained one after whitespace (``# noqa  # ssot: ignore[X]``); a comment that
+# quotes the syntax (``# ssot: ignore[X]`` in backticks) is prose, not a suppression.
 _COMMENT = re.compile(
-    r"#\s*ssot:\s*(?P<kind>file-ignore|ignore)(?![\w-])\s*(?:\[(?P<codes>[^\]]*)\])?(?:\s*--\s*(?P<reason>.*?))?\s*$"
+    r"(?:^|(?<=\s))#\s*ssot:\s*(?P<kind>file-ignore|ignore)(?![\w-])\s*(?:\[(?P<codes>[^\]]*)\])?(?:\s*--\s*(?P<reason>.*?))?\s*$"
 )
 _MARKER = re.compile(rb"#[ \t]*ssot[ \t]*:")
 _DOCSTRING_START = re.compile(r"^[rRuUbBfF]{0,2}(\"\"\"|''')")
@@ -56,7 +58,7 @@ def _comments_by_tokenize(text: str) -> list[tuple[int, int, str]]:
 def _comments_by_regex(text: str) -> list[tuple[int, int, str]]:
     found = []
     for number, line in enumerate(text.splitlines(), 1):
-        match = re.search(r"#\s*ssot:", line)
+        match = re.search(r"(?:^|(?<=\s))#\s*ssot:", line)
         if match:
             found.append((number, match.start(), line[match.start() :]))
     return found

@@ -1,9 +1,13 @@
 """The HTML report without a browser: self-contained, escaped, rebuilt identically from a findings file, bounded
-in size, and the SVG graph stays readable (capped) on large neighbourhoods."""
+in size, the ranked index first. (The graph grouping is tested in tests/test_graph_view.py, the page's script in
+tests/test_html_browser.py.)"""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from ssot_audit.cli import main
 from ssot_audit.config import load_config
 from ssot_audit.model import AuditResult, SourceExcerpt
 from ssot_audit.reporters import REPORTERS, html
-from ssot_audit.reporters.svg_graph import MAX_NODES, render_svg
+from ssot_audit.model.impact import rank
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_repo"
 
@@ -39,16 +43,30 @@ def test_report_references_nothing_outside_the_file(sample_html: str) -> None:
     assert sample_html.count("<script>") == 1
 
 
-def test_report_has_summary_cards_plan_graph_and_highlighted_snippets(sample_html: str) -> None:
+def findings_data(page: str) -> dict:
+    """The JSON block the page's script builds the findings from."""
+    block = page.split('<script type="application/octet-stream" id="findings-data">', 1)[1].split("</script>", 1)[0]
+    return json.loads(gzip.decompress(base64.b64decode(block)))
+
+
+def test_report_has_summary_cards_ranked_index_plan_graph_and_highlighted_snippets(sample_result: AuditResult,
+                                                                                  sample_html: str) -> None:  # fmt: skip
     assert '<span class="n">57</span><span class="l">findings</span>' in sample_html
     assert '<span class="n">29</span><span class="l">error</span>' in sample_html
     assert '<span class="n">1</span><span class="l">parse failures</span>' in sample_html
-    assert sample_html.count('<li class="step ') == 92
+    plan = api.plan(sample_result)
+    assert sample_html.count('<li class="step ') == sum(min(len(p.steps), html.MAX_STEPS) for p in (*plan.concepts, *plan.symbols))
     assert sample_html.count('<svg class="graph"') == 2
-    assert sample_html.count('class="finding ') == 57
-    (admin,) = [block for block in sample_html.split('<div class="finding ')[1:] if "app/api/admin.py:15:" in block]
-    assert 'id="f-SSOT401-4"' in admin
-    assert '<span class="hll">' in admin and '<span class="linenos">15</span>' in admin
+    ranking = rank(sample_result)
+    index = sample_html.split('<table class="index">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr class="kind-(concept|group)">', index)
+    assert rows == [i.kind for i in ranking.top(html.INDEX_ROWS)]
+    assert sample_html.index('<table class="index">') < sample_html.index('id="plan"')  # the index comes first
+    data = findings_data(sample_html)
+    assert len(data["findings"]) == 57 and data["names"]["SSOT401"] == "await-on-sync-callable"
+    (admin,) = [f for f in data["findings"] if f["p"] == "app/api/admin.py" and f["l"] == 15]
+    assert admin["a"] == "f-SSOT401-4" and admin["c"] == "SSOT401" and admin["s"] == "error"
+    assert '<span class="hll">' in admin["h"] and '<span class="linenos">15</span>' in admin["h"]
 
 
 def test_report_command_rebuilds_the_same_page_from_findings_json(tmp_path: Path, sample_html: str) -> None:
@@ -84,36 +102,24 @@ def synthetic(result: AuditResult, count: int) -> AuditResult:
 def test_report_size_stays_bounded(sample_result: AuditResult, sample_html: str) -> None:
     many = synthetic(sample_result, 2000)
     big = html.render(many)
-    assert big.count('class="finding ') == 2000
-    assert big.count('class="code"') == html.MAX_SNIPPETS
+    rows = findings_data(big)["findings"]
+    assert len(rows) == 2000
+    assert sum(1 for r in rows if "h" in r) == html.MAX_SNIPPETS
     assert "Code is shown for 400 findings, errors first" in big
     assert sum(f.severity.value == "error" for f in many.findings) == 1018  # more errors than the budget...
-    blocks = big.split('<div class="finding ')[1:]
-    assert sum('class="code"' in b for b in blocks if b.startswith("sev-error")) == html.MAX_SNIPPETS  # ...so all go there
-    assert sum('class="code"' in b for b in blocks if not b.startswith("sev-error")) == 0
+    assert {r["s"] for r in rows if "h" in r} == {"error"}  # ...so all go there
     assert len(sample_html.encode()) < 400_000
-    assert len(big.encode()) < 3_500_000
+    assert len(big.encode()) < 1_500_000
     plan = api.plan(many)
-    assert [len(p.steps) > html.MAX_STEPS for p in plan.concepts] == [True, False]
-    assert big.count('<li class="step ') == html.MAX_STEPS + len(plan.concepts[1].steps)
+    assert [len(p.steps) > html.MAX_STEPS for p in plan.concepts] == [True, True]
+    assert big.count('<li class="step ') == sum(min(len(p.steps), html.MAX_STEPS) for p in (*plan.concepts, *plan.symbols))
     assert f"and {len(plan.concepts[0].steps) - html.MAX_STEPS} more steps" in big
 
 
-def test_svg_graph_caps_nodes_and_escapes_labels() -> None:
-    nodes = {"pkg.core": "canonical", "pkg.compat": "re-exports"}
-    nodes |= {f"pkg.user{i:03d}": "imports" for i in range(100)}
-    nodes['evil"<script>'] = "imports"
-    edges = {(f"pkg.user{i:03d}", "pkg.compat" if i % 2 else "pkg.core") for i in range(100)}
-    edges |= {("pkg.compat", "pkg.core"), ('evil"<script>', "pkg.core")}
-    svg = render_svg(nodes, edges, title="t", key="x")
-    assert svg.count('<g class="node') == MAX_NODES
-    assert "+44 more importers" in svg
-    assert "<script>" not in svg
-    small = render_svg({"a": "imports", 'b"<x>': "canonical"}, {("a", 'b"<x>')}, title='<t>', key="y")
-    assert "b&quot;&lt;x&gt;" in small or 'b"&lt;x&gt;' in small
-    assert "<title>&lt;t&gt;</title>" in small
-    assert small.count('<path class="edge"') == 1
-    labels = render_svg({"app.services.feature_07.handlers": "imports", "a_very_long_single_module_name_without_dots": "canonical"},
-                        set(), title="l", key="z")  # fmt: skip
-    assert ">….feature_07.handlers<" in labels and ">…long_single_module_name_without_dots<" not in labels
-    assert ">…" + "a_very_long_single_module_name_without_dots"[-27:] + "<" in labels
+def test_findings_json_cannot_end_its_script_element(sample_result: AuditResult) -> None:
+    f = sample_result.findings[0]
+    hostile = dataclasses.replace(f, message="</script><script>alert(1)</script><!-- & -->")
+    page = html.render(dataclasses.replace(sample_result, findings=(hostile, *sample_result.findings[1:])))
+    block = page.split('id="findings-data">', 1)[1].split("</script>", 1)[0]
+    assert re.fullmatch(r"[A-Za-z0-9+/=]+", block)
+    assert hostile.message in {r["m"] for r in findings_data(page)["findings"]}

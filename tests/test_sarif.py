@@ -15,7 +15,7 @@ from ssot_audit.reporters import REPORTERS
 
 from tests.ci_results import DOC_401, baseline_result, plain_result
 
-SCHEMA_PATH = Path("/work/shared/data/sarif-schema-2.1.0.json")
+SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"  # vendored: tests read only the repository
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_repo"
 
 

@@ -54,6 +54,15 @@ def test_scan_comments_falls_back_to_raw_lines_when_the_file_does_not_tokenize()
     )  # fmt: skip
 
 
+def test_a_comment_that_quotes_the_syntax_is_not_a_suppression() -> None:
+    source = (b'x = 1  # a suppression must say why (``# ssot: ignore[X] -- why``)\n'
+              b'y = 2  # see `#ssot: ignore[SSOT401]` in the docs\n'
+              b'z = 3  # noqa  # ssot: ignore[SSOT201]\n')  # fmt: skip
+    assert scan_comments(source) == (SuppressionComment(3, 16, "line", ("SSOT201",), "", "# ssot: ignore[SSOT201]"),)
+    broken = b'def f(:\n    pass  # quoted: ``# ssot: ignore[X]``\n# ssot: file-ignore[SSOT900]\n'
+    assert [c.line for c in scan_comments(broken)] == [3]  # the raw-line fallback reads comments the same way
+
+
 def test_scan_comments_skips_files_without_the_marker() -> None:
     assert scan_comments(b"import os  # noqa\n") == ()
 

@@ -1,4 +1,5 @@
-"""Concepts: each cluster with its canonical class, members, method matrix, import paths, misuses."""
+"""Concepts: each cluster, most impact first, with its canonical class, members, method matrix (methods the canonical
+class lacks highlighted), import paths and misuses."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import streamlit as st
 import data
 import derive
 import views
+from ssot_audit.model import impact
 
 cur = views.current()
 result = data.result(cur)
@@ -17,19 +19,22 @@ if not result.concepts:
     st.info("This scan found no concept (no configured concept and no discovered cluster).")
     st.stop()
 
-names = [c.name for c in result.concepts]
-counts = {n: sum(1 for r in rows if r["concept"] == n) for n in names}
-name = st.selectbox("Concept", names, format_func=lambda n: f"{n} ({counts[n]} findings)", key="c_concept")
+ranked = {i.key: i for i in data.ranking(cur).concepts}
+names = list(ranked)
+name = st.selectbox("Concept (most impact first)", names, key="c_concept",
+                    format_func=lambda n: f"{n}: {ranked[n].describe()}")  # fmt: skip
 concept = next(c for c in result.concepts if c.name == name)
+rank_of = ranked[name]
 
-st.markdown(f"**Canonical:** `{concept.canonical}`  \n_{concept.canonical_reason}_ · {concept.origin}"
+st.markdown(f"**Canonical:** `{concept.canonical}`  \n_{derive.md(concept.canonical_reason)}_ · {concept.origin}"
             + (" · per-user" if concept.per_user else ""))  # fmt: skip
 if concept.factories:
     st.markdown("**Factories:** " + ", ".join(f"`{f}`" for f in concept.factories))
-a, b, c = st.columns(3)
-a.metric("Implementations", sum(1 for m in concept.members if m.role in ("canonical", "duplicate")))
-b.metric("Members (all roles)", len(concept.members))
-c.metric("Findings", counts[name])
+a, b, c, d = st.columns(4)
+a.metric("Implementations", rank_of.implementations)
+b.metric("Importers", rank_of.importers)
+c.metric("Findings", rank_of.findings, help=f"{rank_of.test_findings} in tests")
+d.metric("Runtime errors in production", rank_of.runtime_errors)
 
 st.subheader("Members")
 st.dataframe(pd.DataFrame([{"class": m.qualname, "role": m.role, "path": f"{m.location.path}:{m.location.line}",
@@ -37,12 +42,29 @@ st.dataframe(pd.DataFrame([{"class": m.qualname, "role": m.role, "path": f"{m.lo
                            for m in concept.members]), hide_index=True, width="stretch")  # fmt: skip
 
 st.subheader("Method matrix")
+missing = impact.missing_in_canonical(concept)
 methods = sorted({m for member in concept.members for m in member.public_methods})
-matrix = pd.DataFrame(
-    [{"class": m.qualname.rsplit(".", 1)[-1], **{meth: ("async" if meth in m.async_methods else "def")
-      if meth in m.public_methods else "" for meth in methods}} for m in concept.members]).set_index("class")  # fmt: skip
-st.dataframe(matrix, width="stretch")
-st.caption("`async` / `def`: the member defines the method; empty: it does not (what moving methods must cover).")
+shorts = [m.qualname.rsplit(".", 1)[-1] for m in concept.members]
+labels = [m.qualname if shorts.count(short) > 1 else short for m, short in zip(concept.members, shorts, strict=True)]
+matrix = pd.DataFrame(  # rows by class name, the qualified name where two members share one (Styler needs unique)
+    [{"class": label, **{meth: ("async" if meth in m.async_methods else "def")
+      if meth in m.public_methods else ("MISSING" if m.qualname == concept.canonical and meth in missing else "")
+      for meth in methods}} for m, label in zip(concept.members, labels, strict=True)]).set_index("class")  # fmt: skip
+
+
+def _shade(value: str) -> str:
+    """Cell style: the canonical class's missing methods red, defined methods green."""
+    if value == "MISSING":
+        return "background-color: #fee2e2; color: #b91c1c; font-weight: 600"
+    return "background-color: #ecfdf5" if value else ""
+
+
+st.dataframe(matrix.style.map(_shade), width="stretch")
+if missing:
+    st.error(f"The canonical class lacks {len(missing)} method{'s' * (len(missing) != 1)} another implementation has: "
+             + ", ".join(f"`{m}`" for m in missing))  # fmt: skip
+st.caption("`async` / `def`: the member defines the method; empty: it does not; MISSING: the canonical class lacks "
+           "a method another implementation has (what consolidating must move).")  # fmt: skip
 
 by_code = {code: [r for r in rows if r["concept"] == name and r["code"] in code_set]
            for code, code_set in (("paths", ("SSOT201",)), ("inst", ("SSOT301", "SSOT302")),

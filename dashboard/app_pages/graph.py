@@ -1,4 +1,6 @@
-"""Import graph: the neighbourhood of a module or concept (depth slider), drawn with graphviz; cycles in red."""
+"""Import graph: the neighbourhood of a module or concept (depth slider), grouped like the HTML report's pictures
+(``planner.graph_view``: test modules one box per test package, importers by package when there are many), drawn
+with graphviz: roles coloured, a legend, packages boxed, cycles in red."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import streamlit as st
 import data
 import derive
 import views
+from ssot_audit.planner.graph_view import concept_roles, group_modules
 
-MAX_NODES = 250  # graphviz in the browser gets slow and unreadable past this
+MAX_BOXES = 45  # a bigger neighbourhood is grouped, never cut: the depth asked for is the depth shown
 
 cur = views.current()
 result = data.result(cur)
@@ -19,17 +22,20 @@ if not edges:
     st.stop()
 
 modules = sorted({m for e in edges for m in e})
-concepts = [c.name for c in result.concepts]
+concepts = [c.key for c in data.ranking(cur).concepts]  # most impact first
 # deep links: ?module=app.services.presence or ?concept=websocket-manager, and &depth=N
 linked_module = st.query_params.get("module")
 linked_concept = st.query_params.get("concept")
 modes = ["concept", "module"] if concepts else ["module"]
 left, mid, right = st.columns([1, 3, 2])
 mode = left.radio("Focus on", modes, index=modes.index("module") if linked_module in modules else 0, key="g_mode")
+roles: dict[str, str] = {}
 if mode == "concept":
-    name = mid.selectbox("Concept", concepts, index=concepts.index(linked_concept) if linked_concept in concepts else 0,
-                         key="g_concept")  # fmt: skip
+    name = mid.selectbox("Concept (most impact first)", concepts,
+                         index=concepts.index(linked_concept) if linked_concept in concepts else 0, key="g_concept")  # fmt: skip
     focus = derive.concept_modules(result, name)
+    concept = next(c for c in result.concepts if c.name == name)
+    roles, _ = concept_roles(result, (m.qualname for m in concept.members), concept.factories, concept.canonical)
 else:
     module = mid.selectbox("Module", modules, index=modules.index(linked_module) if linked_module in modules else 0,
                            key="g_module")  # fmt: skip
@@ -39,16 +45,16 @@ depth = right.slider("Depth", 0, 4, int(linked_depth) if linked_depth in ("0", "
 
 cycles = derive.strongly_connected(edges)
 nodes = derive.neighbourhood(edges, focus, depth)
-if len(nodes) > MAX_NODES:
-    st.warning(f"{len(nodes)} modules within depth {depth}: showing the depth that fits ({MAX_NODES} modules max).")
-    while depth > 0 and len(nodes) > MAX_NODES:
-        depth -= 1
-        nodes = derive.neighbourhood(edges, focus, depth)
-inner = sum(1 for u, v in edges if u in nodes and v in nodes)
+inner = [(u, v) for u, v in edges if u in nodes and v in nodes]
+picture_roles = {m: roles.get(m, "focus" if m in focus else "imports") for m in nodes}
+view = group_modules(picture_roles, inner, max_nodes=MAX_BOXES)
 cyc = [c for c in cycles if c & nodes]
-st.caption(f"{len(nodes)} modules, {inner} imports; {len(cyc)} import cycles touch this view (red)")
-st.graphviz_chart(derive.graph_dot(edges, nodes, focus, cycles), width="stretch")
+grouped = f", drawn as {len(view.nodes)} boxes (grouped by package)" if len(view.nodes) < len(nodes) else ""
+st.caption(f"{len(nodes)} modules within depth {depth}{grouped}, {len(inner)} imports; "
+           f"{len(cyc)} import cycles touch this view (red)")  # fmt: skip
+st.html(derive.legend_html(view))
+st.graphviz_chart(derive.graph_dot(view, derive.cycle_edges(view, inner, cycles)), width="stretch")
 if cyc:
     with st.expander("Cycles"):
         for comp in cyc:
-            st.write(" ⇄ ".join(sorted(comp)))
+            st.markdown(derive.md(" ⇄ ".join(sorted(comp))))

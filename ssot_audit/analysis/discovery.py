@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ssot_audit.pathmatch import GitIgnore
+
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", ".env", "__pycache__", "node_modules",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "*.egg-info", "site-packages", ".ssot-audit",
@@ -57,25 +59,27 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
 
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "") -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      prefix: str = "", gitignore: GitIgnore | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
     looked at (a directory that cannot be listed, a .py symlink to nothing) is appended to ``errors`` as
     (relpath, reason) instead of vanishing silently. ``prefix`` is where ``root`` sits in the repository
     (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
+    With ``gitignore``, what git ignores is skipped too (each directory's ``.gitignore`` read on the way down).
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
-    stack: list[tuple[Path, str]] = [(root, "")]
+    stack: list[tuple[Path, str, GitIgnore | None]] = [(root, "", gitignore)]
     while stack:
-        directory, rel = stack.pop()
+        directory, rel, ignore = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
-        subdirs: list[tuple[Path, str]] = []
+        ignore = ignore.enter(str(directory), rel) if ignore is not None else None
+        subdirs: list[tuple[Path, str, GitIgnore | None]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             if _excluded(entry_rel, entry.name, excludes) or (
@@ -83,10 +87,13 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             ):
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if ignore is not None and ignore.ignored(entry_rel, is_dir=is_dir):
+                    continue
+                if is_dir:
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
-                    subdirs.append((Path(entry.path), entry_rel))
+                    subdirs.append((Path(entry.path), entry_rel, ignore))
                 elif entry.name.endswith(".py") and entry.is_file():
                     yield Path(entry.path), entry_rel
                 elif entry.name.endswith(".py") and entry.is_symlink() and not os.path.exists(entry.path):
@@ -155,9 +162,11 @@ def printable(name: str) -> str:
 
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
-             errors: list[tuple[str, str]] | None = None, prefix: str = "") -> list[SourceFile]:  # fmt: skip
+             errors: list[tuple[str, str]] | None = None, prefix: str = "",
+             respect_gitignore: bool = False) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
-    cannot be read goes to ``errors`` (see ``iter_python_files``)."""
+    cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
+    git ignores it."""
     root = root.resolve()
     if root.is_file():
         name = printable(_package_chain_name(root) or root.stem)
@@ -167,7 +176,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     files = []
     found_errors: list[tuple[str, str]] = []
     packages: dict[str, tuple[str, ...]] = {}
-    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix):
+    gitignore = GitIgnore.for_root(root) if respect_gitignore else None
+    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix,
+                                               gitignore):  # fmt: skip
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)

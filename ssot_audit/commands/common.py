@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
+from ssot_audit.reporters.text import OUTPUT_FORMATS, Style, TextOptions
 
 
 class UsageError(Exception):
@@ -63,9 +65,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="directory (or file) to scan (default: .)")
     parser.add_argument("--config", metavar="FILE", help="read settings from FILE instead of the nearest pyproject.toml")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files (zero-config)")
-    parser.add_argument("--select", metavar="CODES", help="comma-separated codes, prefixes (SSOT4) or names to run")
-    parser.add_argument("--ignore", metavar="CODES", help="comma-separated codes, prefixes or names to skip")
-    parser.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs of paths to skip (adds to config)")
+    # Repeated and comma-separated values accumulate (ruff's semantics): --select A --select B,C selects all three.
+    parser.add_argument("--select", metavar="CODES", action="append", help="codes, prefixes (SSOT4) or names to run "
+                        "instead of the config's select (comma-separated, repeatable)")  # fmt: skip
+    parser.add_argument("--extend-select", metavar="CODES", action="append",
+                        help="codes, prefixes or names to run on top of the selection (comma-separated, repeatable)")  # fmt: skip
+    parser.add_argument("--ignore", metavar="CODES", action="append",
+                        help="codes, prefixes or names to skip, added to the config's ignore (comma-separated, repeatable)")  # fmt: skip
+    parser.add_argument("--exclude", metavar="GLOBS", action="append",
+                        help="globs of paths to skip, added to the config's exclude (comma-separated, repeatable)")  # fmt: skip
+    parser.add_argument("--no-respect-gitignore", action="store_true",
+                        help="also scan what .gitignore files and .git/info/exclude ignore")  # fmt: skip
     parser.add_argument("--no-tests", action="store_true", help="drop findings located in test code")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: CPUs available)")
     parser.add_argument("--cache-dir", metavar="DIR", help="reuse per-file results of unchanged files from DIR "
@@ -74,8 +84,46 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
 
 
 def requested_outputs(args: argparse.Namespace) -> list[OutputSpec]:
-    """The ``--format``/``-o`` pairs given, or the command's default format to standard output."""
-    return list(args.outputs or [OutputSpec(args.default_format)])
+    """The ``--format``/``-o`` pairs given, or the command's default format to standard output.
+
+    Two formats on standard output would be one unparseable stream: every format but one needs ``-o FILE``.
+    """
+    outputs = list(args.outputs or [OutputSpec(args.default_format)])
+    to_stdout = [o.format for o in outputs if o.path in (None, "-")]
+    if len(to_stdout) > 1:
+        raise UsageError(f"{len(to_stdout)} formats ({', '.join(to_stdout)}) would go to standard output: "
+                         "give all but one of them -o FILE")  # fmt: skip
+    return outputs
+
+
+def add_text_options(parser: argparse.ArgumentParser) -> None:
+    """How the text format looks: ruff's --output-format names, --statistics, --show-source, --color."""
+    parser.add_argument("--output-format", choices=OUTPUT_FORMATS, default="full",
+                        help="shape of the text format: full (default, most important first), concise (one line "
+                        "per finding), grouped (by file)")  # fmt: skip
+    parser.add_argument("--statistics", action="store_true", help="text format: only the count of findings per rule")
+    parser.add_argument("--show-source", action="store_true", help="text format: show the source lines of each finding")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text format: auto (a terminal, unless NO_COLOR is set), always, never")  # fmt: skip
+
+
+def text_options(args: argparse.Namespace, path: str | None) -> TextOptions:
+    """The text reporter's options for an output going to ``path`` (None: standard output)."""
+    color = getattr(args, "color", "never")
+    if color == "auto":
+        tty = path in (None, "-") and _isatty(sys.stdout)
+        enabled = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    else:
+        enabled = color == "always"
+    return TextOptions(output_format=getattr(args, "output_format", "full"), statistics=getattr(args, "statistics", False),
+                       show_source=getattr(args, "show_source", False), style=Style(enabled))  # fmt: skip
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
 
 
 def load_project(args: argparse.Namespace, config: Config, progress: Callable[[int, int], None] | None = None
@@ -91,8 +139,12 @@ def cache_dir(args: argparse.Namespace) -> Path | None:
     return Path(args.cache_dir) if args.cache_dir else default_cache_dir()
 
 
-def _split(value: str | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(v.strip() for v in value.split(",") if v.strip())
+def _split(values: list[str] | str | None) -> tuple[str, ...] | None:
+    """Every comma-separated value of a repeated option, in order; None when the option was not given."""
+    if values is None:
+        return None
+    items = [values] if isinstance(values, str) else values
+    return tuple(v.strip() for value in items for v in value.split(",") if v.strip())
 
 
 def effective_config(args: argparse.Namespace) -> Config:
@@ -102,12 +154,18 @@ def effective_config(args: argparse.Namespace) -> Config:
         raise UsageError(f"path does not exist: {args.path}")
     config = load_config(root, Path(args.config) if args.config else None, isolated=args.isolated)
     exclude = _split(args.exclude)
+    select = _split(args.select)
+    extend = _split(getattr(args, "extend_select", None)) or ()
+    if extend:  # on top of what would run otherwise (an empty select means every rule)
+        select = (select if select is not None else config.select or ("SSOT",)) + extend
+    ignore = _split(args.ignore)
     return config.with_overrides(
-        select=_split(args.select),
-        ignore=_split(args.ignore),
+        select=select,
+        ignore=(config.ignore + ignore) if ignore else None,
         exclude=(config.exclude + exclude) if exclude else None,
         include_tests=False if args.no_tests else None,
         fail_on=getattr(args, "fail_on", None),
+        respect_gitignore=False if getattr(args, "no_respect_gitignore", False) else None,
     )
 
 

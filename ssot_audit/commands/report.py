@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ssot_audit.commands.common import UsageError, add_output_options, requested_outputs, write_output
-from ssot_audit.reporters import REPORTERS
+from ssot_audit.commands.common import (
+    UsageError, add_output_options, add_text_options, requested_outputs, text_options, write_output,
+)
+from ssot_audit.reporters import REPORTERS, text
 from ssot_audit.serialization import SerializationError, result_from_dict
 
 
@@ -19,6 +21,7 @@ def register(sub: Any) -> None:
                             "by `ssot-audit scan --format json`; the scanned tree is not needed.")  # fmt: skip
     parser.add_argument("findings", help="findings file written by `ssot-audit scan --format json`")
     add_output_options(parser, sorted(REPORTERS), "html")
+    add_text_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -31,7 +34,11 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SerializationError(f"{args.findings} is not JSON: {exc}") from exc
+    outputs = requested_outputs(args)
     result = result_from_dict(data)
-    for spec in requested_outputs(args):
-        write_output(REPORTERS[spec.format](result), spec.path)
+    for spec in outputs:
+        if spec.format == "text":
+            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+        else:
+            write_output(REPORTERS[spec.format](result), spec.path)
     return 0

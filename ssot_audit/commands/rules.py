@@ -8,6 +8,7 @@ from typing import Any
 
 from ssot_audit.commands.common import UsageError, write_output
 from ssot_audit.rules import ALL_RULES
+from ssot_audit.selection import suggest_rule
 
 
 def register(sub: Any) -> None:
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         wanted = args.rule.strip()
         match = [i for i in infos if wanted.upper() == i.code or wanted == i.name]
         if not match:
-            raise UsageError(f"unknown rule '{wanted}' (see `ssot-audit rules`)")
+            raise UsageError(f"unknown rule '{wanted}'{suggest_rule(wanted, infos)} (see `ssot-audit rules`)")
         info = match[0]
         write_output(f"{info.code} {info.name} (default severity: {info.default_severity.value})\n\n{info.doc}\n", None)
         return 0

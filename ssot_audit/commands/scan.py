@@ -11,12 +11,13 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, effective_config, load_project, requested_outputs, write_output,
+    add_fail_on, add_output_options, add_scan_options, add_text_options, effective_config, load_project,
+    requested_outputs, text_options, write_output,
 )
 from ssot_audit.commands.history import add_record_options, record_scan
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
-from ssot_audit.reporters import REPORTERS
+from ssot_audit.reporters import REPORTERS, text
 
 
 def register(sub: Any) -> None:
@@ -25,6 +26,7 @@ def register(sub: Any) -> None:
                             description="Scan a Python codebase and report where its single sources of truth split.")  # fmt: skip
     add_scan_options(parser)
     add_output_options(parser, sorted(REPORTERS), "text")
+    add_text_options(parser)
     add_fail_on(parser)
     add_record_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
@@ -46,6 +48,7 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code."""
     config = effective_config(args)
+    outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
@@ -56,8 +59,11 @@ def run(args: argparse.Namespace) -> int:
     for note in project.concepts.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
-    for spec in requested_outputs(args):
-        write_output(REPORTERS[spec.format](result), spec.path)
+    for spec in outputs:
+        if spec.format == "text":
+            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+        else:
+            write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",

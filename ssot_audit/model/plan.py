@@ -6,7 +6,8 @@ the plan reporters (text, JSON, Markdown) and the HTML report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, replace
 
 from ssot_audit.model.findings import Location
 
@@ -108,12 +109,61 @@ class SymbolPlan:
 
 @dataclass(frozen=True, slots=True)
 class ConsolidationPlan:
-    """Every concept and split-symbol plan of a result, in a deterministic order, with a grand total."""
+    """Every concept and split-symbol plan of a result, with a grand total.
+
+    ``order`` ranks concept and symbol plans together, most important first (``concept:NAME`` / ``symbol:NAME``,
+    from ``model.impact``); ``ranked()`` reads it, and every plan output shows plans in that order.
+    """
 
     root: str
     concepts: tuple[ConceptPlan, ...]
     symbols: tuple[SymbolPlan, ...]
-    summary: PlanSummary
+    summary: PlanSummary  # always the whole plan's, also when ``omitted`` plans are left out
+    omitted: int = 0  # concept and symbol plans left out by ``limited`` / ``only`` (``plan --limit/--concept``)
+    omitted_concepts: int = 0  # of which concept plans
+    order: tuple[str, ...] = ()  # empty: concepts, then symbols
+
+    @property
+    def concept_count(self) -> int:
+        """Concept plans in the whole plan (shown or omitted): the "-> N" of the summary."""
+        return len(self.concepts) + self.omitted_concepts
+
+    def ranked(self) -> tuple[ConceptPlan | SymbolPlan, ...]:
+        """Concept and symbol plans together, most important first."""
+        by_key: dict[str, ConceptPlan | SymbolPlan] = {f"concept:{c.concept}": c for c in self.concepts}
+        by_key.update((f"symbol:{s.symbol}", s) for s in self.symbols)
+        ranked = [by_key.pop(key) for key in self.order if key in by_key]
+        return (*ranked, *by_key.values())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Concept names and symbols, most important first."""
+        return tuple(p.concept if isinstance(p, ConceptPlan) else p.symbol for p in self.ranked())
+
+    def _keep(self, kept: tuple[ConceptPlan | SymbolPlan, ...]) -> ConsolidationPlan:
+        concepts = tuple(p for p in kept if isinstance(p, ConceptPlan))
+        symbols = tuple(p for p in kept if isinstance(p, SymbolPlan))
+        return replace(self, concepts=concepts, symbols=symbols,
+                       omitted=self.omitted + len(self.concepts) + len(self.symbols) - len(kept),
+                       omitted_concepts=self.omitted_concepts + len(self.concepts) - len(concepts))  # fmt: skip
+
+    def limited(self, limit: int) -> ConsolidationPlan:
+        """The ``limit`` most important plans; 0 keeps all."""
+        if limit <= 0 or limit >= len(self.concepts) + len(self.symbols):
+            return self
+        return self._keep(self.ranked()[:limit])
+
+    def only(self, name: str) -> ConsolidationPlan:
+        """The plan of one concept (by name) or split symbol (qualified or short name); ``KeyError`` names the
+        closest ones when there is none."""
+        kept: tuple[ConceptPlan | SymbolPlan, ...] = tuple(
+            p for p in self.ranked() if isinstance(p, ConceptPlan) and p.concept == name)
+        kept = kept or tuple(p for p in self.ranked() if isinstance(p, SymbolPlan)
+                             and name in (p.symbol, p.symbol.rsplit(".", 1)[-1]))  # fmt: skip
+        if not kept:
+            close = difflib.get_close_matches(name, self.names, n=3)
+            raise KeyError(f"no concept or symbol '{name}' in the plan" + (f" (did you mean {', '.join(close)}?)" if close else ""))
+        return self._keep(kept)
 
     def find_steps(self, *, kind: str = "") -> tuple[PlanStep, ...]:
         """All steps of all plans (of one kind when given), in plan order."""

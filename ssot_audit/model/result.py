@@ -36,6 +36,7 @@ class Concept:
     members: tuple[ConceptMember, ...]
     factories: tuple[str, ...] = ()
     per_user: bool = False
+    importers: int = 0  # distinct project modules importing any member or factory, through any of their names
 
 
 @dataclass(frozen=True, slots=True)

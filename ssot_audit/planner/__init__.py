@@ -6,17 +6,40 @@ tree, so ``ssot-audit report findings.json`` rebuilds exactly the plan ``ssot-au
 
 from __future__ import annotations
 
-from ssot_audit.model import AuditResult, ConsolidationPlan
-from ssot_audit.planner.concept import IMPLEMENTATION_ROLES, plan_concept
+from ssot_audit.model import AuditResult, ConceptPlan, ConsolidationPlan, SymbolPlan
+from ssot_audit.model.impact import Ranking, rank
+from ssot_audit.planner.concept import PLANNED_ROLES, plan_concept
 from ssot_audit.planner.context import PlanContext
 from ssot_audit.planner.summary import total
 from ssot_audit.planner.symbols import plan_symbols
 
 
+def _order(ranking: Ranking, concepts: tuple[ConceptPlan, ...], symbols: list[SymbolPlan]) -> tuple[str, ...]:
+    """Concept and symbol plans ranked together by ``model.impact``: a concept by its own impact, a symbol plan by
+    the most important finding group it resolves (an await misuse of one factory in 2,000 places can outrank a
+    concept)."""
+    keys: dict[str, tuple[int, int, int, int, int, str]] = {}
+    for group in ranking.groups:
+        for fp in group.fingerprints:
+            keys.setdefault(fp, group.sort_key)
+    last = (1, 0, 0, 0, 0, "")  # nothing ranked: after everything that is
+    ranked: list[tuple[tuple[int, int, int, int, int, str], str]] = []
+    for plan in concepts:
+        impact = ranking.find_concept(plan.concept)
+        ranked.append((impact.sort_key if impact else last, f"concept:{plan.concept}"))
+    for symbol in symbols:
+        found = [keys[fp] for s in symbol.steps for fp in s.resolves if fp in keys]
+        ranked.append((min(found) if found else last, f"symbol:{symbol.symbol}"))
+    return tuple(key for _, key in sorted(ranked))
+
+
 def build_plan(result: AuditResult) -> ConsolidationPlan:
-    """Concept plans (in the result's concept order) then split-symbol plans (by symbol), with a grand total."""
+    """Concept plans then split-symbol plans, each ranked by impact (``model.impact.rank``), with a grand total."""
     ctx = PlanContext.from_result(result)
-    concepts = tuple(plan_concept(ctx, c) for c in result.concepts if sum(m.role in IMPLEMENTATION_ROLES for m in c.members) > 1)
+    ranking = rank(result)
+    order = {impact.key: i for i, impact in enumerate(ranking.concepts)}
+    ranked = sorted(result.concepts, key=lambda c: (order.get(c.name, len(order)), c.name))
+    concepts = tuple(plan_concept(ctx, c) for c in ranked if sum(m.role in PLANNED_ROLES for m in c.members) > 1)
     covered: set[str] = set()
     for plan in concepts:
         covered.update(m.qualname for m in plan.members)
@@ -27,7 +50,8 @@ def build_plan(result: AuditResult) -> ConsolidationPlan:
     symbols = tuple(plan_symbols(ctx, covered))
     steps = [s for p in concepts for s in p.steps] + [s for p in symbols for s in p.steps]
     summary = total([p.summary for p in concepts] + [p.summary for p in symbols], steps)
-    return ConsolidationPlan(root=result.root, concepts=concepts, symbols=symbols, summary=summary)
+    return ConsolidationPlan(root=result.root, concepts=concepts, symbols=symbols, summary=summary,
+                             order=_order(ranking, concepts, list(symbols)))
 
 
 __all__ = ["build_plan"]

@@ -19,8 +19,14 @@ def module_of(qualname: str) -> str:
 
 
 def scan_command(root: str, code: str) -> str:
-    """The command that re-checks one rule."""
-    return f"ssot-audit scan {root} --select {code}"
+    """The command that re-checks one rule, run from the scanned directory (every path in a plan is relative to it;
+    ``root`` is only its name, which says nothing of where a reader stands)."""
+    return f"ssot-audit scan . --select {code}"
+
+
+def plan_command(root: str) -> str:
+    """The command that re-plans, run from the scanned directory: verifies steps no finding pins down."""
+    return "ssot-audit plan . --format json"
 
 
 def import_line(source: str, name: str, bound: str) -> str:
@@ -28,9 +34,20 @@ def import_line(source: str, name: str, bound: str) -> str:
     return f"from {source} import {name}" + (f" as {bound}" if bound != name else "")
 
 
-def rewrite_import(ref: ImportRef, new_source: str, new_name: str, root: str, resolves: tuple[str, ...] = ()) -> Draft:
-    """Point one import at the canonical path (keeping the local name, so the module's code does not change)."""
+def rewrite_import(ref: ImportRef, new_source: str, new_name: str, root: str, resolves: tuple[str, ...] = (),
+                   codes: tuple[str, ...] = ()) -> Draft:  # fmt: skip
+    """Point one import at the canonical path (keeping the local name, so the module's code does not change).
+
+    ``codes`` are the rules of the findings at that line that the rewrite resolves: re-running them verifies it.
+    An import no finding flags (a duplicate class imported from its own module) is verified by the plan itself:
+    once the import goes through the canonical path, no step rewrites it any more. Either check is false before
+    the step and true after it.
+    """
     loc = _ref_location(ref)
+    if codes:
+        verify_command, expect = scan_command(root, ",".join(codes)), f"no finding at {ref.path}:{ref.line}"
+    else:
+        verify_command, expect = plan_command(root), f"no step rewrites the import at {ref.path}:{ref.line}"
     return Draft(
         key=f"import:{ref.path}:{ref.line}:{ref.column}:{ref.bound}",
         kind=REWRITE_IMPORT,
@@ -39,8 +56,8 @@ def rewrite_import(ref: ImportRef, new_source: str, new_name: str, root: str, re
         f"under the same local name '{ref.bound}'.",
         files=(ref.path,),
         locations=(loc,),
-        verify_command=scan_command(root, "SSOT201"),
-        verify_expect=f"no finding at {ref.path}:{ref.line}",
+        verify_command=verify_command,
+        verify_expect=expect,
         before=import_line(ref.source, ref.name, ref.bound),
         after=import_line(new_source, new_name, ref.bound),
         resolves=resolves,

@@ -9,6 +9,7 @@ and shims once nothing imports them.
 from __future__ import annotations
 
 from ssot_audit.model import Concept, ConceptMember, ConceptPlan, Finding, MemberRow
+from ssot_audit.model.impact import implementations
 from ssot_audit.model.plan import ADD_AWAIT, ALIAS_DUPLICATE, DELETE_FACTORY_COPY, DELETE_SHIM, MOVE_METHODS, REWRITE_IMPORT
 from ssot_audit.planner import callers
 from ssot_audit.planner.callers import import_line, module_of, scan_command, short
@@ -17,7 +18,9 @@ from ssot_audit.planner.imports import ImportSteps, import_steps
 from ssot_audit.planner.steps import Draft, order_steps
 from ssot_audit.planner.summary import summarize
 
-IMPLEMENTATION_ROLES = ("canonical", "duplicate", "shim")
+# Members a concept plan works on (shims get a delete step); which of them count as implementations is
+# ``model.impact.implementations``, the one definition every output reads.
+PLANNED_ROLES = ("canonical", "duplicate", "shim")
 
 
 def _evidence(concept: Concept, canon: ConceptMember, rows: list[ConceptMember], methods: list[str]) -> tuple[str, ...]:
@@ -155,7 +158,7 @@ def _concerns(f: Finding, surface: set[str], classes: list[str]) -> bool:
 
 def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
     """Every step that brings ``concept`` back to its canonical class and factory, ordered and numbered."""
-    rows = [m for m in concept.members if m.role in IMPLEMENTATION_ROLES]
+    rows = [m for m in concept.members if m.role in PLANNED_ROLES]
     canon = next(m for m in rows if m.qualname == concept.canonical)
     others = sorted((m for m in rows if m is not canon), key=lambda m: m.qualname)
     methods = sorted({x for m in rows for x in m.public_methods})
@@ -196,14 +199,14 @@ def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
         factories=concept.factories,
         members=tuple(MemberRow(m.qualname, m.role, m.location, m.importers, m.public_methods, m.async_methods) for m in [canon, *others]),
         methods=tuple(methods), missing_in_canonical=tuple(x for x in methods if x not in canon.public_methods),
-        steps=steps, summary=summarize(ctx, steps, implementations=len(rows), surface=[canon.qualname, *names, *concept.factories, *copies],
+        steps=steps, summary=summarize(ctx, steps, implementations=implementations(concept), surface=[canon.qualname, *names, *concept.factories, *copies],
                                        canonical=[canon.qualname, *(f for f in concept.factories if f not in copies)]),
     )  # fmt: skip
 
 
 def _caller_steps(ctx: PlanContext, concept: Concept, surface: set[str], waits: dict[str, set[str]]) -> list[Draft]:
     """Constructions, awaits and shared instances that involve the concept."""
-    classes = sorted(m.qualname for m in concept.members if m.role in IMPLEMENTATION_ROLES)
+    classes = sorted(m.qualname for m in concept.members if m.role in PLANNED_ROLES)
     factory = concept.factories[0] if concept.factories else None
     drafts = []
     for f in ctx.by_code("SSOT301"):

@@ -68,7 +68,9 @@ def import_steps(ctx: PlanContext, target: str, *, new_source: str, new_name: st
         if ref.importer in (home, new_source) or (ref.source == new_source and ref.name == new_name):
             continue
         seen.add(where)
-        draft = rewrite_import(ref, new_source, new_name, ctx.root, tuple(divergent.get(where, [])) + tuple(aliases.get(where, [])))
+        codes = tuple(code for code, found in (("SSOT201", divergent), ("SSOT102", aliases)) if where in found)
+        draft = rewrite_import(ref, new_source, new_name, ctx.root, tuple(divergent.get(where, [])) + tuple(aliases.get(where, [])),
+                               codes)  # fmt: skip
         draft.deps |= deps
         draft.mechanical = mechanical
         draft.detail += note

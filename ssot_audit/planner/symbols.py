@@ -57,6 +57,6 @@ def plan_symbols(ctx: PlanContext, covered: set[str]) -> list[SymbolPlan]:
         plans.append(SymbolPlan(
             symbol=symbol, canonical=ctx.path_for(symbol) if symbol in ctx.paths else symbol, canonical_reason=reason,
             paths=paths, definitions=definitions, steps=ordered,
-            summary=summarize(ctx, ordered, implementations=len(definitions), surface=[symbol], canonical=[symbol]),
+            summary=summarize(ctx, ordered, implementations=0, surface=[symbol], canonical=[symbol]),  # not a concept
         ))  # fmt: skip
     return plans

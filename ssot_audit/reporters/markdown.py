@@ -1,7 +1,8 @@
 """Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments.
 
-Counts per severity and rule, the top findings (the new ones when a baseline was applied), what the baseline
-absorbed, fixed and holds stale, and how many findings comments suppressed. Deterministic.
+Counts per severity and rule, where to start (the top concepts and finding groups by ``model.impact``), the top
+findings in that order (the new ones when a baseline was applied), what the baseline absorbed, fixed and holds
+stale, and how many findings comments suppressed. Deterministic, and small whatever the number of findings.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import re
 from collections import Counter
 
 from ssot_audit.model import AuditResult, BaselineEntry, Finding
+from ssot_audit.model.impact import RANKING_RULE, Ranking, rank
+from ssot_audit.reporters.folding import fold
 
 TOP = 20  # findings listed in full; the rest are counted
+TOP_IMPACT = 10  # concepts and finding groups listed under "Where to start"
 _SEVERITIES = ("error", "warning", "note")
 
 
@@ -69,14 +73,32 @@ def _by_rule(findings: tuple[Finding, ...]) -> list[str]:
     return lines
 
 
-def _top(findings: tuple[Finding, ...], title: str) -> list[str]:
+def _where_to_start(ranking: Ranking) -> list[str]:
+    top = ranking.top(TOP_IMPACT)
+    if not top:
+        return []
+    lines = ["", "### Where to start", "", f"Top {len(top)} by impact: {RANKING_RULE}.", "",
+             "| # | concept or group | runtime errors in production | implementations | importers | findings (in tests) |",
+             "|---:|---|---:|---:|---:|---:|"]  # fmt: skip
+    for i, impact in enumerate(top, 1):
+        what = f"concept {_code(impact.key)}" if impact.kind == "concept" else f"{impact.key.split(':', 1)[0]} {_code(impact.title)}"
+        counts = (impact.implementations, impact.importers) if impact.kind == "concept" else ("-", "-")
+        lines.append(f"| {i} | {what} | {impact.runtime_errors} | {counts[0]} | {counts[1]} | "
+                     f"{impact.findings} ({impact.test_findings}) |")  # fmt: skip
+    return lines
+
+
+def _top(findings: tuple[Finding, ...], title: str, ranking: Ranking) -> list[str]:
     if not findings:
         return []
-    ranked = sorted(findings, key=lambda f: (-f.severity.rank, f.sort_key))
+    position: dict[str, int] = {}
+    for i, impact in enumerate(sorted((*ranking.concepts, *ranking.groups), key=lambda x: x.sort_key)):
+        position.update(dict.fromkeys(impact.fingerprints, i))
+    ranked = sorted(findings, key=lambda f: (position.get(f.fingerprint, len(position)), -f.severity.rank, f.sort_key))
     lines = ["", f"### {title}", "", "| severity | rule | location | message |", "|---|---|---|---|"]
     for f in ranked[:TOP]:
         loc = f.location
-        lines.append(f"| {f.severity.value} | {f.code} | {_code(f'{loc.path}:{loc.line}')} | {_cell(f.message)} |")
+        lines.append(f"| {f.severity.value} | {f.code} | {_code(f'{loc.path}:{loc.line}')} | {_cell(fold(f.message, 300))} |")
     if len(ranked) > TOP:
         lines += ["", f"... and {len(ranked) - TOP} more (see the full report)."]
     return lines
@@ -92,9 +114,11 @@ def _entries(entries: tuple[BaselineEntry, ...], title: str, note: str) -> list[
 
 def render(result: AuditResult) -> str:
     """The summary as GitHub-flavoured Markdown."""
+    ranking = rank(result)
     out = _headline(result)
     out += _by_rule(result.findings)
-    out += _top(result.findings, "New findings" if result.baseline is not None else "Top findings")
+    out += _where_to_start(ranking)
+    out += _top(result.findings, "New findings" if result.baseline is not None else "Top findings", ranking)
     if result.baseline is not None:
         out += _entries(result.baseline.fixed, "Fixed since the baseline",
                         "Gone from the code: shrink the baseline with `--baseline FILE --write-baseline FILE`.")

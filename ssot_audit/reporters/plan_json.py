@@ -43,6 +43,7 @@ def plan_to_dict(plan: ConsolidationPlan) -> dict[str, Any]:
         "schema_version": PLAN_SCHEMA_VERSION,
         "root": plan.root,
         "summary": _summary(plan.summary),
+        "order": list(plan.order),  # concept and symbol plans ranked together, most important first
         "concepts": [
             {
                 "concept": c.concept, "origin": c.origin, "canonical": c.canonical,
@@ -63,6 +64,7 @@ def plan_to_dict(plan: ConsolidationPlan) -> dict[str, Any]:
             }
             for s in plan.symbols
         ],
+        **({"omitted": plan.omitted, "omitted_concepts": plan.omitted_concepts} if plan.omitted else {}),
     }  # fmt: skip
 
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.dashboard.serving import free_port, running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,37 +36,13 @@ if CHROMIUM is None and not os.environ.get("CI"):
                 allow_module_level=True)  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(demo_history: Path) -> Iterator[str]:
     """The dashboard started the way users start it; yields its URL."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "ssot_audit", "dashboard", "--history", str(demo_history),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        url = f"http://127.0.0.1:{port}/"
-        assert url in first, first
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.3)
+    port = free_port()
+    with running([sys.executable, "-m", "ssot_audit", "dashboard", "--history", str(demo_history), "--port", str(port)],
+                 port, timeout=60) as url:  # fmt: skip
         yield url
-    finally:
-        proc.terminate()  # the command exec'd into streamlit: this stops the server itself
-        proc.wait(timeout=20)
 
 
 def _chromium(tmp_path: Path, *args: str, budget_ms: int = 15000) -> str:
