@@ -96,6 +96,15 @@ class AttrUse(NamedTuple):
     guarded: bool = False  # inside ``try: ... except AttributeError`` (or a broader handler)
     type_checking: bool = False
 
+    def parts(self) -> tuple[str, list[str]]:
+        """The first name and the attributes after it: ``("pkg", ["mod", "helper"])``."""
+        attrs: list[str] = []
+        expr = self.expr
+        while expr is not None and expr[0] == "a":
+            attrs.append(str(expr[2]))
+            expr = expr[1]
+        return (str(expr[1]) if expr is not None else ""), attrs[::-1]
+
 
 class AttrStore(NamedTuple):
     """``base.attr = value`` or ``setattr(base, "attr", value)`` where ``base`` is rooted at an imported name:

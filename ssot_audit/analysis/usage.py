@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ssot_audit.analysis.facts import B_IMPORT
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +87,26 @@ class ImportSites:
         return frozenset(
             s.source for s in self._by_target.get(target, ()) if s.source != target.module and s.source != s.importer
         )
+
+
+def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tuple[str, str, str, ClassValue | FunctionValue]]:
+    """``import pkg.mod as m`` then ``m.Name``: (importer, module read from, name, the module-level class or
+    function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name."""
+    found: dict[tuple[str, str, str], ClassValue | FunctionValue] = {}
+    for info in index.iter_modules():
+        for use in info.facts.attr_uses:
+            if use.type_checking:
+                continue
+            root, chain = use.parts()
+            values = resolver.resolve_name(info.name, use.scope, root)
+            for attr in chain:
+                if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
+                    break
+                module = next(iter(values)).name  # type: ignore[union-attr]
+                values = resolver.module_attr(module, attr)
+                target = next(iter(values)) if len(values) == 1 else None
+                if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
+                    found.setdefault((info.name, module, attr), target)
+                    break
+    return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+

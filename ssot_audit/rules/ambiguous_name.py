@@ -1,7 +1,8 @@
 """One public name means different, related classes or functions depending on the module it is imported from.
 
 ## What it does
-Groups every runtime import of a public name (``from M import Name``) by the class or function it resolves to,
+Groups every runtime import of a public name (``from M import Name``, or ``import M as m`` then ``m.Name``) by
+the class or function it resolves to,
 after following aliases and re-exports (``WebSocketManager = _Implementation`` is its target). When the same name
 leads to different targets through different modules, and those targets are *related*, it reports the name once,
 with every path, its target, the target's role and its count of importing modules. Related means one of:
@@ -51,6 +52,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.usage import module_attribute_sites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -223,6 +225,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hops[site.target] = ctx.sites.reexport_hops(site.target)
         if site.importer not in hops[site.target]:
             by_name[site.name].append((site.source, site.importer, site.target))
+    for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
+        if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
+            by_name[name].append((source, importer, target))
     for name in sorted(by_name):
         if len({t for _, _, t in by_name[name]}) < 2:
             continue

@@ -61,10 +61,12 @@ def _scope_symbol(info: ModuleInfo, scope: str) -> str:
 
 def _suggestions(ctx: RuleContext, spaces: Namespaces, name: str, *exclude: str) -> list[str]:
     """Modules that define ``name`` (besides the broken source and the importer): production code first, then
-    the shortest paths."""
+    modules something imports, then the shortest paths."""
     found = [m for m in spaces.find_definers(name) if m not in exclude]
-    found.sort(key=lambda m: (ctx.index.get_module(m).is_test, m.count("."), m))
-    return found[:_MAX_SUGGESTIONS]
+    # Live code first: a module nothing imports (a backup copy, a one-off script) is no place to import from.
+    found.sort(key=lambda m: (ctx.index.get_module(m).is_test, not ctx.graph.find_importers(m), m.count("."), m))
+    live = [m for m in found if ctx.graph.find_importers(m)]
+    return (live or found)[:_MAX_SUGGESTIONS]
 
 
 def _broken(info: ModuleInfo, line: int, col: int, scope: str, *, message: str, fix_hint: str, key: str,
@@ -150,15 +152,8 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) ->
 
 def _missing_attribute(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, use: AttrUse) -> tuple[str, str, str] | None:
     """(module, attribute, the chain up to it) for the first attribute of the chain a project module lacks."""
-    chain: list[str] = []
-    expr = use.expr
-    while expr is not None and expr[0] == "a":
-        chain.append(str(expr[2]))
-        expr = expr[1]
-    assert expr is not None
-    chain.reverse()
-    values = ctx.resolver.resolve_name(info.name, use.scope, str(expr[1]))
-    shown = str(expr[1])
+    shown, chain = use.parts()
+    values = ctx.resolver.resolve_name(info.name, use.scope, shown)
     for attr in chain:
         if len(values) != 1:
             return None

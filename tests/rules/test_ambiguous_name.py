@@ -88,15 +88,16 @@ def test_factory_function_and_class_under_one_name(tmp_path: Path) -> None:
         "app/a.py": "from api import Body\n",
         "app/b.py": "from api.params import Body\n",
         "app/c.py": "from api import Body\n",
+        "app/d.py": "from api import Body\n",
     })  # fmt: skip
     result = scan_project(tmp_path)
     assert triples(result, CODE) == {(CODE, "api/__init__.py", 1)}
     (finding,) = [f for f in result.findings if f.code == CODE]
     assert [(p["path"], p["roles"], p["importers"]) for p in finding.facts["paths"]] == [
-        ("api", ["factory of api.params.Body"], 2),
-        ("api.params", ["class"], 1),
+        ("api", ["factory of api.params.Body"], 3),
+        ("api.params", ["class"], 2),  # app.b, and api.functions reading params.Body
     ]
-    (tmp_path / "app/c.py").unlink()  # a tie: the plain class is the main meaning, the factory the other one
+    (tmp_path / "app/d.py").unlink()  # a tie: the plain class is the main meaning, the factory the other one
     result = scan_project(tmp_path)
     assert triples(result, CODE) == {(CODE, "api/params.py", 1)}
 
@@ -210,3 +211,26 @@ def test_fingerprint_survives_moving_lines(tmp_path: Path) -> None:
 def _findings(tmp_path: Path, files: dict[str, str]) -> set[tuple[str, str, int]]:
     write_project(tmp_path, files)
     return triples(scan_project(tmp_path), CODE)
+
+
+def test_a_meaning_read_through_a_module_alias(tmp_path: Path) -> None:
+    """``from app.services import legacy as legacy_ws`` then ``legacy_ws.WebSocketManager`` is a path too."""
+    write_project(tmp_path, {
+        **THREE_MEANINGS,
+        "app/compat.py": "",
+        "app/jobs.py": "",
+        "app/services/__init__.py": "",
+        "app/services/legacy.py": "class WebSocketManager:\n    def connect(self):\n        pass\n",
+        "app/routes/d.py": """
+            from app.services import legacy as legacy_ws
+
+            def handler():
+                return legacy_ws.WebSocketManager()
+        """,
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/ws/impl.py", 9)}
+    (finding,) = [f for f in result.findings if f.code == CODE]
+    assert [(p["path"], p["importers"]) for p in finding.facts["paths"]] == [
+        ("app.ws.impl", 1), ("app.ws", 1), ("app.services.legacy", 1), ("app.ws.manager", 1),
+    ]
