@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,12 @@ def test_related_location_points_at_the_module_that_lacks_the_name(tmp_path: Pat
     related = {f.location.line: [(r.location.path, r.location.line) for r in f.related]
                for f in result.findings if f.code == CODE}  # fmt: skip
     assert related == {1: [("app/types.py", 4)], 2: [("app/ws/unified_manager.py", 1)]}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="``type X = ...`` needs Python 3.12 to parse")
+def test_type_alias_statement_binds_its_name(tmp_path: Path) -> None:
+    assert findings(tmp_path, {
+        "app/__init__.py": "",
+        "app/lib.py": "type Helper = int\n",
+        "app/use.py": "from app.lib import Helper\nfrom app.lib import Missing\n",
+    }) == {(CODE, "app/use.py", 2)}
