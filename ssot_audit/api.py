@@ -21,14 +21,13 @@ from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding,
+    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
 )
-from ssot_audit.rules import ALL_RULES, Rule, RuleContext
-from ssot_audit.rules.base import FailedFile
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import FailedFile, Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
