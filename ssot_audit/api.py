@@ -12,23 +12,24 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path, list_directories
+from ssot_audit.analysis.discovery import (
+    DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path, list_directories,
+)
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding,
+    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
 )
-from ssot_audit.rules import ALL_RULES, Rule, RuleContext
-from ssot_audit.rules.base import FailedFile
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import FailedFile, Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
@@ -53,6 +54,7 @@ class Project:
     paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
     timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
+    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
 
 
 def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
@@ -63,12 +65,12 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None) -> list[SourceFile]:
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
-        return discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
-                        respect_gitignore=config.respect_gitignore)  # fmt: skip
+        return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes), config)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -80,11 +82,18 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]]) -> list
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore):  # fmt: skip
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
-    return list(files.values())
+    return _mark_tests(list(files.values()), config)
+
+
+def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """Files the ``test-paths`` globs name are test code too."""
+    if not config.test_paths:
+        return files
+    return [replace(f, is_test=True) if not f.is_test and is_test_path(f.relpath, config.test_paths) else f for f in files]
 
 
 def _is_partial(root: Path, config: Config) -> bool:
@@ -97,26 +106,33 @@ def _is_partial(root: Path, config: Config) -> bool:
 
 
 def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-                 cache_dir: Path | None = None) -> Project:  # fmt: skip
+                 cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
 
     ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
+    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it).
     """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
-        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir)
+        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir, overrides=overrides)
 
 
 def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None,
-                  cache_dir: Path | None) -> Project:  # fmt: skip
+                  cache_dir: Path | None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
     started = time.perf_counter()
-    files = _discover(root, config, unreadable)
+    skipped_packages: list[str] = []
+    files = _discover(root, config, unreadable, skipped_packages)
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir)
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve(),
+                             overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
-    failures = [FailedFile(rel, is_test_path(rel), ParseFailure("read", why)) for rel, why in unreadable]
+    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
+    failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
+                           ParseFailure("read" if why.startswith("cannot") else "skipped", why))
+                for rel, why in unreadable]  # fmt: skip
     for source, outcome in zip(files, outcomes):
         if outcome.facts is None:
             assert outcome.failure is not None
@@ -146,7 +162,16 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
         timings=timings,
+        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
+                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
     )
+
+
+def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
+    """Raise ``ConfigError`` for an unknown ``select``/``ignore`` entry or rule option now, before a single file
+    is read (a typo must not cost a full parse of a large tree first)."""
+    build_selection(config.select, config.ignore, [r.info for r in rules])
+    _rule_options(config, rules)
 
 
 def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, object]]:
@@ -191,8 +216,11 @@ def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMemb
     info = project.index.get_module(cls.module)
     fact = info.facts.classes[cls.qualname]
     location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
-    return ConceptMember(cls.fullname, location, role, tuple(sorted(project.concepts.methods[cls])),
-                         project.concepts.async_methods(cls), project.sites.count_importers(cls))  # fmt: skip
+    model = project.concepts
+    public = model.public(cls)
+    names = sorted({n.dotted for n in model.names.find_names(cls)} - {cls.fullname, public})
+    return ConceptMember(cls.fullname, location, role, tuple(sorted(model.methods[cls])), model.async_methods(cls),
+                         project.sites.count_importers(cls), public if public != cls.fullname else "", tuple(names))  # fmt: skip
 
 
 def _concept_importers(project: Project, concept: ConceptInfo) -> int:
@@ -209,10 +237,12 @@ def _concepts_model(project: Project) -> tuple[Concept, ...]:
         members = [_concept_member(project, concept.canonical, "canonical")]
         members += [_concept_member(project, m, "duplicate") for m in concept.members[1:]]
         members += [_concept_member(project, s, "shim") for s in concept.shims]
-        members += [_concept_member(project, v, kind) for v, kind in concept.lookalikes]
-        concepts.append(Concept(concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason,
-                                tuple(members), tuple(f.fullname for f in concept.factories), concept.per_user,
-                                _concept_importers(project, concept)))  # fmt: skip
+        members += [_concept_member(project, v, role) for v, role in concept.lookalikes]
+        concepts.append(Concept(
+            concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason, tuple(members),
+            tuple(f.fullname for f in concept.factories), concept.per_user, _concept_importers(project, concept),
+            tuple((v.fullname, why) for v, why in concept.rejected), tuple(concept.warnings),
+        ))  # fmt: skip
     return tuple(concepts)
 
 

@@ -66,6 +66,8 @@ def loads_baseline(text: str) -> tuple[BaselineEntry, ...]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"not JSON: {exc}") from None
+    except RecursionError:  # the standard parser recurses per nested ``[``/``{``
+        raise BaselineError("JSON nested too deeply to be a baseline") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise BaselineError(f"not an ssot-audit baseline (expected \"schema\": \"{SCHEMA}\")")
     if data.get("version") != VERSION:

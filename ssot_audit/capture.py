@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.lines import source_lines
 from ssot_audit.analysis.parsing import decode_source
+from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, ImportRef, SourceExcerpt
@@ -78,16 +80,17 @@ def source_excerpts(root: Path, findings: Sequence[Finding], *, budget: int = MA
     """Source lines near each finding and its related locations, merged per file, at most ``budget`` lines."""
     excerpts: list[SourceExcerpt] = []
     base = root.parent if root.is_file() else root
+    boundary = str(root.resolve())  # a link out of the scanned tree is never read (see ``reading``)
     for path, numbers in sorted(_wanted_lines(findings).items()):
         if budget <= 0:
             break
         try:
-            text = decode_source((base / path).read_bytes())
-        except OSError:
+            text = decode_source(read_scanned(str(base / path), boundary))
+        except (OSError, SkippedFile):
             continue
         if not isinstance(text, str):  # undecodable: the parse-error finding says so, there is nothing to show
             continue
-        lines = text.splitlines()
+        lines = source_lines(text)
         for block in _blocks(path, lines, sorted(numbers)[:budget]):
             budget -= len(block.lines)
             excerpts.append(block)

@@ -48,6 +48,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     include_tests: bool = True
+    test_paths: tuple[str, ...] = ()  # globs of test code besides the conventions (tests/, test_*.py, mocks/...)
     require_reasons: bool = False  # a suppression comment must say why (``# ssot: ignore[X] -- why``)
     respect_gitignore: bool = True  # skip what .gitignore files and .git/info/exclude ignore, as git does
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (gitignore-style glob, codes), ruff's shape
@@ -65,6 +66,7 @@ class Config:
             {
                 "paths": self.paths, "exclude": self.exclude, "roots": self.roots, "select": self.select,
                 "ignore": self.ignore, "include_tests": self.include_tests,
+                **({"test_paths": self.test_paths} if self.test_paths else {}),
                 "concepts": [c.__dict__ if hasattr(c, "__dict__") else repr(c) for c in self.concepts],
                 "rules": {k: dict(v) for k, v in sorted(self.rule_options.items())},
                 **({"require_reasons": True} if self.require_reasons else {}),  # absent when off: old digests hold
@@ -140,6 +142,7 @@ def parse_table(table: Mapping[str, Any], source: str = "") -> Config:
         "ignore": lambda v, k: _str_list(v, k),
         "fail-on": _fail_on,
         "include-tests": _bool,
+        "test-paths": lambda v, k: _str_list(v, k),
         "require-reasons": _bool,
         "respect-gitignore": _bool,
         "per-file-ignores": _per_file_ignores,

@@ -9,8 +9,11 @@ from typing import Any
 
 from ssot_audit.model import (
     AuditResult,
+    Applicability,
     Concept,
     ConceptMember,
+    Edit,
+    Fix,
     Confidence,
     BaselineComparison,
     BaselineEntry,
@@ -45,14 +48,55 @@ def location_to_dict(location: Location) -> dict[str, Any]:
     return data
 
 
+def _field(data: Any, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    """``data[key]`` checked to be of ``kind``: a findings file is input, and a ``"line": "7"`` must be an error that
+    says so, not a crash in a reporter later (``bool`` never passes for ``int``)."""
+    if not isinstance(data, dict):
+        raise SerializationError(f"expected an object holding '{key}', got {type(data).__name__}")
+    if key not in data and default is not ...:
+        return default
+    value = data[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))):
+        names = "/".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise SerializationError(f"'{key}' must be {names}, got {value!r:.60}")
+    return value
+
+
+def _position(data: Any, key: str, default: Any = ...) -> Any:
+    value = _field(data, key, (int, type(None)) if default is None else int, default)
+    if value is not None and value < 0:
+        raise SerializationError(f"'{key}' must not be negative, got {value}")
+    return value
+
+
 def location_from_dict(data: dict[str, Any]) -> Location:
-    """Inverse of ``location_to_dict``."""
-    return Location(data["path"], data["line"], data.get("column", 1), data.get("end_line"), data.get("end_column"),
-                    data.get("symbol", ""))  # fmt: skip
+    """Inverse of ``location_to_dict``; every field is checked (a wrong type raises ``SerializationError``)."""
+    return Location(_field(data, "path", str), _position(data, "line"), _position(data, "column", 1),
+                    _position(data, "end_line", None), _position(data, "end_column", None),
+                    _field(data, "symbol", str, ""))  # fmt: skip
+
+
+def fix_to_dict(fix: Fix) -> dict[str, Any]:
+    """A fix as a dict: its message, applicability and edits."""
+    return {"message": fix.message, "applicability": fix.applicability.value,
+            "edits": [{"path": e.path, "line": e.line, "column": e.column, "end_line": e.end_line,
+                       "end_column": e.end_column, "content": e.content} for e in fix.edits]}  # fmt: skip
+
+
+def fix_from_dict(data: dict[str, Any]) -> Fix:
+    """Inverse of ``fix_to_dict``."""
+    return Fix(data["message"], Applicability(data["applicability"]), tuple(Edit(**e) for e in data["edits"]))
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """A finding as a dict."""
+    """A finding as a dict (``fix`` only when it has one)."""
+    data = _finding_fields(finding)
+    if finding.fix is not None:
+        data["fix"] = fix_to_dict(finding.fix)
+    return data
+
+
+def _finding_fields(finding: Finding) -> dict[str, Any]:
     return {
         "code": finding.code,
         "name": finding.name,
@@ -71,21 +115,24 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def finding_from_dict(data: dict[str, Any]) -> Finding:
     """Inverse of ``finding_to_dict``."""
     return Finding(
-        code=data["code"],
-        name=data["name"],
-        message=data["message"],
-        fix_hint=data["fix_hint"],
+        code=_field(data, "code", str),
+        name=_field(data, "name", str),
+        message=_field(data, "message", str),
+        fix_hint=_field(data, "fix_hint", str),
         severity=Severity(data["severity"]),
         confidence=Confidence(data["confidence"]),
         location=location_from_dict(data["location"]),
-        fingerprint=data["fingerprint"],
-        related=tuple(Related(location_from_dict(r["location"]), r["message"]) for r in data.get("related", [])),
-        facts=data.get("facts", {}),
-        in_tests=data.get("in_tests", False),
+        fingerprint=_field(data, "fingerprint", str),
+        related=tuple(Related(location_from_dict(r["location"]), _field(r, "message", str))
+                      for r in _field(data, "related", list, [])),  # fmt: skip
+        facts=_field(data, "facts", dict, {}),
+        in_tests=_field(data, "in_tests", bool, False),
+        fix=fix_from_dict(data["fix"]) if data.get("fix") else None,
     )
 
 
-def _concept_to_dict(concept: Concept) -> dict[str, Any]:
+def concept_to_dict(concept: Concept) -> dict[str, Any]:
+    """A concept as JSON-compatible data (``concept_from_dict`` reads it back)."""
     return {
         "name": concept.name,
         "origin": concept.origin,
@@ -94,10 +141,13 @@ def _concept_to_dict(concept: Concept) -> dict[str, Any]:
         "factories": list(concept.factories),
         "per_user": concept.per_user,
         "importers": concept.importers,
+        "rejected": [{"class": c, "why": why} for c, why in concept.rejected],
+        "warnings": list(concept.warnings),
         "members": [
             {"qualname": m.qualname, "location": location_to_dict(m.location), "role": m.role,
              "public_methods": list(m.public_methods), "async_methods": list(m.async_methods),
-             "importers": m.importers}  # fmt: skip
+             "importers": m.importers, **({"public_name": m.public_name} if m.public_name else {}),
+             **({"names": list(m.names)} if m.names else {})}  # fmt: skip
             for m in concept.members
         ],
     }
@@ -106,11 +156,12 @@ def _concept_to_dict(concept: Concept) -> dict[str, Any]:
 def _concept_from_dict(data: dict[str, Any]) -> Concept:
     members = tuple(
         ConceptMember(m["qualname"], location_from_dict(m["location"]), m["role"], tuple(m["public_methods"]),
-                      tuple(m["async_methods"]), m["importers"])  # fmt: skip
+                      tuple(m["async_methods"]), m["importers"], m.get("public_name", ""), tuple(m.get("names", ())))  # fmt: skip
         for m in data["members"]
     )
     return Concept(data["name"], data["origin"], data["canonical"], data["canonical_reason"], members,
-                   tuple(data["factories"]), data["per_user"], data.get("importers", 0))  # fmt: skip
+                   tuple(data["factories"]), data["per_user"], data.get("importers", 0),
+                   tuple((r["class"], r["why"]) for r in data.get("rejected", ())), tuple(data.get("warnings", ())))  # fmt: skip
 
 
 def _import_ref_to_dict(ref: ImportRef) -> dict[str, Any]:
@@ -128,7 +179,7 @@ def _gate_to_dict(result: AuditResult) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if result.rule_info:
         data["rule_info"] = [{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc,
-                              "default_severity": r.default_severity.value,
+                              "default_severity": r.default_severity.value, "fix": r.fix,
                               "options": [{"name": o.name, "type": o.type, "default": o.default, "help": o.help}
                                           for o in r.options]} for r in result.rule_info]  # fmt: skip
     if result.suppressed:
@@ -152,7 +203,8 @@ def _gate_from_dict(data: dict[str, Any]) -> dict[str, Any]:
         tuple(BaselineEntry(**e) for e in raw.get("stale", [])),
         tuple(finding_from_dict(f) for f in raw.get("unchanged_findings", [])))  # fmt: skip
     rule_info = tuple(RuleInfo(r["code"], r["name"], r["summary"], Severity(r["default_severity"]), r["doc"],
-                               tuple(RuleOption(**o) for o in r.get("options", []))) for r in data.get("rule_info", []))  # fmt: skip
+                               tuple(RuleOption(**o) for o in r.get("options", [])), r.get("fix", "none"))
+                      for r in data.get("rule_info", []))  # fmt: skip
     return {"suppressed": suppressed, "baseline": baseline, "rule_info": rule_info}
 
 
@@ -173,7 +225,7 @@ def result_to_dict(result: AuditResult) -> dict[str, Any]:
                     "by_severity": dict(sorted(by_severity.items()))},  # fmt: skip
         "rules": list(result.rules),
         "findings": [finding_to_dict(f) for f in result.findings],
-        "concepts": [_concept_to_dict(c) for c in result.concepts],
+        "concepts": [concept_to_dict(c) for c in result.concepts],
         "import_edges": [list(e) for e in result.import_edges],
         "modules": [list(m) for m in result.modules],
         "symbol_imports": [_import_ref_to_dict(r) for r in result.symbol_imports],
@@ -193,16 +245,25 @@ def result_from_dict(data: dict[str, Any]) -> AuditResult:
         stats = data["stats"]
         return AuditResult(
             tool_version=data["tool"]["version"],
-            root=data["root"],
-            stats=ScanStats(stats["files"], stats["lines"], stats["modules"], stats["parse_failures"]),
+            root=_field(data, "root", str),
+            stats=ScanStats(*(_position(stats, key) for key in ("files", "lines", "modules", "parse_failures"))),
             findings=tuple(finding_from_dict(f) for f in data["findings"]),
             concepts=tuple(_concept_from_dict(c) for c in data.get("concepts", [])),
             rules=tuple(data.get("rules", [])),
             import_edges=tuple((u, v) for u, v in data.get("import_edges", [])),
             modules=tuple((m, p) for m, p in data.get("modules", [])),
             symbol_imports=tuple(ImportRef(**r) for r in data.get("symbol_imports", [])),
-            excerpts=tuple(SourceExcerpt(e["path"], e["start"], tuple(e["lines"])) for e in data.get("excerpts", [])),
+            excerpts=tuple(SourceExcerpt(_field(e, "path", str), _position(e, "start"),
+                                         tuple(_strings(_field(e, "lines", list)))) for e in data.get("excerpts", [])),  # fmt: skip
             **_gate_from_dict(data),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except SerializationError as exc:
+        raise SerializationError(f"malformed findings file: {exc}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SerializationError(f"malformed findings file: {exc!r}") from exc
+
+
+def _strings(values: list[Any]) -> list[str]:
+    if not all(isinstance(v, str) for v in values):
+        raise SerializationError("excerpt lines must be strings")
+    return values

@@ -19,6 +19,7 @@ import tokenize
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ssot_audit.analysis.lines import source_lines
 from ssot_audit.model import Confidence, Finding, Location, RuleInfo, SuppressedFinding, make_fingerprint
 
 # Findings that describe one cluster spread over several files (the related locations are the other members):
@@ -51,13 +52,14 @@ class SuppressionComment:
 
 
 def _comments_by_tokenize(text: str) -> list[tuple[int, int, str]]:
-    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    # newline=None: a lone CR ends a line, as it does for the parser (the default reads lines at LF only)
+    tokens = tokenize.generate_tokens(io.StringIO(text, newline=None).readline)
     return [(t.start[0], t.start[1], t.string) for t in tokens if t.type == tokenize.COMMENT]
 
 
 def _comments_by_regex(text: str) -> list[tuple[int, int, str]]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(source_lines(text), 1):
         match = re.search(r"(?:^|(?<=\s))#\s*ssot:", line)
         if match:
             found.append((number, match.start(), line[match.start() :]))
@@ -102,7 +104,7 @@ def scan_comments(data: bytes) -> tuple[SuppressionComment, ...]:
         comments = _comments_by_tokenize(text)
     except (tokenize.TokenError, SyntaxError):
         comments = _comments_by_regex(text)
-    header_end = _header_end(text.splitlines())
+    header_end = _header_end(source_lines(text))
     found = []
     for line, column, comment in comments:
         match = _COMMENT.search(comment)

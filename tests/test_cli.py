@@ -60,8 +60,9 @@ def test_nonexistent_path_exits_2_naming_it(tmp_path: Path, capsys: pytest.Captu
 def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["code", "name", "severity", "summary"]
+    assert lines[0].split() == ["code", "name", "severity", "fix", "summary"]
     assert [line.split()[0] for line in lines[1:]] == [r.info.code for r in ALL_RULES]
+    assert {line.split()[0]: line.split()[3] for line in lines[1:]} == {r.info.code: r.info.fix for r in ALL_RULES}
     assert {"SSOT101", "SSOT102", "SSOT103", "SSOT104", "SSOT201", "SSOT202", "SSOT301", "SSOT302", "SSOT401",
             "SSOT402", "SSOT900"} <= {line.split()[0] for line in lines[1:]}  # fmt: skip
 
@@ -77,7 +78,7 @@ def test_rules_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rules_code_prints_the_documentation(capsys: pytest.CaptureFixture[str], wanted: str) -> None:
     assert main(["rules", wanted]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("SSOT401 await-on-sync-callable (default severity: error)\n")
+    assert out.startswith("SSOT401 await-on-sync-callable (default severity: error; fix: safe)\n")
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options"):
         assert section in out
 

@@ -29,8 +29,8 @@ def repo(tmp_path: Path) -> Path:
 def _add_violation(repo: Path) -> None:
     admin = repo / "app/api/admin.py"
     lines = admin.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert lines[14].startswith("    manager = await get_websocket_manager(user_id)")
-    admin.write_text("".join(lines[:15] + [NEW_LINE] + lines[15:]), encoding="utf-8")
+    at = next(i for i, line in enumerate(lines) if line.startswith("    manager = await get_websocket_manager(user_id)"))
+    admin.write_text("".join(lines[: at + 1] + [NEW_LINE] + lines[at + 1 :]), encoding="utf-8")
 
 
 def test_walk_through_baseline_then_one_new_violation(repo: Path, tmp_path: Path,
@@ -53,7 +53,7 @@ def test_walk_through_baseline_then_one_new_violation(repo: Path, tmp_path: Path
                  "--format", "markdown", "-o", str(tmp_path / "summary.md")])  # fmt: skip
     out, err = capsys.readouterr()
     assert code == 1
-    assert out == ("::error file=app/api/admin.py,line=16,col=13,title=SSOT401::await on get_websocket_manager(), which "
+    assert out == ("::error file=app/api/admin.py,line=20,col=13,title=SSOT401::await on get_websocket_manager(), which "
                    "is a plain def (app.websocket_core.websocket_manager.get_websocket_manager) returning a "
                    "WebSocketManager: TypeError at run time; note: get_websocket_manager is also defined as async def in "
                    "app.websocket_core.async_factory.get_websocket_manager [await-on-sync-callable]%0AFix: drop the "
@@ -137,7 +137,7 @@ def test_every_format_is_offered(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rules_command_lists_unused_suppression(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "SSOT901"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("SSOT901 unused-suppression (default severity: warning)\n\nA suppression comment that ")
+    assert out.startswith("SSOT901 unused-suppression (default severity: warning; fix: none)\n\nA suppression comment that ")
     for section in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options"):
         assert section in out
 

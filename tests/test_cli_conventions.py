@@ -63,7 +63,7 @@ def test_version_short_and_long(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["scna"], "invalid choice: 'scna' (choose from 'scan', 'plan', 'report', 'graph', 'rules', 'history', "
+    (["scna"], "invalid choice: 'scna' (choose from 'scan', 'fix', 'plan', 'concepts', 'report', 'graph', 'rules', 'history', "
                "'dashboard'); did you mean 'scan'?"),
     (["scan", "--formt", "json", "."], "ssot-audit scan: error: unknown option '--formt'; did you mean '--format'?"),
     (["scan", ".", "--format", "jsno"], "did you mean 'json'?"),

@@ -152,14 +152,19 @@ def test_parse_table_values() -> None:
     assert config.rule_options == {"SSOT104": {"report-all": True}}
 
 
-def test_missing_canonical_names_the_skipped_file_that_would_define_it(
+def test_a_canonical_class_in_a_file_that_does_not_parse_skips_its_concept_and_keeps_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     toml = "[tool.ssot-audit.concepts.ws]\ncanonical = 'app.broken.Manager'\n"
     write_project(tmp_path, {**PROJECT, "app/broken.py": "class Manager:\n    def f(:\n", "pyproject.toml": "[tool.ssot-audit]\n" + toml})
-    assert main(["scan", str(tmp_path), "-q"]) == 2
+    assert main(["scan", str(tmp_path), "--format", "json", "-o", str(tmp_path / "out.json")]) == 1
     err = capsys.readouterr().err
+    assert "note: concept 'ws' not checked (a file it names could not be analysed (SSOT900))" in err
     assert "'concepts.ws.canonical'" in err and "'app.broken.Manager'" in err and "app/broken.py was skipped" in err
+    import json
+
+    codes = {f["code"] for f in json.loads((tmp_path / "out.json").read_text())["findings"]}
+    assert "SSOT900" in codes and len(codes) > 1  # the parse error is reported, and the other rules still ran
 
 
 def test_paths_entries(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

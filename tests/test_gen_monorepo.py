@@ -127,8 +127,6 @@ def _gaps(problem: dict[str, Any]) -> str | None:
         return "reached through importlib.import_module: not statically resolvable"
     if problem.get("after_await"):
         return "receiver comes from an (invalid) await on the sync factory: its value is not typed"
-    if problem["callee"].endswith(".get_status"):
-        return "get_status returns a conditional expression of str literals: not classified as plain"
     return None
 
 

@@ -16,8 +16,8 @@ from ssot_audit.reporters.plan_text import shorten_ids
 
 from tests.helpers import scan_project, write_project
 
-_METHODS = "    def send(self): ...\n    def close(self): ...\n    def flush(self): ...\n"
-_OTHER = "    def open(self): ...\n    def read(self): ...\n    def write(self): ...\n"
+_METHODS = "    def send_batch(self): ...\n    def close_stream(self): ...\n    def flush_outbox(self): ...\n"
+_OTHER = "    def open_cursor(self): ...\n    def read_rows(self): ...\n    def write_rows(self): ...\n"
 
 
 def _two_concepts(tmp_path: Path) -> Path:

@@ -33,11 +33,14 @@ def test_excerpts_keep_context_merge_per_file_cut_long_lines_and_stop_at_the_bud
     assert [(e.path, e.start, e.end) for e in capped] == [("a.py", 8, 12)]
 
 
+METHODS = "\n    def send(self): ...\n    def register_peer(self): ...\n    def drain_outbox(self): ...\n"
+
+
 def test_import_records_cover_concept_classes_and_every_copy_of_a_factory(tmp_path: Path) -> None:
     write_project(tmp_path, {
         "app/__init__.py": "",
-        "app/core.py": "class Manager:\n    def send(self): ...\n\ndef get_manager():\n    return Manager()\n",
-        "app/old.py": "class OldManager:\n    def send(self): ...\n\ndef get_manager():\n    return OldManager()\n",
+        "app/core.py": f"class Manager:{METHODS}\n\ndef get_manager():\n    return Manager()\n",
+        "app/old.py": f"class OldManager:{METHODS}\n\ndef get_manager():\n    return OldManager()\n",
         "app/use.py": "from app.old import OldManager, get_manager\nfrom app.core import Manager\nimport json\n",
     })  # fmt: skip
     table = {"concepts": {"m": {"canonical": "app.core.Manager", "factories": ["app.core.get_manager"],

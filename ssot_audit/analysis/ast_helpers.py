@@ -131,14 +131,51 @@ def mentions_module_name(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node))
 
 
-def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """True when the body is only ``[return] [await] super().<same name>(...)`` (after a docstring)."""
-    body = node.body
+def _docstring_stripped(body: list[ast.stmt]) -> list[ast.stmt]:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], ast.Return | ast.Expr):
+        return body[1:]
+    return body
+
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "trace"})
+
+
+def _dotted(expr: ast.expr) -> str:
+    """``self._log`` -> "self._log"; "" for anything but a chain of names."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return ""
+    return ".".join([expr.id, *reversed(parts)])
+
+
+def _is_side_note(stmt: ast.stmt) -> bool:
+    """A statement a shim may add around ``super()`` without changing what the class does: a logging call, a
+    ``warnings.warn`` deprecation, a ``print``, or an instance attribute set to a constant default."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        if isinstance(func, ast.Name):
+            return func.id in ("print", "warn")
+        if isinstance(func, ast.Attribute):
+            owner = _dotted(func.value).lower()
+            return (func.attr in _LOG_METHODS and "log" in owner) or (func.attr == "warn" and owner.endswith("warnings"))
         return False
-    value = body[0].value
+    if isinstance(stmt, ast.Assign | ast.AnnAssign):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        value = stmt.value
+        constant = value is None or isinstance(value, ast.Constant) or (
+            isinstance(value, ast.List | ast.Dict | ast.Set | ast.Tuple) and not getattr(value, "elts", getattr(value, "keys", []))
+        )
+        return constant and all(
+            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" for t in targets
+        )
+    return False
+
+
+def _is_super_call(value: ast.expr, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``[await] super().<same name>(<the method's own parameters, unchanged>)``."""
     if isinstance(value, ast.Await):
         value = value.value
     return (
@@ -150,6 +187,14 @@ def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         and value.func.value.func.id == "super"
         and passes_arguments_through(value, node.args)
     )
+
+
+def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """True when the body only calls ``[return] [await] super().<same name>(...)`` with its own arguments, plus side
+    notes that change nothing the class does (logging, ``warnings.warn``, constant attribute defaults)."""
+    body = _docstring_stripped(node.body)
+    forwards = [s for s in body if isinstance(s, ast.Return | ast.Expr) and s.value is not None and _is_super_call(s.value, node)]
+    return len(forwards) == 1 and all(s is forwards[0] or _is_side_note(s) for s in body)
 
 
 def passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
@@ -180,18 +225,53 @@ def is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def always_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """The body ends in a ``raise`` and never returns or yields (nested functions aside): every call raises."""
-    if not node.body or not isinstance(node.body[-1], ast.Raise):
+def always_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The exception a body raises on every path ("" when it may return): a top-level ``raise`` that no earlier
+    top-level ``return`` can skip (a ``raise`` inside a branch does not count). ``__init__`` doing this makes a
+    factory guard."""
+    for stmt in _docstring_stripped(node.body):
+        if isinstance(stmt, ast.Return):
+            return ""
+        if isinstance(stmt, ast.Raise):
+            if stmt.exc is None:
+                return ""
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            return _dotted(exc) or "an exception"
+    return ""
+
+
+def is_trivial(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body that does nothing real: a stub, ``pass``, or ``return`` of a constant, a name or an empty display (what
+    test doubles are made of)."""
+    if is_stub(node):
+        return True
+    body = _docstring_stripped(node.body)
+    if len(body) != 1:
         return False
-    stack: list[ast.AST] = list(node.body)
-    while stack:
-        child = stack.pop()
-        if isinstance(child, ast.Return | ast.Yield | ast.YieldFrom):
-            return False
-        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            stack.extend(ast.iter_child_nodes(child))
-    return True
+    stmt = body[0]
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Return):
+        value = stmt.value
+        return value is None or isinstance(value, ast.Constant | ast.Name) or (
+            isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict) and not getattr(value, "elts", getattr(value, "keys", []))
+        )
+    return False
+
+
+_EXPECTS_RAISE = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesMessage", "suppress",
+                            "assertRaisesRegexp"})  # fmt: skip
+
+
+def expects_raise(item: ast.withitem) -> bool:
+    """``with pytest.raises(...)``, ``self.assertRaises(...)``, ``contextlib.suppress(...)``: an exception inside
+    the block is expected, not a bug."""
+    expr = item.context_expr
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in _EXPECTS_RAISE
 
 
 def class_body_adds_nothing(node: ast.ClassDef) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 
 from ssot_audit.analysis.resolve import Resolver
@@ -15,6 +17,7 @@ from ssot_audit.analysis.values import (
     Value,
 )
 from ssot_audit.analysis.resolve import NEUTRAL_BASES
+from ssot_audit.analysis.returns import CONTEXT_MANAGERS
 
 AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Deferred", "AsyncMock"})
 # Library callables whose result can be awaited.
@@ -22,6 +25,14 @@ AWAITABLE_PRODUCERS = frozenset({
     "create_task", "ensure_future", "gather", "wait_for", "shield", "sleep", "run_in_executor", "create_future",
     "wrap_future", "to_thread", "Future", "Task", "wait", "AsyncMock", "timeout", "run_coroutine_threadsafe",
 })  # fmt: skip
+
+# Return annotations that say nothing about awaitability: anything, a type variable's stand-ins, mocks, generators
+# (``@types.coroutine`` ones are awaitable); names containing an awaitable word are neutral too (``ConcurrentFuture``).
+_NEUTRAL_ANNOTATIONS = frozenset({
+    "Any", "object", "Self", "Never", "NoReturn", "TypeVar", "Generator", "GeneratorType", "CoroutineType", "Mock",
+    "MagicMock", "NonCallableMock", "T",
+})  # fmt: skip
+_AWAITABLE_WORDS = ("Awaitable", "Coroutine", "Future", "Task", "Deferred", "Promise", "RequestContextManager")
 
 SYNC = "sync"  # calling it gives something that cannot be awaited
 ASYNC = "async"  # an async def: calling it gives a coroutine
@@ -62,7 +73,7 @@ def _is_plain_value(resolver: Resolver, value: Value) -> bool:
     """Known not to be awaitable: a literal (or a method result of one), None, a plain builtin, a project instance."""
     if isinstance(value, ExternalValue):
         return value.name in ("builtins.None", "builtins.object") or value.name.startswith("builtins.object.") \
-            or value.name in _PLAIN_BUILTINS
+            or value.name in _PLAIN_BUILTINS or value in CONTEXT_MANAGERS.values()
     return isinstance(value, InstanceValue) and not _opaque_instance(resolver, value)
 
 
@@ -103,14 +114,42 @@ def _function_kind(resolver: Resolver, value: FunctionValue) -> CallKind:
         return CallKind(AWAITABLE, description="def returning an awaitable")
     informative = [v for v in returned if _is_plain_value(resolver, v)]
     if not informative:  # nothing known about what it returns (a mixin's ``return self.get()``, getattr...)
+        annotated = annotated_plain_types(resolver, value)
+        if annotated:  # ``-> AsyncSession``: the annotation is the only evidence, so not a sure one
+            return CallKind(SYNC, sure=False, description=f"def annotated -> {' | '.join(annotated)}")
         return CallKind(UNKNOWN_KIND)
     sure = len(informative) == len(returned)
     return CallKind(SYNC, sure=sure, description="def")
 
 
-def describe_returns(resolver: Resolver, value: FunctionValue) -> str:
-    """A short description of what a sync function returns, for messages: "a WebSocketManager"."""
-    names = sorted(
-        {v.cls.qualname.split(".")[-1] for v in resolver.return_values(value) if isinstance(v, InstanceValue)}
-    )
-    return f"a {' or '.join(names)}" if names else "a non-awaitable value"
+def annotated_plain_types(resolver: Resolver, value: FunctionValue) -> list[str]:
+    """The external types a function's return annotation names when each is known not to be awaitable
+    (``-> AsyncSession``, ``-> str``); empty when any is neutral (``Any``, a type variable, a future) or unknown."""
+    func = resolver.index.find_function(value.module, value.qualname)
+    if func is None or not func.returns:
+        return []
+    found: list[str] = []
+    for dotted in func.returns:
+        last = dotted.split(".")[-1]
+        if last in _NEUTRAL_ANNOTATIONS or last in AWAITABLE_ANNOTATIONS or any(w in last for w in _AWAITABLE_WORDS):
+            return []
+        head, *rest = dotted.split(".")
+        values = resolver.resolve_name(value.module, func.parent, head)
+        for attr in rest:
+            values = frozenset(v for base in values for v in resolver.attribute(base, attr))
+        # an external class or builtin by name; a call result (``T = TypeVar("T")``) or anything else is neutral
+        if not values or not all(isinstance(v, ExternalValue) and not v.name.endswith("()") for v in values):
+            return []
+        found.append(last)
+    return found
+
+
+def describe_returns(resolver: Resolver, value: FunctionValue, name_of: Callable[[ClassValue], str] | None = None) -> str:
+    """A short description of what a sync function returns, for messages: "a WebSocketManager" (``name_of`` gives a
+    class's public name, so a private implementation shows under the name users import)."""
+    shown = name_of or (lambda cls: cls.qualname.split(".")[-1])
+    names = sorted({shown(v.cls) for v in resolver.return_values(value) if isinstance(v, InstanceValue)})
+    if names:
+        return f"a {' or '.join(names)}"
+    annotated = annotated_plain_types(resolver, value)
+    return f"{' | '.join(annotated)} (its return annotation)" if annotated else "a non-awaitable value"

@@ -1,51 +1,41 @@
 """Concepts: which classes implement one idea ("the WebSocket manager"), which is canonical, and its factories.
 
-Configured concepts come from ``[tool.ssot-audit.concepts]``. Zero-config discovery clusters classes whose names
-share a stem (same last word and at least one more, after dropping qualifiers like Unified/Legacy) AND that share
-at least half of the smaller class's public methods. Enums, exceptions, Protocols/ABCs, records and test doubles
-are classified and kept out of clusters; subclasses that add nothing are shims, not implementations.
+Configured concepts come from ``[tool.ssot-audit.concepts]``; their ``canonical``, ``factories`` and ``bases`` may
+name a class or function by any of its names (an alias, a re-export), and ``name-patterns`` match any of a class's
+names. A pattern only narrows: a production class it matches joins the concept when it plays the canonical class's
+role (``analysis.similarity``) or subclasses it; the others are *rejected*, with the reason.
+
+Zero-config discovery clusters live production classes that play one role (shared public methods weighted by
+rarity, async-ness agreeing) around a centre: each member is similar to the centre itself, so no chain of pairwise
+resemblances glues unrelated classes together. Test doubles, guards, orphaned copies, shims and facades are
+classified (``analysis.roles``) and attached to the concept they belong to, never counted as implementations.
+
+The canonical class is the one the concept's factory returns, else the one with most production importers
+(through every name), then the most complete API; never a test double, a guard or an orphaned copy.
 """
 
 from __future__ import annotations
 
-import builtins
 import fnmatch
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import combinations
 
-from ssot_audit.analysis.facts import ClassFact
-from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
+from ssot_audit.analysis.configured import build_configured
+from ssot_audit.analysis.discovered import discover_concepts
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.names import Names, name_words
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import CLASS, FACADE, GUARD, ORPHAN, SHIM, SUBCLASS, TEST_CODE, TEST_DOUBLE, Roles
+from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, InstanceValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.config import ConceptConfig, ConfigError
 
-QUALIFIERS = frozenset({
-    "unified", "legacy", "isolated", "base", "abstract", "default", "simple", "basic", "core", "compat", "new",
-    "old", "enhanced", "improved", "impl", "real", "main", "generic", "common", "shared", "global", "standard",
-    "custom", "my", "v1", "v2", "v3", "v4", "2", "3", "deprecated", "modern", "fast", "optimized",
-})  # fmt: skip
 FACTORY_NAME = re.compile(r"^(get|create|make|build|new)_\w+$|^\w+_factory$")
-_EXCEPTION_NAMES = frozenset(
-    f"builtins.{n}" for n in dir(builtins) if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
-)
-_EXCEPTION_SUFFIX = re.compile(r"(Error|Exception|Warning)$")
-_ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
-_PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
-_RECORD_BASES = frozenset({"typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
-                           "pydantic.BaseModel", "pydantic.main.BaseModel"})  # fmt: skip
-_RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "attrs", "s", "mutable", "dataclass_transform"})
-_EXAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "docs_src"})
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-
-
-def name_words(name: str) -> tuple[str, ...]:
-    """CamelCase words of a class name, lowercased, qualifiers dropped: UnifiedWebSocketManager -> web socket manager."""
-    words = tuple(w.lower() for w in _CAMEL.findall(name))
-    kept = tuple(w for w in words if w not in QUALIFIERS)
-    return kept or words
+NOT_CANONICAL = {GUARD: "a factory guard (its constructor always raises)", TEST_DOUBLE: "a test double",
+                 TEST_CODE: "test code", ORPHAN: "an orphaned copy nothing imports"}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -56,16 +46,18 @@ class ConceptInfo:
     origin: str  # "configured" | "discovered"
     canonical: ClassValue
     canonical_reason: str
-    members: list[ClassValue]  # implementations, canonical first
+    members: list[ClassValue]  # live implementations, canonical first
     shims: list[ClassValue] = field(default_factory=list)
-    lookalikes: list[tuple[ClassValue, str]] = field(default_factory=list)
+    lookalikes: list[tuple[ClassValue, str]] = field(default_factory=list)  # (class, role): not implementations
     factories: list[FunctionValue] = field(default_factory=list)
     allowed_creators: tuple[str, ...] = ()
     per_user: bool = False
+    rejected: list[tuple[ClassValue, str]] = field(default_factory=list)  # matched a pattern, failed the role test
+    warnings: list[str] = field(default_factory=list)  # about the configuration (a guard configured canonical...)
 
     def all_classes(self) -> list[ClassValue]:
-        """Implementations and shims: every class that constructs "the" concept."""
-        return [*self.members, *self.shims]
+        """Implementations, subclasses and shims: every class whose construction makes "the" concept."""
+        return [*self.members, *self.shims, *(v for v, role in self.lookalikes if role == SUBCLASS)]
 
     def allows_creation_in(self, module: str) -> bool:
         """True when ``module`` is one of the allowed creator modules (fnmatch patterns)."""
@@ -73,263 +65,203 @@ class ConceptInfo:
 
 
 class ConceptModel:
-    """Classification of every class and the concept clusters of the project."""
+    """Roles of every class, the names of every class, and the concepts of the project."""
 
     def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
                  configured: tuple[ConceptConfig, ...], unparsed: Mapping[str, str] | None = None,
                  partial: bool = False) -> None:  # fmt: skip
         """``partial``: only part of the configured project is scanned (a sub-directory or a file), so a configured
-        class or factory outside it skips its concept with a note instead of being a configuration error."""
+        class or factory outside it skips its concept with a note instead of being a configuration error. A
+        configured name whose file could not be parsed skips its concept with a note too (the SSOT900 says why)."""
         self.index = index
-        self.unparsed = unparsed or {}  # module name -> why its file was skipped, for configuration errors
+        self.unparsed = unparsed or {}
         self.resolver = resolver
         self.sites = sites
-        self.kinds: dict[ClassValue, str] = {}
-        self.methods: dict[ClassValue, frozenset[str]] = {}
-        for info, cls in index.iter_classes():
-            value = ClassValue(info.name, cls.qualname)
-            self.methods[value] = self._public_methods(value)
-            self.kinds[value] = self._classify(info, value)
+        self.names = Names(index, resolver, sites)
+        self.roles = Roles(index, resolver, self.names)
+        self.kinds = self.roles.role  # class -> role (see analysis.roles)
+        self.methods = self.roles.methods
+        self.similarity = Similarity(index, resolver, self.roles, self.names)
         self.notes: list[str] = []
         self.concepts: list[ConceptInfo] = []
+        self._by_word: dict[str, list[ClassValue]] | None = None
+        self._factories = self._factories_by_class()
         for concept_config in configured:
             try:
                 self.concepts.append(self._configured(concept_config))
             except ConfigError as exc:
-                if not partial:
+                skipped = self._skipped_any(concept_config)
+                if not partial and not skipped:
                     raise
-                self.notes.append(f"concept '{concept_config.name}' not checked (partial scan): {exc}")
+                why = "partial scan" if partial else "a file it names could not be analysed (SSOT900)"
+                self.notes.append(f"concept '{concept_config.name}' not checked ({why}): {exc}")
         self.concepts.extend(self._discover())
         self.concept_of: dict[ClassValue, ConceptInfo] = {}
         for concept in self.concepts:
             for member in concept.all_classes():
                 self.concept_of.setdefault(member, concept)
+        for concept in self.concepts:
+            self.notes.extend(f"concept '{concept.name}': {w}" for w in concept.warnings)
 
-    # -- classification -----------------------------------------------------------------------------------------
-    def _public_methods(self, value: ClassValue) -> frozenset[str]:
-        names: set[str] = set()
-        for klass in self.resolver.mro(value):
-            if isinstance(klass, ClassValue):
-                fact = self.index.find_class(klass.module, klass.qualname)
-                if fact is not None:
-                    names.update(m for m in fact.methods if not m.startswith("_"))
-        return frozenset(names)
-
-    def _classify(self, info: ModuleInfo, value: ClassValue) -> str:
-        fact = info.facts.classes[value.qualname]
-        if info.is_test:
-            return "test-double"
-        if _EXAMPLE_DIRS.intersection(info.relpath.split("/")[:-1]):
-            return "example"  # each example is its own small program: duplicated on purpose
-        mro = self.resolver.mro(value)
-        externals = {v.name for v in mro if isinstance(v, ExternalValue)}
-        if externals & _ENUM_BASES:
-            return "enum"
-        if externals & _EXCEPTION_NAMES or any(_EXCEPTION_SUFFIX.search(n) for n in externals):
-            return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
-        if externals & _PROTOCOL_BASES:
-            return "protocol"
-        metaclass = fact.keywords.get("metaclass")
-        if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
-            return "abc"
-        if any(f.is_abstract for f in self._own_functions(info, fact.methods.values())):
-            return "abc"
-        if externals & _RECORD_BASES or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
-            return "record"
-        if (fact.body_adds_nothing and fact.bases and not fact.decorators and not fact.keywords
-                and any(isinstance(v, ClassValue) for v in mro[1:]) and not self._combines_bases(info, fact)):  # fmt: skip
-            return "shim"
-        if not self.methods[value]:
-            return "record"
-        return "class"
-
-    def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
-        """True for ``class StreamWriter(Codec, codecs.StreamWriter): pass``: an empty body that joins two real bases
-        is a new combination (a mixin composition), not a second name for one class."""
-        real = 0
-        for base in fact.bases:
-            values = self.resolver.resolve_expr(info.name, fact.scope, base)
-            if not all(isinstance(v, ExternalValue) and v.name in NEUTRAL_BASES for v in values):
-                real += 1
-        return real > 1
-
-    @staticmethod
-    def _own_functions(info: ModuleInfo, qualnames: object) -> list:  # type: ignore[type-arg]
-        return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]  # type: ignore[attr-defined]
-
+    # -- facts about classes ------------------------------------------------------------------------------------
     def async_methods(self, cls: ClassValue) -> tuple[str, ...]:
         """The public methods of ``cls`` whose definition (the first along its MRO) is ``async def``."""
-        seen: set[str] = set()
-        found: set[str] = set()
-        for klass in self.resolver.mro(cls):
-            if not isinstance(klass, ClassValue):
+        found = []
+        for name in sorted(self.methods.get(cls, ())):
+            method = self.resolver.find_method(cls, name)
+            function = self.index.find_function(method.module, method.qualname) if method else None
+            if function is not None and function.is_async:
+                found.append(name)
+        return tuple(found)
+
+    def production_importers(self, cls: ClassValue) -> int:
+        """Modules outside test code that import ``cls`` under any of its names."""
+        return len({s.importer for s in self.sites.find_sites(cls)
+                    if s.importer != cls.module and not self.index.get_module(s.importer).is_test})  # fmt: skip
+
+    def returned_classes(self, factory: FunctionValue) -> list[ClassValue]:
+        """Project classes a factory's ``return`` statements give (its annotation only when they say nothing)."""
+        func = self.index.find_function(factory.module, factory.qualname)
+        if func is None:
+            return []
+        found: set[ClassValue] = set()
+        for expr in func.return_values:
+            found.update(v.cls for v in self.resolver.resolve_expr(factory.module, factory.qualname, expr)
+                         if isinstance(v, InstanceValue))  # fmt: skip
+        if not found:
+            found.update(v.cls for v in self.resolver.return_values(factory) if isinstance(v, InstanceValue))
+        return sorted(found, key=lambda v: v.fullname)
+
+    def _factories_by_class(self) -> dict[ClassValue, list[FunctionValue]]:
+        """Module-level ``get_*``/``create_*``... functions (outside tests) by the project class they return."""
+        found: dict[ClassValue, list[FunctionValue]] = defaultdict(list)
+        for info, func in self.index.iter_functions():
+            if info.is_test or "." in func.qualname or not FACTORY_NAME.match(func.name):
                 continue
-            fact = self.index.find_class(klass.module, klass.qualname)
-            if fact is None:
-                continue
-            info = self.index.get_module(klass.module)
-            for name, qualname in fact.methods.items():
-                if name in seen or name.startswith("_"):
-                    continue
-                seen.add(name)
-                function = info.facts.functions.get(qualname)
-                if function is not None and function.is_async:
-                    found.add(name)
-        return tuple(sorted(found))
+            value = FunctionValue(info.name, func.qualname)
+            for cls in self.returned_classes(value):
+                found[cls].append(value)
+        return dict(found)
+
+    def factories_in(self, module: str) -> list[FunctionValue]:
+        """Module-level factories (``get_*``, ``create_*``...) defined in ``module`` that return a project class."""
+        return sorted({f for fs in self._factories.values() for f in fs if f.module == module}, key=lambda f: f.qualname)
+
+    # -- canonical choice ---------------------------------------------------------------------------------------
+    def rank(self, members: list[ClassValue], factories: list[FunctionValue]) -> tuple[ClassValue, str]:
+        """The canonical class among live implementations, with the evidence."""
+        returned = {c: f for f in factories for c in self.returned_classes(f)}
+
+        def key(v: ClassValue) -> tuple[bool, int, int, int, str]:
+            return (v not in returned, -self.production_importers(v), -self.sites.count_importers(v),
+                    -len(self.methods[v]), v.fullname)  # fmt: skip
+
+        ranked = sorted(members, key=key)
+        best = ranked[0]
+        runner = ranked[1] if len(ranked) > 1 else None
+        names = len(self.names.name_strings(best))
+        through = f", through {names} names" if names > 1 else ""
+        if best in returned and (runner is None or runner not in returned):
+            return best, f"returned by its factory {returned[best].qualname}()"
+        prod, runner_prod = self.production_importers(best), self.production_importers(runner) if runner else -1
+        if runner is None or prod > runner_prod:
+            return best, f"most production importers ({prod} modules{through})"
+        total = self.sites.count_importers(best)
+        if total > self.sites.count_importers(runner):
+            return best, f"most importers ({total} modules{through})"
+        if len(self.methods[best]) > len(self.methods[runner]):
+            return best, f"most complete public API ({len(self.methods[best])} public methods)"
+        return best, "first by name among equally used candidates"
 
     # -- configured ---------------------------------------------------------------------------------------------
-    def _lookup_class(self, dotted: str, key: str) -> ClassValue:
-        split = self.index.split_qualified(dotted)
-        if split is None or self.index.find_class(*split) is None:
-            raise ConfigError(f"'{key}': class '{dotted}' is not defined in the scanned code{self._skipped(dotted)}")
-        return ClassValue(*split)
-
-    def _lookup_function(self, dotted: str, key: str) -> FunctionValue:
-        split = self.index.split_qualified(dotted)
-        if split is None or self.index.find_function(*split) is None:
-            raise ConfigError(f"'{key}': function '{dotted}' is not defined in the scanned code{self._skipped(dotted)}")
-        return FunctionValue(*split)
-
     def _skipped(self, dotted: str) -> str:
         """Why a configured name may be missing: the file that would define it was skipped."""
         parts = dotted.split(".")
         for i in range(len(parts) - 1, 0, -1):
             reason = self.unparsed.get(".".join(parts[:i]))
             if reason:
-                return f" ({reason})"
+                return reason
         return ""
 
-    def _configured(self, config: ConceptConfig) -> ConceptInfo:
-        where = f"concepts.{config.name}"
-        bases = [self._lookup_class(b, f"{where}.bases") for b in config.bases]
-        canonical = self._lookup_class(config.canonical, f"{where}.canonical") if config.canonical else None
-        anchors = set(bases) | ({canonical} if canonical else set())
-        canon_methods = self.methods.get(canonical, frozenset()) if canonical else frozenset()
-        matched: list[ClassValue] = []
-        for value, kind in self.kinds.items():
-            fact = self.index.find_class(value.module, value.qualname)
-            if fact is None or fact.scope:
-                continue
-            by_name = any(fnmatch.fnmatchcase(fact.name, p) for p in config.name_patterns)
-            by_base = any(a in self.resolver.mro(value)[1:] for a in anchors)
-            shared = len(canon_methods & self.methods[value])
-            by_methods = bool(canon_methods) and shared >= max(3, config.method_overlap * len(canon_methods))
-            if value == canonical or by_name or by_base or by_methods:
-                matched.append(value)
-        factories = [self._lookup_function(f, f"{where}.factories") for f in config.factories]
-        if canonical is None:
-            implementations = [v for v in matched if self.kinds[v] == "class"]
-            if not implementations:
-                raise ConfigError(f"'{where}': no class matches; set 'canonical' or 'name-patterns'")
-            canonical, reason = self._rank(implementations, factories)
-        else:
-            reason = "configured in [tool.ssot-audit.concepts]"
-        return self._assemble(config.name, "configured", canonical, reason, matched, factories,
-                              config.allowed_creators, config.per_user)  # fmt: skip
+    def _skipped_any(self, config: ConceptConfig) -> bool:
+        return any(self._skipped(d) for d in (config.canonical, *config.factories, *config.bases) if d)
 
-    def _assemble(self, name: str, origin: str, canonical: ClassValue, reason: str, matched: list[ClassValue],
-                  factories: list[FunctionValue], allowed: tuple[str, ...], per_user: bool) -> ConceptInfo:  # fmt: skip
-        members = [canonical] + sorted((v for v in matched if v != canonical and self.kinds[v] == "class"),
-                                       key=lambda v: v.fullname)  # fmt: skip
-        shims = sorted((v for v in matched if self.kinds[v] == "shim"), key=lambda v: v.fullname)
-        lookalikes = sorted(((v, self.kinds[v]) for v in matched if self.kinds[v] not in ("class", "shim")
-                             and v != canonical), key=lambda p: p[0].fullname)  # fmt: skip
-        return ConceptInfo(name, origin, canonical, reason, members, shims, lookalikes, factories, allowed, per_user)
+    def _lookup(self, dotted: str, key: str, kind: type) -> ClassValue | FunctionValue:
+        found = self.names.lookup(dotted)
+        what = "class" if kind is ClassValue else "function"
+        if found.target is None:
+            skipped = self._skipped(dotted)
+            raise ConfigError(f"'{key}': {what} '{dotted}' is not defined in the scanned code"
+                              + (f" ({skipped})" if skipped else ""))  # fmt: skip
+        if not isinstance(found.target, kind):
+            other = "class" if isinstance(found.target, ClassValue) else "function"
+            raise ConfigError(f"'{key}': '{dotted}' is a {other} ({found.target.fullname}), not a {what}")
+        return found.target
+
+    def _configured(self, config: ConceptConfig) -> ConceptInfo:
+        return build_configured(self, config)
 
     # -- discovery ----------------------------------------------------------------------------------------------
     def _discover(self) -> list[ConceptInfo]:
-        taken = {c for concept in self.concepts for c in (*concept.members, *concept.shims)}
-        candidates = sorted(
-            (v for v, k in self.kinds.items() if k == "class" and v not in taken and len(self.methods[v]) >= 2
-             and not self.index.find_class(v.module, v.qualname).scope),  # type: ignore[union-attr]
-            key=lambda v: v.fullname,
-        )  # fmt: skip
-        words = {v: name_words(v.qualname.split(".")[-1]) for v in candidates}
-        by_head: dict[str, list[ClassValue]] = {}
-        for value in candidates:
-            by_head.setdefault(words[value][-1], []).append(value)
-        parent = {v: v for v in candidates}
+        return discover_concepts(self)
 
-        def find(v: ClassValue) -> ClassValue:
-            while parent[v] != v:
-                parent[v] = parent[parent[v]]
-                v = parent[v]
-            return v
+    def assemble(self, name: str, origin: str, canonical: ClassValue, reason: str, members: list[ClassValue],
+                 attached: Mapping[ClassValue, str], factories: list[FunctionValue], allowed: tuple[str, ...],
+                 per_user: bool) -> ConceptInfo:  # fmt: skip
+        """A ``ConceptInfo``: implementations (canonical first), shims, and the other attached classes by role."""
+        others = sorted((v for v in members if v != canonical), key=lambda v: v.fullname)
+        shims = sorted((v for v, role in attached.items() if role == SHIM), key=lambda v: v.fullname)
+        lookalikes = sorted(((v, role) for v, role in attached.items() if role != SHIM and v != canonical
+                             and v not in members), key=lambda p: p[0].fullname)  # fmt: skip
+        return ConceptInfo(name, origin, canonical, reason, [canonical, *others], shims, lookalikes, factories,
+                           allowed, per_user)  # fmt: skip
 
-        stems = {v: frozenset(w[:-1]) for v, w in words.items()}
-        for group in by_head.values():
-            for a, b in combinations(group, 2):
-                # cheap necessary conditions first: a shared stem word, two shared public methods at all
-                if stems[a] & stems[b] and len(self.methods[a] & self.methods[b]) >= 2 and self._duplicates(a, b):
-                    parent[find(b)] = find(a)
-        clusters: dict[ClassValue, list[ClassValue]] = {}
-        for value in candidates:
-            clusters.setdefault(find(value), []).append(value)
-        found = []
-        factories_of = self._factories_by_class()
-        shims_of: dict[ClassValue, list[ClassValue]] = {}
-        for value, kind in self.kinds.items():
-            if kind == "shim":
-                for base in self.resolver.mro(value)[1:]:
-                    if isinstance(base, ClassValue):
-                        shims_of.setdefault(base, []).append(value)
-        for members in clusters.values():
-            if len(members) < 2:
+    def attach(self, members: list[ClassValue]) -> dict[ClassValue, str]:
+        """Classes that belong with ``members`` without implementing it: shims of a member, guards and orphaned
+        copies known by a member's name (``WebSocketManager = _Guard``), orphaned copies of a member."""
+        member_set = set(members)
+        names = {n for m in members for n in self.names.name_strings(m) if not n.startswith("_")}
+        found: dict[ClassValue, str] = {}
+        for value, role in self.roles.role.items():
+            if value in member_set:
                 continue
-            factories = sorted({f for m in members for f in factories_of.get(m, ())}, key=lambda f: f.fullname)
-            canonical, reason = self._rank(members, factories)
-            stem = "-".join(w for w in name_words(canonical.qualname.split(".")[-1]))
-            shims = sorted({s for m in members for s in shims_of.get(m, ())}, key=lambda v: v.fullname)
-            allowed = tuple(sorted({f.module for f in factories}))
-            found.append(self._assemble(stem, "discovered", canonical, reason, members + shims, factories, allowed, False))
-        return sorted(found, key=lambda c: c.canonical.fullname)
-
-    def _duplicates(self, a: ClassValue, b: ClassValue) -> bool:
-        """True when ``a`` and ``b`` implement at least half of the smaller one's public methods independently.
-
-        A subclass specialises its base, it does not duplicate it; methods both inherit from a common project
-        ancestor are the shared interface of intended polymorphism (one ``DatabaseOperations`` per backend).
-        """
-        if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
-            return False  # ``if ...: class X`` / ``else: class X``: one of them exists at run time
-        mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
-        if a in mro_b or b in mro_a:
-            return False
-        interface: set[str] = set()
-        for ancestor in set(mro_a[1:]) & set(mro_b[1:]):
-            if isinstance(ancestor, ClassValue):
-                interface |= self.methods.get(ancestor, frozenset())
-        own_a, own_b = self.methods[a] - interface, self.methods[b] - interface
-        shared = len(own_a & own_b)
-        return shared >= 2 and shared * 2 >= min(len(own_a), len(own_b))
-
-    def _factories_by_class(self) -> dict[ClassValue, list[FunctionValue]]:
-        """Module-level ``get_*``/``create_*``... functions (outside tests) by the project class they return."""
-        found: dict[ClassValue, list[FunctionValue]] = {}
-        for info, func in self.index.iter_functions():
-            if info.is_test or "." in func.qualname or not FACTORY_NAME.match(func.name):
-                continue
-            value = FunctionValue(info.name, func.qualname)
-            for returned in self.resolver.return_values(value):
-                if isinstance(returned, InstanceValue):
-                    found.setdefault(returned.cls, []).append(value)
+            if role == SHIM and any(b in member_set for b in self.resolver.mro(value)[1:]):
+                found[value] = SHIM
+            elif role == ORPHAN and self.roles.copied_class(value) in member_set:
+                found[value] = ORPHAN
+            elif role == GUARD and names & self.names.name_strings(value):
+                found[value] = GUARD
+            elif role in (TEST_DOUBLE, TEST_CODE) and any(b in member_set for b in self.resolver.mro(value)[1:]):
+                found[value] = TEST_DOUBLE  # a mock that subclasses the real class
+        api = set().union(*(self.methods[m] for m in members))
+        words = {w for m in members for w in self.similarity.words(m)}
+        for value in sorted({v for w in words for v in self._classes_by_word().get(w, ())}, key=lambda v: v.fullname):
+            if value not in member_set and value not in found and self._wraps(value, member_set, api):
+                found[value] = FACADE  # an adapter or facade that wraps a member and offers its methods
         return found
 
-    def _rank(self, members: list[ClassValue], factories: list[FunctionValue]) -> tuple[ClassValue, str]:
-        """Canonical choice: most importers, then most complete public API, then the factory's module."""
-        factory_modules = {f.module for f in factories}
+    def _wraps(self, value: ClassValue, members: set[ClassValue], api: set[str]) -> bool:
+        """``value`` offers some of the members' methods by holding a member, or by handing them on to an object of
+        that API (an adapter whose wrapped object's type is not written down)."""
+        offered = tuple(sorted(self.methods[value] & api))
+        if len(offered) < MIN_SHARED - 1:
+            return False
+        return bool(self.similarity.held(value) & members) or self.similarity.delegating(value, offered) * 2 >= len(offered)
 
-        def key(v: ClassValue) -> tuple[int, int, int, str]:
-            return (-self.sites.count_importers(v), -len(self.methods[v]), v.module not in factory_modules, v.fullname)
+    def _classes_by_word(self) -> dict[str, list[ClassValue]]:
+        """Live production classes by each word of their name (``WebSocketManagerAdapter`` under "manager" too)."""
+        if self._by_word is None:
+            self._by_word = defaultdict(list)
+            for value, role in self.roles.role.items():
+                if role == CLASS:
+                    for word in set(self.similarity.words(value)):
+                        self._by_word[word].append(value)
+        return self._by_word
 
-        ranked = sorted(members, key=key)
-        best = ranked[0]
-        runner = ranked[1] if len(ranked) > 1 else None
-        importers, methods = self.sites.count_importers(best), len(self.methods[best])
-        if runner is None or importers > self.sites.count_importers(runner):
-            return best, f"most importers ({importers} modules)"
-        if methods > len(self.methods[runner]):
-            return best, f"most complete public API ({methods} public methods)"
-        if best.module in factory_modules and runner.module not in factory_modules:
-            return best, "defined in the module of its factory"
-        return best, "first by name among equally used candidates"
+    def public(self, cls: ClassValue | FunctionValue) -> str:
+        """The dotted public name users import (see ``Names.public_name``)."""
+        return self.names.public_name(cls).dotted
+
+    def canonical_problem(self, cls: ClassValue) -> str:
+        """Why ``cls`` cannot be a canonical class ("" when it can)."""
+        return NOT_CANONICAL.get(self.roles.role.get(cls, ""), "")

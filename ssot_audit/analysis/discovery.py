@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ssot_audit.analysis.reading import not_regular, skip_reason
+from ssot_audit.model.escape import visible
 from ssot_audit.pathmatch import GitIgnore
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
@@ -25,7 +27,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )  # fmt: skip
 # Build output directories: skipped unless they are a package of the project (``app/build/__init__.py``).
 BUILD_OUTPUT_DIRS = frozenset({"build", "dist"})
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
+# Directories that hold test code in real repositories (mocks and fixtures in ``test_framework/`` are test code).
+_TEST_DIRS = frozenset({
+    "tests", "test", "testing", "t", "test_framework", "test_utils", "test_helpers", "test_support", "testutils",
+    "fixtures", "mocks", "e2e", "e2e_tests",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +44,18 @@ class SourceFile:
     is_package: bool  # an __init__.py
     is_test: bool
 
-def is_test_path(relpath: str) -> bool:
-    """Test code by the usual conventions: a tests/ directory, test_*.py, *_test.py, conftest.py."""
+def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
+    """Test code by the usual conventions (a ``tests/``, ``test_framework/``, ``mocks/``... directory, a
+    ``*_tests/`` directory, ``test_*.py``, ``*_test.py``, ``conftest.py``) or by the ``test-paths`` globs of the
+    configuration, matched against the path and each of its parent directories."""
     parts = relpath.split("/")
     name = parts[-1]
     if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    return any(part in _TEST_DIRS for part in parts[:-1])
+    if any(part in _TEST_DIRS or part.endswith("_tests") for part in parts[:-1]):
+        return True
+    regex = _exclusion_regex(globs)
+    return regex is not None and any(regex.match("/".join(parts[:i])) for i in range(1, len(parts) + 1))
 
 
 @lru_cache(maxsize=64)
@@ -58,15 +69,37 @@ def _excluded(relpath: str, name: str, patterns: Sequence[str]) -> bool:
     return regex is not None and (regex.match(name) is not None or regex.match(relpath) is not None)
 
 
+def _unscannable(entry: os.DirEntry[str], boundary: str | None) -> str | None:
+    """Why a ``*.py`` entry is not scanned, or None. Only a symbolic link can lead out of the tree (directory
+    links are not followed), so only links pay for resolving the path."""
+    if entry.name == ".py":
+        return "skipped: '.py' is not the name of a module"
+    if not entry.is_symlink():
+        return None if entry.is_file(follow_symlinks=False) else f"skipped: {not_regular(entry.stat(follow_symlinks=False).st_mode)}"
+    if not os.path.exists(entry.path):
+        return "cannot read file: broken symbolic link"
+    why = skip_reason(entry.path, boundary)
+    return None if why is None else f"skipped: {why}"
+
+
+def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
+    """A package directory that a default exclude skips."""
+    return (_excluded(rel, entry.name, DEFAULT_EXCLUDES) and entry.is_dir(follow_symlinks=False)
+            and os.path.isfile(os.path.join(entry.path, "__init__.py")))  # fmt: skip
+
+
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
-                      prefix: str = "", gitignore: GitIgnore | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
+                      notes: list[str] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
-    looked at (a directory that cannot be listed, a .py symlink to nothing) is appended to ``errors`` as
-    (relpath, reason) instead of vanishing silently. ``prefix`` is where ``root`` sits in the repository
-    (``app`` when only ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too.
-    With ``gitignore``, what git ignores is skipped too (each directory's ``.gitignore`` read on the way down).
+    looked at (a directory that cannot be listed, a .py symlink to nothing) or is deliberately not read (a link to
+    a file outside ``boundary``, a FIFO, socket or device) is appended to ``errors`` as (relpath, reason) instead
+    of vanishing silently. ``prefix`` is where ``root`` sits in the repository (``app`` when only
+    ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. With ``gitignore``, what
+    git ignores is skipped too (each directory's ``.gitignore`` read on the way down). A directory with an
+    ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     stack: list[tuple[Path, str, GitIgnore | None]] = [(root, "", gitignore)]
@@ -85,6 +118,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if _excluded(entry_rel, entry.name, excludes) or (
                 prefix and _excluded(f"{prefix}/{entry_rel}", entry.name, excludes)
             ):
+                if notes is not None and _skipped_package(entry, entry_rel):
+                    notes.append(printable(f"{prefix}/{entry_rel}" if prefix else entry_rel))
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -94,11 +129,12 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
                     subdirs.append((Path(entry.path), entry_rel, ignore))
-                elif entry.name.endswith(".py") and entry.is_file():
-                    yield Path(entry.path), entry_rel
-                elif entry.name.endswith(".py") and entry.is_symlink() and not os.path.exists(entry.path):
-                    if errors is not None:
-                        errors.append((entry_rel, "cannot read file: broken symbolic link"))
+                elif entry.name.endswith(".py") and not entry.is_dir():  # links to directories: not followed
+                    why = _unscannable(entry, boundary)
+                    if why is None:
+                        yield Path(entry.path), entry_rel
+                    elif errors is not None:
+                        errors.append((entry_rel, why))
             except OSError as exc:
                 if errors is not None:
                     errors.append((entry_rel, f"cannot read file: {exc.strerror or exc}"))
@@ -156,18 +192,21 @@ def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
 
 def printable(name: str) -> str:
     """A file name as text that can be written anywhere: bytes that are not UTF-8 (kept by the OS as surrogate
-    escapes) become ``\\xNN``. Reading still goes through the real ``Path``; this is for paths shown and
-    compared (findings, fingerprints, JSON, SARIF)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    escapes) become ``\\xNN``, and control, bidi and line-separator characters (a newline in a file name injects
+    lines into CI logs) become escapes too (see ``model.escape``). Reading still goes through the real ``Path``;
+    this is for paths shown and compared (findings, fingerprints, JSON, SARIF)."""
+    return visible(name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
-             respect_gitignore: bool = False) -> list[SourceFile]:  # fmt: skip
+             respect_gitignore: bool = False, boundary: Path | None = None,
+             notes: list[str] | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
-    git ignores it."""
+    git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``)."""
     root = root.resolve()
+    fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
         name = printable(_package_chain_name(root) or root.stem)
         shown = printable(root.name)
@@ -175,10 +214,11 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     source_roots = find_source_roots(root, roots)
     files = []
     found_errors: list[tuple[str, str]] = []
+    skipped: list[str] = []
     packages: dict[str, tuple[str, ...]] = {}
     gitignore = GitIgnore.for_root(root) if respect_gitignore else None
     for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix,
-                                               gitignore):  # fmt: skip
+                                               gitignore, fence, skipped):  # fmt: skip
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)
@@ -187,6 +227,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
+    if notes is not None:  # a package the user excluded on purpose needs no note
+        own = [p.removeprefix("./").rstrip("/") or p for p in excludes]
+        notes.extend(d for d in skipped if not _excluded(d, d.rsplit("/", 1)[-1], own))
     return files
 
 

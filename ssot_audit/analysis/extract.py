@@ -12,14 +12,15 @@ from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
     ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
-    forwards_to_super, is_main_guard, is_stub, is_type_checking, literal_strings, suppresses_import_error,
-    unique_qualname,
+    expects_raise, forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings,
+    suppresses_import_error, unique_qualname,
 )
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts,
 )
+from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, imported_modules, literal_names, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
 _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
@@ -51,6 +52,7 @@ class Extractor(NamespaceRecorder):
         self.attr_guarded = 0  # inside ``try: ... except AttributeError`` (or broader)
         self.main_guard = 0
         self.init_namespace()
+        self.flow = FlowRecorder(self.facts)  # guards, stores and patches of the current function
 
     # -- scopes -------------------------------------------------------------------------------------------------
     def _function_scope(self) -> _Scope | None:
@@ -58,6 +60,10 @@ class Extractor(NamespaceRecorder):
             if scope.kind == "function":
                 return scope
         return None
+
+    def _function_scope_fact(self) -> FunctionFact | None:
+        scope = self._function_scope()
+        return scope.func if scope is not None else None
 
     def _call_scope(self) -> str:
         scope = self._function_scope()
@@ -81,6 +87,7 @@ class Extractor(NamespaceRecorder):
     # -- statements ---------------------------------------------------------------------------------------------
     def statements(self, body: list[ast.stmt]) -> None:
         """Walk a block: each statement kind has a ``_stmt_<Kind>`` handler; others only have their expressions."""
+        saved_guards = self.flow.guards  # an ``if`` that always exits guards the rest of its block only
         for stmt in body:
             handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
             if handler is not None:
@@ -89,6 +96,7 @@ class Extractor(NamespaceRecorder):
                 for child in ast.iter_child_nodes(stmt):
                     if isinstance(child, ast.expr):
                         self.expression(child, "other")
+        self.flow.guards = saved_guards
 
     def _nested(self, body: list[ast.stmt], *, conditional: int = 1, guarded: int = 0, type_checking: int = 0,
                 attr_guarded: int = 0) -> None:  # fmt: skip
@@ -134,6 +142,7 @@ class Extractor(NamespaceRecorder):
             forwards_to_super=forwards_to_super(node),
             is_stub=is_stub(node),
             always_raises=always_raises(node),
+            is_trivial=is_trivial(node),
             is_abstract=any(d is not None and d[-1] in ("abstractmethod", "abstractproperty") for d in decorators),
         )
         self.facts.functions[qualname] = fact
@@ -148,12 +157,15 @@ class Extractor(NamespaceRecorder):
             self.facts.has_getattr = True
         scope = _Scope("function", qualname, fact.locals, func=fact)
         self._bind_params(node, fact, outer, scope)
+        self.flow.decorator_patches(node, qualname)
         saved = (self.conditional, self.type_checking, self.guarded, self.attr_guarded)
         self.conditional = self.type_checking = self.guarded = self.attr_guarded = 0
+        flow = self.flow.enter_function()
         self.scopes.append(scope)
         self.statements(node.body)
         self.scopes.pop()
         self.conditional, self.type_checking, self.guarded, self.attr_guarded = saved
+        self.flow.leave_function(flow)
         fact.name_uses = {name: sorted(set(uses)) for name, uses in fact.name_uses.items()}  # kinds, not counts
 
     _stmt_AsyncFunctionDef = _stmt_FunctionDef
@@ -194,6 +206,7 @@ class Extractor(NamespaceRecorder):
         )
         self.facts.classes[qualname] = fact
         self.bind(node.name, B_CLASS, qualname, node.lineno)
+        self.flow.decorator_patches(node, qualname)
         class_bindings: dict[str, list[Binding]] = {}
         saved = self.conditional
         self.conditional = 0
@@ -239,6 +252,8 @@ class Extractor(NamespaceRecorder):
         self.expression(node.value, "assign", target=encode(node.targets[0]))
         for target in node.targets:
             self._bind_target(target, node.value, node.lineno)
+            if type(target) is ast.Name and (self.flow.names or type(node.value) is ast.Call):
+                self.flow.assigned(target.id, node.value)
 
     def _stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         scope = self.scopes[-1]
@@ -281,6 +296,8 @@ class Extractor(NamespaceRecorder):
     def _bind_target(self, target: ast.expr, value: ast.expr, line: int) -> None:
         if isinstance(target, ast.Name):
             encoded = encode(value)
+            if type(value) is ast.Call and encoded is not None and encoded[1][-1] == "import_module":
+                encoded = imported_modules(value, self.flow.loops) or encoded
             self.bind(target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, line)
             if target.id == "__all__" and len(self.scopes) == 1:
                 self.facts.dunder_all = literal_strings(value)
@@ -288,9 +305,11 @@ class Extractor(NamespaceRecorder):
             for elt in target.elts:
                 self._bind_names_other(elt, line)
         elif isinstance(target, ast.Attribute):
-            self._record_self_attr(target, encode(value))
+            encoded = encode(value)
+            self._record_self_attr(target, encoded)
             self.note_store(target, self._call_scope())
             self.expression(target.value, "other")
+            self.flow.store(target, encoded, line, self._function_scope_fact(), self.conditional > 0)
         elif isinstance(target, ast.Subscript):
             self.note_subscript(target, store=True)
             self.expression(target.value, "other")
@@ -316,20 +335,33 @@ class Extractor(NamespaceRecorder):
 
     def _stmt_If(self, node: ast.If) -> None:
         self.expression(node.test, "other")
-        if is_type_checking(node.test):
+        guarding = self.flow.branches(node) if self.scopes[-1].func is not None else None
+        if guarding is not None:  # a coroutine-function or hasattr test: each branch knows what it proves
+            for guards, body in guarding[0]:
+                self.flow.guards = guards
+                self._nested(body)
+            self.flow.guards = guarding[1]
+        elif is_type_checking(node.test):
             self._nested(node.body, type_checking=1)
         elif is_main_guard(node.test):
+            self.facts.has_main_guard = self.facts.has_main_guard or len(self.scopes) == 1
             self.main_guard += 1
             self._nested(node.body)
             self.main_guard -= 1
         else:
             self._nested(node.body)
-        self._nested(node.orelse)
+        if guarding is None:
+            self._nested(node.orelse)
 
     def _stmt_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.expression(node.iter, "iter")
         self._bind_names_other(node.target, node.lineno)
+        names = literal_names(node.iter) if isinstance(node.target, ast.Name) else None
+        if names is not None:  # ``for name in ("pkg.a", "pkg.b"): import_module(name)``
+            self.flow.loops[node.target.id] = names  # type: ignore[attr-defined]
         self._nested(node.body)
+        if names is not None:
+            self.flow.loops.pop(node.target.id, None)  # type: ignore[attr-defined]
         self._nested(node.orelse)
 
     _stmt_AsyncFor = _stmt_For
@@ -346,6 +378,8 @@ class Extractor(NamespaceRecorder):
                 self._bind_names_other(item.optional_vars, node.lineno)
         guarded = int(any(suppresses_import_error(item) for item in node.items))
         self.guarded += guarded
+        if node.body and any(expects_raise(item) for item in node.items):
+            self.facts.raise_spans.append((node.body[0].lineno, node.end_lineno or node.lineno))
         self.statements(node.body)
         self.guarded -= guarded
 
@@ -353,6 +387,8 @@ class Extractor(NamespaceRecorder):
 
     def _stmt_Try(self, node: ast.Try) -> None:
         guarded = int(any(catches_import_error(h) for h in node.handlers))
+        if node.handlers and node.body:
+            self.facts.raise_spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
         attr_guarded = int(any(catches(h, ATTRIBUTE_ERRORS) for h in node.handlers))
         self._nested(node.body, guarded=guarded, attr_guarded=attr_guarded)
         for handler in node.handlers:
@@ -391,8 +427,12 @@ class Extractor(NamespaceRecorder):
                 self.facts.calls.append(  # positional: the hottest constructor of the extraction
                     CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                              call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
-                             wrapper, in_class, awaited[0], awaited[1])  # fmt: skip
+                             wrapper, in_class, awaited[0], awaited[1], self.flow.guards)  # fmt: skip
                 )
+                if func_expr is not None and type(func_expr[-1]) is str and func_expr[-1] in PATCHERS:
+                    patch = patch_of(call, func_expr)
+                    if patch is not None:
+                        self.flow.rebind(patch, call.lineno, func, self.conditional > 0)
                 stack.append((call.func, "callee", None, (0, 0)))
                 for arg in call.args:
                     stack.append((arg, "arg", func_expr, (0, 0)))
@@ -405,6 +445,8 @@ class Extractor(NamespaceRecorder):
                 if ctx != "attr" and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
                     self.note_attribute(node, call_scope, in_class)  # type: ignore[arg-type]
                 attr_ctx = "arg" if node.attr in _CORO_PROTOCOL else "attr"  # type: ignore[attr-defined]
+                if func is not None and node.attr == func.name and not func.delegates:  # type: ignore[attr-defined]
+                    func.delegates = _is_delegation(node.value)  # type: ignore[attr-defined]
                 stack.append((node.value, attr_ctx, None, (0, 0)))  # type: ignore[attr-defined]
             elif kind is ast.Name:
                 if node.id == "__path__":  # type: ignore[attr-defined]
@@ -440,6 +482,16 @@ class Extractor(NamespaceRecorder):
                     for child in value if type(value) is list else (value,):
                         if isinstance(child, _WALKED):
                             stack.append((child, "other", None, (0, 0)))
+
+
+def _is_delegation(owner: ast.expr) -> bool:
+    """``self._inner.send`` inside ``send``: the method hands the work to another object of the same API (``self.send``
+    is recursion, ``super().send`` is inheritance)."""
+    if isinstance(owner, ast.Name):
+        return owner.id not in ("self", "cls")
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+        return False
+    return True
 
 
 def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:

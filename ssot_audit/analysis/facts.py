@@ -8,7 +8,8 @@ a process boundary and go into the cache, and tuples pickle three times faster t
 
 Expressions are kept in a tiny tuple encoding that pickles and serialises cheaply:
 ``("n", name)`` a name, ``("a", base, attr)`` an attribute, ``("c", func)`` a call, ``("w", expr)`` an await, ``("i", base)`` a subscript (a generic alias when the base is
-a class), ``("k",)`` a literal (a constant, a display, a comparison: a plain object).
+a class), ``("k",)`` a literal (a constant, a display, a comparison: a plain object), ``("m", func, names)``
+``importlib.import_module`` of literal module names (``func`` is the callee as written).
 Anything else is ``None`` (unknown to the resolver, hence never a finding).
 """
 
@@ -64,6 +65,29 @@ class ImportFact(NamedTuple):
         return self.name
 
 
+class Guard(NamedTuple):
+    """What the branch a call sits in proves: ``expr`` is (``truth``) or is not a coroutine function / awaitable
+    (kind "coro"), or has (or lacks) the attribute ``attr`` (kind "has")."""
+
+    kind: str
+    expr: Expr
+    attr: str
+    truth: bool
+
+
+class Rebind(NamedTuple):
+    """A function rebinds an attribute (``target``, an attribute expression) or a dotted module global
+    (``dotted``, by a string patch) to ``value`` (None: unknown) from ``line`` on, in ``scope`` and the scopes
+    nested in it (``scope`` may be a class qualname: a class decorator or a setUp patch covers its methods)."""
+
+    scope: str
+    line: int
+    target: Expr
+    dotted: str
+    value: Expr
+    conditional: bool = False  # made inside an if/try/loop body of the function: may not have happened
+
+
 class CallSite(NamedTuple):
     """A call expression and how its result is used.
 
@@ -83,6 +107,7 @@ class CallSite(NamedTuple):
     in_class: str = ""  # class qualname when the call sits in a class body
     await_line: int = 0  # line of the ``await`` keyword, for context "await"
     await_col: int = 0
+    guards: tuple[Guard, ...] = ()  # what the enclosing branches prove (coroutine-function and hasattr tests)
 
 
 class AttrUse(NamedTuple):
@@ -139,7 +164,9 @@ class FunctionFact:
     forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
-    always_raises: bool = False  # every path ends in ``raise`` (a guard's ``__init__``: constructing it always fails)
+    always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)
+    is_trivial: bool = False  # a stub, ``pass`` or ``return <constant>``: what test doubles are made of
+    delegates: bool = False  # reads ``<another object>.<its own name>``: hands the work on (a facade, a proxy)
 
 
 @dataclass(slots=True)
@@ -174,6 +201,11 @@ class ModuleFacts:
     calls: list[CallSite] = field(default_factory=list)
     dunder_all: list[str] | None = None
     has_getattr: bool = False  # module-level __getattr__: any attribute may exist
+    has_main_guard: bool = False  # a module-level ``if __name__ == "__main__":``: the file is (also) a script
+    # Line spans where an exception is expected: ``with pytest.raises(...)`` / ``assertRaises`` / ``suppress``
+    # blocks and ``try`` bodies that have handlers.
+    raise_spans: list[tuple[int, int]] = field(default_factory=list)
+    rebinds: list[Rebind] = field(default_factory=list)  # attribute stores (those a call reads) and patches
     # The module's namespace is filled in ways no binding shows: ``globals()``, module-level ``exec``/``vars()``,
     # ``sys.modules`` surgery, ``__path__`` changes, ``declare_namespace``: any attribute or submodule may exist.
     dynamic_namespace: bool = False

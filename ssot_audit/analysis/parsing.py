@@ -7,6 +7,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from dataclasses import dataclass
 
 from ssot_audit.analysis.syntax_hints import hint_for_syntax_error
@@ -43,7 +44,8 @@ def count_lines(text: str) -> int:
     """Physical lines, counting a last line without a newline."""
     if not text:
         return 0
-    return text.count("\n") + (0 if text.endswith("\n") else 1)
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")  # LF, CR and CRLF, as the tokenizer
+    return breaks + (0 if text.endswith(("\n", "\r")) else 1)
 
 
 def decode_source(data: bytes) -> str | ParseFailure:
@@ -69,7 +71,7 @@ def parse_source(data: bytes, filename: str) -> ParsedSource | ParseFailure:
     if isinstance(text, ParseFailure):
         return text
     try:
-        tree = ast.parse(text, filename=filename)
+        tree = _parse_quietly(text, filename)
     except SyntaxError as exc:
         line = exc.lineno or 1
         hint, version = hint_for_syntax_error(text, line, exc.msg or "")
@@ -88,12 +90,21 @@ def parse_source(data: bytes, filename: str) -> ParsedSource | ParseFailure:
     return ParsedSource(tree, text, count_lines(text))
 
 
+def _parse_quietly(text: str, filename: str) -> ast.Module:
+    """``ast.parse`` with the scanned code's SyntaxWarnings (``"\\d"``, ``is`` with a literal...) silenced: they are
+    the scanned project's business, would flood standard error (97 lines on the Python 2.7 standard library), and
+    under ``PYTHONWARNINGS=error`` would turn valid files into parse errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=filename)
+
+
 def _parse_deep(text: str, filename: str) -> ast.Module | None:
     """Parse again with a raised recursion limit (restored afterwards); None when even that is not enough."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, _DEEP_RECURSION_LIMIT))
     try:
-        return ast.parse(text, filename=filename)
+        return _parse_quietly(text, filename)
     except (RecursionError, MemoryError, SyntaxError, ValueError):
         return None
     finally:

@@ -15,6 +15,8 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.mro import MroTable
+from ssot_audit.analysis.returns import context_manager_of, reconcile
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -30,6 +32,10 @@ from ssot_audit.analysis.values import (
 Values = frozenset[Value]
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "getter", "setter", "deleter"})
 _MAX_DEPTH = 60  # nested attribute/call chains resolved before giving up
+# Nested memoised queries (an alias of an alias of...) answered before giving up with UNKNOWN: each level costs
+# about seven Python frames, so this stays well under the interpreter's default recursion limit of 1000.
+# Re-export chains (``from a import X`` in module after module) do not nest: they are followed in a loop.
+_MAX_NESTING = 100
 _UNKNOWN_SET: Values = frozenset({UNKNOWN})
 _LITERAL_SET: Values = frozenset({ExternalValue("builtins.object")})
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -65,10 +71,14 @@ class Resolver:
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
-        self._mros: dict[ClassValue, tuple[Value, ...]] = {}
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._active: set[object] = set()
         self._depth = 0
+        self._nesting = 0
+        self._mro = MroTable(self._base_values)
+        # Functions whose return annotation was kept although return statements we could only partly resolve
+        # contradict it: a finding that relies on one says it is unsure.
+        self.doubted_annotations: set[FunctionValue] = set()
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -81,13 +91,15 @@ class Resolver:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        if key in self._active:
-            return _UNKNOWN_SET
+        if key in self._active or self._nesting >= _MAX_NESTING:
+            return _UNKNOWN_SET  # too deep: not memoised, a shallower query may still answer it
         self._active.add(key)
+        self._nesting += 1
         try:
             result = compute(*args)
         finally:
             self._active.discard(key)
+            self._nesting -= 1
         cache[key] = result
         return result
 
@@ -157,7 +169,42 @@ class Resolver:
         submodule = f"{source}.{imp.name}"
         if source == module and self.index.is_project_module(submodule):
             return frozenset({ModuleValue(submodule)})  # ``from . import sub`` in a package's own __init__
-        return self.module_attr(source, imp.name) or _UNKNOWN_SET
+        return self._follow_reexports(source, imp.name)
+
+    def _follow_reexports(self, module: str, name: str) -> Values:
+        """``module_attr(module, name) or UNKNOWN``, hopping through plain re-exports (``from b import X`` in ``a``,
+        ``from c import X`` in ``b``...) in a loop, so a chain of hundreds of modules costs no recursion. Every hop
+        gets the answer the recursive lookup would memoise for it; a cyclic chain answers UNKNOWN."""
+        hops: dict[tuple[str, str], None] = {}  # ordered, with constant-time membership
+        key = (module, name)
+        while key not in self._attrs and key not in self._active and key not in hops:
+            following = self._single_reexport(*key)
+            if following is None:
+                break
+            hops[key] = None
+            key = following
+        found = _UNKNOWN_SET if key in hops else self.module_attr(*key) or _UNKNOWN_SET
+        for hop in hops:
+            self._attrs[hop] = found
+        return found
+
+    def _single_reexport(self, module: str, name: str) -> tuple[str, str] | None:
+        """Where ``module.name`` comes from when all ``module`` does with it is ``from source import other``."""
+        info = self.index.find_module(module)
+        bindings = info.facts.bindings.get(name) if info is not None else None
+        if not bindings or not self.index.is_project_module(module):
+            return None
+        last = max((i for i, b in enumerate(bindings) if not b.conditional), default=0)
+        if len(bindings) - last != 1 or bindings[last].kind != B_IMPORT:
+            return None  # several candidate bindings: the general path unions them
+        assert info is not None
+        imp = info.facts.imports[bindings[last].value]
+        if imp.name is None or imp.name == "*":
+            return None
+        source = self.index.absolute_import_module(module, imp)
+        if source == module and self.index.is_project_module(f"{source}.{imp.name}"):
+            return None  # ``from . import sub`` in a package's own __init__: a submodule
+        return source, imp.name
 
     def module_attr(self, module: str, name: str) -> Values:
         """``module.name`` the way ``from module import name`` finds it; empty when it surely does not exist."""
@@ -202,6 +249,8 @@ class Resolver:
             return self.resolve_name(module, scope, expr[1])
         if tag == "k":
             return _LITERAL_SET
+        if tag == "m":
+            return self._imported_modules(module, scope, expr)
         if expr == ("c", ("n", "super")):
             found = self._zero_argument_super(module, scope)
             if found:
@@ -222,6 +271,13 @@ class Resolver:
             else:
                 result |= self.await_result(value)
         return frozenset(result) or _UNKNOWN_SET
+
+    def _imported_modules(self, module: str, scope: str, expr: Expr) -> Values:
+        """``importlib.import_module("pkg.a")`` (or over literal names): those modules, when it is importlib's."""
+        assert expr is not None
+        if self.resolve_expr(module, scope, expr[1]) != {ExternalValue("importlib.import_module")}:
+            return _UNKNOWN_SET
+        return frozenset(ModuleValue(n) if self.index.is_project_module(n) else ExternalValue(n) for n in expr[2])
 
     def attribute(self, value: Value, attr: str) -> Values:
         """``value.attr``."""
@@ -254,8 +310,11 @@ class Resolver:
             return frozenset({ExternalValue(f"{value.name}()")})
         if isinstance(value, FunctionValue):
             func = self.index.find_function(value.module, value.qualname)
-            if func is None or not self.has_transparent_decorators(value):
+            if func is None:
                 return _UNKNOWN_SET
+            if not self.has_transparent_decorators(value):
+                manager = context_manager_of(map(decorator_name, func.decorators), TRANSPARENT_DECORATORS)
+                return frozenset({manager}) if manager is not None else _UNKNOWN_SET
             if func.is_async:
                 return _UNKNOWN_SET if func.is_generator else frozenset({CoroutineValue(value)})
             if func.is_generator:
@@ -286,14 +345,18 @@ class Resolver:
             return _UNKNOWN_SET
         self._active.add(value)
         try:
-            # An annotation naming project classes is trusted; ``-> Any`` and friends say nothing, so the
-            # return statements decide.
-            result = self.annotation_instances(value.module, func.parent, tuple(func.returns))
-            if not any(isinstance(v, InstanceValue) for v in result):
-                found: set[Value] = set()
-                for expr in func.return_values:
-                    found |= self.resolve_expr(value.module, value.qualname, expr)
-                result = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            # An annotation naming project classes is trusted unless the return statements surely give something
+            # else (returns.py); ``-> Any`` and friends say nothing, so the return statements decide.
+            annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
+            found: set[Value] = set()
+            for expr in func.return_values:
+                found |= self.resolve_expr(value.module, value.qualname, expr)
+            inferred = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+            result = inferred
+            if any(isinstance(v, InstanceValue) for v in annotated):
+                result, doubted = reconcile(annotated, inferred, self.mro)
+                if doubted:
+                    self.doubted_annotations.add(value)
         finally:
             self._active.discard(value)
         self._returns[value] = result
@@ -318,24 +381,14 @@ class Resolver:
 
     # -- classes ------------------------------------------------------------------------------------------------
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """The class and its bases, depth first without repeats; external bases as ``ExternalValue``."""
-        cached = self._mros.get(cls)
-        if cached is not None:
-            return cached
-        if ("mro", cls) in self._active:
-            return (cls,)
-        self._active.add(("mro", cls))
-        order: list[Value] = [cls]
+        """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
+        return self._mro.get(cls)
+
+    def _base_values(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
-        try:
-            for base in fact.bases if fact else ():
-                for value in sorted(self.resolve_expr(cls.module, fact.scope if fact else "", base), key=repr):
-                    chain = self.mro(value) if isinstance(value, ClassValue) else (value,)
-                    order.extend(v for v in chain if v not in order)
-        finally:
-            self._active.discard(("mro", cls))
-        self._mros[cls] = tuple(order)
-        return self._mros[cls]
+        if fact is None:
+            return []
+        return [value for base in fact.bases for value in sorted(self.resolve_expr(cls.module, fact.scope, base), key=repr)]
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);

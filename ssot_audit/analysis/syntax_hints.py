@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sys
 
+from ssot_audit.analysis.lines import source_lines
+
 # (regex on the failing line, minimum version, explanation); first match wins.
 _NEWER: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^\s*type\s+[A-Za-z_]\w*\s*(\[.*\])?\s*="), "3.12", "PEP 695 type alias statement"),
@@ -42,7 +44,7 @@ def _version_newer_than_running(version: str) -> bool:
 
 def hint_for_syntax_error(text: str, line: int, message: str) -> tuple[str, str]:
     """Return (human hint, minimum version) for a syntax error at ``line``; empty strings when unknown."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     if "Missing parentheses in call to 'print'" in message or "Missing parentheses in call to 'exec'" in message:
         return "Python 2 syntax (print/exec statement): this file is not Python 3", ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ssot_audit.commands import plan, report
-from ssot_audit.commands import dashboard, graph, history, rules, scan
+from ssot_audit.commands import concepts, plan, report
+from ssot_audit.commands import dashboard, fix, graph, history, rules, scan
 
-COMMANDS = (scan, plan, report, graph, rules, history, dashboard)
+COMMANDS = (scan, fix, plan, concepts, report, graph, rules, history, dashboard)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
+from ssot_audit.model.escape import inert_output
 from ssot_audit.reporters.text import OUTPUT_FORMATS, Style, TextOptions
 
 
@@ -60,6 +63,17 @@ def add_output_options(parser: argparse.ArgumentParser, formats: list[str], defa
                         help="write the preceding --format to FILE instead of standard output")  # fmt: skip
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (``-j 0`` or ``-j -3`` is a usage error, exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return number
+
+
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
     """Options every command that scans a tree accepts."""
     parser.add_argument("path", nargs="?", default=".", help="directory (or file) to scan (default: .)")
@@ -77,7 +91,8 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-respect-gitignore", action="store_true",
                         help="also scan what .gitignore files and .git/info/exclude ignore")  # fmt: skip
     parser.add_argument("--no-tests", action="store_true", help="drop findings located in test code")
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: CPUs available)")
+    parser.add_argument("-j", "--jobs", type=positive_int, metavar="N",
+                        help="worker processes (default and maximum: the CPUs available)")  # fmt: skip
     parser.add_argument("--cache-dir", metavar="DIR", help="reuse per-file results of unchanged files from DIR "
                         "(default: $XDG_CACHE_HOME/ssot-audit or ~/.cache/ssot-audit; never inside the scanned tree)")  # fmt: skip
     parser.add_argument("--no-cache", action="store_true", help="analyse every file afresh and write no cache")
@@ -128,8 +143,18 @@ def _isatty(stream: object) -> bool:
 
 def load_project(args: argparse.Namespace, config: Config, progress: Callable[[int, int], None] | None = None
                  ) -> api.Project:  # fmt: skip
-    """Load the scanned tree the way every scanning command does (path, jobs, cache from the command line)."""
-    return api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
+    """Load the scanned tree the way every scanning command does (path, jobs, cache from the command line); say on
+    standard error what was not scanned (an empty scan is not silent: exit codes stay those of the findings)."""
+    project = api.load_project(Path(args.path), config, jobs=args.jobs, progress=progress, cache_dir=cache_dir(args))
+    close = getattr(progress, "close", None)
+    if callable(close):
+        close()  # a progress line must not swallow the notes below
+    for note in project.notes:
+        print(f"ssot-audit: note: {note}", file=sys.stderr)
+    if project.files == 0:
+        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
+              file=sys.stderr)  # fmt: skip
+    return project
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:
@@ -159,7 +184,7 @@ def effective_config(args: argparse.Namespace) -> Config:
     if extend:  # on top of what would run otherwise (an empty select means every rule)
         select = (select if select is not None else config.select or ("SSOT",)) + extend
     ignore = _split(args.ignore)
-    return config.with_overrides(
+    config = config.with_overrides(
         select=select,
         ignore=(config.ignore + ignore) if ignore else None,
         exclude=(config.exclude + exclude) if exclude else None,
@@ -167,6 +192,8 @@ def effective_config(args: argparse.Namespace) -> Config:
         fail_on=getattr(args, "fail_on", None),
         respect_gitignore=False if getattr(args, "no_respect_gitignore", False) else None,
     )
+    api.check_config(config)  # unknown --select entries or rule options: before any file is parsed
+    return config
 
 
 def add_fail_on(parser: argparse.ArgumentParser) -> None:
@@ -177,10 +204,45 @@ def add_fail_on(parser: argparse.ArgumentParser) -> None:
 
 
 def write_output(text: str, path: str | None) -> None:
-    """Write to ``path`` (creating parent directories) or to standard output."""
+    """Write to ``path`` (creating parent directories) or to standard output.
+
+    A file is replaced atomically (a temporary file beside it, then a rename): a full disk or an interrupted run
+    leaves the previous report whole instead of a truncated one, and the error names the file. A FIFO or device
+    (``-o /dev/stdout``) is written in place. Whatever control or bidi character a renderer let through becomes a
+    ``\\uXXXX`` escape here (valid inside JSON strings, visible in every other format), except a reporter's own
+    colour sequences: every output of every command leaves through this function.
+    """
+    text = inert_output(text)
     if path is None or path == "-":
         sys.stdout.write(text)
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        if target.exists() and not target.is_file():
+            with target.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, mode)  # mkstemp makes 0600; a report is as readable as any file the user writes
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -13,7 +13,8 @@ from typing import Any
 
 from ssot_audit.commands.common import add_scan_options, cache_dir, effective_config
 from ssot_audit.config import Config
-from ssot_audit.history import HistoryStore, default_history_path, find_git_info
+from ssot_audit.history import HistoryStore, default_history_path
+from ssot_audit.history.git import find_git_info
 from ssot_audit.history.backfill import backfill, project_label
 from ssot_audit.model import AuditResult
 
@@ -37,6 +38,14 @@ def history_path(args: argparse.Namespace) -> Path:
         return Path(args.history)
     root = Path(args.path)
     return default_history_path(root if root.is_dir() else root.parent)
+
+
+def check_history(args: argparse.Namespace) -> None:
+    """Refuse a corrupt, foreign or newer history file before scanning, not after a full parse."""
+    target = history_path(args)
+    if target.exists():
+        with HistoryStore(target, create=False):
+            pass
 
 
 def record_scan(args: argparse.Namespace, config: Config, result: AuditResult) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from ssot_audit.commands.common import (
     UsageError, add_output_options, add_text_options, requested_outputs, text_options, write_output,
 )
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 from ssot_audit.serialization import SerializationError, result_from_dict
 
@@ -34,11 +35,16 @@ def run(args: argparse.Namespace) -> int:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise SerializationError(f"{args.findings} is not JSON: {exc}") from exc
+    except RecursionError:  # the standard parser recurses per nested ``[``/``{``
+        raise SerializationError(f"{args.findings}: JSON nested too deeply to be a findings file") from None
     outputs = requested_outputs(args)
-    result = result_from_dict(data)
+    try:
+        result = result_from_dict(data)
+    except SerializationError as exc:
+        raise SerializationError(f"{args.findings}: {exc}") from None
     for spec in outputs:
         if spec.format == "text":
-            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
         else:
             write_output(REPORTERS[spec.format](result), spec.path)
     return 0

@@ -29,14 +29,15 @@ def run(args: argparse.Namespace) -> int:
         if not match:
             raise UsageError(f"unknown rule '{wanted}'{suggest_rule(wanted, infos)} (see `ssot-audit rules`)")
         info = match[0]
-        write_output(f"{info.code} {info.name} (default severity: {info.default_severity.value})\n\n{info.doc}\n", None)
+        write_output(f"{info.code} {info.name} (default severity: {info.default_severity.value}; fix: {info.fix})"
+                     f"\n\n{info.doc}\n", None)  # fmt: skip
         return 0
     if args.format == "json":
         rows = [{"code": i.code, "name": i.name, "summary": i.summary, "severity": i.default_severity.value,
-                 "options": [o.name for o in i.options]} for i in infos]  # fmt: skip
+                 "fix": i.fix, "options": [o.name for o in i.options]} for i in infos]  # fmt: skip
         write_output(json.dumps(rows, indent=2) + "\n", None)
         return 0
-    lines = [f"{'code':<8} {'name':<34} {'severity':<8} summary"]
-    lines += [f"{i.code:<8} {i.name:<34} {i.default_severity.value:<8} {i.summary}" for i in infos]
+    lines = [f"{'code':<8} {'name':<34} {'severity':<8} {'fix':<6} summary"]
+    lines += [f"{i.code:<8} {i.name:<34} {i.default_severity.value:<8} {i.fix:<6} {i.summary}" for i in infos]
     write_output("\n".join(lines) + "\n", None)
     return 0

@@ -11,12 +11,15 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, add_text_options, effective_config, load_project,
+    add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config, load_project,
     requested_outputs, text_options, write_output,
 )
-from ssot_audit.commands.history import add_record_options, record_scan
+from ssot_audit.commands.fix import add_fix_options, apply_safe_fixes
+from ssot_audit.commands.history import add_record_options, check_history, record_scan
+from ssot_audit.fixing import FixOptions, with_fixes
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.model import AuditResult, Severity
+from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
 
 
@@ -30,6 +33,9 @@ def register(sub: Any) -> None:
     add_fail_on(parser)
     add_record_options(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes (written, like `fix --write`), "
+                        "then report what remains")  # fmt: skip
+    add_fix_options(parser)
     parser.add_argument("--baseline", metavar="FILE", help="report and gate only findings not recorded in FILE; "
                         "say which recorded ones were fixed or are stale")  # fmt: skip
     parser.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE (exit 0); with "
@@ -48,20 +54,30 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     """Scan, write every requested output, return the exit code."""
     config = effective_config(args)
+    if args.record:
+        check_history(args)
     outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
     try:
-        project = load_project(args, config, progress)
-        full = api.audit(project)
+        if args.fix:  # the findings that remain after the safe fixes are written
+            progress.close()
+            fixed = apply_safe_fixes(argparse.Namespace(**{**vars(args), "write": True}), config,
+                                     FixOptions(jobs=args.jobs, cache_dir=cache_dir(args)))  # fmt: skip
+            project, full = fixed.project, fixed.result
+        else:
+            project = load_project(args, config, progress)
+            full = api.audit(project)
     finally:
         progress.close()
+    if any(spec.format in ("json", "sarif") for spec in requested_outputs(args)):
+        full = with_fixes(project, full)  # editors and bots can apply them
     for note in project.concepts.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
     for spec in outputs:
         if spec.format == "text":
-            write_output(text.render(result, text_options(args, spec.path)), spec.path)
+            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
         else:
             write_output(REPORTERS[spec.format](result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):

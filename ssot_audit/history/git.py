@@ -88,6 +88,8 @@ def resolve_revisions(toplevel: Path, *, revs: str | None = None, last: int | No
         raise HistoryError("give exactly one of --revs A..B and --last N")
     if last is not None and last < 1:
         raise HistoryError("--last must be at least 1")
+    if revs is not None and revs.startswith("-"):  # git would take ``--output=FILE`` as one of its options
+        raise HistoryError(f"--revs must name revisions, not an option: {revs!r}")
     spec = ["--max-count", str(last), "HEAD"] if last is not None else (
         [revs] if ".." in str(revs) else ["--max-count", "1", str(revs)])  # fmt: skip
     out = _git(toplevel, "rev-list", "--format=%cI", *spec, "--", path)

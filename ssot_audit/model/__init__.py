@@ -11,11 +11,15 @@ from ssot_audit.model.findings import (
     Severity,
     make_fingerprint,
 )
+from ssot_audit.model.fixes import Applicability, Edit, Fix
 from ssot_audit.model.plan import ConceptPlan, ConsolidationPlan, MemberRow, PlanStep, PlanSummary, SymbolPlan
 from ssot_audit.model.result import AuditResult, Concept, ConceptMember, ScanStats
 from ssot_audit.model.sources import ImportRef, SourceExcerpt
 
 __all__ = [
+    "Applicability",
+    "Edit",
+    "Fix",
     "AuditResult",
     "BaselineComparison",
     "BaselineEntry",

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from ssot_audit.model.fixes import FIX_KINDS, Fix
+
 
 class Severity(str, Enum):
     """How bad a finding is; the values are SARIF levels."""
@@ -68,6 +70,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
     in_tests: bool = False
+    fix: Fix | None = None  # the edits that resolve it, when a tool can make them (see model/fixes.py)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -102,3 +105,8 @@ class RuleInfo:
     default_severity: Severity
     doc: str
     options: tuple[RuleOption, ...] = ()
+    fix: str = "none"  # one of FIX_KINDS: whether its findings carry a safe fix, an unsafe one, or none
+
+    def __post_init__(self) -> None:
+        if self.fix not in FIX_KINDS:
+            raise ValueError(f"RuleInfo.fix must be one of {FIX_KINDS}, got {self.fix!r}")

@@ -15,10 +15,12 @@ class ConceptMember:
 
     qualname: str
     location: Location
-    role: str  # "canonical" | "duplicate" | "shim" | "alias" | one of the look-alike kinds
+    role: str  # "canonical" | "duplicate" | "shim" | "subclass" | "guard" | "test-double" | "orphaned-copy" | ...
     public_methods: tuple[str, ...] = ()
     async_methods: tuple[str, ...] = ()
     importers: int = 0  # number of project modules that import it
+    public_name: str = ""  # the dotted name users import it by, when it is not ``qualname`` (an alias, a re-export)
+    names: tuple[str, ...] = ()  # every other module-level name it is bound to (``module.Alias``), sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class Concept:
     factories: tuple[str, ...] = ()
     per_user: bool = False
     importers: int = 0  # distinct project modules importing any member or factory, through any of their names
+    rejected: tuple[tuple[str, str], ...] = ()  # (class, why): matched a name pattern but failed the role test
+    warnings: tuple[str, ...] = ()  # about its configuration (a configured canonical that is a guard...)
 
 
 @dataclass(frozen=True, slots=True)

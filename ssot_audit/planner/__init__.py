@@ -6,7 +6,7 @@ tree, so ``ssot-audit report findings.json`` rebuilds exactly the plan ``ssot-au
 
 from __future__ import annotations
 
-from ssot_audit.model import AuditResult, ConceptPlan, ConsolidationPlan, SymbolPlan
+from ssot_audit.model import AuditResult, Concept, ConceptPlan, ConsolidationPlan, SymbolPlan
 from ssot_audit.model.impact import Ranking, rank
 from ssot_audit.planner.concept import PLANNED_ROLES, plan_concept
 from ssot_audit.planner.context import PlanContext
@@ -33,13 +33,19 @@ def _order(ranking: Ranking, concepts: tuple[ConceptPlan, ...], symbols: list[Sy
     return tuple(key for _, key in sorted(ranked))
 
 
+def _needs_plan(concept: Concept) -> bool:
+    """Two implementations (or shims) to bring back to one, or a dead copy or a guard to deal with."""
+    return sum(m.role in PLANNED_ROLES for m in concept.members) > 1 or any(
+        m.role in ("orphaned-copy", "guard") for m in concept.members)
+
+
 def build_plan(result: AuditResult) -> ConsolidationPlan:
     """Concept plans then split-symbol plans, each ranked by impact (``model.impact.rank``), with a grand total."""
     ctx = PlanContext.from_result(result)
     ranking = rank(result)
     order = {impact.key: i for i, impact in enumerate(ranking.concepts)}
     ranked = sorted(result.concepts, key=lambda c: (order.get(c.name, len(order)), c.name))
-    concepts = tuple(plan_concept(ctx, c) for c in ranked if sum(m.role in PLANNED_ROLES for m in c.members) > 1)
+    concepts = tuple(plan_concept(ctx, c) for c in ranked if _needs_plan(c))
     covered: set[str] = set()
     for plan in concepts:
         covered.update(m.qualname for m in plan.members)

@@ -110,9 +110,9 @@ def _site_step(finding: Finding, root: str, kind: str, *, title: str, detail: st
 
 
 def use_factory(finding: Finding, root: str) -> Draft:
-    """SSOT301: construct through the factory instead of the class."""
+    """SSOT301 (a class constructed directly) and SSOT303 (a guard constructed): call the factory instead."""
     facts = finding.facts
-    cls, factory = short(facts["class"]), facts.get("factory")
+    cls, factory = facts.get("called_as") or short(facts["class"]), facts.get("factory")
     after = f"{short(factory)}(...)" if factory else "(create it in an allowed creator)"
     how = f"call {factory}(...) (import it from {module_of(factory)})" if factory else finding.fix_hint
     return _site_step(finding, root, USE_FACTORY, title=f"Replace {cls}(...) with {after}",

@@ -52,8 +52,8 @@ def _move_steps(ctx: PlanContext, canon: ConceptMember, others: list[ConceptMemb
         drafts.append(Draft(
             key=key,
             kind=MOVE_METHODS,
-            title=f"Move {', '.join(m + '()' for m in mine)} from {short(member.qualname)} into {short(canon.qualname)}",
-            detail=f"{short(canon.qualname)} lacks {', '.join(mine)}, which {member.qualname} has"
+            title=f"Move {', '.join(m + '()' for m in mine)} from {short(member.qualname)} into {ctx.name_for(canon.qualname)}",
+            detail=f"{ctx.name_for(canon.qualname)} lacks {', '.join(mine)}, which {member.qualname} has"
             + (f" ({', '.join(asyncs)} async)" if asyncs else "")
             + ": add them to the canonical class (with their tests) before any caller is switched to it.",
             files=(canon.location.path, member.location.path),
@@ -73,7 +73,7 @@ def _alias_step(ctx: PlanContext, canon: ConceptMember, member: ConceptMember, d
     return Draft(
         key=f"alias:{member.qualname}",
         kind=ALIAS_DUPLICATE,
-        title=f"Turn {short(member.qualname)} into an alias of {short(canon.qualname)}",
+        title=f"Turn {short(member.qualname)} into an alias of {ctx.name_for(canon.qualname)}",
         detail=f"Replace the class body in {member.location.path} with a deprecation shim that re-exports the canonical "
         f"class (optionally warning from a module __getattr__); its {member.importers} importers keep working "
         f"unchanged.{note}",
@@ -85,7 +85,7 @@ def _alias_step(ctx: PlanContext, canon: ConceptMember, member: ConceptMember, d
         blast_radius=member.importers,
         deps=set(deps),
         before=f"class {short(member.qualname)}: ...",
-        after=import_line(ctx.path_for(canon.qualname), short(canon.qualname), short(member.qualname)),
+        after=import_line(ctx.path_for(canon.qualname), ctx.name_for(canon.qualname), short(member.qualname)),
     )
 
 
@@ -136,7 +136,7 @@ def _factory_steps(ctx: PlanContext, factories: set[str]) -> tuple[list[Draft], 
         copies.add(copy)
         differs = bool(f.facts.get("async_differs"))
         note = " The copy is async and the canonical factory is not: drop the awaits on its calls in the same change." if differs else ""
-        steps = import_steps(ctx, copy, new_source=ctx.path_for(canonical), new_name=short(canonical), deps=set(),
+        steps = import_steps(ctx, copy, new_source=ctx.path_for(canonical), new_name=ctx.name_for(canonical), deps=set(),
                              mechanical=not differs, note=note)  # fmt: skip
         drafts += steps.rewrites + steps.reexports
         importers = {r.importer for r in ctx.refs(copy) if r.importer != module_of(copy)}
@@ -149,6 +149,25 @@ def _factory_steps(ctx: PlanContext, factories: set[str]) -> tuple[list[Draft], 
             resolves=(f.fingerprint,),
         ))  # fmt: skip
     return drafts, copies
+
+
+def _orphan_steps(ctx: PlanContext, concept: Concept) -> list[Draft]:
+    """Delete each dead copy of a member (SSOT105): nothing imports it, so nothing waits."""
+    copies = {f.location.symbol: f for f in ctx.by_code("SSOT105")}
+    drafts = []
+    for member in concept.members:
+        finding = copies.get(member.qualname)
+        if member.role != "orphaned-copy" or finding is None:
+            continue
+        drafts.append(Draft(
+            key=f"orphan:{member.qualname}", kind=DELETE_SHIM,
+            title=f"Delete the dead copy {short(member.qualname)} in {member.location.path}",
+            detail=f"{finding.message}. Delete it (or its file); version control keeps the history.",
+            files=(member.location.path,), locations=(member.location,),
+            verify_command=scan_command(ctx.root, "SSOT105"), verify_expect=f"no finding at {member.location.path}",
+            blast_radius=0, resolves=(finding.fingerprint,),
+        ))  # fmt: skip
+    return drafts
 
 
 def _concerns(f: Finding, surface: set[str], classes: list[str]) -> bool:
@@ -177,11 +196,11 @@ def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
         elif shim_base.get(member.qualname) in names:
             deps |= {f"alias:{shim_base[member.qualname]}"}
         moved: ImportSteps = import_steps(ctx, member.qualname, new_source=ctx.path_for(canon.qualname),
-                                          new_name=short(canon.qualname), deps=deps)  # fmt: skip
+                                          new_name=ctx.name_for(canon.qualname), deps=deps)  # fmt: skip
         drafts += moved.rewrites + moved.reexports
         waits[member.qualname] |= moved.keys | deps
     for target in [canon.qualname, *(f for f in concept.factories if f not in copies)]:
-        paths = import_steps(ctx, target, new_source=ctx.path_for(target), new_name=short(target), deps=set())
+        paths = import_steps(ctx, target, new_source=ctx.path_for(target), new_name=ctx.name_for(target), deps=set())
         drafts += paths.rewrites + paths.reexports
     for fp, draft in _alias_deletes(ctx, names).items():
         drafts.append(draft)
@@ -192,6 +211,7 @@ def plan_concept(ctx: PlanContext, concept: Concept) -> ConceptPlan:
             waits[shim_base[member.qualname]].add(f"delete:{member.qualname}")
     drafts += [_delete_step(ctx, m, waits[m.qualname], (shim_fp[m.qualname],) if m.qualname in shim_fp else ())
                for m in others]  # fmt: skip
+    drafts += _orphan_steps(ctx, concept)
     steps = order_steps(_fold_unawaited_into_rewrites(ctx, drafts), ctx.graph, concept.name)
     return ConceptPlan(
         concept=concept.name, origin=concept.origin, canonical=concept.canonical,
@@ -217,6 +237,8 @@ def _caller_steps(ctx: PlanContext, concept: Concept, surface: set[str], waits: 
                 draft.deps.add(f"alias:{cls}")
                 waits[cls].add(draft.key)
             drafts.append(draft)
+    guards = {m.qualname for m in concept.members if m.role == "guard"}
+    drafts += [callers.use_factory(f, ctx.root) for f in ctx.by_code("SSOT303") if f.facts.get("class") in guards]
     for f in ctx.by_code("SSOT302"):
         if f.facts.get("concept") == concept.name:
             drafts.append(callers.isolate_instance(f, factory, ctx.root))

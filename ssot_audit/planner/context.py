@@ -18,6 +18,7 @@ class PlanContext:
     findings: tuple[Finding, ...]
     refs_by_target: dict[str, list[ImportRef]] = field(default_factory=dict)
     canonical_path: dict[str, str] = field(default_factory=dict)  # symbol -> canonical import path (SSOT201)
+    canonical_name: dict[str, str] = field(default_factory=dict)  # symbol -> the public name to import it by
     paths: dict[str, dict[str, int]] = field(default_factory=dict)  # symbol -> {import path: count} (SSOT201)
     codes: dict[str, str] = field(default_factory=dict)  # fingerprint -> rule code
     findings_by_code: dict[str, list[Finding]] = field(default_factory=dict)
@@ -35,8 +36,14 @@ class PlanContext:
         for finding in result.findings:
             by_code[finding.code].append(finding)
         ctx.findings_by_code = dict(by_code)
+        for concept in result.concepts:
+            for member in concept.members:
+                if member.public_name:  # a private class exported under a public name, or a re-export
+                    ctx.canonical_path[member.qualname], _, ctx.canonical_name[member.qualname] = member.public_name.rpartition(".")
         for finding in ctx.by_code("SSOT201"):
             ctx.canonical_path[finding.facts["symbol"]] = finding.facts["canonical_path"]
+            if "canonical_name" in finding.facts:
+                ctx.canonical_name[finding.facts["symbol"]] = finding.facts["canonical_name"]
             ctx.paths[finding.facts["symbol"]] = dict(finding.facts["paths"])
         return ctx
 
@@ -51,6 +58,11 @@ class PlanContext:
     def path_for(self, symbol: str) -> str:
         """The canonical import path of a symbol: SSOT201's choice, else its defining module."""
         return self.canonical_path.get(symbol) or symbol.rsplit(".", 1)[0]
+
+    def name_for(self, symbol: str) -> str:
+        """The public name to import a symbol by: SSOT201's choice, else the concept member's public name, else its
+        own name."""
+        return self.canonical_name.get(symbol) or symbol.rsplit(".", 1)[-1]
 
     def refs(self, target: str) -> list[ImportRef]:
         """Recorded imports of ``target``."""

@@ -43,7 +43,7 @@ def plan_symbols(ctx: PlanContext, covered: set[str]) -> list[SymbolPlan]:
     symbols = sorted((set(ctx.paths) - covered) | set(copies))
     plans = []
     for symbol in symbols:
-        steps = import_steps(ctx, symbol, new_source=ctx.path_for(symbol), new_name=short(symbol), deps=set())
+        steps = import_steps(ctx, symbol, new_source=ctx.path_for(symbol), new_name=ctx.name_for(symbol), deps=set())
         drafts = steps.rewrites + steps.reexports
         if not steps.reexports:
             drafts += finding_hop_steps(ctx, symbol, steps.rewrites)

@@ -7,10 +7,10 @@ stale, and how many findings comments suppressed. Deterministic, and small whate
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ssot_audit.model import AuditResult, BaselineEntry, Finding
+from ssot_audit.model.escape import markdown_code, markdown_text
 from ssot_audit.model.impact import RANKING_RULE, Ranking, rank
 from ssot_audit.reporters.folding import fold
 
@@ -19,18 +19,14 @@ TOP_IMPACT = 10  # concepts and finding groups listed under "Where to start"
 _SEVERITIES = ("error", "warning", "note")
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]|])")
-
-
 def _cell(text: str) -> str:
     """Text shown as written inside a table cell: markup characters escaped, no HTML, no line breaks."""
-    escaped = _MARKUP.sub(r"\\\1", text).replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\r", " ").replace("\n", " ")
+    return markdown_text(text)
 
 
 def _code(text: str) -> str:
     """A code span inside a table cell (backslash escapes are literal there; GFM still needs ``\\|``)."""
-    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`" if text else "-"
+    return markdown_code(text) if text else "-"
 
 
 def _plural(count: int, word: str) -> str:

@@ -9,6 +9,7 @@ those fit, then a count of the rest and where the complete plan is (``render_ful
 from __future__ import annotations
 
 from ssot_audit.model import ConceptPlan, ConsolidationPlan, PlanStep, SymbolPlan
+from ssot_audit.model.escape import markdown_code, markdown_text
 from ssot_audit.reporters.folding import fold as fold_text
 from ssot_audit.reporters.plan_text import MAX_FILES, fold, header, matrix_methods, shorten_ids, summary_line
 
@@ -17,15 +18,13 @@ _TRAILER_ROOM = 1_500  # kept free for the closing lines
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (and inert as HTML when the Markdown is rendered)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return escaped.replace("\n", " ").replace("`", "'")
+    """Text safe inside a Markdown table cell (and inert as HTML, links and images when the Markdown is rendered)."""
+    return markdown_text(text)
 
 
 def code(text: str) -> str:
     """Inline code span inside a table cell: code spans show entities literally, so only pipes are escaped."""
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+    return markdown_code(text)
 
 
 def _step_row(s: PlanStep) -> str:
@@ -33,7 +32,7 @@ def _step_row(s: PlanStep) -> str:
     cycle = " (import cycle)" if s.in_cycle else ""
     change = f"<br>{code(fold_text(s.before))} → {code(fold_text(s.after or '(delete)'))}" if s.before or s.after else ""
     after = f"<br>after {cell(shorten_ids(s.depends_on))}" if s.depends_on else ""
-    return (f"| {s.id} | **{cell(s.kind)}** {cell(fold_text(s.title))}{change}{after} | {cell(fold(s.files, MAX_FILES))} | "
+    return (f"| {cell(s.id)} | **{cell(s.kind)}** {cell(fold_text(s.title))}{change}{after} | {cell(fold(s.files, MAX_FILES))} | "
             f"{s.blast_radius}{cycle} | {who} | {code(s.verify_command)} {cell(fold_text(s.verify_expect))} |")  # fmt: skip
 
 

@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from ssot_audit.model import AuditResult, Finding, Location, RuleInfo, SuppressedFinding
+from ssot_audit.model import AuditResult, Finding, Fix, Location, RuleInfo, SuppressedFinding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ssot-audit/"
@@ -45,6 +45,7 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
             "tags": ["ssot", "maintainability", info.name],
             "precision": "high",
             "problem.severity": _PROBLEM_SEVERITY[info.default_severity.value],
+            **({"fix": info.fix} if info.fix != "none" else {}),  # "safe" | "unsafe": whether results carry fixes
         },
     }
 
@@ -74,6 +75,18 @@ def _location(location: Location) -> dict[str, Any]:
     return data
 
 
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF fix: one artifactChange per file, each edit a replacement (an empty region inserts)."""
+    changes = []
+    for path in fix.paths:
+        replacements = [{"deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
+                                           "endColumn": e.end_column},
+                         "insertedContent": {"text": e.content}} for e in fix.edits if e.path == path]  # fmt: skip
+        changes.append({"artifactLocation": {"uri": path, "uriBaseId": SRCROOT}, "replacements": replacements})
+    return {"description": {"text": fix.message}, "artifactChanges": changes,
+            "properties": {"applicability": fix.applicability.value}}  # fmt: skip
+
+
 def _result(finding: Finding, rule_index: int, result: AuditResult,
             suppressed: SuppressedFinding | None = None, state: str = "new") -> dict[str, Any]:  # fmt: skip
     data: dict[str, Any] = {
@@ -86,6 +99,8 @@ def _result(finding: Finding, rule_index: int, result: AuditResult,
         "properties": {"confidence": finding.confidence.value, "inTests": finding.in_tests,
                        "tags": ["test"] if finding.in_tests else []},  # fmt: skip
     }
+    if finding.fix is not None:
+        data["fixes"] = [_fix(finding.fix)]
     if finding.related:
         data["relatedLocations"] = [{"id": number, **_location(r.location), "message": {"text": r.message}}
                                     for number, r in enumerate(finding.related, 1)]  # fmt: skip

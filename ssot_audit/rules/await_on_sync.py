@@ -8,6 +8,15 @@ without needing annotations. A plain ``def`` that returns an awaitable (a corout
 is anything that resolves outside the project (``asyncio.to_thread``) or to a name the same scope rebinds (to an
 ``AsyncMock``, say). When the function's name is also defined elsewhere with another async-ness, the message says so.
 
+Flow within the calling function is followed: an ``await`` on a branch that ``asyncio.iscoroutinefunction(f)`` /
+``inspect.iscoroutinefunction`` / ``inspect.isawaitable(f())`` proves async (or after an ``if`` that returns when it
+is not), or under a false ``hasattr(x, "m")`` (also through a local boolean), is skipped; ``obj.m = wrapper``,
+``setattr``, ``patch.object``, ``monkeypatch.setattr("pkg.mod.f", ...)`` and ``patch("pkg.mod.f", new=...)`` (call,
+``with``, function or class decorator, setUp) rebind the callee for the rest of the function. A plain ``def`` whose
+return statements say nothing is sync when its return annotation names an external non-awaitable type
+(``-> AsyncSession``, ``-> str``; confidence medium); ``importlib.import_module`` over literal module names is
+followed. ``facts["concept"]`` names the callee's concept (a factory, member class or member method).
+
 ## Why is this bad?
 At run time: ``TypeError: object WebSocketManager can't be used in 'await' expression``. Tests that patch the
 factory with an ``AsyncMock`` hide it until production.
@@ -25,6 +34,10 @@ manager = get_websocket_manager(user_id)
 ```
 or the async variant, if one is meant to exist.
 
+## Fix
+Safe: ``ssot-audit fix`` drops the ``await`` and keeps the operand as written (its parentheses, comments and line
+breaks): ``x = await (f())`` becomes ``x = (f())``.
+
 ## Options
 None.
 """
@@ -35,11 +48,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, SYNC, CallKind, call_kind, describe_returns
+from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, concept_of_callee, make_finding, make_rule_info, symbol_of
 
-INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__)
+INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__, fix="safe")
 
 
 def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
@@ -53,9 +67,15 @@ def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
 
 def _describe(ctx: RuleContext, value: Value, kind: CallKind) -> str:
     if isinstance(value, FunctionValue):
-        return f"a plain def ({value.fullname}) returning {describe_returns(ctx.resolver, value)}"
+        public = ctx.concepts.names.public_name
+        return f"a plain def ({value.fullname}) returning {describe_returns(ctx.resolver, value, lambda c: public(c).name)}"
     assert isinstance(value, ClassValue)
     return f"the class {value.fullname}, whose instances define no __await__"
+
+
+def _doubt_note(doubts: list[FunctionValue]) -> str:
+    listed = ", ".join(f"{d.fullname}()" for d in doubts)
+    return f"; unsure: this relies on the return annotation of {listed}, which its return statements contradict"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -63,9 +83,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     namesakes = _async_namesakes(ctx)
     for info in ctx.index.iter_modules():
         for call in info.facts.calls:
-            if call.context != "await" or call.func is None:
+            if call.context != "await" or call.func is None or ruled_out(info, call, awaited=True):
                 continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            values = resolve_callee(ctx.resolver, info, call)
             kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}
             sync: list[ClassValue | FunctionValue] = sorted(
                 (v for v, k in kinds.items() if k.kind == SYNC and isinstance(v, ClassValue | FunctionValue)), key=repr
@@ -76,6 +96,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             sure = all(k.sure for k in kinds.values()) and UNKNOWN not in values and len(kinds) == len(sync)
             name = callee.qualname.split(".")[-1]
             message = f"await on {name}(), which is {_describe(ctx, callee, kinds[callee])}: TypeError at run time"
+            doubts = doubted_annotations(ctx.resolver, info, call.scope, ("c", call.func))
+            if doubts:
+                sure = False
+                message += _doubt_note(doubts)
             hint = f"drop the await: {name}() is synchronous"
             related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
                                else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
@@ -102,6 +126,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     "callee": callee.fullname,
                     "callee_kind": kinds[callee].description,
                     "async_variants": [v.fullname for v in variants],
+                    **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {}),
                 },
             )
 

@@ -62,11 +62,16 @@ class Rule:
     check: Callable[[RuleContext], Iterable[Finding]]
 
 
-def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = ()) -> RuleInfo:
-    """A ``RuleInfo`` whose summary is the first line of the rule module's docstring."""
+def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = (),
+                   *, fix: str = "none") -> RuleInfo:  # fmt: skip
+    """A ``RuleInfo`` whose summary is the first line of the rule module's docstring.
+
+    ``fix``: "safe", "unsafe" or "none", what ``ssot-audit fix`` can do for its findings (the doc's ``## Fix``).
+    """
     text = (doc or "").strip()
     summary = text.splitlines()[0].strip() if text else name
-    return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options)
+    return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options,
+                    fix=fix)  # fmt: skip
 
 
 def last_name(expr: Expr) -> str | None:
@@ -92,6 +97,28 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
                     if set(ctx.resolver.resolve_expr(info.name, "", binding.value)) & set(targets):
                         names.add(name)
     return frozenset(names)
+
+
+def shown_name(ctx: RuleContext, cls: ClassValue) -> str:
+    """A class as messages name it: its public name, and the defining one when that is private
+    (``WebSocketManager (_WebSocketManagerImplementation)``)."""
+    public = ctx.concepts.names.public_name(cls).name
+    return public if public == cls.qualname else f"{public} ({cls.qualname})"
+
+
+def concept_of_callee(ctx: RuleContext, callee: ClassValue | FunctionValue) -> str | None:
+    """The concept a callee belongs to: a concept's factory, a member class, or a method of a member class."""
+    if isinstance(callee, ClassValue):
+        found = ctx.concepts.concept_of.get(callee)
+        return found.name if found is not None else None
+    for concept in ctx.concepts.concepts:
+        if callee in concept.factories:
+            return concept.name
+    func = ctx.index.find_function(callee.module, callee.qualname)
+    if func is None or not func.class_qualname:
+        return None
+    owner = ctx.concepts.concept_of.get(ClassValue(callee.module, func.class_qualname))
+    return owner.name if owner is not None else None
 
 
 def symbol_of(module: str, qualname: str) -> str:

@@ -35,6 +35,12 @@ from app.websocket_core.unified_manager import UnifiedWebSocketManager
 from app.websocket_core.websocket_manager import UnifiedWebSocketManager
 ```
 
+## Fix
+Safe, for ``from M import n`` only, and only when where to import from is not a guess: the import is pointed at
+the module that ``M``'s ``TYPE_CHECKING`` import names, or at the one live production module that defines ``n``
+(the finding's ``canonical_module``/``canonical_name`` facts). Several candidates, only test or unimported
+modules, a missing module or an ``M.n`` read: no fix; the hint lists the candidates.
+
 ## Options
 None.
 """
@@ -50,7 +56,7 @@ from ssot_audit.analysis.values import ModuleValue
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT203", "broken-import", Severity.ERROR, __doc__)
+INFO = make_rule_info("SSOT203", "broken-import", Severity.ERROR, __doc__, fix="safe")
 _MAX_SUGGESTIONS = 3
 _CAUGHT = "the ImportError is caught and the fallback always runs"
 
@@ -77,12 +83,32 @@ def _broken(info: ModuleInfo, line: int, col: int, scope: str, *, message: str, 
                         related=[related] if related else [], facts={**facts, "guarded": guarded})  # fmt: skip
 
 
+def _canonical(ctx: RuleContext, source: str, name: str, suggested: list[str], reason: str) -> tuple[str, str] | None:
+    """Where the import should read instead, when that is not a guess: the module the TYPE_CHECKING-only import
+    names, or the one live production module that defines the name."""
+    lacking = ctx.index.get_module(source)
+    if reason == TYPE_CHECKING_ONLY:
+        targets = {(ctx.index.absolute_import_module(source, lacking.facts.imports[b.value]),
+                    lacking.facts.imports[b.value].name) for b in lacking.facts.bindings.get(name, ())}  # fmt: skip
+        (module, real), *others = sorted(targets, key=str)
+        return (module, real) if not others and real not in (None, "*") and not module.startswith(".") else None
+    live = [m for m in suggested if not ctx.index.get_module(m).is_test and ctx.graph.find_importers(m)]
+    return (live[0], name) if len(live) == 1 and len(suggested) == 1 else None
+
+
 def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, name: str, source: str, message: str,
                   at: tuple[int, int, str], key: str, reason: str = MISSING, guarded: bool = False) -> Finding:  # fmt: skip
     """``name`` is not in module ``source`` at run time: say where it is defined instead, and import it from there."""
     suggested = _suggestions(ctx, spaces, name, source, info.name)
+    canonical = _canonical(ctx, source, name, suggested, reason) if key.startswith("name") else None
+    facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested}
+    if canonical is not None:  # what ``ssot-audit fix`` rewrites the import to
+        facts.update(canonical_module=canonical[0], canonical_name=canonical[1])
+        suggested = [canonical[0], *(m for m in suggested if m != canonical[0])]
     where = f"; it is defined in {', '.join(suggested)}" if suggested else ""
-    if suggested:
+    if canonical is not None:
+        hint = f"from {canonical[0]} import {canonical[1]}" + (f" as {name}" if canonical[1] != name else "")
+    elif suggested:
         hint = "; or ".join(f"from {m} import {name}" for m in suggested)
     else:
         hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source} again"
@@ -91,7 +117,7 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     related = Related(Location(lacking.relpath, min(lines, default=1), 1, symbol=source),
                       f"{source} binds {name} only under TYPE_CHECKING" if lines else f"{source} has no {name}")
     return _broken(info, *at, message=message + where, fix_hint=hint, key=key, guarded=guarded, related=related,
-                   facts={"module": source, "name": name, "reason": reason, "defined_in": suggested})
+                   facts=facts)
 
 
 def _name_finding(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, imp: ImportFact, source: str,

@@ -19,6 +19,11 @@ WebSocketManager = UnifiedWebSocketManager
 ## Use instead
 Import the canonical class under its own name, from its canonical module.
 
+## Fix
+Safe: every ``from <module> import <alias>`` elsewhere in the project imports the class itself from its defining
+module instead (renaming its uses in that file); star imports are left alone and reported. The alias itself stays
+until nothing imports it: deleting it is a plan step for a human.
+
 ## Options
 None.
 """
@@ -32,15 +37,32 @@ from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT102", "concept-alias", Severity.WARNING, __doc__, fix="safe")
 
 
 def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tuple[str, str]:
     concept = ctx.concepts.concept_of[target]
-    canonical = concept.canonical
-    message = f"{how} '{alias}' is another name for {target.qualname} of the concept '{concept.name}'"
-    hint = f"use {canonical.qualname} from {canonical.module} under its own name"
+    public = ctx.concepts.names.public_name(concept.canonical)
+    shown = ctx.concepts.names.describe(target)
+    message = f"{how} '{alias}' is another name for {shown} of the concept '{concept.name}'"
+    hint = f"use {public.name} from {public.module} instead of '{alias}', and drop '{alias}' once nothing imports it"
+    if target != concept.canonical:
+        hint += f" (the canonical class; {target.qualname} is a duplicate)"
     return message, hint
+
+
+def _canonical_facts(ctx: RuleContext, target: ClassValue) -> dict[str, str]:
+    """The public name of the very class the alias names: what an importer of the alias can import instead without
+    changing behaviour (moving it to the concept's canonical class is a plan step, not a fix)."""
+    public = ctx.concepts.names.public_name(target)
+    return {"canonical_module": public.module, "canonical_name": public.name}
+
+
+def _is_public_name(ctx: RuleContext, target: ClassValue, module: str, name: str) -> bool:
+    """The one public name users import a private class by (``UnifiedWebSocketManager = _Impl``) is its name, not an
+    alias: a private implementation needs one."""
+    public = ctx.concepts.names.public_name(target)
+    return target.qualname.startswith("_") and (public.module, public.name) == (module, name)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -52,14 +74,18 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if binding.kind != B_ASSIGN or binding.value is None or binding.value[0] not in ("n", "a"):
                     continue
                 for value in ctx.resolver.resolve_expr(info.name, "", binding.value):
-                    if isinstance(value, ClassValue) and value in concept_of and value.qualname.split(".")[-1] != name:
-                        message, hint = _message(ctx, name, value, "alias")
-                        yield make_finding(
-                            INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
-                            message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
-                            related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
-                            facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name},
-                        )  # fmt: skip
+                    if not isinstance(value, ClassValue) or value not in concept_of or value.qualname.split(".")[-1] == name:
+                        continue
+                    if _is_public_name(ctx, value, info.name, name):
+                        continue
+                    message, hint = _message(ctx, name, value, "alias")
+                    yield make_finding(
+                        INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
+                        message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
+                        related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
+                        facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name,
+                               **_canonical_facts(ctx, value)},
+                    )  # fmt: skip
     for site in ctx.sites.sites:
         target = site.target
         if site.scope or not isinstance(target, ClassValue) or target not in concept_of or site.bound == site.name:
@@ -67,12 +93,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         info = ctx.index.get_module(site.importer)
         if site.name in info.facts.bindings:  # renamed to avoid a clash with the module's own ``name``
             continue
+        if site.name.startswith("_") and _is_public_name(ctx, target, site.importer, site.bound):
+            continue
         message, hint = _message(ctx, site.bound, target, f"import of {site.name} as")
         yield make_finding(
             INFO, module=info, line=site.line, column=site.col + 1, symbol=f"{info.name}.{site.bound}",
             message=message, fix_hint=hint, key=f"import:{site.bound}:{target.fullname}",
             related=[Related(ctx.class_location(target), f"{target.qualname} is defined here")],
-            facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name},
+            facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name,
+                   **_canonical_facts(ctx, target)},
         )  # fmt: skip
 
 

@@ -20,6 +20,11 @@ manager = UnifiedWebSocketManager(user_id)
 manager = get_websocket_manager(user_id)
 ```
 
+## Fix
+Unsafe (``--unsafe``): the call becomes a call of the concept's factory (imported from its module when the file
+does not import it yet), when the class's ``__init__`` and the factory take the same parameters in the same order
+and the call unpacks nothing. Unsafe because the factory may cache, register or share: the point of the change.
+
 ## Options
 Per concept: ``factories`` and ``allowed-creators`` (module globs such as ``app.websocket_core.*``).
 """
@@ -30,9 +35,11 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
+from ssot_audit.rules.base import (
+    Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, shown_name, symbol_of,
+)
 
-INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__, fix="unsafe")
 
 
 def _inside(scope: str, qualname: str) -> bool:
@@ -75,7 +82,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 end_column=call.end_col + 1,
                 symbol=symbol_of(info.name, call.scope),
                 message=(
-                    f"{cls.qualname} of the concept '{concept.name}' is constructed directly, bypassing "
+                    f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
                     + (f"its factory {factory.qualname}()" if factory else "its allowed creators")
                     + (": this instance is not isolated per user" if concept.per_user else "")
                 ),

@@ -28,6 +28,13 @@ from app.compat.websocket import get_websocket_manager        # through a compat
 from app.websocket_core.websocket_manager import get_websocket_manager
 ```
 
+## Fix
+Safe: the import is rewritten to the canonical path, merged into an existing ``from <canonical> import ...`` of
+the same block (never a duplicate), ``as`` aliases kept, relative imports kept relative inside their package.
+Where only an alias of the symbol was imported (``from compat import ManagerV2``), the file imports the class
+under its own name and uses that name; when that rename is not clearly safe (the name is already used in the
+file, or appears in a string such as ``__all__``) there is no fix.
+
 ## Options
 None.
 """
@@ -42,7 +49,7 @@ from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
-INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __doc__, fix="safe")
 
 
 def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:
@@ -64,8 +71,21 @@ def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[C
     return isinstance(target, FunctionValue) and bool(FACTORY_NAME.match(target.qualname))
 
 
+def _canonical_pair(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
+                    pairs: Counter[tuple[str, str]]) -> tuple[str, str] | None:  # fmt: skip
+    """The (module, name) everyone should import ``target`` by: for a configured class or factory, its public name;
+    else the most used path, preferring public names, then the defining module, then the shortest."""
+    public = ctx.concepts.names.public_name(target)
+    if target in pinned:
+        return public.module, public.name
+    if len(pairs) < 2:
+        return None
+    return min(pairs, key=lambda p: (p[1].startswith("_") and not public.name.startswith("_"), -pairs[p],
+                                      p != (public.module, public.name), p[0] != target.module, len(p[0]), p))  # fmt: skip
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per import site that uses a non-canonical path."""
+    """One finding per import site that uses a non-canonical path (a module, or a name: an alias is a path too)."""
     pinned: set[ClassValue | FunctionValue] = set()
     for concept in ctx.concepts.concepts:
         if concept.origin == "configured":
@@ -76,22 +96,28 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         hops = ctx.sites.reexport_hops(target)
         found = [s for s in ctx.sites.find_sites(target) if s.importer not in hops and s.importer != target.module]
         sites = [s for s in found if s.runtime]  # a TYPE_CHECKING-only path is no working path (see SSOT203)
-        paths = Counter(s.source for s in sites)
-        checking_only = sorted({s.source for s in found if not s.runtime} - set(paths))
-        if target in pinned:
-            canonical = target.module
-        elif len(paths) < 2:
+        checking_only = sorted({s.source for s in found if not s.runtime} - {s.source for s in sites})
+        pairs = Counter((s.source, s.name) for s in sites)
+        chosen = _canonical_pair(ctx, target, pinned, pairs)
+        if chosen is None:
             continue
-        else:
-            canonical = min(paths, key=lambda p: (-paths[p], p != target.module, len(p), p))
+        canonical, name = chosen
+        paths = Counter(s.source for s in sites)
         summary = {path: paths[path] for path in sorted(paths)}
         severity = Severity.WARNING if _matters(ctx, target, pinned) else Severity.NOTE
         for site in sites:
-            if site.source == canonical or _inside_facade(site.importer, canonical, site.source, target.module):
+            if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
+                continue  # a package's own modules may share a private name
+            if (site.source, site.name) == chosen or (
+                site.name == name and _inside_facade(site.importer, canonical, site.source, target.module)
+            ):
                 continue
             info = ctx.index.get_module(site.importer)
-            used = sum(paths.values())
+            used = sum(pairs.values())
             kind = "a re-export" if site.source != target.module else "its defining module"
+            if site.source == canonical:
+                kind = f"as {site.name}, another name for it"
+            shown = name if name == target.qualname else f"{name} ({target.qualname})"
             yield make_finding(
                 INFO,
                 module=info,
@@ -99,17 +125,24 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 column=site.col + 1,
                 symbol=f"{info.name}.{site.scope}" if site.scope else info.name,
                 message=(
-                    f"{target.qualname} imported from {site.source} ({kind}); its canonical path is {canonical} "
-                    f"(used by {paths.get(canonical, 0)} of {used} imports across {len(paths)} paths)"
+                    f"{shown} imported from {site.source} ({kind}); its canonical path is {canonical}.{name} "
+                    f"(used by {pairs.get(chosen, 0)} of {used} imports across {len(pairs)} paths)"
                 ),
-                fix_hint=f"from {canonical} import {target.qualname}"
-                + (f" as {site.bound}" if site.bound != target.qualname else ""),
+                fix_hint=f"from {canonical} import {name}" + (f" as {site.bound}" if site.bound != name else ""),
                 key=f"{target.fullname}|{site.source}|{site.bound}|{site.scope}",
                 severity=severity,
                 related=[_definition_location(ctx, target)],
-                facts={"symbol": target.fullname, "canonical_path": canonical, "used_path": site.source,
-                       "paths": summary, **({"type_checking_paths": checking_only} if checking_only else {})},  # fmt: skip
+                facts={"symbol": target.fullname, "canonical_path": canonical, "canonical_name": name,
+                       "used_path": site.source, "used_name": site.name, "paths": summary,
+                       **({"type_checking_paths": checking_only} if checking_only else {}),
+                       **({"concept": c.name} if (c := _concept(ctx, target)) else {})},  # fmt: skip
             )
+
+
+def _concept(ctx: RuleContext, target: ClassValue | FunctionValue):  # type: ignore[no-untyped-def]
+    if isinstance(target, ClassValue):
+        return ctx.concepts.concept_of.get(target)
+    return next((c for c in ctx.concepts.concepts if target in c.factories), None)
 
 
 RULE = Rule(INFO, check)

@@ -1,8 +1,9 @@
 """A file could not be read, decoded or parsed.
 
 ## What it does
-Reports each file the scan had to skip: unreadable, not decodable in its declared encoding, or not valid Python for
-the interpreter running the scan. When the syntax belongs to a newer Python (PEP 695 ``type`` statements, PEP 701
+Reports each file the scan had to skip: unreadable, not decodable in its declared encoding, not valid Python for
+the interpreter running the scan, or deliberately not read (a symbolic link to a file outside the scanned directory,
+a FIFO, socket or device named ``*.py``: a warning). When the syntax belongs to a newer Python (PEP 695 ``type`` statements, PEP 701
 f-strings...) or to Python 2, the message says which and what would parse it.
 
 ## Why is this bad?
@@ -29,19 +30,27 @@ from ssot_audit.model import Confidence, Finding, Location, Severity, make_finge
 from ssot_audit.rules.base import Rule, RuleContext, make_rule_info
 
 INFO = make_rule_info("SSOT900", "parse-error", Severity.ERROR, __doc__)
+# What to do depends on why the file was skipped: an unreadable file has no syntax error to fix.
+_FIX_BY_KIND = {
+    "read": "make the file readable by the scan, or exclude it",
+    "decode": "save the file in the encoding it declares (UTF-8 when it declares none), or exclude it",
+    "too-deep": "split the deeply nested expression, or exclude the file",
+    "skipped": "nothing to fix if this is intended (ssot-audit never reads special files or follows links out "
+    "of the scanned directory); exclude the name to silence this",
+}
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per file that failed."""
     for failed in ctx.failures:
         failure = failed.failure
-        hint = failure.hint or "fix the syntax error or exclude the file"
+        hint = failure.hint or _FIX_BY_KIND.get(failure.kind, "fix the syntax error or exclude the file")
         yield Finding(
             code=INFO.code,
             name=INFO.name,
             message=f"{failure.message}; file skipped" + (f" ({failure.hint})" if failure.hint else ""),
             fix_hint=hint,
-            severity=Severity.WARNING if failure.newer_python else Severity.ERROR,
+            severity=Severity.WARNING if failure.newer_python or failure.kind == "skipped" else Severity.ERROR,
             confidence=Confidence.HIGH,
             location=Location(failed.relpath, failure.line, failure.column, symbol=""),
             fingerprint=make_fingerprint(INFO.code, failed.relpath, "", failure.kind),

@@ -32,7 +32,7 @@ from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.resolve import decorator_name
 from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, shown_name, symbol_of
 
 _CACHES = frozenset({"lru_cache", "cache"})
 
@@ -86,7 +86,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 column=call.col + 1,
                 symbol=symbol_of(info.name, call.scope or call.in_class),
                 message=(
-                    f"{how} instance '{name}' of {cls.qualname} (per-user concept '{concept.name}') is shared by "
+                    f"{how} instance '{name}' of {shown_name(ctx, cls)} (per-user concept '{concept.name}') is shared by "
                     "every user: user isolation risk"
                 ),
                 fix_hint="create the instance per user at request time through the factory and pass it along",
@@ -114,10 +114,10 @@ def _cached_singletons(ctx: RuleContext, per_user: dict[ClassValue, ConceptInfo]
             column=func.col + 1,
             symbol=symbol_of(info.name, func.qualname),
             message=(
-                f"{func.name}() takes no arguments and is cached, so every caller gets the same {cls.qualname} "
+                f"{func.name}() takes no arguments and is cached, so every caller gets the same {shown_name(ctx, cls)} "
                 f"(per-user concept '{per_user[cls].name}'): user isolation risk"
             ),
-            fix_hint=f"drop the cache, or key it by user (a user_id parameter) so each user gets their own {cls.qualname}",
+            fix_hint=f"drop the cache, or key it by user (a user_id parameter) so each user gets their own {shown_name(ctx, cls)}",
             key=f"cached:{func.qualname}:{cls.fullname}",
             related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
             facts={"class": cls.fullname, "concept": per_user[cls].name, "variable": func.name, "kind": "cached factory"},

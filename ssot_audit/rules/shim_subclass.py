@@ -2,10 +2,12 @@
 
 ## What it does
 Finds classes whose base is a project class and whose body adds nothing: only ``pass``, ``...``, a docstring, or
-methods that just call ``super()`` with the same name. Exceptions and enums are left alone (an empty subclass is
-how they are meant to be used), and so are families of three or more empty subclasses declared in their base's
-own module, outside any concept: type tags (``class OFTInteger(Field): pass`` next to ``Field``), not
-compatibility shims, which live elsewhere (compat modules, legacy packages).
+methods that just call ``super()`` with the same name and their own arguments, with at most side notes around the
+call (a logging call, a ``warnings.warn`` deprecation, a ``print``, ``self.x = <constant>`` defaults). Exceptions
+and enums are left alone (an empty subclass is how they are meant to be used), and so are families of three or
+more empty subclasses declared in their base's own module, outside any concept: type tags (``class
+OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which live elsewhere (compat modules, legacy
+packages). Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim.
 
 ## Why is this bad?
 A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances
@@ -15,11 +17,21 @@ of the base, and nobody knows when it can go.
 ```python
 class LegacyWebSocketManager(WebSocketManager):
     pass  # kept for old imports
+
+class IsolatedWebSocketManager(UnifiedWebSocketManager):
+    def __init__(self, user_id):
+        logger.info("creating an isolated manager for %s", user_id)
+        super().__init__(user_id)
 ```
 
 ## Use instead
 Import the base class; if callers cannot move at once, a module-level alias with a deprecation warning, removed
 once nothing imports it.
+
+## Fix
+Safe: every ``from <module> import <Shim>`` elsewhere in the project imports the base class instead (renaming
+its uses in that file); star imports are left alone and reported. The shim itself stays until nothing imports it.
+Safe as long as no code outside the project checks ``isinstance(x, Shim)`` or pickles shim instances.
 
 ## Options
 None.
@@ -36,11 +48,16 @@ from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_inf
 
 _TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
 
-INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__)
+INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__, fix="safe")
 
 
 def _first_project_base(ctx: RuleContext, value: ClassValue) -> ClassValue:
     return next(v for v in ctx.resolver.mro(value)[1:] if isinstance(v, ClassValue))
+
+
+def _shown(ctx: RuleContext, base: ClassValue) -> str:
+    public = ctx.concepts.names.public_name(base)
+    return public.name if public.name == base.qualname else f"{public.name} ({base.qualname})"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -56,6 +73,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         info = ctx.index.get_module(value.module)
         location = ctx.class_location(value)
         concept = ctx.concepts.concept_of.get(value)
+        public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""
         yield make_finding(
             INFO,
@@ -63,12 +81,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             line=location.line,
             column=location.column,
             symbol=value.fullname,
-            message=f"{value.qualname} subclasses {base.qualname}{in_concept} and adds nothing: a compatibility shim",
-            fix_hint=f"import {base.qualname} from {base.module} instead, then delete {value.qualname}",
+            message=f"{value.qualname} subclasses {_shown(ctx, base)}{in_concept} and adds nothing: a compatibility shim",
+            fix_hint=f"import {public.name} from {public.module} instead, then delete {value.qualname}",
             key=f"shim:{base.fullname}",
             severity=Severity.WARNING if concept else Severity.NOTE,
             related=[Related(ctx.class_location(base), f"{base.qualname}, the class it stands for")],
-            facts={"base": base.fullname, "concept": concept.name if concept else None},
+            facts={"base": base.fullname, "concept": concept.name if concept else None,
+                   "canonical_module": public.module, "canonical_name": public.name},
         )
 
 

@@ -6,6 +6,13 @@ result is dropped (a bare expression statement), used as a plain object (``get_m
 to a variable that is then only used as a plain object or not at all. Calls that are awaited, returned, passed to
 another call (``asyncio.create_task``, ``gather``, ``asyncio.run``...) or awaited later are fine.
 
+Flow within the calling function is followed as for SSOT401: a bare call on the branch where
+``iscoroutinefunction(f)`` is false, or under a false ``hasattr``, is skipped, and stores and patches rebind the
+callee (``obj.m = sync_wrapper``). A receiver typed by a return annotation that the function's return statements
+contradict (``-> Session`` returning an ``@asynccontextmanager`` object) takes the inferred type; when the
+statements are only partly known the annotation is kept and the message says the finding is unsure (confidence
+medium). ``facts["concept"]`` names the callee's concept.
+
 ## Why is this bad?
 The body never runs: ``RuntimeWarning: coroutine '...' was never awaited``, and the code after it works on a
 coroutine object instead of the result.
@@ -22,6 +29,11 @@ notify_user(user_id, "hi")
 await notify_user(user_id, "hi")            # or: asyncio.create_task(notify_user(user_id, "hi"))
 ```
 
+## Fix
+Unsafe (``--unsafe``): adds the ``await`` when the call sits directly in an ``async def``
+(``(await get_manager()).connect`` where an attribute of the coroutine was used). Unsafe because the code after it
+now runs on the result, and later: check the callers.
+
 ## Options
 None.
 """
@@ -31,13 +43,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, call_kind
+from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
 from ssot_audit.analysis.facts import CallSite
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
-from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
+from ssot_audit.model import Confidence, Finding, Related, Severity
+from ssot_audit.rules.base import (
+    Rule, RuleContext, concept_of_callee, last_name, make_finding, make_rule_info, names_bound_to, symbol_of,
+)
 
-INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__)
+INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__, fix="unsafe")
 _PLAIN_USES = frozenset({"attr", "call"})
 
 
@@ -78,9 +93,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if call.context not in ("stmt", "attr", "assign") or last_name(call.func) not in names:
                 continue
             how = _how_misused(info, call)
-            if how is None:
+            if how is None or ruled_out(info, call, awaited=False):
                 continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+            values = resolve_callee(ctx.resolver, info, call)
             if UNKNOWN in values or not values:
                 continue
             if not all(isinstance(v, FunctionValue) and call_kind(ctx.resolver, v).kind == ASYNC for v in values):
@@ -88,6 +103,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             callee = min(values, key=repr)
             assert isinstance(callee, FunctionValue)
             name = callee.qualname.split(".")[-1]
+            message = f"coroutine of async def {name}() is never awaited: {how}, so its body never runs"
+            doubts = doubted_annotations(ctx.resolver, info, call.scope, call.func)
+            if doubts:  # the receiver's class came from an annotation that the return statements contradict
+                listed = ", ".join(f"{d.fullname}()" for d in doubts)
+                message += f"; unsure: the receiver's type is the return annotation of {listed}, which its return " \
+                           "statements contradict"  # fmt: skip
             yield make_finding(
                 INFO,
                 module=info,
@@ -96,11 +117,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 end_line=call.end_line,
                 end_column=call.end_col + 1,
                 symbol=symbol_of(info.name, call.scope),
-                message=f"coroutine of async def {name}() is never awaited: {how}, so its body never runs",
+                message=message,
+                confidence=Confidence.MEDIUM if doubts else Confidence.HIGH,
                 fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
                 key=f"unawaited:{callee.fullname}:{call.context}",
                 related=[Related(ctx.function_location(callee), f"async def {name} is defined here")],
-                facts={"callee": callee.fullname, "usage": call.context},
+                facts={"callee": callee.fullname, "usage": call.context,
+                       **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {})},
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,33 @@ def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monke
     assert any((tmp_path / "xdg" / "ssot-audit").rglob("*"))
     assert main(["scan", str(root), "-q", "--no-cache", "--cache-dir", str(tmp_path / "unused")]) == 1
     assert not (tmp_path / "unused").exists()
+
+
+def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    source = root / "app/factory.py"
+    key = cache.cache_key(source.read_bytes())
+    target = store / key[:2] / key
+    good = target.read_bytes()
+    for position in range(len(good)):  # unpickling flipped bytes raised MemoryError, OverflowError, KeyError...
+        for flip in (0x01, 0x80, 0xFF):
+            corrupt = bytearray(good)
+            corrupt[position] ^= flip
+            target.write_bytes(bytes(corrupt))
+            assert loader._cached(str(source), "app/factory.py", str(store), None) is None, (position, flip)
+            assert not target.exists()  # deleted, so that the analysis writes it again
+    target.write_bytes(good[:-1] + bytes([good[-1] ^ 0xFF]))
+    assert _scan_json(root, store) == expected
+    assert target.read_bytes() == good
+
+
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    key = cache.cache_key((root / "app/factory.py").read_bytes())
+    (store / key[:2] / key).unlink()
+    cache.store(str(store), key, pickle.dumps(("facts", None, "12", [])))  # a valid checksum over the wrong data
+    assert _scan_json(root, store) == expected

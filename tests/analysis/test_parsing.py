@@ -118,12 +118,14 @@ def test_unreadable_file_is_reported(tmp_path: Path) -> None:
 def test_read_error_is_reported_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_project(tmp_path, {"app/__init__.py": "", "app/secret.py": "x = 1\n", "app/ok.py": "y = 2\n"})
 
-    def refuse(path: str, mode: str = "r", *args: object, **kwargs: object) -> object:
+    read = loader.read_scanned
+
+    def refuse(path: str, boundary: str | None) -> bytes:
         if path.endswith("secret.py"):
             raise PermissionError(13, "Permission denied", path)
-        return open(path, mode, *args, **kwargs)  # noqa: SIM115
+        return read(path, boundary)
 
-    monkeypatch.setattr(loader, "open", refuse, raising=False)
+    monkeypatch.setattr(loader, "read_scanned", refuse)
     result = scan_project(tmp_path)
     assert triples(result, "SSOT900") == {("SSOT900", "app/secret.py", 1)}
     assert [f.message for f in result.findings] == ["cannot read file: Permission denied; file skipped"]

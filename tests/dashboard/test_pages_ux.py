@@ -53,10 +53,10 @@ def test_overview_of_one_scan_says_where_to_start(tmp_path: Path, sample: AuditR
     expected = rank(sample).top(10)
     assert list(top["evidence"]) == [i.describe() for i in expected]
     concepts = [w for k, w in zip(top["kind"], top["what"], strict=True) if k == "concept"]
-    assert concepts.index("websocket-manager") < concepts.index("session-store")  # 9 implementations before 3
+    assert concepts.index("websocket-manager") < concepts.index("rate-limiter")  # 7 implementations before 2
     rules = at.dataframe[1].value
-    assert set(rules["rule"]) == {f.code for f in sample.findings} and rules["findings"].sum() == 57
-    assert list(rules["rule"])[0] == "SSOT401"  # 17 awaits on plain functions: the most runtime errors
+    assert set(rules["rule"]) == {f.code for f in sample.findings} and rules["findings"].sum() == 62
+    assert list(rules["rule"])[0] == "SSOT401"  # 18 awaits on plain functions: the most runtime errors
 
 
 def test_concept_picker_is_ranked_and_missing_methods_are_highlighted(tmp_path: Path, sample: AuditResult) -> None:
@@ -65,7 +65,7 @@ def test_concept_picker_is_ranked_and_missing_methods_are_highlighted(tmp_path: 
     assert list(picker.options)[0].startswith("websocket-manager: ")
     assert [o.split(":")[0] for o in picker.options] == [c.key for c in rank(sample).concepts]
     matrix = at.dataframe[1].value
-    missing = {m for m in matrix.columns if matrix.loc["WebSocketManager", m] == "MISSING"}
+    missing = {m for m in matrix.columns if matrix.loc["_WebSocketManagerImplementation", m] == "MISSING"}
     plan = next(p for p in api.plan(sample).concepts if p.concept == "websocket-manager")
     assert missing == set(plan.missing_in_canonical) and missing  # the planner and the page agree
     assert all(f"`{m}`" in at.error[0].value for m in missing)
@@ -73,19 +73,19 @@ def test_concept_picker_is_ranked_and_missing_methods_are_highlighted(tmp_path: 
 
 def test_free_text_search_matches_code_name_path_and_text(tmp_path: Path, sample: AuditResult) -> None:
     at = _page(_file(tmp_path, sample), "findings")
-    assert _count(at) == "57 of 57 findings"
-    for text, expected in (("SSOT401", 17), ("await-on-sync-callable", 17), ("legacy_routes", 3),
+    assert _count(at) == "62 of 62 findings"
+    for text, expected in (("SSOT401", 18), ("await-on-sync-callable", 18), ("legacy_routes", 3),
                            ("ssot301 legacy_routes", 1), ("no such words", 0)):  # fmt: skip
         at.text_input(key="f_text").input(text).run()
-        assert _count(at) == f"{expected} of 57 findings", text
+        assert _count(at) == f"{expected} of 62 findings", text
 
 
 def test_the_detail_picker_reaches_every_finding(tmp_path: Path, sample: AuditResult) -> None:
     many = [dataclasses.replace(f, fingerprint=f"{i:06d}", location=dataclasses.replace(f.location, path=f"p{i}/{f.location.path}"))
             for i in range(11) for f in sample.findings]  # fmt: skip
     at = _page(_file(tmp_path, dataclasses.replace(sample, findings=tuple(many))), "findings")
-    assert _count(at) == "627 of 627 findings"
-    assert len(at.selectbox(key="f_pick").options) == 627
+    assert _count(at) == "682 of 682 findings"
+    assert len(at.selectbox(key="f_pick").options) == 682
 
 
 def test_findings_mode_uses_the_scans_excerpts_and_never_reads_outside_the_root(tmp_path: Path,
@@ -139,13 +139,13 @@ def test_hostile_names_reach_the_page_escaped(tmp_path: Path, sample: AuditResul
 
 
 def test_members_sharing_a_class_name_keep_the_matrix_working(tmp_path: Path, sample: AuditResult) -> None:
-    concept = next(c for c in sample.concepts if c.name == "session-store")
+    concept = next(c for c in sample.concepts if c.name == "rate-limiter")
     twin = dataclasses.replace(concept.members[-1], qualname="other.place." + concept.members[-1].qualname.rsplit(".", 1)[1])
     doubled = dataclasses.replace(concept, members=(*concept.members, twin))
     result = dataclasses.replace(sample, concepts=tuple(doubled if c is concept else c for c in sample.concepts))
     at = _page(_file(tmp_path, result), "concepts")
     at.selectbox(key="c_concept").select(next(o for o in at.selectbox(key="c_concept").options
-                                              if o.startswith("session-store:"))).run()  # fmt: skip
+                                              if o.startswith("rate-limiter:"))).run()  # fmt: skip
     assert not at.exception, at.exception
     index = list(at.dataframe[1].value.index)
-    assert twin.qualname in index and concept.members[-1].qualname in index and "SessionStore" in index
+    assert twin.qualname in index and concept.members[-1].qualname in index and "RateLimiter" in index

@@ -103,7 +103,20 @@ def test_factory_function_and_class_under_one_name(tmp_path: Path) -> None:
 
 
 def test_members_of_a_configured_concept(tmp_path: Path) -> None:
-    store = "class SessionStore:\n    def load(self):\n        pass\n    def save(self):\n        pass\n"
+    store = """
+        class SessionStore:
+            def load_session(self, key):
+                return self.backend.get(key)
+
+            def save_session(self, key, data):
+                self.backend.set(key, data)
+
+            def expire_session(self, key):
+                self.backend.delete(key)
+
+            def rotate_session_key(self, key):
+                return self.backend.rename(key)
+    """
     files = {
         "app/__init__.py": "",
         "app/a/__init__.py": "",

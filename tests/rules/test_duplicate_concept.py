@@ -73,11 +73,16 @@ def test_lookalikes_are_never_implementations(tmp_path: Path) -> None:
     assert triples(scan_project(tmp_path), CODE) == set()
 
 
-def test_configured_concept_with_name_pattern(tmp_path: Path) -> None:
+def test_configured_name_pattern_narrows_it_never_adds_a_class_that_plays_another_role(tmp_path: Path) -> None:
     write_project(tmp_path, {
         "app/__init__.py": "",
         "app/manager.py": manager("WebSocketManager"),
-        "app/legacy.py": "class OldSocketHub:\n    def connect(self):\n        return None\n",
+        "app/legacy.py": manager("OldSocketHub"),
+        "app/dashboard.py": """
+            class DashboardSocketHub:
+                def render_panel(self, panel): ...
+                def connect(self, user_id, ws): ...
+        """,
         "app/unrelated.py": "class Hub:\n    def connect(self):\n        return None\n",
     })  # fmt: skip
     table = {"concepts": {"ws": {"canonical": "app.manager.WebSocketManager", "name-patterns": ["*SocketHub"]}}}
@@ -85,6 +90,9 @@ def test_configured_concept_with_name_pattern(tmp_path: Path) -> None:
     assert triples(result, CODE) == {(CODE, "app/manager.py", 1)}
     (finding,) = [f for f in result.findings if f.code == CODE]
     assert finding.facts["members"] == ["app.manager.WebSocketManager", "app.legacy.OldSocketHub"]
+    ((rejected, why),) = [(r["class"], r["why"]) for r in finding.facts["rejected"]]
+    assert rejected == "app.dashboard.DashboardSocketHub"
+    assert "its name DashboardSocketHub matches *SocketHub" in why and "shares 1 public methods" in why
 
 
 def test_configured_concept_alone_is_not_reported(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 
-class SessionStore:  # [SSOT101]
+class SessionStore:  # innocent: backends of one key-value interface (generic get/set/delete/expire)
     """Key/value session store with per-key TTL."""
 
     def __init__(self, namespace: str = "session") -> None:

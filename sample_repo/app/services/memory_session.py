@@ -34,6 +34,6 @@ class InMemorySessionStore:
         self._data.clear()
 
 
-def get_session_store() -> InMemorySessionStore:  # [SSOT104]
+def get_session_store() -> InMemorySessionStore:  # innocent: a factory of another backend, not of a concept
     """Dev-only factory (duplicates app.core.session_store.get_session_store)."""
     return InMemorySessionStore()

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.notifications import notify_user
+from app.services.throttling import RequestRateLimiter
 
 logger = logging.getLogger(__name__)
+_limiter = RequestRateLimiter()
 
 
 @dataclass
@@ -19,6 +21,9 @@ class OutgoingMessage:
 
 async def deliver(message: OutgoingMessage) -> int:
     """Push ``message`` to the recipient, falling back to a notification."""
+    if not _limiter.allow_request(message.sender):
+        return 0
+    _limiter.record_hit(message.sender)
     # imported lazily to keep the worker's import time low
     from app.websocket_core.websocket_manager import get_websocket_manager
 

@@ -3,6 +3,9 @@
 Every user owns exactly one isolated ``WebSocketManager``. Always obtain it
 through ``get_websocket_manager(user_id)`` -- a plain *synchronous* factory:
 do NOT ``await`` it.
+
+The implementation class is private since the 2024 "factory pattern"
+migration; ``WebSocketManager`` is its public name.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from .types import ConnectionLimitError, WebSocketManagerConfig
 logger = logging.getLogger(__name__)
 
 
-class WebSocketManager:  # [SSOT101]
+class _WebSocketManagerImplementation:  # [SSOT101]
     """Owns the live WebSocket connections of exactly one user."""
 
     def __init__(self, user_id: str, config: WebSocketManagerConfig | None = None) -> None:
@@ -63,6 +66,9 @@ class WebSocketManager:  # [SSOT101]
             return False
 
 
+WebSocketManager = _WebSocketManagerImplementation
+PerUserWebSocketManager = _WebSocketManagerImplementation  # [SSOT102]
+
 _managers: dict[str, WebSocketManager] = {}
 
 
@@ -70,6 +76,6 @@ def get_websocket_manager(user_id: str) -> WebSocketManager:
     """Return THE manager of ``user_id`` (synchronous: never await it)."""
     manager = _managers.get(user_id)
     if manager is None:
-        manager = WebSocketManager(user_id)
+        manager = _WebSocketManagerImplementation(user_id)
         _managers[user_id] = manager
     return manager

@@ -1,0 +1,1 @@
+"""Shared test helpers (a test package, even though it is not under tests/)."""

@@ -1,0 +1,19 @@
+"""Lines of a source the way Python numbers them, so that "line 7" means the same line everywhere."""
+
+from __future__ import annotations
+
+import re
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as Python's tokenizer numbers them: broken at ``\\n``, ``\\r\\n`` and ``\\r`` only.
+
+    ``str.splitlines`` also breaks at form feed, U+2028 and other separators that are ordinary characters in
+    Python source, so line 7 of ``splitlines`` can be another line than the 7 a finding names.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # a final line break ends the last line; it does not start an empty one
+    return lines

@@ -1,0 +1,156 @@
+"""One definition, many names: every module-level name a class or function is known by.
+
+A class defined as ``_UnifiedWebSocketManagerImplementation`` and exported as ``UnifiedWebSocketManager`` and
+``WebSocketManager`` (``X = _Impl``), re-exported by a package, or imported ``as`` another name, is one node for
+the concept logic: name patterns, configured names and importer counts go through all of its names, and messages
+show the name users import (never a ``_private`` one when a public name exists).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from dataclasses import dataclass
+
+from ssot_audit.analysis.facts import B_ASSIGN
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+
+QUALIFIERS = frozenset({
+    "unified", "legacy", "isolated", "base", "abstract", "default", "simple", "basic", "core", "compat", "new",
+    "old", "enhanced", "improved", "impl", "implementation", "real", "main", "generic", "common", "shared",
+    "global", "standard", "custom", "my", "v1", "v2", "v3", "v4", "2", "3", "deprecated", "modern", "fast",
+    "optimized",
+})  # fmt: skip
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+Target = ClassValue | FunctionValue
+DEFINED, ALIAS, IMPORT = "defined", "alias", "import"
+
+
+@lru_cache(maxsize=65536)
+def name_words(name: str) -> tuple[str, ...]:
+    """CamelCase words of a class name, lowercased, qualifiers dropped: UnifiedWebSocketManager -> web socket manager."""
+    words = tuple(w.lower() for w in _CAMEL.findall(name))
+    kept = tuple(w for w in words if w not in QUALIFIERS)
+    return kept or words
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A module-level name bound to a class or function: where, what, and how (defined, ``X = Y``, an import)."""
+
+    module: str
+    name: str
+    how: str
+    line: int = 0
+
+    @property
+    def dotted(self) -> str:
+        """``module.name``."""
+        return f"{self.module}.{self.name}"
+
+    @property
+    def public(self) -> bool:
+        """Not ``_private`` (nor a ``#2`` conditional twin)."""
+        return not self.name.startswith("_") and "#" not in self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What a configured dotted name resolves to, and through which name."""
+
+    target: Target | None
+    via_alias: bool  # the dotted name is an alias or re-export, not the definition
+
+
+class Names:
+    """Every module-level name of every project class and module-level function."""
+
+    def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites) -> None:
+        self.index = index
+        self.resolver = resolver
+        self._names: dict[Target, list[Name]] = defaultdict(list)  # aliases and ``as`` imports (definitions implied)
+        for info in index.iter_modules():
+            for name, bindings in info.facts.bindings.items():
+                for binding in bindings:
+                    if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a"):
+                        for value in resolver.resolve_expr(info.name, "", binding.value):
+                            if isinstance(value, ClassValue | FunctionValue) and value.qualname != name:
+                                self._names[value].append(Name(info.name, name, ALIAS, binding.line))
+        # Import paths in use: (module imported from, name imported) -> importer modules.
+        self._paths: dict[Target, Counter[tuple[str, str]]] = defaultdict(Counter)
+        for site in sites.sites:
+            if site.importer != site.target.module and not site.type_checking:
+                self._paths[site.target][(site.source, site.name)] += 1
+            if not site.scope and site.bound != site.name:
+                self._names[site.target].append(Name(site.importer, site.bound, IMPORT, site.line))
+        for target, names in self._names.items():
+            self._names[target] = sorted(set(names), key=lambda n: (n.module, n.name, n.line))
+
+    def find_names(self, target: Target) -> tuple[Name, ...]:
+        """Every module-level name of ``target``: the definition first, then aliases and ``as`` imports."""
+        return (self._definition(target), *self._names.get(target, ()))
+
+    def _definition(self, target: Target) -> Name:
+        if isinstance(target, ClassValue):
+            fact = self.index.find_class(target.module, target.qualname)
+        else:
+            fact = self.index.find_function(target.module, target.qualname)  # type: ignore[assignment]
+        return Name(target.module, target.qualname, DEFINED, fact.line if fact is not None else 0)
+
+    def name_strings(self, target: Target) -> frozenset[str]:
+        """The distinct identifiers ``target`` is known by (``_Impl``, ``Manager``, ``ConnectionManager``...)."""
+        names = {n.name for n in self._names.get(target, ())}
+        names.add(target.qualname.split(".")[-1])
+        return frozenset(names)
+
+    def public_name(self, target: Target) -> Name:
+        """The name users import: the most used public import path, else a public alias, else the definition."""
+        defined = Name(target.module, target.qualname, DEFINED)
+        paths = self._paths.get(target)
+        homes = {(n.module, n.name) for n in self.find_names(target) if n.how != IMPORT}
+        if paths:
+            public = [(count, pair) for pair, count in paths.items() if not pair[1].startswith("_")]
+            if public:
+                _, (module, name) = max(public, key=lambda p: (p[0], p[1] in homes, -len(p[1][0]), p[1]))
+                return Name(module, name, DEFINED if (module, name) == (target.module, target.qualname) else IMPORT)
+        if defined.public:
+            return defined
+        aliases = [n for n in self._names.get(target, ()) if n.how == ALIAS and n.public]
+        if aliases:
+            return min(aliases, key=lambda n: (n.module != target.module, n.module, n.name))
+        return defined
+
+    def describe(self, target: Target) -> str:
+        """``pkg.mod.Public`` or ``pkg.mod.Public (defined as pkg.impl._Private)`` for messages."""
+        public = self.public_name(target)
+        if (public.module, public.name) == (target.module, target.qualname):
+            return target.fullname
+        return f"{public.dotted} (defined as {target.fullname})"
+
+    def lookup(self, dotted: str) -> Lookup:
+        """A configured dotted name (a definition, an alias or a re-export) -> the class or function it names."""
+        split = self.index.split_qualified(dotted)
+        if split is None:
+            return Lookup(None, False)
+        module, rest = split
+        if self.index.find_class(module, rest) is not None:
+            return Lookup(ClassValue(module, rest), False)
+        if self.index.find_function(module, rest) is not None:
+            return Lookup(FunctionValue(module, rest), False)
+        if "." in rest:
+            return Lookup(None, False)
+        found = sorted((v for v in self.resolver.module_attr(module, rest) if isinstance(v, ClassValue | FunctionValue)),
+                       key=lambda v: v.fullname)  # fmt: skip
+        return Lookup(found[0], True) if found else Lookup(None, False)
+
+    def aliases_by_module(self) -> dict[str, dict[str, Target]]:
+        """Module -> {alias name -> target} for assignment aliases and ``as`` imports (module level)."""
+        found: dict[str, dict[str, Target]] = defaultdict(dict)
+        for target, names in self._names.items():
+            for n in names:
+                found[n.module][n.name] = target
+        return dict(found)

@@ -1,0 +1,250 @@
+"""Roles: what each class is, before any concept is formed.
+
+Only ``class`` (a live production implementation) can be a concept's canonical class or duplicate. The other roles
+are kept out of duplicate clusters and shown for what they are:
+
+- ``test-double`` (a Mock/Fake/Stub/Dummy, a ``unittest.mock`` subclass, a class in test code whose methods are all
+  trivial) and ``test-code`` (any other class in test code, ``test_framework/`` and ``mocks/`` included);
+- ``example`` (``docs/``, ``examples/``) and ``script`` (a ``scripts/``/``bin/`` file, or a module nothing imports
+  that runs as ``__main__``): each is its own small program, duplicated on purpose;
+- ``enum``, ``exception``, ``protocol``, ``abc``, ``record`` (dataclass, NamedTuple, TypedDict, pydantic model, or
+  no public method);
+- ``guard``: its ``__init__``/``__new__`` always raises (constructing it is a certain error; SSOT303);
+- ``shim``: a subclass that adds nothing but logging, deprecation warnings, constant defaults or a docstring around
+  ``super()`` calls (SSOT103);
+- ``orphaned-copy``: a class in a module nothing imports that is a backup-shaped file (``backup/``, ``*_old.py``...)
+  or that repeats a live class of the same name: dead code to delete (SSOT105), never a live duplicate.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from ssot_audit.analysis.facts import ClassFact
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.names import Names
+from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
+from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue
+
+CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
+GUARD, SHIM, ORPHAN, RECORD = "guard", "shim", "orphaned-copy", "record"
+FACADE, SUBCLASS = "facade", "subclass"  # relations to a concept's members, given when a concept is formed
+
+_EXCEPTION_NAMES = frozenset(
+    f"builtins.{n}" for n in dir(builtins) if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
+)
+_EXCEPTION_SUFFIX = re.compile(r"(Error|Exception|Warning)$")
+_ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+_PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+_RECORD_BASES = frozenset({"typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
+                           "pydantic.BaseModel", "pydantic.main.BaseModel"})  # fmt: skip
+_RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "attrs", "s", "mutable", "dataclass_transform"})
+_MOCK_BASES = frozenset(f"unittest.mock.{n}" for n in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock",
+                                                        "NonCallableMagicMock"))  # fmt: skip
+_DOUBLE_WORDS = ("Mock", "Fake", "Stub", "Dummy", "Spy")
+_EXAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "docs_src"})
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin"})
+_BACKUP_DIRS = frozenset({"backup", "backups", "bak", "old", "archive", "archived", "attic", "graveyard"})
+_BACKUP_STEM = re.compile(r"(^(old|backup|bak|copy_of|orig)_)|([_.\- ](old|backup|bak|copy|orig|save|saved|prev)\d*$)",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def is_backup_path(relpath: str) -> bool:
+    """``backup/x.py``, ``old/x.py``, ``x_old.py``, ``x_backup.py``, ``x.orig.py``, ``copy_of_x.py``..."""
+    parts = relpath.split("/")
+    directories = [p.lower() for p in parts[:-1]]
+    if any(p in _BACKUP_DIRS or p.endswith(("_backup", "_old", "_bak", ".bak")) for p in directories):
+        return True
+    return bool(_BACKUP_STEM.search(parts[-1].removesuffix(".py")))
+
+
+def _bare_stem(module: str) -> str:
+    """The file name of a module without backup decorations: ``backup.ws_manager_old`` -> ``ws_manager``."""
+    return _BACKUP_STEM.sub("", module.rsplit(".", 1)[-1])
+
+
+def _plugin_siblings(a: str, b: str) -> bool:
+    """``components.hue.config_flow`` and ``components.deconz.config_flow``: the same file in sibling packages is a
+    plugin layout (integrations, backends loaded by name), not a copy."""
+    pa, pb = a.rsplit(".", 1)[0], b.rsplit(".", 1)[0]
+    return pa != pb and "." in pa and "." in pb and pa.rsplit(".", 1)[0] == pb.rsplit(".", 1)[0]
+
+
+def imported_modules(index: ProjectIndex) -> frozenset[str]:
+    """Project modules some other module imports (with their parent packages, which the import runs too)."""
+    found: set[str] = set()
+    for info in index.iter_modules():
+        for imp in info.facts.imports:
+            target = index.imported_module_of(info.name, imp)
+            if target is not None and target != info.name:
+                parts = target.split(".")
+                found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(found)
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def is_double_name(name: str) -> bool:
+    """``MockWebSocketManager``, ``FakeStore``, ``WebSocketManagerStub``, ``SSotMockManager``, ``DummyCache``: a
+    CamelCase word of the name says test double."""
+    return any(word in _DOUBLE_WORDS for word in _WORD.findall(name))
+
+
+class Roles:
+    """The role of every class of the project (see the module docstring)."""
+
+    def __init__(self, index: ProjectIndex, resolver: Resolver, names: Names | None = None) -> None:
+        """``names``: every name of every class, so that a copy made before a rename is still recognised (a
+        backup ``WebSocketManager`` of the live ``_WebSocketManagerImplementation``, still exported under that
+        name)."""
+        self.index = index
+        self.resolver = resolver
+        self.names = names
+        self.imported = imported_modules(index)
+        self.role: dict[ClassValue, str] = {}
+        self.methods: dict[ClassValue, frozenset[str]] = {}
+        for info, cls in index.iter_classes():
+            value = ClassValue(info.name, cls.qualname)
+            self.methods[value] = self._public_methods(value)
+        for info, cls in index.iter_classes():
+            value = ClassValue(info.name, cls.qualname)
+            self.role[value] = self._classify(info, cls, value)
+        self._find_copies()
+
+    def is_live_module(self, module: str) -> bool:
+        """True when some other module imports ``module`` (entry points and plugins may be live without it)."""
+        return module in self.imported
+
+    # -- classification -----------------------------------------------------------------------------------------
+    def _public_methods(self, value: ClassValue) -> frozenset[str]:
+        names: set[str] = set()
+        for klass in self.resolver.mro(value):
+            if isinstance(klass, ClassValue):
+                fact = self.index.find_class(klass.module, klass.qualname)
+                if fact is not None:
+                    names.update(m for m in fact.methods if not m.startswith("_"))
+        return frozenset(names)
+
+    def _classify(self, info: ModuleInfo, fact: ClassFact, value: ClassValue) -> str:
+        mro = self.resolver.mro(value)
+        externals = {v.name for v in mro if isinstance(v, ExternalValue)}
+        if is_double_name(fact.name) or externals & _MOCK_BASES:
+            return TEST_DOUBLE
+        if info.is_test:
+            return TEST_DOUBLE if self._all_trivial(value) else TEST_CODE
+        directories = info.relpath.split("/")[:-1]
+        if _EXAMPLE_DIRS.intersection(directories):
+            return EXAMPLE  # each example is its own small program: duplicated on purpose
+        kind = self._kind_by_base(info, fact, externals)
+        if kind:
+            return kind
+        if self._always_raises_on_construction(value):
+            return GUARD
+        if (fact.body_adds_nothing and fact.bases and not fact.decorators and not fact.keywords
+                and any(isinstance(v, ClassValue) for v in mro[1:]) and not self._combines_bases(info, fact)):  # fmt: skip
+            return SHIM
+        live = self.is_live_module(info.name)
+        if not live and is_backup_path(info.relpath):
+            return ORPHAN
+        if not live and (_SCRIPT_DIRS.intersection(directories) or info.facts.has_main_guard):
+            return SCRIPT
+        if not self.methods[value]:
+            return RECORD
+        return CLASS
+
+    def _kind_by_base(self, info: ModuleInfo, fact: ClassFact, externals: set[str]) -> str:
+        if externals & _ENUM_BASES:
+            return "enum"
+        if externals & _EXCEPTION_NAMES or any(_EXCEPTION_SUFFIX.search(n) for n in externals):
+            return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
+        if externals & _PROTOCOL_BASES:
+            return "protocol"
+        metaclass = fact.keywords.get("metaclass")
+        if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
+            return "abc"
+        if any(f.is_abstract for f in self._own_functions(info, fact.methods.values())):
+            return "abc"
+        if externals & _RECORD_BASES or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
+            return RECORD
+        return ""
+
+    def _always_raises_on_construction(self, value: ClassValue) -> bool:
+        return self.guard_raise(value) is not None
+
+    def guard_raise(self, value: ClassValue) -> tuple[FunctionValue, str] | None:
+        """``__init__`` or ``__new__`` (the first definition along the MRO) when it raises on every path, with the
+        exception it raises (``raise NotImplementedError`` is an abstract signature, not a guard)."""
+        for dunder in ("__init__", "__new__"):
+            method = self.resolver.find_method(value, dunder)
+            if method is not None:
+                func = self.index.find_function(method.module, method.qualname)
+                if func is not None and func.always_raises and not func.is_stub:
+                    return method, func.always_raises
+        return None
+
+    def _all_trivial(self, value: ClassValue) -> bool:
+        info = self.index.get_module(value.module)
+        fact = info.facts.classes[value.qualname]
+        functions = [info.facts.functions[q] for q in fact.methods.values() if q in info.facts.functions]
+        public = [f for f in functions if not f.name.startswith("_")]
+        return bool(public) and all(f.is_trivial for f in public)
+
+    def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
+        """True for ``class StreamWriter(Codec, codecs.StreamWriter): pass``: an empty body that joins two real bases
+        is a new combination (a mixin composition), not a second name for one class."""
+        real = 0
+        for base in fact.bases:
+            values = self.resolver.resolve_expr(info.name, fact.scope, base)
+            if not all(isinstance(v, ExternalValue) and v.name in NEUTRAL_BASES for v in values):
+                real += 1
+        return real > 1
+
+    @staticmethod
+    def _own_functions(info: ModuleInfo, qualnames: Iterable[str]) -> list:  # type: ignore[type-arg]
+        return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]
+
+    def _own(self, value: ClassValue) -> frozenset[str]:
+        fact = self.index.find_class(value.module, value.qualname)
+        return frozenset(m for m in fact.methods if not m.startswith("_")) if fact is not None else frozenset()
+
+    def _find_copies(self) -> None:
+        """A class in a file nothing imports that repeats a live class: same class name, same file name, most of its
+        own methods written again (not inherited). Such a file is a copy left behind, whatever its directory; a
+        plugin loaded by name subclasses what it resembles, or sits in a sibling package of the same layout."""
+        by_name: dict[str, list[ClassValue]] = defaultdict(list)  # production classes by every name, live first
+        for value, role in sorted(self.role.items(), key=lambda p: (not self.is_live_module(p[0].module), p[0].fullname)):
+            if role == CLASS:
+                for name in self.names.name_strings(value) if self.names else (value.qualname,):
+                    by_name[name].append(value)
+        self.copies: dict[ClassValue, ClassValue] = {}
+        for value, role in list(self.role.items()):
+            if role not in (CLASS, ORPHAN) or self.is_live_module(value.module):
+                continue
+            mine, stem = self._own(value), _bare_stem(value.module)
+            mro = self.resolver.mro(value)
+            for original in by_name.get(value.qualname, ()):
+                if original == value or original in mro or any(
+                        isinstance(v, ClassValue) for v in set(mro[1:]) & set(self.resolver.mro(original)[1:])):  # fmt: skip
+                    continue  # a subclass, or a sibling of one family (two backends of one base): not a copy
+                if role == ORPHAN:  # a backup-shaped file: the class it repeats needs no importer of its own
+                    self.copies[value] = original
+                    break
+                theirs = self._own(original)
+                if (self.is_live_module(original.module) and stem == _bare_stem(original.module)
+                        and not _plugin_siblings(value.module, original.module) and mine
+                        and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
+                    self.role[value] = ORPHAN
+                    self.copies[value] = original
+                    break
+
+    def copied_class(self, orphan: ClassValue) -> ClassValue | None:
+        """The live class an orphaned copy repeats (same class and file name), if one was found."""
+        return self.copies.get(orphan)
+
+    def method_function(self, cls: ClassValue, name: str) -> FunctionValue | None:
+        """The project function that defines method ``name`` for ``cls`` (first along its MRO)."""
+        return self.resolver.find_method(cls, name)

@@ -1,0 +1,317 @@
+"""Role similarity: do two classes play the same role? Shared public methods, weighted by how rare each name is.
+
+``get``, ``close``, ``start``, ``initialize``, ``to_dict`` are defined by hundreds of classes and say little;
+``emit_critical_event`` or ``register_connection`` say a lot. A method's weight is its inverse document frequency
+over the project's classes, normalised to (0, 1]. Two classes play one role when they share at least
+``MIN_SHARED`` methods worth ``MIN_WEIGHT``, those cover at least ``MIN_COVER`` of the smaller class's weight, and
+their async-ness agrees; versions of one name (``SocketManager``, ``UnifiedSocketManager``: the same words once
+qualifiers are dropped) need only ``MIN_SHARED - 1`` methods of any weight, the name being evidence already. Methods both inherit from a common project ancestor, or that both take from a project
+Protocol/ABC they implement (even structurally, without inheriting it), are the interface of intended
+polymorphism and do not count. A subclass and its base, a facade and the class it holds, and two definitions of one
+class in one module (``if``/``else``) are never duplicates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.names import Names, name_words
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import CLASS, Roles
+from ssot_audit.analysis.values import ClassValue, InstanceValue
+
+MIN_SHARED = 3  # methods
+MIN_WEIGHT = 1.8  # normalised weight of the shared methods: about three rare names, never three common ones
+MIN_COVER = 0.5  # share of the smaller class's (weighted) methods that the other one has too
+MIN_ASYNC_AGREEMENT = 0.75
+# Rarity is judged against at least this many classes: in a small project, a concept copied ten times would make its
+# own method names look common.
+MIN_CORPUS = 1000
+# Names that mean little in any Python codebase, whatever their count in this one (weight at most GENERIC_WEIGHT).
+GENERIC = frozenset({
+    "get", "set", "put", "pop", "keys", "values", "items", "update", "delete", "remove", "add", "clear", "copy",
+    "open", "close", "closed", "start", "stop", "run", "restart", "shutdown", "initialize", "init", "setup",
+    "teardown", "cleanup", "reset", "configure", "load", "save", "reload", "refresh", "flush", "sync", "create",
+    "build", "make", "process", "handle", "execute", "call", "apply", "validate", "check", "is_valid", "to_dict",
+    "from_dict", "as_dict", "dict", "to_json", "from_json", "json", "serialize", "deserialize", "status",
+    "get_status", "health", "health_check", "is_healthy", "ping", "info", "name", "id", "register", "unregister",
+    "enable", "disable", "is_enabled", "size", "count", "length", "empty", "is_empty",
+})  # fmt: skip
+GENERIC_WEIGHT = 0.2
+OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
+PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How two classes relate: ``same_role`` and why (or why not)."""
+
+    same_role: bool
+    reason: str
+    shared: tuple[str, ...] = ()
+    weight: float = 0.0
+    cover: float = 0.0
+    facade: bool = False  # one wraps the other (holds it, or hands its methods on): an adapter, a proxy
+
+
+class Similarity:
+    """Pairwise role comparisons over the classes of a project."""
+
+    def __init__(self, index: ProjectIndex, resolver: Resolver, roles: Roles, names: Names | None = None) -> None:
+        self.index = index
+        self.names = names
+        self.resolver = resolver
+        self.roles = roles
+        counted = [v for v, role in roles.role.items() if role not in ("test-double", "test-code")]
+        self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
+        self.total = max(len(counted), 2)
+        self._protocols = self._protocol_methods()
+        self._held: dict[ClassValue, frozenset[ClassValue]] = {}
+        self._packages: dict[str, frozenset[str]] = {}
+
+    # -- weights ------------------------------------------------------------------------------------------------
+    def weight(self, method: str) -> float:
+        """ln(N / df) / ln(N): 1.0 for a name only one class has, towards 0 for a name every class has."""
+        df = max(self.df.get(method, 1), 1)
+        total = max(self.total, MIN_CORPUS)
+        weight = max(math.log(total / df) / math.log(total), 0.05)
+        return min(weight, GENERIC_WEIGHT) if method in GENERIC else weight
+
+    def weigh(self, methods: Iterable[str]) -> float:
+        """The summed weight of ``methods``."""
+        return sum(self.weight(m) for m in methods)
+
+    # -- interface ----------------------------------------------------------------------------------------------
+    def _protocol_methods(self) -> list[frozenset[str]]:
+        """Public methods of each project Protocol/ABC with two or more of them."""
+        found = []
+        for value, role in self.roles.role.items():
+            if role in ("protocol", "abc"):
+                fact = self.index.find_class(value.module, value.qualname)
+                methods = frozenset(m for m in fact.methods if not m.startswith("_")) if fact else frozenset()
+                if len(methods) >= 2:
+                    found.append(methods)
+        return found
+
+    def interface(self, a: ClassValue, b: ClassValue) -> frozenset[str]:
+        """Methods that ``a`` and ``b`` share by design: from a common project ancestor, or from a project protocol
+        both implement when each has a name of its own (``RedisSessionStore``, ``MemorySessionStore``: a family).
+        Versions of one name (``Unified``/``Isolated``/``Legacy`` + ``WebSocketManager``) implementing a protocol are
+        one concept written twice, not a family."""
+        shared: set[str] = set()
+        for ancestor in set(self.resolver.mro(a)[1:]) & set(self.resolver.mro(b)[1:]):
+            if isinstance(ancestor, ClassValue):
+                shared |= self.roles.methods.get(ancestor, frozenset())
+        if name_words(a.qualname.split(".")[-1].lstrip("_")) != name_words(b.qualname.split(".")[-1].lstrip("_")):
+            both = self.roles.methods[a] & self.roles.methods[b]
+            for methods in self._protocols:
+                if methods <= both:
+                    shared |= methods
+        return frozenset(shared)
+
+    def held(self, cls: ClassValue) -> frozenset[ClassValue]:
+        """Project classes whose instances ``cls`` keeps in instance attributes (what a facade wraps)."""
+        cached = self._held.get(cls)
+        if cached is not None:
+            return cached
+        found: set[ClassValue] = set()
+        fact = self.index.find_class(cls.module, cls.qualname)
+        if fact is not None:
+            for attr in fact.attr_types:
+                for value in self.resolver.class_member(cls, attr, instance=True):
+                    if isinstance(value, InstanceValue):
+                        found.add(value.cls)
+        self._held[cls] = frozenset(found)
+        return self._held[cls]
+
+    # -- comparison ---------------------------------------------------------------------------------------------
+    def related_names(self, a: ClassValue, b: ClassValue) -> bool:
+        """Names of one concept: the same last word and another word in common, qualifiers (Unified, Legacy,
+        Isolated, V2...) aside: ``WebSocketManager`` ~ ``UnifiedWebSocketManager`` ~ ``WebSocketConnectionManager``.
+        Classes with unrelated names that happen to share an API (file-like objects, geometry wrappers of two
+        libraries) are intended duck typing, not one concept written twice."""
+        words_a, words_b = self.words(a), self.words(b)
+        common = set(words_a) & set(words_b)
+        if words_a[-1] == words_b[-1]:
+            return len(common) > 1 or len(words_a) == len(words_b) == 1
+        return len(common) >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
+
+    def same_name(self, a: ClassValue, b: ClassValue) -> bool:
+        """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
+        where the class lives is dropped too (``AuthConfigManager`` in ``auth_service`` is that service's
+        ``ConfigManager``; ``AnalyticsWebSocketManager`` in ``analytics_service`` its ``WebSocketManager``)."""
+        mine = self._local_words(a, self.words(b))
+        return len(mine) > 1 and mine == self._local_words(b, self.words(a))  # "Model" alone says too little
+
+    def _local_words(self, cls: ClassValue, other: tuple[str, ...]) -> tuple[str, ...]:
+        words = self.words(cls)
+        packages = {w for part in cls.module.split(".")[:-1] for w in part.lower().split("_")}
+        start = 0
+        while start < len(words) - 1 and words[start] in packages and words[start] not in other:
+            start += 1
+        return words[start:]
+
+    def words(self, cls: ClassValue) -> tuple[str, ...]:
+        """The class's name words, qualifiers dropped (see ``name_words``); a private class is known by its public
+        name (``_Impl`` exported as ``WebSocketManager``)."""
+        name = cls.qualname.split(".")[-1]
+        if name.startswith("_") and self.names is not None:
+            name = self.names.public_name(cls).name
+        return name_words(name.lstrip("_"))
+
+    def compare(self, a: ClassValue, b: ClassValue, *, declared: bool = False) -> Comparison:
+        """Whether ``a`` and ``b`` play the same role, with the evidence. ``declared``: the team declared the concept
+        (configured), so an interface both implement, a common base or a wrapper are evidence of the role, not
+        reasons to discount it."""
+        mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
+        unrelated = self._design_reason(a, b, mro_a, mro_b, declared)
+        if unrelated:
+            return Comparison(False, unrelated)
+        interface = frozenset() if declared else self.interface(a, b)
+        own_a, own_b = self.roles.methods[a] - interface, self.roles.methods[b] - interface
+        shared = tuple(sorted(own_a & own_b))
+        weight = self.weigh(shared)
+        cover = weight / (min(self.weigh(own_a), self.weigh(own_b)) or 1.0)
+
+        def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
+            return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
+
+        same_name = self.same_name(a, b)  # versions of one name: the name is evidence already
+        needed = MIN_WEIGHT if declared or self.words(a)[-1] == self.words(b)[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
+        least = MIN_SHARED - same_name
+        if declared:  # a declared concept's canonical class may be small: sharing all of it is enough
+            least = min(least, max(2, min(len(own_a), len(own_b))))
+            needed = min(needed, weight if len(shared) >= least and cover >= 1 else needed)
+        if len(shared) < least or (weight < needed and not same_name):
+            common = " (the interface of a shared base or protocol does not count)" if interface else ""
+            return verdict(False, f"shares {len(shared)} public methods worth {weight:.1f}{common}")
+        if cover < MIN_COVER:
+            return verdict(False, f"the shared methods are {cover:.0%} of the smaller class")
+        if b in self.held(a) or a in self.held(b):
+            return verdict(False, "a facade holds the other and delegates to it", facade=True)
+        proxy = next((v for v in (a, b) if self.delegating(v, shared) * 2 >= len(shared)), None)
+        if proxy is not None:
+            return verdict(False, f"{proxy.qualname} hands most shared methods to another object (a proxy)", facade=True)
+        agreement = self._async_agreement(a, b, shared)
+        if agreement < MIN_ASYNC_AGREEMENT:
+            return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
+        return verdict(True, f"shares {len(shared)} public methods ({cover:.0%} of the smaller class)")
+
+    def _design_reason(self, a: ClassValue, b: ClassValue, mro_a: tuple, mro_b: tuple, declared: bool) -> str:  # type: ignore[type-arg]
+        """Why the code's structure says ``a`` and ``b`` are not one concept written twice ("" when it does not)."""
+        if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
+            return "two definitions of one class (if/else): one exists at run time"
+        if a in mro_b or b in mro_a:
+            return "a subclass specialises its base"
+        if declared:
+            return ""
+        family = self._family_base(mro_a, mro_b)
+        if family is not None:
+            return f"siblings of one family ({family.qualname}): intended polymorphism"
+        if _async_twins(self.words(a), self.words(b)):
+            return "the sync and the async twin of one API, on purpose"
+        if a.module == b.module and self.words(a) != self.words(b):
+            return "variants defined side by side in one module, on purpose"
+        if self._parallel_packages(a, b):
+            return "classes of two parallel packages (alternative backends defining the same names)"
+        return ""
+
+    def _family_base(self, mro_a: tuple, mro_b: tuple) -> ClassValue | None:  # type: ignore[type-arg]
+        """A common project ancestor: the two are siblings of a declared family (two backends' ``DatabaseOperations``
+        under ``BaseDatabaseOperations``, two pin types under ``BoardPin``), specialisations sharing code through
+        it, not one concept written twice."""
+        return next((v for v in mro_a[1:] if isinstance(v, ClassValue) and v in mro_b[1:]), None)
+
+    def _parallel_packages(self, a: ClassValue, b: ClassValue) -> bool:
+        """``gis.geos.Point`` and ``gis.gdal.Point``: two packages that define the same family of class names side by
+        side are alternative implementations by design (backends, bindings), not copies."""
+        pa, pb = a.module.rsplit(".", 1)[0], b.module.rsplit(".", 1)[0]
+        if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
+            return False  # one package inside the other: not side by side
+        return len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
+
+    def _package_names(self, package: str) -> frozenset[str]:
+        cached = self._packages.get(package)
+        if cached is None:
+            prefix = package + "."
+            cached = frozenset(v.qualname for v, role in self.roles.role.items()
+                               if role == CLASS and (v.module.startswith(prefix) or v.module == package))  # fmt: skip
+            self._packages[package] = cached
+        return cached
+
+    def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
+        """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""
+        count = 0
+        for name in shared:
+            method = self.roles.method_function(cls, name)
+            fact = self.index.find_function(method.module, method.qualname) if method else None
+            count += bool(fact is not None and fact.delegates)
+        return count
+
+    def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
+        agree = 0
+        for name in shared:
+            fa, fb = self.roles.method_function(a, name), self.roles.method_function(b, name)
+            ka = self.index.find_function(fa.module, fa.qualname) if fa else None
+            kb = self.index.find_function(fb.module, fb.qualname) if fb else None
+            agree += ka is None or kb is None or ka.is_async == kb.is_async
+        return agree / len(shared) if shared else 1.0
+
+    # -- candidate pairs ----------------------------------------------------------------------------------------
+    def similar_pairs(self, candidates: list[ClassValue]) -> Iterator[tuple[ClassValue, ClassValue, Comparison]]:
+        """Pairs of ``candidates`` that play the same role. Only classes named for the same thing (the same last
+        word, or the same first word) that share reasonably rare methods are compared (an inverted index over names
+        no more than ``cap`` classes have), so the work grows with the families, not with the square of the
+        project."""
+        cap = max(40, self.total // 50)
+        groups: dict[tuple[int, str], list[ClassValue]] = defaultdict(list)
+        for value in candidates:
+            words = self.words(value)
+            groups[(0, words[-1])].append(value)  # the same noun: Manager, Client
+            if len(words) > 1:
+                groups[(1, words[0])].append(value)  # the same subject: ClickHouse-Client, ClickHouse-Service
+        seen: set[tuple[ClassValue, ClassValue]] = set()
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            holders: dict[str, list[int]] = defaultdict(list)
+            for i, value in enumerate(group):
+                for method in self.roles.methods[value]:
+                    if self.df[method] <= cap:
+                        holders[method].append(i)
+            counts: Counter[tuple[int, int]] = Counter()
+            for members in holders.values():
+                if 1 < len(members) <= cap:
+                    counts.update(combinations(members, 2))
+            for (i, j), n in sorted(counts.items()):
+                a, b = group[i], group[j]
+                if n < MIN_SHARED - 1 or (a, b) in seen or not self.related_names(a, b):
+                    continue
+                seen.add((a, b))
+                # a test double or a dead copy of a class is measured against it as declared: implementing the
+                # same protocol is what makes a mock a mock of it
+                satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
+                comparison = self.compare(a, b, declared=satellite)
+                if comparison.same_role:
+                    yield a, b, comparison
+
+
+_ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
+
+
+def _async_twins(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
+    """``AsyncResult``/``Result``, ``SyncBackendMixin``/``AsyncBackendMixin``: names that differ only by a sync/async
+    marker are the two faces of one API, written twice by design."""
+    rest_a = [w for w in words_a if w not in _ASYNC_MARKERS]
+    rest_b = [w for w in words_b if w not in _ASYNC_MARKERS]
+    return rest_a == rest_b and words_a != words_b
+
+
+def is_candidate(roles: Roles, value: ClassValue) -> bool:
+    """A live production class that may be an implementation of a discovered concept."""
+    return roles.role.get(value) == CLASS

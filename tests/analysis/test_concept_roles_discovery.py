@@ -1,0 +1,165 @@
+"""Zero-config concepts form around a role, not a name stem: rare shared methods count, generic ones do not; a
+cluster forms around a centre; facades, proxies, families, protocol implementations, async twins and variants in
+one module stay out; test doubles, guards and dead copies are attached, never canonical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_audit import api
+from ssot_audit.analysis.concepts import ConceptInfo
+from ssot_audit.config import Config
+
+from tests.helpers import scan_project, triples, write_project
+
+ROLE = """
+class {name}:
+    def register_connection(self, user_id, ws):
+        self.ws = ws
+    def emit_critical_event(self, kind):
+        return kind
+    def drain_outbox(self):
+        return []
+    def send_to_user(self, user_id, message):
+        return message
+"""
+
+
+def _concepts(root: Path) -> list[ConceptInfo]:
+    return api.load_project(root, Config(), jobs=1).concepts.concepts
+
+
+def _members(root: Path) -> list[list[str]]:
+    return [[m.fullname for m in c.members] for c in _concepts(root)]
+
+
+def test_generic_method_names_do_not_make_a_role(tmp_path: Path) -> None:
+    generic = "\n".join(f"    def {m}(self):\n        return 1" for m in ("initialize", "close", "get_status", "start", "stop"))
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": f"class SchedulerService:\n{generic}\n",
+        "app/b.py": f"class MetricsService:\n{generic}\n",
+        "app/c.py": f"class CacheService:\n{generic}\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), "SSOT101") == set()
+
+
+def test_rare_shared_methods_make_a_role_whatever_the_qualifier(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": ROLE.format(name="WebSocketManager"),
+        "app/b.py": ROLE.format(name="LegacyWebSocketManager"),
+        "app/c.py": ROLE.format(name="WebSocketConnectionManager"),
+        "app/use.py": "from app.a import WebSocketManager\n",
+    })  # fmt: skip
+    assert _members(tmp_path) == [["app.a.WebSocketManager", "app.b.LegacyWebSocketManager", "app.c.WebSocketConnectionManager"]]
+
+
+def test_a_cluster_forms_around_a_centre_and_never_chains(tmp_path: Path) -> None:
+    # A resembles B (rare methods x), B resembles C (rare methods y), A does not resemble C: with A the most used,
+    # A's cluster is {A, B}; C is not glued to A through B.
+    xs = "\n".join(f"    def route_{m}(self):\n        return 1" for m in ("alpha", "beta", "gamma", "delta"))
+    ys = "\n".join(f"    def store_{m}(self):\n        return 1" for m in ("alpha", "beta", "gamma", "delta"))
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": f"class EventBroker:\n{xs}\n",
+        "app/b.py": f"class UnifiedEventBroker:\n{xs}\n{ys}\n",
+        "app/c.py": f"class LegacyEventBroker:\n{ys}\n",
+        "app/u1.py": "from app.a import EventBroker\n",
+        "app/u2.py": "from app.a import EventBroker\n",
+    })  # fmt: skip
+    assert _members(tmp_path) == [["app.a.EventBroker", "app.b.UnifiedEventBroker"]]
+
+
+def test_facades_proxies_families_and_side_by_side_variants_are_not_duplicates(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/manager.py": ROLE.format(name="StreamManager"),
+        "app/facade.py": """
+            from app.manager import StreamManager
+
+            class StreamManagerFacade:
+                def __init__(self):
+                    self._inner = StreamManager()
+                def register_connection(self, user_id, ws):
+                    return self._inner.register_connection(user_id, ws)
+                def emit_critical_event(self, kind):
+                    return self._inner.emit_critical_event(kind)
+                def drain_outbox(self):
+                    return self._inner.drain_outbox()
+        """,
+        "app/proxy.py": """
+            class StreamManagerProxy:
+                def __init__(self, target):
+                    self._target = target
+                def register_connection(self, user_id, ws):
+                    return self._target.register_connection(user_id, ws)
+                def emit_critical_event(self, kind):
+                    return self._target.emit_critical_event(kind)
+                def drain_outbox(self):
+                    return self._target.drain_outbox()
+        """,
+        "app/family.py": "class BaseChannel:\n    def open_channel(self):\n        return 1\n\n"
+                         + ROLE.format(name="RedisChannel(BaseChannel)").replace("class RedisChannel(BaseChannel):", "class RedisChannel(BaseChannel):"),
+        "app/family2.py": "from app.family import BaseChannel\n" + ROLE.format(name="KafkaChannel(BaseChannel)"),
+        "app/variants.py": ROLE.format(name="ReadStreamManager") + ROLE.format(name="WriteStreamManager"),
+        "app/asyncio_twin.py": ROLE.format(name="AsyncStreamManager"),
+        "app/proto.py": """
+            from typing import Protocol
+
+            class Transport(Protocol):
+                def register_connection(self, user_id, ws): ...
+                def emit_critical_event(self, kind): ...
+                def drain_outbox(self): ...
+                def send_to_user(self, user_id, message): ...
+        """,
+        "app/impl_redis.py": ROLE.format(name="RedisTransport"),
+        "app/impl_memory.py": ROLE.format(name="MemoryTransport"),
+    })  # fmt: skip
+    assert _members(tmp_path) == []
+
+
+def test_versions_of_one_name_implementing_a_protocol_are_one_concept_written_twice(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/proto.py": "from typing import Protocol\n\nclass Transport(Protocol):\n"
+                        "    def register_connection(self, user_id, ws): ...\n    def drain_outbox(self): ...\n",
+        "app/a.py": ROLE.format(name="Transport2"),
+        "app/b.py": ROLE.format(name="UnifiedTransport"),
+    })  # fmt: skip
+    assert _members(tmp_path) == [["app.a.Transport2", "app.b.UnifiedTransport"]]
+
+
+def test_the_real_implementation_is_canonical_never_a_mock_a_guard_or_a_dead_copy(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/ws/__init__.py": "",
+        "app/ws/impl.py": ROLE.format(name="_WebSocketManagerImplementation")
+                          + "\nWebSocketManager = _WebSocketManagerImplementation\n"
+                          + "UnifiedWebSocketManager = _WebSocketManagerImplementation\n",
+        "app/ws/factory.py": "from app.ws.impl import _WebSocketManagerImplementation\n\n"
+                             "def get_websocket_manager(user_id):\n    return _WebSocketManagerImplementation()\n",
+        "app/ws/guard.py": "class _Factory:\n    def __init__(self, *a):\n        raise RuntimeError('use the factory')\n\n"
+                           "WebSocketManager = _Factory\n",
+        "app/legacy.py": ROLE.format(name="LegacyWebSocketManager"),
+        "app/use.py": "from app.ws.impl import WebSocketManager\nfrom app.ws.guard import WebSocketManager as G\n",
+        "test_framework/__init__.py": "",
+        "test_framework/mocks.py": ROLE.format(name="MockWebSocketManager"),
+        "test_framework/users.py": "\n".join(f"from test_framework.mocks import MockWebSocketManager as M{i}" for i in range(5)),
+        "backup/impl.py": ROLE.format(name="_WebSocketManagerImplementation"),
+    })  # fmt: skip
+    (concept,) = _concepts(tmp_path)
+    assert concept.canonical.fullname == "app.ws.impl._WebSocketManagerImplementation"
+    assert concept.canonical_reason == "returned by its factory get_websocket_manager()"
+    assert [m.fullname for m in concept.members] == ["app.ws.impl._WebSocketManagerImplementation", "app.legacy.LegacyWebSocketManager"]
+    assert {(v.fullname, role) for v, role in concept.lookalikes} == {
+        ("app.ws.guard._Factory", "guard"),
+        ("test_framework.mocks.MockWebSocketManager", "test-double"),
+        ("backup.impl._WebSocketManagerImplementation", "orphaned-copy"),
+    }
+    result = scan_project(tmp_path)
+    (finding,) = [f for f in result.findings if f.code == "SSOT101"]
+    assert finding.message.startswith("2 classes implement the concept 'web-socket-manager': WebSocketManager "
+                                      "(defined as _WebSocketManagerImplementation)")  # fmt: skip
+    assert finding.facts["canonical_public"] == "app.ws.impl.WebSocketManager"
+    assert "_WebSocketManagerImplementation" not in finding.fix_hint

@@ -1,0 +1,109 @@
+"""Names and comments from the scanned tree cannot inject anything into any output format."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ssot_audit.cli import main
+from ssot_audit.model.escape import has_unsafe, json_safe, markdown_text, visible, visible_output
+
+from tests.helpers import write_project
+
+INJECTED = "x\n::error file=README.md,line=1::Injected\n.py"
+IMAGE = "![x](https:127.0.0.3:9).py"
+CR_BIDI = "cr\rname\u202egnp.py"
+HOSTILE = {
+    "app/__init__.py": "",
+    "app/factory.py": "def get_manager():\n    return 1\n",
+    "app/aio.py": "async def get_manager():\n    return 1\n",
+    "app/mgr.py": "class Manager:\n    def send(self):\n        pass\n",
+    f"app/{IMAGE[:-3]}_copy.py": "class Manager:\n    def send(self):\n        pass\n",
+    "pyproject.toml": '[tool.ssot-audit.concepts."<img src=z onerror=alert(2)>"]\ncanonical = "app.mgr.Manager"\n'
+    'name-patterns = ["Manager"]\n',
+    f"app/{IMAGE}": "from app.factory import get_manager\n\nasync def f():\n"
+    "    await get_manager()  # ssot: ignore[\x1b[2J, X\u202eY\x07] -- <img src=x onerror=alert(1)>\n",
+    f"app/{INJECTED}": "def broken(:\n",
+    f"app/{CR_BIDI}": "class <img src=y>:\n",
+    "app/c0.py": "import app.c1  # ssot: ignore[\x0b\x1f]\n",
+    "app/nul.py": "x = 1  # ssot: ignore[\x00]\n",
+    "app/c1.py": "import app.c0\n",
+}
+SCAN_FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "html")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("hostile")
+    repo = write_project(root / "repo", HOSTILE)
+    out = root / "out"
+    args = ["scan", str(repo), "--no-cache", "--exit-zero", "-q"]
+    for fmt in SCAN_FORMATS:
+        args += ["--format", fmt, "-o", str(out / f"scan.{fmt}")]
+    assert main(args) == 0
+    for fmt in ("text", "markdown", "json"):
+        assert main(["plan", str(repo), "--no-cache", "--format", fmt, "-o", str(out / f"plan.{fmt}")]) == 0
+    for fmt in ("dot", "graphml", "json"):
+        assert main(["graph", str(repo), "--isolated", "--no-cache", "--format", fmt, "-o", str(out / f"graph.{fmt}")]) == 0
+    return {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+
+
+def test_no_output_holds_a_raw_control_or_bidi_character(outputs: dict[str, str]) -> None:
+    assert len(outputs) == len(SCAN_FORMATS) + 6
+    for name, text in outputs.items():
+        assert not has_unsafe(text.replace("\n", "").replace("\t", "")), name
+
+
+def test_a_file_name_cannot_add_a_workflow_command(outputs: dict[str, str]) -> None:
+    for name in ("scan.text", "scan.github", "plan.text"):
+        assert not [line for line in outputs[name].splitlines() if line.startswith("::error file=README.md")], name
+    commands = outputs["scan.github"].splitlines()
+    assert commands and all(re.match(r"::(error|warning|notice) file=app/", line) for line in commands)
+    assert "app/x\\n::error file=README.md,line=1::Injected\\n.py" in outputs["scan.text"]
+
+
+def test_json_keeps_the_escaped_names_and_comment_text(outputs: dict[str, str]) -> None:
+    data = json.loads(outputs["scan.json"])
+    paths = {f["location"]["path"] for f in data["findings"]}
+    assert {"app/x\\n::error file=README.md,line=1::Injected\\n.py", "app/cr\\rname\\u202egnp.py", f"app/{IMAGE}"} <= paths
+    unknown = [f["message"] for f in data["findings"] if f["code"] == "SSOT901"]
+    assert any("\x1b[2J" in m for m in unknown)  # the comment's text survives, as a JSON escape
+    assert "\\u001b[2J" in outputs["scan.json"]
+
+
+def test_xml_formats_are_well_formed(outputs: dict[str, str]) -> None:
+    for name in ("scan.junit", "graph.graphml"):
+        ET.fromstring(outputs[name].encode("utf-8"))
+
+
+def test_markdown_has_no_active_html_image_or_split_row(outputs: dict[str, str]) -> None:
+    for name in ("scan.markdown", "plan.markdown"):
+        text = outputs[name]
+        outside_code = re.sub(r"``.*?``|`[^`]*`", "", text)  # a code span shows its content literally
+        assert "<img" not in outside_code and "![x](" not in outside_code, name
+        rows = [line for line in text.splitlines() if line.startswith("|")]
+        assert rows and all(line.endswith("|") for line in rows), name
+    assert "app/!\\[x\\](https:127.0.0.3:9)\\_copy.py |" in outputs["plan.markdown"]
+    assert "| &lt;img src=z onerror=alert(2)&gt;.01 |" in outputs["plan.markdown"]
+
+
+def test_escape_functions() -> None:
+    assert visible("a\nb\x1b[2J\u202ec\r\t\x85") == "a\\nb\\x1b[2J\\u202ec\\r\\t\\x85"
+    assert visible_output("a\nb\x1b\t\r\u2028") == "a\nb\\x1b\t\\r\\u2028"
+    assert json.loads(json_safe(json.dumps("\u202e\x85\u2066", ensure_ascii=False))) == "\u202e\x85\u2066"
+    assert markdown_text("![x](https://a) <img src=x> | a_b\r\nc") == "!\\[x\\](https://a) &lt;img src=x&gt; \\| a\\_b c"
+
+
+def test_a_coloured_report_keeps_its_colours_but_not_the_trees_escapes(tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", {k: v for k, v in HOSTILE.items() if k != "pyproject.toml"})
+    out = tmp_path / "coloured.txt"
+    assert main(["scan", str(repo), "--isolated", "--no-cache", "--exit-zero", "-q", "--color", "always",
+                 "--format", "text", "-o", str(out)]) == 0  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert re.search(r"\x1b\[[0-9;]*m", text)  # the reporter's own colours
+    assert "\x1b[2J" not in text and "\\x1b[2J" in text  # the comment's escape sequence, made visible
+    assert not has_unsafe(re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\n", "").replace("\t", ""))
