@@ -61,9 +61,13 @@ def is_backup_path(relpath: str) -> bool:
     return bool(_BACKUP_STEM.search(parts[-1].removesuffix(".py")))
 
 
+_VERSION_STEM = re.compile(r"[_.\-]v\d+$", re.IGNORECASE)
+
+
 def _bare_stem(module: str) -> str:
-    """The file name of a module without backup decorations: ``backup.ws_manager_old`` -> ``ws_manager``."""
-    return _BACKUP_STEM.sub("", module.rsplit(".", 1)[-1])
+    """The file name of a module without backup or version decorations: ``backup.ws_manager_old`` and
+    ``app.ws_manager_v1`` -> ``ws_manager`` (a versioned file nothing imports is a copy left behind too)."""
+    return _VERSION_STEM.sub("", _BACKUP_STEM.sub("", module.rsplit(".", 1)[-1]))
 
 
 def _plugin_siblings(a: str, b: str) -> bool:
@@ -234,7 +238,8 @@ class Roles:
                     self.copies[value] = original
                     break
                 theirs = self._own(original)
-                if (self.is_live_module(original.module) and stem == _bare_stem(original.module)
+                decorated = stem != value.module.rsplit(".", 1)[-1] and original.module.rsplit(".", 1)[-1] == stem
+                if ((self.is_live_module(original.module) or decorated) and stem == _bare_stem(original.module)
                         and not _plugin_siblings(value.module, original.module) and mine
                         and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
                     self.role[value] = ORPHAN
