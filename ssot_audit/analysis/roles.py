@@ -110,6 +110,10 @@ class Roles:
         self.names = names
         self.imported = imported_modules(index)
         self.role: dict[ClassValue, str] = {}
+        self._raising = frozenset(
+            ClassValue(info.name, func.class_qualname) for info, func in index.iter_functions()
+            if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
+        )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
         for info, cls in index.iter_classes():
             value = ClassValue(info.name, cls.qualname)
@@ -177,6 +181,8 @@ class Roles:
         return ""
 
     def _always_raises_on_construction(self, value: ClassValue) -> bool:
+        if not any(k in self._raising for k in self.resolver.mro(value)):
+            return False  # no class along the MRO has a constructor that always raises: no lookup needed
         return self.guard_raise(value) is not None
 
     def guard_raise(self, value: ClassValue) -> tuple[FunctionValue, str] | None:
