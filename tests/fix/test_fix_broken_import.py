@@ -48,3 +48,18 @@ def test_no_fix_when_the_name_has_several_homes(tmp_path: Path) -> None:
     (finding,) = [f for f in outcome.result.findings if f.code == "SSOT203"]
     assert "canonical_module" not in finding.facts
     assert finding.facts["defined_in"] == ["app.other", "app.ws.manager"]
+
+
+def test_a_repaired_import_that_splits_a_symbol_s_paths_is_kept_when_the_split_is_fixed_too(tmp_path: Path) -> None:
+    # app/status.py reads the class through the package; once app/use.py works it reads it from its module:
+    # two paths (SSOT201), which the next round aligns; without SSOT201 selected the repair is rolled back
+    files = {**BASE, "app/status.py": "from app.ws import UnifiedWebSocketManager\n",
+             "app/use.py": "from app.ws.unified_manager import UnifiedWebSocketManager\n"}  # fmt: skip
+    outcome = fix_project(tmp_path, files, codes=("SSOT203", "SSOT201"))
+    assert after(outcome, "app/use.py") == "from app.ws.manager import UnifiedWebSocketManager\n"
+    assert after(outcome, "app/status.py") == "from app.ws.manager import UnifiedWebSocketManager\n"
+    assert {f.code for f in outcome.result.findings} & {"SSOT201", "SSOT203"} == set()
+    alone = fix_project(tmp_path / "alone", files, codes=("SSOT203",))
+    assert "app/use.py" not in alone.after
+    (skipped,) = alone.skipped
+    assert "new finding SSOT201 at app/status.py" in skipped.reason
