@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path
+from ssot_audit.analysis.discovery import (
+    DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path, list_directories,
+)
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
@@ -138,7 +140,7 @@ def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Pro
             continue
         name = names[source.relpath]
         modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules)
+    index = ProjectIndex(modules, list_directories(files))
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 # The modules whose code decides what a file's facts are.
-_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "flow", "parsing", "syntax_hints", "loader", "lines")
+_PER_FILE_MODULES = ("facts", "ast_helpers", "extract", "extract_namespace", "flow", "parsing", "syntax_hints", "loader",
+                     "lines")
 
 
 def default_cache_dir() -> Path:
