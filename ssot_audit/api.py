@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path
+from ssot_audit.analysis.discovery import (
+    DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path, list_directories,
+)
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
@@ -24,14 +26,13 @@ from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.model.plan import ConsolidationPlan
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding,
+    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
 )
-from ssot_audit.rules import ALL_RULES, Rule, RuleContext
-from ssot_audit.rules.base import FailedFile
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import FailedFile, Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
@@ -159,7 +160,7 @@ def _load_project(root: Path, config: Config, files: list[SourceFile], unreadabl
             continue
         name = names[source.relpath]
         modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules)
+    index = ProjectIndex(modules, list_directories(files))
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ssot_audit.model import AuditResult, ScanStats
-from ssot_audit.model.sources import ImportRef
+from ssot_audit.model import AuditResult, ScanStats, ImportRef
 from ssot_audit.planner.graph_view import concept_roles, group_modules, is_test_module, short_label, suite_package
 from ssot_audit.reporters.svg_graph import render_svg
 

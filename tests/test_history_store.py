@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.history import HistoryError, HistoryStore, counts_by_concept
+from ssot_audit.history import HistoryError, HistoryStore
+from ssot_audit.history.summary import counts_by_concept
 from ssot_audit.history.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 from ssot_audit.model import AuditResult
 from ssot_audit.serialization import result_to_dict
@@ -61,7 +62,7 @@ def test_record_and_read_back(tmp_path: Path, result: AuditResult) -> None:
 
 
 def test_scans_are_ordered_by_commit_time_then_record_order(tmp_path: Path, result: AuditResult) -> None:
-    from ssot_audit.history import GitInfo
+    from ssot_audit.history.git import GitInfo
 
     with HistoryStore(tmp_path / "h.db") as store:
         live = store.record(result, config_hash="c", root="p")

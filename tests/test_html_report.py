@@ -52,8 +52,8 @@ def findings_data(page: str) -> dict:
 
 def test_report_has_summary_cards_ranked_index_plan_graph_and_highlighted_snippets(sample_result: AuditResult,
                                                                                   sample_html: str) -> None:  # fmt: skip
-    assert '<span class="n">62</span><span class="l">findings</span>' in sample_html
-    assert '<span class="n">31</span><span class="l">error</span>' in sample_html
+    assert '<span class="n">66</span><span class="l">findings</span>' in sample_html
+    assert '<span class="n">32</span><span class="l">error</span>' in sample_html
     assert '<span class="n">1</span><span class="l">parse failures</span>' in sample_html
     plan = api.plan(sample_result)
     assert sample_html.count('<li class="step ') == sum(min(len(p.steps), html.MAX_STEPS) for p in (*plan.concepts, *plan.symbols))
@@ -64,7 +64,7 @@ def test_report_has_summary_cards_ranked_index_plan_graph_and_highlighted_snippe
     assert rows == [i.kind for i in ranking.top(html.INDEX_ROWS)]
     assert sample_html.index('<table class="index">') < sample_html.index('id="plan"')  # the index comes first
     data = findings_data(sample_html)
-    assert len(data["findings"]) == 62 and data["names"]["SSOT401"] == "await-on-sync-callable"
+    assert len(data["findings"]) == 66 and data["names"]["SSOT401"] == "await-on-sync-callable"
     (admin,) = [f for f in data["findings"] if f["p"] == "app/api/admin.py" and f["l"] == 19]
     assert admin["a"] == "f-SSOT401-4" and admin["c"] == "SSOT401" and admin["s"] == "error"
     assert '<span class="hll">' in admin["h"] and '<span class="linenos">19</span>' in admin["h"]
@@ -107,7 +107,7 @@ def test_report_size_stays_bounded(sample_result: AuditResult, sample_html: str)
     assert len(rows) == 2000
     assert sum(1 for r in rows if "h" in r) == html.MAX_SNIPPETS
     assert "Code is shown for 400 findings, errors first" in big
-    assert sum(f.severity.value == "error" for f in many.findings) == 1000  # more errors than the budget...
+    assert sum(f.severity.value == "error" for f in many.findings) > html.MAX_SNIPPETS  # more errors than the budget...
     assert {r["s"] for r in rows if "h" in r} == {"error"}  # ...so all go there
     assert len(sample_html.encode()) < 400_000
     assert len(big.encode()) < 1_500_000

@@ -128,7 +128,7 @@ def test_unawaited_call_of_the_async_copy_is_fixed_by_the_import_rewrite_not_by_
 
 
 def test_text_and_markdown_show_the_total_line(sample_plan: ConsolidationPlan) -> None:
-    total = "9 implementations -> 2, 13 import paths -> 3, 20 await misuses, ~45 files touched, 86 steps (46 mechanical)"
+    total = "9 implementations -> 2, 14 import paths -> 3, 20 await misuses, ~46 files touched, 89 steps (48 mechanical)"
     assert plan_text.render(sample_plan).splitlines()[1] == f"Total: {total}."  # first, under the title
     assert f"**Total:** {total.replace('>', '&gt;')}" in plan_markdown.render(sample_plan)
 

@@ -8,6 +8,9 @@ from typing import Any
 from ssot_audit.analysis.facts import Expr
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+ATTRIBUTE_ERRORS = frozenset({"AttributeError"})
+SYS_MODULES: Expr = ("a", ("n", "sys"), "modules")
 # Subscripted annotations whose arguments are the actual types (the rest name their own class: Awaitable[X]).
 _WRAPPERS = frozenset({"Optional", "Union", "Annotated", "Final", "ClassVar", "Required", "NotRequired", "ReadOnly"})
 # Expressions whose value is a plain object, never an awaitable.
@@ -84,14 +87,48 @@ def is_main_guard(test: ast.expr) -> bool:
     )
 
 
+def catches(handler: ast.ExceptHandler, kinds: frozenset[str]) -> bool:
+    """An ``except`` clause that catches one of ``kinds`` (alone or in a tuple), or everything: a bare ``except``,
+    ``Exception``, ``BaseException``."""
+    if handler.type is None:
+        return True
+    nodes = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {n.id if isinstance(n, ast.Name) else n.attr for n in nodes if isinstance(n, ast.Name | ast.Attribute)}
+    return bool(names & (kinds | _CATCH_ALL))
+
+
 def catches_import_error(handler: ast.ExceptHandler) -> bool:
-    """An ``except`` clause that catches ImportError or ModuleNotFoundError (alone or in a tuple)."""
-    kinds = handler.type
-    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds] if kinds is not None else []
-    return any(
-        (isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS) or (isinstance(n, ast.Attribute) and n.attr in _IMPORT_ERRORS)
-        for n in names
-    )
+    """An ``except`` clause that catches a failed import (ImportError, ModuleNotFoundError or broader) and falls
+    back to something (its last statement is not a ``raise``): code that expects the import may fail."""
+    return catches(handler, _IMPORT_ERRORS) and not (handler.body and isinstance(handler.body[-1], ast.Raise))
+
+
+def suppresses_import_error(item: ast.withitem) -> bool:
+    """``with contextlib.suppress(ImportError):``: the block's imports may fail."""
+    call = item.context_expr
+    if not isinstance(call, ast.Call) or encode(call.func) not in (("n", "suppress"), ("a", ("n", "contextlib"), "suppress")):
+        return False
+    names = {n.id if isinstance(n, ast.Name) else n.attr for n in call.args if isinstance(n, ast.Name | ast.Attribute)}
+    return bool(names & (_IMPORT_ERRORS | _CATCH_ALL))
+
+
+def is_name_chain(expr: Expr) -> bool:
+    """``a`` / ``a.b.c``: names and attributes only (no call, subscript or await on the way)."""
+    while expr is not None and expr[0] == "a":
+        expr = expr[1]
+    return expr is not None and expr[0] == "n"
+
+
+def chain_root(expr: Expr) -> str:
+    """The first name of a name chain: ``pkg`` for ``pkg.mod.helper``."""
+    while expr is not None and expr[0] == "a":
+        expr = expr[1]
+    return str(expr[1]) if expr is not None and expr[0] == "n" else ""
+
+
+def mentions_module_name(node: ast.AST) -> bool:
+    """The expression reads ``__name__`` (``sys.modules[__name__]``, ``sys.modules[f"{__name__}.sub"]``)."""
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(node))
 
 
 def _docstring_stripped(body: list[ast.stmt]) -> list[ast.stmt]:

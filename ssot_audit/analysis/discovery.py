@@ -236,6 +236,22 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     return files
 
 
+def list_directories(files: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
+    """The entry names of every directory that holds a scanned file, by repo-relative directory (``""`` for the
+    root): everything there, excluded or not Python (``.pyi`` stubs, ``.so``/``.pyd`` extensions, data, ``.pyx``
+    sources of extensions). Rules ask it whether something besides the scanned code can supply a module or name."""
+    listings: dict[str, frozenset[str]] = {}
+    for f in files:
+        rel = f.relpath.rpartition("/")[0]
+        if rel in listings:
+            continue
+        try:
+            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(f.path.parent))
+        except OSError:
+            listings[rel] = frozenset()  # cannot be listed: nothing is known to be there
+    return listings
+
+
 def _source_root(f: SourceFile, name: str) -> str:
     """The directory (relative to the scan root) that ``name`` is relative to: ``services/b`` for ``app.main``."""
     depth = len(name.split(".")) + (1 if f.is_package else 0)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
-    always_raises, annotation_names, catches_import_error, class_body_adds_nothing, encode, expects_raise,
-    forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings, unique_qualname,
+    ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
+    expects_raise, forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings,
+    suppresses_import_error, unique_qualname,
 )
+from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallSite, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts,
@@ -38,7 +40,7 @@ class _Scope:
     cls: ClassFact | None = None
 
 
-class Extractor:
+class Extractor(NamespaceRecorder):
     """Builds ``ModuleFacts`` from one ``ast.Module``; use ``extract_facts``."""
 
     def __init__(self, lines: int) -> None:
@@ -47,7 +49,9 @@ class Extractor:
         self.conditional = 0
         self.type_checking = 0
         self.guarded = 0
+        self.attr_guarded = 0  # inside ``try: ... except AttributeError`` (or broader)
         self.main_guard = 0
+        self.init_namespace()
         self.flow = FlowRecorder(self.facts)  # guards, stores and patches of the current function
 
     # -- scopes -------------------------------------------------------------------------------------------------
@@ -94,14 +98,17 @@ class Extractor:
                         self.expression(child, "other")
         self.flow.guards = saved_guards
 
-    def _nested(self, body: list[ast.stmt], *, conditional: int = 1, guarded: int = 0, type_checking: int = 0) -> None:
+    def _nested(self, body: list[ast.stmt], *, conditional: int = 1, guarded: int = 0, type_checking: int = 0,
+                attr_guarded: int = 0) -> None:  # fmt: skip
         self.conditional += conditional
         self.guarded += guarded
         self.type_checking += type_checking
+        self.attr_guarded += attr_guarded
         self.statements(body)
         self.conditional -= conditional
         self.guarded -= guarded
         self.type_checking -= type_checking
+        self.attr_guarded -= attr_guarded
 
     def _stmt_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
@@ -151,13 +158,13 @@ class Extractor:
         scope = _Scope("function", qualname, fact.locals, func=fact)
         self._bind_params(node, fact, outer, scope)
         self.flow.decorator_patches(node, qualname)
-        saved = (self.conditional, self.type_checking, self.guarded)
-        self.conditional = self.type_checking = self.guarded = 0
+        saved = (self.conditional, self.type_checking, self.guarded, self.attr_guarded)
+        self.conditional = self.type_checking = self.guarded = self.attr_guarded = 0
         flow = self.flow.enter_function()
         self.scopes.append(scope)
         self.statements(node.body)
         self.scopes.pop()
-        self.conditional, self.type_checking, self.guarded = saved
+        self.conditional, self.type_checking, self.guarded, self.attr_guarded = saved
         self.flow.leave_function(flow)
         fact.name_uses = {name: sorted(set(uses)) for name, uses in fact.name_uses.items()}  # kinds, not counts
 
@@ -272,6 +279,8 @@ class Extractor:
                 self.facts.dunder_all.extend(names)
         elif not isinstance(node.target, ast.Name):
             self.expression(node.target, "other")
+        elif node.target.id == "__path__":
+            self.facts.dynamic_namespace = True  # ``__path__ += [...]``: submodules may come from anywhere
 
     def _record_self_attr(self, target: ast.Attribute, value: Any) -> None:
         function = self.scopes[-1]
@@ -298,9 +307,11 @@ class Extractor:
         elif isinstance(target, ast.Attribute):
             encoded = encode(value)
             self._record_self_attr(target, encoded)
+            self.note_store(target, self._call_scope())
             self.expression(target.value, "other")
             self.flow.store(target, encoded, line, self._function_scope_fact(), self.conditional > 0)
         elif isinstance(target, ast.Subscript):
+            self.note_subscript(target, store=True)
             self.expression(target.value, "other")
             self.expression(target.slice, "other")
         elif isinstance(target, ast.Starred):
@@ -365,9 +376,12 @@ class Extractor:
             self.expression(item.context_expr, "with")
             if item.optional_vars is not None:
                 self._bind_names_other(item.optional_vars, node.lineno)
+        guarded = int(any(suppresses_import_error(item) for item in node.items))
+        self.guarded += guarded
         if node.body and any(expects_raise(item) for item in node.items):
             self.facts.raise_spans.append((node.body[0].lineno, node.end_lineno or node.lineno))
         self.statements(node.body)
+        self.guarded -= guarded
 
     _stmt_AsyncWith = _stmt_With
 
@@ -375,7 +389,8 @@ class Extractor:
         guarded = int(any(catches_import_error(h) for h in node.handlers))
         if node.handlers and node.body:
             self.facts.raise_spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
-        self._nested(node.body, guarded=guarded)
+        attr_guarded = int(any(catches(h, ATTRIBUTE_ERRORS) for h in node.handlers))
+        self._nested(node.body, guarded=guarded, attr_guarded=attr_guarded)
         for handler in node.handlers:
             if handler.type is not None:
                 self.expression(handler.type, "other")
@@ -386,13 +401,6 @@ class Extractor:
         self._nested(node.finalbody)
 
     _stmt_TryStar = _stmt_Try
-
-    def _stmt_Match(self, node: ast.Match) -> None:
-        self.expression(node.subject, "other")
-        for case in node.cases:
-            if case.guard is not None:
-                self.expression(case.guard, "other")
-            self._nested(case.body)
 
     def _stmt_Global(self, node: ast.Global) -> None:
         scope = self._function_scope()
@@ -414,6 +422,8 @@ class Extractor:
             if kind is ast.Call:
                 call: ast.Call = node  # type: ignore[assignment]
                 func_expr = encode(call.func)
+                if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:  # checked here: the hottest path
+                    self.note_call(call, func_expr, call_scope, len(self.scopes) == 1)
                 self.facts.calls.append(  # positional: the hottest constructor of the extraction
                     CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                              call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
@@ -432,11 +442,15 @@ class Extractor:
                 value = node.value  # type: ignore[attr-defined]
                 stack.append((value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
             elif kind is ast.Attribute:
+                if ctx != "attr" and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                    self.note_attribute(node, call_scope, in_class)  # type: ignore[arg-type]
                 attr_ctx = "arg" if node.attr in _CORO_PROTOCOL else "attr"  # type: ignore[attr-defined]
                 if func is not None and node.attr == func.name and not func.delegates:  # type: ignore[attr-defined]
                     func.delegates = _is_delegation(node.value)  # type: ignore[attr-defined]
                 stack.append((node.value, attr_ctx, None, (0, 0)))  # type: ignore[attr-defined]
             elif kind is ast.Name:
+                if node.id == "__path__":  # type: ignore[attr-defined]
+                    self.facts.dynamic_namespace = True
                 if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
                     func.name_uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[attr-defined]
             elif kind is ast.Yield or kind is ast.YieldFrom:
@@ -456,6 +470,10 @@ class Extractor:
             elif kind is ast.Constant:
                 continue
             else:
+                if kind is ast.Subscript and type(node.value) is ast.Attribute:  # type: ignore[attr-defined]
+                    self.note_subscript(node, store=False, scope=call_scope)  # type: ignore[arg-type]
+                elif kind is ast.comprehension or kind is ast.Lambda:
+                    self.note_shadows(node, call_scope)
                 fields = _WALKED_FIELDS.get(kind)
                 if fields is None:
                     fields = _WALKED_FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_WALKED)
@@ -480,4 +498,5 @@ def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:
     """The facts of one parsed module."""
     extractor = Extractor(lines)
     extractor.statements(tree.body)
+    extractor.finish_namespace()
     return extractor.facts

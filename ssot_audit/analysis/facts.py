@@ -52,7 +52,7 @@ class ImportFact(NamedTuple):
     asname: str | None
     scope: str  # "" at module level, else the enclosing function's qualname
     type_checking: bool = False
-    guarded: bool = False  # inside ``try: ... except ImportError``
+    guarded: bool = False  # inside a ``try`` whose handler catches a failed import and falls back (not just raise)
     conditional: bool = False
     main_guard: bool = False  # inside ``if __name__ == "__main__":``: runs only when the file is run as a script
 
@@ -109,6 +109,37 @@ class CallSite(NamedTuple):
     await_line: int = 0  # line of the ``await`` keyword, for context "await"
     await_col: int = 0
     guards: tuple[Guard, ...] = ()  # what the enclosing branches prove (coroutine-function and hasattr tests)
+
+
+class AttrUse(NamedTuple):
+    """``name.attr[.attr...]`` read where ``name`` is bound by an import: an attribute the code expects a module to
+    have (``import pkg.mod`` then ``pkg.mod.helper``). One per chain and scope, at its first use."""
+
+    expr: Expr  # the whole chain: ("a", ("a", ("n", "pkg"), "mod"), "helper")
+    line: int
+    col: int
+    scope: str
+    guarded: bool = False  # inside ``try: ... except AttributeError`` (or a broader handler)
+    type_checking: bool = False
+
+    def parts(self) -> tuple[str, list[str]]:
+        """The first name and the attributes after it: ``("pkg", ["mod", "helper"])``."""
+        attrs: list[str] = []
+        expr = self.expr
+        while expr is not None and expr[0] == "a":
+            attrs.append(str(expr[2]))
+            expr = expr[1]
+        return (str(expr[1]) if expr is not None else ""), attrs[::-1]
+
+
+class AttrStore(NamedTuple):
+    """``base.attr = value`` or ``setattr(base, "attr", value)`` where ``base`` is rooted at an imported name:
+    a module may get ``attr`` from outside (monkeypatching). ``attr`` is ``"*"`` for ``setattr`` with a computed
+    name."""
+
+    base: Expr
+    attr: str
+    scope: str
 
 
 @dataclass(slots=True)
@@ -176,6 +207,15 @@ class ModuleFacts:
     # blocks and ``try`` bodies that have handlers.
     raise_spans: list[tuple[int, int]] = field(default_factory=list)
     rebinds: list[Rebind] = field(default_factory=list)  # attribute stores (those a call reads) and patches
+    # The module's namespace is filled in ways no binding shows: ``globals()``, module-level ``exec``/``vars()``,
+    # ``sys.modules`` surgery, ``__path__`` changes, ``declare_namespace``: any attribute or submodule may exist.
+    dynamic_namespace: bool = False
+    # Functions (qualnames) that reach callers' frames (``sys._getframe(1).f_globals``) or ``sys.modules[name]``:
+    # a module calling one at import time may get names no binding shows (``set_deprecated_aliases({...})``).
+    namespace_writers: set[str] = field(default_factory=set)
+    attr_uses: list[AttrUse] = field(default_factory=list)
+    attr_stores: list[AttrStore] = field(default_factory=list)
+    probed_attrs: set[str] = field(default_factory=set)  # literal names in hasattr(x, "n") / getattr(x, "n", ...)
 
 
 def _pickle_positionally(cls: type) -> None:

@@ -39,8 +39,11 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str) -> 
 class ProjectIndex:
     """All scanned modules by name, plus the packages their names imply (namespace packages included)."""
 
-    def __init__(self, modules: Mapping[str, ModuleInfo]) -> None:
+    def __init__(self, modules: Mapping[str, ModuleInfo], listings: Mapping[str, frozenset[str]] | None = None) -> None:
+        """``listings``: entry names of each directory holding a scanned file (see ``discovery.list_directories``);
+        without it nothing is known to exist on disk besides the scanned modules."""
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
+        self._listings = dict(listings or {})
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -54,6 +57,11 @@ class ProjectIndex:
     def is_project_module(self, name: str) -> bool:
         """True for a scanned module or a package (regular or namespace) that contains scanned modules."""
         return name in self.modules or name in self.packages
+
+    def find_directory_entries(self, directory: str) -> frozenset[str]:
+        """Names in a directory (repo-relative, ``""`` for the root) that holds a scanned file, whatever they are;
+        empty for other directories."""
+        return self._listings.get(directory, frozenset())
 
     def find_module(self, name: str) -> ModuleInfo | None:
         """The scanned module of that name, if any (namespace packages have none)."""

@@ -384,6 +384,10 @@ class Resolver:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
         return self._mro.get(cls)
 
+    def base_classes(self, cls: ClassValue) -> list[ClassValue]:
+        """The project classes ``cls`` names as its direct bases (resolved, in order)."""
+        return [v for v in self._base_values(cls) if isinstance(v, ClassValue) and v != cls]
+
     def _base_values(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
         if fact is None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ssot_audit.analysis.facts import B_IMPORT
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,18 @@ class ImportSite:
     target: ClassValue | FunctionValue
     scope: str  # "" for module level
     type_checking: bool
+    # False when the import runs only under TYPE_CHECKING, or the source module itself binds the name only under
+    # TYPE_CHECKING (an ImportError at run time): a path type checkers see, not a working one.
+    runtime: bool = True
+
+
+def _type_checking_only(index: ProjectIndex, module: str, name: str) -> bool:
+    """``module`` binds ``name`` only through imports under ``if TYPE_CHECKING:``."""
+    info = index.find_module(module)
+    bindings = info.facts.bindings.get(name) if info is not None else None
+    if not bindings or info is None:
+        return False
+    return all(b.kind == B_IMPORT and info.facts.imports[b.value].type_checking for b in bindings)
 
 
 class ImportSites:
@@ -38,6 +51,7 @@ class ImportSites:
                 if imp.name is None or imp.name == "*":
                     continue
                 source = index.absolute_import_module(info.name, imp)
+                runtime = not imp.type_checking and not _type_checking_only(index, source, imp.name)
                 for value in sorted(resolver.module_attr(source, imp.name), key=repr):
                     if isinstance(value, ClassValue | FunctionValue) and "." not in value.qualname:
                         sites.append(
@@ -51,6 +65,7 @@ class ImportSites:
                                 target=value,
                                 scope=imp.scope,
                                 type_checking=imp.type_checking,
+                                runtime=runtime,
                             )
                         )
         self.sites: tuple[ImportSite, ...] = tuple(sites)
@@ -72,3 +87,26 @@ class ImportSites:
         return frozenset(
             s.source for s in self._by_target.get(target, ()) if s.source != target.module and s.source != s.importer
         )
+
+
+def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tuple[str, str, str, ClassValue | FunctionValue]]:
+    """``import pkg.mod as m`` then ``m.Name``: (importer, module read from, name, the module-level class or
+    function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name."""
+    found: dict[tuple[str, str, str], ClassValue | FunctionValue] = {}
+    for info in index.iter_modules():
+        for use in info.facts.attr_uses:
+            if use.type_checking:
+                continue
+            root, chain = use.parts()
+            values = resolver.resolve_name(info.name, use.scope, root)
+            for attr in chain:
+                if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
+                    break
+                module = next(iter(values)).name  # type: ignore[union-attr]
+                values = resolver.module_attr(module, attr)
+                target = next(iter(values)) if len(values) == 1 else None
+                if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
+                    found.setdefault((info.name, module, attr), target)
+                    break
+    return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+

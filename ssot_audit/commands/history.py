@@ -13,7 +13,8 @@ from typing import Any
 
 from ssot_audit.commands.common import add_scan_options, cache_dir, effective_config
 from ssot_audit.config import Config
-from ssot_audit.history import HistoryStore, default_history_path, find_git_info
+from ssot_audit.history import HistoryStore, default_history_path
+from ssot_audit.history.git import find_git_info
 from ssot_audit.history.backfill import backfill, project_label
 from ssot_audit.model import AuditResult
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ssot_audit.rules import (
+    ambiguous_name,
     await_on_sync,
+    broken_import,
     concept_alias,
     direct_instantiation,
     divergent_import,
@@ -28,6 +30,8 @@ ALL_RULES: tuple[Rule, ...] = (
     orphaned_copy.RULE,
     divergent_import.RULE,
     import_cycle.RULE,
+    broken_import.RULE,
+    ambiguous_name.RULE,
     direct_instantiation.RULE,
     shared_instance.RULE,
     guard_instantiation.RULE,

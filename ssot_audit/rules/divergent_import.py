@@ -9,7 +9,9 @@ in use); for other symbols it is the path most imports already use (ties go to t
 inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
 imports from inside a package of a symbol whose canonical path is that package's own ``__init__``. Split paths of
 configured symbols, concept classes and factories are warnings; of other symbols, notes. The finding's
-facts list every path with its count.
+facts list every path with its count. Imports under ``if TYPE_CHECKING:``, and imports from a module that binds
+the name only under ``TYPE_CHECKING`` (an ImportError at run time, see SSOT203), are not working paths: they are
+neither counted nor reported, and the facts list them apart as ``type_checking_paths``.
 
 ## Why is this bad?
 Several import paths for one symbol hide the single source of truth: patches of one path miss the others, a
@@ -92,7 +94,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     targets = sorted({s.target for s in ctx.sites.sites}, key=lambda t: t.fullname)
     for target in targets:
         hops = ctx.sites.reexport_hops(target)
-        sites = [s for s in ctx.sites.find_sites(target) if s.importer not in hops and s.importer != target.module]
+        found = [s for s in ctx.sites.find_sites(target) if s.importer not in hops and s.importer != target.module]
+        sites = [s for s in found if s.runtime]  # a TYPE_CHECKING-only path is no working path (see SSOT203)
+        checking_only = sorted({s.source for s in found if not s.runtime} - {s.source for s in sites})
         pairs = Counter((s.source, s.name) for s in sites)
         chosen = _canonical_pair(ctx, target, pinned, pairs)
         if chosen is None:
@@ -130,6 +134,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 related=[_definition_location(ctx, target)],
                 facts={"symbol": target.fullname, "canonical_path": canonical, "canonical_name": name,
                        "used_path": site.source, "used_name": site.name, "paths": summary,
+                       **({"type_checking_paths": checking_only} if checking_only else {}),
                        **({"concept": c.name} if (c := _concept(ctx, target)) else {})},  # fmt: skip
             )
 

@@ -147,6 +147,7 @@ def test_orphaned_copies_backups_and_same_file_copies_but_not_plugins_scripts_or
         "backup/manager.py": MANAGER.format(name="WebSocketManager"),  # a backup directory
         "app/ws/manager_old.py": MANAGER.format(name="WebSocketManager"),  # an *_old.py next to the live file
         "tools/manager.py": MANAGER.format(name="WebSocketManager"),  # the same file copied elsewhere, not imported
+        "app/ws/manager_v1.py": MANAGER.format(name="WebSocketManager"),  # a versioned copy nothing imports
         "scripts/run.py": MANAGER.format(name="WebSocketManager"),  # a script: its own program
         "app/plugins/__init__.py": "",
         "app/plugins/alpha/__init__.py": "",
@@ -162,7 +163,8 @@ def test_orphaned_copies_backups_and_same_file_copies_but_not_plugins_scripts_or
     project = api.load_project(tmp_path, Config(), jobs=1)
     roles = {v.fullname: r for v, r in project.concepts.roles.role.items()}
     live = ClassValue("app.ws.manager", "WebSocketManager")
-    for orphan in ("backup.manager.WebSocketManager", "app.ws.manager_old.WebSocketManager", "tools.manager.WebSocketManager"):
+    for orphan in ("backup.manager.WebSocketManager", "app.ws.manager_old.WebSocketManager", "tools.manager.WebSocketManager",
+                   "app.ws.manager_v1.WebSocketManager"):
         assert roles[orphan] == "orphaned-copy", orphan
         assert project.concepts.roles.copied_class(ClassValue(*orphan.rsplit(".", 1))) == live
     assert roles["scripts.run.WebSocketManager"] == "script"

@@ -56,3 +56,22 @@ def test_configured_canonical_pins_the_path(tmp_path: Path) -> None:
     })  # fmt: skip
     table = {"concepts": {"m": {"canonical": "app.m.Manager", "factories": ["app.core.factory.get_manager"]}}}
     assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/a.py", 1), (CODE, "app/b.py", 1)}
+
+
+def test_type_checking_only_paths_are_not_working_paths(tmp_path: Path) -> None:
+    """An import under TYPE_CHECKING, or from a module that binds the name only under TYPE_CHECKING, is no path
+    code can use at run time: it is neither counted nor reported, and the facts list it apart."""
+    write_project(tmp_path, {
+        **BASE,
+        "app/types.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.core.factory import get_manager\n",
+        "app/a.py": "from app.core.factory import get_manager\n",
+        "app/b.py": "from app.core.factory import get_manager\n",
+        "app/c.py": "from app.compat import get_manager\n",
+        "app/d.py": "from app.types import get_manager\n",
+        "app/e.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.core import get_manager\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/c.py", 1)}
+    (finding,) = [f for f in result.findings if f.code == CODE]
+    assert finding.facts["paths"] == {"app.compat": 1, "app.core.factory": 2}
+    assert finding.facts["type_checking_paths"] == ["app.core", "app.types"]

@@ -66,7 +66,7 @@ class _WebSocketManagerImplementation:  # [SSOT101]
             return False
 
 
-WebSocketManager = _WebSocketManagerImplementation
+WebSocketManager = _WebSocketManagerImplementation  # [SSOT204]
 PerUserWebSocketManager = _WebSocketManagerImplementation  # [SSOT102]
 
 _managers: dict[str, WebSocketManager] = {}

@@ -1,0 +1,205 @@
+"""Whether a project module surely lacks a name at run time, and where else that name is defined.
+
+"Surely" is the point: the broken-import rule reports an error only when nothing could make the name exist.
+A name may exist through a binding anywhere in the module (conditional ones included, and ``global`` writes from
+functions), a submodule or any file or directory of that name on disk (excluded, unparsable, compiled or data),
+a star import from something unresolvable, a module ``__getattr__``, ``globals()``/``sys.modules``/``__path__``
+tricks, a stub or compiled extension beside the module's file, or another module patching it
+(``mod.name = ...``, ``setattr(mod, "name", ...)``). Any of these, or a module whose file was not analysed
+(unparsable, excluded, a namespace package), answers "may exist".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.values import FunctionValue, ModuleValue
+
+MISSING = "missing"  # nothing binds the name
+TYPE_CHECKING_ONLY = "type-checking-only"  # only an ``if TYPE_CHECKING:`` import binds it
+
+
+_LOCAL_DIRS = frozenset({
+    "tests", "test", "testing", "t", "examples", "example", "docs", "doc", "docs_src", "scripts", "tools",
+    "benchmarks", "bench", "samples", "demo", "demos",
+})  # fmt: skip
+_IMPLEMENTATION_SUFFIXES = frozenset({"pyi", "pyx", "pxd", "so", "pyd", "c", "cpp"})
+
+
+def _is_implementation(suffix: str) -> bool:
+    """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
+    ``egg-info`` and the like are not."""
+    return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
+
+
+@dataclass(frozen=True, slots=True)
+class MissingModule:
+    """``import pkg.gone`` / ``from pkg.gone import x`` where package ``pkg`` has no ``gone``."""
+
+    package: str
+    name: str
+
+    @property
+    def dotted(self) -> str:
+        """``pkg.gone``."""
+        return f"{self.package}.{self.name}"
+
+
+class Namespaces:
+    """Questions about what project modules contain at run time; one instance per scan (it memoises)."""
+
+    def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
+        self.index = index
+        self.resolver = resolver
+        self._patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] | None = None
+        self._definers: dict[str, list[str]] | None = None
+        self._edited: dict[str, bool] = {}
+        self._opened: dict[str, bool] = {}
+        self._reliable: dict[str, bool] = {}
+        self._stems: dict[str, dict[str, list[str]]] = {}
+
+    def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
+        """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
+        absolute one does unless the module's top-level package sits in a tests/examples/docs/scripts directory:
+        whether that directory is on ``sys.path`` depends on how it is run, and its name may well be another
+        package's (a ``tests/sphinx`` package, an ``examples/pydantic`` one)."""
+        info = self.index.find_module(module)
+        if info is None or relative:
+            return info is not None
+        known = self._reliable.get(module)
+        if known is None:
+            depth = len(module.split(".")) + (1 if info.is_package else 0)
+            known = self._reliable[module] = not _LOCAL_DIRS.intersection(info.relpath.split("/")[:-depth])
+        return known
+
+    # -- names ------------------------------------------------------------------------------------------------
+    def find_absence(self, module: str, name: str, *, except_import: int | None = None) -> str | None:
+        """Why ``module`` surely has no attribute ``name`` at run time (``MISSING`` or ``TYPE_CHECKING_ONLY``),
+        or None when it has one or might. ``except_import``: an import of ``module`` itself (``from . import x``
+        in a package ``__init__``) whose own binding does not count."""
+        return self._absence(module, name, except_import, frozenset({module}))
+
+    def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
+        info = self.index.find_module(module)
+        if info is None or (name.startswith("__") and name.endswith("__")) or self._open(info):
+            return None
+        bindings = [b for b in info.facts.bindings.get(name, ()) if not (b.kind == B_IMPORT and b.value == except_import)]
+        if not all(self._type_checking_import(info, b) for b in bindings) or self._on_disk(info, name):
+            return None
+        if bindings:
+            return None if self._is_patched(module, name) else TYPE_CHECKING_ONLY
+        for imp in info.facts.imports:
+            if imp.name != "*" or imp.scope:
+                continue
+            source = self.index.absolute_import_module(module, imp)
+            if source not in self.index.modules:
+                return None  # a star import from outside the project (or an unanalysed module) may supply anything
+            if source not in seen and self.resolver.star_exports(source, name):
+                if self._absence(source, name, None, seen | {source}) is None:
+                    return None
+        return None if self._is_patched(module, name) else MISSING
+
+    def _open(self, info: ModuleInfo) -> bool:
+        """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
+        its file that could be what actually gets imported."""
+        known = self._opened.get(info.name)
+        if known is None:
+            directory, _, filename = info.relpath.rpartition("/")
+            parent, _, package = directory.rpartition("/")
+            known = (
+                info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
+                # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
+                or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
+                or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+            )
+            self._opened[info.name] = known
+        return known
+
+    def _suffixes(self, directory: str, stem: str) -> list[str]:
+        """What follows ``stem.`` in the names of a directory's entries (``py``, ``pyi``, ``abi3.so``...); an entry
+        named ``stem`` exactly gives ``""``."""
+        stems = self._stems.get(directory)
+        if stems is None:
+            stems = {}
+            for entry in self.index.find_directory_entries(directory):
+                head, _, suffix = entry.partition(".")
+                stems.setdefault(head, []).append(suffix)
+            self._stems[directory] = stems
+        return stems.get(stem, [])
+
+    def _edited_at_import(self, info: ModuleInfo) -> bool:
+        """The module calls, at module level, a function of a module that writes other modules' namespaces
+        (``set_deprecated_aliases({...})`` reaching ``sys._getframe(1).f_globals``)."""
+        known = self._edited.get(info.name)
+        if known is None:
+            known = False
+            for call in info.facts.calls:
+                if call.scope or call.in_class:
+                    continue
+                for value in self.resolver.resolve_expr(info.name, "", call.func):
+                    owner = self.index.find_module(value.module) if isinstance(value, FunctionValue) else None
+                    if owner is not None and isinstance(value, FunctionValue) and any(
+                        w == value.qualname or w.startswith(value.qualname + ".") for w in owner.facts.namespace_writers
+                    ):
+                        known = True
+            self._edited[info.name] = known
+        return known
+
+    def _on_disk(self, info: ModuleInfo, name: str) -> bool:
+        """A package's submodule (scanned or not: excluded, unparsable, compiled, a data directory)."""
+        if not info.is_package:
+            return False
+        if self.index.is_project_module(f"{info.name}.{name}"):
+            return True
+        return bool(self._suffixes(info.relpath.rpartition("/")[0], name))
+
+    def _type_checking_import(self, info: ModuleInfo, binding: Binding) -> bool:
+        return binding.kind == B_IMPORT and info.facts.imports[binding.value].type_checking
+
+    def _is_patched(self, module: str, name: str) -> bool:
+        """Some module sets ``module.name`` (or any attribute of it, through ``setattr`` with a computed name)."""
+        if self._patched is None:
+            patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] = defaultdict(list)
+            for info in self.index.iter_modules():
+                for store in info.facts.attr_stores:
+                    patched[store.attr].append((info.name, store.scope, store.base))  # type: ignore[arg-type]
+            self._patched = dict(patched)
+        target = ModuleValue(module)
+        for attr in (name, "*"):
+            for where, scope, base in self._patched.get(attr, ()):
+                if target in self.resolver.resolve_expr(where, scope, base):
+                    return True
+        return False
+
+    # -- modules ----------------------------------------------------------------------------------------------
+    def find_missing_module(self, dotted: str) -> MissingModule | None:
+        """The first part of ``dotted`` that surely is not a module, below an analysed regular package of the
+        project; None when every part exists or might."""
+        parts = dotted.split(".")
+        for i in range(1, len(parts)):
+            package, name = ".".join(parts[:i]), parts[i]
+            if f"{package}.{name}" in self.index.modules:
+                continue
+            info = self.index.find_module(package)
+            if info is None or not info.is_package or self._open(info) or self._on_disk(info, name):
+                return None
+            if name in info.facts.bindings or self._is_patched(package, name):
+                return None  # ``sys.modules`` aside, a bound attribute is not a module; stay silent all the same
+            return MissingModule(package, name)
+        return None
+
+    # -- where a name is defined --------------------------------------------------------------------------------
+    def find_definers(self, name: str) -> tuple[str, ...]:
+        """Modules that define ``name`` at module level (``def``/``class``/assignment, not an import), by name."""
+        if self._definers is None:
+            definers: dict[str, list[str]] = defaultdict(list)
+            for info in self.index.iter_modules():
+                for bound, bindings in info.facts.bindings.items():
+                    if any(b.kind in (B_DEF, B_CLASS) or (b.kind != B_IMPORT and b.value is not None) for b in bindings):
+                        definers[bound].append(info.name)
+            self._definers = dict(definers)
+        return tuple(self._definers.get(name, ()))

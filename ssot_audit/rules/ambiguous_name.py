@@ -1,0 +1,242 @@
+"""One public name means different, related classes or functions depending on the module it is imported from.
+
+## What it does
+Groups every runtime import of a public name (``from M import Name``, or ``import M as m`` then ``m.Name``) by
+the class or function it resolves to,
+after following aliases and re-exports (``WebSocketManager = _Implementation`` is its target). When the same name
+leads to different targets through different modules, and those targets are *related*, it reports the name once,
+with every path, its target, the target's role and its count of importing modules. Related means one of:
+
+- a **guard**: a class whose ``__init__``/``__new__`` always raises (the name means "error" in one place);
+- a **shim**: a subclass of another target that adds nothing (``class WebSocketManager(_Implementation): pass``);
+- a **factory**: a function that returns an instance of another target (``Body()`` returning ``params.Body``);
+- members of the same **configured concept** (``[tool.ssot-audit.concepts]``).
+
+And the importers mix them: some package imports the name with two of its meanings, or two meanings are each
+imported from outside their own package (so the choice is the importer's, not the package's).
+
+Not reported: unrelated classes that share a name (``Config``, ``Base``, ``Field``, ``Meta``, ``router``,
+``logger``: module-level objects are never targets), subclasses that extend their base (a dialect's ``INTEGER``
+with extra parameters), sibling implementations each used only inside its own package (one ``DatabaseOperations``
+per backend), a conditional binding whose alternatives are the same name's targets elsewhere (a fallback such as
+``ArrayField = DummyArrayField`` under ``except ImportError``), private names, ``TYPE_CHECKING``-only imports and
+re-export lines themselves (a package ``__init__`` importing the name is a path, not a use). A discovered
+(not configured) concept or a large share of public methods is not a relation on its own: measured on 17 PyPI
+projects, both mostly joined per-backend siblings (one ``DatabaseOperations`` per database) and unrelated
+namesakes (a worker's ``Timer`` bootstep and the ``Timer`` it starts).
+
+## Why is this bad?
+Readers and reviewers assume one name is one thing. Code that imports ``WebSocketManager`` from the module next
+door gets a guard that raises, a shim, or the implementation, and ``isinstance`` checks, patches in tests and
+fixes apply to one meaning only.
+
+## Example
+```python
+from app.ws.websocket_manager import WebSocketManager   # a guard: constructing it raises
+from app.ws.unified_manager import WebSocketManager     # the implementation
+from app.compat import WebSocketManager                 # a shim subclass of it
+```
+
+## Use instead
+```python
+from app.ws.unified_manager import WebSocketManager     # one name, one meaning; rename or remove the others
+```
+
+## Options
+None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ssot_audit.analysis.usage import module_attribute_sites
+from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
+from ssot_audit.model import Finding, Location, Related, Severity
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+
+INFO = make_rule_info("SSOT204", "ambiguous-name", Severity.WARNING, __doc__)
+Target = ClassValue | FunctionValue
+
+
+@dataclass(slots=True)
+class _Meaning:
+    """The targets one or more import paths of the name lead to, and who imports them through which path."""
+
+    targets: set[Target] = field(default_factory=set)
+    paths: dict[str, set[str]] = field(default_factory=dict)  # source module -> importer modules
+
+    @property
+    def importers(self) -> set[str]:
+        return set().union(*self.paths.values())
+
+
+def _meanings(ctx: RuleContext, name: str, sites: list[tuple[str, str, Target]]) -> list[_Meaning]:
+    """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives)."""
+    by_path: dict[str, tuple[set[Target], set[str]]] = {}
+    for source, importer, target in sites:
+        targets, importers = by_path.setdefault(source, (set(), set()))
+        targets.add(target)
+        importers.add(importer)
+    meanings: list[_Meaning] = []
+    for source in sorted(by_path):
+        targets, importers = by_path[source]
+        joined = [m for m in meanings if m.targets & targets]
+        merged = _Meaning(set(targets), {source: set(importers)})
+        for other in joined:
+            merged.targets |= other.targets
+            merged.paths.update(other.paths)
+            meanings.remove(other)
+        meanings.append(merged)
+    return meanings
+
+
+def _is_guard(ctx: RuleContext, target: Target) -> bool:
+    """A class whose construction always raises: its (first) ``__init__`` or ``__new__`` ends in ``raise``."""
+    if not isinstance(target, ClassValue):
+        return False
+    for method in ("__init__", "__new__"):
+        found = ctx.resolver.find_method(target, method)
+        fact = ctx.index.find_function(found.module, found.qualname) if found else None
+        if fact is not None and fact.always_raises:
+            return True
+    return False
+
+
+def _relation(ctx: RuleContext, a: Target, b: Target) -> str | None:
+    """How ``a`` relates to ``b`` (a guard, a shim of it, a factory of it, the same concept), if it does."""
+    if _is_guard(ctx, a):
+        return "guard: constructing it always raises"
+    if isinstance(a, ClassValue) and isinstance(b, ClassValue):
+        if b in ctx.resolver.mro(a)[1:] and ctx.concepts.kinds.get(a) == "shim":
+            return f"shim of {b.fullname}"
+    elif isinstance(a, FunctionValue):
+        returned = ctx.resolver.return_values(a)
+        if b in returned or InstanceValue(b) in returned:  # type: ignore[arg-type]
+            return f"factory of {b.fullname}"
+    concept = ctx.concepts.concept_of.get(a)  # type: ignore[arg-type]
+    if concept is not None and concept.origin == "configured" and concept is ctx.concepts.concept_of.get(b):  # type: ignore[arg-type]
+        return f"concept {concept.name}"
+    return None
+
+
+def _package(ctx: RuleContext, module: str) -> str:
+    info = ctx.index.find_module(module)
+    return module if info is not None and info.is_package else module.rpartition(".")[0]
+
+
+def _mixed(ctx: RuleContext, meanings: list[_Meaning]) -> bool:
+    """Some package imports two meanings, or two meanings are each imported from outside their own package."""
+    seen: dict[str, int] = {}
+    escaping = 0
+    for number, meaning in enumerate(meanings):
+        homes = {_package(ctx, t.module) for t in meaning.targets}
+        packages = {_package(ctx, m) for m in meaning.importers}
+        for package in packages:
+            if seen.setdefault(package, number) != number:
+                return True
+        escaping += any(not any(p == h or p.startswith(h + ".") for h in homes) for p in packages)
+    return escaping >= 2
+
+
+def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[list[_Meaning], dict[Target, str]]]:
+    """Meanings joined by relations between their targets (each group with the role of each related target)."""
+    parent = list(range(len(meanings)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    roles: dict[Target, str] = {}
+    for i, first in enumerate(meanings):
+        for j in range(i + 1, len(meanings)):
+            for a in sorted(first.targets, key=lambda t: t.fullname):
+                for b in sorted(meanings[j].targets, key=lambda t: t.fullname):
+                    for x, y in ((a, b), (b, a)):
+                        role = _relation(ctx, x, y)
+                        if role is not None:
+                            roles.setdefault(x, role)
+                            parent[find(j)] = find(i)
+    groups: dict[int, list[_Meaning]] = defaultdict(list)
+    for i, meaning in enumerate(meanings):
+        groups[find(i)].append(meaning)
+    return [(g, roles) for g in groups.values() if len(g) > 1]
+
+
+def _role(target: Target, roles: dict[Target, str]) -> str:
+    return roles.get(target, "class" if isinstance(target, ClassValue) else "function")
+
+
+def _binding(ctx: RuleContext, module: str, name: str) -> Location:
+    """Where ``module`` binds ``name`` (its first binding)."""
+    info = ctx.index.get_module(module)
+    line = min((b.line for b in info.facts.bindings.get(name, ())), default=1)
+    return Location(info.relpath, line, 1, symbol=f"{module}.{name}")
+
+
+def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Target, str]) -> Finding:
+    # The most imported meaning first; on a tie, a plain class or function before a guard, shim or factory.
+    group = sorted(group, key=lambda m: (-len(m.importers), any(t in roles for t in m.targets), sorted(m.paths)))
+    paths = [(source, m) for m in group  # per meaning: most importers first, then the defining module
+             for source in sorted(m.paths, key=lambda p: (-len(m.paths[p]), all(t.module != p for t in m.targets), p))]
+    entries = [{"path": source, "targets": sorted(t.fullname for t in m.targets),
+                "roles": sorted(_role(t, roles) for t in m.targets), "importers": len(m.paths[source])}
+               for source, m in paths]  # fmt: skip
+    parts = []
+    for meaning in group:
+        targets = ", ".join(f"{t.fullname} ({_role(t, roles)})" for t in sorted(meaning.targets, key=lambda t: t.fullname))
+        via = ", ".join(f"{source} ({len(meaning.paths[source])})" for source, m in paths if m is meaning)
+        parts.append(f"{targets} imported from {via}")
+    main_source = paths[0][0]
+    related = [Related(_binding(ctx, source, name), f"{name} here is {', '.join(sorted(t.qualname for t in m.targets))}")
+               for source, m in paths[1:] if any(t.module != source or t.qualname != name for t in m.targets)]  # fmt: skip
+    for target in sorted({t for m in group for t in m.targets}, key=lambda t: t.fullname):
+        where = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
+        related.append(Related(where, f"{target.qualname}: {_role(target, roles)}"))
+    location = _binding(ctx, main_source, name)
+    return make_finding(
+        INFO,
+        module=ctx.index.get_module(main_source),
+        line=location.line,
+        column=1,
+        symbol=location.symbol,
+        message=f"{name} means {len(group)} different things depending on the module it is imported from "
+        f"(importing modules in parentheses): {'; '.join(parts)}",
+        fix_hint=f"import {name} from one module ({main_source}, the most imported meaning); rename or remove the "
+        f"other meanings, or give them their own names",
+        key=f"{name}|{'|'.join(sorted(t.fullname for m in group for t in m.targets))}",
+        related=related,
+        facts={"name": name, "paths": entries},
+    )
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """One finding per public name whose import paths lead to related but different targets."""
+    by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
+    hops = {}
+    for site in ctx.sites.sites:
+        if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
+            continue
+        if site.target not in hops:
+            hops[site.target] = ctx.sites.reexport_hops(site.target)
+        if site.importer not in hops[site.target]:
+            by_name[site.name].append((site.source, site.importer, site.target))
+    for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
+        if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
+            by_name[name].append((source, importer, target))
+    for name in sorted(by_name):
+        if len({t for _, _, t in by_name[name]}) < 2:
+            continue
+        meanings = _meanings(ctx, name, by_name[name])
+        if len(meanings) < 2:
+            continue
+        for group, roles in _related_groups(ctx, meanings):
+            if _mixed(ctx, group):
+                yield _finding(ctx, name, group, roles)
+
+
+RULE = Rule(INFO, check)

@@ -1,0 +1,249 @@
+"""SSOT204 ambiguous-name: one public name, related but different targets depending on the importing path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.helpers import scan_project, triples, write_project
+
+CODE = "SSOT204"
+IMPLEMENTATION = """
+    class _Implementation:
+        def __init__(self, user_id):
+            self.user_id = user_id
+
+        def send(self, event):
+            return event
+
+
+    WebSocketManager = _Implementation
+"""
+GUARD = """
+    from app.ws.impl import _Implementation
+
+
+    class _Guard:
+        def __init__(self, *args, **kwargs):
+            print("refusing")
+            raise RuntimeError("use get_manager()")
+
+
+    WebSocketManager = _Guard
+
+
+    def get_manager(user_id):
+        return _Implementation(user_id)
+"""
+SHIM = """
+    from app.ws.impl import _Implementation
+
+
+    class WebSocketManager(_Implementation):
+        \"\"\"Deprecated name.\"\"\"
+"""
+THREE_MEANINGS = {
+    "app/__init__.py": "",
+    "app/ws/__init__.py": "from app.ws.impl import WebSocketManager\n",
+    "app/ws/impl.py": IMPLEMENTATION,
+    "app/ws/manager.py": GUARD,
+    "app/compat.py": SHIM,
+    "app/routes/__init__.py": "",
+    "app/routes/a.py": "from app.ws.manager import WebSocketManager\n",
+    "app/routes/b.py": "from app.ws.impl import WebSocketManager\n",
+    "app/routes/c.py": "from app.ws import WebSocketManager\n",
+    "app/jobs.py": "from app.compat import WebSocketManager\n",
+}
+
+
+def test_guard_implementation_and_shim_under_one_name(tmp_path: Path) -> None:
+    write_project(tmp_path, THREE_MEANINGS)
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/ws/impl.py", 9)}
+    (finding,) = [f for f in result.findings if f.code == CODE]
+    assert finding.facts["paths"] == [
+        {"path": "app.ws.impl", "targets": ["app.ws.impl._Implementation"], "roles": ["class"], "importers": 1},
+        {"path": "app.ws", "targets": ["app.ws.impl._Implementation"], "roles": ["class"], "importers": 1},
+        {"path": "app.compat", "targets": ["app.compat.WebSocketManager"],
+         "roles": ["shim of app.ws.impl._Implementation"], "importers": 1},
+        {"path": "app.ws.manager", "targets": ["app.ws.manager._Guard"],
+         "roles": ["guard: constructing it always raises"], "importers": 1},
+    ]  # fmt: skip
+    assert finding.message.startswith("WebSocketManager means 3 different things")
+    assert {(r.location.path, r.location.line) for r in finding.related} == {
+        ("app/ws/__init__.py", 1),
+        ("app/ws/manager.py", 10),
+        ("app/compat.py", 4),
+        ("app/ws/impl.py", 1),
+        ("app/ws/manager.py", 4),
+    }
+
+
+def test_factory_function_and_class_under_one_name(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "api/__init__.py": "from api.functions import Body\n",
+        "api/params.py": "class Body:\n    def __init__(self, default=None):\n        self.default = default\n",
+        "api/functions.py": "from api import params\n\n\ndef Body(default=None):\n    return params.Body(default)\n",
+        "app/__init__.py": "",
+        "app/a.py": "from api import Body\n",
+        "app/b.py": "from api.params import Body\n",
+        "app/c.py": "from api import Body\n",
+        "app/d.py": "from api import Body\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "api/__init__.py", 1)}
+    (finding,) = [f for f in result.findings if f.code == CODE]
+    assert [(p["path"], p["roles"], p["importers"]) for p in finding.facts["paths"]] == [
+        ("api", ["factory of api.params.Body"], 3),
+        ("api.params", ["class"], 2),  # app.b, and api.functions reading params.Body
+    ]
+    (tmp_path / "app/d.py").unlink()  # a tie: the plain class is the main meaning, the factory the other one
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "api/params.py", 1)}
+
+
+def test_members_of_a_configured_concept(tmp_path: Path) -> None:
+    store = """
+        class SessionStore:
+            def load_session(self, key):
+                return self.backend.get(key)
+
+            def save_session(self, key, data):
+                self.backend.set(key, data)
+
+            def expire_session(self, key):
+                self.backend.delete(key)
+
+            def rotate_session_key(self, key):
+                return self.backend.rename(key)
+    """
+    files = {
+        "app/__init__.py": "",
+        "app/a/__init__.py": "",
+        "app/a/store.py": store,
+        "app/b/__init__.py": "",
+        "app/b/store.py": store,
+        "app/views/__init__.py": "",
+        "app/views/one.py": "from app.a.store import SessionStore\n",
+        "app/views/two.py": "from app.b.store import SessionStore\n",
+    }
+    write_project(tmp_path, files)
+    zero_config = scan_project(tmp_path)
+    assert triples(zero_config, "SSOT101") == {("SSOT101", "app/a/store.py", 1)}  # a discovered concept...
+    assert triples(zero_config, CODE) == set()  # ...is not enough: discovery is a guess, configuration is not
+    table = {"concepts": {"store": {"canonical": "app.a.store.SessionStore", "name-patterns": ["SessionStore"]}}}
+    assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/a/store.py", 1)}
+
+
+def test_unrelated_same_names_are_not_reported(tmp_path: Path) -> None:
+    """Config, Base, Field...: different things that happen to share a name, imported side by side."""
+    assert _findings(tmp_path, {
+        "app/__init__.py": "",
+        "app/db.py": "import logging\nlogger = logging.getLogger()\nclass Base:\n    def save(self):\n        pass\n"
+                     "class Config:\n    url = ''\n",
+        "app/forms.py": "import logging\nlogger = logging.getLogger()\nclass Base:\n    def render(self):\n        pass\n"
+                        "class Config:\n    theme = ''\n",
+        "app/views/__init__.py": "",
+        "app/views/a.py": "from app.db import Base, Config, logger\n",
+        "app/views/b.py": "from app.forms import Base, Config, logger\n",
+    }) == set()  # fmt: skip
+
+
+def test_a_subclass_that_extends_its_base_is_a_specialisation(tmp_path: Path) -> None:
+    assert _findings(tmp_path, {
+        "app/__init__.py": "",
+        "app/types.py": "class INTEGER:\n    def bind(self):\n        pass\n",
+        "app/mysql/__init__.py": "",
+        "app/mysql/types.py": """
+            from app.types import INTEGER as _INTEGER
+
+
+            class INTEGER(_INTEGER):
+                def __init__(self, unsigned=False):
+                    self.unsigned = unsigned
+        """,
+        "app/views/__init__.py": "",
+        "app/views/a.py": "from app.types import INTEGER\n",
+        "app/views/b.py": "from app.mysql.types import INTEGER\n",
+    }) == set()
+
+
+def test_related_meanings_each_used_only_in_their_own_package(tmp_path: Path) -> None:
+    """One ``Store`` per backend, each imported only inside its backend: the package decides, not the importer."""
+    table = {"concepts": {"store": {"canonical": "app.a.store.Store", "name-patterns": ["Store"]}}}
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a/__init__.py": "",
+        "app/a/store.py": "class Store:\n    def get(self):\n        pass\n",
+        "app/a/base.py": "from app.a.store import Store\n",
+        "app/b/__init__.py": "",
+        "app/b/store.py": "class Store:\n    def get(self):\n        pass\n",
+        "app/b/base.py": "from app.b.store import Store\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path, table), CODE) == set()
+
+
+def test_fallbacks_private_names_and_non_runtime_paths(tmp_path: Path) -> None:
+    assert _findings(tmp_path, {
+        "app/__init__.py": "",
+        "app/real.py": "class ArrayField:\n    pass\n\nclass _Hidden:\n    pass\n",
+        "app/fields.py": """
+            try:
+                from app.real import ArrayField
+            except ImportError:
+                class DummyArrayField:
+                    def __init__(self):
+                        raise RuntimeError("install the extra")
+
+                ArrayField = DummyArrayField
+        """,
+        "app/guard.py": "class _Hidden:\n    def __init__(self):\n        raise RuntimeError\n",
+        "app/tc.py": "class ArrayField:\n    def __init__(self):\n        raise RuntimeError\n",
+        "app/views/__init__.py": "",
+        "app/views/a.py": "from app.real import ArrayField, _Hidden\n",
+        "app/views/b.py": """
+            from typing import TYPE_CHECKING
+            from app.fields import ArrayField
+            from app.guard import _Hidden
+
+            if TYPE_CHECKING:
+                from app.tc import ArrayField as Other
+        """,
+    }) == set()
+
+
+def test_fingerprint_survives_moving_lines(tmp_path: Path) -> None:
+    write_project(tmp_path, THREE_MEANINGS)
+    before = {f.fingerprint for f in scan_project(tmp_path).findings if f.code == CODE}
+    write_project(tmp_path, {"app/ws/impl.py": "# moved down\n" + textwrap.dedent(IMPLEMENTATION).lstrip("\n")})
+    after = [f for f in scan_project(tmp_path).findings if f.code == CODE]
+    assert [f.location.line for f in after] == [10]
+    assert {f.fingerprint for f in after} == before
+
+
+def _findings(tmp_path: Path, files: dict[str, str]) -> set[tuple[str, str, int]]:
+    write_project(tmp_path, files)
+    return triples(scan_project(tmp_path), CODE)
+
+
+def test_a_meaning_read_through_a_module_alias(tmp_path: Path) -> None:
+    """``from app.services import legacy as legacy_ws`` then ``legacy_ws.WebSocketManager`` is a path too."""
+    write_project(tmp_path, {
+        **THREE_MEANINGS,
+        "app/compat.py": "",
+        "app/jobs.py": "",
+        "app/services/__init__.py": "",
+        "app/services/legacy.py": "class WebSocketManager:\n    def connect(self):\n        pass\n",
+        "app/routes/d.py": """
+            from app.services import legacy as legacy_ws
+
+            def handler():
+                return legacy_ws.WebSocketManager()
+        """,
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/ws/impl.py", 9)}
+    (finding,) = [f for f in result.findings if f.code == CODE]
+    assert [(p["path"], p["importers"]) for p in finding.facts["paths"]] == [
+        ("app.ws.impl", 1), ("app.ws", 1), ("app.services.legacy", 1), ("app.ws.manager", 1),
+    ]
