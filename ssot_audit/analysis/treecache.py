@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssot_audit.analysis import cache, state
-from ssot_audit.analysis.discovery import SourceFile
+from ssot_audit.analysis.discovery import SourceFile, list_directories
 from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
@@ -35,6 +35,7 @@ class TreeCache:
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
+    listed: str  # digest of the listings of the scanned directories (stubs, extensions, data can supply names)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
 
@@ -46,7 +47,7 @@ class TreeCache:
 
     def result_key(self) -> str:
         """The key the result is (or will be) saved under; "" when it cannot be saved."""
-        return _result_key(self.store.scope, self.files, self.payloads.hashes)
+        return _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes)
 
     def load_payloads(self) -> None:
         """Read the packs (only needed when something changed). Content the state's own packs lack is looked for
@@ -70,7 +71,7 @@ class TreeCache:
             stamp, key = self.stamps.get(f.relpath), self.payloads.hashes.get(f.relpath)
             if stamp is not None and key is not None:
                 manifest[f.relpath] = (_trusted(stamp, self.started), key)
-        key = _result_key(self.store.scope, self.files, self.payloads.hashes) if result is not None else ""
+        key = _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes) if result is not None else ""
         self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs, new_pack=self.new_pack,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
@@ -96,10 +97,11 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
             rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
-    key = _result_key(store.scope, files, hashes)
+    listed = _listings_digest(files)
+    key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
-    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, previous.packs, new_pack)
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, previous.packs, new_pack)
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
@@ -128,6 +130,14 @@ def _hash_file(path: Path, boundary: str) -> str | None:
         return state.content_hash(read_scanned(str(path), boundary))
     except (OSError, SkippedFile):
         return None
+
+
+def _listings_digest(files: Sequence[SourceFile]) -> str:
+    """A digest of every entry name beside the scanned files: SSOT203 asks whether a stub, an extension, data or
+    an excluded file could supply a name, so adding or removing one must not serve a saved result."""
+    listings = list_directories(files)
+    text = "\n".join(f"{d}\0{chr(0).join(sorted(listings[d]))}" for d in sorted(listings))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _result_key(scope: str, files: Sequence[SourceFile], hashes: dict[str, str]) -> str:

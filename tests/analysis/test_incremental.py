@@ -141,6 +141,18 @@ def test_nothing_changed_reuses_the_result_and_parses_nothing(tmp_path: Path, mo
     assert _cached(root, store) == (cold, True)
 
 
+def test_a_stub_added_beside_a_module_is_an_input_of_the_saved_result(tmp_path: Path) -> None:
+    # SSOT203 stays silent when a stub could supply the name: the directory's listing is part of the result's key
+    root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/native.py": "import os\n",
+                                             "pkg/use.py": "from pkg.native import speedup\n"})  # fmt: skip
+    store = tmp_path / "cache"
+    before, _ = _cached(root, store)
+    assert [f["code"] for f in json.loads(before)["findings"]] == ["SSOT203"]
+    (root / "pkg/native.pyi").write_text("def speedup() -> None: ...\n")
+    after, reused = _cached(root, store)
+    assert not reused and after == _cold(root) and json.loads(after)["findings"] == []
+
+
 def test_a_cache_built_in_one_directory_serves_a_copy_in_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = write_project(tmp_path / "job1" / "proj", _project())
     store = tmp_path / "cache"
