@@ -255,7 +255,8 @@ class ConceptModel:
                 index.order[value] = position
                 if role in (SHIM, TEST_DOUBLE, TEST_CODE):
                     for base in set(self.resolver.mro(value)[1:]):
-                        index.by_member.setdefault(base, []).append(value)
+                        if isinstance(base, ClassValue):  # members are classes: nothing else can match one
+                            index.by_member.setdefault(base, []).append(value)
                 elif role == ORPHAN:
                     copied = self.roles.copied_class(value)
                     if copied is not None:
