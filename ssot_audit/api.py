@@ -5,6 +5,7 @@ The CLI, the dashboard and the tests all call these functions.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,8 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.state import stamp_of
+from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
@@ -109,23 +112,40 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
                  cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
 
-    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.cache``).
-    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it).
+    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.treecache``).
+    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it);
+    they never enter the cache (its manifest and packs describe the files on disk).
     """
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
-        return _load_project(root, config, jobs=jobs, progress=progress, cache_dir=cache_dir, overrides=overrides)
+        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+        skipped: list[str] = []  # packages only the default excludes skip
+        started = time.perf_counter()
+        files = _discover(root, config, unreadable, skipped)
+        tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, ALL_RULES)) if cache_dir else None
+        if tree is not None:
+            tree.load_payloads()
+        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
+                                started=started, overrides=overrides)  # fmt: skip
+        if tree is not None:
+            tree.save(None)
+        return project
 
 
-def _load_project(root: Path, config: Config, *, jobs: int | None, progress: Progress | None,
-                  cache_dir: Path | None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
-    unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
-    started = time.perf_counter()
-    skipped_packages: list[str] = []
-    files = _discover(root, config, unreadable, skipped_packages)
+def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
+    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules, what
+    completes the result (``scan_tree``'s ``finish``). Every field of the configuration but where it was read from
+    and the exit-code threshold (a field added later is in the key without anyone remembering to add it)."""
+    settings = repr(replace(config, source="", fail_on=""))
+    return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
+
+
+def _load_project(root: Path, config: Config, files: list[SourceFile], unreadable: list[tuple[str, str]],
+                  skipped_packages: list[str], *, jobs: int | None, progress: Progress | None, tree: TreeCache | None,
+                  started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache_dir=cache_dir, boundary=root.resolve(),
-                             overrides=overrides)  # fmt: skip
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
+                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
     names = assign_module_names(files, _imported_top_names(outcomes))
     modules: dict[str, ModuleInfo] = {}
@@ -265,7 +285,7 @@ def _suppress(project: Project, rules: Sequence[Rule],
     return tuple(kept), tuple(suppressed)
 
 
-def apply_baseline(result: AuditResult, project: Project, entries: Sequence[BaselineEntry], *, label: str = "",
+def apply_baseline(result: AuditResult, project: Project | Scanned, entries: Sequence[BaselineEntry], *, label: str = "",
                    rules: Sequence[Rule] = ALL_RULES) -> AuditResult:  # fmt: skip
     """The result with only the findings the baseline does not absorb, and the comparison (fixed, stale)."""
     new, comparison = compare(result.findings, entries, scanned_paths=project.paths.keys(),
@@ -307,6 +327,93 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     root = Path(root)
     config = config if config is not None else load_config(root)
     return audit(load_project(root, config, jobs=jobs, progress=progress))
+
+
+Finish = Callable[[Project, AuditResult], AuditResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A tree's audit result and what commands need besides it, whether computed now or reused from the cache."""
+
+    result: AuditResult
+    config: Config
+    paths: Mapping[str, bool]  # every scanned file (repo-relative) -> is test code
+    notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
+    reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
+    tree: TreeCache | None = None  # the cache it was saved in, which also keeps its rendered outputs
+    skipped: tuple[str, ...] = ()  # what was not scanned (``Project.notes``: packages the default excludes skip)
+
+
+def scanned_project(project: Project, result: AuditResult) -> Scanned:
+    """A project audited without the cache (``scan --fix`` audits the fixed tree) as a ``Scanned``."""
+    return Scanned(result, project.config, project.paths, tuple(project.concepts.notes), skipped=project.notes)
+
+
+def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+              cache_dir: Path | None = None, rules: Sequence[Rule] = ALL_RULES, finish: Finish | None = None,
+              finish_name: str = "") -> Scanned:  # fmt: skip
+    """Audit ``root``; with ``cache_dir``, serve the previous result when no input changed (files by content,
+    configuration, tool code), else reanalyse only the files whose content is new, and save the result.
+
+    ``finish`` completes the result from the loaded project before it is saved (``with_fixes`` attaches the fixes
+    the JSON and SARIF outputs carry); ``finish_name`` names it in the cache key, so a result saved without it is
+    not served to a scan that asks for it.
+    """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
+    with gc_paused():
+        unreadable: list[tuple[str, str]] = []
+        skipped: list[str] = []
+        started = time.perf_counter()
+        files = _discover(root, config, unreadable, skipped)
+        scope = _scope(root, config, rules, finish_name if finish is not None else "")
+        tree = open_tree_cache(cache_dir, root, files, unreadable, scope) if cache_dir else None
+        saved = tree.saved_result() if tree is not None else None
+        if tree is not None and saved is not None:
+            try:
+                result, notes, paths, skipped_notes = pickle.loads(saved)
+                if tree.rehashed:  # record the new stats (a moved checkout, touched files): next time, no hashing
+                    tree.save(saved)
+                return Scanned(replace(result, root=root.resolve().name), config, paths, notes, reused=True, tree=tree,
+                               skipped=skipped_notes)  # fmt: skip
+            except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
+                pass
+        if tree is not None:
+            tree.load_payloads()
+        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
+                                started=started)  # fmt: skip
+        result = _audit(project, rules=rules, root_label=None)
+        if finish is not None:
+            result = finish(project, result)
+        scanned = replace(scanned_project(project, result), tree=tree)
+        if tree is not None:
+            blob = (scanned.result, scanned.notes, dict(scanned.paths), scanned.skipped)
+            tree.save(pickle.dumps(blob, protocol=5))
+        return scanned
+
+
+def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:
+    """Every scanned file's size, mtime and inode (what ``scan --watch`` polls: a change of any is a change)."""
+    files = _discover(root, config, [])
+    return {f.relpath: stamp_of(str(f.path)) for f in files}
+
+
+def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None) -> str:
+    """``reporter(result)`` (default: ``scanned.result``), kept in the cache next to the scanned result: a scan that
+    changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
+    to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
+    digest); a reporter is a pure function of the result, so the saved text is what it would return."""
+    result = scanned.result if result is None else result
+    tree = scanned.tree
+    key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
+    if tree is None or not key:
+        return reporter(result)
+    label = f"{name}|{result.root}"
+    text = tree.store.load_output(key, label) if scanned.reused else None
+    if text is None:
+        text = reporter(result)
+        tree.store.save_output(key, label, text)
+    return text
 
 
 def plan(result: AuditResult) -> ConsolidationPlan:

@@ -6,7 +6,10 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from ssot_audit import api
+from ssot_audit.analysis import loader
 from ssot_audit.config import Config, parse_table
 from ssot_audit.model import AuditResult
 
@@ -20,6 +23,19 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
     return root
+
+
+def record_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list that the files parsed from now on (not served by a cache) are appended to, by repo-relative path."""
+    parsed: list[str] = []
+    real = loader.analyze_bytes
+
+    def counting(data: bytes, relpath: str) -> loader.FileOutcome:
+        parsed.append(relpath)
+        return real(data, relpath)
+
+    monkeypatch.setattr(loader, "analyze_bytes", counting)
+    return parsed
 
 
 def scan_project(root: Path, table: dict | None = None, **config: object) -> AuditResult:

@@ -90,7 +90,7 @@ def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
                       prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
-                      notes: list[str] | None = None) -> Iterable[tuple[Path, str]]:  # fmt: skip
+                      notes: list[str] | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
@@ -102,7 +102,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
-    stack: list[tuple[Path, str, GitIgnore | None]] = [(root, "", gitignore)]
+    # strings, not Paths: pathlib's parsing was half the walk
+    stack: list[tuple[str, str, GitIgnore | None]] = [(str(root), "", gitignore)]
     while stack:
         directory, rel, ignore = stack.pop()
         try:
@@ -111,8 +112,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
-        ignore = ignore.enter(str(directory), rel) if ignore is not None else None
-        subdirs: list[tuple[Path, str, GitIgnore | None]] = []
+        ignore = ignore.enter(directory, rel) if ignore is not None else None
+        subdirs: list[tuple[str, str, GitIgnore | None]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             if _excluded(entry_rel, entry.name, excludes) or (
@@ -128,11 +129,11 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                 if is_dir:
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
-                    subdirs.append((Path(entry.path), entry_rel, ignore))
+                    subdirs.append((entry.path, entry_rel, ignore))
                 elif entry.name.endswith(".py") and not entry.is_dir():  # links to directories: not followed
                     why = _unscannable(entry, boundary)
                     if why is None:
-                        yield Path(entry.path), entry_rel
+                        yield entry.path, entry_rel
                     elif errors is not None:
                         errors.append((entry_rel, why))
             except OSError as exc:
@@ -158,13 +159,14 @@ def _package_parts(directory: str, memo: dict[str, tuple[str, ...]]) -> tuple[st
     return parts
 
 
-def _package_chain_name(path: Path, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
+def _package_chain_name(path: str, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
     """Dotted name from the topmost regular package containing ``path``; None outside a package."""
-    parts = list(_package_parts(str(path.parent), {} if memo is None else memo))
+    directory, name = os.path.split(path)
+    parts = list(_package_parts(directory, {} if memo is None else memo))
     if not parts:
         return None
-    if path.name != "__init__.py":
-        parts.append(path.stem)
+    if name != "__init__.py":
+        parts.append(os.path.splitext(name)[0])
     return ".".join(parts)
 
 
@@ -208,7 +210,7 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     root = root.resolve()
     fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
-        name = printable(_package_chain_name(root) or root.stem)
+        name = printable(_package_chain_name(str(root)) or root.stem)
         shown = printable(root.name)
         return [SourceFile(root, shown, (name,), root.name == "__init__.py", is_test_path(shown))]
     source_roots = find_source_roots(root, roots)
@@ -224,7 +226,8 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         by_package = _package_chain_name(path, packages)
         by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
-        files.append(SourceFile(path, relpath, candidates, path.name == "__init__.py", is_test_path(relpath)))
+        is_package = raw_relpath == "__init__.py" or raw_relpath.endswith("/__init__.py")
+        files.append(SourceFile(Path(path), relpath, candidates, is_package, is_test_path(relpath)))
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
     if notes is not None:  # a package the user excluded on purpose needs no note

@@ -15,7 +15,8 @@ Anything else is ``None`` (unknown to the resolver, hence never a finding).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
 Expr = tuple[Any, ...] | None
@@ -215,3 +216,19 @@ class ModuleFacts:
     attr_uses: list[AttrUse] = field(default_factory=list)
     attr_stores: list[AttrStore] = field(default_factory=list)
     probed_attrs: set[str] = field(default_factory=set)  # literal names in hasattr(x, "n") / getattr(x, "n", ...)
+
+
+def _pickle_positionally(cls: type) -> None:
+    """Pickle ``cls`` as (class, field values): a slotted dataclass otherwise pickles its field names with every
+    object and unpickles through ``setattr``. Measured on django: payloads 15% smaller, loads 25% faster (every
+    payload of a changed tree is loaded in the main process)."""
+    getter = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def reduce(self: object) -> tuple[type, tuple[Any, ...]]:
+        return type(self), getter(self)
+
+    setattr(cls, "__reduce__", reduce)
+
+
+for _fact_class in (FunctionFact, ClassFact, ModuleFacts):
+    _pickle_positionally(_fact_class)

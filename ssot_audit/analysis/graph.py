@@ -13,8 +13,29 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+
+class _OnFirstUse:
+    """networkx, imported when first used: a scan that reuses its cached result never builds a graph, and
+    importing networkx is a third of such a scan's start-up."""
+
+    _module: ModuleType | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if _OnFirstUse._module is None:
+            import networkx
+
+            _OnFirstUse._module = networkx
+        return getattr(_OnFirstUse._module, name)
+
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = _OnFirstUse()
+
 
 from ssot_audit.analysis.index import ProjectIndex
 

@@ -17,11 +17,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from ssot_audit.analysis import cache
+from ssot_audit.analysis import state
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
@@ -57,8 +57,8 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, parsed.lines, comments)
 
 
-def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None, boundary: str | None = None) -> bytes:
-    """Analyse one file into its pickled payload, stored as is in ``cache_dir`` when given.
+def _analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tuple[str, bytes]:
+    """Analyse one file into (content hash, pickled payload); the hash is "" when the file cannot be read.
 
     Workers return these bytes: the result is pickled once, for the cache and for the trip to the main process.
     ``boundary``: the resolved scanned directory; nothing that resolves outside it is read (see ``reading``).
@@ -66,16 +66,13 @@ def _analyze_to_blob(path: str, relpath: str, cache_dir: str | None, boundary: s
     try:
         data = read_scanned(path, boundary)
     except SkippedFile as exc:
-        return pickle.dumps((None, ParseFailure("skipped", f"{exc}"), 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
+        return "", pickle.dumps((None, ParseFailure("skipped", f"{exc}"), 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:
         failure = ParseFailure("read", f"cannot read file: {exc.strerror or exc}")
-        return pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
+        return "", pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     outcome = analyze_bytes(data, relpath)
     payload = (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)  # no path: copies share it
-    blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    if cache_dir is not None:
-        cache.store(cache_dir, cache.cache_key(data), blob)
-    return blob
+    return state.content_hash(data), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 Payload = tuple[ModuleFacts | None, ParseFailure | None, int, tuple[SuppressionComment, ...]]
@@ -86,17 +83,6 @@ def _from_payload(relpath: str, payload: Payload) -> FileOutcome:
     return FileOutcome(relpath, facts, failure, lines, suppressions)
 
 
-def _cached(path: str, relpath: str, cache_dir: str, boundary: str | None) -> FileOutcome | None:
-    try:
-        data = read_scanned(path, boundary)
-    except (OSError, SkippedFile):
-        return None  # the analysis reports it
-    payload = cache.load(cache_dir, cache.cache_key(data))
-    if not _is_payload(payload):
-        return None
-    return _from_payload(relpath, cast(Payload, payload))
-
-
 def _is_payload(payload: object) -> bool:
     """The shape ``_analyze_to_blob`` writes: anything else in a cache entry is a miss."""
     if not isinstance(payload, tuple) or len(payload) != 4:
@@ -104,6 +90,48 @@ def _is_payload(payload: object) -> bool:
     facts, failure, lines, suppressions = payload
     return (isinstance(facts, ModuleFacts | None) and isinstance(failure, ParseFailure | None)
             and (facts is None) != (failure is None) and type(lines) is int and isinstance(suppressions, tuple))  # fmt: skip
+
+
+@dataclass(slots=True)
+class PayloadCache:
+    """Per-file payloads known before a scan (by content hash) and those the scan computes.
+
+    ``hashes`` holds the content hash of each file known before analysis (from the manifest, or read and hashed);
+    analysis adds the others, and hands each payload it computes to ``sink``.
+    """
+
+    hashes: dict[str, str]  # relpath -> content hash
+    blobs: dict[str, state.Blob] = field(default_factory=dict)  # content hash -> payload, from the packs
+    sink: Callable[[str, bytes], None] | None = None  # where payloads computed by this scan go (a new pack)
+
+    def cached(self, relpath: str) -> FileOutcome | None:
+        """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact. A damaged entry
+        (checksum, unpickling, shape) is dropped, so the analysis writes it again and compaction never copies it."""
+        key = self.hashes.get(relpath)
+        blob = self.blobs.get(key) if key is not None else None
+        if key is None or blob is None:
+            return None
+        loaded = self._load(blob)
+        if not _is_payload(loaded):
+            del self.blobs[key]
+            return None
+        return _from_payload(relpath, cast(Payload, loaded))
+
+    @staticmethod
+    def _load(blob: state.Blob) -> object:
+        payload = state.open_blob(blob)
+        try:
+            return pickle.loads(payload) if payload is not None else None
+        except Exception:  # noqa: BLE001 - a flipped byte can make unpickling raise almost anything: a miss
+            return None
+
+    def add(self, relpath: str, key: str, payload: bytes) -> None:
+        """Record a payload computed by this scan (files that could not be read have no key and are not kept)."""
+        if key:
+            known = key in self.blobs
+            self.hashes[relpath] = key
+            if self.sink is not None and not known:
+                self.sink(key, payload)
 
 
 @contextmanager
@@ -156,9 +184,9 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)  # the parent is gone: nobody will read what this worker computes
 
 
-def _analyze_chunk(chunk: list[tuple[str, str]], cache_dir: str | None = None, boundary: str | None = None) -> list[bytes]:
+def _analyze_chunk(chunk: list[tuple[str, str]], boundary: str | None = None) -> list[tuple[str, bytes]]:
     with gc_paused():
-        return [_analyze_to_blob(path, relpath, cache_dir, boundary) for path, relpath in chunk]
+        return [_analyze_to_blob(path, relpath, boundary) for path, relpath in chunk]
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
@@ -203,32 +231,29 @@ def analyze_files(
     *,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-    cache_dir: Path | None = None,
+    cache: PayloadCache | None = None,
     boundary: Path | None = None,
     overrides: Mapping[str, bytes] | None = None,
 ) -> list[FileOutcome]:
     """Analyse every file, in parallel when it pays; the result keeps the input order.
 
-    With ``cache_dir``, files whose bytes were analysed before (by this version of the analyser) are loaded
-    from the cache in this process, and only the others go to the workers, which store what they compute.
-    With ``boundary`` (the resolved scanned directory), a file that resolves outside it is not read (SSOT900).
-    ``overrides`` (repo-relative path -> bytes) are analysed in place of what is on disk (``fix`` checks a
-    rewrite this way before writing anything).
+    With ``cache``, files whose payload it holds are loaded in this process, and only the others go to the
+    workers; what they compute is added to the cache. With ``boundary`` (the resolved scanned directory), a file
+    that resolves outside it is not read (SSOT900). ``overrides`` (repo-relative path -> bytes) are analysed in
+    place of what is on disk (``fix`` checks a rewrite this way before writing anything); they never enter the
+    cache, which describes the files on disk.
     """
     work = [(str(f.path), f.relpath) for f in files]
-    directory = str(cache_dir) if cache_dir is not None else None
     fence = str(boundary) if boundary is not None else None
     effective_jobs(jobs, 1)  # validate before any work
     done: dict[int, FileOutcome] = {}
     for i, (_, relpath) in enumerate(work):
         if overrides and relpath in overrides:
             done[i] = analyze_bytes(overrides[relpath], relpath)
-    if directory is not None:
+    if cache is not None:
         with gc_paused():
-            for i, (path, relpath) in enumerate(work):
-                if i in done:
-                    continue
-                hit = _cached(path, relpath, directory, fence)
+            for i, (_, relpath) in enumerate(work):
+                hit = cache.cached(relpath) if i not in done else None
                 if hit is not None:
                     done[i] = hit
     todo = [i for i in range(len(work)) if i not in done]
@@ -238,12 +263,17 @@ def analyze_files(
         if progress:
             progress(len(done), total)
 
+    def keep(i: int, key: str, blob: bytes) -> None:
+        relpath = work[i][1]
+        if cache is not None:
+            cache.add(relpath, key, blob)
+        done[i] = _from_payload(relpath, pickle.loads(blob))
+
     report()
     if effective_jobs(jobs, len(todo)) <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         with gc_paused():
             for i in todo:
-                path, relpath = work[i]
-                done[i] = _from_payload(relpath, pickle.loads(_analyze_to_blob(path, relpath, directory, fence)))
+                keep(i, *_analyze_to_blob(*work[i], fence))
                 report()
         return [done[i] for i in range(total)]
     size = max(8, min(128, len(todo) // (effective_jobs(jobs, len(todo)) * 8) or 1))
@@ -251,10 +281,10 @@ def analyze_files(
     workers = effective_jobs(jobs, len(chunks))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker)
     try:
-        results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [directory] * len(chunks),
-                           [fence] * len(chunks))  # fmt: skip
+        results = pool.map(_analyze_chunk, [[work[i] for i in chunk] for chunk in chunks], [fence] * len(chunks))
         for chunk, blobs in zip(chunks, results):
-            done.update((i, _from_payload(work[i][1], pickle.loads(blob))) for i, blob in zip(chunk, blobs))
+            for i, (key, blob) in zip(chunk, blobs):
+                keep(i, key, blob)
             report()
     except BaseException:  # Ctrl-C (or any failure): stop now, not after every queued chunk has run
         _stop_workers(pool)

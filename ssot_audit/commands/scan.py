@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -11,13 +13,14 @@ from typing import Any
 from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
-    add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config, load_project,
+    add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config,
     requested_outputs, text_options, write_output,
 )
 from ssot_audit.commands.fix import add_fix_options, apply_safe_fixes
 from ssot_audit.commands.history import add_record_options, check_history, record_scan
 from ssot_audit.fixing import FixOptions, with_fixes
 from ssot_audit.commands.progress import ProgressBar
+from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.model.escape import visible_fields
 from ssot_audit.reporters import REPORTERS, text
@@ -32,6 +35,9 @@ def register(sub: Any) -> None:
     add_text_options(parser)
     add_fail_on(parser)
     add_record_options(parser)
+    parser.add_argument("--watch", action="store_true", help="scan again whenever a file changes (through the "
+                        "cache: only changed files are parsed; an unchanged tree is not scanned again)")  # fmt: skip
+    parser.add_argument("--poll", type=float, default=1.0, metavar="SECONDS", help=argparse.SUPPRESS)
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line or progress bar on standard error")
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes (written, like `fix --write`), "
                         "then report what remains")  # fmt: skip
@@ -52,34 +58,63 @@ def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Scan, write every requested output, return the exit code."""
+    """Scan, write every requested output, return the exit code; with ``--watch``, again on every change."""
     config = effective_config(args)
     if args.record:
         check_history(args)
+    code = _scan_once(args, config)
+    if not args.watch:
+        return code
+    stamps = api.tree_stamps(Path(args.path), config)
+    print("ssot-audit: watching for changes (Ctrl-C stops)", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(args.poll)
+            now = api.tree_stamps(Path(args.path), config)
+            if now != stamps:
+                stamps = now
+                code = _scan_once(args, config)
+    except KeyboardInterrupt:
+        return code
+
+
+def _scan_once(args: argparse.Namespace, config: Config) -> int:
     outputs = requested_outputs(args)  # a bad combination fails before the scan, not after it
     started = time.perf_counter()
     progress = ProgressBar(enabled=not args.quiet)
+    carry_fixes = any(spec.format in ("json", "sarif") for spec in outputs)
     try:
         if args.fix:  # the findings that remain after the safe fixes are written
             progress.close()
             fixed = apply_safe_fixes(argparse.Namespace(**{**vars(args), "write": True}), config,
                                      FixOptions(jobs=args.jobs, cache_dir=cache_dir(args)))  # fmt: skip
-            project, full = fixed.project, fixed.result
+            result = fixed.result
+            if carry_fixes:
+                result = with_fixes(fixed.project, result)
+            project = api.scanned_project(fixed.project, result)
         else:
-            project = load_project(args, config, progress)
-            full = api.audit(project)
+            finish = with_fixes if carry_fixes else None  # editors and bots can apply them
+            project = api.scan_tree(Path(args.path), config, jobs=args.jobs, progress=progress,
+                                    cache_dir=cache_dir(args), finish=finish, finish_name="fixes")  # fmt: skip
     finally:
         progress.close()
-    if any(spec.format in ("json", "sarif") for spec in requested_outputs(args)):
-        full = with_fixes(project, full)  # editors and bots can apply them
-    for note in project.concepts.notes:
+    full = project.result
+    for note in project.skipped:
+        print(f"ssot-audit: note: {note}", file=sys.stderr)
+    if full.stats.files == 0:
+        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
+              file=sys.stderr)  # fmt: skip
+    for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)
+    baseline = _baseline_digest(args)
     for spec in outputs:
+        reporter, name = REPORTERS[spec.format], spec.format
         if spec.format == "text":
-            write_output(text.render(visible_fields(result), text_options(args, spec.path)), spec.path)
-        else:
-            write_output(REPORTERS[spec.format](result), spec.path)
+            options = text_options(args, spec.path)
+            reporter = functools.partial(_text, options=options)
+            name = f"text|{options!r}"
+        write_output(api.render(project, name + baseline, reporter, result), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
@@ -91,7 +126,19 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(result, config.fail_on, args.exit_zero)
 
 
-def _baseline(args: argparse.Namespace, project: api.Project, full: AuditResult) -> AuditResult:
+def _text(result: AuditResult, options: text.TextOptions) -> str:
+    """The text report, with what the scanned tree put into the result made visible."""
+    return text.render(visible_fields(result), options)
+
+
+def _baseline_digest(args: argparse.Namespace) -> str:
+    """What a baseline adds to the name of a saved report: its label and content (empty without one)."""
+    if not args.baseline:
+        return ""
+    return f"|baseline={args.baseline}|{hashlib.sha256(Path(args.baseline).read_bytes()).hexdigest()}"
+
+
+def _baseline(args: argparse.Namespace, project: api.Scanned, full: AuditResult) -> AuditResult:
     """Apply ``--baseline`` and write ``--write-baseline``; the result to report and gate on."""
     result, entries = full, None
     if args.baseline:

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import cache, loader
+from ssot_audit.analysis import cache, loader, state
 from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import write_project
+from tests.helpers import record_parsing, write_project
 
 PROJECT = {
     "app/__init__.py": "",
@@ -78,14 +78,18 @@ def test_corrupt_entries_are_misses(tmp_path: Path) -> None:
 
 
 def test_a_changed_analyser_invalidates_every_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = b"x = 1\n"
-    before = cache.cache_key(data)
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    expected = _scan_json(root, store)
+    parsed = record_parsing(monkeypatch)
+    assert _scan_json(root, store) == expected and parsed == []
     cache.analyser_digest.cache_clear()
     monkeypatch.setattr(cache, "_PER_FILE_MODULES", ("facts",))
     try:
-        assert cache.cache_key(data) != before
+        assert _scan_json(root, store) == expected
     finally:
         cache.analyser_digest.cache_clear()
+    assert sorted(parsed) == sorted(PROJECT)
 
 
 def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,31 +103,50 @@ def test_the_cli_writes_its_cache_outside_the_scanned_tree(tmp_path: Path, monke
     assert not (tmp_path / "unused").exists()
 
 
-def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: Path) -> None:
+def _factory_record(root: Path, store: Path) -> tuple[Path, str, int, int]:
+    """The pack holding app/factory.py's payload, its content hash, and where its record starts and ends."""
+    key = state.content_hash((root / "app/factory.py").read_bytes())
+    for pack in store.rglob("pack-*.bin"):
+        entries = state._read_pack(pack)
+        if key in entries:
+            data = pack.read_bytes()
+            end = bytes(data).index(bytes(entries[key][1])) + len(entries[key][1])
+            return pack, key, end - len(entries[key][1]) - state._RECORD.size, end
+    raise AssertionError("no pack holds app/factory.py")
+
+
+def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     root = write_project(tmp_path / "src", PROJECT)
     store = tmp_path / "cache"
     expected = _scan_json(root, store)
-    source = root / "app/factory.py"
-    key = cache.cache_key(source.read_bytes())
-    target = store / key[:2] / key
-    good = target.read_bytes()
-    for position in range(len(good)):  # unpickling flipped bytes raised MemoryError, OverflowError, KeyError...
+    pack, key, start, end = _factory_record(root, store)
+    good = pack.read_bytes()
+    for position in range(start, end):  # the record's header (hash, CRC-32, length) and its payload
         for flip in (0x01, 0x80, 0xFF):
             corrupt = bytearray(good)
             corrupt[position] ^= flip
-            target.write_bytes(bytes(corrupt))
-            assert loader._cached(str(source), "app/factory.py", str(store), None) is None, (position, flip)
-            assert not target.exists()  # deleted, so that the analysis writes it again
-    target.write_bytes(good[:-1] + bytes([good[-1] ^ 0xFF]))
+            pack.write_bytes(bytes(corrupt))
+            cached = loader.PayloadCache({"app/factory.py": key}, state._read_pack(pack))
+            assert cached.cached("app/factory.py") is None, (position, flip)
+    pack.write_bytes(good[: end - 1] + bytes([good[end - 1] ^ 0xFF]) + good[end:])
+    parsed = record_parsing(monkeypatch)
     assert _scan_json(root, store) == expected
-    assert target.read_bytes() == good
+    assert parsed == ["app/factory.py"]  # the damaged entry only
+    assert _scan_json(root, store) == expected
+    assert parsed == ["app/factory.py"]  # and it was written again: the next scan parses nothing
 
 
-def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path) -> None:
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_project(tmp_path / "src", PROJECT)
     store = tmp_path / "cache"
     expected = _scan_json(root, store)
-    key = cache.cache_key((root / "app/factory.py").read_bytes())
-    (store / key[:2] / key).unlink()
-    cache.store(str(store), key, pickle.dumps(("facts", None, "12", [])))  # a valid checksum over the wrong data
+    pack, key, _, _ = _factory_record(root, store)
+    writer = state.PackWriter(tmp_path / "forged")
+    writer.add(key, pickle.dumps(("facts", None, "12", [])))  # a valid checksum over the wrong data
+    forged = writer.close()
+    assert forged is not None
+    pack.write_bytes((tmp_path / "forged" / forged).read_bytes())  # the state still names the pack
+    parsed = record_parsing(monkeypatch)
     assert _scan_json(root, store) == expected
+    assert "app/factory.py" in parsed

@@ -172,3 +172,25 @@ def test_a_reexport_line_nobody_imports_through_any_more_is_not_new() -> None:
     other = path_finding("b.py", "b", "pkg.compat", "other")
     assert verify([target], [other], [(target, fix)], {"a.py"}) == {
         "a.py": "the fixed tree has a new finding SSOT201 at b.py:1: m"}
+
+
+def test_the_cache_serves_fixes_only_to_scans_that_carry_them_and_never_keeps_a_rewrite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", FILES)
+    cached = ["--isolated", "--cache-dir", str(tmp_path / "cache"), "-q"]
+    assert main(["scan", str(root), *cached, "--format", "text"]) == 1  # saves a result without fixes
+    capsys.readouterr()
+    for _ in range(2):  # computed, then served from the cache: both carry the fix
+        assert main(["scan", str(root), *cached, "--format", "json"]) == 1
+        (finding,) = json.loads(capsys.readouterr().out)["findings"]
+        assert finding["fix"]["edits"][0]["path"] == "app/use.py"
+    assert main(["fix", str(root), *cached]) == 1  # a dry run: the rewrite is checked in memory through the cache
+    assert capsys.readouterr().out == DIFF
+    assert main(["scan", str(root), *cached, "--format", "json", "--no-cache"]) == 1
+    cold = capsys.readouterr().out
+    assert main(["scan", str(root), *cached, "--format", "json"]) == 1  # the tree on disk, not the rewrite
+    assert capsys.readouterr().out == cold
+    assert main(["scan", str(root), *cached, "--fix", "--allow-dirty", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["scan", str(root), *cached, "--format", "json"]) == 0  # the written fix is seen through the cache
+    assert json.loads(capsys.readouterr().out)["findings"] == []

@@ -1,0 +1,205 @@
+"""The scan times that matter in CI and pre-commit, against the parse floor, at several sizes. Prints a table.
+
+    python benchmarks/bench_incremental.py PATH [--sizes 1,2,4,8] [--runs 3] [--jobs 2] [--verify]
+
+For each size K, PATH's Python files are copied K times side by side into a temporary tree (each copy's files get
+a ``# copy K`` line, so their contents and cache entries are distinct as in a real codebase), then each figure is
+the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start included):
+
+- floor: read and ``ast.parse`` every file in 2 worker processes, nothing else (the limit of a full-fidelity scan)
+- cold: no cache; warm: nothing changed since the last scan
+- body: one function body edited (a statement inserted: lines below it move); rename: a function renamed
+- pre-commit: the hook's command (text output) after a body edit, and with nothing changed (no-op)
+
+Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
+and the peak resident memory of the largest process. ``--verify`` checks that the JSON after the edits is byte
+for byte the JSON of a cold scan of the same tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+_FLOOR = """
+import ast, sys
+from multiprocessing import Pool
+def parse(paths):
+    for path in paths:
+        with open(path, 'rb') as handle:
+            data = handle.read()
+        try:
+            ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError):
+            pass
+    return 0
+paths = sys.stdin.read().split('\\0')
+chunks = [paths[i:i + 64] for i in range(0, len(paths), 64)]
+with Pool(int(sys.argv[1])) as pool:
+    pool.map(parse, chunks)
+"""
+
+
+@dataclass
+class Run:
+    """One measured process."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+def measure_process(argv: list[str], stdin: bytes | None = None) -> Run:
+    """Run ``argv`` to completion and reap it: wall time, CPU of it and its workers, peak RSS of the largest."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    if stdin is not None:
+        assert proc.stdin is not None
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def replicate(source: Path, copies: int, target: Path) -> list[Path]:
+    """K copies of ``source``'s .py files under ``target``; returns every file written."""
+    written = []
+    for path in sorted(source.rglob("*.py")):
+        rel = path.relative_to(source)
+        if any(part in ("__pycache__", ".git") for part in rel.parts) or not path.is_file():
+            continue
+        data = path.read_bytes()
+        for i in range(copies):
+            out = target / f"copy{i}" / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data + f"\n# copy {i}\n".encode())
+            written.append(out)
+    return written
+
+
+def pick_edit_target(files: list[Path]) -> Path:
+    """A module of the first copy with a top-level function and a ``return`` in an indented body."""
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.name != "__init__.py" and "copy0" in path.parts and re.search(r"^def \w+\(", text, re.M) \
+                and re.search(r"^    return\b", text, re.M):  # fmt: skip
+            return path
+    raise SystemExit("no file with a top-level function to edit")
+
+
+def body_edit(path: Path, n: int) -> None:
+    """Insert a statement before the first ``return`` of a function body."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^(    )return\b", rf"\1_bench_{n} = {n}\n\1return", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def rename_edit(path: Path, n: int) -> None:
+    """Rename the first top-level function (its callers and importers now miss it)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^def (\w+?)(_r\d+)?\(", rf"def \1_r{n}(", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def scan_argv(tree: Path, cache: Path | None, jobs: int, fmt: str = "json", out: str = os.devnull) -> list[str]:
+    """The CLI command measured (the hook's is ``--format text``)."""
+    exe = shutil.which("ssot-audit") or "ssot-audit"
+    argv = [exe, "scan", str(tree), "-q", "--exit-zero", "--format", fmt, "-o", out, "-j", str(jobs)]
+    return argv + (["--cache-dir", str(cache)] if cache else ["--no-cache"])
+
+
+def median(runs: list[Run]) -> Run:
+    """Median of each figure."""
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
+               statistics.median(r.rss_mb for r in runs))  # fmt: skip
+
+
+def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, scratch: Path) -> dict[str, object]:
+    """Every figure for one size."""
+    tree, cache = scratch / f"tree{copies}", scratch / f"cache{copies}"
+    files = replicate(source, copies, tree)
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    listing = "\0".join(str(p) for p in files).encode()
+    rows: dict[str, Run] = {}
+    rows["floor"] = median([measure_process([sys.executable, "-c", _FLOOR, str(jobs)], listing) for _ in range(runs)])
+    colds = []
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        colds.append(measure_process(scan_argv(tree, cache, jobs)))
+    rows["cold"] = median(colds)
+    rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
+    target, n = pick_edit_target(files), 0
+    for name, edit in (("body edit", body_edit), ("rename", rename_edit)):
+        timed = []
+        for _ in range(runs):
+            n += 1
+            edit(target, n)
+            timed.append(measure_process(scan_argv(tree, cache, jobs)))
+        rows[name] = median(timed)
+    timed = []
+    for _ in range(runs):
+        n += 1
+        body_edit(target, n)
+        timed.append(measure_process(scan_argv(tree, cache, jobs, fmt="text")))
+    rows["pre-commit"] = median(timed)
+    rows["pre-commit no-op"] = median([measure_process(scan_argv(tree, cache, jobs, fmt="text")) for _ in range(runs)])
+    same = None
+    warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
+    rename_edit(target, n + 1)
+    subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True)
+    findings = len(json.loads(warm_json.read_text(encoding="utf-8"))["findings"])
+    if verify:
+        subprocess.run(scan_argv(tree, None, jobs, out=str(cold_json)), check=True)
+        same = warm_json.read_bytes() == cold_json.read_bytes()
+    shutil.rmtree(tree)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"copies": copies, "files": len(files), "lines": lines, "rows": rows, "findings": findings, "same": same}
+
+
+def print_table(result: dict[str, object]) -> None:
+    """One size's table."""
+    rows = result["rows"]
+    assert isinstance(rows, dict)
+    floor = rows["floor"].wall
+    print(f"\n{result['copies']} copies: {result['files']:,} files, {result['lines']:,} lines, "
+          f"{result['findings']} findings" + ("" if result["same"] is None else
+                                             f", one-changed JSON == cold JSON: {result['same']}"))  # fmt: skip
+    print(f"| {'scan':<16} | {'wall s':>7} | {'CPU s':>7} | {'x floor':>7} | {'peak MB':>7} |")
+    print(f"|{'-' * 18}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+    for name, run in rows.items():
+        print(f"| {name:<16} | {run.wall:>7.2f} | {run.cpu:>7.2f} | {run.wall / floor:>7.2f} | {run.rss_mb:>7.0f} |")
+    sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", type=Path, help="a real project to copy (django's 2,800 files are 0.5M lines)")
+    parser.add_argument("--sizes", default="1,2,4,8", help="copies per size (default: 1,2,4,8)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is shown (default: 3)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the floor and the scans")
+    parser.add_argument("--verify", action="store_true", help="compare the one-changed JSON with a cold scan's")
+    parser.add_argument("--scratch", type=Path, default=None, help="where to build the trees (default: a temp dir)")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, jobs={args.jobs}, median of {args.runs}, load {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="ssot-bench-", dir=args.scratch) as tmp:
+        for copies in (int(k) for k in args.sizes.split(",")):
+            print_table(bench_size(args.path, copies, args.runs, args.jobs, args.verify, Path(tmp)))
+    print(f"load {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,337 @@
+"""What a scan leaves for the next one: a manifest of the files seen, their per-file results in a few packs, and
+the last whole result, all in the cache directory (never in the scanned tree).
+
+- The **manifest** maps each repo-relative path to its size, mtime and inode and the SHA-256 of its bytes. A
+  file whose stat matches is not read again (as ruff and mypy do); any other file is read and hashed.
+- **Packs** hold per-file payloads keyed by content hash, many files to one pack file, so a warm scan opens a few
+  files instead of one per source file. A pack is written once and named by the digest of its bytes; a scan that
+  analyses new files adds one small pack, and the packs are compacted into one when they hold mostly dead entries.
+- The **result** is an opaque blob stored with the key it was computed for (content hashes, configuration, tool
+  code); the caller recomputes the key and uses the blob only when the keys are equal.
+
+Nothing stored holds an absolute path: keys are content hashes and repo-relative paths, so a cache restored into
+another checkout directory (CI's cache step) serves it after one pass of hashing. Every read is verified: a blob
+carries a CRC-32, a state file a SHA-256 of its body; anything unreadable, truncated or not matching is a miss
+(recomputed), never an error and never served. Writes are atomic (temporary file + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import struct
+import tempfile
+import time
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_STATE_MAGIC = b"ssot-audit state 1\n"
+_PACK_MAGIC = b"ssot-audit pack 2\n"
+_OUTPUT_MAGIC = b"ssot-audit output 1\n"
+_MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
+_MAX_STATES = 16  # trees (and configurations) remembered per cache directory, the most recently scanned
+_ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
+
+Stamp = tuple[int, int, int]  # size, mtime_ns, inode: what a file's stat must match for its hash to be trusted
+Blob = tuple[int, memoryview]  # CRC-32 of the payload, pickled payload (a slice of the pack's bytes: no copy)
+_RECORD = struct.Struct("<32sII")  # content hash (raw), CRC-32, payload length; the payload follows
+
+
+def content_hash(data: bytes) -> str:
+    """The key of a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stamp_of(path: str) -> Stamp | None:
+    """Size, mtime and inode of a file, or None when it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+@dataclass(slots=True)
+class ScanState:
+    """The state of one scanned tree, as saved by the previous scan (empty when there is none)."""
+
+    manifest: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # relpath -> (stamp, content hash)
+    packs: tuple[str, ...] = ()  # names of the packs holding this tree's per-file payloads
+    result_key: str = ""
+    result: bytes = b""
+
+    def known_hash(self, relpath: str, stamp: Stamp | None) -> str | None:
+        """The content hash recorded for ``relpath`` if its stat still matches, else None (read it again)."""
+        entry = self.manifest.get(relpath)
+        if entry is None or stamp is None or entry[0] != stamp:
+            return None
+        return entry[1]
+
+
+class StateStore:
+    """The state files and packs of one cache directory, for one version of the per-file analyser.
+
+    ``scope`` names the configuration and ``tree`` the scanned directory; a scan first looks for the state of its
+    own tree and scope, then for the newest one of its scope (a cache restored into another checkout), then of its
+    tree: every hash it holds is checked again, so the choice changes how much is reused, never the result.
+    """
+
+    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str) -> None:
+        self.directory = directory / f"v1-{analyser[:16]}"
+        self.scope = scope[:16]
+        self.tree = tree[:16]
+
+    def _state_path(self) -> Path:
+        return self.directory / f"state-{self.scope}-{self.tree}.bin"
+
+    def _candidates(self) -> list[Path]:
+        own = self._state_path()
+        try:
+            others = [p for p in self.directory.glob("state-*.bin") if p != own]
+        except OSError:
+            return [own]
+
+        def rank(path: Path) -> tuple[bool, bool, float]:
+            _, scope, tree = path.stem.split("-", 2) if path.stem.count("-") >= 2 else ("", "", "")
+            return scope == self.scope, tree == self.tree, _mtime(path)
+
+        return [own, *sorted(others, key=rank, reverse=True)]
+
+    def load_state(self) -> ScanState:
+        """The best saved state for this tree and scope; an empty one when none can be read."""
+        for path in self._candidates():
+            state = _read_state(path)
+            if state is not None:  # another tree's result serves too: its key covers every input but the path
+                return state
+        return ScanState()
+
+    def load_blobs(self, packs: Iterable[str]) -> dict[str, Blob]:
+        """Every entry of the named packs (unreadable packs contribute nothing)."""
+        blobs: dict[str, Blob] = {}
+        for name in packs:
+            blobs.update(_read_pack(self.directory / name))
+        return blobs
+
+    def other_packs(self, known: Sequence[str]) -> list[str]:
+        """Names of the directory's packs not in ``known``, newest first."""
+        try:
+            packs = [(p.stat().st_mtime, p.name) for p in self.directory.glob("pack-*.bin") if p.name not in known]
+        except OSError:
+            return []
+        return [name for _, name in sorted(packs, reverse=True)]
+
+    def open_pack(self) -> PackWriter:
+        """A new pack to stream this scan's payloads into (see ``save``)."""
+        return PackWriter(self.directory)
+
+    def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], old_blobs: Mapping[str, Blob],
+             new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
+        """Write the new state: the packs that cover ``manifest`` (the old ones, compacted into one when they hold
+        mostly dead entries or are many, plus ``new_pack``), and the result. Best effort: a cache that cannot be
+        written is skipped silently (it is only a cache)."""
+        needed = {entry[1] for entry in manifest.values()}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            packs = list(old_packs)
+            live = sum(1 for h in old_blobs if h in needed)
+            if old_blobs and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs)):  # packs were read
+                merged = PackWriter(self.directory)
+                for key, blob in old_blobs.items():
+                    if key in needed:
+                        merged.add_blob(key, blob)
+                packs = [name for name in (merged.close(),) if name]
+            fresh = new_pack.close() if new_pack is not None else None
+            if fresh:
+                packs.append(fresh)
+            state = ScanState(dict(manifest), tuple(packs), result_key, result)
+            _atomic_write(self._state_path(), _STATE_MAGIC + _checksummed(pickle.dumps(state_tuple(state), protocol=5)))
+            self._delete_orphans()
+        except OSError:
+            return
+
+    def load_output(self, result_key: str, name: str) -> str | None:
+        """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact."""
+        data = _read_checksummed(self._output_path(result_key, name), _OUTPUT_MAGIC)
+        try:
+            return data.decode("utf-8") if data is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def save_output(self, result_key: str, name: str, text: str) -> None:
+        """Keep a rendered output next to the result it renders; outputs of other results of this tree and scope
+        are deleted (best effort)."""
+        try:
+            prefix = f"out-{self.scope}-{self.tree}-"
+            for old in self.directory.glob(prefix + "*.txt"):
+                if not old.name.startswith(f"{prefix}{result_key[:16]}-"):
+                    old.unlink(missing_ok=True)
+            body = text.encode("utf-8")
+            _atomic_write(self._output_path(result_key, name), _OUTPUT_MAGIC + _checksummed(body))
+        except OSError:
+            return
+
+    def _output_path(self, result_key: str, name: str) -> Path:
+        digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return self.directory / f"out-{self.scope}-{self.tree}-{result_key[:16]}-{digest}.txt"
+
+    def _delete_orphans(self) -> None:
+        """Drop the oldest states past ``_MAX_STATES`` (scans of temporary checkouts, as ``history`` makes, never
+        come back), then the packs and reports no state names."""
+        states = sorted(self.directory.glob("state-*.bin"), key=_mtime, reverse=True)
+        for old in states[_MAX_STATES:]:
+            old.unlink(missing_ok=True)
+            for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
+                output.unlink(missing_ok=True)
+        named: set[str] = set()
+        for path in states[:_MAX_STATES]:
+            state = _read_state(path)
+            if state is not None:
+                named.update(state.packs)
+        cutoff = time.time() - _ORPHAN_AGE
+        for pack in self.directory.glob("pack-*.bin"):
+            try:
+                if pack.name not in named and pack.stat().st_mtime < cutoff:
+                    pack.unlink()
+            except OSError:
+                continue
+
+
+def state_tuple(state: ScanState) -> tuple[object, ...]:
+    """The state as plain data (what is pickled: no class of this module, so a renamed class reads as a miss)."""
+    return state.manifest, state.packs, state.result_key, state.result
+
+
+def open_blob(blob: Blob) -> memoryview | None:
+    """The pickled payload of a pack entry, or None when its checksum does not match."""
+    crc, payload = blob
+    return payload if zlib.crc32(payload) == crc else None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _checksummed(body: bytes) -> bytes:
+    return hashlib.sha256(body).digest() + body
+
+
+def _read_checksummed(path: Path, magic: bytes) -> bytes | None:
+    """The body of a file written as magic + SHA-256 + body, or None when unreadable or not matching."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(magic):
+        return None
+    digest, body = data[len(magic) : len(magic) + 32], data[len(magic) + 32 :]
+    return body if hashlib.sha256(body).digest() == digest else None
+
+
+def _read_state(path: Path) -> ScanState | None:
+    body = _read_checksummed(path, _STATE_MAGIC)
+    if body is None:
+        return None
+    try:
+        manifest, packs, result_key, result = pickle.loads(body)
+    except Exception:  # noqa: BLE001 - the checksum matched, but a state from another version may not unpickle
+        return None
+    if not isinstance(manifest, dict) or not isinstance(packs, tuple) or not isinstance(result, bytes):
+        return None
+    return ScanState(manifest, packs, str(result_key), result)
+
+
+def _read_pack(path: Path) -> dict[str, Blob]:
+    """A pack's entries. Blobs are verified when used (``open_blob``): a damaged blob costs one file, not the pack;
+    a damaged record header ends the reading (what follows it is a miss)."""
+    try:
+        data = memoryview(path.read_bytes())
+    except OSError:
+        return {}
+    if bytes(data[: len(_PACK_MAGIC)]) != _PACK_MAGIC:
+        return {}
+    entries: dict[str, Blob] = {}
+    offset, end = len(_PACK_MAGIC), len(data)
+    while offset + _RECORD.size <= end:
+        key, crc, length = _RECORD.unpack_from(data, offset)
+        offset += _RECORD.size
+        if offset + length > end:
+            break
+        entries[key.hex()] = (crc, data[offset : offset + length])
+        offset += length
+    return entries
+
+
+class PackWriter:
+    """A pack being written: records are streamed to a temporary file as workers return them (the main process
+    does not hold every payload of a cold scan), and ``close`` names the file by the digest of its bytes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._digest = hashlib.sha256(_PACK_MAGIC)
+        self._handle: Any = None
+        self._temporary = ""
+        self.count = 0
+
+    def add(self, key: str, payload: bytes) -> None:
+        """Append a payload under its content hash (hex)."""
+        self.add_blob(key, (zlib.crc32(payload), memoryview(payload)))
+
+    def add_blob(self, key: str, blob: Blob) -> None:
+        """Append an entry read from another pack."""
+        crc, payload = blob
+        try:
+            if self._handle is None:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                fd, self._temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+                self._handle = os.fdopen(fd, "wb")
+                self._handle.write(_PACK_MAGIC)
+            header = _RECORD.pack(bytes.fromhex(key), crc, len(payload))
+            self._handle.write(header)
+            self._handle.write(payload)
+        except (OSError, ValueError):
+            self._abandon()
+            return
+        self._digest.update(header)
+        self._digest.update(payload)
+        self.count += 1
+
+    def close(self) -> str | None:
+        """Finish the pack; its file name, or None when it holds nothing or could not be written."""
+        if self._handle is None:
+            return None
+        try:
+            self._handle.close()
+            name = f"pack-{self._digest.hexdigest()[:24]}.bin"
+            os.replace(self._temporary, self.directory / name)
+        except OSError:
+            self._abandon()
+            return None
+        self._handle = None
+        return name
+
+    def _abandon(self) -> None:
+        if self._handle is not None:
+            try:
+                self._handle.close()
+            except OSError:
+                pass
+            Path(self._temporary).unlink(missing_ok=True)
+        self._handle = None
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise

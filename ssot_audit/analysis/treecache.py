@@ -1,0 +1,151 @@
+"""One scan's view of the cache: which files changed since the last scan, and whether its whole result still holds.
+
+A scan stats every discovered file; a file whose size, mtime and inode match the manifest keeps its recorded
+content hash, any other file is read and hashed. When every hash is known, the key of the whole result is the
+digest of the tool's code, the configuration scope and, per file, its path, module-name candidates and content
+hash: equal keys mean equal inputs, so the saved result is the result (the nothing-changed path). Otherwise the
+per-file payloads of unchanged files come from the packs and only new content is parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ssot_audit.analysis import cache, state
+from ssot_audit.analysis.discovery import SourceFile, list_directories
+from ssot_audit.analysis.loader import PayloadCache
+from ssot_audit.analysis.reading import SkippedFile, read_scanned
+
+_RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
+
+
+@dataclass(slots=True)
+class TreeCache:
+    """The cache as one scan of one tree uses it."""
+
+    store: state.StateStore
+    previous: state.ScanState
+    files: Sequence[SourceFile]
+    stamps: dict[str, state.Stamp | None]
+    payloads: PayloadCache
+    key: str  # of the whole result; "" when some file's content is unknown before analysis
+    rehashed: int  # files whose stat did not match the manifest (read and hashed again)
+    started: int  # time.time_ns() before the first stat
+    listed: str  # digest of the listings of the scanned directories (stubs, extensions, data can supply names)
+    packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
+    new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
+
+    def saved_result(self) -> bytes | None:
+        """The previous scan's result blob when it was computed from exactly these inputs."""
+        if self.key and self.previous.result_key == self.key and self.previous.result:
+            return self.previous.result
+        return None
+
+    def result_key(self) -> str:
+        """The key the result is (or will be) saved under; "" when it cannot be saved."""
+        return _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes)
+
+    def load_payloads(self) -> None:
+        """Read the packs (only needed when something changed). Content the state's own packs lack is looked for
+        in the other packs of the directory: caches of several CI jobs (shards) merged into one directory serve
+        each other's files."""
+        blobs = self.store.load_blobs(self.packs)
+        wanted = set(self.payloads.hashes.values())
+        if not wanted <= blobs.keys():
+            for pack in self.store.other_packs(self.packs):
+                blobs.update(self.store.load_blobs([pack]))
+                self.packs = (*self.packs, pack)
+                if wanted <= blobs.keys():
+                    break
+        self.payloads.blobs = blobs
+
+    def save(self, result: bytes | None) -> None:
+        """Record this scan: the manifest, the payloads, and ``result`` (None keeps the previous one, still under
+        its own key, so it can serve only inputs it was computed for)."""
+        manifest: dict[str, tuple[state.Stamp, str]] = {}
+        for f in self.files:
+            stamp, key = self.stamps.get(f.relpath), self.payloads.hashes.get(f.relpath)
+            if stamp is not None and key is not None:
+                manifest[f.relpath] = (_trusted(stamp, self.started), key)
+        key = _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes) if result is not None else ""
+        self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs, new_pack=self.new_pack,
+                        result_key=key if result is not None else self.previous.result_key,
+                        result=result if result is not None else self.previous.result)  # fmt: skip
+
+
+def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], unreadable: Sequence[tuple[str, str]],
+                    scope: str) -> TreeCache:  # fmt: skip
+    """Compare the tree with the last scan's manifest. ``scope`` digests what else the result depends on
+    (configuration, selected rules); ``unreadable`` lists what discovery could not read (part of the result)."""
+    scope = hashlib.sha256(f"{scope}|{sorted(unreadable)}".encode()).hexdigest()
+    tree = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    boundary = str(root.resolve())
+    started = time.time_ns()
+    store = state.StateStore(directory, analyser=cache.analyser_digest().hex(), scope=scope, tree=tree)
+    previous = store.load_state()
+    stamps = {f.relpath: state.stamp_of(str(f.path)) for f in files}
+    hashes: dict[str, str] = {}
+    rehashed = 0
+    for f in files:
+        known = previous.known_hash(f.relpath, stamps[f.relpath])
+        if known is None and previous.manifest:  # no manifest at all: a cold scan, the workers hash as they read
+            known = _hash_file(f.path, boundary)
+            rehashed += 1
+        if known is not None:
+            hashes[f.relpath] = known
+    listed = _listings_digest(files)
+    key = _result_key(store.scope + listed, files, hashes)
+    new_pack = store.open_pack()
+    payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, previous.packs, new_pack)
+
+
+def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
+    """``pack.add`` that writes each content once (copies of one file share an entry)."""
+    written: set[str] = set()
+
+    def add(key: str, payload: bytes) -> None:
+        if key not in written:
+            written.add(key)
+            pack.add(key, payload)
+
+    return add
+
+
+def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:
+    """The stamp to record: one modified within ``_RACY_NS`` of the scan is recorded as never matching (git's
+    "racy" files): a same-size rewrite within the file system's timestamp granularity would keep its mtime."""
+    size, mtime, inode = stamp
+    return (size, -1, inode) if mtime >= started - _RACY_NS else stamp
+
+
+def _hash_file(path: Path, boundary: str) -> str | None:
+    """The content hash of a file that changed since the manifest; None when it must not or cannot be read (the
+    analysis then reports why, see ``loader``)."""
+    try:
+        return state.content_hash(read_scanned(str(path), boundary))
+    except (OSError, SkippedFile):
+        return None
+
+
+def _listings_digest(files: Sequence[SourceFile]) -> str:
+    """A digest of every entry name beside the scanned files: SSOT203 asks whether a stub, an extension, data or
+    an excluded file could supply a name, so adding or removing one must not serve a saved result."""
+    listings = list_directories(files)
+    text = "\n".join(f"{d}\0{chr(0).join(sorted(listings[d]))}" for d in sorted(listings))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _result_key(scope: str, files: Sequence[SourceFile], hashes: dict[str, str]) -> str:
+    """The digest of everything a whole result is computed from; "" while a file's content is unknown."""
+    if any(f.relpath not in hashes for f in files):
+        return ""
+    digest = hashlib.sha256(cache.program_digest() + scope.encode())
+    for f in files:
+        line = f"{f.relpath}\0{f.candidates}\0{f.is_package}\0{f.is_test}\0{hashes[f.relpath]}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
