@@ -101,7 +101,8 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     """``name`` is not in module ``source`` at run time: say where it is defined instead, and import it from there."""
     suggested = _suggestions(ctx, spaces, name, source, info.name)
     canonical = _canonical(ctx, source, name, suggested, reason) if key.startswith("name") else None
-    facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested}
+    facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested,
+                                "missing": f"{source}.{name}"}  # fmt: skip
     if canonical is not None:  # what ``ssot-audit fix`` rewrites the import to
         facts.update(canonical_module=canonical[0], canonical_name=canonical[1])
         suggested = [canonical[0], *(m for m in suggested if m != canonical[0])]
@@ -129,7 +130,7 @@ def _name_finding(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, imp: I
         why = f"{source} neither defines nor re-exports {name}"
     outcome = _CAUGHT if imp.guarded else "ImportError when this line runs"
     return _missing_name(ctx, spaces, info, name=name, source=source, reason=absence, guarded=imp.guarded,
-                         message=f"{name} imported from {source}, but {why} ({outcome})",
+                         message=f"{why} ({outcome})",
                          at=(imp.line, imp.col, imp.scope), key=f"name|{source}|{name}|{imp.bound}|{imp.scope}")
 
 
@@ -140,7 +141,8 @@ def _module_finding(info: ModuleInfo, imp: ImportFact, dotted: str, package: str
                            f"({_CAUGHT if imp.guarded else 'ModuleNotFoundError'})",
                    fix_hint=f"import from the module's current location, or remove the import of {package}.{name}",
                    key=f"module|{dotted}|{imp.name}|{imp.bound}|{imp.scope}", guarded=imp.guarded,
-                   facts={"module": f"{package}.{name}", "name": imp.name, "reason": "no-module"})  # fmt: skip
+                   facts={"module": f"{package}.{name}", "name": imp.name, "reason": "no-module",
+                          "missing": f"{package}.{name}"})  # fmt: skip
 
 
 def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
