@@ -163,7 +163,9 @@ def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> It
             yield _name_finding(ctx, spaces, info, imp, source, absence)
 
 
-def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
+def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, covered: set[str]) -> Iterator[Finding]:
+    """``M.n`` reads; ``covered``: ``module.name`` whose import this module already has a finding for (the read
+    of a module whose import fails is the same fault, reported once, with the import's severity)."""
     reported: set[tuple[str, str, str]] = set()
     for use in info.facts.attr_uses:
         if use.guarded or use.type_checking:
@@ -172,6 +174,8 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) ->
         if found is None or (found[0], found[1], use.scope) in reported:
             continue
         module, attr, shown = found
+        if f"{module}.{attr}" in covered:
+            continue
         reported.add((module, attr, use.scope))
         yield _missing_name(ctx, spaces, info, name=attr, source=module, at=(use.line, use.col, use.scope),
                             message=f"{shown} is read, but module {module} has no attribute {attr} (AttributeError)",
@@ -201,8 +205,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Broken ``from M import n`` / ``import M.sub`` imports, then ``M.n`` reads, module by module."""
     spaces = Namespaces(ctx.index, ctx.resolver)
     for info in ctx.index.iter_modules():
-        yield from _check_imports(ctx, spaces, info)
-        yield from _check_attributes(ctx, spaces, info)
+        covered: set[str] = set()
+        for finding in _check_imports(ctx, spaces, info):
+            covered.add(str(finding.facts["missing"]))
+            yield finding
+        yield from _check_attributes(ctx, spaces, info, covered)
 
 
 RULE = Rule(INFO, check)
