@@ -81,7 +81,7 @@ def test_sample_report_loads_without_errors_or_network_requests(sample_page: Pag
     assert sample_page.problems() == []
     assert [u for u in sample_page.requests() if not u.startswith("file://")] == []
     assert sample_page.eval("document.title") == "ssot-audit report: sample_repo"
-    assert sample_page.eval("document.getElementById('count').textContent") == "66 of 66 findings"
+    assert sample_page.eval("document.getElementById('count').textContent") == "67 of 67 findings"
     assert _visible(sample_page) == 0  # groups start closed and their findings are built only when opened
     assert sample_page.eval("document.querySelectorAll('svg.graph g.node').length") > 20
     sample_page.eval("document.getElementById('rule-SSOT402').open = true")
@@ -89,21 +89,21 @@ def test_sample_report_loads_without_errors_or_network_requests(sample_page: Pag
 
 
 def test_filter_matches_rule_codes_names_severity_concept_path_and_text(sample_page: Page) -> None:
-    assert _filter(sample_page, rule="SSOT401") == "18 of 66 findings" and _visible(sample_page) == 18
-    assert _filter(sample_page, q="SSOT401") == "18 of 66 findings"  # the code typed in the box
-    assert _filter(sample_page, q="ssot401") == "18 of 66 findings"
-    assert _filter(sample_page, q="await-on-sync-callable") == "18 of 66 findings"  # the rule's name
-    assert _filter(sample_page, severity="note") == "2 of 66 findings"
-    assert _filter(sample_page, q="legacy_routes") == "3 of 66 findings"  # app/routes/legacy_routes.py:9, :16, :22
+    assert _filter(sample_page, rule="SSOT401") == "18 of 67 findings" and _visible(sample_page) == 18
+    assert _filter(sample_page, q="SSOT401") == "18 of 67 findings"  # the code typed in the box
+    assert _filter(sample_page, q="ssot401") == "18 of 67 findings"
+    assert _filter(sample_page, q="await-on-sync-callable") == "18 of 67 findings"  # the rule's name
+    assert _filter(sample_page, severity="note") == "2 of 67 findings"
+    assert _filter(sample_page, q="legacy_routes") == "3 of 67 findings"  # app/routes/legacy_routes.py:9, :16, :22
     assert _shown_locations(sample_page) == {"app/routes/legacy_routes.py:9", "app/routes/legacy_routes.py:16",
                                              "app/routes/legacy_routes.py:22"}  # fmt: skip
-    assert _filter(sample_page, q="SSOT301 legacy_routes") == "1 of 66 findings"
+    assert _filter(sample_page, q="SSOT301 legacy_routes") == "1 of 67 findings"
     assert sample_page.eval("document.querySelector('#rule-SSOT301 summary .badge').textContent") == "1 of 8"
     assert sample_page.eval("document.getElementById('rule-SSOT401').hidden") is True
-    assert _filter(sample_page, concept="rate-limiter", rule="SSOT101") == "1 of 66 findings"
-    assert _filter(sample_page, q="no such text anywhere") == "0 of 66 findings"
+    assert _filter(sample_page, concept="rate-limiter", rule="SSOT101") == "1 of 67 findings"
+    assert _filter(sample_page, q="no such text anywhere") == "0 of 67 findings"
     assert sample_page.eval("document.getElementById('none').hidden") is False
-    assert _filter(sample_page) == "66 of 66 findings"
+    assert _filter(sample_page) == "67 of 67 findings"
     assert sample_page.problems() == []
 
 
@@ -134,11 +134,11 @@ def test_index_links_and_finding_anchors_open_what_they_name(sample_page: Page) 
     _filter(sample_page)
     sample_page.eval("document.querySelector('table.index a.show[data-concept=\"rate-limiter\"]').click()")
     assert sample_page.eval("document.getElementById('concept').value") == "rate-limiter"
-    assert sample_page.eval("document.getElementById('count').textContent") == "1 of 66 findings"
+    assert sample_page.eval("document.getElementById('count').textContent") == "1 of 67 findings"
     sample_page.eval("location.hash = '#f-SSOT401-4'")
     sample_page.wait_until("document.getElementById('f-SSOT401-4') !== null")
     assert sample_page.eval("document.querySelector('#f-SSOT401-4 .loc').textContent").startswith("app/api/admin.py:19:")
-    assert sample_page.eval("document.getElementById('count').textContent") == "66 of 66 findings"
+    assert sample_page.eval("document.getElementById('count').textContent") == "67 of 67 findings"
 
 
 PAYLOAD = '"onload=window.__xss=1 x="<script>window.__xss=2</script><img src=x onerror=window.__xss=3>'

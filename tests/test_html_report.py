@@ -52,8 +52,8 @@ def findings_data(page: str) -> dict:
 
 def test_report_has_summary_cards_ranked_index_plan_graph_and_highlighted_snippets(sample_result: AuditResult,
                                                                                   sample_html: str) -> None:  # fmt: skip
-    assert '<span class="n">66</span><span class="l">findings</span>' in sample_html
-    assert '<span class="n">32</span><span class="l">error</span>' in sample_html
+    assert '<span class="n">67</span><span class="l">findings</span>' in sample_html
+    assert '<span class="n">33</span><span class="l">error</span>' in sample_html
     assert '<span class="n">1</span><span class="l">parse failures</span>' in sample_html
     plan = api.plan(sample_result)
     assert sample_html.count('<li class="step ') == sum(min(len(p.steps), html.MAX_STEPS) for p in (*plan.concepts, *plan.symbols))
@@ -64,7 +64,7 @@ def test_report_has_summary_cards_ranked_index_plan_graph_and_highlighted_snippe
     assert rows == [i.kind for i in ranking.top(html.INDEX_ROWS)]
     assert sample_html.index('<table class="index">') < sample_html.index('id="plan"')  # the index comes first
     data = findings_data(sample_html)
-    assert len(data["findings"]) == 66 and data["names"]["SSOT401"] == "await-on-sync-callable"
+    assert len(data["findings"]) == 67 and data["names"]["SSOT401"] == "await-on-sync-callable"
     (admin,) = [f for f in data["findings"] if f["p"] == "app/api/admin.py" and f["l"] == 19]
     assert admin["a"] == "f-SSOT401-4" and admin["c"] == "SSOT401" and admin["s"] == "error"
     assert '<span class="hll">' in admin["h"] and '<span class="linenos">19</span>' in admin["h"]

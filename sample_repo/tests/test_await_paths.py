@@ -1,7 +1,8 @@
-"""The await-on-sync paths, run without any async plugin (plain ``asyncio.run``): they fail until the awaits go.
+"""The await-on-sync paths, run without any async plugin (plain ``asyncio.run``): they fail until the awaits go;
+and the ops status, which fails until its broken import is pointed at the enum's module.
 
-``ssot-audit fix --write`` drops the planted ``await``s on the sync factory and the sync ``get_connection_count``;
-the end-to-end test of the fix command runs this module before (failing) and after (passing).
+``ssot-audit fix --write`` drops the planted ``await``s on the sync factory and the sync ``get_connection_count``
+and repairs the import; the end-to-end test of the fix command runs this module before (failing) and after (passing).
 """
 from __future__ import annotations
 
@@ -25,3 +26,10 @@ def test_session_resync_reaches_no_tab() -> None:
 def test_slack_relay_and_presence() -> None:
     assert asyncio.run(relay_slack_message("ivy", "#general", "hi")) == 0
     assert asyncio.run(slack_presence(get_websocket_manager("ivy"))) == "away"
+
+
+def test_ops_status_lists_every_state() -> None:
+    from app.services.ops_status import connection_states  # ImportError until the import is repaired
+
+    assert connection_states("ivy") == {"user": "ivy", "connections": 0,
+                                        "known_states": ["idle", "running", "draining", "closed"]}

@@ -63,6 +63,10 @@ class ProjectIndex:
         empty for other directories."""
         return self._listings.get(directory, frozenset())
 
+    def iter_directories(self) -> list[str]:
+        """Every directory (repo-relative) that holds a scanned file, sorted."""
+        return sorted(self._listings)
+
     def find_module(self, name: str) -> ModuleInfo | None:
         """The scanned module of that name, if any (namespace packages have none)."""
         return self.modules.get(name)

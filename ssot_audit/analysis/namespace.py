@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import is_backup_path
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -61,6 +62,7 @@ class Namespaces:
         self._opened: dict[str, bool] = {}
         self._reliable: dict[str, bool] = {}
         self._stems: dict[str, dict[str, list[str]]] = {}
+        self._by_basename: dict[str, list[str]] | None = None
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -115,6 +117,8 @@ class Namespaces:
                 # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
                 or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
                 or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+                # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
+                or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
             )
             self._opened[info.name] = known
         return known
@@ -155,7 +159,36 @@ class Namespaces:
             return False
         if self.index.is_project_module(f"{info.name}.{name}"):
             return True
-        return bool(self._suffixes(info.relpath.rpartition("/")[0], name))
+        directory = info.relpath.rpartition("/")[0]
+        return bool(self._suffixes(directory, name)) or any(
+            self._suffixes(other, name) for other in self._namesakes(directory) if other != directory
+        )
+
+    def _replaced(self, directory: str, stem: str) -> bool:
+        """A module ``stem`` (source, stub or extension) in a namesake directory of ``directory``."""
+        return any(suffix == "py" or _is_implementation(suffix)
+                   for other in self._namesakes(directory) if other != directory
+                   for suffix in self._suffixes(other, stem))  # fmt: skip
+
+    def _namesakes(self, directory: str) -> list[str]:
+        """Directories of the tree with the same last name as ``directory`` that are top-level packages or no
+        regular package at all (no ``__init__.py``): a plugin loader may put one on the package's search path (ansible
+        bundles a playbook's ``module_utils/`` as ``ansible.module_utils``), so what is in it may exist at run time.
+        A namesake nested in another package (``billing.app.core`` beside ``search.app.core``) is not one."""
+        if self._by_basename is None:
+            tops: set[str] = set()
+            for info in self.index.iter_modules():
+                package = info.name if info.is_package else info.name.rpartition(".")[0]
+                directory = info.relpath.rpartition("/")[0]
+                if is_backup_path(info.relpath):
+                    continue  # a copy kept under backup/ is never on a search path (and must not hide a break)
+                if "." not in package or "__init__.py" not in self.index.find_directory_entries(directory):
+                    tops.add(directory)
+            by_basename: dict[str, list[str]] = defaultdict(list)
+            for each in sorted(tops):
+                by_basename[each.rpartition("/")[2]].append(each)
+            self._by_basename = dict(by_basename)
+        return self._by_basename.get(directory.rpartition("/")[2], [])
 
     def _type_checking_import(self, info: ModuleInfo, binding: Binding) -> bool:
         return binding.kind == B_IMPORT and info.facts.imports[binding.value].type_checking

@@ -323,9 +323,16 @@ class Resolver:
         return _UNKNOWN_SET
 
     def await_result(self, value: Value) -> Values:
-        """What ``await value`` gives."""
+        """What ``await value`` gives. Awaiting an instance of a project class that is surely not awaitable raises
+        (SSOT401 reports that await); the code after it is written for the instance itself (``m = await
+        get_manager(); await m.count()``), which is what it works on once that await is dropped."""
         if isinstance(value, CoroutineValue):
             return self.return_values(value.func)
+        if isinstance(value, InstanceValue) and self.find_method(value.cls, "__await__") is None and all(
+            isinstance(base, ClassValue) or (isinstance(base, ExternalValue) and base.name in NEUTRAL_BASES)
+            for base in self.mro(value.cls)
+        ):
+            return frozenset({value})
         return _UNKNOWN_SET
 
     def has_transparent_decorators(self, value: FunctionValue) -> bool:

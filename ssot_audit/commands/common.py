@@ -16,6 +16,7 @@ from ssot_audit import api
 from ssot_audit.analysis.cache import default_cache_dir
 from ssot_audit.config import FAIL_ON_VALUES, Config, load_config
 from ssot_audit.model.escape import inert_output
+from ssot_audit.pathmatch import GitIgnore
 from ssot_audit.reporters.text import OUTPUT_FORMATS, Style, TextOptions
 
 
@@ -152,9 +153,16 @@ def load_project(args: argparse.Namespace, config: Config, progress: Callable[[i
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     if project.files == 0:
-        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
-              file=sys.stderr)  # fmt: skip
+        warn_nothing_scanned(args.path, config)
     return project
+
+
+def warn_nothing_scanned(path: str, config: Config) -> None:
+    """Say why a scan found no file: a .gitignore above the directory ignores it, or `paths`/`exclude`."""
+    why = "check `paths` and `exclude`"
+    if config.respect_gitignore and GitIgnore.for_root(Path(path)).ignored("", is_dir=True):
+        why = "a .gitignore above it ignores the directory: pass --no-respect-gitignore to scan it anyway"
+    print(f"ssot-audit: warning: no Python files to scan in {path} ({why})", file=sys.stderr)
 
 
 def cache_dir(args: argparse.Namespace) -> Path | None:

@@ -14,7 +14,7 @@ from ssot_audit import api
 from ssot_audit.baseline import dumps_baseline, entries_from_findings, read_baseline, shrink_entries
 from ssot_audit.commands.common import (
     add_fail_on, add_output_options, add_scan_options, add_text_options, cache_dir, effective_config,
-    requested_outputs, text_options, write_output,
+    requested_outputs, text_options, warn_nothing_scanned, write_output,
 )
 from ssot_audit.commands.fix import add_fix_options, apply_safe_fixes
 from ssot_audit.commands.history import add_record_options, check_history, record_scan
@@ -102,8 +102,7 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     for note in project.skipped:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     if full.stats.files == 0:
-        print(f"ssot-audit: warning: no Python files to scan in {args.path} (check `paths` and `exclude`)",
-              file=sys.stderr)  # fmt: skip
+        warn_nothing_scanned(args.path, config)
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
     result = _baseline(args, project, full)

@@ -106,7 +106,7 @@ def concept_owners(concepts: Iterable[Concept]) -> dict[str, str]:
 
 def _group_target(finding: Finding) -> str:
     """What a finding outside the concepts is about, so that findings of one cause group together."""
-    for key in ("callee", "symbol", "target", "class", "factory", "name"):
+    for key in ("callee", "symbol", "target", "class", "factory", "missing", "name"):  # SSOT203: module.name
         value = finding.facts.get(key)
         if isinstance(value, str) and value:
             return value

@@ -101,7 +101,8 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     """``name`` is not in module ``source`` at run time: say where it is defined instead, and import it from there."""
     suggested = _suggestions(ctx, spaces, name, source, info.name)
     canonical = _canonical(ctx, source, name, suggested, reason) if key.startswith("name") else None
-    facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested}
+    facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested,
+                                "missing": f"{source}.{name}"}  # fmt: skip
     if canonical is not None:  # what ``ssot-audit fix`` rewrites the import to
         facts.update(canonical_module=canonical[0], canonical_name=canonical[1])
         suggested = [canonical[0], *(m for m in suggested if m != canonical[0])]
@@ -129,7 +130,7 @@ def _name_finding(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, imp: I
         why = f"{source} neither defines nor re-exports {name}"
     outcome = _CAUGHT if imp.guarded else "ImportError when this line runs"
     return _missing_name(ctx, spaces, info, name=name, source=source, reason=absence, guarded=imp.guarded,
-                         message=f"{name} imported from {source}, but {why} ({outcome})",
+                         message=f"{why} ({outcome})",
                          at=(imp.line, imp.col, imp.scope), key=f"name|{source}|{name}|{imp.bound}|{imp.scope}")
 
 
@@ -140,7 +141,8 @@ def _module_finding(info: ModuleInfo, imp: ImportFact, dotted: str, package: str
                            f"({_CAUGHT if imp.guarded else 'ModuleNotFoundError'})",
                    fix_hint=f"import from the module's current location, or remove the import of {package}.{name}",
                    key=f"module|{dotted}|{imp.name}|{imp.bound}|{imp.scope}", guarded=imp.guarded,
-                   facts={"module": f"{package}.{name}", "name": imp.name, "reason": "no-module"})  # fmt: skip
+                   facts={"module": f"{package}.{name}", "name": imp.name, "reason": "no-module",
+                          "missing": f"{package}.{name}"})  # fmt: skip
 
 
 def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
@@ -161,7 +163,9 @@ def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> It
             yield _name_finding(ctx, spaces, info, imp, source, absence)
 
 
-def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
+def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, covered: set[str]) -> Iterator[Finding]:
+    """``M.n`` reads; ``covered``: ``module.name`` whose import this module already has a finding for (the read
+    of a module whose import fails is the same fault, reported once, with the import's severity)."""
     reported: set[tuple[str, str, str]] = set()
     for use in info.facts.attr_uses:
         if use.guarded or use.type_checking:
@@ -170,6 +174,8 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) ->
         if found is None or (found[0], found[1], use.scope) in reported:
             continue
         module, attr, shown = found
+        if f"{module}.{attr}" in covered:
+            continue
         reported.add((module, attr, use.scope))
         yield _missing_name(ctx, spaces, info, name=attr, source=module, at=(use.line, use.col, use.scope),
                             message=f"{shown} is read, but module {module} has no attribute {attr} (AttributeError)",
@@ -199,8 +205,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Broken ``from M import n`` / ``import M.sub`` imports, then ``M.n`` reads, module by module."""
     spaces = Namespaces(ctx.index, ctx.resolver)
     for info in ctx.index.iter_modules():
-        yield from _check_imports(ctx, spaces, info)
-        yield from _check_attributes(ctx, spaces, info)
+        covered: set[str] = set()
+        for finding in _check_imports(ctx, spaces, info):
+            covered.add(str(finding.facts["missing"]))
+            yield finding
+        yield from _check_attributes(ctx, spaces, info, covered)
 
 
 RULE = Rule(INFO, check)

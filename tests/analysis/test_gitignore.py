@@ -80,3 +80,15 @@ def test_scan_respects_gitignore_by_default_and_the_flag_turns_it_off(tmp_path: 
     (root / "pyproject.toml").write_text("[tool.ssot-audit]\nrespect-gitignore = false\n")
     assert main(["scan", str(root), "--statistics", "-j", "1"]) in (0, 1)
     assert capsys.readouterr().out.splitlines()[-1].startswith(f"Scanned {len([p for p in FILES if p.endswith('.py')])} files")
+
+
+def test_a_directory_ignored_from_above_says_why_nothing_was_scanned(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    # pyenv's own checkout ignores /versions: scanning a Python's stdlib there finds nothing, and says why
+    write_project(tmp_path, {".gitignore": "/versions\n", "versions/3.11/lib/json/__init__.py": "X = 1\n"})
+    (tmp_path / ".git").mkdir()
+    target = str(tmp_path / "versions/3.11/lib")
+    assert main(["scan", target, "--isolated", "-q", "-j", "1", "--no-cache"]) == 0
+    assert "a .gitignore above it ignores the directory: pass --no-respect-gitignore" in capsys.readouterr().err
+    assert main(["scan", target, "--isolated", "-q", "-j", "1", "--no-cache", "--no-respect-gitignore"]) == 0
+    assert "no Python files" not in capsys.readouterr().err

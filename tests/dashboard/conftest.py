@@ -16,5 +16,5 @@ import demo  # noqa: E402
 
 @pytest.fixture(scope="session")
 def demo_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sample_repo's demo history: 4 scans of a copy being consolidated (66 -> 48 -> 39 -> 38 findings)."""
+    """sample_repo's demo history: 4 scans of a copy being consolidated (67 -> 49 -> 40 -> 39 findings)."""
     return demo.build(tmp_path_factory.mktemp("demo"))

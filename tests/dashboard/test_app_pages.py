@@ -53,24 +53,24 @@ def growing_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_overview_headline_trend_and_scan_picker(demo_history: Path) -> None:
     at = _app(ssot_history=str(demo_history))
     assert at.title[0].value == "SSOT overview: sample\\_repo"  # markdown-escaped: the browser shows sample_repo
-    assert _metric(at, "Findings") == "38" and _metric(at, "Fixed") == "1"  # the legacy script's parse error
+    assert _metric(at, "Findings") == "39" and _metric(at, "Fixed") == "1"  # the legacy script's parse error
     assert len(at.get("vega_lite_chart")) == 2  # trend per rule and per concept
     at.sidebar.selectbox(key="ssot_scan").set_value(2).run()  # scan #2: after the await fix
     assert not at.exception
-    assert _metric(at, "Findings") == "48" and _metric(at, "Fixed") == "18" and _metric(at, "New") == "0"
+    assert _metric(at, "Findings") == "49" and _metric(at, "Fixed") == "18" and _metric(at, "New") == "0"
     at.switch_page("app_pages/findings.py").run()  # the picked scan survives a page switch
-    assert _caption_with(at, "findings$") == "48 of 48 findings"
+    assert _caption_with(at, "findings$") == "49 of 49 findings"
 
 
 def test_findings_filters_change_the_table(demo_history: Path) -> None:
     at = _app("findings", ssot_history=str(demo_history))
-    assert _caption_with(at, "findings$") == "38 of 38 findings"
+    assert _caption_with(at, "findings$") == "39 of 39 findings"
     at.multiselect(key="f_codes").select("SSOT301").run()
-    assert _caption_with(at, "findings$") == "8 of 38 findings"
+    assert _caption_with(at, "findings$") == "8 of 39 findings"
     table = at.dataframe[0].value
     assert set(table["code"]) == {"SSOT301"} and len(table) == 8
     at.text_input(key="f_glob").input("app/services/*").run()
-    assert _caption_with(at, "findings$") == "3 of 38 findings"
+    assert _caption_with(at, "findings$") == "3 of 39 findings"
     assert all(p.startswith("app/services/") for p in at.dataframe[0].value["path"])
     at.multiselect(key="f_codes").unselect("SSOT301").run()
     at.text_input(key="f_glob").input("").run()

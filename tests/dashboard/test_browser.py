@@ -21,7 +21,7 @@ from tests.dashboard.serving import free_port, running
 
 PAGES = {  # url path -> texts that only a fully rendered page shows
     "": ("SSOT overview: sample_repo", "Findings per concept"),
-    "findings": ("38 of 38 findings", "Related locations"),
+    "findings": ("39 of 39 findings", "Related locations"),
     "concepts": ("Method matrix", "Await misuses"),
     "graph": ("import cycles touch this view", "<svg"),  # graphviz drew the neighbourhood
     "plan": ("Consolidation plan", "Open steps only"),

@@ -316,6 +316,46 @@ def test_method_on_result_of_awaited_async_factory(tmp_path: Path) -> None:
     assert found(tmp_path, files) == {(CODE, "app/use.py", 6)}
 
 
+def test_method_on_result_of_a_wrongly_awaited_sync_factory(tmp_path: Path) -> None:
+    # both awaits raise (the first one first): drop it and the second one raises; report both at once
+    use = """
+        from app.factory import get_manager
+
+        async def handler():
+            manager = await get_manager("u1")
+            await manager.send("x")
+    """
+    assert found_use(tmp_path, use) == {(CODE, "app/use.py", 4), (CODE, "app/use.py", 5)}
+
+
+def test_awaiting_an_instance_that_may_be_awaitable_tells_nothing_about_the_result(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/models.py": """
+            import asyncio
+
+            class Manager:
+                def send(self, message):
+                    return None
+
+            class Pending(asyncio.Future):  # awaitable through a base we do not see into
+                def send(self, message):
+                    return None
+
+            def get_pending():
+                return Pending()
+        """,
+        "app/use.py": """
+            from app.models import get_pending
+
+            async def handler():
+                result = await get_pending()
+                await result.send("x")
+        """,
+    }
+    assert found(tmp_path, files) == set()
+
+
 def test_module_level_instance_imported_elsewhere(tmp_path: Path) -> None:
     files = {
         "app/__init__.py": "",

@@ -127,6 +127,11 @@ def test_guarded_import_with_fallback_is_a_note(tmp_path: Path) -> None:
 
             with contextlib.suppress(ImportError):
                 from app.ws.manager import Optional
+            try:
+                import app.ws.speedups
+                HAVE = app.ws.speedups.enabled  # never runs when the import fails: no second finding
+            except ImportError:
+                HAVE = False
         """,
     })  # fmt: skip
     result = scan_project(tmp_path)
@@ -136,6 +141,7 @@ def test_guarded_import_with_fallback_is_a_note(tmp_path: Path) -> None:
         ("app/a.py", 6): Severity.ERROR,
         ("app/a.py", 10): Severity.NOTE,
         ("app/b.py", 4): Severity.NOTE,
+        ("app/b.py", 6): Severity.NOTE,
     }
 
 
@@ -203,6 +209,27 @@ def test_anything_of_that_name_in_the_package_may_be_imported(tmp_path: Path, en
     else:
         target.write_text("")
     assert findings(tmp_path, {}, exclude=("helper.py",)) == set()
+
+
+def test_a_namesake_directory_elsewhere_may_be_on_the_package_search_path(tmp_path: Path) -> None:
+    # ansible bundles a playbook's module_utils/ as ansible.module_utils: its files are that package's submodules
+    files = {
+        "lib/ansible/__init__.py": "",
+        "lib/ansible/module_utils/__init__.py": "",
+        "lib/ansible/module_utils/basic.py": "X = 1\n",
+        "test/targets/utils/module_utils/foo0.py": "data = 1\n",
+        "test/targets/utils/module_utils/basic.py": "Y = 1\n",  # replaces the library's basic.py on that path
+        "test/targets/utils/library/use.py": (
+            "from ansible.module_utils.foo0 import data\n"
+            "from ansible.module_utils import foo0\n"
+            "from ansible.module_utils.basic import Y\n"
+            "from ansible.module_utils.bar0 import data as other\n"  # in no module_utils directory: reported
+        ),
+    }
+    assert findings(tmp_path, files) == {(CODE, "test/targets/utils/library/use.py", 4)}
+    # a copy of the package kept under backup/ is no search path: the removed name is still reported
+    write_project(tmp_path / "backup", {"backup/lib/module_utils/bar0.py": "data = 1\n", **files})
+    assert findings(tmp_path / "backup", {}) == {(CODE, "test/targets/utils/library/use.py", 4)}
 
 
 def test_unanalysed_or_unknown_modules_are_not_judged(tmp_path: Path) -> None:
