@@ -116,7 +116,7 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     elif suggested:
         hint = "; or ".join(f"from {m} import {name}" for m in suggested)
     else:
-        hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source} again"
+        hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source}"
     lacking = ctx.index.get_module(source)
     lines = [b.line for b in lacking.facts.bindings.get(name, ())]  # the TYPE_CHECKING-only imports, if any
     related = Related(Location(lacking.relpath, min(lines, default=1), 1, symbol=source),
