@@ -10,14 +10,18 @@ notes, not errors: the code expects them to fail. Imports under ``if TYPE_CHECKI
 reported.
 
 It stays silent whenever anything could supply the name: a binding of it anywhere in ``M`` (conditional ones,
-``global`` writes from functions, ``match`` captures included), a submodule or any file or directory of that name
-in the package (excluded, unparsable, compiled, data), a star import from outside the project or from a module
-that was not analysed, a module-level ``__getattr__`` (also ``__getattr__ = lazy.attach(...)``), ``globals()``,
-module-level ``exec``/``vars()``, ``sys.modules`` writes or ``sys.modules[__name__]``, ``__path__`` changes or
-``declare_namespace``, a ``.pyi`` stub, ``.so``/``.pyd`` extension or ``.pyx`` source beside ``M``'s file, another
-module assigning ``M.n = ...`` or ``setattr(M, ...)``, ``M`` being a namespace package or a file that failed to
-parse or was excluded. ``M.n`` reads inside ``try/except AttributeError`` or in a module that probes the name with
-``hasattr``/``getattr`` are not reported; dunder names never are.
+``global`` writes from functions, ``match`` captures included), a submodule or any file or directory of that name in
+the package (excluded, unparsable, compiled, data) or in a namesake directory that a plugin loader may put on the
+package's search path (a top-level or non-package directory of the same name: ansible bundles a playbook's
+``module_utils/`` as ``ansible.module_utils``; copies under ``backup/`` never count), a star import from outside the
+project or from a module that was not analysed, a module-level ``__getattr__`` (also ``__getattr__ =
+lazy.attach(...)``), ``globals()``, module-level ``exec``/``vars()``, ``sys.modules`` writes or
+``sys.modules[__name__]``, ``__path__`` changes or ``declare_namespace``, a ``.pyi`` stub, ``.so``/``.pyd``
+extension or ``.pyx`` source beside ``M``'s file, another module assigning ``M.n = ...`` or ``setattr(M, ...)``,
+``M`` being a namespace package or a file that failed to parse or was excluded. ``M.n`` reads inside ``try/except
+AttributeError`` or in a module that probes the name with ``hasattr``/``getattr`` are not reported; dunder names
+never are. A read of a module whose import in the same file already has a finding is that fault again and is not
+reported twice.
 
 ## Why is this bad?
 A removed alias or a moved class leaves imports behind that break at run time: at import time for a module-level
@@ -112,7 +116,7 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     elif suggested:
         hint = "; or ".join(f"from {m} import {name}" for m in suggested)
     else:
-        hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source} again"
+        hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source}"
     lacking = ctx.index.get_module(source)
     lines = [b.line for b in lacking.facts.bindings.get(name, ())]  # the TYPE_CHECKING-only imports, if any
     related = Related(Location(lacking.relpath, min(lines, default=1), 1, symbol=source),
