@@ -329,7 +329,7 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     return audit(load_project(root, config, jobs=jobs, progress=progress))
 
 
-Finish = Callable[[Project, AuditResult], AuditResult]
+Finish = Callable[[Project, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +358,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
 
     ``finish`` completes the result from the loaded project before it is saved (``with_fixes`` attaches the fixes
     the JSON and SARIF outputs carry); ``finish_name`` names it in the cache key, so a result saved without it is
-    not served to a scan that asks for it.
+    not served to a scan that asks for it. Its third argument is a dict it may fill with what the next scan of the
+    tree can reuse (kept in the cache; ``with_fixes`` keeps the fixes of unchanged files).
     """
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
@@ -384,7 +385,10 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                                 started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None)
         if finish is not None:
-            result = finish(project, result)
+            kept = tree.load_kept(finish_name) if tree is not None else {}
+            result = finish(project, result, kept)
+            if tree is not None:
+                tree.save_kept(finish_name, kept)
         scanned = replace(scanned_project(project, result), tree=tree)
         if tree is not None:
             blob = (scanned.result, scanned.notes, dict(scanned.paths), scanned.skipped)

@@ -21,6 +21,7 @@ from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
 from ssot_audit.fix.cst import ParsedFile
 from ssot_audit.fix.engine import Skipped, apply_all, select
+from ssot_audit.fix.memo import fix_by_file
 from ssot_audit.fix.imports import Importer
 from ssot_audit.model import Applicability, AuditResult, Finding, Fix
 
@@ -93,11 +94,16 @@ def _parameters(project: api.Project, fullname: str) -> tuple[str, ...] | None:
     return None
 
 
-def with_fixes(project: api.Project, result: AuditResult) -> AuditResult:
-    """The result with each fixable finding's fix attached (for the JSON and SARIF outputs)."""
+def with_fixes(project: api.Project, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
+    """The result with each fixable finding's fix attached (for the JSON and SARIF outputs). ``kept``: what the
+    previous scan of the tree left (``api.scan_tree``); the fixes of files whose inputs did not change are taken
+    from it, and this scan's are left in it."""
     env = project_env(project, {})
     fixable = [f for f in result.findings if f.code in FIXERS]
-    fixed, _ = attach_fixes(fixable, env)
+    memo = kept.get("fixes") if kept is not None else None
+    fixed, traces = fix_by_file(fixable, env, memo if isinstance(memo, dict) else {})
+    if kept is not None:
+        kept["fixes"] = traces
     by_id = {id(old): new for old, new in zip(fixable, fixed)}
     return replace(result, findings=tuple(by_id.get(id(f), f) for f in result.findings))
 

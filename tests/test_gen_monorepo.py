@@ -125,8 +125,6 @@ def _gaps(problem: dict[str, Any]) -> str | None:
     rule change finds them, the exact comparison below fails and this list must shrink)."""
     if problem.get("dynamic"):
         return "reached through importlib.import_module: not statically resolvable"
-    if problem.get("after_await"):
-        return "receiver comes from an (invalid) await on the sync factory: its value is not typed"
     return None
 
 

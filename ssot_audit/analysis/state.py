@@ -32,6 +32,7 @@ from typing import Any
 _STATE_MAGIC = b"ssot-audit state 1\n"
 _PACK_MAGIC = b"ssot-audit pack 2\n"
 _OUTPUT_MAGIC = b"ssot-audit output 1\n"
+_KEPT_MAGIC = b"ssot-audit kept 1\n"
 _MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
 _MAX_STATES = 16  # trees (and configurations) remembered per cache directory, the most recently scanned
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
@@ -174,6 +175,21 @@ class StateStore:
         except OSError:
             return
 
+    def load_kept(self, name: str) -> bytes | None:
+        """What a step that completes results kept for the next scan of this tree and scope (see ``save_kept``)."""
+        return _read_checksummed(self._kept_path(name), _KEPT_MAGIC)
+
+    def save_kept(self, name: str, body: bytes) -> None:
+        """Keep ``body`` for the next scan of this tree and scope, under ``name`` (best effort, atomic)."""
+        try:
+            _atomic_write(self._kept_path(name), _KEPT_MAGIC + _checksummed(body))
+        except OSError:
+            return
+
+    def _kept_path(self, name: str) -> Path:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        return self.directory / f"kept-{self.scope}-{self.tree}-{digest}.bin"
+
     def _output_path(self, result_key: str, name: str) -> Path:
         digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
         return self.directory / f"out-{self.scope}-{self.tree}-{result_key[:16]}-{digest}.txt"
@@ -186,6 +202,8 @@ class StateStore:
             old.unlink(missing_ok=True)
             for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
                 output.unlink(missing_ok=True)
+            for kept in self.directory.glob(f"kept-{old.stem.removeprefix('state-')}-*.bin"):
+                kept.unlink(missing_ok=True)
         named: set[str] = set()
         for path in states[:_MAX_STATES]:
             state = _read_state(path)

@@ -10,6 +10,7 @@ per-file payloads of unchanged files come from the packs and only new content is
 from __future__ import annotations
 
 import hashlib
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,6 +76,21 @@ class TreeCache:
         self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs, new_pack=self.new_pack,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
+
+
+    def load_kept(self, name: str) -> dict[str, object]:
+        """What ``save_kept`` kept under ``name`` at the last scan of this tree, when the tool's code is the same;
+        else (or when it does not load) an empty dict."""
+        body = self.store.load_kept(name)
+        try:
+            digest, kept = pickle.loads(body) if body is not None else (b"", None)
+        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
+            return {}
+        return kept if digest == cache.program_digest() and isinstance(kept, dict) else {}
+
+    def save_kept(self, name: str, kept: dict[str, object]) -> None:
+        """Keep ``kept`` for the next scan of this tree (valid only for this version of the tool's code)."""
+        self.store.save_kept(name, pickle.dumps((cache.program_digest(), kept), protocol=5))
 
 
 def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], unreadable: Sequence[tuple[str, str]],

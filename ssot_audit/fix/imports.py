@@ -150,7 +150,7 @@ def _renames(parsed: ParsedFile, stmt: cst.ImportFrom, old: str, new: str) -> li
         if not isinstance(reference.node, cst.Name):
             return f"'{old}' is used in a way that cannot be renamed safely"
         edits.append(parsed.replace(reference.node, new))
-    return edits
+    return sorted(edits, key=lambda e: (e.line, e.column))  # references are a set ordered by memory address
 
 
 def rewrite_import(parsed: ParsedFile, alias: cst.ImportAlias, importer: Importer, *, module: str, name: str,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ from ssot_audit import api
 from ssot_audit.analysis import loader, state, treecache
 from ssot_audit.cli import main
 from ssot_audit.config import Config
+from ssot_audit.fix import memo
+from ssot_audit.fix import build
+from ssot_audit.fix.build import FIXERS, FixEnv
+from ssot_audit.fix.engine import Skipped
+from ssot_audit.fixing import with_fixes
+from ssot_audit.model import Finding
 from ssot_audit.reporters import REPORTERS
 
 from tests.helpers import record_parsing, write_project
@@ -83,7 +91,7 @@ def _edit(root: Path, rng: random.Random) -> str:
     path = rng.choice(modules)
     text = path.read_text(encoding="utf-8")
     kind = rng.choice(["body", "rename", "add-import", "remove-import", "add-class", "delete", "unparsable",
-                       "comment", "touch", "new-file", "fix"])  # fmt: skip
+                       "comment", "touch", "new-file", "fix", "add-alias", "remove-alias", "drop-method"])  # fmt: skip
     if kind == "body" and "return" in text:
         text = text.replace("return", "x = 1\n    return", 1)
     elif kind == "rename" and "def get_" in text:
@@ -109,6 +117,18 @@ def _edit(root: Path, rng: random.Random) -> str:
         text = "from pkg.m2 import get_2\n\nasync def extra():\n    await get_2()\n"
     elif kind == "fix":
         text = text.replace("\ndef broken(:\n", "\n")
+    elif kind == "add-alias":  # a second name for a class (SSOT102), or a renamed import of a function
+        n = rng.randrange(MODULES)
+        text += f"\nManagerAlias{n} = Manager{n % 3}\n" if rng.random() < 0.5 else ""
+        text = (f"from pkg.m{n} import get_{n} as get_alias{n}\n" if not text.startswith("from pkg.m") else "") + text
+    elif kind == "remove-alias":
+        lines = text.splitlines(keepends=True)
+        aliases = [n for n, line in enumerate(lines) if " as " in line or line.startswith("ManagerAlias")]
+        if aliases:
+            del lines[rng.choice(aliases)]
+        text = "".join(lines)
+    elif kind == "drop-method":  # a class offers fewer methods: its role and its concept can change
+        text = re.sub(r"\n    def send\(self, data: bytes\) -> int:\n        return len\(data\)\n", "\n", text, count=1)
     path.write_text(text, encoding="utf-8")
     return f"{kind} {path.name}"
 
@@ -128,6 +148,61 @@ def test_random_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int
         assert warm == _cold(root), done
         again, reused = _cached(root, store)
         assert reused and again == warm, done
+
+
+def _fixable_project() -> dict[str, str]:
+    """``_project`` and imports through a re-export (SSOT201) and of a class's second name (SSOT102), whose fixes
+    read other files than the finding's."""
+    return {**_project(), "app/__init__.py": "", "app/core/__init__.py": "from app.core.store import make_store, Store\n",
+            "app/core/store.py": "class Store:\n    pass\n\ndef make_store():\n    return Store()\n",
+            "app/a.py": "from app.core.store import make_store\n", "app/b.py": "from app.core.store import make_store\n",
+            "app/use.py": "from app.core import make_store  # via the package\n\nSTORE = make_store()\n",
+            "pkg/legacy.py": "from pkg.m0 import Manager0\n\nLegacyManager = Manager0\n",
+            "pkg/old_user.py": "from pkg.legacy import LegacyManager\n\nM = LegacyManager()\n"}  # fmt: skip
+
+
+def _with_fixes(root: Path, cache_dir: Path | None) -> str:
+    """The JSON the CLI writes: with each finding's fix (kept between scans in the cache)."""
+    scanned = api.scan_tree(root, Config(), jobs=1, cache_dir=cache_dir, finish=with_fixes, finish_name="fixes")
+    return REPORTERS["json"](scanned.result)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_random_edits_give_the_cold_scans_fixes_byte_for_byte(tmp_path: Path, seed: int) -> None:
+    root = write_project(tmp_path / "proj", _fixable_project())
+    store = tmp_path / "cache"
+    rng = random.Random(seed)
+    first = _with_fixes(root, store)
+    assert first == _with_fixes(root, None)
+    assert {"SSOT102", "SSOT201", "SSOT401", "SSOT402"} <= {f["code"] for f in json.loads(first)["findings"] if f.get("fix")}
+    done = []
+    for _ in range(10):
+        done.append(_edit(root, rng))
+        assert _with_fixes(root, store) == _with_fixes(root, None), done
+
+
+def test_an_edit_rebuilds_only_the_fixes_that_read_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "proj", _fixable_project())
+    store = tmp_path / "cache"
+    _with_fixes(root, store)
+    parsed: list[str] = []
+    real = build.attach_fixes
+
+    def attach(findings: Sequence[Finding], env: FixEnv) -> tuple[tuple[Finding, ...], tuple[Skipped, ...]]:
+        parsed.extend(sorted({f.location.path for f in findings}))
+        return real(findings, env)
+
+    monkeypatch.setattr(memo, "attach_fixes", attach)  # where fix_by_file looks it up
+    path = root / "pkg/m4.py"  # a body edit that moves no line: other files' findings are unchanged
+    path.write_text(path.read_text().replace("return len(data)", "return len(data) + 0"))
+    assert _with_fixes(root, store) == _with_fixes(root, None)
+    assert parsed == ["pkg/m4.py", *sorted({f["location"]["path"] for f in json.loads(_cold(root))["findings"]
+                                            if f["code"] in FIXERS})]  # then the cold scan builds every file's
+    parsed.clear()
+    user = root / "pkg/old_user.py"  # the SSOT102 fix of pkg/legacy.py edits this file: it is rebuilt too
+    user.write_text("# moved down a line\n" + user.read_text())
+    assert _with_fixes(root, store) == _with_fixes(root, None)
+    assert parsed[:2] == ["pkg/legacy.py", "pkg/old_user.py"] and "pkg/m4.py" not in parsed[:2]
 
 
 def test_nothing_changed_reuses_the_result_and_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
