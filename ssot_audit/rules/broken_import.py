@@ -56,6 +56,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.facts import AttrUse, ImportFact
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.namespace import MISSING, TYPE_CHECKING_ONLY, Namespaces
+from ssot_audit.analysis.roles import is_backup_path
 from ssot_audit.analysis.values import ModuleValue
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -138,15 +139,28 @@ def _name_finding(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, imp: I
                          at=(imp.line, imp.col, imp.scope), key=f"name|{source}|{name}|{imp.bound}|{imp.scope}")
 
 
-def _module_finding(info: ModuleInfo, imp: ImportFact, dotted: str, package: str, name: str) -> Finding:
+def _moved_to(ctx: RuleContext, package: str, name: str) -> list[str]:
+    """Production modules of the project named ``name`` (``pkg.gone`` may now be ``pkg.sub.gone``), nearest first."""
+    found = [m.name for m in ctx.index.iter_modules()
+             if m.name.rpartition(".")[2] == name and not m.is_test and not is_backup_path(m.relpath)]  # fmt: skip
+    top = package.split(".")[0]
+    return sorted(found, key=lambda m: (m.split(".")[0] != top, len(m), m))[:_MAX_SUGGESTIONS]
+
+
+def _module_finding(ctx: RuleContext, info: ModuleInfo, imp: ImportFact, dotted: str, package: str,
+                    name: str) -> Finding:  # fmt: skip
     statement = f"import {dotted}" if imp.name is None else f"from {dotted} import {imp.name}"
+    moved = _moved_to(ctx, package, name)
+    where = f"; a module of that name is {', '.join(moved)}" if moved else ""
+    hint = (f"import from {' or '.join(moved)} if that is where it went, or remove the import of {package}.{name}"
+            if moved else f"remove the import of {package}.{name}, or import it from where it lives now")
     return _broken(info, imp.line, imp.col, imp.scope,
                    message=f"`{statement}`: package {package} has no module or attribute {name} "
-                           f"({_CAUGHT if imp.guarded else 'ModuleNotFoundError'})",
-                   fix_hint=f"import from the module's current location, or remove the import of {package}.{name}",
+                           f"({_CAUGHT if imp.guarded else 'ModuleNotFoundError'}){where}",
+                   fix_hint=hint,
                    key=f"module|{dotted}|{imp.name}|{imp.bound}|{imp.scope}", guarded=imp.guarded,
                    facts={"module": f"{package}.{name}", "name": imp.name, "reason": "no-module",
-                          "missing": f"{package}.{name}"})  # fmt: skip
+                          "missing": f"{package}.{name}", "defined_in": moved})  # fmt: skip
 
 
 def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
@@ -157,7 +171,7 @@ def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> It
         if not ctx.index.is_project_module(source):
             missing = spaces.find_missing_module(source) if source and not source.startswith(".") else None
             if missing is not None and spaces.is_reliable_target(missing.package, relative=imp.level > 0):
-                yield _module_finding(info, imp, source, missing.package, missing.name)
+                yield _module_finding(ctx, info, imp, source, missing.package, missing.name)
             continue
         if imp.name is None or not spaces.is_reliable_target(source, relative=imp.level > 0):
             continue

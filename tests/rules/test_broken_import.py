@@ -64,6 +64,22 @@ def test_missing_submodule_and_moved_module(tmp_path: Path) -> None:
     }) == {(CODE, "app/a.py", 1), (CODE, "app/b.py", 1), (CODE, "app/c.py", 1), (CODE, "app/e.py", 1)}
 
 
+def test_a_moved_module_is_named_where_a_module_of_that_name_lives(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        **WS,
+        "app/core/__init__.py": "",
+        "app/core/settings.py": "DEBUG = False\n",  # app/settings.py moved here
+        "backup/app_settings/settings.py": "DEBUG = True\n",  # a copy is never a suggestion
+        "app/main.py": "from app.settings import DEBUG\nimport app.gone\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    moved, gone = sorted((f for f in result.findings if f.code == CODE), key=lambda f: f.location.line)
+    assert moved.facts["defined_in"] == ["app.core.settings"]
+    assert moved.message.endswith("; a module of that name is app.core.settings")
+    assert moved.fix_hint.startswith("import from app.core.settings if that is where it went")
+    assert gone.facts["defined_in"] == [] and "where it lives now" in gone.fix_hint
+
+
 def test_module_attribute_read_through_import(tmp_path: Path) -> None:
     assert findings(tmp_path, {
         **WS,
