@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.facts import B_ASSIGN, Expr
+from ssot_audit.analysis.facts import B_ASSIGN, CallSite, Expr
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
@@ -158,3 +158,16 @@ def make_finding(
         facts=facts or {},
         in_tests=module.is_test,
     )
+
+
+def call_finding(info: RuleInfo, *, module: ModuleInfo, call: CallSite, **fields: Any) -> Finding:
+    """A finding on a call expression of ``module``: its span, in the scope that holds it."""
+    return make_finding(info, module=module, line=call.line, column=call.col + 1, end_line=call.end_line,
+                        end_column=call.end_col + 1, symbol=symbol_of(module.name, call.scope), **fields)  # fmt: skip
+
+
+def class_finding(info: RuleInfo, ctx: RuleContext, cls: ClassValue, **fields: Any) -> Finding:
+    """A finding on the ``class`` line of a project class."""
+    location = ctx.class_location(cls)
+    return make_finding(info, module=ctx.index.get_module(cls.module), line=location.line, column=location.column,
+                        symbol=cls.fullname, **fields)  # fmt: skip

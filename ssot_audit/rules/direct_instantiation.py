@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, shown_name, symbol_of,
+    Rule, RuleContext, call_finding, last_name, make_rule_info, names_bound_to, shown_name,
 )
 
 INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__, fix="unsafe")
@@ -73,14 +73,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             factory = concept.factories[0] if concept.factories else None
             instead = f"call {factory.fullname}(...)" if factory else f"create it in {', '.join(concept.allowed_creators)}"
-            yield make_finding(
+            yield call_finding(
                 INFO,
                 module=info,
-                line=call.line,
-                column=call.col + 1,
-                end_line=call.end_line,
-                end_column=call.end_col + 1,
-                symbol=symbol_of(info.name, call.scope),
+                call=call,
                 message=(
                     f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
                     + (f"its factory {factory.qualname}()" if factory else "its allowed creators")

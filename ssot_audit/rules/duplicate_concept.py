@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
 
 INFO = make_rule_info("SSOT101", "duplicate-concept-implementation", Severity.WARNING, __doc__)
 
@@ -86,15 +86,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         related += [Related(ctx.class_location(v), f"{role} {v.qualname}") for v, role in concept.lookalikes
                     if role in ("guard", "orphaned-copy", "subclass")]  # fmt: skip
         others = ", ".join(_short(model.public(m)) for m in concept.members[1:])
-        info = ctx.index.get_module(canonical.module)
-        location = ctx.class_location(canonical)
         defined = f" (defined as {canonical.qualname})" if _short(canon_public) != canonical.qualname else ""
-        yield make_finding(
+        yield class_finding(
             INFO,
-            module=info,
-            line=location.line,
-            column=location.column,
-            symbol=canonical.fullname,
+            ctx,
+            canonical,
             message=(
                 f"{len(concept.members)} classes implement the concept '{concept.name}': {_short(canon_public)}"
                 f"{defined} (canonical: {concept.canonical_reason}) and {others}"

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.roles import GUARD
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, last_name, make_finding, make_rule_info, names_bound_to, symbol_of
+from ssot_audit.rules.base import Rule, RuleContext, call_finding, last_name, make_rule_info, names_bound_to
 
 INFO = make_rule_info("SSOT303", "guard-instantiation", Severity.ERROR, __doc__)
 
@@ -83,14 +83,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             method, exception = raiser
             factory = _factory_for(ctx, guard)
             shown = call.func[1] if call.func[0] == "n" else call.func[2]  # type: ignore[index]
-            yield make_finding(
+            yield call_finding(
                 INFO,
                 module=info,
-                line=call.line,
-                column=call.col + 1,
-                end_line=call.end_line,
-                end_column=call.end_col + 1,
-                symbol=symbol_of(info.name, call.scope),
+                call=call,
                 message=(f"{shown}(...) constructs {guard.qualname}, whose {method.qualname.rsplit('.', 1)[-1]} always "
                          f"raises {exception}: this line fails whenever it runs"),  # fmt: skip
                 fix_hint=f"call {ctx.concepts.public(factory)}(...) instead" if factory else "use the class's factory instead",

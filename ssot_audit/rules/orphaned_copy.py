@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.roles import ORPHAN, is_backup_path
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
 
 INFO = make_rule_info("SSOT105", "orphaned-copy", Severity.WARNING, __doc__)
 
@@ -45,15 +45,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if original is None:
             continue
         info = ctx.index.get_module(value.module)
-        location = ctx.class_location(value)
         public = ctx.concepts.public(original)
         backup = is_backup_path(info.relpath)
-        yield make_finding(
+        yield class_finding(
             INFO,
-            module=info,
-            line=location.line,
-            column=location.column,
-            symbol=value.fullname,
+            ctx,
+            value,
             message=(f"{value.qualname} in {info.relpath} is a dead copy of {public}: nothing imports this module"
                      + (" (a backup-shaped file)" if backup else "")),  # fmt: skip
             fix_hint=f"delete {info.relpath} (or the class); the live class is {public}",

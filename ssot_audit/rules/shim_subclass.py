@@ -44,7 +44,7 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
 
 _TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
 
@@ -70,17 +70,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
         if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
             continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
-        info = ctx.index.get_module(value.module)
-        location = ctx.class_location(value)
         concept = ctx.concepts.concept_of.get(value)
         public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""
-        yield make_finding(
+        yield class_finding(
             INFO,
-            module=info,
-            line=location.line,
-            column=location.column,
-            symbol=value.fullname,
+            ctx,
+            value,
             message=f"{value.qualname} subclasses {_shown(ctx, base)}{in_concept} and adds nothing: a compatibility shim",
             fix_hint=f"import {public.name} from {public.module} instead, then delete {value.qualname}",
             key=f"shim:{base.fullname}",

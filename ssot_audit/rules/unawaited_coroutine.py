@@ -49,7 +49,7 @@ from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, concept_of_callee, last_name, make_finding, make_rule_info, names_bound_to, symbol_of,
+    Rule, RuleContext, call_finding, concept_of_callee, last_name, make_rule_info, names_bound_to,
 )
 
 INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__, fix="unsafe")
@@ -109,14 +109,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 listed = ", ".join(f"{d.fullname}()" for d in doubts)
                 message += f"; unsure: the receiver's type is the return annotation of {listed}, which its return " \
                            "statements contradict"  # fmt: skip
-            yield make_finding(
+            yield call_finding(
                 INFO,
                 module=info,
-                line=call.line,
-                column=call.col + 1,
-                end_line=call.end_line,
-                end_column=call.end_col + 1,
-                symbol=symbol_of(info.name, call.scope),
+                call=call,
                 message=message,
                 confidence=Confidence.MEDIUM if doubts else Confidence.HIGH,
                 fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
