@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.values import (
-    UNKNOWN,
     ClassValue,
     CoroutineValue,
     ExternalValue,
@@ -16,7 +15,6 @@ from ssot_audit.analysis.values import (
     InstanceValue,
     Value,
 )
-from ssot_audit.analysis.resolve import NEUTRAL_BASES
 from ssot_audit.analysis.returns import CONTEXT_MANAGERS
 
 AWAITABLE_ANNOTATIONS = frozenset({"Awaitable", "Coroutine", "Future", "Task", "Deferred", "AsyncMock"})
@@ -81,8 +79,7 @@ def _opaque_instance(resolver: Resolver, value: Value) -> bool:
     """An instance of a class with a base we cannot see into: it might be awaitable."""
     if not isinstance(value, InstanceValue):
         return False
-    return any(base is UNKNOWN or (isinstance(base, ExternalValue) and base.name not in NEUTRAL_BASES)
-               for base in resolver.mro(value.cls))  # fmt: skip
+    return resolver.has_unseen_base(value.cls)
 
 
 def call_kind(resolver: Resolver, value: Value) -> CallKind:
@@ -92,9 +89,8 @@ def call_kind(resolver: Resolver, value: Value) -> CallKind:
     if isinstance(value, ClassValue):
         if resolver.find_method(value, "__await__") is not None:
             return CallKind(AWAITABLE, description="class with __await__")
-        for base in resolver.mro(value):
-            if base is UNKNOWN or (isinstance(base, ExternalValue) and base.name not in NEUTRAL_BASES):
-                return CallKind(UNKNOWN_KIND)
+        if resolver.has_unseen_base(value):
+            return CallKind(UNKNOWN_KIND)
         return CallKind(SYNC, description="class")
     return CallKind(UNKNOWN_KIND)
 

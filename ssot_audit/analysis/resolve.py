@@ -328,12 +328,16 @@ class Resolver:
         get_manager(); await m.count()``), which is what it works on once that await is dropped."""
         if isinstance(value, CoroutineValue):
             return self.return_values(value.func)
-        if isinstance(value, InstanceValue) and self.find_method(value.cls, "__await__") is None and all(
-            isinstance(base, ClassValue) or (isinstance(base, ExternalValue) and base.name in NEUTRAL_BASES)
-            for base in self.mro(value.cls)
-        ):
+        if isinstance(value, InstanceValue) and self.find_method(value.cls, "__await__") is None \
+                and not self.has_unseen_base(value.cls):  # fmt: skip
             return frozenset({value})
         return _UNKNOWN_SET
+
+    def has_unseen_base(self, cls: ClassValue) -> bool:
+        """A base we cannot see into (unresolved, or external and not a plain ``object``-like one): the class may
+        get anything from it, ``__await__`` included."""
+        return any(base is UNKNOWN or (isinstance(base, ExternalValue) and base.name not in NEUTRAL_BASES)
+                   for base in self.mro(cls))  # fmt: skip
 
     def has_transparent_decorators(self, value: FunctionValue) -> bool:
         """True when every decorator keeps the function's calling convention (staticmethod, lru_cache...)."""
