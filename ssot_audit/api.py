@@ -160,7 +160,7 @@ def _load_project(root: Path, config: Config, files: list[SourceFile], unreadabl
             continue
         name = names[source.relpath]
         modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules, list_directories(files))
+    index = ProjectIndex(modules, tree.listings if tree is not None else list_directories(files))  # listed once
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}

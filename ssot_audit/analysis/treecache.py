@@ -36,7 +36,8 @@ class TreeCache:
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
-    listed: str  # digest of the listings of the scanned directories (stubs, extensions, data can supply names)
+    listings: dict[str, frozenset[str]]  # entries of each scanned directory (discovery.list_directories)
+    listed: str  # their digest: stubs, extensions, data beside a module can supply names (SSOT203)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
 
@@ -113,11 +114,13 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
             rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
-    listed = _listings_digest(files)
+    listings = list_directories(files)
+    listed = _listings_digest(listings)
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
-    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, previous.packs, new_pack)
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listings, listed, previous.packs,
+                     new_pack)  # fmt: skip
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
@@ -148,10 +151,9 @@ def _hash_file(path: Path, boundary: str) -> str | None:
         return None
 
 
-def _listings_digest(files: Sequence[SourceFile]) -> str:
+def _listings_digest(listings: dict[str, frozenset[str]]) -> str:
     """A digest of every entry name beside the scanned files: SSOT203 asks whether a stub, an extension, data or
     an excluded file could supply a name, so adding or removing one must not serve a saved result."""
-    listings = list_directories(files)
     text = "\n".join(f"{d}\0{chr(0).join(sorted(listings[d]))}" for d in sorted(listings))
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
