@@ -53,6 +53,7 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     got = subprocess.run(["bash", "-c", extractor.group(1)], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert got.strip() == _readme_command("Run the tests")
     assert 'bash -c "$test_command"' in script
+    assert f"test_command='{_readme_command('Run the tests')}'" in script  # verbatim, and checked at run time
 
 
 def test_sarif_schema_is_vendored() -> None:
