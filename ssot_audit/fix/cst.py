@@ -8,9 +8,11 @@ converts, so a finding on a line with non-ASCII text still finds its node.
 
 from __future__ import annotations
 
+import ast
 import bisect
+import warnings
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -23,6 +25,17 @@ from ssot_audit.fix.text import SourceError, SourceText, utf8_column
 from ssot_audit.model import Edit
 
 N = TypeVar("N", bound=cst.CSTNode)
+
+# A file is parsed up to the statements a fix needs when that is at most this share of its lines (else whole).
+_HEAD_SHARE = 0.8
+
+
+class NeedsWholeFile(Exception):  # noqa: N818 - a request, not an error: not a ValueError, which fixes turn into "no fix"
+    """A fix asked a file parsed only up to some line for more than that: parse it whole and build the fix again."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
 
 
 class Positions(Mapping[cst.CSTNode, CodeRange]):
@@ -137,24 +150,34 @@ class ParsedFile:
     module: cst.Module
     positions: Positions
     wrapper: MetadataWrapper
+    covered: int | None = None  # parsed up to this line (the rest of the file is not in ``module``); None: whole
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
     _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
     _cache: dict[str, object] = field(default_factory=dict)
 
+    def require_whole(self) -> None:
+        """``NeedsWholeFile`` when the file was parsed only up to some line (what follows needs all of it)."""
+        if self.covered is not None:
+            raise NeedsWholeFile(self.path)
+
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
         """The scope of each node (computed on first use: only renames need it)."""
+        self.require_whole()
         if "scopes" not in self._scopes:
             self._scopes["scopes"] = self.wrapper.resolve(ScopeProvider)
         return self._scopes["scopes"]
 
     def nodes(self, kind: type[N]) -> Iterator[N]:
         """Every node of a type, in source order."""
+        self.require_whole()
         for node in self.positions:
             if isinstance(node, kind):
                 yield node
 
     def find(self, kind: type[N], line: int, ast_column: int) -> N | None:
         """The node of ``kind`` that starts at a 1-based line and ``ast`` (UTF-8 byte, 1-based) column."""
+        if self.covered is not None and line > self.covered:
+            raise NeedsWholeFile(self.path)
         text = self.source.line_text(line) if 1 <= line <= len(self.source.line_starts) else ""
         for node in self.positions.on_line(line):
             if isinstance(node, kind) and utf8_column(text, self.positions[node].start.column + 1) == ast_column:
@@ -266,14 +289,42 @@ class _Wrapper(MetadataWrapper):
         return super().visit_batched(visitors, before_visit, after_leave)
 
 
-def parse_file(path: str, source: SourceText) -> ParsedFile:
-    """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it."""
+def parse_file(path: str, source: SourceText, lines: Collection[int] | None = None) -> ParsedFile:
+    """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it.
+
+    With ``lines`` (where the fixes to build point), only the head of the file that holds them and every
+    top-level ``from ... import`` is parsed (the rest is usually most of the file: at 1M lines of django, the
+    heads fixes need are 6% of the text of the files they are in); a fix that needs more raises
+    ``NeedsWholeFile``."""
+    end = _head_end(source, lines) if lines is not None else None
+    text = source.text if end is None else source.text[: source.line_starts[end]]
     try:
-        module = cst.parse_module(source.text)
+        module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError) as exc:
         raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
     wrapper = _Wrapper(module, unsafe_skip_copy=True)
-    return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper)
+    return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper, end)
+
+
+def _head_end(source: SourceText, lines: Collection[int]) -> int | None:
+    """The last line of the file's head that holds ``lines`` and every top-level ``from ... import``: the end of
+    the last top-level statement that ends on or after one of ``lines`` (comment lines belong to the statement
+    after them) or is such an import. None when that is most of the file, or when ``ast`` cannot say."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            body = ast.parse(source.text).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    end, pending = 0, sorted(set(lines))
+    for statement in body:
+        last = statement.end_lineno or statement.lineno
+        if isinstance(statement, ast.ImportFrom) or (pending and pending[0] <= last):
+            end = last
+        pending = [line for line in pending if line > last]
+    if pending or end >= _HEAD_SHARE * len(source.line_starts):
+        return None
+    return end
 
 
 def reparses(text: str) -> str | None:
