@@ -7,7 +7,8 @@ a ``# copy K`` line, so their contents and cache entries are distinct as in a re
 the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start included):
 
 - floor: read and ``ast.parse`` every file in 2 worker processes, nothing else (the limit of a full-fidelity scan)
-- cold: no cache; warm: nothing changed since the last scan
+- cold: no cache (JSON, which carries each fixable finding's fix; "cold text": the same without fixes);
+  warm: nothing changed since the last scan
 - body: one function body edited (a statement inserted: lines below it move); rename: a function renamed
 - pre-commit: the hook's command (text output) after a body edit, and with nothing changed (no-op)
 
@@ -132,6 +133,18 @@ def median(runs: list[Run]) -> Run:
                statistics.median(r.rss_mb for r in runs))  # fmt: skip
 
 
+def warm_up(scratch: Path, jobs: int) -> None:
+    """Compile the tool's modules (and its libraries') into the bytecode cache with a scan that builds a fix, so no
+    measured run pays for compiling."""
+    tiny = scratch / "warm-up"
+    (tiny / "app").mkdir(parents=True, exist_ok=True)
+    (tiny / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tiny / "app" / "a.py").write_text("def f():\n    return 1\n\n\nasync def g():\n    return await f()\n",
+                                       encoding="utf-8")  # fmt: skip
+    for fmt in ("json", "text"):
+        subprocess.run(scan_argv(tiny, None, jobs, fmt=fmt), check=True, env=_ENV, stdout=subprocess.DEVNULL)
+
+
 def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, scratch: Path) -> dict[str, object]:
     """Every figure for one size."""
     tree, cache = scratch / f"tree{copies}", scratch / f"cache{copies}"
@@ -145,6 +158,13 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
         shutil.rmtree(cache, ignore_errors=True)
         colds.append(measure_process(scan_argv(tree, cache, jobs)))
     rows["cold"] = median(colds)
+    texts = []
+    for _ in range(runs):
+        scratch_cache = scratch / f"cache{copies}-text"
+        shutil.rmtree(scratch_cache, ignore_errors=True)
+        texts.append(measure_process(scan_argv(tree, scratch_cache, jobs, fmt="text")))
+        shutil.rmtree(scratch_cache, ignore_errors=True)
+    rows["cold text"] = median(texts)
     rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
     target, n = pick_edit_target(files), 0
     for name, edit in (("body edit", body_edit), ("rename", rename_edit)):
@@ -202,6 +222,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ssot-bench-", dir=args.scratch) as tmp:
         _ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         _ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        warm_up(Path(tmp), args.jobs)
         for copies in (int(k) for k in args.sizes.split(",")):
             print_table(bench_size(args.path, copies, args.runs, args.jobs, args.verify, Path(tmp)))
     print(f"load {os.getloadavg()[0]:.1f}")
