@@ -56,7 +56,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.usage import module_attribute_sites
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
@@ -114,14 +114,17 @@ def _shim_base(ctx: RuleContext, a: Target, b: Target) -> bool:
 
 
 def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
-    """Shims that are one of two or more same-named empty subclasses of one base (a per-backend family)."""
-    targets = sorted({t for m in meanings for t in m.targets}, key=lambda t: t.fullname)
-    family: set[Target] = set()
-    for base in targets:
-        shims = [t for t in targets if t is not base and _shim_base(ctx, t, base)]
-        if len(shims) >= 2:
-            family.update(shims)
-    return family
+    """Shims that are one of two or more same-named empty subclasses of one base (a per-backend family). Each
+    shim's bases are looked up along its MRO (a pass over every pair of targets grew with the square of their
+    number: 8 copies of a project make 64 times the pairs)."""
+    targets = {t for m in meanings for t in m.targets}
+    by_base: dict[Target, list[Target]] = defaultdict(list)
+    for shim in targets:
+        if isinstance(shim, ClassValue) and ctx.concepts.kinds.get(shim) == "shim":
+            for base in ctx.resolver.mro(shim)[1:]:
+                if base in targets and isinstance(base, ClassValue):
+                    by_base[base].append(shim)
+    return {shim for shims in by_base.values() if len(shims) >= 2 for shim in shims}
 
 
 def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target]) -> str | None:
@@ -156,7 +159,12 @@ def _mixed(ctx: RuleContext, meanings: list[_Meaning]) -> bool:
 
 
 def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[list[_Meaning], dict[Target, str]]]:
-    """Meanings joined by relations between their targets (each group with the role of each related target)."""
+    """Meanings joined by relations between their targets (each group with the role of each related target).
+
+    A target relates only to its own bases (a shim), to the targets of its configured concept, or, a guard, to
+    every other: those are looked up per target rather than tried on every pair. A target's role is what it is to
+    the first target it relates to, in the order of the pairs (meaning by meaning, target by target, each pair
+    both ways)."""
     parent = list(range(len(meanings)))
 
     def find(i: int) -> int:
@@ -165,21 +173,46 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
             i = parent[i]
         return i
 
-    roles: dict[Target, str] = {}
     family = _families(ctx, meanings)
-    for i, first in enumerate(meanings):
-        for j in range(i + 1, len(meanings)):
-            for a in sorted(first.targets, key=lambda t: t.fullname):
-                for b in sorted(meanings[j].targets, key=lambda t: t.fullname):
-                    for x, y in ((a, b), (b, a)):
-                        role = _relation(ctx, x, y, family)
-                        if role is not None:
-                            roles.setdefault(x, role)
-                            parent[find(j)] = find(i)
+    ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
+    where = {t: (p, i) for p, targets in enumerate(ordered) for i, t in enumerate(targets)}
+    by_concept: dict[int, list[Target]] = defaultdict(list)  # configured concepts are told apart by identity
+    for target in where:
+        concept = ctx.concepts.concept_of.get(target)  # type: ignore[arg-type]
+        if concept is not None and concept.origin == "configured":
+            by_concept[id(concept)].append(target)
+    roles: dict[Target, str] = {}
+    for p, targets in enumerate(ordered):
+        for i, x in enumerate(targets):
+            if _is_guard(ctx, x):
+                related = [y for y in where if where[y][0] != p]
+            else:
+                related = [y for y in _bases(ctx, x) if y in where and where[y][0] != p] if x not in family else []
+                concept = ctx.concepts.concept_of.get(x)  # type: ignore[arg-type]
+                related += [y for y in by_concept.get(id(concept), ()) if where[y][0] != p]
+            if not related:
+                continue
+            for y in related:
+                parent[find(where[y][0])] = find(p)
+
+            def order(y: Target, p: int = p, i: int = i) -> tuple[int, ...]:
+                q, j = where[y]
+                return (p, q, i, j, 0) if p < q else (q, p, j, i, 1)
+
+            role = _relation(ctx, x, min(related, key=order), family)
+            assert role is not None
+            roles[x] = role
     groups: dict[int, list[_Meaning]] = defaultdict(list)
     for i, meaning in enumerate(meanings):
         groups[find(i)].append(meaning)
     return [(g, roles) for g in groups.values() if len(g) > 1]
+
+
+def _bases(ctx: RuleContext, target: Target) -> tuple[Value, ...]:
+    """The project bases of a shim (what ``_shim_base`` holds for), none for any other target."""
+    if isinstance(target, ClassValue) and ctx.concepts.kinds.get(target) == "shim":
+        return ctx.resolver.mro(target)[1:]
+    return ()
 
 
 def _role(target: Target, roles: dict[Target, str]) -> str:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from ssot_audit import api
+from ssot_audit.config import load_config
 from tests.helpers import scan_project, triples, write_project
 
 CODE = "SSOT204"
@@ -255,3 +259,69 @@ def test_a_meaning_read_through_a_module_alias(tmp_path: Path) -> None:
     assert [(p["path"], p["importers"]) for p in finding.facts["paths"]] == [
         ("app.ws.impl", 1), ("app.ws", 1), ("app.services.legacy", 1), ("app.ws.manager", 1),
     ]
+
+
+def _pairwise_groups(ctx: object, meanings: list) -> list:  # type: ignore[type-arg]
+    """The definition the rule implements faster: every pair of targets of two meanings, both ways, in order."""
+    from ssot_audit.rules import ambiguous_name as rule
+
+    parent = list(range(len(meanings)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    targets = sorted({t for m in meanings for t in m.targets}, key=lambda t: t.fullname)
+    family = {t for base in targets for t in targets
+              if len([s for s in targets if s is not base and rule._shim_base(ctx, s, base)]) >= 2  # type: ignore[arg-type]
+              and t is not base and rule._shim_base(ctx, t, base)}  # type: ignore[arg-type]  # fmt: skip
+    roles: dict = {}  # type: ignore[type-arg]
+    ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
+    for i in range(len(meanings)):
+        for j in range(i + 1, len(meanings)):
+            for a in ordered[i]:
+                for b in ordered[j]:
+                    for x, y in ((a, b), (b, a)):
+                        role = rule._relation(ctx, x, y, family)  # type: ignore[arg-type]
+                        if role is not None:
+                            roles.setdefault(x, role)
+                            parent[find(j)] = find(i)
+    groups: dict = {}  # type: ignore[type-arg]
+    for i, meaning in enumerate(meanings):
+        groups.setdefault(find(i), []).append(meaning)
+    return [(g, roles) for g in groups.values() if len(g) > 1]
+
+
+def test_related_groups_are_those_of_every_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.monorepo_gen.generate import generate
+    from ssot_audit.rules import ambiguous_name as rule
+
+    compared: list[int] = []
+    real = rule._related_groups
+
+    def both(ctx: object, meanings: list) -> list:  # type: ignore[type-arg]
+        found = real(ctx, meanings)  # type: ignore[arg-type]
+        expected = _pairwise_groups(ctx, meanings)
+        assert [([id(m) for m in g], r) for g, r in found] == [([id(m) for m in g], r) for g, r in expected]
+        compared.append(sum(len(g) for g, _ in found))
+        return found
+
+    monkeypatch.setattr(rule, "_related_groups", both)
+    generate(tmp_path / "mono", files=300, seed=5)
+    scan_project(tmp_path / "mono")
+    files = dict(THREE_MEANINGS)
+    files["app/legacy.py"] = "from app.ws.impl import _Implementation\n\n\nclass WebSocketManager(_Implementation):\n    pass\n"
+    files["app/use_legacy.py"] = "from app.legacy import WebSocketManager\n"
+    write_project(tmp_path / "three", files)
+    scan_project(tmp_path / "three")
+    dialects = {"sa/__init__.py": "from sa.types import JSON\n", "sa/types.py": "class JSON:\n    pass\n",
+                "sa/dialects/__init__.py": "", "app/__init__.py": "", "app/a.py": "from sa import JSON\n"}  # fmt: skip
+    for dialect in ("mysql", "sqlite", "oracle"):
+        dialects[f"sa/dialects/{dialect}.py"] = "from sa import types\n\n\nclass JSON(types.JSON):\n    pass\n"
+        dialects[f"app/{dialect}_use.py"] = f"from sa.dialects.{dialect} import JSON\n"
+    write_project(tmp_path / "dialects", dialects)
+    scan_project(tmp_path / "dialects")
+    sample = Path(__file__).resolve().parent.parent.parent / "sample_repo"
+    api.scan(sample, config=load_config(sample), jobs=1)
+    assert len([n for n in compared if n]) >= 2  # groups were formed, not only singletons compared
