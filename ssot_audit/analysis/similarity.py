@@ -72,7 +72,7 @@ class Similarity:
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
-        self._packages: dict[str, frozenset[str]] = {}
+        self._packages: dict[str, set[str]] | None = None
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -235,14 +235,17 @@ class Similarity:
             return False  # one package inside the other: not side by side
         return len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
 
-    def _package_names(self, package: str) -> frozenset[str]:
-        cached = self._packages.get(package)
-        if cached is None:
-            prefix = package + "."
-            cached = frozenset(v.qualname for v, role in self.roles.role.items()
-                               if role == CLASS and (v.module.startswith(prefix) or v.module == package))  # fmt: skip
-            self._packages[package] = cached
-        return cached
+    def _package_names(self, package: str) -> set[str]:
+        """Names of the production classes of ``package`` and its sub-packages. Every package's set is filled in one
+        pass over the classes: one pass per package asked grew with the square of the project (0.5 s at 1M lines)."""
+        if self._packages is None:
+            self._packages = defaultdict(set)
+            for value, role in self.roles.role.items():
+                if role == CLASS:
+                    parts = value.module.split(".")
+                    for i in range(1, len(parts) + 1):
+                        self._packages[".".join(parts[:i])].add(value.qualname)
+        return self._packages.get(package, set())
 
     def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
         """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""

@@ -124,9 +124,10 @@ def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
     return family
 
 
-def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target]) -> str | None:
-    """How ``a`` relates to ``b`` (a guard, a shim of it, the same configured concept), if it does."""
-    if _is_guard(ctx, a):
+def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target], guards: set[Target]) -> str | None:
+    """How ``a`` relates to ``b`` (a guard, a shim of it, the same configured concept), if it does; ``guards``:
+    the targets ``_is_guard`` holds for (asked once per target, not once per pair)."""
+    if a in guards:
         return "guard: constructing it always raises"
     if a not in family and _shim_base(ctx, a, b):
         return f"shim of {b.fullname}"
@@ -167,12 +168,14 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
 
     roles: dict[Target, str] = {}
     family = _families(ctx, meanings)
-    for i, first in enumerate(meanings):
+    guards = {t for m in meanings for t in m.targets if _is_guard(ctx, t)}
+    ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
+    for i in range(len(meanings)):
         for j in range(i + 1, len(meanings)):
-            for a in sorted(first.targets, key=lambda t: t.fullname):
-                for b in sorted(meanings[j].targets, key=lambda t: t.fullname):
+            for a in ordered[i]:
+                for b in ordered[j]:
                     for x, y in ((a, b), (b, a)):
-                        role = _relation(ctx, x, y, family)
+                        role = _relation(ctx, x, y, family, guards)
                         if role is not None:
                             roles.setdefault(x, role)
                             parent[find(j)] = find(i)
