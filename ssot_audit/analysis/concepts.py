@@ -95,7 +95,6 @@ class ConceptModel:
         self.concepts: list[ConceptInfo] = []
         self._by_word: dict[str, list[ClassValue]] | None = None
         self._satellite_index: _Satellites | None = None
-        self._async_names: dict[ClassValue, frozenset[str]] = {}
         self._factories = self._factories_by_class()
         for concept_config in configured:
             try:
@@ -117,7 +116,7 @@ class ConceptModel:
     # -- facts about classes ------------------------------------------------------------------------------------
     def async_methods(self, cls: ClassValue) -> tuple[str, ...]:
         """The public methods of ``cls`` whose definition (the first along its MRO) is ``async def``."""
-        maybe = set().union(*(self._maybe_async(k) for k in self.resolver.mro(cls) if isinstance(k, ClassValue)))
+        maybe = self.roles.methods_with(cls, "is_async")
         found = []
         for name in sorted(self.methods.get(cls, ())):
             if name not in maybe:
@@ -127,24 +126,6 @@ class ConceptModel:
             if function is not None and function.is_async:
                 found.append(name)
         return tuple(found)
-
-    def _maybe_async(self, klass: ClassValue) -> frozenset[str]:
-        """Names whose lookup may stop at ``klass`` with an ``async def``: its async methods (any of their
-        conditional definitions) and its class-level assignments (which may name any function)."""
-        known = self._async_names.get(klass)
-        if known is None:
-            info = self.index.find_module(klass.module)
-            fact = info.facts.classes.get(klass.qualname) if info is not None else None
-            names: set[str] = set()
-            if info is not None and fact is not None:
-                functions = info.facts.functions
-                for name, qualname in fact.methods.items():
-                    if any(q in functions and functions[q].is_async
-                           for q in (qualname, *fact.method_variants.get(name, ()))):  # fmt: skip
-                        names.add(name)
-                names.update(fact.class_attrs)
-            known = self._async_names[klass] = frozenset(names)
-        return known
 
     def production_importers(self, cls: ClassValue) -> int:
         """Modules outside test code that import ``cls`` under any of its names."""

@@ -73,14 +73,18 @@ class Similarity:
         self._protocols = self._protocol_methods()
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
+        self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
         """ln(N / df) / ln(N): 1.0 for a name only one class has, towards 0 for a name every class has."""
-        df = max(self.df.get(method, 1), 1)
-        total = max(self.total, MIN_CORPUS)
-        weight = max(math.log(total / df) / math.log(total), 0.05)
-        return min(weight, GENERIC_WEIGHT) if method in GENERIC else weight
+        known = self._weights.get(method)
+        if known is None:
+            df = max(self.df.get(method, 1), 1)
+            total = max(self.total, MIN_CORPUS)
+            weight = max(math.log(total / df) / math.log(total), 0.05)
+            known = self._weights[method] = min(weight, GENERIC_WEIGHT) if method in GENERIC else weight
+        return known
 
     def weigh(self, methods: Iterable[str]) -> float:
         """The summed weight of ``methods``."""
@@ -250,7 +254,10 @@ class Similarity:
     def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
         """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""
         count = 0
+        flagged = self.roles.methods_with(cls, "delegates")
         for name in shared:
+            if name not in flagged:
+                continue  # no definition along the MRO hands it on: no lookup needed
             method = self.roles.method_function(cls, name)
             fact = self.index.find_function(method.module, method.qualname) if method else None
             count += bool(fact is not None and fact.delegates)

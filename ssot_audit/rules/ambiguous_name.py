@@ -100,7 +100,10 @@ def _is_guard(ctx: RuleContext, target: Target) -> bool:
     """A class whose construction always raises: its (first) ``__init__`` or ``__new__`` ends in ``raise``."""
     if not isinstance(target, ClassValue):
         return False
+    raising = ctx.concepts.roles.methods_with(target, "always_raises")
     for method in ("__init__", "__new__"):
+        if method not in raising:
+            continue  # no definition along the MRO always raises: no lookup needed
         found = ctx.resolver.find_method(target, method)
         fact = ctx.index.find_function(found.module, found.qualname) if found else None
         if fact is not None and fact.always_raises:
@@ -109,8 +112,8 @@ def _is_guard(ctx: RuleContext, target: Target) -> bool:
 
 
 def _shim_base(ctx: RuleContext, a: Target, b: Target) -> bool:
-    return (isinstance(a, ClassValue) and isinstance(b, ClassValue) and b in ctx.resolver.mro(a)[1:]
-            and ctx.concepts.kinds.get(a) == "shim")  # fmt: skip
+    return (isinstance(a, ClassValue) and isinstance(b, ClassValue) and ctx.concepts.kinds.get(a) == "shim"
+            and b in ctx.resolver.mro(a)[1:])  # fmt: skip
 
 
 def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
