@@ -265,7 +265,11 @@ class Similarity:
 
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
         agree = 0
+        maybe = self.roles.methods_with(a, "is_async") | self.roles.methods_with(b, "is_async")
         for name in shared:
+            if name not in maybe:
+                agree += 1  # neither method can be ``async def``: they agree, no lookup needed
+                continue
             fa, fb = self.roles.method_function(a, name), self.roles.method_function(b, name)
             ka = self.index.find_function(fa.module, fa.qualname) if fa else None
             kb = self.index.find_function(fb.module, fb.qualname) if fb else None
