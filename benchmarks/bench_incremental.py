@@ -7,12 +7,15 @@ a ``# copy K`` line, so their contents and cache entries are distinct as in a re
 the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start included):
 
 - floor: read and ``ast.parse`` every file in 2 worker processes, nothing else (the limit of a full-fidelity scan)
-- cold: no cache; warm: nothing changed since the last scan
+- cold: no cache (JSON, which carries each fixable finding's fix; "cold text": the same without fixes);
+  warm: nothing changed since the last scan
 - body: one function body edited (a statement inserted: lines below it move); rename: a function renamed
 - pre-commit: the hook's command (text output) after a body edit, and with nothing changed (no-op)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
-and the peak resident memory of the largest process. ``--verify`` checks that the JSON after the edits is byte
+and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
+bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
+modules again, 0.14 s a run). ``--verify`` checks that the JSON after the edits is byte
 for byte the JSON of a cold scan of the same tree.
 """
 
@@ -50,6 +53,9 @@ with Pool(int(sys.argv[1])) as pool:
 """
 
 
+_ENV = dict(os.environ)  # what measured processes run with (``main`` points the bytecode cache at the scratch dir)
+
+
 @dataclass
 class Run:
     """One measured process."""
@@ -63,7 +69,7 @@ def measure_process(argv: list[str], stdin: bytes | None = None) -> Run:
     """Run ``argv`` to completion and reap it: wall time, CPU of it and its workers, peak RSS of the largest."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_ENV)  # fmt: skip
     if stdin is not None:
         assert proc.stdin is not None
         proc.stdin.write(stdin)
@@ -127,6 +133,18 @@ def median(runs: list[Run]) -> Run:
                statistics.median(r.rss_mb for r in runs))  # fmt: skip
 
 
+def warm_up(scratch: Path, jobs: int) -> None:
+    """Compile the tool's modules (and its libraries') into the bytecode cache with a scan that builds a fix, so no
+    measured run pays for compiling."""
+    tiny = scratch / "warm-up"
+    (tiny / "app").mkdir(parents=True, exist_ok=True)
+    (tiny / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tiny / "app" / "a.py").write_text("def f():\n    return 1\n\n\nasync def g():\n    return await f()\n",
+                                       encoding="utf-8")  # fmt: skip
+    for fmt in ("json", "text"):
+        subprocess.run(scan_argv(tiny, None, jobs, fmt=fmt), check=True, env=_ENV, stdout=subprocess.DEVNULL)
+
+
 def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, scratch: Path) -> dict[str, object]:
     """Every figure for one size."""
     tree, cache = scratch / f"tree{copies}", scratch / f"cache{copies}"
@@ -140,6 +158,13 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
         shutil.rmtree(cache, ignore_errors=True)
         colds.append(measure_process(scan_argv(tree, cache, jobs)))
     rows["cold"] = median(colds)
+    texts = []
+    for _ in range(runs):
+        scratch_cache = scratch / f"cache{copies}-text"
+        shutil.rmtree(scratch_cache, ignore_errors=True)
+        texts.append(measure_process(scan_argv(tree, scratch_cache, jobs, fmt="text")))
+        shutil.rmtree(scratch_cache, ignore_errors=True)
+    rows["cold text"] = median(texts)
     rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
     target, n = pick_edit_target(files), 0
     for name, edit in (("body edit", body_edit), ("rename", rename_edit)):
@@ -159,10 +184,10 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     same = None
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
     rename_edit(target, n + 1)
-    subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True)
+    subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
     findings = len(json.loads(warm_json.read_text(encoding="utf-8"))["findings"])
     if verify:
-        subprocess.run(scan_argv(tree, None, jobs, out=str(cold_json)), check=True)
+        subprocess.run(scan_argv(tree, None, jobs, out=str(cold_json)), check=True, env=_ENV)
         same = warm_json.read_bytes() == cold_json.read_bytes()
     shutil.rmtree(tree)
     shutil.rmtree(cache, ignore_errors=True)
@@ -195,6 +220,9 @@ def main() -> int:
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, jobs={args.jobs}, median of {args.runs}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="ssot-bench-", dir=args.scratch) as tmp:
+        _ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        _ENV["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        warm_up(Path(tmp), args.jobs)
         for copies in (int(k) for k in args.sizes.split(",")):
             print_table(bench_size(args.path, copies, args.runs, args.jobs, args.verify, Path(tmp)))
     print(f"load {os.getloadavg()[0]:.1f}")

@@ -18,3 +18,11 @@ def test_import_linter_contracts_are_kept() -> None:
     proc = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "broken" not in proc.stdout.lower().split("contracts:")[-1].replace("0 broken", "")
+
+
+def test_the_cli_loads_the_fix_layer_only_when_it_builds_fixes() -> None:
+    """libcst costs 0.2 s to import: a scan whose saved report is reused, or whose output carries no fixes, and every
+    other command's start-up must not pay it."""
+    code = "import sys, ssot_audit.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'libcst'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -12,17 +12,17 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ssot_audit import api
 from ssot_audit.commands.common import UsageError, add_scan_options, cache_dir, effective_config, write_output
 from ssot_audit.config import Config
-from ssot_audit.fix.build import FIXERS
-from ssot_audit.fix.text import SourceError, SourceText
-from ssot_audit.fixing import FixOptions, FixOutcome, fix_tree, git_dirty, write_fixed
 from ssot_audit.model import Finding
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.selection import build_selection
+
+if TYPE_CHECKING:  # the fix layer (libcst: 0.2 s to import) loads only when a command builds fixes
+    from ssot_audit.fixing import FixOptions, FixOutcome
 
 
 def register(sub: Any) -> None:
@@ -78,6 +78,8 @@ def _wanted(args: argparse.Namespace, config: Config) -> Callable[[Finding], boo
 
 def unified_diff(outcome: FixOutcome) -> str:
     """A ``git apply``-able unified diff of every changed file (text decoded in the file's own encoding)."""
+    from ssot_audit.fix.text import SourceError, SourceText  # noqa: PLC0415 - see TYPE_CHECKING above
+
     chunks: list[str] = []
     for path in sorted(outcome.after):
         try:
@@ -109,6 +111,8 @@ def summary(outcome: FixOutcome, refused: dict[str, str], *, wrote: bool) -> str
 
 def apply_safe_fixes(args: argparse.Namespace, config: Config, options: FixOptions) -> FixOutcome:
     """Fix in memory; with ``args.write``, check the work tree and write. Prints the summary unless quiet."""
+    from ssot_audit.fixing import fix_tree, git_dirty, write_fixed  # noqa: PLC0415 - see TYPE_CHECKING above
+
     root = Path(args.path)
     if args.write and not args.allow_dirty:
         dirty = git_dirty(root)
@@ -123,6 +127,8 @@ def apply_safe_fixes(args: argparse.Namespace, config: Config, options: FixOptio
 
 def run(args: argparse.Namespace) -> int:
     """Dry run: print the diff, exit 1 when there is one. ``--write``: exit 1 when a file was left untouched."""
+    from ssot_audit.fixing import FixOptions  # noqa: PLC0415 - see TYPE_CHECKING above
+
     config = _config(args)
     options = FixOptions(_wanted(args, config), unsafe=args.unsafe, jobs=args.jobs, cache_dir=cache_dir(args))
     outcome = apply_safe_fixes(args, config, options)
@@ -131,5 +137,3 @@ def run(args: argparse.Namespace) -> int:
         return 1 if outcome.after else 0
     return 1 if outcome.rejected else 0
 
-
-FIXABLE = tuple(sorted(FIXERS))  # codes whose findings can carry a fix

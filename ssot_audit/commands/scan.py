@@ -18,7 +18,6 @@ from ssot_audit.commands.common import (
 )
 from ssot_audit.commands.fix import add_fix_options, apply_safe_fixes
 from ssot_audit.commands.history import add_record_options, check_history, record_scan
-from ssot_audit.fixing import FixOptions, with_fixes
 from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
@@ -85,6 +84,8 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     carry_fixes = any(spec.format in ("json", "sarif") for spec in outputs)
     try:
         if args.fix:  # the findings that remain after the safe fixes are written
+            from ssot_audit.fixing import FixOptions, with_fixes  # noqa: PLC0415 - see _with_fixes
+
             progress.close()
             fixed = apply_safe_fixes(argparse.Namespace(**{**vars(args), "write": True}), config,
                                      FixOptions(jobs=args.jobs, cache_dir=cache_dir(args)))  # fmt: skip
@@ -93,7 +94,7 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
                 result = with_fixes(fixed.project, result)
             project = api.scanned_project(fixed.project, result)
         else:
-            finish = with_fixes if carry_fixes else None  # editors and bots can apply them
+            finish = _with_fixes if carry_fixes else None  # editors and bots can apply them
             project = api.scan_tree(Path(args.path), config, jobs=args.jobs, progress=progress,
                                     cache_dir=cache_dir(args), finish=finish, finish_name="fixes")  # fmt: skip
     finally:
@@ -123,6 +124,14 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     if args.write_baseline and not args.baseline:
         return 0
     return exit_code(result, config.fail_on, args.exit_zero)
+
+
+def _with_fixes(project: api.Project, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
+    """``fixing.with_fixes``, imported when a result is built: the fix layer (libcst, 0.2 s to import) is not
+    needed when the saved report is reused or the output carries no fixes."""
+    from ssot_audit.fixing import with_fixes  # noqa: PLC0415
+
+    return with_fixes(project, result, kept)
 
 
 def _text(result: AuditResult, options: text.TextOptions) -> str:

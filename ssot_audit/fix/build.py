@@ -8,16 +8,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import libcst as cst
 
 from ssot_audit.fix.awaits import add_await, drop_await
 from ssot_audit.fix.construct import Signature, use_factory
-from ssot_audit.fix.cst import ParsedFile, parse_file
+from ssot_audit.fix.cst import NeedsWholeFile, ParsedFile, parse_file
 from ssot_audit.fix.engine import Skipped
 from ssot_audit.fix.imports import Importer, rewrite_import, rewrite_imports
 from ssot_audit.fix.text import SourceError, SourceText
 from ssot_audit.model import Applicability, Edit, Finding, Fix
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,23 +47,26 @@ class FixEnv:
     sources: dict[str, SourceText] = field(default_factory=dict)  # what each fix was computed from
     raw: dict[str, bytes] = field(default_factory=dict)  # the bytes behind ``sources``
     reuse: dict[tuple[str, str], ParsedFile | str] = field(default_factory=dict)  # (path, sha256) -> parsed, shared
+    wanted: dict[str, set[int]] = field(default_factory=dict)  # path -> lines fixes point at (its head is parsed)
+    whole: set[str] = field(default_factory=set)  # paths a fix needed whole
 
     def parsed(self, path: str) -> ParsedFile | str:
-        """The parsed file, or why it cannot be fixed. Parsed once per content: rounds share ``reuse``."""
-        if path in self.raw:
-            return self.reuse[(path, hashlib.sha256(self.raw[path]).hexdigest())]
-        try:
-            data = self.read(path)
-        except OSError as exc:
-            return f"cannot read: {exc.strerror or exc}"
-        self.raw[path] = data
-        key = (path, hashlib.sha256(data).hexdigest())
-        if key not in self.reuse:
+        """The parsed file (its head, unless a fix needed it whole), or why it cannot be fixed. Read once, parsed
+        once per content (twice when a fix needs more than its head): rounds share ``reuse``."""
+        if path not in self.raw:
             try:
-                self.reuse[key] = parse_file(path, SourceText.decode(data))
+                self.raw[path] = self.read(path)
+            except OSError as exc:
+                return f"cannot read: {exc.strerror or exc}"
+        data = self.raw[path]
+        key = (path, hashlib.sha256(data).hexdigest())
+        found = self.reuse.get(key)
+        if found is None or (path in self.whole and not isinstance(found, str) and found.covered is not None):
+            lines = None if path in self.whole else self.wanted.get(path, ())
+            try:
+                found = self.reuse[key] = parse_file(path, SourceText.decode(data), lines)
             except SourceError as exc:
-                self.reuse[key] = str(exc)
-        found = self.reuse[key]
+                found = self.reuse[key] = str(exc)
         if not isinstance(found, str):
             self.sources[path] = found.source
         return found
@@ -184,8 +190,11 @@ def attach_fixes(findings: Sequence[Finding], env: FixEnv) -> tuple[tuple[Findin
     """The findings with their fix attached where one can be built, and the fixable ones left without (and why)."""
     out: list[Finding] = []
     missing: list[Skipped] = []
+    for finding in findings:
+        if finding.code in FIXERS:
+            env.wanted.setdefault(finding.location.path, set()).add(finding.location.line)
     try:
-        grouped = _grouped_imports(findings, env)
+        grouped = _whole_on_demand(lambda: _grouped_imports(findings, env), env)
     except (SourceError, ValueError, IndexError, KeyError):
         grouped = {}  # each finding gets its own fix below
     for number, finding in enumerate(findings):
@@ -194,7 +203,7 @@ def attach_fixes(findings: Sequence[Finding], env: FixEnv) -> tuple[tuple[Findin
             out.append(finding)
             continue
         try:
-            fix = grouped[number] if number in grouped else build(finding, env)
+            fix = grouped[number] if number in grouped else _whole_on_demand(lambda: build(finding, env), env)
         except (SourceError, ValueError, IndexError, KeyError) as exc:  # a fix that cannot be built loses nothing
             fix = f"no fix could be built: {exc}"
         if isinstance(fix, str):
@@ -203,3 +212,15 @@ def attach_fixes(findings: Sequence[Finding], env: FixEnv) -> tuple[tuple[Findin
         else:
             out.append(replace(finding, fix=fix))
     return tuple(out), tuple(missing)
+
+
+def _whole_on_demand(build: Callable[[], T], env: FixEnv) -> T:
+    """``build()``, again with the file parsed whole each time it needed more than the head parsed (it starts over:
+    nodes of a file's head and of the whole file are different objects)."""
+    while True:
+        try:
+            return build()
+        except NeedsWholeFile as request:
+            if request.path in env.whole:  # pragma: no cover - a whole file covers every line
+                raise SourceError(f"{request.path}: parsed whole and still short") from request
+            env.whole.add(request.path)

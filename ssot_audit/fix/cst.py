@@ -8,18 +8,137 @@ converts, so a finding on a line with non-ASCII text still finds its node.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import ast
+import bisect
+import warnings
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import libcst as cst
 from libcst import BatchableCSTVisitor
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider, Scope, ScopeProvider
+from libcst.metadata import CodeRange, MetadataWrapper, Scope, ScopeProvider
+from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState  # the printer it runs
 
 from ssot_audit.fix.text import SourceError, SourceText, utf8_column
 from ssot_audit.model import Edit
 
 N = TypeVar("N", bound=cst.CSTNode)
+
+# A file is parsed up to the statements a fix needs when that is at most this share of its lines (else whole).
+_HEAD_SHARE = 0.8
+
+
+class NeedsWholeFile(Exception):  # noqa: N818 - a request, not an error: not a ValueError, which fixes turn into "no fix"
+    """A fix asked a file parsed only up to some line for more than that: parse it whole and build the fix again."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class Positions(Mapping[cst.CSTNode, CodeRange]):
+    """The position of each node, worked out one top-level statement at a time, when a node in it is asked for.
+
+    libcst's ``PositionProvider`` positions every node of the file (1.5 times the parse itself); a fix looks at
+    the one or two statements a finding points into. Each top-level statement (with the comment lines libcst
+    hangs on it) covers whole lines of the file, so a line belongs to exactly one of them: printing that statement
+    alone with a position-tracking printer that starts on its first line gives the positions the whole-file pass
+    would give, in the same (post-) order.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+        self._computed: dict[cst.CSTNode, CodeRange] = {}
+        self._by_line: dict[int, list[cst.CSTNode]] = {}  # nodes by the line they start on, in the file's order
+        self._chunks: list[_Chunk] = []  # the header's lines, the statements, the footer's lines, in order
+        self._chunk_of: dict[cst.CSTNode, int] = {}
+        self._nodes: dict[int, list[cst.CSTNode]] = {}  # the nodes of each positioned chunk, in the file's order
+        line = offset = 0
+        for node in (*module.header, *module.body, *module.footer):
+            code = module.code_for_node(node)
+            newlines = len(NEWLINE_RE.findall(code))
+            last = line + newlines - (0 if code.endswith(("\n", "\r")) else -1)  # 1-based: ``line`` is 0-based
+            self._chunk_of[node] = len(self._chunks)
+            self._chunks.append(_Chunk(node, line + 1, max(line + 1, last), offset))
+            line += newlines
+            offset += len(code)
+        self._firsts = [chunk.first for chunk in self._chunks]
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        found = self._computed.get(node)
+        if found is None:
+            index = self._chunk_of.get(node)
+            if index is not None:
+                self._compute(index)
+            else:  # a node of a statement not positioned yet: position statements from the top until it shows
+                for index in range(len(self._chunks)):  # (what fixes ask for this way is an import near the top)
+                    self._compute(index)
+                    if node in self._computed:
+                        break
+            found = self._computed.get(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def known(self, node: cst.CSTNode) -> CodeRange | None:
+        """The node's position if its statement is positioned already (None otherwise: nothing is computed)."""
+        return self._computed.get(node)
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        for index in range(len(self._chunks)):
+            self._compute(index)
+            yield from self._nodes[index]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def on_line(self, line: int) -> list[cst.CSTNode]:
+        """The nodes that start on a 1-based line, in the file's order."""
+        index = bisect.bisect_right(self._firsts, line) - 1
+        if index >= 0 and line <= self._chunks[index].last:
+            self._compute(index)
+        return self._by_line.get(line, [])
+
+    def top_level(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The top-level statement (or header/footer line) that holds a positioned node."""
+        index = bisect.bisect_right(self._firsts, self[node].start.line) - 1
+        return self._chunks[index].node if index >= 0 else None
+
+    def offsets(self) -> dict[cst.CSTNode, int]:
+        """Where each top-level statement's printed text (its leading comments included) starts in the file."""
+        return {chunk.node: chunk.offset for chunk in self._chunks}
+
+    def _compute(self, index: int) -> None:
+        if index in self._nodes:
+            return
+        chunk = self._chunks[index]
+        before = len(self._computed)
+        state = PositionProvidingCodegenState(default_indent=self._module.default_indent,
+                                              default_newline=self._module.default_newline,
+                                              provider=_Sink(self._computed), line=chunk.first)  # type: ignore[arg-type]  # fmt: skip
+        chunk.node._codegen(state)
+        self._nodes[index] = nodes = list(self._computed)[before:]  # the printer records nodes as it leaves them
+        for node in nodes:
+            self._by_line.setdefault(self._computed[node].start.line, []).append(node)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A top-level node of a module and the lines (1-based, inclusive) and text offset where its code starts."""
+
+    node: cst.CSTNode
+    first: int
+    last: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Sink:
+    """What the position-tracking printer writes into (it expects a metadata provider's ``_computed``)."""
+
+    _computed: dict[cst.CSTNode, CodeRange]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,29 +148,38 @@ class ParsedFile:
     path: str
     source: SourceText
     module: cst.Module
-    positions: dict[cst.CSTNode, CodeRange]
-    by_line: dict[int, list[cst.CSTNode]]  # nodes by the line they start on, in source order
+    positions: Positions
     wrapper: MetadataWrapper
+    covered: int | None = None  # parsed up to this line (the rest of the file is not in ``module``); None: whole
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
     _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
     _cache: dict[str, object] = field(default_factory=dict)
 
+    def require_whole(self) -> None:
+        """``NeedsWholeFile`` when the file was parsed only up to some line (what follows needs all of it)."""
+        if self.covered is not None:
+            raise NeedsWholeFile(self.path)
+
     def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
         """The scope of each node (computed on first use: only renames need it)."""
+        self.require_whole()
         if "scopes" not in self._scopes:
             self._scopes["scopes"] = self.wrapper.resolve(ScopeProvider)
         return self._scopes["scopes"]
 
     def nodes(self, kind: type[N]) -> Iterator[N]:
         """Every node of a type, in source order."""
+        self.require_whole()
         for node in self.positions:
             if isinstance(node, kind):
                 yield node
 
     def find(self, kind: type[N], line: int, ast_column: int) -> N | None:
         """The node of ``kind`` that starts at a 1-based line and ``ast`` (UTF-8 byte, 1-based) column."""
+        if self.covered is not None and line > self.covered:
+            raise NeedsWholeFile(self.path)
         text = self.source.line_text(line) if 1 <= line <= len(self.source.line_starts) else ""
-        for node in self.by_line.get(line, ()):
+        for node in self.positions.on_line(line):
             if isinstance(node, kind) and utf8_column(text, self.positions[node].start.column + 1) == ast_column:
                 return node
         return None
@@ -75,9 +203,13 @@ class ParsedFile:
         needs)."""
         target = self.positions[node]
         low, high = (target.start.line, target.start.column), (target.end.line, target.end.column)
+        top = self.positions.top_level(node)
+        if top is None:
+            return
+        self._parents[top] = self.module
 
-        def holds(child: cst.CSTNode) -> bool:
-            span = self.positions.get(child)
+        def holds(child: cst.CSTNode) -> bool:  # only nodes inside ``top`` (positioned) can hold ``node``
+            span = self.positions.known(child)
             if span is None:
                 return False
             return (span.start.line, span.start.column) <= low and high <= (span.end.line, span.end.column)
@@ -90,7 +222,8 @@ class ParsedFile:
             return False
 
         try:
-            path(self.module)
+            if top is not node:
+                path(top)
         finally:  # ``path`` holds itself through its closure: a cycle that keeps the file's tree alive while scans
             del path  # run with the cyclic collector paused (``analysis.loader.gc_paused``); the ``del`` breaks it
 
@@ -118,12 +251,7 @@ class ParsedFile:
     def _statement_offsets(self) -> dict[cst.CSTNode, int]:
         """Where each top-level statement's printed text (its leading comments included) starts in the file."""
         if "offsets" not in self._cache:
-            offset = sum(len(self.module.code_for_node(line)) for line in self.module.header)
-            found: dict[cst.CSTNode, int] = {}
-            for statement in self.module.body:
-                found[statement] = offset
-                offset += len(self.module.code_for_node(statement))
-            self._cache["offsets"] = found
+            self._cache["offsets"] = self.positions.offsets()
         return self._cache["offsets"]  # type: ignore[return-value]
 
     def start_of(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -161,18 +289,42 @@ class _Wrapper(MetadataWrapper):
         return super().visit_batched(visitors, before_visit, after_leave)
 
 
-def parse_file(path: str, source: SourceText) -> ParsedFile:
-    """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it."""
+def parse_file(path: str, source: SourceText, lines: Collection[int] | None = None) -> ParsedFile:
+    """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it.
+
+    With ``lines`` (where the fixes to build point), only the head of the file that holds them and every
+    top-level ``from ... import`` is parsed (the rest is usually most of the file: at 1M lines of django, the
+    heads fixes need are 6% of the text of the files they are in); a fix that needs more raises
+    ``NeedsWholeFile``."""
+    end = _head_end(source, lines) if lines is not None else None
+    text = source.text if end is None else source.text[: source.line_starts[end]]
     try:
-        module = cst.parse_module(source.text)
+        module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError) as exc:
         raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
     wrapper = _Wrapper(module, unsafe_skip_copy=True)
-    positions = dict(wrapper.resolve(PositionProvider))
-    by_line: dict[int, list[cst.CSTNode]] = {}
-    for node, span in positions.items():
-        by_line.setdefault(span.start.line, []).append(node)
-    return ParsedFile(path, source, wrapper.module, positions, by_line, wrapper)
+    return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper, end)
+
+
+def _head_end(source: SourceText, lines: Collection[int]) -> int | None:
+    """The last line of the file's head that holds ``lines`` and every top-level ``from ... import``: the end of
+    the last top-level statement that ends on or after one of ``lines`` (comment lines belong to the statement
+    after them) or is such an import. None when that is most of the file, or when ``ast`` cannot say."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            body = ast.parse(source.text).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    end, pending = 0, sorted(set(lines))
+    for statement in body:
+        last = statement.end_lineno or statement.lineno
+        if isinstance(statement, ast.ImportFrom) or (pending and pending[0] <= last):
+            end = last
+        pending = [line for line in pending if line > last]
+    if pending or end >= _HEAD_SHARE * len(source.line_starts):
+        return None
+    return end
 
 
 def reparses(text: str) -> str | None:

@@ -237,6 +237,7 @@ def _module_imports(parsed: ParsedFile) -> list[cst.ImportFrom]:
 def ensure_import(parsed: ParsedFile, importer: Importer, *, module: str, name: str) -> list[Edit] | str:
     """Edits that make ``name`` from ``module`` available at module level (none when it already is); why not,
     when the name is taken by something else in the file."""
+    parsed.require_whole()  # it reads every module-level import and every scope of the file
     for stmt in _module_imports(parsed):
         if not isinstance(stmt.names, cst.ImportStar) and module_of(stmt, importer) == module:
             if any(_dotted(a.name) == name and _bound(a) == name for a in stmt.names):
