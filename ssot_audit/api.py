@@ -14,7 +14,7 @@ from pathlib import Path
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.discovery import (
-    DEFAULT_EXCLUDES, SourceFile, assign_module_names, discover, is_test_path, list_directories,
+    DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -22,10 +22,13 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, re
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.state import stamp_of
+from ssot_audit.analysis import cache
 from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
+from ssot_audit.analysis.walkcache import Walk, walk_key
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config, ConfigError, load_config
+from ssot_audit.pathmatch import GitIgnore
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
 from ssot_audit.model import (
@@ -68,12 +71,14 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None) -> list[SourceFile]:
+def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
+              witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
         return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
-                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes), config)  # fmt: skip
+                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes,
+                                    witness=witness), config)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -85,11 +90,30 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: 
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes):  # fmt: skip
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes, witness=witness):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
     return _mark_tests(list(files.values()), config)
+
+
+def _walk(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
+    """Discover the files to scan; with a cache, open it (which recalls the last walk when nothing it looked at
+    changed, see ``analysis.walkcache``)."""
+    def walk(witness: Witness | None) -> Walk:
+        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+        skipped: list[str] = []  # packages only the default excludes skip
+        return Walk(_discover(root, config, unreadable, skipped, witness), unreadable, skipped, {})
+
+    if cache_dir is None:
+        return walk(None), None
+    if not root.exists():
+        raise ConfigError(f"path does not exist: {root}")
+    targets = [root / sub for sub in config.paths] if config.paths not in ((".",), ()) else [root]
+    rules = [GitIgnore.for_root(t).rules_text() for t in targets if t.exists()] if config.respect_gitignore else []
+    key = walk_key(cache.program_digest(), str(root.resolve()), scope, rules)
+    tree = open_tree_cache(cache_dir, root, scope, walk, key)
+    return tree.walk, tree
 
 
 def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
@@ -118,15 +142,12 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
     """
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
-        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
-        skipped: list[str] = []  # packages only the default excludes skip
         started = time.perf_counter()
-        files = _discover(root, config, unreadable, skipped)
-        tree = open_tree_cache(cache_dir, root, files, unreadable, _scope(root, config, ALL_RULES)) if cache_dir else None
+        found, tree = _walk(root, config, _scope(root, config, ALL_RULES), cache_dir)
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
-                                started=started, overrides=overrides)  # fmt: skip
+        project = _load_project(root, config, found.files, found.unreadable, found.notes, jobs=jobs, progress=progress,
+                                tree=tree, started=started, overrides=overrides)  # fmt: skip
         if tree is not None:
             tree.save(None)
         return project
@@ -333,21 +354,52 @@ Finish = Callable[[Project, AuditResult, dict[str, object]], AuditResult]  # the
 
 
 @dataclass(frozen=True, slots=True)
-class Scanned:
-    """A tree's audit result and what commands need besides it, whether computed now or reused from the cache."""
+class ResultSummary:
+    """What a scan command reports of a result besides its outputs: read without loading the result."""
 
-    result: AuditResult
+    root: str
+    files: int
+    findings: int
+    worst: int  # the highest severity rank of a finding, -1 without findings
+
+    @classmethod
+    def of(cls, result: AuditResult) -> ResultSummary:
+        """The summary of ``result``."""
+        worst = max((f.severity.rank for f in result.findings), default=-1)
+        return cls(result.root, result.stats.files, len(result.findings), worst)
+
+
+@dataclass(slots=True)
+class Scanned:
+    """A tree's audit result and what commands need besides it, whether computed now or reused from the cache.
+
+    A reused result is loaded on first use (``result``): a scan that changed nothing writes its saved reports and
+    gates on ``summary`` (unpickling the findings of 4 million lines, their excerpts' lines, took a third of it)."""
+
+    summary: ResultSummary
     config: Config
     paths: Mapping[str, bool]  # every scanned file (repo-relative) -> is test code
     notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
     reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
     tree: TreeCache | None = None  # the cache it was saved in, which also keeps its rendered outputs
     skipped: tuple[str, ...] = ()  # what was not scanned (``Project.notes``: packages the default excludes skip)
+    loaded: AuditResult | None = None  # the result, once computed or loaded
+    saved: bytes | None = None  # the pickled result, until loaded
+
+    @property
+    def result(self) -> AuditResult:
+        """The audit result (loaded from the cache on first use)."""
+        if self.loaded is None:
+            assert self.saved is not None
+            self.loaded = replace(pickle.loads(self.saved), root=self.summary.root)
+            self.saved = None
+        return self.loaded
 
 
 def scanned_project(project: Project, result: AuditResult) -> Scanned:
     """A project audited without the cache (``scan --fix`` audits the fixed tree) as a ``Scanned``."""
-    return Scanned(result, project.config, project.paths, tuple(project.concepts.notes), skipped=project.notes)
+    return Scanned(ResultSummary.of(result), project.config, project.paths, tuple(project.concepts.notes),
+                   skipped=project.notes, loaded=result)  # fmt: skip
 
 
 def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
@@ -363,26 +415,23 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
     """
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
-        unreadable: list[tuple[str, str]] = []
-        skipped: list[str] = []
         started = time.perf_counter()
-        files = _discover(root, config, unreadable, skipped)
         scope = _scope(root, config, rules, finish_name if finish is not None else "")
-        tree = open_tree_cache(cache_dir, root, files, unreadable, scope) if cache_dir else None
+        found, tree = _walk(root, config, scope, cache_dir)
         saved = tree.saved_result() if tree is not None else None
         if tree is not None and saved is not None:
             try:
-                result, notes, paths, skipped_notes = pickle.loads(saved)
+                summary, notes, paths, skipped_notes, pickled = pickle.loads(saved)
                 if tree.rehashed:  # record the new stats (a moved checkout, touched files): next time, no hashing
                     tree.save(saved)
-                return Scanned(replace(result, root=root.resolve().name), config, paths, notes, reused=True, tree=tree,
-                               skipped=skipped_notes)  # fmt: skip
+                return Scanned(replace(summary, root=root.resolve().name), config, paths, notes, reused=True,
+                               tree=tree, skipped=skipped_notes, saved=pickled)  # fmt: skip
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, files, unreadable, skipped, jobs=jobs, progress=progress, tree=tree,
-                                started=started)  # fmt: skip
+        project = _load_project(root, config, found.files, found.unreadable, found.notes, jobs=jobs, progress=progress,
+                                tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
@@ -391,7 +440,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 tree.save_kept(finish_name, kept)
         scanned = replace(scanned_project(project, result), tree=tree)
         if tree is not None:
-            blob = (scanned.result, scanned.notes, dict(scanned.paths), scanned.skipped)
+            pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
+            blob = (scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled)
             tree.save(pickle.dumps(blob, protocol=5))
         return scanned
 
@@ -399,7 +449,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:
     """Every scanned file's size, mtime and inode (what ``scan --watch`` polls: a change of any is a change)."""
     files = _discover(root, config, [])
-    return {f.relpath: stamp_of(str(f.path)) for f in files}
+    return {f.relpath: stamp_of(f.path) for f in files}
 
 
 def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None) -> str:
@@ -407,15 +457,14 @@ def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], 
     changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
     to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
     digest); a reporter is a pure function of the result, so the saved text is what it would return."""
-    result = scanned.result if result is None else result
     tree = scanned.tree
     key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
     if tree is None or not key:
-        return reporter(result)
-    label = f"{name}|{result.root}"
+        return reporter(scanned.result if result is None else result)
+    label = f"{name}|{scanned.summary.root if result is None else result.root}"
     text = tree.store.load_output(key, label) if scanned.reused else None
     if text is None:
-        text = reporter(result)
+        text = reporter(scanned.result if result is None else result)
         tree.store.save_output(key, label, text)
     return text
 

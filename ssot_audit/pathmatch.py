@@ -100,6 +100,12 @@ class GitIgnore:
                 levels.append(("/".join(parts[:depth]), spec))
         return cls(tuple(levels), prefix)
 
+    def rules_text(self) -> str:
+        """The rules in force, as text: equal texts ignore the same paths (a kept directory walk is keyed by it)."""
+        levels = [(base, [(getattr(p, "pattern", repr(p)), p.include) for p in spec.patterns])
+                  for base, spec in self.levels]  # fmt: skip
+        return repr((self.prefix, levels))
+
     def enter(self, directory: str, rel: str) -> GitIgnore:
         """The rules in force inside ``directory`` (absolute), at ``rel`` under the scan root: adds its .gitignore."""
         spec = _read_spec(Path(directory) / ".gitignore") if os.path.isfile(os.path.join(directory, ".gitignore")) else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit import __version__
+from ssot_audit import __version__, api
 from ssot_audit.cli import main
 from ssot_audit.rules import ALL_RULES
 
@@ -47,6 +47,23 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str], files: d
                     expected: int) -> None:  # fmt: skip
     write_project(tmp_path, files)
     assert main(["scan", str(tmp_path), "--isolated", "-q", *args]) == expected
+
+
+@pytest.mark.parametrize(("files", "args"), [(CLEAN, []), (WARNING_ONLY, []), (WARNING_ONLY, ["--fail-on", "error"]),
+                                             (WITH_ERROR, ["--fail-on", "error"]), (WITH_ERROR, ["--exit-zero"])])  # fmt: skip
+def test_a_scan_that_changed_nothing_reports_and_gates_without_loading_the_findings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str],
+        args: list[str]) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", files)
+    argv = ["scan", str(root), "--isolated", "-q", "--cache-dir", str(tmp_path / "cache"), *args]
+    first = main([*argv, "--format", "json", "-o", str(tmp_path / "first.json")])
+
+    def unloadable(self: object) -> object:
+        raise AssertionError("the saved result was loaded")
+
+    monkeypatch.setattr(api.Scanned, "result", property(unloadable))
+    assert main([*argv, "--format", "json", "-o", str(tmp_path / "again.json")]) == first
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "first.json").read_bytes()
 
 
 def test_nonexistent_path_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

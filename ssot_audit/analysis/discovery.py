@@ -13,7 +13,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,11 +38,20 @@ _TEST_DIRS = frozenset({
 class SourceFile:
     """A Python file to scan."""
 
-    path: Path  # absolute
+    path: str  # absolute (a string: 22,000 Path objects cost a fifth of a scan that changed nothing)
     relpath: str  # POSIX, relative to the scan root
     candidates: tuple[str, ...]  # possible module names, preferred first
     is_package: bool  # an __init__.py
     is_test: bool
+
+@dataclass(slots=True)
+class Witness:
+    """What a walk depended on (see ``walkcache``): the directories it listed or looked into, the files it read."""
+
+    dirs: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    keepable: bool = True  # False once the walk met something stamps cannot vouch for (a .py symlink)
+
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
     """Test code by the usual conventions (a ``tests/``, ``test_framework/``, ``mocks/``... directory, a
@@ -90,7 +99,7 @@ def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
                       prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
-                      notes: list[str] | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
+                      notes: list[str] | None = None, witness: Witness | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
@@ -100,12 +109,15 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. With ``gitignore``, what
     git ignores is skipped too (each directory's ``.gitignore`` read on the way down). A directory with an
     ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
+    ``witness`` collects what the walk depended on.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     # strings, not Paths: pathlib's parsing was half the walk
     stack: list[tuple[str, str, GitIgnore | None]] = [(str(root), "", gitignore)]
     while stack:
         directory, rel, ignore = stack.pop()
+        if witness is not None:
+            witness.dirs.add(directory)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
@@ -116,6 +128,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
         subdirs: list[tuple[str, str, GitIgnore | None]] = []
         for entry in entries:
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if witness is not None:
+                _witness(witness, entry, entry_rel, ignore is not None)
             if _excluded(entry_rel, entry.name, excludes) or (
                 prefix and _excluded(f"{prefix}/{entry_rel}", entry.name, excludes)
             ):
@@ -140,6 +154,17 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                 if errors is not None:
                     errors.append((entry_rel, f"cannot read file: {exc.strerror or exc}"))
         stack.extend(reversed(subdirs))
+
+
+def _witness(witness: Witness, entry: os.DirEntry[str], rel: str, ignoring: bool) -> None:
+    """Record what the walk reads of ``entry`` besides its name: a ``.gitignore``'s content, whether a directory
+    the walk may skip holds an ``__init__.py`` (build output, default excludes), a ``.py`` link's target."""
+    if entry.name == ".gitignore" and ignoring:
+        witness.files.add(entry.path)
+    elif entry.name.endswith(".py") and entry.is_symlink():
+        witness.keepable = False
+    elif entry.name in BUILD_OUTPUT_DIRS or _excluded(rel, entry.name, DEFAULT_EXCLUDES):
+        witness.dirs.add(entry.path)
 
 
 def _package_parts(directory: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -203,16 +228,18 @@ def printable(name: str) -> str:
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
              respect_gitignore: bool = False, boundary: Path | None = None,
-             notes: list[str] | None = None) -> list[SourceFile]:  # fmt: skip
+             notes: list[str] | None = None, witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
     git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``)."""
     root = root.resolve()
     fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
+        if witness is not None:
+            witness.keepable = False  # one file: nothing to save
         name = printable(_package_chain_name(str(root)) or root.stem)
         shown = printable(root.name)
-        return [SourceFile(root, shown, (name,), root.name == "__init__.py", is_test_path(shown))]
+        return [SourceFile(str(root), shown, (name,), root.name == "__init__.py", is_test_path(shown))]
     source_roots = find_source_roots(root, roots)
     files = []
     found_errors: list[tuple[str, str]] = []
@@ -220,14 +247,17 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     packages: dict[str, tuple[str, ...]] = {}
     gitignore = GitIgnore.for_root(root) if respect_gitignore else None
     for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix,
-                                               gitignore, fence, skipped):  # fmt: skip
+                                               gitignore, fence, skipped, witness):  # fmt: skip
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
         by_package = _package_chain_name(path, packages)
         by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
         is_package = raw_relpath == "__init__.py" or raw_relpath.endswith("/__init__.py")
-        files.append(SourceFile(Path(path), relpath, candidates, is_package, is_test_path(relpath)))
+        files.append(SourceFile(path, relpath, candidates, is_package, is_test_path(relpath)))
+    if witness is not None:  # directories asked for an ``__init__.py`` (those above the root too), and ``src``
+        witness.dirs.update(packages)
+        witness.dirs.add(str(root / "src"))
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
     if notes is not None:  # a package the user excluded on purpose needs no note
@@ -246,7 +276,7 @@ def list_directories(files: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
         if rel in listings:
             continue
         try:
-            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(f.path.parent))
+            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(os.path.dirname(f.path)))
         except OSError:
             listings[rel] = frozenset()  # cannot be listed: nothing is known to be there
     return listings

@@ -243,7 +243,7 @@ def analyze_files(
     place of what is on disk (``fix`` checks a rewrite this way before writing anything); they never enter the
     cache, which describes the files on disk.
     """
-    work = [(str(f.path), f.relpath) for f in files]
+    work = [(f.path, f.relpath) for f in files]
     fence = str(boundary) if boundary is not None else None
     effective_jobs(jobs, 1)  # validate before any work
     done: dict[int, FileOutcome] = {}

@@ -182,6 +182,7 @@ class StateStore:
     def save_kept(self, name: str, body: bytes) -> None:
         """Keep ``body`` for the next scan of this tree and scope, under ``name`` (best effort, atomic)."""
         try:
+            self.directory.mkdir(parents=True, exist_ok=True)  # the first scan keeps its walk before anything else
             _atomic_write(self._kept_path(name), _KEPT_MAGIC + _checksummed(body))
         except OSError:
             return

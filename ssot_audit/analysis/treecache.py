@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ssot_audit.analysis import cache, state
-from ssot_audit.analysis.discovery import SourceFile, list_directories
+from ssot_audit.analysis import cache, state, walkcache
+from ssot_audit.analysis.discovery import SourceFile, Witness, list_directories
 from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
 _RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
+_WALK = "directory walk"  # the name the last walk is kept under (``StateStore.save_kept``)
 
 
 @dataclass(slots=True)
@@ -37,7 +38,8 @@ class TreeCache:
     rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
     listings: dict[str, frozenset[str]]  # entries of each scanned directory (discovery.list_directories)
-    listed: str  # their digest: stubs, extensions, data beside a module can supply names (SSOT203)
+    listed: str  # their digest (stubs, extensions, data beside a module can supply names: SSOT203), what was unreadable
+    walk: walkcache.Walk  # what discovery found (or the last scan's walk, when nothing it looked at changed)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
 
@@ -94,17 +96,27 @@ class TreeCache:
         self.store.save_kept(name, pickle.dumps((cache.program_digest(), kept), protocol=5))
 
 
-def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], unreadable: Sequence[tuple[str, str]],
-                    scope: str) -> TreeCache:  # fmt: skip
-    """Compare the tree with the last scan's manifest. ``scope`` digests what else the result depends on
-    (configuration, selected rules); ``unreadable`` lists what discovery could not read (part of the result)."""
-    scope = hashlib.sha256(f"{scope}|{sorted(unreadable)}".encode()).hexdigest()
-    tree = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Witness], walkcache.Walk],
+                    walk_key: str) -> TreeCache:
+    """Walk the tree (or recall the last walk, see ``walkcache``) and compare it with the last scan's manifest.
+    ``scope`` digests what else the result depends on (configuration, selected rules); ``walk`` discovers the
+    files (recording what it depends on in the witness it is given), ``walk_key`` names what steers it."""
     boundary = str(root.resolve())
+    store = state.StateStore(directory, analyser=cache.analyser_digest().hex(),
+                             scope=hashlib.sha256(scope.encode()).hexdigest(),
+                             tree=hashlib.sha256(boundary.encode("utf-8", "surrogateescape")).hexdigest())  # fmt: skip
+    found = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
+    if found is None:
+        witness, walked = Witness(), time.time_ns()
+        found = walk(witness)
+        found = walkcache.Walk(found.files, found.unreadable, found.notes, list_directories(found.files))
+        body = walkcache.record(found, witness, boundary, walk_key, walked)
+        if body is not None:
+            store.save_kept(_WALK, body)
+    files = found.files
     started = time.time_ns()
-    store = state.StateStore(directory, analyser=cache.analyser_digest().hex(), scope=scope, tree=tree)
     previous = store.load_state()
-    stamps = {f.relpath: state.stamp_of(str(f.path)) for f in files}
+    stamps = {f.relpath: state.stamp_of(f.path) for f in files}
     hashes: dict[str, str] = {}
     rehashed = 0
     for f in files:
@@ -114,13 +126,13 @@ def open_tree_cache(directory: Path, root: Path, files: Sequence[SourceFile], un
             rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
-    listings = list_directories(files)
-    listed = _listings_digest(listings)
+    # what could not be looked at is part of the result, and so of its key
+    listed = _listings_digest(found.listings) + hashlib.sha256(repr(sorted(found.unreadable)).encode()).hexdigest()
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
-    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listings, listed, previous.packs,
-                     new_pack)  # fmt: skip
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, found.listings, listed, found,
+                     previous.packs, new_pack)  # fmt: skip
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
@@ -142,11 +154,11 @@ def _trusted(stamp: state.Stamp, started: int) -> state.Stamp:
     return (size, -1, inode) if mtime >= started - _RACY_NS else stamp
 
 
-def _hash_file(path: Path, boundary: str) -> str | None:
+def _hash_file(path: str, boundary: str) -> str | None:
     """The content hash of a file that changed since the manifest; None when it must not or cannot be read (the
     analysis then reports why, see ``loader``)."""
     try:
-        return state.content_hash(read_scanned(str(path), boundary))
+        return state.content_hash(read_scanned(path, boundary))
     except (OSError, SkippedFile):
         return None
 

@@ -48,12 +48,11 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def exit_code(result: AuditResult, fail_on: str, exit_zero: bool) -> int:
-    """1 when a finding is at or above ``fail_on`` (unless ``exit_zero``), else 0."""
+def exit_code(worst: int, fail_on: str, exit_zero: bool) -> int:
+    """1 when the worst finding's severity rank (-1: none) is at or above ``fail_on`` (unless ``exit_zero``)."""
     if exit_zero or fail_on == "never":
         return 0
-    threshold = Severity(fail_on).rank
-    return 1 if any(f.severity.rank >= threshold for f in result.findings) else 0
+    return 1 if worst >= Severity(fail_on).rank else 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -99,14 +98,16 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
                                     cache_dir=cache_dir(args), finish=finish, finish_name="fixes")  # fmt: skip
     finally:
         progress.close()
-    full = project.result
+    summary = project.summary  # what a scan that changed nothing needs of its result: it never loads the findings
     for note in project.skipped:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
-    if full.stats.files == 0:
+    if summary.files == 0:
         warn_nothing_scanned(args.path, config)
     for note in project.notes:
         print(f"ssot-audit: note: {note}", file=sys.stderr)
-    result = _baseline(args, project, full)
+    reported = _baseline(args, project) if args.baseline or args.write_baseline else None
+    if reported is not None:
+        summary = api.ResultSummary.of(reported)
     baseline = _baseline_digest(args)
     for spec in outputs:
         reporter, name = REPORTERS[spec.format], spec.format
@@ -114,16 +115,15 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
             options = text_options(args, spec.path)
             reporter = functools.partial(_text, options=options)
             name = f"text|{options!r}"
-        write_output(api.render(project, name + baseline, reporter, result), spec.path)
+        write_output(api.render(project, name + baseline, reporter, reported), spec.path)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
-        print(f"ssot-audit: {len(result.findings)} findings in {result.stats.files} files ({elapsed:.1f}s)",
-              file=sys.stderr)  # fmt: skip
+        print(f"ssot-audit: {summary.findings} findings in {summary.files} files ({elapsed:.1f}s)", file=sys.stderr)
     if args.record:
-        record_scan(args, config, full)
+        record_scan(args, config, project.result)
     if args.write_baseline and not args.baseline:
         return 0
-    return exit_code(result, config.fail_on, args.exit_zero)
+    return exit_code(summary.worst, config.fail_on, args.exit_zero)
 
 
 def _with_fixes(project: api.Project, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
@@ -146,8 +146,9 @@ def _baseline_digest(args: argparse.Namespace) -> str:
     return f"|baseline={args.baseline}|{hashlib.sha256(Path(args.baseline).read_bytes()).hexdigest()}"
 
 
-def _baseline(args: argparse.Namespace, project: api.Scanned, full: AuditResult) -> AuditResult:
+def _baseline(args: argparse.Namespace, project: api.Scanned) -> AuditResult:
     """Apply ``--baseline`` and write ``--write-baseline``; the result to report and gate on."""
+    full = project.result
     result, entries = full, None
     if args.baseline:
         entries = read_baseline(Path(args.baseline))

@@ -1,0 +1,119 @@
+"""The last directory walk is reused while nothing it looked at changed, and never when something did: every scan
+below gives the JSON of a cold scan byte for byte, and the walks counted show when discovery ran again."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis import walkcache
+from tests.analysis.test_incremental import _cached, _cold, _edit, _project
+from tests.helpers import write_project
+
+
+@pytest.fixture
+def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The roots discovery walked from now on; stamps count from the walk's start (the tests' files are all new:
+    with the 2 s racy rule no walk of theirs would ever be kept)."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    walked: list[Path] = []
+    real = api._discover
+
+    def counting(root: Path, *args: object, **kwargs: object) -> object:
+        walked.append(root)
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "_discover", counting)
+    return walked
+
+
+def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, walks: list[Path]) -> None:
+    root = write_project(tmp_path / "proj", _project())
+    store = tmp_path / "cache"
+    _cached(root, store)
+    (root / "pkg/m1.py").write_text((root / "pkg/m1.py").read_text() + "\nX = 1\n")  # content, not entries
+    edited, reused = _cached(root, store)
+    again = _cached(root, store)
+    assert len(walks) == 1  # the first scan's
+    assert not reused and edited == _cold(root) and again == (edited, True)
+    assert str(tmp_path).encode() not in b"".join(p.read_bytes() for p in store.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walks: list[Path], seed: int) -> None:
+    root = write_project(tmp_path / "proj", _project())
+    store = tmp_path / "cache"
+    rng = random.Random(seed)
+    _cached(root, store)
+    done, cached_walks = [], 1
+    for _ in range(14):
+        done.append(_edit(root, rng))
+        before = len(walks)
+        warm, _ = _cached(root, store)
+        cached_walks += len(walks) - before
+        assert warm == _cold(root), done
+    kinds = {d.split()[0] for d in done}
+    assert cached_walks < 1 + len(done), done  # some edits left every directory as it was
+    if kinds & {"delete", "new-file"}:
+        assert cached_walks > 1, done  # and those that added or removed a file walked again
+
+
+def test_what_changes_the_walk_is_seen(tmp_path: Path, walks: list[Path]) -> None:
+    root = write_project(tmp_path / "proj", {**_project(), "extra/mod.py": "from pkg.m1 import get_1\n"})
+    store = tmp_path / "cache"
+    _cached(root, store)
+    changes = [
+        lambda: (root / "extra/__init__.py").write_text(""),  # a directory becomes a package: module names change
+        lambda: (root / ".gitignore").write_text("pkg/m3.py\n"),  # a new ignore file
+        lambda: (root / ".gitignore").write_text("pkg/m4.py\n"),  # an ignore file edited: no entry changes
+        lambda: (root / "pkg/m5.py").rename(root / "pkg/m5_new.py"),
+        lambda: shutil.rmtree(root / "extra"),
+    ]
+    for change in changes:
+        change()
+        assert _cached(root, store)[0] == _cold(root)
+    assert "m4.py" not in _cold(root) and "m3.py" in _cold(root)
+
+
+def test_ignore_rules_from_outside_the_tree_are_read_each_scan(tmp_path: Path, walks: list[Path]) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git" / "info").mkdir(parents=True)
+    root = write_project(repo / "proj", _project())
+    store = tmp_path / "cache"
+    _cached(root, store)
+    (repo / ".git" / "info" / "exclude").write_text("proj/pkg/m2.py\n")
+    scanned, _ = _cached(root, store)
+    assert scanned == _cold(root) and "m2.py" not in scanned
+
+
+def test_a_walk_that_met_a_py_link_or_just_changed_directories_is_walked_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    walked: list[Path] = []
+    real = api._discover
+    monkeypatch.setattr(api, "_discover", lambda root, *a, **k: walked.append(root) or real(root, *a, **k))
+    root = write_project(tmp_path / "proj", _project())
+    store = tmp_path / "cache"
+    _cached(root, store)
+    _cached(root, store)
+    assert len(walked) == 2  # just written: within the 2 s in which an added entry may keep its directory's mtime
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    os.symlink(root / "pkg/m1.py", root / "pkg/link.py")
+    _cached(root, store)
+    _cached(root, store)
+    assert len(walked) == 4  # a link's target can change with no stamp of the walk changing: never kept
+
+
+def test_a_package_made_above_the_scanned_directory_renames_its_modules(tmp_path: Path, walks: list[Path]) -> None:
+    files = {"inner/__init__.py": "", "inner/core.py": "def get():\n    return 1\n",
+             "inner/use.py": "from outer.inner.core import get\nfrom inner.core import get as got\n"}  # fmt: skip
+    root = write_project(tmp_path / "outer", files) / "inner"
+    store = tmp_path / "cache"
+    before, _ = _cached(root, store)
+    (tmp_path / "outer" / "__init__.py").write_text("")  # now ``outer.inner.core`` is a module of the scan
+    after, _ = _cached(root, store)
+    assert after == _cold(root) and after != before
