@@ -116,8 +116,11 @@ class ConceptModel:
     # -- facts about classes ------------------------------------------------------------------------------------
     def async_methods(self, cls: ClassValue) -> tuple[str, ...]:
         """The public methods of ``cls`` whose definition (the first along its MRO) is ``async def``."""
+        maybe = self.roles.methods_with(cls, "is_async")
         found = []
         for name in sorted(self.methods.get(cls, ())):
+            if name not in maybe:
+                continue  # no class along the MRO can give it an ``async def``: no lookup needed
             method = self.resolver.find_method(cls, name)
             function = self.index.find_function(method.module, method.qualname) if method else None
             if function is not None and function.is_async:

@@ -89,6 +89,8 @@ class ProjectIndex:
         """``target`` as seen from ``importer``: when the importer's top-level package is tagged (``app#2``, a
         second source root holding the same top-level package) and that root has ``target``'s top-level package
         too, the tagged one; that is the one its own ``sys.path`` finds."""
+        if "#" not in importer:  # untagged, as nearly every module is (asked for each of 200k imports at 1M lines)
+            return target
         tag = importer.split(".")[0].partition("#")[2]
         if not tag or not target:
             return target

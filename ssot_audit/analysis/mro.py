@@ -53,6 +53,10 @@ class MroTable:
             stack.pop()
         return self._mros[cls]
 
+    def is_final(self, cls: ClassValue) -> bool:
+        """True once ``cls``'s order is worked out and kept (``get`` answers ``(cls,)`` while it is not)."""
+        return cls in self._mros
+
     def _linearise(self, cls: ClassValue, bases: list[Value]) -> tuple[Value, ...]:
         if len(bases) == 1 and bases[0] in self._mros and bases[0] not in self._cycles:
             # One base outside any cycle: ``cls`` cannot be in its order, so no membership test per class

@@ -63,6 +63,7 @@ class Namespaces:
         self._reliable: dict[str, bool] = {}
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._by_basename: dict[str, list[str]] | None = None
+        self._absent: dict[tuple[str, str], str | None] = {}
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -83,7 +84,12 @@ class Namespaces:
         """Why ``module`` surely has no attribute ``name`` at run time (``MISSING`` or ``TYPE_CHECKING_ONLY``),
         or None when it has one or might. ``except_import``: an import of ``module`` itself (``from . import x``
         in a package ``__init__``) whose own binding does not count."""
-        return self._absence(module, name, except_import, frozenset({module}))
+        if except_import is not None:
+            return self._absence(module, name, except_import, frozenset({module}))
+        key = (module, name)  # ``models.CharField`` is read in thousands of modules: asked once
+        if key not in self._absent:
+            self._absent[key] = self._absence(module, name, None, frozenset({module}))
+        return self._absent[key]
 
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
         info = self.index.find_module(module)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
+from ssot_audit.analysis.facts import (
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, ClassFact, Expr,
+)  # fmt: skip
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
 from ssot_audit.analysis.returns import context_manager_of, reconcile
@@ -72,6 +75,9 @@ class Resolver:
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
+        self._methods: dict[ClassValue, dict[str, FunctionValue | None]] = {}  # find_method's answers, by class
+        self._walks: dict[ClassValue, tuple[_Step, ...]] = {}
+        self._steps: dict[Value, _Step] = {}
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
@@ -410,15 +416,51 @@ class Resolver:
         memoised, re-entry gives UNKNOWN."""
         return self._memoised(self._members, (cls, attr, instance, start), self._class_member, cls, attr, instance, start)
 
+    def _walk(self, cls: ClassValue) -> tuple[_Step, ...]:
+        """``cls``'s MRO as ``_class_member`` walks it, one step per entry, built once per class."""
+        walk = self._walks.get(cls)
+        if walk is None:
+            walk = tuple(self._step(klass) for klass in self.mro(cls))
+            if self._mro.is_final(cls):  # not the stand-in order of a class whose bases are being worked out
+                self._walks[cls] = walk
+        return walk
+
+    def _step(self, klass: Value) -> _Step:
+        """What one MRO entry offers a lookup: the names its class body defines (methods, nested classes,
+        class-level assignments), so a lookup passes a class that lacks the name with one set membership test. A
+        base we cannot see into stops the lookup; a neutral external base or a class we have no facts of offers
+        nothing."""
+        step = self._steps.get(klass)
+        if step is not None:
+            return step
+        if not isinstance(klass, ClassValue):
+            neutral = isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES
+            step = _Step(klass, None, frozenset(), blocks=not neutral)
+        else:
+            info = self.index.find_module(klass.module)
+            classes = info.facts.classes if info is not None else {}
+            fact = classes.get(klass.qualname)
+            names: set[str] = set()
+            if fact is not None:
+                names.update(fact.methods)
+                names.update(name for name, exprs in fact.class_attrs.items() if exprs)
+                prefix = f"{klass.qualname}."
+                names.update(q[len(prefix):] for q in classes if q.startswith(prefix))  # nested classes
+            step = _Step(klass, fact, frozenset(names), blocks=False)
+        self._steps[klass] = step
+        return step
+
     def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
-        for klass in self.mro(cls)[start:]:
-            if not isinstance(klass, ClassValue):
-                if isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES:
-                    continue
-                return _UNKNOWN_SET
-            fact = self.index.find_class(klass.module, klass.qualname)
+        for step in self._walk(cls)[start:]:
+            fact = step.fact
             if fact is None:
+                if step.blocks:
+                    return _UNKNOWN_SET
                 continue
+            if attr not in step.names and not (instance and fact.attr_types.get(attr)):
+                continue  # this class's body does not define it: the next one along the MRO
+            klass = step.klass
+            assert isinstance(klass, ClassValue)
             if attr in fact.methods:
                 method = FunctionValue(klass.module, fact.methods[attr])
                 if self._is_property(method):  # reading a property gives what its getter returns
@@ -447,7 +489,25 @@ class Resolver:
 
     def find_method(self, cls: ClassValue, name: str) -> FunctionValue | None:
         """The project method ``name`` of ``cls`` or its bases, if defined in the project."""
-        for value in self.class_member(cls, name, instance=False):
-            if isinstance(value, FunctionValue):
-                return value
-        return None
+        known = self._methods.get(cls)
+        if known is None:
+            known = self._methods[cls] = {}
+        elif name in known:
+            return known[name]
+        # a method defined conditionally (if/else) has several definitions: the first by qualname, the same in every
+        # process (a frozenset's order follows string hashing, which changes between processes)
+        found = min((v for v in self.class_member(cls, name, instance=False) if isinstance(v, FunctionValue)),
+                    key=lambda v: (v.module, v.qualname), default=None)  # fmt: skip
+        if (cls, name, False, 0) in self._members:  # not an answer cut short by a re-entered or too deep query
+            known[name] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One entry of a class's MRO for member lookups: the class (or external base) and its class-body names."""
+
+    klass: Value
+    fact: ClassFact | None  # None: an external or unknown base, or a class we have no facts of
+    names: frozenset[str]  # methods, nested classes and class-level assignments its body defines
+    blocks: bool  # a base we cannot see into: a lookup that reaches it may find anything

@@ -115,6 +115,7 @@ class Roles:
             if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
+        self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``
         values = [ClassValue(info.name, cls.qualname) for info, cls in index.iter_classes()]
         for value in sorted(values, key=lambda v: len(resolver.mro(v))):  # a base's MRO is shorter: it comes first
             self.methods[value] = self._public_methods(value)
@@ -266,6 +267,34 @@ class Roles:
     def copied_class(self, orphan: ClassValue) -> ClassValue | None:
         """The live class an orphaned copy repeats (same class and file name), if one was found."""
         return self.copies.get(orphan)
+
+    def methods_with(self, cls: ClassValue, flag: str) -> frozenset[str]:
+        """Names for which ``method_function(cls, name)`` may give a function whose ``FunctionFact.<flag>`` is true
+        (``is_async``, ``delegates``, ``always_raises``): a name outside it surely gives none, so a caller asks only
+        about these. A superset: any class along the MRO that defines the name with such a function (any of its
+        conditional definitions) or assigns it at class level (which may name any function)."""
+        found: set[str] = set()
+        for klass in self.resolver.mro(cls):
+            if isinstance(klass, ClassValue):
+                found.update(self._own_with(klass, flag))
+        return frozenset(found)
+
+    def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
+        key = (klass, flag)
+        known = self._flagged.get(key)
+        if known is None:
+            info = self.index.find_module(klass.module)
+            fact = info.facts.classes.get(klass.qualname) if info is not None else None
+            names: set[str] = set()
+            if info is not None and fact is not None:
+                functions = info.facts.functions
+                for name, qualname in fact.methods.items():
+                    if any(q in functions and getattr(functions[q], flag)
+                           for q in (qualname, *fact.method_variants.get(name, ()))):  # fmt: skip
+                        names.add(name)
+                names.update(fact.class_attrs)
+            known = self._flagged[key] = frozenset(names)
+        return known
 
     def method_function(self, cls: ClassValue, name: str) -> FunctionValue | None:
         """The project function that defines method ``name`` for ``cls`` (first along its MRO)."""

@@ -100,7 +100,10 @@ def _is_guard(ctx: RuleContext, target: Target) -> bool:
     """A class whose construction always raises: its (first) ``__init__`` or ``__new__`` ends in ``raise``."""
     if not isinstance(target, ClassValue):
         return False
+    raising = ctx.concepts.roles.methods_with(target, "always_raises")
     for method in ("__init__", "__new__"):
+        if method not in raising:
+            continue  # no definition along the MRO always raises: no lookup needed
         found = ctx.resolver.find_method(target, method)
         fact = ctx.index.find_function(found.module, found.qualname) if found else None
         if fact is not None and fact.always_raises:
@@ -109,8 +112,8 @@ def _is_guard(ctx: RuleContext, target: Target) -> bool:
 
 
 def _shim_base(ctx: RuleContext, a: Target, b: Target) -> bool:
-    return (isinstance(a, ClassValue) and isinstance(b, ClassValue) and b in ctx.resolver.mro(a)[1:]
-            and ctx.concepts.kinds.get(a) == "shim")  # fmt: skip
+    return (isinstance(a, ClassValue) and isinstance(b, ClassValue) and ctx.concepts.kinds.get(a) == "shim"
+            and b in ctx.resolver.mro(a)[1:])  # fmt: skip
 
 
 def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
@@ -127,9 +130,10 @@ def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
     return {shim for shims in by_base.values() if len(shims) >= 2 for shim in shims}
 
 
-def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target]) -> str | None:
-    """How ``a`` relates to ``b`` (a guard, a shim of it, the same configured concept), if it does."""
-    if _is_guard(ctx, a):
+def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target], guards: set[Target]) -> str | None:
+    """How ``a`` relates to ``b`` (a guard, a shim of it, the same configured concept), if it does; ``guards``:
+    the targets ``_is_guard`` holds for (asked once per target, not once per pair)."""
+    if a in guards:
         return "guard: constructing it always raises"
     if a not in family and _shim_base(ctx, a, b):
         return f"shim of {b.fullname}"
@@ -181,10 +185,11 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
         concept = ctx.concepts.concept_of.get(target)  # type: ignore[arg-type]
         if concept is not None and concept.origin == "configured":
             by_concept[id(concept)].append(target)
+    guards = {t for t in where if _is_guard(ctx, t)}
     roles: dict[Target, str] = {}
     for p, targets in enumerate(ordered):
         for i, x in enumerate(targets):
-            if _is_guard(ctx, x):
+            if x in guards:
                 related = [y for y in where if where[y][0] != p]
             else:
                 related = [y for y in _bases(ctx, x) if y in where and where[y][0] != p] if x not in family else []
@@ -199,7 +204,7 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
                 q, j = where[y]
                 return (p, q, i, j, 0) if p < q else (q, p, j, i, 1)
 
-            role = _relation(ctx, x, min(related, key=order), family)
+            role = _relation(ctx, x, min(related, key=order), family, guards)
             assert role is not None
             roles[x] = role
     groups: dict[int, list[_Meaning]] = defaultdict(list)

@@ -189,3 +189,52 @@ def test_an_orphaned_copy_is_reported_once_with_the_live_class(tmp_path: Path) -
     assert [r.location.path for r in finding.related] == ["app/manager.py"]
     assert finding.fix_hint == "delete backup/manager.py (or the class); the live class is app.manager.WebSocketManager"
     assert triples(result, "SSOT101") == set()  # a live class and its dead copy are not two implementations
+
+
+def test_methods_with_names_every_method_that_may_have_the_flag(tmp_path: Path) -> None:
+    """``Roles.methods_with`` lets callers skip lookups: it must hold every name whose method has the flag (an
+    inherited async def, a conditional variant, a class-level assignment of an async function), and only names some
+    class along the MRO could give it."""
+    root = write_project(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/base.py": """
+            import os
+            class Base:
+                async def fetch(self):
+                    return 1
+                async def pull(self):
+                    return 1
+                def close(self):
+                    return None
+                if os.environ.get("X"):
+                    async def maybe(self):
+                        return 1
+                else:
+                    def maybe(self):
+                        return 2
+            """,
+        "pkg/impl.py": """
+            from pkg.base import Base
+            async def helper(self):
+                return 3
+            class Impl(Base):
+                run = helper
+                def fetch(self):
+                    return 2
+                def __init__(self):
+                    raise RuntimeError("use make_impl()")
+            """,
+    })  # fmt: skip
+    project = api.load_project(root, Config(), jobs=1)
+    roles, impl = project.concepts.roles, ClassValue("pkg.impl", "Impl")
+    assert roles.methods_with(impl, "is_async") == {"fetch", "pull", "maybe", "run"}
+    assert roles.methods_with(impl, "always_raises") == {"__init__", "run"}
+    assert roles.methods_with(ClassValue("pkg.base", "Base"), "delegates") == set()
+    for name in ("fetch", "pull", "close", "maybe", "run", "__init__"):
+        method = roles.method_function(impl, name)
+        fact = project.index.find_function(method.module, method.qualname) if method else None
+        if fact is not None and fact.is_async:
+            assert name in roles.methods_with(impl, "is_async")
+    # public methods only (``run`` is an assignment); of ``maybe``'s two definitions, the first by qualname (the
+    # async one), in every process (the frozenset the lookup gives is ordered by string hashing)
+    assert project.concepts.async_methods(impl) == ("maybe", "pull")

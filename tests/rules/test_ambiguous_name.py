@@ -276,6 +276,7 @@ def _pairwise_groups(ctx: object, meanings: list) -> list:  # type: ignore[type-
     family = {t for base in targets for t in targets
               if len([s for s in targets if s is not base and rule._shim_base(ctx, s, base)]) >= 2  # type: ignore[arg-type]
               and t is not base and rule._shim_base(ctx, t, base)}  # type: ignore[arg-type]  # fmt: skip
+    guards = {t for t in targets if rule._is_guard(ctx, t)}  # type: ignore[arg-type]
     roles: dict = {}  # type: ignore[type-arg]
     ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
     for i in range(len(meanings)):
@@ -283,7 +284,7 @@ def _pairwise_groups(ctx: object, meanings: list) -> list:  # type: ignore[type-
             for a in ordered[i]:
                 for b in ordered[j]:
                     for x, y in ((a, b), (b, a)):
-                        role = rule._relation(ctx, x, y, family)  # type: ignore[arg-type]
+                        role = rule._relation(ctx, x, y, family, guards)  # type: ignore[arg-type]
                         if role is not None:
                             roles.setdefault(x, role)
                             parent[find(j)] = find(i)
