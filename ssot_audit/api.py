@@ -34,6 +34,7 @@ from ssot_audit.baseline import compare
 from ssot_audit.model import (
     AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
 )
+from ssot_audit.model.escape import inert_output
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import FailedFile, Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
@@ -456,15 +457,17 @@ def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], 
     """``reporter(result)`` (default: ``scanned.result``), kept in the cache next to the scanned result: a scan that
     changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
     to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
-    digest); a reporter is a pure function of the result, so the saved text is what it would return."""
+    digest); a reporter is a pure function of the result, so the saved text is what it would return. The text is
+    made inert (``model.escape.inert_output``) before it is kept: a saved report is written without that pass over
+    it again (0.24 s for the 22 MB JSON report of 4 million lines)."""
     tree = scanned.tree
     key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
     if tree is None or not key:
-        return reporter(scanned.result if result is None else result)
+        return inert_output(reporter(scanned.result if result is None else result))
     label = f"{name}|{scanned.summary.root if result is None else result.root}"
     text = tree.store.load_output(key, label) if scanned.reused else None
     if text is None:
-        text = reporter(scanned.result if result is None else result)
+        text = inert_output(reporter(scanned.result if result is None else result))
         tree.store.save_output(key, label, text)
     return text
 

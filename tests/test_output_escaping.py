@@ -45,6 +45,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for fmt in SCAN_FORMATS:
         args += ["--format", fmt, "-o", str(out / f"scan.{fmt}")]
     assert main(args) == 0
+    cached = ["scan", str(repo), "--cache-dir", str(root / "cache"), "--exit-zero", "-q"]
+    for _ in range(2):  # the second scan writes the reports the first one saved, without rendering them again
+        assert main([*cached, *(a for fmt in SCAN_FORMATS for a in ("--format", fmt, "-o", str(out / f"warm.{fmt}")))]) == 0
     for fmt in ("text", "markdown", "json"):
         assert main(["plan", str(repo), "--no-cache", "--format", fmt, "-o", str(out / f"plan.{fmt}")]) == 0
     for fmt in ("dot", "graphml", "json"):
@@ -53,9 +56,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_no_output_holds_a_raw_control_or_bidi_character(outputs: dict[str, str]) -> None:
-    assert len(outputs) == len(SCAN_FORMATS) + 6
+    assert len(outputs) == 2 * len(SCAN_FORMATS) + 6
     for name, text in outputs.items():
         assert not has_unsafe(text.replace("\n", "").replace("\t", "")), name
+
+
+def test_saved_reports_are_the_reports(outputs: dict[str, str]) -> None:
+    assert all(outputs[f"warm.{fmt}"] == outputs[f"scan.{fmt}"] for fmt in SCAN_FORMATS)
 
 
 def test_a_file_name_cannot_add_a_workflow_command(outputs: dict[str, str]) -> None:

@@ -211,16 +211,18 @@ def add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
 
 
-def write_output(text: str, path: str | None) -> None:
+def write_output(text: str, path: str | None, *, inert: bool = False) -> None:
     """Write to ``path`` (creating parent directories) or to standard output.
 
     A file is replaced atomically (a temporary file beside it, then a rename): a full disk or an interrupted run
     leaves the previous report whole instead of a truncated one, and the error names the file. A FIFO or device
     (``-o /dev/stdout``) is written in place. Whatever control or bidi character a renderer let through becomes a
     ``\\uXXXX`` escape here (valid inside JSON strings, visible in every other format), except a reporter's own
-    colour sequences: every output of every command leaves through this function.
+    colour sequences: every output of every command leaves through this function (``inert``: the caller made it
+    so already, as ``api.render`` does).
     """
-    text = inert_output(text)
+    if not inert:
+        text = inert_output(text)
     if path is None or path == "-":
         sys.stdout.write(text)
         return

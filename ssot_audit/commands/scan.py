@@ -115,7 +115,7 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
             options = text_options(args, spec.path)
             reporter = functools.partial(_text, options=options)
             name = f"text|{options!r}"
-        write_output(api.render(project, name + baseline, reporter, reported), spec.path)
+        write_output(api.render(project, name + baseline, reporter, reported), spec.path, inert=True)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {summary.findings} findings in {summary.files} files ({elapsed:.1f}s)", file=sys.stderr)
