@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -135,6 +136,50 @@ def test_json_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     # -j 2 on a project too small for the pool still gives the same bytes.
     main(["scan", str(tmp_path / "proj"), "--isolated", "-q", "-j", "2", "--format", "json", "-o", str(second)])
     assert first.read_bytes() == second.read_bytes()
+
+
+CONDITIONAL = """
+import os
+
+
+class {name}:
+    def connect(self):
+        return 1
+
+    def send(self, data):
+        return data
+
+    def close(self):
+        return None
+
+    if os.environ.get("FAST"):
+        async def flush(self):
+            return 1
+    else:
+        def flush(self):
+            return 2
+"""
+
+
+def test_json_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Sets and frozensets iterate in an order that follows string hashing, which Python seeds differently in every
+    process: no output may depend on it (a conditionally defined method once did)."""
+    write_project(tmp_path / "proj", {"app/__init__.py": "", "app/a.py": CONDITIONAL.format(name="StreamManager"),
+                                      "app/b.py": CONDITIONAL.format(name="OtherStreamManager"),
+                                      "pyproject.toml": '[tool.ssot-audit.concepts.stream]\n'
+                                      'canonical = "app.a.StreamManager"\nname-patterns = ["*StreamManager"]\n'})  # fmt: skip
+    sample = Path(__file__).resolve().parent.parent / "sample_repo"
+    outputs = []
+    for seed in ("1", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        for name, target in (("proj", tmp_path / "proj"), ("sample", sample)):
+            out = tmp_path / f"{name}-{seed}.json"
+            subprocess.run([sys.executable, "-m", "ssot_audit", "scan", str(target), "--no-cache", "-q", "--exit-zero",
+                            "--format", "json", "-o", str(out)], check=True, env=env)  # fmt: skip
+            outputs.append((name, out.read_bytes()))
+    assert len({data for name, data in outputs if name == "proj"}) == 1
+    assert len({data for name, data in outputs if name == "sample"}) == 1
+    assert b'"flush"' in next(data for name, data in outputs if name == "proj")  # the conditional method is reported
 
 
 def test_python_m_entry_point() -> None:
