@@ -11,13 +11,11 @@ from __future__ import annotations
 import ast
 import bisect
 import warnings
-
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import libcst as cst
-from libcst import BatchableCSTVisitor
 from libcst.metadata import CodeRange, MetadataWrapper, Scope, ScopeProvider
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState  # the printer it runs
 
@@ -65,6 +63,7 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
             line += newlines
             offset += len(code)
         self._firsts = [chunk.first for chunk in self._chunks]
+        self.offsets = {chunk.node: chunk.offset for chunk in self._chunks}  # where each one's printed text starts
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
@@ -105,10 +104,6 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         """The top-level statement (or header/footer line) that holds a positioned node."""
         index = bisect.bisect_right(self._firsts, self[node].start.line) - 1
         return self._chunks[index].node if index >= 0 else None
-
-    def offsets(self) -> dict[cst.CSTNode, int]:
-        """Where each top-level statement's printed text (its leading comments included) starts in the file."""
-        return {chunk.node: chunk.offset for chunk in self._chunks}
 
     def _compute(self, index: int) -> None:
         if index in self._nodes:
@@ -153,7 +148,6 @@ class ParsedFile:
     covered: int | None = None  # parsed up to this line (the rest of the file is not in ``module``); None: whole
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
     _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
-    _cache: dict[str, object] = field(default_factory=dict)
 
     def require_whole(self) -> None:
         """``NeedsWholeFile`` when the file was parsed only up to some line (what follows needs all of it)."""
@@ -232,8 +226,7 @@ class ParsedFile:
         printed whole, so that lines inside brackets keep their block's indentation (a node printed alone would
         lose it); the edit is the part of that statement's text that changed."""
         top = old if self.parent(old) is self.module else [*self.ancestors(old)][-2]
-        offsets = self._statement_offsets()
-        start = offsets.get(top)
+        start = self.positions.offsets.get(top)
         before = self.module.code_for_node(top)
         if start is None or self.source.text[start : start + len(before)] != before:
             raise SourceError("libcst printed the file differently from its source")
@@ -247,12 +240,6 @@ class ParsedFile:
         line, column = self.source.position(start + prefix)
         end_line, end_column = self.source.position(start + len(before) - suffix)
         return Edit(self.path, line, column, end_line, end_column, after[prefix : len(after) - suffix])
-
-    def _statement_offsets(self) -> dict[cst.CSTNode, int]:
-        """Where each top-level statement's printed text (its leading comments included) starts in the file."""
-        if "offsets" not in self._cache:
-            self._cache["offsets"] = self.positions.offsets()
-        return self._cache["offsets"]  # type: ignore[return-value]
 
     def start_of(self, node: cst.CSTNode) -> tuple[int, int]:
         """1-based (line, column) where a node starts, its own opening parentheses included."""
@@ -275,20 +262,6 @@ class ParsedFile:
         return self.module.default_newline
 
 
-class _Wrapper(MetadataWrapper):
-    """libcst's wrapper, minus one wasted walk: after a provider that is not batchable (positions), its resolver
-    runs a batched traversal of the whole tree with no visitor at all (measured: 45% of parsing a file for
-    fixes). With nothing to run, there is nothing to walk."""
-
-    def visit_batched(self, visitors: Iterable[BatchableCSTVisitor], before_visit: Any = None,
-                      after_leave: Any = None) -> cst.CSTNode:  # fmt: skip
-        """``MetadataWrapper.visit_batched``, which returns at once when ``visitors`` is empty."""
-        visitors = list(visitors)
-        if not visitors and before_visit is None and after_leave is None:
-            return self.module
-        return super().visit_batched(visitors, before_visit, after_leave)
-
-
 def parse_file(path: str, source: SourceText, lines: Collection[int] | None = None) -> ParsedFile:
     """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it.
 
@@ -302,7 +275,7 @@ def parse_file(path: str, source: SourceText, lines: Collection[int] | None = No
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError) as exc:
         raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
-    wrapper = _Wrapper(module, unsafe_skip_copy=True)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # for scopes only: positions are ``Positions``
     return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper, end)
 
 
