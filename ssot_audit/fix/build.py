@@ -49,6 +49,7 @@ class FixEnv:
     reuse: dict[tuple[str, str], ParsedFile | str] = field(default_factory=dict)  # (path, sha256) -> parsed, shared
     wanted: dict[str, set[int]] = field(default_factory=dict)  # path -> lines fixes point at (its head is parsed)
     whole: set[str] = field(default_factory=set)  # paths a fix needed whole
+    _keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> its key in ``reuse``
 
     def parsed(self, path: str) -> ParsedFile | str:
         """The parsed file (its head, unless a fix needed it whole), or why it cannot be fixed. Read once, parsed
@@ -58,8 +59,8 @@ class FixEnv:
                 self.raw[path] = self.read(path)
             except OSError as exc:
                 return f"cannot read: {exc.strerror or exc}"
-        data = self.raw[path]
-        key = (path, hashlib.sha256(data).hexdigest())
+            self._keys[path] = (path, hashlib.sha256(self.raw[path]).hexdigest())  # hashed once, not per fix
+        data, key = self.raw[path], self._keys[path]
         found = self.reuse.get(key)
         if found is None or (path in self.whole and not isinstance(found, str) and found.covered is not None):
             lines = None if path in self.whole else self.wanted.get(path, ())
