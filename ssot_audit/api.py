@@ -104,7 +104,8 @@ def _walk(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tup
     def walk(witness: Witness | None) -> Walk:
         unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
         skipped: list[str] = []  # packages only the default excludes skip
-        return Walk(_discover(root, config, unreadable, skipped, witness), unreadable, skipped, {})
+        files = _discover(root, config, unreadable, skipped, witness)
+        return Walk(files, unreadable, skipped, list_directories(files))
 
     if cache_dir is None:
         return walk(None), None
@@ -147,7 +148,7 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
         found, tree = _walk(root, config, _scope(root, config, ALL_RULES), cache_dir)
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, found.files, found.unreadable, found.notes, jobs=jobs, progress=progress,
+        project = _load_project(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started, overrides=overrides)  # fmt: skip
         if tree is not None:
             tree.save(None)
@@ -162,9 +163,9 @@ def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") 
     return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
 
 
-def _load_project(root: Path, config: Config, files: list[SourceFile], unreadable: list[tuple[str, str]],
-                  skipped_packages: list[str], *, jobs: int | None, progress: Progress | None, tree: TreeCache | None,
-                  started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+def _load_project(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
+                  tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+    files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
     discovered = time.perf_counter()
     outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
                              boundary=root.resolve(), overrides=overrides)  # fmt: skip
@@ -182,7 +183,7 @@ def _load_project(root: Path, config: Config, files: list[SourceFile], unreadabl
             continue
         name = names[source.relpath]
         modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules, tree.listings if tree is not None else list_directories(files))  # listed once
+    index = ProjectIndex(modules, found.listings)  # listed once, by the walk
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
@@ -431,7 +432,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 pass
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, found.files, found.unreadable, found.notes, jobs=jobs, progress=progress,
+        project = _load_project(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None)
         if finish is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssot_audit.analysis import cache, state, walkcache
-from ssot_audit.analysis.discovery import SourceFile, Witness, list_directories
+from ssot_audit.analysis.discovery import SourceFile, Witness
 from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
@@ -37,7 +37,6 @@ class TreeCache:
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
-    listings: dict[str, frozenset[str]]  # entries of each scanned directory (discovery.list_directories)
     listed: str  # their digest (stubs, extensions, data beside a module can supply names: SSOT203), what was unreadable
     walk: walkcache.Walk  # what discovery found (or the last scan's walk, when nothing it looked at changed)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
@@ -109,7 +108,6 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     if found is None:
         witness, walked = Witness(), time.time_ns()
         found = walk(witness)
-        found = walkcache.Walk(found.files, found.unreadable, found.notes, list_directories(found.files))
         body = walkcache.record(found, witness, boundary, walk_key, walked)
         if body is not None:
             store.save_kept(_WALK, body)
@@ -131,7 +129,7 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
-    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, found.listings, listed, found,
+    return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
                      previous.packs, new_pack)  # fmt: skip
 
 
