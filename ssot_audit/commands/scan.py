@@ -83,14 +83,14 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     carry_fixes = any(spec.format in ("json", "sarif") for spec in outputs)
     try:
         if args.fix:  # the findings that remain after the safe fixes are written
-            from ssot_audit.fixing import FixOptions, with_fixes  # noqa: PLC0415 - see _with_fixes
+            from ssot_audit.fixing import FixOptions  # noqa: PLC0415 - see _with_fixes
 
             progress.close()
             fixed = apply_safe_fixes(argparse.Namespace(**{**vars(args), "write": True}), config,
                                      FixOptions(jobs=args.jobs, cache_dir=cache_dir(args)))  # fmt: skip
             result = fixed.result
             if carry_fixes:
-                result = with_fixes(fixed.project, result)
+                result = _with_fixes(fixed.project, result)
             project = api.scanned_project(fixed.project, result)
         else:
             finish = _with_fixes if carry_fixes else None  # editors and bots can apply them
