@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from ssot_audit.analysis.facts import (
-    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, ClassFact, Expr,
-)  # fmt: skip
+from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
 from ssot_audit.analysis.index import ProjectIndex
-from ssot_audit.analysis.mro import MroTable
+from ssot_audit.analysis.members import NEUTRAL_BASES as NEUTRAL_BASES  # re-exported: callers import it from here
+from ssot_audit.analysis.members import MemberLookup, Values
+from ssot_audit.analysis.members import decorator_name as decorator_name
 from ssot_audit.analysis.returns import context_manager_of, reconcile
 from ssot_audit.analysis.values import (
     UNKNOWN,
@@ -32,8 +31,6 @@ from ssot_audit.analysis.values import (
     Value,
 )
 
-Values = frozenset[Value]
-_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "getter", "setter", "deleter"})
 _MAX_DEPTH = 60  # nested attribute/call chains resolved before giving up
 # Nested memoised queries (an alias of an alias of...) answered before giving up with UNKNOWN: each level costs
 # about seven Python frames, so this stays well under the interpreter's default recursion limit of 1000.
@@ -47,41 +44,24 @@ TRANSPARENT_DECORATORS = frozenset({
     "staticmethod", "classmethod", "wraps", "lru_cache", "cache", "abstractmethod", "overload", "override",
     "final", "no_type_check", "deprecated", "cached_property", "property", "setter", "getter",
 })  # fmt: skip
-# Bases that add no attributes a resolver needs to know about.
-NEUTRAL_BASES = frozenset({
-    "builtins.object", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol", "abc.ABC",
-})  # fmt: skip
 _TYPING_WRAPPERS = frozenset({
     "Optional", "Union", "List", "Dict", "Set", "Tuple", "Type", "type", "list", "dict", "set", "tuple",
     "Annotated", "ClassVar", "Final", "None",
 })  # fmt: skip
 
 
-def decorator_name(decorator: Expr) -> str:
-    """The last name of a decorator expression: ``functools.lru_cache(maxsize=1)`` -> ``lru_cache``."""
-    while decorator is not None and decorator[0] == "c":
-        decorator = decorator[1]
-    if decorator is None:
-        return ""
-    return str(decorator[1] if decorator[0] == "n" else decorator[2])
-
-
-class Resolver:
-    """Resolves names and expressions of a ``ProjectIndex``; one instance per scan (it memoises)."""
+class Resolver(MemberLookup):
+    """Resolves names and expressions of a ``ProjectIndex``; one instance per scan (it memoises). Class member
+    lookups and MROs come from ``members.MemberLookup``."""
 
     def __init__(self, index: ProjectIndex) -> None:
-        self.index = index
+        super().__init__(index)
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
-        self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
-        self._methods: dict[ClassValue, dict[str, FunctionValue | None]] = {}  # find_method's answers, by class
-        self._walks: dict[ClassValue, tuple[_Step, ...]] = {}
-        self._steps: dict[Value, _Step] = {}
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
-        self._mro = MroTable(self._base_values)
         # Functions whose return annotation was kept although return statements we could only partly resolve
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
@@ -395,119 +375,3 @@ class Resolver:
                 elif isinstance(value, ExternalValue):
                     result.add(ExternalValue(f"{value.name}()"))
         return frozenset(result) or _UNKNOWN_SET
-
-    # -- classes ------------------------------------------------------------------------------------------------
-    def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
-        return self._mro.get(cls)
-
-    def base_classes(self, cls: ClassValue) -> list[ClassValue]:
-        """The project classes ``cls`` names as its direct bases (resolved, in order)."""
-        return [v for v in self._base_values(cls) if isinstance(v, ClassValue) and v != cls]
-
-    def _base_values(self, cls: ClassValue) -> list[Value]:
-        fact = self.index.find_class(cls.module, cls.qualname)
-        if fact is None:
-            return []
-        return [value for base in fact.bases for value in sorted(self.resolve_expr(cls.module, fact.scope, base), key=repr)]
-
-    def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
-        """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
-        memoised, re-entry gives UNKNOWN."""
-        return self._memoised(self._members, (cls, attr, instance, start), self._class_member, cls, attr, instance, start)
-
-    def _walk(self, cls: ClassValue) -> tuple[_Step, ...]:
-        """``cls``'s MRO as ``_class_member`` walks it, one step per entry, built once per class."""
-        walk = self._walks.get(cls)
-        if walk is None:
-            walk = tuple(self._step(klass) for klass in self.mro(cls))
-            if self._mro.is_final(cls):  # not the stand-in order of a class whose bases are being worked out
-                self._walks[cls] = walk
-        return walk
-
-    def _step(self, klass: Value) -> _Step:
-        """What one MRO entry offers a lookup: the names its class body defines (methods, nested classes,
-        class-level assignments), so a lookup passes a class that lacks the name with one set membership test. A
-        base we cannot see into stops the lookup; a neutral external base or a class we have no facts of offers
-        nothing."""
-        step = self._steps.get(klass)
-        if step is not None:
-            return step
-        if not isinstance(klass, ClassValue):
-            neutral = isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES
-            step = _Step(klass, None, frozenset(), blocks=not neutral)
-        else:
-            info = self.index.find_module(klass.module)
-            classes = info.facts.classes if info is not None else {}
-            fact = classes.get(klass.qualname)
-            names: set[str] = set()
-            if fact is not None:
-                names.update(fact.methods)
-                names.update(name for name, exprs in fact.class_attrs.items() if exprs)
-                prefix = f"{klass.qualname}."
-                names.update(q[len(prefix):] for q in classes if q.startswith(prefix))  # nested classes
-            step = _Step(klass, fact, frozenset(names), blocks=False)
-        self._steps[klass] = step
-        return step
-
-    def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
-        for step in self._walk(cls)[start:]:
-            fact = step.fact
-            if fact is None:
-                if step.blocks:
-                    return _UNKNOWN_SET
-                continue
-            if attr not in step.names and not (instance and fact.attr_types.get(attr)):
-                continue  # this class's body does not define it: the next one along the MRO
-            klass = step.klass
-            assert isinstance(klass, ClassValue)
-            if attr in fact.methods:
-                method = FunctionValue(klass.module, fact.methods[attr])
-                if self._is_property(method):  # reading a property gives what its getter returns
-                    return self.return_values(method) if instance else _UNKNOWN_SET
-                variants = fact.method_variants.get(attr, ())  # conditional definitions: any of them may run
-                return frozenset(FunctionValue(klass.module, q) for q in variants) or frozenset({method})
-            nested = f"{klass.qualname}.{attr}"
-            if self.index.find_class(klass.module, nested) is not None:
-                return frozenset({ClassValue(klass.module, nested)})
-            found: set[Value] = set()
-            for expr in fact.class_attrs.get(attr, ()):
-                found |= self.resolve_expr(klass.module, fact.scope, expr)
-            if instance:
-                for scope, entry in fact.attr_types.get(attr, ()):
-                    if entry is not None and entry[0] == "ann":
-                        found |= self.annotation_instances(klass.module, fact.scope, entry[1])
-                    else:
-                        found |= self.resolve_expr(klass.module, scope, entry)
-            if found:
-                return frozenset(found)
-        return _UNKNOWN_SET
-
-    def _is_property(self, method: FunctionValue) -> bool:
-        func = self.index.find_function(method.module, method.qualname)
-        return func is not None and any(decorator_name(d) in _PROPERTY_DECORATORS for d in func.decorators)
-
-    def find_method(self, cls: ClassValue, name: str) -> FunctionValue | None:
-        """The project method ``name`` of ``cls`` or its bases, if defined in the project."""
-        known = self._methods.get(cls)
-        if known is None:
-            known = self._methods[cls] = {}
-        elif name in known:
-            return known[name]
-        # a method defined conditionally (if/else) has several definitions: the first by qualname, the same in every
-        # process (a frozenset's order follows string hashing, which changes between processes)
-        found = min((v for v in self.class_member(cls, name, instance=False) if isinstance(v, FunctionValue)),
-                    key=lambda v: (v.module, v.qualname), default=None)  # fmt: skip
-        if (cls, name, False, 0) in self._members:  # not an answer cut short by a re-entered or too deep query
-            known[name] = found
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One entry of a class's MRO for member lookups: the class (or external base) and its class-body names."""
-
-    klass: Value
-    fact: ClassFact | None  # None: an external or unknown base, or a class we have no facts of
-    names: frozenset[str]  # methods, nested classes and class-level assignments its body defines
-    blocks: bool  # a base we cannot see into: a lookup that reaches it may find anything
