@@ -45,10 +45,11 @@ class MemberLookup:
         self._walks: dict[ClassValue, tuple[_Step, ...]] = {}
         self._steps: dict[Value, _Step] = {}
         self._mro = MroTable(self._base_values)
+        self._mros = self._mro.finished
 
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
-        return self._mro.get(cls)
+        return self._mros.get(cls) or self._mro.get(cls)  # a finished order without a second call (hot)
 
     def base_classes(self, cls: ClassValue) -> list[ClassValue]:
         """The project classes ``cls`` names as its direct bases (resolved, in order)."""
@@ -63,7 +64,11 @@ class MemberLookup:
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
         memoised, re-entry gives UNKNOWN."""
-        return self._memoised(self._members, (cls, attr, instance, start), self._class_member, cls, attr, instance, start)
+        key = (cls, attr, instance, start)
+        cached = self._members.get(key)
+        if cached is not None:
+            return cached
+        return self._memoised(self._members, key, self._class_member, cls, attr, instance, start)
 
     def _walk(self, cls: ClassValue) -> tuple[_Step, ...]:
         """``cls``'s MRO as ``_class_member`` walks it, one step per entry, built once per class."""

@@ -7,7 +7,7 @@ a set for membership; a class with one base outside any cycle shares its base's 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ssot_audit.analysis.values import ClassValue, Value
 
@@ -18,6 +18,7 @@ class MroTable:
     def __init__(self, base_values: Callable[[ClassValue], list[Value]]) -> None:
         self._base_values = base_values
         self._mros: dict[ClassValue, tuple[Value, ...]] = {}
+        self.finished: Mapping[ClassValue, tuple[Value, ...]] = self._mros  # read-only view for callers' fast paths
         self._active: set[ClassValue] = set()
         self._cycles: set[ClassValue] = set()  # classes whose MRO met a class still being worked out
 

@@ -69,7 +69,11 @@ class Resolver(MemberLookup):
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
         """What ``name`` read inside function ``scope`` ("" for module level) of ``module`` can be."""
-        return self._memoised(self._names, (module, scope, name), self._resolve_name, module, scope, name)
+        key = (module, scope, name)
+        cached = self._names.get(key)  # the usual answer, without the call into _memoised (hot: 1.4M at 4M lines)
+        if cached is not None:
+            return cached
+        return self._memoised(self._names, key, self._resolve_name, module, scope, name)
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or
@@ -194,9 +198,13 @@ class Resolver(MemberLookup):
 
     def module_attr(self, module: str, name: str) -> Values:
         """``module.name`` the way ``from module import name`` finds it; empty when it surely does not exist."""
+        key = (module, name)
+        cached = self._attrs.get(key)  # only project modules are memoised
+        if cached is not None:
+            return cached
         if not self.index.is_project_module(module):
             return frozenset({ExternalValue(f"{module}.{name}" if module else name)})
-        return self._memoised(self._attrs, (module, name), self._module_attr, module, name)
+        return self._memoised(self._attrs, key, self._module_attr, module, name)
 
     def _module_attr(self, module: str, name: str) -> Values:
         info = self.index.find_module(module)

@@ -51,23 +51,17 @@ class ImportSites:
                 if imp.name is None or imp.name == "*":
                     continue
                 source = index.absolute_import_module(info.name, imp)
+                values = resolver.module_attr(source, imp.name)
+                targets = [v for v in values if isinstance(v, ClassValue | FunctionValue) and "." not in v.qualname]
+                if not targets:
+                    continue  # most imports: an external name, a module, a constant
+                if len(targets) > 1:
+                    targets.sort(key=repr)
                 runtime = not imp.type_checking and not _type_checking_only(index, source, imp.name)
-                for value in sorted(resolver.module_attr(source, imp.name), key=repr):
-                    if isinstance(value, ClassValue | FunctionValue) and "." not in value.qualname:
-                        sites.append(
-                            ImportSite(
-                                importer=info.name,
-                                line=imp.line,
-                                col=imp.col,
-                                source=source,
-                                name=imp.name,
-                                bound=imp.bound,
-                                target=value,
-                                scope=imp.scope,
-                                type_checking=imp.type_checking,
-                                runtime=runtime,
-                            )
-                        )
+                for value in targets:
+                    sites.append(ImportSite(importer=info.name, line=imp.line, col=imp.col, source=source, name=imp.name,
+                                            bound=imp.bound, target=value, scope=imp.scope,
+                                            type_checking=imp.type_checking, runtime=runtime))  # fmt: skip
         self.sites: tuple[ImportSite, ...] = tuple(sites)
         by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
         for site in sites:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.facts import B_ASSIGN, CallSite, Expr
+from ssot_audit.analysis.facts import B_ASSIGN, CallSite
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
@@ -72,17 +72,6 @@ def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, op
     summary = text.splitlines()[0].strip() if text else name
     return RuleInfo(code=code, name=name, summary=summary, default_severity=severity, doc=text, options=options,
                     fix=fix)  # fmt: skip
-
-
-def last_name(expr: Expr) -> str | None:
-    """The identifier a call expression ends in: ``get_manager`` for ``pkg.ws.get_manager``; None otherwise."""
-    if expr is None:
-        return None
-    if expr[0] == "n":
-        return str(expr[1])
-    if expr[0] == "a":
-        return str(expr[2])
-    return None
 
 
 def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, call_finding, last_name, make_rule_info, names_bound_to, shown_name,
+    Rule, RuleContext, call_finding, make_rule_info, names_bound_to, shown_name,
 )
 
 INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__, fix="unsafe")
@@ -53,43 +53,40 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not checked:
         return
     names = names_bound_to(ctx, checked)
-    for info in ctx.index.iter_modules():
-        for call in info.facts.calls:
-            if last_name(call.func) not in names:
-                continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
-            classes = [v for v in values if isinstance(v, ClassValue) and v in concept_of]
-            if not classes:
-                continue
-            cls = min(classes, key=lambda v: v.fullname)
-            concept = concept_of[cls]
-            if concept.origin != "configured" or not (concept.factories or concept.allowed_creators):
-                continue
-            if concept.allows_creation_in(info.name):
-                continue
-            if any(f.module == info.name and _inside(call.scope, f.qualname) for f in concept.factories):
-                continue
-            if cls.module == info.name and _inside(call.scope, cls.qualname):
-                continue
-            factory = concept.factories[0] if concept.factories else None
-            instead = f"call {factory.fullname}(...)" if factory else f"create it in {', '.join(concept.allowed_creators)}"
-            yield call_finding(
-                INFO,
-                module=info,
-                call=call,
-                message=(
-                    f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
-                    + (f"its factory {factory.qualname}()" if factory else "its allowed creators")
-                    + (": this instance is not isolated per user" if concept.per_user else "")
-                ),
-                fix_hint=instead,
-                key=f"new:{cls.fullname}",
-                confidence=Confidence.HIGH if len(values) == 1 and UNKNOWN not in values else Confidence.MEDIUM,
-                related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")]
-                + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
-                facts={"class": cls.fullname, "concept": concept.name,
-                       "factory": factory.fullname if factory else None},  # fmt: skip
-            )
+    for info, call in ctx.index.find_calls_named(names):
+        values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+        classes = [v for v in values if isinstance(v, ClassValue) and v in concept_of]
+        if not classes:
+            continue
+        cls = min(classes, key=lambda v: v.fullname)
+        concept = concept_of[cls]
+        if concept.origin != "configured" or not (concept.factories or concept.allowed_creators):
+            continue
+        if concept.allows_creation_in(info.name):
+            continue
+        if any(f.module == info.name and _inside(call.scope, f.qualname) for f in concept.factories):
+            continue
+        if cls.module == info.name and _inside(call.scope, cls.qualname):
+            continue
+        factory = concept.factories[0] if concept.factories else None
+        instead = f"call {factory.fullname}(...)" if factory else f"create it in {', '.join(concept.allowed_creators)}"
+        yield call_finding(
+            INFO,
+            module=info,
+            call=call,
+            message=(
+                f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
+                + (f"its factory {factory.qualname}()" if factory else "its allowed creators")
+                + (": this instance is not isolated per user" if concept.per_user else "")
+            ),
+            fix_hint=instead,
+            key=f"new:{cls.fullname}",
+            confidence=Confidence.HIGH if len(values) == 1 and UNKNOWN not in values else Confidence.MEDIUM,
+            related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")]
+            + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
+            facts={"class": cls.fullname, "concept": concept.name,
+                   "factory": factory.fullname if factory else None},  # fmt: skip
+        )
 
 
 RULE = Rule(INFO, check)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.roles import GUARD
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, call_finding, last_name, make_rule_info, names_bound_to
+from ssot_audit.rules.base import Rule, RuleContext, call_finding, make_rule_info, names_bound_to
 
 INFO = make_rule_info("SSOT303", "guard-instantiation", Severity.ERROR, __doc__)
 
@@ -67,36 +67,35 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not guards:
         return
     names = names_bound_to(ctx, guards)
-    for info in ctx.index.iter_modules():
-        for call in info.facts.calls:
-            if last_name(call.func) not in names or _expected(info.facts.raise_spans, call.line):
-                continue
-            values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
-            hits = sorted((v for v in values if isinstance(v, ClassValue) and v in guards), key=lambda v: v.fullname)
-            if not hits or len(hits) != len(values):
-                continue  # only when every candidate raises: a guard or a real class is not a certain error
-            guard = hits[0]
-            if info.name == guard.module and (call.scope + ".").startswith(guard.qualname + "."):
-                continue
-            raiser = roles.guard_raise(guard)
-            assert raiser is not None
-            method, exception = raiser
-            factory = _factory_for(ctx, guard)
-            shown = call.func[1] if call.func[0] == "n" else call.func[2]  # type: ignore[index]
-            yield call_finding(
-                INFO,
-                module=info,
-                call=call,
-                message=(f"{shown}(...) constructs {guard.qualname}, whose {method.qualname.rsplit('.', 1)[-1]} always "
-                         f"raises {exception}: this line fails whenever it runs"),  # fmt: skip
-                fix_hint=f"call {ctx.concepts.public(factory)}(...) instead" if factory else "use the class's factory instead",
-                key=f"guard:{guard.fullname}",
-                severity=Severity.WARNING if info.is_test else Severity.ERROR,
-                related=[Related(ctx.function_location(method), f"{method.qualname} raises {exception}")]
-                + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
-                facts={"class": guard.fullname, "exception": exception, "called_as": shown,
-                       "factory": factory.fullname if factory else None},  # fmt: skip
-            )
+    for info, call in ctx.index.find_calls_named(names):
+        if _expected(info.facts.raise_spans, call.line):
+            continue
+        values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
+        hits = sorted((v for v in values if isinstance(v, ClassValue) and v in guards), key=lambda v: v.fullname)
+        if not hits or len(hits) != len(values):
+            continue  # only when every candidate raises: a guard or a real class is not a certain error
+        guard = hits[0]
+        if info.name == guard.module and (call.scope + ".").startswith(guard.qualname + "."):
+            continue
+        raiser = roles.guard_raise(guard)
+        assert raiser is not None
+        method, exception = raiser
+        factory = _factory_for(ctx, guard)
+        shown = call.func[1] if call.func[0] == "n" else call.func[2]  # type: ignore[index]
+        yield call_finding(
+            INFO,
+            module=info,
+            call=call,
+            message=(f"{shown}(...) constructs {guard.qualname}, whose {method.qualname.rsplit('.', 1)[-1]} always "
+                     f"raises {exception}: this line fails whenever it runs"),  # fmt: skip
+            fix_hint=f"call {ctx.concepts.public(factory)}(...) instead" if factory else "use the class's factory instead",
+            key=f"guard:{guard.fullname}",
+            severity=Severity.WARNING if info.is_test else Severity.ERROR,
+            related=[Related(ctx.function_location(method), f"{method.qualname} raises {exception}")]
+            + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
+            facts={"class": guard.fullname, "exception": exception, "called_as": shown,
+                   "factory": factory.fullname if factory else None},  # fmt: skip
+        )
 
 
 RULE = Rule(INFO, check)

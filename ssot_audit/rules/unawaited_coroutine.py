@@ -40,23 +40,26 @@ None.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, call_kind
 from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
-from ssot_audit.analysis.facts import CallSite
+from ssot_audit.analysis.facts import CallSite, FunctionFact
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, call_finding, concept_of_callee, last_name, make_rule_info, names_bound_to,
+    Rule, RuleContext, call_finding, concept_of_callee, make_rule_info, names_bound_to,
 )
 
 INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__, fix="unsafe")
 _PLAIN_USES = frozenset({"attr", "call"})
 
 
-def _how_misused(info: ModuleInfo, call: CallSite) -> str | None:
+def _how_misused(info: ModuleInfo, call: CallSite, nested: dict[str, dict[str, list[FunctionFact]]]) -> str | None:
+    """How the coroutine a call makes is misused, if it surely is; ``nested``: each module's functions by the
+    function they are nested in, filled on demand."""
     if call.context == "stmt":
         return "its result is dropped"
     if call.context == "attr":
@@ -65,7 +68,12 @@ def _how_misused(info: ModuleInfo, call: CallSite) -> str | None:
         func = info.facts.functions.get(call.scope)
         if func is None or call.target[1] in func.globals:
             return None
-        uses = _uses(info, call.scope, call.target[1])
+        children = nested.get(info.name)
+        if children is None:
+            children = nested[info.name] = defaultdict(list)
+            for fact in info.facts.functions.values():
+                children[fact.parent].append(fact)
+        uses = _uses(info, call.scope, call.target[1], children)
         if not uses:
             return f"it is assigned to '{call.target[1]}' and never awaited"
         if uses <= _PLAIN_USES:
@@ -73,14 +81,14 @@ def _how_misused(info: ModuleInfo, call: CallSite) -> str | None:
     return None
 
 
-def _uses(info: ModuleInfo, scope: str, name: str) -> set[str]:
+def _uses(info: ModuleInfo, scope: str, name: str, children: dict[str, list[FunctionFact]]) -> set[str]:
     """How ``name`` of function ``scope`` is read: in its body and in the closures that see it (nested functions
     that do not bind the name themselves), where ``await name`` or ``gather(name)`` often lives."""
     func = info.facts.functions[scope]
     uses = set(func.name_uses.get(name, ()))
-    for nested in info.facts.functions.values():
-        if nested.parent == scope and name not in nested.locals:
-            uses |= _uses(info, nested.qualname, name)
+    for nested in children.get(scope, ()):
+        if name not in nested.locals:
+            uses |= _uses(info, nested.qualname, name, children)
     return uses
 
 
@@ -88,39 +96,39 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every call of an async function whose coroutine is never awaited."""
     async_defs = {FunctionValue(info.name, f.qualname) for info, f in ctx.index.iter_functions() if f.is_async}
     names = names_bound_to(ctx, async_defs)
-    for info in ctx.index.iter_modules():
-        for call in info.facts.calls:
-            if call.context not in ("stmt", "attr", "assign") or last_name(call.func) not in names:
-                continue
-            how = _how_misused(info, call)
-            if how is None or ruled_out(info, call, awaited=False):
-                continue
-            values = resolve_callee(ctx.resolver, info, call)
-            if UNKNOWN in values or not values:
-                continue
-            if not all(isinstance(v, FunctionValue) and call_kind(ctx.resolver, v).kind == ASYNC for v in values):
-                continue
-            callee = min(values, key=repr)
-            assert isinstance(callee, FunctionValue)
-            name = callee.qualname.split(".")[-1]
-            message = f"coroutine of async def {name}() is never awaited: {how}, so its body never runs"
-            doubts = doubted_annotations(ctx.resolver, info, call.scope, call.func)
-            if doubts:  # the receiver's class came from an annotation that the return statements contradict
-                listed = ", ".join(f"{d.fullname}()" for d in doubts)
-                message += f"; unsure: the receiver's type is the return annotation of {listed}, which its return " \
-                           "statements contradict"  # fmt: skip
-            yield call_finding(
-                INFO,
-                module=info,
-                call=call,
-                message=message,
-                confidence=Confidence.MEDIUM if doubts else Confidence.HIGH,
-                fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
-                key=f"unawaited:{callee.fullname}:{call.context}",
-                related=[Related(ctx.function_location(callee), f"async def {name} is defined here")],
-                facts={"callee": callee.fullname, "usage": call.context,
-                       **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {})},
-            )
+    nested: dict[str, dict[str, list[FunctionFact]]] = {}
+    for info, call in ctx.index.find_calls_named(names):
+        if call.context not in ("stmt", "attr", "assign"):
+            continue
+        how = _how_misused(info, call, nested)
+        if how is None or ruled_out(info, call, awaited=False):
+            continue
+        values = resolve_callee(ctx.resolver, info, call)
+        if UNKNOWN in values or not values:
+            continue
+        if not all(isinstance(v, FunctionValue) and call_kind(ctx.resolver, v).kind == ASYNC for v in values):
+            continue
+        callee = min(values, key=repr)
+        assert isinstance(callee, FunctionValue)
+        name = callee.qualname.split(".")[-1]
+        message = f"coroutine of async def {name}() is never awaited: {how}, so its body never runs"
+        doubts = doubted_annotations(ctx.resolver, info, call.scope, call.func)
+        if doubts:  # the receiver's class came from an annotation that the return statements contradict
+            listed = ", ".join(f"{d.fullname}()" for d in doubts)
+            message += f"; unsure: the receiver's type is the return annotation of {listed}, which its return " \
+                       "statements contradict"  # fmt: skip
+        yield call_finding(
+            INFO,
+            module=info,
+            call=call,
+            message=message,
+            confidence=Confidence.MEDIUM if doubts else Confidence.HIGH,
+            fix_hint=f"await {name}(...), or schedule it with asyncio.create_task({name}(...))",
+            key=f"unawaited:{callee.fullname}:{call.context}",
+            related=[Related(ctx.function_location(callee), f"async def {name} is defined here")],
+            facts={"callee": callee.fullname, "usage": call.context,
+                   **({"concept": concept} if (concept := concept_of_callee(ctx, callee)) else {})},
+        )
 
 
 RULE = Rule(INFO, check)

@@ -1,0 +1,103 @@
+"""The project index's shortcut queries answer what their plain definitions answer (kept here to compare)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis.facts import CallSite, Expr
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, resolve_relative
+from ssot_audit.config import Config
+
+from benchmarks.monorepo_gen.generate import generate
+from tests.helpers import write_project
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
+
+CALLS = {
+    "app/__init__.py": "from .core import run\nrun()\n",
+    "app/core.py": (
+        "import app.util as util\n"
+        "from . import util as u2\n"
+        "def run():\n"
+        "    util.helper()\n"
+        "    u2.helper().run()\n"
+        "    handlers[0]()\n"
+        "    (lambda: 1)()\n"
+        "    make()()\n"
+        "    run()\n"
+        "    class Local:\n"
+        "        x = util.helper()\n"
+        "handlers = [run]\n"
+    ),
+    "app/util.py": "def helper():\n    return 1\nhelper()\nhelper()\n",
+    "other/__init__.py": "",
+    "other/run.py": "from app import run as go\ngo()\nimport app\napp.run()\n",
+}
+
+
+COPY = {"__init__.py": "from pkg.m import f\nfrom .m import g\n", "m.py": "from pkg import sub\nfrom ..pkg import x\ndef f(): pass\ndef g(): f()\n",
+        "sub/__init__.py": "from .. import m\nfrom pkg.m import f\nf()\n"}
+TWO_ROOTS = {f"{root}/pkg/{path}": text for root in ("one", "two") for path, text in COPY.items()}
+
+
+def _last_name(expr: Expr) -> str | None:
+    """The plain definition: the identifier a call expression ends in."""
+    if expr is None:
+        return None
+    if expr[0] == "n":
+        return str(expr[1])
+    if expr[0] == "a":
+        return str(expr[2])
+    return None
+
+
+def _plain_calls_named(index: ProjectIndex, names: set[str]) -> list[tuple[ModuleInfo, CallSite]]:
+    return [(info, call) for info in index.iter_modules() for call in info.facts.calls if _last_name(call.func) in names]
+
+
+def _projects(tmp_path: Path) -> list[ProjectIndex]:
+    write_project(tmp_path / "calls", CALLS)
+    write_project(tmp_path / "roots", TWO_ROOTS)
+    generate(tmp_path / "mono", files=120, seed=5)
+    roots = (tmp_path / "calls", tmp_path / "roots", tmp_path / "mono", SAMPLE)
+    return [api.load_project(root, Config(), jobs=1).index for root in roots]
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> list[ProjectIndex]:
+    return _projects(tmp_path_factory.mktemp("index"))
+
+
+def test_calls_named_are_the_calls_whose_callee_ends_in_a_name_in_order(projects: list[ProjectIndex]) -> None:
+    for index in projects:
+        every = sorted({n for info in index.iter_modules() for c in info.facts.calls if (n := _last_name(c.func))})
+        assert len(every) >= 1
+        choices = [set(), {"helper"}, {"run", "go", "absent"}, set(every[::3]), set(every)]
+        for names in choices:
+            assert index.find_calls_named(names) == _plain_calls_named(index, names), names
+        assert index.find_calls_named(iter(["run", "run"])) == _plain_calls_named(index, {"run"})
+
+
+def test_calls_named_on_the_small_project(projects: list[ProjectIndex]) -> None:
+    index = projects[0]
+    assert [(i.name, c.line) for i, c in index.find_calls_named({"helper"})] == [
+        ("app.core", 4), ("app.core", 5), ("app.core", 11), ("app.util", 3), ("app.util", 4),
+    ]  # fmt: skip
+    assert [(i.name, c.line) for i, c in index.find_calls_named({"run", "go"})] == [
+        ("app", 2), ("app.core", 5), ("app.core", 9), ("other.run", 2), ("other.run", 4),
+    ]  # fmt: skip
+
+
+def test_absolute_import_module_is_the_plain_resolution(projects: list[ProjectIndex]) -> None:
+    assert any("#" in name for name in projects[1].modules), "a second source root's modules are tagged"
+    for index in projects:
+        for _ in range(2):  # the second round is answered from what the first kept
+            for info in index.iter_modules():
+                for imp in info.facts.imports:
+                    plain = resolve_relative(info.name, info.is_package, imp.level, imp.module)
+                    if imp.level == 0:
+                        plain = index.same_root_name(info.name, plain)
+                    assert index.absolute_import_module(info.name, imp) == plain
