@@ -5,7 +5,7 @@ Query names say what they return: ``find_*`` may return nothing, ``get_*`` retur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from ssot_audit.analysis.facts import CallSite, ClassFact, FunctionFact, ImportFact, ModuleFacts
@@ -36,26 +36,6 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str) -> 
     return f"{prefix}.{target}" if target else prefix
 
 
-def _calls_by_last_name(modules: list[ModuleInfo]) -> dict[str, list[tuple[int, int]]]:
-    """(module number, call number) of every call, by the identifier its callee expression ends in (``get_manager``
-    for ``pkg.ws.get_manager(...)``); calls of anything else (``f()()``, ``x[0]()``) are in no entry."""
-    table: dict[str, list[tuple[int, int]]] = {}
-    for m, info in enumerate(modules):
-        for c, call in enumerate(info.facts.calls):
-            func = call.func
-            if func is None:
-                continue
-            tag = func[0]
-            if tag == "n" or tag == "a":
-                name = str(func[1] if tag == "n" else func[2])
-                found = table.get(name)
-                if found is None:
-                    table[name] = [(m, c)]
-                else:
-                    found.append((m, c))
-    return table
-
-
 class ProjectIndex:
     """All scanned modules by name, plus the packages their names imply (namespace packages included)."""
 
@@ -65,7 +45,6 @@ class ProjectIndex:
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
         self._listings = dict(listings or {})
         self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
-        self._calls_named: dict[str, list[tuple[int, int]]] | None = None
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -141,16 +120,14 @@ class ProjectIndex:
             return source
         return None
 
-    def find_calls_named(self, names: Iterable[str]) -> list[tuple[ModuleInfo, CallSite]]:
+    def find_calls_named(self, names: Collection[str]) -> Iterator[tuple[ModuleInfo, CallSite]]:
         """Every call whose callee expression ends in one of ``names`` (``f(...)``, ``obj.f(...)``), in module and
-        call order: a rule looking for calls of a few targets skips the others without a pass over every call (one
-        table of all calls by name, built on first use, serves every rule)."""
-        if self._calls_named is None:
-            self._calls_named = _calls_by_last_name(list(self.modules.values()))
-        table = self._calls_named
-        positions = sorted(p for name in set(names) for p in table.get(name, ()))
-        modules = list(self.modules.values()) if positions else []
-        return [(modules[m], modules[m].facts.calls[c]) for m, c in positions]
+        call order. Calls of anything else (``f()()``, ``x[0]()``) are never among them."""
+        for info in self.modules.values():
+            for call in info.facts.calls:
+                func = call.func  # ("n", name) or ("a", base, attr): the name is last (hot: every call of the project)
+                if func is not None and (func[0] == "n" or func[0] == "a") and func[-1] in names:
+                    yield info, call
 
     # -- definitions --------------------------------------------------------------------------------------------
     def iter_classes(self) -> Iterator[tuple[ModuleInfo, ClassFact]]:

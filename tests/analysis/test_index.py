@@ -77,8 +77,8 @@ def test_calls_named_are_the_calls_whose_callee_ends_in_a_name_in_order(projects
         assert len(every) >= 1
         choices = [set(), {"helper"}, {"run", "go", "absent"}, set(every[::3]), set(every)]
         for names in choices:
-            assert index.find_calls_named(names) == _plain_calls_named(index, names), names
-        assert index.find_calls_named(iter(["run", "run"])) == _plain_calls_named(index, {"run"})
+            assert list(index.find_calls_named(names)) == _plain_calls_named(index, names), names
+        assert list(index.find_calls_named(["run", "run"])) == _plain_calls_named(index, {"run"})
 
 
 def test_calls_named_on_the_small_project(projects: list[ProjectIndex]) -> None:
