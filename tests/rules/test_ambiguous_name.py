@@ -326,3 +326,40 @@ def test_related_groups_are_those_of_every_pair(tmp_path: Path, monkeypatch: pyt
     sample = Path(__file__).resolve().parent.parent.parent / "sample_repo"
     api.scan(sample, config=load_config(sample), jobs=1)
     assert len([n for n in compared if n]) >= 2  # groups were formed, not only singletons compared
+
+
+def test_only_names_whose_meanings_mix_are_grouped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_mixed_groups`` skips grouping when all the meanings together do not mix: the same groups as the plain
+    definition (every related group, kept when it mixes), on generated and hand-made projects."""
+    from benchmarks.monorepo_gen.generate import generate
+    from ssot_audit.rules import ambiguous_name as rule
+
+    outcomes: list[tuple[bool, int]] = []
+    fast = rule._mixed_groups
+
+    def both(ctx: object, meanings: list) -> list:  # type: ignore[type-arg]
+        found = fast(ctx, meanings)  # type: ignore[arg-type]
+        plain = [(g, r) for g, r in rule._related_groups(ctx, meanings) if rule._mixed(ctx, g)]  # type: ignore[arg-type]
+        assert [([id(m) for m in g], r) for g, r in found] == [([id(m) for m in g], r) for g, r in plain]
+        outcomes.append((rule._mixed(ctx, meanings), len(found)))  # type: ignore[arg-type]
+        return found
+
+    monkeypatch.setattr(rule, "_mixed_groups", both)
+    generate(tmp_path / "mono", files=300, seed=5)
+    generate(tmp_path / "mono2", files=200, seed=11)
+    files = dict(THREE_MEANINGS)
+    files["app/legacy.py"] = "from app.ws.impl import _Implementation\n\n\nclass WebSocketManager(_Implementation):\n    pass\n"
+    files["app/use_legacy.py"] = "from app.legacy import WebSocketManager\n"
+    write_project(tmp_path / "three", files)
+    for root in ("mono", "mono2", "three"):
+        scan_project(tmp_path / root)
+    write_project(tmp_path / "backends", {  # one Store per backend, each imported only inside it: not mixed
+        "app/__init__.py": "", "app/a/__init__.py": "", "app/b/__init__.py": "",
+        "app/a/store.py": "class Store:\n    def get(self):\n        pass\n", "app/a/base.py": "from app.a.store import Store\n",
+        "app/b/store.py": "class Store:\n    def get(self):\n        pass\n", "app/b/base.py": "from app.b.store import Store\n",
+    })  # fmt: skip
+    scan_project(tmp_path / "backends", {"concepts": {"store": {"canonical": "app.a.store.Store", "name-patterns": ["Store"]}}})
+    sample = Path(__file__).resolve().parent.parent.parent / "sample_repo"
+    api.scan(sample, config=load_config(sample), jobs=1)
+    assert any(mixed and n for mixed, n in outcomes)  # findings were formed
+    assert any(not mixed for mixed, _ in outcomes)  # and names were skipped
