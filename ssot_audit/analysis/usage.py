@@ -46,18 +46,25 @@ class ImportSites:
 
     def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
         sites: list[ImportSite] = []
+        # What ``from source import name`` reaches, and whether only under TYPE_CHECKING: the same for every
+        # importer (``from django.db import models`` is written in thousands of modules), worked out once.
+        reached: dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]] = {}
         for info in index.iter_modules():
             for imp in info.facts.imports:
                 if imp.name is None or imp.name == "*":
                     continue
                 source = index.absolute_import_module(info.name, imp)
-                values = resolver.module_attr(source, imp.name)
-                targets = [v for v in values if isinstance(v, ClassValue | FunctionValue) and "." not in v.qualname]
+                known = reached.get((source, imp.name))
+                if known is None:
+                    values = resolver.module_attr(source, imp.name)
+                    found = [v for v in values if isinstance(v, ClassValue | FunctionValue) and "." not in v.qualname]
+                    found.sort(key=repr)
+                    checking = bool(found) and _type_checking_only(index, source, imp.name)
+                    known = reached[source, imp.name] = (found, checking)
+                targets, checking_only = known
                 if not targets:
                     continue  # most imports: an external name, a module, a constant
-                if len(targets) > 1:
-                    targets.sort(key=repr)
-                runtime = not imp.type_checking and not _type_checking_only(index, source, imp.name)
+                runtime = not imp.type_checking and not checking_only
                 for value in targets:
                     sites.append(ImportSite(importer=info.name, line=imp.line, col=imp.col, source=source, name=imp.name,
                                             bound=imp.bound, target=value, scope=imp.scope,

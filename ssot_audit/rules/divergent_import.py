@@ -75,11 +75,11 @@ def _canonical_pair(ctx: RuleContext, target: ClassValue | FunctionValue, pinned
                     pairs: Counter[tuple[str, str]]) -> tuple[str, str] | None:  # fmt: skip
     """The (module, name) everyone should import ``target`` by: for a configured class or factory, its public name;
     else the most used path, preferring public names, then the defining module, then the shortest."""
+    if target not in pinned and len(pairs) < 2:
+        return None  # one path (most targets): nothing to choose, and no public name to work out
     public = ctx.concepts.names.public_name(target)
     if target in pinned:
         return public.module, public.name
-    if len(pairs) < 2:
-        return None
     return min(pairs, key=lambda p: (p[1].startswith("_") and not public.name.startswith("_"), -pairs[p],
                                       p != (public.module, public.name), p[0] != target.module, len(p[0]), p))  # fmt: skip
 

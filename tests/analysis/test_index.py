@@ -38,8 +38,11 @@ CALLS = {
 }
 
 
-COPY = {"__init__.py": "from pkg.m import f\nfrom .m import g\n", "m.py": "from pkg import sub\nfrom ..pkg import x\ndef f(): pass\ndef g(): f()\n",
-        "sub/__init__.py": "from .. import m\nfrom pkg.m import f\nf()\n"}
+COPY = {
+    "__init__.py": "from pkg.m import f\nfrom .m import g\n",
+    "m.py": "from pkg import sub\nfrom ..pkg import x\ndef f(): pass\ndef g(): f()\n",
+    "sub/__init__.py": "from .. import m\nfrom pkg.m import f\nf()\n",
+}
 TWO_ROOTS = {f"{root}/pkg/{path}": text for root in ("one", "two") for path, text in COPY.items()}
 
 
