@@ -59,7 +59,12 @@ class MemberLookup:
         fact = self.index.find_class(cls.module, cls.qualname)
         if fact is None:
             return []
-        return [value for base in fact.bases for value in sorted(self.resolve_expr(cls.module, fact.scope, base), key=repr)]
+        values: list[Value] = []
+        for base in fact.bases:
+            found = self.resolve_expr(cls.module, fact.scope, base)
+            # each base's candidates in a fixed order; one candidate (nearly every base) needs no repr to sort by
+            values.extend(found if len(found) == 1 else sorted(found, key=repr))
+        return values
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:
         """``cls.attr`` (or ``instance.attr``) looked up along the MRO from position ``start`` (1 for ``super()``);
