@@ -13,7 +13,9 @@ import builtins
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from ssot_audit.analysis.facts import B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr
+from ssot_audit.analysis.facts import (
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, AttrUse, Binding, Expr,
+)  # fmt: skip
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import NEUTRAL_BASES as NEUTRAL_BASES  # re-exported: callers import it from here
 from ssot_audit.analysis.members import MemberLookup, Values
@@ -74,6 +76,18 @@ class Resolver(MemberLookup):
         if cached is not None:
             return cached
         return self._memoised(self._names, key, self._resolve_name, module, scope, name)
+
+    def module_root(self, module: str, use: AttrUse) -> Values | None:
+        """What the name an attribute read starts from (``pkg`` of ``pkg.mod.helper``) can be, when that is one
+        module; else None. Finds the name without splitting the chain (``AttrUse.parts``) for reads that stop there."""
+        expr = use.expr
+        while expr is not None and expr[0] == "a":
+            expr = expr[1]
+        values = self.resolve_name(module, use.scope, str(expr[1]) if expr is not None else "")
+        if len(values) != 1:
+            return None
+        (value,) = values
+        return values if isinstance(value, ModuleValue) else None
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or

@@ -98,9 +98,10 @@ def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tupl
         for use in info.facts.attr_uses:
             if use.type_checking:
                 continue
-            root, chain = use.parts()
-            values = resolver.resolve_name(info.name, use.scope, root)
-            for attr in chain:
+            values = resolver.module_root(info.name, use)
+            if values is None:
+                continue  # the chain does not start at a module (two reads in three): nothing to follow
+            for attr in use.parts()[1]:
                 if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
                     break
                 module = next(iter(values)).name  # type: ignore[union-attr]

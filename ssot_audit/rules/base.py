@@ -83,7 +83,8 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
         for name, bindings in info.facts.bindings.items():
             for binding in bindings:
                 if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a"):
-                    if set(ctx.resolver.resolve_expr(info.name, "", binding.value)) & set(targets):
+                    # no copy of ``targets`` per alias: with K copies of a project, K times the aliases and targets
+                    if not targets.isdisjoint(ctx.resolver.resolve_expr(info.name, "", binding.value)):
                         names.add(name)
     return frozenset(names)
 

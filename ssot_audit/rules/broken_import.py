@@ -202,8 +202,10 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, co
 
 def _missing_attribute(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, use: AttrUse) -> tuple[str, str, str] | None:
     """(module, attribute, the chain up to it) for the first attribute of the chain a project module lacks."""
+    values = ctx.resolver.module_root(info.name, use)
+    if values is None:
+        return None  # not read from a module (two reads in three)
     shown, chain = use.parts()
-    values = ctx.resolver.resolve_name(info.name, use.scope, shown)
     for attr in chain:
         if len(values) != 1:
             return None
