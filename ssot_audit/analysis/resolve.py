@@ -10,6 +10,8 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
+import functools
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -81,7 +83,9 @@ class Resolver:
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
-        self._mro = MroTable(self._base_values)
+        # Through a weak reference: a bound method would make the resolver a reference cycle, which keeps the whole
+        # index (every file's facts) alive after a scan until the cyclic collector runs (see ``loader.gc_paused``).
+        self._mro = MroTable(functools.partial(Resolver._base_values, weakref.proxy(self)))
         # Functions whose return annotation was kept although return statements we could only partly resolve
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
