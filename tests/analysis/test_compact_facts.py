@@ -66,3 +66,14 @@ def test_files_do_not_share_expressions() -> None:
     second = _facts(SOURCE)
     assert first == second
     assert first.calls[0].func is not second.calls[0].func
+
+
+def test_records_unpickle_without_their_python_constructor() -> None:
+    """Call sites, bindings and imports load through ``tuple.__new__`` (in C), not their generated ``__new__``."""
+    facts = _facts(SOURCE + "\nasync def go():\n    await pkg.run()\n")
+    records = [facts.calls[0], facts.imports[0], facts.bindings["Store"][0], facts.attr_uses[0]]
+    for record in records:
+        reduced = record.__reduce__()
+        assert reduced[0] is tuple.__new__ and reduced[1] == (type(record), tuple(record))
+        loaded = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(loaded) is type(record) and loaded == record and loaded._fields == record._fields
