@@ -8,6 +8,8 @@ answers by overriding the hooks declared at the end of the class.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +46,9 @@ class MemberLookup:
         self._methods: dict[ClassValue, dict[str, FunctionValue | None]] = {}  # find_method's answers, by class
         self._walks: dict[ClassValue, tuple[_Step, ...]] = {}
         self._steps: dict[Value, _Step] = {}
-        self._mro = MroTable(self._base_values)
+        # Through a weak reference: a bound method would make the resolver a reference cycle, which keeps the whole
+        # index (every file's facts) alive after a scan until the cyclic collector runs (see ``loader.gc_paused``).
+        self._mro = MroTable(functools.partial(MemberLookup._base_values, weakref.proxy(self)))
         self._mros = self._mro.finished
 
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:

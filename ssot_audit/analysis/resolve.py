@@ -10,7 +10,7 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from ssot_audit.analysis.facts import (
@@ -129,7 +129,7 @@ class Resolver(MemberLookup):
             return frozenset({ExternalValue(f"builtins.{name}")})
         return _UNKNOWN_SET
 
-    def _from_bindings(self, module: str, scope: str, bindings: list[Binding], *, flow_sensitive: bool) -> Values:
+    def _from_bindings(self, module: str, scope: str, bindings: Sequence[Binding], *, flow_sensitive: bool) -> Values:
         """Module scopes are read top to bottom: the last unconditional binding hides earlier ones."""
         selected: Iterable[Binding] = bindings
         if flow_sensitive:
