@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
+from ssot_audit.analysis.values import ModuleValue
+from ssot_audit.api import Project
 from ssot_audit.analysis.facts import CallSite, Expr
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, resolve_relative
 from ssot_audit.config import Config
@@ -61,17 +63,22 @@ def _plain_calls_named(index: ProjectIndex, names: set[str]) -> list[tuple[Modul
     return [(info, call) for info in index.iter_modules() for call in info.facts.calls if _last_name(call.func) in names]
 
 
-def _projects(tmp_path: Path) -> list[ProjectIndex]:
+def _projects(tmp_path: Path) -> list[Project]:
     write_project(tmp_path / "calls", CALLS)
     write_project(tmp_path / "roots", TWO_ROOTS)
     generate(tmp_path / "mono", files=120, seed=5)
     roots = (tmp_path / "calls", tmp_path / "roots", tmp_path / "mono", SAMPLE)
-    return [api.load_project(root, Config(), jobs=1).index for root in roots]
+    return [api.load_project(root, Config(), jobs=1) for root in roots]
 
 
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> list[ProjectIndex]:
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> list[Project]:
     return _projects(tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="module")
+def projects(loaded: list[Project]) -> list[ProjectIndex]:
+    return [project.index for project in loaded]
 
 
 def test_calls_named_are_the_calls_whose_callee_ends_in_a_name_in_order(projects: list[ProjectIndex]) -> None:
@@ -104,3 +111,16 @@ def test_absolute_import_module_is_the_plain_resolution(projects: list[ProjectIn
                     if imp.level == 0:
                         plain = index.same_root_name(info.name, plain)
                     assert index.absolute_import_module(info.name, imp) == plain
+
+
+def test_module_root_is_the_first_name_of_a_read_when_that_is_one_module(loaded: list[Project]) -> None:
+    kinds = set()
+    for project in loaded:
+        for info in project.index.iter_modules():
+            for use in info.facts.attr_uses:
+                root, _ = use.parts()
+                values = project.resolver.resolve_name(info.name, use.scope, root)
+                one_module = len(values) == 1 and isinstance(next(iter(values)), ModuleValue)
+                assert project.resolver.module_root(info.name, use) == (values if one_module else None)
+                kinds.add(one_module)
+    assert kinds == {True, False}
