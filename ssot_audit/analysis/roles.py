@@ -115,7 +115,8 @@ class Roles:
             if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
-        self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``
+        self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
+        self._with: dict[tuple[ClassValue, str], frozenset[str]] = {}  # and along its MRO
         values = [ClassValue(info.name, cls.qualname) for info, cls in index.iter_classes()]
         for value in sorted(values, key=lambda v: len(resolver.mro(v))):  # a base's MRO is shorter: it comes first
             self.methods[value] = self._public_methods(value)
@@ -273,11 +274,15 @@ class Roles:
         (``is_async``, ``delegates``, ``always_raises``): a name outside it surely gives none, so a caller asks only
         about these. A superset: any class along the MRO that defines the name with such a function (any of its
         conditional definitions) or assigns it at class level (which may name any function)."""
-        found: set[str] = set()
-        for klass in self.resolver.mro(cls):
-            if isinstance(klass, ClassValue):
-                found.update(self._own_with(klass, flag))
-        return frozenset(found)
+        key = (cls, flag)
+        known = self._with.get(key)
+        if known is None:  # asked for each pair a class is compared in: kept
+            found: set[str] = set()
+            for klass in self.resolver.mro(cls):
+                if isinstance(klass, ClassValue):
+                    found.update(self._own_with(klass, flag))
+            known = self._with[key] = frozenset(found)
+        return known
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
         key = (klass, flag)

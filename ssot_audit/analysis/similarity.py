@@ -59,6 +59,23 @@ class Comparison:
     facade: bool = False  # one wraps the other (holds it, or hands its methods on): an adapter, a proxy
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What ``compare`` asks of one class whatever the other one is, worked out once per class: a class meets
+    dozens of others (each copy of a tree multiplies its family), and these answers were computed again each time."""
+
+    order: tuple  # type: ignore[type-arg]  # ``Resolver.mro``: the class first
+    ancestors: frozenset[ClassValue]  # the project classes of ``mro[1:]``
+    words: tuple[str, ...]  # ``Similarity.words``
+    own_words: tuple[str, ...]  # the words of the name it is defined under (what ``interface`` compares)
+    packages: frozenset[str]  # the words of its module's package names (see ``same_name``)
+    methods: frozenset[str]  # ``Roles.methods``
+    weight: float  # the weight of ``methods``, summed in the order ``compare`` sums it
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
 class Similarity:
     """Pairwise role comparisons over the classes of a project."""
 
@@ -71,9 +88,15 @@ class Similarity:
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()
+        # each protocol under one of its names: one that two classes both lack rules it out without a subset test
+        self._protocols_by_name: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for methods in self._protocols:
+            self._protocols_by_name[min(methods)].append(methods)
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
+        self._profiles: dict[ClassValue, _Profile] = {}
+        self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -107,16 +130,35 @@ class Similarity:
         both implement when each has a name of its own (``RedisSessionStore``, ``MemorySessionStore``: a family).
         Versions of one name (``Unified``/``Isolated``/``Legacy`` + ``WebSocketManager``) implementing a protocol are
         one concept written twice, not a family."""
+        return self._interface(self.profile(a), self.profile(b))
+
+    def _interface(self, pa: _Profile, pb: _Profile) -> frozenset[str]:
         shared: set[str] = set()
-        for ancestor in set(self.resolver.mro(a)[1:]) & set(self.resolver.mro(b)[1:]):
-            if isinstance(ancestor, ClassValue):
-                shared |= self.roles.methods.get(ancestor, frozenset())
-        if name_words(a.qualname.split(".")[-1].lstrip("_")) != name_words(b.qualname.split(".")[-1].lstrip("_")):
-            both = self.roles.methods[a] & self.roles.methods[b]
-            for methods in self._protocols:
-                if methods <= both:
-                    shared |= methods
+        for ancestor in pa.ancestors & pb.ancestors:
+            shared |= self.roles.methods.get(ancestor, frozenset())
+        if pa.own_words != pb.own_words:
+            both = pa.methods & pb.methods
+            for name in both:
+                for methods in self._protocols_by_name.get(name, ()):
+                    if methods <= both:
+                        shared |= methods
         return frozenset(shared)
+
+    def profile(self, cls: ClassValue) -> _Profile:
+        """What ``compare`` asks of ``cls`` whatever the other class is (see ``_Profile``), worked out once."""
+        known = self._profiles.get(cls)
+        if known is None:
+            mro = self.resolver.mro(cls)
+            methods = self.roles.methods[cls]
+            packages = frozenset(w for part in cls.module.split(".")[:-1] for w in part.lower().split("_"))
+            known = self._profiles[cls] = _Profile(
+                mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), self._words(cls),
+                name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods,
+                # ``methods - nothing`` is the set ``compare`` sums when no interface is taken out: the same
+                # order of addition, so the same float to the last bit
+                self.weigh(methods - _NOTHING),
+            )  # fmt: skip
+        return known
 
     def held(self, cls: ClassValue) -> frozenset[ClassValue]:
         """Project classes whose instances ``cls`` keeps in instance attributes (what a facade wraps)."""
@@ -149,20 +191,20 @@ class Similarity:
         """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
         where the class lives is dropped too (``AuthConfigManager`` in ``auth_service`` is that service's
         ``ConfigManager``; ``AnalyticsWebSocketManager`` in ``analytics_service`` its ``WebSocketManager``)."""
-        mine = self._local_words(a, self.words(b))
-        return len(mine) > 1 and mine == self._local_words(b, self.words(a))  # "Model" alone says too little
+        return self._same_name(self.profile(a), self.profile(b))
 
-    def _local_words(self, cls: ClassValue, other: tuple[str, ...]) -> tuple[str, ...]:
-        words = self.words(cls)
-        packages = {w for part in cls.module.split(".")[:-1] for w in part.lower().split("_")}
-        start = 0
-        while start < len(words) - 1 and words[start] in packages and words[start] not in other:
-            start += 1
-        return words[start:]
+    @staticmethod
+    def _same_name(pa: _Profile, pb: _Profile) -> bool:
+        mine = _local_words(pa, pb.words)
+        return len(mine) > 1 and mine == _local_words(pb, pa.words)  # "Model" alone says too little
 
     def words(self, cls: ClassValue) -> tuple[str, ...]:
         """The class's name words, qualifiers dropped (see ``name_words``); a private class is known by its public
         name (``_Impl`` exported as ``WebSocketManager``)."""
+        known = self._profiles.get(cls)
+        return known.words if known is not None else self._words(cls)
+
+    def _words(self, cls: ClassValue) -> tuple[str, ...]:
         name = cls.qualname.split(".")[-1]
         if name.startswith("_") and self.names is not None:
             name = self.names.public_name(cls).name
@@ -172,21 +214,25 @@ class Similarity:
         """Whether ``a`` and ``b`` play the same role, with the evidence. ``declared``: the team declared the concept
         (configured), so an interface both implement, a common base or a wrapper are evidence of the role, not
         reasons to discount it."""
-        mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
-        unrelated = self._design_reason(a, b, mro_a, mro_b, declared)
+        pa, pb = self.profile(a), self.profile(b)
+        unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
-        interface = frozenset() if declared else self.interface(a, b)
-        own_a, own_b = self.roles.methods[a] - interface, self.roles.methods[b] - interface
+        interface = _NOTHING if declared else self._interface(pa, pb)
+        if interface:
+            own_a, own_b = pa.methods - interface, pb.methods - interface
+            weight_a, weight_b = self.weigh(own_a), self.weigh(own_b)
+        else:  # the weights of the whole sets, worked out once per class
+            own_a, own_b, weight_a, weight_b = pa.methods, pb.methods, pa.weight, pb.weight
         shared = tuple(sorted(own_a & own_b))
         weight = self.weigh(shared)
-        cover = weight / (min(self.weigh(own_a), self.weigh(own_b)) or 1.0)
+        cover = weight / (min(weight_a, weight_b) or 1.0)
 
         def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
             return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
 
-        same_name = self.same_name(a, b)  # versions of one name: the name is evidence already
-        needed = MIN_WEIGHT if declared or self.words(a)[-1] == self.words(b)[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
+        same_name = self._same_name(pa, pb)  # versions of one name: the name is evidence already
+        needed = MIN_WEIGHT if declared or pa.words[-1] == pb.words[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
         least = MIN_SHARED - same_name
         if declared:  # a declared concept's canonical class may be small: sharing all of it is enough
             least = min(least, max(2, min(len(own_a), len(own_b))))
@@ -206,38 +252,41 @@ class Similarity:
             return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
         return verdict(True, f"shares {len(shared)} public methods ({cover:.0%} of the smaller class)")
 
-    def _design_reason(self, a: ClassValue, b: ClassValue, mro_a: tuple, mro_b: tuple, declared: bool) -> str:  # type: ignore[type-arg]
+    def _design_reason(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> str:
         """Why the code's structure says ``a`` and ``b`` are not one concept written twice ("" when it does not)."""
         if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
             return "two definitions of one class (if/else): one exists at run time"
-        if a in mro_b or b in mro_a:
+        if a == b or a in pb.ancestors or b in pa.ancestors:  # one in the other's MRO (which starts with the class)
             return "a subclass specialises its base"
         if declared:
             return ""
-        family = self._family_base(mro_a, mro_b)
+        # a common project ancestor: siblings of a declared family (two backends' ``DatabaseOperations`` under
+        # ``BaseDatabaseOperations``), specialisations sharing code through it, not one concept written twice
+        family = next((v for v in pa.order[1:] if v in pb.ancestors), None)
         if family is not None:
             return f"siblings of one family ({family.qualname}): intended polymorphism"
-        if _async_twins(self.words(a), self.words(b)):
+        if _async_twins(pa.words, pb.words):
             return "the sync and the async twin of one API, on purpose"
-        if a.module == b.module and self.words(a) != self.words(b):
+        if a.module == b.module and pa.words != pb.words:
             return "variants defined side by side in one module, on purpose"
         if self._parallel_packages(a, b):
             return "classes of two parallel packages (alternative backends defining the same names)"
         return ""
 
-    def _family_base(self, mro_a: tuple, mro_b: tuple) -> ClassValue | None:  # type: ignore[type-arg]
-        """A common project ancestor: the two are siblings of a declared family (two backends' ``DatabaseOperations``
-        under ``BaseDatabaseOperations``, two pin types under ``BoardPin``), specialisations sharing code through
-        it, not one concept written twice."""
-        return next((v for v in mro_a[1:] if isinstance(v, ClassValue) and v in mro_b[1:]), None)
-
     def _parallel_packages(self, a: ClassValue, b: ClassValue) -> bool:
         """``gis.geos.Point`` and ``gis.gdal.Point``: two packages that define the same family of class names side by
-        side are alternative implementations by design (backends, bindings), not copies."""
+        side are alternative implementations by design (backends, bindings), not copies. Answered once per pair of
+        packages (the two sets of names can hold thousands)."""
         pa, pb = a.module.rsplit(".", 1)[0], b.module.rsplit(".", 1)[0]
-        if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
-            return False  # one package inside the other: not side by side
-        return len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
+        key = (pa, pb) if pa <= pb else (pb, pa)
+        known = self._parallel.get(key)
+        if known is None:
+            if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
+                known = False  # one package inside the other: not side by side
+            else:
+                known = len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
+            self._parallel[key] = known
+        return known
 
     def _package_names(self, package: str) -> set[str]:
         """Names of the production classes of ``package`` and its sub-packages. Every package's set is filled in one
@@ -313,6 +362,15 @@ class Similarity:
                 comparison = self.compare(a, b, declared=satellite)
                 if comparison.same_role:
                     yield a, b, comparison
+
+
+def _local_words(cls: _Profile, other: tuple[str, ...]) -> tuple[str, ...]:
+    """``cls``'s words without the leading ones that only name its package (and that ``other`` lacks)."""
+    words = cls.words
+    start = 0
+    while start < len(words) - 1 and words[start] in cls.packages and words[start] not in other:
+        start += 1
+    return words[start:]
 
 
 _ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
