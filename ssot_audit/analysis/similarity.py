@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
@@ -67,6 +68,7 @@ class _Profile:
     order: tuple  # type: ignore[type-arg]  # ``Resolver.mro``: the class first
     ancestors: frozenset[ClassValue]  # the project classes of ``mro[1:]``
     words: tuple[str, ...]  # ``Similarity.words``
+    word_set: frozenset[str]
     own_words: tuple[str, ...]  # the words of the name it is defined under (what ``interface`` compares)
     packages: frozenset[str]  # the words of its module's package names (see ``same_name``)
     methods: frozenset[str]  # ``Roles.methods``
@@ -97,6 +99,7 @@ class Similarity:
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
         self._profiles: dict[ClassValue, _Profile] = {}
         self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
+        self._method_facts: dict[ClassValue, dict[str, FunctionFact | None]] = {}  # see ``_method_fact``
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -109,9 +112,12 @@ class Similarity:
             known = self._weights[method] = min(weight, GENERIC_WEIGHT) if method in GENERIC else weight
         return known
 
-    def weigh(self, methods: Iterable[str]) -> float:
+    def weigh(self, methods: Collection[str]) -> float:
         """The summed weight of ``methods``."""
-        return sum(self.weight(m) for m in methods)
+        try:  # every name weighed before (nearly always): no call per name; the same sum, in the same order
+            return sum(map(self._weights.__getitem__, methods))
+        except KeyError:
+            return sum(self.weight(m) for m in methods)
 
     # -- interface ----------------------------------------------------------------------------------------------
     def _protocol_methods(self) -> list[frozenset[str]]:
@@ -150,9 +156,10 @@ class Similarity:
         if known is None:
             mro = self.resolver.mro(cls)
             methods = self.roles.methods[cls]
+            words = self._words(cls)
             packages = frozenset(w for part in cls.module.split(".")[:-1] for w in part.lower().split("_"))
             known = self._profiles[cls] = _Profile(
-                mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), self._words(cls),
+                mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), words, frozenset(words),
                 name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods,
                 # ``methods - nothing`` is the set ``compare`` sums when no interface is taken out: the same
                 # order of addition, so the same float to the last bit
@@ -181,11 +188,7 @@ class Similarity:
         Isolated, V2...) aside: ``WebSocketManager`` ~ ``UnifiedWebSocketManager`` ~ ``WebSocketConnectionManager``.
         Classes with unrelated names that happen to share an API (file-like objects, geometry wrappers of two
         libraries) are intended duck typing, not one concept written twice."""
-        words_a, words_b = self.words(a), self.words(b)
-        common = set(words_a) & set(words_b)
-        if words_a[-1] == words_b[-1]:
-            return len(common) > 1 or len(words_a) == len(words_b) == 1
-        return len(common) >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
+        return _related_names(self.profile(a), self.profile(b))
 
     def same_name(self, a: ClassValue, b: ClassValue) -> bool:
         """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
@@ -214,7 +217,9 @@ class Similarity:
         """Whether ``a`` and ``b`` play the same role, with the evidence. ``declared``: the team declared the concept
         (configured), so an interface both implement, a common base or a wrapper are evidence of the role, not
         reasons to discount it."""
-        pa, pb = self.profile(a), self.profile(b)
+        return self._compare(a, b, self.profile(a), self.profile(b), declared)
+
+    def _compare(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> Comparison:
         unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
@@ -307,10 +312,20 @@ class Similarity:
         for name in shared:
             if name not in flagged:
                 continue  # no definition along the MRO hands it on: no lookup needed
-            method = self.roles.method_function(cls, name)
-            fact = self.index.find_function(method.module, method.qualname) if method else None
+            fact = self._method_fact(cls, name)
             count += bool(fact is not None and fact.delegates)
         return count
+
+    def _method_fact(self, cls: ClassValue, name: str) -> FunctionFact | None:
+        """The facts of the function that defines method ``name`` for ``cls`` (kept: a class meets many others)."""
+        known = self._method_facts.get(cls)
+        if known is None:
+            known = self._method_facts[cls] = {}
+        elif name in known:
+            return known[name]
+        method = self.roles.method_function(cls, name)
+        fact = known[name] = self.index.find_function(method.module, method.qualname) if method else None
+        return fact
 
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
         agree = 0
@@ -319,9 +334,7 @@ class Similarity:
             if name not in maybe:
                 agree += 1  # neither method can be ``async def``: they agree, no lookup needed
                 continue
-            fa, fb = self.roles.method_function(a, name), self.roles.method_function(b, name)
-            ka = self.index.find_function(fa.module, fa.qualname) if fa else None
-            kb = self.index.find_function(fb.module, fb.qualname) if fb else None
+            ka, kb = self._method_fact(a, name), self._method_fact(b, name)
             agree += ka is None or kb is None or ka.is_async == kb.is_async
         return agree / len(shared) if shared else 1.0
 
@@ -332,36 +345,58 @@ class Similarity:
         no more than ``cap`` classes have), so the work grows with the families, not with the square of the
         project."""
         cap = max(40, self.total // 50)
-        groups: dict[tuple[int, str], list[ClassValue]] = defaultdict(list)
+        # Classes by number (the first position of each), with what every group asks of them worked out once: a
+        # class is in two groups, and pairs are told apart by two numbers instead of two values to hash
+        number: dict[ClassValue, int] = {}
+        values: list[ClassValue] = []
+        profiles: list[_Profile] = []
+        rare: list[list[str]] = []  # the methods no more than ``cap`` classes have
+        live: list[bool] = []
+        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
         for value in candidates:
-            words = self.words(value)
-            groups[(0, words[-1])].append(value)  # the same noun: Manager, Client
+            k = number.get(value)
+            if k is None:
+                k = number[value] = len(values)
+                values.append(value)
+                profiles.append(self.profile(value))
+                rare.append([m for m in self.roles.methods[value] if self.df[m] <= cap])
+                live.append(self.roles.role.get(value) == CLASS)
+            words = profiles[k].words
+            groups[(0, words[-1])].append(k)  # the same noun: Manager, Client
             if len(words) > 1:
-                groups[(1, words[0])].append(value)  # the same subject: ClickHouse-Client, ClickHouse-Service
-        seen: set[tuple[ClassValue, ClassValue]] = set()
+                groups[(1, words[0])].append(k)  # the same subject: ClickHouse-Client, ClickHouse-Service
+        seen: set[tuple[int, int]] = set()
         for group in groups.values():
             if len(group) < 2:
                 continue
             holders: dict[str, list[int]] = defaultdict(list)
-            for i, value in enumerate(group):
-                for method in self.roles.methods[value]:
-                    if self.df[method] <= cap:
-                        holders[method].append(i)
+            for i, k in enumerate(group):
+                for method in rare[k]:
+                    holders[method].append(i)
             counts: Counter[tuple[int, int]] = Counter()
             for members in holders.values():
                 if 1 < len(members) <= cap:
                     counts.update(combinations(members, 2))
-            for (i, j), n in sorted(counts.items()):
-                a, b = group[i], group[j]
-                if n < MIN_SHARED - 1 or (a, b) in seen or not self.related_names(a, b):
+            for i, j in sorted(pair for pair, n in counts.items() if n >= MIN_SHARED - 1):
+                ka, kb = group[i], group[j]
+                if (ka, kb) in seen or not _related_names(profiles[ka], profiles[kb]):
                     continue
-                seen.add((a, b))
+                seen.add((ka, kb))
                 # a test double or a dead copy of a class is measured against it as declared: implementing the
                 # same protocol is what makes a mock a mock of it
-                satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
-                comparison = self.compare(a, b, declared=satellite)
+                a, b = values[ka], values[kb]
+                comparison = self._compare(a, b, profiles[ka], profiles[kb], not (live[ka] and live[kb]))
                 if comparison.same_role:
                     yield a, b, comparison
+
+
+def _related_names(pa: _Profile, pb: _Profile) -> bool:
+    """See ``Similarity.related_names``."""
+    words_a, words_b = pa.words, pb.words
+    common = len(pa.word_set & pb.word_set)
+    if words_a[-1] == words_b[-1]:
+        return common > 1 or len(words_a) == len(words_b) == 1
+    return common >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
 
 
 def _local_words(cls: _Profile, other: tuple[str, ...]) -> tuple[str, ...]:
