@@ -1,8 +1,9 @@
-"""Similarity's per-class shortcuts (profiles, a protocol index, answers per package pair, the prefilter of
-``similar_pairs``) give exactly what the plain definition gives. The plain definition is kept here, written as the
-module docstring of ``analysis.similarity`` states it, and both are run on every pair of classes of several
-projects: sample_repo, a generated monorepo, and a small project built for the edge cases (protocols, families,
-private classes exported under a public name, parallel packages, async twins, facades, proxies)."""
+"""Similarity's and Roles' shortcuts (per-class profiles, a protocol index, answers per package pair, classes by
+number in ``similar_pairs``, ancestor sets in ``Roles._find_copies``) give exactly what the plain definition gives.
+The plain definition is kept here, written as the module docstrings of ``analysis.similarity`` and
+``analysis.roles`` state it, and both are run on every pair of classes of several projects: sample_repo, a
+generated monorepo, and a small project built for the edge cases (protocols, families, private classes exported
+under a public name, parallel packages, async twins, facades, proxies, copies left behind, a cycle of bases)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.names import name_words
-from ssot_audit.analysis.roles import CLASS
+from ssot_audit.analysis.roles import CLASS, ORPHAN, Roles, _bare_stem, _plugin_siblings
 from ssot_audit.analysis.similarity import (
     MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity, _async_twins,
 )  # fmt: skip
@@ -176,6 +177,39 @@ EDGES = {
                 def load_settings(self): pass
                 def reload_settings(self): pass
                 def settings_source(self): pass
+    """,
+    "app/ws/unified_v1.py": """
+        class UnifiedWebSocketManager:
+            def connect_client(self, ws): pass
+            def disconnect_client(self, ws): pass
+            def broadcast_event(self, event): pass
+    """,
+    "app/cycle.py": """
+        class Ping(Pong):
+            def ping_once(self): pass
+        class Pong(Ping):
+            def pong_once(self): pass
+        class PingPong(Ping, Pong):
+            def rally(self): pass
+    """,
+    "app/backends/__init__.py": "from app.backends.s3 import Backend\n",
+    "app/backends/base.py": """
+        class StorageBackend:
+            def put_object(self, key, data): pass
+    """,
+    "app/backends/s3.py": """
+        from app.backends.base import StorageBackend
+
+        class Backend(StorageBackend):
+            def upload_part(self, part): pass
+            def complete_upload(self): pass
+    """,
+    "app/extra/more/s3.py": """
+        from app.backends.base import StorageBackend
+
+        class Backend(StorageBackend):
+            def upload_part(self, part): pass
+            def complete_upload(self): pass
     """,
     "tests/test_ws.py": """
         class FakeWebSocketManager:
@@ -376,3 +410,74 @@ def test_similar_pairs_are_the_plain_definition(models: dict[str, ConceptModel],
     expected = list(plain_similar_pairs(Similarity(model.index, model.resolver, model.roles, model.names), candidates))
     assert expected  # something to compare
     assert list(Similarity(model.index, model.resolver, model.roles, model.names).similar_pairs(candidates)) == expected
+
+
+def plain_find_copies(roles: Roles) -> None:
+    """``Roles._find_copies`` as first written: every MRO sliced and turned into sets for each candidate original."""
+
+    def own(value: ClassValue) -> frozenset[str]:
+        fact = roles.index.find_class(value.module, value.qualname)
+        return frozenset(m for m in fact.methods if not m.startswith("_")) if fact is not None else frozenset()
+
+    by_name: dict[str, list[ClassValue]] = defaultdict(list)
+    for value, role in sorted(roles.role.items(), key=lambda p: (not roles.is_live_module(p[0].module), p[0].fullname)):
+        if role == CLASS:
+            for name in roles.names.name_strings(value) if roles.names else (value.qualname,):
+                by_name[name].append(value)
+    roles.copies = {}
+    for value, role in list(roles.role.items()):
+        if role not in (CLASS, ORPHAN) or roles.is_live_module(value.module):
+            continue
+        mine, stem = own(value), _bare_stem(value.module)
+        mro = roles.resolver.mro(value)
+        for original in by_name.get(value.qualname, ()):
+            if original == value or original in mro or any(
+                    isinstance(v, ClassValue) for v in set(mro[1:]) & set(roles.resolver.mro(original)[1:])):  # fmt: skip
+                continue
+            if role == ORPHAN:
+                roles.copies[value] = original
+                break
+            theirs = own(original)
+            decorated = stem != value.module.rsplit(".", 1)[-1] and original.module.rsplit(".", 1)[-1] == stem
+            if ((roles.is_live_module(original.module) or decorated) and stem == _bare_stem(original.module)
+                    and not _plugin_siblings(value.module, original.module) and mine
+                    and len(mine & theirs) * 2 >= len(mine)):  # fmt: skip
+                roles.role[value] = ORPHAN
+                roles.copies[value] = original
+                break
+
+
+def plain_imported_modules(roles: Roles) -> frozenset[str]:
+    found: set[str] = set()
+    for info in roles.index.iter_modules():
+        for imp in info.facts.imports:
+            target = roles.index.imported_module_of(info.name, imp)
+            if target is not None and target != info.name:
+                parts = target.split(".")
+                found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(found)
+
+
+def plain_methods_with(roles: Roles, cls: ClassValue, flag: str) -> frozenset[str]:
+    found: set[str] = set()
+    for klass in roles.resolver.mro(cls):
+        if isinstance(klass, ClassValue):
+            found.update(roles._own_with(klass, flag))
+    return frozenset(found)
+
+
+@pytest.mark.parametrize("name", ["sample_repo", "edges", "monorepo"])
+def test_roles_are_the_plain_definition(models: dict[str, ConceptModel], name: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    model = models[name]
+    fast = Roles(model.index, model.resolver, model.names)
+    monkeypatch.setattr(Roles, "_find_copies", plain_find_copies)
+    plain = Roles(model.index, model.resolver, model.names)
+    assert fast.imported == plain_imported_modules(plain)
+    assert fast.role == plain.role and list(fast.role) == list(plain.role)
+    assert fast.copies == plain.copies
+    assert fast.methods == plain.methods and list(fast.methods) == list(plain.methods)
+    assert ORPHAN in fast.role.values()  # copies were looked for and found
+    for value in fast.role:
+        for flag in ("is_async", "delegates"):
+            assert fast.methods_with(value, flag) == plain_methods_with(plain, value, flag)
