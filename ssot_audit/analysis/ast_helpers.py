@@ -18,28 +18,40 @@ _LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast
                        ast.SetComp, ast.Compare})  # fmt: skip
 
 
+# One file's encoded expressions, each kept once: ``self.assertEqual`` written 300 times in a test file is one
+# tuple, which pickle then writes once and the main process loads once (measured on django: facts a third smaller
+# in memory, a sixth faster to load). Emptied for each file (``start_file``): only one file's pickle shares them.
+_INTERNED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+
+def start_file() -> None:
+    """Forget the expressions of the previous file (see ``_INTERNED``)."""
+    _INTERNED.clear()
+
+
 def encode(node: ast.AST, depth: int = 0) -> Expr:
-    """The tuple encoding of a name / attribute / call / await chain; None for anything else."""
+    """The tuple encoding of a name / attribute / call / await chain; None for anything else. Equal encodings of one
+    file are one object."""
     kind = type(node)
     if depth > 40:
         return None
     if kind is ast.Name:
-        return ("n", node.id)  # type: ignore[attr-defined]
-    if kind is ast.Attribute:
+        found: tuple[Any, ...] = ("n", node.id)  # type: ignore[attr-defined]
+    elif kind is ast.Attribute:
         base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if base is None else ("a", base, node.attr)  # type: ignore[attr-defined]
-    if kind is ast.Call:
-        func = encode(node.func, depth + 1)  # type: ignore[attr-defined]
-        return None if func is None else ("c", func)
-    if kind is ast.Await:
-        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if value is None else ("w", value)
-    if kind in _LITERALS:
-        return ("k",)
-    if kind is ast.Subscript:  # ``Base[Model]``: a generic alias when Base is a class, else unknown
-        value = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        return None if value is None else ("i", value)
-    return None
+        if base is None:
+            return None
+        found = ("a", base, node.attr)  # type: ignore[attr-defined]
+    elif kind is ast.Call or kind is ast.Await or kind is ast.Subscript:  # ``Base[Model]``: a generic alias
+        inner = encode(node.func if kind is ast.Call else node.value, depth + 1)  # type: ignore[attr-defined]
+        if inner is None:
+            return None
+        found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", inner)
+    elif kind in _LITERALS:
+        found = ("k",)
+    else:
+        return None
+    return _INTERNED.setdefault(found, found)
 
 
 def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:

@@ -13,9 +13,9 @@ from typing import Any
 from ssot_audit.analysis.ast_helpers import (
     ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
     expects_raise, forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings,
-    suppresses_import_error, unique_qualname,
+    start_file, suppresses_import_error, unique_qualname,
 )
-from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope
+from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts,
@@ -28,7 +28,7 @@ class Extractor(ExpressionWalker):
 
     def __init__(self, lines: int) -> None:
         self.facts = ModuleFacts(lines=lines)
-        self.scopes: list[Scope] = [Scope("module", "", self.facts.bindings)]
+        self.scopes: list[Scope] = [Scope("module", "", {})]
         self.conditional = 0
         self.type_checking = 0
         self.guarded = 0
@@ -57,7 +57,7 @@ class Extractor(ExpressionWalker):
     def bind(self, name: str, kind: str, value: Any, line: int) -> None:
         """Record a binding of ``name`` in the current scope (in the module scope for ``global`` names)."""
         scope = self.scopes[-1]
-        if scope.func is not None and name in scope.func.globals:
+        if scope.func is not None and name in scope.globals:
             scope = self.scopes[0]
         scope.bindings.setdefault(name, []).append(Binding(kind, value, line, self.conditional > 0))
 
@@ -95,7 +95,7 @@ class Extractor(ExpressionWalker):
             self.expression(default, "other")
         outer = self.scopes[-1]
         qualname = unique_qualname(self._qualname(node.name), self.facts.functions)
-        decorators = [encode(d) for d in node.decorator_list]
+        decorators = tuple(encode(d) for d in node.decorator_list)
         overload = any(d is not None and d[-1] == "overload" for d in decorators)
         params = [a.arg for a in (*args.posonlyargs, *args.args)]
         if args.vararg:
@@ -112,8 +112,8 @@ class Extractor(ExpressionWalker):
             end_line=node.end_lineno or node.lineno,
             is_async=isinstance(node, ast.AsyncFunctionDef),
             decorators=decorators,
-            params=params,
-            returns=list(annotation_names(node.returns)),
+            params=tuple(params),
+            returns=annotation_names(node.returns),
             class_qualname=outer.qualname if outer.kind == "class" else "",
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
             forwards_to_super=forwards_to_super(node),
@@ -132,7 +132,7 @@ class Extractor(ExpressionWalker):
             self.bind(node.name, B_DEF, qualname, node.lineno)
         if node.name == "__getattr__" and outer.kind == "module":
             self.facts.has_getattr = True
-        scope = Scope("function", qualname, fact.locals, func=fact)
+        scope = Scope("function", qualname, {}, func=fact)
         self._bind_params(node, fact, outer, scope)
         self.flow.decorator_patches(node, qualname)
         saved = (self.conditional, self.type_checking, self.guarded, self.attr_guarded)
@@ -143,7 +143,7 @@ class Extractor(ExpressionWalker):
         self.scopes.pop()
         self.conditional, self.type_checking, self.guarded, self.attr_guarded = saved
         self.flow.leave_function(flow)
-        fact.name_uses = {name: sorted(set(uses)) for name, uses in fact.name_uses.items()}  # kinds, not counts
+        freeze_function(scope)
 
     _stmt_AsyncFunctionDef = _stmt_FunctionDef
 
@@ -175,9 +175,9 @@ class Extractor(ExpressionWalker):
             line=node.lineno,
             col=node.col_offset,
             end_line=node.end_lineno or node.lineno,
-            bases=[encode(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],
+            bases=tuple(encode(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases),
             keywords={k.arg: encode(k.value) for k in node.keywords if k.arg},
-            decorators=[encode(d) for d in node.decorator_list],
+            decorators=tuple(encode(d) for d in node.decorator_list),
             body_adds_nothing=class_body_adds_nothing(node),
             scope=enclosing.qualname if enclosing else "",
         )
@@ -192,7 +192,7 @@ class Extractor(ExpressionWalker):
         self.scopes.pop()
         self.conditional = saved
         for name, bindings in class_bindings.items():
-            fact.class_attrs[name] = [b.value if b.kind == B_ASSIGN else None for b in bindings]
+            fact.class_attrs[name] = tuple(b.value if b.kind == B_ASSIGN else None for b in bindings)
 
     def _import_fact(self, line: int, col: int, module: str, level: int, name: str | None, asname: str | None) -> None:
         fact = ImportFact(
@@ -307,7 +307,7 @@ class Extractor(ExpressionWalker):
         if node.value is not None:
             scope = self._function_scope()
             if scope is not None and scope.func is not None:
-                scope.func.return_values.append(encode(node.value))
+                scope.returns.append(encode(node.value))
             self.expression(node.value, "return")
 
     def _stmt_If(self, node: ast.If) -> None:
@@ -382,12 +382,14 @@ class Extractor(ExpressionWalker):
     def _stmt_Global(self, node: ast.Global) -> None:
         scope = self._function_scope()
         if scope is not None and scope.func is not None:
-            scope.func.globals.extend(node.names)
+            scope.globals.extend(node.names)
 
 
 def extract_facts(tree: ast.Module, lines: int) -> ModuleFacts:
     """The facts of one parsed module."""
+    start_file()
     extractor = Extractor(lines)
     extractor.statements(tree.body)
+    extractor.facts.bindings = frozen(extractor.scopes[0].bindings)
     extractor.finish_namespace()
     return extractor.facts

@@ -9,7 +9,7 @@ chained operators cannot exhaust the interpreter's recursion limit.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
@@ -31,9 +31,36 @@ class Scope:
 
     kind: str  # "module" | "class" | "function"
     qualname: str
-    bindings: dict[str, list[Binding]]
+    bindings: dict[str, list[Binding]]  # filled as the walk goes; the facts keep them as tuples (``frozen``)
     func: FunctionFact | None = None
     cls: ClassFact | None = None
+    # A function's facts that the walk appends to, frozen into its ``FunctionFact`` when the walk leaves it.
+    globals: list[str] = field(default_factory=list)
+    returns: list[Expr] = field(default_factory=list)
+    uses: dict[str, list[str]] = field(default_factory=dict)  # name -> the contexts it is read in
+
+
+_USES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct set of read contexts, kept once
+
+
+def frozen(bindings: dict[str, list[Binding]]) -> dict[str, tuple[Binding, ...]]:
+    """A scope's bindings as the facts keep them: tuples are smaller than lists and cheaper to unpickle."""
+    return {name: tuple(found) for name, found in bindings.items()}
+
+
+def freeze_function(scope: Scope) -> None:
+    """Move what the walk gathered for a function into its facts, as tuples (the kinds of read once per distinct
+    set: a file's functions read most names in one of a few ways)."""
+    func = scope.func
+    assert func is not None
+    func.locals = frozen(scope.bindings)
+    func.globals = tuple(scope.globals)
+    func.return_values = tuple(scope.returns)
+    uses = {}
+    for name, kinds in scope.uses.items():
+        key = tuple(sorted(set(kinds)))
+        uses[name] = _USES.setdefault(key, key)
+    func.name_uses = uses
 
 
 class ExpressionWalker(NamespaceRecorder):
@@ -94,7 +121,7 @@ class ExpressionWalker(NamespaceRecorder):
                 if node.id == "__path__":  # type: ignore[attr-defined]
                     self.facts.dynamic_namespace = True
                 if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
-                    func.name_uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[attr-defined]
+                    scope.uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[union-attr, attr-defined]
             elif kind is ast.Yield or kind is ast.YieldFrom:
                 if func is not None:
                     func.is_generator = True

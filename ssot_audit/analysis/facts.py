@@ -5,6 +5,9 @@ index), so they can be cached by content hash and computed in parallel.
 
 Facts that never change once extracted (bindings, imports, call sites) are NamedTuples: every file's facts cross
 a process boundary and go into the cache, and tuples pickle three times faster than dataclasses at half the size.
+Sequences the extraction has finished with are tuples too, and a file's equal expressions are one object (see
+``ast_helpers.encode``), which pickle writes once: on django that made the facts a third smaller in memory and a
+quarter faster to load.
 
 Expressions are kept in a tiny tuple encoding that pickles and serialises cheaply:
 ``("n", name)`` a name, ``("a", base, attr)`` an attribute, ``("c", func)`` a call, ``("w", expr)`` an await, ``("i", base)`` a subscript (a generic alias when the base is
@@ -152,16 +155,16 @@ class FunctionFact:
     col: int
     end_line: int
     is_async: bool
-    decorators: list[Expr]
-    params: list[str]
-    returns: list[str]  # dotted names in the return annotation
+    decorators: tuple[Expr, ...]
+    params: tuple[str, ...]
+    returns: tuple[str, ...]  # dotted names in the return annotation
     class_qualname: str = ""  # set for methods
     parent: str = ""  # enclosing function qualname, for closures
     is_generator: bool = False
-    return_values: list[Expr] = field(default_factory=list)
-    locals: dict[str, list[Binding]] = field(default_factory=dict)
-    globals: list[str] = field(default_factory=list)
-    name_uses: dict[str, list[str]] = field(default_factory=dict)  # name -> the kinds of context it is read in
+    return_values: tuple[Expr, ...] = ()
+    locals: dict[str, tuple[Binding, ...]] = field(default_factory=dict)
+    globals: tuple[str, ...] = ()
+    name_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> the kinds of context it is read in
     forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
@@ -179,12 +182,12 @@ class ClassFact:
     line: int
     col: int
     end_line: int
-    bases: list[Expr]
+    bases: tuple[Expr, ...]
     keywords: dict[str, Expr]
-    decorators: list[Expr]
+    decorators: tuple[Expr, ...]
     methods: dict[str, str] = field(default_factory=dict)  # method name -> function qualname (the last definition)
     method_variants: dict[str, list[str]] = field(default_factory=dict)  # name -> all qualnames, when defined twice
-    class_attrs: dict[str, list[Expr]] = field(default_factory=dict)  # class-level assignments
+    class_attrs: dict[str, tuple[Expr, ...]] = field(default_factory=dict)  # class-level assignments
     attr_types: dict[str, list[Any]] = field(default_factory=dict)  # instance attrs: Expr or ("ann", names)
     body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super()
     scope: str = ""  # enclosing function qualname for local classes
@@ -198,7 +201,7 @@ class ModuleFacts:
     imports: list[ImportFact] = field(default_factory=list)
     classes: dict[str, ClassFact] = field(default_factory=dict)  # qualname -> class
     functions: dict[str, FunctionFact] = field(default_factory=dict)  # qualname -> function
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)  # module-level names
+    bindings: dict[str, tuple[Binding, ...]] = field(default_factory=dict)  # module-level names
     calls: list[CallSite] = field(default_factory=list)
     dunder_all: list[str] | None = None
     has_getattr: bool = False  # module-level __getattr__: any attribute may exist
@@ -230,5 +233,18 @@ def _pickle_positionally(cls: type) -> None:
     setattr(cls, "__reduce__", reduce)
 
 
+def _unpickle_in_c(cls: type) -> None:
+    """Pickle the NamedTuple ``cls`` as ``tuple.__new__(cls, values)``: unpickling then builds each one in C instead of
+    calling the class's generated Python ``__new__`` (measured on django: all facts load 15% faster, for 9% more
+    bytes; a scan after an edit loads every file's facts, 1.5 million call sites at 4 million lines)."""
+
+    def reduce(self: tuple[Any, ...]) -> tuple[Any, tuple[type, tuple[Any, ...]]]:
+        return tuple.__new__, (type(self), tuple(self))
+
+    setattr(cls, "__reduce__", reduce)
+
+
 for _fact_class in (FunctionFact, ClassFact, ModuleFacts):
     _pickle_positionally(_fact_class)
+for _record_class in (Binding, ImportFact, Guard, Rebind, CallSite, AttrUse, AttrStore):
+    _unpickle_in_c(_record_class)

@@ -10,7 +10,9 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Hashable, Iterable
+import functools
+import weakref
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +83,9 @@ class Resolver:
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
-        self._mro = MroTable(self._base_values)
+        # Through a weak reference: a bound method would make the resolver a reference cycle, which keeps the whole
+        # index (every file's facts) alive after a scan until the cyclic collector runs (see ``loader.gc_paused``).
+        self._mro = MroTable(functools.partial(Resolver._base_values, weakref.proxy(self)))
         # Functions whose return annotation was kept although return statements we could only partly resolve
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
@@ -131,7 +135,7 @@ class Resolver:
             return frozenset({ExternalValue(f"builtins.{name}")})
         return _UNKNOWN_SET
 
-    def _from_bindings(self, module: str, scope: str, bindings: list[Binding], *, flow_sensitive: bool) -> Values:
+    def _from_bindings(self, module: str, scope: str, bindings: Sequence[Binding], *, flow_sensitive: bool) -> Values:
         """Module scopes are read top to bottom: the last unconditional binding hides earlier ones."""
         selected: Iterable[Binding] = bindings
         if flow_sensitive:

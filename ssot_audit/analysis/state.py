@@ -24,7 +24,7 @@ import struct
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,20 +129,21 @@ class StateStore:
         """A new pack to stream this scan's payloads into (see ``save``)."""
         return PackWriter(self.directory)
 
-    def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], old_blobs: Mapping[str, Blob],
-             new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
+    def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], stored: Collection[str],
+             damaged: Collection[str], new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
         """Write the new state: the packs that cover ``manifest`` (the old ones, compacted into one when they hold
-        mostly dead entries or are many, plus ``new_pack``), and the result. Best effort: a cache that cannot be
-        written is skipped silently (it is only a cache)."""
+        mostly dead entries or are many, plus ``new_pack``), and the result. ``stored``: what the old packs hold
+        (empty when this scan did not read them); ``damaged``: their entries that did not load, never copied.
+        Best effort: a cache that cannot be written is skipped silently (it is only a cache)."""
         needed = {entry[1] for entry in manifest.values()}
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             packs = list(old_packs)
-            live = sum(1 for h in old_blobs if h in needed)
-            if old_blobs and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(old_blobs)):  # packs were read
+            live = sum(1 for h in stored if h in needed)
+            if stored and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(stored)):  # packs were read
                 merged = PackWriter(self.directory)
-                for key, blob in old_blobs.items():
-                    if key in needed:
+                for key, blob in self.load_blobs(old_packs).items():  # read again: the scan let go of them
+                    if key in needed and key not in damaged and open_blob(blob) is not None:
                         merged.add_blob(key, blob)
                 packs = [name for name in (merged.close(),) if name]
             fresh = new_pack.close() if new_pack is not None else None

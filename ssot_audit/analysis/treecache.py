@@ -60,7 +60,8 @@ class TreeCache:
         wanted = set(self.payloads.hashes.values())
         if not wanted <= blobs.keys():
             for pack in self.store.other_packs(self.packs):
-                blobs.update(self.store.load_blobs([pack]))
+                for key, blob in self.store.load_blobs([pack]).items():
+                    blobs.setdefault(key, blob)  # the state's own packs first: an entry there may have replaced a bad one
                 self.packs = (*self.packs, pack)
                 if wanted <= blobs.keys():
                     break
@@ -75,7 +76,8 @@ class TreeCache:
             if stamp is not None and key is not None:
                 manifest[f.relpath] = (_trusted(stamp, self.started), key)
         key = _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes) if result is not None else ""
-        self.store.save(manifest, old_packs=self.packs, old_blobs=self.payloads.blobs, new_pack=self.new_pack,
+        self.store.save(manifest, old_packs=self.packs, stored=self.payloads.stored_keys(),
+                        damaged=self.payloads.damaged, new_pack=self.new_pack,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
 

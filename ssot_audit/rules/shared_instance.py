@@ -51,7 +51,7 @@ def _shared_target(ctx: RuleContext, info: ModuleInfo, call: CallSite) -> str | 
         return "global" if func is not None and target[1] in func.globals else None
     if target[0] == "a" and target[1] is not None and target[1][0] == "n":
         func = info.facts.functions.get(call.scope)
-        owner = func.locals.get(target[1][1], []) if func is not None else []
+        owner = func.locals.get(target[1][1], ()) if func is not None else ()
         if any(b.kind == B_CLS for b in owner):
             return "class attribute"
         if any(isinstance(v, ClassValue) for v in ctx.resolver.resolve_name(info.name, call.scope, target[1][1])):

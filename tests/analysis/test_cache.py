@@ -161,3 +161,41 @@ def test_the_analyser_digest_covers_every_module_of_the_per_file_code() -> None:
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     whole_program = {"state", "discovery"}  # the loader imports them for the cache and its types; not run per file
     assert set(imported) - whole_program <= set(cache._PER_FILE_MODULES)
+
+
+def test_compacting_the_packs_keeps_live_entries_and_drops_damaged_ones(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A scan lets go of the packs' bytes once it has loaded them; when most of their entries are dead it reads them
+    again to compact them, copying the live entries but not one that failed to load (that one is written anew)."""
+    files = {**PROJECT, **{f"app/m{i}.py": f"def f{i}():\n    return {i}\n" for i in range(8)}}
+    root = write_project(tmp_path / "src", files)
+    store = tmp_path / "cache"
+    _scan_json(root, store)
+    [pack] = list(store.rglob("pack-*.bin"))
+    key = state.content_hash((root / "app/factory.py").read_bytes())
+    writer = state.PackWriter(tmp_path / "forged")
+    for entry, blob in state._read_pack(pack).items():  # the same pack, the factory's entry of the wrong shape
+        writer.add(entry, pickle.dumps(("facts", None, "12", []))) if entry == key else writer.add_blob(entry, blob)
+    forged = writer.close()
+    assert forged is not None
+    pack.write_bytes((tmp_path / "forged" / forged).read_bytes())
+    for i in range(8):  # most entries of the pack are dead now: the next save compacts it
+        (root / f"app/m{i}.py").write_text(f"def f{i}():\n    return {i + 100}\n", encoding="utf-8")
+    parsed = record_parsing(monkeypatch)
+    warm = _scan_json(root, store)
+    assert sorted(parsed) == sorted(["app/factory.py", *(f"app/m{i}.py" for i in range(8))])
+    [saved] = list(store.rglob("state-*.bin"))
+    named = state._read_state(saved)
+    assert named is not None
+    packs = [saved.parent / name for name in named.packs]
+    assert pack not in packs and len(packs) == 2  # compacted, and this scan's new pack
+    holding = [state._read_pack(p)[key] for p in packs if key in state._read_pack(p)]
+    assert len(holding) == 1 and pickle.loads(holding[0][1])[0] != "facts"  # the new entry only
+    assert warm == _scan_json(root, None)
+    parsed.clear()
+    # m0.py back as it was: only the old pack (not yet deleted: orphans are kept a while for concurrent scans)
+    # holds it, and reading that pack for it must not let its damaged factory entry shadow the good one
+    (root / "app/m0.py").write_text("def f0():\n    return 0\n", encoding="utf-8")
+    again = _scan_json(root, store)
+    assert parsed == []
+    assert again == _scan_json(root, None)

@@ -1,0 +1,52 @@
+"""A scan lets go of what it no longer needs: the packs' bytes once their payloads are loaded, and the whole
+project (every file's facts) as soon as the last reference to it goes, without waiting for the cyclic collector
+(scans pause it, then freeze what survives: an object kept alive by a reference cycle stays until the process
+ends or scans again)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+from ssot_audit import api
+from ssot_audit.config import Config
+
+from tests.helpers import write_project
+
+PROJECT = {
+    "app/__init__.py": "",
+    "app/base.py": "class Base:\n    def run(self):\n        return 1\n",
+    "app/impl.py": "from app.base import Base\n\n\nclass Impl(Base):\n    def run(self):\n        return 2\n",
+    "app/use.py": "from app.impl import Impl\n\n\nasync def go():\n    return await Impl().run()\n",
+}
+
+
+def test_a_scanned_project_is_freed_by_reference_counting(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    project = api.load_project(root, Config(), jobs=1)
+    result = api.audit(project)
+    assert {f.code for f in result.findings} == {"SSOT401"}  # the resolver walked the MRO to find ``run``
+    resolver, index = weakref.ref(project.resolver), weakref.ref(project.index)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del project
+        assert resolver() is None and index() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_the_packs_are_let_go_once_loaded(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "src", PROJECT)
+    store = tmp_path / "cache"
+    api.scan_tree(root, Config(), jobs=1, cache_dir=store)
+    (root / "app/use.py").write_text("from app.impl import Impl\n\n\ndef go():\n    return Impl().run()\n")
+    found, tree = api._walk(root, Config(), api._scope(root, Config(), api.ALL_RULES), store)
+    assert tree is not None
+    tree.load_payloads()
+    assert len(tree.payloads.blobs) == len(PROJECT)
+    api._load_project(root, Config(), found, jobs=1, progress=None, tree=tree, started=0.0)
+    assert tree.payloads.blobs == {}
+    assert len(tree.payloads.stored_keys()) == len(PROJECT)  # what compaction needs to know
