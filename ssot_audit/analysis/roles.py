@@ -21,6 +21,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections import defaultdict
+from functools import lru_cache
 from collections.abc import Iterable
 
 from ssot_audit.analysis.facts import ClassFact
@@ -64,6 +65,7 @@ def is_backup_path(relpath: str) -> bool:
 _VERSION_STEM = re.compile(r"[_.\-]v\d+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def _bare_stem(module: str) -> str:
     """The file name of a module without backup or version decorations: ``backup.ws_manager_old`` and
     ``app.ws_manager_v1`` -> ``ws_manager`` (a versioned file nothing imports is a copy left behind too)."""
@@ -83,7 +85,7 @@ def imported_modules(index: ProjectIndex) -> frozenset[str]:
     for info in index.iter_modules():
         for imp in info.facts.imports:
             target = index.imported_module_of(info.name, imp)
-            if target is not None and target != info.name:
+            if target is not None and target != info.name and target not in found:  # found: so are its parents
                 parts = target.split(".")
                 found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return frozenset(found)
@@ -95,6 +97,8 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 def is_double_name(name: str) -> bool:
     """``MockWebSocketManager``, ``FakeStore``, ``WebSocketManagerStub``, ``SSotMockManager``, ``DummyCache``: a
     CamelCase word of the name says test double."""
+    if not any(word in name for word in _DOUBLE_WORDS):
+        return False  # no such word anywhere in the name (most names): no need to split it
     return any(word in _DOUBLE_WORDS for word in _WORD.findall(name))
 
 
@@ -115,12 +119,13 @@ class Roles:
             if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
-        self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``
-        values = [ClassValue(info.name, cls.qualname) for info, cls in index.iter_classes()]
-        for value in sorted(values, key=lambda v: len(resolver.mro(v))):  # a base's MRO is shorter: it comes first
-            self.methods[value] = self._public_methods(value)
-        for info, cls in index.iter_classes():
-            value = ClassValue(info.name, cls.qualname)
+        self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
+        self._with: dict[tuple[ClassValue, str], frozenset[str]] = {}  # and along its MRO
+        self._own_public: dict[ClassValue, frozenset[str]] = {}  # see ``_own``
+        classes = [(info, cls, ClassValue(info.name, cls.qualname)) for info, cls in index.iter_classes()]
+        for _, cls, value in sorted(classes, key=lambda c: len(resolver.mro(c[2]))):  # a base's MRO is shorter: first
+            self.methods[value] = self._public_methods(value, cls)
+        for info, cls, value in classes:
             self.role[value] = self._classify(info, cls, value)
         self._find_copies()
 
@@ -129,11 +134,11 @@ class Roles:
         return module in self.imported
 
     # -- classification -----------------------------------------------------------------------------------------
-    def _public_methods(self, value: ClassValue) -> frozenset[str]:
+    def _public_methods(self, value: ClassValue, fact: ClassFact) -> frozenset[str]:
         """Public methods defined by the class or inherited from project bases: its own names and its direct bases'
         sets (worked out before it), so a 3,000-class chain costs one union per class, not a walk of each MRO."""
-        fact = self.index.find_class(value.module, value.qualname)
-        names = {m for m in fact.methods if not m.startswith("_")} if fact is not None else set()
+        names = {m for m in fact.methods if not m.startswith("_")}
+        self._own_public[value] = frozenset(names)
         for base in self.resolver.base_classes(value):
             inherited = self.methods.get(base)
             names.update(inherited if inherited is not None else self._walk_public(base))
@@ -230,27 +235,41 @@ class Roles:
         return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]
 
     def _own(self, value: ClassValue) -> frozenset[str]:
-        fact = self.index.find_class(value.module, value.qualname)
-        return frozenset(m for m in fact.methods if not m.startswith("_")) if fact is not None else frozenset()
+        """The public methods the class defines itself (kept by ``_public_methods`` for every class)."""
+        known = self._own_public.get(value)
+        if known is None:
+            fact = self.index.find_class(value.module, value.qualname)
+            known = frozenset(m for m in fact.methods if not m.startswith("_")) if fact is not None else frozenset()
+        return known
 
     def _find_copies(self) -> None:
         """A class in a file nothing imports that repeats a live class: same class name, same file name, most of its
         own methods written again (not inherited). Such a file is a copy left behind, whatever its directory; a
         plugin loaded by name subclasses what it resembles, or sits in a sibling package of the same layout."""
         by_name: dict[str, list[ClassValue]] = defaultdict(list)  # production classes by every name, live first
-        for value, role in sorted(self.role.items(), key=lambda p: (not self.is_live_module(p[0].module), p[0].fullname)):
-            if role == CLASS:
-                for name in self.names.name_strings(value) if self.names else (value.qualname,):
-                    by_name[name].append(value)
+        production = [value for value, role in self.role.items() if role == CLASS]
+        for value in sorted(production, key=lambda v: (not self.is_live_module(v.module), v.fullname)):
+            for name in self.names.name_strings(value) if self.names else (value.qualname,):
+                by_name[name].append(value)
         self.copies: dict[ClassValue, ClassValue] = {}
+        ancestors: dict[ClassValue, frozenset[ClassValue]] = {}  # the project classes of each MRO after the class
+
+        def ancestors_of(value: ClassValue) -> frozenset[ClassValue]:
+            known = ancestors.get(value)
+            if known is None:
+                known = ancestors[value] = frozenset(v for v in self.resolver.mro(value)[1:] if isinstance(v, ClassValue))
+            return known
+
         for value, role in list(self.role.items()):
             if role not in (CLASS, ORPHAN) or self.is_live_module(value.module):
                 continue
-            mine, stem = self._own(value), _bare_stem(value.module)
-            mro = self.resolver.mro(value)
-            for original in by_name.get(value.qualname, ()):
-                if original == value or original in mro or any(
-                        isinstance(v, ClassValue) for v in set(mro[1:]) & set(self.resolver.mro(original)[1:])):  # fmt: skip
+            originals = by_name.get(value.qualname)
+            if not originals:
+                continue  # no production class of that name: nothing it could repeat
+            mine, stem, mro = self._own(value), _bare_stem(value.module), ancestors_of(value)
+            for original in originals:
+                # ``is``: both are keys of ``self.role``, so an equal class is the same object (no dataclass __eq__)
+                if original is value or original in mro or not mro.isdisjoint(ancestors_of(original)):
                     continue  # a subclass, or a sibling of one family (two backends of one base): not a copy
                 if role == ORPHAN:  # a backup-shaped file: the class it repeats needs no importer of its own
                     self.copies[value] = original
@@ -273,11 +292,15 @@ class Roles:
         (``is_async``, ``delegates``, ``always_raises``): a name outside it surely gives none, so a caller asks only
         about these. A superset: any class along the MRO that defines the name with such a function (any of its
         conditional definitions) or assigns it at class level (which may name any function)."""
-        found: set[str] = set()
-        for klass in self.resolver.mro(cls):
-            if isinstance(klass, ClassValue):
-                found.update(self._own_with(klass, flag))
-        return frozenset(found)
+        key = (cls, flag)
+        known = self._with.get(key)
+        if known is None:  # asked for each pair a class is compared in: kept
+            found: set[str] = set()
+            for klass in self.resolver.mro(cls):
+                if isinstance(klass, ClassValue):
+                    found.update(self._own_with(klass, flag))
+            known = self._with[key] = frozenset(found)
+        return known
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
         key = (klass, flag)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
@@ -59,6 +60,24 @@ class Comparison:
     facade: bool = False  # one wraps the other (holds it, or hands its methods on): an adapter, a proxy
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What ``compare`` asks of one class whatever the other one is, worked out once per class: a class meets
+    dozens of others (each copy of a tree multiplies its family), and these answers were computed again each time."""
+
+    order: tuple  # type: ignore[type-arg]  # ``Resolver.mro``: the class first
+    ancestors: frozenset[ClassValue]  # the project classes of ``mro[1:]``
+    words: tuple[str, ...]  # ``Similarity.words``
+    word_set: frozenset[str]
+    own_words: tuple[str, ...]  # the words of the name it is defined under (what ``interface`` compares)
+    packages: frozenset[str]  # the words of its module's package names (see ``same_name``)
+    methods: frozenset[str]  # ``Roles.methods``
+    weight: float  # the weight of ``methods``, summed in the order ``compare`` sums it
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
 class Similarity:
     """Pairwise role comparisons over the classes of a project."""
 
@@ -71,9 +90,16 @@ class Similarity:
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()
+        # each protocol under one of its names: one that two classes both lack rules it out without a subset test
+        self._protocols_by_name: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for methods in self._protocols:
+            self._protocols_by_name[min(methods)].append(methods)
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
+        self._profiles: dict[ClassValue, _Profile] = {}
+        self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
+        self._method_facts: dict[ClassValue, dict[str, FunctionFact | None]] = {}  # see ``_method_fact``
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -86,9 +112,12 @@ class Similarity:
             known = self._weights[method] = min(weight, GENERIC_WEIGHT) if method in GENERIC else weight
         return known
 
-    def weigh(self, methods: Iterable[str]) -> float:
+    def weigh(self, methods: Collection[str]) -> float:
         """The summed weight of ``methods``."""
-        return sum(self.weight(m) for m in methods)
+        try:  # every name weighed before (nearly always): no call per name; the same sum, in the same order
+            return sum(map(self._weights.__getitem__, methods))
+        except KeyError:
+            return sum(self.weight(m) for m in methods)
 
     # -- interface ----------------------------------------------------------------------------------------------
     def _protocol_methods(self) -> list[frozenset[str]]:
@@ -107,16 +136,36 @@ class Similarity:
         both implement when each has a name of its own (``RedisSessionStore``, ``MemorySessionStore``: a family).
         Versions of one name (``Unified``/``Isolated``/``Legacy`` + ``WebSocketManager``) implementing a protocol are
         one concept written twice, not a family."""
+        return self._interface(self.profile(a), self.profile(b))
+
+    def _interface(self, pa: _Profile, pb: _Profile) -> frozenset[str]:
         shared: set[str] = set()
-        for ancestor in set(self.resolver.mro(a)[1:]) & set(self.resolver.mro(b)[1:]):
-            if isinstance(ancestor, ClassValue):
-                shared |= self.roles.methods.get(ancestor, frozenset())
-        if name_words(a.qualname.split(".")[-1].lstrip("_")) != name_words(b.qualname.split(".")[-1].lstrip("_")):
-            both = self.roles.methods[a] & self.roles.methods[b]
-            for methods in self._protocols:
-                if methods <= both:
-                    shared |= methods
+        for ancestor in pa.ancestors & pb.ancestors:
+            shared |= self.roles.methods.get(ancestor, frozenset())
+        if pa.own_words != pb.own_words:
+            both = pa.methods & pb.methods
+            for name in both:
+                for methods in self._protocols_by_name.get(name, ()):
+                    if methods <= both:
+                        shared |= methods
         return frozenset(shared)
+
+    def profile(self, cls: ClassValue) -> _Profile:
+        """What ``compare`` asks of ``cls`` whatever the other class is (see ``_Profile``), worked out once."""
+        known = self._profiles.get(cls)
+        if known is None:
+            mro = self.resolver.mro(cls)
+            methods = self.roles.methods[cls]
+            words = self._words(cls)
+            packages = frozenset(w for part in cls.module.split(".")[:-1] for w in part.lower().split("_"))
+            known = self._profiles[cls] = _Profile(
+                mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), words, frozenset(words),
+                name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods,
+                # ``methods - nothing`` is the set ``compare`` sums when no interface is taken out: the same
+                # order of addition, so the same float to the last bit
+                self.weigh(methods - _NOTHING),
+            )  # fmt: skip
+        return known
 
     def held(self, cls: ClassValue) -> frozenset[ClassValue]:
         """Project classes whose instances ``cls`` keeps in instance attributes (what a facade wraps)."""
@@ -139,30 +188,26 @@ class Similarity:
         Isolated, V2...) aside: ``WebSocketManager`` ~ ``UnifiedWebSocketManager`` ~ ``WebSocketConnectionManager``.
         Classes with unrelated names that happen to share an API (file-like objects, geometry wrappers of two
         libraries) are intended duck typing, not one concept written twice."""
-        words_a, words_b = self.words(a), self.words(b)
-        common = set(words_a) & set(words_b)
-        if words_a[-1] == words_b[-1]:
-            return len(common) > 1 or len(words_a) == len(words_b) == 1
-        return len(common) >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
+        return _related_names(self.profile(a), self.profile(b))
 
     def same_name(self, a: ClassValue, b: ClassValue) -> bool:
         """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
         where the class lives is dropped too (``AuthConfigManager`` in ``auth_service`` is that service's
         ``ConfigManager``; ``AnalyticsWebSocketManager`` in ``analytics_service`` its ``WebSocketManager``)."""
-        mine = self._local_words(a, self.words(b))
-        return len(mine) > 1 and mine == self._local_words(b, self.words(a))  # "Model" alone says too little
+        return self._same_name(self.profile(a), self.profile(b))
 
-    def _local_words(self, cls: ClassValue, other: tuple[str, ...]) -> tuple[str, ...]:
-        words = self.words(cls)
-        packages = {w for part in cls.module.split(".")[:-1] for w in part.lower().split("_")}
-        start = 0
-        while start < len(words) - 1 and words[start] in packages and words[start] not in other:
-            start += 1
-        return words[start:]
+    @staticmethod
+    def _same_name(pa: _Profile, pb: _Profile) -> bool:
+        mine = _local_words(pa, pb.words)
+        return len(mine) > 1 and mine == _local_words(pb, pa.words)  # "Model" alone says too little
 
     def words(self, cls: ClassValue) -> tuple[str, ...]:
         """The class's name words, qualifiers dropped (see ``name_words``); a private class is known by its public
         name (``_Impl`` exported as ``WebSocketManager``)."""
+        known = self._profiles.get(cls)
+        return known.words if known is not None else self._words(cls)
+
+    def _words(self, cls: ClassValue) -> tuple[str, ...]:
         name = cls.qualname.split(".")[-1]
         if name.startswith("_") and self.names is not None:
             name = self.names.public_name(cls).name
@@ -172,21 +217,27 @@ class Similarity:
         """Whether ``a`` and ``b`` play the same role, with the evidence. ``declared``: the team declared the concept
         (configured), so an interface both implement, a common base or a wrapper are evidence of the role, not
         reasons to discount it."""
-        mro_a, mro_b = self.resolver.mro(a), self.resolver.mro(b)
-        unrelated = self._design_reason(a, b, mro_a, mro_b, declared)
+        return self._compare(a, b, self.profile(a), self.profile(b), declared)
+
+    def _compare(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> Comparison:
+        unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
-        interface = frozenset() if declared else self.interface(a, b)
-        own_a, own_b = self.roles.methods[a] - interface, self.roles.methods[b] - interface
+        interface = _NOTHING if declared else self._interface(pa, pb)
+        if interface:
+            own_a, own_b = pa.methods - interface, pb.methods - interface
+            weight_a, weight_b = self.weigh(own_a), self.weigh(own_b)
+        else:  # the weights of the whole sets, worked out once per class
+            own_a, own_b, weight_a, weight_b = pa.methods, pb.methods, pa.weight, pb.weight
         shared = tuple(sorted(own_a & own_b))
         weight = self.weigh(shared)
-        cover = weight / (min(self.weigh(own_a), self.weigh(own_b)) or 1.0)
+        cover = weight / (min(weight_a, weight_b) or 1.0)
 
         def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
             return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
 
-        same_name = self.same_name(a, b)  # versions of one name: the name is evidence already
-        needed = MIN_WEIGHT if declared or self.words(a)[-1] == self.words(b)[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
+        same_name = self._same_name(pa, pb)  # versions of one name: the name is evidence already
+        needed = MIN_WEIGHT if declared or pa.words[-1] == pb.words[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
         least = MIN_SHARED - same_name
         if declared:  # a declared concept's canonical class may be small: sharing all of it is enough
             least = min(least, max(2, min(len(own_a), len(own_b))))
@@ -206,38 +257,41 @@ class Similarity:
             return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
         return verdict(True, f"shares {len(shared)} public methods ({cover:.0%} of the smaller class)")
 
-    def _design_reason(self, a: ClassValue, b: ClassValue, mro_a: tuple, mro_b: tuple, declared: bool) -> str:  # type: ignore[type-arg]
+    def _design_reason(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> str:
         """Why the code's structure says ``a`` and ``b`` are not one concept written twice ("" when it does not)."""
         if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
             return "two definitions of one class (if/else): one exists at run time"
-        if a in mro_b or b in mro_a:
+        if a == b or a in pb.ancestors or b in pa.ancestors:  # one in the other's MRO (which starts with the class)
             return "a subclass specialises its base"
         if declared:
             return ""
-        family = self._family_base(mro_a, mro_b)
+        # a common project ancestor: siblings of a declared family (two backends' ``DatabaseOperations`` under
+        # ``BaseDatabaseOperations``), specialisations sharing code through it, not one concept written twice
+        family = next((v for v in pa.order[1:] if v in pb.ancestors), None)
         if family is not None:
             return f"siblings of one family ({family.qualname}): intended polymorphism"
-        if _async_twins(self.words(a), self.words(b)):
+        if _async_twins(pa.words, pb.words):
             return "the sync and the async twin of one API, on purpose"
-        if a.module == b.module and self.words(a) != self.words(b):
+        if a.module == b.module and pa.words != pb.words:
             return "variants defined side by side in one module, on purpose"
         if self._parallel_packages(a, b):
             return "classes of two parallel packages (alternative backends defining the same names)"
         return ""
 
-    def _family_base(self, mro_a: tuple, mro_b: tuple) -> ClassValue | None:  # type: ignore[type-arg]
-        """A common project ancestor: the two are siblings of a declared family (two backends' ``DatabaseOperations``
-        under ``BaseDatabaseOperations``, two pin types under ``BoardPin``), specialisations sharing code through
-        it, not one concept written twice."""
-        return next((v for v in mro_a[1:] if isinstance(v, ClassValue) and v in mro_b[1:]), None)
-
     def _parallel_packages(self, a: ClassValue, b: ClassValue) -> bool:
         """``gis.geos.Point`` and ``gis.gdal.Point``: two packages that define the same family of class names side by
-        side are alternative implementations by design (backends, bindings), not copies."""
+        side are alternative implementations by design (backends, bindings), not copies. Answered once per pair of
+        packages (the two sets of names can hold thousands)."""
         pa, pb = a.module.rsplit(".", 1)[0], b.module.rsplit(".", 1)[0]
-        if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
-            return False  # one package inside the other: not side by side
-        return len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
+        key = (pa, pb) if pa <= pb else (pb, pa)
+        known = self._parallel.get(key)
+        if known is None:
+            if pa == pb or pa.startswith(pb + ".") or pb.startswith(pa + "."):
+                known = False  # one package inside the other: not side by side
+            else:
+                known = len(self._package_names(pa) & self._package_names(pb)) >= PARALLEL_NAMES
+            self._parallel[key] = known
+        return known
 
     def _package_names(self, package: str) -> set[str]:
         """Names of the production classes of ``package`` and its sub-packages. Every package's set is filled in one
@@ -258,10 +312,20 @@ class Similarity:
         for name in shared:
             if name not in flagged:
                 continue  # no definition along the MRO hands it on: no lookup needed
-            method = self.roles.method_function(cls, name)
-            fact = self.index.find_function(method.module, method.qualname) if method else None
+            fact = self._method_fact(cls, name)
             count += bool(fact is not None and fact.delegates)
         return count
+
+    def _method_fact(self, cls: ClassValue, name: str) -> FunctionFact | None:
+        """The facts of the function that defines method ``name`` for ``cls`` (kept: a class meets many others)."""
+        known = self._method_facts.get(cls)
+        if known is None:
+            known = self._method_facts[cls] = {}
+        elif name in known:
+            return known[name]
+        method = self.roles.method_function(cls, name)
+        fact = known[name] = self.index.find_function(method.module, method.qualname) if method else None
+        return fact
 
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
         agree = 0
@@ -270,9 +334,7 @@ class Similarity:
             if name not in maybe:
                 agree += 1  # neither method can be ``async def``: they agree, no lookup needed
                 continue
-            fa, fb = self.roles.method_function(a, name), self.roles.method_function(b, name)
-            ka = self.index.find_function(fa.module, fa.qualname) if fa else None
-            kb = self.index.find_function(fb.module, fb.qualname) if fb else None
+            ka, kb = self._method_fact(a, name), self._method_fact(b, name)
             agree += ka is None or kb is None or ka.is_async == kb.is_async
         return agree / len(shared) if shared else 1.0
 
@@ -283,36 +345,67 @@ class Similarity:
         no more than ``cap`` classes have), so the work grows with the families, not with the square of the
         project."""
         cap = max(40, self.total // 50)
-        groups: dict[tuple[int, str], list[ClassValue]] = defaultdict(list)
+        # Classes by number (the first position of each), with what every group asks of them worked out once: a
+        # class is in two groups, and pairs are told apart by two numbers instead of two values to hash
+        number: dict[ClassValue, int] = {}
+        values: list[ClassValue] = []
+        profiles: list[_Profile] = []
+        rare: list[list[str]] = []  # the methods no more than ``cap`` classes have
+        live: list[bool] = []
+        groups: dict[tuple[int, str], list[int]] = defaultdict(list)
         for value in candidates:
-            words = self.words(value)
-            groups[(0, words[-1])].append(value)  # the same noun: Manager, Client
+            k = number.get(value)
+            if k is None:
+                k = number[value] = len(values)
+                values.append(value)
+                profiles.append(self.profile(value))
+                rare.append([m for m in self.roles.methods[value] if self.df[m] <= cap])
+                live.append(self.roles.role.get(value) == CLASS)
+            words = profiles[k].words
+            groups[(0, words[-1])].append(k)  # the same noun: Manager, Client
             if len(words) > 1:
-                groups[(1, words[0])].append(value)  # the same subject: ClickHouse-Client, ClickHouse-Service
-        seen: set[tuple[ClassValue, ClassValue]] = set()
+                groups[(1, words[0])].append(k)  # the same subject: ClickHouse-Client, ClickHouse-Service
+        seen: set[tuple[int, int]] = set()
         for group in groups.values():
             if len(group) < 2:
                 continue
             holders: dict[str, list[int]] = defaultdict(list)
-            for i, value in enumerate(group):
-                for method in self.roles.methods[value]:
-                    if self.df[method] <= cap:
-                        holders[method].append(i)
+            for i, k in enumerate(group):
+                for method in rare[k]:
+                    holders[method].append(i)
             counts: Counter[tuple[int, int]] = Counter()
             for members in holders.values():
                 if 1 < len(members) <= cap:
                     counts.update(combinations(members, 2))
-            for (i, j), n in sorted(counts.items()):
-                a, b = group[i], group[j]
-                if n < MIN_SHARED - 1 or (a, b) in seen or not self.related_names(a, b):
+            for i, j in sorted(pair for pair, n in counts.items() if n >= MIN_SHARED - 1):
+                ka, kb = group[i], group[j]
+                if (ka, kb) in seen or not _related_names(profiles[ka], profiles[kb]):
                     continue
-                seen.add((a, b))
+                seen.add((ka, kb))
                 # a test double or a dead copy of a class is measured against it as declared: implementing the
                 # same protocol is what makes a mock a mock of it
-                satellite = self.roles.role.get(a) != CLASS or self.roles.role.get(b) != CLASS
-                comparison = self.compare(a, b, declared=satellite)
+                a, b = values[ka], values[kb]
+                comparison = self._compare(a, b, profiles[ka], profiles[kb], not (live[ka] and live[kb]))
                 if comparison.same_role:
                     yield a, b, comparison
+
+
+def _related_names(pa: _Profile, pb: _Profile) -> bool:
+    """See ``Similarity.related_names``."""
+    words_a, words_b = pa.words, pb.words
+    common = len(pa.word_set & pb.word_set)
+    if words_a[-1] == words_b[-1]:
+        return common > 1 or len(words_a) == len(words_b) == 1
+    return common >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
+
+
+def _local_words(cls: _Profile, other: tuple[str, ...]) -> tuple[str, ...]:
+    """``cls``'s words without the leading ones that only name its package (and that ``other`` lacks)."""
+    words = cls.words
+    start = 0
+    while start < len(words) - 1 and words[start] in cls.packages and words[start] not in other:
+        start += 1
+    return words[start:]
 
 
 _ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
