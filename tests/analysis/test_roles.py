@@ -238,3 +238,22 @@ def test_methods_with_names_every_method_that_may_have_the_flag(tmp_path: Path) 
     # public methods only (``run`` is an assignment); of ``maybe``'s two definitions, the first by qualname (the
     # async one), in every process (the frozenset the lookup gives is ordered by string hashing)
     assert project.concepts.async_methods(impl) == ("maybe", "pull")
+
+
+def test_equal_method_sets_are_one_object(tmp_path: Path) -> None:
+    """Copies of a class and a subclass that adds no public method share one set of names (memory: at 4M lines of
+    copies the sets were 110 MB); the sets are still each class's own answer."""
+    body = "class Store:\n    def fetch(self):\n        return 1\n\n    def push(self, item):\n        return item\n"
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/store.py": body,
+        "backup/__init__.py": "",
+        "backup/store.py": body,
+        "app/cached.py": "from app.store import Store\n\n\nclass Cached(Store):\n    def _hidden(self):\n        return 0\n",
+        "app/more.py": "from app.store import Store\n\n\nclass More(Store):\n    def extra(self):\n        return 0\n",
+    })
+    methods = {v.fullname: names for v, names in api.load_project(root, Config(), jobs=1).concepts.roles.methods.items()}
+    assert methods["app.store.Store"] == frozenset({"fetch", "push"})
+    assert methods["backup.store.Store"] is methods["app.store.Store"]
+    assert methods["app.cached.Cached"] is methods["app.store.Store"]
+    assert methods["app.more.More"] == frozenset({"fetch", "push", "extra"})
