@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ssot_audit.analysis.facts import FunctionFact
+from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, related_names
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
@@ -60,21 +61,6 @@ class Comparison:
     facade: bool = False  # one wraps the other (holds it, or hands its methods on): an adapter, a proxy
 
 
-@dataclass(frozen=True, slots=True)
-class _Profile:
-    """What ``compare`` asks of one class whatever the other one is, worked out once per class: a class meets
-    dozens of others (each copy of a tree multiplies its family), and these answers were computed again each time."""
-
-    order: tuple  # type: ignore[type-arg]  # ``Resolver.mro``: the class first
-    ancestors: frozenset[ClassValue]  # the project classes of ``mro[1:]``
-    words: tuple[str, ...]  # ``Similarity.words``
-    word_set: frozenset[str]
-    own_words: tuple[str, ...]  # the words of the name it is defined under (what ``interface`` compares)
-    packages: frozenset[str]  # the words of its module's package names (see ``same_name``)
-    methods: frozenset[str]  # ``Roles.methods``
-    weight: float  # the weight of ``methods``, summed in the order ``compare`` sums it
-
-
 _NOTHING: frozenset[str] = frozenset()
 
 
@@ -97,7 +83,7 @@ class Similarity:
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
-        self._profiles: dict[ClassValue, _Profile] = {}
+        self._profiles: dict[ClassValue, Profile] = {}
         self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
         self._method_facts: dict[ClassValue, dict[str, FunctionFact | None]] = {}  # see ``_method_fact``
 
@@ -138,7 +124,7 @@ class Similarity:
         one concept written twice, not a family."""
         return self._interface(self.profile(a), self.profile(b))
 
-    def _interface(self, pa: _Profile, pb: _Profile) -> frozenset[str]:
+    def _interface(self, pa: Profile, pb: Profile) -> frozenset[str]:
         shared: set[str] = set()
         for ancestor in pa.ancestors & pb.ancestors:
             shared |= self.roles.methods.get(ancestor, frozenset())
@@ -150,15 +136,15 @@ class Similarity:
                         shared |= methods
         return frozenset(shared)
 
-    def profile(self, cls: ClassValue) -> _Profile:
-        """What ``compare`` asks of ``cls`` whatever the other class is (see ``_Profile``), worked out once."""
+    def profile(self, cls: ClassValue) -> Profile:
+        """What ``compare`` asks of ``cls`` whatever the other class is (see ``Profile``), worked out once."""
         known = self._profiles.get(cls)
         if known is None:
             mro = self.resolver.mro(cls)
             methods = self.roles.methods[cls]
             words = self._words(cls)
             packages = frozenset(w for part in cls.module.split(".")[:-1] for w in part.lower().split("_"))
-            known = self._profiles[cls] = _Profile(
+            known = self._profiles[cls] = Profile(
                 mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), words, frozenset(words),
                 name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods,
                 # ``methods - nothing`` is the set ``compare`` sums when no interface is taken out: the same
@@ -188,7 +174,7 @@ class Similarity:
         Isolated, V2...) aside: ``WebSocketManager`` ~ ``UnifiedWebSocketManager`` ~ ``WebSocketConnectionManager``.
         Classes with unrelated names that happen to share an API (file-like objects, geometry wrappers of two
         libraries) are intended duck typing, not one concept written twice."""
-        return _related_names(self.profile(a), self.profile(b))
+        return related_names(self.profile(a), self.profile(b))
 
     def same_name(self, a: ClassValue, b: ClassValue) -> bool:
         """Versions of one name: the same words once qualifiers are dropped, and once a leading word that only says
@@ -197,9 +183,9 @@ class Similarity:
         return self._same_name(self.profile(a), self.profile(b))
 
     @staticmethod
-    def _same_name(pa: _Profile, pb: _Profile) -> bool:
-        mine = _local_words(pa, pb.words)
-        return len(mine) > 1 and mine == _local_words(pb, pa.words)  # "Model" alone says too little
+    def _same_name(pa: Profile, pb: Profile) -> bool:
+        mine = local_words(pa, pb.words)
+        return len(mine) > 1 and mine == local_words(pb, pa.words)  # "Model" alone says too little
 
     def words(self, cls: ClassValue) -> tuple[str, ...]:
         """The class's name words, qualifiers dropped (see ``name_words``); a private class is known by its public
@@ -219,7 +205,7 @@ class Similarity:
         reasons to discount it."""
         return self._compare(a, b, self.profile(a), self.profile(b), declared)
 
-    def _compare(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> Comparison:
+    def _compare(self, a: ClassValue, b: ClassValue, pa: Profile, pb: Profile, declared: bool) -> Comparison:
         unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
@@ -257,7 +243,7 @@ class Similarity:
             return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
         return verdict(True, f"shares {len(shared)} public methods ({cover:.0%} of the smaller class)")
 
-    def _design_reason(self, a: ClassValue, b: ClassValue, pa: _Profile, pb: _Profile, declared: bool) -> str:
+    def _design_reason(self, a: ClassValue, b: ClassValue, pa: Profile, pb: Profile, declared: bool) -> str:
         """Why the code's structure says ``a`` and ``b`` are not one concept written twice ("" when it does not)."""
         if a.module == b.module and a.qualname.split("#")[0] == b.qualname.split("#")[0]:
             return "two definitions of one class (if/else): one exists at run time"
@@ -270,7 +256,7 @@ class Similarity:
         family = next((v for v in pa.order[1:] if v in pb.ancestors), None)
         if family is not None:
             return f"siblings of one family ({family.qualname}): intended polymorphism"
-        if _async_twins(pa.words, pb.words):
+        if async_twins(pa.words, pb.words):
             return "the sync and the async twin of one API, on purpose"
         if a.module == b.module and pa.words != pb.words:
             return "variants defined side by side in one module, on purpose"
@@ -349,7 +335,7 @@ class Similarity:
         # class is in two groups, and pairs are told apart by two numbers instead of two values to hash
         number: dict[ClassValue, int] = {}
         values: list[ClassValue] = []
-        profiles: list[_Profile] = []
+        profiles: list[Profile] = []
         rare: list[list[str]] = []  # the methods no more than ``cap`` classes have
         live: list[bool] = []
         groups: dict[tuple[int, str], list[int]] = defaultdict(list)
@@ -379,7 +365,7 @@ class Similarity:
                     counts.update(combinations(members, 2))
             for i, j in sorted(pair for pair, n in counts.items() if n >= MIN_SHARED - 1):
                 ka, kb = group[i], group[j]
-                if (ka, kb) in seen or not _related_names(profiles[ka], profiles[kb]):
+                if (ka, kb) in seen or not related_names(profiles[ka], profiles[kb]):
                     continue
                 seen.add((ka, kb))
                 # a test double or a dead copy of a class is measured against it as declared: implementing the
@@ -388,35 +374,6 @@ class Similarity:
                 comparison = self._compare(a, b, profiles[ka], profiles[kb], not (live[ka] and live[kb]))
                 if comparison.same_role:
                     yield a, b, comparison
-
-
-def _related_names(pa: _Profile, pb: _Profile) -> bool:
-    """See ``Similarity.related_names``."""
-    words_a, words_b = pa.words, pb.words
-    common = len(pa.word_set & pb.word_set)
-    if words_a[-1] == words_b[-1]:
-        return common > 1 or len(words_a) == len(words_b) == 1
-    return common >= 2  # ``ClickHouseClient`` ~ ``ClickHouseService``: the same thing under another noun
-
-
-def _local_words(cls: _Profile, other: tuple[str, ...]) -> tuple[str, ...]:
-    """``cls``'s words without the leading ones that only name its package (and that ``other`` lacks)."""
-    words = cls.words
-    start = 0
-    while start < len(words) - 1 and words[start] in cls.packages and words[start] not in other:
-        start += 1
-    return words[start:]
-
-
-_ASYNC_MARKERS = frozenset({"async", "sync", "aio", "asyncio", "blocking"})
-
-
-def _async_twins(words_a: tuple[str, ...], words_b: tuple[str, ...]) -> bool:
-    """``AsyncResult``/``Result``, ``SyncBackendMixin``/``AsyncBackendMixin``: names that differ only by a sync/async
-    marker are the two faces of one API, written twice by design."""
-    rest_a = [w for w in words_a if w not in _ASYNC_MARKERS]
-    rest_b = [w for w in words_b if w not in _ASYNC_MARKERS]
-    return rest_a == rest_b and words_a != words_b
 
 
 def is_candidate(roles: Roles, value: ClassValue) -> bool:

@@ -19,8 +19,9 @@ from ssot_audit import api
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import CLASS, ORPHAN, Roles, _bare_stem, _plugin_siblings
+from ssot_audit.analysis.class_profile import async_twins as _async_twins
 from ssot_audit.analysis.similarity import (
-    MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity, _async_twins,
+    MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity,
 )  # fmt: skip
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.config import Config
