@@ -85,7 +85,6 @@ class Similarity:
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
         self._profiles: dict[ClassValue, Profile] = {}
         self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
-        self._method_facts: dict[ClassValue, dict[str, FunctionFact | None]] = {}  # see ``_method_fact``
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -303,15 +302,10 @@ class Similarity:
         return count
 
     def _method_fact(self, cls: ClassValue, name: str) -> FunctionFact | None:
-        """The facts of the function that defines method ``name`` for ``cls`` (kept: a class meets many others)."""
-        known = self._method_facts.get(cls)
-        if known is None:
-            known = self._method_facts[cls] = {}
-        elif name in known:
-            return known[name]
+        """The facts of the function that defines method ``name`` for ``cls`` (the resolver keeps ``find_method``'s
+        answers per class, so a class met in many pairs is looked up once)."""
         method = self.roles.method_function(cls, name)
-        fact = known[name] = self.index.find_function(method.module, method.qualname) if method else None
-        return fact
+        return self.index.find_function(method.module, method.qualname) if method else None
 
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
         agree = 0
