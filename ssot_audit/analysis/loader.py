@@ -105,8 +105,12 @@ class PayloadCache:
     hashes: dict[str, str]  # relpath -> content hash
     blobs: dict[str, state.Blob] = field(default_factory=dict)  # content hash -> payload, from the packs
     sink: Callable[[str, bytes], None] | None = None  # where payloads computed by this scan go (a new pack)
-    stored: set[str] = field(default_factory=set)  # what the packs held, once released (a damaged entry aside)
-    damaged: set[str] = field(default_factory=set)  # entries that did not load: compacting the packs drops them
+    stored: set[str] = field(default_factory=set)  # intact entries of the packs (what compacting them copies)
+
+    def take(self, blobs: dict[str, state.Blob]) -> None:
+        """The entries of the packs this scan read."""
+        self.blobs = blobs
+        self.stored = set(blobs)
 
     def cached(self, relpath: str) -> FileOutcome | None:
         """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact. A damaged entry
@@ -118,7 +122,7 @@ class PayloadCache:
         loaded = self._load(blob)
         if not _is_payload(loaded):
             del self.blobs[key]
-            self.damaged.add(key)
+            self.stored.discard(key)
             return None
         return _from_payload(relpath, cast(Payload, loaded))
 
@@ -131,18 +135,13 @@ class PayloadCache:
             return None
 
     def release(self) -> None:
-        """Let go of the packs' bytes, keeping which content they hold."""
-        self.stored.update(self.blobs)
+        """Let go of the packs' bytes (``stored`` still says which content they hold)."""
         self.blobs = {}
-
-    def stored_keys(self) -> set[str]:
-        """Content hashes the packs read by this scan hold intact (as far as this scan tried them)."""
-        return self.stored | self.blobs.keys()
 
     def add(self, relpath: str, key: str, payload: bytes) -> None:
         """Record a payload computed by this scan (files that could not be read have no key and are not kept)."""
         if key:
-            known = key in self.blobs or key in self.stored
+            known = key in self.stored
             self.hashes[relpath] = key
             if self.sink is not None and not known:
                 self.sink(key, payload)

@@ -130,10 +130,10 @@ class StateStore:
         return PackWriter(self.directory)
 
     def save(self, manifest: Mapping[str, tuple[Stamp, str]], *, old_packs: Sequence[str], stored: Collection[str],
-             damaged: Collection[str], new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
+             new_pack: PackWriter | None, result_key: str, result: bytes) -> None:  # fmt: skip
         """Write the new state: the packs that cover ``manifest`` (the old ones, compacted into one when they hold
-        mostly dead entries or are many, plus ``new_pack``), and the result. ``stored``: what the old packs hold
-        (empty when this scan did not read them); ``damaged``: their entries that did not load, never copied.
+        mostly dead entries or are many, plus ``new_pack``), and the result. ``stored``: the intact entries of the old
+        packs (empty when this scan did not read them; an entry that failed to load is not among them).
         Best effort: a cache that cannot be written is skipped silently (it is only a cache)."""
         needed = {entry[1] for entry in manifest.values()}
         try:
@@ -143,7 +143,7 @@ class StateStore:
             if stored and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(stored)):  # packs were read
                 merged = PackWriter(self.directory)
                 for key, blob in self.load_blobs(old_packs).items():  # read again: the scan let go of them
-                    if key in needed and key not in damaged and open_blob(blob) is not None:
+                    if key in needed and key in stored and open_blob(blob) is not None:
                         merged.add_blob(key, blob)
                 packs = [name for name in (merged.close(),) if name]
             fresh = new_pack.close() if new_pack is not None else None

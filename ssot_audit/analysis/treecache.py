@@ -65,7 +65,7 @@ class TreeCache:
                 self.packs = (*self.packs, pack)
                 if wanted <= blobs.keys():
                     break
-        self.payloads.blobs = blobs
+        self.payloads.take(blobs)
 
     def save(self, result: bytes | None) -> None:
         """Record this scan: the manifest, the payloads, and ``result`` (None keeps the previous one, still under
@@ -76,8 +76,7 @@ class TreeCache:
             if stamp is not None and key is not None:
                 manifest[f.relpath] = (_trusted(stamp, self.started), key)
         key = _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes) if result is not None else ""
-        self.store.save(manifest, old_packs=self.packs, stored=self.payloads.stored_keys(),
-                        damaged=self.payloads.damaged, new_pack=self.new_pack,
+        self.store.save(manifest, old_packs=self.packs, stored=self.payloads.stored, new_pack=self.new_pack,
                         result_key=key if result is not None else self.previous.result_key,
                         result=result if result is not None else self.previous.result)  # fmt: skip
 

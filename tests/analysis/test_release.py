@@ -49,4 +49,4 @@ def test_the_packs_are_let_go_once_loaded(tmp_path: Path) -> None:
     assert len(tree.payloads.blobs) == len(PROJECT)
     api._load_project(root, Config(), found, jobs=1, progress=None, tree=tree, started=0.0)
     assert tree.payloads.blobs == {}
-    assert len(tree.payloads.stored_keys()) == len(PROJECT)  # what compaction needs to know
+    assert len(tree.payloads.stored) == len(PROJECT)  # what compaction needs to know
