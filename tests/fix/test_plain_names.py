@@ -4,6 +4,7 @@ whenever the file binds the name in any other way."""
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import libcst as cst
@@ -109,3 +110,10 @@ def test_the_projects_own_files_get_the_same_answers(tmp_path: Path) -> None:
                     answered += _plain(parsed, stmt, old, new) is not None
                     assert _renames(parsed, stmt, old, new) == scoped_renames(parsed, stmt, old, new), (path, old, new)
     assert answered > 0
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type parameters are Python 3.12 syntax")
+@pytest.mark.parametrize("body", ["type Alias = list[Old]\n", "def f[T](x: T) -> Old:\n    return Old\n"])
+def test_type_parameters_ask_the_scope_analysis(tmp_path: Path, body: str) -> None:
+    """``ast`` would read them on 3.12 where libcst may not: the plain reading never answers for such a file."""
+    assert file_names(IMPORT + body) is None
