@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api
+from ssot_audit.analysis.facts import top_level_ends
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
 from ssot_audit.fix.cst import ParsedFile
@@ -73,7 +74,13 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes],
     def read(path: str) -> bytes:
         return overrides[path] if path in overrides else (base / path).read_bytes()
 
-    return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname),
+    facts = {info.relpath: info.facts for info in project.index.iter_modules()}
+
+    def statements(path: str, size: int) -> list[tuple[int, bool]] | None:
+        found = top_level_ends(facts[path].top_level) if path in facts and path not in overrides else None
+        return found[1] if found is not None and found[0] == size else None
+
+    return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname), statements,
                   reuse=reuse if reuse is not None else {})  # fmt: skip
 
 

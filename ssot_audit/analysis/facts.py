@@ -18,7 +18,10 @@ Anything else is ``None`` (unknown to the resolver, hence never a finding).
 
 from __future__ import annotations
 
+import array
 import operator
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
@@ -219,6 +222,29 @@ class ModuleFacts:
     attr_uses: list[AttrUse] = field(default_factory=list)
     attr_stores: list[AttrStore] = field(default_factory=list)
     probed_attrs: set[str] = field(default_factory=set)  # literal names in hasattr(x, "n") / getattr(x, "n", ...)
+    # Where the file's top-level statements end (``top_level_ends``): what a fix parses of the file's head.
+    top_level: bytes = b""
+
+
+def top_level_marks(size: int, ends: Sequence[tuple[int, bool]]) -> bytes:
+    """``ModuleFacts.top_level``: the file's size in bytes, then each top-level statement's last line, negative for a
+    ``from ... import`` (4 little-endian bytes each: a tuple of ints would cost 40 MB at 4 million lines)."""
+    marks = array.array("i", [size, *(-end if is_from else end for end, is_from in ends)])
+    if sys.byteorder == "big":  # pragma: no cover - the cache travels between machines
+        marks.byteswap()
+    return marks.tobytes()
+
+
+def top_level_ends(marks: bytes) -> tuple[int, list[tuple[int, bool]]] | None:
+    """(size in bytes, [(last line, is a ``from ... import``)] per top-level statement) of ``top_level``; None when
+    unknown."""
+    if not marks:
+        return None
+    values = array.array("i")
+    values.frombytes(marks)
+    if sys.byteorder == "big":  # pragma: no cover
+        values.byteswap()
+    return values[0], [(abs(v), v < 0) for v in values[1:]]
 
 
 def _pickle_positionally(cls: type) -> None:

@@ -51,7 +51,7 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
         return FileOutcome(relpath, None, parsed, lines, comments)
     try:
-        facts = extract_facts(parsed.tree, parsed.lines)
+        facts = extract_facts(parsed.tree, parsed.lines, len(data))
     except RecursionError:
         return FileOutcome(relpath, None, ParseFailure("too-deep", "nesting too deep to analyse"), parsed.lines, comments)
     return FileOutcome(relpath, facts, None, parsed.lines, comments)

@@ -44,6 +44,9 @@ class FixEnv:
     importers: Mapping[str, Importer]  # repo-relative path -> module
     uses: Callable[[str, str], Sequence[ImportUse]]  # (module, name) -> imports of that name from that module
     signature: Signature = lambda fullname: None  # parameter names of a function, or of a class's __init__
+    # (path, size in bytes) -> the last line of each top-level statement and whether it is a ``from ... import``,
+    # from the scan's facts when they were made from a file of that size (None: ``ast`` finds them)
+    statements: Callable[[str, int], Sequence[tuple[int, bool]] | None] = lambda path, size: None
     sources: dict[str, SourceText] = field(default_factory=dict)  # what each fix was computed from
     raw: dict[str, bytes] = field(default_factory=dict)  # the bytes behind ``sources``
     reuse: dict[tuple[str, str], ParsedFile | str] = field(default_factory=dict)  # (path, sha256) -> parsed, shared
@@ -64,10 +67,18 @@ class FixEnv:
         found = self.reuse.get(key)
         if found is None or (path in self.whole and not isinstance(found, str) and found.covered is not None):
             lines = None if path in self.whole else self.wanted.get(path, ())
+            statements = self.statements(path, len(data)) if lines is not None else None
             try:
-                found = self.reuse[key] = parse_file(path, SourceText.decode(data), lines)
+                source = SourceText.decode(data)
+                try:
+                    found = parse_file(path, source, lines, statements)
+                except SourceError:
+                    if statements is None:
+                        raise
+                    found = parse_file(path, source, lines)  # the facts may be of other bytes of that size
             except SourceError as exc:
-                found = self.reuse[key] = str(exc)
+                found = str(exc)
+            self.reuse[key] = found
         if not isinstance(found, str):
             self.sources[path] = found.source
         return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import bisect
 import warnings
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -270,14 +270,16 @@ class ParsedFile:
         return self.module.default_newline
 
 
-def parse_file(path: str, source: SourceText, lines: Collection[int] | None = None) -> ParsedFile:
+def parse_file(path: str, source: SourceText, lines: Collection[int] | None = None,
+               statements: Sequence[tuple[int, bool]] | None = None) -> ParsedFile:  # fmt: skip
     """Parse a decoded file with positions; ``SourceError`` when libcst cannot parse it.
 
     With ``lines`` (where the fixes to build point), only the head of the file that holds them and every
     top-level ``from ... import`` is parsed (the rest is usually most of the file: at 1M lines of django, the
     heads fixes need are 6% of the text of the files they are in); a fix that needs more raises
-    ``NeedsWholeFile``."""
-    end = _head_end(source, lines) if lines is not None else None
+    ``NeedsWholeFile``. ``statements``: the last line of each top-level statement and whether it is a
+    ``from ... import``, when the scan's facts say (else ``ast`` parses the file to find them)."""
+    end = _head_end(source, lines, statements) if lines is not None else None
     text = source.text if end is None else source.text[: source.line_starts[end]]
     try:
         module = cst.parse_module(text)
@@ -287,20 +289,21 @@ def parse_file(path: str, source: SourceText, lines: Collection[int] | None = No
     return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper, end)
 
 
-def _head_end(source: SourceText, lines: Collection[int]) -> int | None:
+def _head_end(source: SourceText, lines: Collection[int], statements: Sequence[tuple[int, bool]] | None) -> int | None:
     """The last line of the file's head that holds ``lines`` and every top-level ``from ... import``: the end of
     the last top-level statement that ends on or after one of ``lines`` (comment lines belong to the statement
     after them) or is such an import. None when that is most of the file, or when ``ast`` cannot say."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            body = ast.parse(source.text).body
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    if statements is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                body = ast.parse(source.text).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        statements = [(s.end_lineno or s.lineno, isinstance(s, ast.ImportFrom)) for s in body]
     end, pending = 0, sorted(set(lines))
-    for statement in body:
-        last = statement.end_lineno or statement.lineno
-        if isinstance(statement, ast.ImportFrom) or (pending and pending[0] <= last):
+    for last, is_from in statements:
+        if is_from or (pending and pending[0] <= last):
             end = last
         pending = [line for line in pending if line > last]
     if pending or end >= _HEAD_SHARE * len(source.line_starts):

@@ -50,7 +50,7 @@ class _Recorder:
 
     def env(self) -> FixEnv:
         """A fresh environment (nothing parsed yet) that reads through this recorder."""
-        return FixEnv(self._read, _RecordingImporters(self), self._uses, self._signature)
+        return FixEnv(self._read, _RecordingImporters(self), self._uses, self._signature, self.base.statements)
 
     def _read(self, path: str) -> bytes:
         try:

@@ -5,6 +5,7 @@ import whose module-level imports sit at the end of the file, an import that mer
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
 from ssot_audit.config import Config, load_config, parse_table
 from ssot_audit.fix import build, cst
-from ssot_audit.fixing import with_fixes
+from ssot_audit.fix.build import FixEnv
+from ssot_audit.fix.text import SourceText
+from ssot_audit.fixing import project_env, with_fixes
 from ssot_audit.model import Finding
 from tests.helpers import write_project
 
@@ -49,8 +52,8 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     covered: list[int | None] = []
     real = cst.parse_file
 
-    def counting(path: str, source: object, lines: object = None) -> cst.ParsedFile:
-        parsed = real(path, source, lines)  # type: ignore[arg-type]
+    def counting(path: str, source: object, lines: object = None, statements: object = None) -> cst.ParsedFile:
+        parsed = real(path, source, lines, statements)  # type: ignore[arg-type]
         covered.append(parsed.covered)
         return parsed
 
@@ -77,3 +80,43 @@ def test_fixes_from_heads_equal_fixes_from_whole_files(kind: str, tmp_path: Path
     assert any(c is not None for c in covered), "no file was parsed as a head: the test compares nothing"
     if kind == "crafted":  # fixes that needed more than a head parsed the file again, whole
         assert None in covered
+
+
+@pytest.mark.parametrize("kind", ["sample_repo", "monorepo"])
+def test_the_scans_top_level_statements_give_the_heads_ast_gives(kind: str, tmp_path: Path) -> None:
+    """The head of a file worked out from the scan's facts is the one ``ast`` gives, for any lines asked for; facts
+    of a file of another size are not used."""
+    if kind == "sample_repo":
+        root, config = SAMPLE, load_config(SAMPLE)
+    else:
+        root, config = tmp_path / "mono", Config()
+        generate(root, files=120, seed=5)
+    project = api.load_project(root, config, jobs=1)
+    env = project_env(project, {})
+    rng = random.Random(11)
+    compared = 0
+    for info in project.index.iter_modules():
+        data = (root / info.relpath).read_bytes()
+        assert env.statements(info.relpath, len(data) + 1) is None
+        statements = env.statements(info.relpath, len(data))
+        assert statements is not None
+        source = SourceText.decode(data)
+        for _ in range(3):
+            lines = rng.sample(range(1, len(source.line_starts) + 1), min(2, len(source.line_starts)))
+            head = cst._head_end(source, lines, statements)
+            assert head == cst._head_end(source, lines, None), (info.relpath, lines)
+            compared += head is not None
+    assert compared > 0
+
+
+def test_facts_of_other_bytes_fall_back_to_ast(tmp_path: Path) -> None:
+    """Statements that do not fit the file (a head that would cut a statement) are not trusted: the head is worked
+    out again from the text."""
+    text = "from a import b\n\n\ndef f(\n    x,\n):\n    return x\n\n\nfrom c import d\n"
+    path = tmp_path / "m.py"
+    path.write_text(text + FILLER)
+    env = FixEnv(lambda p: path.read_bytes(), {}, lambda m, n: (), statements=lambda p, size: [(1, True), (4, True)])
+    env.wanted[str(path)] = {1}
+    parsed = env.parsed(str(path))
+    assert not isinstance(parsed, str)
+    assert parsed.covered == 10  # through the last import, as ast says (line 4 ends no statement)
