@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api
-from ssot_audit.analysis.facts import top_level_ends
+from ssot_audit.analysis.facts import ImportFact, top_level_ends
+from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
 from ssot_audit.fix.cst import ParsedFile
@@ -59,17 +60,24 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes],
     and who imports which name from which module (star imports included, so they are reported, not broken)."""
     base = project.root.parent if project.root.is_file() else project.root
     importers = {info.relpath: Importer(info.name, info.is_package) for info in project.index.iter_modules()}
-    uses: dict[tuple[str, str], list[ImportUse]] = {}
+    by_name: dict[str, list[tuple[ModuleInfo, ImportFact]]] = {}  # the imports of each name, in module order
     for info in project.index.iter_modules():
         for imp in info.facts.imports:
-            if imp.name is None:
-                continue
-            source = project.index.absolute_import_module(info.name, imp)
-            use = ImportUse(info.relpath, imp.line, imp.col + 1, source, imp.name, imp.name == "*")
-            uses.setdefault((source, imp.name), []).append(use)
+            if imp.name is not None:
+                by_name.setdefault(imp.name, []).append((info, imp))
+    uses: dict[tuple[str, str], list[ImportUse]] = {}  # (module, name) -> its imports, worked out when asked for
+
+    def imports_of(module: str, name: str) -> list[ImportUse]:
+        found = uses.get((module, name))
+        if found is None:
+            found = uses[(module, name)] = [
+                ImportUse(info.relpath, imp.line, imp.col + 1, module, name, name == "*")
+                for info, imp in by_name.get(name, ()) if project.index.absolute_import_module(info.name, imp) == module
+            ]  # fmt: skip
+        return found
 
     def uses_of(module: str, name: str) -> Sequence[ImportUse]:
-        return [*uses.get((module, name), ()), *uses.get((module, "*"), ())]
+        return [*imports_of(module, name), *imports_of(module, "*")]
 
     def read(path: str) -> bytes:
         return overrides[path] if path in overrides else (base / path).read_bytes()
