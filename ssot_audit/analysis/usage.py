@@ -95,12 +95,7 @@ def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tupl
     function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name."""
     found: dict[tuple[str, str, str], ClassValue | FunctionValue] = {}
     for info in index.iter_modules():
-        for use in info.facts.attr_uses:
-            if use.type_checking:
-                continue
-            values = resolver.module_root(info.name, use)
-            if values is None:
-                continue  # the chain does not start at a module (two reads in three): nothing to follow
+        for use, values in resolver.module_reads(info.name):
             for attr in use.parts()[1]:
                 if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
                     break
