@@ -37,7 +37,6 @@ else:
     nx = _OnFirstUse()
 
 
-from ssot_audit.analysis.facts import ImportFact
 from ssot_audit.analysis.index import ProjectIndex
 
 _EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
@@ -53,31 +52,41 @@ class Cycle:
     minimal: bool  # True when break_edges is a proven smallest set
 
 
-def _edge_data(imports: list[ImportFact]) -> dict[str, object]:
-    """An edge's attributes from the imports it stands for: the lines of each kind, and whether every import is
-    under TYPE_CHECKING / in a function (an import in a ``__main__`` block is neither runtime nor local)."""
-    runtime = [imp.line for imp in imports if not imp.scope and not imp.type_checking and not imp.main_guard]
-    local = [imp.line for imp in imports if imp.scope and not imp.type_checking and not imp.main_guard]
-    return {"lines": sorted({imp.line for imp in imports}), "runtime": bool(runtime), "runtime_lines": sorted(set(runtime)),
-            "function_local_lines": sorted(set(local)), "type_checking": all(imp.type_checking for imp in imports),
-            "function_local": all(imp.scope for imp in imports)}  # fmt: skip
-
-
 class ImportGraph:
     """Who imports whom, built once per scan from the index."""
 
     def __init__(self, index: ProjectIndex) -> None:
         self.graph: nx.DiGraph = nx.DiGraph()
-        self.graph.add_nodes_from((info.name, {"path": info.relpath, "test": info.is_test}) for info in index.iter_modules())
-        # Each edge's imports gathered in plain lists first, in the order the edges first appear (networkx keeps
-        # insertion order): one add per edge instead of an update of its attributes per import (0.4 s at 1M lines).
-        imports: dict[tuple[str, str], list[ImportFact]] = {}
+        for info in index.iter_modules():
+            self.graph.add_node(info.name, path=info.relpath, test=info.is_test)
         for info in index.iter_modules():
             for imp in info.facts.imports:
                 target = index.imported_module_of(info.name, imp)
-                if target is not None and target != info.name:
-                    imports.setdefault((info.name, target), []).append(imp)
-        self.graph.add_edges_from((importer, target, _edge_data(found)) for (importer, target), found in imports.items())
+                if target is None or target == info.name:
+                    continue
+                runtime = not imp.scope and not imp.type_checking and not imp.main_guard
+                local = bool(imp.scope) and not imp.type_checking and not imp.main_guard
+                if self.graph.has_edge(info.name, target):
+                    data = self.graph.edges[info.name, target]
+                    data["lines"] = sorted({*data["lines"], imp.line})
+                    data["runtime"] = data["runtime"] or runtime
+                    if runtime:
+                        data["runtime_lines"] = sorted({*data["runtime_lines"], imp.line})
+                    if local:
+                        data["function_local_lines"] = sorted({*data["function_local_lines"], imp.line})
+                    data["type_checking"] = data["type_checking"] and imp.type_checking
+                    data["function_local"] = data["function_local"] and bool(imp.scope)
+                else:
+                    self.graph.add_edge(
+                        info.name,
+                        target,
+                        lines=[imp.line],
+                        runtime=runtime,
+                        runtime_lines=[imp.line] if runtime else [],
+                        function_local_lines=[imp.line] if local else [],
+                        type_checking=imp.type_checking,
+                        function_local=bool(imp.scope),
+                    )
 
     # -- queries ------------------------------------------------------------------------------------------------
     def find_importers(self, module: str) -> tuple[str, ...]:
