@@ -10,6 +10,7 @@ given to ``json.dumps`` and indented, which gives the same text since escaped JS
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -30,7 +31,7 @@ def dumps(value: Any, indent: str = "") -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)`` for ``value`` nested at ``indent``."""
     kind = type(value)
     if kind is str:
-        return encode_basestring(value)  # type: ignore[no-any-return]
+        return encode_basestring(value)
     if kind is int:
         return int.__repr__(value)
     if kind is bool or value is None:
@@ -40,7 +41,7 @@ def dumps(value: Any, indent: str = "") -> str:
         if not value:
             return "[]"
         if set(map(type, value)) == _STR:  # method names, import edges: most lists
-            parts = map(encode_basestring, value)
+            parts: Iterable[str] = map(encode_basestring, value)
         else:
             parts = (encode_basestring(item) if type(item) is str else dumps(item, inner) for item in value)
         return "[\n" + inner + (",\n" + inner).join(parts) + "\n" + indent + "]"
