@@ -61,6 +61,7 @@ class Resolver(MemberLookup):
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
+        self._module_reads: dict[str, tuple[tuple[AttrUse, Values], ...]] = {}
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
@@ -88,6 +89,18 @@ class Resolver(MemberLookup):
             return None
         (value,) = values
         return values if isinstance(value, ModuleValue) else None
+
+    def module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
+        """The attribute reads of ``module`` outside ``TYPE_CHECKING`` whose chain starts at a module, each with that
+        module (``module_root``): worked out once for the two rules that walk them (two reads in three start
+        elsewhere and are dropped here)."""
+        found = self._module_reads.get(module)
+        if found is None:
+            uses = self.index.get_module(module).facts.attr_uses
+            found = tuple((use, values) for use in uses
+                          if not use.type_checking and (values := self.module_root(module, use)) is not None)  # fmt: skip
+            self._module_reads[module] = found
+        return found
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or

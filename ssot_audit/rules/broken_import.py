@@ -55,6 +55,7 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.facts import AttrUse, ImportFact
 from ssot_audit.analysis.index import ModuleInfo
+from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.namespace import MISSING, TYPE_CHECKING_ONLY, Namespaces
 from ssot_audit.analysis.roles import is_backup_path
 from ssot_audit.analysis.values import ModuleValue
@@ -185,10 +186,10 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, co
     """``M.n`` reads; ``covered``: ``module.name`` whose import this module already has a finding for (the read
     of a module whose import fails is the same fault, reported once, with the import's severity)."""
     reported: set[tuple[str, str, str]] = set()
-    for use in info.facts.attr_uses:
-        if use.guarded or use.type_checking:
+    for use, values in ctx.resolver.module_reads(info.name):
+        if use.guarded:
             continue
-        found = _missing_attribute(ctx, spaces, info, use)
+        found = _missing_attribute(spaces, info, use, values)
         if found is None or (found[0], found[1], use.scope) in reported:
             continue
         module, attr, shown = found
@@ -200,11 +201,9 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, co
                             key=f"attr|{module}|{attr}|{use.scope}")
 
 
-def _missing_attribute(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, use: AttrUse) -> tuple[str, str, str] | None:
-    """(module, attribute, the chain up to it) for the first attribute of the chain a project module lacks."""
-    values = ctx.resolver.module_root(info.name, use)
-    if values is None:
-        return None  # not read from a module (two reads in three)
+def _missing_attribute(spaces: Namespaces, info: ModuleInfo, use: AttrUse, values: Values) -> tuple[str, str, str] | None:
+    """(module, attribute, the chain up to it) for the first attribute of the chain a project module lacks;
+    ``values``: the module the chain starts at."""
     shown, chain = use.parts()
     for attr in chain:
         if len(values) != 1:
@@ -217,7 +216,7 @@ def _missing_attribute(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, u
             return None
         if spaces.find_absence(value.name, attr) is not None:
             return value.name, attr, shown
-        values = ctx.resolver.module_attr(value.name, attr)
+        values = spaces.resolver.module_attr(value.name, attr)
     return None
 
 
