@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, Scope, ScopeProvider
 from libcst.metadata.position_provider import NEWLINE_RE, PositionProvidingCodegenState  # the printer it runs
 
+from ssot_audit.fix.plain_names import FileNames, file_names
 from ssot_audit.fix.text import SourceError, SourceText, utf8_column
 from ssot_audit.model import Edit
 
@@ -148,6 +149,7 @@ class ParsedFile:
     covered: int | None = None  # parsed up to this line (the rest of the file is not in ``module``); None: whole
     _scopes: dict[str, Mapping[cst.CSTNode, Scope | None]] = field(default_factory=dict)
     _parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)  # filled along the paths asked for
+    _names: list[FileNames | None] = field(default_factory=list)  # ``plain_names``, once computed
 
     def require_whole(self) -> None:
         """``NeedsWholeFile`` when the file was parsed only up to some line (what follows needs all of it)."""
@@ -160,6 +162,12 @@ class ParsedFile:
         if "scopes" not in self._scopes:
             self._scopes["scopes"] = self.wrapper.resolve(ScopeProvider)
         return self._scopes["scopes"]
+
+    def plain_names(self) -> FileNames | None:
+        """The names of the whole file as ``ast`` reads them (see ``fix.plain_names``); the head parsed is enough."""
+        if not self._names:
+            self._names.append(file_names(self.source.text))
+        return self._names[0]
 
     def nodes(self, kind: type[N]) -> Iterator[N]:
         """Every node of a type, in source order."""

