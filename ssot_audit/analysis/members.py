@@ -40,8 +40,15 @@ def decorator_name(decorator: Expr) -> str:
 class MemberLookup:
     """Class member lookups of one scan, memoised per class (the resolver's half that walks classes)."""
 
+    # Kept by the resolver: memoised queries in progress, and how deep the expression being resolved is nested.
+    _nesting: int
+    _depth: int
+
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
+        # Each class's resolved bases as its MRO was worked out from them, when worked out outside any other query
+        # (``_base_values``): ``base_classes`` reads them instead of resolving and sorting every base a second time.
+        self._bases: dict[ClassValue, list[Value]] = {}
         self._members: dict[tuple[ClassValue, str, bool, int], Values] = {}
         self._methods: dict[ClassValue, dict[str, FunctionValue | None]] = {}  # find_method's answers, by class
         self._walks: dict[ClassValue, tuple[_Step, ...]] = {}
@@ -57,7 +64,16 @@ class MemberLookup:
 
     def base_classes(self, cls: ClassValue) -> list[ClassValue]:
         """The project classes ``cls`` names as its direct bases (resolved, in order)."""
-        return [v for v in self._base_values(cls) if isinstance(v, ClassValue) and v != cls]
+        values = self._bases.get(cls) if self._is_outermost() else None
+        if values is None:
+            values = self._base_values(cls)
+        return [v for v in values if isinstance(v, ClassValue) and v != cls]
+
+    def _is_outermost(self) -> bool:
+        """True outside any memoised query and expression: what a base expression resolves to here is what it
+        resolves to in any later outermost call, since every query it asks is memoised by then (inside a query, a
+        re-entered one answers UNKNOWN without being memoised, and a deep chain gives up: answers may differ)."""
+        return self._nesting == 0 and self._depth == 0
 
     def _base_values(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
@@ -68,6 +84,8 @@ class MemberLookup:
             found = self.resolve_expr(cls.module, fact.scope, base)
             # each base's candidates in a fixed order; one candidate (nearly every base) needs no repr to sort by
             values.extend(found if len(found) == 1 else sorted(found, key=repr))
+        if self._is_outermost():
+            self._bases[cls] = values
         return values
 
     def class_member(self, cls: ClassValue, attr: str, *, instance: bool, start: int = 0) -> Values:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,10 +14,26 @@ class ModuleValue:
 
 @dataclass(frozen=True, slots=True)
 class ClassValue:
-    """A project class."""
+    """A project class.
+
+    Its hash is worked out once, when it is made: classes key most of the tables of a scan (roles, methods, MROs,
+    concepts), and a one-edit scan of 1M lines hashes them 1.2 million times, each a Python-level call that built a
+    tuple. The value is the dataclass's own, ``hash((module, qualname))``; it is never pickled (``__reduce__``), as
+    string hashes differ between processes.
+    """
 
     module: str
     qualname: str
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.module, self.qualname)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[ClassValue], tuple[str, str]]:
+        return (ClassValue, (self.module, self.qualname))
 
     @property
     def fullname(self) -> str:

@@ -1,0 +1,43 @@
+"""``ClassValue`` keeps its hash on the object: it must be the dataclass's own and never travel in a pickle (string
+hashes differ between processes), so a class unpickled in another process is found in that process's tables."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+
+_OTHER_PROCESS = """
+import pickle, sys
+from ssot_audit.analysis.values import ClassValue
+value = pickle.loads(sys.stdin.buffer.read())
+table = {ClassValue("pkg.mod", "Outer.Inner"): "found"}
+print(table.get(value, "missing"), hash(value) == hash(("pkg.mod", "Outer.Inner")))
+"""
+
+
+def test_hash_equality_and_repr_are_the_dataclass_definition() -> None:
+    value = ClassValue("pkg.mod", "Outer.Inner")
+    assert hash(value) == hash(("pkg.mod", "Outer.Inner"))
+    assert value == ClassValue("pkg.mod", "Outer.Inner")
+    assert value != ClassValue("pkg.mod", "Outer")
+    assert value != FunctionValue("pkg.mod", "Outer.Inner")  # same fields, another kind of value
+    assert repr(value) == "ClassValue(module='pkg.mod', qualname='Outer.Inner')"  # some orders sort by repr
+    with pytest.raises(FrozenInstanceError):
+        value.module = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("seed", ["1", "2"])
+def test_an_unpickled_class_is_found_in_another_process(seed: str) -> None:
+    data = pickle.dumps(ClassValue("pkg.mod", "Outer.Inner"), protocol=5)
+    assert pickle.loads(data) == ClassValue("pkg.mod", "Outer.Inner")
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    done = subprocess.run([sys.executable, "-c", _OTHER_PROCESS], input=data, capture_output=True, env=env,
+                          check=True)  # fmt: skip
+    assert done.stdout.decode().split() == ["found", "True"]
