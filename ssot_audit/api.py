@@ -454,22 +454,24 @@ def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | 
     return {f.relpath: stamp_of(f.path) for f in files}
 
 
-def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None) -> str:
+def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str],
+           result: AuditResult | None = None) -> str | bytes:  # fmt: skip
     """``reporter(result)`` (default: ``scanned.result``), kept in the cache next to the scanned result: a scan that
     changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
     to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
     digest); a reporter is a pure function of the result, so the saved text is what it would return. The text is
     made inert (``model.escape.inert_output``) before it is kept: a saved report is written without that pass over
-    it again (0.24 s for the 22 MB JSON report of 4 million lines)."""
+    it again (0.24 s for the 22 MB JSON report of 4 million lines), and as the UTF-8 bytes it is written as."""
     tree = scanned.tree
     key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
     if tree is None or not key:
         return inert_output(reporter(scanned.result if result is None else result))
     label = f"{name}|{scanned.summary.root if result is None else result.root}"
-    text = tree.store.load_output(key, label) if scanned.reused else None
-    if text is None:
-        text = inert_output(reporter(scanned.result if result is None else result))
-        tree.store.save_output(key, label, text)
+    saved = tree.store.load_output(key, label) if scanned.reused else None
+    if saved is not None:
+        return saved
+    text = inert_output(reporter(scanned.result if result is None else result))
+    tree.store.save_output(key, label, text)
     return text
 
 

@@ -155,13 +155,10 @@ class StateStore:
         except OSError:
             return
 
-    def load_output(self, result_key: str, name: str) -> str | None:
-        """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact."""
-        data = _read_checksummed(self._output_path(result_key, name), _OUTPUT_MAGIC)
-        try:
-            return data.decode("utf-8") if data is not None else None
-        except UnicodeDecodeError:
-            return None
+    def load_output(self, result_key: str, name: str) -> bytes | None:
+        """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact: its UTF-8
+        bytes, as they are written out (decoding 22 MB of JSON to encode it again cost 0.11 s of a 0.9 s scan)."""
+        return _read_checksummed(self._output_path(result_key, name), _OUTPUT_MAGIC)
 
     def save_output(self, result_key: str, name: str, text: str) -> None:
         """Keep a rendered output next to the result it renders; outputs of other results of this tree and scope

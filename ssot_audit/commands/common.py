@@ -211,7 +211,7 @@ def add_fail_on(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported")
 
 
-def write_output(text: str, path: str | None, *, inert: bool = False) -> None:
+def write_output(text: str | bytes, path: str | None, *, inert: bool = False) -> None:
     """Write to ``path`` (creating parent directories) or to standard output.
 
     A file is replaced atomically (a temporary file beside it, then a rename): a full disk or an interrupted run
@@ -220,22 +220,45 @@ def write_output(text: str, path: str | None, *, inert: bool = False) -> None:
     ``\\uXXXX`` escape here (valid inside JSON strings, visible in every other format), except a reporter's own
     colour sequences: every output of every command leaves through this function (``inert``: the caller made it
     so already, as ``api.render`` does).
+
+    ``text`` may be the UTF-8 bytes of an inert output (a saved report): they are written as they are wherever
+    the text would be written as UTF-8 with ``\\n`` line ends, and decoded elsewhere.
     """
+    if isinstance(text, bytes) and not (inert and os.linesep == "\n"):
+        text = text.decode("utf-8")
     if not inert:
+        assert isinstance(text, str)
         text = inert_output(text)
     if path is None or path == "-":
-        sys.stdout.write(text)
+        _write_stdout(text)
         return
     target = Path(path)
     try:
         if target.exists() and not target.is_file():
-            with target.open("w", encoding="utf-8") as stream:
-                stream.write(text)
+            if isinstance(text, bytes):
+                with target.open("wb") as raw:
+                    raw.write(text)
+            else:
+                with target.open("w", encoding="utf-8") as stream:
+                    stream.write(text)
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(target, text.encode("utf-8"))
+        _replace_atomically(target, text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
         raise OSError(exc.errno, f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_stdout(text: str | bytes) -> None:
+    """Standard output gets bytes as they are only when it would encode the text as UTF-8 itself."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(text, bytes):
+        if buffer is None or str(getattr(sys.stdout, "encoding", "")).lower().replace("-", "") != "utf8":
+            text = text.decode("utf-8")
+        else:
+            sys.stdout.flush()
+            buffer.write(text)
+            return
+    sys.stdout.write(text)
 
 
 def _replace_atomically(target: Path, data: bytes) -> None:
