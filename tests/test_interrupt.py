@@ -92,6 +92,10 @@ def _interrupt_scan(root: Path, *args: str) -> tuple[float, int, set[int], str]:
     assert exe, "the ssot-audit console script must be installed (pip install -e .)"
     pid, fd = pty.fork()
     if pid == 0:  # the child: a session leader whose controlling terminal is the pty
+        # as a shell starts a command: ^C handled by default, whatever the test runner's process ignores or blocks
+        # (an ignored SIGINT survives exec, and Python then keeps ignoring it)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         os.execv(exe, [exe, "scan", str(root), "--no-cache", *args])
     output = bytearray()
     workers: set[int] = set()
