@@ -166,7 +166,7 @@ class ParsedFile:
     def plain_names(self) -> FileNames | None:
         """The names of the whole file as ``ast`` reads them (see ``fix.plain_names``); the head parsed is enough."""
         if not self._names:
-            self._names.append(file_names(self.source.text))
+            self._names.append(file_names(self.source))
         return self._names[0]
 
     def nodes(self, kind: type[N]) -> Iterator[N]:

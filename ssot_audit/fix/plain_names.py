@@ -19,6 +19,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+from ssot_audit.fix.text import SourceText, code_point_column
+
 _WORD = re.compile(r"\w+")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)  # 3.12: ``type X = ...`` (its own scope)
@@ -38,7 +40,7 @@ class _Name:
 class FileNames:
     """Every name a file binds or reads, and the words of its strings (docstrings aside)."""
 
-    lines: list[str]
+    source: SourceText
     names: dict[str, _Name]
     string_words: set[str]
 
@@ -55,16 +57,13 @@ class FileNames:
             return None if other.unusual else f"'{new}' is already used in this file: rename by hand"
         if old in self.string_words or new in self.string_words:
             return None  # a string annotation reads a name, ``__all__`` lists one: libcst knows which strings
-        return sorted((at, self._code_points(at, column) + 1) for at, column in found.reads)
-
-    def _code_points(self, line: int, column: int) -> int:
-        """The 0-based code-point column of a 0-based UTF-8 byte column on a 1-based line."""
-        return len(self.lines[line - 1].encode("utf-8", "surrogatepass")[:column].decode("utf-8", "surrogatepass"))
+        return sorted((at, code_point_column(self.source.line_text(at), column + 1)) for at, column in found.reads)
 
 
-def file_names(text: str) -> FileNames | None:
+def file_names(source: SourceText) -> FileNames | None:
     """The names of a file's text; None when ``ast`` cannot parse it or might number its lines differently from
     ``SourceText`` (a lone carriage return)."""
+    text = source.text
     if text.count("\r") != text.count("\r\n"):
         return None
     try:
@@ -84,7 +83,7 @@ def file_names(text: str) -> FileNames | None:
         stack.extend((child, inner, in_fstring) for child in ast.iter_child_nodes(node))
     if walk.type_params:
         return None
-    return FileNames(text.splitlines(), walk.names, walk.words)
+    return FileNames(source, walk.names, walk.words)
 
 
 @dataclass(slots=True)

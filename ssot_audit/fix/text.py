@@ -93,6 +93,11 @@ def utf8_column(line_text: str, column: int) -> int:
     return len(line_text[: column - 1].encode("utf-8")) + 1
 
 
+def code_point_column(line_text: str, column: int) -> int:
+    """The 1-based code-point column of a 1-based UTF-8 byte column of a line (``utf8_column``'s inverse)."""
+    return len(line_text.encode("utf-8", "surrogatepass")[: column - 1].decode("utf-8", "surrogatepass")) + 1
+
+
 def apply_edits(source: SourceText, edits: Sequence[Edit]) -> str:
     """The text with ``edits`` applied in one pass; the edits must not overlap (see ``engine.select``)."""
     spans = sorted(((source.offset(*e.start), source.offset(*e.end), e.content) for e in edits), key=lambda s: s[:2])
