@@ -32,7 +32,8 @@ from ssot_audit.pathmatch import GitIgnore
 from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
+    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SourceExcerpt, SuppressedFinding,
+    ConsolidationPlan,
 )
 from ssot_audit.model.escape import inert_output
 from ssot_audit.rules import ALL_RULES
@@ -42,6 +43,7 @@ from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import SuppressionComment, apply_suppressions
 
 Progress = Callable[[int, int], None]
+_EXCERPTS = "source excerpts"  # the name the lines of the last scan's excerpts are kept under (``TreeCache``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +325,9 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
         return _audit(project, rules=rules, root_label=root_label)
 
 
-def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -> AuditResult:
+def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
+           tree: TreeCache | None = None) -> AuditResult:  # fmt: skip
+    """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree."""
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
     findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
@@ -338,10 +342,19 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
         symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
-        excerpts=capture.source_excerpts(project.root, findings),
+        excerpts=_excerpts(project, findings, tree),
         suppressed=suppressed,
         rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
+
+
+def _excerpts(project: Project, findings: Sequence[Finding], tree: TreeCache | None) -> tuple[SourceExcerpt, ...]:
+    if tree is None:
+        return capture.source_excerpts(project.root, findings)
+    kept = tree.load_kept(_EXCERPTS)
+    excerpts = capture.source_excerpts(project.root, findings, hashes=tree.payloads.hashes, kept=kept)
+    tree.save_kept(_EXCERPTS, kept)
+    return excerpts
 
 
 def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = None,
@@ -434,7 +447,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             tree.load_payloads()
         project = _load_project(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
-        result = _audit(project, rules=rules, root_label=None)
+        result = _audit(project, rules=rules, root_label=None, tree=tree)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
             result = finish(project, result, kept)
