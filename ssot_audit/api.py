@@ -27,7 +27,7 @@ from ssot_audit.model import (
 from ssot_audit.model.escape import inert_output
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
-from ssot_audit.project import _discover, _load_project, _scope, _walk
+from ssot_audit.project import discover_files, load_walked, scope_key, walk_tree
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
@@ -256,8 +256,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         started = time.perf_counter()
-        scope = _scope(root, config, rules, finish_name if finish is not None else "")
-        found, tree = _walk(root, config, scope, cache_dir)
+        scope = scope_key(root, config, rules, finish_name if finish is not None else "")
+        found, tree = walk_tree(root, config, scope, cache_dir)
         saved = tree.saved_result() if tree is not None else None
         if tree is not None and saved is not None:
             try:
@@ -270,7 +270,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 pass
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, found, jobs=jobs, progress=progress,
+        project = load_walked(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None, tree=tree)
         if finish is not None:
@@ -288,7 +288,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:
     """Every scanned file's size, mtime and inode (what ``scan --watch`` polls: a change of any is a change)."""
-    files = _discover(root, config, [])
+    files = discover_files(root, config, [])
     return {f.relpath: stamp_of(f.path) for f in files}
 
 

@@ -61,8 +61,10 @@ def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
     return names
 
 
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
-              witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
+def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
+                   witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
+    """The files to scan under ``root`` as ``config`` selects them (``paths``, excludes, ``.gitignore``, test paths);
+    what cannot be listed goes to ``errors``, packages only the default excludes skip to ``notes``."""
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
@@ -87,13 +89,13 @@ def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: 
     return _mark_tests(list(files.values()), config)
 
 
-def _walk(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
+def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
     """Discover the files to scan; with a cache, open it (which recalls the last walk when nothing it looked at
     changed, see ``analysis.walkcache``)."""
     def walk(witness: Witness | None) -> Walk:
         unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
         skipped: list[str] = []  # packages only the default excludes skip
-        files = _discover(root, config, unreadable, skipped, witness)
+        files = discover_files(root, config, unreadable, skipped, witness)
         return Walk(files, unreadable, skipped, list_directories(files))
 
     if cache_dir is None:
@@ -134,17 +136,17 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         started = time.perf_counter()
-        found, tree = _walk(root, config, _scope(root, config, ALL_RULES), cache_dir)
+        found, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES), cache_dir)
         if tree is not None:
             tree.load_payloads()
-        project = _load_project(root, config, found, jobs=jobs, progress=progress,
+        project = load_walked(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started, overrides=overrides)  # fmt: skip
         if tree is not None:
             tree.save(None)
         return project
 
 
-def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
+def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
     """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules, what
     completes the result (``scan_tree``'s ``finish``). Every field of the configuration but where it was read from
     and the exit-code threshold (a field added later is in the key without anyone remembering to add it)."""
@@ -152,8 +154,9 @@ def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") 
     return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
 
 
-def _load_project(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                  tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
     files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
     discovered = time.perf_counter()
     outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
