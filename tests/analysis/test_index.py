@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis.values import ModuleValue
+from ssot_audit.analysis.usage import module_attribute_sites
+from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 from ssot_audit.api import Project
 from ssot_audit.analysis.facts import CallSite, Expr
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, resolve_relative
@@ -172,3 +173,29 @@ def test_module_reads_are_the_reads_whose_root_is_one_module(loaded: list[Projec
             assert list(resolver.module_reads(info.name)) == plain, info.name
             kept += len(plain)
     assert kept >= 10
+
+
+def _plain_module_attribute_sites(project: Project) -> list[tuple[str, str, str, object]]:
+    """The plain definition: every read followed attribute by attribute, nothing remembered across reads."""
+    resolver, found = project.resolver, {}
+    for info in project.index.iter_modules():
+        for use, values in resolver.module_reads(info.name):
+            for attr in use.parts()[1]:
+                if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
+                    break
+                module = next(iter(values)).name  # type: ignore[attr-defined]
+                values = resolver.module_attr(module, attr)
+                target = next(iter(values)) if len(values) == 1 else None
+                if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
+                    found.setdefault((info.name, module, attr), target)
+                    break
+    return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+
+
+def test_module_attribute_sites_follow_each_chain_once(loaded: list[Project]) -> None:
+    total = 0
+    for project in loaded:
+        sites = module_attribute_sites(project.index, project.resolver)
+        assert sites == _plain_module_attribute_sites(project)
+        total += len(sites)
+    assert total >= 5
