@@ -263,13 +263,13 @@ def _binding(ctx: RuleContext, module: str, name: str) -> Location:
     return Location(info.relpath, line, 1, symbol=f"{module}.{name}")
 
 
-def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tuple[str, str], list[int]],
+def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tuple[str, str, str], list[int]],
                   limit: int = 3) -> list[Related]:
     """Up to ``limit`` import lines that pick ``meaning`` (who to change when the name gets one meaning)."""
     found = []
     for source in sorted(meaning.paths):
         for importer in sorted(meaning.paths[source]):
-            for line in lines.get((source, importer), ()):
+            for line in lines.get((name, source, importer), ()):
                 info = ctx.index.get_module(importer)
                 found.append(Related(Location(info.relpath, line, 1, symbol=importer),
                                      f"imports {name} from {source}: "
@@ -278,7 +278,7 @@ def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tu
 
 
 def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Target, str],
-             lines: dict[tuple[str, str], list[int]]) -> Finding:  # fmt: skip
+             lines: dict[tuple[str, str, str], list[int]]) -> Finding:  # fmt: skip
     # The most imported meaning first; on a tie, a plain class or function before a guard, shim or factory.
     group = sorted(group, key=lambda m: (-len(m.importers), any(t in roles for t in m.targets), sorted(m.paths)))
     paths = [(source, m) for m in group  # per meaning: most importers first, then the defining module
@@ -319,16 +319,17 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per public name whose import paths lead to related but different targets."""
     by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
-    lines: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
-    hops = {}
+    lines: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (name, source, importer): import lines
+    hops: dict[Target, frozenset[str]] = {}
     for site in ctx.sites.sites:
         if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
             continue
-        if site.target not in hops:
-            hops[site.target] = ctx.sites.reexport_hops(site.target)
-        if site.importer not in hops[site.target]:
+        hop = hops.get(site.target)
+        if hop is None:
+            hop = hops[site.target] = ctx.sites.reexport_hops(site.target)
+        if site.importer not in hop:
             by_name[site.name].append((site.source, site.importer, site.target))
-            lines[site.name][(site.source, site.importer)].append(site.line)
+            lines[site.name, site.source, site.importer].append(site.line)
     for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
         if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))
@@ -340,7 +341,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if len(meanings) < 2:
             continue
         for group, roles in _mixed_groups(ctx, package_of, meanings):
-            yield _finding(ctx, name, group, roles, lines[name])
+            yield _finding(ctx, name, group, roles, lines)
 
 
 RULE = Rule(INFO, check)
