@@ -114,9 +114,9 @@ class Roles:
         self.names = names
         self.imported = imported_modules(index)
         self.role: dict[ClassValue, str] = {}
-        self._raising = frozenset(
+        self._raising = frozenset(  # ``always_raises`` first: it is empty for nearly every function
             ClassValue(info.name, func.class_qualname) for info, func in index.iter_functions()
-            if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
+            if func.always_raises and func.class_qualname and func.name in ("__init__", "__new__")
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
         self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
@@ -205,7 +205,7 @@ class Roles:
         return ""
 
     def _always_raises_on_construction(self, value: ClassValue) -> bool:
-        if not any(k in self._raising for k in self.resolver.mro(value)):
+        if self._raising.isdisjoint(self.resolver.mro(value)):
             return False  # no class along the MRO has a constructor that always raises: no lookup needed
         return self.guard_raise(value) is not None
 
