@@ -82,9 +82,19 @@ def _plugin_siblings(a: str, b: str) -> bool:
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
     """Project modules some other module imports (with their parent packages, which the import runs too)."""
     found: set[str] = set()
+    # What an absolute import of an untagged module reaches depends only on what it names (``from django.db import
+    # models`` is written in thousands of modules): worked out once
+    reached: dict[tuple[str, str | None], str | None] = {}
     for info in index.iter_modules():
+        untagged = "#" not in info.name
         for imp in info.facts.imports:
-            target = index.imported_module_of(info.name, imp)
+            if untagged and imp.level == 0:
+                key = (imp.module, imp.name)
+                target = reached.get(key, "#")  # "#": not worked out yet (no module name holds one untagged)
+                if target == "#":
+                    target = reached[key] = index.imported_module_of(info.name, imp)
+            else:
+                target = index.imported_module_of(info.name, imp)
             if target is not None and target != info.name and target not in found:  # found: so are its parents
                 parts = target.split(".")
                 found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
