@@ -247,8 +247,8 @@ class ConceptModel:
         # names thousands of classes); ``_wraps`` asks the same of each again, so this order is the plain one.
         least = MIN_SHARED - 1
         methods = self.methods
-        offering = {v for w in words for v in self._classes_by_word().get(w, ())
-                    if len(methods[v] & api) >= least and v not in member_set and v not in found}  # fmt: skip
+        sharing = {v for w in words for v in self._classes_by_word().get(w, ())}  # each class once
+        offering = [v for v in sharing if v not in member_set and v not in found and len(methods[v] & api) >= least]
         for value in sorted(offering, key=lambda v: v.fullname):
             if self._wraps(value, member_set, api):
                 found[value] = FACADE  # an adapter or facade that wraps a member and offers its methods
