@@ -243,8 +243,14 @@ class ConceptModel:
             found[value] = TEST_DOUBLE if role == TEST_CODE else role  # a mock that subclasses the real class
         api = set().union(*(self.methods[m] for m in members))
         words = {w for m in members for w in self.similarity.words(m)}
-        for value in sorted({v for w in words for v in self._classes_by_word().get(w, ())}, key=lambda v: v.fullname):
-            if value not in member_set and value not in found and self._wraps(value, member_set, api):
+        # Only classes offering enough of the API are sorted and looked at (a common word, "manager" or "field",
+        # names thousands of classes); ``_wraps`` asks the same of each again, so this order is the plain one.
+        least = MIN_SHARED - 1
+        methods = self.methods
+        sharing = {v for w in words for v in self._classes_by_word().get(w, ())}  # each class once
+        offering = [v for v in sharing if v not in member_set and v not in found and len(methods[v] & api) >= least]
+        for value in sorted(offering, key=lambda v: v.fullname):
+            if self._wraps(value, member_set, api):
                 found[value] = FACADE  # an adapter or facade that wraps a member and offers its methods
         return found
 
@@ -257,7 +263,7 @@ class ConceptModel:
             for position, (value, role) in enumerate(self.roles.role.items()):
                 index.order[value] = position
                 if role in (SHIM, TEST_DOUBLE, TEST_CODE):
-                    for base in set(self.resolver.mro(value)[1:]):
+                    for base in self.resolver.mro(value)[1:]:  # an MRO names each class once
                         if isinstance(base, ClassValue):  # members are classes: nothing else can match one
                             index.by_member.setdefault(base, []).append(value)
                 elif role == ORPHAN:

@@ -33,26 +33,39 @@ class MroTable:
             return cached
         if cls in self._active:
             return (cls,)
-        stack: list[tuple[ClassValue, list[Value] | None]] = [(cls, None)]
+        bases, pending = self._begin(cls)
+        if not pending:  # most classes: every base is external or worked out already, no stack needed
+            return self._finish(cls, bases)
+        stack: list[tuple[ClassValue, list[Value] | None]] = [(cls, bases)]
+        stack.extend((b, None) for b in reversed(pending))
         while stack:
-            klass, bases = stack[-1]
+            klass, known = stack[-1]
             if klass in self._mros:
                 stack.pop()
                 continue
-            if bases is None:
-                self._active.add(klass)
-                bases = self._base_values(klass)
-                stack[-1] = (klass, bases)
-                if any(b in self._active or b in self._cycles for b in bases):
-                    self._cycles.add(klass)  # its order is cut short where the cycle closes
-                pending = [b for b in bases if isinstance(b, ClassValue) and b not in self._mros and b not in self._active]
+            if known is None:
+                known, pending = self._begin(klass)
+                stack[-1] = (klass, known)
                 if pending:
                     stack.extend((b, None) for b in reversed(pending))
                     continue
-            self._mros[klass] = self._linearise(klass, bases)
-            self._active.discard(klass)
+            self._finish(klass, known)
             stack.pop()
         return self._mros[cls]
+
+    def _begin(self, klass: ClassValue) -> tuple[list[Value], list[ClassValue]]:
+        """Mark ``klass`` in progress and resolve its bases: them, and the bases whose order must come first."""
+        active, mros = self._active, self._mros
+        active.add(klass)
+        bases = self._base_values(klass)
+        if not active.isdisjoint(bases) or (self._cycles and not self._cycles.isdisjoint(bases)):
+            self._cycles.add(klass)  # its order is cut short where the cycle closes
+        return bases, [b for b in bases if isinstance(b, ClassValue) and b not in mros and b not in active]
+
+    def _finish(self, klass: ClassValue, bases: list[Value]) -> tuple[Value, ...]:
+        order = self._mros[klass] = self._linearise(klass, bases)
+        self._active.discard(klass)
+        return order
 
     def is_final(self, cls: ClassValue) -> bool:
         """True once ``cls``'s order is worked out and kept (``get`` answers ``(cls,)`` while it is not)."""

@@ -22,7 +22,6 @@ import builtins
 import re
 from collections import defaultdict
 from functools import lru_cache
-from collections.abc import Iterable
 
 from ssot_audit.analysis.facts import ClassFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -46,6 +45,7 @@ _RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "attrs", "s", "
 _MOCK_BASES = frozenset(f"unittest.mock.{n}" for n in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock",
                                                         "NonCallableMagicMock"))  # fmt: skip
 _DOUBLE_WORDS = ("Mock", "Fake", "Stub", "Dummy", "Spy")
+_ANY_DOUBLE_WORD = re.compile("|".join(_DOUBLE_WORDS))
 _EXAMPLE_DIRS = frozenset({"docs", "doc", "examples", "example", "docs_src"})
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin"})
 _BACKUP_DIRS = frozenset({"backup", "backups", "bak", "old", "archive", "archived", "attic", "graveyard"})
@@ -82,9 +82,19 @@ def _plugin_siblings(a: str, b: str) -> bool:
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
     """Project modules some other module imports (with their parent packages, which the import runs too)."""
     found: set[str] = set()
+    # What an absolute import of an untagged module reaches depends only on what it names (``from django.db import
+    # models`` is written in thousands of modules): worked out once
+    reached: dict[tuple[str, str | None], str | None] = {}
     for info in index.iter_modules():
+        untagged = "#" not in info.name
         for imp in info.facts.imports:
-            target = index.imported_module_of(info.name, imp)
+            if untagged and imp.level == 0:
+                key = (imp.module, imp.name)
+                target = reached.get(key, "#")  # "#": not worked out yet (no module name holds one untagged)
+                if target == "#":
+                    target = reached[key] = index.imported_module_of(info.name, imp)
+            else:
+                target = index.imported_module_of(info.name, imp)
             if target is not None and target != info.name and target not in found:  # found: so are its parents
                 parts = target.split(".")
                 found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
@@ -97,7 +107,7 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 def is_double_name(name: str) -> bool:
     """``MockWebSocketManager``, ``FakeStore``, ``WebSocketManagerStub``, ``SSotMockManager``, ``DummyCache``: a
     CamelCase word of the name says test double."""
-    if not any(word in name for word in _DOUBLE_WORDS):
+    if _ANY_DOUBLE_WORD.search(name) is None:
         return False  # no such word anywhere in the name (most names): no need to split it
     return any(word in _DOUBLE_WORDS for word in _WORD.findall(name))
 
@@ -114,9 +124,10 @@ class Roles:
         self.names = names
         self.imported = imported_modules(index)
         self.role: dict[ClassValue, str] = {}
-        self._raising = frozenset(
-            ClassValue(info.name, func.class_qualname) for info, func in index.iter_functions()
-            if func.class_qualname and func.name in ("__init__", "__new__") and func.always_raises
+        self._raising = frozenset(  # ``always_raises`` first: it is empty for nearly every function
+            ClassValue(info.name, func.class_qualname) for info in index.iter_modules()
+            for func in info.facts.functions.values()
+            if func.always_raises and func.class_qualname and func.name in ("__init__", "__new__")
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
         self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
@@ -125,7 +136,8 @@ class Roles:
         # Each distinct set of names kept once: a subclass adding no public method has its base's set, and copies of
         # a class (``backup/``, vendored trees) have one set between them (at 4M lines of django copies: 110 MB).
         self._sets: dict[frozenset[str], frozenset[str]] = {}
-        classes = [(info, cls, ClassValue(info.name, cls.qualname)) for info, cls in index.iter_classes()]
+        classes = [(info, cls, ClassValue(info.name, cls.qualname)) for info in index.iter_modules()
+                   for cls in info.facts.classes.values()]  # ``index.iter_classes``' order
         for _, cls, value in sorted(classes, key=lambda c: len(resolver.mro(c[2]))):  # a base's MRO is shorter: first
             self.methods[value] = self._public_methods(value, cls)
         for info, cls, value in classes:
@@ -142,7 +154,12 @@ class Roles:
         sets (worked out before it), so a 3,000-class chain costs one union per class, not a walk of each MRO."""
         names = {m for m in fact.methods if not m.startswith("_")}
         self._own_public[value] = self._kept(names)
-        for base in self.resolver.base_classes(value):
+        bases = self.resolver.base_classes(value)
+        if len(bases) == 1:
+            inherited = self.methods.get(bases[0])
+            if inherited is not None and names <= inherited:
+                return inherited  # adds no public name (a subclass that overrides): its base's kept set, not a copy
+        for base in bases:
             inherited = self.methods.get(base)
             names.update(inherited if inherited is not None else self._walk_public(base))
         return self._kept(names)
@@ -164,7 +181,7 @@ class Roles:
     def _classify(self, info: ModuleInfo, fact: ClassFact, value: ClassValue) -> str:
         mro = self.resolver.mro(value)
         externals = {v.name for v in mro if isinstance(v, ExternalValue)}
-        if is_double_name(fact.name) or externals & _MOCK_BASES:
+        if is_double_name(fact.name) or not externals.isdisjoint(_MOCK_BASES):
             return TEST_DOUBLE
         if info.is_test:
             return TEST_DOUBLE if self._all_trivial(value) else TEST_CODE
@@ -189,23 +206,25 @@ class Roles:
         return CLASS
 
     def _kind_by_base(self, info: ModuleInfo, fact: ClassFact, externals: set[str]) -> str:
-        if externals & _ENUM_BASES:
-            return "enum"
-        if externals & _EXCEPTION_NAMES or any(_EXCEPTION_SUFFIX.search(n) for n in externals):
-            return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
-        if externals & _PROTOCOL_BASES:
-            return "protocol"
+        if externals:  # tests of the external bases, in this order (most classes have none: skipped)
+            if not externals.isdisjoint(_ENUM_BASES):
+                return "enum"
+            if not externals.isdisjoint(_EXCEPTION_NAMES) or any(_EXCEPTION_SUFFIX.search(n) for n in externals):
+                return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
+            if not externals.isdisjoint(_PROTOCOL_BASES):
+                return "protocol"
         metaclass = fact.keywords.get("metaclass")
         if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
             return "abc"
-        if any(f.is_abstract for f in self._own_functions(info, fact.methods.values())):
+        functions = info.facts.functions
+        if any(functions[q].is_abstract for q in fact.methods.values() if q in functions):
             return "abc"
-        if externals & _RECORD_BASES or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
+        if not externals.isdisjoint(_RECORD_BASES) or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
             return RECORD
         return ""
 
     def _always_raises_on_construction(self, value: ClassValue) -> bool:
-        if not any(k in self._raising for k in self.resolver.mro(value)):
+        if self._raising.isdisjoint(self.resolver.mro(value)):
             return False  # no class along the MRO has a constructor that always raises: no lookup needed
         return self.guard_raise(value) is not None
 
@@ -236,10 +255,6 @@ class Roles:
             if not all(isinstance(v, ExternalValue) and v.name in NEUTRAL_BASES for v in values):
                 real += 1
         return real > 1
-
-    @staticmethod
-    def _own_functions(info: ModuleInfo, qualnames: Iterable[str]) -> list:  # type: ignore[type-arg]
-        return [info.facts.functions[q] for q in qualnames if q in info.facts.functions]
 
     def _own(self, value: ClassValue) -> frozenset[str]:
         """The public methods the class defines itself (kept by ``_public_methods`` for every class)."""

@@ -18,7 +18,9 @@ from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.names import name_words
-from ssot_audit.analysis.roles import CLASS, ORPHAN, Roles, _bare_stem, _plugin_siblings
+from ssot_audit.analysis.roles import (
+    CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings,
+)  # fmt: skip
 from ssot_audit.analysis.class_profile import async_twins as _async_twins
 from ssot_audit.analysis.similarity import (
     MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity,
@@ -139,6 +141,10 @@ EDGES = {
     """,
     "backends/geos/__init__.py": "",
     "backends/geos/shapes.py": """
+        class Envelope:  # a second pair of the two parallel packages: ``similar_pairs`` skips it by its packages
+            def envelope_bounds(self): pass
+            def envelope_grow(self): pass
+            def envelope_clip(self): pass
         class Point:
             def buffer_shape(self): pass
             def simplify_shape(self): pass
@@ -150,6 +156,10 @@ EDGES = {
     """,
     "backends/gdal/__init__.py": "",
     "backends/gdal/shapes.py": """
+        class Envelope:  # a second pair of the two parallel packages: ``similar_pairs`` skips it by its packages
+            def envelope_bounds(self): pass
+            def envelope_grow(self): pass
+            def envelope_clip(self): pass
         class Point:
             def buffer_shape(self): pass
             def simplify_shape(self): pass
@@ -482,3 +492,59 @@ def test_roles_are_the_plain_definition(models: dict[str, ConceptModel], name: s
     for value in fast.role:
         for flag in ("is_async", "delegates"):
             assert fast.methods_with(value, flag) == plain_methods_with(plain, value, flag)
+
+
+def plain_public_methods(roles: Roles, value: ClassValue) -> frozenset[str]:
+    """Public methods defined by the class or any project class along its MRO."""
+    names: set[str] = set()
+    for klass in roles.resolver.mro(value):
+        fact = roles.index.find_class(klass.module, klass.qualname) if isinstance(klass, ClassValue) else None
+        if fact is not None:
+            names.update(m for m in fact.methods if not m.startswith("_"))
+    return frozenset(names)
+
+
+@pytest.mark.parametrize("name", ["sample_repo", "edges", "monorepo"])
+def test_public_methods_are_the_plain_definition(models: dict[str, ConceptModel], name: str) -> None:
+    roles = Roles(models[name].index, models[name].resolver, models[name].names)
+    shared = 0
+    for value, methods in roles.methods.items():
+        assert methods == plain_public_methods(roles, value), value
+        shared += any(methods is other for base, other in roles.methods.items() if base in roles.resolver.mro(value)[1:])
+    assert shared  # some subclass adding no public name shares its base's set
+
+
+def plain_attach(model: ConceptModel, members: list[ClassValue]) -> dict[ClassValue, str]:
+    """``ConceptModel.attach`` as first written: every class sharing a word of the members' names, sorted by name,
+    tested as a facade."""
+    member_set = set(members)
+    names = {n for m in members for n in model.names.name_strings(m) if not n.startswith("_")}
+    candidates = set()
+    for value, role in model.roles.role.items():
+        if role in (SHIM, TEST_DOUBLE, TEST_CODE) and any(m in model.resolver.mro(value)[1:] for m in members):
+            candidates.add(value)
+        elif role == ORPHAN and model.roles.copied_class(value) in member_set:
+            candidates.add(value)
+        elif role == GUARD and names & model.names.name_strings(value):
+            candidates.add(value)
+    found: dict[ClassValue, str] = {}
+    for value in [v for v in model.roles.role if v in candidates - member_set]:
+        role = model.roles.role[value]
+        found[value] = TEST_DOUBLE if role == TEST_CODE else role
+    api = set().union(*(model.methods[m] for m in members))
+    words = {w for m in members for w in model.similarity.words(m)}
+    by_word = [v for v, role in model.roles.role.items() if role == CLASS and words & set(model.similarity.words(v))]
+    for value in sorted(by_word, key=lambda v: v.fullname):
+        if value not in member_set and value not in found and model._wraps(value, member_set, api):
+            found[value] = FACADE
+    return found
+
+
+@pytest.mark.parametrize("name", ["sample_repo", "edges", "monorepo"])
+def test_attach_is_the_plain_definition(models: dict[str, ConceptModel], name: str) -> None:
+    model = models[name]
+    assert model.concepts  # something to attach to
+    for concept in model.concepts:
+        expected = plain_attach(model, concept.members)
+        assert list(model.attach(concept.members).items()) == list(expected.items()), concept.name
+
