@@ -430,7 +430,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                                tree=tree, skipped=skipped_notes, saved=pickled)  # fmt: skip
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
+        saved = None
         if tree is not None:
+            tree.forget_saved_result()
             tree.load_payloads()
         project = _load_project(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
@@ -443,8 +445,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         scanned = replace(scanned_project(project, result), tree=tree)
         if tree is not None:
             pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
-            blob = (scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled)
-            tree.save(pickle.dumps(blob, protocol=5))
+            blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
+            del pickled  # held while the state is written, it was one more copy of the result at the scan's peak
+            tree.save(blob)
         return scanned
 
 
