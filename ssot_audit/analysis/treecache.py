@@ -131,6 +131,7 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
             rehashed += 1
         if known is not None:
             hashes[f.relpath] = known
+    previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
     # what could not be looked at is part of the result, and so of its key
     listed = _listings_digest(found.listings) + hashlib.sha256(repr(sorted(found.unreadable)).encode()).hexdigest()
     key = _result_key(store.scope + listed, files, hashes)
