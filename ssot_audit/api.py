@@ -18,7 +18,7 @@ from ssot_audit.analysis.discovery import (
 )
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.state import stamp_of
@@ -443,6 +443,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             if tree is not None:
                 tree.save_kept(finish_name, kept)
         scanned = replace(scanned_project(project, result), tree=tree)
+        del project, result  # the facts and the whole-program answers: freed before the result is saved
+        trim_heap()
         if tree is not None:
             pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
             blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
