@@ -1,6 +1,7 @@
 """The one pipeline: discover -> parse -> index -> graph -> rules -> AuditResult. Never prints.
 
-The CLI, the dashboard and the tests all call these functions.
+The CLI, the dashboard and the tests all call these functions. Loading a tree as a whole program (discovery,
+parsing or the cache, index, concepts) is ``project``'s; auditing it, the cache-backed scan and rendering are here.
 """
 
 from __future__ import annotations
@@ -8,206 +9,32 @@ from __future__ import annotations
 import pickle
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssot_audit import __version__, capture
-from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.discovery import (
-    DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
-)
-from ssot_audit.analysis.graph import ImportGraph
-from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen, trim_heap
-from ssot_audit.analysis.parsing import ParseFailure
-from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.concepts import ConceptInfo
+from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.state import stamp_of
-from ssot_audit.analysis import cache
-from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
-from ssot_audit.analysis.walkcache import Walk, walk_key
-from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
-from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.pathmatch import GitIgnore
-from ssot_audit.planner import build_plan
 from ssot_audit.baseline import compare
+from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, Finding, Location, ScanStats, SuppressedFinding, ConsolidationPlan,
+    AuditResult, BaselineEntry, Concept, ConceptMember, ConsolidationPlan, Finding, Location, ScanStats, SourceExcerpt,
+    SuppressedFinding,
 )
 from ssot_audit.model.escape import inert_output
+from ssot_audit.planner import build_plan
+from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
+from ssot_audit.project import discover_files, load_walked, scope_key, walk_tree
 from ssot_audit.rules import ALL_RULES
-from ssot_audit.rules.base import FailedFile, Rule, RuleContext
+from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
-from ssot_audit.suppressions import SuppressionComment, apply_suppressions
+from ssot_audit.suppressions import apply_suppressions
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A scanned codebase, analysed as a whole program."""
-
-    root: Path
-    config: Config
-    index: ProjectIndex
-    resolver: Resolver
-    graph: ImportGraph
-    sites: ImportSites
-    concepts: ConceptModel
-    failures: tuple[FailedFile, ...]
-    files: int
-    lines: int
-    paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
-    suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
-    timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
-    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
-
-
-def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
-    names: set[str] = set()
-    for outcome in outcomes:
-        if outcome.facts is not None:
-            names.update(i.module.split(".")[0] for i in outcome.facts.imports if i.level == 0 and i.module)
-    return names
-
-
-def _discover(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
-              witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
-    if not root.exists():
-        raise ConfigError(f"path does not exist: {root}")
-    if config.paths in ((".",), ()):
-        return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
-                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes,
-                                    witness=witness), config)  # fmt: skip
-    files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
-    for sub in config.paths:
-        target = (root / sub).resolve()
-        if not target.exists():
-            raise ConfigError(f"'paths' entry does not exist: {sub}")
-        if not target.is_relative_to(root.resolve()):
-            raise ConfigError(f"'paths' entry is outside the scanned directory {root}: {sub}")
-        inside = target.relative_to(root.resolve()).as_posix()
-        inside = "" if inside == "." else inside
-        found: list[tuple[str, str]] = []
-        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes, witness=witness):  # fmt: skip
-            relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
-            files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
-        errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
-    return _mark_tests(list(files.values()), config)
-
-
-def _walk(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
-    """Discover the files to scan; with a cache, open it (which recalls the last walk when nothing it looked at
-    changed, see ``analysis.walkcache``)."""
-    def walk(witness: Witness | None) -> Walk:
-        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
-        skipped: list[str] = []  # packages only the default excludes skip
-        files = _discover(root, config, unreadable, skipped, witness)
-        return Walk(files, unreadable, skipped, list_directories(files))
-
-    if cache_dir is None:
-        return walk(None), None
-    if not root.exists():
-        raise ConfigError(f"path does not exist: {root}")
-    targets = [root / sub for sub in config.paths] if config.paths not in ((".",), ()) else [root]
-    rules = [GitIgnore.for_root(t).rules_text() for t in targets if t.exists()] if config.respect_gitignore else []
-    key = walk_key(cache.program_digest(), str(root.resolve()), scope, rules)
-    tree = open_tree_cache(cache_dir, root, scope, walk, key)
-    return tree.walk, tree
-
-
-def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
-    """Files the ``test-paths`` globs name are test code too."""
-    if not config.test_paths:
-        return files
-    return [replace(f, is_test=True) if not f.is_test and is_test_path(f.relpath, config.test_paths) else f for f in files]
-
-
-def _is_partial(root: Path, config: Config) -> bool:
-    """True when ``root`` is strictly inside the project its configuration file describes."""
-    if not config.source:
-        return False
-    project = Path(config.source).resolve().parent
-    scanned = root.resolve()
-    return scanned != project and project in scanned.parents
-
-
-def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-                 cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
-    """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
-
-    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.treecache``).
-    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it);
-    they never enter the cache (its manifest and packs describe the files on disk).
-    """
-    release_frozen()  # what an earlier scan of this process froze can be collected now
-    with gc_paused():
-        started = time.perf_counter()
-        found, tree = _walk(root, config, _scope(root, config, ALL_RULES), cache_dir)
-        if tree is not None:
-            tree.load_payloads()
-        project = _load_project(root, config, found, jobs=jobs, progress=progress,
-                                tree=tree, started=started, overrides=overrides)  # fmt: skip
-        if tree is not None:
-            tree.save(None)
-        return project
-
-
-def _scope(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
-    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules, what
-    completes the result (``scan_tree``'s ``finish``). Every field of the configuration but where it was read from
-    and the exit-code threshold (a field added later is in the key without anyone remembering to add it)."""
-    settings = repr(replace(config, source="", fail_on=""))
-    return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
-
-
-def _load_project(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                  tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
-    files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
-    discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
-                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
-    parsed = time.perf_counter()
-    names = assign_module_names(files, _imported_top_names(outcomes))
-    modules: dict[str, ModuleInfo] = {}
-    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
-    failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
-                           ParseFailure("read" if why.startswith("cannot") else "skipped", why))
-                for rel, why in unreadable]  # fmt: skip
-    for source, outcome in zip(files, outcomes):
-        if outcome.facts is None:
-            assert outcome.failure is not None
-            failures.append(FailedFile(source.relpath, source.is_test, outcome.failure))
-            continue
-        name = names[source.relpath]
-        modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules, found.listings)  # listed once, by the walk
-    resolver = Resolver(index)
-    sites = ImportSites(index, resolver)
-    skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
-    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
-    graph = ImportGraph(index)
-    indexed = time.perf_counter()
-    timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
-    return Project(
-        root=root,
-        config=config,
-        index=index,
-        resolver=resolver,
-        graph=graph,
-        sites=sites,
-        concepts=concepts,
-        failures=tuple(failures),
-        files=len(files),
-        lines=sum(o.lines for o in outcomes),
-        paths={f.relpath: f.is_test for f in files},
-        suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
-        timings=timings,
-        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
-                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
-    )
+_EXCERPTS = "source excerpts"  # the name the lines of the last scan's excerpts are kept under (``TreeCache``)
 
 
 def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
@@ -323,7 +150,9 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
         return _audit(project, rules=rules, root_label=root_label)
 
 
-def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -> AuditResult:
+def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
+           tree: TreeCache | None = None) -> AuditResult:  # fmt: skip
+    """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree."""
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
     findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
@@ -338,10 +167,19 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None) -
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
         symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
-        excerpts=capture.source_excerpts(project.root, findings),
+        excerpts=_excerpts(project, findings, tree),
         suppressed=suppressed,
         rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
+
+
+def _excerpts(project: Project, findings: Sequence[Finding], tree: TreeCache | None) -> tuple[SourceExcerpt, ...]:
+    if tree is None:
+        return capture.source_excerpts(project.root, findings)
+    kept = tree.load_kept(_EXCERPTS)
+    excerpts = capture.source_excerpts(project.root, findings, hashes=tree.payloads.hashes, kept=kept)
+    tree.save_kept(_EXCERPTS, kept)
+    return excerpts
 
 
 def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = None,
@@ -418,8 +256,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         started = time.perf_counter()
-        scope = _scope(root, config, rules, finish_name if finish is not None else "")
-        found, tree = _walk(root, config, scope, cache_dir)
+        scope = scope_key(root, config, rules, finish_name if finish is not None else "")
+        found, tree = walk_tree(root, config, scope, cache_dir)
         saved = tree.saved_result() if tree is not None else None
         if tree is not None and saved is not None:
             try:
@@ -434,9 +272,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         if tree is not None:
             tree.forget_saved_result()
             tree.load_payloads()
-        project = _load_project(root, config, found, jobs=jobs, progress=progress,
+        project = load_walked(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
-        result = _audit(project, rules=rules, root_label=None)
+        result = _audit(project, rules=rules, root_label=None, tree=tree)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
             result = finish(project, result, kept)
@@ -455,7 +293,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:
     """Every scanned file's size, mtime and inode (what ``scan --watch`` polls: a change of any is a change)."""
-    files = _discover(root, config, [])
+    files = discover_files(root, config, [])
     return {f.relpath: stamp_of(f.path) for f in files}
 
 

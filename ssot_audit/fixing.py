@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api
-from ssot_audit.analysis.facts import ImportFact, top_level_ends
+from ssot_audit.analysis.facts import ImportFact, ModuleFacts, top_level_ends
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
@@ -59,9 +59,12 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes],
     """What the fix layer reads of a loaded project: files (the rewritten text when there is one), modules,
     and who imports which name from which module (star imports included, so they are reported, not broken)."""
     base = project.root.parent if project.root.is_file() else project.root
-    importers = {info.relpath: Importer(info.name, info.is_package) for info in project.index.iter_modules()}
+    importers: dict[str, Importer] = {}
+    facts: dict[str, ModuleFacts] = {}
     by_name: dict[str, list[tuple[ModuleInfo, ImportFact]]] = {}  # the imports of each name, in module order
-    for info in project.index.iter_modules():
+    for info in project.index.iter_modules():  # one pass for the three tables
+        importers[info.relpath] = Importer(info.name, info.is_package)
+        facts[info.relpath] = info.facts
         for imp in info.facts.imports:
             if imp.name is not None:
                 by_name.setdefault(imp.name, []).append((info, imp))
@@ -81,8 +84,6 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes],
 
     def read(path: str) -> bytes:
         return overrides[path] if path in overrides else (base / path).read_bytes()
-
-    facts = {info.relpath: info.facts for info in project.index.iter_modules()}
 
     def statements(path: str, size: int) -> list[tuple[int, bool]] | None:
         found = top_level_ends(facts[path].top_level) if path in facts and path not in overrides else None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
+from ssot_audit import project as loading
 from ssot_audit.analysis import loader
 from ssot_audit.cli import main
 from ssot_audit.config import Config
@@ -24,7 +25,7 @@ def _refuse_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def parse(*args: object, **kwargs: object) -> object:
         raise AssertionError("files were parsed before the options were checked")
 
-    monkeypatch.setattr(api, "analyze_files", parse)
+    monkeypatch.setattr(loading, "analyze_files", parse)
 
 
 def test_python_dash_m_does_not_import_modules_of_the_scanned_tree(tmp_path: Path) -> None:

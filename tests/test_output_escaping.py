@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit.cli import main
-from ssot_audit.model.escape import has_unsafe, json_safe, markdown_text, visible, visible_output
+from ssot_audit.model.escape import has_unsafe, inert_output, json_safe, markdown_text, visible, visible_output
 
 from tests.helpers import write_project
 
@@ -114,3 +115,15 @@ def test_a_coloured_report_keeps_its_colours_but_not_the_trees_escapes(tmp_path:
     assert re.search(r"\x1b\[[0-9;]*m", text)  # the reporter's own colours
     assert "\x1b[2J" not in text and "\\x1b[2J" in text  # the comment's escape sequence, made visible
     assert not has_unsafe(re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\n", "").replace("\t", ""))
+
+
+def test_inert_output_equals_its_plain_definition_on_random_text() -> None:
+    """``inert_output`` only searches the text before the first unsafe character; the plain definition replaces
+    every unsafe character but colour sequences in one pass over the whole text."""
+    plain = re.compile(r"\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    pieces = ["a", "é", "\n", "\t", "\x1b", "[", "0", ";", "m", "\x1b[31m", "\x1b[0m", "\x00", "\x7f", "\x85", "\u202e"]
+    rnd = random.Random(3)
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        expected = plain.sub(lambda m: m.group() if len(m.group()) > 1 else f"\\u{ord(m.group()):04x}", text)
+        assert inert_output(text) == expected, repr(text)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ssot_audit import capture
+from ssot_audit.analysis.state import content_hash
 from ssot_audit.model import Confidence, Finding, ImportRef, Location, Related, Severity, SourceExcerpt
 from ssot_audit.reporters import html
 from ssot_audit.serialization import result_from_dict, result_to_dict
@@ -83,3 +86,37 @@ def test_import_ref_and_excerpt_round_trip_field_by_field() -> None:
                                        "name": "X", "bound": "Y", "target": "a.d.X", "scope": "f"}]  # fmt: skip
     assert data["excerpts"] == [{"path": "a/b.py", "start": 2, "lines": ["one", "two"]}]
     assert result_from_dict(data) == result
+
+
+def test_excerpts_of_files_unchanged_since_the_last_scan_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.py").write_text("".join(f"a{n}\n" for n in range(1, 21)), encoding="utf-8")
+    (tmp_path / "b.py").write_text("".join(f"b{n}\n" for n in range(1, 21)), encoding="utf-8")
+    findings = [_finding("a.py", 5), _finding("b.py", 10)]
+
+    def hashes() -> dict[str, str]:
+        return {p: content_hash((tmp_path / p).read_bytes()) for p in ("a.py", "b.py")}
+
+    kept: dict[str, object] = {}
+    first = capture.source_excerpts(tmp_path, findings, hashes=hashes(), kept=kept)
+    read: list[str] = []
+    real = capture.read_scanned
+
+    def noted(path: str, boundary: str | None) -> bytes:
+        read.append(Path(path).name)
+        return real(path, boundary)
+
+    monkeypatch.setattr(capture, "read_scanned", noted)
+    assert capture.source_excerpts(tmp_path, findings, hashes=hashes(), kept=kept) == first and read == []
+    # a finding further down wants lines that were not kept: the file is read again
+    assert capture.source_excerpts(tmp_path, [*findings, _finding("a.py", 15)], hashes=hashes(), kept=kept)[1].start == 13
+    assert read == ["a.py"]
+    (tmp_path / "b.py").write_text("".join(f"new{n}\n" for n in range(1, 21)), encoding="utf-8")
+    read.clear()
+    again = capture.source_excerpts(tmp_path, findings, hashes=hashes(), kept=kept)
+    assert read == ["b.py"] and again[1].lines[2] == "new10"
+    assert again == capture.source_excerpts(tmp_path, findings)  # what a scan without the cache shows
+    # bytes that changed after the scan hashed them are shown as read, but not kept under the scan's hash
+    stale = {"a.py": hashes()["a.py"], "b.py": "hash of what the scan saw"}
+    kept.clear()
+    capture.source_excerpts(tmp_path, findings, hashes=stale, kept=kept)
+    assert set(kept["excerpts"]) == {"a.py"}  # type: ignore[arg-type]

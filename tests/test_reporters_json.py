@@ -64,3 +64,21 @@ def test_a_scan_of_sample_repo_renders_as_json_dumps_does() -> None:
     result = scan_project(SAMPLE)
     assert result.findings and result.concepts
     assert render(result) == plain(result_to_dict(result)) + "\n"
+
+
+def test_rows_of_strings_encode_as_json_dumps_does() -> None:
+    """Lists of equal-width string rows take their own path; rows of other widths, empty rows or rows holding a
+    non-string must come out as ``json.dumps`` writes them too."""
+    rng = random.Random(3)
+    cells: list[Any] = ["a", "é\\n", '"q"', "%s", "%", "\u2028", ""]
+    for _ in range(2000):
+        width = rng.randint(0, 3)
+        rows: list[Any] = [[rng.choice(cells) for _ in range(width)] for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.3:
+            rows = [tuple(row) for row in rows]
+        if rng.random() < 0.2:
+            rows[rng.randrange(len(rows))] = [rng.choice(cells) for _ in range(rng.randint(0, 4))]
+        if rng.random() < 0.1 and rows[0] and isinstance(rows[0], list):
+            rows[0][0] = rng.choice([1, None, 1.5])
+        value = {"edges": rows, "nested": [rows]}
+        assert dumps(value) == plain(value), value

@@ -193,11 +193,11 @@ class Namespaces:
             tops: set[str] = set()
             for info in self.index.iter_modules():
                 package = info.name if info.is_package else info.name.rpartition(".")[0]
-                directory = info.relpath.rpartition("/")[0]
-                if is_backup_path(info.relpath):
-                    continue  # a copy kept under backup/ is never on a search path (and must not hide a break)
-                if "." not in package or "__init__.py" not in self.index.find_directory_entries(directory):
-                    tops.add(directory)
+                where = info.relpath.rpartition("/")[0]  # not ``directory``: the answer is for the one asked about
+                if where in tops or ("." in package and "__init__.py" in self.index.find_directory_entries(where)):
+                    continue  # known, or a nested regular package (most modules): no need to look at the file name
+                if not is_backup_path(info.relpath):  # a copy kept under backup/ is never on a search path
+                    tops.add(where)
             by_basename: dict[str, list[str]] = defaultdict(list)
             for each in sorted(tops):
                 by_basename[each.rpartition("/")[2]].append(each)

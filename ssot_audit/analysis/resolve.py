@@ -10,11 +10,11 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ssot_audit.analysis.facts import (
-    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, AttrUse, Binding, Expr,
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, AttrUse, Binding, Expr, FunctionFact,
 )  # fmt: skip
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import NEUTRAL_BASES as NEUTRAL_BASES  # re-exported: callers import it from here
@@ -50,6 +50,28 @@ _TYPING_WRAPPERS = frozenset({
     "Optional", "Union", "List", "Dict", "Set", "Tuple", "Type", "type", "list", "dict", "set", "tuple",
     "Annotated", "ClassVar", "Final", "None",
 })  # fmt: skip
+
+
+def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str) -> str:
+    """The function of ``scope``'s chain whose locals bind ``name`` ("" for module level, as ``global`` says or when
+    none does): what ``resolve_name(module, scope, name)`` answers is ``resolve_name(module, that scope, name)``."""
+    current = scope
+    while current:
+        func = functions.get(current)
+        if func is None or name in func.globals:
+            return ""
+        if func.locals.get(name):
+            return current
+        current = func.parent
+    return ""
+
+
+def _one_module(values: Values) -> Values | None:
+    """``values`` when that is a single module, else None."""
+    if len(values) != 1:
+        return None
+    (value,) = values
+    return values if isinstance(value, ModuleValue) else None
 
 
 class Resolver(MemberLookup):
@@ -96,10 +118,27 @@ class Resolver(MemberLookup):
         elsewhere and are dropped here)."""
         found = self._module_reads.get(module)
         if found is None:
-            uses = self.index.get_module(module).facts.attr_uses
-            found = tuple((use, values) for use in uses
-                          if not use.type_checking and (values := self.module_root(module, use)) is not None)  # fmt: skip
-            self._module_reads[module] = found
+            facts = self.index.get_module(module).facts
+            # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
+            # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function.
+            roots: dict[tuple[str, str], Values | None] = {}
+            kept: list[tuple[AttrUse, Values]] = []
+            for use in facts.attr_uses:
+                if use.type_checking:
+                    continue
+                expr = use.expr
+                while expr is not None and expr[0] == "a":
+                    expr = expr[1]
+                name = str(expr[1]) if expr is not None else ""
+                key = (use.scope, name)
+                if key in roots:
+                    values = roots[key]
+                else:
+                    scope = _binding_scope(facts.functions, use.scope, name) if use.scope else ""
+                    values = roots[key] = _one_module(self.resolve_name(module, scope, name))
+                if values is not None:
+                    kept.append((use, values))
+            found = self._module_reads[module] = tuple(kept)
         return found
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:

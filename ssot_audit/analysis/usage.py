@@ -6,17 +6,18 @@ Computed once per scan; the divergent-import rule, concept ranking (most importe
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from ssot_audit.analysis.facts import B_IMPORT
+from ssot_audit.analysis.facts import B_IMPORT, AttrUse, Expr
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSite:
-    """One imported name and the definition it resolves to."""
+class ImportSite(NamedTuple):
+    """One imported name and the definition it resolves to. A named tuple: a frozen dataclass costs three times as
+    much to make (a ``object.__setattr__`` per field), and a scan makes one per import of a project definition."""
 
     importer: str  # module that imports
     line: int
@@ -99,16 +100,30 @@ def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tupl
     """``import pkg.mod as m`` then ``m.Name``: (importer, module read from, name, the module-level class or
     function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name."""
     found: dict[tuple[str, str, str], ClassValue | FunctionValue] = {}
+    # What a chain from a module reaches does not depend on who reads it (``models.Model`` in thousands of modules)
+    reached: dict[tuple[Values, Expr], tuple[str, str, ClassValue | FunctionValue] | None] = {}
     for info in index.iter_modules():
         for use, values in resolver.module_reads(info.name):
-            for attr in use.parts()[1]:
-                if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
-                    break
-                module = next(iter(values)).name  # type: ignore[union-attr]
-                values = resolver.module_attr(module, attr)
-                target = next(iter(values)) if len(values) == 1 else None
-                if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
-                    found.setdefault((info.name, module, attr), target)
-                    break
+            key = (values, use.expr)
+            if key in reached:
+                hit = reached[key]
+            else:
+                hit = reached[key] = _first_definition(resolver, values, use)
+            if hit is not None:
+                found.setdefault((info.name, hit[0], hit[1]), hit[2])
     return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+
+
+def _first_definition(resolver: Resolver, values: Values, use: AttrUse) -> tuple[str, str, ClassValue | FunctionValue] | None:
+    """(module, attribute, definition) for the first attribute of a chain that is a module-level project class or
+    function, following modules from ``values``, the module the chain starts at."""
+    for attr in use.parts()[1]:
+        if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
+            return None
+        module = next(iter(values)).name  # type: ignore[union-attr]
+        values = resolver.module_attr(module, attr)
+        target = next(iter(values)) if len(values) == 1 else None
+        if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
+            return module, attr, target
+    return None
 

@@ -60,8 +60,21 @@ def json_safe(text: str) -> str:
 def inert_output(text: str) -> str:
     """The last pass over any rendered output: like ``json_safe``, except the colour sequences a reporter adds
     itself (SGR, ``ESC [ ... m``; raw ESC never occurs in JSON). Text from the scanned tree reaches a coloured
-    report only through ``visible_fields``, so no such sequence can come from there."""
-    return _UNSAFE_OR_SGR.sub(lambda m: m.group() if len(m.group()) > 1 else f"\\u{ord(m.group()):04x}", text)
+    report only through ``visible_fields``, so no such sequence can come from there.
+
+    The text before the first unsafe character (all of it, in a JSON report) is only searched, with a plain
+    character class: three times faster than the alternation that keeps colour sequences (0.47 s for the 22 MB
+    JSON report of 4 million lines). A colour sequence starts with ESC, itself unsafe, so none starts earlier."""
+    first = _UNSAFE_KEEP_LINES.search(text)
+    if first is None:
+        return text
+    start = first.start()
+    return text[:start] + _UNSAFE_OR_SGR.sub(_inert, text[start:])
+
+
+def _inert(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if len(found) > 1 else f"\\u{ord(found):04x}"
 
 
 def visible_fields(value: _T) -> _T:

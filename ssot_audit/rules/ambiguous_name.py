@@ -143,18 +143,27 @@ def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target], guard
     return None
 
 
-def _package(ctx: RuleContext, module: str) -> str:
-    info = ctx.index.find_module(module)
-    return module if info is not None and info.is_package else module.rpartition(".")[0]
+class _Packages(dict[str, str]):
+    """The package of each module (a package's own name, else its parent's), worked out on first use: a module
+    imports many names, each asked about in every check of their meanings."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        super().__init__()
+        self.index = ctx.index
+
+    def __missing__(self, module: str) -> str:
+        info = self.index.find_module(module)
+        package = self[module] = module if info is not None and info.is_package else module.rpartition(".")[0]
+        return package
 
 
-def _mixed(ctx: RuleContext, meanings: list[_Meaning]) -> bool:
+def _mixed(package_of: _Packages, meanings: list[_Meaning]) -> bool:
     """Some package imports two meanings, or two meanings are each imported from outside their own package."""
     seen: dict[str, int] = {}
     escaping = 0
     for number, meaning in enumerate(meanings):
-        homes = {_package(ctx, t.module) for t in meaning.targets}
-        packages = {_package(ctx, m) for m in meaning.importers}
+        homes = {package_of[t.module] for t in meaning.targets}
+        packages = {package_of[m] for m in meaning.importers}
         for package in packages:
             if seen.setdefault(package, number) != number:
                 return True
@@ -162,14 +171,15 @@ def _mixed(ctx: RuleContext, meanings: list[_Meaning]) -> bool:
     return escaping >= 2
 
 
-def _mixed_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[list[_Meaning], dict[Target, str]]]:
+def _mixed_groups(ctx: RuleContext, package_of: _Packages,
+                  meanings: list[_Meaning]) -> list[tuple[list[_Meaning], dict[Target, str]]]:  # fmt: skip
     """The related groups (see ``_related_groups``) whose importers mix them. A group can mix only if all the
     meanings together do (a package importing two of a group's meanings imports two of all; meanings imported from
     outside their package are no fewer), so names whose meanings do not mix at all (two thirds of them at 1M lines
     of django) are not grouped."""
-    if not _mixed(ctx, meanings):
+    if not _mixed(package_of, meanings):
         return []
-    return [(group, roles) for group, roles in _related_groups(ctx, meanings) if _mixed(ctx, group)]
+    return [(group, roles) for group, roles in _related_groups(ctx, meanings) if _mixed(package_of, group)]
 
 
 def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[list[_Meaning], dict[Target, str]]]:
@@ -253,13 +263,13 @@ def _binding(ctx: RuleContext, module: str, name: str) -> Location:
     return Location(info.relpath, line, 1, symbol=f"{module}.{name}")
 
 
-def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tuple[str, str], list[int]],
+def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tuple[str, str, str], list[int]],
                   limit: int = 3) -> list[Related]:
     """Up to ``limit`` import lines that pick ``meaning`` (who to change when the name gets one meaning)."""
     found = []
     for source in sorted(meaning.paths):
         for importer in sorted(meaning.paths[source]):
-            for line in lines.get((source, importer), ()):
+            for line in lines.get((name, source, importer), ()):
                 info = ctx.index.get_module(importer)
                 found.append(Related(Location(info.relpath, line, 1, symbol=importer),
                                      f"imports {name} from {source}: "
@@ -268,7 +278,7 @@ def _import_lines(ctx: RuleContext, name: str, meaning: _Meaning, lines: dict[tu
 
 
 def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Target, str],
-             lines: dict[tuple[str, str], list[int]]) -> Finding:  # fmt: skip
+             lines: dict[tuple[str, str, str], list[int]]) -> Finding:  # fmt: skip
     # The most imported meaning first; on a tie, a plain class or function before a guard, shim or factory.
     group = sorted(group, key=lambda m: (-len(m.importers), any(t in roles for t in m.targets), sorted(m.paths)))
     paths = [(source, m) for m in group  # per meaning: most importers first, then the defining module
@@ -309,27 +319,29 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per public name whose import paths lead to related but different targets."""
     by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
-    lines: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
-    hops = {}
+    lines: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (name, source, importer): import lines
+    hops: dict[Target, frozenset[str]] = {}
     for site in ctx.sites.sites:
         if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
             continue
-        if site.target not in hops:
-            hops[site.target] = ctx.sites.reexport_hops(site.target)
-        if site.importer not in hops[site.target]:
+        hop = hops.get(site.target)
+        if hop is None:
+            hop = hops[site.target] = ctx.sites.reexport_hops(site.target)
+        if site.importer not in hop:
             by_name[site.name].append((site.source, site.importer, site.target))
-            lines[site.name][(site.source, site.importer)].append(site.line)
+            lines[site.name, site.source, site.importer].append(site.line)
     for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
         if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))
+    package_of = _Packages(ctx)
     for name in sorted(by_name):
         if len({t for _, _, t in by_name[name]}) < 2:
             continue
         meanings = _meanings(ctx, name, by_name[name])
         if len(meanings) < 2:
             continue
-        for group, roles in _mixed_groups(ctx, meanings):
-            yield _finding(ctx, name, group, roles, lines[name])
+        for group, roles in _mixed_groups(ctx, package_of, meanings):
+            yield _finding(ctx, name, group, roles, lines)
 
 
 RULE = Rule(INFO, check)

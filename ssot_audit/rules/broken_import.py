@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ssot_audit.analysis.facts import AttrUse, ImportFact
+from ssot_audit.analysis.facts import AttrUse, Expr, ImportFact
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.namespace import MISSING, TYPE_CHECKING_ONLY, Namespaces
@@ -182,14 +182,20 @@ def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> It
             yield _name_finding(ctx, spaces, info, imp, source, absence)
 
 
-def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, covered: set[str]) -> Iterator[Finding]:
+_Missing = tuple[str, str, str] | None
+_Known = dict[tuple[Values, Expr], _Missing]
+
+
+def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, covered: set[str],
+                      known: _Known) -> Iterator[Finding]:  # fmt: skip
     """``M.n`` reads; ``covered``: ``module.name`` whose import this module already has a finding for (the read
-    of a module whose import fails is the same fault, reported once, with the import's severity)."""
+    of a module whose import fails is the same fault, reported once, with the import's severity); ``known``: what
+    ``_missing_attribute`` answered for a chain from a module (see ``_known_missing``)."""
     reported: set[tuple[str, str, str]] = set()
     for use, values in ctx.resolver.module_reads(info.name):
         if use.guarded:
             continue
-        found = _missing_attribute(spaces, info, use, values)
+        found = _known_missing(known, spaces, info, use, values)
         if found is None or (found[0], found[1], use.scope) in reported:
             continue
         module, attr, shown = found
@@ -199,6 +205,18 @@ def _check_attributes(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, co
         yield _missing_name(ctx, spaces, info, name=attr, source=module, at=(use.line, use.col, use.scope),
                             message=f"{shown} is read, but module {module} has no attribute {attr} (AttributeError)",
                             key=f"attr|{module}|{attr}|{use.scope}")
+
+
+def _known_missing(known: _Known, spaces: Namespaces, info: ModuleInfo, use: AttrUse, values: Values) -> _Missing:
+    """``_missing_attribute``, once per chain and module it starts at: ``models.CharField`` is read in thousands of
+    modules. Only a module that probes attributes (``hasattr``) answers for itself."""
+    if info.facts.probed_attrs:
+        return _missing_attribute(spaces, info, use, values)
+    key = (values, use.expr)
+    if key in known:
+        return known[key]
+    found = known[key] = _missing_attribute(spaces, info, use, values)
+    return found
 
 
 def _missing_attribute(spaces: Namespaces, info: ModuleInfo, use: AttrUse, values: Values) -> tuple[str, str, str] | None:
@@ -223,12 +241,13 @@ def _missing_attribute(spaces: Namespaces, info: ModuleInfo, use: AttrUse, value
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Broken ``from M import n`` / ``import M.sub`` imports, then ``M.n`` reads, module by module."""
     spaces = Namespaces(ctx.index, ctx.resolver)
+    known: _Known = {}
     for info in ctx.index.iter_modules():
         covered: set[str] = set()
         for finding in _check_imports(ctx, spaces, info):
             covered.add(str(finding.facts["missing"]))
             yield finding
-        yield from _check_attributes(ctx, spaces, info, covered)
+        yield from _check_attributes(ctx, spaces, info, covered, known)
 
 
 RULE = Rule(INFO, check)

@@ -163,3 +163,42 @@ def test_imports_under_a_main_guard_are_not_runtime_edges(tmp_path: Path) -> Non
     assert edge(graph, "app.b", "app.a") == {"lines": [5, 7], "runtime": False, "type_checking": False,
                                              "function_local": False}  # fmt: skip
     assert graph.find_cycles() == () and graph.find_cycles(include_function_local=True) == ()
+
+
+def _plain_cycle_sets(graph: ImportGraph, include_function_local: bool) -> list[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]]:
+    """The plain definition: components of a filtered view of the graph, and the kept edges between members."""
+
+    def keep(u: str, v: str) -> bool:
+        data = graph.graph.edges[u, v]
+        return bool(data["runtime"] or (include_function_local and data["function_local_lines"]))
+
+    view = nx.subgraph_view(graph.graph, filter_edge=keep)
+    found = []
+    for component in nx.strongly_connected_components(view):
+        if len(component) > 1:
+            members = tuple(sorted(component))
+            found.append((members, tuple(sorted(view.subgraph(members).edges()))))
+    return sorted(found)
+
+
+def test_cycles_are_those_of_the_filtered_graph(tmp_path: Path) -> None:
+    """``runtime_subgraph`` copies the kept edges instead of filtering a view: the same cycles, with or without
+    function-local imports, on a generated monorepo, sample_repo and a project mixing every kind of import."""
+    from benchmarks.monorepo_gen.generate import generate
+
+    generate(tmp_path / "mono", files=300, seed=5)
+    write_project(tmp_path / "mixed", {
+        "app/__init__.py": "", "app/d.py": "def f():\n    import app.e\n",
+        "app/e.py": "import app.d\nimport app.f\n", "app/f.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import app.e\n",
+        "app/g.py": "import app.h\n", "app/h.py": "import app.g\nimport app.e\n",
+    })  # fmt: skip
+    roots = (tmp_path / "mono", tmp_path / "mixed", Path(__file__).resolve().parents[2] / "sample_repo")
+    found = {}
+    for root in roots:
+        graph = api.load_project(root, Config(), jobs=1).graph
+        for local in (False, True):
+            cycles = graph.find_cycles(include_function_local=local)
+            assert [(c.modules, c.edges) for c in cycles] == _plain_cycle_sets(graph, local)
+            found[root.name, local] = [c.modules for c in cycles]
+    assert found["mixed", False] == [("app.g", "app.h")]
+    assert found["mixed", True] == [("app.d", "app.e"), ("app.g", "app.h")]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis.values import ModuleValue
+from ssot_audit.analysis.usage import module_attribute_sites
+from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 from ssot_audit.api import Project
 from ssot_audit.analysis.facts import CallSite, Expr
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, resolve_relative
@@ -46,6 +47,39 @@ COPY = {
     "sub/__init__.py": "from .. import m\nfrom pkg.m import f\nf()\n",
 }
 TWO_ROOTS = {f"{root}/pkg/{path}": text for root in ("one", "two") for path, text in COPY.items()}
+SHADOWS = {  # module names read where a function, a closure or ``global`` rebinds or reaches the imported name
+    "lib/__init__.py": "",
+    "lib/util.py": "def helper():\n    return 1\nclass K:\n    pass\n",
+    "lib/other.py": "def helper():\n    return 2\n",
+    "app/__init__.py": "",
+    "app/main.py": (
+        "import lib.util as util\n"
+        "import lib.other\n"
+        "from lib import other\n"
+        "util.helper()\n"
+        "def plain():\n"
+        "    return util.helper(), lib.other.helper(), other.helper()\n"
+        "def shadowed():\n"
+        "    util = other\n"
+        "    def inner():\n"
+        "        return util.helper(), lib.other.helper()\n"
+        "    def rebinds():\n"
+        "        util = 1\n"
+        "        return util.real\n"
+        "    def global_one():\n"
+        "        global util\n"
+        "        return util.helper()\n"
+        "    return util.helper(), inner, rebinds, global_one\n"
+        "class C:\n"
+        "    def method(self):\n"
+        "        lib = self\n"
+        "        return lib.other.helper(), util.K\n"
+        "    def other_method(self):\n"
+        "        return lib.util.K, util.K\n"
+        "if util:\n"
+        "    util = None\n"
+    ),
+}
 
 
 def _last_name(expr: Expr) -> str | None:
@@ -67,7 +101,8 @@ def _projects(tmp_path: Path) -> list[Project]:
     write_project(tmp_path / "calls", CALLS)
     write_project(tmp_path / "roots", TWO_ROOTS)
     generate(tmp_path / "mono", files=120, seed=5)
-    roots = (tmp_path / "calls", tmp_path / "roots", tmp_path / "mono", SAMPLE)
+    write_project(tmp_path / "shadows", SHADOWS)
+    roots = (tmp_path / "calls", tmp_path / "roots", tmp_path / "mono", tmp_path / "shadows", SAMPLE)
     return [api.load_project(root, Config(), jobs=1) for root in roots]
 
 
@@ -124,3 +159,43 @@ def test_module_root_is_the_first_name_of_a_read_when_that_is_one_module(loaded:
                 assert project.resolver.module_root(info.name, use) == (values if one_module else None)
                 kinds.add(one_module)
     assert kinds == {True, False}
+
+
+def test_module_reads_are_the_reads_whose_root_is_one_module(loaded: list[Project]) -> None:
+    """``module_reads`` resolves each name once per scope that binds it: the same reads, in order, with the same
+    module as resolving every read's first name in its own scope."""
+    kept = 0
+    for project in loaded:
+        resolver = project.resolver
+        for info in project.index.iter_modules():
+            plain = [(use, root) for use in info.facts.attr_uses
+                     if not use.type_checking and (root := resolver.module_root(info.name, use)) is not None]  # fmt: skip
+            assert list(resolver.module_reads(info.name)) == plain, info.name
+            kept += len(plain)
+    assert kept >= 10
+
+
+def _plain_module_attribute_sites(project: Project) -> list[tuple[str, str, str, object]]:
+    """The plain definition: every read followed attribute by attribute, nothing remembered across reads."""
+    resolver, found = project.resolver, {}
+    for info in project.index.iter_modules():
+        for use, values in resolver.module_reads(info.name):
+            for attr in use.parts()[1]:
+                if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
+                    break
+                module = next(iter(values)).name  # type: ignore[attr-defined]
+                values = resolver.module_attr(module, attr)
+                target = next(iter(values)) if len(values) == 1 else None
+                if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
+                    found.setdefault((info.name, module, attr), target)
+                    break
+    return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+
+
+def test_module_attribute_sites_follow_each_chain_once(loaded: list[Project]) -> None:
+    total = 0
+    for project in loaded:
+        sites = module_attribute_sites(project.index, project.resolver)
+        assert sites == _plain_module_attribute_sites(project)
+        total += len(sites)
+    assert total >= 5

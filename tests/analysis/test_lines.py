@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,20 @@ def test_source_lines_break_where_the_tokenizer_does() -> None:
     assert source_lines("a\r\nb\rc\nd\x0ce\u2028f\x85g") == ["a", "b", "c", "d\x0ce\u2028f\x85g"]
     assert source_lines("a\n") == ["a"] and source_lines("") == []
     assert count_lines("a\rb\r\nc") == 3 and count_lines("a\rb\r") == 2
+
+
+def test_source_lines_equal_the_plain_definition_on_random_text() -> None:
+    """``source_lines`` splits in C after folding CR LF and CR into LF; the plain definition is a split at the
+    regular expression of the three breaks."""
+    plain = re.compile(r"\r\n|\r|\n")
+    rnd = random.Random(7)
+    pieces = ["a", "\r", "\n", "\r\n", "\n\r", "\x0c", "\u2028", "\x85"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        expected = plain.split(text)
+        if expected and expected[-1] == "":
+            expected.pop()
+        assert source_lines(text) == expected, repr(text)
 
 
 def test_lines_agree_with_the_parser() -> None:

@@ -10,6 +10,7 @@ import weakref
 from pathlib import Path
 
 from ssot_audit import api
+from ssot_audit import project as loading
 from ssot_audit.config import Config
 
 from tests.helpers import write_project
@@ -43,10 +44,10 @@ def test_the_packs_are_let_go_once_loaded(tmp_path: Path) -> None:
     store = tmp_path / "cache"
     api.scan_tree(root, Config(), jobs=1, cache_dir=store)
     (root / "app/use.py").write_text("from app.impl import Impl\n\n\ndef go():\n    return Impl().run()\n")
-    found, tree = api._walk(root, Config(), api._scope(root, Config(), api.ALL_RULES), store)
+    found, tree = loading.walk_tree(root, Config(), loading.scope_key(root, Config(), api.ALL_RULES), store)
     assert tree is not None
     tree.load_payloads()
     assert len(tree.payloads.blobs) == len(PROJECT)
-    api._load_project(root, Config(), found, jobs=1, progress=None, tree=tree, started=0.0)
+    loading.load_walked(root, Config(), found, jobs=1, progress=None, tree=tree, started=0.0)
     assert tree.payloads.blobs == {}
     assert len(tree.payloads.stored) == len(PROJECT)  # what compaction needs to know

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
+from ssot_audit import project as loading
 from ssot_audit.analysis import walkcache
 from tests.analysis.test_incremental import _cached, _cold, _edit, _project
 from tests.helpers import write_project
@@ -22,13 +23,13 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     with the 2 s racy rule no walk of theirs would ever be kept)."""
     monkeypatch.setattr(walkcache, "_RACY_NS", 0)
     walked: list[Path] = []
-    real = api._discover
+    real = loading.discover_files
 
     def counting(root: Path, *args: object, **kwargs: object) -> object:
         walked.append(root)
         return real(root, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api, "_discover", counting)
+    monkeypatch.setattr(loading, "discover_files", counting)
     return walked
 
 
@@ -94,8 +95,8 @@ def test_ignore_rules_from_outside_the_tree_are_read_each_scan(tmp_path: Path, w
 def test_a_walk_that_met_a_py_link_or_just_changed_directories_is_walked_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     walked: list[Path] = []
-    real = api._discover
-    monkeypatch.setattr(api, "_discover", lambda root, *a, **k: walked.append(root) or real(root, *a, **k))
+    real = loading.discover_files
+    monkeypatch.setattr(loading, "discover_files", lambda root, *a, **k: walked.append(root) or real(root, *a, **k))
     root = write_project(tmp_path / "proj", _project())
     store = tmp_path / "cache"
     _cached(root, store)

@@ -337,11 +337,11 @@ def test_only_names_whose_meanings_mix_are_grouped(tmp_path: Path, monkeypatch: 
     outcomes: list[tuple[bool, int]] = []
     fast = rule._mixed_groups
 
-    def both(ctx: object, meanings: list) -> list:  # type: ignore[type-arg]
-        found = fast(ctx, meanings)  # type: ignore[arg-type]
-        plain = [(g, r) for g, r in rule._related_groups(ctx, meanings) if rule._mixed(ctx, g)]  # type: ignore[arg-type]
+    def both(ctx: object, package_of: dict[str, str], meanings: list) -> list:  # type: ignore[type-arg]
+        found = fast(ctx, package_of, meanings)  # type: ignore[arg-type]
+        plain = [(g, r) for g, r in rule._related_groups(ctx, meanings) if rule._mixed(package_of, g)]  # type: ignore[arg-type]
         assert [([id(m) for m in g], r) for g, r in found] == [([id(m) for m in g], r) for g, r in plain]
-        outcomes.append((rule._mixed(ctx, meanings), len(found)))  # type: ignore[arg-type]
+        outcomes.append((rule._mixed(package_of, meanings), len(found)))  # type: ignore[arg-type]
         return found
 
     monkeypatch.setattr(rule, "_mixed_groups", both)

@@ -395,3 +395,43 @@ def test_type_alias_statement_binds_its_name(tmp_path: Path) -> None:
         "app/lib.py": "type Helper = int\n",
         "app/use.py": "from app.lib import Helper\nfrom app.lib import Missing\n",
     }) == {(CODE, "app/use.py", 2)}
+
+
+def test_a_chain_read_in_many_modules_is_judged_once_with_the_same_answer(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``_known_missing`` answers what ``_missing_attribute`` answers for every read (the plain definition, asked
+    here each time), on generated projects, sample_repo and chains repeated across modules that probe or not."""
+    from benchmarks.monorepo_gen.generate import generate
+    from ssot_audit.rules import broken_import as rule
+
+    fast, answers = rule._known_missing, []
+
+    def both(known, spaces, info, use, values):  # type: ignore[no-untyped-def]
+        found = fast(known, spaces, info, use, values)
+        assert found == rule._missing_attribute(spaces, info, use, values)
+        answers.append(found)
+        return found
+
+    monkeypatch.setattr(rule, "_known_missing", both)
+    repeated = {"app/__init__.py": "", "app/config.py": "debug = 1\n", "app/sub/__init__.py": "",
+                "app/sub/mod.py": "x = 1\n"}  # fmt: skip
+    for i in range(4):  # the same chains from several modules; two of them probe ``timeout`` first
+        probe = "if hasattr(config, 'timeout'):\n    pass\n" if i % 2 else ""
+        repeated[f"app/use{i}.py"] = (f"import app.sub.mod\nfrom app import config\n{probe}"
+                                      "print(config.debug, config.timeout, app.sub.mod.x, app.sub.mod.gone)\n"
+                                      "def f():\n    return config.timeout, app.sub.gone.y\n")  # fmt: skip
+    write_project(tmp_path / "repeated", repeated)
+    # config.timeout and app.sub.mod.gone on the print line, config.timeout and app.sub.gone in f(); a module that
+    # probes ``timeout`` (two lines longer) has only the other two
+    expected = {(CODE, f"app/use{i}.py", line) for i in (0, 2) for line in (3, 5)}
+    expected |= {(CODE, f"app/use{i}.py", line) for i in (1, 3) for line in (5, 7)}
+    result = scan_project(tmp_path / "repeated")
+    assert triples(result, CODE) == expected
+    assert sorted(f.facts["missing"] for f in result.findings if f.location.path == "app/use0.py") == [
+        "app.config.timeout", "app.config.timeout", "app.sub.gone", "app.sub.mod.gone"]
+    assert sorted(f.facts["missing"] for f in result.findings if f.location.path == "app/use1.py") == [
+        "app.sub.gone", "app.sub.mod.gone"]
+    generate(tmp_path / "mono", files=300, seed=5)
+    scan_project(tmp_path / "mono")
+    scan_project(Path(__file__).resolve().parents[2] / "sample_repo")
+    assert None in answers and any(a is not None for a in answers)

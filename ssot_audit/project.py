@@ -1,0 +1,202 @@
+"""A tree loaded as a whole program: discover the files (or recall the last walk), parse them (or take their
+facts from the cache), then index, resolve, find import sites, concepts and the import graph.
+
+``api`` audits what this loads; commands and the dashboard reach it through ``api`` (``api.load_project``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ssot_audit.analysis import cache
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.discovery import (
+    DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
+)
+from ssot_audit.analysis.graph import ImportGraph
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
+from ssot_audit.analysis.parsing import ParseFailure
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.walkcache import Walk, walk_key
+from ssot_audit.config import Config, ConfigError
+from ssot_audit.pathmatch import GitIgnore
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import FailedFile, Rule
+from ssot_audit.suppressions import SuppressionComment
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A scanned codebase, analysed as a whole program."""
+
+    root: Path
+    config: Config
+    index: ProjectIndex
+    resolver: Resolver
+    graph: ImportGraph
+    sites: ImportSites
+    concepts: ConceptModel
+    failures: tuple[FailedFile, ...]
+    files: int
+    lines: int
+    paths: Mapping[str, bool] = field(default_factory=dict)  # every scanned file (repo-relative) -> is test code
+    suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
+    timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
+    notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
+
+
+def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
+    names: set[str] = set()
+    for outcome in outcomes:
+        if outcome.facts is not None:
+            names.update(i.module.split(".")[0] for i in outcome.facts.imports if i.level == 0 and i.module)
+    return names
+
+
+def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
+                   witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
+    """The files to scan under ``root`` as ``config`` selects them (``paths``, excludes, ``.gitignore``, test paths);
+    what cannot be listed goes to ``errors``, packages only the default excludes skip to ``notes``."""
+    if not root.exists():
+        raise ConfigError(f"path does not exist: {root}")
+    if config.paths in ((".",), ()):
+        return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                                    respect_gitignore=config.respect_gitignore, boundary=root, notes=notes,
+                                    witness=witness), config)  # fmt: skip
+    files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
+    for sub in config.paths:
+        target = (root / sub).resolve()
+        if not target.exists():
+            raise ConfigError(f"'paths' entry does not exist: {sub}")
+        if not target.is_relative_to(root.resolve()):
+            raise ConfigError(f"'paths' entry is outside the scanned directory {root}: {sub}")
+        inside = target.relative_to(root.resolve()).as_posix()
+        inside = "" if inside == "." else inside
+        found: list[tuple[str, str]] = []
+        for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes, witness=witness):  # fmt: skip
+            relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
+            files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
+        errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
+    return _mark_tests(list(files.values()), config)
+
+
+def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
+    """Discover the files to scan; with a cache, open it (which recalls the last walk when nothing it looked at
+    changed, see ``analysis.walkcache``)."""
+    def walk(witness: Witness | None) -> Walk:
+        unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
+        skipped: list[str] = []  # packages only the default excludes skip
+        files = discover_files(root, config, unreadable, skipped, witness)
+        return Walk(files, unreadable, skipped, list_directories(files))
+
+    if cache_dir is None:
+        return walk(None), None
+    if not root.exists():
+        raise ConfigError(f"path does not exist: {root}")
+    targets = [root / sub for sub in config.paths] if config.paths not in ((".",), ()) else [root]
+    rules = [GitIgnore.for_root(t).rules_text() for t in targets if t.exists()] if config.respect_gitignore else []
+    key = walk_key(cache.program_digest(), str(root.resolve()), scope, rules)
+    tree = open_tree_cache(cache_dir, root, scope, walk, key)
+    return tree.walk, tree
+
+
+def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:
+    """Files the ``test-paths`` globs name are test code too."""
+    if not config.test_paths:
+        return files
+    return [replace(f, is_test=True) if not f.is_test and is_test_path(f.relpath, config.test_paths) else f for f in files]
+
+
+def _is_partial(root: Path, config: Config) -> bool:
+    """True when ``root`` is strictly inside the project its configuration file describes."""
+    if not config.source:
+        return False
+    project = Path(config.source).resolve().parent
+    scanned = root.resolve()
+    return scanned != project and project in scanned.parents
+
+
+def load_project(root: Path, config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+                 cache_dir: Path | None = None, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+    """Discover, parse and index ``root``; build the resolver, import graph, import sites and concepts.
+
+    ``cache_dir``: reuse per-file results of unchanged files from there (see ``analysis.treecache``).
+    ``overrides``: repo-relative path -> bytes to analyse instead of the file on disk (``fix`` verifies with it);
+    they never enter the cache (its manifest and packs describe the files on disk).
+    """
+    release_frozen()  # what an earlier scan of this process froze can be collected now
+    with gc_paused():
+        started = time.perf_counter()
+        found, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES), cache_dir)
+        if tree is not None:
+            tree.load_payloads()
+        project = load_walked(root, config, found, jobs=jobs, progress=progress,
+                                tree=tree, started=started, overrides=overrides)  # fmt: skip
+        if tree is not None:
+            tree.save(None)
+        return project
+
+
+def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "") -> str:
+    """What a whole result depends on besides the files and the tool's code: settings, partial scan, rules, what
+    completes the result (``scan_tree``'s ``finish``). Every field of the configuration but where it was read from
+    and the exit-code threshold (a field added later is in the key without anyone remembering to add it)."""
+    settings = repr(replace(config, source="", fail_on=""))
+    return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
+
+
+def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
+    files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
+    discovered = time.perf_counter()
+    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
+                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
+    parsed = time.perf_counter()
+    names = assign_module_names(files, _imported_top_names(outcomes))
+    modules: dict[str, ModuleInfo] = {}
+    # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
+    failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
+                           ParseFailure("read" if why.startswith("cannot") else "skipped", why))
+                for rel, why in unreadable]  # fmt: skip
+    for source, outcome in zip(files, outcomes):
+        if outcome.facts is None:
+            assert outcome.failure is not None
+            failures.append(FailedFile(source.relpath, source.is_test, outcome.failure))
+            continue
+        name = names[source.relpath]
+        modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
+    index = ProjectIndex(modules, found.listings)  # listed once, by the walk
+    resolver = Resolver(index)
+    sites = ImportSites(index, resolver)
+    skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
+    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
+    graph = ImportGraph(index)
+    indexed = time.perf_counter()
+    timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
+    return Project(
+        root=root,
+        config=config,
+        index=index,
+        resolver=resolver,
+        graph=graph,
+        sites=sites,
+        concepts=concepts,
+        failures=tuple(failures),
+        files=len(files),
+        lines=sum(o.lines for o in outcomes),
+        paths={f.relpath: f.is_test for f in files},
+        suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
+        timings=timings,
+        notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
+                    f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
+    )
