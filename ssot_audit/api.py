@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo
-from ssot_audit.analysis.loader import gc_paused, release_frozen
+from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -268,7 +268,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                                tree=tree, skipped=skipped_notes, saved=pickled)  # fmt: skip
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
+        saved = None
         if tree is not None:
+            tree.forget_saved_result()
             tree.load_payloads()
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
                                 tree=tree, started=started)  # fmt: skip
@@ -279,10 +281,13 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             if tree is not None:
                 tree.save_kept(finish_name, kept)
         scanned = replace(scanned_project(project, result), tree=tree)
+        del project, result  # the facts and the whole-program answers: freed before the result is saved
+        trim_heap()
         if tree is not None:
             pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
-            blob = (scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled)
-            tree.save(pickle.dumps(blob, protocol=5))
+            blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
+            del pickled  # held while the state is written, it was one more copy of the result at the scan's peak
+            tree.save(blob)
         return scanned
 
 
