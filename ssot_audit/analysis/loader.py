@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import io
 import multiprocessing
 import os
 import pickle
@@ -20,7 +19,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from ssot_audit.analysis import state
 from ssot_audit.analysis.discovery import SourceFile
@@ -58,38 +57,6 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, parsed.lines, comments)
 
 
-def _shared_id(obj: object) -> object:
-    """``Pickler.persistent_id`` of payloads: an int past CPython's cached small ints is written as a persistent id
-    (itself), which ``load_payload`` maps to one object per value. Pickle writes every int afresh (it shares
-    containers and strings, never ints), so each line and column number was its own 32-byte object: 2.6 million
-    of them at 4 million lines, 8,000 distinct values."""
-    return obj if type(obj) is int and not -5 <= obj <= 256 else None
-
-
-def dump_payload(payload: object) -> bytes:
-    """A payload as the cache keeps it (read it back with ``load_payload``)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = _shared_id  # type: ignore[method-assign]
-    pickler.dump(payload)
-    return buffer.getvalue()
-
-
-class SharedValues(dict[Any, Any]):
-    """The values ``load_payload`` shares between payloads: the first object of each value (looked up in C)."""
-
-    def __missing__(self, value: Any) -> Any:
-        self[value] = value
-        return value
-
-
-def load_payload(data: bytes | memoryview, shared: SharedValues | None = None) -> object:
-    """A payload ``dump_payload`` wrote, its ints shared through ``shared`` (a scan passes one for all its files)."""
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    unpickler.persistent_load = (shared if shared is not None else SharedValues()).__getitem__  # type: ignore[method-assign]
-    return unpickler.load()
-
-
 def _analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tuple[str, bytes]:
     """Analyse one file into (content hash, pickled payload); the hash is "" when the file cannot be read.
 
@@ -99,13 +66,13 @@ def _analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tu
     try:
         data = read_scanned(path, boundary)
     except SkippedFile as exc:
-        return "", dump_payload((None, ParseFailure("skipped", f"{exc}"), 0, ()))
+        return "", pickle.dumps((None, ParseFailure("skipped", f"{exc}"), 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     except OSError as exc:
         failure = ParseFailure("read", f"cannot read file: {exc.strerror or exc}")
-        return "", dump_payload((None, failure, 0, ()))
+        return "", pickle.dumps((None, failure, 0, ()), protocol=pickle.HIGHEST_PROTOCOL)
     outcome = analyze_bytes(data, relpath)
     payload = (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions)  # no path: copies share it
-    return state.content_hash(data), dump_payload(payload)
+    return state.content_hash(data), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 Payload = tuple[ModuleFacts | None, ParseFailure | None, int, tuple[SuppressionComment, ...]]
@@ -145,15 +112,14 @@ class PayloadCache:
         self.blobs = blobs
         self.stored = set(blobs)
 
-    def cached(self, relpath: str, shared: SharedValues | None = None) -> FileOutcome | None:
+    def cached(self, relpath: str) -> FileOutcome | None:
         """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact. A damaged entry
-        (checksum, unpickling, shape) is dropped, so the analysis writes it again and compaction never copies it.
-        ``shared``: see ``load_payload``."""
+        (checksum, unpickling, shape) is dropped, so the analysis writes it again and compaction never copies it."""
         key = self.hashes.get(relpath)
         blob = self.blobs.get(key) if key is not None else None
         if key is None or blob is None:
             return None
-        loaded = self._load(blob, shared)
+        loaded = self._load(blob)
         if not _is_payload(loaded):
             del self.blobs[key]
             self.stored.discard(key)
@@ -161,10 +127,10 @@ class PayloadCache:
         return _from_payload(relpath, cast(Payload, loaded))
 
     @staticmethod
-    def _load(blob: state.Blob, shared: SharedValues | None) -> object:
+    def _load(blob: state.Blob) -> object:
         payload = state.open_blob(blob)
         try:
-            return load_payload(payload, shared) if payload is not None else None
+            return pickle.loads(payload) if payload is not None else None
         except Exception:  # noqa: BLE001 - a flipped byte can make unpickling raise almost anything: a miss
             return None
 
@@ -307,14 +273,13 @@ def analyze_files(
     fence = str(boundary) if boundary is not None else None
     effective_jobs(jobs, 1)  # validate before any work
     done: dict[int, FileOutcome] = {}
-    shared = SharedValues()  # one object per value for every file's facts
     for i, (_, relpath) in enumerate(work):
         if overrides and relpath in overrides:
             done[i] = analyze_bytes(overrides[relpath], relpath)
     if cache is not None:
         with gc_paused():
             for i, (_, relpath) in enumerate(work):
-                hit = cache.cached(relpath, shared) if i not in done else None
+                hit = cache.cached(relpath) if i not in done else None
                 if hit is not None:
                     done[i] = hit
         cache.release()
@@ -329,7 +294,7 @@ def analyze_files(
         relpath = work[i][1]
         if cache is not None:
             cache.add(relpath, key, blob)
-        done[i] = _from_payload(relpath, cast(Payload, load_payload(blob, shared)))
+        done[i] = _from_payload(relpath, pickle.loads(blob))
 
     report()
     if effective_jobs(jobs, len(todo)) <= 1 or len(todo) < _PARALLEL_THRESHOLD:

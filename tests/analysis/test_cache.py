@@ -190,7 +190,7 @@ def test_compacting_the_packs_keeps_live_entries_and_drops_damaged_ones(tmp_path
     packs = [saved.parent / name for name in named.packs]
     assert pack not in packs and len(packs) == 2  # compacted, and this scan's new pack
     holding = [state._read_pack(p)[key] for p in packs if key in state._read_pack(p)]
-    assert len(holding) == 1 and loader.load_payload(holding[0][1])[0] != "facts"  # the new entry only
+    assert len(holding) == 1 and pickle.loads(holding[0][1])[0] != "facts"  # the new entry only
     assert warm == _scan_json(root, None)
     parsed.clear()
     # m0.py back as it was: only the old pack (not yet deleted: orphans are kept a while for concurrent scans)

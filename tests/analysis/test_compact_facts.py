@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import pickle
 
-from ssot_audit.analysis import loader
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
 
@@ -78,31 +77,3 @@ def test_records_unpickle_without_their_python_constructor() -> None:
         assert reduced[0] is tuple.__new__ and reduced[1] == (type(record), tuple(record))
         loaded = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         assert type(loaded) is type(record) and loaded == record and loaded._fields == record._fields
-
-
-def _many_lines(first: int) -> str:
-    """A file whose definitions and calls sit past line 256 (CPython caches ints up to 256 only)."""
-    body = "".join(f"def f{i}(x):\n    return g{i}(x)\n\n\n" for i in range(200))
-    return "\n" * first + "import pkg\n\n\n" + body
-
-
-def test_line_numbers_load_as_one_object_per_value_across_files() -> None:
-    """Pickle writes each int afresh; loading a scan's payloads through one ``SharedValues`` gives every equal int
-    of every file one object, and facts equal to what plain pickling gives."""
-    sources = [_many_lines(300), _many_lines(300), _many_lines(301)]
-    shared = loader.SharedValues()
-    loaded = [loader.load_payload(loader.dump_payload(_facts(s)), shared) for s in sources]
-    assert loaded == [pickle.loads(pickle.dumps(_facts(s), protocol=pickle.HIGHEST_PROTOCOL)) for s in sources]
-    lines = [int_obj for facts in loaded for call in facts.calls for int_obj in (call.line, call.end_line)]
-    assert min(lines) > 256 and len(lines) == 2 * 3 * 200
-    assert len({id(n) for n in lines}) == len(set(lines))  # one object per distinct value
-    assert loaded[0].calls[5].line is loaded[1].calls[5].line
-    plain = [pickle.loads(pickle.dumps(_facts(s), protocol=pickle.HIGHEST_PROTOCOL)) for s in sources[:2]]
-    assert plain[0].calls[5].line is not plain[1].calls[5].line  # what sharing saves: the test can fail
-
-
-def test_a_payload_loads_alone_and_a_plain_pickle_loads_too() -> None:
-    """``load_payload`` without a table, and on an entry written before ints were shared (plain pickle)."""
-    facts = _facts(_many_lines(400))
-    assert loader.load_payload(loader.dump_payload(facts)) == facts
-    assert loader.load_payload(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)) == facts
