@@ -32,6 +32,7 @@ def default_cache_dir() -> Path:
 def analyser_digest() -> bytes:
     """A digest of everything besides a file's bytes that its facts depend on."""
     import ssot_audit
+    import ssot_audit.model.pickling
     import ssot_audit.suppressions
 
     digest = hashlib.sha256(f"{sys.version_info[:2]}|{ssot_audit.__version__}".encode())
@@ -39,6 +40,7 @@ def analyser_digest() -> bytes:
     for name in _PER_FILE_MODULES:
         digest.update((here / f"{name}.py").read_bytes())
     digest.update(Path(ssot_audit.suppressions.__file__).read_bytes())
+    digest.update(Path(ssot_audit.model.pickling.__file__).read_bytes())  # how facts are pickled
     return digest.digest()
 
 

@@ -19,11 +19,12 @@ Anything else is ``None`` (unknown to the resolver, hence never a finding).
 from __future__ import annotations
 
 import array
-import operator
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from ssot_audit.model.pickling import pickle_positionally
 
 Expr = tuple[Any, ...] | None
 
@@ -247,18 +248,6 @@ def top_level_ends(marks: bytes) -> tuple[int, list[tuple[int, bool]]] | None:
     return values[0], [(abs(v), v < 0) for v in values[1:]]
 
 
-def _pickle_positionally(cls: type) -> None:
-    """Pickle ``cls`` as (class, field values): a slotted dataclass otherwise pickles its field names with every
-    object and unpickles through ``setattr``. Measured on django: payloads 15% smaller, loads 25% faster (every
-    payload of a changed tree is loaded in the main process)."""
-    getter = operator.attrgetter(*(f.name for f in fields(cls)))
-
-    def reduce(self: object) -> tuple[type, tuple[Any, ...]]:
-        return type(self), getter(self)
-
-    setattr(cls, "__reduce__", reduce)
-
-
 def _unpickle_in_c(cls: type) -> None:
     """Pickle the NamedTuple ``cls`` as ``tuple.__new__(cls, values)``: unpickling then builds each one in C instead of
     calling the class's generated Python ``__new__`` (measured on django: all facts load 15% faster, for 9% more
@@ -271,6 +260,6 @@ def _unpickle_in_c(cls: type) -> None:
 
 
 for _fact_class in (FunctionFact, ClassFact, ModuleFacts):
-    _pickle_positionally(_fact_class)
+    pickle_positionally(_fact_class)  # payloads 15% smaller, loads 25% faster (measured on django)
 for _record_class in (Binding, ImportFact, Guard, Rebind, CallSite, AttrUse, AttrStore):
     _unpickle_in_c(_record_class)
