@@ -273,7 +273,7 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             tree.forget_saved_result()
             tree.load_payloads()
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
-                                tree=tree, started=started)  # fmt: skip
+                              tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None, tree=tree)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}

@@ -140,7 +140,7 @@ def load_project(root: Path, config: Config, *, jobs: int | None = None, progres
         if tree is not None:
             tree.load_payloads()
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
-                                tree=tree, started=started, overrides=overrides)  # fmt: skip
+                              tree=tree, started=started, overrides=overrides)  # fmt: skip
         if tree is not None:
             tree.save(None)
         return project
