@@ -66,6 +66,15 @@ def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str)
     return ""
 
 
+def _root_name(use: AttrUse) -> str:
+    """The name an attribute read starts from (``pkg`` of ``pkg.mod.helper``), found without splitting the chain
+    (``AttrUse.parts``): most reads are dropped once the name is resolved."""
+    expr = use.expr
+    while expr is not None and expr[0] == "a":
+        expr = expr[1]
+    return str(expr[1]) if expr is not None else ""
+
+
 def _one_module(values: Values) -> Values | None:
     """``values`` when that is a single module, else None."""
     if len(values) != 1:
@@ -102,15 +111,8 @@ class Resolver(MemberLookup):
 
     def module_root(self, module: str, use: AttrUse) -> Values | None:
         """What the name an attribute read starts from (``pkg`` of ``pkg.mod.helper``) can be, when that is one
-        module; else None. Finds the name without splitting the chain (``AttrUse.parts``) for reads that stop there."""
-        expr = use.expr
-        while expr is not None and expr[0] == "a":
-            expr = expr[1]
-        values = self.resolve_name(module, use.scope, str(expr[1]) if expr is not None else "")
-        if len(values) != 1:
-            return None
-        (value,) = values
-        return values if isinstance(value, ModuleValue) else None
+        module; else None."""
+        return _one_module(self.resolve_name(module, use.scope, _root_name(use)))
 
     def module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
         """The attribute reads of ``module`` outside ``TYPE_CHECKING`` whose chain starts at a module, each with that
@@ -126,10 +128,7 @@ class Resolver(MemberLookup):
             for use in facts.attr_uses:
                 if use.type_checking:
                     continue
-                expr = use.expr
-                while expr is not None and expr[0] == "a":
-                    expr = expr[1]
-                name = str(expr[1]) if expr is not None else ""
+                name = _root_name(use)
                 key = (use.scope, name)
                 if key in roots:
                     values = roots[key]
