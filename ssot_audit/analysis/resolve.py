@@ -10,15 +10,16 @@ resolving the same imported name from ten thousand call sites costs one resoluti
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from ssot_audit.analysis.facts import (
-    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, AttrUse, Binding, Expr, FunctionFact,
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr,
 )  # fmt: skip
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import NEUTRAL_BASES as NEUTRAL_BASES  # re-exported: callers import it from here
-from ssot_audit.analysis.members import MemberLookup, Values
+from ssot_audit.analysis.members import Values
+from ssot_audit.analysis.module_reads import ModuleReads
 from ssot_audit.analysis.members import decorator_name as decorator_name
 from ssot_audit.analysis.returns import context_manager_of, reconcile
 from ssot_audit.analysis.values import (
@@ -52,47 +53,16 @@ _TYPING_WRAPPERS = frozenset({
 })  # fmt: skip
 
 
-def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str) -> str:
-    """The function of ``scope``'s chain whose locals bind ``name`` ("" for module level, as ``global`` says or when
-    none does): what ``resolve_name(module, scope, name)`` answers is ``resolve_name(module, that scope, name)``."""
-    current = scope
-    while current:
-        func = functions.get(current)
-        if func is None or name in func.globals:
-            return ""
-        if func.locals.get(name):
-            return current
-        current = func.parent
-    return ""
-
-
-def _root_name(use: AttrUse) -> str:
-    """The name an attribute read starts from (``pkg`` of ``pkg.mod.helper``), found without splitting the chain
-    (``AttrUse.parts``): most reads are dropped once the name is resolved."""
-    expr = use.expr
-    while expr is not None and expr[0] == "a":
-        expr = expr[1]
-    return str(expr[1]) if expr is not None else ""
-
-
-def _one_module(values: Values) -> Values | None:
-    """``values`` when that is a single module, else None."""
-    if len(values) != 1:
-        return None
-    (value,) = values
-    return values if isinstance(value, ModuleValue) else None
-
-
-class Resolver(MemberLookup):
+class Resolver(ModuleReads):
     """Resolves names and expressions of a ``ProjectIndex``; one instance per scan (it memoises). Class member
-    lookups and MROs come from ``members.MemberLookup``."""
+    lookups and MROs come from ``members.MemberLookup``, attribute reads rooted at a module from
+    ``module_reads.ModuleReads``."""
 
     def __init__(self, index: ProjectIndex) -> None:
         super().__init__(index)
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
-        self._module_reads: dict[str, tuple[tuple[AttrUse, Values], ...]] = {}
         self._active: set[object] = set()
         self._depth = 0
         self._nesting = 0
@@ -108,37 +78,6 @@ class Resolver(MemberLookup):
         if cached is not None:
             return cached
         return self._memoised(self._names, key, self._resolve_name, module, scope, name)
-
-    def module_root(self, module: str, use: AttrUse) -> Values | None:
-        """What the name an attribute read starts from (``pkg`` of ``pkg.mod.helper``) can be, when that is one
-        module; else None."""
-        return _one_module(self.resolve_name(module, use.scope, _root_name(use)))
-
-    def module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
-        """The attribute reads of ``module`` outside ``TYPE_CHECKING`` whose chain starts at a module, each with that
-        module (``module_root``): worked out once for the two rules that walk them (two reads in three start
-        elsewhere and are dropped here)."""
-        found = self._module_reads.get(module)
-        if found is None:
-            facts = self.index.get_module(module).facts
-            # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
-            # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function.
-            roots: dict[tuple[str, str], Values | None] = {}
-            kept: list[tuple[AttrUse, Values]] = []
-            for use in facts.attr_uses:
-                if use.type_checking:
-                    continue
-                name = _root_name(use)
-                key = (use.scope, name)
-                if key in roots:
-                    values = roots[key]
-                else:
-                    scope = _binding_scope(facts.functions, use.scope, name) if use.scope else ""
-                    values = roots[key] = _one_module(self.resolve_name(module, scope, name))
-                if values is not None:
-                    kept.append((use, values))
-            found = self._module_reads[module] = tuple(kept)
-        return found
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or

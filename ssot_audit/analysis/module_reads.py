@@ -1,0 +1,89 @@
+"""The resolver's half that reads attributes of modules: ``pkg.mod.helper`` where ``pkg`` is an imported module.
+
+SSOT203 (an attribute a module does not have) and SSOT204 (one name, several meanings) walk these reads; they are
+worked out once per module for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ssot_audit.analysis.facts import AttrUse, FunctionFact
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.members import MemberLookup, Values
+from ssot_audit.analysis.values import ModuleValue
+
+
+def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str) -> str:
+    """The function of ``scope``'s chain whose locals bind ``name`` ("" for module level, as ``global`` says or when
+    none does): what ``resolve_name(module, scope, name)`` answers is ``resolve_name(module, that scope, name)``."""
+    current = scope
+    while current:
+        func = functions.get(current)
+        if func is None or name in func.globals:
+            return ""
+        if func.locals.get(name):
+            return current
+        current = func.parent
+    return ""
+
+
+def _root_name(use: AttrUse) -> str:
+    """The name an attribute read starts from (``pkg`` of ``pkg.mod.helper``), found without splitting the chain
+    (``AttrUse.parts``): most reads are dropped once the name is resolved."""
+    expr = use.expr
+    while expr is not None and expr[0] == "a":
+        expr = expr[1]
+    return str(expr[1]) if expr is not None else ""
+
+
+def _one_module(values: Values) -> Values | None:
+    """``values`` when that is a single module, else None."""
+    if len(values) != 1:
+        return None
+    (value,) = values
+    return values if isinstance(value, ModuleValue) else None
+
+
+class ModuleReads(MemberLookup):
+    """Attribute reads whose chain starts at a module, per module, memoised (``Resolver`` is one)."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        super().__init__(index)
+        self._module_reads: dict[str, tuple[tuple[AttrUse, Values], ...]] = {}
+
+    def module_root(self, module: str, use: AttrUse) -> Values | None:
+        """What the name an attribute read starts from (``pkg`` of ``pkg.mod.helper``) can be, when that is one
+        module; else None."""
+        return _one_module(self.resolve_name(module, use.scope, _root_name(use)))
+
+    def module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
+        """The attribute reads of ``module`` outside ``TYPE_CHECKING`` whose chain starts at a module, each with that
+        module (``module_root``): worked out once for the two rules that walk them (two reads in three start
+        elsewhere and are dropped here)."""
+        found = self._module_reads.get(module)
+        if found is None:
+            facts = self.index.get_module(module).facts
+            # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
+            # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function.
+            roots: dict[tuple[str, str], Values | None] = {}
+            kept: list[tuple[AttrUse, Values]] = []
+            for use in facts.attr_uses:
+                if use.type_checking:
+                    continue
+                name = _root_name(use)
+                key = (use.scope, name)
+                if key in roots:
+                    values = roots[key]
+                else:
+                    scope = _binding_scope(facts.functions, use.scope, name) if use.scope else ""
+                    values = roots[key] = _one_module(self.resolve_name(module, scope, name))
+                if values is not None:
+                    kept.append((use, values))
+            found = self._module_reads[module] = tuple(kept)
+        return found
+
+    # -- what the resolver supplies ---------------------------------------------------------------------------
+    def resolve_name(self, module: str, scope: str, name: str) -> Values:
+        """What ``name`` read inside function ``scope`` of ``module`` can be (see ``Resolver.resolve_name``)."""
+        raise NotImplementedError
