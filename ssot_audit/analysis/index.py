@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
-from ssot_audit.analysis.facts import CallSite, ClassFact, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class ProjectIndex:
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
         self._listings = dict(listings or {})
         self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
+        self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -128,6 +129,17 @@ class ProjectIndex:
                 func = call.func  # ("n", name) or ("a", base, attr): the name is last (hot: every call of the project)
                 if func is not None and (func[0] == "n" or func[0] == "a") and func[-1] in names:
                     yield info, call
+
+    def module_aliases(self) -> list[tuple[str, str, Expr]]:
+        """(module, name, value) of every module-level ``name = other`` / ``name = mod.other``, in module and binding
+        order: listed once per index for the rules that ask (170 among 59k bindings at 1M lines of django)."""
+        if self._aliases is None:
+            self._aliases = [
+                (info.name, name, binding.value)
+                for info in self.modules.values() for name, bindings in info.facts.bindings.items() for binding in bindings
+                if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a")
+            ]  # fmt: skip
+        return self._aliases
 
     # -- definitions --------------------------------------------------------------------------------------------
     def iter_classes(self) -> Iterator[tuple[ModuleInfo, ClassFact]]:
