@@ -17,7 +17,7 @@ from ssot_audit.analysis.facts import B_ASSIGN
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, shown_qualname
 
 QUALIFIERS = frozenset({
     "unified", "legacy", "isolated", "base", "abstract", "default", "simple", "basic", "core", "compat", "new",
@@ -112,6 +112,7 @@ class Names:
         defined = Name(target.module, target.qualname, DEFINED)
         paths = self._paths.get(target)
         homes = {(n.module, n.name) for n in self.find_names(target) if n.how != IMPORT}
+        homes.add((target.module, shown_qualname(target.qualname)))  # a conditional twin ``f#2`` is imported as ``f``
         if paths:
             public = [(count, pair) for pair, count in paths.items() if not pair[1].startswith("_")]
             if public:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_TWIN_TAG = re.compile(r"#\d+")
+
+
+def shown_qualname(qualname: str) -> str:
+    """``qualname`` as the source spells it: the tag that tells conditional twins apart (``f#2`` for the second
+    ``def f`` of a module, ``@overload`` stubs included; see ``ast_helpers.unique_qualname``) dropped, for messages."""
+    return _TWIN_TAG.sub("", qualname) if "#" in qualname else qualname
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,11 @@ class ClassValue:
         """``module.qualname``."""
         return f"{self.module}.{self.qualname}"
 
+    @property
+    def shown(self) -> str:
+        """The qualname as the source spells it (``shown_qualname``), for messages."""
+        return shown_qualname(self.qualname)
+
 
 @dataclass(frozen=True, slots=True)
 class FunctionValue:
@@ -52,6 +66,11 @@ class FunctionValue:
     def fullname(self) -> str:
         """``module.qualname``."""
         return f"{self.module}.{self.qualname}"
+
+    @property
+    def shown(self) -> str:
+        """The qualname as the source spells it (``shown_qualname``), for messages."""
+        return shown_qualname(self.qualname)
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,7 +249,7 @@ _SHORT = {"guard": "a guard whose constructor raises", "shim": "a shim subclass"
 
 def _short(meaning: _Meaning, roles: dict[Target, str], first: bool) -> str:
     """``TracedManager, a shim subclass (1)``: what a meaning is, in a few words, and its importers."""
-    names = ", ".join(sorted(t.qualname for t in meaning.targets))
+    names = ", ".join(sorted({t.shown for t in meaning.targets}))
     kinds = sorted({_SHORT[k] for t in meaning.targets if (k := _role(t, roles).split(" ", 1)[0].rstrip(":")) in _SHORT})
     count = len(meaning.importers)
     counted = f"{count} importer{'s' if count != 1 else ''}" if first else str(count)
@@ -290,7 +290,7 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
     # Most useful first (a reader sees five): where the other meanings are bound, who imports them, the main
     # meaning's other paths, then the definitions with their roles.
     bound = [(m is not group[0], Related(_binding(ctx, source, name), f"{name} here is "
-                                         f"{', '.join(sorted(t.qualname for t in m.targets))}"))
+                                         f"{', '.join(sorted({t.shown for t in m.targets}))}"))
              for source, m in paths[1:] if any(t.module != source or t.qualname != name for t in m.targets)]  # fmt: skip
     related = [r for other, r in bound if other]
     for meaning in group[1:]:  # the importers of the other meanings: the lines to change
@@ -298,7 +298,7 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
     related += [r for other, r in bound if not other]
     for target in sorted({t for m in group for t in m.targets}, key=lambda t: t.fullname):
         where = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
-        related.append(Related(where, f"{target.qualname}: {_role(target, roles)}"))
+        related.append(Related(where, f"{target.shown}: {_role(target, roles)}"))
     location = _binding(ctx, main_source, name)
     return make_finding(
         INFO,

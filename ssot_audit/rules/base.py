@@ -90,7 +90,7 @@ def shown_name(ctx: RuleContext, cls: ClassValue) -> str:
     """A class as messages name it: its public name, and the defining one when that is private
     (``WebSocketManager (_WebSocketManagerImplementation)``)."""
     public = ctx.concepts.names.public_name(cls).name
-    return public if public == cls.qualname else f"{public} ({cls.qualname})"
+    return public if public == cls.shown else f"{public} ({cls.shown})"
 
 
 def concept_of_callee(ctx: RuleContext, callee: ClassValue | FunctionValue) -> str | None:

@@ -54,7 +54,7 @@ INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __do
 
 def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:
     location = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
-    return Related(location, f"{target.qualname} is defined here")
+    return Related(location, f"{target.shown} is defined here")
 
 
 def _inside_facade(importer: str, canonical: str, used: str, defining: str) -> bool:
@@ -115,9 +115,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             info = ctx.index.get_module(site.importer)
             used = sum(pairs.values())
             kind = "a re-export" if site.source != target.module else "its defining module"
+            imported = site.name  # the name the import line names, the canonical one's alias or not
             if site.source == canonical:
-                kind = f"as {site.name}, another name for it"
-            shown = name if name == target.qualname else f"{name} ({target.qualname})"
+                kind, imported = f"as {site.name}, another name for it", name
+            shown = imported if imported == target.shown else f"{imported} ({target.shown})"
             yield make_finding(
                 INFO,
                 module=info,

@@ -57,7 +57,7 @@ def _first_project_base(ctx: RuleContext, value: ClassValue) -> ClassValue:
 
 def _shown(ctx: RuleContext, base: ClassValue) -> str:
     public = ctx.concepts.names.public_name(base)
-    return public.name if public.name == base.qualname else f"{public.name} ({base.qualname})"
+    return public.name if public.name == base.shown else f"{public.name} ({base.shown})"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -77,11 +77,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             INFO,
             ctx,
             value,
-            message=f"{value.qualname} subclasses {_shown(ctx, base)}{in_concept} and adds nothing: a compatibility shim",
-            fix_hint=f"import {public.name} from {public.module} instead, then delete {value.qualname}",
+            message=f"{value.shown} subclasses {_shown(ctx, base)}{in_concept} and adds nothing: a compatibility shim",
+            fix_hint=f"import {public.name} from {public.module} instead, then delete {value.shown}",
             key=f"shim:{base.fullname}",
             severity=Severity.WARNING if concept else Severity.NOTE,
-            related=[Related(ctx.class_location(base), f"{base.qualname}, the class it stands for")],
+            related=[Related(ctx.class_location(base), f"{base.shown}, the class it stands for")],
             facts={"base": base.fullname, "concept": concept.name if concept else None,
                    "canonical_module": public.module, "canonical_name": public.name},
         )

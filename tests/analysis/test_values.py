@@ -11,7 +11,7 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, shown_qualname
 
 _OTHER_PROCESS = """
 import pickle, sys
@@ -41,3 +41,12 @@ def test_an_unpickled_class_is_found_in_another_process(seed: str) -> None:
     done = subprocess.run([sys.executable, "-c", _OTHER_PROCESS], input=data, capture_output=True, env=env,
                           check=True)  # fmt: skip
     assert done.stdout.decode().split() == ["found", "True"]
+
+
+def test_shown_qualname_drops_the_tags_of_conditional_twins() -> None:
+    assert shown_qualname("select#20") == "select"
+    assert shown_qualname("Manager.connect#2") == "Manager.connect"
+    assert shown_qualname("build#3.<locals>.inner#2") == "build.<locals>.inner"
+    assert shown_qualname("plain") == "plain"
+    assert ClassValue("m", "Box#2").shown == "Box" and FunctionValue("m", "f#4").shown == "f"
+    assert ClassValue("m", "Box#2").qualname == "Box#2"  # the tag stays in the identity

@@ -75,3 +75,44 @@ def test_type_checking_only_paths_are_not_working_paths(tmp_path: Path) -> None:
     (finding,) = [f for f in result.findings if f.code == CODE]
     assert finding.facts["paths"] == {"app.compat": 1, "app.core.factory": 2}
     assert finding.facts["type_checking_paths"] == ["app.core", "app.types"]
+
+
+def test_a_conditional_twin_is_named_as_written_and_its_module_is_its_home(tmp_path: Path) -> None:
+    # ``lookup`` is defined twice in app.base (the second ``def`` is the one that runs), aliased in app.inst, and
+    # imported once through each of three paths: a tie, which goes to the defining module (sqlalchemy's
+    # ``manager_of_class``). Before, the twin's internal name ``lookup#2`` was not taken for the one that
+    # ``from app.base import lookup`` imports, so the alias module won the tie and the message showed ``lookup#2``.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": "import sys\n\nif sys.version_info < (3,):\n    def lookup(x):\n        return 1\n"
+                       "else:\n    def lookup(x):\n        return 2\n",
+        "app/inst.py": "from app import base\n\nlookup = base.lookup\n",
+        "app/pub.py": "from app.base import lookup as lookup\n",
+        "app/a.py": "from app.base import lookup\n",
+        "app/b.py": "from app.inst import lookup\n",
+        "app/c.py": "from app.pub import lookup\n",
+    })  # fmt: skip
+    findings = [f for f in scan_project(tmp_path).findings if f.code == CODE]
+    assert {(f.location.path, f.location.line) for f in findings} == {("app/b.py", 1), ("app/c.py", 1)}
+    assert {f.message for f in findings} == {
+        "lookup imported from app.inst (a re-export); its canonical path is app.base.lookup "
+        "(used by 1 of 3 imports across 3 paths)",
+        "lookup imported from app.pub (a re-export); its canonical path is app.base.lookup "
+        "(used by 1 of 3 imports across 3 paths)",
+    }
+    assert {r.message for f in findings for r in f.related} == {"lookup is defined here"}
+
+
+def test_an_alias_imported_through_a_reexport_is_named_as_imported(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        **BASE,
+        "app/compat.py": "from app.core.factory import get_manager as make_manager\n",
+        "app/a.py": "from app.core.factory import get_manager\n",
+        "app/b.py": "from app.core.factory import get_manager\n",
+        "app/c.py": "from app.compat import make_manager\n",
+    })  # fmt: skip
+    messages = {f.location.path: f.message for f in scan_project(tmp_path).findings if f.code == CODE}
+    assert messages == {
+        "app/c.py": "make_manager (get_manager) imported from app.compat (a re-export); its canonical path is "
+                    "app.core.factory.get_manager (used by 3 of 4 imports across 2 paths)",  # app/core/__init__.py too
+    }  # fmt: skip
