@@ -7,6 +7,12 @@ defined in two or more non-test modules and the copies matter: a configured fact
 ``async``-ness, or copies that return an instance of a concept class. The canonical definition is the configured
 factory, else the one imported by the most modules.
 
+Not reported (unless configured): per-plugin helpers, copies that each sit in their own sibling package
+(``components.glances``, ``components.netgear``: home-assistant's integrations each define ``get_api``), each with
+parameters of its own, when no module outside a copy's package, tests aside, imports the copy or the module that
+defines it: nothing chooses between them. Copies with the same parameters are reported (one factory pasted into
+each package).
+
 ## Why is this bad?
 Callers import whichever copy they find. When one copy is ``async def`` and another ``def``, half the call sites
 await the wrong thing: ``TypeError: object WebSocketManager can't be used in 'await' expression``.
@@ -31,7 +37,7 @@ facts counts them all), so N copies give output linear in N.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ssot_audit.analysis.asyncness import ASYNC, call_kind
 from ssot_audit.analysis.concepts import FACTORY_NAME
@@ -64,6 +70,49 @@ def _definitions(ctx: RuleContext, configured: set[str]) -> dict[str, list[Funct
     return by_name
 
 
+def _own_packages(ctx: RuleContext, defs: Sequence[FunctionValue]) -> list[str] | None:
+    """The sibling package each copy sits in (``app.plugins.hue``, ``app.plugins.deconz``: the children of the
+    copies' deepest common package), when every copy has one of its own; None otherwise (two copies in one
+    package, a copy in the common package itself, copies with no common package)."""
+    homes = []
+    for d in defs:
+        homes.append(d.module if ctx.index.get_module(d.module).is_package else d.module.rpartition(".")[0])
+    common = homes[0].split(".")
+    for home in homes[1:]:
+        parts = home.split(".")
+        n = 0
+        while n < min(len(common), len(parts)) and common[n] == parts[n]:
+            n += 1
+        common = common[:n]
+    if not common or any(len(h.split(".")) <= len(common) for h in homes):
+        return None
+    own = [".".join(h.split(".")[: len(common) + 1]) for h in homes]
+    return own if len(set(own)) == len(own) else None
+
+
+def _used_outside(ctx: RuleContext, copy: FunctionValue, package: str) -> bool:
+    """Some non-test module outside ``package`` imports ``copy`` (through any path: a re-export resolves to it) or
+    the module that defines it (``mod.get_api()``). Importing another module of the package is not a use of it:
+    one integration imports another's platform without choosing between their helpers."""
+    def outside(module: str) -> bool:
+        return module != package and not module.startswith(package + ".") and not ctx.index.get_module(module).is_test
+
+    return any(outside(s.importer) for s in ctx.sites.find_sites(copy)) or any(
+        outside(importer) for importer in ctx.graph.find_importers(copy.module)
+    )
+
+
+def _per_package_helpers(ctx: RuleContext, defs: Sequence[FunctionValue]) -> bool:
+    """Each copy in its own sibling package with parameters of its own, and nothing outside that package uses it:
+    plugins' own helpers that share a conventional name. Copies with the same parameters may be one factory pasted
+    into each package: those are still reported."""
+    params = [ctx.index.get_module(d.module).facts.functions[d.qualname].params for d in defs]
+    if len(set(params)) < len(params):
+        return False
+    own = _own_packages(ctx, defs)
+    return own is not None and not any(_used_outside(ctx, d, p) for d, p in zip(defs, own))
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per non-canonical copy of a duplicated factory."""
     configured = {f for c in ctx.concepts.concepts if c.origin == "configured" for f in c.factories}
@@ -79,6 +128,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             or any(ctx.resolver.return_values(d) & concept_instances for d in defs)
         )
         if not risky and not ctx.options.get("report-all", False):
+            continue
+        if not any(d in configured for d in defs) and _per_package_helpers(ctx, defs):
             continue
         canonical = next((d for d in defs if d in configured), None) or min(
             defs, key=lambda d: (-ctx.sites.count_importers(d), d.module)

@@ -76,3 +76,52 @@ def test_output_stays_linear_with_5000_copies(tmp_path: Path) -> None:
     assert {f.facts["copies"] for f in findings} == {4999}
     # Listing every copy in every finding made this ~5,000 x 5,000 locations (killed at 24 GB); now a few KB each.
     assert len(REPORTERS["json"](result)) < 5000 * 5_000
+
+
+PLUGINS = {
+    "app/__init__.py": "",
+    "app/plugins/__init__.py": "",
+    "app/plugins/hue/__init__.py": "def get_api(hass, host):\n    return host\n",
+    "app/plugins/hue/light.py": "from app.plugins.hue import get_api\n",
+    "app/plugins/deconz/__init__.py": "",
+    "app/plugins/deconz/api.py": "async def get_api(entry):\n    return entry\n",
+    "app/plugins/deconz/light.py": "from .api import get_api\n",
+    "app/plugins/nest/helpers.py": "def get_api(hass, entry, session):\n    return session\n",
+    "tests/test_deconz.py": "from app.plugins.deconz.api import get_api\n",
+}
+
+
+def test_helpers_of_sibling_plugins_that_nothing_mixes_are_not_reported(tmp_path: Path) -> None:
+    # home-assistant's integrations each define their own get_api(): other parameters, used only inside the
+    # integration (and its tests). Nothing chooses between them.
+    write_project(tmp_path, PLUGINS)
+    assert triples(scan_project(tmp_path), CODE) == set()
+
+
+def test_a_plugin_helper_used_from_outside_its_package_is_a_choice_again(tmp_path: Path) -> None:
+    write_project(tmp_path, {**PLUGINS, "app/core.py": "from app.plugins.deconz import api\n"})
+    # app.core imports the module that defines deconz's copy: api.get_api() is one of three get_api()s to it.
+    # The canonical copy is deconz's, the most imported (by its light.py and a test); the two others are reported.
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/plugins/hue/__init__.py", 1),
+                                                     (CODE, "app/plugins/nest/helpers.py", 1)}  # fmt: skip
+    write_project(tmp_path, {**PLUGINS, "app/core.py": "from app.plugins import hue\n"})
+    # hue's package is the module that defines its copy
+    assert len(triples(scan_project(tmp_path), CODE)) == 2
+
+
+def test_plugin_helpers_with_the_same_parameters_are_reported(tmp_path: Path) -> None:
+    # the same parameters: likely one factory pasted into each package (home-assistant's get_usb_ports())
+    write_project(tmp_path, {**PLUGINS, "app/plugins/nest/helpers.py": "def get_api(hass, host):\n    return host\n"})
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/plugins/hue/__init__.py", 1),
+                                                     (CODE, "app/plugins/nest/helpers.py", 1)}  # fmt: skip
+
+
+def test_copies_in_one_package_are_not_plugin_helpers(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/ws/__init__.py": "",
+        "app/ws/factory.py": "def get_manager(user):\n    return user\n",
+        "app/ws/aio.py": "async def get_manager(user, loop):\n    return user\n",
+        "app/main.py": "from app.ws.factory import get_manager\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/ws/aio.py", 1)}
