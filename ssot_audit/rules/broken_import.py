@@ -107,16 +107,21 @@ def _missing_name(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo, *, nam
     """``name`` is not in module ``source`` at run time: say where it is defined instead, and import it from there."""
     suggested = _suggestions(ctx, spaces, name, source, info.name)
     canonical = _canonical(ctx, source, name, suggested, reason) if key.startswith("name") else None
+    if canonical is not None and "#" in canonical[0]:
+        canonical = None  # a namesake tree's module (``module_utils#5.bar``, see discovery) has no importable name
     facts: dict[str, object] = {"module": source, "name": name, "reason": reason, "defined_in": suggested,
                                 "missing": f"{source}.{name}"}  # fmt: skip
     if canonical is not None:  # what ``ssot-audit fix`` rewrites the import to
         facts.update(canonical_module=canonical[0], canonical_name=canonical[1])
         suggested = [canonical[0], *(m for m in suggested if m != canonical[0])]
-    where = f"; it is defined in {', '.join(suggested)}" if suggested else ""
+    # a namesake tree's module (tagged ``module_utils#5.bar``) is shown by its file: it has no importable name
+    shown = [ctx.index.get_module(m).relpath if "#" in m else m for m in suggested]
+    importable = [m for m in suggested if "#" not in m]
+    where = f"; it is defined in {', '.join(shown)}" if suggested else ""
     if canonical is not None:
         hint = f"from {canonical[0]} import {canonical[1]}" + (f" as {name}" if canonical[1] != name else "")
-    elif suggested:
-        hint = "; or ".join(f"from {m} import {name}" for m in suggested)
+    elif importable:
+        hint = "; or ".join(f"from {m} import {name}" for m in importable)
     else:
         hint = f"remove the {'import' if key.startswith('name') else 'attribute access'}, or define {name} in {source}"
     lacking = ctx.index.get_module(source)

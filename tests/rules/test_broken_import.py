@@ -435,3 +435,21 @@ def test_a_chain_read_in_many_modules_is_judged_once_with_the_same_answer(tmp_pa
     scan_project(tmp_path / "mono")
     scan_project(Path(__file__).resolve().parents[2] / "sample_repo")
     assert None in answers and any(a is not None for a in answers)
+
+
+def test_a_namesake_trees_module_is_named_by_its_file_never_imported_from(tmp_path: Path) -> None:
+    # services/b's app is tagged app#2 (two source roots hold a package app): a suggestion there is shown by its
+    # file, and no hint or fix imports from "app#2.other", which is no Python
+    write_project(tmp_path, {
+        "services/a/app/__init__.py": "",
+        "services/a/app/util.py": "X = 1\n",
+        "services/a/app/main.py": "from app.util import helper\n",
+        "services/b/app/__init__.py": "",
+        "services/b/app/other.py": "def helper():\n    return 1\n",
+        "services/b/app/use.py": "from app.other import helper\n",  # a live module: it would be the canonical one
+    })  # fmt: skip
+    (finding,) = [f for f in scan_project(tmp_path).findings if f.code == CODE]
+    assert (finding.location.path, finding.location.line) == ("services/a/app/main.py", 1)
+    assert finding.message.endswith("; it is defined in services/b/app/other.py")
+    assert finding.fix_hint == "remove the import, or define helper in app.util"
+    assert finding.facts["defined_in"] == ["app#2.other"] and "canonical_module" not in finding.facts
