@@ -163,3 +163,60 @@ def test_the_real_implementation_is_canonical_never_a_mock_a_guard_or_a_dead_cop
                                       "(defined as _WebSocketManagerImplementation)")  # fmt: skip
     assert finding.facts["canonical_public"] == "app.ws.impl.WebSocketManager"
     assert "_WebSocketManagerImplementation" not in finding.fix_hint
+
+
+API = """
+class {name}:
+    def register_connection(self, user_id, ws):
+        self.ws = ws
+    def emit_critical_event(self, kind):
+        return kind
+    def drain_outbox(self):
+        return []
+"""
+
+
+def test_a_facade_by_delegation_alone_offers_as_many_methods_as_implementations_share(tmp_path: Path) -> None:
+    # home-assistant's vacuum entity handed async_update and async_stop on to its device and was taken for a facade
+    # of the feed managers: delegating to an object of unknown type vouches only with three methods or more
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": API.format(name="StreamManager"),
+        "app/b.py": API.format(name="UnifiedStreamManager"),
+        "app/entity.py": """
+            class StreamManagerEntity:
+                def __init__(self, device):
+                    self._device = device
+                def register_connection(self, user_id, ws):
+                    return self._device.register_connection(user_id, ws)
+                def emit_critical_event(self, kind):
+                    return self._device.emit_critical_event(kind)
+        """,
+        "app/adapter.py": """
+            class StreamManagerAdapter:
+                def __init__(self, target):
+                    self._target = target
+                def register_connection(self, user_id, ws):
+                    return self._target.register_connection(user_id, ws)
+                def emit_critical_event(self, kind):
+                    return self._target.emit_critical_event(kind)
+                def drain_outbox(self):
+                    return self._target.drain_outbox()
+        """,
+        "app/holder.py": """
+            from app.a import StreamManager
+
+            class StreamManagerHolder:
+                def __init__(self):
+                    self._inner = StreamManager()
+                def register_connection(self, user_id, ws):
+                    return self._inner.register_connection(user_id, ws)
+                def emit_critical_event(self, kind):
+                    return self._inner.emit_critical_event(kind)
+        """,
+    })  # fmt: skip
+    (concept,) = scan_project(tmp_path).concepts
+    assert {m.qualname: m.role for m in concept.members} == {
+        "app.a.StreamManager": "canonical", "app.b.UnifiedStreamManager": "duplicate",
+        "app.adapter.StreamManagerAdapter": "facade", "app.holder.StreamManagerHolder": "facade",
+    }  # fmt: skip
