@@ -77,21 +77,41 @@ class _Meaning:
 
 
 def _meanings(ctx: RuleContext, name: str, sites: list[tuple[str, str, Target]]) -> list[_Meaning]:
-    """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives)."""
+    """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives).
+
+    Paths are taken in sorted order, and a path joining meanings makes them one, placed last: so the meanings are the
+    connected groups of paths (through shared targets), ordered by their last path. Grouped with a union-find over
+    targets; merging each path into every meaning it touches grew with paths times meanings (K copies of a project
+    give a name K times both)."""
     by_path: dict[str, tuple[set[Target], set[str]]] = {}
     for source, importer, target in sites:
         targets, importers = by_path.setdefault(source, (set(), set()))
         targets.add(target)
         importers.add(importer)
-    meanings: list[_Meaning] = []
-    for source in sorted(by_path):
-        targets, importers = by_path[source]
-        joined = [m for m in meanings if m.targets & targets]
-        merged = _Meaning(set(targets), {source: set(importers)})
-        for other in joined:
-            merged.targets |= other.targets
-            merged.paths.update(other.paths)
-            meanings.remove(other)
+    sources = sorted(by_path)
+    parent = list(range(len(sources)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[Target, int] = {}  # a path that leads to the target
+    for i, source in enumerate(sources):
+        for target in by_path[source][0]:
+            j = owner.setdefault(target, i)
+            if j != i:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sources)):
+        groups[find(i)].append(i)
+    meanings = []
+    for members in sorted(groups.values(), key=lambda m: m[-1]):  # by their last path
+        merged = _Meaning()
+        for i in members:
+            merged.targets |= by_path[sources[i]][0]
+            merged.paths[sources[i]] = set(by_path[sources[i]][1])
         meanings.append(merged)
     return meanings
 
