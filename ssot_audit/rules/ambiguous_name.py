@@ -52,7 +52,7 @@ None.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.usage import module_attribute_sites
@@ -76,6 +76,18 @@ class _Meaning:
         return set().union(*self.paths.values())
 
 
+def _finder(parent: list[int]) -> Callable[[int], int]:
+    """``find`` of a union-find over ``parent`` (path halving): the representative of an element's group."""
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    return find
+
+
 def _meanings(ctx: RuleContext, name: str, sites: list[tuple[str, str, Target]]) -> list[_Meaning]:
     """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives).
 
@@ -91,11 +103,7 @@ def _meanings(ctx: RuleContext, name: str, sites: list[tuple[str, str, Target]])
     sources = sorted(by_path)
     parent = list(range(len(sources)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    find = _finder(parent)
 
     owner: dict[Target, int] = {}  # a path that leads to the target
     for i, source in enumerate(sources):
@@ -211,11 +219,7 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
     both ways)."""
     parent = list(range(len(meanings)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    find = _finder(parent)
 
     family = _families(ctx, meanings)
     ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
