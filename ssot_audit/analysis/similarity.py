@@ -17,10 +17,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from itertools import combinations
 
 from ssot_audit.analysis.facts import FunctionFact
-from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, related_names
+from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, pairs_sharing, related_names
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
@@ -351,15 +350,7 @@ class Similarity:
         for group in groups.values():
             if len(group) < 2:
                 continue
-            holders: dict[str, list[int]] = defaultdict(list)
-            for i, k in enumerate(group):
-                for method in rare[k]:
-                    holders[method].append(i)
-            counts: Counter[tuple[int, int]] = Counter()
-            for members in holders.values():
-                if 1 < len(members) <= cap:
-                    counts.update(combinations(members, 2))
-            for i, j in sorted(pair for pair, n in counts.items() if n >= MIN_SHARED - 1):
+            for i, j in pairs_sharing([rare[k] for k in group], cap, MIN_SHARED - 1):
                 ka, kb = group[i], group[j]
                 if live[ka] and live[kb]:
                     # two live classes of packages already found parallel are never one role (``_design_reason``):

@@ -52,7 +52,7 @@ None.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.usage import module_attribute_sites
@@ -76,22 +76,50 @@ class _Meaning:
         return set().union(*self.paths.values())
 
 
+def _finder(parent: list[int]) -> Callable[[int], int]:
+    """``find`` of a union-find over ``parent`` (path halving): the representative of an element's group."""
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    return find
+
+
 def _meanings(ctx: RuleContext, name: str, sites: list[tuple[str, str, Target]]) -> list[_Meaning]:
-    """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives)."""
+    """Paths that lead to a common target are one meaning (a conditional binding is one of its alternatives).
+
+    Paths are taken in sorted order, and a path joining meanings makes them one, placed last: so the meanings are the
+    connected groups of paths (through shared targets), ordered by their last path. Grouped with a union-find over
+    targets; merging each path into every meaning it touches grew with paths times meanings (K copies of a project
+    give a name K times both)."""
     by_path: dict[str, tuple[set[Target], set[str]]] = {}
     for source, importer, target in sites:
         targets, importers = by_path.setdefault(source, (set(), set()))
         targets.add(target)
         importers.add(importer)
-    meanings: list[_Meaning] = []
-    for source in sorted(by_path):
-        targets, importers = by_path[source]
-        joined = [m for m in meanings if m.targets & targets]
-        merged = _Meaning(set(targets), {source: set(importers)})
-        for other in joined:
-            merged.targets |= other.targets
-            merged.paths.update(other.paths)
-            meanings.remove(other)
+    sources = sorted(by_path)
+    parent = list(range(len(sources)))
+
+    find = _finder(parent)
+
+    owner: dict[Target, int] = {}  # a path that leads to the target
+    for i, source in enumerate(sources):
+        for target in by_path[source][0]:
+            j = owner.setdefault(target, i)
+            if j != i:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(sources)):
+        groups[find(i)].append(i)
+    meanings = []
+    for members in sorted(groups.values(), key=lambda m: m[-1]):  # by their last path
+        merged = _Meaning()
+        for i in members:
+            merged.targets |= by_path[sources[i]][0]
+            merged.paths[sources[i]] = set(by_path[sources[i]][1])
         meanings.append(merged)
     return meanings
 
@@ -191,11 +219,7 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
     both ways)."""
     parent = list(range(len(meanings)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    find = _finder(parent)
 
     family = _families(ctx, meanings)
     ordered = [sorted(m.targets, key=lambda t: t.fullname) for m in meanings]
