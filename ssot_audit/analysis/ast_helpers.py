@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from ssot_audit.analysis.facts import Expr
@@ -31,27 +32,37 @@ def start_file() -> None:
 
 def encode(node: ast.AST, depth: int = 0) -> Expr:
     """The tuple encoding of a name / attribute / call / await chain; None for anything else. Equal encodings of one
-    file are one object."""
+    file are one object.
+
+    A loop down the chain then back up, not a recursion: called for every call's callee and every assignment,
+    this is among the extraction's hottest functions. ``depth`` counts the links already above ``node``: a chain
+    more than 40 links deep is None (as generated code can nest thousands)."""
+    links: list[ast.AST] = []  # the attributes, calls, awaits and subscripts above the chain's first element
     kind = type(node)
+    while kind is ast.Attribute or kind is ast.Call or kind is ast.Await or kind is ast.Subscript:
+        if depth > 40:
+            return None
+        links.append(node)
+        node = node.func if kind is ast.Call else node.value  # type: ignore[attr-defined]
+        kind = type(node)
+        depth += 1
     if depth > 40:
         return None
     if kind is ast.Name:
         found: tuple[Any, ...] = ("n", node.id)  # type: ignore[attr-defined]
-    elif kind is ast.Attribute:
-        base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        if base is None:
-            return None
-        found = ("a", base, node.attr)  # type: ignore[attr-defined]
-    elif kind is ast.Call or kind is ast.Await or kind is ast.Subscript:  # ``Base[Model]``: a generic alias
-        inner = encode(node.func if kind is ast.Call else node.value, depth + 1)  # type: ignore[attr-defined]
-        if inner is None:
-            return None
-        found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", inner)
     elif kind in _LITERALS:
         found = ("k",)
     else:
         return None
-    return _INTERNED.setdefault(found, found)
+    found = _INTERNED.setdefault(found, found)
+    for link in reversed(links):
+        kind = type(link)
+        if kind is ast.Attribute:
+            found = ("a", found, link.attr)  # type: ignore[attr-defined]
+        else:
+            found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", found)
+        found = _INTERNED.setdefault(found, found)
+    return found
 
 
 def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:
@@ -204,9 +215,13 @@ def _is_super_call(value: ast.expr, node: ast.FunctionDef | ast.AsyncFunctionDef
 def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """True when the body only calls ``[return] [await] super().<same name>(...)`` with its own arguments, plus side
     notes that change nothing the class does (logging, ``warnings.warn``, constant attribute defaults)."""
-    body = _docstring_stripped(node.body)
-    forwards = [s for s in body if isinstance(s, ast.Return | ast.Expr) and s.value is not None and _is_super_call(s.value, node)]
-    return len(forwards) == 1 and all(s is forwards[0] or _is_side_note(s) for s in body)
+    forwards = 0
+    for stmt in _docstring_stripped(node.body):  # most bodies fail at their first statement: stop there
+        if isinstance(stmt, ast.Return | ast.Expr) and stmt.value is not None and _is_super_call(stmt.value, node):
+            forwards += 1
+        elif not _is_side_note(stmt):
+            return False
+    return forwards == 1
 
 
 def passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
@@ -314,3 +329,17 @@ def literal_strings(node: ast.expr) -> list[str] | None:
         values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
         return values if len(values) == len(node.elts) else None
     return None
+
+
+_HANDLERS: dict[tuple[type, str], dict[type, Callable[[Any, Any], None]]] = {}
+
+
+def handlers_by_node_type(cls: type, prefix: str) -> dict[type, Callable[[Any, Any], None]]:
+    """ast node type -> the method of ``cls`` named ``prefix`` + that type's name (``_stmt_If`` for ``ast.If``): one
+    dictionary look-up per node, not a name built and looked up on the instance. Names of node types this Python
+    lacks (``TypeAlias`` before 3.12) are left out."""
+    found = _HANDLERS.get((cls, prefix))
+    if found is None:
+        found = _HANDLERS[(cls, prefix)] = {getattr(ast, name[len(prefix):]): getattr(cls, name) for name in dir(cls)
+                                            if name.startswith(prefix) and hasattr(ast, name[len(prefix):])}  # fmt: skip
+    return found
