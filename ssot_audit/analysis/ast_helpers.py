@@ -23,6 +23,7 @@ _LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast
 # tuple, which pickle then writes once and the main process loads once (measured on django: facts a third smaller
 # in memory, a sixth faster to load). Emptied for each file (``start_file``): only one file's pickle shares them.
 _INTERNED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_Name, _Attribute, _Call, _Await, _Subscript = ast.Name, ast.Attribute, ast.Call, ast.Await, ast.Subscript
 
 
 def start_file() -> None:
@@ -39,29 +40,30 @@ def encode(node: ast.AST, depth: int = 0) -> Expr:
     more than 40 links deep is None (as generated code can nest thousands)."""
     links: list[ast.AST] = []  # the attributes, calls, awaits and subscripts above the chain's first element
     kind = type(node)
-    while kind is ast.Attribute or kind is ast.Call or kind is ast.Await or kind is ast.Subscript:
+    while kind is _Attribute or kind is _Call or kind is _Await or kind is _Subscript:
         if depth > 40:
             return None
         links.append(node)
-        node = node.func if kind is ast.Call else node.value  # type: ignore[attr-defined]
+        node = node.func if kind is _Call else node.value  # type: ignore[attr-defined]
         kind = type(node)
         depth += 1
     if depth > 40:
         return None
-    if kind is ast.Name:
+    if kind is _Name:
         found: tuple[Any, ...] = ("n", node.id)  # type: ignore[attr-defined]
     elif kind in _LITERALS:
         found = ("k",)
     else:
         return None
-    found = _INTERNED.setdefault(found, found)
+    interned = _INTERNED
+    found = interned.setdefault(found, found)
     for link in reversed(links):
         kind = type(link)
-        if kind is ast.Attribute:
+        if kind is _Attribute:
             found = ("a", found, link.attr)  # type: ignore[attr-defined]
         else:
-            found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", found)
-        found = _INTERNED.setdefault(found, found)
+            found = ("c" if kind is _Call else "w" if kind is _Await else "i", found)
+        found = interned.setdefault(found, found)
     return found
 
 
