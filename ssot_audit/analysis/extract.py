@@ -15,7 +15,7 @@ from ssot_audit.analysis.ast_helpers import (
     expects_raise, forwards_to_super, handlers_by_node_type, is_main_guard, is_stub, is_trivial, is_type_checking,
     literal_strings, start_file, suppresses_import_error, unique_qualname,
 )
-from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen
+from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen, new_record
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts, top_level_marks,
@@ -61,7 +61,7 @@ class Extractor(ExpressionWalker):
         scope = self.scopes[-1]
         if scope.func is not None and name in scope.globals:
             scope = self.scopes[0]
-        scope.bindings.setdefault(name, []).append(Binding(kind, value, line, self.conditional > 0))
+        scope.bindings.setdefault(name, []).append(new_record(Binding, (kind, value, line, self.conditional > 0)))
 
     # -- statements ---------------------------------------------------------------------------------------------
     def statements(self, body: list[ast.stmt]) -> None:
@@ -164,7 +164,8 @@ class Extractor(ExpressionWalker):
             if i == 0 and first_kind is not None:
                 scope.bindings[arg.arg] = [Binding(first_kind, outer.qualname, node.lineno)]
             else:
-                scope.bindings[arg.arg] = [Binding(B_PARAM, annotation_names(arg.annotation), node.lineno)]
+                names = annotation_names(arg.annotation)
+                scope.bindings[arg.arg] = [new_record(Binding, (B_PARAM, names, node.lineno, False))]
         for star in (args.vararg, args.kwarg):
             if star is not None:
                 scope.bindings[star.arg] = [Binding(B_OTHER, None, node.lineno)]

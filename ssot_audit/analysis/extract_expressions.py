@@ -24,9 +24,9 @@ _WALKED = (ast.expr, ast.comprehension, ast.keyword, ast.arguments)
 _NOT_WALKED = frozenset({"ctx", "op", "ops", "kind", "conversion", "type_comment"})
 _WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 _NOT_AWAITED = (0, 0)
-# ``tuple.__new__(CallSite, values)`` is the record ``CallSite(*values)`` builds, without the generated Python
-# ``__new__`` (the NamedTuple's fields are all given, so no default is involved).
-_new_record = tuple.__new__
+# ``new_record(CallSite, values)`` is the record ``CallSite(*values)`` builds, without the NamedTuple's generated
+# Python ``__new__``: for the extraction's most frequent records, with every field given (no default involved).
+new_record = tuple.__new__
 _Name, _Attribute, _Call, _Constant, _Load = ast.Name, ast.Attribute, ast.Call, ast.Constant, ast.Load
 _SPECIAL = frozenset({ast.Await, ast.Yield, ast.YieldFrom, ast.IfExp, ast.NamedExpr})
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
@@ -150,7 +150,7 @@ class ExpressionWalker(NamespaceRecorder):
         last = func_expr[-1] if func_expr is not None else None
         if last in SPECIAL_CALLS:  # checked here: the hottest path
             self.note_call(call, func_expr, call_scope, module_level)
-        calls.append(_new_record(CallSite, (  # every field, built in C: the extraction's hottest constructor
+        calls.append(new_record(CallSite, (  # every field, built in C: the extraction's hottest constructor
             func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno, call.end_col_offset or 0,
             call_scope, ctx, target, wrapper, in_class, awaited[0], awaited[1], guards)))  # fmt: skip
         if type(last) is str and last in PATCHERS:
