@@ -23,7 +23,6 @@ _LITERALS = frozenset({ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.Set, ast
 # tuple, which pickle then writes once and the main process loads once (measured on django: facts a third smaller
 # in memory, a sixth faster to load). Emptied for each file (``start_file``): only one file's pickle shares them.
 _INTERNED: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-_Name, _Attribute, _Call, _Await, _Subscript = ast.Name, ast.Attribute, ast.Call, ast.Await, ast.Subscript
 
 
 def start_file() -> None:
@@ -33,38 +32,27 @@ def start_file() -> None:
 
 def encode(node: ast.AST, depth: int = 0) -> Expr:
     """The tuple encoding of a name / attribute / call / await chain; None for anything else. Equal encodings of one
-    file are one object.
-
-    A loop down the chain then back up, not a recursion: called for every call's callee and every assignment,
-    this is among the extraction's hottest functions. ``depth`` counts the links already above ``node``: a chain
-    more than 40 links deep is None (as generated code can nest thousands)."""
-    links: list[ast.AST] = []  # the attributes, calls, awaits and subscripts above the chain's first element
+    file are one object."""
     kind = type(node)
-    while kind is _Attribute or kind is _Call or kind is _Await or kind is _Subscript:
-        if depth > 40:
-            return None
-        links.append(node)
-        node = node.func if kind is _Call else node.value  # type: ignore[attr-defined]
-        kind = type(node)
-        depth += 1
     if depth > 40:
         return None
-    if kind is _Name:
+    if kind is ast.Name:
         found: tuple[Any, ...] = ("n", node.id)  # type: ignore[attr-defined]
+    elif kind is ast.Attribute:
+        base = encode(node.value, depth + 1)  # type: ignore[attr-defined]
+        if base is None:
+            return None
+        found = ("a", base, node.attr)  # type: ignore[attr-defined]
+    elif kind is ast.Call or kind is ast.Await or kind is ast.Subscript:  # ``Base[Model]``: a generic alias
+        inner = encode(node.func if kind is ast.Call else node.value, depth + 1)  # type: ignore[attr-defined]
+        if inner is None:
+            return None
+        found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", inner)
     elif kind in _LITERALS:
         found = ("k",)
     else:
         return None
-    interned = _INTERNED
-    found = interned.setdefault(found, found)
-    for link in reversed(links):
-        kind = type(link)
-        if kind is _Attribute:
-            found = ("a", found, link.attr)  # type: ignore[attr-defined]
-        else:
-            found = ("c" if kind is _Call else "w" if kind is _Await else "i", found)
-        found = interned.setdefault(found, found)
-    return found
+    return _INTERNED.setdefault(found, found)
 
 
 def annotation_names(node: ast.AST | None, depth: int = 0) -> tuple[str, ...]:

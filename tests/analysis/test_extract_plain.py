@@ -1,24 +1,23 @@
 """The fact extraction's fast paths give the plain definitions' facts, byte for byte once pickled.
 
 The plain definitions are the extraction as it was before it was tuned for speed: the expression walker that
-pushes every node and looks the enclosing function up the scope stack, statement handlers found by name, the
-recursive ``encode``, ``forwards_to_super`` listing every forwarding statement. They run on real code (the
-Python standard library's files, this tool's own source, sample_repo) and on random expressions.
+pushes every node and looks the enclosing function up the scope stack, statement handlers found by name,
+``forwards_to_super`` listing every forwarding statement. They run on real code (the Python standard library's
+files, this tool's own source, sample_repo).
 """
 
 from __future__ import annotations
 
 import ast
 import pickle
-import random
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ssot_audit.analysis import ast_helpers, extract, extract_expressions, extract_namespace, flow
-from ssot_audit.analysis.ast_helpers import _INTERNED, _LITERALS, _docstring_stripped, _is_side_note, _is_super_call
+from ssot_audit.analysis import ast_helpers, extract, extract_expressions
+from ssot_audit.analysis.ast_helpers import _docstring_stripped, _is_side_note, _is_super_call
 from ssot_audit.analysis.extract_expressions import _CORO_PROTOCOL, _NOT_WALKED, _USE_CONTEXT, _WALKED, Scope
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS
 from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, CallSite, Expr, ModuleFacts
@@ -27,30 +26,6 @@ from ssot_audit.analysis.parsing import ParsedSource, parse_source
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STDLIB = Path(ast.__file__).parent
-
-
-def plain_encode(node: ast.AST, depth: int = 0) -> Expr:
-    """The definition: recursive, each level interned as it returns."""
-    kind = type(node)
-    if depth > 40:
-        return None
-    if kind is ast.Name:
-        found: tuple[Any, ...] = ("n", node.id)  # type: ignore[attr-defined]
-    elif kind is ast.Attribute:
-        base = plain_encode(node.value, depth + 1)  # type: ignore[attr-defined]
-        if base is None:
-            return None
-        found = ("a", base, node.attr)  # type: ignore[attr-defined]
-    elif kind is ast.Call or kind is ast.Await or kind is ast.Subscript:
-        inner = plain_encode(node.func if kind is ast.Call else node.value, depth + 1)  # type: ignore[attr-defined]
-        if inner is None:
-            return None
-        found = ("c" if kind is ast.Call else "w" if kind is ast.Await else "i", inner)
-    elif kind in _LITERALS:
-        found = ("k",)
-    else:
-        return None
-    return _INTERNED.setdefault(found, found)
 
 
 def plain_forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -92,7 +67,7 @@ class PlainExtractor(extract.Extractor):
             node, ctx, wrapper, awaited = stack.pop()
             kind = type(node)
             if kind is ast.Call:
-                func_expr = plain_encode(node.func)
+                func_expr = ast_helpers.encode(node.func)
                 if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:
                     self.note_call(node, func_expr, call_scope, len(self.scopes) == 1)
                 self.facts.calls.append(CallSite(func_expr, node.lineno, node.col_offset, node.end_lineno or node.lineno,
@@ -127,7 +102,7 @@ class PlainExtractor(extract.Extractor):
                 stack.extend([(node.test, "other", None, (0, 0)), (node.body, ctx, wrapper, (0, 0)),
                               (node.orelse, ctx, wrapper, (0, 0))])  # fmt: skip
             elif kind is ast.NamedExpr:
-                encoded = plain_encode(node.value)
+                encoded = ast_helpers.encode(node.value)
                 self.bind(node.target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, node.lineno)
                 stack.append((node.value, "assign", None, (0, 0)))
             elif kind is not ast.Constant:
@@ -145,8 +120,6 @@ def plain_facts(parsed: ParsedSource, size: int, monkeypatch: pytest.MonkeyPatch
     """``extract_facts`` with every fast path replaced by its plain definition."""
     with monkeypatch.context() as patched:
         patched.setattr(extract, "Extractor", PlainExtractor)
-        for module in (ast_helpers, extract, extract_expressions, extract_namespace, flow):
-            patched.setattr(module, "encode", plain_encode)
         for module in (ast_helpers, extract):
             patched.setattr(module, "forwards_to_super", plain_forwards_to_super)
         return extract.extract_facts(parsed.tree, parsed.lines, size)
@@ -176,37 +149,6 @@ def test_facts_are_the_plain_definitions_on_real_code(monkeypatch: pytest.Monkey
         compared += 1
         calls += len(fast.calls)
     assert compared > 300 and calls > 20_000
-
-
-_LEAVES = ["x", "self", "1", "'s'", "[a]", "(b, c)", "{}", "f'{d}'", "lambda: 0", "a < b", "-x", "(y := 2)"]
-
-
-def _random_chain(rng: random.Random) -> str:
-    """A random chain of attributes, calls, subscripts and awaits, from 0 to 45 links (past ``encode``'s 40)."""
-    text = rng.choice(_LEAVES)
-    for _ in range(rng.choice([0, 1, 2, 3, 5, 39, 40, 41, 45])):
-        link = rng.randrange(4)
-        text = f"({text}).m{rng.randrange(3)}" if link == 0 else f"({text})(q)" if link == 1 else \
-            f"({text})[0]" if link == 2 else f"(await ({text}))"  # fmt: skip
-    return text
-
-
-def test_encode_is_the_plain_definition_on_random_chains() -> None:
-    rng = random.Random(10)
-    ast_helpers.start_file()
-    seen = 0
-    for _ in range(3000):
-        tree = ast.parse(f"async def g():\n    {_random_chain(rng)}\n")
-        for node in ast.walk(tree):
-            if isinstance(node, ast.expr):
-                depth = rng.choice([0, 0, 3])
-                fast = ast_helpers.encode(node, depth)
-                plain = plain_encode(node, depth)
-                assert fast == plain
-                assert fast is plain or fast is None  # both interned: one object per value
-                seen += fast is not None
-    assert seen > 10_000
-    assert ast_helpers.encode(ast.parse("(" * 50 + "a" + ").b" * 50).body[0].value) is None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("source, forwards", [
