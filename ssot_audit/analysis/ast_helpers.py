@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from ssot_audit.analysis.facts import Expr
@@ -204,9 +205,13 @@ def _is_super_call(value: ast.expr, node: ast.FunctionDef | ast.AsyncFunctionDef
 def forwards_to_super(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """True when the body only calls ``[return] [await] super().<same name>(...)`` with its own arguments, plus side
     notes that change nothing the class does (logging, ``warnings.warn``, constant attribute defaults)."""
-    body = _docstring_stripped(node.body)
-    forwards = [s for s in body if isinstance(s, ast.Return | ast.Expr) and s.value is not None and _is_super_call(s.value, node)]
-    return len(forwards) == 1 and all(s is forwards[0] or _is_side_note(s) for s in body)
+    forwards = 0
+    for stmt in _docstring_stripped(node.body):  # most bodies fail at their first statement: stop there
+        if isinstance(stmt, ast.Return | ast.Expr) and stmt.value is not None and _is_super_call(stmt.value, node):
+            forwards += 1
+        elif not _is_side_note(stmt):
+            return False
+    return forwards == 1
 
 
 def passes_arguments_through(call: ast.Call, args: ast.arguments) -> bool:
@@ -314,3 +319,17 @@ def literal_strings(node: ast.expr) -> list[str] | None:
         values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
         return values if len(values) == len(node.elts) else None
     return None
+
+
+_HANDLERS: dict[tuple[type, str], dict[type, Callable[[Any, Any], None]]] = {}
+
+
+def handlers_by_node_type(cls: type, prefix: str) -> dict[type, Callable[[Any, Any], None]]:
+    """ast node type -> the method of ``cls`` named ``prefix`` + that type's name (``_stmt_If`` for ``ast.If``): one
+    dictionary look-up per node, not a name built and looked up on the instance. Names of node types this Python
+    lacks (``TypeAlias`` before 3.12) are left out."""
+    found = _HANDLERS.get((cls, prefix))
+    if found is None:
+        found = _HANDLERS[(cls, prefix)] = {getattr(ast, name[len(prefix):]): getattr(cls, name) for name in dir(cls)
+                                            if name.startswith(prefix) and hasattr(ast, name[len(prefix):])}  # fmt: skip
+    return found

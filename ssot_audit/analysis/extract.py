@@ -12,10 +12,10 @@ from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
     ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
-    expects_raise, forwards_to_super, is_main_guard, is_stub, is_trivial, is_type_checking, literal_strings,
-    start_file, suppresses_import_error, unique_qualname,
+    expects_raise, forwards_to_super, handlers_by_node_type, is_main_guard, is_stub, is_trivial, is_type_checking,
+    literal_strings, start_file, suppresses_import_error, unique_qualname,
 )
-from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen
+from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen, new_record
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts, top_level_marks,
@@ -29,6 +29,7 @@ class Extractor(ExpressionWalker):
     def __init__(self, lines: int) -> None:
         self.facts = ModuleFacts(lines=lines)
         self.scopes: list[Scope] = [Scope("module", "", {})]
+        self.function_scope: Scope | None = None
         self.conditional = 0
         self.type_checking = 0
         self.guarded = 0
@@ -36,6 +37,7 @@ class Extractor(ExpressionWalker):
         self.main_guard = 0
         self.init_namespace()
         self.flow = FlowRecorder(self.facts)  # guards, stores and patches of the current function
+        self._handlers = handlers_by_node_type(type(self), "_stmt_")
 
     # -- scopes -------------------------------------------------------------------------------------------------
     def _function_scope_fact(self) -> FunctionFact | None:
@@ -59,16 +61,17 @@ class Extractor(ExpressionWalker):
         scope = self.scopes[-1]
         if scope.func is not None and name in scope.globals:
             scope = self.scopes[0]
-        scope.bindings.setdefault(name, []).append(Binding(kind, value, line, self.conditional > 0))
+        scope.bindings.setdefault(name, []).append(new_record(Binding, (kind, value, line, self.conditional > 0)))
 
     # -- statements ---------------------------------------------------------------------------------------------
     def statements(self, body: list[ast.stmt]) -> None:
         """Walk a block: each statement kind has a ``_stmt_<Kind>`` handler; others only have their expressions."""
         saved_guards = self.flow.guards  # an ``if`` that always exits guards the rest of its block only
+        handlers = self._handlers
         for stmt in body:
-            handler = getattr(self, f"_stmt_{type(stmt).__name__}", None)
+            handler = handlers.get(type(stmt))
             if handler is not None:
-                handler(stmt)
+                handler(self, stmt)
             else:
                 for child in ast.iter_child_nodes(stmt):
                     if isinstance(child, ast.expr):
@@ -139,7 +142,9 @@ class Extractor(ExpressionWalker):
         self.conditional = self.type_checking = self.guarded = self.attr_guarded = 0
         flow = self.flow.enter_function()
         self.scopes.append(scope)
+        self.function_scope = scope
         self.statements(node.body)
+        self.function_scope = enclosing
         self.scopes.pop()
         self.conditional, self.type_checking, self.guarded, self.attr_guarded = saved
         self.flow.leave_function(flow)
@@ -159,7 +164,8 @@ class Extractor(ExpressionWalker):
             if i == 0 and first_kind is not None:
                 scope.bindings[arg.arg] = [Binding(first_kind, outer.qualname, node.lineno)]
             else:
-                scope.bindings[arg.arg] = [Binding(B_PARAM, annotation_names(arg.annotation), node.lineno)]
+                names = annotation_names(arg.annotation)
+                scope.bindings[arg.arg] = [new_record(Binding, (B_PARAM, names, node.lineno, False))]
         for star in (args.vararg, args.kwarg):
             if star is not None:
                 scope.bindings[star.arg] = [Binding(B_OTHER, None, node.lineno)]
@@ -295,6 +301,10 @@ class Extractor(ExpressionWalker):
             self._bind_names_other(target.value, line)
 
     def _bind_names_other(self, target: ast.expr, line: int) -> None:
+        if type(target) is ast.Name:  # the common loop or ``with`` target: no walk
+            if type(target.ctx) is ast.Store:
+                self.bind(target.id, B_OTHER, None, line)
+            return
         for node in ast.walk(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 self.bind(node.id, B_OTHER, None, line)

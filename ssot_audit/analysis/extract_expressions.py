@@ -9,11 +9,12 @@ chained operators cannot exhaust the interpreter's recursion limit.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
@@ -22,6 +23,12 @@ _CORO_PROTOCOL = frozenset({"__await__", "send", "throw", "close"})
 _WALKED = (ast.expr, ast.comprehension, ast.keyword, ast.arguments)
 _NOT_WALKED = frozenset({"ctx", "op", "ops", "kind", "conversion", "type_comment"})
 _WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
+_NOT_AWAITED = (0, 0)
+# ``new_record(CallSite, values)`` is the record ``CallSite(*values)`` builds, without the NamedTuple's generated
+# Python ``__new__``: for the extraction's most frequent records, with every field given (no default involved).
+new_record = tuple.__new__
+_Name, _Attribute, _Call, _Constant, _Load = ast.Name, ast.Attribute, ast.Call, ast.Constant, ast.Load
+_SPECIAL = frozenset({ast.Await, ast.Yield, ast.YieldFrom, ast.IfExp, ast.NamedExpr})
 _USE_CONTEXT = {"await": "await", "attr": "attr", "arg": "arg", "return": "return", "callee": "call", "yield": "arg"}
 
 
@@ -58,7 +65,7 @@ def freeze_function(scope: Scope) -> None:
     func.return_values = tuple(scope.returns)
     uses = {}
     for name, kinds in scope.uses.items():
-        key = tuple(sorted(set(kinds)))
+        key = (kinds[0],) if len(kinds) == 1 else tuple(sorted(set(kinds)))  # most names are read once
         uses[name] = _USES.setdefault(key, key)
     func.name_uses = uses
 
@@ -67,79 +74,62 @@ class ExpressionWalker(NamespaceRecorder):
     """Mixed into ``Extractor``: records the calls and name reads of expressions."""
 
     scopes: list[Scope]
+    function_scope: Scope | None  # the innermost function scope (kept by the extractor as it enters and leaves)
     flow: FlowRecorder
     conditional: int
 
     def _function_scope(self) -> Scope | None:
-        for scope in reversed(self.scopes):
-            if scope.kind == "function":
-                return scope
-        return None
+        return self.function_scope
 
     # -- expressions --------------------------------------------------------------------------------------------
     def expression(self, root: ast.expr, context: str, target: Expr = None) -> None:
-        """Record every call in ``root`` with the context its result is used in, and the names it reads."""
-        scope = self._function_scope()
+        """Record every call in ``root`` with the context its result is used in, and the names it reads.
+
+        The hottest loop of the extraction (a million nodes per 0.5M lines): what stays the same for the whole
+        expression is read once into locals, and constants, which hold nothing to record, are never pushed.
+        """
+        scope = self.function_scope
         func = scope.func if scope is not None else None
+        uses = scope.uses if func is not None else None  # type: ignore[union-attr]
         top = self.scopes[-1]
         in_class = top.qualname if top.kind == "class" else ""
         call_scope = scope.qualname if scope is not None else ""
-        stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, (0, 0))]
+        module_level = len(self.scopes) == 1
+        calls = self.facts.calls
+        guards = self.flow.guards  # nothing an expression records changes them
+        stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, _NOT_AWAITED)]
+        push, pop = stack.append, stack.pop
         while stack:
-            node, ctx, wrapper, awaited = stack.pop()
+            node, ctx, wrapper, awaited = pop()
             kind = type(node)
-            if kind is ast.Call:
-                call: ast.Call = node  # type: ignore[assignment]
-                func_expr = encode(call.func)
-                if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:  # checked here: the hottest path
-                    self.note_call(call, func_expr, call_scope, len(self.scopes) == 1)
-                self.facts.calls.append(  # positional: the hottest constructor of the extraction
-                    CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
-                             call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
-                             wrapper, in_class, awaited[0], awaited[1], self.flow.guards)  # fmt: skip
-                )
-                if func_expr is not None and type(func_expr[-1]) is str and func_expr[-1] in PATCHERS:
-                    patch = patch_of(call, func_expr)
-                    if patch is not None:
-                        self.flow.rebind(patch, call.lineno, func, self.conditional > 0)
-                stack.append((call.func, "callee", None, (0, 0)))
-                for arg in call.args:
-                    stack.append((arg, "arg", func_expr, (0, 0)))
-                for keyword in call.keywords:
-                    stack.append((keyword.value, "arg", func_expr, (0, 0)))
-            elif kind is ast.Await:
-                value = node.value  # type: ignore[attr-defined]
-                stack.append((value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
-            elif kind is ast.Attribute:
-                if ctx != "attr" and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
-                    self.note_attribute(node, call_scope, in_class)  # type: ignore[arg-type]
-                attr_ctx = "arg" if node.attr in _CORO_PROTOCOL else "attr"  # type: ignore[attr-defined]
-                if func is not None and node.attr == func.name and not func.delegates:  # type: ignore[attr-defined]
-                    func.delegates = _is_delegation(node.value)  # type: ignore[attr-defined]
-                stack.append((node.value, attr_ctx, None, (0, 0)))  # type: ignore[attr-defined]
-            elif kind is ast.Name:
+            if kind is _Name:
                 if node.id == "__path__":  # type: ignore[attr-defined]
                     self.facts.dynamic_namespace = True
-                if func is not None and type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
-                    scope.uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[union-attr, attr-defined]
-            elif kind is ast.Yield or kind is ast.YieldFrom:
-                if func is not None:
-                    func.is_generator = True
-                if node.value is not None:  # type: ignore[attr-defined]
-                    stack.append((node.value, "yield", None, (0, 0)))  # type: ignore[attr-defined]
-            elif kind is ast.IfExp:
-                stack.append((node.test, "other", None, (0, 0)))  # type: ignore[attr-defined]
-                stack.append((node.body, ctx, wrapper, (0, 0)))  # type: ignore[attr-defined]
-                stack.append((node.orelse, ctx, wrapper, (0, 0)))  # type: ignore[attr-defined]
-            elif kind is ast.NamedExpr:
-                name = node.target.id  # type: ignore[attr-defined]
-                encoded = encode(node.value)  # type: ignore[attr-defined]
-                self.bind(name, B_ASSIGN if encoded is not None else B_OTHER, encoded, node.lineno)  # type: ignore[attr-defined]
-                stack.append((node.value, "assign", None, (0, 0)))  # type: ignore[attr-defined]
-            elif kind is ast.Constant:
+                if uses is not None and type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                    uses.setdefault(node.id, []).append(_USE_CONTEXT.get(ctx, "other"))  # type: ignore[attr-defined]
+            elif kind is _Attribute:
+                if ctx != "attr" and type(node.ctx) is _Load:  # type: ignore[attr-defined]
+                    self.note_attribute(node, call_scope, in_class)  # type: ignore[arg-type]
+                attr = node.attr  # type: ignore[attr-defined]
+                if func is not None and attr == func.name and not func.delegates:
+                    func.delegates = _is_delegation(node.value)  # type: ignore[attr-defined]
+                push((node.value, "arg" if attr in _CORO_PROTOCOL else "attr", None, _NOT_AWAITED))  # type: ignore[attr-defined]
+            elif kind is _Call:
+                func_expr = self._call(node, ctx, wrapper, awaited, target if node is root else None,  # type: ignore[arg-type]
+                                       call_scope, in_class, module_level, guards, func, calls)  # fmt: skip
+                push((node.func, "callee", None, _NOT_AWAITED))  # type: ignore[attr-defined]
+                for arg in node.args:  # type: ignore[attr-defined]
+                    if type(arg) is not _Constant:
+                        push((arg, "arg", func_expr, _NOT_AWAITED))
+                for keyword in node.keywords:  # type: ignore[attr-defined]
+                    if type(keyword.value) is not _Constant:
+                        push((keyword.value, "arg", func_expr, _NOT_AWAITED))
+            elif kind is _Constant:
                 continue
+            elif kind in _SPECIAL:
+                self._special(node, kind, ctx, wrapper, func, push)
             else:
-                if kind is ast.Subscript and type(node.value) is ast.Attribute:  # type: ignore[attr-defined]
+                if kind is ast.Subscript and type(node.value) is _Attribute:  # type: ignore[attr-defined]
                     self.note_subscript(node, store=False, scope=call_scope)  # type: ignore[arg-type]
                 elif kind is ast.comprehension or kind is ast.Lambda:
                     self.note_shadows(node, call_scope)
@@ -149,8 +139,44 @@ class ExpressionWalker(NamespaceRecorder):
                 for field_name in fields:
                     value = getattr(node, field_name, None)
                     for child in value if type(value) is list else (value,):
-                        if isinstance(child, _WALKED):
-                            stack.append((child, "other", None, (0, 0)))
+                        if isinstance(child, _WALKED) and type(child) is not _Constant:
+                            push((child, "other", None, _NOT_AWAITED))
+
+    def _call(self, call: ast.Call, ctx: str, wrapper: Expr, awaited: tuple[int, int], target: Expr, call_scope: str,
+              in_class: str, module_level: bool, guards: tuple[Guard, ...], func: FunctionFact | None,
+              calls: list[CallSite]) -> Expr:  # fmt: skip
+        """Record one call site, and what it does to the namespace; returns the encoded callee."""
+        func_expr = encode(call.func)
+        last = func_expr[-1] if func_expr is not None else None
+        if last in SPECIAL_CALLS:  # checked here: the hottest path
+            self.note_call(call, func_expr, call_scope, module_level)
+        calls.append(new_record(CallSite, (  # every field, built in C: the extraction's hottest constructor
+            func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno, call.end_col_offset or 0,
+            call_scope, ctx, target, wrapper, in_class, awaited[0], awaited[1], guards)))  # fmt: skip
+        if type(last) is str and last in PATCHERS:
+            patch = patch_of(call, func_expr)
+            if patch is not None:
+                self.flow.rebind(patch, call.lineno, func, self.conditional > 0)
+        return func_expr
+
+    def _special(self, node: ast.AST, kind: type, ctx: str, wrapper: Expr, func: FunctionFact | None,
+                 push: Callable[[tuple[ast.AST, str, Expr, tuple[int, int]]], None]) -> None:  # fmt: skip
+        """The rarer nodes with a meaning of their own: ``await``, ``yield``, ``x if c else y``, ``(n := v)``."""
+        if kind is ast.Await:
+            push((node.value, "await", None, (node.lineno, node.col_offset)))  # type: ignore[attr-defined]
+        elif kind is ast.Yield or kind is ast.YieldFrom:
+            if func is not None:
+                func.is_generator = True
+            if node.value is not None:  # type: ignore[attr-defined]
+                push((node.value, "yield", None, _NOT_AWAITED))  # type: ignore[attr-defined]
+        elif kind is ast.IfExp:
+            push((node.test, "other", None, _NOT_AWAITED))  # type: ignore[attr-defined]
+            push((node.body, ctx, wrapper, _NOT_AWAITED))  # type: ignore[attr-defined]
+            push((node.orelse, ctx, wrapper, _NOT_AWAITED))  # type: ignore[attr-defined]
+        else:  # ast.NamedExpr
+            encoded = encode(node.value)  # type: ignore[attr-defined]
+            self.bind(node.target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, node.lineno)  # type: ignore[attr-defined]
+            push((node.value, "assign", None, _NOT_AWAITED))  # type: ignore[attr-defined]
 
 
 def _is_delegation(owner: ast.expr) -> bool:
