@@ -77,6 +77,11 @@ class ProjectIndex:
         """The scanned module of that name; raises KeyError."""
         return self.modules[name]
 
+    def is_test_module(self, name: str) -> bool:
+        """True for a scanned module of test code (a namespace package or an unknown name is not)."""
+        info = self.modules.get(name)
+        return info is not None and info.is_test
+
     def iter_modules(self) -> Iterator[ModuleInfo]:
         """Modules in name order."""
         return iter(self.modules.values())

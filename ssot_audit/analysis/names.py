@@ -114,7 +114,11 @@ class Names:
         homes = {(n.module, n.name) for n in self.find_names(target) if n.how != IMPORT}
         homes.add((target.module, shown_qualname(target.qualname)))  # a conditional twin ``f#2`` is imported as ``f``
         if paths:
-            public = [(count, pair) for pair, count in paths.items() if not pair[1].startswith("_")]
+            # a production class is never known by a test module's name (a test's fallback shim that re-exports
+            # it, imported by the tests around it, is no path for production code)
+            production = not self.index.is_test_module(target.module)
+            public = [(count, pair) for pair, count in paths.items() if not pair[1].startswith("_")
+                      and not (production and self.index.is_test_module(pair[0]))]  # fmt: skip
             if public:
                 _, (module, name) = max(public, key=lambda p: (p[0], p[1] in homes, -len(p[1][0]), p[1]))
                 return Name(module, name, DEFINED if (module, name) == (target.module, target.qualname) else IMPORT)

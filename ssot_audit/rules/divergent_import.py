@@ -74,13 +74,16 @@ def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[C
 def _canonical_pair(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
                     pairs: Counter[tuple[str, str]]) -> tuple[str, str] | None:  # fmt: skip
     """The (module, name) everyone should import ``target`` by: for a configured class or factory, its public name;
-    else the most used path, preferring public names, then the defining module, then the shortest."""
+    else the most used path, preferring public names, then the defining module, then the shortest; for a
+    production symbol, never a path through a test module while another is in use."""
     if target not in pinned and len(pairs) < 2:
         return None  # one path (most targets): nothing to choose, and no public name to work out
     public = ctx.concepts.names.public_name(target)
     if target in pinned:
         return public.module, public.name
-    return min(pairs, key=lambda p: (p[1].startswith("_") and not public.name.startswith("_"), -pairs[p],
+    production = not ctx.index.is_test_module(target.module)  # then a path through a test module is no canonical one
+    return min(pairs, key=lambda p: (production and ctx.index.is_test_module(p[0]),
+                                      p[1].startswith("_") and not public.name.startswith("_"), -pairs[p],
                                       p != (public.module, public.name), p[0] != target.module, len(p[0]), p))  # fmt: skip
 
 

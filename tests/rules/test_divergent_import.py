@@ -116,3 +116,23 @@ def test_an_alias_imported_through_a_reexport_is_named_as_imported(tmp_path: Pat
         "app/c.py": "make_manager (get_manager) imported from app.compat (a re-export); its canonical path is "
                     "app.core.factory.get_manager (used by 3 of 4 imports across 2 paths)",  # app/core/__init__.py too
     }  # fmt: skip
+
+
+def test_a_test_modules_reexport_is_never_the_canonical_path_of_production_code(tmp_path: Path) -> None:
+    # django's tests/postgres_tests/fields.py re-exports the search fields (with a fallback when psycopg is
+    # missing); three test modules import them there. That made the test module the canonical path, and
+    # django/contrib/postgres/lookups.py, importing from the defining module, was told to import from the tests.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/search.py": "class SearchField:\n    pass\n",
+        "app/lookups.py": "from app.search import SearchField\n",
+        "tests/__init__.py": "",
+        "tests/fields.py": "try:\n    from app.search import SearchField\nexcept ImportError:\n    SearchField = object\n",
+        "tests/test_a.py": "from tests.fields import SearchField\n",
+        "tests/test_b.py": "from tests.fields import SearchField\n",
+        "tests/test_c.py": "from tests.fields import SearchField\n",
+    })  # fmt: skip
+    findings = {f.location.path: f.message for f in scan_project(tmp_path).findings if f.code == CODE}
+    assert set(findings) == {"tests/test_a.py", "tests/test_b.py", "tests/test_c.py"}
+    assert findings["tests/test_a.py"] == ("SearchField imported from tests.fields (a re-export); its canonical path "
+                                           "is app.search.SearchField (used by 1 of 4 imports across 2 paths)")  # fmt: skip
