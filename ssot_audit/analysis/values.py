@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 _TWIN_TAG = re.compile(r"#\d+")
 
 
+_TAG_IN_TEXT = re.compile(r"(?<=\w)#\d+(?![\w#])")
+
+
+def untagged(text: str) -> str:
+    """``text`` with the tags that keep namesakes apart dropped: a conditional twin's (``f#2`` -> ``f``) and a
+    namesake source root's (``app#2.core`` -> ``app.core``, see ``discovery.assign_module_names``). Names as the
+    source spells them, for messages and hints; the finding's location says which file, and its facts keep the
+    tagged names."""
+    return _TAG_IN_TEXT.sub("", text) if "#" in text else text
+
+
 def shown_qualname(qualname: str) -> str:
     """``qualname`` as the source spells it: the tag that tells conditional twins apart (``f#2`` for the second
     ``def f`` of a module, ``@overload`` stubs included; see ``ast_helpers.unique_qualname``) dropped, for messages."""

@@ -16,7 +16,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, untagged
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
 
 
@@ -130,18 +130,19 @@ def make_finding(
     end_line: int | None = None,
     end_column: int | None = None,
 ) -> Finding:
-    """A finding located in ``module``; the fingerprint uses ``key`` and ``symbol``, never line numbers."""
+    """A finding located in ``module``; the fingerprint uses ``key`` and ``symbol``, never line numbers. Its texts
+    name modules and functions as the source spells them (``untagged``: no ``app#2.core`` in a hint to import)."""
     location = Location(module.relpath, line, column, end_line, end_column, symbol)
     return Finding(
         code=info.code,
         name=info.name,
-        message=message,
-        fix_hint=fix_hint,
+        message=untagged(message),
+        fix_hint=untagged(fix_hint),
         severity=severity or info.default_severity,
         confidence=confidence,
         location=location,
         fingerprint=make_fingerprint(info.code, module.relpath, symbol, key),
-        related=tuple(related),
+        related=tuple(r if "#" not in r.message else Related(r.location, untagged(r.message)) for r in related),
         facts=facts or {},
         in_tests=module.is_test,
     )

@@ -11,7 +11,7 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from ssot_audit.analysis.values import ClassValue, FunctionValue, shown_qualname
+from ssot_audit.analysis.values import ClassValue, FunctionValue, shown_qualname, untagged
 
 _OTHER_PROCESS = """
 import pickle, sys
@@ -50,3 +50,9 @@ def test_shown_qualname_drops_the_tags_of_conditional_twins() -> None:
     assert shown_qualname("plain") == "plain"
     assert ClassValue("m", "Box#2").shown == "Box" and FunctionValue("m", "f#4").shown == "f"
     assert ClassValue("m", "Box#2").qualname == "Box#2"  # the tag stays in the identity
+
+
+def test_untagged_drops_tags_only_where_they_follow_a_name() -> None:
+    assert untagged("from app#2.core import f#3; app#12 <-> app#12.sites") == "from app.core import f; app <-> app.sites"
+    assert untagged("issue #2, a#2b, x ## 3, C# 4") == "issue #2, a#2b, x ## 3, C# 4"
+    assert untagged("plain text") == "plain text"

@@ -63,3 +63,16 @@ def test_finding_points_at_the_runtime_import_not_an_earlier_type_checking_one(t
         "app/b.py": "from app import a\ny = 2\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/a.py", 4)}
+
+
+def test_a_namesake_roots_modules_are_named_as_the_source_imports_them(tmp_path: Path) -> None:
+    # services/b's app is tagged app#2 inside the tool (two roots hold a package app); texts say app.x, as written
+    write_project(tmp_path, {
+        "services/a/app/__init__.py": "",
+        "services/b/app/__init__.py": "",
+        "services/b/app/x.py": "from app import y\n",
+        "services/b/app/y.py": "from app import x\n",
+    })  # fmt: skip
+    (finding,) = [f for f in scan_project(tmp_path).findings if f.code == "SSOT202"]
+    assert "#" not in finding.message + finding.fix_hint + "".join(r.message for r in finding.related)
+    assert "app.x" in finding.message and "app#2.x" in str(finding.facts)  # the facts keep the identity
