@@ -93,7 +93,7 @@ class ExpressionWalker(NamespaceRecorder):
                 func_expr = encode(call.func)
                 if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:  # checked here: the hottest path
                     self.note_call(call, func_expr, call_scope, len(self.scopes) == 1)
-                self.facts.calls.append(  # positional: the hottest constructor of the extraction
+                self.flow.calls.append(  # positional: the hottest constructor of the extraction
                     CallSite(func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno,
                              call.end_col_offset or 0, call_scope, ctx, target if call is root else None,
                              wrapper, in_class, awaited[0], awaited[1], self.flow.guards)  # fmt: skip
