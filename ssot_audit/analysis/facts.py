@@ -23,7 +23,7 @@ import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress
+from itertools import chain, compress
 from typing import Any, NamedTuple, overload
 
 from ssot_audit.model.pickling import pickle_positionally
@@ -141,17 +141,18 @@ class CallTable(Sequence[CallSite]):
 
     @classmethod
     def of(cls, calls: Sequence[CallSite]) -> CallTable:
-        """The table of ``calls``."""
-        refs: list[Any] = []
-        values: list[int] = []
-        for c in calls:
-            refs += (c.func, c.scope, c.context, c.target, c.wrapper, c.in_class, c.guards)
-            values += (c.line, c.col, c.end_line, c.end_col, c.await_line, c.await_col)
+        """The table of ``calls`` (transposed and interleaved in C: a worker makes one per file it analyses)."""
+        if not calls:
+            return cls()
+        (func, line, col, end_line, end_col, scope, context, target, wrapper, in_class, await_line, await_col,
+         guards) = zip(*calls)  # fmt: skip
+        refs = tuple(chain.from_iterable(zip(func, scope, context, target, wrapper, in_class, guards)))
+        columns = (line, col, end_line, end_col, await_line, await_col)
         try:
-            ints = array.array("i", values)
+            ints = array.array("i", chain.from_iterable(zip(*columns)))
         except OverflowError:  # a position past 2**31 - 1 (a file of gigabytes): 8 bytes each, then
-            ints = array.array("q", values)
-        return cls(tuple(refs), ints)
+            ints = array.array("q", chain.from_iterable(zip(*columns)))
+        return cls(refs, ints)
 
     def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...], array.array[int]]]:
         return CallTable, (self._refs, self._ints)
