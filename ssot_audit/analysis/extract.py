@@ -17,7 +17,7 @@ from ssot_audit.analysis.ast_helpers import (
 )
 from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen, new_record
 from ssot_audit.analysis.facts import (
-    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, ClassFact, Expr,
+    B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_OTHER, B_PARAM, B_SELF, Binding, CallTable, ClassFact, Expr,
     FunctionFact, ImportFact, ModuleFacts, top_level_marks,
 )
 from ssot_audit.analysis.flow import FlowRecorder, imported_modules, literal_names
@@ -401,6 +401,7 @@ def extract_facts(tree: ast.Module, lines: int, size: int = 0) -> ModuleFacts:
     extractor = Extractor(lines)
     extractor.statements(tree.body)
     extractor.facts.bindings = frozen(extractor.scopes[0].bindings)
+    extractor.facts.calls = CallTable.of(extractor.flow.calls)
     extractor.finish_namespace()
     extractor.facts.top_level = top_level_marks(size, [(s.end_lineno or s.lineno, type(s) is ast.ImportFrom)
                                                        for s in tree.body])  # fmt: skip

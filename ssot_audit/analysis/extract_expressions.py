@@ -95,7 +95,7 @@ class ExpressionWalker(NamespaceRecorder):
         in_class = top.qualname if top.kind == "class" else ""
         call_scope = scope.qualname if scope is not None else ""
         module_level = len(self.scopes) == 1
-        calls = self.facts.calls
+        calls = self.flow.calls
         guards = self.flow.guards  # nothing an expression records changes them
         stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, _NOT_AWAITED)]
         push, pop = stack.append, stack.pop

@@ -20,7 +20,7 @@ import ast
 from typing import NamedTuple
 
 from ssot_audit.analysis.ast_helpers import encode
-from ssot_audit.analysis.facts import Expr, FunctionFact, Guard, ModuleFacts, Rebind
+from ssot_audit.analysis.facts import CallSite, Expr, FunctionFact, Guard, ModuleFacts, Rebind
 
 _CORO_TESTS = frozenset({"iscoroutinefunction", "iscoroutine", "isawaitable", "isasyncgenfunction"})
 _CORO_MODULES = frozenset({"asyncio", "inspect"})
@@ -171,6 +171,7 @@ class FlowRecorder:
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts
+        self.calls: list[CallSite] = []  # the file's calls so far (``extract_facts`` keeps them as a ``CallTable``)
         self.guards: tuple[Guard, ...] = ()  # what the enclosing branches prove
         self.names: dict[str, tuple[str, Expr, str]] = {}  # local booleans holding a guard proposition
         self.loops: dict[str, tuple[str, ...]] = {}  # loop variables over literal module names
@@ -182,7 +183,7 @@ class FlowRecorder:
         """Start a function body: no guard of the enclosing code applies inside it. Returns what to restore."""
         saved = (self.guards, self.names, self.loops, self._first_call, self._first_store)
         self.guards, self.names, self.loops = (), {}, {}
-        self._first_call, self._first_store = len(self.facts.calls), len(self._stores)
+        self._first_call, self._first_store = len(self.calls), len(self._stores)
         return saved
 
     def leave_function(self, saved: tuple[object, ...]) -> None:
@@ -190,7 +191,7 @@ class FlowRecorder:
         Most stores (``self.x = x``) never matter to a call, and facts are cached and shipped between processes."""
         if len(self._stores) > self._first_store:
             read: set[str] = set()
-            for call in self.facts.calls[self._first_call:]:
+            for call in self.calls[self._first_call:]:
                 chain_attrs(call.func, read)
             for scope, line, target, value, conditional in self._stores[self._first_store:]:
                 encoded = encode(target) if target.attr in read else None

@@ -130,10 +130,8 @@ class ProjectIndex:
         """Every call whose callee expression ends in one of ``names`` (``f(...)``, ``obj.f(...)``), in module and
         call order. Calls of anything else (``f()()``, ``x[0]()``) are never among them."""
         for info in self.modules.values():
-            for call in info.facts.calls:
-                func = call.func  # ("n", name) or ("a", base, attr): the name is last (hot: every call of the project)
-                if func is not None and (func[0] == "n" or func[0] == "a") and func[-1] in names:
-                    yield info, call
+            for call in info.facts.calls.named(names):
+                yield info, call
 
     def module_aliases(self) -> list[tuple[str, str, Expr]]:
         """(module, name, value) of every module-level ``name = other`` / ``name = mod.other``, in module and binding

@@ -155,9 +155,7 @@ class Namespaces:
         known = self._edited.get(info.name)
         if known is None:
             known = False
-            for call in info.facts.calls:
-                if call.scope or call.in_class:
-                    continue
+            for call in info.facts.calls.at_module_level():
                 for value in self.resolver.resolve_expr(info.name, "", call.func):
                     owner = self.index.find_module(value.module) if isinstance(value, FunctionValue) else None
                     if owner is not None and isinstance(value, FunctionValue) and any(

@@ -82,8 +82,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every awaited call whose callee resolves only to non-awaitable project callables."""
     namesakes = _async_namesakes(ctx)
     for info in ctx.index.iter_modules():
-        for call in info.facts.calls:
-            if call.context != "await" or call.func is None or ruled_out(info, call, awaited=True):
+        for call in info.facts.calls.with_context("await"):
+            if call.func is None or ruled_out(info, call, awaited=True):
                 continue
             values = resolve_callee(ctx.resolver, info, call)
             kinds = {v: call_kind(ctx.resolver, v) for v in values if v is not UNKNOWN}

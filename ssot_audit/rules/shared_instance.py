@@ -66,7 +66,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         return
     yield from _cached_singletons(ctx, per_user)
     for info in ctx.index.iter_modules():
-        for call in info.facts.calls:
+        for call in info.facts.calls.with_context("assign"):
             how = _shared_target(ctx, info, call)
             if how is None or call.func is None:
                 continue
