@@ -11,6 +11,7 @@ from ssot_audit.analysis.concepts import ConceptInfo
 from ssot_audit.config import Config
 
 from tests.helpers import scan_project, triples, write_project
+from tests.test_concepts_config import ROLE as CONCEPT_API
 
 ROLE = """
 class {name}:
@@ -165,55 +166,26 @@ def test_the_real_implementation_is_canonical_never_a_mock_a_guard_or_a_dead_cop
     assert "_WebSocketManagerImplementation" not in finding.fix_hint
 
 
-API = """
-class {name}:
-    def register_connection(self, user_id, ws):
-        self.ws = ws
-    def emit_critical_event(self, kind):
-        return kind
-    def drain_outbox(self):
-        return []
-"""
+def _forwarding(name: str, held: str, init: str, methods: tuple[str, ...]) -> str:
+    """A class that hands ``methods`` (the concept's, with their parameters) on to the object in ``self.<held>``."""
+    params = {"register_connection": "user_id, ws", "emit_critical_event": "kind", "drain_outbox": ""}
+    body = "".join(f"    def {m}(self{', ' if params[m] else ''}{params[m]}):\n"
+                   f"        return self.{held}.{m}({params[m]})\n" for m in methods)
+    return f"class {name}:\n    def __init__(self{init}):\n        self.{held} = {init.lstrip(', ') or 'StreamManager()'}\n{body}"
 
 
 def test_a_facade_by_delegation_alone_offers_as_many_methods_as_implementations_share(tmp_path: Path) -> None:
     # home-assistant's vacuum entity handed async_update and async_stop on to its device and was taken for a facade
     # of the feed managers: delegating to an object of unknown type vouches only with three methods or more
+    two, three = ("register_connection", "emit_critical_event"), ("register_connection", "emit_critical_event",
+                                                                   "drain_outbox")  # fmt: skip
     write_project(tmp_path, {
         "app/__init__.py": "",
-        "app/a.py": API.format(name="StreamManager"),
-        "app/b.py": API.format(name="UnifiedStreamManager"),
-        "app/entity.py": """
-            class StreamManagerEntity:
-                def __init__(self, device):
-                    self._device = device
-                def register_connection(self, user_id, ws):
-                    return self._device.register_connection(user_id, ws)
-                def emit_critical_event(self, kind):
-                    return self._device.emit_critical_event(kind)
-        """,
-        "app/adapter.py": """
-            class StreamManagerAdapter:
-                def __init__(self, target):
-                    self._target = target
-                def register_connection(self, user_id, ws):
-                    return self._target.register_connection(user_id, ws)
-                def emit_critical_event(self, kind):
-                    return self._target.emit_critical_event(kind)
-                def drain_outbox(self):
-                    return self._target.drain_outbox()
-        """,
-        "app/holder.py": """
-            from app.a import StreamManager
-
-            class StreamManagerHolder:
-                def __init__(self):
-                    self._inner = StreamManager()
-                def register_connection(self, user_id, ws):
-                    return self._inner.register_connection(user_id, ws)
-                def emit_critical_event(self, kind):
-                    return self._inner.emit_critical_event(kind)
-        """,
+        "app/a.py": CONCEPT_API.format(name="StreamManager"),
+        "app/b.py": CONCEPT_API.format(name="UnifiedStreamManager"),
+        "app/entity.py": _forwarding("StreamManagerEntity", "_device", ", device", two),
+        "app/adapter.py": _forwarding("StreamManagerAdapter", "_target", ", target", three),
+        "app/holder.py": "from app.a import StreamManager\n\n" + _forwarding("StreamManagerHolder", "_inner", "", two),
     })  # fmt: skip
     (concept,) = scan_project(tmp_path).concepts
     assert {m.qualname: m.role for m in concept.members} == {
