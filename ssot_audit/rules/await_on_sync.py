@@ -17,6 +17,12 @@ return statements say nothing is sync when its return annotation names an extern
 (``-> AsyncSession``, ``-> str``; confidence medium); ``importlib.import_module`` over literal module names is
 followed. ``facts["concept"]`` names the callee's concept (a factory, member class or member method).
 
+A method inherited from a base and called on a subclass's instance (or through ``super()``) is judged by its
+base's code, where ``self`` is the base: when it calls, directly or through the methods it calls on ``self``, a
+method the subclass overrides with another async-ness, what it returns depends on that override (django's
+``AsyncClient.get`` awaits ``super().get()``, whose ``self.generic()`` reaches ``AsyncClient.request``, an
+``async def``), so it is not reported.
+
 ## Why is this bad?
 At run time: ``TypeError: object WebSocketManager can't be used in 'await' expression``. Tests that patch the
 factory with an ``AsyncMock`` hide it until production.
@@ -49,7 +55,9 @@ from collections.abc import Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, SYNC, CallKind, call_kind, describe_returns
 from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
-from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, Value
+from ssot_audit.analysis.facts import CallSite
+from ssot_audit.analysis.index import ModuleInfo
+from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, InstanceValue, SuperValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, concept_of_callee, make_finding, make_rule_info, symbol_of
 
@@ -78,6 +86,69 @@ def _doubt_note(doubts: list[FunctionValue]) -> str:
     return f"; unsure: this relies on the return annotation of {listed}, which its return statements contradict"
 
 
+_SELF = ("n", "self")
+_MAX_FOLLOWED = 40  # methods followed through ``self`` calls, per judged await
+
+
+def _receivers(ctx: RuleContext, info: ModuleInfo, call: CallSite) -> set[ClassValue]:
+    """The classes of the object a method is called on (``obj.m()``, ``super().m()``: the caller's own class)."""
+    func = call.func
+    if func is None or func[0] != "a":
+        return set()
+    found: set[ClassValue] = set()
+    for value in ctx.resolver.resolve_expr(info.name, call.scope, func[1]):
+        if isinstance(value, InstanceValue | SuperValue):
+            found.add(value.cls)
+    return found
+
+
+def _awaitable_kinds(ctx: RuleContext, values: frozenset[Value]) -> set[str]:
+    """The awaitable kinds (async def, returns an awaitable) among the functions of ``values``."""
+    kinds = {call_kind(ctx.resolver, v).kind for v in values if isinstance(v, FunctionValue)}
+    return kinds & {ASYNC, AWAITABLE}
+
+
+def _overridden_on_the_way(ctx: RuleContext, method: FunctionValue, receiver: ClassValue) -> bool:
+    """``method`` (of a base of ``receiver``) calls on ``self``, directly or through the methods those calls reach,
+    a method that ``receiver``'s MRO resolves to an awaitable function where the base's own code sees none (an
+    override that is just as sync, or not known to be async, changes nothing this rule judges)."""
+    seen: set[FunctionValue] = set()
+    todo = [method]
+    while todo and len(seen) < _MAX_FOLLOWED:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        fact = ctx.index.find_function(current.module, current.qualname)
+        if fact is None or not fact.class_qualname:
+            continue
+        owner = ClassValue(current.module, fact.class_qualname)
+        facts = ctx.index.get_module(current.module).facts
+        for call in facts.calls:
+            func = call.func
+            if call.scope != current.qualname or func is None or func[0] != "a" or func[1] != _SELF:
+                continue
+            assert isinstance(func[2], str)
+            seen_by_base = ctx.resolver.class_member(owner, func[2], instance=True)
+            on_receiver = ctx.resolver.class_member(receiver, func[2], instance=True)
+            if on_receiver != seen_by_base and _awaitable_kinds(ctx, on_receiver) - _awaitable_kinds(ctx, seen_by_base):
+                return True
+            todo.extend(v for v in seen_by_base | on_receiver if isinstance(v, FunctionValue))
+    return False
+
+
+def _depends_on_an_override(ctx: RuleContext, info: ModuleInfo, call: CallSite, callee: Value) -> bool:
+    """The awaited method is inherited by the receiver's class, whose overrides change what it returns."""
+    if not isinstance(callee, FunctionValue):
+        return False
+    fact = ctx.index.find_function(callee.module, callee.qualname)
+    if fact is None or not fact.class_qualname:
+        return False
+    owner = ClassValue(callee.module, fact.class_qualname)
+    return any(_overridden_on_the_way(ctx, callee, receiver)
+               for receiver in _receivers(ctx, info, call) if receiver != owner)  # fmt: skip
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every awaited call whose callee resolves only to non-awaitable project callables."""
     namesakes = _async_namesakes(ctx)
@@ -93,6 +164,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if not sync or any(k.kind in (AWAITABLE, ASYNC) for k in kinds.values()):
                 continue  # an async candidate too: duck typing (sync or async engine), not a provable misuse
             callee = sync[0]
+            if any(_depends_on_an_override(ctx, info, call, v) for v in sync):
+                continue  # what the base's code returns on this receiver depends on its overrides
             sure = all(k.sure for k in kinds.values()) and UNKNOWN not in values and len(kinds) == len(sync)
             name = callee.qualname.split(".")[-1]
             message = f"await on {name}(), which is {_describe(ctx, callee, kinds[callee])}: TypeError at run time"

@@ -644,3 +644,68 @@ def test_a_method_defined_sync_or_async_by_condition_is_not_a_provable_misuse(tm
         """,
     })  # fmt: skip
     assert triples(scan_project(tmp_path), "SSOT401") == {("SSOT401", "app/client.py", 18)}
+
+
+CLIENT = """
+class Request:
+    pass
+
+
+class RequestFactory:
+    def request(self, **kw):
+        return Request()
+
+    def generic(self, method):
+        self.log(method)
+        return self.request(method=method)
+
+    def get(self, path):
+        return self.generic("GET")
+
+    def log(self, method):
+        return None
+
+
+class AsyncRequestFactory(RequestFactory):
+    def generic(self, method):  # as sync as the base's: it still hands on to self.request
+        return self.request(method=method, asgi=True)
+
+
+class AsyncClient(AsyncRequestFactory):
+    async def request(self, **kw):
+        return Request()
+
+    async def get(self, path):
+        return await super().get(path)
+
+
+class LoggingFactory(RequestFactory):
+    def log(self, method):  # overridden, but just as sync: get() still returns a Request
+        return method
+
+    async def get(self, path):
+        return await super().get(path)
+"""
+
+
+def test_an_inherited_method_is_judged_with_the_receivers_overrides(tmp_path: Path) -> None:
+    # django's AsyncClient.get awaits super().get(): RequestFactory.get returns self.generic(...), which reaches
+    # self.request, an async def on AsyncClient. Judged by the base's code alone it returned a Request (8 false
+    # errors on django/test/client.py). An override just as sync changes nothing: those awaits stay reported.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/client.py": CLIENT,
+        "app/use.py": """
+            from app.client import AsyncClient, LoggingFactory, RequestFactory
+
+            async def main():
+                await AsyncClient().get("/")
+                await RequestFactory().get("/")
+                await LoggingFactory().generic("GET")
+        """,
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {
+        (CODE, "app/client.py", 38),  # LoggingFactory.get: super().get() returns a Request
+        (CODE, "app/use.py", 5),  # RequestFactory().get(): the base itself, its own code is what runs
+        (CODE, "app/use.py", 6),  # LoggingFactory().generic(): its log() override is sync too
+    }  # not app/client.py:30, AsyncClient.get's await super().get(), which reaches AsyncClient.request
