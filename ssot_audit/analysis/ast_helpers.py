@@ -292,7 +292,11 @@ def expects_raise(item: ast.withitem) -> bool:
 
 
 def class_body_adds_nothing(node: ast.ClassDef) -> bool:
-    """Only ``pass``, ``...``, a docstring, or undecorated methods that just forward to ``super()``."""
+    """Only ``pass``, ``...``, a docstring, or undecorated methods that just forward to ``super()``; and no base
+    written with type arguments: ``class ToonEntity(CoordinatorEntity[ToonCoordinator])`` or ``Generic[T]`` among
+    the bases binds the base's type parameters, a typed specialization rather than another name for the base."""
+    if any(isinstance(base, ast.Subscript) for base in node.bases):
+        return False
     for stmt in node.body:
         if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
             continue

@@ -290,7 +290,7 @@ class ClassFact:
     method_variants: dict[str, list[str]] = field(default_factory=dict)  # name -> all qualnames, when defined twice
     class_attrs: dict[str, tuple[Expr, ...]] = field(default_factory=dict)  # class-level assignments
     attr_types: dict[str, list[Any]] = field(default_factory=dict)  # instance attrs: Expr or ("ann", names)
-    body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super()
+    body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super(), no base with [type args]
     scope: str = ""  # enclosing function qualname for local classes
 
 

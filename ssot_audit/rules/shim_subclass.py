@@ -7,7 +7,9 @@ call (a logging call, a ``warnings.warn`` deprecation, a ``print``, ``self.x = <
 and enums are left alone (an empty subclass is how they are meant to be used), and so are families of three or
 more empty subclasses declared in their base's own module, outside any concept: type tags (``class
 OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which live elsewhere (compat modules, legacy
-packages). Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim.
+packages). Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
+typed specialization, whose bases carry type arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``,
+``Generic[T]`` among the bases).
 
 ## Why is this bad?
 A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances

@@ -175,3 +175,18 @@ def test_a_family_of_empty_subclasses_next_to_their_base_is_type_tags_unless_it_
     assert {(c, p, line) for c, p, line in triples(result) if c == "SSOT103"} == {
         ("SSOT103", "app/managers.py", 5), ("SSOT103", "app/managers.py", 8), ("SSOT103", "app/managers.py", 11)
     }
+
+
+def test_a_typed_specialization_is_not_a_shim(tmp_path: Path) -> None:
+    # home-assistant's ``class ToonEntity(CoordinatorEntity[ToonDataUpdateCoordinator])`` with a docstring, and
+    # sqlalchemy's ``class TypedReturnsRows(ExecutableReturnsRows, Generic[...])``: type arguments are what they add
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": "from typing import Generic, TypeVar\n\nT = TypeVar('T')\n\n\n"
+                       "class Entity(Generic[T]):\n    def update(self):\n        return 1\n",
+        "app/toon.py": 'from app.base import Entity\n\n\nclass ToonEntity(Entity[int]):\n    """A base Toon entity."""\n',
+        "app/rows.py": "from typing import Generic, TypeVar\n\nfrom app.base import Entity\n\nT = TypeVar('T')\n\n\n"
+                       "class TypedEntity(Entity, Generic[T]):\n    pass\n",
+        "app/legacy.py": "from app.base import Entity\n\n\nclass LegacyEntity(Entity):\n    pass\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), "SSOT103") == {("SSOT103", "app/legacy.py", 4)}
