@@ -48,11 +48,13 @@ class NamespaceRecorder:
         self._reads: list[tuple[ast.Attribute, str, str, str, bool, bool]] = []  # node, root, scope, class, flags
         self._stores: list[AttrStore] = []
         self._shadows: set[tuple[str, str]] = set()  # (scope, name) bound by a comprehension or lambda there
+        self._writers: set[str] = set()  # ``ModuleFacts.namespace_writers``, sorted into the facts at the end
+        self._probed: set[str] = set()  # ``ModuleFacts.probed_attrs``, likewise
 
     def note_attribute(self, node: ast.Attribute, scope: str, in_class: str) -> None:
         """An attribute read (the outermost of a chain); kept if it turns out to be rooted at an imported name."""
         if node.attr in _FRAME_ATTRIBUTES and scope:
-            self.facts.namespace_writers.add(scope)
+            self._writers.add(scope)
         base = node.value
         while type(base) is ast.Attribute:
             base = base.value
@@ -83,7 +85,7 @@ class NamespaceRecorder:
         if store or mentions_module_name(node.slice):
             self.facts.dynamic_namespace = True
         elif scope and not isinstance(node.slice, ast.Constant):  # sys.modules[name] in a function: may edit others
-            self.facts.namespace_writers.add(scope)
+            self._writers.add(scope)
 
     def note_call(self, call: ast.Call, func: Expr, scope: str, module_level: bool) -> None:
         """A call whose last name is in ``SPECIAL_CALLS`` (the extractor checks, on its hottest path): one that
@@ -101,7 +103,7 @@ class NamespaceRecorder:
             self.facts.dynamic_namespace = True
         elif len(args) >= 2 and name in ("hasattr", "getattr"):
             if isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
-                self.facts.probed_attrs.add(args[1].value)
+                self._probed.add(args[1].value)
         elif len(args) >= 2 and name == "setattr":
             base = encode(args[0])
             literal = isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)
@@ -129,6 +131,7 @@ class NamespaceRecorder:
     def finish_namespace(self) -> None:
         """Keep the reads and stores rooted at a name some import binds; note a bound ``__getattr__``/``__path__``."""
         facts = self.facts
+        facts.namespace_writers, facts.probed_attrs = tuple(sorted(self._writers)), tuple(sorted(self._probed))
         imported = {imp.bound for imp in facts.imports if imp.name != "*"}
         kept: dict[tuple[Expr, str], AttrUse] = {}
         for node, root, scope, in_class, guarded, type_checking in self._reads:

@@ -316,10 +316,12 @@ class ModuleFacts:
     dynamic_namespace: bool = False
     # Functions (qualnames) that reach callers' frames (``sys._getframe(1).f_globals``) or ``sys.modules[name]``:
     # a module calling one at import time may get names no binding shows (``set_deprecated_aliases({...})``).
-    namespace_writers: set[str] = field(default_factory=set)
+    # Sorted tuples, not sets: a set pickles in the order of string hashes, which differ between processes, so the
+    # same file gave other bytes in another run (96 of 885 django files), and two caches of one tree differed.
+    namespace_writers: tuple[str, ...] = ()
     attr_uses: list[AttrUse] = field(default_factory=list)
     attr_stores: list[AttrStore] = field(default_factory=list)
-    probed_attrs: set[str] = field(default_factory=set)  # literal names in hasattr(x, "n") / getattr(x, "n", ...)
+    probed_attrs: tuple[str, ...] = ()  # literal names in hasattr(x, "n") / getattr(x, "n", ...), sorted
     # Where the file's top-level statements end (``top_level_ends``): what a fix parses of the file's head.
     top_level: bytes = b""
 
