@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_TWIN_TAG = re.compile(r"#\d+")
-
-
 _TAG_IN_TEXT = re.compile(r"(?<=\w)#\d+(?![\w#])")
 
 
@@ -21,8 +18,9 @@ def untagged(text: str) -> str:
 
 def shown_qualname(qualname: str) -> str:
     """``qualname`` as the source spells it: the tag that tells conditional twins apart (``f#2`` for the second
-    ``def f`` of a module, ``@overload`` stubs included; see ``ast_helpers.unique_qualname``) dropped, for messages."""
-    return _TWIN_TAG.sub("", qualname) if "#" in qualname else qualname
+    ``def f`` of a module, ``@overload`` stubs included; see ``ast_helpers.unique_qualname``) dropped, to compare
+    with a name as written."""
+    return untagged(qualname)
 
 
 @dataclass(frozen=True, slots=True)

@@ -322,7 +322,7 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
     related += [r for other, r in bound if not other]
     for target in sorted({t for m in group for t in m.targets}, key=lambda t: t.fullname):
         where = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
-        related.append(Related(where, f"{target.shown}: {_role(target, roles)}"))
+        related.append(Related(where, f"{target.qualname}: {_role(target, roles)}"))
     location = _binding(ctx, main_source, name)
     return make_finding(
         INFO,

@@ -47,7 +47,7 @@ def _message(ctx: RuleContext, alias: str, target: ClassValue, how: str) -> tupl
     message = f"{how} '{alias}' is another name for {shown} of the concept '{concept.name}'"
     hint = f"use {public.name} from {public.module} instead of '{alias}', and drop '{alias}' once nothing imports it"
     if target != concept.canonical:
-        hint += f" (the canonical class; {target.shown} is a duplicate)"
+        hint += f" (the canonical class; {target.qualname} is a duplicate)"
     return message, hint
 
 
@@ -82,7 +82,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     yield make_finding(
                         INFO, module=info, line=binding.line, column=1, symbol=f"{info.name}.{name}",
                         message=message, fix_hint=hint, key=f"assign:{name}:{value.fullname}",
-                        related=[Related(ctx.class_location(value), f"{value.shown} is defined here")],
+                        related=[Related(ctx.class_location(value), f"{value.qualname} is defined here")],
                         facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name,
                                **_canonical_facts(ctx, value)},
                     )  # fmt: skip
@@ -99,7 +99,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         yield make_finding(
             INFO, module=info, line=site.line, column=site.col + 1, symbol=f"{info.name}.{site.bound}",
             message=message, fix_hint=hint, key=f"import:{site.bound}:{target.fullname}",
-            related=[Related(ctx.class_location(target), f"{target.shown} is defined here")],
+            related=[Related(ctx.class_location(target), f"{target.qualname} is defined here")],
             facts={"alias": site.bound, "target": target.fullname, "concept": concept_of[target].name,
                    **_canonical_facts(ctx, target)},
         )  # fmt: skip

@@ -76,13 +76,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             call=call,
             message=(
                 f"{shown_name(ctx, cls)} of the concept '{concept.name}' is constructed directly, bypassing "
-                + (f"its factory {factory.shown}()" if factory else "its allowed creators")
+                + (f"its factory {factory.qualname}()" if factory else "its allowed creators")
                 + (": this instance is not isolated per user" if concept.per_user else "")
             ),
             fix_hint=instead,
             key=f"new:{cls.fullname}",
             confidence=Confidence.HIGH if len(values) == 1 and UNKNOWN not in values else Confidence.MEDIUM,
-            related=[Related(ctx.class_location(cls), f"{cls.shown} is defined here")]
+            related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")]
             + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
             facts={"class": cls.fullname, "concept": concept.name,
                    "factory": factory.fullname if factory else None},  # fmt: skip

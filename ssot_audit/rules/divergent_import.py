@@ -54,7 +54,7 @@ INFO = make_rule_info("SSOT201", "divergent-import-path", Severity.WARNING, __do
 
 def _definition_location(ctx: RuleContext, target: ClassValue | FunctionValue) -> Related:
     location = ctx.class_location(target) if isinstance(target, ClassValue) else ctx.function_location(target)
-    return Related(location, f"{target.shown} is defined here")
+    return Related(location, f"{target.qualname} is defined here")
 
 
 def _inside_facade(importer: str, canonical: str, used: str, defining: str) -> bool:

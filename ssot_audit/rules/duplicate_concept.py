@@ -82,8 +82,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
             for m in concept.members[1:]
         ]
-        related += [Related(ctx.class_location(s), f"shim subclass {s.shown}") for s in concept.shims]
-        related += [Related(ctx.class_location(v), f"{role} {v.shown}") for v, role in concept.lookalikes
+        related += [Related(ctx.class_location(s), f"shim subclass {s.qualname}") for s in concept.shims]
+        related += [Related(ctx.class_location(v), f"{role} {v.qualname}") for v, role in concept.lookalikes
                     if role in ("guard", "orphaned-copy", "subclass")]  # fmt: skip
         others = ", ".join(_short(model.public(m)) for m in concept.members[1:])
         defined = f" (defined as {canonical.shown})" if _short(canon_public) != canonical.shown else ""

@@ -86,12 +86,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             INFO,
             module=info,
             call=call,
-            message=(f"{shown}(...) constructs {guard.shown}, whose {method.shown.rsplit('.', 1)[-1]} always "
+            message=(f"{shown}(...) constructs {guard.qualname}, whose {method.qualname.rsplit('.', 1)[-1]} always "
                      f"raises {exception}: this line fails whenever it runs"),  # fmt: skip
             fix_hint=f"call {ctx.concepts.public(factory)}(...) instead" if factory else "use the class's factory instead",
             key=f"guard:{guard.fullname}",
             severity=Severity.WARNING if info.is_test else Severity.ERROR,
-            related=[Related(ctx.function_location(method), f"{method.shown} raises {exception}")]
+            related=[Related(ctx.function_location(method), f"{method.qualname} raises {exception}")]
             + ([Related(ctx.function_location(factory), "the factory to use")] if factory else []),
             facts={"class": guard.fullname, "exception": exception, "called_as": shown,
                    "factory": factory.fullname if factory else None},  # fmt: skip

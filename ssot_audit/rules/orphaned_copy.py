@@ -51,12 +51,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             INFO,
             ctx,
             value,
-            message=(f"{value.shown} in {info.relpath} is a dead copy of {public}: nothing imports this module"
+            message=(f"{value.qualname} in {info.relpath} is a dead copy of {public}: nothing imports this module"
                      + (" (a backup-shaped file)" if backup else "")),  # fmt: skip
             fix_hint=f"delete {info.relpath} (or the class); the live class is {public}",
             key=f"orphan:{original.fullname}",
             confidence=Confidence.HIGH if backup else Confidence.MEDIUM,
-            related=[Related(ctx.class_location(original), f"the live {original.shown}")],
+            related=[Related(ctx.class_location(original), f"the live {original.qualname}")],
             facts={"original": original.fullname, "original_public": public,
                    "concept": c.name if (c := ctx.concepts.concept_of.get(original)) else None},  # fmt: skip
         )

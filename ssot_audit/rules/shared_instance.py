@@ -91,7 +91,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 ),
                 fix_hint="create the instance per user at request time through the factory and pass it along",
                 key=f"shared:{name}:{cls.fullname}",
-                related=[Related(ctx.class_location(cls), f"{cls.shown} is defined here")],
+                related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
                 facts={"class": cls.fullname, "concept": concept.name, "variable": name, "kind": how},
             )
 
@@ -119,7 +119,7 @@ def _cached_singletons(ctx: RuleContext, per_user: dict[ClassValue, ConceptInfo]
             ),
             fix_hint=f"drop the cache, or key it by user (a user_id parameter) so each user gets their own {shown_name(ctx, cls)}",
             key=f"cached:{func.qualname}:{cls.fullname}",
-            related=[Related(ctx.class_location(cls), f"{cls.shown} is defined here")],
+            related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
             facts={"class": cls.fullname, "concept": per_user[cls].name, "variable": func.name, "kind": "cached factory"},
         )
 
