@@ -36,6 +36,7 @@ facts counts them all), so N copies give output linear in N.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
@@ -74,19 +75,12 @@ def _own_packages(ctx: RuleContext, defs: Sequence[FunctionValue]) -> list[str] 
     """The sibling package each copy sits in (``app.plugins.hue``, ``app.plugins.deconz``: the children of the
     copies' deepest common package), when every copy has one of its own; None otherwise (two copies in one
     package, a copy in the common package itself, copies with no common package)."""
-    homes = []
-    for d in defs:
-        homes.append(d.module if ctx.index.get_module(d.module).is_package else d.module.rpartition(".")[0])
-    common = homes[0].split(".")
-    for home in homes[1:]:
-        parts = home.split(".")
-        n = 0
-        while n < min(len(common), len(parts)) and common[n] == parts[n]:
-            n += 1
-        common = common[:n]
-    if not common or any(len(h.split(".")) <= len(common) for h in homes):
+    homes = [(d.module if ctx.index.get_module(d.module).is_package else d.module.rpartition(".")[0]).split(".")
+             for d in defs]  # fmt: skip
+    depth = len(os.path.commonprefix(homes))  # of lists: the parts all homes share
+    if not depth or any(len(h) <= depth for h in homes):
         return None
-    own = [".".join(h.split(".")[: len(common) + 1]) for h in homes]
+    own = [".".join(h[: depth + 1]) for h in homes]
     return own if len(set(own)) == len(own) else None
 
 
