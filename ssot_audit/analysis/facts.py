@@ -210,6 +210,10 @@ class CallTable(Sequence[CallSite]):
         """The calls whose result is used as ``context`` says (``CallSite.context``)."""
         return self._where(c == context for c in self._refs[2::_REFS])
 
+    def in_scope(self, scope: str) -> Iterator[CallSite]:
+        """The calls made directly in the function ``scope`` (its qualname; nested functions are scopes of their own)."""
+        return self._where(s == scope for s in self._refs[1::_REFS])
+
     def at_module_level(self) -> Iterator[CallSite]:
         """The calls outside every function and class body (run when the module is imported)."""
         return self._where(not s and not k for s, k in zip(self._refs[1::_REFS], self._refs[5::_REFS]))

@@ -123,10 +123,9 @@ def _overridden_on_the_way(ctx: RuleContext, method: FunctionValue, receiver: Cl
         if fact is None or not fact.class_qualname:
             continue
         owner = ClassValue(current.module, fact.class_qualname)
-        facts = ctx.index.get_module(current.module).facts
-        for call in facts.calls:
+        for call in ctx.index.get_module(current.module).facts.calls.in_scope(current.qualname):
             func = call.func
-            if call.scope != current.qualname or func is None or func[0] != "a" or func[1] != _SELF:
+            if func is None or func[0] != "a" or func[1] != _SELF:
                 continue
             assert isinstance(func[2], str)
             seen_by_base = ctx.resolver.class_member(owner, func[2], instance=True)

@@ -39,6 +39,8 @@ def _check(calls: list[CallSite], table: CallTable) -> None:
     for context in _CONTEXTS:
         assert list(table.with_context(context)) == [c for c in calls if c.context == context]
     assert list(table.at_module_level()) == [c for c in calls if not c.scope and not c.in_class]
+    for scope in {c.scope for c in calls} | {"nowhere"}:
+        assert list(table.in_scope(scope)) == [c for c in calls if c.scope == scope]
     loaded = pickle.loads(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
     assert loaded == table and list(loaded) == calls
 
