@@ -40,7 +40,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from ssot_audit.analysis.asyncness import ASYNC, call_kind
+from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, CallKind, call_kind
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.values import FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, RuleOption, Severity
@@ -107,6 +107,24 @@ def _per_package_helpers(ctx: RuleContext, defs: Sequence[FunctionValue]) -> boo
     return own is not None and not any(_used_outside(ctx, d, p) for d, p in zip(defs, own))
 
 
+def _awaitable(ctx: RuleContext, definition: FunctionValue, kind: CallKind) -> bool | None:
+    """Whether calling a copy gives something to await; None when its decorators are not known to keep the
+    function as written (a web framework's route registration, ``sync_compatible``) or it is a stub. Copies of
+    unknown kind never differ: a decorated ``async def`` is not a plain ``def``."""
+    if kind.kind in (ASYNC, AWAITABLE):
+        return True
+    fact = ctx.index.get_module(definition.module).facts.functions[definition.qualname]
+    if fact.is_stub or not ctx.resolver.has_transparent_decorators(definition):
+        return None
+    return False
+
+
+def _keyword(ctx: RuleContext, definition: FunctionValue) -> str:
+    """How ``definition`` is written: ``async def`` or ``def``."""
+    fact = ctx.index.get_module(definition.module).facts.functions[definition.qualname]
+    return "async def" if fact.is_async else "def"
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per non-canonical copy of a duplicated factory."""
     configured = {f for c in ctx.concepts.concepts if c.origin == "configured" for f in c.factories}
@@ -115,10 +133,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if len({d.module for d in defs}) < 2:
             continue
         kinds = {d: call_kind(ctx.resolver, d) for d in defs}
-        asyncness = {d: kinds[d].kind == ASYNC for d in defs}
+        awaitable = {d: _awaitable(ctx, d, kinds[d]) for d in defs}
         risky = (
             any(d in configured for d in defs)
-            or len(set(asyncness.values())) > 1
+            or {True, False} <= set(awaitable.values())
             or any(ctx.resolver.return_values(d) & concept_instances for d in defs)
         )
         if not risky and not ctx.options.get("report-all", False):
@@ -128,7 +146,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         canonical = next((d for d in defs if d in configured), None) or min(
             defs, key=lambda d: (-ctx.sites.count_importers(d), d.module)
         )
-        shown = [f"{d.module} ({'async def' if asyncness[d] else 'def'})" for d in defs[:MAX_LISTED]]
+        shown = [f"{d.module} ({_keyword(ctx, d)})" for d in defs[:MAX_LISTED]]
         described = ", ".join(shown) + (f" and {len(defs) - MAX_LISTED} more" if len(defs) > MAX_LISTED else "")
         others = [d for d in defs if d != canonical]
         for definition in defs:
@@ -137,10 +155,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             info = ctx.index.get_module(definition.module)
             fact = info.facts.functions[definition.qualname]
             canon_fact = ctx.index.get_module(canonical.module).facts.functions[canonical.qualname]
-            differs = asyncness[definition] != asyncness[canonical]
-            kind = "async def" if asyncness[definition] else "def"
-            canon_kind = "async def" if asyncness[canonical] else "def"
-            detail = f"; this one is {kind}, the canonical one is {canon_kind}" if differs else ""
+            canon_kind = _keyword(ctx, canonical)
+            differs = {awaitable[definition], awaitable[canonical]} == {True, False}
+            kind = kinds[definition].description or _keyword(ctx, definition)
+            detail = f"; this one is {kind}, the canonical one is {kinds[canonical].description or canon_kind}" \
+                if differs else ""
             if fact.params != canon_fact.params:
                 detail += f"; parameters differ ({', '.join(fact.params)} vs {', '.join(canon_fact.params)})"
             yield make_finding(

@@ -125,3 +125,37 @@ def test_copies_in_one_package_are_not_plugin_helpers(tmp_path: Path) -> None:
         "app/main.py": "from app.ws.factory import get_manager\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/ws/aio.py", 1)}
+
+
+def test_a_copy_whose_decorator_is_not_known_does_not_differ(tmp_path: Path) -> None:
+    # prefect: an API route `@router.post("/") async def create_artifact(...)` calls the model layer's
+    # `async def create_artifact(...)`; the route's decorator may change what calling it gives, so it was taken
+    # for a plain def and both were reported as an error ("this one is async def, the canonical one is def").
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/api.py": "from app import models\nfrom app.routing import router\n\n"
+                      "@router.post('/')\nasync def create_artifact(artifact, response):\n"
+                      "    return await models.create_artifact(None, artifact)\n",
+        "app/routing.py": "import fastapi\nrouter = fastapi.APIRouter()\n",
+        "app/models.py": "async def create_artifact(session, artifact):\n    return artifact\n",
+        "app/use.py": "from app.api import create_artifact\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == set()
+
+
+def test_a_def_returning_an_awaitable_does_not_differ_from_an_async_def(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/factory.py": "import asyncio\n\nasync def _connect(url):\n    return url\n\n"
+                          "def get_client(url):\n    return asyncio.ensure_future(_connect(url))\n",
+        "app/aio.py": "async def get_client(url):\n    return url\n",
+        "app/sync.py": "def get_client(url):\n    return url\n",
+        "app/use.py": "from app.factory import get_client\n",
+        "app/use2.py": "from app.factory import get_client\n",
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert triples(result, CODE) == {(CODE, "app/aio.py", 1), (CODE, "app/sync.py", 1)}
+    by_path = {f.location.path: f for f in result.findings if f.code == CODE}
+    assert by_path["app/aio.py"].severity == Severity.WARNING  # both give something to await
+    assert by_path["app/sync.py"].severity == Severity.ERROR
+    assert "this one is def, the canonical one is def returning an awaitable" in by_path["app/sync.py"].message
