@@ -8,7 +8,8 @@ canonical class and factories is their configured module (any other path is repo
 in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
 inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
 imports from inside a package of a symbol whose canonical path is that package's own ``__init__``. Split paths of
-configured symbols, concept classes and factories are warnings; of other symbols, notes. The finding's
+configured symbols, concept classes and concepts' factories are warnings; of other symbols (``get_logger``),
+notes. The finding's
 facts list every path with its count. Imports under ``if TYPE_CHECKING:``, and imports from a module that binds
 the name only under ``TYPE_CHECKING`` (an ImportError at run time, see SSOT203), are not working paths: they are
 neither counted nor reported, and the facts list them apart as ``type_checking_paths``.
@@ -44,7 +45,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -63,12 +63,13 @@ def _inside_facade(importer: str, canonical: str, used: str, defining: str) -> b
     return importer.startswith(canonical + ".") and (used == defining or used.startswith(canonical + "."))
 
 
-def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue]) -> bool:
-    """Split paths of configured symbols, concept classes and factories are warnings; of other symbols, notes
-    (a library's layered public facades are often deliberate)."""
-    if target in pinned or target in ctx.concepts.concept_of:
-        return True
-    return isinstance(target, FunctionValue) and bool(FACTORY_NAME.match(target.qualname))
+def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
+             factories: set[FunctionValue]) -> bool:  # fmt: skip
+    """Split paths of configured symbols, concept classes and concepts' factories are warnings; of other symbols,
+    notes (a library's layered public facades are often deliberate). A function is not a concept's factory by its
+    name alone: prefect's ``get_logger`` and ``get_current_settings``, imported from their defining modules by 80
+    of its own modules and through their package by the rest, were 80 warnings."""
+    return target in pinned or target in ctx.concepts.concept_of or target in factories
 
 
 def _canonical_pair(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
@@ -94,6 +95,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if concept.origin == "configured":
             pinned.add(concept.canonical)
             pinned.update(concept.factories)
+    factories = {f for concept in ctx.concepts.concepts for f in concept.factories}
     targets = sorted({s.target for s in ctx.sites.sites}, key=lambda t: t.fullname)
     for target in targets:
         hops = ctx.sites.reexport_hops(target)
@@ -107,7 +109,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         canonical, name = chosen
         paths = Counter(s.source for s in sites)
         summary = {path: paths[path] for path in sorted(paths)}
-        severity = Severity.WARNING if _matters(ctx, target, pinned) else Severity.NOTE
+        severity = Severity.WARNING if _matters(ctx, target, pinned, factories) else Severity.NOTE
         for site in sites:
             if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
                 continue  # a package's own modules may share a private name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ssot_audit.model import Severity
+
 from tests.helpers import scan_project, triples, write_project
 
 CODE = "SSOT201"
@@ -136,3 +138,20 @@ def test_a_test_modules_reexport_is_never_the_canonical_path_of_production_code(
     assert set(findings) == {"tests/test_a.py", "tests/test_b.py", "tests/test_c.py"}
     assert findings["tests/test_a.py"] == ("SearchField imported from tests.fields (a re-export); its canonical path "
                                            "is app.search.SearchField (used by 1 of 4 imports across 2 paths)")  # fmt: skip
+
+
+def test_a_factory_name_alone_is_a_note_and_a_concepts_factory_a_warning(tmp_path: Path) -> None:
+    manager = "class Manager:\n    def send(self):\n        return None\n\n    def close(self):\n        return None\n"
+    write_project(tmp_path, {
+        **BASE,
+        "app/a.py": "from app.core.factory import get_manager\n",
+        "app/b.py": "from app.core.factory import get_manager\n",
+        "app/c.py": "from app.core import get_manager\n",
+        "app/m.py": manager,
+    })  # fmt: skip
+    result = scan_project(tmp_path)
+    assert {(f.location.path, f.severity) for f in result.findings if f.code == CODE} == {("app/c.py", Severity.NOTE)}
+    table = {"concepts": {"m": {"canonical": "app.m.Manager", "factories": ["app.core.factory.get_manager"]}}}
+    (tmp_path / "app/core/factory.py").write_text("from app.m import Manager\n\ndef get_manager():\n    return Manager()\n")
+    result = scan_project(tmp_path, table)
+    assert {(f.location.path, f.severity) for f in result.findings if f.code == CODE} == {("app/c.py", Severity.WARNING)}
