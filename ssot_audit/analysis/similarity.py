@@ -6,8 +6,11 @@ over the project's classes, normalised to (0, 1]. Two classes play one role when
 ``MIN_SHARED`` methods worth ``MIN_WEIGHT``, those cover at least ``MIN_COVER`` of the smaller class's weight, and
 their async-ness agrees; versions of one name (``SocketManager``, ``UnifiedSocketManager``: the same words once
 qualifiers are dropped) need only ``MIN_SHARED - 1`` methods of any weight, the name being evidence already. Methods both inherit from a common project ancestor, or that both take from a project
-Protocol/ABC they implement (even structurally, without inheriting it), are the interface of intended
-polymorphism and do not count. A subclass and its base, a facade and the class it holds, and two definitions of one
+Protocol/ABC they implement (even structurally, without inheriting it), or that subclasses of one external base
+define under three or more names (the hooks of a framework base the scan cannot see into: ``on_llm_start`` of
+``BaseCallbackHandler``; two classes whose external bases both have the method as a hook, ``ByteStore`` and
+``BaseStore[str, bytes]``, implement one framework's interface), are the interface of intended polymorphism and do
+not count between classes of different names. A subclass and its base, a facade and the class it holds, and two definitions of one
 class in one module (``if``/``else``) are never duplicates.
 """
 
@@ -24,7 +27,7 @@ from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, Roles
-from ssot_audit.analysis.values import ClassValue, InstanceValue
+from ssot_audit.analysis.values import ClassValue, ExternalValue, InstanceValue
 
 MIN_SHARED = 3  # methods
 MIN_WEIGHT = 1.8  # normalised weight of the shared methods: about three rare names, never three common ones
@@ -46,6 +49,12 @@ GENERIC = frozenset({
 GENERIC_WEIGHT = 0.2
 OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
+# A method that subclasses of one external base define under at least this many different names is that base's hook
+# (``on_llm_start`` of langchain's ``BaseCallbackHandler``): the scan cannot see the base's own methods.
+HOOK_NAMES = 3
+# External bases that declare no interface of their own.
+_NO_INTERFACE = frozenset({"builtins.object", "object", "abc.ABC", "typing.Generic", "typing.Protocol",
+                           "typing_extensions.Protocol", "typing.NamedTuple", "typing.TypedDict"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +88,7 @@ class Similarity:
         self._protocols_by_name: dict[str, list[frozenset[str]]] = defaultdict(list)
         for methods in self._protocols:
             self._protocols_by_name[min(methods)].append(methods)
+        self._hooks = self._external_hooks()
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
@@ -115,6 +125,33 @@ class Similarity:
                     found.append(methods)
         return found
 
+    def _external_hooks(self) -> dict[str, frozenset[str]]:
+        """Per external base (see ``_external_bases``), the methods its production subclasses define under ``HOOK_NAMES`` or
+        more different names: the hooks of a framework base the scan cannot see into. Copies of one class count
+        once (one name), so a class pasted into three packages does not make its own methods a base's hooks."""
+        namings: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+        for value, role in self.roles.role.items():
+            if role in ("test-double", "test-code"):
+                continue
+            bases = _external_bases(self.resolver.mro(value))
+            if bases:
+                words = name_words(value.qualname.split(".")[-1].lstrip("_"))
+                for base in bases:
+                    for method in self.roles.methods[value]:
+                        namings[base, method].add(words)
+        hooks: dict[str, set[str]] = defaultdict(set)
+        for (base, method), names in namings.items():
+            if len(names) >= HOOK_NAMES:
+                hooks[base].add(method)
+        return {base: frozenset(methods) for base, methods in hooks.items()}
+
+    def _hooks_of(self, profile: Profile) -> frozenset[str]:
+        """The hooks of the external bases of a class (``_external_hooks``)."""
+        found: frozenset[str] = _NOTHING
+        for base in _external_bases(profile.order):
+            found |= self._hooks.get(base, _NOTHING)
+        return found
+
     def interface(self, a: ClassValue, b: ClassValue) -> frozenset[str]:
         """Methods that ``a`` and ``b`` share by design: from a common project ancestor, or from a project protocol
         both implement when each has a name of its own (``RedisSessionStore``, ``MemorySessionStore``: a family).
@@ -132,6 +169,8 @@ class Similarity:
                 for methods in self._protocols_by_name.get(name, ()):
                     if methods <= both:
                         shared |= methods
+            if self._hooks:  # hooks of their external bases that both define (one base, or two of a framework)
+                shared |= self._hooks_of(pa) & self._hooks_of(pb)
         return frozenset(shared)
 
     def profile(self, cls: ClassValue) -> Profile:
@@ -373,3 +412,11 @@ class Similarity:
 def is_candidate(roles: Roles, value: ClassValue) -> bool:
     """A live production class that may be an implementation of a discovered concept."""
     return roles.role.get(value) == CLASS
+
+
+def _external_bases(order: tuple) -> frozenset[str]:  # type: ignore[type-arg]
+    """The external bases in a class's MRO (``Resolver.mro``) that may declare an interface, each by its top-level
+    package and its name: ``langchain_core.callbacks.BaseCallbackHandler`` and the
+    ``langchain_core.callbacks.base.BaseCallbackHandler`` it re-exports are one base imported by two paths."""
+    return frozenset(f"{v.name.partition('.')[0]}:{v.name.rpartition('.')[2]}" for v in order
+                     if isinstance(v, ExternalValue) and v.name not in _NO_INTERFACE)  # fmt: skip

@@ -192,3 +192,56 @@ def test_a_facade_by_delegation_alone_offers_as_many_methods_as_implementations_
         "app.a.StreamManager": "canonical", "app.b.UnifiedStreamManager": "duplicate",
         "app.adapter.StreamManagerAdapter": "facade", "app.holder.StreamManagerHolder": "facade",
     }  # fmt: skip
+
+
+HOOKS = """
+from {base_module} import BaseHandler
+
+class {name}(BaseHandler):
+    def on_stream_start(self, run):
+        return run
+    def on_stream_token(self, token):
+        return token
+    def on_stream_end(self, run):
+        return run
+    def on_stream_error(self, error):
+        return error
+{extra}"""
+
+
+def test_hooks_of_an_external_base_are_its_interface_not_a_copy(tmp_path: Path) -> None:
+    # langchain-community: eleven integrations' callback handlers override langchain_core's BaseCallbackHandler
+    # hooks (on_llm_start, on_chain_end...), which the scan cannot see: they were one "concept". Imported through
+    # two paths of one package, the base is still one base.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/argilla.py": HOOKS.format(base_module="framework.callbacks", name="ArgillaCallbackHandler", extra=""),
+        "app/arize.py": HOOKS.format(base_module="framework.callbacks.base", name="ArizeCallbackHandler", extra=""),
+        "app/label.py": HOOKS.format(base_module="framework.callbacks", name="LabelStudioCallbackHandler", extra=""),
+    })  # fmt: skip
+    assert _members(tmp_path) == []
+
+
+def test_versions_of_one_name_on_an_external_base_are_still_one_concept(tmp_path: Path) -> None:
+    extra = "    def flush_buffered_spans(self):\n        return []\n"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/argilla.py": HOOKS.format(base_module="framework.callbacks", name="ArgillaCallbackHandler", extra=""),
+        "app/arize.py": HOOKS.format(base_module="framework.callbacks", name="ArizeCallbackHandler", extra=""),
+        "app/tracing.py": HOOKS.format(base_module="framework.callbacks", name="TracingHandler", extra=extra),
+        "app/legacy.py": HOOKS.format(base_module="framework.callbacks", name="LegacyTracingHandler", extra=extra),
+    })  # fmt: skip
+    assert [sorted(c) for c in _members(tmp_path)] == [["app.legacy.LegacyTracingHandler", "app.tracing.TracingHandler"]]
+
+
+def test_a_class_copied_under_one_name_does_not_make_its_methods_a_bases_hooks(tmp_path: Path) -> None:
+    extra = "    def flush_buffered_spans(self):\n        return []\n    def export_spans(self):\n        return []\n"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        **{f"app/copy{i}.py": HOOKS.format(base_module="framework.callbacks", name="SpanExporter", extra=extra)
+           for i in range(3)},
+        "app/other.py": HOOKS.format(base_module="framework.callbacks", name="OtelSpanExporter",
+                                     extra=extra.replace("flush_buffered_spans", "flush_spans_now")),
+    })  # fmt: skip
+    concepts = _members(tmp_path)
+    assert len(concepts) == 1 and "app.other.OtelSpanExporter" in concepts[0], concepts
