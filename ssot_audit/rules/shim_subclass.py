@@ -7,7 +7,9 @@ call (a logging call, a ``warnings.warn`` deprecation, a ``print``, ``self.x = <
 and enums are left alone (an empty subclass is how they are meant to be used), and so are families of three or
 more empty subclasses declared in their base's own module, outside any concept: type tags (``class
 OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which live elsewhere (compat modules, legacy
-packages). Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
+packages), and an empty subclass that its own module constructs (``RemoveValue(Placeholder)``, which the module
+returns and tells apart with ``isinstance``; a platform's per-device entity classes): a marker type, not a name kept
+for old imports. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
 typed specialization, whose bases carry type arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``,
 ``Generic[T]`` among the bases).
 
@@ -44,6 +46,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ssot_audit.analysis.callees import resolve_callee
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
@@ -62,6 +65,14 @@ def _shown(ctx: RuleContext, base: ClassValue) -> str:
     return public.name if public.name == base.shown else f"{public.name} ({base.shown})"
 
 
+def _made_at_home(ctx: RuleContext, value: ClassValue) -> bool:
+    """The module that declares ``value`` constructs it: a marker type its own code hands out and tells apart
+    (``return RemoveValue()``, then ``isinstance(v, RemoveValue)``), not a name kept alive for old imports."""
+    info = ctx.index.get_module(value.module)
+    name = value.qualname.rpartition(".")[2]
+    return any(value in resolve_callee(ctx.resolver, info, call) for call in info.facts.calls.named({name}))
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every class classified as a shim (outside tests), except families of type tags."""
     shims = sorted((v for v, kind in ctx.concepts.kinds.items() if kind == "shim"), key=lambda v: v.fullname)
@@ -72,6 +83,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
         if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
             continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
+        if value.module == base.module and not concept_related and _made_at_home(ctx, value):
+            continue  # prefect's ``RemoveValue(Placeholder)``, returned by its own module: a marker type
         concept = ctx.concepts.concept_of.get(value)
         public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""

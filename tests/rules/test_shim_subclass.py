@@ -190,3 +190,18 @@ def test_a_typed_specialization_is_not_a_shim(tmp_path: Path) -> None:
         "app/legacy.py": "from app.base import Entity\n\n\nclass LegacyEntity(Entity):\n    pass\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), "SSOT103") == {("SSOT103", "app/legacy.py", 4)}
+
+
+def test_an_empty_subclass_its_own_module_constructs_is_a_marker_type(tmp_path: Path) -> None:
+    # prefect: `class RemoveValue(Placeholder): pass`, returned by hydration.py's handlers and told apart with
+    # isinstance; home-assistant: per-device entity classes its platform module constructs. A shim kept for old
+    # imports is not made by the module that declares it.
+    marker = BASE + "\nclass RemoveValue(Manager):\n    pass\n\n\nclass Unused(Manager):\n    pass\n\n\n" \
+                    "def handle(value):\n    return RemoveValue() if value is None else value\n"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": marker,
+        "app/compat.py": "from app.base import Manager\n\n\nclass Legacy(Manager):\n    pass\n\n\n"
+                         "def make():\n    return Legacy()\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/base.py", 12), (CODE, "app/compat.py", 4)}  # Unused, Legacy
