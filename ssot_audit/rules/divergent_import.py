@@ -7,7 +7,9 @@ in use, every import through a non-canonical path is reported. The canonical pat
 canonical class and factories is their configured module (any other path is reported, even if it is the only one
 in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
 inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
-imports from inside a package of a symbol whose canonical path is that package's own ``__init__``. Split paths of
+imports from inside a package of a symbol whose canonical path is that package's own ``__init__``, nor a package ``__init__``'s
+re-export (in its ``__all__``, or imported ``as`` itself) from a package that holds the defining module
+(``sqlalchemy/__init__.py``: ``from .engine import make_url as make_url``): a facade on a facade. Split paths of
 configured symbols, concept classes and concepts' factories are warnings; of other symbols (``get_logger``),
 notes. The finding's
 facts list every path with its count. Imports under ``if TYPE_CHECKING:``, and imports from a module that binds
@@ -45,6 +47,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from ssot_audit.analysis.usage import ImportSite
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -61,6 +64,22 @@ def _inside_facade(importer: str, canonical: str, used: str, defining: str) -> b
     """Code inside a package imports from the module that defines a symbol, not from its own package's
     ``__init__`` facade (that import would run the facade, and often close a cycle)."""
     return importer.startswith(canonical + ".") and (used == defining or used.startswith(canonical + "."))
+
+
+def _layered_reexport(ctx: RuleContext, site: ImportSite) -> bool:
+    """A package ``__init__`` re-exports the name (listed in its ``__all__``, or imported ``as`` itself) from a
+    package that holds the defining module (``sqlalchemy/__init__.py``: ``from .engine import make_url as
+    make_url``, defined in ``sqlalchemy.engine.url``): one facade built on the one below it, the public API
+    declared, not a path chosen among several. Through a module outside that chain (a compat module), or imported
+    for the package's own code, it is still a split path."""
+    if site.scope or not site.target.module.startswith(site.source + "."):
+        return False
+    info = ctx.index.get_module(site.importer)
+    if not info.is_package:
+        return False
+    if info.facts.dunder_all is not None and site.bound in info.facts.dunder_all:
+        return True
+    return any(imp.line == site.line and imp.name == site.name and imp.asname == site.name for imp in info.facts.imports)
 
 
 def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
@@ -113,6 +132,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for site in sites:
             if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
                 continue  # a package's own modules may share a private name
+            if _layered_reexport(ctx, site):
+                continue
             if (site.source, site.name) == chosen or (
                 site.name == name and _inside_facade(site.importer, canonical, site.source, target.module)
             ):

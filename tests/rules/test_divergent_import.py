@@ -155,3 +155,20 @@ def test_a_factory_name_alone_is_a_note_and_a_concepts_factory_a_warning(tmp_pat
     (tmp_path / "app/core/factory.py").write_text("from app.m import Manager\n\ndef get_manager():\n    return Manager()\n")
     result = scan_project(tmp_path, table)
     assert {(f.location.path, f.severity) for f in result.findings if f.code == CODE} == {("app/c.py", Severity.WARNING)}
+
+
+def test_a_package_reexporting_from_the_package_that_holds_the_definition_is_a_layered_facade(tmp_path: Path) -> None:
+    # sqlalchemy/__init__.py: `from .engine import make_url as make_url`, defined in sqlalchemy.engine.url: a facade
+    # built on the one below it declares the public API; the line is not a split path to report.
+    write_project(tmp_path, {
+        "pkg/__init__.py": "from .engine import make_url as make_url\nfrom .engine import Url\n",
+        "pkg/engine/__init__.py": "from .url import make_url as make_url\nfrom .url import Url as Url\n",
+        "pkg/engine/url.py": "class Url:\n    pass\n\n\ndef make_url(text):\n    return Url()\n",
+        "pkg/gis/__init__.py": "from pkg.engine import make_url\n\n__all__ = ['make_url']\n",
+        "pkg/a.py": "from pkg.engine.url import make_url, Url\n",
+        "pkg/b.py": "from pkg.engine.url import make_url, Url\n",
+        "pkg/c.py": "from pkg.engine.url import make_url, Url\n",
+        "pkg/d.py": "from pkg.engine import make_url\n",
+    })  # fmt: skip
+    # pkg/__init__.py line 2 imports Url for its own code (no `as`, no __all__): still a split path
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "pkg/__init__.py", 2), (CODE, "pkg/d.py", 1)}
