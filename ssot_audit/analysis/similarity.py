@@ -6,7 +6,8 @@ over the project's classes, normalised to (0, 1]. Two classes play one role when
 ``MIN_SHARED`` methods worth ``MIN_WEIGHT``, those cover at least ``MIN_COVER`` of the smaller class's weight, and
 their async-ness agrees; versions of one name (``SocketManager``, ``UnifiedSocketManager``: the same words once
 qualifiers are dropped) need only ``MIN_SHARED - 1`` methods of any weight, the name being evidence already. Methods both inherit from a common project ancestor, or that both take from a project
-Protocol/ABC they implement (even structurally, without inheriting it), or that subclasses of one external base
+Protocol/ABC they implement (even structurally, without inheriting it, and leaving out its generic names: airflow's
+metrics backends implement ``StatsLogger``'s ``incr``/``gauge``/``timing`` but not its ``initialize``), or that subclasses of one external base
 define under three or more names (the hooks of a framework base the scan cannot see into: ``on_llm_start`` of
 ``BaseCallbackHandler``; two classes whose external bases both have the method as a hook, ``ByteStore`` and
 ``BaseStore[str, bytes]``, implement one framework's interface), are the interface of intended polymorphism and do
@@ -84,10 +85,13 @@ class Similarity:
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()
-        # each protocol under one of its names: one that two classes both lack rules it out without a subset test
-        self._protocols_by_name: dict[str, list[frozenset[str]]] = defaultdict(list)
+        # each protocol under one of its telling names (the generic ones aside: an implementation may leave out a
+        # lifecycle hook such as ``initialize``): one that two classes both lack rules it out without a subset test
+        self._protocols_by_name: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = defaultdict(list)
         for methods in self._protocols:
-            self._protocols_by_name[min(methods)].append(methods)
+            telling = methods - GENERIC
+            telling = telling if len(telling) >= 2 else methods
+            self._protocols_by_name[min(telling)].append((telling, methods))
         self._hooks = self._external_hooks()
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
@@ -166,8 +170,8 @@ class Similarity:
         if pa.own_words != pb.own_words:
             both = pa.methods & pb.methods
             for name in both:
-                for methods in self._protocols_by_name.get(name, ()):
-                    if methods <= both:
+                for telling, methods in self._protocols_by_name.get(name, ()):
+                    if telling <= both:
                         shared |= methods
             if self._hooks:  # hooks of their external bases that both define (one base, or two of a framework)
                 shared |= self._hooks_of(pa) & self._hooks_of(pb)

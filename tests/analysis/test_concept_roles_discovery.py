@@ -245,3 +245,18 @@ def test_a_class_copied_under_one_name_does_not_make_its_methods_a_bases_hooks(t
     })  # fmt: skip
     concepts = _members(tmp_path)
     assert len(concepts) == 1 and "app.other.OtelSpanExporter" in concepts[0], concepts
+
+
+def test_a_protocol_implemented_but_for_its_generic_names_is_still_the_interface(tmp_path: Path) -> None:
+    # airflow: SafeDogStatsdLogger and SafeOtelLogger implement StatsLogger's incr/decr/gauge/timing but not its
+    # `initialize` classmethod (the facade's); two backends of one protocol, not a copy.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/proto.py": "from typing import Protocol\n\nclass StatsLogger(Protocol):\n"
+                        "    def initialize(self): ...\n    def register_connection(self, user_id, ws): ...\n"
+                        "    def emit_critical_event(self, kind): ...\n    def drain_outbox(self): ...\n"
+                        "    def send_to_user(self, user_id, message): ...\n",
+        "app/dog.py": ROLE.format(name="SafeDogStatsLogger"),
+        "app/otel.py": ROLE.format(name="SafeOtelStatsLogger"),
+    })  # fmt: skip
+    assert _members(tmp_path) == []
