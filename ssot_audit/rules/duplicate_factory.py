@@ -11,7 +11,10 @@ Not reported (unless configured): per-plugin helpers, copies that each sit in th
 (``components.glances``, ``components.netgear``: home-assistant's integrations each define ``get_api``), each with
 parameters of its own, when no module outside a copy's package, tests aside, imports the copy or the module that
 defines it: nothing chooses between them. Copies with the same parameters are reported (one factory pasted into
-each package).
+each package). Nor is a copy that calls another copy, when their async-ness agrees: a layer over it (a configured
+wrapper, an API route calling the model function of the same name), one implementation reached two ways. A copy
+whose decorators may change what calling it gives (a route registration, ``sync_compatible``) is of unknown
+async-ness and never differs from another.
 
 ## Why is this bad?
 Callers import whichever copy they find. When one copy is ``async def`` and another ``def``, half the call sites
@@ -41,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, CallKind, call_kind
+from ssot_audit.analysis.callees import resolve_callee
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.values import FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, RuleOption, Severity
@@ -119,6 +123,20 @@ def _awaitable(ctx: RuleContext, definition: FunctionValue, kind: CallKind) -> b
     return False
 
 
+def _wraps_a_copy(ctx: RuleContext, definition: FunctionValue, defs: Sequence[FunctionValue]) -> bool:
+    """``definition`` calls another copy of its name: a layer over it (airflow's ``get_dogstatsd_logger()`` passes
+    the configuration to the shared library's; an API route calls the model layer's function), one implementation
+    reached two ways, not two implementations."""
+    info = ctx.index.get_module(definition.module)
+    others = set(defs) - {definition}
+    inside = definition.qualname + "."
+    return any(
+        (call.scope == definition.qualname or call.scope.startswith(inside))
+        and not others.isdisjoint(resolve_callee(ctx.resolver, info, call))
+        for call in info.facts.calls.named({definition.shown})
+    )
+
+
 def _keyword(ctx: RuleContext, definition: FunctionValue) -> str:
     """How ``definition`` is written: ``async def`` or ``def``."""
     fact = ctx.index.get_module(definition.module).facts.functions[definition.qualname]
@@ -134,6 +152,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         kinds = {d: call_kind(ctx.resolver, d) for d in defs}
         awaitable = {d: _awaitable(ctx, d, kinds[d]) for d in defs}
+        if not {True, False} <= set(awaitable.values()):  # one async-ness: a layer over a copy is no copy
+            defs = [d for d in defs if not _wraps_a_copy(ctx, d, defs)]
+            if len({d.module for d in defs}) < 2:
+                continue
         risky = (
             any(d in configured for d in defs)
             or {True, False} <= set(awaitable.values())

@@ -159,3 +159,24 @@ def test_a_def_returning_an_awaitable_does_not_differ_from_an_async_def(tmp_path
     assert by_path["app/aio.py"].severity == Severity.WARNING  # both give something to await
     assert by_path["app/sync.py"].severity == Severity.ERROR
     assert "this one is def, the canonical one is def returning an awaitable" in by_path["app/sync.py"].message
+
+
+def test_a_copy_that_calls_another_is_a_layer_unless_their_async_ness_differs(tmp_path: Path) -> None:
+    # airflow: observability/metrics/datadog_logger.py's get_dogstatsd_logger() passes the configuration to the
+    # shared library's get_dogstatsd_logger(...): one implementation reached two ways.
+    files = {
+        "app/__init__.py": "",
+        "app/manager.py": MANAGER,
+        "app/lib.py": "from app.manager import Manager\n\ndef create_manager(host, port):\n    return Manager()\n",
+        "app/configured.py": "from app import lib\n\ndef create_manager():\n    return lib.create_manager('h', 1)\n",
+        "app/pasted.py": "from app.manager import Manager\n\ndef create_manager(host, port):\n    return Manager()\n",
+        "app/use.py": "from app.lib import create_manager\n",
+    }
+    table = {"concepts": {"m": {"canonical": "app.manager.Manager", "factories": ["app.lib.create_manager"]}}}
+    write_project(tmp_path, files)
+    assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/pasted.py", 3)}
+    (tmp_path / "app/pasted.py").unlink()
+    assert triples(scan_project(tmp_path, table), CODE) == set()
+    (tmp_path / "app/configured.py").write_text(
+        "from app import lib\n\nasync def create_manager():\n    return lib.create_manager('h', 1)\n")
+    assert triples(scan_project(tmp_path, table), CODE) == {(CODE, "app/configured.py", 3)}  # awaited or not?
