@@ -7,7 +7,8 @@ in use, every import through a non-canonical path is reported. The canonical pat
 canonical class and factories is their configured module (any other path is reported, even if it is the only one
 in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
 inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
-imports from inside a package of a symbol whose canonical path is that package's own ``__init__``, nor a package ``__init__``'s
+imports from inside a package of a symbol whose canonical path is that package's own ``__init__``, nor an import from the defining module by a module of its own package (a configured canonical path
+aside), nor a package ``__init__``'s
 re-export (in its ``__all__``, or imported ``as`` itself) from a package that holds the defining module
 (``sqlalchemy/__init__.py``: ``from .engine import make_url as make_url``): a facade on a facade. Split paths of
 configured symbols, concept classes and concepts' factories are warnings; of other symbols (``get_logger``),
@@ -82,6 +83,16 @@ def _layered_reexport(ctx: RuleContext, site: ImportSite) -> bool:
     return any(imp.line == site.line and imp.name == site.name and imp.asname == site.name for imp in info.facts.imports)
 
 
+def _next_door(site: ImportSite) -> bool:
+    """A module of the defining module's own package imports the symbol from the defining module (by its canonical
+    name: an alias name is still reported): the definition's
+    neighbours need no facade, and a facade elsewhere often imports them (airflow's vendored
+    ``_shared/configuration/parser.py`` was told to import ``AirflowConfigException`` from the application's
+    ``airflow.exceptions``, which re-exports it from ``_shared/configuration/exceptions.py``)."""
+    package = site.target.module.rpartition(".")[0]
+    return site.source == site.target.module and bool(package) and site.importer.startswith(package + ".")
+
+
 def _matters(ctx: RuleContext, target: ClassValue | FunctionValue, pinned: set[ClassValue | FunctionValue],
              factories: set[FunctionValue]) -> bool:  # fmt: skip
     """Split paths of configured symbols, concept classes and concepts' factories are warnings; of other symbols,
@@ -132,7 +143,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for site in sites:
             if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
                 continue  # a package's own modules may share a private name
-            if _layered_reexport(ctx, site):
+            if _layered_reexport(ctx, site) or (target not in pinned and site.name == name and _next_door(site)):
                 continue
             if (site.source, site.name) == chosen or (
                 site.name == name and _inside_facade(site.importer, canonical, site.source, target.module)

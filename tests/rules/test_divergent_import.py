@@ -172,3 +172,18 @@ def test_a_package_reexporting_from_the_package_that_holds_the_definition_is_a_l
     })  # fmt: skip
     # pkg/__init__.py line 2 imports Url for its own code (no `as`, no __all__): still a split path
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "pkg/__init__.py", 2), (CODE, "pkg/d.py", 1)}
+
+
+def test_the_definitions_neighbours_import_it_from_its_module(tmp_path: Path) -> None:
+    # airflow: the vendored _shared/configuration/parser.py imports AirflowConfigException from its neighbour
+    # exceptions.py, and was told to import it from the application's airflow.exceptions, which re-exports it.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/factory.py": "def get_manager():\n    return None\n",
+        "app/facade.py": "from app.core.factory import get_manager\n",
+        **{f"app/{m}.py": "from app.facade import get_manager\n" for m in "abc"},
+        "app/core/helpers.py": "from app.core.factory import get_manager\n",
+        "app/d.py": "from app.core.factory import get_manager\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/d.py", 1)}
