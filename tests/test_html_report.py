@@ -124,3 +124,14 @@ def test_findings_json_cannot_end_its_script_element(sample_result: AuditResult)
     block = page.split('id="findings-data">', 1)[1].split("</script>", 1)[0]
     assert re.fullmatch(r"[A-Za-z0-9+/=]+", block)
     assert hostile.message in {r["m"] for r in findings_data(page)["findings"]}
+
+
+def test_the_plan_total_brings_implementations_down_to_one_per_concept(sample_result: AuditResult,
+                                                                       sample_html: str) -> None:  # fmt: skip
+    # langchain-community read "6 implementations -> 15": the symbols whose paths are unified were counted as
+    # implementations left. The text and markdown plans say "-> N" with N the concepts.
+    plan = api.plan(sample_result)
+    assert plan.symbols and plan.concepts  # both kinds, so the two counts differ
+    total = sample_html.split('<p class="plan-total">', 1)[1].split("</p>", 1)[0]
+    assert total.startswith(f"<strong>{plan.summary.implementations}</strong> implementations &rarr; "
+                            f"<strong>{len(plan.concepts)}</strong>,")  # fmt: skip
