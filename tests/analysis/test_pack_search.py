@@ -5,6 +5,7 @@ edit scan neither reads nor adopts a pack of another configuration that lacks wh
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from ssot_audit import api
 from ssot_audit.analysis import state
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
-from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules import ALL_RULES, Rule
 
 from tests.helpers import write_project
 
@@ -43,7 +44,7 @@ def test_the_headers_give_the_keys_of_a_full_read(tmp_path: Path, seed: int) -> 
     assert state._pack_keys(tmp_path / "missing.bin") == frozenset()
 
 
-def _scan(root: Path, cache_dir: Path, rules: tuple = ALL_RULES) -> str:
+def _scan(root: Path, cache_dir: Path, rules: Sequence[Rule] = ALL_RULES) -> str:
     return REPORTERS["json"](api.scan_tree(root, Config(), jobs=1, cache_dir=cache_dir, rules=rules).result)
 
 
@@ -60,7 +61,13 @@ def test_an_edit_scan_reads_no_other_pack_that_lacks_what_it_misses(tmp_path: Pa
     (root / "pkg/m1.py").write_text("def f1():\n    return 11\n", encoding="utf-8")
     read: list[str] = []
     load_blobs = state.StateStore.load_blobs
-    monkeypatch.setattr(state.StateStore, "load_blobs", lambda self, packs: load_blobs(self, read.extend(packs) or packs))
+
+    def recorded(self: state.StateStore, packs: Iterable[str]) -> dict[str, state.Blob]:
+        packs = list(packs)
+        read.extend(packs)
+        return load_blobs(self, packs)
+
+    monkeypatch.setattr(state.StateStore, "load_blobs", recorded)
     warm = _scan(root, cache_dir)
     others = {p.name for p in before} - set(read)
     assert len(before) == 2 and len(others) == 1  # the other configuration's pack was looked at, never read
