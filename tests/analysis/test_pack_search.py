@@ -1,0 +1,76 @@
+"""A scan that misses content looks at the directory's other packs by their record headers (``state._pack_keys``)
+and reads only those that hold it: the headers give exactly the keys a full read gives, whole or damaged, and an
+edit scan neither reads nor adopts a pack of another configuration that lacks what it misses."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api
+from ssot_audit.analysis import state
+from ssot_audit.config import Config
+from ssot_audit.reporters import REPORTERS
+from ssot_audit.rules import ALL_RULES, Rule
+
+from tests.helpers import write_project
+
+
+def _random_pack(rng: random.Random, directory: Path) -> Path:
+    writer = state.PackWriter(directory)
+    for _ in range(rng.randint(1, 30)):
+        writer.add(rng.randbytes(32).hex(), rng.randbytes(rng.choice([0, 1, 40, 5000])))
+    name = writer.close()
+    assert name
+    return directory / name
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_headers_give_the_keys_of_a_full_read(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    path = _random_pack(rng, tmp_path)
+    data = path.read_bytes()
+    assert state._pack_keys(path) == set(state._read_pack(path)) and len(state._read_pack(path)) > 0
+    for cut in sorted(rng.sample(range(len(data)), min(20, len(data)))):  # truncated anywhere, as a crash leaves it
+        path.write_bytes(data[:cut])
+        assert state._pack_keys(path) == set(state._read_pack(path))
+    path.write_bytes(b"")
+    assert state._pack_keys(path) == frozenset() == set(state._read_pack(path))
+    path.write_bytes(b"not a pack" + data)
+    assert state._pack_keys(path) == frozenset() == set(state._read_pack(path))
+    assert state._pack_keys(tmp_path / "missing.bin") == frozenset()
+
+
+def _scan(root: Path, cache_dir: Path, rules: Sequence[Rule] = ALL_RULES) -> str:
+    return REPORTERS["json"](api.scan_tree(root, Config(), jobs=1, cache_dir=cache_dir, rules=rules).result)
+
+
+def test_an_edit_scan_reads_no_other_pack_that_lacks_what_it_misses(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    files = {"pkg/__init__.py": "", **{f"pkg/m{i}.py": f"def f{i}():\n    return {i}\n" for i in range(6)}}
+    root = write_project(tmp_path / "proj", files)
+    cache_dir, some = tmp_path / "cache", ALL_RULES[:4]
+    _scan(root, cache_dir)
+    _scan(root, cache_dir, some)  # another configuration of the same tree shares the packs
+    (root / "pkg/m1.py").write_text("def f1():\n    return 10\n", encoding="utf-8")
+    _scan(root, cache_dir, some)  # its edit scan adds a pack of its own, with the new content
+    before = set(cache_dir.rglob("pack-*.bin"))
+    (root / "pkg/m1.py").write_text("def f1():\n    return 11\n", encoding="utf-8")
+    read: list[str] = []
+    load_blobs = state.StateStore.load_blobs
+
+    def recorded(self: state.StateStore, packs: Iterable[str]) -> dict[str, state.Blob]:
+        packs = list(packs)
+        read.extend(packs)
+        return load_blobs(self, packs)
+
+    monkeypatch.setattr(state.StateStore, "load_blobs", recorded)
+    warm = _scan(root, cache_dir)
+    others = {p.name for p in before} - set(read)
+    assert len(before) == 2 and len(others) == 1  # the other configuration's pack was looked at, never read
+    monkeypatch.undo()
+    assert warm == REPORTERS["json"](api.scan_tree(root, Config(), jobs=1).result)
+    assert warm == _scan(root, cache_dir)  # and nothing it skipped is missed by the next scan
