@@ -401,7 +401,7 @@ def extract_facts(tree: ast.Module, lines: int, size: int = 0) -> ModuleFacts:
     extractor = Extractor(lines)
     extractor.statements(tree.body)
     extractor.facts.bindings = frozen(extractor.scopes[0].bindings)
-    extractor.facts.calls = CallTable.of(extractor.flow.calls)
+    extractor.facts.calls = CallTable.of_columns(extractor.flow.call_refs, extractor.flow.call_ints)
     extractor.finish_namespace()
     extractor.facts.top_level = top_level_marks(size, [(s.end_lineno or s.lineno, type(s) is ast.ImportFrom)
                                                        for s in tree.body])  # fmt: skip

@@ -70,7 +70,7 @@ class PlainExtractor(extract.Extractor):
                 func_expr = ast_helpers.encode(node.func)
                 if func_expr is not None and func_expr[-1] in SPECIAL_CALLS:
                     self.note_call(node, func_expr, call_scope, len(self.scopes) == 1)
-                self.flow.calls.append(CallSite(func_expr, node.lineno, node.col_offset, node.end_lineno or node.lineno,
+                self.flow.record_call(CallSite(func_expr, node.lineno, node.col_offset, node.end_lineno or node.lineno,
                                                  node.end_col_offset or 0, call_scope, ctx, target if node is root else None,
                                                  wrapper, in_class, awaited[0], awaited[1], self.flow.guards))  # fmt: skip
                 if func_expr is not None and type(func_expr[-1]) is str and func_expr[-1] in PATCHERS:
