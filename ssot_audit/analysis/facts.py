@@ -287,7 +287,6 @@ class FunctionFact:
     locals: dict[str, tuple[Binding, ...]] = field(default_factory=dict)
     globals: tuple[str, ...] = ()
     name_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> the kinds of context it is read in
-    forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
     always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)
