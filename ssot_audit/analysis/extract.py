@@ -12,7 +12,7 @@ from typing import Any
 
 from ssot_audit.analysis.ast_helpers import (
     ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
-    expects_raise, forwards_to_super, handlers_by_node_type, is_main_guard, is_stub, is_trivial, is_type_checking,
+    expects_raise, handlers_by_node_type, is_main_guard, is_stub, is_trivial, is_type_checking,
     literal_strings, start_file, suppresses_import_error, unique_qualname,
 )
 from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen, new_record
@@ -119,7 +119,6 @@ class Extractor(ExpressionWalker):
             returns=annotation_names(node.returns),
             class_qualname=outer.qualname if outer.kind == "class" else "",
             parent=enclosing.qualname if enclosing else "",  # methods of a local class see its closure too
-            forwards_to_super=forwards_to_super(node),
             is_stub=is_stub(node),
             always_raises=always_raises(node),
             is_trivial=is_trivial(node),
@@ -401,7 +400,7 @@ def extract_facts(tree: ast.Module, lines: int, size: int = 0) -> ModuleFacts:
     extractor = Extractor(lines)
     extractor.statements(tree.body)
     extractor.facts.bindings = frozen(extractor.scopes[0].bindings)
-    extractor.facts.calls = CallTable.of(extractor.flow.calls)
+    extractor.facts.calls = CallTable.of_columns(extractor.flow.call_refs, extractor.flow.call_ints)
     extractor.finish_namespace()
     extractor.facts.top_level = top_level_marks(size, [(s.end_lineno or s.lineno, type(s) is ast.ImportFrom)
                                                        for s in tree.body])  # fmt: skip

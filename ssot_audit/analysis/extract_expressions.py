@@ -11,10 +11,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, ClassFact, Expr, FunctionFact, Guard
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
@@ -24,7 +25,7 @@ _WALKED = (ast.expr, ast.comprehension, ast.keyword, ast.arguments)
 _NOT_WALKED = frozenset({"ctx", "op", "ops", "kind", "conversion", "type_comment"})
 _WALKED_FIELDS: dict[type, tuple[str, ...]] = {}
 _NOT_AWAITED = (0, 0)
-# ``new_record(CallSite, values)`` is the record ``CallSite(*values)`` builds, without the NamedTuple's generated
+# ``new_record(Binding, values)`` is the record ``Binding(*values)`` builds, without the NamedTuple's generated
 # Python ``__new__``: for the extraction's most frequent records, with every field given (no default involved).
 new_record = tuple.__new__
 _Name, _Attribute, _Call, _Constant, _Load = ast.Name, ast.Attribute, ast.Call, ast.Constant, ast.Load
@@ -95,7 +96,7 @@ class ExpressionWalker(NamespaceRecorder):
         in_class = top.qualname if top.kind == "class" else ""
         call_scope = scope.qualname if scope is not None else ""
         module_level = len(self.scopes) == 1
-        calls = self.flow.calls
+        calls = (self.flow.call_refs.extend, self.flow.call_ints.extend)
         guards = self.flow.guards  # nothing an expression records changes them
         stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, _NOT_AWAITED)]
         push, pop = stack.append, stack.pop
@@ -144,15 +145,15 @@ class ExpressionWalker(NamespaceRecorder):
 
     def _call(self, call: ast.Call, ctx: str, wrapper: Expr, awaited: tuple[int, int], target: Expr, call_scope: str,
               in_class: str, module_level: bool, guards: tuple[Guard, ...], func: FunctionFact | None,
-              calls: list[CallSite]) -> Expr:  # fmt: skip
+              calls: tuple[Callable[[tuple[Any, ...]], None], Callable[[tuple[int, ...]], None]]) -> Expr:  # fmt: skip
         """Record one call site, and what it does to the namespace; returns the encoded callee."""
         func_expr = encode(call.func)
         last = func_expr[-1] if func_expr is not None else None
         if last in SPECIAL_CALLS:  # checked here: the hottest path
             self.note_call(call, func_expr, call_scope, module_level)
-        calls.append(new_record(CallSite, (  # every field, built in C: the extraction's hottest constructor
-            func_expr, call.lineno, call.col_offset, call.end_lineno or call.lineno, call.end_col_offset or 0,
-            call_scope, ctx, target, wrapper, in_class, awaited[0], awaited[1], guards)))  # fmt: skip
+        refs, ints = calls  # straight into the columns of the file's ``CallTable`` (``facts.call_refs``/``call_ints``)
+        refs((func_expr, call_scope, ctx, target, wrapper, in_class, guards))
+        ints((call.lineno, call.col_offset, call.end_lineno or call.lineno, call.end_col_offset or 0, awaited[0], awaited[1]))
         if type(last) is str and last in PATCHERS:
             patch = patch_of(call, func_expr)
             if patch is not None:

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, compress
+from itertools import compress
 from typing import Any, NamedTuple, overload
 
 from ssot_audit.model.pickling import pickle_positionally
@@ -122,6 +122,17 @@ class CallSite(NamedTuple):
 
 _new_call = partial(tuple.__new__, CallSite)  # a CallSite from its 13 values, in C
 _REFS, _INTS = 7, 6  # per call: func, scope, context, target, wrapper, in_class, guards; the four positions, the await's
+CALL_REFS = _REFS
+
+
+def call_refs(call: CallSite) -> tuple[Any, ...]:
+    """A call's references as a ``CallTable`` column holds them (its callee first)."""
+    return (call.func, call.scope, call.context, call.target, call.wrapper, call.in_class, call.guards)
+
+
+def call_ints(call: CallSite) -> tuple[int, ...]:
+    """A call's positions as a ``CallTable`` column holds them."""
+    return (call.line, call.col, call.end_line, call.end_col, call.await_line, call.await_col)
 
 
 class CallTable(Sequence[CallSite]):
@@ -142,18 +153,24 @@ class CallTable(Sequence[CallSite]):
 
     @classmethod
     def of(cls, calls: Sequence[CallSite]) -> CallTable:
-        """The table of ``calls`` (transposed and interleaved in C: a worker makes one per file it analyses)."""
-        if not calls:
+        """The table of ``calls`` (the extraction writes the columns as it goes: ``of_columns``)."""
+        refs: list[Any] = []
+        ints: list[int] = []
+        for call in calls:
+            refs.extend(call_refs(call))
+            ints.extend(call_ints(call))
+        return cls.of_columns(refs, ints)
+
+    @classmethod
+    def of_columns(cls, refs: list[Any], ints: list[int]) -> CallTable:
+        """The table of calls laid out as ``call_refs`` and ``call_ints`` lay out each, one after another."""
+        if not refs:
             return cls()
-        (func, line, col, end_line, end_col, scope, context, target, wrapper, in_class, await_line, await_col,
-         guards) = zip(*calls)  # fmt: skip
-        refs = tuple(chain.from_iterable(zip(func, scope, context, target, wrapper, in_class, guards)))
-        columns = (line, col, end_line, end_col, await_line, await_col)
         try:
-            ints = array.array("i", chain.from_iterable(zip(*columns)))
+            packed = array.array("i", ints)
         except OverflowError:  # a position past 2**31 - 1 (a file of gigabytes): 8 bytes each, then
-            ints = array.array("q", chain.from_iterable(zip(*columns)))
-        return cls(refs, ints)
+            packed = array.array("q", ints)
+        return cls(tuple(refs), packed)
 
     def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...], array.array[int]]]:
         return CallTable, (self._refs, self._ints)
@@ -270,7 +287,6 @@ class FunctionFact:
     locals: dict[str, tuple[Binding, ...]] = field(default_factory=dict)
     globals: tuple[str, ...] = ()
     name_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> the kinds of context it is read in
-    forwards_to_super: bool = False  # body is only ``[return] super().<same name>(...)``
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
     always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)

@@ -55,8 +55,9 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         self._chunk_of: dict[cst.CSTNode, int] = {}
         self._nodes: dict[int, list[cst.CSTNode]] = {}  # the nodes of each positioned chunk, in the file's order
         line = offset = 0
+        printed: dict[cst.CSTNode, str] = {}
         for node in (*module.header, *module.body, *module.footer):
-            code = module.code_for_node(node)
+            code = printed[node] = module.code_for_node(node)
             newlines = len(NEWLINE_RE.findall(code))
             last = line + newlines - (0 if code.endswith(("\n", "\r")) else -1)  # 1-based: ``line`` is 0-based
             self._chunk_of[node] = len(self._chunks)
@@ -65,6 +66,7 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
             offset += len(code)
         self._firsts = [chunk.first for chunk in self._chunks]
         self.offsets = {chunk.node: chunk.offset for chunk in self._chunks}  # where each one's printed text starts
+        self.printed = printed  # each one's text as libcst prints it (an edit compares it with its new text)
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
@@ -234,9 +236,8 @@ class ParsedFile:
         printed whole, so that lines inside brackets keep their block's indentation (a node printed alone would
         lose it); the edit is the part of that statement's text that changed."""
         top = old if self.parent(old) is self.module else [*self.ancestors(old)][-2]
-        start = self.positions.offsets.get(top)
-        before = self.module.code_for_node(top)
-        if start is None or self.source.text[start : start + len(before)] != before:
+        start, before = self.positions.offsets.get(top), self.positions.printed.get(top)  # printed when positioned
+        if start is None or before is None or self.source.text[start : start + len(before)] != before:
             raise SourceError("libcst printed the file differently from its source")
         after = self.module.code_for_node(top.deep_replace(old, new))
         prefix = 0
