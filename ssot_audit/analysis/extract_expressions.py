@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard, NameTable
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
@@ -47,27 +47,22 @@ class Scope:
     uses: dict[str, list[str]] = field(default_factory=dict)  # name -> the contexts it is read in
 
 
-_USES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct set of read contexts, kept once
-
-
 def frozen(bindings: dict[str, list[Binding]]) -> dict[str, tuple[Binding, ...]]:
     """A scope's bindings as the facts keep them: tuples are smaller than lists and cheaper to unpickle."""
     return {name: tuple(found) for name, found in bindings.items()}
 
 
 def freeze_function(scope: Scope) -> None:
-    """Move what the walk gathered for a function into its facts, as tuples (the kinds of read once per distinct
-    set: a file's functions read most names in one of a few ways)."""
+    """Move what the walk gathered for a function into its facts, as tuples (bindings and reads as flat
+    ``NameTable``s: a dict per function was a sixth of the facts)."""
     func = scope.func
     assert func is not None
-    func.locals = frozen(scope.bindings)
+    func.locals = NameTable.of(scope.bindings)
     func.globals = tuple(scope.globals)
     func.return_values = tuple(scope.returns)
-    uses = {}
-    for name, kinds in scope.uses.items():
-        key = (kinds[0],) if len(kinds) == 1 else tuple(sorted(set(kinds)))  # most names are read once
-        uses[name] = _USES.setdefault(key, key)
-    func.name_uses = uses
+    func.name_uses = NameTable.of(
+        {name: kinds if len(kinds) == 1 else sorted(set(kinds)) for name, kinds in scope.uses.items()}  # most: once
+    )
 
 
 class ExpressionWalker(NamespaceRecorder):
