@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard, NameTable
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, CallSite, ClassFact, Expr, FunctionFact, Guard
+from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.

@@ -7,7 +7,8 @@ import ast
 import pickle
 
 from ssot_audit.analysis.extract import extract_facts
-from ssot_audit.analysis.facts import ModuleFacts, NameTable
+from ssot_audit.analysis.facts import ModuleFacts
+from ssot_audit.analysis.name_table import NameTable
 
 SOURCE = '''
 import pkg

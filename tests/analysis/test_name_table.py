@@ -13,7 +13,8 @@ import pytest
 from ssot_audit.analysis import extract
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.extract_expressions import Scope
-from ssot_audit.analysis.facts import Binding, NameTable
+from ssot_audit.analysis.facts import Binding
+from ssot_audit.analysis.name_table import NameTable
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORDS = ["self", "attr", "call", "x", "y", "other", "arg", "await", "data", "a"]  # names that are also values
