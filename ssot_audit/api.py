@@ -156,7 +156,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
     findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
-    runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
+    runtime_edges = tuple(sorted(project.graph.runtime_edges()))
     return AuditResult(
         tool_version=__version__,
         root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
