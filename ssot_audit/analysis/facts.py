@@ -122,24 +122,29 @@ class CallSite(NamedTuple):
 
 
 _new_call = partial(tuple.__new__, CallSite)  # a CallSite from its 13 values, in C
-_REFS, _INTS = 7, 6  # per call: func, scope, context, target, wrapper, in_class, guards; the four positions, the await's
+_REFS, _INTS, _KEYS = 4, 6, 3  # per call: func, target, wrapper, guards; the four positions, the await's; and
+# scope, context, in_class as keys into the table's distinct strings
 
 
 class CallTable(Sequence[CallSite]):
-    """A file's call sites, in call order, kept as two flat columns and made ``CallSite`` records when read.
+    """A file's call sites, in call order, kept as flat columns and made ``CallSite`` records when read.
 
     Held as records, a call cost about 190 bytes (a 13-field tuple, a list slot, an int object for each line past
-    256): 66 of the 220 MB of the facts of 1 million lines of django. Here a call is 7 references (its expressions
-    and strings, shared as before) and 6 ints of 4 bytes: 80 bytes (measured at 4 million lines: the facts loaded
-    in 1,010 MB of the scan's memory before, 844 after). Readers
-    that want only some calls ask for them (``named``, ``with_context``, ``at_module_level``): those are tested on
-    the columns and only they are made records."""
+    256): 66 of the 220 MB of the facts of 1 million lines of django. Here a call is 4 references (its expressions,
+    shared as before), 6 ints of 4 bytes and 3 keys of 2 bytes (its scope, context and class, which a file repeats
+    for call after call: indexes into the table's distinct strings): 62 bytes (80 with the three strings as
+    references; at 4 million lines the facts loaded in 1,010 MB of the scan's memory as records, 844 with 7
+    references a call). Readers that want only some calls ask for them (``named``, ``with_context``,
+    ``at_module_level``, ``in_scope``): those are tested on the columns and only they are made records."""
 
-    __slots__ = ("_refs", "_ints")
+    __slots__ = ("_refs", "_ints", "_strs", "_keys")
 
-    def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None) -> None:
+    def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None, strs: tuple[str, ...] = (),
+                 keys: array.array[int] | None = None) -> None:  # fmt: skip
         self._refs = refs
         self._ints = ints if ints is not None else array.array("i")
+        self._strs = strs
+        self._keys = keys if keys is not None else array.array("H")
 
     @classmethod
     def of(cls, calls: Sequence[CallSite]) -> CallTable:
@@ -148,22 +153,25 @@ class CallTable(Sequence[CallSite]):
             return cls()
         (func, line, col, end_line, end_col, scope, context, target, wrapper, in_class, await_line, await_col,
          guards) = zip(*calls)  # fmt: skip
-        refs = tuple(chain.from_iterable(zip(func, scope, context, target, wrapper, in_class, guards)))
+        refs = tuple(chain.from_iterable(zip(func, target, wrapper, guards)))
         columns = (line, col, end_line, end_col, await_line, await_col)
         try:
             ints = array.array("i", chain.from_iterable(zip(*columns)))
         except OverflowError:  # a position past 2**31 - 1 (a file of gigabytes): 8 bytes each, then
             ints = array.array("q", chain.from_iterable(zip(*columns)))
-        return cls(refs, ints)
+        known: dict[str, int] = {}
+        keys = [known.setdefault(name, len(known)) for name in chain.from_iterable(zip(scope, context, in_class))]
+        return cls(refs, ints, tuple(known), array.array("H" if len(known) <= 0x10000 else "i", keys))
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...], array.array[int]]]:
-        return CallTable, (self._refs, self._ints)
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return CallTable, (self._refs, self._ints, self._strs, self._keys)
 
     def __len__(self) -> int:
         return len(self._refs) // _REFS
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CallTable) and self._refs == other._refs and self._ints == other._ints
+        return (isinstance(other, CallTable) and self._refs == other._refs and self._ints == other._ints
+                and self._keys == other._keys and self._strs == other._strs)  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -173,9 +181,10 @@ class CallTable(Sequence[CallSite]):
     def _records(self, start: int = 0, stop: int | None = None) -> Iterator[CallSite]:
         stop = len(self) if stop is None else stop
         r, i = self._refs[start * _REFS:stop * _REFS], self._ints[start * _INTS:stop * _INTS]
-        return map(_new_call, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], i[2::_INTS], i[3::_INTS], r[1::_REFS],
-                                  r[2::_REFS], r[3::_REFS], r[4::_REFS], r[5::_REFS], i[4::_INTS], i[5::_INTS],
-                                  r[6::_REFS]))  # fmt: skip
+        k, s = self._keys[start * _KEYS:stop * _KEYS], self._strs.__getitem__
+        return map(_new_call, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], i[2::_INTS], i[3::_INTS], map(s, k[0::_KEYS]),
+                                  map(s, k[1::_KEYS]), r[1::_REFS], r[2::_REFS], map(s, k[2::_KEYS]), i[4::_INTS],
+                                  i[5::_INTS], r[3::_REFS]))  # fmt: skip
 
     def __iter__(self) -> Iterator[CallSite]:
         return self._records()
@@ -195,13 +204,18 @@ class CallTable(Sequence[CallSite]):
         return self._record(index % n)
 
     def _record(self, index: int) -> CallSite:
-        r, n, a, b = self._refs, self._ints, index * _REFS, index * _INTS
-        return _new_call((r[a], n[b], n[b + 1], n[b + 2], n[b + 3], r[a + 1], r[a + 2], r[a + 3], r[a + 4], r[a + 5],
-                          n[b + 4], n[b + 5], r[a + 6]))  # fmt: skip
+        r, n, k, s = self._refs, self._ints, self._keys, self._strs
+        a, b, c = index * _REFS, index * _INTS, index * _KEYS
+        return _new_call((r[a], n[b], n[b + 1], n[b + 2], n[b + 3], s[k[c]], s[k[c + 1]], r[a + 1], r[a + 2],
+                          s[k[c + 2]], n[b + 4], n[b + 5], r[a + 3]))  # fmt: skip
 
     def _where(self, keep: Iterator[bool]) -> Iterator[CallSite]:
         """The calls whose flag in ``keep`` is true (one flag per call, in order)."""
         return map(self._record, compress(range(len(self)), keep))
+
+    def _key(self, name: str) -> int:
+        """The key of ``name`` in the table (-1 when no call has it)."""
+        return self._strs.index(name) if name in self._strs else -1
 
     def named(self, names: Collection[str]) -> Iterator[CallSite]:
         """The calls whose callee is a name or an attribute in ``names`` (``f(...)``, ``obj.f(...)``)."""
@@ -209,15 +223,18 @@ class CallTable(Sequence[CallSite]):
 
     def with_context(self, context: str) -> Iterator[CallSite]:
         """The calls whose result is used as ``context`` says (``CallSite.context``)."""
-        return self._where(c == context for c in self._refs[2::_REFS])
+        key = self._key(context)
+        return self._where(k == key for k in self._keys[1::_KEYS])
 
     def in_scope(self, scope: str) -> Iterator[CallSite]:
         """The calls made directly in the function ``scope`` (its qualname; nested functions are scopes of their own)."""
-        return self._where(s == scope for s in self._refs[1::_REFS])
+        key = self._key(scope)
+        return self._where(k == key for k in self._keys[0::_KEYS])
 
     def at_module_level(self) -> Iterator[CallSite]:
         """The calls outside every function and class body (run when the module is imported)."""
-        return self._where(not s and not k for s, k in zip(self._refs[1::_REFS], self._refs[5::_REFS]))
+        key = self._key("")
+        return self._where(s == key and c == key for s, c in zip(self._keys[0::_KEYS], self._keys[2::_KEYS]))
 
 
 class AttrUse(NamedTuple):
