@@ -341,7 +341,7 @@ class ModuleFacts:
     # Sorted tuples, not sets: a set pickles in the order of string hashes, which differ between processes, so the
     # same file gave other bytes in another run (96 of 885 django files), and two caches of one tree differed.
     namespace_writers: tuple[str, ...] = ()
-    attr_uses: list[AttrUse] = field(default_factory=list)
+    attr_uses: Sequence[AttrUse] = ()  # an ``attr_table.AttrUseTable`` once extracted
     attr_stores: list[AttrStore] = field(default_factory=list)
     probed_attrs: tuple[str, ...] = ()  # literal names in hasattr(x, "n") / getattr(x, "n", ...), sorted
     # Where the file's top-level statements end (``top_level_ends``): what a fix parses of the file's head.
