@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo
+from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache
@@ -156,7 +157,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
     findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
     findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
-    runtime_edges = tuple(sorted((u, v) for u, v, d in project.graph.graph.edges(data=True) if d["runtime"]))
+    runtime_edges = tuple(sorted(project.graph.runtime_edges()))
     return AuditResult(
         tool_version=__version__,
         root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
@@ -190,7 +191,16 @@ def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = N
     return audit(load_project(root, config, jobs=jobs, progress=progress))
 
 
-Finish = Callable[[Project, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What ``scan_tree``'s ``finish`` gets of the loaded project: where it is and its modules' facts. The resolver,
+    concepts, import sites and graph are let go before it runs (the fixes are built at a scan's peak of memory)."""
+
+    root: Path
+    index: ProjectIndex
+
+
+Finish = Callable[[Loaded, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,13 +285,16 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
                               tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None, tree=tree)
+        scanned = replace(scanned_project(project, result), tree=tree)
+        loaded = Loaded(project.root, project.index)
+        del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
-            result = finish(project, result, kept)
+            result = finish(loaded, result, kept)
             if tree is not None:
                 tree.save_kept(finish_name, kept)
-        scanned = replace(scanned_project(project, result), tree=tree)
-        del project, result  # the facts and the whole-program answers: freed before the result is saved
+            scanned = replace(scanned, summary=ResultSummary.of(result), loaded=result)
+        del loaded, result  # the facts: freed before the result is saved
         trim_heap()
         if tree is not None:
             pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it

@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from ssot_audit import api
 from ssot_audit.analysis.facts import ImportFact, ModuleFacts, top_level_ends
-from ssot_audit.analysis.index import ModuleInfo
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
 from ssot_audit.fix.cst import ParsedFile
@@ -54,7 +55,18 @@ class FixOutcome:
     rejected: Mapping[str, str] = field(default_factory=dict)  # files left untouched after a failed check -> why
 
 
-def project_env(project: api.Project, overrides: Mapping[str, bytes],
+class FixInputs(Protocol):
+    """What building fixes reads of a loaded project: where it is and its modules' facts (an ``api.Project``, or
+    ``api.scan_tree``'s ``Loaded``: the resolver, concepts and graph are gone by then)."""
+
+    @property
+    def root(self) -> Path: ...  # noqa: D102
+
+    @property
+    def index(self) -> ProjectIndex: ...  # noqa: D102
+
+
+def project_env(project: FixInputs, overrides: Mapping[str, bytes],
                 reuse: dict[tuple[str, str], ParsedFile | str] | None = None) -> FixEnv:  # fmt: skip
     """What the fix layer reads of a loaded project: files (the rewritten text when there is one), modules,
     and who imports which name from which module (star imports included, so they are reported, not broken)."""
@@ -93,7 +105,7 @@ def project_env(project: api.Project, overrides: Mapping[str, bytes],
                   reuse=reuse if reuse is not None else {})  # fmt: skip
 
 
-def _parameters(project: api.Project, fullname: str) -> tuple[str, ...] | None:
+def _parameters(project: FixInputs, fullname: str) -> tuple[str, ...] | None:
     """Parameter names of a project function, or of a class's own ``__init__`` without ``self``; None if unknown."""
     parts = fullname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
@@ -110,7 +122,7 @@ def _parameters(project: api.Project, fullname: str) -> tuple[str, ...] | None:
     return None
 
 
-def with_fixes(project: api.Project, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
+def with_fixes(project: FixInputs, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
     """The result with each fixable finding's fix attached (for the JSON and SARIF outputs). ``kept``: what the
     previous scan of the tree left (``api.scan_tree``); the fixes of files whose inputs did not change are taken
     from it, and this scan's are left in it."""

@@ -16,6 +16,7 @@ from typing import Any
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
 from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, ClassFact, Expr, FunctionFact, Guard
+from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
 # Attributes of a coroutine object that drive it (``coro.__await__()``): using them is awaiting it.
@@ -48,27 +49,22 @@ class Scope:
     uses: dict[str, list[str]] = field(default_factory=dict)  # name -> the contexts it is read in
 
 
-_USES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each distinct set of read contexts, kept once
-
-
 def frozen(bindings: dict[str, list[Binding]]) -> dict[str, tuple[Binding, ...]]:
     """A scope's bindings as the facts keep them: tuples are smaller than lists and cheaper to unpickle."""
     return {name: tuple(found) for name, found in bindings.items()}
 
 
 def freeze_function(scope: Scope) -> None:
-    """Move what the walk gathered for a function into its facts, as tuples (the kinds of read once per distinct
-    set: a file's functions read most names in one of a few ways)."""
+    """Move what the walk gathered for a function into its facts, as tuples (bindings and reads as flat
+    ``NameTable``s: a dict per function was a sixth of the facts)."""
     func = scope.func
     assert func is not None
-    func.locals = frozen(scope.bindings)
+    func.locals = NameTable.of(scope.bindings)
     func.globals = tuple(scope.globals)
     func.return_values = tuple(scope.returns)
-    uses = {}
-    for name, kinds in scope.uses.items():
-        key = (kinds[0],) if len(kinds) == 1 else tuple(sorted(set(kinds)))  # most names are read once
-        uses[name] = _USES.setdefault(key, key)
-    func.name_uses = uses
+    func.name_uses = NameTable.of(
+        {name: kinds if len(kinds) == 1 else sorted(set(kinds)) for name, kinds in scope.uses.items()}  # most: once
+    )
 
 
 class ExpressionWalker(NamespaceRecorder):
@@ -151,7 +147,7 @@ class ExpressionWalker(NamespaceRecorder):
         last = func_expr[-1] if func_expr is not None else None
         if last in SPECIAL_CALLS:  # checked here: the hottest path
             self.note_call(call, func_expr, call_scope, module_level)
-        refs, ints = calls  # straight into the columns of the file's ``CallTable`` (``facts.call_refs``/``call_ints``)
+        refs, ints = calls  # straight into the rows the file's ``CallTable`` is made of (``facts.call_refs``/``call_ints``)
         refs((func_expr, call_scope, ctx, target, wrapper, in_class, guards))
         ints((call.lineno, call.col_offset, call.end_lineno or call.lineno, call.end_col_offset or 0, awaited[0], awaited[1]))
         if type(last) is str and last in PATCHERS:

@@ -13,6 +13,7 @@ import ast
 from typing import Any
 
 from ssot_audit.analysis.ast_helpers import SYS_MODULES, chain_root, encode, is_name_chain, mentions_module_name
+from ssot_audit.analysis.attr_table import AttrUseTable
 from ssot_audit.analysis.facts import B_OTHER, AttrStore, AttrUse, Expr, ModuleFacts
 
 # Calls whose last name may fill a module namespace or probe it; checked before anything else is looked at.
@@ -143,7 +144,7 @@ class NamespaceRecorder:
             known = kept.get((expr, scope))
             if is_name_chain(expr) and (known is None or (node.lineno, node.col_offset) < (known.line, known.col)):
                 kept[(expr, scope)] = AttrUse(expr, node.lineno, node.col_offset, scope, guarded, type_checking)
-        facts.attr_uses = sorted(kept.values(), key=lambda u: (u.line, u.col))
+        facts.attr_uses = AttrUseTable.of(sorted(kept.values(), key=lambda u: (u.line, u.col)))
         facts.attr_stores = [s for s in self._stores if chain_root(s.base) in imported]
         if "__getattr__" in facts.bindings:  # also ``__getattr__, __dir__ = lazy.attach(...)`` or an import of one
             facts.has_getattr = True

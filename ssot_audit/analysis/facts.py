@@ -23,9 +23,10 @@ import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress
+from itertools import chain, compress
 from typing import Any, NamedTuple, overload
 
+from ssot_audit.analysis.name_table import NO_NAMES, NameTable
 from ssot_audit.model.pickling import pickle_positionally
 
 Expr = tuple[Any, ...] | None
@@ -121,12 +122,13 @@ class CallSite(NamedTuple):
 
 
 _new_call = partial(tuple.__new__, CallSite)  # a CallSite from its 13 values, in C
-_REFS, _INTS = 7, 6  # per call: func, scope, context, target, wrapper, in_class, guards; the four positions, the await's
-CALL_REFS = _REFS
+_REFS, _INTS, _KEYS = 4, 6, 3  # per call: func, target, wrapper, guards; the four positions, the await's; and
+# scope, context, in_class as keys into the table's distinct strings
+CALL_REFS = 7  # per call in the extraction's rows (``call_refs``), before the strings become keys
 
 
 def call_refs(call: CallSite) -> tuple[Any, ...]:
-    """A call's references as a ``CallTable`` column holds them (its callee first)."""
+    """A call's references as the extraction writes them, one row per call (its callee first)."""
     return (call.func, call.scope, call.context, call.target, call.wrapper, call.in_class, call.guards)
 
 
@@ -136,24 +138,28 @@ def call_ints(call: CallSite) -> tuple[int, ...]:
 
 
 class CallTable(Sequence[CallSite]):
-    """A file's call sites, in call order, kept as two flat columns and made ``CallSite`` records when read.
+    """A file's call sites, in call order, kept as flat columns and made ``CallSite`` records when read.
 
     Held as records, a call cost about 190 bytes (a 13-field tuple, a list slot, an int object for each line past
-    256): 66 of the 220 MB of the facts of 1 million lines of django. Here a call is 7 references (its expressions
-    and strings, shared as before) and 6 ints of 4 bytes: 80 bytes (measured at 4 million lines: the facts loaded
-    in 1,010 MB of the scan's memory before, 844 after). Readers
-    that want only some calls ask for them (``named``, ``with_context``, ``at_module_level``): those are tested on
-    the columns and only they are made records."""
+    256): 66 of the 220 MB of the facts of 1 million lines of django. Here a call is 4 references (its expressions,
+    shared as before), 6 ints of 4 bytes and 3 keys of 2 bytes (its scope, context and class, which a file repeats
+    for call after call: indexes into the table's distinct strings): 62 bytes (80 with the three strings as
+    references; at 4 million lines the facts loaded in 1,010 MB of the scan's memory as records, 844 with 7
+    references a call). Readers that want only some calls ask for them (``named``, ``with_context``,
+    ``at_module_level``, ``in_scope``): those are tested on the columns and only they are made records."""
 
-    __slots__ = ("_refs", "_ints")
+    __slots__ = ("_refs", "_ints", "_strs", "_keys")
 
-    def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None) -> None:
+    def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None, strs: tuple[str, ...] = (),
+                 keys: array.array[int] | None = None) -> None:  # fmt: skip
         self._refs = refs
         self._ints = ints if ints is not None else array.array("i")
+        self._strs = strs
+        self._keys = keys if keys is not None else array.array("H")
 
     @classmethod
     def of(cls, calls: Sequence[CallSite]) -> CallTable:
-        """The table of ``calls`` (the extraction writes the columns as it goes: ``of_columns``)."""
+        """The table of ``calls`` (the extraction writes the rows as it goes: ``of_columns``)."""
         refs: list[Any] = []
         ints: list[int] = []
         for call in calls:
@@ -163,23 +169,29 @@ class CallTable(Sequence[CallSite]):
 
     @classmethod
     def of_columns(cls, refs: list[Any], ints: list[int]) -> CallTable:
-        """The table of calls laid out as ``call_refs`` and ``call_ints`` lay out each, one after another."""
+        """The table of calls written as ``call_refs`` and ``call_ints`` lay out each, one after another (split
+        and keyed in C: a worker makes one per file it analyses)."""
         if not refs:
             return cls()
         try:
             packed = array.array("i", ints)
         except OverflowError:  # a position past 2**31 - 1 (a file of gigabytes): 8 bytes each, then
             packed = array.array("q", ints)
-        return cls(tuple(refs), packed)
+        n = CALL_REFS
+        kept = tuple(chain.from_iterable(zip(refs[0::n], refs[3::n], refs[4::n], refs[6::n])))
+        known: dict[str, int] = {}
+        keys = [known.setdefault(name, len(known)) for name in chain.from_iterable(zip(refs[1::n], refs[2::n], refs[5::n]))]
+        return cls(kept, packed, tuple(known), array.array("H" if len(known) <= 0x10000 else "i", keys))
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[Any, ...], array.array[int]]]:
-        return CallTable, (self._refs, self._ints)
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return CallTable, (self._refs, self._ints, self._strs, self._keys)
 
     def __len__(self) -> int:
         return len(self._refs) // _REFS
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, CallTable) and self._refs == other._refs and self._ints == other._ints
+        return (isinstance(other, CallTable) and self._refs == other._refs and self._ints == other._ints
+                and self._keys == other._keys and self._strs == other._strs)  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -189,9 +201,10 @@ class CallTable(Sequence[CallSite]):
     def _records(self, start: int = 0, stop: int | None = None) -> Iterator[CallSite]:
         stop = len(self) if stop is None else stop
         r, i = self._refs[start * _REFS:stop * _REFS], self._ints[start * _INTS:stop * _INTS]
-        return map(_new_call, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], i[2::_INTS], i[3::_INTS], r[1::_REFS],
-                                  r[2::_REFS], r[3::_REFS], r[4::_REFS], r[5::_REFS], i[4::_INTS], i[5::_INTS],
-                                  r[6::_REFS]))  # fmt: skip
+        k, s = self._keys[start * _KEYS:stop * _KEYS], self._strs.__getitem__
+        return map(_new_call, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], i[2::_INTS], i[3::_INTS], map(s, k[0::_KEYS]),
+                                  map(s, k[1::_KEYS]), r[1::_REFS], r[2::_REFS], map(s, k[2::_KEYS]), i[4::_INTS],
+                                  i[5::_INTS], r[3::_REFS]))  # fmt: skip
 
     def __iter__(self) -> Iterator[CallSite]:
         return self._records()
@@ -211,13 +224,18 @@ class CallTable(Sequence[CallSite]):
         return self._record(index % n)
 
     def _record(self, index: int) -> CallSite:
-        r, n, a, b = self._refs, self._ints, index * _REFS, index * _INTS
-        return _new_call((r[a], n[b], n[b + 1], n[b + 2], n[b + 3], r[a + 1], r[a + 2], r[a + 3], r[a + 4], r[a + 5],
-                          n[b + 4], n[b + 5], r[a + 6]))  # fmt: skip
+        r, n, k, s = self._refs, self._ints, self._keys, self._strs
+        a, b, c = index * _REFS, index * _INTS, index * _KEYS
+        return _new_call((r[a], n[b], n[b + 1], n[b + 2], n[b + 3], s[k[c]], s[k[c + 1]], r[a + 1], r[a + 2],
+                          s[k[c + 2]], n[b + 4], n[b + 5], r[a + 3]))  # fmt: skip
 
     def _where(self, keep: Iterator[bool]) -> Iterator[CallSite]:
         """The calls whose flag in ``keep`` is true (one flag per call, in order)."""
         return map(self._record, compress(range(len(self)), keep))
+
+    def _key(self, name: str) -> int:
+        """The key of ``name`` in the table (-1 when no call has it)."""
+        return self._strs.index(name) if name in self._strs else -1
 
     def named(self, names: Collection[str]) -> Iterator[CallSite]:
         """The calls whose callee is a name or an attribute in ``names`` (``f(...)``, ``obj.f(...)``)."""
@@ -225,15 +243,18 @@ class CallTable(Sequence[CallSite]):
 
     def with_context(self, context: str) -> Iterator[CallSite]:
         """The calls whose result is used as ``context`` says (``CallSite.context``)."""
-        return self._where(c == context for c in self._refs[2::_REFS])
+        key = self._key(context)
+        return self._where(k == key for k in self._keys[1::_KEYS])
 
     def in_scope(self, scope: str) -> Iterator[CallSite]:
         """The calls made directly in the function ``scope`` (its qualname; nested functions are scopes of their own)."""
-        return self._where(s == scope for s in self._refs[1::_REFS])
+        key = self._key(scope)
+        return self._where(k == key for k in self._keys[0::_KEYS])
 
     def at_module_level(self) -> Iterator[CallSite]:
         """The calls outside every function and class body (run when the module is imported)."""
-        return self._where(not s and not k for s, k in zip(self._refs[1::_REFS], self._refs[5::_REFS]))
+        key = self._key("")
+        return self._where(s == key and c == key for s, c in zip(self._keys[0::_KEYS], self._keys[2::_KEYS]))
 
 
 class AttrUse(NamedTuple):
@@ -284,9 +305,9 @@ class FunctionFact:
     parent: str = ""  # enclosing function qualname, for closures
     is_generator: bool = False
     return_values: tuple[Expr, ...] = ()
-    locals: dict[str, tuple[Binding, ...]] = field(default_factory=dict)
+    locals: NameTable = NO_NAMES  # name -> its bindings (``get`` gives a tuple of ``Binding``)
     globals: tuple[str, ...] = ()
-    name_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> the kinds of context it is read in
+    name_uses: NameTable = NO_NAMES  # name -> the kinds of context it is read in (sorted, each once)
     is_abstract: bool = False
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
     always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)
@@ -339,7 +360,7 @@ class ModuleFacts:
     # Sorted tuples, not sets: a set pickles in the order of string hashes, which differ between processes, so the
     # same file gave other bytes in another run (96 of 885 django files), and two caches of one tree differed.
     namespace_writers: tuple[str, ...] = ()
-    attr_uses: list[AttrUse] = field(default_factory=list)
+    attr_uses: Sequence[AttrUse] = ()  # an ``attr_table.AttrUseTable`` once extracted
     attr_stores: list[AttrStore] = field(default_factory=list)
     probed_attrs: tuple[str, ...] = ()  # literal names in hasattr(x, "n") / getattr(x, "n", ...), sorted
     # Where the file's top-level statements end (``top_level_ends``): what a fix parses of the file's head.

@@ -173,7 +173,7 @@ class FlowRecorder:
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts
-        # The file's calls so far, already in the two columns of a ``CallTable`` (see ``record_call``): building a
+        # The file's calls so far, as the rows ``CallTable.of_columns`` takes (see ``record_call``): building a
         # 13-field record per call and transposing them all at the end cost a twentieth of the extraction.
         self.call_refs: list[Any] = []
         self.call_ints: list[int] = []

@@ -321,7 +321,7 @@ class Roles:
             for klass in self.resolver.mro(cls):
                 if isinstance(klass, ClassValue):
                     found.update(self._own_with(klass, flag))
-            known = self._with[key] = frozenset(found)
+            known = self._with[key] = self._kept(found)  # one object per distinct set, as ``methods``
         return known
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
@@ -338,7 +338,7 @@ class Roles:
                            for q in (qualname, *fact.method_variants.get(name, ()))):  # fmt: skip
                         names.add(name)
                 names.update(fact.class_attrs)
-            known = self._flagged[key] = frozenset(names)
+            known = self._flagged[key] = self._kept(names)
         return known
 
     def method_function(self, cls: ClassValue, name: str) -> FunctionValue | None:

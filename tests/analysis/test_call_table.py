@@ -80,3 +80,14 @@ def test_index_out_of_range_and_inequality() -> None:
     assert table[1:] == calls[1:]
     assert table != CallTable.of(calls[:2]) and table != CallTable.of([calls[0], calls[2], calls[1]])
     assert CallTable() == CallTable.of([]) and not CallTable()
+
+
+def test_more_distinct_strings_than_two_byte_keys_hold() -> None:
+    """A scope, context and class are two-byte keys into the table's distinct strings; past 65,536 strings, four."""
+    rng = random.Random(7)
+    calls = [_random_call(rng)._replace(scope=f"f{i}") for i in range(70_000)]
+    table = CallTable.of(calls)
+    assert table._keys.typecode == "i" and CallTable.of(calls[:1000])._keys.typecode == "H"
+    assert list(table) == calls and table[65_999] == calls[65_999]
+    assert list(table.in_scope("f69999")) == [calls[-1]]
+    assert pickle.loads(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)) == table

@@ -8,6 +8,7 @@ import pickle
 
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
+from ssot_audit.analysis.name_table import NameTable
 
 SOURCE = '''
 import pkg
@@ -45,7 +46,8 @@ def test_repeated_expressions_are_one_object_after_pickling() -> None:
     bases = [cls.bases[0] for cls in facts.classes.values()]
     assert bases[0] == ("a", ("n", "pkg"), "Model") and bases[1] is bases[0]
     save, load = facts.functions["Store.save"], facts.functions["Store.load"]
-    assert save.name_uses["self"] == ("attr",) and load.name_uses["self"] is save.name_uses["self"]
+    assert save.name_uses.get("self") == ("attr",) and load.name_uses.get("self") == ("attr",)
+    assert type(save.name_uses) is NameTable and save.name_uses == ("item", "self", "arg", "attr")  # flat, pickled too
 
 
 def test_facts_that_never_change_are_tuples() -> None:
@@ -55,8 +57,9 @@ def test_facts_that_never_change_are_tuples() -> None:
     assert len(save.return_values) == 1 and len(load.return_values) == 2
     assert isinstance(facts.classes["Store"].bases, tuple) and isinstance(save.decorators, tuple)
     assert all(type(found) is tuple for found in facts.bindings.values())
-    assert all(type(found) is tuple for f in facts.functions.values() for found in f.locals.values())
-    assert [b.kind for b in load.locals["found"]] == ["assign"]
+    assert all(type(f.locals) is NameTable and type(f.name_uses) is NameTable for f in facts.functions.values())
+    assert [b.kind for b in load.locals.get("found")] == ["assign"]
+    assert load.locals.keys() == ["self", "item", "found"] and "CACHE" not in load.locals
 
 
 def test_files_do_not_share_expressions() -> None:

@@ -11,10 +11,13 @@ import pytest
 
 from ssot_audit import api
 from ssot_audit.analysis.graph import ImportGraph, smallest_break_set
+from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.cli import main
 from ssot_audit.config import Config
 
 from tests.helpers import write_project
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 KINDS = {
     "app/__init__.py": "",
@@ -202,3 +205,48 @@ def test_cycles_are_those_of_the_filtered_graph(tmp_path: Path) -> None:
             found[root.name, local] = [c.modules for c in cycles]
     assert found["mixed", False] == [("app.g", "app.h")]
     assert found["mixed", True] == [("app.d", "app.e"), ("app.g", "app.h")]
+
+
+def _plain_graph(index: ProjectIndex) -> nx.DiGraph:
+    """The plain definition: a networkx graph, an edge's attributes merged import by import."""
+    graph = nx.DiGraph()
+    for info in index.iter_modules():
+        graph.add_node(info.name, path=info.relpath, test=info.is_test)
+    for info in index.iter_modules():
+        for imp in info.facts.imports:
+            target = index.imported_module_of(info.name, imp)
+            if target is None or target == info.name:
+                continue
+            runtime = not imp.scope and not imp.type_checking and not imp.main_guard
+            local = bool(imp.scope) and not imp.type_checking and not imp.main_guard
+            if not graph.has_edge(info.name, target):
+                graph.add_edge(info.name, target, lines=[], runtime=False, runtime_lines=[], function_local_lines=[],
+                               type_checking=True, function_local=True)  # fmt: skip
+            data = graph.edges[info.name, target]
+            data["lines"] = sorted({*data["lines"], imp.line})
+            data["runtime"] = data["runtime"] or runtime
+            data["runtime_lines"] = sorted({*data["runtime_lines"], *([imp.line] if runtime else [])})
+            data["function_local_lines"] = sorted({*data["function_local_lines"], *([imp.line] if local else [])})
+            data["type_checking"] = data["type_checking"] and imp.type_checking
+            data["function_local"] = data["function_local"] and bool(imp.scope)
+    return graph
+
+
+@pytest.mark.parametrize("tree", ["sample_repo", "ssot_audit"])
+def test_graph_is_the_plain_networkx_graph(tree: str) -> None:
+    """The compact edges answer as the networkx graph built import by import, on real trees."""
+    project = api.load_project(ROOT / tree, Config(), jobs=1)
+    graph, plain = project.graph, _plain_graph(project.index)
+    built = graph.graph
+    assert list(built.nodes(data=True)) == list(plain.nodes(data=True))
+    assert list(built.edges(data=True)) == list(plain.edges(data=True))
+    assert len(plain.edges) > 50 and any(not d["runtime"] for _, _, d in plain.edges(data=True))
+    assert graph.runtime_edges() == [(u, v) for u, v, d in plain.edges(data=True) if d["runtime"]]
+    for module in plain.nodes:
+        assert graph.find_importers(module) == tuple(sorted(plain.predecessors(module)))
+        assert graph.find_dependencies(module) == tuple(sorted(plain.successors(module)))
+    for u, v, data in plain.edges(data=True):
+        assert graph.edge_lines(u, v) == tuple(data["lines"])
+        for local in (False, True):
+            lines = {*data["runtime_lines"], *(data["function_local_lines"] if local else [])}
+            assert graph.edge_lines(u, v, runtime_only=True, include_function_local=local) == tuple(sorted(lines))

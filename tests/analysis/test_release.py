@@ -8,6 +8,9 @@ from __future__ import annotations
 import gc
 import weakref
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ssot_audit import api
 from ssot_audit import project as loading
@@ -51,3 +54,28 @@ def test_the_packs_are_let_go_once_loaded(tmp_path: Path) -> None:
     loading.load_walked(root, Config(), found, jobs=1, progress=None, tree=tree, started=0.0)
     assert tree.payloads.blobs == {}
     assert len(tree.payloads.stored) == len(PROJECT)  # what compaction needs to know
+
+
+def test_the_whole_program_answers_are_let_go_before_the_fixes_are_built(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scan_tree``'s ``finish`` (building the fixes, at a scan's peak of memory) gets the facts, and the resolver,
+    concepts, import sites and graph are freed by then."""
+    root = write_project(tmp_path / "src", PROJECT)
+    refs: list[weakref.ref[object]] = []
+    audit = api._audit
+
+    def audit_and_watch(project: loading.Project, **kwargs: Any) -> api.AuditResult:
+        refs.extend(weakref.ref(part) for part in (project.resolver, project.concepts, project.sites, project.graph))
+        return audit(project, **kwargs)
+
+    alive: list[bool] = []
+
+    def finish(loaded: api.Loaded, result: api.AuditResult, kept: dict[str, object]) -> api.AuditResult:
+        alive.extend(ref() is not None for ref in refs)
+        assert loaded.index.find_module("app.use") is not None
+        return result
+
+    monkeypatch.setattr(api, "_audit", audit_and_watch)
+    scanned = api.scan_tree(root, Config(), jobs=1, finish=finish, finish_name="test")
+    assert alive == [False, False, False, False]
+    assert {f.code for f in scanned.result.findings} == {"SSOT401"}
