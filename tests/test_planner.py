@@ -207,14 +207,15 @@ def test_blast_radius_and_cycle_flag_come_from_the_import_graph(tmp_path: Path) 
         "pkg/api.py": "from pkg.impl import make_thing\n",
         "pkg/a.py": "import pkg.impl\nfrom pkg.api import make_thing\n",
         "pkg/b.py": "from pkg.api import make_thing\n",
-        "pkg/c.py": "from pkg.impl import make_thing\n",
-        "pkg/d.py": "import pkg.c\n",
+        "app/__init__.py": "",  # outside pkg: the definition's neighbours may import it from its module
+        "app/c.py": "from pkg.impl import make_thing\n",
+        "app/d.py": "import app.c\n",
     })  # fmt: skip
     plan = build_plan(scan_project(tmp_path))
     (symbol,) = plan.symbols
     steps = {s.files[0]: s for s in symbol.steps if s.kind == "rewrite-import"}
-    assert set(steps) == {"pkg/c.py"}
-    assert (steps["pkg/c.py"].blast_radius, steps["pkg/c.py"].in_cycle) == (1, False)
+    assert set(steps) == {"app/c.py"}
+    assert (steps["app/c.py"].blast_radius, steps["app/c.py"].in_cycle) == (1, False)
     graph = ModuleGraph([("pkg.a", "pkg.impl"), ("pkg.impl", "pkg.a"), ("pkg.d", "pkg.c")], [("pkg.a", "pkg/a.py")])
     assert graph.in_cycle(["pkg.a"]) and not graph.in_cycle(["pkg.c", "pkg.d"])
     assert graph.count_importers(["pkg.c"]) == 1
