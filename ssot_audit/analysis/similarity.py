@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, pairs_sharing, related_names
+from ssot_audit.analysis.hooks import external_bases, external_hooks
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, Roles
-from ssot_audit.analysis.values import ClassValue, ExternalValue, InstanceValue
+from ssot_audit.analysis.values import ClassValue, InstanceValue
 
 MIN_SHARED = 3  # methods
 MIN_WEIGHT = 1.8  # normalised weight of the shared methods: about three rare names, never three common ones
@@ -50,12 +51,6 @@ GENERIC = frozenset({
 GENERIC_WEIGHT = 0.2
 OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
-# A method that subclasses of one external base define under at least this many different names is that base's hook
-# (``on_llm_start`` of langchain's ``BaseCallbackHandler``): the scan cannot see the base's own methods.
-HOOK_NAMES = 3
-# External bases that declare no interface of their own.
-_NO_INTERFACE = frozenset({"builtins.object", "object", "abc.ABC", "typing.Generic", "typing.Protocol",
-                           "typing_extensions.Protocol", "typing.NamedTuple", "typing.TypedDict"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +87,7 @@ class Similarity:
             telling = methods - GENERIC
             telling = telling if len(telling) >= 2 else methods
             self._protocols_by_name[min(telling)].append((telling, methods))
-        self._hooks = self._external_hooks()
+        self._hooks = external_hooks(resolver, roles.role, roles.methods)
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
@@ -129,30 +124,10 @@ class Similarity:
                     found.append(methods)
         return found
 
-    def _external_hooks(self) -> dict[str, frozenset[str]]:
-        """Per external base (see ``_external_bases``), the methods its production subclasses define under ``HOOK_NAMES`` or
-        more different names: the hooks of a framework base the scan cannot see into. Copies of one class count
-        once (one name), so a class pasted into three packages does not make its own methods a base's hooks."""
-        namings: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
-        for value, role in self.roles.role.items():
-            if role in ("test-double", "test-code"):
-                continue
-            bases = _external_bases(self.resolver.mro(value))
-            if bases:
-                words = name_words(value.qualname.split(".")[-1].lstrip("_"))
-                for base in bases:
-                    for method in self.roles.methods[value]:
-                        namings[base, method].add(words)
-        hooks: dict[str, set[str]] = defaultdict(set)
-        for (base, method), names in namings.items():
-            if len(names) >= HOOK_NAMES:
-                hooks[base].add(method)
-        return {base: frozenset(methods) for base, methods in hooks.items()}
-
     def _hooks_of(self, profile: Profile) -> frozenset[str]:
-        """The hooks of the external bases of a class (``_external_hooks``)."""
+        """The hooks of the external bases of a class (``hooks.external_hooks``)."""
         found: frozenset[str] = _NOTHING
-        for base in _external_bases(profile.order):
+        for base in external_bases(profile.order):
             found |= self._hooks.get(base, _NOTHING)
         return found
 
@@ -417,10 +392,3 @@ def is_candidate(roles: Roles, value: ClassValue) -> bool:
     """A live production class that may be an implementation of a discovered concept."""
     return roles.role.get(value) == CLASS
 
-
-def _external_bases(order: tuple) -> frozenset[str]:  # type: ignore[type-arg]
-    """The external bases in a class's MRO (``Resolver.mro``) that may declare an interface, each by its top-level
-    package and its name: ``langchain_core.callbacks.BaseCallbackHandler`` and the
-    ``langchain_core.callbacks.base.BaseCallbackHandler`` it re-exports are one base imported by two paths."""
-    return frozenset(f"{v.name.partition('.')[0]}:{v.name.rpartition('.')[2]}" for v in order
-                     if isinstance(v, ExternalValue) and v.name not in _NO_INTERFACE)  # fmt: skip
