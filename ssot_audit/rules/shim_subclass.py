@@ -7,9 +7,10 @@ call (a logging call, a ``warnings.warn`` deprecation, a ``print``, ``self.x = <
 and enums are left alone (an empty subclass is how they are meant to be used), and so are families of three or
 more empty subclasses declared in their base's own module, outside any concept: type tags (``class
 OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which live elsewhere (compat modules, legacy
-packages), and an empty subclass that its own module constructs (``RemoveValue(Placeholder)``, which the module
-returns and tells apart with ``isinstance``; a platform's per-device entity classes): a marker type, not a name kept
-for old imports. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
+packages), and an empty subclass that its own module constructs, outside any concept (``RemoveValue(Placeholder)``,
+which the module returns and tells apart with ``isinstance``; a platform's per-device entity classes; textual's
+message classes, ``Toggle(Message)``, posted by the widget that declares them): a marker type, not a name kept for
+old imports. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
 typed specialization, whose bases carry type arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``,
 ``Generic[T]`` among the bases).
 
@@ -83,8 +84,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
         if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
             continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
-        if value.module == base.module and not concept_related and _made_at_home(ctx, value):
-            continue  # prefect's ``RemoveValue(Placeholder)``, returned by its own module: a marker type
+        if not concept_related and _made_at_home(ctx, value):
+            continue  # ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``: marker types
         concept = ctx.concepts.concept_of.get(value)
         public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""

@@ -195,13 +195,26 @@ def test_a_typed_specialization_is_not_a_shim(tmp_path: Path) -> None:
 def test_an_empty_subclass_its_own_module_constructs_is_a_marker_type(tmp_path: Path) -> None:
     # prefect: `class RemoveValue(Placeholder): pass`, returned by hydration.py's handlers and told apart with
     # isinstance; home-assistant: per-device entity classes its platform module constructs. A shim kept for old
-    # imports is not made by the module that declares it.
+    # imports is made by its old callers, not by the module that declares it.
     marker = BASE + "\nclass RemoveValue(Manager):\n    pass\n\n\nclass Unused(Manager):\n    pass\n\n\n" \
                     "def handle(value):\n    return RemoveValue() if value is None else value\n"
     write_project(tmp_path, {
         "app/__init__.py": "",
         "app/base.py": marker,
-        "app/compat.py": "from app.base import Manager\n\n\nclass Legacy(Manager):\n    pass\n\n\n"
-                         "def make():\n    return Legacy()\n",
+        "app/compat.py": "from app.base import Manager\n\n\nclass Legacy(Manager):\n    pass\n",
+        "app/old_caller.py": "from app.compat import Legacy\n\n\ndef make():\n    return Legacy()\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/base.py", 12), (CODE, "app/compat.py", 4)}  # Unused, Legacy
+
+
+def test_a_message_class_its_widget_posts_is_a_marker_type_wherever_its_base_lives(tmp_path: Path) -> None:
+    # textual: `class Toggle(Message): """Request toggle."""` nested in the widget that posts it (its base lives in
+    # textual/message.py); message classes are told apart by type. Not constructed where it is declared: a shim.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/message.py": BASE,
+        "app/widget.py": "from app.message import Manager\n\n\nclass Select:\n    class Toggle(Manager):\n"
+                         "        pass\n\n    def click(self):\n        return self.Toggle()\n\n\n"
+                         "class Legacy(Manager):\n    pass\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/widget.py", 12)}
