@@ -88,6 +88,7 @@ class Similarity:
             telling = telling if len(telling) >= 2 else methods
             self._protocols_by_name[min(telling)].append((telling, methods))
         self._hooks = external_hooks(resolver, roles.role, roles.methods)
+        self._class_hooks: dict[ClassValue, frozenset[str]] = {}  # ``_hooks_of``, by class: asked once per pair
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
@@ -125,10 +126,14 @@ class Similarity:
         return found
 
     def _hooks_of(self, profile: Profile) -> frozenset[str]:
-        """The hooks of the external bases of a class (``hooks.external_hooks``)."""
-        found: frozenset[str] = _NOTHING
-        for base in external_bases(profile.order):
-            found |= self._hooks.get(base, _NOTHING)
+        """The hooks of the external bases of a class (``hooks.external_hooks``), worked out once per class."""
+        cls = profile.order[0]
+        found = self._class_hooks.get(cls)
+        if found is None:
+            found = _NOTHING
+            for base in external_bases(profile.order):
+                found |= self._hooks.get(base, _NOTHING)
+            self._class_hooks[cls] = found
         return found
 
     def interface(self, a: ClassValue, b: ClassValue) -> frozenset[str]:
