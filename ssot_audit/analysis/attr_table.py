@@ -5,15 +5,16 @@ from __future__ import annotations
 import array
 from collections.abc import Iterator, Sequence
 from functools import partial
-from typing import Any, overload
+from typing import Any
 
+from ssot_audit.analysis.columns import RecordColumns
 from ssot_audit.analysis.facts import AttrUse
 
 _new_use = partial(tuple.__new__, AttrUse)  # an AttrUse from its 6 values, in C
 _REFS, _INTS = 2, 3  # per use: its expression and scope; its line, column and flags (1: guarded, 2: type checking)
 
 
-class AttrUseTable(Sequence[AttrUse]):
+class AttrUseTable(RecordColumns[AttrUse]):
     """A file's attribute reads rooted at an imported name, in order, made ``AttrUse`` records when read.
 
     As records a use cost about 136 bytes (a 6-field tuple, a list slot, an int object for a line or column past
@@ -21,6 +22,7 @@ class AttrUseTable(Sequence[AttrUse]):
     28 bytes. The one reader (``module_reads``) walks them all once per scan."""
 
     __slots__ = ("_refs", "_ints")
+    _noun = "attribute use"
 
     def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None) -> None:
         self._refs = refs
@@ -45,29 +47,13 @@ class AttrUseTable(Sequence[AttrUse]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AttrUseTable) and self._refs == other._refs and self._ints == other._ints
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"AttrUseTable({list(self)!r})"
-
     def __iter__(self) -> Iterator[AttrUse]:
         r, i = self._refs, self._ints
         flags = i[2::_INTS]
         return map(_new_use, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], r[1::_REFS], [bool(f & 1) for f in flags],
                                  [bool(f & 2) for f in flags]))  # fmt: skip
 
-    @overload
-    def __getitem__(self, index: int) -> AttrUse: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[AttrUse]: ...
-
-    def __getitem__(self, index: int | slice) -> AttrUse | list[AttrUse]:
-        if isinstance(index, slice):
-            return list(self)[index]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError("attribute use index out of range")
-        a, b = index % n * _REFS, index % n * _INTS
+    def _record(self, index: int) -> AttrUse:
+        a, b = index * _REFS, index * _INTS
         r, i = self._refs, self._ints
         return _new_use((r[a], i[b], i[b + 1], r[a + 1], bool(i[b + 2] & 1), bool(i[b + 2] & 2)))

@@ -24,8 +24,9 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, compress
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
+from ssot_audit.analysis.columns import RecordColumns
 from ssot_audit.analysis.name_table import NO_NAMES, NameTable
 from ssot_audit.model.pickling import pickle_positionally
 
@@ -137,7 +138,7 @@ def call_ints(call: CallSite) -> tuple[int, ...]:
     return (call.line, call.col, call.end_line, call.end_col, call.await_line, call.await_col)
 
 
-class CallTable(Sequence[CallSite]):
+class CallTable(RecordColumns[CallSite]):
     """A file's call sites, in call order, kept as flat columns and made ``CallSite`` records when read.
 
     Held as records, a call cost about 190 bytes (a 13-field tuple, a list slot, an int object for each line past
@@ -149,6 +150,7 @@ class CallTable(Sequence[CallSite]):
     ``at_module_level``, ``in_scope``): those are tested on the columns and only they are made records."""
 
     __slots__ = ("_refs", "_ints", "_strs", "_keys")
+    _noun = "call"
 
     def __init__(self, refs: tuple[Any, ...] = (), ints: array.array[int] | None = None, strs: tuple[str, ...] = (),
                  keys: array.array[int] | None = None) -> None:  # fmt: skip
@@ -193,11 +195,6 @@ class CallTable(Sequence[CallSite]):
         return (isinstance(other, CallTable) and self._refs == other._refs and self._ints == other._ints
                 and self._keys == other._keys and self._strs == other._strs)  # fmt: skip
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"CallTable({list(self)!r})"
-
     def _records(self, start: int = 0, stop: int | None = None) -> Iterator[CallSite]:
         stop = len(self) if stop is None else stop
         r, i = self._refs[start * _REFS:stop * _REFS], self._ints[start * _INTS:stop * _INTS]
@@ -208,20 +205,6 @@ class CallTable(Sequence[CallSite]):
 
     def __iter__(self) -> Iterator[CallSite]:
         return self._records()
-
-    @overload
-    def __getitem__(self, index: int) -> CallSite: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CallSite]: ...
-
-    def __getitem__(self, index: int | slice) -> CallSite | list[CallSite]:
-        if isinstance(index, slice):
-            return list(self)[index]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError("call index out of range")
-        return self._record(index % n)
 
     def _record(self, index: int) -> CallSite:
         r, n, k, s = self._refs, self._ints, self._keys, self._strs
