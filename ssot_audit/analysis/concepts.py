@@ -287,7 +287,7 @@ class ConceptModel:
         # Delegation alone (the wrapped object's type unknown) vouches for less: such an adapter offers as many of
         # the API's methods as two implementations must share. A home-assistant vacuum entity that hands
         # async_update and async_stop on to its device is no facade of the integrations' feed managers.
-        return len(offered) >= MIN_SHARED and self.similarity.delegating(value, offered) * 2 >= len(offered)
+        return len(offered) >= MIN_SHARED and self.similarity.handoff.delegating(value, offered) * 2 >= len(offered)
 
     def _classes_by_word(self) -> dict[str, list[ClassValue]]:
         """Live production classes by each word of their name (``WebSocketManagerAdapter`` under "manager" too)."""

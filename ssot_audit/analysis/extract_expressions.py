@@ -114,13 +114,19 @@ class ExpressionWalker(NamespaceRecorder):
             elif kind is _Call:
                 func_expr = self._call(node, ctx, wrapper, awaited, target if node is root else None,  # type: ignore[arg-type]
                                        call_scope, in_class, module_level, guards, func, calls)  # fmt: skip
+                if func is not None and func.name in _FORWARDING_HOOKS and func_expr == _GETATTR and node.args:  # type: ignore[attr-defined]
+                    func.delegates = func.delegates or _is_delegation(node.args[0])  # type: ignore[attr-defined]
                 push((node.func, "callee", None, _NOT_AWAITED))  # type: ignore[attr-defined]
                 for arg in node.args:  # type: ignore[attr-defined]
                     if type(arg) is not _Constant:
                         push((arg, "arg", func_expr, _NOT_AWAITED))
+                    elif func is not None and arg.value == func.name:  # type: ignore[attr-defined]
+                        func.delegates = True  # dispatched by its own name (an RPC client's ``cast(ctx, 'name')``)
                 for keyword in node.keywords:  # type: ignore[attr-defined]
                     if type(keyword.value) is not _Constant:
                         push((keyword.value, "arg", func_expr, _NOT_AWAITED))
+                    elif func is not None and keyword.value.value == func.name:
+                        func.delegates = True
             elif kind is _Constant:
                 continue
             elif kind in _SPECIAL:
@@ -174,6 +180,10 @@ class ExpressionWalker(NamespaceRecorder):
             encoded = encode(node.value)  # type: ignore[attr-defined]
             self.bind(node.target.id, B_ASSIGN if encoded is not None else B_OTHER, encoded, node.lineno)  # type: ignore[attr-defined]
             push((node.value, "assign", None, _NOT_AWAITED))  # type: ignore[attr-defined]
+
+
+_FORWARDING_HOOKS = frozenset({"__getattr__", "__getattribute__"})
+_GETATTR = ("n", "getattr")  # ``getattr(self._inner, name)`` in ``__getattr__``: what the class lacks, another object has
 
 
 def _is_delegation(owner: ast.expr) -> bool:

@@ -295,7 +295,8 @@ class FunctionFact:
     is_stub: bool = False  # body is only ``...``/docstring/``raise NotImplementedError``
     always_raises: str = ""  # the exception a top-level ``raise`` on every path raises (``__init__``: a guard)
     is_trivial: bool = False  # a stub, ``pass`` or ``return <constant>``: what test doubles are made of
-    delegates: bool = False  # reads ``<another object>.<its own name>``: hands the work on (a facade, a proxy)
+    delegates: bool = False  # reads ``<another object>.<its own name>`` or passes its own name to a call
+    # (``cctxt.cast(ctx, 'name')``, ``getattr(inner, 'name')``): hands the work on (a facade, a proxy, an RPC client)
 
 
 @dataclass(slots=True)

@@ -2,8 +2,9 @@
 
 langchain's ``BaseCallbackHandler`` declares ``on_llm_start``, ``on_chain_end``...; eleven integrations override
 them, and to role similarity (``similarity``) they looked like one class written eleven times. A method that the
-production subclasses of one external base define under ``HOOK_NAMES`` or more different names is taken to be that
-base's hook: the interface of intended polymorphism, like the methods of a project ancestor or protocol.
+subclasses of one external base define under ``HOOK_NAMES`` or more different names (production classes, and test
+classes that name the base themselves) is taken to be that base's hook: the interface of intended polymorphism,
+like the methods of a project ancestor or protocol.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _TEST_ROLES = ("test-double", "test-code")
 
 
 def external_bases(order: tuple[Value, ...]) -> frozenset[str]:
-    """The external bases in a class's MRO (``Resolver.mro``) that may declare an interface, each by its top-level
+    """The external bases in a class's MRO (``Resolver.mro``) or among its direct bases that may declare an interface, each by its top-level
     package and its name: ``langchain_core.callbacks.BaseCallbackHandler`` and the
     ``langchain_core.callbacks.base.BaseCallbackHandler`` it re-exports are one base imported by two paths."""
     return frozenset(f"{v.name.partition('.')[0]}:{v.name.rpartition('.')[2]}" for v in order
@@ -32,14 +33,15 @@ def external_bases(order: tuple[Value, ...]) -> frozenset[str]:
 
 def external_hooks(resolver: Resolver, role: Mapping[ClassValue, str],
                    methods: Mapping[ClassValue, frozenset[str]]) -> dict[str, frozenset[str]]:  # fmt: skip
-    """Per external base (see ``external_bases``), the methods its production subclasses (``role``: each class's
-    role; ``methods``: its public methods) define under ``HOOK_NAMES`` or more different names. Copies of one class
-    count once (one name), so a class pasted into three packages does not make its own methods a base's hooks."""
+    """Per external base (see ``external_bases``), the methods its subclasses (``role``: each class's role;
+    ``methods``: its public methods) define under ``HOOK_NAMES`` or more different names: production classes that
+    have it in their MRO, test classes that name it as a direct base. Copies of one class count once (one name), so
+    a class pasted into three packages does not make its own methods a base's hooks."""
     namings: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
     for value, kind in role.items():
-        if kind in _TEST_ROLES:
-            continue
-        bases = external_bases(resolver.mro(value))
+        # a test class counts only for a base it names itself (neutron's TestMechanismDriver implements
+        # neutron_lib's MechanismDriver hooks); a test double of a project class says nothing of that class's bases
+        bases = external_bases(tuple(resolver.direct_bases(value)) if kind in _TEST_ROLES else resolver.mro(value))
         if bases:
             words = name_words(value.qualname.split(".")[-1].lstrip("_"))
             for base in bases:

@@ -64,10 +64,12 @@ class MemberLookup:
 
     def base_classes(self, cls: ClassValue) -> list[ClassValue]:
         """The project classes ``cls`` names as its direct bases (resolved, in order)."""
+        return [v for v in self.direct_bases(cls) if isinstance(v, ClassValue) and v != cls]
+
+    def direct_bases(self, cls: ClassValue) -> list[Value]:
+        """What ``cls`` names as its direct bases, project classes and external ones (resolved, in order)."""
         values = self._bases.get(cls) if self._is_outermost() else None
-        if values is None:
-            values = self._base_values(cls)
-        return [v for v in values if isinstance(v, ClassValue) and v != cls]
+        return values if values is not None else self._base_values(cls)
 
     def _is_outermost(self) -> bool:
         """True outside any memoised query and expression: what a base expression resolves to here is what it

@@ -11,8 +11,9 @@ metrics backends implement ``StatsLogger``'s ``incr``/``gauge``/``timing`` but n
 define under three or more names (the hooks of a framework base the scan cannot see into: ``on_llm_start`` of
 ``BaseCallbackHandler``; two classes whose external bases both have the method as a hook, ``ByteStore`` and
 ``BaseStore[str, bytes]``, implement one framework's interface), are the interface of intended polymorphism and do
-not count between classes of different names. A subclass and its base, a facade and the class it holds, and two definitions of one
-class in one module (``if``/``else``) are never duplicates.
+not count between classes of different names. A subclass and its base, a facade and the class it holds, a class that
+hands the shared methods on (a proxy, an RPC client, a wrapper: ``handoff``), and two definitions of one class in one
+module (``if``/``else``) are never duplicates.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, pairs_sharing, related_names
+from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.hooks import external_bases, external_hooks
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
@@ -76,6 +77,7 @@ class Similarity:
         self.names = names
         self.resolver = resolver
         self.roles = roles
+        self.handoff = Handoff(index, roles)
         counted = [v for v, role in roles.role.items() if role not in ("test-double", "test-code")]
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
@@ -256,9 +258,13 @@ class Similarity:
             return verdict(False, f"the shared methods are {cover:.0%} of the smaller class")
         if b in self.held(a) or a in self.held(b):
             return verdict(False, "a facade holds the other and delegates to it", facade=True)
-        proxy = next((v for v in (a, b) if self.delegating(v, shared) * 2 >= len(shared)), None)
+        proxy = next((v for v in (a, b) if self.handoff.delegating(v, shared) * 2 >= len(shared)), None)
         if proxy is not None:
             return verdict(False, f"{proxy.qualname} hands most shared methods to another object (a proxy)", facade=True)
+        wrapper = next((v for v in (a, b) if self.handoff.forwards_the_rest(v)), None)
+        if wrapper is not None:
+            return verdict(False, f"{wrapper.qualname} hands what it does not define to another object (a wrapper)",
+                           facade=True)  # fmt: skip
         agreement = self._async_agreement(a, b, shared)
         if agreement < MIN_ASYNC_AGREEMENT:
             return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
@@ -312,23 +318,6 @@ class Similarity:
                         self._packages[".".join(parts[:i])].add(value.qualname)
         return self._packages.get(package, set())
 
-    def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
-        """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""
-        count = 0
-        flagged = self.roles.methods_with(cls, "delegates")
-        for name in shared:
-            if name not in flagged:
-                continue  # no definition along the MRO hands it on: no lookup needed
-            fact = self._method_fact(cls, name)
-            count += bool(fact is not None and fact.delegates)
-        return count
-
-    def _method_fact(self, cls: ClassValue, name: str) -> FunctionFact | None:
-        """The facts of the function that defines method ``name`` for ``cls`` (the resolver keeps ``find_method``'s
-        answers per class, so a class met in many pairs is looked up once)."""
-        method = self.roles.method_function(cls, name)
-        return self.index.find_function(method.module, method.qualname) if method else None
-
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
         agree = 0
         maybe = self.roles.methods_with(a, "is_async") | self.roles.methods_with(b, "is_async")
@@ -336,7 +325,7 @@ class Similarity:
             if name not in maybe:
                 agree += 1  # neither method can be ``async def``: they agree, no lookup needed
                 continue
-            ka, kb = self._method_fact(a, name), self._method_fact(b, name)
+            ka, kb = self.handoff.method_fact(a, name), self.handoff.method_fact(b, name)
             agree += ka is None or kb is None or ka.is_async == kb.is_async
         return agree / len(shared) if shared else 1.0
 

@@ -260,3 +260,91 @@ def test_a_protocol_implemented_but_for_its_generic_names_is_still_the_interface
         "app/otel.py": ROLE.format(name="SafeOtelStatsLogger"),
     })  # fmt: skip
     assert _members(tmp_path) == []
+
+
+RPC_CLIENT = """
+class {name}:
+    def __init__(self, client):
+        self.client = client
+    def _cast(self, context, method, **kwargs):
+        self.client.prepare().cast(context, method, **kwargs)
+    def register_connection(self, context, user_id, ws):
+        self._cast(context, 'register_connection', user_id=user_id, ws=ws)
+    def emit_critical_event(self, context, kind):
+        self._cast(context, method='emit_critical_event', kind=kind)
+    def drain_outbox(self, context):
+        return self.client.call(context, 'drain_outbox')
+    def send_to_user(self, context, user_id, message):
+        {send}
+"""
+
+
+def test_an_rpc_client_that_sends_each_call_by_its_own_name_is_not_a_copy(tmp_path: Path) -> None:
+    # nova's conductor ComputeTaskAPI and neutron's L3AgentNotifyAPI name the methods of the agent they call
+    # (`cctxt.cast(context, 'router_deleted', ...)`): the client side of an RPC API, not the agent written twice.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/agent.py": ROLE.format(name="ConnectionAgent"),
+        "app/notify.py": RPC_CLIENT.format(name="ConnectionAgentNotifyAPI",
+                                           send="self._cast(context, 'send_to_user', user_id=user_id)"),
+    })  # fmt: skip
+    assert _members(tmp_path) == []
+
+
+def test_a_client_class_that_does_the_work_itself_is_still_a_copy(tmp_path: Path) -> None:
+    # the control: the same client class doing the work in most methods (its own name is passed in one of four)
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/agent.py": ROLE.format(name="ConnectionAgent"),
+        "app/notify.py": RPC_CLIENT.replace("self._cast(context, 'register_connection', user_id=user_id, ws=ws)",
+                                            "self.ws = ws")
+                                   .replace("self._cast(context, method='emit_critical_event', kind=kind)", "return kind")
+                                   .format(name="ConnectionAgentCopy", send="return message"),
+    })  # fmt: skip
+    assert _members(tmp_path) == [["app.agent.ConnectionAgent", "app.notify.ConnectionAgentCopy"]]
+
+
+def test_test_classes_naming_an_external_base_show_its_hooks(tmp_path: Path) -> None:
+    # neutron: two production ML2 drivers (OVN, l2population) override neutron_lib's MechanismDriver hooks; the
+    # test drivers that subclass MechanismDriver themselves show the methods are that base's, not a shared role
+    names = ("RecordingDriver", "LoggerDriver", "FaultyDriver")
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/ovn.py": HOOKS.format(base_module="framework.callbacks", name="OvnStreamDriver", extra=""),
+        "app/l2pop.py": HOOKS.format(base_module="framework.callbacks", name="PopulationStreamDriver", extra=""),
+        "tests/__init__.py": "",
+        **{f"tests/test_{n.lower()}.py": HOOKS.format(base_module="framework.callbacks", name=n, extra="") for n in names},
+    })  # fmt: skip
+    assert _members(tmp_path) == []
+
+
+def test_test_doubles_of_a_project_class_do_not_make_hooks_of_its_external_base(tmp_path: Path) -> None:
+    # a test double subclassing a production class shows nothing about that class's external base
+    doubles = "".join(f"\n\nclass {n}(OvnStreamDriver):\n    def on_stream_start(self, run):\n        return None\n"
+                      f"    def on_stream_end(self, run):\n        return None\n" for n in ("FakeOne", "FakeTwo", "FakeThree"))
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/ovn.py": HOOKS.format(base_module="framework.callbacks", name="OvnStreamDriver", extra=""),
+        "app/l2pop.py": HOOKS.format(base_module="framework.callbacks", name="PopulationStreamDriver", extra=""),
+        "tests/__init__.py": "",
+        "tests/fakes.py": "from app.ovn import OvnStreamDriver\n" + doubles,
+    })  # fmt: skip
+    assert _members(tmp_path) == [["app.ovn.OvnStreamDriver", "app.l2pop.PopulationStreamDriver"]]
+
+
+def test_a_wrapper_that_hands_the_rest_to_another_object_is_not_a_copy(tmp_path: Path) -> None:
+    # neutron's DeferredOVSBridge queues add_flow/mod_flow/delete_flows of the bridge it wraps and passes the rest
+    # on through __getattr__: a wrapper of the bridge, not a second bridge
+    wrapper = ROLE.format(name="DeferredConnectionManager") + (
+        "    def __init__(self, manager):\n        self.manager = manager\n"
+        "    def __getattr__(self, name):\n        return getattr(self.manager, name)\n"
+    )
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/manager.py": ROLE.format(name="ConnectionManager"),
+        "app/deferred.py": wrapper,
+    })  # fmt: skip
+    assert _members(tmp_path) == []
+    write_project(tmp_path, {"app/deferred.py": wrapper.replace("getattr(self.manager, name)", "getattr(self, name)")})
+    assert sorted(map(sorted, _members(tmp_path))) == [["app.deferred.DeferredConnectionManager",
+                                                        "app.manager.ConnectionManager"]]  # fmt: skip

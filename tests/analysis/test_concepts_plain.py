@@ -335,9 +335,14 @@ def plain_compare(sim: Similarity, a: ClassValue, b: ClassValue, declared: bool)
         return verdict(False, f"the shared methods are {cover:.0%} of the smaller class")
     if b in sim.held(a) or a in sim.held(b):
         return verdict(False, "a facade holds the other and delegates to it", facade=True)
-    proxy = next((v for v in (a, b) if sim.delegating(v, shared) * 2 >= len(shared)), None)
+    delegating = {v: sum(bool((f := sim.handoff.method_fact(v, m)) and f.delegates) for m in shared) for v in (a, b)}
+    proxy = next((v for v in (a, b) if delegating[v] * 2 >= len(shared)), None)
     if proxy is not None:
         return verdict(False, f"{proxy.qualname} hands most shared methods to another object (a proxy)", facade=True)
+    wrapper = next((v for v in (a, b) if (f := sim.handoff.method_fact(v, "__getattr__")) and f.delegates), None)
+    if wrapper is not None:
+        return verdict(False, f"{wrapper.qualname} hands what it does not define to another object (a wrapper)",
+                       facade=True)  # fmt: skip
     agreement = sim._async_agreement(a, b, shared)
     if agreement < MIN_ASYNC_AGREEMENT:
         return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")

@@ -80,6 +80,12 @@ class PlainExtractor(extract.Extractor):
                 stack.append((node.func, "callee", None, (0, 0)))
                 stack.extend((arg, "arg", func_expr, (0, 0)) for arg in node.args)
                 stack.extend((keyword.value, "arg", func_expr, (0, 0)) for keyword in node.keywords)
+                passed = [*node.args, *(keyword.value for keyword in node.keywords)]
+                if func is not None and any(type(v) is ast.Constant and v.value == func.name for v in passed):
+                    func.delegates = True  # dispatched by its own name
+                forwards = func_expr == ("n", "getattr") and node.args and func is not None
+                if forwards and func.name in ("__getattr__", "__getattribute__"):
+                    func.delegates = func.delegates or extract_expressions._is_delegation(node.args[0])
             elif kind is ast.Await:
                 stack.append((node.value, "await", None, (node.lineno, node.col_offset)))
             elif kind is ast.Attribute:
