@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -304,6 +305,28 @@ def class_body_adds_nothing(node: ast.ClassDef) -> bool:
             if forwards_to_super(stmt):
                 continue
         return False
+    return True
+
+
+# What a compatibility shim says of itself (``Deprecated: kept for backwards compatibility``, ``Alias of ...``, a
+# ``RemovedInDjango60Warning``); "depreciated" is a common misspelling (langchain's AzureCognitiveSearchRetriever)
+_COMPAT_WORDS = re.compile(r"deprecat|depreciat|backward|compatib|legacy|\balias|renamed|old name|kept for|"
+                           r"\binstead\b|switch to|removed ?in", re.IGNORECASE)
+
+
+def purpose_docstring(node: ast.ClassDef) -> bool:
+    """The class has a docstring of its own, and neither it nor any other text or name in the class says anything
+    of deprecation, compatibility, an alias or a rename: a type written on purpose (nova's
+    ``DeviceRemovedEvent(DeviceEvent)``: "Libvirt sends this event after a successful device detach"), not a name
+    kept for old imports (django's ``DjangoDivFormRenderer``, whose ``__init__`` warns ``RemovedInDjango60Warning``)."""
+    doc = ast.get_docstring(node, clean=False)
+    if not (doc and doc.strip()):
+        return False
+    for child in ast.walk(node):  # a class whose body adds nothing is a few statements
+        text = child.value if isinstance(child, ast.Constant) else child.id if isinstance(child, ast.Name) \
+            else child.attr if isinstance(child, ast.Attribute) else None
+        if isinstance(text, str) and _COMPAT_WORDS.search(text):
+            return False
     return True
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ssot_audit.analysis.ast_helpers import (
     ATTRIBUTE_ERRORS, always_raises, annotation_names, catches, catches_import_error, class_body_adds_nothing, encode,
     expects_raise, handlers_by_node_type, is_main_guard, is_stub, is_trivial, is_type_checking,
-    literal_strings, start_file, suppresses_import_error, unique_qualname,
+    literal_strings, purpose_docstring, start_file, suppresses_import_error, unique_qualname,
 )
 from ssot_audit.analysis.extract_expressions import ExpressionWalker, Scope, freeze_function, frozen, new_record
 from ssot_audit.analysis.facts import (
@@ -183,9 +183,10 @@ class Extractor(ExpressionWalker):
             bases=tuple(encode(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases),
             keywords={k.arg: encode(k.value) for k in node.keywords if k.arg},
             decorators=tuple(encode(d) for d in node.decorator_list),
-            body_adds_nothing=class_body_adds_nothing(node),
             scope=enclosing.qualname if enclosing else "",
         )
+        if class_body_adds_nothing(node):
+            fact.body_adds_nothing, fact.purpose_doc = True, purpose_docstring(node)
         self.facts.classes[qualname] = fact
         self.bind(node.name, B_CLASS, qualname, node.lineno)
         self.flow.decorator_patches(node, qualname)

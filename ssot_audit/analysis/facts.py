@@ -316,6 +316,7 @@ class ClassFact:
     class_attrs: dict[str, tuple[Expr, ...]] = field(default_factory=dict)  # class-level assignments
     attr_types: dict[str, list[Any]] = field(default_factory=dict)  # instance attrs: Expr or ("ann", names)
     body_adds_nothing: bool = False  # only pass/.../docstring/methods forwarding to super(), no base with [type args]
+    purpose_doc: bool = False  # when the body adds nothing: a docstring of its own, not of a deprecated alias
     scope: str = ""  # enclosing function qualname for local classes
 
 

@@ -10,7 +10,10 @@ OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which liv
 packages), and an empty subclass that its own module constructs, outside any concept (``RemoveValue(Placeholder)``,
 which the module returns and tells apart with ``isinstance``; a platform's per-device entity classes; textual's
 message classes, ``Toggle(Message)``, posted by the widget that declares them): a marker type, not a name kept for
-old imports. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
+old imports. Outside concepts, an empty subclass with a docstring of its own that says nothing of deprecation,
+compatibility, an alias or a rename is a type written on purpose (nova's ``DeviceRemovedEvent(DeviceEvent)``,
+"Libvirt sends this event after a successful device detach"; a documented base for a family of classes); one whose
+docstring says "Deprecated: kept for backwards compatibility" is still reported. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
 typed specialization, whose bases carry type arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``,
 ``Generic[T]`` among the bases).
 
@@ -86,6 +89,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
         if not concept_related and _made_at_home(ctx, value):
             continue  # ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``: marker types
+        if not concept_related and ctx.index.get_module(value.module).facts.classes[value.qualname].purpose_doc:
+            continue  # a documented type of its own (an event, a base for a family), not a name kept for imports
         concept = ctx.concepts.concept_of.get(value)
         public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""

@@ -218,3 +218,25 @@ def test_a_message_class_its_widget_posts_is_a_marker_type_wherever_its_base_liv
                          "class Legacy(Manager):\n    pass\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/widget.py", 12)}
+
+
+def test_an_empty_subclass_documented_as_a_type_of_its_own_is_not_a_shim(tmp_path: Path) -> None:
+    # nova: `class DeviceRemovedEvent(DeviceEvent): """Libvirt sends this event after a successful device detach"""`
+    # is an event type the driver tells apart; langchain's `LlamaChatContentFormatter`, documented "Deprecated: Kept
+    # for backwards compatibility", is the shim its docstring says it is. Inside a concept a shim is always reported.
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": BASE,
+        "app/events.py": "from app.base import Manager\n\n\n"
+                         "class Removed(Manager):\n    \"\"\"Sent after a successful device detach.\"\"\"\n\n\n"
+                         "class Failed(Manager):\n    \"\"\"Sent after an unsuccessful device detach.\"\"\"\n    pass\n\n\n"
+                         "class Formatter(Manager):\n    \"\"\"Deprecated: Kept for backwards compatibility.\"\"\"\n\n\n"
+                         "class Named(Manager):\n    \"\"\"Alias of Manager; use Manager instead.\"\"\"\n\n\n"
+                         "class Blank(Manager):\n    \"\"\" \"\"\"\n\n\n"
+                         "class Transitional(Manager):\n    \"\"\"Sends with a div template.\"\"\"\n\n"
+                         "    def __init__(self, *args):\n        warnings.warn('Use Manager', RemovedInDjango60Warning)\n"
+                         "        super().__init__(*args)\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/events.py", 13), (CODE, "app/events.py", 17),
+                                                     (CODE, "app/events.py", 21), (CODE, "app/events.py", 25)}
+    # Formatter, Named, Blank, Transitional
