@@ -107,10 +107,12 @@ def import_target(finding: Finding) -> tuple[str, str] | None:
 def _fix_import(finding: Finding, env: FixEnv) -> Fix | str:
     """SSOT201: the import at the finding reads the canonical module instead."""
     loc = finding.location
-    parsed = env.parsed(loc.path)
     target = import_target(finding)
-    if isinstance(parsed, str) or target is None:
-        return parsed if isinstance(parsed, str) else "the finding does not name the module to import from"
+    if target is None:  # asked before parsing: an attribute read past line 30,000 of a test file cost a whole parse
+        return "the finding does not name the module to import from"
+    parsed = env.parsed(loc.path)
+    if isinstance(parsed, str):
+        return parsed
     alias = parsed.find(cst.ImportAlias, loc.line, loc.column)
     if alias is None:
         return "no 'from ... import name' at the finding's position"
@@ -177,8 +179,11 @@ def _grouped_imports(findings: Sequence[Finding], env: FixEnv) -> dict[int, Fix 
     ``findings``): applied together, they need not wait for one another round after round."""
     groups: dict[tuple[str, int, str], list[tuple[int, cst.ImportAlias, str]]] = {}
     for number, finding in enumerate(findings):
-        parsed, target = env.parsed(finding.location.path), import_target(finding)
-        if finding.code not in ("SSOT201", "SSOT203") or isinstance(parsed, str) or target is None:
+        target = import_target(finding) if finding.code in ("SSOT201", "SSOT203") else None
+        if target is None:
+            continue  # nothing to group: the file is not parsed for it
+        parsed = env.parsed(finding.location.path)
+        if isinstance(parsed, str):
             continue
         alias = parsed.find(cst.ImportAlias, finding.location.line, finding.location.column)
         stmt = parsed.parent(alias) if alias is not None else None
