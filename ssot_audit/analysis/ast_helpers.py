@@ -309,9 +309,10 @@ def class_body_adds_nothing(node: ast.ClassDef) -> bool:
 
 
 # What a compatibility shim says of itself (``Deprecated: kept for backwards compatibility``, ``Alias of ...``, a
-# ``RemovedInDjango60Warning``); "depreciated" is a common misspelling (langchain's AzureCognitiveSearchRetriever)
+# ``RemovedInDjango60Warning``); "depreciated" is a common misspelling (langchain's AzureCognitiveSearchRetriever);
+# "instead" alone is not ("handled in the libvirt driver instead of propagating it up": nova's LibvirtEvent)
 _COMPAT_WORDS = re.compile(r"deprecat|depreciat|backward|compatib|legacy|\balias|renamed|old name|kept for|"
-                           r"\binstead\b|switch to|removed ?in", re.IGNORECASE)
+                           r"\buse \S+ instead|instead use|switch to|removed ?in", re.IGNORECASE)
 
 
 def purpose_docstring(node: ast.ClassDef) -> bool:

@@ -228,7 +228,7 @@ def test_an_empty_subclass_documented_as_a_type_of_its_own_is_not_a_shim(tmp_pat
         "app/__init__.py": "",
         "app/base.py": BASE,
         "app/events.py": "from app.base import Manager\n\n\n"
-                         "class Removed(Manager):\n    \"\"\"Sent after a successful device detach.\"\"\"\n\n\n"
+                         "class Removed(Manager):\n    \"\"\"Sent after a detach, handled here instead of above.\"\"\"\n\n\n"
                          "class Failed(Manager):\n    \"\"\"Sent after an unsuccessful device detach.\"\"\"\n    pass\n\n\n"
                          "class Formatter(Manager):\n    \"\"\"Deprecated: Kept for backwards compatibility.\"\"\"\n\n\n"
                          "class Named(Manager):\n    \"\"\"Alias of Manager; use Manager instead.\"\"\"\n\n\n"
