@@ -42,6 +42,8 @@ class MroTable:
             return self._finish(cls, bases)
         stack: list[tuple[ClassValue, list[Value] | None]] = [(cls, bases)]
         stack.extend((b, None) for b in reversed(pending))
+        finished: list[ClassValue] = []
+        cycles = len(self._cycles)
         while stack:
             klass, known = stack[-1]
             if klass in self._mros:
@@ -54,8 +56,29 @@ class MroTable:
                     stack.extend((b, None) for b in reversed(pending))
                     continue
             self._finish(klass, known)
+            finished.append(klass)
             stack.pop()
+        if len(self._cycles) > cycles:
+            # An inheritance cycle: the orders above were cut where it closed, at a place that depends on which class
+            # was asked first; each is the plain depth-first walk instead (equal to the above without a cycle).
+            for klass in finished:
+                self._mros[klass] = self._depth_first(klass)
         return self._mros[cls]
+
+    def _depth_first(self, cls: ClassValue) -> tuple[Value, ...]:
+        """``cls`` and its bases, depth first (preorder), without repeats: the definition of ``get``'s order."""
+        order: list[Value] = []
+        seen: set[Value] = set()
+        stack: list[Value] = [cls]
+        while stack:
+            klass = stack.pop()
+            if klass in seen:
+                continue
+            seen.add(klass)
+            order.append(klass)
+            if isinstance(klass, ClassValue):
+                stack.extend(reversed(self._base_values(klass)))
+        return tuple(order)
 
     def _begin(self, klass: ClassValue) -> tuple[list[Value], list[ClassValue]]:
         """Mark ``klass`` in progress and resolve its bases: them, and the bases whose order must come first."""

@@ -202,3 +202,14 @@ def test_mutually_recursive_functions_share_their_returns_whichever_is_asked_fir
         resolver.return_values(FunctionValue("pkg.a", first))
         assert resolver.return_values(FunctionValue("pkg.a", "f")) == expected
         assert resolver.return_values(FunctionValue("pkg.a", "g")) == expected
+
+
+def test_an_inheritance_cycle_gives_the_same_orders_whichever_class_is_asked_first() -> None:
+    source = "class A(B): pass\nclass B(C): pass\nclass C(A): pass\nclass D(A, C): pass\n"
+    expected = {"A": "ABC", "B": "BCA", "C": "CAB", "D": "DABC"}  # depth first, without repeats
+    for first in "ABCD":
+        resolver = Resolver(_index({"pkg": "", "pkg.a": source}))
+        resolver.mro(ClassValue("pkg.a", first))
+        got = {n: "".join(v.qualname for v in resolver.mro(ClassValue("pkg.a", n)) if isinstance(v, ClassValue))
+               for n in "ABCD"}  # fmt: skip
+        assert got == expected, first
