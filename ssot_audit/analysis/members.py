@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ssot_audit.analysis.facts import ClassFact, Expr
+from ssot_audit.analysis.fixpoint import NO_REENTRY
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, ExternalValue, FunctionValue, Value
@@ -40,9 +41,12 @@ def decorator_name(decorator: Expr) -> str:
 class MemberLookup:
     """Class member lookups of one scan, memoised per class (the resolver's half that walks classes)."""
 
-    # Kept by the resolver: memoised queries in progress, and how deep the expression being resolved is nested.
+    # Kept by the resolver: memoised queries in progress, how deep the expression being resolved is nested, the
+    # lowest query in progress read since the innermost began and the cyclic groups by level (``fixpoint``).
     _nesting: int
     _depth: int
+    _low: int
+    _groups: dict[int, Any]
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
@@ -60,7 +64,12 @@ class MemberLookup:
 
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
-        return self._mros.get(cls) or self._mro.get(cls)  # a finished order without a second call (hot)
+        order = self._mros.get(cls) or self._mro.get(cls)  # a finished order without a second call (hot)
+        if self._mro.unfinished:
+            group = self._mro.unfinished.get(cls)
+            if group is not None:  # built on a cyclic group's answers so far: what reads it is pending too
+                self._reenter(group.head().level)
+        return order
 
     def base_classes(self, cls: ClassValue) -> list[ClassValue]:
         """The project classes ``cls`` names as its direct bases (resolved, in order)."""
@@ -82,11 +91,18 @@ class MemberLookup:
         if fact is None:
             return []
         values: list[Value] = []
-        for base in fact.bases:
-            found = self.resolve_expr(cls.module, fact.scope, base)
-            # each base's candidates in a fixed order; one candidate (nearly every base) needs no repr to sort by
-            values.extend(found if len(found) == 1 else sorted(found, key=repr))
-        if self._is_outermost():
+        outer_low, self._low = self._low, NO_REENTRY
+        try:
+            for base in fact.bases:
+                found = self.resolve_expr(cls.module, fact.scope, base)
+                # each base's candidates in a fixed order; one candidate (nearly every base) needs no repr to sort by
+                values.extend(found if len(found) == 1 else sorted(found, key=repr))
+        finally:
+            low = self._low
+            self._low = min(outer_low, low)
+        if low != NO_REENTRY:  # read an answer of a cyclic group not complete yet
+            self._mro.unfinished[cls] = self._groups[low]
+        elif self._is_outermost():
             self._bases[cls] = values
         return values
 
@@ -187,7 +203,11 @@ class MemberLookup:
 
     # -- what the resolver supplies ---------------------------------------------------------------------------
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
-        """``compute(*args)`` once per ``key`` (see ``Resolver._memoised``)."""
+        """``compute(*args)`` once per ``key`` (see ``fixpoint.CycleMemo._memoised``)."""
+        raise NotImplementedError
+
+    def _reenter(self, level: int) -> None:
+        """Note that the answer being built reads the query in progress at ``level`` (``fixpoint``)."""
         raise NotImplementedError
 
     def resolve_expr(self, module: str, scope: str, expr: Expr) -> Values:

@@ -8,6 +8,7 @@ a set for membership; a class with one base outside any cycle shares its base's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from ssot_audit.analysis.values import ClassValue, Value
 
@@ -21,6 +22,9 @@ class MroTable:
         self.finished: Mapping[ClassValue, tuple[Value, ...]] = self._mros  # read-only view for callers' fast paths
         self._active: set[ClassValue] = set()
         self._cycles: set[ClassValue] = set()  # classes whose MRO met a class still being worked out
+        # Orders built on answers of a cyclic group of resolver queries still being iterated (``fixpoint``), with
+        # that group: kept until the group completes (``forget_unfinished``), then worked out again on demand.
+        self.unfinished: dict[ClassValue, Any] = {}
 
     def get(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue``.
@@ -38,6 +42,8 @@ class MroTable:
             return self._finish(cls, bases)
         stack: list[tuple[ClassValue, list[Value] | None]] = [(cls, bases)]
         stack.extend((b, None) for b in reversed(pending))
+        finished: list[ClassValue] = []
+        cycles = len(self._cycles)
         while stack:
             klass, known = stack[-1]
             if klass in self._mros:
@@ -50,8 +56,29 @@ class MroTable:
                     stack.extend((b, None) for b in reversed(pending))
                     continue
             self._finish(klass, known)
+            finished.append(klass)
             stack.pop()
+        if len(self._cycles) > cycles:
+            # An inheritance cycle: the orders above were cut where it closed, at a place that depends on which class
+            # was asked first; each is the plain depth-first walk instead (equal to the above without a cycle).
+            for klass in finished:
+                self._mros[klass] = self._depth_first(klass)
         return self._mros[cls]
+
+    def _depth_first(self, cls: ClassValue) -> tuple[Value, ...]:
+        """``cls`` and its bases, depth first (preorder), without repeats: the definition of ``get``'s order."""
+        order: list[Value] = []
+        seen: set[Value] = set()
+        stack: list[Value] = [cls]
+        while stack:
+            klass = stack.pop()
+            if klass in seen:
+                continue
+            seen.add(klass)
+            order.append(klass)
+            if isinstance(klass, ClassValue):
+                stack.extend(reversed(self._base_values(klass)))
+        return tuple(order)
 
     def _begin(self, klass: ClassValue) -> tuple[list[Value], list[ClassValue]]:
         """Mark ``klass`` in progress and resolve its bases: them, and the bases whose order must come first."""
@@ -65,11 +92,24 @@ class MroTable:
     def _finish(self, klass: ClassValue, bases: list[Value]) -> tuple[Value, ...]:
         order = self._mros[klass] = self._linearise(klass, bases)
         self._active.discard(klass)
+        unfinished = self.unfinished
+        if unfinished and klass not in unfinished:  # an order through a class whose order is unfinished is too
+            group = next((unfinished[c] for c in order if c in unfinished), None)
+            if group is not None:
+                unfinished[klass] = group
         return order
+
+    def forget_unfinished(self, group: Any) -> None:
+        """Drop the orders built on the answers so far of ``group`` (a cyclic group of resolver queries that just
+        completed): asked again, they are worked out from its final answers."""
+        done = [cls for cls, g in self.unfinished.items() if g.head() is group]
+        for cls in done:
+            del self.unfinished[cls]
+            self._mros.pop(cls, None)
 
     def is_final(self, cls: ClassValue) -> bool:
         """True once ``cls``'s order is worked out and kept (``get`` answers ``(cls,)`` while it is not)."""
-        return cls in self._mros
+        return cls in self._mros and cls not in self.unfinished
 
     def _linearise(self, cls: ClassValue, bases: list[Value]) -> tuple[Value, ...]:
         if len(bases) == 1 and bases[0] in self._mros and bases[0] not in self._cycles:

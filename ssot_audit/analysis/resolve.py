@@ -16,6 +16,7 @@ from typing import Any
 from ssot_audit.analysis.facts import (
     B_ASSIGN, B_CLASS, B_CLS, B_DEF, B_IMPORT, B_PARAM, B_SELF, Binding, Expr,
 )  # fmt: skip
+from ssot_audit.analysis.fixpoint import NO_REENTRY, UNKNOWN_SET, CycleMemo
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import NEUTRAL_BASES as NEUTRAL_BASES  # re-exported: callers import it from here
 from ssot_audit.analysis.members import Values
@@ -35,11 +36,9 @@ from ssot_audit.analysis.values import (
 )
 
 _MAX_DEPTH = 60  # nested attribute/call chains resolved before giving up
-# Nested memoised queries (an alias of an alias of...) answered before giving up with UNKNOWN: each level costs
-# about seven Python frames, so this stays well under the interpreter's default recursion limit of 1000.
-# Re-export chains (``from a import X`` in module after module) do not nest: they are followed in a loop.
-_MAX_NESTING = 100
-_UNKNOWN_SET: Values = frozenset({UNKNOWN})
+# Re-export chains (``from a import X`` in module after module) do not nest (``fixpoint.MAX_NESTING``): they are
+# followed in a loop.
+_UNKNOWN_SET: Values = UNKNOWN_SET
 _LITERAL_SET: Values = frozenset({ExternalValue("builtins.object")})
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Decorators that keep a function's sync/async nature and its return value.
@@ -53,25 +52,30 @@ _TYPING_WRAPPERS = frozenset({
 })  # fmt: skip
 
 
-class Resolver(ModuleReads):
+class Resolver(CycleMemo, ModuleReads):
     """Resolves names and expressions of a ``ProjectIndex``; one instance per scan (it memoises). Class member
     lookups and MROs come from ``members.MemberLookup``, attribute reads rooted at a module from
-    ``module_reads.ModuleReads``."""
+    ``module_reads.ModuleReads``; every memo table is filled through ``fixpoint.CycleMemo._memoised``, so answers
+    on cyclic code do not depend on which query came first."""
 
     def __init__(self, index: ProjectIndex) -> None:
-        super().__init__(index)
+        CycleMemo.__init__(self)
+        ModuleReads.__init__(self, index)
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
         # Each distinct memoised answer kept once: every method's ``self`` is one set per class, a module's names
         # bound by one import one set (at 1 million lines of django: 57,000 answers, 18,000 distinct sets).
         self._answers: dict[Values, Values] = {_UNKNOWN_SET: _UNKNOWN_SET, _LITERAL_SET: _LITERAL_SET}
-        self._active: set[object] = set()
         self._depth = 0
-        self._nesting = 0
         # Functions whose return annotation was kept although return statements we could only partly resolve
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
+
+    def _group_finished(self, group: Any) -> None:
+        """A cyclic group's answers are memoised: the class orders built on its answers so far are let go."""
+        if self._mro.unfinished:
+            self._mro.forget_unfinished(group)
 
     # -- names --------------------------------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:
@@ -81,24 +85,6 @@ class Resolver(ModuleReads):
         if cached is not None:
             return cached
         return self._memoised(self._names, key, self._resolve_name, module, scope, name)
-
-    def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
-        """``compute(*args)`` once per ``key``; a query that re-enters itself (a cyclic alias, re-export or
-        attribute) answers UNKNOWN instead of recursing forever."""
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-        if key in self._active or self._nesting >= _MAX_NESTING:
-            return _UNKNOWN_SET  # too deep: not memoised, a shallower query may still answer it
-        self._active.add(key)
-        self._nesting += 1
-        try:
-            result = compute(*args)
-        finally:
-            self._active.discard(key)
-            self._nesting -= 1
-        cache[key] = result = self._answers.setdefault(result, result)
-        return result
 
     def _resolve_name(self, module: str, scope: str, name: str) -> Values:
         info = self.index.find_module(module)
@@ -171,18 +157,28 @@ class Resolver(ModuleReads):
     def _follow_reexports(self, module: str, name: str) -> Values:
         """``module_attr(module, name) or UNKNOWN``, hopping through plain re-exports (``from b import X`` in ``a``,
         ``from c import X`` in ``b``...) in a loop, so a chain of hundreds of modules costs no recursion. Every hop
-        gets the answer the recursive lookup would memoise for it; a cyclic chain answers UNKNOWN."""
+        gets the answer the recursive lookup would memoise for it; a cyclic chain answers UNKNOWN. A chain that
+        ends at a query in progress or pending (a cycle through other bindings) memoises no hop: its answer is not
+        final yet."""
         hops: dict[tuple[str, str], None] = {}  # ordered, with constant-time membership
         key = (module, name)
-        while key not in self._attrs and key not in self._active and key not in hops:
+        attrs, active, pending = self._attrs, self._active, self._pending
+        while key not in attrs and key not in active and key not in pending and key not in hops:
             following = self._single_reexport(*key)
             if following is None:
                 break
             hops[key] = None
             key = following
-        found = _UNKNOWN_SET if key in hops else self.module_attr(*key) or _UNKNOWN_SET
+        if key in hops:
+            found = _UNKNOWN_SET
+        else:
+            outer_low, self._low = self._low, NO_REENTRY
+            found = self.module_attr(*key) or _UNKNOWN_SET
+            low, self._low = self._low, min(outer_low, self._low)
+            if low != NO_REENTRY:
+                return found
         for hop in hops:
-            self._attrs[hop] = found
+            attrs[hop] = found
         return found
 
     def _single_reexport(self, module: str, name: str) -> tuple[str, str] | None:
@@ -256,14 +252,23 @@ class Resolver(ModuleReads):
             found = self._zero_argument_super(module, scope)
             if found:
                 return found
+        outer_low, self._low = self._low, NO_REENTRY
         self._depth += 1
         try:
             inner = self.resolve_expr(module, scope, expr[1])
         finally:
             self._depth -= 1
+            low = self._low
+            if outer_low < low:
+                self._low = outer_low
+        # Built on answers of a cyclic group still being worked out (``fixpoint``): an external name is not grown
+        # through the cycle (``qs = qs.filter()`` in a loop would make ``qs.filter().filter()...`` without end).
+        cut = low != NO_REENTRY and tag != "i"
         result: set[Value] = set()
         for value in inner:
-            if tag == "a":
+            if cut and isinstance(value, ExternalValue):
+                result.add(UNKNOWN)
+            elif tag == "a":
                 result |= self.attribute(value, expr[2])
             elif tag == "c":
                 result |= self.call_result(value)
@@ -350,28 +355,26 @@ class Resolver(ModuleReads):
         cached = self._returns.get(value)
         if cached is not None:
             return cached
-        if value in self._active:
-            return _UNKNOWN_SET
+        return self._memoised(self._returns, value, self._return_values, value)
+
+    def _return_values(self, value: FunctionValue) -> Values:
         func = self.index.find_function(value.module, value.qualname)
         if func is None:
             return _UNKNOWN_SET
-        self._active.add(value)
-        try:
-            # An annotation naming project classes is trusted unless the return statements surely give something
-            # else (returns.py); ``-> Any`` and friends say nothing, so the return statements decide.
-            annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
-            found: set[Value] = set()
-            for expr in func.return_values:
-                found |= self.resolve_expr(value.module, value.qualname, expr)
-            inferred = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
-            result = inferred
-            if any(isinstance(v, InstanceValue) for v in annotated):
-                result, doubted = reconcile(annotated, inferred, self.mro)
-                if doubted:
-                    self.doubted_annotations.add(value)
-        finally:
-            self._active.discard(value)
-        self._returns[value] = result
+        # An annotation naming project classes is trusted unless the return statements surely give something else
+        # (returns.py); ``-> Any`` and friends say nothing, so the return statements decide.
+        annotated = self.annotation_instances(value.module, func.parent, tuple(func.returns))
+        found: set[Value] = set()
+        for expr in func.return_values:
+            found |= self.resolve_expr(value.module, value.qualname, expr)
+        result = frozenset(found) if func.return_values else frozenset({ExternalValue("builtins.None")})
+        if any(isinstance(v, InstanceValue) for v in annotated):
+            result, doubted = reconcile(annotated, result, self.mro)
+            # set or cleared on every computation: on a cycle, the last round's (the fixpoint's) is the one kept
+            if doubted:
+                self.doubted_annotations.add(value)
+            else:
+                self.doubted_annotations.discard(value)
         return result
 
     def annotation_instances(self, module: str, scope: str, names: Iterable[str]) -> Values:
