@@ -10,8 +10,10 @@ function is neither "only type checking" nor "only function-local", yet runs whe
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -38,7 +40,7 @@ else:
 
 
 from ssot_audit.analysis.facts import ImportFact
-from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 
 _EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
 
@@ -51,6 +53,9 @@ class Cycle:
     edges: tuple[tuple[str, str], ...]
     break_edges: tuple[tuple[str, str], ...]
     minimal: bool  # True when break_edges is a proven smallest set
+
+
+CyclesKey = tuple[bool, str]  # find_cycles' include_function_local, and the digest of the edges it reads
 
 
 class ImportEdge(NamedTuple):
@@ -71,18 +76,20 @@ class ImportGraph:
     and three lists per edge and three dicts per module, 64 MB at 4 million lines (and a scan's peak holds it).
     ``graph`` builds the networkx graph (the exports' and tests' view) when asked."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, *, edges_of: Callable[[ModuleInfo], dict[str, ImportEdge]] | None = None,
+                 kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> None:  # fmt: skip
+        """``edges_of``: a module's edges (``module_edges``, or the last scan's when they still hold: see
+        ``graph_reuse``); ``kept_cycles``: the last scan's ``find_cycles`` answers by ``CyclesKey``, served when
+        the runtime edges they were computed from are the same (``cycles_asked`` holds this scan's)."""
         self._nodes = {info.name: (info.relpath, info.is_test) for info in index.iter_modules()}
         self._succ: dict[str, dict[str, ImportEdge]] = {}
         self._pred: dict[str, list[str]] | None = None  # made on first use (``find_importers``)
+        self._kept_cycles = kept_cycles
+        self.cycles_asked: dict[CyclesKey, tuple[Cycle, ...]] = {}
         for info in index.iter_modules():
-            edges: dict[str, list[ImportFact]] = {}
-            for imp in info.facts.imports:
-                target = index.imported_module_of(info.name, imp)
-                if target is not None and target != info.name:
-                    edges.setdefault(target, []).append(imp)
+            edges = edges_of(info) if edges_of is not None else module_edges(index, info)
             if edges:
-                self._succ[info.name] = {target: _edge(imports) for target, imports in edges.items()}
+                self._succ[info.name] = edges
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -136,7 +143,26 @@ class ImportGraph:
         return sub
 
     def find_cycles(self, *, include_function_local: bool = False) -> tuple[Cycle, ...]:
-        """Every import cycle (strongly connected component of 2+ modules) with a smallest set of edges to cut."""
+        """Every import cycle (strongly connected component of 2+ modules) with a smallest set of edges to cut.
+
+        The answer is a function of the runtime edges alone (components of one module are dropped, members and
+        edges are sorted), so with ``kept_cycles`` it is served by the digest of those edges."""
+        key = (include_function_local, self._runtime_digest(include_function_local))
+        known = self._kept_cycles.get(key) if self._kept_cycles is not None else None
+        if known is None:
+            known = self._find_cycles(include_function_local)
+        self.cycles_asked[key] = known
+        return known
+
+    def _runtime_digest(self, include_function_local: bool) -> str:
+        """A digest of the edges ``runtime_subgraph`` keeps, in this graph's order (an equal set listed in another
+        order only misses)."""
+        digest = hashlib.sha256()
+        digest.update("".join(f"{u}\0{v}\n" for u, targets in self._succ.items() for v, e in targets.items()
+                              if e.runtime or (include_function_local and e.function_local_lines)).encode())  # fmt: skip
+        return digest.hexdigest()
+
+    def _find_cycles(self, include_function_local: bool) -> tuple[Cycle, ...]:
         sub = self.runtime_subgraph(include_function_local=include_function_local)
         cycles = []
         for component in nx.strongly_connected_components(sub):
@@ -190,6 +216,16 @@ class ImportGraph:
             ],
         }
         return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def module_edges(index: ProjectIndex, info: ModuleInfo) -> dict[str, ImportEdge]:
+    """The edges of ``info``'s imports: imported module -> edge, in the order of first import."""
+    edges: dict[str, list[ImportFact]] = {}
+    for imp in info.facts.imports:
+        target = index.imported_module_of(info.name, imp)
+        if target is not None and target != info.name:
+            edges.setdefault(target, []).append(imp)
+    return {target: _edge(imports) for target, imports in edges.items()}
 
 
 def _edge(imports: list[ImportFact]) -> ImportEdge:

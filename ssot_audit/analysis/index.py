@@ -46,6 +46,9 @@ class ProjectIndex:
         self._listings = dict(listings or {})
         self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
+        # While a unit of work records its reads (``graph_reuse``): each module name ``imported_module_of`` looked
+        # up in the module table, and whether it was there. None the rest of the time (no cost to other callers).
+        self.probes: list[tuple[str, bool]] | None = None
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -118,13 +121,18 @@ class ProjectIndex:
         depends on ``a.b``. Modules outside the project give None.
         """
         source = self.absolute_import_module(module, imp)
+        probes = self.probes
         if imp.name is not None and imp.name != "*":
             candidate = f"{source}.{imp.name}" if source else imp.name
-            if candidate in self.modules:
+            found = candidate in self.modules
+            if probes is not None:
+                probes.append((candidate, found))
+            if found:
                 return candidate
-        if source in self.modules:
-            return source
-        return None
+        found = source in self.modules
+        if probes is not None:
+            probes.append((source, found))
+        return source if found else None
 
     def find_calls_named(self, names: Collection[str]) -> Iterator[tuple[ModuleInfo, CallSite]]:
         """Every call whose callee expression ends in one of ``names`` (``f(...)``, ``obj.f(...)``), in module and
