@@ -8,9 +8,9 @@ keyed by the module's name, ``is_package`` and content hash; the module-table lo
 made (``ProjectIndex.probes``, set only around this unit) with their answers. An edit of one file recomputes that
 file's edges; adding, removing or renaming a file recomputes only the modules that looked that name up.
 
-A module of a tagged source root (``app#2.x``, see discovery) is always recomputed: the absolute name of its
-imports also depends on which tagged packages exist, through ``absolute_import_module``'s memo, which records no
-reads. ``find_cycles`` is a function of the runtime edges alone; its answers are kept by their digest
+In a tagged source root (``app#2.x``, see discovery) the absolute name of an import also depends on whether the
+tagged package exists (``same_root_name``); ``absolute_import_module`` memoises that answer, so while a unit
+records, the memo is not consulted and the look-up is made and recorded for this unit. ``find_cycles`` is a function of the runtime edges alone; its answers are kept by their digest
 (``ImportGraph(kept_cycles=...)``).
 """
 
@@ -24,8 +24,8 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 EDGES = "import graph edges"  # the names the kept units and cycles are saved under (``TreeCache.save_kept``)
 CYCLES = "import cycles"
 
-# is_package, content hash, (module name, was it in the module table) of every look-up, the edges
-Unit = tuple[bool, str, tuple[tuple[str, bool], ...], dict[str, ImportEdge]]
+# is_package, content hash, every look-up (name, packages count too, the answer), the edges
+Unit = tuple[bool, str, tuple[tuple[str, bool, bool], ...], dict[str, ImportEdge]]
 
 
 class KeptEdges:
@@ -55,17 +55,19 @@ class KeptEdges:
             probes = tuple(dict.fromkeys(index.probes))
         finally:
             index.probes = None
-        if digest is not None and "#" not in info.name:
+        if digest is not None:
             self.units[info.name] = (info.is_package, digest, probes, edges)
         return edges
 
     def _holds(self, unit: Unit, info: ModuleInfo, digest: str) -> bool:
         """Whether ``unit`` was computed from what ``info``'s edges read now."""
         is_package, was, probes, _ = unit
-        if is_package != info.is_package or was != digest or "#" in info.name:
+        if is_package != info.is_package or was != digest:
             return False
-        modules = self._index.modules
-        return all((name in modules) is found for name, found in probes)
+        index = self._index
+        modules = index.modules
+        return all((index.is_project_module(name) if packages else name in modules) is found
+                   for name, packages, found in probes)  # fmt: skip
 
 
 def kept_cycles(kept: Mapping[str, object]) -> dict[CyclesKey, tuple[Cycle, ...]]:

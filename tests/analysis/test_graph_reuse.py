@@ -30,6 +30,11 @@ def _project() -> dict[str, str]:
     files["pkg/__init__.py"] = "".join(f"from pkg.m{i} import Thing{i}\n" for i in range(MODULES))
     files["pkg/sub/__init__.py"] = "from .tools import helper\n"
     files["pkg/sub/tools.py"] = "import pkg.m0\n\n\ndef helper():\n    return 1\n"
+    # a second source root holding ``pkg`` (its modules are tagged ``pkg#2``): ``import extra`` there means
+    # ``extra#2`` when that root has an ``extra`` package too (``ProjectIndex.same_root_name``)
+    files["tests/pkg/__init__.py"] = ""
+    files["tests/pkg/t.py"] = "from pkg import m1\nimport extra\n"
+    files["extra/__init__.py"] = ""
     return files
 
 
@@ -39,7 +44,7 @@ def _edit(root: Path, rng: random.Random) -> str:
     path = rng.choice(paths)
     text = path.read_text(encoding="utf-8")
     kind = rng.choice(["body", "add-import", "remove-import", "shadow", "unshadow", "delete", "rename", "new-file",
-                       "local-import", "comment-above"])  # fmt: skip
+                       "local-import", "comment-above", "tag"])  # fmt: skip
     if kind == "body" and "return" in text:
         text = text.replace("    return", "    x = 1\n    return", 1)
     elif kind == "add-import":  # often closes a cycle, or one through a function-local import
@@ -65,6 +70,13 @@ def _edit(root: Path, rng: random.Random) -> str:
         path, text = root / "pkg" / f"m{rng.randrange(MODULES, 2 * MODULES)}.py", "from pkg.m1 import f1\n"
     elif kind == "local-import":
         text += f"\n\ndef late():\n    import pkg.m{rng.randrange(MODULES)}\n"
+    elif kind == "tag":  # the tagged root gains or loses its own ``extra``
+        (root / "tests" / "extra").mkdir(exist_ok=True)
+        tagged = root / "tests" / "extra" / "__init__.py"
+        if tagged.exists():
+            tagged.unlink()
+            return "untag extra"
+        path, text = tagged, ""
     elif kind == "comment-above":  # every import line of the file moves
         text = "# moved\n" + text
     path.write_text(text, encoding="utf-8")
@@ -125,6 +137,22 @@ def test_a_new_module_recomputes_the_modules_that_looked_its_name_up(tmp_path: P
     project = load_project(root, Config(), jobs=1, cache_dir=tmp_path / "cache")
     # only m1 asked for pkg.Thing3 (pkg/__init__ asked for pkg.m3.Thing3); the new module had no unit to reuse
     assert made[0].reused == len(_project()) - 1
-    assert made[0].units["pkg.m1"][2] == (("pkg.m2.f2", False), ("pkg.m2", True), ("pkg.Thing3", True), ("pkg.m3", True),
-                                          ("pkg.sub.helper", False), ("pkg.sub", True))  # fmt: skip
+    assert made[0].units["pkg.m1"][2] == (("pkg.m2.f2", False, False), ("pkg.m2", False, True), ("pkg.Thing3", False, True),
+                                          ("pkg.m3", False, True), ("pkg.sub.helper", False, False), ("pkg.sub", False, True))  # fmt: skip
     assert project.graph.find_dependencies("pkg.m1") == ("pkg.Thing3", "pkg.m2", "pkg.m3", "pkg.sub")
+
+
+def test_a_package_added_to_a_tagged_root_recomputes_its_importers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``import extra`` in ``pkg#2.t`` looked up whether ``extra#2`` exists (through ``absolute_import_module``'s
+    memo, bypassed while a unit records); once ``tests/extra`` is a package the edge goes there."""
+    root = write_project(tmp_path / "proj", _project())
+    first = load_project(root, Config(), jobs=1, cache_dir=tmp_path / "cache")
+    assert first.graph.find_dependencies("pkg#2.t") == ("extra", "pkg#2")
+    write_project(root, {"tests/extra/__init__.py": ""})
+    made: list[graph_reuse.KeptEdges] = []
+    real = graph_reuse.KeptEdges
+    monkeypatch.setattr(graph_reuse, "KeptEdges", lambda *args: made.append(real(*args)) or made[-1])
+    project = load_project(root, Config(), jobs=1, cache_dir=tmp_path / "cache")
+    assert project.graph.find_dependencies("pkg#2.t") == ("extra#2", "pkg#2")
+    assert ("extra#2", True, True) in made[0].units["pkg#2.t"][2]
+    assert made[0].reused == len(_project()) - 1  # all but pkg#2.t (extra#2 is new)
