@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssot_audit.analysis import cache, graph_reuse
+from ssot_audit.analysis import cache
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
@@ -154,21 +154,21 @@ def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "
     return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
 
 
+_CYCLES = "import cycles"  # what the cycles of the last scan are kept under (``TreeCache.save_kept``)
+
+
 def _import_graph(index: ProjectIndex, tree: TreeCache | None) -> ImportGraph:
-    """The import graph; with ``tree``, the last scan's edges of modules whose reads answer the same are reused
-    (``graph_reuse``) and this scan's kept, and its cycles are served when the runtime edges are the same
-    (``keep_cycles`` saves them). Files analysed from ``overrides`` have no content hash of their own: no reuse."""
+    """The import graph; with ``tree``, the cycles of the last scan of the tree are served again when the runtime
+    edges they were computed from are the same (``ImportGraph.find_cycles``; ``keep_cycles`` saves them)."""
     if tree is None:
         return ImportGraph(index)
-    units = graph_reuse.KeptEdges(index, tree.payloads.hashes, tree.load_kept(graph_reuse.EDGES))
-    graph = ImportGraph(index, edges_of=units, kept_cycles=graph_reuse.kept_cycles(tree.load_kept(graph_reuse.CYCLES)))
-    tree.save_kept(graph_reuse.EDGES, {"units": units.units})
-    return graph
+    kept = tree.load_kept(_CYCLES).get("cycles")
+    return ImportGraph(index, kept_cycles=kept if isinstance(kept, dict) else {})
 
 
 def keep_cycles(project: Project, tree: TreeCache) -> None:
     """Keep the cycles the rules asked for this scan (``ImportGraph.cycles_asked``) for the next scan of the tree."""
-    tree.save_kept(graph_reuse.CYCLES, {"cycles": project.graph.cycles_asked})
+    tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
 
 
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
@@ -197,7 +197,7 @@ def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, pr
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
     concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
-    graph = _import_graph(index, tree if overrides is None else None)
+    graph = _import_graph(index, tree)
     indexed = time.perf_counter()
     timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
     return Project(

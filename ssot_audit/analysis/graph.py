@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -40,7 +40,7 @@ else:
 
 
 from ssot_audit.analysis.facts import ImportFact
-from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.index import ProjectIndex
 
 _EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
 
@@ -76,20 +76,22 @@ class ImportGraph:
     and three lists per edge and three dicts per module, 64 MB at 4 million lines (and a scan's peak holds it).
     ``graph`` builds the networkx graph (the exports' and tests' view) when asked."""
 
-    def __init__(self, index: ProjectIndex, *, edges_of: Callable[[ModuleInfo], dict[str, ImportEdge]] | None = None,
-                 kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> None:  # fmt: skip
-        """``edges_of``: a module's edges (``module_edges``, or the last scan's when they still hold: see
-        ``graph_reuse``); ``kept_cycles``: the last scan's ``find_cycles`` answers by ``CyclesKey``, served when
-        the runtime edges they were computed from are the same (``cycles_asked`` holds this scan's)."""
+    def __init__(self, index: ProjectIndex, *, kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> None:
+        """``kept_cycles``: the last scan's ``find_cycles`` answers by ``CyclesKey``, served when the runtime edges
+        they were computed from are the same (``cycles_asked`` holds this scan's)."""
         self._nodes = {info.name: (info.relpath, info.is_test) for info in index.iter_modules()}
         self._succ: dict[str, dict[str, ImportEdge]] = {}
         self._pred: dict[str, list[str]] | None = None  # made on first use (``find_importers``)
         self._kept_cycles = kept_cycles
         self.cycles_asked: dict[CyclesKey, tuple[Cycle, ...]] = {}
         for info in index.iter_modules():
-            edges = edges_of(info) if edges_of is not None else module_edges(index, info)
+            edges: dict[str, list[ImportFact]] = {}
+            for imp in info.facts.imports:
+                target = index.imported_module_of(info.name, imp)
+                if target is not None and target != info.name:
+                    edges.setdefault(target, []).append(imp)
             if edges:
-                self._succ[info.name] = edges
+                self._succ[info.name] = {target: _edge(imports) for target, imports in edges.items()}
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -216,16 +218,6 @@ class ImportGraph:
             ],
         }
         return json.dumps(payload, indent=2, sort_keys=True) + "\n"
-
-
-def module_edges(index: ProjectIndex, info: ModuleInfo) -> dict[str, ImportEdge]:
-    """The edges of ``info``'s imports: imported module -> edge, in the order of first import."""
-    edges: dict[str, list[ImportFact]] = {}
-    for imp in info.facts.imports:
-        target = index.imported_module_of(info.name, imp)
-        if target is not None and target != info.name:
-            edges.setdefault(target, []).append(imp)
-    return {target: _edge(imports) for target, imports in edges.items()}
 
 
 def _edge(imports: list[ImportFact]) -> ImportEdge:

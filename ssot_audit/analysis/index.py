@@ -46,10 +46,6 @@ class ProjectIndex:
         self._listings = dict(listings or {})
         self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
-        # While a unit of work records its reads (``graph_reuse``): each name ``imported_module_of`` looked up,
-        # whether packages counted too (``is_project_module``) or only modules, and the answer. None the rest of
-        # the time (no cost to other callers).
-        self.probes: list[tuple[str, bool, bool]] | None = None
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -95,9 +91,7 @@ class ProjectIndex:
         if imp.level == 0 and "#" not in module:  # the usual case (asked 200k times at 1M lines): as written
             return imp.module
         key = (module, imp.level, imp.module)  # each import is asked about by several passes
-        # While a unit records its reads the memo is not consulted: the answer's look-up (``same_root_name``) is
-        # then made, and recorded, for this unit too, not only for whichever asked first.
-        source = self._absolute.get(key) if self.probes is None else None
+        source = self._absolute.get(key)
         if source is None:
             info = self.modules[module]
             source = resolve_relative(module, info.is_package, imp.level, imp.module)
@@ -115,10 +109,7 @@ class ProjectIndex:
             return target
         top, dot, rest = target.partition(".")
         tagged = f"{top}#{tag}"
-        found = self.is_project_module(tagged)
-        if self.probes is not None:
-            self.probes.append((tagged, True, found))
-        return f"{tagged}{dot}{rest}" if found else target
+        return f"{tagged}{dot}{rest}" if self.is_project_module(tagged) else target
 
     def imported_module_of(self, module: str, imp: ImportFact) -> str | None:
         """The project module an import statement makes ``module`` depend on (for the import graph), if any.
@@ -127,18 +118,13 @@ class ProjectIndex:
         depends on ``a.b``. Modules outside the project give None.
         """
         source = self.absolute_import_module(module, imp)
-        probes = self.probes
         if imp.name is not None and imp.name != "*":
             candidate = f"{source}.{imp.name}" if source else imp.name
-            found = candidate in self.modules
-            if probes is not None:
-                probes.append((candidate, False, found))
-            if found:
+            if candidate in self.modules:
                 return candidate
-        found = source in self.modules
-        if probes is not None:
-            probes.append((source, False, found))
-        return source if found else None
+        if source in self.modules:
+            return source
+        return None
 
     def find_calls_named(self, names: Collection[str]) -> Iterator[tuple[ModuleInfo, CallSite]]:
         """Every call whose callee expression ends in one of ``names`` (``f(...)``, ``obj.f(...)``), in module and
