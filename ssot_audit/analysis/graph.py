@@ -160,8 +160,10 @@ class ImportGraph:
         """A digest of the edges ``runtime_subgraph`` keeps, in this graph's order (an equal set listed in another
         order only misses)."""
         digest = hashlib.sha256()
-        digest.update("".join(f"{u}\0{v}\n" for u, targets in self._succ.items() for v, e in targets.items()
-                              if e.runtime or (include_function_local and e.function_local_lines)).encode())  # fmt: skip
+        for u, targets in self._succ.items():  # one importer at a time: no copy of every edge's text (9 MB at 4M)
+            kept = [v for v, e in targets.items() if e.runtime or (include_function_local and e.function_local_lines)]
+            if kept:
+                digest.update(f"{u}\0{chr(0).join(kept)}\n".encode())
         return digest.hexdigest()
 
     def _find_cycles(self, include_function_local: bool) -> tuple[Cycle, ...]:
