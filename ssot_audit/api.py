@@ -28,7 +28,7 @@ from ssot_audit.model import (
 from ssot_audit.model.escape import inert_output
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
-from ssot_audit.project import discover_files, load_walked, scope_key, walk_tree
+from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
@@ -285,6 +285,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
                               tree=tree, started=started)  # fmt: skip
         result = _audit(project, rules=rules, root_label=None, tree=tree)
+        if tree is not None:
+            keep_cycles(project, tree)
         scanned = replace(scanned_project(project, result), tree=tree)
         loaded = Loaded(project.root, project.index)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)

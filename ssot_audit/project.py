@@ -154,6 +154,23 @@ def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "
     return f"{settings}|{_is_partial(root, config)}|{','.join(r.info.code for r in rules)}|{finish}"
 
 
+_CYCLES = "import cycles"  # what the cycles of the last scan are kept under (``TreeCache.save_kept``)
+
+
+def _import_graph(index: ProjectIndex, tree: TreeCache | None) -> ImportGraph:
+    """The import graph; with ``tree``, the cycles of the last scan of the tree are served again when the runtime
+    edges they were computed from are the same (``ImportGraph.find_cycles``; ``keep_cycles`` saves them)."""
+    if tree is None:
+        return ImportGraph(index)
+    kept = tree.load_kept(_CYCLES).get("cycles")
+    return ImportGraph(index, kept_cycles=kept if isinstance(kept, dict) else {})
+
+
+def keep_cycles(project: Project, tree: TreeCache) -> None:
+    """Keep the cycles the rules asked for this scan (``ImportGraph.cycles_asked``) for the next scan of the tree."""
+    tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
+
+
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
                 tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
     """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
@@ -180,7 +197,7 @@ def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, pr
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
     concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
-    graph = ImportGraph(index)
+    graph = _import_graph(index, tree)
     indexed = time.perf_counter()
     timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
     return Project(

@@ -10,8 +10,10 @@ function is neither "only type checking" nor "only function-local", yet runs whe
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -53,6 +55,9 @@ class Cycle:
     minimal: bool  # True when break_edges is a proven smallest set
 
 
+CyclesKey = tuple[bool, str]  # find_cycles' include_function_local, and the digest of the edges it reads
+
+
 class ImportEdge(NamedTuple):
     """What the imports of one module from another are: their lines, sorted (see the module's docstring)."""
 
@@ -71,10 +76,14 @@ class ImportGraph:
     and three lists per edge and three dicts per module, 64 MB at 4 million lines (and a scan's peak holds it).
     ``graph`` builds the networkx graph (the exports' and tests' view) when asked."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, *, kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> None:
+        """``kept_cycles``: the last scan's ``find_cycles`` answers by ``CyclesKey``, served when the runtime edges
+        they were computed from are the same (``cycles_asked`` holds this scan's)."""
         self._nodes = {info.name: (info.relpath, info.is_test) for info in index.iter_modules()}
         self._succ: dict[str, dict[str, ImportEdge]] = {}
         self._pred: dict[str, list[str]] | None = None  # made on first use (``find_importers``)
+        self._kept_cycles = kept_cycles
+        self.cycles_asked: dict[CyclesKey, tuple[Cycle, ...]] = {}
         for info in index.iter_modules():
             edges: dict[str, list[ImportFact]] = {}
             for imp in info.facts.imports:
@@ -136,7 +145,28 @@ class ImportGraph:
         return sub
 
     def find_cycles(self, *, include_function_local: bool = False) -> tuple[Cycle, ...]:
-        """Every import cycle (strongly connected component of 2+ modules) with a smallest set of edges to cut."""
+        """Every import cycle (strongly connected component of 2+ modules) with a smallest set of edges to cut.
+
+        The answer is a function of the runtime edges alone (components of one module are dropped, members and
+        edges are sorted), so with ``kept_cycles`` it is served by the digest of those edges."""
+        key = (include_function_local, self._runtime_digest(include_function_local))
+        known = self._kept_cycles.get(key) if self._kept_cycles is not None else None
+        if known is None:
+            known = self._find_cycles(include_function_local)
+        self.cycles_asked[key] = known
+        return known
+
+    def _runtime_digest(self, include_function_local: bool) -> str:
+        """A digest of the edges ``runtime_subgraph`` keeps, in this graph's order (an equal set listed in another
+        order only misses)."""
+        digest = hashlib.sha256()
+        for u, targets in self._succ.items():  # one importer at a time: no copy of every edge's text (9 MB at 4M)
+            kept = [v for v, e in targets.items() if e.runtime or (include_function_local and e.function_local_lines)]
+            if kept:
+                digest.update(f"{u}\0{chr(0).join(kept)}\n".encode())
+        return digest.hexdigest()
+
+    def _find_cycles(self, include_function_local: bool) -> tuple[Cycle, ...]:
         sub = self.runtime_subgraph(include_function_local=include_function_local)
         cycles = []
         for component in nx.strongly_connected_components(sub):

@@ -91,7 +91,8 @@ def _edit(root: Path, rng: random.Random) -> str:
     path = rng.choice(modules)
     text = path.read_text(encoding="utf-8")
     kind = rng.choice(["body", "rename", "add-import", "remove-import", "add-class", "delete", "unparsable",
-                       "comment", "touch", "new-file", "fix", "add-alias", "remove-alias", "drop-method"])  # fmt: skip
+                       "comment", "touch", "new-file", "fix", "add-alias", "remove-alias", "drop-method",
+                       "rename-file", "shadow"])  # fmt: skip
     if kind == "body" and "return" in text:
         text = text.replace("return", "x = 1\n    return", 1)
     elif kind == "rename" and "def get_" in text:
@@ -115,6 +116,12 @@ def _edit(root: Path, rng: random.Random) -> str:
     elif kind == "new-file":
         path = root / "pkg" / f"extra{rng.randrange(1000)}.py"
         text = "from pkg.m2 import get_2\n\nasync def extra():\n    await get_2()\n"
+    elif kind == "rename-file" and path.name != "__init__.py":  # its importers now miss it (the graph's reads)
+        target = path.with_name(f"moved_{path.name}")
+        path.rename(target)
+        return f"rename {path.name} -> {target.name}"
+    elif kind == "shadow":  # ``from pkg import ManagerK`` now names a module: the importers' edges change
+        path, text = root / "pkg" / f"Manager{rng.randrange(3)}.py", "from pkg.m1 import get_1\n"
     elif kind == "fix":
         text = text.replace("\ndef broken(:\n", "\n")
     elif kind == "add-alias":  # a second name for a class (SSOT102), or a renamed import of a function
