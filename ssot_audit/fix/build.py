@@ -177,8 +177,10 @@ def _grouped_imports(findings: Sequence[Finding], env: FixEnv) -> dict[int, Fix 
     ``findings``): applied together, they need not wait for one another round after round."""
     groups: dict[tuple[str, int, str], list[tuple[int, cst.ImportAlias, str]]] = {}
     for number, finding in enumerate(findings):
+        if finding.code not in ("SSOT201", "SSOT203"):  # (the usage fixes of SSOT102/103 never read their own file)
+            continue
         parsed, target = env.parsed(finding.location.path), import_target(finding)
-        if finding.code not in ("SSOT201", "SSOT203") or isinstance(parsed, str) or target is None:
+        if isinstance(parsed, str) or target is None:
             continue
         alias = parsed.find(cst.ImportAlias, finding.location.line, finding.location.column)
         stmt = parsed.parent(alias) if alias is not None else None
