@@ -91,18 +91,18 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         printed to be positioned: its text must be exactly the text between its offset and the next one's, else
         the layout is redone by printing (``_check``)."""
         module, line, used = self._module, 0, 0
-        for node in module.header:
+        for empty in module.header:
             line += 1
-            self._add_chunk(node, line, line, -1)
-        for node in module.body:
-            used += len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
+            self._add_chunk(empty, line, line, -1)
+        for statement in module.body:
+            used += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
             if used > len(ends) or ends[used - 1] <= line:
                 return False
-            self._add_chunk(node, line + 1, ends[used - 1], -1)
+            self._add_chunk(statement, line + 1, ends[used - 1], -1)
             line = ends[used - 1]
-        for node in module.footer:
+        for empty in module.footer:
             line += 1
-            self._add_chunk(node, line, line, -1)
+            self._add_chunk(empty, line, line, -1)
         if line != bisect.bisect_left(line_starts, len(text)):  # the lines laid out must be exactly the text's
             return False
         self._chunks[:] = [replace(chunk, offset=line_starts[chunk.first - 1]) for chunk in self._chunks]
