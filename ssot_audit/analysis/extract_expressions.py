@@ -62,9 +62,17 @@ def freeze_function(scope: Scope) -> None:
     func.locals = NameTable.of(scope.bindings)
     func.globals = tuple(scope.globals)
     func.return_values = tuple(scope.returns)
-    func.name_uses = NameTable.of(
-        {name: kinds if len(kinds) == 1 else sorted(set(kinds)) for name, kinds in scope.uses.items()}  # most: once
-    )
+    names: list[str] = []
+    kinds: list[str] = []
+    for name, found in scope.uses.items():  # the table's two halves in one pass (no dict of runs in between)
+        if len(found) == 1:  # most names: read once
+            names.append(name)
+            kinds.append(found[0])
+        else:
+            distinct = sorted(set(found))
+            names.extend([name] * len(distinct))
+            kinds.extend(distinct)
+    func.name_uses = new_record(NameTable, (*names, *kinds))  # what ``NameTable.of`` of those runs builds
 
 
 class ExpressionWalker(NamespaceRecorder):

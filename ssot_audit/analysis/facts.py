@@ -181,8 +181,9 @@ class CallTable(RecordColumns[CallSite]):
             packed = array.array("q", ints)
         n = CALL_REFS
         kept = tuple(chain.from_iterable(zip(refs[0::n], refs[3::n], refs[4::n], refs[6::n])))
-        known: dict[str, int] = {}
-        keys = [known.setdefault(name, len(known)) for name in chain.from_iterable(zip(refs[1::n], refs[2::n], refs[5::n]))]
+        names = list(chain.from_iterable(zip(refs[1::n], refs[2::n], refs[5::n])))
+        known = {name: key for key, name in enumerate(dict.fromkeys(names))}  # keyed in order of first use
+        keys = list(map(known.__getitem__, names))  # in C: a Python loop over 3 names a call was 4% of extraction
         return cls(kept, packed, tuple(known), array.array("H" if len(known) <= 0x10000 else "i", keys))
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:

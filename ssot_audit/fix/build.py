@@ -181,7 +181,7 @@ def _grouped_imports(findings: Sequence[Finding], env: FixEnv) -> dict[int, Fix 
     for number, finding in enumerate(findings):
         target = import_target(finding) if finding.code in ("SSOT201", "SSOT203") else None
         if target is None:
-            continue  # nothing to group: the file is not parsed for it
+            continue  # nothing to group (SSOT102/103 fixes never read their own file): the file is not parsed for it
         parsed = env.parsed(finding.location.path)
         if isinstance(parsed, str):
             continue

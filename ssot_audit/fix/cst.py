@@ -12,7 +12,7 @@ import ast
 import bisect
 import warnings
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import libcst as cst
@@ -47,26 +47,75 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     would give, in the same (post-) order.
     """
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, text: str | None = None, ends: Sequence[int] | None = None,
+                 line_starts: Sequence[int] | None = None) -> None:  # fmt: skip
+        """``text`` (what was parsed into ``module``), its ``line_starts`` and ``ends`` (the last line of each
+        top-level ``ast`` statement, from the scan's facts) let the statements be laid out without printing them
+        all; without them, or when they do not fit the tree, every top-level statement is printed once."""
         self._module = module
+        self._text = text
         self._computed: dict[cst.CSTNode, CodeRange] = {}
         self._by_line: dict[int, list[cst.CSTNode]] = {}  # nodes by the line they start on, in the file's order
         self._chunks: list[_Chunk] = []  # the header's lines, the statements, the footer's lines, in order
         self._chunk_of: dict[cst.CSTNode, int] = {}
         self._nodes: dict[int, list[cst.CSTNode]] = {}  # the nodes of each positioned chunk, in the file's order
-        line = offset = 0
-        printed: dict[cst.CSTNode, str] = {}
+        self.offsets: dict[cst.CSTNode, int] = {}  # where each one's text starts
+        self.printed: dict[cst.CSTNode, str] = {}  # each one's text as libcst prints it (an edit compares it)
+        # True while the layout comes from ``ends``: each statement's text is checked when it is printed
+        self._unchecked = text is not None and ends is not None and line_starts is not None
+        self._firsts: list[int] = []
+        if not (self._unchecked and self._lay_out_from_ends(text, ends, line_starts)):  # type: ignore[arg-type]
+            self._lay_out_by_printing()
+
+    def _lay_out_by_printing(self) -> None:
+        """Print every top-level node to count its lines (what ``_lay_out_from_ends`` saves)."""
+        for table in (self._computed, self._by_line, self._chunk_of, self._nodes, self.printed):
+            table.clear()  # (``_Sink`` writes into ``_computed``: the same dict, emptied)
+        self._chunks.clear()
+        self._unchecked = False
+        module, line, offset = self._module, 0, 0
         for node in (*module.header, *module.body, *module.footer):
-            code = printed[node] = module.code_for_node(node)
+            code = self.printed[node] = module.code_for_node(node)
             newlines = len(NEWLINE_RE.findall(code))
             last = line + newlines - (0 if code.endswith(("\n", "\r")) else -1)  # 1-based: ``line`` is 0-based
-            self._chunk_of[node] = len(self._chunks)
-            self._chunks.append(_Chunk(node, line + 1, max(line + 1, last), offset))
+            self._add_chunk(node, line + 1, max(line + 1, last), offset)
             line += newlines
             offset += len(code)
+        self._index()
+
+    def _lay_out_from_ends(self, text: str, ends: Sequence[int], line_starts: Sequence[int]) -> bool:
+        """Lay the top-level nodes out from where each top-level ``ast`` statement ends (a line of ``;``-separated
+        statements is one libcst statement; header and footer nodes are one line each), without printing them
+        (printing every statement cost a seventh of the fixes of a cold scan). False when they do not fit. What
+        can still differ (comment lines libcst keeps at the end of an indented block) is caught when a statement is
+        printed to be positioned: its text must be exactly the text between its offset and the next one's, else
+        the layout is redone by printing (``_check``)."""
+        module, line, used = self._module, 0, 0
+        for empty in module.header:
+            line += 1
+            self._add_chunk(empty, line, line, -1)
+        for statement in module.body:
+            used += len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+            if used > len(ends) or ends[used - 1] <= line:
+                return False
+            self._add_chunk(statement, line + 1, ends[used - 1], -1)
+            line = ends[used - 1]
+        for empty in module.footer:
+            line += 1
+            self._add_chunk(empty, line, line, -1)
+        if line != bisect.bisect_left(line_starts, len(text)):  # the lines laid out must be exactly the text's
+            return False
+        self._chunks[:] = [replace(chunk, offset=line_starts[chunk.first - 1]) for chunk in self._chunks]
+        self._index()
+        return True
+
+    def _add_chunk(self, node: cst.CSTNode, first: int, last: int, offset: int) -> None:
+        self._chunk_of[node] = len(self._chunks)
+        self._chunks.append(_Chunk(node, first, last, offset))
+
+    def _index(self) -> None:
         self._firsts = [chunk.first for chunk in self._chunks]
-        self.offsets = {chunk.node: chunk.offset for chunk in self._chunks}  # where each one's printed text starts
-        self.printed = printed  # each one's text as libcst prints it (an edit compares it with its new text)
+        self.offsets = {chunk.node: chunk.offset for chunk in self._chunks}
 
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
@@ -99,8 +148,8 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
     def on_line(self, line: int) -> list[cst.CSTNode]:
         """The nodes that start on a 1-based line, in the file's order."""
         index = bisect.bisect_right(self._firsts, line) - 1
-        if index >= 0 and line <= self._chunks[index].last:
-            self._compute(index)
+        if index >= 0 and line <= self._chunks[index].last and self._compute(index):
+            return self.on_line(line)  # laid out again: the line may be in another statement
         return self._by_line.get(line, [])
 
     def top_level(self, node: cst.CSTNode) -> cst.CSTNode | None:
@@ -108,18 +157,35 @@ class Positions(Mapping[cst.CSTNode, CodeRange]):
         index = bisect.bisect_right(self._firsts, self[node].start.line) - 1
         return self._chunks[index].node if index >= 0 else None
 
-    def _compute(self, index: int) -> None:
+    def _compute(self, index: int) -> bool:
+        """Position the nodes of one top-level statement; True when the layout had to be redone first."""
         if index in self._nodes:
-            return
+            return False
         chunk = self._chunks[index]
         before = len(self._computed)
         state = PositionProvidingCodegenState(default_indent=self._module.default_indent,
                                               default_newline=self._module.default_newline,
                                               provider=_Sink(self._computed), line=chunk.first)  # type: ignore[arg-type]  # fmt: skip
         chunk.node._codegen(state)
+        if self._unchecked and not self._check(index, "".join(state.tokens)):
+            self._lay_out_by_printing()
+            self._compute(index)
+            return True
         self._nodes[index] = nodes = list(self._computed)[before:]  # the printer records nodes as it leaves them
         for node in nodes:
             self._by_line.setdefault(self._computed[node].start.line, []).append(node)
+        return False
+
+    def _check(self, index: int, code: str) -> bool:
+        """Whether a statement laid out from the ``ast`` ends printed exactly the text of its lines (then it is kept
+        as ``printed``): positions counted from its first line are then those of the whole-file pass."""
+        assert self._text is not None
+        chunk = self._chunks[index]
+        end = self._chunks[index + 1].offset if index + 1 < len(self._chunks) else len(self._text)
+        if end - chunk.offset != len(code) or not self._text.startswith(code, chunk.offset):
+            return False
+        self.printed[chunk.node] = code
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +353,8 @@ def parse_file(path: str, source: SourceText, lines: Collection[int] | None = No
     except (cst.ParserSyntaxError, RecursionError) as exc:
         raise SourceError(f"libcst cannot parse it: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # for scopes only: positions are ``Positions``
-    return ParsedFile(path, source, wrapper.module, Positions(wrapper.module), wrapper, end)
+    ends = [last for last, _ in statements] if statements is not None else None
+    return ParsedFile(path, source, wrapper.module, Positions(wrapper.module, text, ends, source.line_starts), wrapper, end)
 
 
 def _head_end(source: SourceText, lines: Collection[int], statements: Sequence[tuple[int, bool]] | None) -> int | None:

@@ -91,3 +91,16 @@ def test_more_distinct_strings_than_two_byte_keys_hold() -> None:
     assert list(table) == calls and table[65_999] == calls[65_999]
     assert list(table.in_scope("f69999")) == [calls[-1]]
     assert pickle.loads(pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)) == table
+
+
+def test_strings_are_keyed_in_order_of_first_use_as_the_plain_loop_keys_them() -> None:
+    """``of_columns`` keys the scope, context and class strings in C; the plain definition: a loop that gives each
+    new string the next key."""
+    rng = random.Random(11)
+    for size in (1, 3, 50, 400):
+        table = CallTable.of([_random_call(rng) for _ in range(size)])
+        refs = [ref for call in table for ref in (call.scope, call.context, call.in_class)]
+        known: dict[str, int] = {}
+        keys = [known.setdefault(name, len(known)) for name in refs]
+        assert table._strs == tuple(known)
+        assert list(table._keys) == keys

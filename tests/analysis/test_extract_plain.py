@@ -22,6 +22,7 @@ from ssot_audit.analysis.extract_expressions import _CORO_PROTOCOL, _NOT_WALKED,
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS
 from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, CallSite, Expr, ModuleFacts
 from ssot_audit.analysis.flow import PATCHERS, patch_of
+from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.analysis.parsing import ParsedSource, parse_source
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -122,9 +123,22 @@ class PlainExtractor(extract.Extractor):
                                  if isinstance(child, _WALKED))  # fmt: skip
 
 
+def plain_freeze_function(scope: Scope) -> None:
+    """``freeze_function`` as it was defined: name reads through a dict of runs and ``NameTable.of``."""
+    func = scope.func
+    assert func is not None
+    func.locals = NameTable.of(scope.bindings)
+    func.globals = tuple(scope.globals)
+    func.return_values = tuple(scope.returns)
+    func.name_uses = NameTable.of(
+        {name: kinds if len(kinds) == 1 else sorted(set(kinds)) for name, kinds in scope.uses.items()}
+    )
+
+
 def plain_facts(parsed: ParsedSource, size: int, monkeypatch: pytest.MonkeyPatch) -> ModuleFacts:
     """``extract_facts`` with every fast path replaced by its plain definition."""
     with monkeypatch.context() as patched:
+        patched.setattr(extract, "freeze_function", plain_freeze_function)
         patched.setattr(extract, "Extractor", PlainExtractor)
         patched.setattr(ast_helpers, "forwards_to_super", plain_forwards_to_super)  # what class_body_adds_nothing asks
         return extract.extract_facts(parsed.tree, parsed.lines, size)
