@@ -128,7 +128,7 @@ class ExpressionWalker(NamespaceRecorder):
                 for arg in node.args:  # type: ignore[attr-defined]
                     if type(arg) is not _Constant:
                         push((arg, "arg", func_expr, _NOT_AWAITED))
-                    elif func is not None and arg.value == func.name:  # type: ignore[attr-defined]
+                    elif func is not None and arg.value == func.name:
                         func.delegates = True  # dispatched by its own name (an RPC client's ``cast(ctx, 'name')``)
                 for keyword in node.keywords:  # type: ignore[attr-defined]
                     if type(keyword.value) is not _Constant:
