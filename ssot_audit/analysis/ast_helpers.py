@@ -324,8 +324,14 @@ def purpose_docstring(node: ast.ClassDef) -> bool:
     if not (doc and doc.strip()):
         return False
     for child in ast.walk(node):  # a class whose body adds nothing is a few statements
-        text = child.value if isinstance(child, ast.Constant) else child.id if isinstance(child, ast.Name) \
-            else child.attr if isinstance(child, ast.Attribute) else None
+        if isinstance(child, ast.Constant):
+            text = child.value
+        elif isinstance(child, ast.Name):
+            text = child.id
+        elif isinstance(child, ast.Attribute):
+            text = child.attr
+        else:
+            continue
         if isinstance(text, str) and _COMPAT_WORDS.search(text):
             return False
     return True

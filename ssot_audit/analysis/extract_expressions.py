@@ -102,6 +102,8 @@ class ExpressionWalker(NamespaceRecorder):
         module_level = len(self.scopes) == 1
         calls = (self.flow.call_refs.extend, self.flow.call_ints.extend)
         guards = self.flow.guards  # nothing an expression records changes them
+        own = func.name if func is not None else None  # a call passing it (``cast(ctx, 'name')``): a delegation
+        forwarding = own in _FORWARDING_HOOKS  # ``getattr(self._inner, name)`` in ``__getattr__``: likewise
         stack: list[tuple[ast.AST, str, Expr, tuple[int, int]]] = [(root, context, None, _NOT_AWAITED)]
         push, pop = stack.append, stack.pop
         while stack:
@@ -122,19 +124,19 @@ class ExpressionWalker(NamespaceRecorder):
             elif kind is _Call:
                 func_expr = self._call(node, ctx, wrapper, awaited, target if node is root else None,  # type: ignore[arg-type]
                                        call_scope, in_class, module_level, guards, func, calls)  # fmt: skip
-                if func is not None and func.name in _FORWARDING_HOOKS and func_expr == _GETATTR and node.args:  # type: ignore[attr-defined]
-                    func.delegates = func.delegates or _is_delegation(node.args[0])  # type: ignore[attr-defined]
+                if forwarding and func_expr == _GETATTR and node.args:  # type: ignore[attr-defined]
+                    func.delegates = func.delegates or _is_delegation(node.args[0])  # type: ignore[attr-defined, union-attr]
                 push((node.func, "callee", None, _NOT_AWAITED))  # type: ignore[attr-defined]
                 for arg in node.args:  # type: ignore[attr-defined]
                     if type(arg) is not _Constant:
                         push((arg, "arg", func_expr, _NOT_AWAITED))
-                    elif func is not None and arg.value == func.name:
-                        func.delegates = True  # dispatched by its own name (an RPC client's ``cast(ctx, 'name')``)
+                    elif arg.value == own and own is not None:
+                        func.delegates = True  # type: ignore[union-attr]
                 for keyword in node.keywords:  # type: ignore[attr-defined]
                     if type(keyword.value) is not _Constant:
                         push((keyword.value, "arg", func_expr, _NOT_AWAITED))
-                    elif func is not None and keyword.value.value == func.name:
-                        func.delegates = True
+                    elif keyword.value.value == own and own is not None:
+                        func.delegates = True  # type: ignore[union-attr]
             elif kind is _Constant:
                 continue
             elif kind in _SPECIAL:

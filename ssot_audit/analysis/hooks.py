@@ -14,18 +14,18 @@ from collections.abc import Mapping
 
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import TEST_ROLES
 from ssot_audit.analysis.values import ClassValue, ExternalValue, Value
 
 HOOK_NAMES = 3  # different class names defining a method under one external base that make it the base's hook
 # External bases that declare no interface of their own.
 _NO_INTERFACE = frozenset({"builtins.object", "object", "abc.ABC", "typing.Generic", "typing.Protocol",
                            "typing_extensions.Protocol", "typing.NamedTuple", "typing.TypedDict"})  # fmt: skip
-_TEST_ROLES = ("test-double", "test-code")
 
 
 def external_bases(order: tuple[Value, ...]) -> frozenset[str]:
-    """The external bases in a class's MRO (``Resolver.mro``) or among its direct bases that may declare an interface, each by its top-level
-    package and its name: ``langchain_core.callbacks.BaseCallbackHandler`` and the
+    """The external bases among ``order`` (a class's MRO, ``Resolver.mro``, or its direct bases) that may declare an
+    interface, each by its top-level package and its name: ``langchain_core.callbacks.BaseCallbackHandler`` and the
     ``langchain_core.callbacks.base.BaseCallbackHandler`` it re-exports are one base imported by two paths."""
     return frozenset(f"{v.name.partition('.')[0]}:{v.name.rpartition('.')[2]}" for v in order
                      if isinstance(v, ExternalValue) and v.name not in _NO_INTERFACE)  # fmt: skip
@@ -41,7 +41,7 @@ def external_hooks(resolver: Resolver, role: Mapping[ClassValue, str],
     for value, kind in role.items():
         # a test class counts only for a base it names itself (neutron's TestMechanismDriver implements
         # neutron_lib's MechanismDriver hooks); a test double of a project class says nothing of that class's bases
-        bases = external_bases(tuple(resolver.direct_bases(value)) if kind in _TEST_ROLES else resolver.mro(value))
+        bases = external_bases(tuple(resolver.direct_bases(value)) if kind in TEST_ROLES else resolver.mro(value))
         if bases:
             words = name_words(value.qualname.split(".")[-1].lstrip("_"))
             for base in bases:

@@ -30,6 +30,7 @@ from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
+TEST_ROLES = (TEST_DOUBLE, TEST_CODE)  # the roles of classes in test code
 GUARD, SHIM, ORPHAN, RECORD = "guard", "shim", "orphaned-copy", "record"
 FACADE, SUBCLASS = "facade", "subclass"  # relations to a concept's members, given when a concept is formed
 

@@ -29,7 +29,7 @@ from ssot_audit.analysis.hooks import external_bases, external_hooks
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import CLASS, Roles
+from ssot_audit.analysis.roles import CLASS, TEST_ROLES, Roles
 from ssot_audit.analysis.values import ClassValue, InstanceValue
 
 MIN_SHARED = 3  # methods
@@ -78,7 +78,7 @@ class Similarity:
         self.resolver = resolver
         self.roles = roles
         self.handoff = Handoff(index, roles)
-        counted = [v for v, role in roles.role.items() if role not in ("test-double", "test-code")]
+        counted = [v for v, role in roles.role.items() if role not in TEST_ROLES]
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()

@@ -126,7 +126,8 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     return exit_code(summary.worst, config.fail_on, args.exit_zero)
 
 
-def _with_fixes(project: api.Loaded | api.Project, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
+def _with_fixes(project: api.Loaded | api.Project, result: AuditResult,
+                kept: dict[str, object] | None = None) -> AuditResult:  # fmt: skip
     """``fixing.with_fixes``, imported when a result is built: the fix layer (libcst, 0.2 s to import) is not
     needed when the saved report is reused or the output carries no fixes."""
     from ssot_audit.fixing import with_fixes  # noqa: PLC0415

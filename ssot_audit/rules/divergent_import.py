@@ -7,15 +7,14 @@ in use, every import through a non-canonical path is reported. The canonical pat
 canonical class and factories is their configured module (any other path is reported, even if it is the only one
 in use); for other symbols it is the path most imports already use (ties go to the defining module). Imports
 inside the modules the others import through (the re-export lines themselves) are not reported, and neither are
-imports from inside a package of a symbol whose canonical path is that package's own ``__init__``, nor an import from the defining module by a module of its own package (a configured canonical path
-aside), nor a package ``__init__``'s
-re-export (in its ``__all__``, or imported ``as`` itself) from a package that holds the defining module
-(``sqlalchemy/__init__.py``: ``from .engine import make_url as make_url``): a facade on a facade. Split paths of
-configured symbols, concept classes and concepts' factories are warnings; of other symbols (``get_logger``),
-notes. The finding's
-facts list every path with its count. Imports under ``if TYPE_CHECKING:``, and imports from a module that binds
-the name only under ``TYPE_CHECKING`` (an ImportError at run time, see SSOT203), are not working paths: they are
-neither counted nor reported, and the facts list them apart as ``type_checking_paths``.
+imports from inside a package of a symbol whose canonical path is that package's own ``__init__``, nor an import
+from the defining module by a module of its own package (a configured canonical path aside), nor a package
+``__init__``'s re-export (in its ``__all__``, or imported ``as`` itself) from a package that holds the defining
+module (``sqlalchemy/__init__.py``: ``from .engine import make_url as make_url``): a facade on a facade. Split paths
+of configured symbols, concept classes and concepts' factories are warnings; of other symbols (``get_logger``),
+notes. The finding's facts list every path with its count. Imports under ``if TYPE_CHECKING:``, and imports from
+a module that binds the name only under ``TYPE_CHECKING`` (an ImportError at run time, see SSOT203), are not
+working paths: they are neither counted nor reported, and the facts list them apart as ``type_checking_paths``.
 
 ## Why is this bad?
 Several import paths for one symbol hide the single source of truth: patches of one path miss the others, a
@@ -85,10 +84,10 @@ def _layered_reexport(ctx: RuleContext, site: ImportSite) -> bool:
 
 def _next_door(site: ImportSite) -> bool:
     """A module of the defining module's own package imports the symbol from the defining module (by its canonical
-    name: an alias name is still reported): the definition's
-    neighbours need no facade, and a facade elsewhere often imports them (airflow's vendored
-    ``_shared/configuration/parser.py`` was told to import ``AirflowConfigException`` from the application's
-    ``airflow.exceptions``, which re-exports it from ``_shared/configuration/exceptions.py``)."""
+    name: an alias name is still reported): the definition's neighbours need no facade, and a facade elsewhere often
+    imports them (airflow's vendored ``_shared/configuration/parser.py`` was told to import
+    ``AirflowConfigException`` from the application's ``airflow.exceptions``, which re-exports it from
+    ``_shared/configuration/exceptions.py``)."""
     package = site.target.module.rpartition(".")[0]
     return site.source == site.target.module and bool(package) and site.importer.startswith(package + ".")
 

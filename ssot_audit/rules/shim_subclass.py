@@ -13,9 +13,9 @@ message classes, ``Toggle(Message)``, posted by the widget that declares them): 
 old imports. Outside concepts, an empty subclass with a docstring of its own that says nothing of deprecation,
 compatibility, an alias or a rename is a type written on purpose (nova's ``DeviceRemovedEvent(DeviceEvent)``,
 "Libvirt sends this event after a successful device detach"; a documented base for a family of classes); one whose
-docstring says "Deprecated: kept for backwards compatibility" is still reported. Class-level attribute overrides (``max_connections = 500``) configure a variant: not a shim. Nor is a
-typed specialization, whose bases carry type arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``,
-``Generic[T]`` among the bases).
+docstring says "Deprecated: kept for backwards compatibility" is still reported. Class-level attribute overrides
+(``max_connections = 500``) configure a variant: not a shim. Nor is a typed specialization, whose bases carry type
+arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``, ``Generic[T]`` among the bases).
 
 ## Why is this bad?
 A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances
@@ -69,6 +69,13 @@ def _shown(ctx: RuleContext, base: ClassValue) -> str:
     return public.name if public.name == base.shown else f"{public.name} ({base.shown})"
 
 
+def _documented(ctx: RuleContext, value: ClassValue) -> bool:
+    """A docstring of its own that speaks of no deprecation or alias (``ClassFact.purpose_doc``): a type written on
+    purpose (nova's ``DeviceRemovedEvent``), not a name kept for old imports. Asked first: a fact, no resolving."""
+    fact = ctx.index.find_class(value.module, value.qualname)
+    return fact is not None and fact.purpose_doc
+
+
 def _made_at_home(ctx: RuleContext, value: ClassValue) -> bool:
     """The module that declares ``value`` constructs it: a marker type its own code hands out and tells apart
     (``return RemoveValue()``, then ``isinstance(v, RemoveValue)``), not a name kept alive for old imports."""
@@ -87,10 +94,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
         if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
             continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
-        if not concept_related and _made_at_home(ctx, value):
-            continue  # ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``: marker types
-        if not concept_related and ctx.index.get_module(value.module).facts.classes[value.qualname].purpose_doc:
-            continue  # a documented type of its own (an event, a base for a family), not a name kept for imports
+        if not concept_related and (_documented(ctx, value) or _made_at_home(ctx, value)):
+            continue  # a documented event type, ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``
         concept = ctx.concepts.concept_of.get(value)
         public = ctx.concepts.names.public_name(base)
         in_concept = f" of the concept '{concept.name}'" if concept else ""
