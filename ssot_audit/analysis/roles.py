@@ -8,7 +8,7 @@ are kept out of duplicate clusters and shown for what they are:
 - ``example`` (``docs/``, ``examples/``) and ``script`` (a ``scripts/``/``bin/`` file, or a module nothing imports
   that runs as ``__main__``): each is its own small program, duplicated on purpose;
 - ``enum`` (an ``Enum``, or upper-case constants with only static lookups beside them), ``exception``,
-  ``protocol``, ``abc`` (an ``ABC``, an abstract method, or public methods that all only raise ``NotImplementedError``:
+  ``protocol`` (a ``Protocol``, or ``class IName(Interface)`` as zope.interface declares one), ``abc`` (an ``ABC``, an abstract method, or public methods that all only raise ``NotImplementedError``:
   an interface by convention), ``record`` (dataclass, NamedTuple, TypedDict, pydantic model, or no public method);
 - ``guard``: its ``__init__``/``__new__`` always raises (constructing it is a certain error; SSOT303);
 - ``shim``: a subclass that adds nothing but logging, deprecation warnings, constant defaults or a docstring around
@@ -55,6 +55,7 @@ _BACKUP_STEM = re.compile(r"(^(old|backup|bak|copy_of|orig)_)|([_.\- ](old|backu
                           re.IGNORECASE)  # fmt: skip
 
 
+_ZOPE_STYLE_NAME = re.compile(r"^I[A-Z][a-z]")  # an interface's name: ``IDatasetForm``, ``IRequest``
 _CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CLASS_LEVEL = frozenset({"staticmethod", "classmethod"})
 ENUM_CONSTANTS = 3  # upper-case class constants that, with only static lookups beside them, make an enumeration
@@ -229,6 +230,8 @@ class Roles:
                 return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
             if not externals.isdisjoint(_PROTOCOL_BASES):
                 return "protocol"
+        if _ZOPE_STYLE_NAME.match(fact.name) and any(decorator_name(b) == "Interface" for b in fact.bases):
+            return "protocol"  # ``class IDatasetForm(Interface)``: zope.interface's convention (ckan's plugins)
         metaclass = fact.keywords.get("metaclass")
         if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
             return "abc"

@@ -185,3 +185,20 @@ def test_the_actions_of_web_controllers_are_generic_names(tmp_path: Path) -> Non
     write_project(tmp_path, {"app/configs.py": _class("SoftwareConfigController", "return list(args)", rare),
                              "app/deployments.py": _class("SoftwareDeploymentController", "return args", rare)})
     assert len(_members(tmp_path)) == 1
+
+
+def test_a_zope_style_interface_is_not_an_implementation(tmp_path: Path) -> None:
+    # ckan's `IDatasetForm(Interface)` declares what its plugins implement, with default bodies; DefaultDatasetForm
+    # implements it without inheriting it
+    files = {
+        "app/__init__.py": "",
+        "app/base.py": "class Interface:\n    pass\n",
+        "app/interfaces.py": "from app.base import Interface\n\n\n" + _class("IConnectionStore(Interface)", "return None"),
+        "app/default.py": _class("DefaultConnectionStore", "return list(args)"),
+    }
+    write_project(tmp_path, files)
+    assert _members(tmp_path) == []
+    # the control: a class named like no interface, subclassing something called Interface (home-assistant's
+    # `CloudClient(Interface)` implements hass_nabucasa's client interface)
+    write_project(tmp_path, {"app/interfaces.py": files["app/interfaces.py"].replace("IConnection", "ConnectionIn")})
+    assert _members(tmp_path) == [["app.default.DefaultConnectionStore", "app.interfaces.ConnectionInStore"]]
