@@ -136,6 +136,14 @@ def test_calls_named_on_the_small_project(projects: list[ProjectIndex]) -> None:
     ]  # fmt: skip
 
 
+def test_functions_are_every_module_s_functions_in_module_and_definition_order(projects: list[ProjectIndex]) -> None:
+    for index in projects:
+        plain = [(info, func) for info in index.iter_modules() for func in info.facts.functions.values()]
+        assert len(plain) >= 2
+        assert list(index.iter_functions()) == plain
+        assert [(i.name, f.qualname) for i, f in index.iter_functions()] == [(i.name, f.qualname) for i, f in plain]
+
+
 def test_absolute_import_module_is_the_plain_resolution(projects: list[ProjectIndex]) -> None:
     assert any("#" in name for name in projects[1].modules), "a second source root's modules are tagged"
     for index in projects:
