@@ -183,6 +183,18 @@ def test_module_reads_are_the_reads_whose_root_is_one_module(loaded: list[Projec
     assert kept >= 10
 
 
+def test_module_reads_leave_out_type_checking_and_resolve_a_local_import_in_its_function(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "pkg/__init__.py": "", "pkg/mod.py": "def helper(): ...\n",
+        "app.py": "from typing import TYPE_CHECKING\nimport pkg.mod\nif TYPE_CHECKING:\n    x = pkg.mod.other\n"
+                  "y = pkg.mod.helper\n\ndef f():\n    import pkg.mod as m\n    return m.helper, pkg.mod.helper\n",
+    })  # fmt: skip
+    project = api.load_project(tmp_path, Config(), jobs=1)
+    reads = [(u.line, u.col, u.scope, sorted(v.name for v in values))  # type: ignore[attr-defined]
+             for u, values in project.resolver.module_reads("app")]  # fmt: skip
+    assert reads == [(5, 4, "", ["pkg"]), (9, 11, "f", ["pkg.mod"]), (9, 21, "f", ["pkg"])]
+
+
 def _plain_module_attribute_sites(project: Project) -> list[tuple[str, str, str, object]]:
     """The plain definition: every read followed attribute by attribute, nothing remembered across reads."""
     resolver, found = project.resolver, {}
