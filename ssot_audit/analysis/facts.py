@@ -236,8 +236,10 @@ class CallTable(RecordColumns[CallSite]):
             hits: Iterator[bool] = (f is not None and f[-1] in wanted for f in funcs)
         else:
             hits = map(wanted.__contains__, map(_last, funcs))
-        # A literal ``("k",)`` ends in "k", and a call, await or subscript in an expression: only names and
-        # attributes call something by name.
+        # Only names and attributes call something by name: a call, await or subscript ends in an expression and
+        # ``import_module`` in a tuple of names, never equal to a name; a literal ``("k",)`` ends in "k".
+        if "k" not in wanted:
+            return self._where(hits)
         return (c for c in self._where(hits) if c.func[0] == "n" or c.func[0] == "a")  # type: ignore[index]
 
     def with_context(self, context: str) -> Iterator[CallSite]:
