@@ -258,7 +258,12 @@ class CallTable(RecordColumns[CallSite]):
     def at_module_level(self) -> Iterator[CallSite]:
         """The calls outside every function and class body (run when the module is imported)."""
         key = self._key("")
-        return self._where(s == key and c == key for s, c in zip(self._keys[0::_KEYS], self._keys[2::_KEYS]))
+        if key < 0:
+            return iter(())
+        # the calls outside functions compared in C, then the class body of each of those (a few a file) in Python
+        classes = self._keys[2::_KEYS]
+        outside = compress(range(len(self)), map(eq, self._keys[0::_KEYS], repeat(key)))
+        return map(self._record, [i for i in outside if classes[i] == key])
 
 
 class AttrUse(NamedTuple):
