@@ -5,10 +5,11 @@ from __future__ import annotations
 import array
 from collections.abc import Iterator, Sequence
 from functools import partial
+from itertools import count
 from typing import Any
 
 from ssot_audit.analysis.columns import RecordColumns
-from ssot_audit.analysis.facts import AttrUse
+from ssot_audit.analysis.facts import AttrUse, Expr
 
 _new_use = partial(tuple.__new__, AttrUse)  # an AttrUse from its 6 values, in C
 _REFS, _INTS = 2, 3  # per use: its expression and scope; its line, column and flags (1: guarded, 2: type checking)
@@ -19,7 +20,7 @@ class AttrUseTable(RecordColumns[AttrUse]):
 
     As records a use cost about 136 bytes (a 6-field tuple, a list slot, an int object for a line or column past
     256): 8 of the 175 MB of the facts of 1 million lines of django. Here it is 2 references and 3 four-byte ints:
-    28 bytes. The one reader (``module_reads``) walks them all once per scan."""
+    28 bytes. The one reader (``module_reads``) walks them all once per scan (``rows``)."""
 
     __slots__ = ("_refs", "_ints")
     _noun = "attribute use"
@@ -53,7 +54,20 @@ class AttrUseTable(RecordColumns[AttrUse]):
         return map(_new_use, zip(r[0::_REFS], i[0::_INTS], i[1::_INTS], r[1::_REFS], [bool(f & 1) for f in flags],
                                  [bool(f & 2) for f in flags]))  # fmt: skip
 
+    def rows(self) -> Iterator[tuple[int, Expr, str, int]]:
+        """(index, chain, scope, flags) of every use, in order, without making records: the one reader keeps a third
+        of them (flags: 1 guarded, 2 under ``TYPE_CHECKING``)."""
+        r = self._refs
+        return zip(count(), r[0::_REFS], r[1::_REFS], self._ints[2::_INTS])
+
     def _record(self, index: int) -> AttrUse:
         a, b = index * _REFS, index * _INTS
         r, i = self._refs, self._ints
         return _new_use((r[a], i[b], i[b + 1], r[a + 1], bool(i[b + 2] & 1), bool(i[b + 2] & 2)))
+
+
+def use_rows(uses: Sequence[AttrUse]) -> Iterator[tuple[int, Expr, str, int]]:
+    """``AttrUseTable.rows`` of ``uses``, whether a table or plain records (facts made without extraction)."""
+    if isinstance(uses, AttrUseTable):
+        return uses.rows()
+    return ((i, u.expr, u.scope, u.guarded | u.type_checking << 1) for i, u in enumerate(uses))

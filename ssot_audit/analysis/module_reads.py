@@ -7,11 +7,16 @@ worked out once per module for both.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from ssot_audit.analysis.attr_table import use_rows
 from ssot_audit.analysis.facts import AttrUse, FunctionFact
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import MemberLookup, Values
 from ssot_audit.analysis.values import ModuleValue
+
+
+_UNASKED: Any = object()  # a name not resolved yet (None is an answer: not one module)
 
 
 def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str) -> str:
@@ -22,7 +27,7 @@ def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str)
         func = functions.get(current)
         if func is None or name in func.globals:
             return ""
-        if func.locals.get(name):
+        if name in func.locals:  # a name the table holds has bindings (``NameTable.of`` leaves out the rest)
             return current
         current = func.parent
     return ""
@@ -63,25 +68,40 @@ class ModuleReads(MemberLookup):
         elsewhere and are dropped here)."""
         found = self._module_reads.get(module)
         if found is None:
-            facts = self.index.get_module(module).facts
-            # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
-            # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function.
-            roots: dict[tuple[str, str], Values | None] = {}
-            kept: list[tuple[AttrUse, Values]] = []
-            for use in facts.attr_uses:
-                if use.type_checking:
-                    continue
-                name = _root_name(use)
-                key = (use.scope, name)
-                if key in roots:
-                    values = roots[key]
-                else:
-                    scope = _binding_scope(facts.functions, use.scope, name) if use.scope else ""
-                    values = roots[key] = _one_module(self.resolve_name(module, scope, name))
-                if values is not None:
-                    kept.append((use, values))
-            found = self._module_reads[module] = tuple(kept)
+            found = self._module_reads[module] = self._find_module_reads(module)
         return found
+
+    def _find_module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
+        facts = self.index.get_module(module).facts
+        functions = facts.functions
+        # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
+        # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function; and
+        # the module-level answers once per name (``top``).
+        roots: dict[tuple[str, str], Values | None] = {}
+        top: dict[str, Values | None] = {}
+        kept: list[tuple[AttrUse, Values]] = []
+        uses = facts.attr_uses
+        # Walked as columns (``rows``), with the root found inline: the walk was 60% of this at 1M lines of django.
+        for index, expr, scope, flags in use_rows(uses):
+            if flags & 2:  # under TYPE_CHECKING
+                continue
+            while expr is not None and expr[0] == "a":
+                expr = expr[1]
+            name = str(expr[1]) if expr is not None else ""
+            key = (scope, name)
+            values = roots.get(key, _UNASKED)
+            if values is _UNASKED:
+                where = _binding_scope(functions, scope, name) if scope else ""
+                if where:
+                    values = _one_module(self.resolve_name(module, where, name))
+                else:
+                    values = top.get(name, _UNASKED)
+                    if values is _UNASKED:
+                        values = top[name] = _one_module(self.resolve_name(module, "", name))
+                roots[key] = values
+            if values is not None:
+                kept.append((uses[index], values))
+        return tuple(kept)
 
     # -- what the resolver supplies ---------------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str) -> Values:

@@ -55,7 +55,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.usage import module_attribute_sites
+from ssot_audit.analysis.usage import ImportSite, module_attribute_sites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -340,11 +340,9 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
     )
 
 
-def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per public name whose import paths lead to related but different targets."""
-    by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
-    lines: dict[tuple[str, str, str], list[int]] = defaultdict(list)  # (name, source, importer): import lines
-    hops: dict[Target, frozenset[str]] = {}
+def _paths_taken(ctx: RuleContext, hops: dict[Target, frozenset[str]]) -> Iterator[ImportSite]:
+    """The import sites that take a path to a public name from outside its module (not through a re-export hop
+    of its target: ``hops`` fills in as they are met)."""
     for site in ctx.sites.sites:
         if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
             continue
@@ -352,12 +350,29 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if hop is None:
             hop = hops[site.target] = ctx.sites.reexport_hops(site.target)
         if site.importer not in hop:
-            by_name[site.name].append((site.source, site.importer, site.target))
-            lines[site.name, site.source, site.importer].append(site.line)
+            yield site
+
+
+def _import_lines_by_path(ctx: RuleContext, hops: dict[Target, frozenset[str]]) -> dict[tuple[str, str, str], list[int]]:
+    """(name, source, importer) -> the lines of those imports, for the findings' related locations: worked out
+    when the first finding needs them (most scans have none; a dict entry per site was a tenth of the rule)."""
+    lines: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for site in _paths_taken(ctx, hops):
+        lines[site.name, site.source, site.importer].append(site.line)
+    return lines
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """One finding per public name whose import paths lead to related but different targets."""
+    by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
+    hops: dict[Target, frozenset[str]] = {}
+    for site in _paths_taken(ctx, hops):
+        by_name[site.name].append((site.source, site.importer, site.target))
     for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
         if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))
     package_of = _Packages(ctx)
+    lines: dict[tuple[str, str, str], list[int]] | None = None
     for name in sorted(by_name):
         if len({t for _, _, t in by_name[name]}) < 2:
             continue
@@ -365,6 +380,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if len(meanings) < 2:
             continue
         for group, roles in _mixed_groups(ctx, package_of, meanings):
+            if lines is None:
+                lines = _import_lines_by_path(ctx, hops)
             yield _finding(ctx, name, group, roles, lines)
 
 

@@ -127,9 +127,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     factories = {f for concept in ctx.concepts.concepts for f in concept.factories}
     targets = sorted({s.target for s in ctx.sites.sites}, key=lambda t: t.fullname)
     for target in targets:
+        every = ctx.sites.find_sites(target)
+        if len(every) < 2 and target not in pinned:
+            continue  # one import (most targets): one path, nothing to choose (``_canonical_pair``)
         hops = ctx.sites.reexport_hops(target)
-        found = [s for s in ctx.sites.find_sites(target) if s.importer not in hops and s.importer != target.module]
+        found = [s for s in every if s.importer not in hops and s.importer != target.module]
         sites = [s for s in found if s.runtime]  # a TYPE_CHECKING-only path is no working path (see SSOT203)
+        if target not in pinned and len({(s.source, s.name) for s in sites}) < 2:
+            continue  # as ``_canonical_pair`` answers, without counting
         checking_only = sorted({s.source for s in found if not s.runtime} - {s.source for s in sites})
         pairs = Counter((s.source, s.name) for s in sites)
         chosen = _canonical_pair(ctx, target, pinned, pairs)

@@ -40,8 +40,10 @@ INFO = make_rule_info("SSOT105", "orphaned-copy", Severity.WARNING, __doc__)
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per orphaned class that copies a live class."""
     roles = ctx.concepts.roles
-    for value, role in sorted(roles.role.items(), key=lambda p: p[0].fullname):
-        original = roles.copied_class(value) if role == ORPHAN else None
+    # the orphans picked before sorting (a sort of every class with a role, by a computed name, was most of this)
+    orphans = [value for value, role in roles.role.items() if role == ORPHAN]
+    for value in sorted(orphans, key=lambda v: v.fullname):
+        original = roles.copied_class(value)
         if original is None:
             continue
         info = ctx.index.get_module(value.module)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.analysis.attr_table import AttrUseTable
+from ssot_audit.analysis.attr_table import AttrUseTable, use_rows
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import AttrUse
 
@@ -37,6 +37,15 @@ def test_random_uses_read_back_equal() -> None:
         _check(uses, AttrUseTable.of(uses))
     with pytest.raises(IndexError):
         AttrUseTable.of([_random_use(rng)])[1]
+
+
+def test_rows_are_each_use_s_index_chain_scope_and_flags_for_a_table_and_for_records() -> None:
+    rng = random.Random(13)
+    for size in (0, 1, 40):
+        uses = [_random_use(rng) for _ in range(size)]
+        plain = [(i, u.expr, u.scope, int(u.guarded) + 2 * int(u.type_checking)) for i, u in enumerate(uses)]
+        assert list(AttrUseTable.of(uses).rows()) == plain
+        assert list(use_rows(AttrUseTable.of(uses))) == plain and list(use_rows(tuple(uses))) == plain
 
 
 def test_positions_past_four_bytes() -> None:

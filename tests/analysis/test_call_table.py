@@ -13,7 +13,10 @@ import pytest
 from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import CallSite, CallTable, Guard
 
-_EXPRS = [None, ("n", "run"), ("a", ("n", "self"), "save"), ("a", ("n", "pkg"), "run"), ("c", ("n", "f")), ("k",)]
+# Every kind of callee: ``named`` tests the last part of each in C first, and a literal ("k",) ends in "k", a call,
+# await or subscript in an expression, ``import_module`` in its names: only names and attributes call by name.
+_EXPRS = [None, ("n", "run"), ("a", ("n", "self"), "save"), ("a", ("n", "pkg"), "run"), ("c", ("n", "f")), ("k",),
+          ("w", ("n", "run")), ("i", ("n", "k")), ("m", ("n", "import_module"), ("run", "k"))]
 _CONTEXTS = ["await", "stmt", "assign", "return", "arg", "attr", "yield", "with", "iter", "other"]
 
 
@@ -34,8 +37,8 @@ def _check(calls: list[CallSite], table: CallTable) -> None:
     assert [table[i] for i in range(len(calls))] == calls
     assert [table[-i] for i in range(1, len(calls) + 1)] == [calls[-i] for i in range(1, len(calls) + 1)]
     assert all(type(c) is CallSite for c in table)
-    for names in ({"run"}, {"save", "f"}, {"nothing"}):
-        assert list(table.named(names)) == _plain_named(calls, names)
+    for names in ({"run"}, {"save", "f"}, {"nothing"}, {"k", "run"}, frozenset({"k"}), ["save"], {"save": 1}.keys()):
+        assert list(table.named(names)) == _plain_named(calls, set(names))
     for context in _CONTEXTS:
         assert list(table.with_context(context)) == [c for c in calls if c.context == context]
     assert list(table.at_module_level()) == [c for c in calls if not c.scope and not c.in_class]
@@ -60,6 +63,18 @@ def test_calls_of_real_files_read_back_equal() -> None:
         calls = list(facts.calls)
         assert CallTable.of(calls) == facts.calls
         _check(calls, facts.calls)
+
+
+def test_named_on_tables_with_and_without_callees_that_are_no_expression() -> None:
+    """``named`` takes a C path when no callee is None and a Python one otherwise: both give the plain filter."""
+    rng = random.Random(12)
+    for size in (1, 3, 30):
+        calls = [_random_call(rng) for _ in range(size)]
+        with_none = [calls[0]._replace(func=None), *calls]
+        without = [c._replace(func=("n", "x")) if c.func is None else c for c in calls]
+        for sample in (with_none, without):
+            for names in ({"run"}, {"k"}, {"x", "save"}):
+                assert list(CallTable.of(sample).named(names)) == _plain_named(sample, names)
 
 
 def test_positions_past_four_bytes() -> None:

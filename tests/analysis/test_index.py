@@ -136,6 +136,14 @@ def test_calls_named_on_the_small_project(projects: list[ProjectIndex]) -> None:
     ]  # fmt: skip
 
 
+def test_functions_are_every_module_s_functions_in_module_and_definition_order(projects: list[ProjectIndex]) -> None:
+    for index in projects:
+        plain = [(info, func) for info in index.iter_modules() for func in info.facts.functions.values()]
+        assert len(plain) >= 2
+        assert list(index.iter_functions()) == plain
+        assert [(i.name, f.qualname) for i, f in index.iter_functions()] == [(i.name, f.qualname) for i, f in plain]
+
+
 def test_absolute_import_module_is_the_plain_resolution(projects: list[ProjectIndex]) -> None:
     assert any("#" in name for name in projects[1].modules), "a second source root's modules are tagged"
     for index in projects:
@@ -173,6 +181,18 @@ def test_module_reads_are_the_reads_whose_root_is_one_module(loaded: list[Projec
             assert list(resolver.module_reads(info.name)) == plain, info.name
             kept += len(plain)
     assert kept >= 10
+
+
+def test_module_reads_leave_out_type_checking_and_resolve_a_local_import_in_its_function(tmp_path: Path) -> None:
+    write_project(tmp_path, {
+        "pkg/__init__.py": "", "pkg/mod.py": "def helper(): ...\n",
+        "app.py": "from typing import TYPE_CHECKING\nimport pkg.mod\nif TYPE_CHECKING:\n    x = pkg.mod.other\n"
+                  "y = pkg.mod.helper\n\ndef f():\n    import pkg.mod as m\n    return m.helper, pkg.mod.helper\n",
+    })  # fmt: skip
+    project = api.load_project(tmp_path, Config(), jobs=1)
+    reads = [(u.line, u.col, u.scope, sorted(v.name for v in values))  # type: ignore[attr-defined]
+             for u, values in project.resolver.module_reads("app")]  # fmt: skip
+    assert reads == [(5, 4, "", ["pkg"]), (9, 11, "f", ["pkg.mod"]), (9, 21, "f", ["pkg"])]
 
 
 def _plain_module_attribute_sites(project: Project) -> list[tuple[str, str, str, object]]:
