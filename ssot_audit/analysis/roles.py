@@ -7,9 +7,10 @@ are kept out of duplicate clusters and shown for what they are:
   trivial) and ``test-code`` (any other class in test code, ``test_framework/`` and ``mocks/`` included);
 - ``example`` (``docs/``, ``examples/``) and ``script`` (a ``scripts/``/``bin/`` file, or a module nothing imports
   that runs as ``__main__``): each is its own small program, duplicated on purpose;
-- ``enum`` (an ``Enum``, or upper-case constants with only static lookups beside them), ``exception``,
-  ``protocol`` (a ``Protocol``, or ``class IName(Interface)`` as zope.interface declares one), ``abc`` (an ``ABC``, an abstract method, or public methods that all only raise ``NotImplementedError``:
-  an interface by convention), ``record`` (dataclass, NamedTuple, TypedDict, pydantic model, or no public method);
+- ``enum`` (an ``Enum``, or upper-case constants with only static lookups beside them), ``exception``, ``protocol``
+  (a ``Protocol``, or ``class IName(Interface)`` as zope.interface declares one), ``abc`` (an ``ABC``, an abstract
+  method, or public methods that all only raise ``NotImplementedError``: an interface by convention), ``record``
+  (dataclass, NamedTuple, TypedDict, pydantic model, or no public method);
 - ``guard``: its ``__init__``/``__new__`` always raises (constructing it is a certain error; SSOT303);
 - ``shim``: a subclass that adds nothing but logging, deprecation warnings, constant defaults or a docstring around
   ``super()`` calls (SSOT103);
@@ -28,7 +29,7 @@ from ssot_audit.analysis.facts import ClassFact, FunctionFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
-from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
 TEST_ROLES = (TEST_DOUBLE, TEST_CODE)  # the roles of classes in test code
@@ -44,6 +45,7 @@ _PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
 _RECORD_BASES = frozenset({"typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
                            "pydantic.BaseModel", "pydantic.main.BaseModel"})  # fmt: skip
 _RECORD_DECORATORS = frozenset({"dataclass", "define", "frozen", "attrs", "s", "mutable", "dataclass_transform"})
+_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
 _MOCK_BASES = frozenset(f"unittest.mock.{n}" for n in ("Mock", "MagicMock", "AsyncMock", "NonCallableMock",
                                                         "NonCallableMagicMock"))  # fmt: skip
 _DOUBLE_WORDS = ("Mock", "Fake", "Stub", "Dummy", "Spy")
@@ -211,8 +213,9 @@ class Roles:
         if self._always_raises_on_construction(value):
             return GUARD
         if (fact.body_adds_nothing and fact.bases and not fact.decorators and not fact.keywords
-                and any(isinstance(v, ClassValue) for v in mro[1:]) and not self._combines_bases(info, fact)):  # fmt: skip
-            return SHIM
+                and any(isinstance(v, ClassValue) for v in mro[1:]) and externals.isdisjoint(_MODEL_BASES)
+                and not self._abstract_model_base(mro) and not self._combines_bases(info, fact)):  # fmt: skip
+            return SHIM  # (an empty subclass of a model is a model of its own: a table, a page type)
         live = self.is_live_module(info.name)
         if not live and is_backup_path(info.relpath):
             return ORPHAN
@@ -246,6 +249,13 @@ class Roles:
         if not externals.isdisjoint(_RECORD_BASES) or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
             return RECORD
         return ""
+
+    def _abstract_model_base(self, mro: tuple[Value, ...]) -> bool:
+        """The first project base declares ``class Meta: abstract = ...``: a model's abstract base (wagtail's
+        ``AbstractWorkflow``, on a base the scan cannot see into), whose empty subclass is the concrete model."""
+        base = next((v for v in mro[1:] if isinstance(v, ClassValue)), None)
+        meta = self.index.find_class(base.module, f"{base.qualname}.Meta") if base is not None else None
+        return meta is not None and "abstract" in meta.class_attrs
 
     def _always_raises_on_construction(self, value: ClassValue) -> bool:
         if self._raising.isdisjoint(self.resolver.mro(value)):

@@ -4,18 +4,22 @@
 Finds classes whose base is a project class and whose body adds nothing: only ``pass``, ``...``, a docstring, or
 methods that just call ``super()`` with the same name and their own arguments, with at most side notes around the
 call (a logging call, a ``warnings.warn`` deprecation, a ``print``, ``self.x = <constant>`` defaults). Exceptions
-and enums are left alone (an empty subclass is how they are meant to be used), and so are families of three or
-more empty subclasses declared in their base's own module, outside any concept: type tags (``class
-OFTInteger(Field): pass`` next to ``Field``), not compatibility shims, which live elsewhere (compat modules, legacy
-packages), and an empty subclass that its own module constructs, outside any concept (``RemoveValue(Placeholder)``,
-which the module returns and tells apart with ``isinstance``; a platform's per-device entity classes; textual's
-message classes, ``Toggle(Message)``, posted by the widget that declares them): a marker type, not a name kept for
-old imports. Outside concepts, an empty subclass with a docstring of its own that says nothing of deprecation,
-compatibility, an alias or a rename is a type written on purpose (nova's ``DeviceRemovedEvent(DeviceEvent)``,
-"Libvirt sends this event after a successful device detach"; a documented base for a family of classes); one whose
-docstring says "Deprecated: kept for backwards compatibility" is still reported. Class-level attribute overrides
-(``max_connections = 500``) configure a variant: not a shim. Nor is a typed specialization, whose bases carry type
-arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``, ``Generic[T]`` among the bases).
+and enums are left alone (an empty subclass is how they are meant to be used), and so are families of two or more
+empty subclasses declared in their base's own module, outside any concept, each with a name of its own: type tags
+(``class OFTInteger(Field): pass`` next to ``Field``; wagtail's ``LinkHandler`` and ``EmbedHandler`` next to
+``EntityHandler``; pretix's ``ConfirmPaymentForm`` and ``ReactivateOrderForm``), not compatibility shims, which live
+elsewhere (compat modules, legacy packages) or carry a version of their base's name (``LegacyField(Field)``), and an
+empty subclass that its own module constructs, outside any concept (``RemoveValue(Placeholder)``, which the module
+returns and tells apart with ``isinstance``; a platform's per-device entity classes; textual's message classes,
+``Toggle(Message)``, posted by the widget that declares them): a marker type, not a name kept for old imports.
+Outside concepts, an empty subclass with a docstring of its own that says nothing of deprecation, compatibility, an
+alias or a rename is a type written on purpose (nova's ``DeviceRemovedEvent(DeviceEvent)``, "Libvirt sends this
+event after a successful device detach"; a documented base for a family of classes); one whose docstring says
+"Deprecated: kept for backwards compatibility" is still reported. Class-level attribute overrides
+(``max_connections=500``) configure a variant: not a shim. Nor is a typed specialization, whose bases carry type
+arguments (``class ToonEntity(CoordinatorEntity[ToonCoordinator])``, ``Generic[T]`` among the bases), nor an empty
+subclass of a django model or of a model's abstract base (``class Meta: abstract = True``): a model of its own, with
+its table (wagtail's ``Workflow(AbstractWorkflow)``, ``HomePage(Page)``).
 
 ## Why is this bad?
 A shim keeps an old name alive: imports keep coming through it, ``isinstance`` checks against it miss instances
@@ -51,11 +55,12 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ssot_audit.analysis.callees import resolve_callee
+from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
 
-_TAG_FAMILY = 3  # this many empty subclasses declared in their base's module (outside any concept) are type tags
+_TAG_FAMILY = 2  # this many empty subclasses declared in their base's module (outside any concept) are type tags
 
 INFO = make_rule_info("SSOT103", "shim-subclass", Severity.WARNING, __doc__, fix="safe")
 
@@ -92,8 +97,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for value in shims:
         base = bases[value]
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
-        if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related:
-            continue  # OFTInteger, OFTReal, OFTString(Field) in field.py: type tags, not compatibility shims
+        if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related \
+                and name_words(value.qualname.rpartition(".")[2]) != name_words(base.qualname.rpartition(".")[2]):
+            continue  # OFTInteger, OFTReal(Field) in field.py, LinkHandler, EmbedHandler(EntityHandler): type tags
         if not concept_related and (_documented(ctx, value) or _made_at_home(ctx, value)):
             continue  # a documented event type, ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``
         concept = ctx.concepts.concept_of.get(value)

@@ -196,7 +196,7 @@ def test_an_empty_subclass_its_own_module_constructs_is_a_marker_type(tmp_path: 
     # prefect: `class RemoveValue(Placeholder): pass`, returned by hydration.py's handlers and told apart with
     # isinstance; home-assistant: per-device entity classes its platform module constructs. A shim kept for old
     # imports is made by its old callers, not by the module that declares it.
-    marker = BASE + "\nclass RemoveValue(Manager):\n    pass\n\n\nclass Unused(Manager):\n    pass\n\n\n" \
+    marker = BASE + "\nclass RemoveValue(Manager):\n    pass\n\n\nclass LegacyManager(Manager):\n    pass\n\n\n" \
                     "def handle(value):\n    return RemoveValue() if value is None else value\n"
     write_project(tmp_path, {
         "app/__init__.py": "",
@@ -204,7 +204,8 @@ def test_an_empty_subclass_its_own_module_constructs_is_a_marker_type(tmp_path: 
         "app/compat.py": "from app.base import Manager\n\n\nclass Legacy(Manager):\n    pass\n",
         "app/old_caller.py": "from app.compat import Legacy\n\n\ndef make():\n    return Legacy()\n",
     })  # fmt: skip
-    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/base.py", 12), (CODE, "app/compat.py", 4)}  # Unused, Legacy
+    legacy = {(CODE, "app/base.py", 12), (CODE, "app/compat.py", 4)}
+    assert triples(scan_project(tmp_path), CODE) == legacy
 
 
 def test_a_message_class_its_widget_posts_is_a_marker_type_wherever_its_base_lives(tmp_path: Path) -> None:
@@ -240,3 +241,40 @@ def test_an_empty_subclass_documented_as_a_type_of_its_own_is_not_a_shim(tmp_pat
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/events.py", 13), (CODE, "app/events.py", 17),
                                                      (CODE, "app/events.py", 21), (CODE, "app/events.py", 25)}
     # Formatter, Named, Blank, Transitional
+
+
+def test_two_empty_subclasses_with_names_of_their_own_next_to_their_base_are_type_tags(tmp_path: Path) -> None:
+    # wagtail's LinkHandler and EmbedHandler(EntityHandler), pretix's ConfirmPaymentForm and ReactivateOrderForm,
+    # superset's TagPostSchema and TagPutSchema: named variants declared beside their base; a version of the base's
+    # name beside them (LegacyEntityHandler) is a name kept for old imports
+    handlers = "class EntityHandler:\n    def expand(self):\n        return 1\n" \
+               "\n\nclass LinkHandler(EntityHandler):\n    pass\n\n\nclass EmbedHandler(EntityHandler):\n    pass\n"
+    write_project(tmp_path, {"app/__init__.py": "", "app/rich_text.py": handlers})
+    assert triples(scan_project(tmp_path), CODE) == set()
+    legacy = "\n\nclass LegacyEntityHandler(EntityHandler):\n    pass\n"
+    write_project(tmp_path, {"app/rich_text.py": handlers + legacy})
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/rich_text.py", 14)}
+    # the control: one empty subclass alone, even with a name of its own, is reported
+    write_project(tmp_path, {"app/rich_text.py": handlers.rpartition("\n\nclass EmbedHandler")[0] + "\n"})
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/rich_text.py", 6)}
+
+
+def test_an_empty_subclass_of_a_model_is_a_model_of_its_own(tmp_path: Path) -> None:
+    # wagtail's `class Workflow(AbstractWorkflow): pass` (an abstract model on modelcluster's base, which the scan
+    # cannot see into) and `class HomePage(Page): pass` (a django model: a table and a page type of its own)
+    abstract = "from modelcluster.models import ClusterableModel\n\n\nclass AbstractWorkflow(ClusterableModel):\n" \
+               "    def start(self):\n        return 1\n\n    class Meta:\n        abstract = True\n"
+    write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/workflows.py": abstract + "\n\nclass Workflow(AbstractWorkflow):\n    pass\n",
+        "app/pages.py": "from django.db import models\n\n\nclass Page(models.Model):\n    def serve(self):\n"
+                        "        return 1\n\n\nclass HomePage(Page):\n    pass\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == set()
+    # the controls: the same subclasses of a base that is no model
+    write_project(tmp_path, {
+        "app/workflows.py": abstract.replace("    class Meta:\n        abstract = True\n", "")
+                            + "\n\nclass Workflow(AbstractWorkflow):\n    pass\n",
+        "app/pages.py": "class Page:\n    def serve(self):\n        return 1\n\n\nclass HomePage(Page):\n    pass\n",
+    })  # fmt: skip
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/workflows.py", 10), (CODE, "app/pages.py", 6)}
