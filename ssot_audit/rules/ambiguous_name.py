@@ -7,7 +7,8 @@ after following aliases and re-exports (``WebSocketManager = _Implementation`` i
 leads to different targets through different modules, and those targets are *related*, it reports the name once,
 with every path, its target, the target's role and its count of importing modules. Related means one of:
 
-- a **guard**: a class whose ``__init__``/``__new__`` always raises (the name means "error" in one place);
+- a **guard**: a class whose ``__init__``/``__new__`` always raises (the name means "error" in one place), to
+  any target but an exception class (a namesake: heat's template function ``Invalid`` and ``exception.Invalid``);
 - a **shim**: a subclass of another target that adds nothing (``class WebSocketManager(_Implementation): pass``),
   unless the base has two or more such same-named subclasses (one per backend or dialect: a family);
 - members of the same **configured concept** (``[tool.ssot-audit.concepts]``).
@@ -139,6 +140,13 @@ def _is_guard(ctx: RuleContext, target: Target) -> bool:
     return False
 
 
+def _apart_from_guards(ctx: RuleContext, target: Target) -> bool:
+    """An exception class: what a guard stands in for is a class to construct, never an exception to raise
+    (openstack-heat's ``exception.Invalid`` and the template function ``function.Invalid``, whose constructor
+    raises, are namesakes)."""
+    return isinstance(target, ClassValue) and ctx.concepts.kinds.get(target) == "exception"
+
+
 def _shim_base(ctx: RuleContext, a: Target, b: Target) -> bool:
     return (isinstance(a, ClassValue) and isinstance(b, ClassValue) and ctx.concepts.kinds.get(a) == "shim"
             and b in ctx.resolver.mro(a)[1:])  # fmt: skip
@@ -161,7 +169,7 @@ def _families(ctx: RuleContext, meanings: list[_Meaning]) -> set[Target]:
 def _relation(ctx: RuleContext, a: Target, b: Target, family: set[Target], guards: set[Target]) -> str | None:
     """How ``a`` relates to ``b`` (a guard, a shim of it, the same configured concept), if it does; ``guards``:
     the targets ``_is_guard`` holds for (asked once per target, not once per pair)."""
-    if a in guards:
+    if a in guards and not _apart_from_guards(ctx, b):
         return "guard: constructing it always raises"
     if a not in family and _shim_base(ctx, a, b):
         return f"shim of {b.fullname}"
@@ -234,7 +242,7 @@ def _related_groups(ctx: RuleContext, meanings: list[_Meaning]) -> list[tuple[li
     for p, targets in enumerate(ordered):
         for i, x in enumerate(targets):
             if x in guards:
-                related = [y for y in where if where[y][0] != p]
+                related = [y for y in where if where[y][0] != p and not _apart_from_guards(ctx, y)]
             else:
                 related = [y for y in _bases(ctx, x) if y in where and where[y][0] != p] if x not in family else []
                 concept = ctx.concepts.concept_of.get(x)  # type: ignore[arg-type]

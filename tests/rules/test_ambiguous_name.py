@@ -363,3 +363,20 @@ def test_only_names_whose_meanings_mix_are_grouped(tmp_path: Path, monkeypatch: 
     api.scan(sample, config=load_config(sample), jobs=1)
     assert any(mixed and n for mixed, n in outcomes)  # findings were formed
     assert any(not mixed for mixed, _ in outcomes)  # and names were skipped
+
+
+def test_a_guard_and_an_exception_of_one_name_are_namesakes(tmp_path: Path) -> None:
+    # openstack-heat: `exception.Invalid` (an exception class) and the template function `function.Invalid`, whose
+    # constructor raises ValueError to reject a function in a condition: one name, two unrelated things
+    files = {
+        "app/__init__.py": "",
+        "app/exception.py": "class Invalid(Exception):\n    pass\n",
+        "app/function.py": "class Invalid:\n    def __init__(self, name):\n        raise ValueError(name)\n",
+        "app/service.py": "from app.exception import Invalid\n",
+        "app/template.py": "from app.function import Invalid\n",
+    }
+    write_project(tmp_path, files)
+    assert triples(scan_project(tmp_path), CODE) == set()
+    # the control: the same guard beside a class to construct is the name's "error" meaning
+    write_project(tmp_path, {"app/exception.py": "class Invalid:\n    def check(self):\n        return 1\n"})
+    assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/exception.py", 1)}
