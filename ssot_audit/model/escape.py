@@ -12,7 +12,6 @@ as ``\\uXXXX`` escapes.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import operator
 import re
 from enum import Enum
@@ -125,10 +124,15 @@ def _visible_items(values: tuple[Any, ...]) -> tuple[Any, ...]:
     return values if all(map(operator.is_, shown, values)) else shown
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _init_fields(cls: type) -> tuple[str, ...]:
     """The names of a dataclass's ``__init__`` fields (``dataclasses.fields`` builds them again at every call)."""
-    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return names
 
 
 def _visible_plain(value: Any) -> Any:
