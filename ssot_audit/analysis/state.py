@@ -82,10 +82,11 @@ class StateStore:
     tree: every hash it holds is checked again, so the choice changes how much is reused, never the result.
     """
 
-    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str) -> None:
+    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str, kept: str = "") -> None:
         self.directory = directory / f"v1-{analyser[:16]}"
         self.scope = scope[:16]
         self.tree = tree[:16]
+        self.kept = (kept or scope)[:16]  # names what ``save_kept`` keeps: scans of other scopes may share it
 
     def _state_path(self) -> Path:
         return self.directory / f"state-{self.scope}-{self.tree}.bin"
@@ -192,7 +193,7 @@ class StateStore:
 
     def _kept_path(self, name: str) -> Path:
         digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        return self.directory / f"kept-{self.scope}-{self.tree}-{digest}.bin"
+        return self.directory / f"kept-{self.kept}-{self.tree}-{digest}.bin"
 
     def _output_path(self, result_key: str, name: str) -> Path:
         digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -200,26 +201,34 @@ class StateStore:
 
     def _delete_orphans(self) -> None:
         """Drop the oldest states past ``_MAX_STATES`` (scans of temporary checkouts, as ``history`` makes, never
-        come back), then the packs and reports no state names."""
+        come back) with their reports, then the packs no state names and the kept entries of trees no state is of."""
         states = sorted(self.directory.glob("state-*.bin"), key=_mtime, reverse=True)
         for old in states[_MAX_STATES:]:
             old.unlink(missing_ok=True)
             for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
                 output.unlink(missing_ok=True)
-            for kept in self.directory.glob(f"kept-{old.stem.removeprefix('state-')}-*.bin"):
+        cutoff = time.time() - _ORPHAN_AGE
+        trees = {_name_part(path, 2) for path in states[:_MAX_STATES]}
+        for kept in self.directory.glob("kept-*.bin"):  # shared by the scopes of a tree: kept while one is
+            if _name_part(kept, 2) not in trees and _mtime(kept) < cutoff:  # (a first scan keeps its walk first)
                 kept.unlink(missing_ok=True)
         named: set[str] = set()
         for path in states[:_MAX_STATES]:
             state = _read_state(path)
             if state is not None:
                 named.update(state.packs)
-        cutoff = time.time() - _ORPHAN_AGE
         for pack in self.directory.glob("pack-*.bin"):
             try:
                 if pack.name not in named and pack.stat().st_mtime < cutoff:
                     pack.unlink()
             except OSError:
                 continue
+
+
+def _name_part(path: Path, n: int) -> str:
+    """The ``n``-th dash-separated part of a cache file's name (``state-SCOPE-TREE``: 2 is the tree)."""
+    parts = path.stem.split("-")
+    return parts[n] if len(parts) > n else ""
 
 
 def state_tuple(state: ScanState) -> tuple[object, ...]:
