@@ -146,12 +146,13 @@ class StateStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             packs = list(old_packs)
             live = sum(1 for h in stored if h in needed)
-            if stored and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(stored)):  # packs were read
-                merged = PackWriter(self.directory)
-                for key, blob in self.load_blobs(old_packs).items():  # read again: the scan let go of them
-                    if key in needed and key in stored and open_blob(blob) is not None:
-                        merged.add_blob(key, blob)
-                packs = [name for name in (merged.close(),) if name]
+            if stored and live * 2 < len(stored):  # packs were read, and they hold mostly dead entries
+                packs = self._compacted(old_packs, needed, stored)
+            elif stored and len(old_packs) + 1 > _MAX_PACKS:
+                # Many packs: the small ones (a scan after an edit adds one) merged, the largest kept as it is: the
+                # cold scan's (170 MB at 4M lines, shared by the tree's scopes), copied every 8 scans for 0.7 CPU-s.
+                largest = max(old_packs, key=lambda name: _size(self.directory / name))
+                packs = [largest, *self._compacted([p for p in old_packs if p != largest], needed, stored)]
             fresh = new_pack.close() if new_pack is not None else None
             if fresh:
                 packs.append(fresh)
@@ -160,6 +161,14 @@ class StateStore:
             self._delete_orphans()
         except OSError:
             return
+
+    def _compacted(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str]) -> list[str]:
+        """The live, intact entries of ``packs`` copied into one new pack (read again: the scan let go of them)."""
+        merged = PackWriter(self.directory)
+        for key, blob in self.load_blobs(packs).items():
+            if key in needed and key in stored and open_blob(blob) is not None:
+                merged.add_blob(key, blob)
+        return [name for name in (merged.close(),) if name]
 
     def load_output(self, result_key: str, name: str) -> bytes | None:
         """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact: its UTF-8
@@ -208,9 +217,9 @@ class StateStore:
             for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
                 output.unlink(missing_ok=True)
         cutoff = time.time() - _ORPHAN_AGE
-        trees = {_name_part(path, 2) for path in states[:_MAX_STATES]}
+        trees = {tuple(path.stem.split("-")[2:3]) for path in states[:_MAX_STATES]}  # state-SCOPE-TREE
         for kept in self.directory.glob("kept-*.bin"):  # shared by the scopes of a tree: kept while one is
-            if _name_part(kept, 2) not in trees and _mtime(kept) < cutoff:  # (a first scan keeps its walk first)
+            if tuple(kept.stem.split("-")[2:3]) not in trees and _mtime(kept) < cutoff:  # a first scan: walk first
                 kept.unlink(missing_ok=True)
         named: set[str] = set()
         for path in states[:_MAX_STATES]:
@@ -225,12 +234,6 @@ class StateStore:
                 continue
 
 
-def _name_part(path: Path, n: int) -> str:
-    """The ``n``-th dash-separated part of a cache file's name (``state-SCOPE-TREE``: 2 is the tree)."""
-    parts = path.stem.split("-")
-    return parts[n] if len(parts) > n else ""
-
-
 def state_tuple(state: ScanState) -> tuple[object, ...]:
     """The state as plain data (what is pickled: no class of this module, so a renamed class reads as a miss)."""
     return state.manifest, state.packs, state.result_key, state.result
@@ -240,6 +243,13 @@ def open_blob(blob: Blob) -> memoryview | None:
     """The pickled payload of a pack entry, or None when its checksum does not match."""
     crc, payload = blob
     return payload if zlib.crc32(payload) == crc else None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _mtime(path: Path) -> float:
