@@ -89,9 +89,12 @@ def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], no
     return _mark_tests(list(files.values()), config)
 
 
-def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None) -> tuple[Walk, TreeCache | None]:
+def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None,
+              kept_scope: str | None = None) -> tuple[Walk, TreeCache | None]:  # fmt: skip
     """Discover the files to scan; with a cache, open it (which recalls the last walk when nothing it looked at
-    changed, see ``analysis.walkcache``)."""
+    changed, see ``analysis.walkcache``). ``kept_scope`` (default ``scope``) is what the walk and the entries kept
+    between scans depend on: ``scope`` less what completes the result (see ``TreeCache.load_kept``)."""
+    kept_scope = scope if kept_scope is None else kept_scope
     def walk(witness: Witness | None) -> Walk:
         unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
         skipped: list[str] = []  # packages only the default excludes skip
@@ -104,8 +107,8 @@ def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None) ->
         raise ConfigError(f"path does not exist: {root}")
     targets = [root / sub for sub in config.paths] if config.paths not in ((".",), ()) else [root]
     rules = [GitIgnore.for_root(t).rules_text() for t in targets if t.exists()] if config.respect_gitignore else []
-    key = walk_key(cache.program_digest(), str(root.resolve()), scope, rules)
-    tree = open_tree_cache(cache_dir, root, scope, walk, key)
+    key = walk_key(cache.program_digest(), str(root.resolve()), kept_scope, rules)
+    tree = open_tree_cache(cache_dir, root, scope, walk, key, kept_scope)
     return tree.walk, tree
 
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
 import xml.etree.ElementTree as ET
+from enum import Enum
 from pathlib import Path
 
 import pytest
 
+from ssot_audit.api import scan
 from ssot_audit.cli import main
-from ssot_audit.model.escape import has_unsafe, inert_output, json_safe, markdown_text, visible, visible_output
+from ssot_audit.config import Config
+from ssot_audit.model import Location, Severity, SourceExcerpt
+from ssot_audit.model.escape import (
+    has_unsafe, inert_output, json_safe, markdown_text, visible, visible_fields, visible_output,
+)
 
 from tests.helpers import write_project
 
@@ -127,3 +134,64 @@ def test_inert_output_equals_its_plain_definition_on_random_text() -> None:
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
         expected = plain.sub(lambda m: m.group() if len(m.group()) > 1 else f"\\u{ord(m.group()):04x}", text)
         assert inert_output(text) == expected, repr(text)
+
+
+def _visible_plain_definition(value: object) -> object:
+    """``visible_fields`` as first written: every string tested and every container and dataclass copied."""
+    if isinstance(value, Enum) or value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return visible(value) if has_unsafe(value) else value
+    if isinstance(value, tuple | list):
+        return type(value)(_visible_plain_definition(v) for v in value)
+    if isinstance(value, dict):
+        return {_visible_plain_definition(k): _visible_plain_definition(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _visible_plain_definition(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _random_model_value(rnd: random.Random, depth: int = 0) -> object:
+    """Strings (some unsafe), numbers, enums, None, and tuples, lists, dicts and model dataclasses of them."""
+    pieces = ["a", "b.c", " ", "é", "\n", "\t", "\x1b", "\x00", "\x85", "\u202e", "\u2028"]
+    choice = rnd.randrange(10 if depth < 3 else 5)
+    if choice < 3:
+        return "".join(rnd.choice(pieces[:4] if rnd.random() < 0.7 else pieces) for _ in range(rnd.randint(0, 4)))
+    if choice == 3:
+        return rnd.choice([None, 0, 7, 2.5, True, Severity.ERROR])
+    if choice == 4:
+        return "plain"
+    items = [_random_model_value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
+    if choice == 5:
+        return tuple(items)
+    if choice == 6:
+        return [str(i) if rnd.random() < 0.8 else i for i in items]  # tuples of strings take the joined test
+    if choice == 7:
+        return {str(rnd.choice(pieces)) + str(i): v for i, v in enumerate(items)}
+    text = lambda: str(_random_model_value(rnd, 3))  # noqa: E731 - a string field, possibly unsafe
+    if choice == 8:
+        return Location(text(), rnd.randint(1, 9), 1, symbol=text())
+    return SourceExcerpt(text(), 1 + len(items), tuple(text() for _ in items))
+
+
+def test_visible_fields_equals_its_plain_definition_on_random_values() -> None:
+    """The walk that returns unchanged parts as they are gives what copying everything gave, and never leaves an
+    unsafe string: on random nested values and on a whole result of a hostile tree."""
+    rnd = random.Random(5)
+    for _ in range(4000):
+        value = _random_model_value(rnd)
+        shown = visible_fields(value)
+        expected = _visible_plain_definition(value)
+        assert shown == expected and type(shown) is type(expected), repr(value)
+    for _ in range(2000):  # tables of rows of strings (import edges, the module table), sometimes one unsafe cell
+        table = tuple(tuple(str(_random_model_value(rnd, 3)) for _ in range(2)) for _ in range(rnd.randint(0, 5)))
+        assert visible_fields(table) == _visible_plain_definition(table), repr(table)
+
+
+def test_visible_fields_of_a_hostile_result_equals_its_plain_definition(tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", {k: v for k, v in HOSTILE.items() if k != "pyproject.toml"})
+    result = scan(repo, config=Config())
+    expected = _visible_plain_definition(result)
+    assert expected != result  # the hostile names and comments are in it
+    assert visible_fields(result) == expected

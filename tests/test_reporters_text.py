@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import random
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from ssot_audit.cli import main
 from ssot_audit.commands.common import text_options
-from ssot_audit.reporters.folding import fold, fold_lists
+from ssot_audit.reporters.folding import _LIST, _fold_match, fold, fold_lists
 
 from tests.helpers import write_project
 
@@ -125,3 +126,16 @@ def test_a_group_of_one_cause_shows_its_first_findings_in_full_and_the_rest_one_
     tail = out.split("  ... 3 more SSOT401 findings of the same cause:\n", 1)[1].splitlines()[:3]
     assert tail == ["    app/u3.py:5:5: SSOT401 [error]", "    app/u4.py:5:5: SSOT401 [error]",
                     "    tests/test_u.py:5:5: SSOT401 [error, test]"]  # production first, then tests
+
+
+def test_fold_lists_equals_its_plain_definition_on_random_text() -> None:
+    """``fold_lists`` skips text with fewer separators than a foldable list has; the plain definition always
+    substitutes."""
+    pieces = ["a", "b.c", "f()", "'x'", ", ", ", ", ",", " ", "é"]
+    rnd = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
+        if rnd.random() < 0.5:  # a list of 0 to 12 items in noise: folded from 9 items (8 separators) on
+            items = ", ".join(rnd.choice(pieces[:4]) for _ in range(rnd.randint(0, 12)))
+            text = text[: len(text) // 2] + " " + items + " " + text[len(text) // 2 :]
+        assert fold_lists(text) == _LIST.sub(_fold_match, text), repr(text)

@@ -224,12 +224,22 @@ class ImportGraph:
 
 def _edge(imports: list[ImportFact]) -> ImportEdge:
     """The edge of a module's imports of one module (in file order)."""
+    if len(imports) == 1:  # most edges (three sets and three sorts for one line: 0.24 s at 4 million lines)
+        return _single_edge(imports[0])
     runtime = {i.line for i in imports if not i.scope and not i.type_checking and not i.main_guard}
     local = {i.line for i in imports if i.scope and not i.type_checking and not i.main_guard}
     lines = tuple(sorted({i.line for i in imports}))
     runtime_lines = tuple(sorted(runtime))
     return ImportEdge(lines, lines if runtime_lines == lines else runtime_lines, tuple(sorted(local)), bool(runtime),
                       all(i.type_checking for i in imports), all(i.scope for i in imports))  # fmt: skip
+
+
+def _single_edge(i: ImportFact) -> ImportEdge:
+    """``_edge([i])``."""
+    lines = (i.line,)
+    executed = not i.type_checking and not i.main_guard
+    return ImportEdge(lines, lines if executed and not i.scope else (), lines if executed and i.scope else (),
+                      executed and not i.scope, bool(i.type_checking), bool(i.scope))  # fmt: skip
 
 
 def smallest_break_set(

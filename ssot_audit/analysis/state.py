@@ -82,10 +82,11 @@ class StateStore:
     tree: every hash it holds is checked again, so the choice changes how much is reused, never the result.
     """
 
-    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str) -> None:
+    def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str, kept: str = "") -> None:
         self.directory = directory / f"v1-{analyser[:16]}"
         self.scope = scope[:16]
         self.tree = tree[:16]
+        self.kept = (kept or scope)[:16]  # names what ``save_kept`` keeps: scans of other scopes may share it
 
     def _state_path(self) -> Path:
         return self.directory / f"state-{self.scope}-{self.tree}.bin"
@@ -145,12 +146,13 @@ class StateStore:
             self.directory.mkdir(parents=True, exist_ok=True)
             packs = list(old_packs)
             live = sum(1 for h in stored if h in needed)
-            if stored and (len(old_packs) + 1 > _MAX_PACKS or live * 2 < len(stored)):  # packs were read
-                merged = PackWriter(self.directory)
-                for key, blob in self.load_blobs(old_packs).items():  # read again: the scan let go of them
-                    if key in needed and key in stored and open_blob(blob) is not None:
-                        merged.add_blob(key, blob)
-                packs = [name for name in (merged.close(),) if name]
+            if stored and live * 2 < len(stored):  # packs were read, and they hold mostly dead entries
+                packs = self._compacted(old_packs, needed, stored)
+            elif stored and len(old_packs) + 1 > _MAX_PACKS:
+                # Many packs: the small ones (a scan after an edit adds one) merged, the largest kept as it is: the
+                # cold scan's (170 MB at 4M lines, shared by the tree's scopes), copied every 8 scans for 0.7 CPU-s.
+                largest = max(old_packs, key=lambda name: _size(self.directory / name))
+                packs = [largest, *self._compacted([p for p in old_packs if p != largest], needed, stored)]
             fresh = new_pack.close() if new_pack is not None else None
             if fresh:
                 packs.append(fresh)
@@ -159,6 +161,14 @@ class StateStore:
             self._delete_orphans()
         except OSError:
             return
+
+    def _compacted(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str]) -> list[str]:
+        """The live, intact entries of ``packs`` copied into one new pack (read again: the scan let go of them)."""
+        merged = PackWriter(self.directory)
+        for key, blob in self.load_blobs(packs).items():
+            if key in needed and key in stored and open_blob(blob) is not None:
+                merged.add_blob(key, blob)
+        return [name for name in (merged.close(),) if name]
 
     def load_output(self, result_key: str, name: str) -> bytes | None:
         """A rendered output of the result saved under ``result_key`` (see ``save_output``), if intact: its UTF-8
@@ -192,7 +202,7 @@ class StateStore:
 
     def _kept_path(self, name: str) -> Path:
         digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        return self.directory / f"kept-{self.scope}-{self.tree}-{digest}.bin"
+        return self.directory / f"kept-{self.kept}-{self.tree}-{digest}.bin"
 
     def _output_path(self, result_key: str, name: str) -> Path:
         digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -200,20 +210,22 @@ class StateStore:
 
     def _delete_orphans(self) -> None:
         """Drop the oldest states past ``_MAX_STATES`` (scans of temporary checkouts, as ``history`` makes, never
-        come back), then the packs and reports no state names."""
+        come back) with their reports, then the packs no state names and the kept entries of trees no state is of."""
         states = sorted(self.directory.glob("state-*.bin"), key=_mtime, reverse=True)
         for old in states[_MAX_STATES:]:
             old.unlink(missing_ok=True)
             for output in self.directory.glob(f"out-{old.stem.removeprefix('state-')}-*.txt"):
                 output.unlink(missing_ok=True)
-            for kept in self.directory.glob(f"kept-{old.stem.removeprefix('state-')}-*.bin"):
+        cutoff = time.time() - _ORPHAN_AGE
+        trees = {tuple(path.stem.split("-")[2:3]) for path in states[:_MAX_STATES]}  # state-SCOPE-TREE
+        for kept in self.directory.glob("kept-*.bin"):  # shared by the scopes of a tree: kept while one is
+            if tuple(kept.stem.split("-")[2:3]) not in trees and _mtime(kept) < cutoff:  # a first scan: walk first
                 kept.unlink(missing_ok=True)
         named: set[str] = set()
         for path in states[:_MAX_STATES]:
             state = _read_state(path)
             if state is not None:
                 named.update(state.packs)
-        cutoff = time.time() - _ORPHAN_AGE
         for pack in self.directory.glob("pack-*.bin"):
             try:
                 if pack.name not in named and pack.stat().st_mtime < cutoff:
@@ -231,6 +243,13 @@ def open_blob(blob: Blob) -> memoryview | None:
     """The pickled payload of a pack entry, or None when its checksum does not match."""
     crc, payload = blob
     return payload if zlib.crc32(payload) == crc else None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _mtime(path: Path) -> float:

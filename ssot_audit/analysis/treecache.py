@@ -109,14 +109,18 @@ class TreeCache:
 
 
 def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Witness], walkcache.Walk],
-                    walk_key: str) -> TreeCache:
+                    walk_key: str, kept_scope: str | None = None) -> TreeCache:  # fmt: skip
     """Walk the tree (or recall the last walk, see ``walkcache``) and compare it with the last scan's manifest.
     ``scope`` digests what else the result depends on (configuration, selected rules); ``walk`` discovers the
-    files (recording what it depends on in the witness it is given), ``walk_key`` names what steers it."""
+    files (recording what it depends on in the witness it is given), ``walk_key`` names what steers it.
+    ``kept_scope`` (default ``scope``) names the entries kept between scans (``load_kept``), the walk among them:
+    each checks what it was computed from when read, so scans of the tree whose results differ only in how they
+    are completed (a JSON scan's fixes) share them."""
     boundary = str(root.resolve())
     store = state.StateStore(directory, analyser=cache.analyser_digest().hex(),
                              scope=hashlib.sha256(scope.encode()).hexdigest(),
-                             tree=hashlib.sha256(boundary.encode("utf-8", "surrogateescape")).hexdigest())  # fmt: skip
+                             tree=hashlib.sha256(boundary.encode("utf-8", "surrogateescape")).hexdigest(),
+                             kept=hashlib.sha256((scope if kept_scope is None else kept_scope).encode()).hexdigest())  # fmt: skip
     found = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
     if found is None:
         witness, walked = Witness(), time.time_ns()

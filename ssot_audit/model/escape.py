@@ -12,6 +12,7 @@ as ``\\uXXXX`` escapes.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from enum import Enum
 from typing import Any, TypeVar
@@ -84,18 +85,63 @@ def visible_fields(value: _T) -> _T:
 
 
 def _visible_any(value: Any) -> Any:
-    if isinstance(value, Enum) or value is None or isinstance(value, bool | int | float):
+    """``visible`` applied to every string in ``value``; what holds no unsafe string is returned as it is (not
+    copied). A text report walks the whole result (its module table and import edges too): copying every tuple and
+    dataclass (``dataclasses.replace``) and testing each string apart took 1.1 of the 1.3 s of the text report of 4
+    million lines, against 0.1 s for the walk below."""
+    kind = type(value)
+    if kind is str:
+        return visible(value) if _UNSAFE_ANY.search(value) is not None else value
+    if kind is tuple:
+        return _visible_items(value)
+    if kind is list:
+        return list(_visible_items(tuple(value)))
+    if kind is dict:
+        return {_visible_any(k): _visible_any(v) for k, v in value.items()}
+    if value is None or isinstance(value, Enum | bool | int | float):
         return value
+    if isinstance(value, str | tuple | list | dict):  # a subclass (a NamedTuple): walked the plain way
+        return _visible_plain(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _init_fields(kind)
+        values = tuple(getattr(value, name) for name in names)
+        shown = _visible_items(values)
+        return value if shown is values else dataclasses.replace(value, **dict(zip(names, shown)))
+    return value
+
+
+def _visible_items(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``values`` with ``_visible_any`` applied to each item; ``values`` itself when nothing changed. Strings are
+    tested all at once (joined by a space, itself safe: the search finds an unsafe character of some string)."""
+    strings = [v for v in values if type(v) is str]
+    if len(strings) == len(values):
+        return tuple(map(_visible_any, values)) if _UNSAFE_ANY.search(" ".join(strings)) else values
+    if not strings and all(type(v) is tuple for v in values):  # rows of strings (import edges, the module table)
+        cells = [s for row in values for s in row]
+        if all(type(s) is str for s in cells) and _UNSAFE_ANY.search(" ".join(cells)) is None:
+            return values
+    shown = tuple(v if type(v) is str and not _UNSAFE_ANY.search(v) else _visible_any(v) for v in values)
+    return values if all(map(operator.is_, shown, values)) else shown
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's ``__init__`` fields (``dataclasses.fields`` builds them again at every call)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return names
+
+
+def _visible_plain(value: Any) -> Any:
+    """``_visible_any`` of a subclass of a built-in container: a copy of its kind (as ``visible_fields`` did)."""
     if isinstance(value, str):
         return visible(value) if has_unsafe(value) else value
     if isinstance(value, tuple | list):
         return type(value)(_visible_any(v) for v in value)
-    if isinstance(value, dict):
-        return {_visible_any(k): _visible_any(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _visible_any(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    return value
+    return {_visible_any(k): _visible_any(v) for k, v in value.items()}
 
 
 def markdown_text(text: str) -> str:

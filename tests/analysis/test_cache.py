@@ -199,3 +199,24 @@ def test_compacting_the_packs_keeps_live_entries_and_drops_damaged_ones(tmp_path
     again = _scan_json(root, store)
     assert parsed == []
     assert again == _scan_json(root, None)
+
+
+def test_many_small_packs_are_compacted_without_copying_the_largest(tmp_path: Path) -> None:
+    """Each scan after an edit adds a small pack; when they are many (and few entries are dead) the small ones are
+    merged into one and the cold scan's pack stays as it is (the tree's other scopes share it)."""
+    files = {**PROJECT, **{f"app/m{i}.py": f"def f{i}():\n    return {i}\n" for i in range(16)}}
+    root = write_project(tmp_path / "src", files)
+    store = tmp_path / "cache"
+    _scan_json(root, store)
+    [cold] = [p.name for p in store.rglob("pack-*.bin")]
+    for n in range(1, state._MAX_PACKS + 1):  # the last save finds _MAX_PACKS packs: one more is too many
+        (root / f"app/m{n}.py").write_text(f"def f{n}():\n    return {100 + n}\n", encoding="utf-8")
+        edited = _scan_json(root, store)
+        [saved] = list(store.rglob("state-*.bin"))
+        named = state._read_state(saved)
+        assert named is not None and named.packs[0] == cold
+        assert len(named.packs) == (n + 1 if n < state._MAX_PACKS else 3)  # then: cold, the merged ones, the new
+    merged = state._read_pack(saved.parent / named.packs[1])
+    assert sorted(merged) == sorted(state.content_hash(f"def f{n}():\n    return {100 + n}\n".encode())
+                                    for n in range(1, state._MAX_PACKS))  # the live entries of the small packs
+    assert edited == _scan_json(root, None) == _scan_json(root, store)

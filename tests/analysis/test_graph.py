@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import networkx as nx
 import pytest
 
 from ssot_audit import api
+from ssot_audit.analysis import graph as graph_module
+from ssot_audit.analysis.facts import ImportFact
 from ssot_audit.analysis.graph import ImportGraph, smallest_break_set
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.cli import main
@@ -250,3 +253,15 @@ def test_graph_is_the_plain_networkx_graph(tree: str) -> None:
         for local in (False, True):
             lines = {*data["runtime_lines"], *(data["function_local_lines"] if local else [])}
             assert graph.edge_lines(u, v, runtime_only=True, include_function_local=local) == tuple(sorted(lines))
+
+
+
+def test_an_edge_of_one_import_equals_the_general_definition() -> None:
+    """``_edge`` takes a shortcut for one import; the same import listed twice takes the general way (sets of
+    lines, sorted) and must give the same edge."""
+    rnd = random.Random(7)
+    for _ in range(3000):
+        imp = ImportFact(rnd.randint(1, 5), 0, "m", 0, "x", None, rnd.choice(["", "f"]),
+                         type_checking=rnd.random() < 0.3, main_guard=rnd.random() < 0.2)  # fmt: skip
+        edge, general = graph_module._edge([imp]), graph_module._edge([imp, imp])
+        assert edge == general and [type(v) for v in edge] == [type(v) for v in general], imp

@@ -325,6 +325,19 @@ def test_states_of_trees_that_never_come_back_are_dropped(tmp_path: Path) -> Non
     assert 0 < len(states) <= 16
 
 
+def test_kept_entries_go_with_the_last_state_of_their_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept entries (the walk, excerpts, cycles, fixes) are shared by the scopes of a tree: they are deleted once
+    no state of the tree is left (and they are old enough that no first scan of it is under way)."""
+    monkeypatch.setattr(state, "_ORPHAN_AGE", 0.0)
+    store = tmp_path / "cache"
+    for i in range(20):
+        api.scan_tree(write_project(tmp_path / f"checkout{i}", {"app.py": f"X = {i}\n"}), Config(), jobs=1,
+                      cache_dir=store)  # fmt: skip
+    trees = {p.stem.split("-")[2] for p in store.rglob("state-*.bin")}
+    kept = {p.stem.split("-")[2] for p in store.rglob("kept-*.bin")}
+    assert len(trees) == 16 and kept == trees
+
+
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", _project())
     blocked = tmp_path / "not-a-directory"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit import api
+from ssot_audit import api, capture
 from ssot_audit import project as loading
 from ssot_audit.analysis import walkcache
+from ssot_audit.config import Config
 from tests.analysis.test_incremental import _cached, _cold, _edit, _project
 from tests.helpers import write_project
 
@@ -121,3 +122,24 @@ def test_a_package_made_above_the_scanned_directory_renames_its_modules(tmp_path
     (tmp_path / "outer" / "__init__.py").write_text("")  # now ``outer.inner.core`` is a module of the scan
     after, _ = _cached(root, store)
     assert after == _cold(root) and after != before
+
+
+def test_scans_completed_differently_share_the_walk_and_the_kept_entries(tmp_path: Path, walks: list[Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The hook's text scan after CI's JSON scan (which completes its result with fixes) of the same tree: each
+    has its own saved result, but the walk, the excerpts' lines and the cycles are kept once for both."""
+    root = write_project(tmp_path / "proj", _project())
+    store = tmp_path / "cache"
+
+    def finish(loaded: api.Loaded, result: api.AuditResult, kept: dict[str, object]) -> api.AuditResult:
+        return result
+
+    completed = api.scan_tree(root, Config(), jobs=1, cache_dir=store, finish=finish, finish_name="fixes")
+    assert completed.result.excerpts  # lines around findings, read from the files
+    read: list[str] = []
+    real = capture.read_scanned
+    monkeypatch.setattr(capture, "read_scanned", lambda path, *a: read.append(path) or real(path, *a))
+    plain = api.scan_tree(root, Config(), jobs=1, cache_dir=store)
+    assert len(walks) == 1 and read == []  # the JSON scan's walk and excerpts
+    assert not plain.reused and plain.result == completed.result
+    assert len(list(store.rglob("state-*.bin"))) == 2 and api.scan_tree(root, Config(), jobs=1, cache_dir=store).reused
