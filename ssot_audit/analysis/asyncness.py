@@ -67,11 +67,18 @@ _PLAIN_BUILTINS = frozenset(f"builtins.{n}()" for n in (
 ))  # fmt: skip
 
 
+# ``builtins.object`` stands for a literal and for the builtin ``object`` alike: these of its attributes give any value
+# (``object.__getattribute__(obj, name)``, mlflow's patched methods; ``object.__new__(cls)``), not a literal's.
+_OBJECT_ANYTHING = tuple(f"builtins.object.{n}" for n in ("__getattribute__", "__getattr__", "__new__", "__get__"))
+
+
 def _is_plain_value(resolver: Resolver, value: Value) -> bool:
     """Known not to be awaitable: a literal (or a method result of one), None, a plain builtin, a project instance."""
     if isinstance(value, ExternalValue):
-        return value.name in ("builtins.None", "builtins.object") or value.name.startswith("builtins.object.") \
-            or value.name in _PLAIN_BUILTINS or value in CONTEXT_MANAGERS.values()
+        name = value.name
+        return name in ("builtins.None", "builtins.object") or name in _PLAIN_BUILTINS \
+            or (name.startswith("builtins.object.") and not name.startswith(_OBJECT_ANYTHING)) \
+            or value in CONTEXT_MANAGERS.values()
     return isinstance(value, InstanceValue) and not _opaque_instance(resolver, value)
 
 

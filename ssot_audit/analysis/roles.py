@@ -7,8 +7,9 @@ are kept out of duplicate clusters and shown for what they are:
   trivial) and ``test-code`` (any other class in test code, ``test_framework/`` and ``mocks/`` included);
 - ``example`` (``docs/``, ``examples/``) and ``script`` (a ``scripts/``/``bin/`` file, or a module nothing imports
   that runs as ``__main__``): each is its own small program, duplicated on purpose;
-- ``enum``, ``exception``, ``protocol``, ``abc``, ``record`` (dataclass, NamedTuple, TypedDict, pydantic model, or
-  no public method);
+- ``enum`` (an ``Enum``, or upper-case constants with only static lookups beside them), ``exception``,
+  ``protocol`` (a ``Protocol``, or ``class IName(Interface)`` as zope.interface declares one), ``abc`` (an ``ABC``, an abstract method, or public methods that all only raise ``NotImplementedError``:
+  an interface by convention), ``record`` (dataclass, NamedTuple, TypedDict, pydantic model, or no public method);
 - ``guard``: its ``__init__``/``__new__`` always raises (constructing it is a certain error; SSOT303);
 - ``shim``: a subclass that adds nothing but logging, deprecation warnings, constant defaults or a docstring around
   ``super()`` calls (SSOT103);
@@ -24,7 +25,7 @@ from collections import defaultdict
 from functools import lru_cache
 from operator import attrgetter
 
-from ssot_audit.analysis.facts import ClassFact
+from ssot_audit.analysis.facts import ClassFact, FunctionFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
@@ -53,6 +54,21 @@ _SCRIPT_DIRS = frozenset({"scripts", "script", "bin"})
 _BACKUP_DIRS = frozenset({"backup", "backups", "bak", "old", "archive", "archived", "attic", "graveyard"})
 _BACKUP_STEM = re.compile(r"(^(old|backup|bak|copy_of|orig)_)|([_.\- ](old|backup|bak|copy|orig|save|saved|prev)\d*$)",
                           re.IGNORECASE)  # fmt: skip
+
+
+_ZOPE_STYLE_NAME = re.compile(r"^I[A-Z][a-z]")  # an interface's name: ``IDatasetForm``, ``IRequest``
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_CLASS_LEVEL = frozenset({"staticmethod", "classmethod"})
+ENUM_CONSTANTS = 3  # upper-case class constants that, with only static lookups beside them, make an enumeration
+
+
+def _hand_written_enum(fact: ClassFact, public: list[FunctionFact]) -> bool:
+    """mlflow's ``RegisteredModelDeploymentJobState``: upper-case constants and static lookups
+    (``from_string``/``to_string``/``all_states``) over them. Each such class enumerates its own values: two of them
+    share their lookups' names, not a role."""
+    if not public or any(not _CLASS_LEVEL.intersection(map(decorator_name, f.decorators)) for f in public):
+        return False
+    return sum(1 for name in fact.class_attrs if _CONSTANT.match(name)) >= ENUM_CONSTANTS
 
 
 def is_backup_path(relpath: str) -> bool:
@@ -216,12 +232,19 @@ class Roles:
                 return "exception"  # a library's exception base (werkzeug HTTPException) is one by its name
             if not externals.isdisjoint(_PROTOCOL_BASES):
                 return "protocol"
+        if _ZOPE_STYLE_NAME.match(fact.name) and any(decorator_name(b) == "Interface" for b in fact.bases):
+            return "protocol"  # ``class IDatasetForm(Interface)``: zope.interface's convention (ckan's plugins)
         metaclass = fact.keywords.get("metaclass")
         if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
             return "abc"
         functions = info.facts.functions
         if any(functions[q].is_abstract for q in fact.methods.values() if q in functions):
             return "abc"
+        public = [functions[q] for m, q in fact.methods.items() if not m.startswith("_") and q in functions]
+        if len(public) >= 2 and all(f.is_stub and f.always_raises.endswith("NotImplementedError") for f in public):
+            return "abc"  # an interface by convention: every public method only raises ``NotImplementedError``
+        if _hand_written_enum(fact, public):
+            return "enum"
         if not externals.isdisjoint(_RECORD_BASES) or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
             return RECORD
         return ""

@@ -13,7 +13,9 @@ define under three or more names (the hooks of a framework base the scan cannot 
 ``BaseStore[str, bytes]``, implement one framework's interface), are the interface of intended polymorphism and do
 not count between classes of different names. A subclass and its base, a facade and the class it holds, a class that
 hands the shared methods on (a proxy, an RPC client, a wrapper: ``handoff``), and two definitions of one class in one
-module (``if``/``else``) are never duplicates.
+module (``if``/``else``) are never duplicates. Methods that an abstract base of each class declares (two vendors'
+ABCs of one driver API) are an interface too, and two classes of two plugins (children of a ``PLUGIN_DIRS``
+directory) are not versions of one name for sharing it: each vendor has its ``RestHelper``.
 """
 
 from __future__ import annotations
@@ -48,10 +50,16 @@ GENERIC = frozenset({
     "from_dict", "as_dict", "dict", "to_json", "from_json", "json", "serialize", "deserialize", "status",
     "get_status", "health", "health_check", "is_healthy", "ping", "info", "name", "id", "register", "unregister",
     "enable", "disable", "is_enabled", "size", "count", "length", "empty", "is_empty",
+    "index", "show", "default",  # a web controller's actions (routes' resource verbs), ``JSONEncoder.default``
 })  # fmt: skip
 GENERIC_WEIGHT = 0.2
 OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
+PROTOCOL_COVER = 0.8  # share of a protocol's telling methods a class must define to implement it structurally
+# Directories whose sub-packages (or modules) are plugins loaded by name: a storage vendor's driver, a database
+# backend, an integration. Two of them define the same kind of class on purpose.
+PLUGIN_DIRS = frozenset({"drivers", "backends", "plugins", "providers", "integrations", "components", "dialects",
+                         "connectors"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +90,20 @@ class Similarity:
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
         self._protocols = self._protocol_methods()
-        # each protocol under one of its telling names (the generic ones aside: an implementation may leave out a
-        # lifecycle hook such as ``initialize``): one that two classes both lack rules it out without a subset test
-        self._protocols_by_name: dict[str, list[tuple[frozenset[str], frozenset[str]]]] = defaultdict(list)
+        # each protocol under each of its telling names (the generic ones aside: an implementation may leave out a
+        # lifecycle hook such as ``initialize``), with how many of them an implementation defines
+        self._protocol_table: list[tuple[frozenset[str], frozenset[str], int]] = []
+        self._protocols_by_name: dict[str, list[int]] = defaultdict(list)  # -> positions in ``_protocol_table``
         for methods in self._protocols:
             telling = methods - GENERIC
             telling = telling if len(telling) >= 2 else methods
-            self._protocols_by_name[min(telling)].append((telling, methods))
+            for name in telling:
+                self._protocols_by_name[name].append(len(self._protocol_table))
+            needed = math.ceil(PROTOCOL_COVER * len(telling))  # all of 2 to 4 names, 36 of 45
+            self._protocol_table.append((telling, methods, needed))
         self._hooks = external_hooks(resolver, roles.role, roles.methods)
         self._class_hooks: dict[ClassValue, frozenset[str]] = {}  # ``_hooks_of``, by class: asked once per pair
+        self._declared_by: dict[ClassValue, frozenset[str]] = {}  # ``_declared``, by class
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
@@ -151,13 +164,30 @@ class Similarity:
             shared |= self.roles.methods.get(ancestor, frozenset())
         if pa.own_words != pb.own_words:
             both = pa.methods & pb.methods
-            for name in both:
-                for telling, methods in self._protocols_by_name.get(name, ()):
-                    if telling <= both:
-                        shared |= methods
+            # the protocols both implement (mlflow's REST and SQLAlchemy gateway stores each define 35 or 36 of
+            # ``GatewayStoreMixin``'s 36 stubs, and neither inherits it)
+            for position in {p for name in both for p in self._protocols_by_name.get(name, ())}:
+                telling, methods, needed = self._protocol_table[position]
+                if len(telling & both) >= needed:
+                    shared |= methods
             if self._hooks:  # hooks of their external bases that both define (one base, or two of a framework)
                 shared |= self._hooks_of(pa) & self._hooks_of(pb)
+            # what an abstract base of each declares: manila's Huawei and Dell EMC storage connections implement
+            # ``create_share``... for two ABCs of their own vendors
+            shared |= self._declared(pa) & self._declared(pb)
         return frozenset(shared)
+
+    def _declared(self, profile: Profile) -> frozenset[str]:
+        """The public methods the project ABCs and protocols among a class's ancestors declare."""
+        cls = profile.order[0]
+        found = self._declared_by.get(cls)
+        if found is None:
+            found = _NOTHING
+            for ancestor in profile.ancestors:
+                if self.roles.role.get(ancestor) in ("abc", "protocol"):
+                    found = found | self.roles.methods.get(ancestor, _NOTHING)
+            self._declared_by[cls] = found
+        return found
 
     def profile(self, cls: ClassValue) -> Profile:
         """What ``compare`` asks of ``cls`` whatever the other class is (see ``Profile``), worked out once."""
@@ -245,7 +275,9 @@ class Similarity:
         def verdict(same: bool, reason: str, facade: bool = False) -> Comparison:
             return Comparison(same, reason, shared, round(weight, 2), round(cover, 2), facade)
 
-        same_name = self._same_name(pa, pb)  # versions of one name: the name is evidence already
+        # versions of one name: the name is evidence already, but not between two plugins, where each vendor has
+        # its ``RestHelper`` and each backend its ``DatabaseWrapper`` (manila's Huawei and MacroSAN drivers)
+        same_name = self._same_name(pa, pb) and not plugin_directory(a.module, b.module)
         needed = MIN_WEIGHT if declared or pa.words[-1] == pb.words[-1] else MIN_WEIGHT * OTHER_NOUN_FACTOR
         least = MIN_SHARED - same_name
         if declared:  # a declared concept's canonical class may be small: sharing all of it is enough
@@ -387,6 +419,21 @@ class Similarity:
                 comparison = self._compare(a, b, first, second, not both_live)
                 if comparison.same_role:
                     yield a, b, comparison
+
+
+def plugin_directory(a: str, b: str) -> str:
+    """The plugin directory (``PLUGIN_DIRS``) whose two different children hold modules ``a`` and ``b``:
+    ``manila.share.drivers`` for ``manila.share.drivers.huawei.v3.helper`` and ``manila.share.drivers.macrosan.
+    rest_helper`` ("" when there is none)."""
+    pa, pb = a.split("."), b.split(".")
+    common = 0
+    for x, y in zip(pa, pb):
+        if x != y:
+            break
+        common += 1
+    if 0 < common < min(len(pa), len(pb)) and pa[common - 1] in PLUGIN_DIRS:
+        return ".".join(pa[:common])
+    return ""
 
 
 def is_candidate(roles: Roles, value: ClassValue) -> bool:

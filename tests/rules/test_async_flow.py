@@ -500,3 +500,29 @@ def test_findings_name_the_concept_of_their_callee(tmp_path: Path) -> None:
     result = scan_project(tmp_path, table)
     concepts = {(f.code, f.location.line): f.facts.get("concept") for f in result.findings if f.code in ("SSOT401", "SSOT402")}
     assert concepts == {("SSOT401", 5): "ws", ("SSOT401", 6): "ws", ("SSOT402", 7): "ws", ("SSOT401", 8): None}
+
+
+def test_what_object_getattribute_returns_may_be_awaitable(tmp_path: Path) -> None:
+    # mlflow's safe_patch: `original` may be a local def returning what `object.__getattribute__(...)` gave
+    # (`builtins.object` is also the tool's name for a literal, whose methods return plain values)
+    root = write_project(tmp_path, {
+        "app/__init__.py": "",
+        "app/patch.py": """
+            def safe_patch(destination, name):
+                original_fn = object.__getattribute__(destination, name)
+
+                def original(*args):
+                    return original_fn(*args)
+
+                async def patched(*args):
+                    return await original(*args)
+
+                def literal(*args):
+                    return "-".join(args)
+
+                async def misuse(*args):
+                    return await literal(*args)
+                return patched, misuse
+        """,
+    })  # fmt: skip
+    assert triples(scan_project(root), "SSOT401") == {("SSOT401", "app/patch.py", 14)}
