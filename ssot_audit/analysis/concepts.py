@@ -148,12 +148,15 @@ class ConceptModel:
     def _factories_by_class(self) -> dict[ClassValue, list[FunctionValue]]:
         """Module-level ``get_*``/``create_*``... functions (outside tests) by the project class they return."""
         found: dict[ClassValue, list[FunctionValue]] = defaultdict(list)
-        for info, func in self.index.iter_functions():
-            if info.is_test or "." in func.qualname or not FACTORY_NAME.match(func.name):
+        for info in self.index.iter_modules():  # ``iter_functions``' order, a test module's functions not visited
+            if info.is_test:
                 continue
-            value = FunctionValue(info.name, func.qualname)
-            for cls in self.returned_classes(value):
-                found[cls].append(value)
+            for func in info.facts.functions.values():
+                if "." in func.qualname or not FACTORY_NAME.match(func.name):
+                    continue
+                value = FunctionValue(info.name, func.qualname)
+                for cls in self.returned_classes(value):
+                    found[cls].append(value)
         return dict(found)
 
     def factories_in(self, module: str) -> list[FunctionValue]:

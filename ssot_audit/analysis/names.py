@@ -9,7 +9,7 @@ show the name users import (never a ``_private`` one when a public name exists).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass
 
@@ -81,10 +81,16 @@ class Names:
                             if isinstance(value, ClassValue | FunctionValue) and value.qualname != name:
                                 self._names[value].append(Name(info.name, name, ALIAS, binding.line))
         # Import paths in use: (module imported from, name imported) -> importer modules.
-        self._paths: dict[Target, Counter[tuple[str, str]]] = defaultdict(Counter)
+        # Counted in plain dicts (a ``Counter`` per target adds a Python-level ``__missing__`` call per new path:
+        # 0.1 s of a one-edit scan at 4M lines); the same counts, in the same order.
+        self._paths: dict[Target, dict[tuple[str, str], int]] = {}
         for site in sites.sites:
             if site.importer != site.target.module and not site.type_checking:
-                self._paths[site.target][(site.source, site.name)] += 1
+                counts = self._paths.get(site.target)
+                if counts is None:
+                    counts = self._paths[site.target] = {}
+                path = (site.source, site.name)
+                counts[path] = counts.get(path, 0) + 1
             if not site.scope and site.bound != site.name:
                 self._names[site.target].append(Name(site.importer, site.bound, IMPORT, site.line))
         for target, names in self._names.items():

@@ -24,6 +24,7 @@ import builtins
 import re
 from collections import defaultdict
 from functools import lru_cache
+from operator import attrgetter
 
 from ssot_audit.analysis.facts import ClassFact, FunctionFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -81,6 +82,7 @@ def is_backup_path(relpath: str) -> bool:
     return bool(_BACKUP_STEM.search(parts[-1].removesuffix(".py")))
 
 
+_ALWAYS_RAISES = attrgetter("always_raises")
 _VERSION_STEM = re.compile(r"[_.\-]v\d+$", re.IGNORECASE)
 
 
@@ -143,10 +145,10 @@ class Roles:
         self.names = names
         self.imported = imported_modules(index)
         self.role: dict[ClassValue, str] = {}
-        self._raising = frozenset(  # ``always_raises`` first: it is empty for nearly every function
+        self._raising = frozenset(  # ``always_raises`` first, tested in C: it is empty for nearly every function
             ClassValue(info.name, func.class_qualname) for info in index.iter_modules()
-            for func in info.facts.functions.values()
-            if func.always_raises and func.class_qualname and func.name in ("__init__", "__new__")
+            for func in filter(_ALWAYS_RAISES, info.facts.functions.values())
+            if func.class_qualname and func.name in ("__init__", "__new__")
         )  # fmt: skip
         self.methods: dict[ClassValue, frozenset[str]] = {}
         self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
@@ -203,7 +205,7 @@ class Roles:
         if is_double_name(fact.name) or not externals.isdisjoint(_MOCK_BASES):
             return TEST_DOUBLE
         if info.is_test:
-            return TEST_DOUBLE if self._all_trivial(value) else TEST_CODE
+            return TEST_DOUBLE if self._all_trivial(info, fact) else TEST_CODE
         directories = info.relpath.split("/")[:-1]
         if _EXAMPLE_DIRS.intersection(directories):
             return EXAMPLE  # each example is its own small program: duplicated on purpose
@@ -273,11 +275,10 @@ class Roles:
                     return method, func.always_raises
         return None
 
-    def _all_trivial(self, value: ClassValue) -> bool:
-        info = self.index.get_module(value.module)
-        fact = info.facts.classes[value.qualname]
-        functions = [info.facts.functions[q] for q in fact.methods.values() if q in info.facts.functions]
-        public = [f for f in functions if not f.name.startswith("_")]
+    @staticmethod
+    def _all_trivial(info: ModuleInfo, fact: ClassFact) -> bool:
+        functions = info.facts.functions
+        public = [functions[q] for name, q in fact.methods.items() if not name.startswith("_") and q in functions]
         return bool(public) and all(f.is_trivial for f in public)
 
     def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
