@@ -187,3 +187,16 @@ def test_the_definitions_neighbours_import_it_from_its_module(tmp_path: Path) ->
         "app/d.py": "from app.core.factory import get_manager\n",
     })  # fmt: skip
     assert triples(scan_project(tmp_path), CODE) == {(CODE, "app/d.py", 1)}
+
+
+def test_gettext_underscore_is_a_public_name(tmp_path: Path) -> None:
+    # ckan: `def ugettext(...)` and `_ = ugettext` in ckan.common; 41 modules import `_`, one imports `ugettext`
+    files = {
+        "app/__init__.py": "",
+        "app/common.py": "def ugettext(text):\n    return text\n\n\n_ = ugettext\n",
+        "app/a.py": "from app.common import _\n",
+        "app/b.py": "from app.common import _\n",
+        "app/c.py": "from app.common import ugettext\n",
+    }
+    write_project(tmp_path, files)
+    assert triples(scan_project(tmp_path), "SSOT201") == {("SSOT201", "app/c.py", 1)}
