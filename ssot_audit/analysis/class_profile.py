@@ -1,5 +1,5 @@
 """What role similarity (``similarity``) asks of one class whatever the other one is, and the tests between two
-classes' names: kept apart so ``similarity`` stays readable."""
+classes' names and modules: kept apart so ``similarity`` stays readable."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ssot_audit.analysis.values import ClassValue
+
+# Directories whose sub-packages (or modules) are plugins loaded by name: a storage vendor's driver, a database
+# backend, an integration. Two of them define the same kind of class on purpose.
+PLUGIN_DIRS = frozenset({"drivers", "backends", "plugins", "providers", "integrations", "components", "dialects",
+                         "connectors"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +89,18 @@ def pairs_sharing(rare: list[list[str]], cap: int, least: int) -> list[tuple[int
             pairs.extend((i, j) if i < j else (j, i) for i in by_shape[shapes[s]] for j in by_shape[shapes[t]])
     pairs.sort()
     return pairs
+
+
+def plugin_directory(a: str, b: str) -> str:
+    """The plugin directory (``PLUGIN_DIRS``) whose two different children hold modules ``a`` and ``b``:
+    ``manila.share.drivers`` for ``manila.share.drivers.huawei.v3.helper`` and ``manila.share.drivers.macrosan.
+    rest_helper`` ("" when there is none)."""
+    pa, pb = a.split("."), b.split(".")
+    common = 0
+    for x, y in zip(pa, pb):
+        if x != y:
+            break
+        common += 1
+    if 0 < common < min(len(pa), len(pb)) and pa[common - 1] in PLUGIN_DIRS:
+        return ".".join(pa[:common])
+    return ""

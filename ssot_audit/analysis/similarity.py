@@ -14,8 +14,8 @@ define under three or more names (the hooks of a framework base the scan cannot 
 not count between classes of different names. A subclass and its base, a facade and the class it holds, a class that
 hands the shared methods on (a proxy, an RPC client, a wrapper: ``handoff``), and two definitions of one class in one
 module (``if``/``else``) are never duplicates. Methods that an abstract base of each class declares (two vendors'
-ABCs of one driver API) are an interface too, and two classes of two plugins (children of a ``PLUGIN_DIRS``
-directory) are not versions of one name for sharing it: each vendor has its ``RestHelper``.
+ABCs of one driver API) are an interface too, and two classes of two plugins (children of a
+``class_profile.PLUGIN_DIRS`` directory) are not versions of one name for sharing it: each vendor has its ``RestHelper``.
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from ssot_audit.analysis.class_profile import Profile, async_twins, local_words, pairs_sharing, related_names
+from ssot_audit.analysis.class_profile import (
+    Profile, async_twins, local_words, pairs_sharing, plugin_directory, related_names,
+)  # fmt: skip
 from ssot_audit.analysis.handoff import Handoff
-from ssot_audit.analysis.hooks import external_bases, external_hooks
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, TEST_ROLES, Roles
@@ -55,11 +57,6 @@ GENERIC = frozenset({
 GENERIC_WEIGHT = 0.2
 OTHER_NOUN_FACTOR = 1.5  # ``ClickHouseClient`` ~ ``ClickHouseService``: another noun needs more shared weight
 PARALLEL_NAMES = 3  # class names two packages both define that make them parallel implementations
-PROTOCOL_COVER = 0.8  # share of a protocol's telling methods a class must define to implement it structurally
-# Directories whose sub-packages (or modules) are plugins loaded by name: a storage vendor's driver, a database
-# backend, an integration. Two of them define the same kind of class on purpose.
-PLUGIN_DIRS = frozenset({"drivers", "backends", "plugins", "providers", "integrations", "components", "dialects",
-                         "connectors"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +86,7 @@ class Similarity:
         counted = [v for v, role in roles.role.items() if role not in TEST_ROLES]
         self.df: Counter[str] = Counter(m for v in counted for m in roles.methods[v])
         self.total = max(len(counted), 2)
-        self._protocols = self._protocol_methods()
-        # each protocol under each of its telling names (the generic ones aside: an implementation may leave out a
-        # lifecycle hook such as ``initialize``), with how many of them an implementation defines
-        self._protocol_table: list[tuple[frozenset[str], frozenset[str], int]] = []
-        self._protocols_by_name: dict[str, list[int]] = defaultdict(list)  # -> positions in ``_protocol_table``
-        for methods in self._protocols:
-            telling = methods - GENERIC
-            telling = telling if len(telling) >= 2 else methods
-            for name in telling:
-                self._protocols_by_name[name].append(len(self._protocol_table))
-            needed = math.ceil(PROTOCOL_COVER * len(telling))  # all of 2 to 4 names, 36 of 45
-            self._protocol_table.append((telling, methods, needed))
-        self._hooks = external_hooks(resolver, roles.role, roles.methods)
-        self._class_hooks: dict[ClassValue, frozenset[str]] = {}  # ``_hooks_of``, by class: asked once per pair
-        self._declared_by: dict[ClassValue, frozenset[str]] = {}  # ``_declared``, by class
+        self.interfaces = Interfaces(index, resolver, roles, GENERIC)
         self._held: dict[ClassValue, frozenset[ClassValue]] = {}
         self._packages: dict[str, set[str]] | None = None
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
@@ -129,65 +112,12 @@ class Similarity:
             return sum(self.weight(m) for m in methods)
 
     # -- interface ----------------------------------------------------------------------------------------------
-    def _protocol_methods(self) -> list[frozenset[str]]:
-        """Public methods of each project Protocol/ABC with two or more of them."""
-        found = []
-        for value, role in self.roles.role.items():
-            if role in ("protocol", "abc"):
-                fact = self.index.find_class(value.module, value.qualname)
-                methods = frozenset(m for m in fact.methods if not m.startswith("_")) if fact else frozenset()
-                if len(methods) >= 2:
-                    found.append(methods)
-        return found
-
-    def _hooks_of(self, profile: Profile) -> frozenset[str]:
-        """The hooks of the external bases of a class (``hooks.external_hooks``), worked out once per class."""
-        cls = profile.order[0]
-        found = self._class_hooks.get(cls)
-        if found is None:
-            found = _NOTHING
-            for base in external_bases(profile.order):
-                found |= self._hooks.get(base, _NOTHING)
-            self._class_hooks[cls] = found
-        return found
-
     def interface(self, a: ClassValue, b: ClassValue) -> frozenset[str]:
         """Methods that ``a`` and ``b`` share by design: from a common project ancestor, or from a project protocol
         both implement when each has a name of its own (``RedisSessionStore``, ``MemorySessionStore``: a family).
         Versions of one name (``Unified``/``Isolated``/``Legacy`` + ``WebSocketManager``) implementing a protocol are
         one concept written twice, not a family."""
-        return self._interface(self.profile(a), self.profile(b))
-
-    def _interface(self, pa: Profile, pb: Profile) -> frozenset[str]:
-        shared: set[str] = set()
-        for ancestor in pa.ancestors & pb.ancestors:
-            shared |= self.roles.methods.get(ancestor, frozenset())
-        if pa.own_words != pb.own_words:
-            both = pa.methods & pb.methods
-            # the protocols both implement (mlflow's REST and SQLAlchemy gateway stores each define 35 or 36 of
-            # ``GatewayStoreMixin``'s 36 stubs, and neither inherits it)
-            for position in {p for name in both for p in self._protocols_by_name.get(name, ())}:
-                telling, methods, needed = self._protocol_table[position]
-                if len(telling & both) >= needed:
-                    shared |= methods
-            if self._hooks:  # hooks of their external bases that both define (one base, or two of a framework)
-                shared |= self._hooks_of(pa) & self._hooks_of(pb)
-            # what an abstract base of each declares: manila's Huawei and Dell EMC storage connections implement
-            # ``create_share``... for two ABCs of their own vendors
-            shared |= self._declared(pa) & self._declared(pb)
-        return frozenset(shared)
-
-    def _declared(self, profile: Profile) -> frozenset[str]:
-        """The public methods the project ABCs and protocols among a class's ancestors declare."""
-        cls = profile.order[0]
-        found = self._declared_by.get(cls)
-        if found is None:
-            found = _NOTHING
-            for ancestor in profile.ancestors:
-                if self.roles.role.get(ancestor) in ("abc", "protocol"):
-                    found = found | self.roles.methods.get(ancestor, _NOTHING)
-            self._declared_by[cls] = found
-        return found
+        return self.interfaces.between(self.profile(a), self.profile(b))
 
     def profile(self, cls: ClassValue) -> Profile:
         """What ``compare`` asks of ``cls`` whatever the other class is (see ``Profile``), worked out once."""
@@ -262,7 +192,7 @@ class Similarity:
         unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
-        interface = _NOTHING if declared else self._interface(pa, pb)
+        interface = _NOTHING if declared else self.interfaces.between(pa, pb)
         if interface:
             own_a, own_b = pa.methods - interface, pb.methods - interface
             weight_a, weight_b = self.weigh(own_a), self.weigh(own_b)
@@ -419,24 +349,3 @@ class Similarity:
                 comparison = self._compare(a, b, first, second, not both_live)
                 if comparison.same_role:
                     yield a, b, comparison
-
-
-def plugin_directory(a: str, b: str) -> str:
-    """The plugin directory (``PLUGIN_DIRS``) whose two different children hold modules ``a`` and ``b``:
-    ``manila.share.drivers`` for ``manila.share.drivers.huawei.v3.helper`` and ``manila.share.drivers.macrosan.
-    rest_helper`` ("" when there is none)."""
-    pa, pb = a.split("."), b.split(".")
-    common = 0
-    for x, y in zip(pa, pb):
-        if x != y:
-            break
-        common += 1
-    if 0 < common < min(len(pa), len(pb)) and pa[common - 1] in PLUGIN_DIRS:
-        return ".".join(pa[:common])
-    return ""
-
-
-def is_candidate(roles: Roles, value: ClassValue) -> bool:
-    """A live production class that may be an implementation of a discovered concept."""
-    return roles.role.get(value) == CLASS
-

@@ -55,7 +55,6 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ssot_audit.analysis.callees import resolve_callee
-from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
@@ -98,7 +97,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         base = bases[value]
         concept_related = base in ctx.concepts.concept_of or value in ctx.concepts.concept_of
         if value.module == base.module and tags[base] >= _TAG_FAMILY and not concept_related \
-                and name_words(value.qualname.rpartition(".")[2]) != name_words(base.qualname.rpartition(".")[2]):
+                and ctx.concepts.similarity.words(value) != ctx.concepts.similarity.words(base):
             continue  # OFTInteger, OFTReal(Field) in field.py, LinkHandler, EmbedHandler(EntityHandler): type tags
         if not concept_related and (_documented(ctx, value) or _made_at_home(ctx, value)):
             continue  # a documented event type, ``RemoveValue(Placeholder)``, ``self.post_message(self.Toggle())``

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis.similarity import plugin_directory
+from ssot_audit.analysis.class_profile import plugin_directory
 from ssot_audit.config import Config
 
 from tests.helpers import write_project

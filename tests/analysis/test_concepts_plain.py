@@ -7,6 +7,8 @@ under a public name, parallel packages, async twins, facades, proxies, copies le
 
 from __future__ import annotations
 
+import math
+
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import combinations
@@ -22,8 +24,9 @@ from ssot_audit.analysis.roles import (
     CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings,
 )  # fmt: skip
 from ssot_audit.analysis.class_profile import async_twins as _async_twins
+from ssot_audit.analysis.interfaces import PROTOCOL_COVER
 from ssot_audit.analysis.similarity import (
-    MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity,
+    GENERIC, MIN_ASYNC_AGREEMENT, MIN_COVER, MIN_SHARED, MIN_WEIGHT, OTHER_NOUN_FACTOR, Comparison, Similarity,
 )  # fmt: skip
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.config import Config
@@ -247,15 +250,24 @@ def plain_words(sim: Similarity, cls: ClassValue) -> tuple[str, ...]:
 
 
 def plain_interface(sim: Similarity, a: ClassValue, b: ClassValue) -> frozenset[str]:
+    """The methods of common ancestors; between names of their own, of protocols both implement (80% of the telling
+    names of one with 5 or more) and of what an abstract ancestor of each declares (external hooks aside)."""
     shared: set[str] = set()
     for ancestor in set(sim.resolver.mro(a)[1:]) & set(sim.resolver.mro(b)[1:]):
         if isinstance(ancestor, ClassValue):
             shared |= sim.roles.methods.get(ancestor, frozenset())
     if name_words(a.qualname.split(".")[-1].lstrip("_")) != name_words(b.qualname.split(".")[-1].lstrip("_")):
         both = sim.roles.methods[a] & sim.roles.methods[b]
-        for methods in sim._protocols:
-            if methods <= both:
+        for methods in sim.interfaces.protocols:
+            telling = methods - GENERIC if len(methods - GENERIC) >= 2 else methods
+            if len(telling & both) >= math.ceil(PROTOCOL_COVER * len(telling)):
                 shared |= methods
+
+        def declared(cls: ClassValue) -> set[str]:
+            ancestors = [v for v in sim.resolver.mro(cls)[1:] if isinstance(v, ClassValue)]
+            return {m for v in ancestors if sim.roles.role.get(v) in ("abc", "protocol") for m in sim.roles.methods[v]}
+
+        shared |= declared(a) & declared(b)
     return frozenset(shared)
 
 
