@@ -1,0 +1,297 @@
+"""``unseen_change``: whether a file's new facts are its old facts with every position moved, apart from what no
+reader of the facts can observe. When they are, the last scan's result is the new one with that file's positions
+moved (the early cut-off of a scan after an edit: nothing is loaded, indexed or resolved again).
+
+What the judgement compares
+---------------------------
+Every field of ``ModuleFacts`` is compared, each position of the old facts first moved by ``new_line`` (a position
+on a line that ``new_line`` maps to None cannot be moved: the answer is False). Positions are the ``line`` and
+``end_line`` of bindings, imports, rebinds, functions and classes, the line, end line and await line of calls
+(``CallTable``'s int columns; columns never move), the line of attribute uses (``AttrUseTable``) and both ends of
+``raise_spans``. ``Expr`` tuples hold no position (``ast_helpers.encode``); nor do guards, attribute stores,
+``attr_types``, ``class_attrs``. Dicts are compared in order (dict equality ignores it; readers iterate them). A
+field this module does not know is compared as it is, so a position added to the facts later makes edits that
+move it answer False until it is taught here: the safe direction.
+
+Two fields are not compared, as no reader of ``api._audit`` looks at them (checked with ``grep -rn "\\.lines\\b\\|
+top_level"``): ``lines`` (the scan's stats count the loader's ``FileOutcome.lines``, ``project.py``; the caller
+takes the new count from there) and ``top_level`` (read only by ``fixing.py`` to parse a file's head for a fix;
+the caller builds the fixes of the changed files again).
+
+What may differ: local bindings of names nothing reads
+------------------------------------------------------
+``FunctionFact.locals`` (a ``NameTable``, name -> its bindings) may differ in the runs of names in a set D (a
+binding added, removed or changed, such as ``_x = 1`` inserted before a ``return``) when no name of D is
+*mentioned*: no string held anywhere in the new facts, outside the names of the functions' ``locals`` tables,
+has a name of D as one of its dot-separated parts, nor does any string of the old bindings of D, and D holds no
+name the readers look up by a literal (``super``). Mentions are gathered from every field: every ``Expr`` (call
+callees, targets, wrappers and guards, return values, binding values of every scope, decorators, bases and
+keywords, class attributes, attribute uses, rebinds and stores), annotation names (``B_PARAM`` bindings,
+``returns``, ``attr_types``), ``name_uses`` and ``globals`` of every function, ``dunder_all``, qualnames. That is
+wider than needed (the whole file, not the function and its nested scopes): refusing is always safe.
+
+Why no reader then sees D. ``locals`` is read only through ``get(name)`` and ``name in``: ``Resolver._resolve_name``
+(``resolve.py``) walking a scope's chain of functions, ``module_reads._binding_scope``, ``callees._CallFlow._is_local``
+and ``callees.doubted_annotations``, ``rules/shared_instance._shared_target`` and ``rules/unawaited_coroutine._uses``
+(``grep -rn "\\.locals\\b" ssot_audit``; nothing iterates a table, compares or hashes a ``FunctionFact``). Each asks
+about a name taken from the facts of the same module: an ``Expr`` resolved in a scope (``resolve_expr``'s ``("n",
+name)``), the head of an annotation's dotted name (``annotation_instances``, ``asyncness.annotated_plain_types``),
+the root of an attribute use, the name a call's result is assigned to, or the literal ``super`` (``Resolver.
+_zero_argument_super``, only for an ``Expr`` ``super()`` there). Scopes are only entered from expressions of their
+own module (a call's scope, a function's return values, a class's ``scope``). So a name asked about is mentioned in
+the facts, and the answer for a name outside D is the same from old and new: its run in every table is the same
+after moving. A binding of D's own value is read only when a name of D is asked about, which never happens (the
+strings of old D bindings are mentions anyway). Since the extraction records every read of a name in a function's
+body, its nested class bodies, lambdas and comprehensions in that function's ``name_uses`` (``extract_expressions
+.ExpressionWalker.expression``), and a nested function's free reads in its own (which the mentions hold too), an
+unmentioned name is one the code does not read as a plain name either, except through ``locals()``, ``eval`` or a
+``global``/``nonlocal`` elsewhere, none of which any reader models (a ``global`` statement is in ``globals``).
+
+Everything else must be equal after moving: ``name_uses``, calls, attribute uses, return values, the flags
+(``is_trivial``, ``delegates``, ``always_raises``, ``purpose_doc``...), the names of every other scope. So a comment,
+a blank line, a docstring or a literal changed inside an expression (``("k",)`` for any literal), and a binding of an
+unread local, are unseen; a new call, import, read, class, function, decorator, ``global``, ``self.x = ...`` store
+or return is not.
+
+Cost: the big parts (call and attribute columns, every scope's bindings) are compared as columns, mapped and
+compared in C; a Python step per function and class. The mentions are gathered only when some ``locals`` differ.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
+from itertools import chain
+from operator import attrgetter, itemgetter
+from typing import Any
+
+from ssot_audit.analysis.attr_table import AttrUseTable
+from ssot_audit.analysis.facts import CallTable, ClassFact, FunctionFact, ModuleFacts
+from ssot_audit.analysis.name_table import NameTable
+
+NewLine = Callable[[int], int | None]  # an old line -> its line in the new text, None when changed or deleted
+
+_UNREAD_FIELDS = frozenset({"lines", "top_level"})  # no reader of the audit looks at them (see the docstring)
+_LOOKED_UP_LITERALLY = frozenset({"super"})  # names a reader asks about without an expression naming them
+_BINDING_LINE, _IMPORT_LINE, _REBIND_LINE = 2, 0, 1  # the position fields of Binding, ImportFact and Rebind
+_CALL_INTS, _CALL_LINES = 6, (0, 2, 4)  # CallTable: line, col, end_line, end_col, await_line, await_col per call
+_USE_INTS = 3  # AttrUseTable: line, col, flags per use
+_MOVED_ATTRS = frozenset({"line", "end_line"})  # FunctionFact and ClassFact positions
+_SKIPPED = (int, float, bytes, type(None), array.array)  # values that hold no name (bool is an int)
+
+
+class _Moves(dict[int, Any]):
+    """``new_line`` memoised, as a dict so that mapping a column of lines is ``map(moves.__getitem__, ...)`` in C.
+    Line 0 stands for "no line" (a call that is not awaited) and stays 0."""
+
+    def __init__(self, new_line: NewLine) -> None:
+        super().__init__({0: 0})
+        self._new_line = new_line
+
+    def __missing__(self, line: int) -> int | None:
+        moved = self[line] = self._new_line(line)
+        return moved
+
+
+def unseen_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> bool:
+    """True when every reader of a file's facts gets from ``new`` what it got from ``old``, positions moved by
+    ``new_line`` (see the module docstring for what may differ and why); False when in doubt."""
+    if type(old) is not ModuleFacts or type(new) is not ModuleFacts:
+        return False
+    moves = _Moves(new_line)
+    unread: list[tuple[FunctionFact, frozenset[str]]] = []
+    try:
+        for f in fields(ModuleFacts):
+            name = f.name
+            if name not in _UNREAD_FIELDS and not _same_field(name, getattr(old, name), getattr(new, name), moves, unread):
+                return False
+    except (TypeError, ValueError, LookupError, AttributeError):  # a fact of a shape this module does not expect
+        return False
+    return not unread or _unmentioned(new, unread)
+
+
+def _same_field(name: str, old: Any, new: Any, moves: _Moves, unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:
+    """One field of ``ModuleFacts``, old moved, compared with new; functions whose locals differ go to ``unread``."""
+    if name == "imports":
+        return _same_records(old, new, (_IMPORT_LINE,), moves)
+    if name == "rebinds":
+        return _same_records(old, new, (_REBIND_LINE,), moves)
+    if name == "bindings":
+        return _same_scope(old, new, moves)
+    if name == "raise_spans":
+        return _same_records(old, new, (0, 1), moves)
+    if name == "calls":
+        return _same_calls(old, new, moves)
+    if name == "attr_uses":
+        return _same_uses(old, new, moves)
+    if name == "classes":
+        return _same_facts(old, new, moves, _same_class)
+    if name == "functions":
+        return _same_facts(old, new, moves, lambda a, b, m: _same_function(a, b, m, unread))
+    return _plain_equal(old, new)
+
+
+def _plain_equal(old: Any, new: Any) -> bool:
+    """Equality, dicts in order too (readers iterate them: the order of findings may follow)."""
+    if isinstance(old, dict):
+        return isinstance(new, dict) and list(old.items()) == list(new.items())
+    return bool(old == new)
+
+
+def _moved(moves: _Moves, lines: Iterable[int]) -> list[int | None]:
+    return list(map(moves.__getitem__, lines))
+
+
+def _same_records(old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]], lines: tuple[int, ...],
+                  moves: _Moves) -> bool:  # fmt: skip
+    """Records (tuples of one shape) equal, the fields at ``lines`` of ``old`` moved: compared field by field as
+    columns (``map`` in C), not record by record."""
+    if len(old) != len(new):
+        return False
+    if not old:
+        return True
+    width = len(old[0])
+    if any(len(r) != width for r in chain(old, new)) or type(old[0]) is not type(new[0]):
+        return False
+    for i in lines:
+        get = itemgetter(i)
+        if _moved(moves, map(get, old)) != list(map(get, new)):
+            return False
+    rest = [i for i in range(width) if i not in lines]
+    if not rest:
+        return True
+    keep = itemgetter(*rest)
+    return list(map(keep, old)) == list(map(keep, new))
+
+
+def _same_scope(old: dict[str, tuple[Any, ...]], new: dict[str, tuple[Any, ...]], moves: _Moves) -> bool:
+    """A scope's bindings (name -> its ``Binding`` records), in order, lines moved."""
+    if list(old) != list(new):
+        return False
+    return _same_records(list(chain.from_iterable(old.values())), list(chain.from_iterable(new.values())),
+                         (_BINDING_LINE,), moves)  # fmt: skip
+
+
+def _moved_ints(ints: array.array[int], width: int, lines: tuple[int, ...], moves: _Moves) -> list[int | None]:
+    """The flat int columns of a table (``width`` a record) with the columns at ``lines`` moved."""
+    values: list[int | None] = list(ints.tolist())
+    for i in lines:
+        values[i::width] = _moved(moves, ints[i::width])
+    return values
+
+
+def _same_calls(old_calls: Any, new_calls: Any, moves: _Moves) -> bool:
+    """Two ``CallTable``s: references, strings and keys equal; the line columns of ``old`` moved."""
+    old, new = _call_table(old_calls), _call_table(new_calls)
+    if len(old) != len(new) or old._refs != new._refs or old._strs != new._strs or old._keys != new._keys:
+        return False
+    return bool(_moved_ints(old._ints, _CALL_INTS, _CALL_LINES, moves) == new._ints.tolist())
+
+
+def _call_table(calls: Any) -> CallTable:
+    return calls if isinstance(calls, CallTable) else CallTable.of(list(calls))
+
+
+def _same_uses(old_uses: Any, new_uses: Any, moves: _Moves) -> bool:
+    """Two attribute-use tables: expressions and scopes equal; lines of ``old`` moved."""
+    old, new = _use_table(old_uses), _use_table(new_uses)
+    if len(old) != len(new) or old._refs != new._refs:
+        return False
+    return bool(_moved_ints(old._ints, _USE_INTS, (0,), moves) == new._ints.tolist())
+
+
+def _use_table(uses: Any) -> AttrUseTable:
+    return uses if isinstance(uses, AttrUseTable) else AttrUseTable.of(list(uses))
+
+
+def _same_facts(old: dict[str, Any], new: dict[str, Any], moves: _Moves, same: Callable[[Any, Any, _Moves], bool]) -> bool:
+    """Functions or classes by qualname, in order, each compared by ``same``."""
+    if list(old) != list(new):
+        return False
+    return all(same(a, b, moves) for a, b in zip(old.values(), new.values()))
+
+
+def _plain_getter(cls: type, skipped: frozenset[str]) -> Callable[[Any], Any]:
+    """The fields of the dataclass ``cls`` outside ``skipped``, as one tuple (dicts as item lists, for their order)."""
+    names = [f.name for f in fields(cls) if f.name not in skipped]
+    get = attrgetter(*names)
+    return lambda fact: tuple(list(v.items()) if isinstance(v, dict) else v for v in get(fact))
+
+
+_CLASS_PLAIN = _plain_getter(ClassFact, _MOVED_ATTRS)
+_FUNCTION_PLAIN = _plain_getter(FunctionFact, _MOVED_ATTRS | {"locals"})
+
+
+def _same_position(old: Any, new: Any, moves: _Moves) -> bool:
+    return type(old) is type(new) and moves[old.line] == new.line and moves[old.end_line] == new.end_line
+
+
+def _same_class(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
+    return _same_position(old, new, moves) and _CLASS_PLAIN(old) == _CLASS_PLAIN(new)
+
+
+def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves,
+                   unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:  # fmt: skip
+    """Every field equal after moving; the locals may differ in names that must then be unread (``unread``)."""
+    if not _same_position(old, new, moves) or _FUNCTION_PLAIN(old) != _FUNCTION_PLAIN(new):
+        return False
+    differing = _differing_names(old.locals, new.locals, moves)
+    if differing:
+        unread.append((old, differing))
+    return True
+
+
+def _differing_names(old: NameTable, new: NameTable, moves: _Moves) -> frozenset[str]:
+    """The names whose bindings differ between two locals tables, old lines moved (usually none: one comparison)."""
+    half_old, half_new = len(old) >> 1, len(new) >> 1
+    if old[:half_old] == new[:half_new] and _same_records(old[half_old:], new[half_new:], (_BINDING_LINE,), moves):
+        return frozenset()
+    names = set(old.keys()) | set(new.keys())
+    return frozenset(n for n in names if not _same_records(old.get(n, ()), new.get(n, ()), (_BINDING_LINE,), moves))
+
+
+def _unmentioned(new: ModuleFacts, unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:
+    """No name whose local bindings differ is mentioned (see the module docstring): the tokens of every string of
+    ``new`` outside the locals' names, and of the old bindings of those names."""
+    differing = frozenset().union(*(names for _, names in unread))
+    if differing & _LOOKED_UP_LITERALLY:
+        return False
+    old_runs = [func.locals.get(name, ()) for func, names in unread for name in names]
+    try:
+        strings = set(_strings([new, old_runs]))
+    except TypeError:  # a value of a kind the walk does not know: it may hide a mention
+        return False
+    tokens = set(chain.from_iterable(s.split(".") for s in strings))
+    return differing.isdisjoint(tokens)
+
+
+def _strings(root: Any) -> Iterator[str]:
+    """Every string held in ``root`` (facts, records, tables, containers), the names of ``locals`` tables left out;
+    each container walked once (a file's equal expressions are one object)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if type(value) is str:
+            yield value
+            continue
+        if isinstance(value, _SKIPPED) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, tuple | list | frozenset | set):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, CallTable):
+            stack.extend((value._refs, value._strs))
+        elif isinstance(value, AttrUseTable):
+            stack.append(value._refs)
+        elif isinstance(value, FunctionFact):
+            stack.extend(getattr(value, f.name) for f in fields(FunctionFact) if f.name != "locals")
+            stack.append(value.locals[len(value.locals) >> 1:])  # the bindings, without the names they bind
+        elif isinstance(value, ModuleFacts | ClassFact):
+            stack.extend(getattr(value, f.name) for f in fields(value))
+        else:
+            raise TypeError(f"no walk for {type(value).__name__}")
