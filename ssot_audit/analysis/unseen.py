@@ -269,7 +269,7 @@ def _unmentioned(new: ModuleFacts, unread: list[tuple[FunctionFact, frozenset[st
 def _strings(root: Any) -> Iterator[str]:
     """Every string held in ``root`` (facts, records, tables, containers), the names of ``locals`` tables left out;
     each container walked once (a file's equal expressions are one object)."""
-    seen: set[int] = set()
+    seen: dict[int, Any] = {}  # id -> the object, kept alive: a slice made here, freed, could lend its id to another
     stack = [root]
     while stack:
         value = stack.pop()
@@ -278,7 +278,7 @@ def _strings(root: Any) -> Iterator[str]:
             continue
         if isinstance(value, _SKIPPED) or id(value) in seen:
             continue
-        seen.add(id(value))
+        seen[id(value)] = value
         if isinstance(value, tuple | list | frozenset | set):
             stack.extend(value)
         elif isinstance(value, dict):

@@ -1,0 +1,78 @@
+"""How fast ``unseen_change`` judges the largest files, and a larger seeded run of the ground truth of
+``tests/test_unseen.py``. Prints figures.
+
+    python benchmarks/bench_unseen.py [--django DIR] [--edits 40] [--seed unseen] [--skip-truth]
+
+Timing: for each large django file, an edit of each kind (a comment line near the top, which moves every later
+position; an unread local in a method, which also gathers the file's mentions; no change), the median CPU time of a
+judgement over 3 rounds of 20 (facts are extracted beforehand: the scan has them). Ground truth: ``--edits``
+random edits of each kind on sample_repo and on django.contrib.auth + dispatch, each accepted one checked against
+two cold scans; prints how many of each kind were accepted and refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ssot_audit.analysis.unseen import unseen_change  # noqa: E402
+from tests.test_unseen import REPO, _django_tree, _ground_truth, facts_of, line_map  # noqa: E402
+
+LARGE = ("db/models/query.py", "db/models/base.py", "db/models/sql/query.py", "db/models/fields/__init__.py")
+
+
+def _cases(old: str) -> dict[str, str]:
+    lines = old.splitlines(keepends=True)
+    middle = next(i for i, line in enumerate(lines) if line.startswith("        return ") and i > len(lines) // 2)
+    return {
+        "comment at the top": "".join([*lines[:30], "# note\n", *lines[30:]]),
+        "unread local": "".join([*lines[:middle], "        _unused = 1\n", *lines[middle:]]),
+        "no change": old,
+    }
+
+
+def time_large(django: Path) -> None:
+    for rel in LARGE:
+        old = (django / rel).read_text(encoding="utf-8")
+        before = facts_of(old)
+        for case, new in _cases(old).items():
+            after, moved = facts_of(new), line_map(old, new)
+            table = {n: moved(n) for n in range(1, old.count("\n") + 2)}  # a LineMap answers by lookup too
+            rounds = []
+            for _ in range(3):
+                started = time.process_time()
+                for _ in range(20):
+                    verdict = unseen_change(before, after, table.get)
+                rounds.append((time.process_time() - started) / 20)
+            print(f"{rel} ({old.count(chr(10))} lines, {len(before.calls)} calls, {len(before.functions)} functions), "
+                  f"{case}: {verdict}, {statistics.median(rounds) * 1000:.2f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--django", type=Path, default=Path("/work/corpus/django-5.2.19/django"))
+    parser.add_argument("--edits", type=int, default=40, help="random edits of each kind per tree")
+    parser.add_argument("--seed", default="unseen")
+    parser.add_argument("--skip-truth", action="store_true", help="only the timing")
+    args = parser.parse_args()
+    time_large(args.django)
+    if args.skip_truth:
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        trees = {"sample_repo": shutil.copytree(REPO / "sample_repo", Path(scratch) / "sample_repo"),
+                 "django": _django_tree(Path(scratch), args.django)}  # fmt: skip
+        for name, root in trees.items():
+            counts = _ground_truth(root, random.Random(f"{args.seed}-{name}"), args.edits)
+            print(name, {kind: dict(c) for kind, c in counts.items()})
+
+
+if __name__ == "__main__":
+    main()
