@@ -60,7 +60,7 @@ compared in C; a Python step per function and class. The mentions are gathered o
 from __future__ import annotations
 
 import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -128,7 +128,7 @@ def _same_field(name: str, old: Any, new: Any, moves: _Moves, unread: list[tuple
     if name == "classes":
         return _same_facts(old, new, moves, _same_class)
     if name == "functions":
-        return _same_facts(old, new, moves, lambda a, b, m: _same_function(a, b, m, unread))
+        return _same_functions(old, new, moves, unread)
     return _plain_equal(old, new)
 
 
@@ -152,7 +152,7 @@ def _same_records(old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]]
     if not old:
         return True
     width = len(old[0])
-    if any(len(r) != width for r in chain(old, new)) or type(old[0]) is not type(new[0]):
+    if {*map(len, old), *map(len, new)} != {width} or len({*map(type, old), *map(type, new)}) != 1:
         return False
     for i in lines:
         get = itemgetter(i)
@@ -213,10 +213,14 @@ def _same_facts(old: dict[str, Any], new: dict[str, Any], moves: _Moves, same: C
 
 
 def _plain_getter(cls: type, skipped: frozenset[str]) -> Callable[[Any], Any]:
-    """The fields of the dataclass ``cls`` outside ``skipped``, as one tuple (dicts as item lists, for their order)."""
+    """The fields of the dataclass ``cls`` outside ``skipped`` as one tuple, then the keys of its dicts (dict equality
+    ignores their order)."""
     names = [f.name for f in fields(cls) if f.name not in skipped]
+    dicts = [f.name for f in fields(cls) if f.name in names and str(f.type).startswith("dict")]
     get = attrgetter(*names)
-    return lambda fact: tuple(list(v.items()) if isinstance(v, dict) else v for v in get(fact))
+    if not dicts:
+        return get
+    return lambda fact: (get(fact), [list(getattr(fact, name)) for name in dicts])
 
 
 _CLASS_PLAIN = _plain_getter(ClassFact, _MOVED_ATTRS)
@@ -231,15 +235,37 @@ def _same_class(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
     return _same_position(old, new, moves) and _CLASS_PLAIN(old) == _CLASS_PLAIN(new)
 
 
-def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves,
-                   unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:  # fmt: skip
-    """Every field equal after moving; the locals may differ in names that must then be unread (``unread``)."""
-    if not _same_position(old, new, moves) or _FUNCTION_PLAIN(old) != _FUNCTION_PLAIN(new):
+def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves) -> bool:
+    """Every field but the locals equal after moving."""
+    return _same_position(old, new, moves) and _FUNCTION_PLAIN(old) == _FUNCTION_PLAIN(new)
+
+
+def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], moves: _Moves,
+                    unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:  # fmt: skip
+    """Functions by qualname, in order, ``_same_function``; their locals may differ in names that must then be
+    unread (``unread``). The locals are compared all at once first (every table of as many items as before, then
+    every table's names and every table's bindings as columns); function by function only when they differ."""
+    if not _same_facts(old, new, moves, _same_function):
         return False
-    differing = _differing_names(old.locals, new.locals, moves)
-    if differing:
-        unread.append((old, differing))
+    old_tables, new_tables = [f.locals for f in old.values()], [f.locals for f in new.values()]
+    if (list(map(len, old_tables)) == list(map(len, new_tables))
+            and list(chain.from_iterable(map(_names, old_tables))) == list(chain.from_iterable(map(_names, new_tables)))
+            and _same_records(list(chain.from_iterable(map(_bindings, old_tables))),
+                              list(chain.from_iterable(map(_bindings, new_tables))), (_BINDING_LINE,), moves)):  # fmt: skip
+        return True
+    for before, after in zip(old.values(), new.values()):
+        differing = _differing_names(before.locals, after.locals, moves)
+        if differing:
+            unread.append((before, differing))
     return True
+
+
+def _names(table: NameTable) -> tuple[str, ...]:
+    return table[:len(table) >> 1]
+
+
+def _bindings(table: NameTable) -> tuple[Any, ...]:
+    return table[len(table) >> 1:]
 
 
 def _differing_names(old: NameTable, new: NameTable, moves: _Moves) -> frozenset[str]:
@@ -259,39 +285,50 @@ def _unmentioned(new: ModuleFacts, unread: list[tuple[FunctionFact, frozenset[st
         return False
     old_runs = [func.locals.get(name, ()) for func, names in unread for name in names]
     try:
-        strings = set(_strings([new, old_runs]))
+        strings = _strings([new, old_runs])
     except TypeError:  # a value of a kind the walk does not know: it may hide a mention
         return False
     tokens = set(chain.from_iterable(s.split(".") for s in strings))
     return differing.isdisjoint(tokens)
 
 
-def _strings(root: Any) -> Iterator[str]:
+_FUNCTION_PARTS = attrgetter(*(f.name for f in fields(FunctionFact) if f.name != "locals"))
+_CLASS_PARTS = attrgetter(*(f.name for f in fields(ClassFact)))
+_MODULE_PARTS = attrgetter(*(f.name for f in fields(ModuleFacts)))
+
+
+def _strings(root: Any) -> set[str]:
     """Every string held in ``root`` (facts, records, tables, containers), the names of ``locals`` tables left out;
     each container walked once (a file's equal expressions are one object)."""
+    found: set[str] = set()
     seen: dict[int, Any] = {}  # id -> the object, kept alive: a slice made here, freed, could lend its id to another
     stack = [root]
+    push, pop = stack.extend, stack.pop
     while stack:
-        value = stack.pop()
-        if type(value) is str:
-            yield value
+        value = pop()
+        kind = type(value)
+        if kind is str:
+            found.add(value)
+        elif isinstance(value, _SKIPPED) or id(value) in seen:
             continue
-        if isinstance(value, _SKIPPED) or id(value) in seen:
-            continue
-        seen[id(value)] = value
-        if isinstance(value, tuple | list | frozenset | set):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, CallTable):
-            stack.extend((value._refs, value._strs))
-        elif isinstance(value, AttrUseTable):
-            stack.append(value._refs)
-        elif isinstance(value, FunctionFact):
-            stack.extend(getattr(value, f.name) for f in fields(FunctionFact) if f.name != "locals")
-            stack.append(value.locals[len(value.locals) >> 1:])  # the bindings, without the names they bind
-        elif isinstance(value, ModuleFacts | ClassFact):
-            stack.extend(getattr(value, f.name) for f in fields(value))
         else:
-            raise TypeError(f"no walk for {type(value).__name__}")
+            seen[id(value)] = value
+            if isinstance(value, tuple | list | frozenset | set):
+                push(value)
+            elif kind is dict:
+                push(value.keys())
+                push(value.values())
+            elif kind is CallTable:
+                push((value._refs, value._strs))
+            elif kind is AttrUseTable:
+                push((value._refs,))
+            elif kind is FunctionFact:
+                push(_FUNCTION_PARTS(value))
+                push((_bindings(value.locals),))  # the bindings, without the names they bind
+            elif kind is ClassFact:
+                push(_CLASS_PARTS(value))
+            elif kind is ModuleFacts:
+                push(_MODULE_PARTS(value))
+            else:
+                raise TypeError(f"no walk for {kind.__name__}")
+    return found
