@@ -113,6 +113,9 @@ REFUSED: dict[str, str | tuple[str, str]] = {
     "a changed self attribute": BASE.replace("self.ready = True", "self.done = True"),
     "a binding of a name only an annotation names": (
         ANNOTATED, ANNOTATED.replace("    def inner(x: Marker):", "    Marker = 1\n\n    def inner(x: Marker):")),
+    "a module binding of one name now of the next": ("a = 1\na = 2\nc = 3\n", "a = 1\nc = 2\nc = 3\n"),
+    "a local binding of one name now of the next": ("def f():\n    a = 1\n    a = 2\n    c = 3\n    return a, c\n",
+                                                    "def f():\n    a = 1\n    c = 2\n    c = 3\n    return a, c\n"),
     "a binding of super": BASE.replace("        self.ready = True", "        super = 1\n        self.ready = True"),
     "a trivial function no longer trivial": BASE.replace('        return "service"', '        _x = 1\n        return "service"'),
 }

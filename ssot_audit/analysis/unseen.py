@@ -166,8 +166,9 @@ def _same_records(old: Sequence[tuple[Any, ...]], new: Sequence[tuple[Any, ...]]
 
 
 def _same_scope(old: dict[str, tuple[Any, ...]], new: dict[str, tuple[Any, ...]], moves: _Moves) -> bool:
-    """A scope's bindings (name -> its ``Binding`` records), in order, lines moved."""
-    if list(old) != list(new):
+    """A scope's bindings (name -> its ``Binding`` records), in order, lines moved. The records are compared as one
+    column, so the number of each name's records is too (a record does not say which name it binds)."""
+    if list(old) != list(new) or list(map(len, old.values())) != list(map(len, new.values())):
         return False
     return _same_records(list(chain.from_iterable(old.values())), list(chain.from_iterable(new.values())),
                          (_BINDING_LINE,), moves)  # fmt: skip
