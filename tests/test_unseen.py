@@ -8,6 +8,7 @@ import ast
 import dataclasses
 import difflib
 import random
+import re
 import shutil
 import textwrap
 from collections import Counter
@@ -152,6 +153,26 @@ def test_a_local_rebound_by_an_unread_name_stays_unseen_in_a_method() -> None:
     new = "class A:\n    def m(self, x):\n        y = x.run()\n        _t = 2\n        return y\n"
     assert judge(old, new) is True
     assert judge(old, new.replace("_t = 2", "_t = y")) is False  # reads y: name_uses differ
+
+
+# The readers the module docstring's argument went through: a new one is a reason to read the argument again.
+READERS = {
+    "locals": {"analysis/resolve.py", "analysis/module_reads.py", "analysis/callees.py", "rules/shared_instance.py",
+               "rules/unawaited_coroutine.py"},
+    "name_uses": {"rules/unawaited_coroutine.py"},
+    "top_level": {"fixing.py"},
+}
+# The modules that make the facts or judge them, and ``fix/cst.py``, whose ``top_level`` is a method of its own.
+NOT_READERS = {"analysis/facts.py", "analysis/extract.py", "analysis/extract_expressions.py", "analysis/unseen.py",
+               "analysis/name_table.py", "fix/cst.py"}  # fmt: skip
+
+
+@pytest.mark.parametrize("field", sorted(READERS))
+def test_the_readers_the_argument_checked_are_all_there_are(field: str) -> None:
+    package = REPO / "ssot_audit"
+    pattern = re.compile(rf"\.{field}\b")
+    readers = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if pattern.search(p.read_text("utf-8"))}
+    assert readers - NOT_READERS == READERS[field]
 
 
 # -- the plain definition, record by record ---------------------------------------------------------------------

@@ -13,6 +13,12 @@ on a line that ``new_line`` maps to None cannot be moved: the answer is False). 
 field this module does not know is compared as it is, so a position added to the facts later makes edits that
 move it answer False until it is taught here: the safe direction.
 
+Moved positions give the moved answers because readers only compare positions of one file with each other (a
+rebind before a call, ``callees._covers``; a call inside a raise span, ``guard_instantiation._expected``; the first
+binding of a name, ``ambiguous_name``; sorting) and copy them into locations; none adds to one or measures a
+distance (the excerpts around findings do, and the caller makes them from the new text). A monotone map keeps every
+such comparison, and columns do not move.
+
 Two fields are not compared, as no reader of ``api._audit`` looks at them (checked with ``grep -rn "\\.lines\\b\\|
 top_level"``): ``lines`` (the scan's stats count the loader's ``FileOutcome.lines``, ``project.py``; the caller
 takes the new count from there) and ``top_level`` (read only by ``fixing.py`` to parse a file's head for a fix;
@@ -33,7 +39,8 @@ wider than needed (the whole file, not the function and its nested scopes): refu
 Why no reader then sees D. ``locals`` is read only through ``get(name)`` and ``name in``: ``Resolver._resolve_name``
 (``resolve.py``) walking a scope's chain of functions, ``module_reads._binding_scope``, ``callees._CallFlow._is_local``
 and ``callees.doubted_annotations``, ``rules/shared_instance._shared_target`` and ``rules/unawaited_coroutine._uses``
-(``grep -rn "\\.locals\\b" ssot_audit``; nothing iterates a table, compares or hashes a ``FunctionFact``). Each asks
+(``grep -rn "\\.locals\\b" ssot_audit``; nothing iterates a table, compares or hashes a ``FunctionFact``;
+``tests/test_unseen.py`` fails when a module starts reading ``locals``, ``name_uses`` or ``top_level``). Each asks
 about a name taken from the facts of the same module: an ``Expr`` resolved in a scope (``resolve_expr``'s ``("n",
 name)``), the head of an annotation's dotted name (``annotation_instances``, ``asyncness.annotated_plain_types``),
 the root of an attribute use, the name a call's result is assigned to, or the literal ``super`` (``Resolver.
@@ -55,6 +62,8 @@ or return is not.
 
 Cost: the big parts (call and attribute columns, every scope's bindings) are compared as columns, mapped and
 compared in C; a Python step per function and class. The mentions are gathered only when some ``locals`` differ.
+On django's largest files (2,600-2,900 lines, about 700 calls; ``benchmarks/bench_unseen.py``) a judgement takes
+1-2.5 ms, 4-7 ms when an unread local was added.
 """
 
 from __future__ import annotations
