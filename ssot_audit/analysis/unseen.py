@@ -76,16 +76,21 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from ssot_audit.analysis.attr_table import AttrUseTable
-from ssot_audit.analysis.facts import CallTable, ClassFact, FunctionFact, ModuleFacts
+from ssot_audit.analysis.facts import (
+    AttrUse, Binding, CallSite, CallTable, ClassFact, FunctionFact, ImportFact, ModuleFacts, Rebind, call_ints,
+)
 from ssot_audit.analysis.name_table import NameTable
 
 NewLine = Callable[[int], int | None]  # an old line -> its line in the new text, None when changed or deleted
 
 _UNREAD_FIELDS = frozenset({"lines", "top_level"})  # no reader of the audit looks at them (see the docstring)
 _LOOKED_UP_LITERALLY = frozenset({"super"})  # names a reader asks about without an expression naming them
-_BINDING_LINE, _IMPORT_LINE, _REBIND_LINE = 2, 0, 1  # the position fields of Binding, ImportFact and Rebind
-_CALL_INTS, _CALL_LINES = 6, (0, 2, 4)  # CallTable: line, col, end_line, end_col, await_line, await_col per call
-_USE_INTS = 3  # AttrUseTable: line, col, flags per use
+# Where the records and tables keep their lines, read from their own layout (a probe record with distinct values).
+_BINDING_LINE, _IMPORT_LINE, _REBIND_LINE = (cls._fields.index("line") for cls in (Binding, ImportFact, Rebind))
+_CALL_PROBE = call_ints(CallSite(None, 1, 2, 3, 4, "", "", await_line=5, await_col=6))
+_CALL_INTS, _CALL_LINES = len(_CALL_PROBE), tuple(_CALL_PROBE.index(n) for n in (1, 3, 5))  # line, end, await line
+_USE_PROBE = AttrUseTable.of([AttrUse(None, 7, 8, "")])._ints.tolist()
+_USE_INTS, _USE_LINE = len(_USE_PROBE), _USE_PROBE.index(7)
 _MOVED_ATTRS = frozenset({"line", "end_line"})  # FunctionFact and ClassFact positions
 _SKIPPED = (int, float, bytes, type(None), array.array)  # values that hold no name (bool is an int)
 
@@ -208,7 +213,7 @@ def _same_uses(old_uses: Any, new_uses: Any, moves: _Moves) -> bool:
     old, new = _use_table(old_uses), _use_table(new_uses)
     if len(old) != len(new) or old._refs != new._refs:
         return False
-    return bool(_moved_ints(old._ints, _USE_INTS, (0,), moves) == new._ints.tolist())
+    return bool(_moved_ints(old._ints, _USE_INTS, (_USE_LINE,), moves) == new._ints.tolist())
 
 
 def _use_table(uses: Any) -> AttrUseTable:
