@@ -1,7 +1,7 @@
 """How fast ``unseen_change`` judges the largest files, and a larger seeded run of the ground truth of
 ``tests/test_unseen.py``. Prints figures.
 
-    python benchmarks/bench_unseen.py [--django DIR] [--edits 40] [--seed unseen] [--skip-truth]
+    python benchmarks/bench_unseen.py --django DJANGO_SOURCE/django [--edits 40] [--seed unseen] [--skip-truth]
 
 Timing: for each large django file, an edit of each kind (a comment line near the top, which moves every later
 position; an unread local in a method, which also gathers the file's mentions; no change), the median CPU time of a
@@ -58,7 +58,7 @@ def time_large(django: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--django", type=Path, default=Path("/work/corpus/django-5.2.19/django"))
+    parser.add_argument("--django", type=Path, required=True, help="a django source tree's django/ directory")
     parser.add_argument("--edits", type=int, default=40, help="random edits of each kind per tree")
     parser.add_argument("--seed", default="unseen")
     parser.add_argument("--skip-truth", action="store_true", help="only the timing")

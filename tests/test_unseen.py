@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import os
 import random
 import re
 import shutil
@@ -25,7 +26,8 @@ from ssot_audit.analysis.unseen import unseen_change
 from ssot_audit.model import AuditResult
 
 REPO = Path(__file__).resolve().parents[1]
-DJANGO = Path("/work/corpus/django-5.2.19/django")
+# A django source tree (the ``django`` package directory) for the ground truth on real code, when the machine has one.
+DJANGO = Path(os.environ["SSOT_AUDIT_DJANGO"]) if os.environ.get("SSOT_AUDIT_DJANGO") else None
 
 
 def facts_of(source: str) -> ModuleFacts:
@@ -241,14 +243,14 @@ def _random_edits(root: Path, rng: random.Random, count: int) -> Iterator[tuple[
 
 def test_agrees_with_its_plain_definition_on_random_edits_of_real_files(tmp_path: Path) -> None:
     verdicts: Counter[bool] = Counter()
-    for tree in (REPO / "sample_repo", _django_tree(tmp_path)):
+    for tree in (REPO / "sample_repo", *([_django_tree(tmp_path)] if DJANGO else [])):
         for old, new in _random_edits(tree, random.Random(f"plain-{tree.name}"), 150):
             new_line = line_map(old, new)
             before, after = facts_of(old), facts_of(new)
             verdict = unseen_change(before, after, new_line)
             assert verdict is plain_unseen(before, after, new_line), difflib.unified_diff(old, new)
             verdicts[verdict] += 1
-    assert verdicts[True] > 100 and verdicts[False] > 50, verdicts  # both answers are exercised
+    assert min(verdicts[True], verdicts[False]) >= sum(verdicts.values()) // 4, verdicts  # both answers exercised
 
 
 # -- ground truth on real code ------------------------------------------------------------------------------------
@@ -386,10 +388,10 @@ def _scan_agrees(root: Path, before: AuditResult, rel: str, new: str, new_line: 
     return after == _moved(before, rel, new_line)
 
 
-def _django_tree(tmp_path: Path, django: Path = DJANGO) -> Path:
+def _django_tree(tmp_path: Path, django: Path | None = DJANGO) -> Path:
     """django.contrib.auth and django.dispatch (40 files) copied under ``tmp_path``."""
-    if not django.is_dir():
-        pytest.skip("the django corpus is not on this machine")
+    if django is None or not django.is_dir():
+        pytest.skip("no django source tree on this machine (SSOT_AUDIT_DJANGO=.../django runs this)")
     root = tmp_path / "dj"
     shutil.copytree(django / "contrib" / "auth", root / "django" / "contrib" / "auth")
     shutil.copytree(django / "dispatch", root / "django" / "dispatch")
