@@ -55,7 +55,8 @@ class LineMap:
     sides. ``between`` compares the digests' common prefix and suffix in C, then runs ``difflib`` (without its
     "popular line" heuristic) on what lies between, cut first at lines unique to each side when it is large; a part
     that would still cost more than ``_MAX_PAIRS`` (a file rewritten, or mostly) keeps nothing, so the map is
-    bounded in time on any input (about 0.05 CPU-s for a 9,000-line file shuffled).
+    bounded in time on any input. Measured on django's largest file (9,063 lines): 0.02 ms for one line inserted
+    (prefix and suffix alone), 35 ms for two edits 9,000 lines apart, 23 ms for the file shuffled, 11 ms reversed.
     """
 
     __slots__ = ("old_lines", "new_lines", "blocks", "_starts")
