@@ -6,6 +6,7 @@ the last whole result, all in the cache directory (never in the scanned tree).
 - **Packs** hold per-file payloads keyed by content hash, many files to one pack file, so a warm scan opens a few
   files instead of one per source file. A pack is written once and named by the digest of its bytes; a scan that
   analyses new files adds one small pack, and the packs are compacted into one when they hold mostly dead entries.
+  Their file format: ``packs``.
 - The **result** is an opaque blob stored with the key it was computed for (content hashes, configuration, tool
   code); the caller recomputes the key and uses the blob only when the keys are equal.
 
@@ -18,20 +19,20 @@ carries a CRC-32, a state file a SHA-256 of its body; anything unreadable, trunc
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 import pickle
-import struct
 import tempfile
 import time
-import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from ssot_audit.analysis.packs import Blob as Blob  # re-exported: the loader and the tree cache name them here
+from ssot_audit.analysis.packs import PackWriter as PackWriter
+from ssot_audit.analysis.packs import find_in_pack, read_keys, read_pack
+from ssot_audit.analysis.packs import open_blob as open_blob
 
 _STATE_MAGIC = b"ssot-audit state 1\n"
-_PACK_MAGIC = b"ssot-audit pack 2\n"
 _OUTPUT_MAGIC = b"ssot-audit output 1\n"
 _KEPT_MAGIC = b"ssot-audit kept 1\n"
 _MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
@@ -39,8 +40,6 @@ _MAX_STATES = 16  # trees (and configurations) remembered per cache directory, t
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
 
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode: what a file's stat must match for its hash to be trusted
-Blob = tuple[int, memoryview]  # CRC-32 of the payload, pickled payload (a slice of the pack's bytes: no copy)
-_RECORD = struct.Struct("<32sII")  # content hash (raw), CRC-32, payload length; the payload follows
 
 
 def content_hash(data: bytes) -> str:
@@ -116,12 +115,25 @@ class StateStore:
         """Every entry of the named packs (unreadable packs contribute nothing)."""
         blobs: dict[str, Blob] = {}
         for name in packs:
-            blobs.update(_read_pack(self.directory / name))
+            blobs.update(read_pack(self.directory / name))
         return blobs
+
+    def find_blobs(self, packs: Iterable[str], keys: Collection[str]) -> dict[str, bytes]:
+        """The payloads of the entries of ``keys`` (content hashes) in the named packs, each checked by its CRC-32,
+        found by the record headers (``packs.find_in_pack``): a few entries of 170 MB of packs cost a walk over
+        their headers, not a read. A key no pack holds intact (missing, damaged, in a pack cut short) is not in the
+        answer; the packs are searched in order until every key is found."""
+        wanted = {bytes.fromhex(key): key for key in keys}
+        found: dict[str, bytes] = {}
+        for name in packs:
+            if len(found) == len(wanted):
+                break
+            found.update(find_in_pack(self.directory / name, {raw: k for raw, k in wanted.items() if k not in found}))
+        return found
 
     def pack_keys(self, name: str) -> frozenset[str]:
         """The content hashes a pack holds (the keys ``load_blobs`` gives for it), without reading its payloads."""
-        return _pack_keys(self.directory / name)
+        return read_keys(self.directory / name)
 
     def other_packs(self, known: Sequence[str]) -> list[str]:
         """Names of the directory's packs not in ``known``, newest first."""
@@ -239,12 +251,6 @@ def state_tuple(state: ScanState) -> tuple[object, ...]:
     return state.manifest, state.packs, state.result_key, state.result
 
 
-def open_blob(blob: Blob) -> memoryview | None:
-    """The pickled payload of a pack entry, or None when its checksum does not match."""
-    crc, payload = blob
-    return payload if zlib.crc32(payload) == crc else None
-
-
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -290,101 +296,6 @@ def _read_state(path: Path) -> ScanState | None:
     if not isinstance(manifest, dict) or not isinstance(packs, tuple) or not isinstance(result, bytes):
         return None
     return ScanState(manifest, packs, str(result_key), result)
-
-
-def _pack_keys(path: Path) -> frozenset[str]:
-    """The content hashes ``_read_pack`` would give for the pack, read from its record headers alone (the file is
-    mapped, so only the pages holding a header are touched; a 170 MB pack of 22,584 entries is not read)."""
-    try:
-        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data[: len(_PACK_MAGIC)] != _PACK_MAGIC:
-                return frozenset()
-            return frozenset(key.hex() for key, _, _, _ in _records(data))
-    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
-        return frozenset()
-
-
-def _read_pack(path: Path) -> dict[str, Blob]:
-    """A pack's entries. Blobs are verified when used (``open_blob``): a damaged blob costs one file, not the pack;
-    a damaged record header ends the reading (what follows it is a miss)."""
-    try:
-        data = memoryview(path.read_bytes())
-    except OSError:
-        return {}
-    if bytes(data[: len(_PACK_MAGIC)]) != _PACK_MAGIC:
-        return {}
-    return {key.hex(): (crc, data[start : start + length]) for key, crc, start, length in _records(data)}
-
-
-def _records(data: memoryview | mmap.mmap) -> Iterator[tuple[bytes, int, int, int]]:
-    """Each whole record of a pack's bytes after its magic: the raw content hash, the CRC-32, where the payload
-    starts and its length. A record cut short (a crash while writing) ends them."""
-    offset, end = len(_PACK_MAGIC), len(data)
-    while offset + _RECORD.size <= end:
-        key, crc, length = _RECORD.unpack_from(data, offset)
-        offset += _RECORD.size
-        if offset + length > end:
-            return
-        yield key, crc, offset, length
-        offset += length
-
-
-class PackWriter:
-    """A pack being written: records are streamed to a temporary file as workers return them (the main process
-    does not hold every payload of a cold scan), and ``close`` names the file by the digest of its bytes."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._digest = hashlib.sha256(_PACK_MAGIC)
-        self._handle: Any = None
-        self._temporary = ""
-        self.count = 0
-
-    def add(self, key: str, payload: bytes) -> None:
-        """Append a payload under its content hash (hex)."""
-        self.add_blob(key, (zlib.crc32(payload), memoryview(payload)))
-
-    def add_blob(self, key: str, blob: Blob) -> None:
-        """Append an entry read from another pack."""
-        crc, payload = blob
-        try:
-            if self._handle is None:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                fd, self._temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-                self._handle = os.fdopen(fd, "wb")
-                self._handle.write(_PACK_MAGIC)
-            header = _RECORD.pack(bytes.fromhex(key), crc, len(payload))
-            self._handle.write(header)
-            self._handle.write(payload)
-        except (OSError, ValueError):
-            self._abandon()
-            return
-        self._digest.update(header)
-        self._digest.update(payload)
-        self.count += 1
-
-    def close(self) -> str | None:
-        """Finish the pack; its file name, or None when it holds nothing or could not be written."""
-        if self._handle is None:
-            return None
-        try:
-            self._handle.close()
-            name = f"pack-{self._digest.hexdigest()[:24]}.bin"
-            os.replace(self._temporary, self.directory / name)
-        except OSError:
-            self._abandon()
-            return None
-        self._handle = None
-        return name
-
-    def _abandon(self) -> None:
-        if self._handle is not None:
-            try:
-                self._handle.close()
-            except OSError:
-                pass
-            Path(self._temporary).unlink(missing_ok=True)
-        self._handle = None
 
 
 def _atomic_write(target: Path, parts: Iterable[bytes]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import cache, loader, state
+from ssot_audit.analysis import cache, loader, packs, state
 from ssot_audit.cli import main
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
@@ -109,11 +109,11 @@ def _factory_record(root: Path, store: Path) -> tuple[Path, str, int, int]:
     """The pack holding app/factory.py's payload, its content hash, and where its record starts and ends."""
     key = state.content_hash((root / "app/factory.py").read_bytes())
     for pack in store.rglob("pack-*.bin"):
-        entries = state._read_pack(pack)
+        entries = packs.read_pack(pack)
         if key in entries:
             data = pack.read_bytes()
             end = bytes(data).index(bytes(entries[key][1])) + len(entries[key][1])
-            return pack, key, end - len(entries[key][1]) - state._RECORD.size, end
+            return pack, key, end - len(entries[key][1]) - packs.RECORD.size, end
     raise AssertionError("no pack holds app/factory.py")
 
 
@@ -129,7 +129,7 @@ def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: 
             corrupt = bytearray(good)
             corrupt[position] ^= flip
             pack.write_bytes(bytes(corrupt))
-            cached = loader.PayloadCache({"app/factory.py": key}, state._read_pack(pack))
+            cached = loader.PayloadCache({"app/factory.py": key}, packs.read_pack(pack))
             assert cached.cached("app/factory.py") is None, (position, flip)
     pack.write_bytes(good[: end - 1] + bytes([good[end - 1] ^ 0xFF]) + good[end:])
     parsed = record_parsing(monkeypatch)
@@ -159,7 +159,7 @@ def test_the_analyser_digest_covers_every_module_of_the_per_file_code() -> None:
     code = ("import sys, ssot_audit.analysis.loader as loader\n"
             "print(' '.join(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('ssot_audit.analysis.'))))")
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    whole_program = {"state", "discovery"}  # the loader imports them for the cache and its types; not run per file
+    whole_program = {"state", "packs", "discovery"}  # the loader imports them for the cache and its types; not run per file
     assert set(imported) - whole_program <= set(cache._PER_FILE_MODULES)
 
 
@@ -174,7 +174,7 @@ def test_compacting_the_packs_keeps_live_entries_and_drops_damaged_ones(tmp_path
     [pack] = list(store.rglob("pack-*.bin"))
     key = state.content_hash((root / "app/factory.py").read_bytes())
     writer = state.PackWriter(tmp_path / "forged")
-    for entry, blob in state._read_pack(pack).items():  # the same pack, the factory's entry of the wrong shape
+    for entry, blob in packs.read_pack(pack).items():  # the same pack, the factory's entry of the wrong shape
         writer.add(entry, pickle.dumps(("facts", None, "12", []))) if entry == key else writer.add_blob(entry, blob)
     forged = writer.close()
     assert forged is not None
@@ -187,9 +187,9 @@ def test_compacting_the_packs_keeps_live_entries_and_drops_damaged_ones(tmp_path
     [saved] = list(store.rglob("state-*.bin"))
     named = state._read_state(saved)
     assert named is not None
-    packs = [saved.parent / name for name in named.packs]
-    assert pack not in packs and len(packs) == 2  # compacted, and this scan's new pack
-    holding = [state._read_pack(p)[key] for p in packs if key in state._read_pack(p)]
+    kept = [saved.parent / name for name in named.packs]
+    assert pack not in kept and len(kept) == 2  # compacted, and this scan's new pack
+    holding = [packs.read_pack(p)[key] for p in kept if key in packs.read_pack(p)]
     assert len(holding) == 1 and pickle.loads(holding[0][1])[0] != "facts"  # the new entry only
     assert warm == _scan_json(root, None)
     parsed.clear()
@@ -216,7 +216,7 @@ def test_many_small_packs_are_compacted_without_copying_the_largest(tmp_path: Pa
         named = state._read_state(saved)
         assert named is not None and named.packs[0] == cold
         assert len(named.packs) == (n + 1 if n < state._MAX_PACKS else 3)  # then: cold, the merged ones, the new
-    merged = state._read_pack(saved.parent / named.packs[1])
+    merged = packs.read_pack(saved.parent / named.packs[1])
     assert sorted(merged) == sorted(state.content_hash(f"def f{n}():\n    return {100 + n}\n".encode())
                                     for n in range(1, state._MAX_PACKS))  # the live entries of the small packs
     assert edited == _scan_json(root, None) == _scan_json(root, store)

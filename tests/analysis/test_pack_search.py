@@ -1,4 +1,4 @@
-"""A scan that misses content looks at the directory's other packs by their record headers (``state._pack_keys``)
+"""A scan that misses content looks at the directory's other packs by their record headers (``packs.read_keys``)
 and reads only those that hold it: the headers give exactly the keys a full read gives, whole or damaged, and an
 edit scan neither reads nor adopts a pack of another configuration that lacks what it misses."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import state
+from ssot_audit.analysis import packs, state
 from ssot_audit.config import Config
 from ssot_audit.reporters import REPORTERS
 from ssot_audit.rules import ALL_RULES, Rule
@@ -33,15 +33,15 @@ def test_the_headers_give_the_keys_of_a_full_read(tmp_path: Path, seed: int) -> 
     rng = random.Random(seed)
     path = _random_pack(rng, tmp_path)
     data = path.read_bytes()
-    assert state._pack_keys(path) == set(state._read_pack(path)) and len(state._read_pack(path)) > 0
+    assert packs.read_keys(path) == set(packs.read_pack(path)) and len(packs.read_pack(path)) > 0
     for cut in sorted(rng.sample(range(len(data)), min(20, len(data)))):  # truncated anywhere, as a crash leaves it
         path.write_bytes(data[:cut])
-        assert state._pack_keys(path) == set(state._read_pack(path))
+        assert packs.read_keys(path) == set(packs.read_pack(path))
     path.write_bytes(b"")
-    assert state._pack_keys(path) == frozenset() == set(state._read_pack(path))
+    assert packs.read_keys(path) == frozenset() == set(packs.read_pack(path))
     path.write_bytes(b"not a pack" + data)
-    assert state._pack_keys(path) == frozenset() == set(state._read_pack(path))
-    assert state._pack_keys(tmp_path / "missing.bin") == frozenset()
+    assert packs.read_keys(path) == frozenset() == set(packs.read_pack(path))
+    assert packs.read_keys(tmp_path / "missing.bin") == frozenset()
 
 
 def _scan(root: Path, cache_dir: Path, rules: Sequence[Rule] = ALL_RULES) -> str:
@@ -74,3 +74,48 @@ def test_an_edit_scan_reads_no_other_pack_that_lacks_what_it_misses(tmp_path: Pa
     monkeypatch.undo()
     assert warm == REPORTERS["json"](api.scan_tree(root, Config(), jobs=1).result)
     assert warm == _scan(root, cache_dir)  # and nothing it skipped is missed by the next scan
+
+
+def _store(directory: Path) -> state.StateStore:
+    return state.StateStore(directory, analyser="a" * 16, scope="s" * 16, tree="t" * 16)
+
+
+def _written(directory: Path, entries: dict[str, bytes]) -> str:
+    writer = packs.PackWriter(directory)
+    for key, payload in entries.items():
+        writer.add(key, payload)
+    name = writer.close()
+    assert name
+    return name
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_few_entries_are_found_as_a_full_read_gives_them(tmp_path: Path, seed: int) -> None:
+    """``find_blobs`` against the plain definition: read every pack whole, keep the intact entries asked for."""
+    rng = random.Random(seed)
+    store = _store(tmp_path)
+    names = [_random_pack(rng, store.directory).name for _ in range(rng.randint(1, 3))]
+    everything = {key: blob for name in names for key, blob in packs.read_pack(store.directory / name).items()}
+    keys = rng.sample(sorted(everything), rng.randint(0, len(everything))) + [rng.randbytes(32).hex()]  # one missing
+    found = store.find_blobs(names, keys)
+    assert found == {key: bytes(everything[key][1]) for key in keys if key in everything}
+    assert all(type(payload) is bytes for payload in found.values())
+
+
+def test_damaged_missing_and_cut_short_entries_are_misses(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    first = {f"{i:064x}": bytes([i]) * (100 + i) for i in range(1, 5)}
+    second = {f"{9:064x}": b"only in the second pack", f"{2:064x}": bytes([2]) * 102}  # 2 again: intact here
+    one, two = _written(store.directory, first), _written(store.directory, second)
+    data = bytearray((store.directory / one).read_bytes())
+    data[data.index(bytes([2]) * 102) + 50] ^= 0xFF  # entry 2's payload damaged in the first pack
+    (store.directory / one).write_bytes(bytes(data))
+    keys = [*first, *second, f"{7:064x}"]
+    assert store.find_blobs([one, two], keys) == {**first, **second}  # 2 from the second pack; 7 held by none
+    assert store.find_blobs([one], keys) == {k: v for k, v in first.items() if k != f"{2:064x}"}
+    cut = data[: data.index(bytes([4]) * 104) + 10]  # a crash while writing entry 4
+    (store.directory / one).write_bytes(bytes(cut))
+    assert store.find_blobs([one], keys) == {f"{1:064x}": first[f"{1:064x}"], f"{3:064x}": first[f"{3:064x}"]}
+    (store.directory / one).write_bytes(b"")
+    assert store.find_blobs([one, "pack-missing.bin", two], keys) == second
+    assert store.find_blobs([two], []) == {}

@@ -81,9 +81,9 @@ def test_a_file_swapped_for_a_fifo_or_a_link_after_discovery_is_refused(tmp_path
     with pytest.raises(SkippedFile, match="outside the scanned directory"):
         read_scanned(str(scanned / "l.py"), str(scanned.resolve()))
     key, blob = loader._analyze_to_blob(str(tmp_path / "f.py"), "f.py", str(tmp_path))
-    facts, failure, _, _ = pickle.loads(blob)
+    facts, failure, _, _, digest = pickle.loads(blob)
     assert key == ""  # nothing read: nothing for the cache
-    assert facts is None and failure.kind == "skipped" and "a FIFO" in failure.message
+    assert facts is None and failure.kind == "skipped" and "a FIFO" in failure.message and digest == b""
 
 
 def test_excerpts_never_read_a_fifo_or_a_link_out_of_the_tree(tmp_path: Path) -> None:
