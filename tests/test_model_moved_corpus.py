@@ -57,15 +57,33 @@ def _insertable(text: str) -> list[int]:
     return sorted(n for n in lines if n > 1)
 
 
-def _insert(text: str, rng: random.Random, hunks: int) -> str:
+def _deletable(text: str) -> list[int]:
+    """Blank and comment-only lines past the second (not an encoding cookie) outside strings, except suppression
+    comments: deleting one changes no token."""
+    starts: dict[int, set[int]] = {}
+    inside: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        starts.setdefault(token.start[0], set()).add(token.type)
+        inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    lines = text.splitlines()
+    return [n for n, types in sorted(starts.items())
+            if n > 2 and n not in inside and types <= {tokenize.COMMENT, tokenize.NL} and n <= len(lines)
+            and "ssot:" not in lines[n - 1]]  # fmt: skip
+
+
+def _edit(text: str, rng: random.Random, hunks: int) -> str:
     """``text`` with ``hunks`` runs of 1-3 blank or comment lines inserted at random insertable lines, one of them
-    the first (so that most positions move)."""
-    lines, insertable = text.splitlines(keepends=True), _insertable(text)
-    chosen = sorted({insertable[0], *rng.sample(insertable, min(hunks - 1, len(insertable)))}, reverse=True)
-    for number in chosen:
-        added = [rng.choice(["\n", "# moved by the test\n", "    # an indented note\n"]) for _ in range(rng.randint(1, 3))]
-        lines[number - 1:number - 1] = added
-    return "".join(lines)
+    the first (so that most positions move), and up to two blank or comment lines deleted."""
+    insertable, deletable = _insertable(text), _deletable(text)
+    chosen = {insertable[0], *rng.sample(insertable, min(hunks - 1, len(insertable)))}
+    deleted = set(rng.sample(deletable, min(rng.randint(0, 2), len(deletable))))
+    out = []
+    for number, line in enumerate(text.splitlines(keepends=True) + [""], 1):  # "": inserting at the very end
+        if number in chosen:
+            out += [rng.choice(["\n", "# moved by the test\n", "    # an indented note\n"]) for _ in range(rng.randint(1, 3))]
+        if number not in deleted:
+            out.append(line)
+    return "".join(out)
 
 
 def _new_line(old: str, new: str) -> Callable[[int], int | None]:
@@ -94,7 +112,7 @@ def _check_edits(tree: Path, edits: list[list[str]], *, fixes: bool, seed: int) 
         originals = {p: (tree / p).read_text(encoding="utf-8") for p in group}
         moves = {}
         for path, text in originals.items():
-            edited = _insert(text, rng, hunks=4)
+            edited = _edit(text, rng, hunks=4)
             (tree / path).write_text(edited, encoding="utf-8")
             moves[path] = _new_line(text, edited)
         after = _scan(tree, fixes)
@@ -178,6 +196,11 @@ def test_a_slice_of_django_edits_give_the_fresh_scans_result(tmp_path: Path) -> 
 def test_insertable_lines_are_outside_strings_and_continuations() -> None:
     text = 'x = """\na\n"""\ny = (1,\n     2)\nz = 1 + \\\n    2\n# note\nif x:\n    pass\n'
     assert _insertable(text) == [4, 5, 6, 8, 9, 10, 11]  # not 2, 3 (in a string) nor 7 (after a backslash)
+
+
+def test_deletable_lines_are_blank_or_comments_outside_strings() -> None:
+    text = '# -*- coding: utf-8 -*-\n\nx = """\n\n# not a comment\n"""\n\n# note\ny = 1  # ssot: ignore[SSOT101]\n# ssot: file-ignore[SSOT102]\n'
+    assert _deletable(text) == [7, 8]
 
 
 def test_the_difflib_map_skips_changed_lines() -> None:
