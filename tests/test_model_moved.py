@@ -209,6 +209,17 @@ def test_line_one_moves_when_the_map_keeps_it() -> None:
     assert moved == _result(result.findings, lines=102)
 
 
+def test_line_one_of_an_import_a_member_or_a_comment_moves() -> None:
+    """Only rules write a "no line" 1: import sites, concept members and suppression comments come from facts."""
+    down = {"a.py": lambda line: line + 1}  # a line inserted above line 1
+    result = _result((_B2,), concepts=(Concept("c", "d", "a.A", "r", (ConceptMember("a.A", _loc("a.py", 1), "canonical"),)),),
+                     symbol_imports=(_ref("a.py", 1),), suppressed=(SuppressedFinding(_B2, _loc("a.py", 1)),))  # fmt: skip
+    assert moved_result(result, down, 101) == _result(
+        (_B2,), lines=101, concepts=(Concept("c", "d", "a.A", "r", (ConceptMember("a.A", _loc("a.py", 2), "canonical"),)),),
+        symbol_imports=(_ref("a.py", 2),), suppressed=(SuppressedFinding(_B2, _loc("a.py", 2)),))  # fmt: skip
+    assert moved_result(_result((_finding("SSOT201", _loc("a.py", 1)),)), down, 101) is None  # a rule's line 1
+
+
 def test_a_map_that_is_not_monotone_gives_none() -> None:
     findings = (_finding("SSOT401", _loc("a.py", 4)), _finding("SSOT402", _loc("a.py", 6)))
     swap = {"a.py": {4: 9, 6: 7}.get}

@@ -45,8 +45,8 @@ def _paths_with_positions(result: AuditResult) -> list[str]:
 
 
 def _insertable(text: str) -> list[int]:
-    """Lines (past the first) before which a blank or comment line changes no token: lines where a token starts
-    right after a line break (NEWLINE or NL), so not inside a string nor after a backslash continuation."""
+    """Lines before which a blank or comment line changes no token: lines where a token starts right after a line
+    break (NEWLINE or NL), so not inside a string nor after a backslash continuation (nor line 1 above a cookie)."""
     lines, previous = set(), tokenize.NEWLINE
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
         if token.type in (tokenize.INDENT, tokenize.DEDENT):
@@ -54,7 +54,8 @@ def _insertable(text: str) -> list[int]:
         if previous in (tokenize.NEWLINE, tokenize.NL) and token.start[1] == len(token.line) - len(token.line.lstrip()):
             lines.add(token.start[0])
         previous = token.type
-    return sorted(n for n in lines if n > 1)
+    cookie = any("coding" in line for line in text.splitlines()[:2])  # it must stay on line 1 or 2
+    return sorted(n for n in lines if n > 1 or not cookie)
 
 
 def _deletable(text: str) -> list[int]:
@@ -73,9 +74,9 @@ def _deletable(text: str) -> list[int]:
 
 def _edit(text: str, rng: random.Random, hunks: int) -> str:
     """``text`` with ``hunks`` runs of 1-3 blank or comment lines inserted at random insertable lines, one of them
-    the first (so that most positions move), and up to two blank or comment lines deleted."""
+    the first or second (so that most positions move), and up to two blank or comment lines deleted."""
     insertable, deletable = _insertable(text), _deletable(text)
-    chosen = {insertable[0], *rng.sample(insertable, min(hunks - 1, len(insertable)))}
+    chosen = {rng.choice(insertable[:2]), *rng.sample(insertable, min(hunks - 1, len(insertable)))}
     deleted = set(rng.sample(deletable, min(rng.randint(0, 2), len(deletable))))
     out = []
     for number, line in enumerate(text.splitlines(keepends=True) + [""], 1):  # "": inserting at the very end
@@ -84,6 +85,12 @@ def _edit(text: str, rng: random.Random, hunks: int) -> str:
         if number not in deleted:
             out.append(line)
     return "".join(out)
+
+
+def _rule_lines_one(result: AuditResult, paths: Iterable[str]) -> set[str]:
+    """The files of ``paths`` where a finding or a related location is at line 1."""
+    places = [f.location for f in result.findings] + [r.location for f in result.findings for r in f.related]
+    return {loc.path for loc in places if loc.line == 1} & set(paths)
 
 
 def _new_line(old: str, new: str) -> Callable[[int], int | None]:
@@ -107,7 +114,7 @@ def _check_edits(tree: Path, edits: list[list[str]], *, fixes: bool, seed: int) 
     fixes ``moved_result`` left out (what the caller rebuilds)."""
     rng = random.Random(seed)
     before = _scan(tree, fixes)
-    rebuilt = changed = 0
+    rebuilt = changed = refused = 0
     for group in edits:
         originals = {p: (tree / p).read_text(encoding="utf-8") for p in group}
         moves = {}
@@ -117,16 +124,21 @@ def _check_edits(tree: Path, edits: list[list[str]], *, fixes: bool, seed: int) 
             moves[path] = _new_line(text, edited)
         after = _scan(tree, fixes)
         moved = moved_result(before, moves, after.stats.lines)
-        assert moved is not None, group
-        assert moved == _expected(after, group), group
-        changed += moved.findings != before.findings or moved.concepts != before.concepts
-        rebuild = fixes_to_rebuild(before, moves)
-        dropped = [i for i, (old, new) in enumerate(zip(before.findings, moved.findings)) if old.fix != new.fix]
-        assert set(dropped) <= set(rebuild) and all(moved.findings[i].fix is None for i in rebuild)
-        rebuilt += len(dropped)
+        if moved is None:  # refused only for a rule's position at line 1 with a line inserted above it
+            assert any(moves[p](1) != 1 for p in _rule_lines_one(before, group)), group
+            refused += 1
+        else:
+            assert moved == _expected(after, group), group
+            changed += moved.findings != before.findings or moved.concepts != before.concepts
+        rebuild = fixes_to_rebuild(before, moves) if moved is not None else ()
+        if moved is not None:
+            dropped = [i for i, (old, new) in enumerate(zip(before.findings, moved.findings)) if old.fix != new.fix]
+            assert set(dropped) <= set(rebuild) and all(moved.findings[i].fix is None for i in rebuild)
+            rebuilt += len(dropped)
         for path, text in originals.items():
             (tree / path).write_text(text, encoding="utf-8")
-    assert changed > len(edits) * 3 // 4, "most edits moved positions"  # not all: some files hold only line 1
+    # most edits were answered and moved positions (not all: refused, or the file's positions all above the edits)
+    assert changed > len(edits) * 2 // 3, (changed, refused, len(edits))
     return rebuilt
 
 
@@ -195,7 +207,8 @@ def test_a_slice_of_django_edits_give_the_fresh_scans_result(tmp_path: Path) -> 
 
 def test_insertable_lines_are_outside_strings_and_continuations() -> None:
     text = 'x = """\na\n"""\ny = (1,\n     2)\nz = 1 + \\\n    2\n# note\nif x:\n    pass\n'
-    assert _insertable(text) == [4, 5, 6, 8, 9, 10, 11]  # not 2, 3 (in a string) nor 7 (after a backslash)
+    assert _insertable(text) == [1, 4, 5, 6, 8, 9, 10, 11]  # not 2, 3 (in a string) nor 7 (after a backslash)
+    assert _insertable("# coding: latin-1\nx = 1\n") == [2, 3]  # the cookie stays on line 1
 
 
 def test_deletable_lines_are_blank_or_comments_outside_strings() -> None:

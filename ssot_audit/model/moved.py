@@ -8,8 +8,10 @@ locations point there, their concept members, import sites and suppression comme
 
 What it cannot move soundly, it refuses (``None``: the caller does the full scan):
 - a position whose line the map drops (the line changed or was deleted), or a line below 1;
-- a position at line 1 that the map does not keep at line 1: rules write ``line 1`` when they have no line to
-  give (``min(lines, default=1)`` for a module that binds no such name), a constant a fresh scan would keep;
+- a position of a finding (its location or a related one) at line 1 that the map does not keep at line 1: rules
+  write ``line 1`` when they have no line to give (``min(lines, default=1)`` for a module that binds no such name),
+  a constant a fresh scan would keep. Import sites, concept members and suppression comments are built from facts
+  and comments, never by a rule: their line 1 moves (at 4M lines, 522 of the 835 positions at line 1);
 - a parse error in a moved file (its message and position come from the text, not from facts);
 - findings of a moved file that the map would put out of order (a map that is not monotone).
 
@@ -82,19 +84,19 @@ class _Mover:
     def __init__(self, moves: Mapping[str, NewLine]) -> None:
         self.moves = moves
 
-    def line(self, path: str, line: int) -> int:
-        """The new line of ``line`` of ``path`` (a moved file)."""
+    def line(self, path: str, line: int, *, by_rule: bool = True) -> int:
+        """The new line of ``line`` of ``path`` (a moved file); ``by_rule``: a position a rule wrote."""
         new = self.moves[path](line) if line >= 1 else None
-        if new is None or (line == 1 and new != 1):  # line 1 may be a rule's "no line" constant: it must stay
+        if new is None or (by_rule and line == 1 and new != 1):  # a rule's line 1 may be its "no line": it stays
             raise _Unmovable
         return new
 
-    def location(self, loc: Location) -> Location:
+    def location(self, loc: Location, *, by_rule: bool = True) -> Location:
         """``loc`` moved, or ``loc`` itself when its file did not move."""
         if loc.path not in self.moves:
             return loc
-        line = self.line(loc.path, loc.line)
-        end = None if loc.end_line is None else self.line(loc.path, loc.end_line)
+        line = self.line(loc.path, loc.line, by_rule=by_rule)
+        end = None if loc.end_line is None else self.line(loc.path, loc.end_line, by_rule=by_rule)
         if line == loc.line and end == loc.end_line:
             return loc
         return Location(loc.path, line, loc.column, end, loc.end_column, loc.symbol)
@@ -129,7 +131,7 @@ class _Mover:
 
     def suppressed(self, entry: SuppressedFinding) -> SuppressedFinding:
         """A silenced finding with its finding and its comment moved."""
-        finding, comment = self.finding(entry.finding), self.location(entry.comment)
+        finding, comment = self.finding(entry.finding), self.location(entry.comment, by_rule=False)
         if finding is entry.finding and comment is entry.comment:
             return entry
         return SuppressedFinding(finding, comment, entry.reason)
@@ -149,14 +151,14 @@ class _Mover:
 
     def member(self, member: ConceptMember) -> ConceptMember:
         """A concept member with its location moved."""
-        location = self.location(member.location)
+        location = self.location(member.location, by_rule=False)  # the class's line (api._concept_member)
         return member if location is member.location else replace(member, location=location)
 
     def import_ref(self, ref: ImportRef) -> ImportRef:
         """An import site with its line moved (columns stay)."""
         if ref.path not in self.moves:
             return ref
-        line = self.line(ref.path, ref.line)
+        line = self.line(ref.path, ref.line, by_rule=False)  # the import's line (capture.symbol_imports)
         return ref if line == ref.line else replace(ref, line=line)
 
     def baseline(self, comparison: BaselineComparison | None) -> BaselineComparison | None:
