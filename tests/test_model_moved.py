@@ -226,6 +226,8 @@ def test_a_map_that_is_not_monotone_gives_none() -> None:
     assert moved_result(_result(findings), swap, 100) is None
     silenced = tuple(SuppressedFinding(f, _loc("b.py", 1)) for f in findings)
     assert moved_result(_result((), suppressed=silenced), swap, 100) is None
+    refs = (_ref("a.py", 4), _ref("a.py", 6))
+    assert moved_result(_result((), symbol_imports=refs), swap, 100) is None
     assert moved_result(_result(findings), {"a.py": {4: 6, 6: 9}.get}, 100) is not None
 
 

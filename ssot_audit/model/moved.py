@@ -28,7 +28,7 @@ What it leaves to the caller:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from ssot_audit.model.baseline import BaselineComparison, SuppressedFinding
@@ -123,7 +123,7 @@ class _Mover:
         return out
 
     @staticmethod
-    def check_order(keys: list[tuple[str, int, int, str, str]]) -> None:
+    def check_order(keys: Sequence[tuple[object, ...]]) -> None:
         """Refuse when the sort keys of the moved findings (one contiguous run per file: the order is by path first)
         are out of order, as a map that is not monotone would make them."""
         if any(a > b for a, b in zip(keys, keys[1:])):
@@ -161,6 +161,12 @@ class _Mover:
         line = self.line(ref.path, ref.line, by_rule=False)  # the import's line (capture.symbol_imports)
         return ref if line == ref.line else replace(ref, line=line)
 
+    def import_refs(self, refs: tuple[ImportRef, ...]) -> tuple[ImportRef, ...]:
+        """Every import site moved, in their order (by path, line, column, name, target: checked as for findings)."""
+        out = tuple(map(self.import_ref, refs))
+        self.check_order([(r.path, r.line, r.column, r.name, r.target) for r in out if r.path in self.moves])
+        return out
+
     def baseline(self, comparison: BaselineComparison | None) -> BaselineComparison | None:
         """The baseline comparison with the findings it absorbed moved (fixed and stale entries hold no line)."""
         if comparison is None:
@@ -171,8 +177,9 @@ class _Mover:
 def moved_result(result: AuditResult, moves: Mapping[str, NewLine], lines: int) -> AuditResult | None:
     """``result`` with every position inside a file of ``moves`` (repo-relative path -> its line map) moved.
 
-    ``lines`` is the new total line count (``stats.lines``). Excerpts of moved files are left out and fixes of
-    findings in moved files are ``None`` (see the module's docstring). None when a position cannot be moved soundly.
+    ``lines`` is the new total line count (``stats.lines``). Excerpts of moved files are left out and fixes built
+    from a moved file's text are ``None`` (``fixes_to_rebuild``; see the module's docstring). None when a position
+    cannot be moved soundly.
     """
     if not moves:
         return replace(result, stats=replace(result.stats, lines=lines))
@@ -183,7 +190,7 @@ def moved_result(result: AuditResult, moves: Mapping[str, NewLine], lines: int) 
             stats=replace(result.stats, lines=lines),
             findings=mover.findings(result.findings),
             concepts=tuple(map(mover.concept, result.concepts)),
-            symbol_imports=tuple(map(mover.import_ref, result.symbol_imports)),
+            symbol_imports=mover.import_refs(result.symbol_imports),
             excerpts=tuple(e for e in result.excerpts if e.path not in moves),
             suppressed=mover.all_suppressed(result.suppressed),
             baseline=mover.baseline(result.baseline),
