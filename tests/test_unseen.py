@@ -136,6 +136,15 @@ def test_refuses_a_change_a_reader_sees(change: str) -> None:
     assert new != old and judge(old, new) is False
 
 
+def test_a_function_outside_a_class_may_stop_being_trivial() -> None:
+    # ``is_trivial`` is read only of the methods a class names (``Roles._all_trivial``): a test double is a class
+    old = BASE + "\n\ndef plain(value):\n    return value\n"
+    assert judge(old, old.replace("    return value", "    _x = 1\n    return value")) is True
+    trivial = [line for line in (REPO / "ssot_audit").rglob("*.py") if "is_trivial" in line.read_text(encoding="utf-8")]
+    assert sorted(p.relative_to(REPO / "ssot_audit").as_posix() for p in trivial) == [
+        "analysis/ast_helpers.py", "analysis/extract.py", "analysis/facts.py", "analysis/roles.py", "analysis/unseen.py"]
+
+
 def test_refuses_a_position_that_cannot_move() -> None:
     old, new = BASE, ACCEPTED["comment line"]
     moved = line_map(old, new)

@@ -55,7 +55,7 @@ unmentioned name is one the code does not read as a plain name either, except th
 ``global``/``nonlocal`` elsewhere, none of which any reader models (a ``global`` statement is in ``globals``).
 
 Everything else must be equal after moving: ``name_uses``, calls, attribute uses, return values, the flags
-(``is_trivial``, ``delegates``, ``always_raises``, ``purpose_doc``...), the names of every other scope. So a comment,
+(``is_trivial`` of a method, ``delegates``, ``always_raises``, ``purpose_doc``...), the names of every other scope. So a comment,
 a blank line, a docstring or a literal changed inside an expression (``("k",)`` for any literal), and a binding of an
 unread local, are unseen; a new call, import, read, class, function, decorator, ``global``, ``self.x = ...`` store
 or return is not.
@@ -239,7 +239,7 @@ def _plain_getter(cls: type, skipped: frozenset[str]) -> Callable[[Any], Any]:
 
 
 _CLASS_PLAIN = _plain_getter(ClassFact, _MOVED_ATTRS)
-_FUNCTION_PLAIN = _plain_getter(FunctionFact, _MOVED_ATTRS | {"locals"})
+_FUNCTION_PLAIN = _plain_getter(FunctionFact, _MOVED_ATTRS | {"locals", "is_trivial"})
 
 
 def _same_position(old: Any, new: Any, moves: _Moves) -> bool:
@@ -251,8 +251,11 @@ def _same_class(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
 
 
 def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves) -> bool:
-    """Every field but the locals equal after moving."""
-    return _same_position(old, new, moves) and _FUNCTION_PLAIN(old) == _FUNCTION_PLAIN(new)
+    """Every field but the locals equal after moving; ``is_trivial`` only for methods (the one reader,
+    ``roles.Roles._all_trivial``, asks it of the functions a ``ClassFact.methods`` names, which the extraction fills
+    with functions defined in a class body alone: those whose ``class_qualname`` is set)."""
+    return (_same_position(old, new, moves) and _FUNCTION_PLAIN(old) == _FUNCTION_PLAIN(new)
+            and (old.is_trivial == new.is_trivial or not new.class_qualname))  # fmt: skip
 
 
 def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], moves: _Moves,
