@@ -115,9 +115,6 @@ class LineMap:
         """The runs of old lines that map to no new line (deleted or changed), as ranges of 1-based lines."""
         return _gaps([(old, size) for old, _, size in self.blocks], self.old_lines)
 
-    def __repr__(self) -> str:
-        return f"LineMap({self.old_lines}, {self.new_lines}, {list(self.blocks)!r})"
-
 
 def _common_run(a: bytes, b: bytes, *, from_end: bool) -> int:
     """How many whole 4-byte values ``a`` and ``b`` have in common at their start (or end, ``from_end``).
