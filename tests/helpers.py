@@ -60,3 +60,64 @@ def markers(root: Path) -> set[tuple[str, str, int]]:
             for code in MARKER.findall(line):
                 found.add((code, path.relative_to(root).as_posix(), number))
     return found
+
+
+MODULES = 8
+
+
+def _module(i: int) -> str:
+    """A module with classes, sync and async functions, cross-module imports, awaits and dropped coroutines, so
+    every edit of the random-edit tests can change findings of several rules in other files (related locations included)."""
+    j, k = (i + 1) % MODULES, (i + 3) % MODULES
+    return f'''
+        """Module {i}."""
+        from pkg.m{j} import get_{j}, fetch_{j}
+        from pkg import Manager{k % 3}
+
+
+        class Manager{i % 3}:
+            def connect(self) -> None:
+                return None
+
+            def send(self, data: bytes) -> int:
+                return len(data)
+
+            def close(self) -> None:
+                return None
+
+
+        class Shim{i}(Manager{k % 3}):
+            pass
+
+
+        def get_{i}() -> Manager{i % 3}:
+            return Manager{i % 3}()
+
+
+        async def fetch_{i}() -> int:
+            return 1
+
+
+        async def use_{i}() -> None:
+            await get_{j}()
+            fetch_{j}()
+    '''
+
+
+def incremental_project() -> dict[str, str]:
+    """A package of ``MODULES`` modules importing each other (``_module``) for the cache's random-edit tests."""
+    files = {f"pkg/m{i}.py": _module(i) for i in range(MODULES)}
+    files["pkg/__init__.py"] = "".join(f"from pkg.m{i} import Manager{i}\n" for i in range(3))
+    files["pkg/compat.py"] = "from pkg.m1 import get_1 as get_one\n"
+    return files
+
+
+def fixable_project() -> dict[str, str]:
+    """``incremental_project`` and imports through a re-export (SSOT201) and of a class's second name (SSOT102), whose fixes
+    read other files than the finding's."""
+    return {**incremental_project(), "app/__init__.py": "", "app/core/__init__.py": "from app.core.store import make_store, Store\n",
+            "app/core/store.py": "class Store:\n    pass\n\ndef make_store():\n    return Store()\n",
+            "app/a.py": "from app.core.store import make_store\n", "app/b.py": "from app.core.store import make_store\n",
+            "app/use.py": "from app.core import make_store  # via the package\n\nSTORE = make_store()\n",
+            "pkg/legacy.py": "from pkg.m0 import Manager0\n\nLegacyManager = Manager0\n",
+            "pkg/old_user.py": "from pkg.legacy import LegacyManager\n\nM = LegacyManager()\n"}  # fmt: skip

@@ -25,56 +25,7 @@ from ssot_audit.fixing import with_fixes
 from ssot_audit.model import Finding
 from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import record_parsing, write_project
-
-MODULES = 8
-
-
-def _module(i: int) -> str:
-    """A module with classes, sync and async functions, cross-module imports, awaits and dropped coroutines, so
-    every edit below can change findings of several rules in other files (related locations included)."""
-    j, k = (i + 1) % MODULES, (i + 3) % MODULES
-    return f'''
-        """Module {i}."""
-        from pkg.m{j} import get_{j}, fetch_{j}
-        from pkg import Manager{k % 3}
-
-
-        class Manager{i % 3}:
-            def connect(self) -> None:
-                return None
-
-            def send(self, data: bytes) -> int:
-                return len(data)
-
-            def close(self) -> None:
-                return None
-
-
-        class Shim{i}(Manager{k % 3}):
-            pass
-
-
-        def get_{i}() -> Manager{i % 3}:
-            return Manager{i % 3}()
-
-
-        async def fetch_{i}() -> int:
-            return 1
-
-
-        async def use_{i}() -> None:
-            await get_{j}()
-            fetch_{j}()
-    '''
-
-
-def _project() -> dict[str, str]:
-    files = {f"pkg/m{i}.py": _module(i) for i in range(MODULES)}
-    files["pkg/__init__.py"] = "".join(f"from pkg.m{i} import Manager{i}\n" for i in range(3))
-    files["pkg/compat.py"] = "from pkg.m1 import get_1 as get_one\n"
-    return files
-
+from tests.helpers import MODULES, fixable_project, incremental_project, record_parsing, write_project
 
 def _cold(root: Path) -> str:
     return REPORTERS["json"](api.scan_tree(root, Config(), jobs=1).result)
@@ -142,7 +93,7 @@ def _edit(root: Path, rng: random.Random) -> str:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     rng = random.Random(seed)
     first, reused = _cached(root, store)
@@ -157,17 +108,6 @@ def test_random_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int
         assert reused and again == warm, done
 
 
-def _fixable_project() -> dict[str, str]:
-    """``_project`` and imports through a re-export (SSOT201) and of a class's second name (SSOT102), whose fixes
-    read other files than the finding's."""
-    return {**_project(), "app/__init__.py": "", "app/core/__init__.py": "from app.core.store import make_store, Store\n",
-            "app/core/store.py": "class Store:\n    pass\n\ndef make_store():\n    return Store()\n",
-            "app/a.py": "from app.core.store import make_store\n", "app/b.py": "from app.core.store import make_store\n",
-            "app/use.py": "from app.core import make_store  # via the package\n\nSTORE = make_store()\n",
-            "pkg/legacy.py": "from pkg.m0 import Manager0\n\nLegacyManager = Manager0\n",
-            "pkg/old_user.py": "from pkg.legacy import LegacyManager\n\nM = LegacyManager()\n"}  # fmt: skip
-
-
 def _with_fixes(root: Path, cache_dir: Path | None) -> str:
     """The JSON the CLI writes: with each finding's fix (kept between scans in the cache)."""
     scanned = api.scan_tree(root, Config(), jobs=1, cache_dir=cache_dir, finish=with_fixes, finish_name="fixes")
@@ -176,7 +116,7 @@ def _with_fixes(root: Path, cache_dir: Path | None) -> str:
 
 @pytest.mark.parametrize("seed", [4, 5])
 def test_random_edits_give_the_cold_scans_fixes_byte_for_byte(tmp_path: Path, seed: int) -> None:
-    root = write_project(tmp_path / "proj", _fixable_project())
+    root = write_project(tmp_path / "proj", fixable_project())
     store = tmp_path / "cache"
     rng = random.Random(seed)
     first = _with_fixes(root, store)
@@ -189,7 +129,7 @@ def test_random_edits_give_the_cold_scans_fixes_byte_for_byte(tmp_path: Path, se
 
 
 def test_an_edit_rebuilds_only_the_fixes_that_read_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", _fixable_project())
+    root = write_project(tmp_path / "proj", fixable_project())
     store = tmp_path / "cache"
     _with_fixes(root, store)
     parsed: list[str] = []
@@ -213,7 +153,7 @@ def test_an_edit_rebuilds_only_the_fixes_that_read_the_edited_file(tmp_path: Pat
 
 
 def test_nothing_changed_reuses_the_result_and_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     cold, _ = _cached(root, store)
     monkeypatch.setattr(loader, "analyze_bytes", _no_parsing)
@@ -236,7 +176,7 @@ def test_a_stub_added_beside_a_module_is_an_input_of_the_saved_result(tmp_path: 
 
 
 def test_a_cache_built_in_one_directory_serves_a_copy_in_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    first = write_project(tmp_path / "job1" / "proj", _project())
+    first = write_project(tmp_path / "job1" / "proj", incremental_project())
     store = tmp_path / "cache"
     _cached(first, store)
     second = tmp_path / "job2" / "proj"
@@ -254,7 +194,7 @@ def test_a_cache_built_in_one_directory_serves_a_copy_in_another(tmp_path: Path,
 
 
 def test_a_body_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     _cached(root, store)
     parsed = record_parsing(monkeypatch)
@@ -267,7 +207,7 @@ def test_a_body_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: py
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", None])
 def test_a_damaged_cache_is_a_miss(tmp_path: Path, damage: bytes | None) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     expected, _ = _cached(root, store)
     (root / "pkg/m2.py").write_text("x = 1\n")
@@ -289,7 +229,7 @@ def _no_parsing(data: bytes, relpath: str) -> loader.FileOutcome:
 
 def test_caches_of_shards_merged_into_one_directory_serve_the_whole_tree(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     merged = tmp_path / "merged"
     for shard, part in enumerate(["pkg/m1.py", "pkg"]):  # each CI job scans part of the tree with its own cache
         api.scan_tree(root / part, Config(), jobs=1, cache_dir=tmp_path / f"shard{shard}")
@@ -300,7 +240,7 @@ def test_caches_of_shards_merged_into_one_directory_serve_the_whole_tree(tmp_pat
 
 
 def test_a_scan_that_changed_nothing_writes_its_saved_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     args = ["scan", str(root), "-q", "--cache-dir", str(tmp_path / "cache"), "--format", "json", "-o"]
     assert main([*args, str(tmp_path / "first.json")]) == 1
     from ssot_audit.reporters import json_reporter
@@ -339,7 +279,7 @@ def test_kept_entries_go_with_the_last_state_of_their_tree(tmp_path: Path, monke
 
 
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("a file where the cache directory should be\n")
     assert _cached(root, blocked) == (_cold(root), False)

@@ -14,8 +14,8 @@ from ssot_audit import api, capture
 from ssot_audit import project as loading
 from ssot_audit.analysis import walkcache
 from ssot_audit.config import Config
-from tests.analysis.test_incremental import _cached, _cold, _edit, _project
-from tests.helpers import write_project
+from tests.analysis.test_incremental import _cached, _cold, _edit
+from tests.helpers import incremental_project, write_project
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 
 def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, walks: list[Path]) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     _cached(root, store)
     (root / "pkg/m1.py").write_text((root / "pkg/m1.py").read_text() + "\nX = 1\n")  # content, not entries
@@ -48,7 +48,7 @@ def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, walks: list[Path]
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walks: list[Path], seed: int) -> None:
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     rng = random.Random(seed)
     _cached(root, store)
@@ -66,7 +66,7 @@ def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walk
 
 
 def test_what_changes_the_walk_is_seen(tmp_path: Path, walks: list[Path]) -> None:
-    root = write_project(tmp_path / "proj", {**_project(), "extra/mod.py": "from pkg.m1 import get_1\n"})
+    root = write_project(tmp_path / "proj", {**incremental_project(), "extra/mod.py": "from pkg.m1 import get_1\n"})
     store = tmp_path / "cache"
     _cached(root, store)
     changes = [
@@ -85,7 +85,7 @@ def test_what_changes_the_walk_is_seen(tmp_path: Path, walks: list[Path]) -> Non
 def test_ignore_rules_from_outside_the_tree_are_read_each_scan(tmp_path: Path, walks: list[Path]) -> None:
     repo = tmp_path / "repo"
     (repo / ".git" / "info").mkdir(parents=True)
-    root = write_project(repo / "proj", _project())
+    root = write_project(repo / "proj", incremental_project())
     store = tmp_path / "cache"
     _cached(root, store)
     (repo / ".git" / "info" / "exclude").write_text("proj/pkg/m2.py\n")
@@ -98,7 +98,7 @@ def test_a_walk_that_met_a_py_link_or_just_changed_directories_is_walked_again(
     walked: list[Path] = []
     real = loading.discover_files
     monkeypatch.setattr(loading, "discover_files", lambda root, *a, **k: walked.append(root) or real(root, *a, **k))
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     # just written: within the 2 s in which an added entry may keep its directory's mtime. A window of an hour, so
     # that two scans on a loaded machine (which can take more than 2 s) still fall in it.
@@ -128,7 +128,7 @@ def test_scans_completed_differently_share_the_walk_and_the_kept_entries(tmp_pat
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The hook's text scan after CI's JSON scan (which completes its result with fixes) of the same tree: each
     has its own saved result, but the walk, the excerpts' lines and the cycles are kept once for both."""
-    root = write_project(tmp_path / "proj", _project())
+    root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
 
     def finish(loaded: api.Loaded, result: api.AuditResult, kept: dict[str, object]) -> api.AuditResult:
