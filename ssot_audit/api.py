@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ssot_audit import __version__, capture
 from ssot_audit.analysis.concepts import ConceptInfo
+from ssot_audit.analysis.edits import unseen_edits
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.state import stamp_of
@@ -26,6 +27,7 @@ from ssot_audit.model import (
     SuppressedFinding,
 )
 from ssot_audit.model.escape import inert_output
+from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
@@ -168,17 +170,17 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
         symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
-        excerpts=_excerpts(project, findings, tree),
+        excerpts=_excerpts(project.root, findings, tree),
         suppressed=suppressed,
         rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
 
 
-def _excerpts(project: Project, findings: Sequence[Finding], tree: TreeCache | None) -> tuple[SourceExcerpt, ...]:
+def _excerpts(root: Path, findings: Sequence[Finding], tree: TreeCache | None) -> tuple[SourceExcerpt, ...]:
     if tree is None:
-        return capture.source_excerpts(project.root, findings)
+        return capture.source_excerpts(root, findings)
     kept = tree.load_kept(_EXCERPTS)
-    excerpts = capture.source_excerpts(project.root, findings, hashes=tree.payloads.hashes, kept=kept)
+    excerpts = capture.source_excerpts(root, findings, hashes=tree.payloads.hashes, kept=kept)
     tree.save_kept(_EXCERPTS, kept)
     return excerpts
 
@@ -282,6 +284,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 pass
         saved = None
         if tree is not None:
+            moved = _moved_scan(root, config, tree, finish_name if finish is not None else None)
+            if moved is not None:
+                return moved
             tree.forget_saved_result()
             tree.load_payloads()
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
@@ -301,11 +306,59 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         del loaded, result  # the facts: freed before the result is saved
         trim_heap()
         if tree is not None:
-            pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
-            blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
-            del pickled  # held while the state is written, it was one more copy of the result at the scan's peak
-            tree.save(blob)
+            _save(tree, scanned)
         return scanned
+
+
+def _save(tree: TreeCache, scanned: Scanned) -> None:
+    """Record the scan in the cache, its result saved for the next scan of the tree."""
+    pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
+    blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
+    del pickled  # held while the state is written, it was one more copy of the result at the scan's peak
+    tree.save(blob)
+
+
+def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None) -> Scanned | None:
+    """The scan when every file changed since the last one changed in a way no rule sees (``analysis.edits``): the
+    last result with positions in those files moved and excerpts read again; None when the whole scan must run.
+    ``finish_name``: what completed the last result (its fixes), None when nothing did."""
+    saved = tree.saved_before_changes()
+    if saved is None:
+        return None
+    moves = unseen_edits(tree, root)
+    if moves is None:
+        return None
+    summary, notes, paths, skipped_notes, pickled = pickle.loads(saved)
+    last: AuditResult = pickle.loads(pickled)
+    lines = last.stats.lines + sum(m.new_lines - m.old_lines for m in moves.values())
+    moving = {path: m.new_line for path, m in moves.items()}
+    if finish_name is not None and not _fixes_hold(tree, finish_name, last, moving):
+        return None
+    result = moved_result(last, moving, lines)
+    if result is None:
+        return None
+    result = replace(result, root=root.resolve().name)
+    result = replace(result, excerpts=_excerpts(root, result.findings, tree))
+    scanned = Scanned(ResultSummary.of(result), config, paths, notes, tree=tree, skipped=skipped_notes, loaded=result)
+    tree.merge_small_packs()
+    _save(tree, scanned)
+    return scanned
+
+
+def _fixes_hold(tree: TreeCache, finish_name: str, last: AuditResult, moving: Mapping[str, NewLine]) -> bool:
+    """True when no fix of the last result was built from a changed file, so all are kept as they are: no finding
+    there is fixable, no fix edits one (``model.moved.fixes_to_rebuild``), and the kept record of what each file's
+    fixes read (``fix.memo.Trace``) names none of them (their bytes, importers or import uses)."""
+    from ssot_audit.fix.build import FIXERS  # here: a scan without fixes never imports the fix layer (libcst)
+    from ssot_audit.fix.memo import trace_reads
+
+    rebuilt = fixes_to_rebuild(last, moving)
+    if any(last.findings[i].fix is not None or last.findings[i].code in FIXERS for i in rebuilt):
+        return False
+    traces = tree.load_kept(finish_name).get("fixes")
+    if not isinstance(traces, dict):
+        return not any(f.fix is not None for f in last.findings)
+    return not any(path in moving or trace_reads(trace, moving.keys()) for path, trace in traces.items())
 
 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:

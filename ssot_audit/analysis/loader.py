@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -65,7 +66,7 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     return FileOutcome(relpath, facts, None, parsed.lines, comments, digest)
 
 
-def _analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tuple[str, bytes]:
+def analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tuple[str, bytes]:
     """Analyse one file into (content hash, pickled payload); the hash is "" when the file cannot be read.
 
     Workers return these bytes: the result is pickled once, for the cache and for the trip to the main process.
@@ -93,7 +94,7 @@ def _from_payload(relpath: str, payload: Payload, *, with_digest: bool = True) -
 
 
 def _is_payload(payload: object) -> bool:
-    """The shape ``_analyze_to_blob`` writes: anything else in a cache entry is a miss."""
+    """The shape ``analyze_to_blob`` writes: anything else in a cache entry is a miss."""
     if not isinstance(payload, tuple) or len(payload) != 5:
         return False
     facts, failure, lines, suppressions, digest = payload
@@ -144,11 +145,22 @@ class PayloadCache:
     blobs: dict[str, state.Blob] = field(default_factory=dict)  # content hash -> payload, from the packs
     sink: Callable[[str, bytes], None] | None = None  # where payloads computed by this scan go (a new pack)
     stored: set[str] = field(default_factory=set)  # intact entries of the packs (what compacting them copies)
+    early: dict[str, state.Blob] = field(default_factory=dict)  # payloads computed before the packs were read
 
     def take(self, blobs: dict[str, state.Blob]) -> None:
-        """The entries of the packs this scan read."""
+        """The entries of the packs this scan read (and those ``add_early`` made: never parsed twice)."""
         self.blobs = blobs
         self.stored = set(blobs)
+        for key, blob in self.early.items():
+            blobs.setdefault(key, blob)
+        self.early = {}
+
+    def add_early(self, relpath: str, key: str, payload: bytes) -> None:
+        """``add``, before the packs are read: a file analysed to judge an edit (``analysis.edits``), which the
+        whole analysis then takes from here if the edit was one a reader sees."""
+        self.add(relpath, key, payload)
+        if key:
+            self.early[key] = (zlib.crc32(payload), memoryview(payload))
 
     def cached(self, relpath: str) -> FileOutcome | None:
         """The outcome of ``relpath`` from the packs, when its hash is known and its entry intact. A damaged entry
@@ -242,7 +254,7 @@ def _watch_parent(parent: int) -> None:
 
 def _analyze_chunk(chunk: list[tuple[str, str]], boundary: str | None = None) -> list[tuple[str, bytes]]:
     with gc_paused():
-        return [_analyze_to_blob(path, relpath, boundary) for path, relpath in chunk]
+        return [analyze_to_blob(path, relpath, boundary) for path, relpath in chunk]
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
@@ -335,7 +347,7 @@ def analyze_files(
     if effective_jobs(jobs, len(todo)) <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         with gc_paused():
             for i in todo:
-                keep(i, *_analyze_to_blob(*work[i], fence))
+                keep(i, *analyze_to_blob(*work[i], fence))
                 report()
         return [done[i] for i in range(total)]
     size = max(8, min(128, len(todo) // (effective_jobs(jobs, len(todo)) * 8) or 1))

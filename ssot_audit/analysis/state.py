@@ -35,7 +35,7 @@ from ssot_audit.analysis.packs import open_blob as open_blob
 _STATE_MAGIC = b"ssot-audit state 1\n"
 _OUTPUT_MAGIC = b"ssot-audit output 1\n"
 _KEPT_MAGIC = b"ssot-audit kept 1\n"
-_MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
+MAX_PACKS = 8  # past this many packs, or half of their entries dead, the next save compacts them into one
 _MAX_STATES = 16  # trees (and configurations) remembered per cache directory, the most recently scanned
 _ORPHAN_AGE = 600.0  # seconds: a pack no state names is deleted only when older (a concurrent scan may be saving)
 
@@ -71,6 +71,16 @@ class ScanState:
         if entry is None or stamp is None or entry[0] != stamp:
             return None
         return entry[1]
+
+
+class _EveryKey(frozenset[str]):
+    """A ``stored`` that holds every key: ``_compacted`` then keeps each intact entry ``needed`` names."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+_EVERY_KEY = _EveryKey()
 
 
 class StateStore:
@@ -160,7 +170,7 @@ class StateStore:
             live = sum(1 for h in stored if h in needed)
             if stored and live * 2 < len(stored):  # packs were read, and they hold mostly dead entries
                 packs = self._compacted(old_packs, needed, stored)
-            elif stored and len(old_packs) + 1 > _MAX_PACKS:
+            elif stored and len(old_packs) + 1 > MAX_PACKS:
                 # Many packs: the small ones (a scan after an edit adds one) merged, the largest kept as it is: the
                 # cold scan's (170 MB at 4M lines, shared by the tree's scopes), copied every 8 scans for 0.7 CPU-s.
                 largest = max(old_packs, key=lambda name: _size(self.directory / name))
@@ -173,6 +183,19 @@ class StateStore:
             self._delete_orphans()
         except OSError:
             return
+
+    def merge_small(self, packs: Sequence[str], needed: Collection[str]) -> tuple[str, ...]:
+        """``packs`` with all but the largest (the cold scan's) merged into one, keeping their intact entries that
+        ``needed`` names (what a scan that reads no pack does when they are many: each such scan adds one). Best
+        effort: ``packs`` as they are when the merged pack cannot be written."""
+        if len(packs) < 2:
+            return tuple(packs)
+        try:
+            largest = max(packs, key=lambda name: _size(self.directory / name))
+            small = [name for name in packs if name != largest]
+            return (largest, *self._compacted(small, needed, _EVERY_KEY))
+        except OSError:
+            return tuple(packs)
 
     def _compacted(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str]) -> list[str]:
         """The live, intact entries of ``packs`` copied into one new pack (read again: the scan let go of them)."""

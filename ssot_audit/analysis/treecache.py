@@ -13,7 +13,7 @@ import hashlib
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssot_audit.analysis import cache, state, walkcache
@@ -42,6 +42,8 @@ class TreeCache:
     walk: walkcache.Walk  # what discovery found (or the last scan's walk, when nothing it looked at changed)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
+    before: dict[str, str] = field(default_factory=dict)  # relpath -> content hash at the last scan, of the files
+    # whose content changed since (not of files added since)
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -57,6 +59,23 @@ class TreeCache:
     def result_key(self) -> str:
         """The key the result is (or will be) saved under; "" when it cannot be saved."""
         return _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes)
+
+    def saved_before_changes(self) -> bytes | None:
+        """The previous scan's result blob when it was computed from these inputs but for the content of the files
+        in ``before`` (same files, paths, configuration, rules and tool; only those files' bytes differ)."""
+        if not self.before or not self.previous.result or not self.previous.result_key:
+            return None
+        hashes = {**self.payloads.hashes, **self.before}
+        if _result_key(self.store.scope + self.listed, self.files, hashes) != self.previous.result_key:
+            return None
+        return self.previous.result
+
+    def merge_small_packs(self) -> None:
+        """Before the save of a scan that read no pack: when the save would leave more than ``state.MAX_PACKS``
+        packs (each such scan adds one), the small ones are merged (the largest, the cold scan's, kept as it is),
+        as a save that read them would."""
+        if len(self.packs) + 1 > state.MAX_PACKS:
+            self.packs = self.store.merge_small(self.packs, set(self.payloads.hashes.values()))
 
     def load_payloads(self) -> None:
         """Read the packs (only needed when something changed). Content the state's own packs lack is looked for
@@ -133,12 +152,16 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     previous = store.load_state()
     stamps = {f.relpath: state.stamp_of(f.path) for f in files}
     hashes: dict[str, str] = {}
+    before: dict[str, str] = {}
     rehashed = 0
     for f in files:
         known = previous.known_hash(f.relpath, stamps[f.relpath])
         if known is None and previous.manifest:  # no manifest at all: a cold scan, the workers hash as they read
             known = _hash_file(f.path, boundary)
             rehashed += 1
+            last = previous.manifest.get(f.relpath)
+            if last is not None and known is not None and last[1] != known:
+                before[f.relpath] = last[1]
         if known is not None:
             hashes[f.relpath] = known
     previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
@@ -148,7 +171,7 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
     return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
-                     previous.packs, new_pack)  # fmt: skip
+                     previous.packs, new_pack, before)  # fmt: skip
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:

@@ -16,7 +16,7 @@ tree of a 1M-line scan alive took 1.5 GB).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ssot_audit.fix.build import FixEnv, ImportUse, attach_fixes
@@ -133,3 +133,10 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv,
         for n, finding in zip(numbers, trace.fixed):
             out[n] = finding
     return tuple(f for f in out if f is not None), traces
+
+
+def trace_reads(trace: Trace, paths: Collection[str]) -> bool:
+    """True when building ``trace``'s fixes read one of ``paths``: its bytes, its importer, or an import use in it
+    (what a change to those files can alter; a function's parameters are read from facts a caller compares)."""
+    return (any(path in paths for path, _ in trace.reads) or any(path in paths for path, _ in trace.importers)
+            or any(use.path in paths for _, found in trace.uses for use in found))  # fmt: skip

@@ -209,14 +209,14 @@ def test_many_small_packs_are_compacted_without_copying_the_largest(tmp_path: Pa
     store = tmp_path / "cache"
     _scan_json(root, store)
     [cold] = [p.name for p in store.rglob("pack-*.bin")]
-    for n in range(1, state._MAX_PACKS + 1):  # the last save finds _MAX_PACKS packs: one more is too many
+    for n in range(1, state.MAX_PACKS + 1):  # the last save finds MAX_PACKS packs: one more is too many
         (root / f"app/m{n}.py").write_text(f"def f{n}():\n    return {100 + n}\n", encoding="utf-8")
         edited = _scan_json(root, store)
         [saved] = list(store.rglob("state-*.bin"))
         named = state._read_state(saved)
         assert named is not None and named.packs[0] == cold
-        assert len(named.packs) == (n + 1 if n < state._MAX_PACKS else 3)  # then: cold, the merged ones, the new
+        assert len(named.packs) == (n + 1 if n < state.MAX_PACKS else 3)  # then: cold, the merged ones, the new
     merged = packs.read_pack(saved.parent / named.packs[1])
     assert sorted(merged) == sorted(state.content_hash(f"def f{n}():\n    return {100 + n}\n".encode())
-                                    for n in range(1, state._MAX_PACKS))  # the live entries of the small packs
+                                    for n in range(1, state.MAX_PACKS))  # the live entries of the small packs
     assert edited == _scan_json(root, None) == _scan_json(root, store)

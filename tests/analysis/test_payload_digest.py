@@ -34,13 +34,13 @@ def test_every_analysed_file_has_its_line_digest(data: bytes, tmp_path: Path) ->
     outcome = loader.analyze_bytes(data, "m.py")
     assert outcome.line_digest == line_digest(data)
     (tmp_path / "m.py").write_bytes(data)
-    key, blob = loader._analyze_to_blob(str(tmp_path / "m.py"), "m.py")
+    key, blob = loader.analyze_to_blob(str(tmp_path / "m.py"), "m.py")
     assert key == state.content_hash(data) and pickle.loads(blob)[4] == line_digest(data)
     assert loader.outcome_of_blob("m.py", blob) == outcome
 
 
 def test_a_file_that_cannot_be_read_has_an_empty_digest(tmp_path: Path) -> None:
-    key, blob = loader._analyze_to_blob(str(tmp_path / "missing.py"), "missing.py")
+    key, blob = loader.analyze_to_blob(str(tmp_path / "missing.py"), "missing.py")
     outcome = loader.outcome_of_blob("missing.py", blob)
     assert key == "" and outcome is not None and outcome.failure is not None and outcome.line_digest == b""
 

@@ -80,7 +80,7 @@ def test_a_file_swapped_for_a_fifo_or_a_link_after_discovery_is_refused(tmp_path
         read_scanned(str(tmp_path / "f.py"), str(tmp_path))
     with pytest.raises(SkippedFile, match="outside the scanned directory"):
         read_scanned(str(scanned / "l.py"), str(scanned.resolve()))
-    key, blob = loader._analyze_to_blob(str(tmp_path / "f.py"), "f.py", str(tmp_path))
+    key, blob = loader.analyze_to_blob(str(tmp_path / "f.py"), "f.py", str(tmp_path))
     facts, failure, _, _, digest = pickle.loads(blob)
     assert key == ""  # nothing read: nothing for the cache
     assert facts is None and failure.kind == "skipped" and "a FIFO" in failure.message and digest == b""

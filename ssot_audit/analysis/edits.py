@@ -1,0 +1,84 @@
+"""Edits no rule can see: the files changed since the last scan of a tree, each judged against its previous facts.
+
+A scan's result is a function of every file's facts, suppression comments, parse failures, line counts and paths
+(rules never read files); only the excerpts and the fixes read the text, and the caller makes those again. So when
+each changed file's new facts are its old facts with every position moved by one monotone line map (``linemap``),
+apart from what no reader can observe (``unseen``), and its suppression comments moved the same way, the last
+scan's result is the new result with the positions inside those files moved (``model.moved``): the scan parses
+the changed files, reads their previous payloads from the packs, and never loads the project.
+
+Anything else (a file added, removed, renamed or unparsable, a payload missing from the packs, an edit some reader
+could see) answers None: the scan then does the whole work, which is always right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ssot_audit.analysis.linemap import LineMap
+from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
+from ssot_audit.analysis.treecache import TreeCache
+from ssot_audit.analysis.unseen import unseen_change
+
+MAX_EDITED = 16  # changed files judged one by one; past this many, the whole scan is cheaper to reason about
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """How one changed file's positions move: old line -> new line (None: that line changed), and its line counts."""
+
+    new_line: Callable[[int], int | None]
+    old_lines: int
+    new_lines: int
+
+
+def unseen_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
+    """Per changed file (``tree.before``), how its positions move, when no change is one a reader could see; else
+    None. The new payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
+    (``PayloadCache.add_early``): a file is parsed once whichever path the scan takes."""
+    if not tree.before or len(tree.before) > MAX_EDITED:
+        return None
+    olds = read_outcomes(tree.store, tree.packs, tree.before)  # those entries alone, not the packs
+    boundary = str(root.resolve())
+    by_path = {f.relpath: f for f in tree.files}
+    moves: dict[str, Moved] = {}
+    for relpath in sorted(tree.before):
+        old, source = olds.get(relpath), by_path.get(relpath)
+        if old is None or source is None:
+            return None
+        key, payload = analyze_to_blob(source.path, relpath, boundary)
+        if not key or key != tree.payloads.hashes.get(relpath):
+            return None  # unreadable now, or changed again since it was hashed
+        tree.payloads.add_early(relpath, key, payload)
+        new = outcome_of_blob(relpath, payload)
+        moved = _moved(old, new) if new is not None else None
+        if moved is None:
+            return None
+        moves[relpath] = moved
+    return moves
+
+
+def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
+    """How ``old``'s positions move to ``new``'s, when the change between them is one no reader sees."""
+    if old.facts is None or new.facts is None:
+        return None  # a parse failure before or after: its SSOT900 and the module's absence are the whole scan's
+    new_line = LineMap.between(old.line_digest, new.line_digest).new_line
+    if not _same_suppressions(old, new, new_line):
+        return None
+    if not unseen_change(old.facts, new.facts, new_line):
+        return None
+    return Moved(new_line, old.lines, new.lines)
+
+
+def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: Callable[[int], int | None]) -> bool:
+    """The suppression comments of ``new`` are those of ``old`` at moved lines (a comment edited, added or removed
+    changes what is silenced and what SSOT901 reports)."""
+    if len(old.suppressions) != len(new.suppressions):
+        return False
+    for before, after in zip(old.suppressions, new.suppressions):
+        line = new_line(before.line)
+        if line is None or replace(before, line=line) != after:
+            return False
+    return True
