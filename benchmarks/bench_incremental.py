@@ -9,14 +9,17 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
 - floor: read and ``ast.parse`` every file in 2 worker processes, nothing else (the limit of a full-fidelity scan)
 - cold: no cache (JSON, which carries each fixable finding's fix; "cold text": the same without fixes);
   warm: nothing changed since the last scan
-- body: one function body edited (a statement inserted: lines below it move); rename: a function renamed
-- pre-commit: the hook's command (text output) after a body edit, and with nothing changed (no-op)
+- body edit: a statement no rule reads inserted in a function body (``_bench_N = N``: lines below it move), which
+  the scan handles by moving the last result's positions; body edit, call: a call inserted instead
+  (``print(N)``), which every rule may see, so the whole-program phase runs; rename: a function renamed
+- pre-commit: the hook's command (text output) after each kind of body edit, and with nothing changed (no-op),
+  the hook having scanned the tree once before (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
-modules again, 0.14 s a run). ``--verify`` checks that the JSON after the edits is byte
-for byte the JSON of a cold scan of the same tree.
+modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind and after a
+rename is byte for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -109,9 +112,15 @@ def pick_edit_target(files: list[Path]) -> Path:
 
 
 def body_edit(path: Path, n: int) -> None:
-    """Insert a statement before the first ``return`` of a function body."""
+    """Insert a statement no rule reads before the first ``return`` of a function body."""
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"^(    )return\b", rf"\1_bench_{n} = {n}\n\1return", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def call_edit(path: Path, n: int) -> None:
+    """Insert a call before the first ``return`` of a function body."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^(    )return\b", rf"\1print({n})\n\1return", text, count=1, flags=re.M), encoding="utf-8")
 
 
 def rename_edit(path: Path, n: int) -> None:
@@ -167,31 +176,37 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     rows["cold text"] = median(texts)
     rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
     target, n = pick_edit_target(files), 0
-    for name, edit in (("body edit", body_edit), ("rename", rename_edit)):
+    for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit)):
         timed = []
         for _ in range(runs):
             n += 1
             edit(target, n)
             timed.append(measure_process(scan_argv(tree, cache, jobs)))
         rows[name] = median(timed)
-    timed = []
-    for _ in range(runs):
-        n += 1
-        body_edit(target, n)
-        timed.append(measure_process(scan_argv(tree, cache, jobs, fmt="text")))
-    rows["pre-commit"] = median(timed)
+    # the hook has run on this checkout before (its own last result is kept, beside the JSON scans')
+    subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
+    for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit)):
+        timed = []
+        for _ in range(runs):
+            n += 1
+            edit(target, n)
+            timed.append(measure_process(scan_argv(tree, cache, jobs, fmt="text")))
+        rows[name] = median(timed)
     rows["pre-commit no-op"] = median([measure_process(scan_argv(tree, cache, jobs, fmt="text")) for _ in range(runs)])
-    same = None
+    same: dict[str, bool] = {}
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
-    rename_edit(target, n + 1)
-    subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
+    for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit)):
+        n += 1
+        edit(target, n)
+        subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
+        if verify:
+            subprocess.run(scan_argv(tree, None, jobs, out=str(cold_json)), check=True, env=_ENV)
+            same[name] = warm_json.read_bytes() == cold_json.read_bytes()
     findings = len(json.loads(warm_json.read_text(encoding="utf-8"))["findings"])
-    if verify:
-        subprocess.run(scan_argv(tree, None, jobs, out=str(cold_json)), check=True, env=_ENV)
-        same = warm_json.read_bytes() == cold_json.read_bytes()
     shutil.rmtree(tree)
     shutil.rmtree(cache, ignore_errors=True)
-    return {"copies": copies, "files": len(files), "lines": lines, "rows": rows, "findings": findings, "same": same}
+    return {"copies": copies, "files": len(files), "lines": lines, "rows": rows, "findings": findings,
+            "same": same or None}
 
 
 def print_table(result: dict[str, object]) -> None:
@@ -200,8 +215,8 @@ def print_table(result: dict[str, object]) -> None:
     assert isinstance(rows, dict)
     floor = rows["floor"].wall
     print(f"\n{result['copies']} copies: {result['files']:,} files, {result['lines']:,} lines, "
-          f"{result['findings']} findings" + ("" if result["same"] is None else
-                                             f", one-changed JSON == cold JSON: {result['same']}"))  # fmt: skip
+          f"{result['findings']} findings" + ("" if result["same"] is None else ", JSON after the edit == cold JSON: "
+                                             + ", ".join(f"{k} {v}" for k, v in result["same"].items())))  # fmt: skip
     print(f"| {'scan':<16} | {'wall s':>7} | {'CPU s':>7} | {'x floor':>7} | {'peak MB':>7} |")
     print(f"|{'-' * 18}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
     for name, run in rows.items():
