@@ -73,16 +73,6 @@ class ScanState:
         return entry[1]
 
 
-class _EveryKey(frozenset[str]):
-    """A ``stored`` that holds every key: ``_compacted`` then keeps each intact entry ``needed`` names."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-_EVERY_KEY = _EveryKey()
-
-
 class StateStore:
     """The state files and packs of one cache directory, for one version of the per-file analyser.
 
@@ -173,8 +163,7 @@ class StateStore:
             elif stored and len(old_packs) + 1 > MAX_PACKS:
                 # Many packs: the small ones (a scan after an edit adds one) merged, the largest kept as it is: the
                 # cold scan's (170 MB at 4M lines, shared by the tree's scopes), copied every 8 scans for 0.7 CPU-s.
-                largest = max(old_packs, key=lambda name: _size(self.directory / name))
-                packs = [largest, *self._compacted([p for p in old_packs if p != largest], needed, stored)]
+                packs = self._small_merged(old_packs, needed, stored)
             fresh = new_pack.close() if new_pack is not None else None
             if fresh:
                 packs.append(fresh)
@@ -185,23 +174,28 @@ class StateStore:
             return
 
     def merge_small(self, packs: Sequence[str], needed: Collection[str]) -> tuple[str, ...]:
-        """``packs`` with all but the largest (the cold scan's) merged into one, keeping their intact entries that
-        ``needed`` names (what a scan that reads no pack does when they are many: each such scan adds one). Best
+        """``packs`` with all but the largest merged into one, as ``save`` does when they are many, for a scan that
+        read none of them (each such scan adds one): their intact entries that ``needed`` names are kept. Best
         effort: ``packs`` as they are when the merged pack cannot be written."""
         if len(packs) < 2:
             return tuple(packs)
         try:
-            largest = max(packs, key=lambda name: _size(self.directory / name))
-            small = [name for name in packs if name != largest]
-            return (largest, *self._compacted(small, needed, _EVERY_KEY))
+            return tuple(self._small_merged(packs, needed, None))
         except OSError:
             return tuple(packs)
 
-    def _compacted(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str]) -> list[str]:
-        """The live, intact entries of ``packs`` copied into one new pack (read again: the scan let go of them)."""
+    def _small_merged(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str] | None) -> list[str]:
+        """The largest of ``packs`` (the cold scan's: 170 MB at 4M lines, shared by the tree's scopes) kept as it is,
+        the others merged by ``_compacted``."""
+        largest = max(packs, key=lambda name: _size(self.directory / name))
+        return [largest, *self._compacted([p for p in packs if p != largest], needed, stored)]
+
+    def _compacted(self, packs: Sequence[str], needed: Collection[str], stored: Collection[str] | None) -> list[str]:
+        """The live, intact entries of ``packs`` copied into one new pack (read again: the scan let go of them);
+        ``stored``: the entries the scan found intact, None when it read none (each is checked here anyway)."""
         merged = PackWriter(self.directory)
         for key, blob in self.load_blobs(packs).items():
-            if key in needed and key in stored and open_blob(blob) is not None:
+            if key in needed and (stored is None or key in stored) and open_blob(blob) is not None:
                 merged.add_blob(key, blob)
         return [name for name in (merged.close(),) if name]
 
