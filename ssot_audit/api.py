@@ -337,8 +337,7 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     result = moved_result(last, moving, lines)
     if result is None:
         return None
-    result = replace(result, root=root.resolve().name)
-    result = replace(result, excerpts=_excerpts(root, result.findings, tree))
+    result = replace(result, root=root.resolve().name, excerpts=_excerpts(root, result.findings, tree))
     scanned = Scanned(ResultSummary.of(result), config, paths, notes, tree=tree, skipped=skipped_notes, loaded=result)
     tree.merge_small_packs()
     _save(tree, scanned)

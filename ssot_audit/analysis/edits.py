@@ -13,7 +13,6 @@ could see) answers None: the scan then does the whole work, which is always righ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.unseen import unseen_change
+from ssot_audit.model.moved import NewLine
 
 MAX_EDITED = 16  # changed files judged one by one; past this many, the whole scan is cheaper to reason about
 
@@ -29,7 +29,7 @@ MAX_EDITED = 16  # changed files judged one by one; past this many, the whole sc
 class Moved:
     """How one changed file's positions move: old line -> new line (None: that line changed), and its line counts."""
 
-    new_line: Callable[[int], int | None]
+    new_line: NewLine
     old_lines: int
     new_lines: int
 
@@ -72,7 +72,7 @@ def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
     return Moved(new_line, old.lines, new.lines)
 
 
-def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: Callable[[int], int | None]) -> bool:
+def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: NewLine) -> bool:
     """The suppression comments of ``new`` are those of ``old`` at moved lines (a comment edited, added or removed
     changes what is silenced and what SSOT901 reports)."""
     if len(old.suppressions) != len(new.suppressions):

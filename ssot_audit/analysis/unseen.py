@@ -80,8 +80,8 @@ from ssot_audit.analysis.facts import (
     AttrUse, Binding, CallSite, CallTable, ClassFact, FunctionFact, ImportFact, ModuleFacts, Rebind, call_ints,
 )
 from ssot_audit.analysis.name_table import NameTable
+from ssot_audit.model.moved import NewLine  # an old line -> its line in the new text, None when changed
 
-NewLine = Callable[[int], int | None]  # an old line -> its line in the new text, None when changed or deleted
 
 _UNREAD_FIELDS = frozenset({"lines", "top_level"})  # no reader of the audit looks at them (see the docstring)
 _LOOKED_UP_LITERALLY = frozenset({"super"})  # names a reader asks about without an expression naming them

@@ -14,7 +14,7 @@ from ssot_audit.config import Config
 from ssot_audit.fixing import with_fixes
 from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import fixable_project, incremental_project, write_project
+from tests.helpers import fixable_project, incremental_project, record_parsing, write_project
 
 UNSEEN = ("comment", "blank", "unused-local")  # edits that change no fact a reader sees
 # a changed literal changes no fact either, but the line map cannot follow a changed line: a position on it (the
@@ -118,8 +118,6 @@ def test_an_unseen_edit_keeps_the_fixes_of_files_that_did_not_read_it(tmp_path: 
 
 
 def test_an_unseen_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.helpers import record_parsing
-
     root = write_project(tmp_path / "proj", incremental_project())
     cache = tmp_path / "cache"
     _scan(root, cache)
