@@ -1,6 +1,7 @@
 """``unseen_change``: whether a file's new facts are its old facts with every position moved, apart from what no
 reader of the facts can observe. When they are, the last scan's result is the new one with that file's positions
 moved (the early cut-off of a scan after an edit: nothing is loaded, indexed or resolved again).
+``calls_only_change``: the same walk, calls inside function bodies and the names functions read let differ (below).
 
 What the judgement compares
 ---------------------------
@@ -60,6 +61,32 @@ a blank line, a docstring or a literal changed inside an expression (``("k",)`` 
 unread local, are unseen; a new call, import, read, class, function, decorator, ``global``, ``self.x = ...`` store
 or return is not.
 
+Calls-only changes: ``calls_only_change``
+-----------------------------------------
+The same walk, letting differ (a) the ``CallTable`` rows of calls inside function bodies (``scope`` is the
+innermost enclosing function: a method, a nested function, a class body, lambda or comprehension inside a function,
+the decorators and defaults of a nested ``def``) and (b) every function's ``name_uses``. The rows with ``scope ==
+""`` are compared, in order, lines moved: module level, class bodies outside functions (``in_class`` set), lambdas
+and comprehensions at module level, decorators and defaults of module-level definitions: a superset of what
+``CallTable.at_module_level()`` returns. What a call in a body also changes elsewhere is still compared: an import
+it roots at (``attr_uses``), a read local (``locals``, and a new return value), ``self.x = f()`` (``attr_types``),
+``delegates``, a method's ``is_trivial``, patches (``rebinds``), ``namespace_writers``, ``probed_attrs``...
+
+Who reads (a) and (b) (``tests/test_calls_only.py`` lists by an ``ast`` walk every module naming ``calls``,
+``name_uses``, ``find_calls_named``, ``named``, ``in_scope``, ``with_context`` or ``at_module_level``, and fails
+when the list changes): the extraction that writes them (``extract``, ``extract_expressions``), this module,
+``index.find_calls_named`` (read only by its callers), ``namespace._edited_at_import`` (``at_module_level()``
+alone, compared), and the rules of ``rules.CALL_READERS``, which run again on the new facts. Every other reader of
+``api._audit`` (the index, resolver, import sites and graph, the concept model: ``concepts``, ``roles``,
+``discovered``, ``similarity``, ``names``, ``members``, ``asyncness``, ``callees``, capture tables, and the other
+rules) names none of those accessors nor imports a module that hands it calls (``callees`` and ``asyncness`` take a
+``CallSite`` from a call reader), so it gets equal inputs from ``old`` and ``new``, and its answers moved.
+
+The unread locals stay allowed. Their mentions are still gathered from the whole of ``new``, its calls and
+``name_uses`` included (wider than needed). The old function-body calls and ``name_uses`` are not gathered: a
+name they mention and ``new`` does not is asked about only by a reader of (a) or (b), that is a call reader, which
+runs again on ``new``; every other reader asks about names of the fields it reads, equal in both.
+
 Cost: the big parts (call and attribute columns, every scope's bindings) are compared as columns, mapped and
 compared in C; a Python step per function and class. The mentions are gathered only when some ``locals`` differ.
 On django's four largest files (2,600-2,900 lines, about 700 calls; ``benchmarks/bench_unseen.py``) a judgement
@@ -71,8 +98,9 @@ from __future__ import annotations
 import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
-from itertools import chain
-from operator import attrgetter, itemgetter
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from ssot_audit.analysis.attr_table import AttrUseTable
@@ -89,6 +117,9 @@ _LOOKED_UP_LITERALLY = frozenset({"super"})  # names a reader asks about without
 _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE = (cls._fields.index("line") for cls in (Binding, ImportFact, Rebind))
 _CALL_PROBE = call_ints(CallSite(None, 1, 2, 3, 4, "", "", await_line=5, await_col=6))
 _CALL_INTS, _CALL_LINES = len(_CALL_PROBE), tuple(_CALL_PROBE.index(n) for n in (1, 3, 5))  # line, end, await line
+_KEYED = CallTable.of([CallSite(None, 1, 2, 3, 4, "scope", "context", in_class="class")])  # the table's own layout
+_CALL_REFS, _CALL_KEYS = len(_KEYED._refs), len(_KEYED._keys)
+_SCOPE_KEY = [_KEYED._strs[k] for k in _KEYED._keys].index("scope")  # the key column of a call's scope
 _USE_PROBE = AttrUseTable.of([AttrUse(None, 7, 8, "")])._ints.tolist()
 _USE_INTS, _USE_LINE = len(_USE_PROBE), _USE_PROBE.index(7)
 _MOVED_ATTRS = frozenset({"line", "end_line"})  # FunctionFact and ClassFact positions
@@ -111,6 +142,19 @@ class _Moves(dict[int, Any]):
 def unseen_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> bool:
     """True when every reader of a file's facts gets from ``new`` what it got from ``old``, positions moved by
     ``new_line`` (see the module docstring for what may differ and why); False when in doubt."""
+    return _judge(old, new, new_line, calls_only=False)
+
+
+def calls_only_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> bool:
+    """True when ``new`` is ``old`` moved by ``new_line`` as ``unseen_change`` demands, except the calls made inside
+    function bodies (``CallTable`` rows whose ``scope`` is a function) and every function's ``name_uses``, which may
+    differ: only the rules of ``rules.CALL_READERS`` can see those, so every other reader gets the moved answers
+    (see "Calls-only changes" in the module docstring); False when in doubt."""
+    return _judge(old, new, new_line, calls_only=True)
+
+
+def _judge(old: ModuleFacts, new: ModuleFacts, new_line: NewLine, *, calls_only: bool) -> bool:
+    """The one walk of both judgements: every field compared, ``calls_only`` letting (a) and (b) differ."""
     if type(old) is not ModuleFacts or type(new) is not ModuleFacts:
         return False
     moves = _Moves(new_line)
@@ -118,15 +162,18 @@ def unseen_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> bool
     try:
         for f in fields(ModuleFacts):
             name = f.name
-            if name not in _UNREAD_FIELDS and not _same_field(name, getattr(old, name), getattr(new, name), moves, unread):
+            if name not in _UNREAD_FIELDS and not _same_field(name, getattr(old, name), getattr(new, name), moves,
+                                                              unread, calls_only):  # fmt: skip
                 return False
     except (TypeError, ValueError, LookupError, AttributeError):  # a fact of a shape this module does not expect
         return False
     return not unread or _unmentioned(new, unread)
 
 
-def _same_field(name: str, old: Any, new: Any, moves: _Moves, unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:
-    """One field of ``ModuleFacts``, old moved, compared with new; functions whose locals differ go to ``unread``."""
+def _same_field(name: str, old: Any, new: Any, moves: _Moves, unread: list[tuple[FunctionFact, frozenset[str]]],
+                calls_only: bool) -> bool:  # fmt: skip
+    """One field of ``ModuleFacts``, old moved, compared with new; functions whose locals differ go to ``unread``.
+    ``calls_only``: the calls outside function bodies alone are compared, and no function's ``name_uses``."""
     if name == "imports":
         return _same_records(old, new, (_IMPORT_LINE,), moves)
     if name == "rebinds":
@@ -136,13 +183,13 @@ def _same_field(name: str, old: Any, new: Any, moves: _Moves, unread: list[tuple
     if name == "raise_spans":
         return _same_records(old, new, (0, 1), moves)
     if name == "calls":
-        return _same_calls(old, new, moves)
+        return _same_module_calls(old, new, moves) if calls_only else _same_calls(old, new, moves)
     if name == "attr_uses":
         return _same_uses(old, new, moves)
     if name == "classes":
         return _same_facts(old, new, moves, _same_class)
     if name == "functions":
-        return _same_functions(old, new, moves, unread)
+        return _same_functions(old, new, moves, unread, _same_function_but_reads if calls_only else _same_function)
     return _plain_equal(old, new)
 
 
@@ -208,6 +255,30 @@ def _call_table(calls: Any) -> CallTable:
     return calls if isinstance(calls, CallTable) else CallTable.of(list(calls))
 
 
+def _same_module_calls(old_calls: Any, new_calls: Any, moves: _Moves) -> bool:
+    """The calls outside every function body (``scope == ""``: module level, class bodies, decorators and defaults
+    of module-level definitions, lambdas and comprehensions there) of two ``CallTable``s, in order, equal with the
+    line columns of ``old`` moved; the rows of calls inside functions are not looked at."""
+    return _module_rows(_call_table(old_calls), moves) == _module_rows(_call_table(new_calls), None)
+
+
+def _module_rows(table: CallTable, moves: _Moves | None) -> list[list[Any]]:
+    """The columns of the rows of ``table`` whose scope is "" (references, ints, then context and class as strings:
+    the keys of two tables may differ), line columns moved by ``moves``; selected and mapped in C."""
+    key = table._key("")
+    if key < 0:
+        return []
+    keep = list(map(eq, table._keys[_SCOPE_KEY::_CALL_KEYS], repeat(key)))
+    refs, ints, keys = table._refs, table._ints, table._keys
+    columns: list[list[Any]] = [list(compress(refs[i::_CALL_REFS], keep)) for i in range(_CALL_REFS)]
+    for i in range(_CALL_INTS):
+        kept = list(compress(ints[i::_CALL_INTS], keep))
+        columns.append(_moved(moves, kept) if moves is not None and i in _CALL_LINES else kept)
+    strs = table._strs.__getitem__
+    columns.extend(list(map(strs, compress(keys[i::_CALL_KEYS], keep))) for i in range(_CALL_KEYS) if i != _SCOPE_KEY)
+    return columns
+
+
 def _same_uses(old_uses: Any, new_uses: Any, moves: _Moves) -> bool:
     """Two attribute-use tables: expressions and scopes equal; lines of ``old`` moved."""
     old, new = _use_table(old_uses), _use_table(new_uses)
@@ -240,6 +311,7 @@ def _plain_getter(cls: type, skipped: frozenset[str]) -> Callable[[Any], Any]:
 
 _CLASS_PLAIN = _plain_getter(ClassFact, _MOVED_ATTRS)
 _FUNCTION_PLAIN = _plain_getter(FunctionFact, _MOVED_ATTRS | {"locals", "is_trivial"})
+_FUNCTION_PLAIN_BUT_READS = _plain_getter(FunctionFact, _MOVED_ATTRS | {"locals", "is_trivial", "name_uses"})
 
 
 def _same_position(old: Any, new: Any, moves: _Moves) -> bool:
@@ -250,20 +322,25 @@ def _same_class(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
     return _same_position(old, new, moves) and _CLASS_PLAIN(old) == _CLASS_PLAIN(new)
 
 
-def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves) -> bool:
-    """Every field but the locals equal after moving; ``is_trivial`` only for methods (the one reader,
-    ``roles.Roles._all_trivial``, asks it of the functions a ``ClassFact.methods`` names, which the extraction fills
-    with functions defined in a class body alone: those whose ``class_qualname`` is set)."""
-    return (_same_position(old, new, moves) and _FUNCTION_PLAIN(old) == _FUNCTION_PLAIN(new)
+def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves,
+                   plain: Callable[[FunctionFact], Any] = _FUNCTION_PLAIN) -> bool:  # fmt: skip
+    """Every field but the locals (and those ``plain`` leaves out) equal after moving; ``is_trivial`` only for
+    methods (the one reader, ``roles.Roles._all_trivial``, asks it of the functions a ``ClassFact.methods`` names,
+    which the extraction fills with functions defined in a class body alone: those whose ``class_qualname`` is set)."""
+    return (_same_position(old, new, moves) and plain(old) == plain(new)
             and (old.is_trivial == new.is_trivial or not new.class_qualname))  # fmt: skip
 
 
+_same_function_but_reads = partial(_same_function, plain=_FUNCTION_PLAIN_BUT_READS)  # ``name_uses`` may differ
+
+
 def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], moves: _Moves,
-                    unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:  # fmt: skip
-    """Functions by qualname, in order, ``_same_function``; their locals may differ in names that must then be
+                    unread: list[tuple[FunctionFact, frozenset[str]]],
+                    same: Callable[[FunctionFact, FunctionFact, _Moves], bool]) -> bool:  # fmt: skip
+    """Functions by qualname, in order, each compared by ``same``; their locals may differ in names that must then be
     unread (``unread``). The locals are compared all at once first (every table of as many items as before, then
     every table's names and every table's bindings as columns); function by function only when they differ."""
-    if not _same_facts(old, new, moves, _same_function):
+    if not _same_facts(old, new, moves, same):
         return False
     old_tables, new_tables = [f.locals for f in old.values()], [f.locals for f in new.values()]
     if (list(map(len, old_tables)) == list(map(len, new_tables))

@@ -41,4 +41,20 @@ ALL_RULES: tuple[Rule, ...] = (
     unused_suppression.RULE,
 )
 
-__all__ = ["ALL_RULES", "Rule", "RuleContext"]
+# The rules whose findings may change when only the calls inside function bodies or a function's ``name_uses``
+# change (``analysis.unseen.calls_only_change``): those that read ``facts.calls``, ``index.find_calls_named`` or
+# ``name_uses`` (``tests/test_calls_only.py`` walks every rule's imports and fails when a rule outside this set
+# reaches such a reader), and SSOT901, made by the suppression step
+# from every other finding (an await added in one file can end an SSOT402 finding a comment elsewhere silenced).
+CALL_READERS: frozenset[str] = frozenset({
+    shim_subclass.INFO.code,  # SSOT103: calls of the parent's name in the shim's module
+    duplicate_factory.INFO.code,  # SSOT104: calls of each factory
+    direct_instantiation.INFO.code,  # SSOT301
+    shared_instance.INFO.code,  # SSOT302: calls whose result is assigned
+    guard_instantiation.INFO.code,  # SSOT303
+    await_on_sync.INFO.code,  # SSOT401: awaited calls, and the calls of a function's body
+    unawaited_coroutine.INFO.code,  # SSOT402: calls, and how a function reads the name a result went to
+    unused_suppression.INFO.code,  # SSOT901: follows every finding above
+})  # fmt: skip
+
+__all__ = ["ALL_RULES", "CALL_READERS", "Rule", "RuleContext"]
