@@ -203,7 +203,8 @@ def _plain_view(facts: ModuleFacts, new_line: Callable[[int], int | None]) -> di
         classes=[(q, dataclasses.replace(c, line=new_line(c.line), end_line=new_line(c.end_line)),
                   [list(getattr(c, d).items()) for d in ("keywords", "methods", "method_variants", "class_attrs",
                                                          "attr_types")]) for q, c in facts.classes.items()],
-        functions=[(q, dataclasses.replace(f, line=new_line(f.line), end_line=new_line(f.end_line), locals=None))
+        functions=[(q, dataclasses.replace(f, line=new_line(f.line), end_line=new_line(f.end_line), locals=None,
+                                           is_trivial=f.is_trivial and bool(f.class_qualname)))  # read of methods
                    for q, f in facts.functions.items()],
         locals={q: {n: [moved(b, "line") for b in bs] for n, bs in f.locals.items()} for q, f in facts.functions.items()},
     )  # fmt: skip
@@ -222,11 +223,20 @@ def _plain_strings(value: Any) -> set[str]:
     return set()
 
 
-def plain_unseen(old: ModuleFacts, new: ModuleFacts, new_line: Callable[[int], int | None]) -> bool:
-    """``unseen_change`` by its definition: all equal after moving but the locals of unmentioned names."""
+def _but_reads(view: dict[str, Any]) -> dict[str, Any]:
+    """A plain view without what ``calls_only_change`` lets differ: the calls of function bodies, ``name_uses``."""
+    return dict(view, calls=[c for c in view["calls"] if c.scope == ""],
+                functions=[(q, dataclasses.replace(f, name_uses=None)) for q, f in view["functions"]])
+
+
+def plain_unseen(old: ModuleFacts, new: ModuleFacts, new_line: Callable[[int], int | None], *,
+                 calls_only: bool = False) -> bool:  # fmt: skip
+    """``unseen_change`` by its definition: all equal after moving but the locals of unmentioned names (and, with
+    ``calls_only``, ``calls_only_change``'s: also the calls of function bodies and ``name_uses``; the mentions are
+    still those of the whole new facts)."""
     before, after = _plain_view(old, new_line), _plain_view(new, lambda n: n)
     old_locals, new_locals = before.pop("locals"), after.pop("locals")
-    if before != after:
+    if (_but_reads(before) != _but_reads(after)) if calls_only else (before != after):
         return False
     differing = {(q, n) for q in old_locals for n in {*old_locals[q], *new_locals[q]}
                  if old_locals[q].get(n) != new_locals[q].get(n)}  # fmt: skip
