@@ -231,6 +231,9 @@ ACCEPTED: dict[str, str | tuple[str, str]] = {
     "a call in a lambda in a function": SOURCE.replace("lambda item: item", "lambda item: str(item)"),
     "a changed callee in a function": (PRINTING, PRINTING.replace("print(path)", "len(path)")),
     "a changed column of a call in a function": (PRINTING, PRINTING.replace("print(path)", "len(path); print(path)")),
+    "the file's only call removed": ("def f(x):\n    print(x)\n    return x\n", "def f(x):\n    return x\n"),
+    "the only calls left in a local class": ("def f(x):\n    print(x)\n    class A:\n        g()\n",
+                                             "def f(x):\n    class A:\n        g()\n"),  # no call's class is "" now
     "a call with lines shifted": "# header\n\n" + _after("    def stop(self):", "print(1)"),
     "a new argument in a function's call": SOURCE.replace('"x"))', '"x"), path)'),
 }

@@ -265,9 +265,7 @@ def _same_module_calls(old_calls: Any, new_calls: Any, moves: _Moves) -> bool:
 def _module_rows(table: CallTable, moves: _Moves | None) -> list[list[Any]]:
     """The columns of the rows of ``table`` whose scope is "" (references, ints, then context and class as strings:
     the keys of two tables may differ), line columns moved by ``moves``; selected and mapped in C."""
-    key = table._key("")
-    if key < 0:
-        return []
+    key = table._key("")  # -1 when no call has it: no row kept, the same (empty) columns as any table without one
     keep = list(map(eq, table._keys[_SCOPE_KEY::_CALL_KEYS], repeat(key)))
     refs, ints, keys = table._refs, table._ints, table._keys
     columns: list[list[Any]] = [list(compress(refs[i::_CALL_REFS], keep)) for i in range(_CALL_REFS)]
