@@ -1,13 +1,15 @@
-"""How fast ``unseen_change`` judges the largest files, and a larger seeded run of the ground truth of
-``tests/test_unseen.py``. Prints figures.
+"""How fast ``unseen_change`` and ``calls_only_change`` judge the largest files, and a larger seeded run of the
+ground truths of ``tests/test_unseen.py`` and ``tests/test_calls_only.py``. Prints figures.
 
     python benchmarks/bench_unseen.py --django DJANGO_SOURCE/django [--edits 40] [--seed unseen] [--skip-truth]
 
 Timing: for each large django file, an edit of each kind (a comment line near the top, which moves every later
-position; an unread local in a method, which also gathers the file's mentions; no change), the median CPU time of a
-judgement over 3 rounds of 20 (facts are extracted beforehand: the scan has them). Ground truth: ``--edits``
+position; an unread local in a method, which also gathers the file's mentions; a call statement in a method; no
+change), the median CPU time of each judgement over 3 rounds of 20 (facts are extracted beforehand: the scan has
+them). Ground truth: ``--edits``
 random edits of each kind on sample_repo and on django.contrib.auth + dispatch, each accepted one checked against
-two cold scans; prints how many of each kind were accepted and refused.
+two cold scans; prints how many of each kind were accepted and refused (the calls-only ground truth on sample_repo
+and django.utils + http).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ssot_audit.analysis.unseen import unseen_change  # noqa: E402
+from ssot_audit.analysis.unseen import calls_only_change, unseen_change  # noqa: E402
+from tests import test_calls_only  # noqa: E402
 from tests.test_unseen import REPO, _django_tree, _ground_truth, facts_of, line_map  # noqa: E402
 
 LARGE = ("db/models/query.py", "db/models/base.py", "db/models/sql/query.py", "db/models/fields/__init__.py")
@@ -35,6 +38,7 @@ def _cases(old: str) -> dict[str, str]:
     return {
         "comment at the top": "".join([*lines[:30], "# note\n", *lines[30:]]),
         "unread local": "".join([*lines[:middle], "        _unused = 1\n", *lines[middle:]]),
+        "call in a method": "".join([*lines[:middle], "        print(self)\n", *lines[middle:]]),
         "no change": old,
     }
 
@@ -46,14 +50,17 @@ def time_large(django: Path) -> None:
         for case, new in _cases(old).items():
             after, moved = facts_of(new), line_map(old, new)
             table = {n: moved(n) for n in range(1, old.count("\n") + 2)}  # a LineMap answers by lookup too
-            rounds = []
-            for _ in range(3):
-                started = time.process_time()
-                for _ in range(20):
-                    verdict = unseen_change(before, after, table.get)
-                rounds.append((time.process_time() - started) / 20)
+            figures = []
+            for judge in (unseen_change, calls_only_change):
+                rounds = []
+                for _ in range(3):
+                    started = time.process_time()
+                    for _ in range(20):
+                        verdict = judge(before, after, table.get)
+                    rounds.append((time.process_time() - started) / 20)
+                figures.append(f"{judge.__name__} {verdict} {statistics.median(rounds) * 1000:.2f} ms")
             print(f"{rel} ({old.count(chr(10))} lines, {len(before.calls)} calls, {len(before.functions)} functions), "
-                  f"{case}: {verdict}, {statistics.median(rounds) * 1000:.2f} ms")  # fmt: skip
+                  f"{case}: {', '.join(figures)}")  # fmt: skip
 
 
 def main() -> None:
@@ -72,6 +79,12 @@ def main() -> None:
         for name, root in trees.items():
             counts = _ground_truth(root, random.Random(f"{args.seed}-{name}"), args.edits)
             print(name, {kind: dict(c) for kind, c in counts.items()})
+        test_calls_only.DJANGO = args.django
+        for name, root in {"sample_repo": trees["sample_repo"],
+                           "django.utils+http": test_calls_only._django_parts(Path(scratch))}.items():  # fmt: skip
+            counts = test_calls_only._ground_truth(root, random.Random(f"{args.seed}-calls-{name}"), args.edits,
+                                                   args.edits // 2)  # fmt: skip
+            print("calls-only", name, {kind: dict(c) for kind, c in counts.items()})
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ def judge(old: str, new: str) -> bool:
 # The attributes through which calls and a function's name reads are read (``CallTable``'s queries, the index's).
 ACCESSORS = frozenset({"calls", "name_uses", "find_calls_named", "in_scope", "with_context", "named", "at_module_level"})
 # Every module naming one, and which: the extraction writes them, ``index`` and ``namespace`` read them for others
-# (below), ``unseen`` judges them; the rest are the rules of ``CALL_READERS``.
+# (below), ``unseen`` judges them; the rest are the rules of ``CALL_READERS``. (``facts`` defines the queries:
+# a definition is no attribute read.)
 NAMING_MODULES = {
     "analysis/extract.py": {"calls"},
     "analysis/extract_expressions.py": {"name_uses"},
