@@ -87,8 +87,8 @@ def _with_calls(text: str) -> str:
     except SyntaxError:
         return text
     lines = text.split("\n")
-    at = sorted({(f.body[-1].lineno, f.body[-1].col_offset) for f in ast.walk(tree)
-                 if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and len(f.body) >= 3}, reverse=True)  # fmt: skip
+    functions = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
+    at = sorted({(f.body[-1].lineno, f.body[-1].col_offset) for f in functions if len(f.body) >= 3}, reverse=True)
     for line, col in at:
         if lines[line - 1][:col].strip() == "" and not lines[line - 2].rstrip().endswith("\\"):
             lines.insert(line - 1, " " * col + "print(0)")
@@ -153,7 +153,9 @@ def _answers(model: ConceptModel) -> dict[str, Any]:
         "compared": [model.similarity.compare(m, c.canonical, declared=d) for c in model.concepts
                      for m in c.all_classes() for d in (False, True)],  # fmt: skip
         "weights": (model.similarity.total, sorted(model.similarity.df.items())),
-        "attributes": (sorted(vars(model)), sorted(vars(model.roles)), sorted(vars(model.similarity))),
+        "attributes": [sorted(vars(x)) for x in (model, model.roles, model.similarity, model.similarity.interfaces)],
+        "interfaces": (model.similarity.interfaces.protocols, model.similarity.interfaces._table,
+                       model.similarity.interfaces._by_name, model.similarity.interfaces._hooks),
     }
 
 
@@ -172,7 +174,8 @@ def _check_restored(root: Path, scanned: Path | None = None) -> ConceptModel:
     fresh = second.concepts
     back = ConceptModel.restored(snapshot, second.index, second.resolver, second.sites, fresh.unparsed)
     assert _answers(back) == _answers(fresh)
-    assert _audit_json(dataclasses.replace(second, concepts=back)) == _audit_json(dataclasses.replace(second, concepts=fresh))
+    restored_json = _audit_json(dataclasses.replace(second, concepts=back))
+    assert restored_json == _audit_json(dataclasses.replace(second, concepts=fresh))
     return back
 
 
