@@ -9,14 +9,14 @@ position-free data; ``restored`` attaches it to the new index, resolver and impo
 What is carried and what is rebuilt:
 
 - carried: ``Roles.role`` (in its order), ``Roles.copies``, ``Roles.imported``, the classes whose constructor
-  always raises, the factories by class, the concepts and the notes: what classifying, finding copies and forming
-  concepts cost. None holds a line or a column: a snapshot of a tree and of the same tree with every line moved
-  are equal;
-- rebuilt from the new project, by the same code a fresh model runs: ``Names`` (it holds lines: where each alias
-  and ``as`` import is), ``Roles.methods`` (in the carried order, from the carried bases; see
-  ``_restored_roles`` for why),
-  ``Similarity`` (its counts of method names, protocols and hooks), and ``concept_of`` (from the concepts, as
-  ``ConceptModel.__init__`` makes it);
+  always raises, each class's project bases, the similarity's protocols and hooks of external bases, the
+  factories by class, the concepts and the notes: what classifying, finding copies, resolving every MRO and
+  forming concepts cost. None holds a line or a column: a snapshot of a tree and of the same tree with every line
+  moved are equal. Classes are numbers into one list, equal strings one object (2.9 MB pickled at 4M lines);
+- rebuilt from the new project: ``Names`` (it holds lines: where each alias and ``as`` import is; by its own
+  code), ``Roles.methods`` (by ``Roles``' own code, from the carried bases; see ``_restored_roles`` for why), the
+  similarity's counts of method names, and ``concept_of`` (from the concepts, as ``ConceptModel.__init__`` makes
+  it). At 4M lines a restore takes 0.8 CPU-s where building the model takes 4;
 - left lazy, as in a fresh model, and so worked out from the new facts when asked: ``Roles.methods_with``,
   ``Roles.guard_raise``, ``async_methods``, ``returned_classes``, ``production_importers``, the similarity's
   profiles and comparisons, ``attach``'s indexes.
