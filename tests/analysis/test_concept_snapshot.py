@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -30,7 +31,8 @@ from ssot_audit.reporters import REPORTERS
 from tests.helpers import write_project
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "sample_repo"
-DJANGO = Path("/work/corpus/django-5.2.19/django")
+# Django's source: the directory ``SSOT_CORPUS`` names holds django-5.2.19 unpacked (as ``test_model_moved_corpus``)
+DJANGO = Path(os.environ.get("SSOT_CORPUS", "/nonexistent")) / "django-5.2.19" / "django"
 FLAGS = ("is_async", "delegates", "always_raises")
 
 ROLE = """
@@ -210,7 +212,7 @@ def test_a_generated_monorepo(tmp_path: Path) -> None:
     assert len(back.concepts) >= 3 and back.roles.copies
 
 
-@pytest.mark.skipif(not DJANGO.is_dir(), reason="the django corpus is not on this machine")
+@pytest.mark.skipif(not DJANGO.is_dir(), reason="set SSOT_CORPUS to the directory where django-5.2.19 is unpacked")
 def test_a_django_slice(tmp_path: Path) -> None:
     root = tmp_path / "slice"
     for part in ("views", "forms", "contrib/auth"):
