@@ -28,6 +28,7 @@ reads those (``tests/analysis/test_concept_snapshot.py`` compares the two on edi
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ ConceptRow = tuple[str, str, int, str, tuple[int, ...], tuple[int, ...], tuple[t
 
 @dataclass(frozen=True, slots=True)
 class ConceptSnapshot:
-    """A concept model's computed state, without positions: strings, ints and tuples of them.
+    """A concept model's computed state, without positions: strings, ints, and tuples and arrays of them.
 
     Classes are numbers: the class at number ``i`` is ``ClassValue(modules[i], qualnames[i])``; the first ``roles``
     of them are ``Roles.role``'s keys, in its order (a class a concept names outside it, if any, follows).
@@ -62,8 +63,9 @@ class ConceptSnapshot:
     modules: tuple[str, ...]
     qualnames: tuple[str, ...]
     roles: tuple[str, ...]
-    methods_order: tuple[int, ...]  # ``Roles.methods``' keys in its order: bases before their subclasses
-    bases: tuple[tuple[int, ...], ...]  # ``Resolver.base_classes`` of each class of ``methods_order``, in that order
+    methods_order: array[int]  # ``Roles.methods``' keys in its order: bases before their subclasses
+    base_counts: array[int]  # how many project bases each class of ``methods_order`` has, in that order
+    bases: array[int]  # their ``Resolver.base_classes``, one after the other
     protocols: tuple[tuple[str, ...], ...]  # ``Interfaces.protocols``, each sorted
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
@@ -103,21 +105,28 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
                       for cls, found in model._factories.items())  # fmt: skip
     copies = tuple((number(a), number(b)) for a, b in roles.copies.items())
     raising = tuple(sorted(map(number, roles._raising)))
-    methods_order = tuple(map(number, roles.methods))
+    methods_order = array("I", map(number, roles.methods))
+    # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
+    base_counts, bases = array("H"), array("I")
+    for value in roles.methods:
+        found = model.resolver.base_classes(value)  # memoised
+        base_counts.append(len(found))
+        bases.extend(map(number, found))
     interfaces = model.similarity.interfaces
     protocol_number = {methods: i for i, methods in reversed(list(enumerate(interfaces.protocols)))}  # the first
 
     def words(names: frozenset[str]) -> tuple[str, ...]:
         return tuple(kept(n, n) for n in sorted(names))
 
-    bases = tuple(tuple(map(number, model.resolver.base_classes(v))) for v in roles.methods)  # memoised: no work
     return ConceptSnapshot(  # every class numbered above: the list is complete
         modules=tuple(kept(v.module, v.module) for v in number.classes),
         qualnames=tuple(kept(v.qualname, v.qualname) for v in number.classes), roles=tuple(roles.role.values()),
-        methods_order=methods_order, bases=bases, protocols=tuple(map(words, interfaces.protocols)),
+        methods_order=methods_order, base_counts=base_counts, bases=bases,
+        protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
-        hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies, imported=tuple(kept(m, m) for m in sorted(roles.imported)),
-        raising=raising, factories=factories, concepts=concepts, notes=tuple(model.notes),
+        hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies,
+        imported=tuple(kept(m, m) for m in sorted(roles.imported)), raising=raising, factories=factories,
+        concepts=concepts, notes=tuple(model.notes),
     )  # fmt: skip
 
 
@@ -168,7 +177,11 @@ def _restored_roles(snapshot: ConceptSnapshot, classes: list[ClassValue], index:
     # The order and each class's bases are carried: ``Roles`` sorts by the length of every MRO for the one, and the
     # other is most of what resolving costs on a new resolver.
     roles.methods = {}
-    bases = {classes[i]: [classes[b] for b in row] for i, row in zip(snapshot.methods_order, snapshot.bases)}
+    bases: dict[ClassValue, list[ClassValue]] = {}
+    start = 0
+    for i, count in zip(snapshot.methods_order, snapshot.base_counts):
+        bases[classes[i]] = [classes[b] for b in snapshot.bases[start:start + count]]
+        start += count
     roles.resolver = cast(Resolver, _CarriedBases(bases, resolver))
     for value in bases:
         fact = index.find_class(value.module, value.qualname)
