@@ -127,11 +127,14 @@ class ProjectIndex:
             return source
         return None
 
-    def find_calls_named(self, names: Collection[str]) -> Iterator[tuple[ModuleInfo, CallSite]]:
+    def find_calls_named(self, names: Collection[str],
+                         modules: Collection[str] | None = None) -> Iterator[tuple[ModuleInfo, CallSite]]:  # fmt: skip
         """Every call whose callee expression ends in one of ``names`` (``f(...)``, ``obj.f(...)``), in module and
-        call order. Calls of anything else (``f()()``, ``x[0]()``) are never among them."""
+        call order. Calls of anything else (``f()()``, ``x[0]()``) are never among them. ``modules``: only the calls
+        made in these modules (by name; None: in every module)."""
         wanted = frozenset(names)  # once, not once per module
-        return chain.from_iterable(zip(repeat(info), info.facts.calls.named(wanted)) for info in self.modules.values())
+        infos = self.modules.values() if modules is None else [i for i in self.modules.values() if i.name in modules]
+        return chain.from_iterable(zip(repeat(info), info.facts.calls.named(wanted)) for info in infos)
 
     def module_aliases(self) -> list[tuple[str, str, Expr]]:
         """(module, name, value) of every module-level ``name = other`` / ``name = mod.other``, in module and binding

@@ -57,4 +57,15 @@ CALL_READERS: frozenset[str] = frozenset({
     unused_suppression.INFO.code,  # SSOT901: follows every finding above
 })  # fmt: skip
 
-__all__ = ["ALL_RULES", "CALL_READERS", "Rule", "RuleContext"]
+# The call readers whose finding at a call depends on the calls and ``name_uses`` of that call's own module alone
+# (each loops over ``index.find_calls_named`` and judges a call by the facts of its module, the resolver, the import
+# sites and the concept model, none of which reads calls): after a calls-only edit, their findings in the other
+# modules are the last scan's, so they run on the edited modules only (``RuleContext.calls_in``). SSOT401 is not
+# among them: it follows a base method's own calls, in another module, to judge an await.
+LOCAL_CALL_READERS: frozenset[str] = frozenset({
+    direct_instantiation.INFO.code,  # SSOT301
+    guard_instantiation.INFO.code,  # SSOT303
+    unawaited_coroutine.INFO.code,  # SSOT402
+})  # fmt: skip
+
+__all__ = ["ALL_RULES", "CALL_READERS", "LOCAL_CALL_READERS", "Rule", "RuleContext"]

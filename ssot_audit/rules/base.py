@@ -40,6 +40,9 @@ class RuleContext:
     concepts: ConceptModel
     failures: tuple[FailedFile, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
+    # the modules whose calls the rules of ``rules.LOCAL_CALL_READERS`` judge (None: every module); a scan after a
+    # calls-only edit asks them about the edited modules alone (``rerun``)
+    calls_in: frozenset[str] | None = None
 
     def class_location(self, cls: ClassValue) -> Location:
         """Where a class is defined (the ``class`` line)."""

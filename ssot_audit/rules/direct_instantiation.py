@@ -53,7 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not checked:
         return
     names = names_bound_to(ctx, checked)
-    for info, call in ctx.index.find_calls_named(names):
+    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
         values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
         classes = [v for v in values if isinstance(v, ClassValue) and v in concept_of]
         if not classes:

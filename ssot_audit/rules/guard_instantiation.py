@@ -67,7 +67,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     if not guards:
         return
     names = names_bound_to(ctx, guards)
-    for info, call in ctx.index.find_calls_named(names):
+    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
         if _expected(info.facts.raise_spans, call.line):
             continue
         values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)

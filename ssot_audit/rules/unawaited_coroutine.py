@@ -97,7 +97,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     async_defs = {FunctionValue(info.name, f.qualname) for info, f in ctx.index.iter_functions() if f.is_async}
     names = names_bound_to(ctx, async_defs)
     nested: dict[str, dict[str, list[FunctionFact]]] = {}
-    for info, call in ctx.index.find_calls_named(names):
+    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
         if call.context not in ("stmt", "attr", "assign"):
             continue
         how = _how_misused(info, call, nested)
