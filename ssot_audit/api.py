@@ -8,30 +8,30 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssot_audit import __version__, capture
-from ssot_audit.analysis.concepts import ConceptInfo
-from ssot_audit.analysis.edits import unseen_edits
+from ssot_audit.analysis.edits import Moved, judged_edits
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import (
-    AuditResult, BaselineEntry, Concept, ConceptMember, ConsolidationPlan, Finding, Location, ScanStats, SourceExcerpt,
-    SuppressedFinding,
+    AuditResult, BaselineEntry, ConsolidationPlan, Finding, ScanStats, SourceExcerpt, SuppressedFinding,
 )
 from ssot_audit.model.escape import inert_output
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
-from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
-from ssot_audit.rules import ALL_RULES
+from ssot_audit.project import (
+    discover_files, keep_cycles, keep_model, kept_model, load_walked, model_still_holds, scope_key, walk_tree,
+)
+from ssot_audit.rerun import RERUN, Reused, reused_findings
+from ssot_audit.rules import ALL_RULES, LOCAL_CALL_READERS
 from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
@@ -68,55 +68,24 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
     return options
 
 
-def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES) -> tuple[Finding, ...]:
-    """Run the selected rules over a loaded project; findings sorted by file, line, column, code."""
+def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
+              calls_in: frozenset[str] | None = None) -> tuple[Finding, ...]:  # fmt: skip
+    """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
+    to run of those (the configuration is still checked against all of ``rules``); ``calls_in``: see
+    ``RuleContext.calls_in``."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
     findings: list[Finding] = []
     for rule in rules:
-        if not selection.is_enabled(rule.info.code):
+        if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
             continue
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
-                          project.failures, options[rule.info.code])  # fmt: skip
+                          project.failures, options[rule.info.code], calls_in)  # fmt: skip
         findings.extend(rule.check(ctx))
     if not config.include_tests:
         findings = [f for f in findings if not f.in_tests]
     return tuple(sorted(findings, key=lambda f: f.sort_key))
-
-
-def _concept_member(project: Project, cls: ClassValue, role: str) -> ConceptMember:
-    info = project.index.get_module(cls.module)
-    fact = info.facts.classes[cls.qualname]
-    location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
-    model = project.concepts
-    public = model.public(cls)
-    names = sorted({n.dotted for n in model.names.find_names(cls)} - {cls.fullname, public})
-    return ConceptMember(cls.fullname, location, role, tuple(sorted(model.methods[cls])), model.async_methods(cls),
-                         project.sites.count_importers(cls), public if public != cls.fullname else "", tuple(names))  # fmt: skip
-
-
-def _concept_importers(project: Project, concept: ConceptInfo) -> int:
-    """Distinct modules that import any member or factory of ``concept`` (outside the defining modules)."""
-    targets: list[ClassValue | FunctionValue] = [*concept.all_classes(), *concept.factories]
-    homes = {t.module for t in targets}
-    return len({s.importer for t in targets for s in project.sites.find_sites(t) if s.importer not in homes})
-
-
-def _concepts_model(project: Project) -> tuple[Concept, ...]:
-    """The concepts as plain model data: members with their role, public and async methods, importers."""
-    concepts = []
-    for concept in project.concepts.concepts:
-        members = [_concept_member(project, concept.canonical, "canonical")]
-        members += [_concept_member(project, m, "duplicate") for m in concept.members[1:]]
-        members += [_concept_member(project, s, "shim") for s in concept.shims]
-        members += [_concept_member(project, v, role) for v, role in concept.lookalikes]
-        concepts.append(Concept(
-            concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason, tuple(members),
-            tuple(f.fullname for f in concept.factories), concept.per_user, _concept_importers(project, concept),
-            tuple((v.fullname, why) for v, why in concept.rejected), tuple(concept.warnings),
-        ))  # fmt: skip
-    return tuple(concepts)
 
 
 def enabled_codes(config: Config, rules: Sequence[Rule] = ALL_RULES) -> frozenset[str]:
@@ -153,10 +122,18 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
         return _audit(project, rules=rules, root_label=root_label)
 
 
-def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
-           tree: TreeCache | None = None) -> AuditResult:  # fmt: skip
-    """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree."""
-    findings, suppressed = _suppress(project, rules, run_rules(project, rules=rules))
+def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, tree: TreeCache | None = None,
+           reused: Reused | None = None) -> AuditResult:  # fmt: skip
+    """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree.
+    ``reused``: after calls-only edits, the last scan's findings that still hold (``rerun``): only the rest is found."""
+    if reused is None:
+        raw = run_rules(project, rules=rules)
+    else:
+        edited = frozenset(i.name for i in project.index.modules.values() if i.relpath in reused.edited)
+        found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - LOCAL_CALL_READERS),
+                 *run_rules(project, rules=rules, only=LOCAL_CALL_READERS, calls_in=edited))  # fmt: skip
+        raw = tuple(sorted(found, key=lambda f: f.sort_key))
+    findings, suppressed = _suppress(project, rules, raw)
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
     findings = tuple(f for f in findings if not per_file.ignores(f.location.path, f.code))
     runtime_edges = tuple(sorted(project.graph.runtime_edges()))
@@ -165,7 +142,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None,
         root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
         stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
         findings=findings,
-        concepts=_concepts_model(project),
+        concepts=capture.concept_table(project.index, project.sites, project.concepts),
         rules=tuple(r.info.code for r in rules),
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
@@ -283,17 +260,27 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         saved = None
+        reused: Reused | None = None
+        model: bytes | None = None
         if tree is not None:
-            moved = _moved_scan(root, config, tree, finish_name if finish is not None else None)
-            if moved is not None:
-                return moved
+            edits = _edits(root, tree)
+            if edits is not None and not any(m.calls_only for m in edits.values()):
+                moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits)
+                if moved is not None:
+                    return moved
+            if edits is not None:
+                reused, model = _calls_only(tree, edits)
             tree.forget_saved_result()
             tree.load_payloads()
         project = load_walked(root, config, found, jobs=jobs, progress=progress,
-                              tree=tree, started=started)  # fmt: skip
-        result = _audit(project, rules=rules, root_label=None, tree=tree)
+                              tree=tree, started=started, model=model)  # fmt: skip
+        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused)
         if tree is not None:
             keep_cycles(project, tree)
+            if reused is not None:
+                model_still_holds(tree)
+            else:
+                keep_model(project, tree)
         scanned = replace(scanned_project(project, result), tree=tree)
         loaded = Loaded(project.root, project.index)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
@@ -318,15 +305,31 @@ def _save(tree: TreeCache, scanned: Scanned) -> None:
     tree.save(blob)
 
 
-def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None) -> Scanned | None:
-    """The scan when every file changed since the last one changed in a way no rule sees (``analysis.edits``): the
-    last result with positions in those files moved and excerpts read again; None when the whole scan must run.
-    ``finish_name``: what completed the last result (its fixes), None when nothing did."""
+def _edits(root: Path, tree: TreeCache) -> dict[str, Moved] | None:
+    """How the files changed since the last scan changed (``analysis.edits``), when the last result was computed
+    from these inputs but for those changes; else None."""
+    return judged_edits(tree, root) if tree.saved_before_changes() is not None else None
+
+
+def _calls_only(tree: TreeCache, edits: Mapping[str, Moved]) -> tuple[Reused | None, bytes | None]:
+    """After calls-only edits: the findings of the last scan that still hold (``rerun``) and the concept model's
+    snapshot, or (None, None) when either is missing (the whole scan runs)."""
+    model = kept_model(tree)
+    saved = tree.saved_before_changes()
+    if model is None or saved is None:
+        return None, None
+    last: AuditResult = pickle.loads(pickle.loads(saved)[4])
+    reused = reused_findings(last, edits)
+    return (reused, model) if reused is not None else (None, None)
+
+
+def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None,
+                moves: Mapping[str, Moved]) -> Scanned | None:  # fmt: skip
+    """The scan when every file changed since the last one changed in a way no rule sees (``moves``, from
+    ``analysis.edits``): the last result with positions in those files moved and excerpts read again; None when the
+    whole scan must run. ``finish_name``: what completed the last result (its fixes), None when nothing did."""
     saved = tree.saved_before_changes()
     if saved is None:
-        return None
-    moves = unseen_edits(tree, root)
-    if moves is None:
         return None
     summary, notes, paths, skipped_notes, pickled = pickle.loads(saved)
     last: AuditResult = pickle.loads(pickled)
@@ -341,6 +344,7 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     scanned = Scanned(ResultSummary.of(result), config, paths, notes, tree=tree, skipped=skipped_notes, loaded=result)
     tree.merge_small_packs()
     _save(tree, scanned)
+    model_still_holds(tree)
     return scanned
 
 

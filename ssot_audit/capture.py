@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.lines import source_lines
 from ssot_audit.analysis.parsing import decode_source
@@ -19,7 +19,7 @@ from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.analysis.state import content_hash
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
-from ssot_audit.model import Finding, ImportRef, SourceExcerpt
+from ssot_audit.model import Concept, ConceptMember, Finding, ImportRef, Location, SourceExcerpt
 
 CONTEXT_LINES = 2  # lines kept before and after a finding's span
 MAX_SPAN_LINES = 12  # a finding spanning more lines keeps only its first ones
@@ -50,6 +50,39 @@ def symbol_imports(index: ProjectIndex, sites: ImportSites, concepts: ConceptMod
         refs.append(ImportRef(site.importer, info.relpath, site.line, site.col + 1, site.source, site.name,
                               site.bound, target.fullname, site.scope))  # fmt: skip
     return tuple(sorted(set(refs), key=lambda r: (r.path, r.line, r.column, r.name, r.target)))
+
+
+def _concept_member(index: ProjectIndex, sites: ImportSites, model: ConceptModel, cls: ClassValue, role: str) -> ConceptMember:
+    info = index.get_module(cls.module)
+    fact = info.facts.classes[cls.qualname]
+    location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
+    public = model.public(cls)
+    names = sorted({n.dotted for n in model.names.find_names(cls)} - {cls.fullname, public})
+    return ConceptMember(cls.fullname, location, role, tuple(sorted(model.methods[cls])), model.async_methods(cls),
+                         sites.count_importers(cls), public if public != cls.fullname else "", tuple(names))  # fmt: skip
+
+
+def _concept_importers(sites: ImportSites, concept: ConceptInfo) -> int:
+    """Distinct modules that import any member or factory of ``concept`` (outside the defining modules)."""
+    targets: list[ClassValue | FunctionValue] = [*concept.all_classes(), *concept.factories]
+    homes = {t.module for t in targets}
+    return len({s.importer for t in targets for s in sites.find_sites(t) if s.importer not in homes})
+
+
+def concept_table(index: ProjectIndex, sites: ImportSites, model: ConceptModel) -> tuple[Concept, ...]:
+    """The concepts as plain model data: members with their role, public and async methods, importers."""
+    concepts = []
+    for concept in model.concepts:
+        members = [_concept_member(index, sites, model, concept.canonical, "canonical")]
+        members += [_concept_member(index, sites, model, m, "duplicate") for m in concept.members[1:]]
+        members += [_concept_member(index, sites, model, s, "shim") for s in concept.shims]
+        members += [_concept_member(index, sites, model, v, role) for v, role in concept.lookalikes]
+        concepts.append(Concept(
+            concept.name, concept.origin, concept.canonical.fullname, concept.canonical_reason, tuple(members),
+            tuple(f.fullname for f in concept.factories), concept.per_user, _concept_importers(sites, concept),
+            tuple((v.fullname, why) for v, why in concept.rejected), tuple(concept.warnings),
+        ))  # fmt: skip
+    return tuple(concepts)
 
 
 def _wanted_lines(findings: Sequence[Finding]) -> dict[str, set[int]]:

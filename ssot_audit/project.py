@@ -6,7 +6,9 @@ facts from the cache), then index, resolve, find import sites, concepts and the 
 
 from __future__ import annotations
 
+import pickle
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -174,9 +176,56 @@ def keep_cycles(project: Project, tree: TreeCache) -> None:
     tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
 
 
+def _model_entries(tree: TreeCache) -> tuple[str, str]:
+    """The names the last concept model is kept under: its snapshot ({"token": str, "snapshot": bytes}) and the key
+    of the inputs it was built from ({"token": str, "key": str}). One pair per scope of scan (the JSON scans' and
+    the hook's text scans' of one tree each follow their own last result: ``TreeCache.before`` is relative to it)."""
+    return f"concept model {tree.store.scope}", f"concept model inputs {tree.store.scope}"
+
+
+def keep_model(project: Project, tree: TreeCache) -> None:
+    """Keep the concept model's snapshot for the next scan of the tree, with the key of the inputs it was built from
+    (``TreeCache.inputs_key``): a scan after an edit no reader of the model sees restores it (``kept_model``)."""
+    token, (model, inputs) = uuid.uuid4().hex, _model_entries(tree)
+    tree.save_kept(model, {"token": token, "snapshot": pickle.dumps(project.concepts.snapshot(), protocol=5)})
+    tree.save_kept(inputs, {"token": token, "key": tree.inputs_key()})
+
+
+def kept_model(tree: TreeCache) -> bytes | None:
+    """The kept concept model's snapshot when it was built from the last scan's inputs (``tree.before`` old), else
+    None. A scan that changed only what the model never reads calls ``model_still_holds`` so the next one finds it."""
+    model, inputs = _model_entries(tree)
+    built_from = tree.load_kept(inputs)
+    if not built_from or built_from.get("key") != tree.inputs_key(before=True):
+        return None
+    kept = tree.load_kept(model)
+    snapshot = kept.get("snapshot")
+    return snapshot if kept.get("token") == built_from.get("token") and isinstance(snapshot, bytes) else None
+
+
+def model_still_holds(tree: TreeCache) -> None:
+    """After a scan whose changes no part of the concept model reads: the kept model (when it held for the last
+    scan's inputs) holds for this scan's too. Only the small entry naming its inputs is written."""
+    inputs = _model_entries(tree)[1]
+    built_from = tree.load_kept(inputs)
+    if built_from and built_from.get("key") == tree.inputs_key(before=True):
+        tree.save_kept(inputs, {"token": built_from.get("token"), "key": tree.inputs_key()})
+
+
+def _concept_model(index: ProjectIndex, resolver: Resolver, sites: ImportSites, config: Config, root: Path,
+                   skipped: Mapping[str, str], snapshot: bytes | None) -> ConceptModel:  # fmt: skip
+    """The concept model: restored from ``snapshot`` (built from facts that differ from these only where the model
+    never reads, see ``analysis.edits``), or built."""
+    if snapshot is not None:  # kept by this version of the tool's code, checksummed (``TreeCache.load_kept``)
+        return ConceptModel.restored(pickle.loads(snapshot), index, resolver, sites, skipped)
+    return ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
+
+
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
-    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None,
+                model: bytes | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program; ``model``:
+    the snapshot of a concept model that holds for these files (``kept_model``)."""
     files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
     discovered = time.perf_counter()
     outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
@@ -199,7 +248,7 @@ def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, pr
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
     skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
-    concepts = ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
+    concepts = _concept_model(index, resolver, sites, config, root, skipped, model)
     graph = _import_graph(index, tree)
     indexed = time.perf_counter()
     timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}

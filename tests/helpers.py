@@ -11,7 +11,9 @@ import pytest
 from ssot_audit import api
 from ssot_audit.analysis import loader
 from ssot_audit.config import Config, parse_table
+from ssot_audit.fixing import with_fixes
 from ssot_audit.model import AuditResult
+from ssot_audit.reporters import REPORTERS
 
 MARKER = re.compile(r"\[(SSOT\d{3})\]")
 
@@ -121,3 +123,18 @@ def fixable_project() -> dict[str, str]:
             "app/use.py": "from app.core import make_store  # via the package\n\nSTORE = make_store()\n",
             "pkg/legacy.py": "from pkg.m0 import Manager0\n\nLegacyManager = Manager0\n",
             "pkg/old_user.py": "from pkg.legacy import LegacyManager\n\nM = LegacyManager()\n"}  # fmt: skip
+
+
+def scan_output(root: Path, cache: Path | None, fmt: str = "json", fixes: bool = False) -> str:
+    """``root`` scanned through ``api.scan_tree`` (with ``cache`` as its cache directory; None: no cache), rendered
+    in ``fmt``; ``fixes``: the JSON scan's fixes attached, as the CLI does."""
+    finish = {"finish": with_fixes, "finish_name": "fixes"} if fixes else {}
+    scanned = api.scan_tree(root, Config(), jobs=1, cache_dir=cache, **finish)  # type: ignore[arg-type]
+    return REPORTERS[fmt](scanned.result)
+
+
+def scan_both_scopes(root: Path, cache: Path) -> None:
+    """Scan ``root`` as CI's JSON scans (with fixes) and the pre-commit hook's text scans do, each keeping its own
+    last result in ``cache``: the random-edit tests then follow both."""
+    for fixes in (True, False):
+        scan_output(root, cache, "json" if fixes else "text", fixes)

@@ -7,6 +7,10 @@ apart from what no reader can observe (``unseen``), and its suppression comments
 scan's result is the new result with the positions inside those files moved (``model.moved``): the scan parses
 the changed files, reads their previous payloads from the packs, and never loads the project.
 
+One level in, a *calls-only* edit (``unseen.calls_only_change``: calls inside function bodies and the names
+functions read differ, nothing else) is seen only by the rules that read calls (``rules.CALL_READERS``): the scan
+then loads the project with the last concept model and runs those rules alone (``api.scan_tree``).
+
 Anything else (a file added, removed, renamed or unparsable, a payload missing from the packs, an edit some reader
 could see) answers None: the scan then does the whole work, which is always right.
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.analysis.unseen import unseen_change
+from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
 MAX_EDITED = 16  # changed files judged one by one; past this many, the whole scan is cheaper to reason about
@@ -32,11 +36,12 @@ class Moved:
     new_line: NewLine
     old_lines: int
     new_lines: int
+    calls_only: bool = False  # calls inside function bodies (or the names functions read) changed too
 
 
-def unseen_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
-    """Per changed file (``tree.before``), how its positions move, when no change is one a reader could see; else
-    None. The new payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
+def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
+    """Per changed file (``tree.before``), how its positions move, when each change is unseen or calls-only (see
+    the module docstring); else None. The new payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
     (``PayloadCache.add_early``): a file is parsed once whichever path the scan takes."""
     if not tree.before or len(tree.before) > MAX_EDITED:
         return None
@@ -61,15 +66,16 @@ def unseen_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
 
 
 def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
-    """How ``old``'s positions move to ``new``'s, when the change between them is one no reader sees."""
+    """How ``old``'s positions move to ``new``'s, when the change between them is unseen or calls-only."""
     if old.facts is None or new.facts is None:
         return None  # a parse failure before or after: its SSOT900 and the module's absence are the whole scan's
     new_line = LineMap.between(old.line_digest, new.line_digest).new_line
-    if not _same_suppressions(old, new, new_line):
-        return None
-    if not unseen_change(old.facts, new.facts, new_line):
-        return None
-    return Moved(new_line, old.lines, new.lines)
+    if _same_suppressions(old, new, new_line) and unseen_change(old.facts, new.facts, new_line):
+        return Moved(new_line, old.lines, new.lines)
+    # the calls-only scan applies the new suppression comments to every finding again: they may differ
+    if calls_only_change(old.facts, new.facts, new_line):
+        return Moved(new_line, old.lines, new.lines, calls_only=True)
+    return None
 
 
 def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: NewLine) -> bool:

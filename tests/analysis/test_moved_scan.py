@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.config import Config
-from ssot_audit.fixing import with_fixes
-from ssot_audit.reporters import REPORTERS
 
-from tests.helpers import fixable_project, incremental_project, record_parsing, write_project
+from tests.helpers import (
+    fixable_project, incremental_project, record_parsing, scan_both_scopes, scan_output, write_project,
+)
 
 UNSEEN = ("comment", "blank", "unused-local")  # edits that change no fact a reader sees
 # a changed literal changes no fact either, but the line map cannot follow a changed line: a position on it (the
@@ -70,20 +69,13 @@ def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return loads
 
 
-def _scan(root: Path, cache: Path | None, fmt: str = "json", fixes: bool = False) -> str:
-    finish = {"finish": with_fixes, "finish_name": "fixes"} if fixes else {}
-    scanned = api.scan_tree(root, Config(), jobs=1, cache_dir=cache, **finish)  # type: ignore[arg-type]
-    return REPORTERS[fmt](scanned.result)
-
-
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_random_unseen_and_seen_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     root = write_project(tmp_path / "proj", incremental_project())
     rng = random.Random(seed)
     cache = tmp_path / "cache"
-    for fixes in (True, False):
-        _scan(root, cache, "json" if fixes else "text", fixes)
+    scan_both_scopes(root, cache)
     loads = _loads(monkeypatch)
     done: list[str] = []
     for _ in range(14):
@@ -91,9 +83,9 @@ def test_random_unseen_and_seen_edits_give_the_cold_scan_byte_for_byte(tmp_path:
         done.append(_edit(root, rng, kind))
         # two scopes of one cache, as CI's JSON scans (with fixes) and the pre-commit hook's text scans: each keeps
         # its own last result. A fixable finding in the edited file sends the JSON scan the whole way.
-        assert _scan(root, cache, "json", True) == _scan(root, None, "json", True), done
+        assert scan_output(root, cache, "json", True) == scan_output(root, None, "json", True), done
         loads.clear()
-        assert _scan(root, cache, "text") == _scan(root, None, "text"), done
+        assert scan_output(root, cache, "text") == scan_output(root, None, "text"), done
         if kind not in EITHER:  # the cold scan loads the project once, the cached one only for a seen edit
             assert loads == (["proj", "proj"] if kind in SEEN else ["proj"]), (done, loads)
 
@@ -103,38 +95,38 @@ def test_an_unseen_edit_keeps_the_fixes_of_files_that_did_not_read_it(tmp_path: 
     files = {**fixable_project(), "app/quiet.py": "def helper(value):\n    size = len(value)\n    return size\n"}
     root = write_project(tmp_path / "proj", files)
     cache = tmp_path / "cache"
-    first = _scan(root, cache, fixes=True)
+    first = scan_output(root, cache, fixes=True)
     assert '"fix"' in first  # fixes to keep
     loads = _loads(monkeypatch)
     quiet = root / "app/quiet.py"
     quiet.write_text("# a comment\n" + quiet.read_text().replace("    return", "    _unused = 1\n    return"))
-    assert _scan(root, cache, fixes=True) == _scan(root, None, fixes=True)
+    assert scan_output(root, cache, fixes=True) == scan_output(root, None, fixes=True)
     assert loads == ["proj"]  # only the cold scan: the cached one moved the last result
     loads.clear()
     user = root / "pkg/old_user.py"  # the SSOT102 fix of pkg/legacy.py edits it: the whole scan builds it again
     user.write_text("# a comment\n" + user.read_text())
-    assert _scan(root, cache, fixes=True) == _scan(root, None, fixes=True)
+    assert scan_output(root, cache, fixes=True) == scan_output(root, None, fixes=True)
     assert loads == ["proj", "proj"]
 
 
 def test_an_unseen_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_project(tmp_path / "proj", incremental_project())
     cache = tmp_path / "cache"
-    _scan(root, cache)
+    scan_output(root, cache)
     parsed = record_parsing(monkeypatch)
     path = root / "pkg/m3.py"
     path.write_text("# moved down\n\n" + path.read_text())
-    moved = _scan(root, cache)
+    moved = scan_output(root, cache)
     assert parsed == ["pkg/m3.py"]
-    assert moved == _scan(root, None)
+    assert moved == scan_output(root, None)
 
 
 def test_a_file_added_or_removed_is_never_an_unseen_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_project(tmp_path / "proj", incremental_project())
     cache = tmp_path / "cache"
-    _scan(root, cache)
+    scan_output(root, cache)
     loads = _loads(monkeypatch)
     (root / "pkg/m3.py").write_text("# moved down\n" + (root / "pkg/m3.py").read_text())
     (root / "pkg/extra.py").write_text("X = 1\n")
-    assert _scan(root, cache) == _scan(root, None)
+    assert scan_output(root, cache) == scan_output(root, None)
     assert loads == ["proj", "proj"]

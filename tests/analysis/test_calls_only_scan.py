@@ -1,0 +1,149 @@
+"""Calls-only edits: the scan restores the last concept model, runs only the rules that read calls, keeps every other
+rule's findings from the last result, and gives byte for byte what a cold scan gives (JSON with fixes, text)."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+import pytest
+
+from ssot_audit import api, project
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.rerun import RERUN
+from ssot_audit.rules import LOCAL_CALL_READERS
+
+from tests.helpers import fixable_project, incremental_project, scan_both_scopes, scan_output, write_project
+
+# statements inserted before a ``return`` inside a function body: each adds or changes a call there, nothing else
+# (``{j}``: another module's number, whose ``get_``/``fetch_`` the module imports)
+CALLS = ("print({n})", "len([{n}])", "get_{j}()", "fetch_{j}()", "_x_{n} = get_{j}()", "Manager{k}()")
+AWAIT = "await fetch_{j}()"  # inside an ``async def`` only
+OTHER = ("comment", "rename", "import")  # an unseen edit, and two every reader may see
+
+
+def _edit(root: Path, rng: random.Random) -> str:
+    """One random edit of a random module of ``incremental_project``; returns what it did."""
+    path = rng.choice(sorted(root.rglob("m*.py")))
+    i = int(path.stem[1:])
+    j, k = (i + 1) % 8, (i + 3) % 8 % 3
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    n = rng.randrange(1000)
+    kind = rng.choice(CALLS + (AWAIT,) * 2 + OTHER)
+    if kind == "comment":
+        lines.insert(rng.randrange(len(lines) + 1), f"# note {n}\n")
+    elif kind == "rename":
+        lines = (text.replace("def get_", "def got_", 1) if "def get_" in text
+                 else text.replace("def got_", "def get_", 1)).splitlines(keepends=True)  # fmt: skip
+    elif kind == "import":
+        lines.insert(2, f"import os as os_{n}\n")
+    else:
+        # a return of an ``async def`` for an await; of any function but one returning a constant otherwise (a body
+        # that only returns a constant is trivial, what test doubles are made of: a statement more is seen)
+        asyncs = _returns_in(lines, asynchronous=True)
+        at = rng.choice(asyncs if kind == AWAIT else [
+            m for m in _returns_in(lines) if not re.fullmatch(r"\s*return (None|\d+)\n", lines[m])])  # fmt: skip
+        indent = re.match(r"\s*", lines[at]).group()  # type: ignore[union-attr]
+        lines.insert(at, indent + kind.format(n=n, j=j, k=k) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{kind.format(n=n, j=j, k=k)} {path.name}"
+
+
+def _returns_in(lines: list[str], asynchronous: bool = False) -> list[int]:
+    """Indexes of the ``return`` lines (of ``async def`` bodies only, with ``asynchronous``)."""
+    found, inside_async = [], False
+    for n, line in enumerate(lines):
+        statement = line.lstrip()
+        if re.match(r"(async )?def ", statement):
+            inside_async = statement.startswith("async ")
+        elif statement.startswith("return ") and (inside_async or not asynchronous):
+            found.append(n)
+    return found
+
+
+def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Collection[str] | None]]:
+    """Two lists every scan appends to: one entry per concept model built, and the ``only`` of each rules run (with
+    its ``calls_in`` when given)."""
+    built: list[str] = []
+    ran: list[object] = []
+    real_rules = api.run_rules
+
+    class Counted(ConceptModel):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append("model")
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def rules(*args: object, only: Collection[str] | None = None, calls_in: frozenset[str] | None = None,
+              **kwargs: object) -> object:  # fmt: skip
+        ran.append(only if calls_in is None else (only, calls_in))
+        return real_rules(*args, only=only, calls_in=calls_in, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project, "ConceptModel", Counted)
+    monkeypatch.setattr(api, "run_rules", rules)
+    return built, ran
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_random_call_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", fixable_project())
+    rng = random.Random(seed)
+    cache = tmp_path / "cache"
+    scan_both_scopes(root, cache)
+    built, ran = _record(monkeypatch)
+    done: list[str] = []
+    restored = 0
+    for _ in range(12):
+        done.append(_edit(root, rng))
+        for fmt, fixes in (("json", True), ("text", False)):  # CI's JSON scans and the hook's text scans
+            built.clear()
+            ran.clear()
+            assert scan_output(root, cache, fmt, fixes) == scan_output(root, None, fmt, fixes), (done, fmt)
+            # the cold scan builds a model and runs every rule; the cached one, after a calls-only edit, restores
+            # the model and runs only the rules that read calls
+            if ran[0] is not None:
+                edited = "pkg." + done[-1].rsplit(" ", 1)[1].removesuffix(".py")
+                assert (built, ran) == (["model"], [RERUN - LOCAL_CALL_READERS, (LOCAL_CALL_READERS, {edited}), None]), (
+                    done, fmt, built, ran)  # fmt: skip
+                restored += 1
+            else:  # an unseen edit moves the last result (only the cold scan runs rules), any other runs them all
+                assert ran == ([None] if done[-1].startswith("comment") else [None, None]), (done, fmt)
+    assert restored >= 8, done  # most random edits are calls-only: the test exercised the path
+
+
+def test_suppressions_are_judged_again_against_the_new_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "proj", incremental_project())
+    path = root / "pkg/m2.py"
+    # a suppression that silences nothing yet (SSOT901): the edit below makes it silence an unawaited coroutine
+    text = path.read_text().replace("\n    fetch_3()\n", "\n    get_3()  # ssot: ignore[SSOT402] -- later\n    fetch_3()\n")
+    path.write_text(text)
+    cache = tmp_path / "cache"
+    before = scan_output(root, cache)
+    assert "SSOT901" in before
+    _, ran = _record(monkeypatch)
+    # that call becomes a dropped coroutine; an await gets a suppression of its own (SSOT401), and another one of a
+    # rule that is not a call reader (SSOT203: unused, so SSOT901)
+    edited = text.replace("    get_3()  # ssot", "    fetch_3()  # ssot").replace(
+        "\n    await get_3()\n", "\n    await get_3()  # ssot: ignore[SSOT401] -- x\n    await get_3()  # ssot: ignore[SSOT203]\n")
+    assert edited.count("fetch_3()") == 2 and edited.count("await get_3()") == 2
+    path.write_text(edited)
+    after = scan_output(root, cache)
+    assert after == scan_output(root, None)
+    assert ran[:2] == [RERUN - LOCAL_CALL_READERS, (LOCAL_CALL_READERS, {"pkg.m2"})]
+    assert after.count("SSOT901") == before.count("SSOT901")  # one gone, one new
+
+
+def test_without_the_kept_model_the_scan_builds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_project(tmp_path / "proj", incremental_project())
+    cache = tmp_path / "cache"
+    scan_output(root, cache)
+    for kept in cache.rglob("kept-*"):
+        kept.write_bytes(kept.read_bytes()[:-3])  # damaged: every kept entry is a miss
+    built, ran = _record(monkeypatch)
+    path = root / "pkg/m4.py"
+    path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert (built, ran) == (["model", "model"], [None, None])
