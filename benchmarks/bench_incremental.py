@@ -11,7 +11,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   warm: nothing changed since the last scan
 - body edit: a statement no rule reads inserted in a function body (``_bench_N = N``: lines below it move), which
   the scan handles by moving the last result's positions; body edit, call: a call inserted instead
-  (``print(N)``), which every rule may see, so the whole-program phase runs; rename: a function renamed
+  (``print(N)``), which only the rules that read calls see: the scan loads the project with the last concept model
+  and runs those rules alone; rename: a function renamed (its importers miss it: the whole-program phase runs)
 - pre-commit: the hook's command (text output) after each kind of body edit, and with nothing changed (no-op),
   the hook having scanned the tree once before (as it has on a developer's checkout)
 
