@@ -28,7 +28,8 @@ from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import (
-    discover_files, keep_cycles, keep_model, kept_model, load_walked, model_still_holds, scope_key, walk_tree,
+    discover_files, keep_cycles, keep_model, kept_model, load_walked, model_still_holds, model_token, scope_key,
+    walk_tree,
 )
 from ssot_audit.rerun import RERUN, Reused, reused_findings
 from ssot_audit.rules import ALL_RULES, LOCAL_CALL_READERS
@@ -260,25 +261,28 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         saved = None
-        reused: Reused | None = None
-        model: bytes | None = None
+        reused: tuple[Reused, tuple[str, bytes]] | None = None  # after calls-only edits: findings, kept model
         if tree is not None:
-            edits = _edits(root, tree)
-            if edits is not None and not any(m.calls_only for m in edits.values()):
-                moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits)
-                if moved is not None:
-                    return moved
-            if edits is not None:
-                reused, model = _calls_only(tree, edits)
+            before = tree.saved_before_changes()
+            edits = judged_edits(tree, root) if before is not None else None
+            if before is not None and edits is not None:
+                last = _last_scan(before)
+                if not any(m.calls_only for m in edits.values()):
+                    moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
+                    if moved is not None:
+                        return moved
+                reused = _calls_only(tree, edits, last.result)
+                del last  # 12 MB at 4M lines: not held through the scan
+            del before
             tree.forget_saved_result()
             tree.load_payloads()
-        project = load_walked(root, config, found, jobs=jobs, progress=progress,
-                              tree=tree, started=started, model=model)  # fmt: skip
-        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused)
+        project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
+                              model=reused[1][1] if reused else None)  # fmt: skip
+        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused[0] if reused else None)
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
-                model_still_holds(tree)
+                model_still_holds(tree, reused[1][0])
             else:
                 keep_model(project, tree)
         scanned = replace(scanned_project(project, result), tree=tree)
@@ -305,34 +309,37 @@ def _save(tree: TreeCache, scanned: Scanned) -> None:
     tree.save(blob)
 
 
-def _edits(root: Path, tree: TreeCache) -> dict[str, Moved] | None:
-    """How the files changed since the last scan changed (``analysis.edits``), when the last result was computed
-    from these inputs but for those changes; else None."""
-    return judged_edits(tree, root) if tree.saved_before_changes() is not None else None
+@dataclass(frozen=True, slots=True)
+class _LastScan:
+    """What the last scan of the tree saved (``TreeCache.saved_before_changes``: its result was computed from these
+    inputs but for the content of the files that changed since), unpickled once for both edit paths."""
+
+    notes: tuple[str, ...]
+    paths: Mapping[str, bool]
+    skipped: tuple[str, ...]
+    result: AuditResult
 
 
-def _calls_only(tree: TreeCache, edits: Mapping[str, Moved]) -> tuple[Reused | None, bytes | None]:
-    """After calls-only edits: the findings of the last scan that still hold (``rerun``) and the concept model's
-    snapshot, or (None, None) when either is missing (the whole scan runs)."""
+def _last_scan(saved: bytes) -> _LastScan:
+    _, notes, paths, skipped, pickled = pickle.loads(saved)  # the summary is made again from the new result
+    return _LastScan(notes, paths, skipped, pickle.loads(pickled))
+
+
+def _calls_only(tree: TreeCache, edits: Mapping[str, Moved],
+                last: AuditResult) -> tuple[Reused, tuple[str, bytes]] | None:  # fmt: skip
+    """After calls-only edits: the findings of the last scan that still hold (``rerun``) and the kept concept model
+    (its token and snapshot), or None when either is missing (the whole scan runs)."""
     model = kept_model(tree)
-    saved = tree.saved_before_changes()
-    if model is None or saved is None:
-        return None, None
-    last: AuditResult = pickle.loads(pickle.loads(saved)[4])
-    reused = reused_findings(last, edits)
-    return (reused, model) if reused is not None else (None, None)
+    reused = reused_findings(last, edits) if model is not None else None
+    return (reused, model) if reused is not None and model is not None else None
 
 
-def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None,
-                moves: Mapping[str, Moved]) -> Scanned | None:  # fmt: skip
+def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None, moves: Mapping[str, Moved],
+                previous: _LastScan) -> Scanned | None:  # fmt: skip
     """The scan when every file changed since the last one changed in a way no rule sees (``moves``, from
     ``analysis.edits``): the last result with positions in those files moved and excerpts read again; None when the
     whole scan must run. ``finish_name``: what completed the last result (its fixes), None when nothing did."""
-    saved = tree.saved_before_changes()
-    if saved is None:
-        return None
-    summary, notes, paths, skipped_notes, pickled = pickle.loads(saved)
-    last: AuditResult = pickle.loads(pickled)
+    last = previous.result
     lines = last.stats.lines + sum(m.new_lines - m.old_lines for m in moves.values())
     moving = {path: m.new_line for path, m in moves.items()}
     if finish_name is not None and not _fixes_hold(tree, finish_name, last, moving):
@@ -341,10 +348,13 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     if result is None:
         return None
     result = replace(result, root=root.resolve().name, excerpts=_excerpts(root, result.findings, tree))
-    scanned = Scanned(ResultSummary.of(result), config, paths, notes, tree=tree, skipped=skipped_notes, loaded=result)
+    scanned = Scanned(ResultSummary.of(result), config, previous.paths, previous.notes, tree=tree,
+                      skipped=previous.skipped, loaded=result)  # fmt: skip
+    token = model_token(tree)  # before the save: it checks the model against the last saved result
     tree.merge_small_packs()
     _save(tree, scanned)
-    model_still_holds(tree)
+    if token is not None:
+        model_still_holds(tree, token)
     return scanned
 
 

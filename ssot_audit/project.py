@@ -178,38 +178,39 @@ def keep_cycles(project: Project, tree: TreeCache) -> None:
 
 def _model_entries(tree: TreeCache) -> tuple[str, str]:
     """The names the last concept model is kept under: its snapshot ({"token": str, "snapshot": bytes}) and the key
-    of the inputs it was built from ({"token": str, "key": str}). One pair per scope of scan (the JSON scans' and
-    the hook's text scans' of one tree each follow their own last result: ``TreeCache.before`` is relative to it)."""
+    of the result whose inputs it was built from ({"token": str, "key": str}). One pair per scope of scan (the JSON
+    scans' and the hook's text scans' of one tree each follow their own last result)."""
     return f"concept model {tree.store.scope}", f"concept model inputs {tree.store.scope}"
 
 
 def keep_model(project: Project, tree: TreeCache) -> None:
-    """Keep the concept model's snapshot for the next scan of the tree, with the key of the inputs it was built from
-    (``TreeCache.inputs_key``): a scan after an edit no reader of the model sees restores it (``kept_model``)."""
-    token, (model, inputs) = uuid.uuid4().hex, _model_entries(tree)
+    """Keep the concept model's snapshot for the next scan of the tree, under the key this scan's result is saved
+    with (``TreeCache.result_key``): a scan after an edit no reader of the model sees restores it (``kept_model``)."""
+    token, model = uuid.uuid4().hex, _model_entries(tree)[0]
     tree.save_kept(model, {"token": token, "snapshot": pickle.dumps(project.concepts.snapshot(), protocol=5)})
-    tree.save_kept(inputs, {"token": token, "key": tree.inputs_key()})
+    model_still_holds(tree, token)
 
 
-def kept_model(tree: TreeCache) -> bytes | None:
-    """The kept concept model's snapshot when it was built from the last scan's inputs (``tree.before`` old), else
-    None. A scan that changed only what the model never reads calls ``model_still_holds`` so the next one finds it."""
-    model, inputs = _model_entries(tree)
-    built_from = tree.load_kept(inputs)
-    if not built_from or built_from.get("key") != tree.inputs_key(before=True):
-        return None
-    kept = tree.load_kept(model)
+def model_token(tree: TreeCache) -> str | None:
+    """The token of the kept concept model when it was built from the inputs of the last scan's saved result (read
+    before this scan saves its own), else None."""
+    built_from = tree.load_kept(_model_entries(tree)[1])
+    token, key = built_from.get("token"), built_from.get("key")
+    return token if isinstance(token, str) and key and key == tree.previous.result_key else None
+
+
+def kept_model(tree: TreeCache) -> tuple[str, bytes] | None:
+    """The kept concept model (its token and snapshot) when ``model_token`` finds it, else None."""
+    token = model_token(tree)
+    kept = tree.load_kept(_model_entries(tree)[0]) if token is not None else {}
     snapshot = kept.get("snapshot")
-    return snapshot if kept.get("token") == built_from.get("token") and isinstance(snapshot, bytes) else None
+    return (token, snapshot) if token is not None and kept.get("token") == token and isinstance(snapshot, bytes) else None
 
 
-def model_still_holds(tree: TreeCache) -> None:
-    """After a scan whose changes no part of the concept model reads: the kept model (when it held for the last
-    scan's inputs) holds for this scan's too. Only the small entry naming its inputs is written."""
-    inputs = _model_entries(tree)[1]
-    built_from = tree.load_kept(inputs)
-    if built_from and built_from.get("key") == tree.inputs_key(before=True):
-        tree.save_kept(inputs, {"token": built_from.get("token"), "key": tree.inputs_key()})
+def model_still_holds(tree: TreeCache, token: str) -> None:
+    """The kept model of ``token`` holds for this scan's inputs too (it was built from them, or they changed only
+    where the model never reads): the next scan finds it. Only the small entry naming the inputs is written."""
+    tree.save_kept(_model_entries(tree)[1], {"token": token, "key": tree.result_key()})
 
 
 def _concept_model(index: ProjectIndex, resolver: Resolver, sites: ImportSites, config: Config, root: Path,

@@ -48,10 +48,9 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved]) -> Reused | N
 
     kept = tuple(f for f in last.findings if holds(f))
     quiet = tuple(s for s in last.suppressed if holds(s.finding))
-    lines = last.stats.lines + sum(m.new_lines - m.old_lines for m in edits.values())
-    # the concepts and import tables are computed again from the loaded project: not moved
+    # only findings are taken: the stats, concepts and import tables are computed again from the loaded project
     partial = replace(last, findings=kept, suppressed=quiet, concepts=(), symbol_imports=(), excerpts=())
-    moved = moved_result(partial, {p: m.new_line for p, m in edits.items()}, lines)
+    moved = moved_result(partial, {p: m.new_line for p, m in edits.items()}, last.stats.lines)
     if moved is None:
         return None
     found = [*moved.findings, *(s.finding for s in moved.suppressed)]

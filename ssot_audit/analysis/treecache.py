@@ -60,13 +60,6 @@ class TreeCache:
         """The key the result is (or will be) saved under; "" when it cannot be saved."""
         return _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes)
 
-    def inputs_key(self, *, before: bool = False) -> str:
-        """The key of what is computed from the files and the configuration alone, whatever completes the result
-        (the concept model, kept between scans by ``project.keep_model``); with ``before``, of the last scan's
-        inputs (the files in ``before`` with their old content)."""
-        hashes = {**self.payloads.hashes, **self.before} if before else self.payloads.hashes
-        return _result_key(self.store.kept + self.listed, self.files, hashes)
-
     def saved_before_changes(self) -> bytes | None:
         """The previous scan's result blob when it was computed from these inputs but for the content of the files
         in ``before`` (same files, paths, configuration, rules and tool; only those files' bytes differ)."""

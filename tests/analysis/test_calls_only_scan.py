@@ -15,7 +15,7 @@ from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.rerun import RERUN
 from ssot_audit.rules import LOCAL_CALL_READERS
 
-from tests.helpers import fixable_project, incremental_project, scan_both_scopes, scan_output, write_project
+from tests.helpers import fixable_project, incremental_project, scan_output, scanned_tree, write_project
 
 # statements inserted before a ``return`` inside a function body: each adds or changes a call there, nothing else
 # (``{j}``: another module's number, whose ``get_``/``fetch_`` the module imports)
@@ -64,7 +64,7 @@ def _returns_in(lines: list[str], asynchronous: bool = False) -> list[int]:
     return found
 
 
-def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Collection[str] | None]]:
+def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[object]]:
     """Two lists every scan appends to: one entry per concept model built, and the ``only`` of each rules run (with
     its ``calls_in`` when given)."""
     built: list[str] = []
@@ -89,10 +89,8 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Collection
 @pytest.mark.parametrize("seed", [21, 22, 23])
 def test_random_call_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    root = write_project(tmp_path / "proj", fixable_project())
+    root, cache = scanned_tree(tmp_path, fixable_project(), both_scopes=True)
     rng = random.Random(seed)
-    cache = tmp_path / "cache"
-    scan_both_scopes(root, cache)
     built, ran = _record(monkeypatch)
     done: list[str] = []
     restored = 0
@@ -137,9 +135,7 @@ def test_suppressions_are_judged_again_against_the_new_calls(tmp_path: Path, mon
 
 
 def test_without_the_kept_model_the_scan_builds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", incremental_project())
-    cache = tmp_path / "cache"
-    scan_output(root, cache)
+    root, cache = scanned_tree(tmp_path)
     for kept in cache.rglob("kept-*"):
         kept.write_bytes(kept.read_bytes()[:-3])  # damaged: every kept entry is a miss
     built, ran = _record(monkeypatch)
@@ -147,3 +143,17 @@ def test_without_the_kept_model_the_scan_builds_it(tmp_path: Path, monkeypatch: 
     path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
     assert scan_output(root, cache) == scan_output(root, None)
     assert (built, ran) == (["model", "model"], [None, None])
+
+
+def test_after_an_unseen_edit_the_kept_model_still_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = scanned_tree(tmp_path)
+    built, ran = _record(monkeypatch)
+    path = root / "pkg/m4.py"
+    path.write_text("# a comment: the last result is moved\n" + path.read_text())
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert ran == [None]  # the cold scan's alone
+    built.clear()
+    ran.clear()
+    path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert built == ["model"] and ran[0] == RERUN - LOCAL_CALL_READERS  # restored, not built, by the cached scan
