@@ -133,8 +133,11 @@ def scan_output(root: Path, cache: Path | None, fmt: str = "json", fixes: bool =
     return REPORTERS[fmt](scanned.result)
 
 
-def scan_both_scopes(root: Path, cache: Path) -> None:
-    """Scan ``root`` as CI's JSON scans (with fixes) and the pre-commit hook's text scans do, each keeping its own
-    last result in ``cache``: the random-edit tests then follow both."""
-    for fixes in (True, False):
+def scanned_tree(tmp_path: Path, files: dict[str, str] | None = None, *, both_scopes: bool = False) -> tuple[Path, Path]:
+    """``files`` (default ``incremental_project``) written under ``tmp_path`` and scanned once into a cache there;
+    returns (root, cache). ``both_scopes``: scanned as CI's JSON scans (with fixes) and the pre-commit hook's text
+    scans do, each keeping its own last result in the cache, so the random-edit tests follow both."""
+    root, cache = write_project(tmp_path / "proj", incremental_project() if files is None else files), tmp_path / "cache"
+    for fixes in (True, False) if both_scopes else (False,):
         scan_output(root, cache, "json" if fixes else "text", fixes)
+    return root, cache

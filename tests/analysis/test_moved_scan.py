@@ -12,7 +12,7 @@ import pytest
 from ssot_audit import api
 
 from tests.helpers import (
-    fixable_project, incremental_project, record_parsing, scan_both_scopes, scan_output, write_project,
+    fixable_project, incremental_project, record_parsing, scan_output, scanned_tree, write_project,
 )
 
 UNSEEN = ("comment", "blank", "unused-local")  # edits that change no fact a reader sees
@@ -72,10 +72,8 @@ def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_random_unseen_and_seen_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    root = write_project(tmp_path / "proj", incremental_project())
+    root, cache = scanned_tree(tmp_path, incremental_project(), both_scopes=True)
     rng = random.Random(seed)
-    cache = tmp_path / "cache"
-    scan_both_scopes(root, cache)
     loads = _loads(monkeypatch)
     done: list[str] = []
     for _ in range(14):
@@ -110,9 +108,7 @@ def test_an_unseen_edit_keeps_the_fixes_of_files_that_did_not_read_it(tmp_path: 
 
 
 def test_an_unseen_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", incremental_project())
-    cache = tmp_path / "cache"
-    scan_output(root, cache)
+    root, cache = scanned_tree(tmp_path)
     parsed = record_parsing(monkeypatch)
     path = root / "pkg/m3.py"
     path.write_text("# moved down\n\n" + path.read_text())
@@ -122,9 +118,7 @@ def test_an_unseen_edit_parses_only_the_edited_file(tmp_path: Path, monkeypatch:
 
 
 def test_a_file_added_or_removed_is_never_an_unseen_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_project(tmp_path / "proj", incremental_project())
-    cache = tmp_path / "cache"
-    scan_output(root, cache)
+    root, cache = scanned_tree(tmp_path)
     loads = _loads(monkeypatch)
     (root / "pkg/m3.py").write_text("# moved down\n" + (root / "pkg/m3.py").read_text())
     (root / "pkg/extra.py").write_text("X = 1\n")
