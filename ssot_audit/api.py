@@ -178,6 +178,9 @@ class Loaded:
 
     root: Path
     index: ProjectIndex
+    # the files changed since the scan that left the finish's kept entries, when those are known to be exactly the
+    # changed ones (a calls-only edit: ``analysis.edits``); None when unknown (see ``fixing.with_fixes``)
+    changed: frozenset[str] | None = None
 
 
 Finish = Callable[[Loaded, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
@@ -262,7 +265,9 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                 pass
         saved = None
         reused: tuple[Reused, tuple[str, bytes]] | None = None  # after calls-only edits: findings, kept model
+        kept_hold = False  # the finish's kept entries were left by the scan of the result the edits are judged from
         if tree is not None:
+            kept_hold = finish is not None and _kept_for(tree, finish_name) == tree.previous.result_key
             before = tree.saved_before_changes()
             edits = judged_edits(tree, root) if before is not None else None
             if before is not None and edits is not None:
@@ -286,13 +291,14 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             else:
                 keep_model(project, tree)
         scanned = replace(scanned_project(project, result), tree=tree)
-        loaded = Loaded(project.root, project.index)
+        loaded = Loaded(project.root, project.index, reused[0].edited if reused and kept_hold else None)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
             result = finish(loaded, result, kept)
             if tree is not None:
                 tree.save_kept(finish_name, kept)
+                _kept_still_hold(tree, finish_name)
             scanned = replace(scanned, summary=ResultSummary.of(result), loaded=result)
         del loaded, result  # the facts: freed before the result is saved
         trim_heap()
@@ -355,7 +361,21 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     _save(tree, scanned)
     if token is not None:
         model_still_holds(tree, token)
+    if finish_name is not None:
+        _kept_still_hold(tree, finish_name)  # ``_fixes_hold`` found every kept fix still true for this result
     return scanned
+
+
+def _kept_for(tree: TreeCache, finish_name: str) -> str:
+    """The key of the result whose scan left the finish's kept entries as they are (``_kept_still_hold``): a scan of
+    another configuration, or one that failed before saving its result, may have written them since."""
+    key = tree.load_kept(f"{finish_name} for").get("key")
+    return key if isinstance(key, str) else ""
+
+
+def _kept_still_hold(tree: TreeCache, finish_name: str) -> None:
+    """The finish's kept entries hold for the result this scan saves (a small entry: the fixes' is megabytes)."""
+    tree.save_kept(f"{finish_name} for", {"key": tree.result_key()})
 
 
 def _fixes_hold(tree: TreeCache, finish_name: str, last: AuditResult, moving: Mapping[str, NewLine]) -> bool:
@@ -365,6 +385,8 @@ def _fixes_hold(tree: TreeCache, finish_name: str, last: AuditResult, moving: Ma
     from ssot_audit.fix.build import FIXERS  # here: a scan without fixes never imports the fix layer (libcst)
     from ssot_audit.fix.memo import trace_reads
 
+    if _kept_for(tree, finish_name) != tree.previous.result_key:
+        return False  # the kept fixes may not be the last scan's: only those are trusted without being checked
     rebuilt = fixes_to_rebuild(last, moving)
     if any(last.findings[i].fix is not None or last.findings[i].code in FIXERS for i in rebuilt):
         return False

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ssot_audit import api
-from ssot_audit.analysis.facts import ImportFact, ModuleFacts, top_level_ends
+from ssot_audit.analysis.facts import ImportFact, top_level_ends
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.config import Config
 from ssot_audit.fix.build import FIXERS, FixEnv, ImportUse, attach_fixes
@@ -69,22 +69,26 @@ class FixInputs(Protocol):
 def project_env(project: FixInputs, overrides: Mapping[str, bytes],
                 reuse: dict[tuple[str, str], ParsedFile | str] | None = None) -> FixEnv:  # fmt: skip
     """What the fix layer reads of a loaded project: files (the rewritten text when there is one), modules,
-    and who imports which name from which module (star imports included, so they are reported, not broken)."""
+    and who imports which name from which module (star imports included, so they are reported, not broken).
+
+    Facts are read when a fix asks, not before: a scan after an edit whose kept fixes all hold asks nothing, and
+    its project loads only the facts something reads (``project.load_walked``'s lazy mode)."""
     base = project.root.parent if project.root.is_file() else project.root
-    importers: dict[str, Importer] = {}
-    facts: dict[str, ModuleFacts] = {}
+    modules = {info.relpath: info for info in project.index.iter_modules()}
+    importers = {path: Importer(info.name, info.is_package) for path, info in modules.items()}
     by_name: dict[str, list[tuple[ModuleInfo, ImportFact]]] = {}  # the imports of each name, in module order
-    for info in project.index.iter_modules():  # one pass for the three tables
-        importers[info.relpath] = Importer(info.name, info.is_package)
-        facts[info.relpath] = info.facts
-        for imp in info.facts.imports:
-            if imp.name is not None:
-                by_name.setdefault(imp.name, []).append((info, imp))
+    listed: list[bool] = []  # made true once ``by_name`` lists every module's imports (on the first question)
     uses: dict[tuple[str, str], list[ImportUse]] = {}  # (module, name) -> its imports, worked out when asked for
 
     def imports_of(module: str, name: str) -> list[ImportUse]:
         found = uses.get((module, name))
         if found is None:
+            if not listed:
+                listed.append(True)
+                for info in modules.values():
+                    for imp in info.facts.imports:
+                        if imp.name is not None:
+                            by_name.setdefault(imp.name, []).append((info, imp))
             found = uses[(module, name)] = [
                 ImportUse(info.relpath, imp.line, imp.col + 1, module, name, name == "*")
                 for info, imp in by_name.get(name, ()) if project.index.absolute_import_module(info.name, imp) == module
@@ -98,7 +102,8 @@ def project_env(project: FixInputs, overrides: Mapping[str, bytes],
         return overrides[path] if path in overrides else (base / path).read_bytes()
 
     def statements(path: str, size: int) -> list[tuple[int, bool]] | None:
-        found = top_level_ends(facts[path].top_level) if path in facts and path not in overrides else None
+        info = modules.get(path) if path not in overrides else None
+        found = top_level_ends(info.facts.top_level) if info is not None else None
         return found[1] if found is not None and found[0] == size else None
 
     return FixEnv(read, importers, uses_of, lambda fullname: _parameters(project, fullname), statements,
@@ -125,11 +130,13 @@ def _parameters(project: FixInputs, fullname: str) -> tuple[str, ...] | None:
 def with_fixes(project: FixInputs, result: AuditResult, kept: dict[str, object] | None = None) -> AuditResult:
     """The result with each fixable finding's fix attached (for the JSON and SARIF outputs). ``kept``: what the
     previous scan of the tree left (``api.scan_tree``); the fixes of files whose inputs did not change are taken
-    from it, and this scan's are left in it."""
+    from it, and this scan's are left in it. A project ``scan_tree`` loaded after a calls-only edit names the files
+    changed since (``Loaded.changed``): kept fixes that read none of them hold unchecked (``fix.memo.fix_by_file``)."""
+    changed = project.changed if isinstance(project, api.Loaded) else None
     env = project_env(project, {})
     fixable = [f for f in result.findings if f.code in FIXERS]
     memo = kept.get("fixes") if kept is not None else None
-    fixed, traces = fix_by_file(fixable, env, memo if isinstance(memo, dict) else {})
+    fixed, traces = fix_by_file(fixable, env, memo if isinstance(memo, dict) else {}, changed=changed)
     if kept is not None:
         kept["fixes"] = traces
     by_id = {id(old): new for old, new in zip(fixable, fixed)}

@@ -112,10 +112,16 @@ def _holds(trace: Trace, findings: tuple[Finding, ...], env: FixEnv) -> bool:
                     for name, found in trace.signatures))  # fmt: skip
 
 
-def fix_by_file(findings: Sequence[Finding], env: FixEnv,
-                memo: Mapping[str, Trace]) -> tuple[tuple[Finding, ...], dict[str, Trace]]:  # fmt: skip
+def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Trace], *,
+                changed: Collection[str] | None = None) -> tuple[tuple[Finding, ...], dict[str, Trace]]:  # fmt: skip
     """``findings`` (all fixable) with their fixes attached, in the same order, built one file at a time and reused
-    from ``memo`` where its trace still holds; and the traces of this scan (the next scan's ``memo``)."""
+    from ``memo`` where its trace still holds; and the traces of this scan (the next scan's ``memo``).
+
+    ``changed``: the files changed since ``memo`` was recorded, when the caller knows them exactly and they changed
+    no module's imports, module name or function signatures (after a calls-only edit, ``analysis.edits``). A trace
+    that read none of them (``trace_reads``) then holds without reading its files and import uses again: every read
+    it recorded would answer as it did. That check read every module's imports (``project_env``'s ``uses``), so a
+    scan that loads facts only where it looks would have loaded them all."""
     by_file: dict[str, list[int]] = {}
     for number, finding in enumerate(findings):
         by_file.setdefault(finding.location.path, []).append(number)
@@ -124,7 +130,8 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv,
     for path, numbers in by_file.items():
         group = tuple(findings[n] for n in numbers)
         trace = memo.get(path)
-        if trace is None or not _holds(trace, group, env):
+        if trace is None or not (_unchanged(trace, group, env, changed) if changed is not None
+                                 else _holds(trace, group, env)):  # fmt: skip
             recorder = _Recorder(env)
             fixed, _ = attach_fixes(group, recorder.env())
             trace = Trace(group, tuple(recorder.reads.items()), tuple(recorder.importers.items()),
@@ -133,6 +140,13 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv,
         for n, finding in zip(numbers, trace.fixed):
             out[n] = finding
     return tuple(f for f in out if f is not None), traces
+
+
+def _unchanged(trace: Trace, findings: tuple[Finding, ...], env: FixEnv, changed: Collection[str]) -> bool:
+    """``_holds``, known from the files changed since ``trace`` was recorded (``fix_by_file``): the same findings, no
+    read of a changed file, and every file it read one the scan knows (a file outside the scan may have changed)."""
+    return (trace.findings == findings and not trace_reads(trace, changed)
+            and all(path in env.importers for path, _ in trace.reads))  # fmt: skip
 
 
 def trace_reads(trace: Trace, paths: Collection[str]) -> bool:

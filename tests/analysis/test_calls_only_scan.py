@@ -3,6 +3,7 @@ rule's findings from the last result, and gives byte for byte what a cold scan g
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Collection
@@ -157,3 +158,17 @@ def test_after_an_unseen_edit_the_kept_model_still_serves(tmp_path: Path, monkey
     path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
     assert scan_output(root, cache) == scan_output(root, None)
     assert built == ["model"] and ran[0] == RERUN - LOCAL_CALL_READERS  # restored, not built, by the cached scan
+
+
+def test_a_kept_fix_that_edits_the_edited_file_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SSOT102's finding is in pkg/legacy.py; its fix edits the import and the use in pkg/old_user.py, where a call
+    # inserted above the use moves it: the kept fix (unchecked after a calls-only edit) must not be served
+    user = "from pkg.legacy import LegacyManager\n\n\ndef build():\n    print(1)\n    return LegacyManager()\n"
+    root, cache = scanned_tree(tmp_path, {**fixable_project(), "pkg/old_user.py": user}, both_scopes=True)
+    _, ran = _record(monkeypatch)
+    (root / "pkg/old_user.py").write_text(user.replace("    print(1)\n", "    len([2])\n    print(1)\n"))
+    cached = scan_output(root, cache, "json", True)
+    assert ran[0] == RERUN - LOCAL_CALL_READERS  # the calls-only path, with the fixes kept from the last scan
+    assert cached == scan_output(root, None, "json", True)
+    fixed = [f["fix"]["edits"] for f in json.loads(cached)["findings"] if f["code"] == "SSOT102" and f.get("fix")]
+    assert [(e["path"], e["line"]) for e in fixed[0]] == [("pkg/old_user.py", 7), ("pkg/old_user.py", 1)]  # moved
