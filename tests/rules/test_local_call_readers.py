@@ -73,12 +73,12 @@ def _project(root: Path) -> api.Project:
 def _run(project: api.Project, codes: Collection[str], calls_in: frozenset[str] | None = None,
          reads: dict[str, set[str]] | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """``api.run_rules`` with ``call_reads`` given to every rule (the scan's own wiring passes it through)."""
-    context = api.RuleContext
-    api.RuleContext = partial(RuleContext, call_reads=reads)  # type: ignore[misc]
+    context = getattr(api, "RuleContext")
+    setattr(api, "RuleContext", partial(RuleContext, call_reads=reads))
     try:
         return api.run_rules(project, only=codes, calls_in=calls_in)
     finally:
-        api.RuleContext = context  # type: ignore[misc]
+        setattr(api, "RuleContext", context)
 
 
 def _root(tmp_path: Path, which: str) -> Path:
