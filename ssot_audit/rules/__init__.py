@@ -57,15 +57,37 @@ CALL_READERS: frozenset[str] = frozenset({
     unused_suppression.INFO.code,  # SSOT901: follows every finding above
 })  # fmt: skip
 
-# The call readers whose finding at a call depends on the calls and ``name_uses`` of that call's own module alone
-# (each loops over ``index.find_calls_named`` and judges a call by the facts of its module, the resolver, the import
-# sites and the concept model, none of which reads calls): after a calls-only edit, their findings in the other
-# modules are the last scan's, so they run on the edited modules only (``RuleContext.calls_in``). SSOT401 is not
-# among them: it follows a base method's own calls, in another module, to judge an await.
+# How each call reader answers ``RuleContext.calls_in`` (the modules judged) and ``call_reads`` (filled, when given,
+# with what a judgement read in other modules' calls or ``name_uses``). Every call reader but SSOT901 is in exactly
+# one of the three sets below (``tests/rules/test_local_call_readers.py`` checks it). After a calls-only edit of the
+# modules E, a scan runs the call readers with ``calls_in = E | {M : last call_reads[M] meets E}`` and keeps the last
+# scan's findings of theirs located elsewhere; the new ``call_reads`` is the last one with the entries of the judged
+# modules replaced by this run's. That is exact: a judgement reads calls only of its own module and of the modules
+# recorded, so one that read no edited module's calls reads the same as before and gives the same findings.
+#
+# The readers whose findings in a module M read the calls and ``name_uses`` of M alone (besides the resolver, the
+# import sites and the concept model, none of which reads a call inside a function body): asked about ``calls_in``,
+# they give exactly their findings in those modules and record nothing.
 LOCAL_CALL_READERS: frozenset[str] = frozenset({
+    shim_subclass.INFO.code,  # SSOT103: a shim by its own module's calls (``_made_at_home``)
     direct_instantiation.INFO.code,  # SSOT301
+    shared_instance.INFO.code,  # SSOT302: assigned calls, and cached factories (no call), by their own module
     guard_instantiation.INFO.code,  # SSOT303
     unawaited_coroutine.INFO.code,  # SSOT402
 })  # fmt: skip
 
-__all__ = ["ALL_RULES", "CALL_READERS", "LOCAL_CALL_READERS", "Rule", "RuleContext"]
+# The readers that also follow calls into other modules: asked about ``calls_in``, they give exactly their findings
+# in those modules, and record in ``call_reads[M]`` the other modules whose calls M's findings read.
+FOLLOWING_CALL_READERS: frozenset[str] = frozenset({
+    await_on_sync.INFO.code,  # SSOT401: a base method's ``self`` calls, in its module (``_overridden_on_the_way``)
+})  # fmt: skip
+
+# Whole-project readers: ``calls_in`` does not narrow them (they give all their findings); they record the modules
+# whose calls they read under ``call_reads[base.whole_rule_key(code)]``, a set that depends on no call: after a
+# calls-only edit of modules outside it, their last findings hold; otherwise they run whole.
+WHOLE_CALL_READERS: frozenset[str] = frozenset({
+    duplicate_factory.INFO.code,  # SSOT104: a copy that calls another copy (``_wraps_a_copy``) is no copy
+})  # fmt: skip
+
+__all__ = ["ALL_RULES", "CALL_READERS", "FOLLOWING_CALL_READERS", "LOCAL_CALL_READERS", "WHOLE_CALL_READERS", "Rule",
+           "RuleContext"]

@@ -65,11 +65,13 @@ INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc
 
 
 def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
-    """Module-level ``async def`` functions by name, to point at the async variant of a sync callee."""
+    """Module-level ``async def`` functions by name, to point at the async variant of a sync callee. Built from
+    ``RuleContext.find_async_functions`` and the modules' ``is_test``: it reads no call (a calls-only edit leaves it
+    as it is), and no module's facts when the scan kept that table."""
     found: dict[str, list[FunctionValue]] = defaultdict(list)
-    for info, func in ctx.index.iter_functions():
-        if func.is_async and "." not in func.qualname and not info.is_test:
-            found[func.name].append(FunctionValue(info.name, func.qualname))
+    for func in ctx.find_async_functions():
+        if "." not in func.qualname and not ctx.index.get_module(func.module).is_test:
+            found[func.qualname].append(func)
     return found
 
 
@@ -108,10 +110,11 @@ def _awaitable_kinds(ctx: RuleContext, values: frozenset[Value]) -> set[str]:
     return kinds & {ASYNC, AWAITABLE}
 
 
-def _overridden_on_the_way(ctx: RuleContext, method: FunctionValue, receiver: ClassValue) -> bool:
+def _overridden_on_the_way(ctx: RuleContext, judged: str, method: FunctionValue, receiver: ClassValue) -> bool:
     """``method`` (of a base of ``receiver``) calls on ``self``, directly or through the methods those calls reach,
     a method that ``receiver``'s MRO resolves to an awaitable function where the base's own code sees none (an
-    override that is just as sync, or not known to be async, changes nothing this rule judges)."""
+    override that is just as sync, or not known to be async, changes nothing this rule judges). Reads the calls of
+    the modules of the methods it follows: recorded as reads of ``judged`` (``RuleContext.record_read``)."""
     seen: set[FunctionValue] = set()
     todo = [method]
     while todo and len(seen) < _MAX_FOLLOWED:
@@ -123,6 +126,7 @@ def _overridden_on_the_way(ctx: RuleContext, method: FunctionValue, receiver: Cl
         if fact is None or not fact.class_qualname:
             continue
         owner = ClassValue(current.module, fact.class_qualname)
+        ctx.record_read(judged, current.module)
         for call in ctx.index.get_module(current.module).facts.calls.in_scope(current.qualname):
             func = call.func
             if func is None or func[0] != "a" or func[1] != _SELF:
@@ -144,14 +148,14 @@ def _depends_on_an_override(ctx: RuleContext, info: ModuleInfo, call: CallSite, 
     if fact is None or not fact.class_qualname:
         return False
     owner = ClassValue(callee.module, fact.class_qualname)
-    return any(_overridden_on_the_way(ctx, callee, receiver)
+    return any(_overridden_on_the_way(ctx, info.name, callee, receiver)
                for receiver in _receivers(ctx, info, call) if receiver != owner)  # fmt: skip
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every awaited call whose callee resolves only to non-awaitable project callables."""
-    namesakes = _async_namesakes(ctx)
-    for info in ctx.index.iter_modules():
+    namesakes: dict[str, list[FunctionValue]] | None = None  # built for the first finding: most scans have none
+    for info in ctx.judged_modules():  # an await is judged by its module's calls and those ``_overridden_on_the_way`` follows
         for call in info.facts.calls.with_context("await"):
             if call.func is None or ruled_out(info, call, awaited=True):
                 continue
@@ -175,6 +179,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint = f"drop the await: {name}() is synchronous"
             related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
                                else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
+            if namesakes is None:
+                namesakes = _async_namesakes(ctx)
             variants = [f for f in namesakes.get(name, []) if f != callee]
             if variants:
                 listed = ", ".join(v.fullname for v in variants)

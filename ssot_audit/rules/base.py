@@ -40,9 +40,37 @@ class RuleContext:
     concepts: ConceptModel
     failures: tuple[FailedFile, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
-    # the modules whose calls the rules of ``rules.LOCAL_CALL_READERS`` judge (None: every module); a scan after a
-    # calls-only edit asks them about the edited modules alone (``rerun``)
+    # the modules whose calls the call readers judge (None: every module); a scan after a calls-only edit asks them
+    # about the edited modules and those whose judgement read them (``call_reads``); see ``rules.CALL_READERS``
     calls_in: frozenset[str] | None = None
+    # filled when given: judged module -> the other modules whose calls or ``name_uses`` its findings read (only
+    # modules that read some are keys); a whole-project rule's reads under ``whole_rule_key(code)``
+    call_reads: dict[str, set[str]] | None = None
+    # every ``async def`` of the project (``async_functions``), when a scan kept it: None computes it, which reads
+    # every module's functions
+    async_defs: tuple[FunctionValue, ...] | None = None
+
+    def judges(self, module: str) -> bool:
+        """Whether the call readers judge ``module``'s calls (``calls_in``)."""
+        return self.calls_in is None or module in self.calls_in
+
+    def judged_modules(self) -> list[ModuleInfo]:
+        """The modules whose calls the call readers judge, in index order: every module, or those of ``calls_in``
+        (reading no other module's facts)."""
+        modules = self.index.modules
+        if self.calls_in is None:
+            return list(modules.values())
+        return [modules[name] for name in sorted(self.calls_in) if name in modules]
+
+    def record_read(self, judged: str, read: str) -> None:
+        """``judged``'s findings read the calls or ``name_uses`` of ``read`` (nothing when the two are one module,
+        or when nobody asked: ``call_reads`` None)."""
+        if self.call_reads is not None and read != judged:
+            self.call_reads.setdefault(judged, set()).add(read)
+
+    def find_async_functions(self) -> tuple[FunctionValue, ...]:
+        """Every ``async def`` of the project, in index order: the kept table, else computed."""
+        return self.async_defs if self.async_defs is not None else async_functions(self.index)
 
     def class_location(self, cls: ClassValue) -> Location:
         """Where a class is defined (the ``class`` line)."""
@@ -63,6 +91,18 @@ class Rule:
 
     info: RuleInfo
     check: Callable[[RuleContext], Iterable[Finding]]
+
+
+def whole_rule_key(code: str) -> str:
+    """The ``RuleContext.call_reads`` key of a whole-project rule's reads (no module name starts with ``*``)."""
+    return f"*{code}"
+
+
+def async_functions(index: ProjectIndex) -> tuple[FunctionValue, ...]:
+    """Every ``async def`` (functions and methods) of the project, in module and definition order. Reads each
+    function's ``is_async`` and qualified name only, never a call: a calls-only edit leaves it as it is, so a scan can
+    keep it (``RuleContext.async_defs``)."""
+    return tuple(FunctionValue(info.name, f.qualname) for info, f in index.iter_functions() if f.is_async)
 
 
 def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = (),

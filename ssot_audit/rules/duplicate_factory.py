@@ -48,7 +48,7 @@ from ssot_audit.analysis.callees import resolve_callee
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.values import FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, RuleOption, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, whole_rule_key
 
 INFO = make_rule_info(
     "SSOT104",
@@ -126,8 +126,10 @@ def _awaitable(ctx: RuleContext, definition: FunctionValue, kind: CallKind) -> b
 def _wraps_a_copy(ctx: RuleContext, definition: FunctionValue, defs: Sequence[FunctionValue]) -> bool:
     """``definition`` calls another copy of its name: a layer over it (airflow's ``get_dogstatsd_logger()`` passes
     the configuration to the shared library's; an API route calls the model layer's function), one implementation
-    reached two ways, not two implementations."""
+    reached two ways, not two implementations. Reads ``definition``'s module's calls: recorded as the rule's."""
     info = ctx.index.get_module(definition.module)
+    if ctx.call_reads is not None:
+        ctx.call_reads.setdefault(whole_rule_key(INFO.code), set()).add(definition.module)
     others = set(defs) - {definition}
     inside = definition.qualname + "."
     return any(
@@ -144,7 +146,12 @@ def _keyword(ctx: RuleContext, definition: FunctionValue) -> str:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per non-canonical copy of a duplicated factory."""
+    """One finding per non-canonical copy of a duplicated factory.
+
+    A whole-project rule: a copy's finding depends on the calls of the other copies' modules (``_wraps_a_copy``),
+    so ``calls_in`` does not narrow it: it always gives all its findings. It records the modules whose calls it
+    read under ``call_reads[whole_rule_key("SSOT104")]``; which those are depends on the factories' definitions and
+    kinds alone (no call), so after a calls-only edit of modules that set does not meet, its last findings hold."""
     configured = {f for c in ctx.concepts.concepts if c.origin == "configured" for f in c.factories}
     concept_instances = {InstanceValue(c) for c in ctx.concepts.concept_of}
     for name, defs in sorted(_definitions(ctx, {f.qualname for f in configured}).items()):

@@ -25,6 +25,7 @@ Per concept: ``per-user = true``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain, repeat
 
 from ssot_audit.analysis.concepts import ConceptInfo
 from ssot_audit.analysis.facts import B_CLS, CallSite
@@ -64,8 +65,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     per_user = {cls: c for cls, c in ctx.concepts.concept_of.items() if c.per_user}
     if not per_user:
         return
-    yield from _cached_singletons(ctx, per_user)
-    for info in ctx.index.iter_modules():
+    # both parts judge a module by its own facts (the resolver and the concepts read no call): asked about
+    # ``calls_in``, they read those modules alone
+    judged = ctx.judged_modules()
+    yield from _cached_singletons(ctx, judged, per_user)
+    for info in judged:
         for call in info.facts.calls.with_context("assign"):
             how = _shared_target(ctx, info, call)
             if how is None or call.func is None:
@@ -96,9 +100,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def _cached_singletons(ctx: RuleContext, per_user: dict[ClassValue, ConceptInfo]) -> Iterator[Finding]:
+def _cached_singletons(ctx: RuleContext, judged: list[ModuleInfo],
+                       per_user: dict[ClassValue, ConceptInfo]) -> Iterator[Finding]:  # fmt: skip
     """Module-level functions without parameters, memoised by ``@lru_cache``/``@cache``, returning a member."""
-    for info, func in ctx.index.iter_functions():
+    for info, func in chain.from_iterable(zip(repeat(info), info.facts.functions.values()) for info in judged):
         if "." in func.qualname or func.params or not any(decorator_name(d) in _CACHES for d in func.decorators):
             continue
         returned = ctx.resolver.return_values(FunctionValue(info.name, func.qualname))

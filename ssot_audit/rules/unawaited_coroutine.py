@@ -94,7 +94,7 @@ def _uses(info: ModuleInfo, scope: str, name: str, children: dict[str, list[Func
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every call of an async function whose coroutine is never awaited."""
-    async_defs = {FunctionValue(info.name, f.qualname) for info, f in ctx.index.iter_functions() if f.is_async}
+    async_defs = set(ctx.find_async_functions())
     names = names_bound_to(ctx, async_defs)
     nested: dict[str, dict[str, list[FunctionFact]]] = {}
     for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
