@@ -46,7 +46,7 @@ class LazyModuleInfo(ModuleInfo):
             object.__setattr__(info, field_name, value)
         return info
 
-    @property  # type: ignore[override]  # a property over the slot: readers see an attribute, as on ModuleInfo
+    @property  # over the slot: readers see an attribute, as on ModuleInfo
     def facts(self) -> ModuleFacts:
         """The module's facts, read on first access."""
         try:

@@ -27,28 +27,15 @@ from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.linemap import line_digest
 from ssot_audit.analysis.parsing import ParseFailure, parse_source
-from ssot_audit.analysis.payload import FactsUnavailable, PayloadHead, checked_facts, facts_of, imported_top_names
-from ssot_audit.analysis.payload import pack_payload, pickle_facts, read_head
+from ssot_audit.analysis.payload import FactsUnavailable, PayloadHead, checked_facts, imported_top_names, pack_payload
+from ssot_audit.analysis.payload import FileOutcome as FileOutcome  # re-exported: most readers name it here
+from ssot_audit.analysis.payload import outcome_of_blob as outcome_of_blob
+from ssot_audit.analysis.payload import pickle_facts, read_head
+from ssot_audit.analysis.payload import read_outcomes as read_outcomes
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.suppressions import SuppressionComment, scan_comments
 
 _PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What analysing one file gave: facts, or the reason it was skipped."""
-
-    relpath: str
-    facts: ModuleFacts | None
-    failure: ParseFailure | None
-    lines: int
-    suppressions: tuple[SuppressionComment, ...] = ()  # ``# ssot: ignore[...]`` comments, read even on parse failure
-    # One CRC-32 a line (``linemap.line_digest``): what an edit scan maps the old positions of a changed file with.
-    # Empty for a file that could not be read, and in what ``analyze_files`` gives unless asked (4 bytes a line: 16 MB
-    # at 4 million lines the whole-program phase never reads); ``read_outcomes`` gives it.
-    line_digest: bytes = b""
-    imported: tuple[str, ...] = ()  # top-level names of the modules it imports absolutely (``payload.PayloadHead``)
 
 
 def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
@@ -84,36 +71,6 @@ def analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tup
     # no path in the payload: copies of a file share it
     head = PayloadHead(outcome.failure, outcome.lines, outcome.suppressions, outcome.line_digest, outcome.imported)
     return state.content_hash(data), pack_payload(head, pickle_facts(outcome.facts))
-
-
-def outcome_of_blob(relpath: str, payload: bytes | memoryview, *, with_digest: bool = True) -> FileOutcome | None:
-    """The outcome, line digest included unless ``with_digest`` is false, held by a pack entry's payload (checked
-    by its CRC already, as ``state.StateStore.find_blobs`` does); None when it is not a payload of this version's
-    layout or its facts do not load."""
-    read = read_head(payload)
-    if read is None:
-        return None
-    head, pickled = read
-    try:
-        facts = facts_of(pickled) if head.failure is None else None
-    except FactsUnavailable:
-        return None
-    return FileOutcome(relpath, facts, head.failure, head.lines, head.suppressions,
-                       head.line_digest if with_digest else b"", head.imported)  # fmt: skip
-
-
-def read_outcomes(store: state.StateStore, packs: Sequence[str], hashes: Mapping[str, str]) -> dict[str, FileOutcome]:
-    """The outcomes (line digests included) of the files ``hashes`` names (repo-relative path -> content hash), read
-    from the entries of those hashes in ``packs`` alone (the packs are not read whole: see ``StateStore.find_blobs``).
-    A file whose entry is missing, damaged or of another shape is left out."""
-    blobs = store.find_blobs(packs, set(hashes.values()))
-    found = {}
-    for relpath, key in hashes.items():
-        payload = blobs.get(key)
-        outcome = outcome_of_blob(relpath, payload) if payload is not None else None
-        if outcome is not None:
-            found[relpath] = outcome
-    return found
 
 
 @dataclass(slots=True)

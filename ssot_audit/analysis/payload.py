@@ -15,8 +15,10 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ssot_audit.analysis import state
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.suppressions import SuppressionComment
@@ -35,6 +37,22 @@ class PayloadHead:
     suppressions: tuple[SuppressionComment, ...]
     line_digest: bytes  # one CRC-32 a line (``linemap.line_digest``)
     imported: tuple[str, ...]  # top-level names of the modules the file imports absolutely (module names need them)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What analysing one file gave: facts, or the reason it was skipped."""
+
+    relpath: str
+    facts: ModuleFacts | None
+    failure: ParseFailure | None
+    lines: int
+    suppressions: tuple[SuppressionComment, ...] = ()  # ``# ssot: ignore[...]`` comments, read even on parse failure
+    # One CRC-32 a line (``linemap.line_digest``): what an edit scan maps the old positions of a changed file with.
+    # Empty for a file that could not be read, and in what ``analyze_files`` gives unless asked (4 bytes a line: 16 MB
+    # at 4 million lines the whole-program phase never reads); ``read_outcomes`` gives it.
+    line_digest: bytes = b""
+    imported: tuple[str, ...] = ()  # top-level names of the modules it imports absolutely (``payload.PayloadHead``)
 
 
 class FactsUnavailable(Exception):
@@ -109,3 +127,33 @@ def checked_facts(crc: int, payload: memoryview, facts: memoryview) -> ModuleFac
     if zlib.crc32(payload) != crc:
         raise FactsUnavailable("the payload's checksum does not match")
     return facts_of(facts)
+
+
+def outcome_of_blob(relpath: str, payload: bytes | memoryview, *, with_digest: bool = True) -> FileOutcome | None:
+    """The outcome, line digest included unless ``with_digest`` is false, held by a pack entry's payload (checked
+    by its CRC already, as ``state.StateStore.find_blobs`` does); None when it is not a payload of this version's
+    layout or its facts do not load."""
+    read = read_head(payload)
+    if read is None:
+        return None
+    head, pickled = read
+    try:
+        facts = facts_of(pickled) if head.failure is None else None
+    except FactsUnavailable:
+        return None
+    return FileOutcome(relpath, facts, head.failure, head.lines, head.suppressions,
+                       head.line_digest if with_digest else b"", head.imported)  # fmt: skip
+
+
+def read_outcomes(store: state.StateStore, packs: Sequence[str], hashes: Mapping[str, str]) -> dict[str, FileOutcome]:
+    """The outcomes (line digests included) of the files ``hashes`` names (repo-relative path -> content hash), read
+    from the entries of those hashes in ``packs`` alone (the packs are not read whole: see ``StateStore.find_blobs``).
+    A file whose entry is missing, damaged or of another shape is left out."""
+    blobs = store.find_blobs(packs, set(hashes.values()))
+    found = {}
+    for relpath, key in hashes.items():
+        payload = blobs.get(key)
+        outcome = outcome_of_blob(relpath, payload) if payload is not None else None
+        if outcome is not None:
+            found[relpath] = outcome
+    return found
