@@ -12,14 +12,16 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from ssot_audit.analysis import cache
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
+from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.graph import ImportGraph
-from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.index import LazyModuleInfo, ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
@@ -53,14 +55,6 @@ class Project:
     suppressions: Mapping[str, tuple[SuppressionComment, ...]] = field(default_factory=dict)  # by file, when any
     timings: Mapping[str, float] = field(default_factory=dict)  # seconds per phase: discover, parse, index
     notes: tuple[str, ...] = ()  # what the user should know about what was not scanned (default excludes...)
-
-
-def _imported_top_names(outcomes: Sequence[FileOutcome]) -> set[str]:
-    names: set[str] = set()
-    for outcome in outcomes:
-        if outcome.facts is not None:
-            names.update(i.module.split(".")[0] for i in outcome.facts.imports if i.level == 0 and i.module)
-    return names
 
 
 def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
@@ -222,51 +216,125 @@ def _concept_model(index: ProjectIndex, resolver: Resolver, sites: ImportSites, 
     return ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
 
 
-def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None,
-                model: bytes | None = None) -> Project:  # fmt: skip
-    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program; ``model``:
-    the snapshot of a concept model that holds for these files (``kept_model``)."""
+@dataclass(frozen=True, slots=True)
+class LoadedFiles:
+    """A walk's files loaded as modules, before anything that reads across modules (resolver, import sites,
+    concept model, graph) is built: what ``load_walked`` builds them from, and what ``load_lazy`` gives."""
+
+    index: ProjectIndex
+    names: Mapping[str, str]  # repo-relative path -> module name, of every file analysed (failed ones included)
+    failures: tuple[FailedFile, ...]
+    files: int
+    lines: int
+    paths: Mapping[str, bool]
+    suppressions: Mapping[str, tuple[SuppressionComment, ...]]
+    notes: tuple[str, ...]
+    timings: Mapping[str, float]  # discover, parse
+
+    def skipped(self) -> dict[str, str]:
+        """Module name -> why its file was not analysed, for the files that failed (the concept model's notes)."""
+        return {self.names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}"
+                for f in self.failures if f.relpath in self.names}  # fmt: skip
+
+    def project(self, root: Path, config: Config, *, resolver: Resolver, graph: ImportGraph, sites: ImportSites,
+                concepts: ConceptModel, indexed: float) -> Project:  # fmt: skip
+        """The project of these files with what reads across them; ``indexed``: seconds it took to build that."""
+        return Project(root=root, config=config, index=self.index, resolver=resolver, graph=graph, sites=sites,
+                       concepts=concepts, failures=self.failures, files=self.files, lines=self.lines, paths=self.paths,
+                       suppressions=self.suppressions, timings={**self.timings, "index": indexed}, notes=self.notes)  # fmt: skip
+
+
+Facts = ModuleFacts | Callable[[], ModuleFacts] | None  # a module's facts, or what reads them (``LazyModuleInfo``)
+
+
+def _loaded_files(root: Path, config: Config, found: Walk, outcomes: Sequence[FileOutcome], facts: Sequence[Facts],
+                  timings: dict[str, float]) -> LoadedFiles:  # fmt: skip
+    """The files of ``found`` as modules: ``outcomes`` (one per file) say how each was analysed, ``facts`` give each
+    one's facts, or what reads them on first access (a ``LazyModuleInfo``), None for a file that failed."""
     files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
-    discovered = time.perf_counter()
-    outcomes = analyze_files(files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
-                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
-    parsed = time.perf_counter()
-    names = assign_module_names(files, _imported_top_names(outcomes))
+    names = assign_module_names(files, {name for o in outcomes for name in o.imported})
     modules: dict[str, ModuleInfo] = {}
     # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
     failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
                            ParseFailure("read" if why.startswith("cannot") else "skipped", why))
                 for rel, why in unreadable]  # fmt: skip
-    for source, outcome in zip(files, outcomes):
-        if outcome.facts is None:
+    for source, outcome, read in zip(files, outcomes, facts):
+        if read is None:
             assert outcome.failure is not None
             failures.append(FailedFile(source.relpath, source.is_test, outcome.failure))
             continue
         name = names[source.relpath]
-        modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, outcome.facts)
-    index = ProjectIndex(modules, found.listings)  # listed once, by the walk
-    resolver = Resolver(index)
-    sites = ImportSites(index, resolver)
-    skipped = {names[f.relpath]: f"{f.relpath} was skipped: {f.failure.message}" for f in failures if f.relpath in names}
-    concepts = _concept_model(index, resolver, sites, config, root, skipped, model)
-    graph = _import_graph(index, tree)
-    indexed = time.perf_counter()
-    timings = {"discover": discovered - started, "parse": parsed - discovered, "index": indexed - parsed}
-    return Project(
-        root=root,
-        config=config,
-        index=index,
-        resolver=resolver,
-        graph=graph,
-        sites=sites,
-        concepts=concepts,
+        if isinstance(read, ModuleFacts):
+            modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, read)
+        else:
+            modules[name] = LazyModuleInfo.lazy(name, source.relpath, source.is_package, source.is_test, read)
+    return LoadedFiles(
+        index=ProjectIndex(modules, found.listings),  # listed once, by the walk
+        names=names,
         failures=tuple(failures),
         files=len(files),
         lines=sum(o.lines for o in outcomes),
         paths={f.relpath: f.is_test for f in files},
         suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
-        timings=timings,
         notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
                     f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
+        timings=timings,
     )
+
+
+def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None,
+                model: bytes | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program; ``model``:
+    the snapshot of a concept model that holds for these files (``kept_model``)."""
+    discovered = time.perf_counter()
+    outcomes = analyze_files(found.files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
+                             boundary=root.resolve(), overrides=overrides)  # fmt: skip
+    parsed = time.perf_counter()
+    loaded = _loaded_files(root, config, found, outcomes, [o.facts for o in outcomes],
+                           {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip
+    return built_project(loaded, root, config, tree=tree, model=model)
+
+
+def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: TreeCache | None,
+                  model: bytes | None = None) -> Project:  # fmt: skip
+    """The project of ``loaded`` with the resolver, import sites, concept model (restored from ``model`` when
+    given, see ``load_walked``) and import graph built: each reads every module's facts."""
+    started = time.perf_counter()
+    resolver = Resolver(loaded.index)
+    sites = ImportSites(loaded.index, resolver)
+    concepts = _concept_model(loaded.index, resolver, sites, config, root, loaded.skipped(), model)
+    graph = _import_graph(loaded.index, tree)
+    return loaded.project(root, config, resolver=resolver, graph=graph, sites=sites, concepts=concepts,
+                          indexed=time.perf_counter() - started)  # fmt: skip
+
+
+def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, started: float) -> LoadedFiles:
+    """The files of ``found`` loaded as ``load_walked`` loads them, each module's facts read from ``tree``'s packs
+    only when first asked for (``LazyModuleInfo``; ``index.loaded_count()`` says how many were). Every file's
+    line count, suppression comments, parse failure and imported names come from its payload's head alone; the
+    files with no payload in the packs (``tree.load_payloads`` must have run: new content, a damaged entry) are
+    analysed here, in this process, and are loaded at once. Nothing that reads across modules is built: the
+    caller builds or restores the resolver, import sites, concept model and graph (``LoadedFiles.project``).
+    The packs' bytes stay held (by the modules not read yet) as long as the index lives."""
+    discovered = time.perf_counter()
+    boundary = str(root.resolve())
+    payloads = tree.payloads
+    outcomes: list[FileOutcome | None] = []
+    facts: list[Facts] = []
+    for source in found.files:
+        known = payloads.head(source.relpath, source.path, boundary)
+        if known is None:
+            outcomes.append(None)
+            facts.append(None)
+            continue
+        head, read = known
+        outcomes.append(FileOutcome(source.relpath, None, head.failure, head.lines, head.suppressions, b"", head.imported))
+        facts.append(read)
+    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    analysed = analyze_files([found.files[i] for i in missing], jobs=1, cache=payloads, boundary=root.resolve())
+    for i, outcome in zip(missing, analysed):
+        outcomes[i], facts[i] = outcome, outcome.facts
+    parsed = time.perf_counter()
+    return _loaded_files(root, config, found, cast(list[FileOutcome], outcomes), facts,
+                         {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip

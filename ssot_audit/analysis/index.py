@@ -5,9 +5,10 @@ Query names say what they return: ``find_*`` may return nothing, ``get_*`` retur
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, repeat
+from typing import cast
 
 from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
 
@@ -21,6 +22,70 @@ class ModuleInfo:
     is_package: bool
     is_test: bool
     facts: ModuleFacts
+
+
+_FACTS_SLOT = ModuleInfo.__dict__["facts"]  # the slot ``ModuleInfo`` keeps its facts in (a member descriptor)
+
+
+class LazyModuleInfo(ModuleInfo):
+    """A ``ModuleInfo`` whose facts are read on first access (by ``load``, then kept); its name, file and flags are
+    there from the start. Made by ``lazy``; every reader of a ``ModuleInfo`` accepts it. Equal to (and hashed as)
+    the ``ModuleInfo`` of the same fields, which reads its facts; pickled as that ``ModuleInfo``."""
+
+    __slots__ = ("_load",)
+    _load: Callable[[], ModuleFacts] | None
+
+    @classmethod
+    def lazy(cls, name: str, relpath: str, is_package: bool, is_test: bool,
+             load: Callable[[], ModuleFacts]) -> LazyModuleInfo:  # fmt: skip
+        """A module whose facts ``load`` gives when first read (it may raise: the read raises, and a later read
+        calls it again)."""
+        info = object.__new__(cls)
+        for field_name, value in (("name", name), ("relpath", relpath), ("is_package", is_package),
+                                  ("is_test", is_test), ("_load", load)):  # fmt: skip
+            object.__setattr__(info, field_name, value)
+        return info
+
+    @property  # over the slot: readers see an attribute, as on ModuleInfo
+    def facts(self) -> ModuleFacts:
+        """The module's facts, read on first access."""
+        try:
+            return cast(ModuleFacts, _FACTS_SLOT.__get__(self, LazyModuleInfo))
+        except AttributeError:  # not read yet
+            pass
+        load = self._load
+        assert load is not None  # cleared only once the slot is set
+        facts = load()
+        _FACTS_SLOT.__set__(self, facts)
+        object.__setattr__(self, "_load", None)  # what it held (the payload's bytes) can go
+        return facts
+
+    @facts.setter
+    def facts(self, value: ModuleFacts) -> None:
+        """Set by ``dataclasses.replace`` (through ``ModuleInfo.__init__``): the facts given are the facts."""
+        _FACTS_SLOT.__set__(self, value)
+        object.__setattr__(self, "_load", None)
+
+    @property
+    def is_loaded(self) -> bool:
+        """True once the facts have been read."""
+        return self._load is None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModuleInfo):
+            return NotImplemented
+        return _fields(self) == _fields(other)
+
+    def __hash__(self) -> int:
+        return hash(_fields(self))
+
+    def __reduce__(self) -> tuple[type[ModuleInfo], tuple[str, str, bool, bool, ModuleFacts]]:
+        return ModuleInfo, _fields(self)
+
+
+def _fields(info: ModuleInfo) -> tuple[str, str, bool, bool, ModuleFacts]:
+    """What ``ModuleInfo``'s own equality and hash compare, in its order."""
+    return info.name, info.relpath, info.is_package, info.is_test, info.facts
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str) -> str:
@@ -82,6 +147,15 @@ class ProjectIndex:
         """True for a scanned module of test code (a namespace package or an unknown name is not)."""
         info = self.modules.get(name)
         return info is not None and info.is_test
+
+    def loaded_modules(self) -> list[str]:
+        """Names of the modules whose facts have been read, in name order: every module of an index of plain
+        ``ModuleInfo``s; of ``LazyModuleInfo``s, those read so far (what a lazy scan's tests and benchmark count)."""
+        return [name for name, info in self.modules.items() if not isinstance(info, LazyModuleInfo) or info.is_loaded]
+
+    def loaded_count(self) -> int:
+        """How many modules' facts have been read (``loaded_modules``)."""
+        return len(self.loaded_modules())
 
     def iter_modules(self) -> Iterator[ModuleInfo]:
         """Modules in name order."""

@@ -9,7 +9,6 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -19,8 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import cast
 
 from ssot_audit.analysis import state
 from ssot_audit.analysis.discovery import SourceFile
@@ -28,26 +27,15 @@ from ssot_audit.analysis.extract import extract_facts
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.linemap import line_digest
 from ssot_audit.analysis.parsing import ParseFailure, parse_source
+from ssot_audit.analysis.payload import FactsUnavailable, PayloadHead, checked_facts, imported_top_names, pack_payload
+from ssot_audit.analysis.payload import FileOutcome as FileOutcome  # re-exported: most readers name it here
+from ssot_audit.analysis.payload import outcome_of_blob as outcome_of_blob
+from ssot_audit.analysis.payload import pickle_facts, read_head
+from ssot_audit.analysis.payload import read_outcomes as read_outcomes
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.suppressions import SuppressionComment, scan_comments
 
 _PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
-_PROTOCOL = pickle.HIGHEST_PROTOCOL
-
-
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What analysing one file gave: facts, or the reason it was skipped."""
-
-    relpath: str
-    facts: ModuleFacts | None
-    failure: ParseFailure | None
-    lines: int
-    suppressions: tuple[SuppressionComment, ...] = ()  # ``# ssot: ignore[...]`` comments, read even on parse failure
-    # One CRC-32 a line (``linemap.line_digest``): what an edit scan maps the old positions of a changed file with.
-    # Empty for a file that could not be read, and in what ``analyze_files`` gives unless asked (4 bytes a line: 16 MB
-    # at 4 million lines the whole-program phase never reads); ``read_outcomes`` gives it.
-    line_digest: bytes = b""
 
 
 def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
@@ -63,72 +51,26 @@ def analyze_bytes(data: bytes, relpath: str) -> FileOutcome:
     except RecursionError:
         failure = ParseFailure("too-deep", "nesting too deep to analyse")
         return FileOutcome(relpath, None, failure, parsed.lines, comments, digest)
-    return FileOutcome(relpath, facts, None, parsed.lines, comments, digest)
+    return FileOutcome(relpath, facts, None, parsed.lines, comments, digest, imported_top_names(facts))
 
 
 def analyze_to_blob(path: str, relpath: str, boundary: str | None = None) -> tuple[str, bytes]:
-    """Analyse one file into (content hash, pickled payload); the hash is "" when the file cannot be read.
+    """Analyse one file into (content hash, payload: see ``payload``); the hash is "" when the file cannot be read.
 
-    Workers return these bytes: the result is pickled once, for the cache and for the trip to the main process.
+    Workers return these bytes: the facts are pickled once, for the cache and for the trip to the main process.
     ``boundary``: the resolved scanned directory; nothing that resolves outside it is read (see ``reading``).
     """
     try:
         data = read_scanned(path, boundary)
     except SkippedFile as exc:
-        return "", pickle.dumps((None, ParseFailure("skipped", f"{exc}"), 0, (), b""), protocol=_PROTOCOL)
+        return "", pack_payload(PayloadHead(ParseFailure("skipped", f"{exc}"), 0, (), b"", ()), b"")
     except OSError as exc:
         failure = ParseFailure("read", f"cannot read file: {exc.strerror or exc}")
-        return "", pickle.dumps((None, failure, 0, (), b""), protocol=_PROTOCOL)
+        return "", pack_payload(PayloadHead(failure, 0, (), b"", ()), b"")
     outcome = analyze_bytes(data, relpath)
     # no path in the payload: copies of a file share it
-    payload = (outcome.facts, outcome.failure, outcome.lines, outcome.suppressions, outcome.line_digest)
-    return state.content_hash(data), pickle.dumps(payload, protocol=_PROTOCOL)
-
-
-Payload = tuple[ModuleFacts | None, ParseFailure | None, int, tuple[SuppressionComment, ...], bytes]
-
-
-def _from_payload(relpath: str, payload: Payload, *, with_digest: bool = True) -> FileOutcome:
-    facts, failure, lines, suppressions, digest = payload
-    return FileOutcome(relpath, facts, failure, lines, suppressions, digest if with_digest else b"")
-
-
-def _is_payload(payload: object) -> bool:
-    """The shape ``analyze_to_blob`` writes: anything else in a cache entry is a miss."""
-    if not isinstance(payload, tuple) or len(payload) != 5:
-        return False
-    facts, failure, lines, suppressions, digest = payload
-    return (isinstance(facts, ModuleFacts | None) and isinstance(failure, ParseFailure | None)
-            and (facts is None) != (failure is None) and type(lines) is int and isinstance(suppressions, tuple)
-            and type(digest) is bytes and len(digest) % 4 == 0)  # fmt: skip
-
-
-def outcome_of_blob(relpath: str, payload: bytes | memoryview) -> FileOutcome | None:
-    """The outcome, line digest included, held by a pack entry's payload (checked by its CRC already, as
-    ``state.StateStore.find_blobs`` does); None when it does not unpickle or has not the shape of a payload."""
-    loaded = _unpickled(payload)
-    return _from_payload(relpath, cast(Payload, loaded)) if _is_payload(loaded) else None
-
-
-def _unpickled(payload: bytes | memoryview | None) -> object:
-    try:
-        return pickle.loads(payload) if payload is not None else None
-    except Exception:  # noqa: BLE001 - a flipped byte can make unpickling raise almost anything: a miss
-        return None
-
-
-def read_outcomes(store: state.StateStore, packs: Sequence[str], hashes: Mapping[str, str]) -> dict[str, FileOutcome]:
-    """The outcomes (line digests included) of the files ``hashes`` names (repo-relative path -> content hash), read
-    from the entries of those hashes in ``packs`` alone (the packs are not read whole: see ``StateStore.find_blobs``).
-    A file whose entry is missing, damaged or of another shape is left out."""
-    blobs = store.find_blobs(packs, set(hashes.values()))
-    found = {}
-    for relpath, key in hashes.items():
-        payload = blobs.get(key)
-        outcome = outcome_of_blob(relpath, payload) if payload is not None else None
-        if outcome is not None:
-            found[relpath] = outcome
-    return found
+    head = PayloadHead(outcome.failure, outcome.lines, outcome.suppressions, outcome.line_digest, outcome.imported)
+    return state.content_hash(data), pack_payload(head, pickle_facts(outcome.facts))
 
 
 @dataclass(slots=True)
@@ -169,12 +111,52 @@ class PayloadCache:
         blob = self.blobs.get(key) if key is not None else None
         if key is None or blob is None:
             return None
-        loaded = _unpickled(state.open_blob(blob))
-        if not _is_payload(loaded):
-            del self.blobs[key]
-            self.stored.discard(key)
+        payload = state.open_blob(blob)
+        outcome = outcome_of_blob(relpath, payload, with_digest=False) if payload is not None else None
+        if outcome is None:  # see FileOutcome.line_digest for the digest left out
+            self.forget(key)
+        return outcome
+
+    def head(self, relpath: str, path: str,
+             boundary: str | None = None) -> tuple[PayloadHead, Callable[[], ModuleFacts] | None] | None:  # fmt: skip
+        """The head of ``relpath``'s payload in the packs (checked by its own CRC) and what reads its facts when
+        called (None for a file that failed to parse): nothing of the facts is unpickled or checked before that
+        call (see ``payload``). Facts found damaged then are a miss: the file (at ``path``, within ``boundary``) is
+        analysed again, and its payload written again; when its content is no longer what was hashed, the call
+        raises ``FactsUnavailable``. None when the hash is unknown or the head is missing or damaged (dropped, as
+        ``cached`` drops a damaged entry)."""
+        key = self.hashes.get(relpath)
+        blob = self.blobs.get(key) if key is not None else None
+        if key is None or blob is None:
             return None
-        return _from_payload(relpath, cast(Payload, loaded), with_digest=False)  # see FileOutcome.line_digest
+        crc, payload = blob
+        read = read_head(payload)
+        if read is None:
+            self.forget(key)
+            return None
+        head, pickled = read
+        if head.failure is not None:
+            return head, None
+        return head, partial(self._recovered, partial(checked_facts, crc, payload, pickled), path, relpath, boundary)
+
+    def _recovered(self, read: Callable[[], ModuleFacts], path: str, relpath: str, boundary: str | None) -> ModuleFacts:
+        """``read()``; when the facts it reads are damaged, the file's facts analysed again (see ``head``)."""
+        try:
+            return read()
+        except FactsUnavailable:
+            key = self.hashes[relpath]
+        self.forget(key)
+        fresh, payload = analyze_to_blob(path, relpath, boundary)
+        outcome = outcome_of_blob(relpath, payload)
+        if fresh != key or outcome is None or outcome.facts is None:
+            raise FactsUnavailable(f"{relpath} changed since it was hashed")
+        self.add(relpath, fresh, payload)
+        return outcome.facts
+
+    def forget(self, key: str) -> None:
+        """Drop a damaged entry: the analysis writes it again, and compaction never copies it."""
+        self.blobs.pop(key, None)
+        self.stored.discard(key)
 
     def release(self) -> None:
         """Let go of the packs' bytes (``stored`` still says which content they hold)."""
@@ -341,7 +323,9 @@ def analyze_files(
         relpath = work[i][1]
         if cache is not None:
             cache.add(relpath, key, blob)
-        done[i] = _from_payload(relpath, pickle.loads(blob), with_digest=line_digests)
+        outcome = outcome_of_blob(relpath, blob, with_digest=line_digests)
+        assert outcome is not None, relpath  # made by ``analyze_to_blob`` in this version of the code
+        done[i] = outcome
 
     report()
     if effective_jobs(jobs, len(todo)) <= 1 or len(todo) < _PARALLEL_THRESHOLD:

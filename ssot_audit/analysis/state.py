@@ -82,7 +82,7 @@ class StateStore:
     """
 
     def __init__(self, directory: Path, *, analyser: str, scope: str, tree: str, kept: str = "") -> None:
-        self.directory = directory / f"v1-{analyser[:16]}"
+        self.directory = directory / f"v2-{analyser[:16]}"  # v2: payloads of ``payload``'s layout
         self.scope = scope[:16]
         self.tree = tree[:16]
         self.kept = (kept or scope)[:16]  # names what ``save_kept`` keeps: scans of other scopes may share it

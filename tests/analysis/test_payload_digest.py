@@ -14,6 +14,8 @@ from ssot_audit.analysis import cache, loader, state
 from ssot_audit.analysis.discovery import SourceFile
 from ssot_audit.analysis.linemap import line_digest
 from ssot_audit.analysis.parsing import ParseFailure
+from ssot_audit.analysis.facts import ModuleFacts
+from ssot_audit.analysis.payload import PayloadHead, pack_payload, pickle_facts, read_head
 from ssot_audit.config import Config
 
 from tests.helpers import write_project
@@ -35,7 +37,7 @@ def test_every_analysed_file_has_its_line_digest(data: bytes, tmp_path: Path) ->
     assert outcome.line_digest == line_digest(data)
     (tmp_path / "m.py").write_bytes(data)
     key, blob = loader.analyze_to_blob(str(tmp_path / "m.py"), "m.py")
-    assert key == state.content_hash(data) and pickle.loads(blob)[4] == line_digest(data)
+    assert key == state.content_hash(data) and read_head(blob)[0].line_digest == line_digest(data)  # type: ignore[index]
     assert loader.outcome_of_blob("m.py", blob) == outcome
 
 
@@ -72,8 +74,7 @@ def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path: Path) -> None:
     [pack] = saved.packs
     path = store.directory / pack
     data = bytearray(path.read_bytes())
-    b_entry = pickle.dumps(pickle.loads(store.find_blobs([pack], [hashes["pkg/b.py"]])[hashes["pkg/b.py"]]),
-                           protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+    b_entry = store.find_blobs([pack], [hashes["pkg/b.py"]])[hashes["pkg/b.py"]]
     at = bytes(data).find(b_entry[-40:])
     assert at > 0
     data[at + 10] ^= 0x01  # b.py's payload damaged: its CRC no longer matches
@@ -84,6 +85,15 @@ def test_a_damaged_or_foreign_entry_is_a_miss(tmp_path: Path) -> None:
     failure = ParseFailure("syntax", "bad")
     forged.add(hashes["pkg/a.py"], pickle.dumps((None, failure, 1, (), b"xyz")))  # a digest of 3 bytes
     forged.add(hashes["pkg/broken.py"], pickle.dumps((None, failure, 1, ())))  # the shape before digests
+    # this version's layout, of the wrong shape: a digest of 3 bytes; a failure with facts; no failure and no facts
+    forged.add(hashes["pkg/__init__.py"], pack_payload(PayloadHead(failure, 1, (), b"", ()), pickle_facts(ModuleFacts(1))))
+    name = forged.close()
+    assert name is not None
+    assert loader.read_outcomes(store, [name], hashes) == {}
+    forged = store.open_pack()
+    forged.add(hashes["pkg/a.py"], pack_payload(PayloadHead(failure, 1, (), b"xyz", ()), b""))
+    forged.add(hashes["pkg/b.py"], pack_payload(PayloadHead(None, 1, (), b"", ()), b""))
+    forged.add(hashes["pkg/__init__.py"], pack_payload(PayloadHead(None, 1, (), b"", ()), b"not a pickle"))
     name = forged.close()
     assert name is not None
     assert loader.read_outcomes(store, [name], hashes) == {}

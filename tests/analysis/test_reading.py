@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import signal
 import socket
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit.analysis import loader
+from ssot_audit.analysis.payload import read_head
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.capture import source_excerpts
 from ssot_audit.model import Confidence, Finding, Location, Severity
@@ -81,9 +81,11 @@ def test_a_file_swapped_for_a_fifo_or_a_link_after_discovery_is_refused(tmp_path
     with pytest.raises(SkippedFile, match="outside the scanned directory"):
         read_scanned(str(scanned / "l.py"), str(scanned.resolve()))
     key, blob = loader.analyze_to_blob(str(tmp_path / "f.py"), "f.py", str(tmp_path))
-    facts, failure, _, _, digest = pickle.loads(blob)
+    read = read_head(blob)
+    assert read is not None
+    head, facts = read
     assert key == ""  # nothing read: nothing for the cache
-    assert facts is None and failure.kind == "skipped" and "a FIFO" in failure.message and digest == b""
+    assert not facts and head.failure.kind == "skipped" and "a FIFO" in head.failure.message and head.line_digest == b""
 
 
 def test_excerpts_never_read_a_fifo_or_a_link_out_of_the_tree(tmp_path: Path) -> None:
