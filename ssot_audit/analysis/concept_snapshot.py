@@ -14,7 +14,9 @@ What is carried and what is rebuilt:
   forming concepts cost. None holds a line or a column: a snapshot of a tree and of the same tree with every line
   moved are equal. Classes are numbers into one list, equal strings one object (2.9 MB pickled at 4M lines);
 - rebuilt from the new project: ``Names`` (it holds lines: where each alias and ``as`` import is; by its own
-  code), ``Roles.methods`` (by ``Roles``' own code, from the carried bases; see ``_restored_roles`` for why), the
+  code, or given by the caller: ``analysis.kept_state`` carries them with their lines), ``Roles.methods`` (by
+  ``Roles``' own code, from the carried bases and each class's own public names in its order, reading no class's
+  facts; see ``_restored_roles`` for why), the
   similarity's counts of method names, and ``concept_of`` (from the concepts, as ``ConceptModel.__init__`` makes
   it). At 4M lines a restore takes 0.8 CPU-s where building the model takes 4;
 - left lazy, as in a fresh model, and so worked out from the new facts when asked: ``Roles.methods_with``,
@@ -32,9 +34,10 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
+from ssot_audit.analysis.facts import ClassFact
 from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
@@ -66,6 +69,8 @@ class ConceptSnapshot:
     methods_order: array[int]  # ``Roles.methods``' keys in its order: bases before their subclasses
     base_counts: array[int]  # how many project bases each class of ``methods_order`` has, in that order
     bases: array[int]  # their ``Resolver.base_classes``, one after the other
+    public_counts: array[int]  # how many public method names each class of ``methods_order`` defines, in that order
+    public_names: tuple[str, ...]  # those names, one class after the other, each class's in its ``ClassFact.methods``
     protocols: tuple[tuple[str, ...], ...]  # ``Interfaces.protocols``, each sorted
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
@@ -107,11 +112,14 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     raising = tuple(sorted(map(number, roles._raising)))
     methods_order = array("I", map(number, roles.methods))
     # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
-    base_counts, bases = array("H"), array("I")
+    base_counts, bases, public_counts, public_names = array("H"), array("I"), array("H"), []
     for value in roles.methods:
         found = model.resolver.base_classes(value)  # memoised
         base_counts.append(len(found))
         bases.extend(map(number, found))
+        own = _own_public(model.index, value)
+        public_counts.append(len(own))
+        public_names.extend(kept(n, n) for n in own)
     interfaces = model.similarity.interfaces
     protocol_number = {methods: i for i, methods in reversed(list(enumerate(interfaces.protocols)))}  # the first
 
@@ -121,13 +129,23 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     return ConceptSnapshot(  # every class numbered above: the list is complete
         modules=tuple(kept(v.module, v.module) for v in number.classes),
         qualnames=tuple(kept(v.qualname, v.qualname) for v in number.classes), roles=tuple(roles.role.values()),
-        methods_order=methods_order, base_counts=base_counts, bases=bases,
+        methods_order=methods_order, base_counts=base_counts, bases=bases, public_counts=public_counts,
+        public_names=tuple(public_names),
         protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
         hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies,
         imported=tuple(kept(m, m) for m in sorted(roles.imported)), raising=raising, factories=factories,
         concepts=concepts, notes=tuple(model.notes),
     )  # fmt: skip
+
+
+def _own_public(index: ProjectIndex, value: ClassValue) -> list[str]:
+    """The public method names ``value``'s class defines, in its facts' order (what ``Roles._public_methods`` reads
+    of them)."""
+    fact = index.find_class(value.module, value.qualname)
+    if fact is None:
+        raise ValueError(f"{value.fullname} is not a class of the project")
+    return [m for m in fact.methods if not m.startswith("_")]
 
 
 def _concept_row(c: ConceptInfo, number: _Numbering) -> ConceptRow:
@@ -138,13 +156,14 @@ def _concept_row(c: ConceptInfo, number: _Numbering) -> ConceptRow:
 
 
 def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-             unparsed: Mapping[str, str] | None = None) -> ConceptModel:  # fmt: skip
+             unparsed: Mapping[str, str] | None = None, names: Names | None = None) -> ConceptModel:  # fmt: skip
     """A model that answers as ``ConceptModel(index, resolver, sites, ...)`` would, built from ``snapshot`` (taken of
     a model of the same facts up to positions, calls in function bodies and ``name_uses``: see the module
-    docstring). ``unparsed``: as given to ``ConceptModel``."""
+    docstring). ``unparsed``: as given to ``ConceptModel``. ``names``: the model's ``Names`` when the caller has
+    them (``Names.of_aliases``, reading no facts), else built (reading every module's bindings)."""
     modules = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     classes = [ClassValue(modules.get(m, m), q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
-    names = Names(index, resolver, sites)
+    names = Names(index, resolver, sites) if names is None else names
     roles = _restored_roles(snapshot, classes, index, resolver, names)
     model = ConceptModel.__new__(ConceptModel)  # the attributes ``ConceptModel.__init__`` sets, none computed again
     model.index, model.unparsed, model.resolver, model.sites = index, unparsed or {}, resolver, sites
@@ -178,16 +197,19 @@ def _restored_roles(snapshot: ConceptSnapshot, classes: list[ClassValue], index:
     # other is most of what resolving costs on a new resolver.
     roles.methods = {}
     bases: dict[ClassValue, list[ClassValue]] = {}
-    start = 0
-    for i, count in zip(snapshot.methods_order, snapshot.base_counts):
-        bases[classes[i]] = [classes[b] for b in snapshot.bases[start:start + count]]
-        start += count
+    own: list[tuple[ClassValue, _OwnMethods]] = []
+    start = at = 0
+    public = snapshot.public_names
+    for i, count, defined in zip(snapshot.methods_order, snapshot.base_counts, snapshot.public_counts):
+        value = classes[i]
+        bases[value] = [classes[b] for b in snapshot.bases[start:start + count]]
+        own.append((value, _OwnMethods(public[at:at + defined])))
+        start, at = start + count, at + defined
     roles.resolver = cast(Resolver, _CarriedBases(bases, resolver))
-    for value in bases:
-        fact = index.find_class(value.module, value.qualname)
-        if fact is None:
+    for value, fact in own:  # no class's facts are read: its public names are carried, in their order
+        if value.module not in index.modules:
             raise ValueError(f"{value.fullname} is not a class of the project: the snapshot is of other facts")
-        roles.methods[value] = roles._public_methods(value, fact)
+        roles.methods[value] = roles._public_methods(value, cast(ClassFact, fact))
     roles.resolver = resolver
     roles.copies = {classes[a]: classes[b] for a, b in snapshot.copies}
     return roles
@@ -219,6 +241,13 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
     similarity._held, similarity._weights, similarity._profiles, similarity._parallel = {}, {}, {}, {}
     similarity._packages = None
     return similarity
+
+
+class _OwnMethods(NamedTuple):
+    """What ``Roles._public_methods`` reads of a ``ClassFact``: its method names (the public ones suffice), in the
+    order the class defines them, so the set it builds from them is built by the same steps."""
+
+    methods: tuple[str, ...]
 
 
 class _CarriedBases:
