@@ -34,10 +34,8 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, cast
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.facts import ClassFact
 from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
@@ -46,7 +44,7 @@ from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import TEST_ROLES, Roles
 from ssot_audit.analysis.similarity import Similarity
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 
 Ref = tuple[str, str]  # (module, qualname) of a function
 # A concept: name, origin, canonical, reason, members, shims, lookalikes, factories, allowed creators, per user,
@@ -112,7 +110,8 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     raising = tuple(sorted(map(number, roles._raising)))
     methods_order = array("I", map(number, roles.methods))
     # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
-    base_counts, bases, public_counts, public_names = array("H"), array("I"), array("H"), []
+    base_counts, bases, public_counts = array("H"), array("I"), array("H")
+    public_names: list[str] = []
     for value in roles.methods:
         found = model.resolver.base_classes(value)  # memoised
         base_counts.append(len(found))
@@ -162,7 +161,9 @@ def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver,
     docstring). ``unparsed``: as given to ``ConceptModel``. ``names``: the model's ``Names`` when the caller has
     them (``Names.of_aliases``, reading no facts), else built (reading every module's bindings)."""
     modules = {name: name for name in index.modules}  # the index's strings, not a second copy of each
-    classes = [ClassValue(modules.get(m, m), q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
+    if not modules.keys() >= set(snapshot.modules):
+        raise ValueError("a class of the snapshot is in no module of the project: the snapshot is of other facts")
+    classes = [ClassValue(modules[m], q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
     names = Names(index, resolver, sites) if names is None else names
     roles = _restored_roles(snapshot, classes, index, resolver, names)
     model = ConceptModel.__new__(ConceptModel)  # the attributes ``ConceptModel.__init__`` sets, none computed again
@@ -193,24 +194,17 @@ def _restored_roles(snapshot: ConceptSnapshot, classes: list[ClassValue], index:
     # Each class's public methods worked out again, by ``Roles``' own code in its own order: a set iterates in an
     # order that follows how it was built, and the similarity sums weights over these sets, so only sets built by
     # the same steps give the same floats to the last bit (carried as sorted tuples, sums came out one ulp apart).
-    # The order and each class's bases are carried: ``Roles`` sorts by the length of every MRO for the one, and the
-    # other is most of what resolving costs on a new resolver.
+    # What those steps read is carried: each class's own public names in its facts' order and its project bases
+    # (resolving the bases of 85,000 classes on a new resolver cost 0.9 CPU-s at 4M lines), in ``Roles``' order (it
+    # sorts by the length of every MRO). No class's facts are read, but for a base met before its own bases (a
+    # cycle), which ``Roles._walk_public`` reads along its MRO, as a built model does.
     roles.methods = {}
-    bases: dict[ClassValue, list[ClassValue]] = {}
-    own: list[tuple[ClassValue, _OwnMethods]] = []
+    public, bases, work_out = snapshot.public_names, snapshot.bases, roles.public_methods_of
     start = at = 0
-    public = snapshot.public_names
     for i, count, defined in zip(snapshot.methods_order, snapshot.base_counts, snapshot.public_counts):
         value = classes[i]
-        bases[value] = [classes[b] for b in snapshot.bases[start:start + count]]
-        own.append((value, _OwnMethods(public[at:at + defined])))
+        roles.methods[value] = work_out(value, public[at:at + defined], [classes[b] for b in bases[start:start + count]])
         start, at = start + count, at + defined
-    roles.resolver = cast(Resolver, _CarriedBases(bases, resolver))
-    for value, fact in own:  # no class's facts are read: its public names are carried, in their order
-        if value.module not in index.modules:
-            raise ValueError(f"{value.fullname} is not a class of the project: the snapshot is of other facts")
-        roles.methods[value] = roles._public_methods(value, cast(ClassFact, fact))
-    roles.resolver = resolver
     roles.copies = {classes[a]: classes[b] for a, b in snapshot.copies}
     return roles
 
@@ -241,31 +235,6 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
     similarity._held, similarity._weights, similarity._profiles, similarity._parallel = {}, {}, {}, {}
     similarity._packages = None
     return similarity
-
-
-class _OwnMethods(NamedTuple):
-    """What ``Roles._public_methods`` reads of a ``ClassFact``: its method names (the public ones suffice), in the
-    order the class defines them, so the set it builds from them is built by the same steps."""
-
-    methods: tuple[str, ...]
-
-
-class _CarriedBases:
-    """The resolver's answers ``Roles._public_methods`` asks for, each class's project bases taken from the snapshot
-    (resolving the bases of 85,000 classes on a new resolver cost 0.9 of the 1.1 CPU-s of the methods at 4M lines),
-    the MRO of a class met before its bases (a cycle) from the resolver."""
-
-    def __init__(self, bases: dict[ClassValue, list[ClassValue]], resolver: Resolver) -> None:
-        self._bases = bases
-        self._resolver = resolver
-
-    def base_classes(self, cls: ClassValue) -> list[ClassValue]:
-        """As ``Resolver.base_classes``."""
-        return self._bases[cls]
-
-    def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """As ``Resolver.mro``."""
-        return self._resolver.mro(cls)
 
 
 def _concept(row: ConceptRow, classes: list[ClassValue]) -> ConceptInfo:

@@ -36,8 +36,6 @@ from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model.moved import NewLine  # old line -> new line, None when that line changed
 
 Target = ClassValue | FunctionValue
-_SITE_TEXT = 5  # importer, source, name, bound, scope
-_SITE_INTS = 3  # line, col, target number
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +45,13 @@ class KeptState:
 
     module_names: dict[str, str]  # every file's repo-relative path -> module name (``assign_module_names``)
     targets: tuple[tuple[bool, str, str], ...]  # (is a class, module, qualname) of what sites and aliases reach
-    site_text: tuple[str, ...]  # ``_SITE_TEXT`` strings a site, in ``ImportSites.sites``' order
-    site_ints: array[int]  # ``_SITE_INTS`` ints a site
+    modules: tuple[str, ...]  # the modules sites and edges name, by number
+    site_text: tuple[str, ...]  # name, bound, scope of each site, in ``ImportSites.sites``' order
+    site_ints: array[int]  # importer, source (module numbers), line, column, target number of each site
     site_flags: bytes  # a site's ``type_checking`` (1) and ``runtime`` (2)
-    edge_ends: tuple[str, ...]  # importer and imported of each edge, in the graph's order
-    edge_counts: array[int]  # how many lines, runtime lines and function-local lines each edge has
-    edge_lines: array[int]  # those lines, edge after edge
+    edge_ends: array[int]  # importer and imported (module numbers) of each edge, in the graph's order
+    edge_lines: tuple[tuple[int, ...], ...]  # each edge's lines, runtime lines and function-local lines (equal
+    # tuples one object: most edges are one line, and pickle writes ``(12,)`` once for every edge that has it)
     edge_flags: bytes  # an edge's ``runtime`` (1), ``type_checking`` (2), ``function_local`` (4)
     aliases: tuple[tuple[int, tuple[tuple[str, str, int], ...]], ...]  # ``Names.alias_names``: target, (module, name, line)
     concepts: ConceptSnapshot
@@ -74,29 +73,35 @@ def snapshot_state(index: ProjectIndex, sites: ImportSites, graph: ImportGraph, 
     strings: dict[str, str] = {}
     kept = strings.setdefault  # equal strings one object: pickle writes each once
     numbers: dict[Target, int] = {}
+    modules: dict[str, int] = {name: i for i, name in enumerate(index.modules)}
 
     def number(target: Target) -> int:
         return numbers.setdefault(target, len(numbers))
 
+    def module(name: str) -> int:
+        return modules.setdefault(name, len(modules))
+
     site_text: list[str] = []
     site_ints, site_flags = array("I"), bytearray()
     for s in sites.sites:
-        site_text += (s.importer, kept(s.source, s.source), kept(s.name, s.name), kept(s.bound, s.bound), s.scope)
-        site_ints.extend((s.line, s.col, number(s.target)))
+        site_text += (kept(s.name, s.name), kept(s.bound, s.bound), s.scope)
+        site_ints.extend((module(s.importer), module(s.source), s.line, s.col, number(s.target)))
         site_flags.append(bool(s.type_checking) | s.runtime << 1)
-    edge_ends: list[str] = []
-    edge_counts, edge_lines, edge_flags = array("I"), array("I"), bytearray()
-    for importer, targets in graph.edge_records().items():
-        for imported, e in targets.items():
-            edge_ends += (importer, imported)
-            edge_counts.extend((len(e.lines), len(e.runtime_lines), len(e.function_local_lines)))
-            edge_lines.extend((*e.lines, *e.runtime_lines, *e.function_local_lines))
+    edge_ends = array("I")
+    edge_lines: list[tuple[int, ...]] = []
+    edge_flags = bytearray()
+    runs: dict[tuple[int, ...], tuple[int, ...]] = {}
+    for importer, edges in graph.edge_records().items():
+        for imported, e in edges.items():
+            edge_ends.extend((module(importer), module(imported)))
+            edge_lines += (runs.setdefault(e.lines, e.lines), runs.setdefault(e.runtime_lines, e.runtime_lines),
+                           runs.setdefault(e.function_local_lines, e.function_local_lines))  # fmt: skip
             edge_flags.append(e.runtime | e.type_checking << 1 | e.function_local << 2)
     aliases = tuple((number(t), tuple((n.module, kept(n.name, n.name), n.line) for n in names))
                     for t, names in concepts.names.alias_names().items())  # fmt: skip
     targets = tuple((isinstance(t, ClassValue), t.module, kept(t.qualname, t.qualname)) for t in numbers)
-    state = KeptState(dict(module_names), targets, tuple(site_text), site_ints, bytes(site_flags), tuple(edge_ends),
-                      edge_counts, edge_lines, bytes(edge_flags), aliases, concepts.snapshot())  # fmt: skip
+    state = KeptState(dict(module_names), targets, tuple(modules), tuple(site_text), site_ints, bytes(site_flags), edge_ends,
+                      tuple(edge_lines), bytes(edge_flags), aliases, concepts.snapshot())  # fmt: skip
     return pickle.dumps(state, protocol=5)
 
 
@@ -122,9 +127,10 @@ def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, mov
     own = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     moving = {own.get(m, m): moves[path] for path, m in state.module_names.items() if path in moves}
     targets = [(ClassValue if is_class else FunctionValue)(own.get(m, m), q) for is_class, m, q in state.targets]
+    numbered = [own.get(m, m) for m in state.modules]
     try:
-        sites = ImportSites.of_sites(_sites(state, targets, own, moving))
-        graph = ImportGraph.of_edges(index, _edges(state, own, moving), kept_cycles=kept_cycles)
+        sites = ImportSites.of_sites(_sites(state, targets, numbered, moving))
+        graph = ImportGraph.of_edges(index, _edges(state, numbered, moving), kept_cycles=kept_cycles)
         aliases = {targets[t]: tuple(Name(own.get(m, m), n, ALIAS, _moved(moving.get(m), line)) for m, n, line in names)
                    for t, names in state.aliases}  # fmt: skip
     except _Unmovable:
@@ -144,35 +150,42 @@ def _moved(move: NewLine | None, line: int) -> int:
     return new
 
 
-def _sites(state: KeptState, targets: list[Target], own: dict[str, str],
+def _moved_run(move: NewLine, lines: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(_moved(move, n) for n in lines)
+
+
+_FLAGS = tuple((bool(i & 1), bool(i & 2), bool(i & 4)) for i in range(8))  # a flags byte as booleans
+
+
+def _sites(state: KeptState, targets: list[Target], modules: list[str],
            moving: Mapping[str, NewLine]) -> tuple[ImportSite, ...]:  # fmt: skip
-    text, ints, flags = state.site_text, state.site_ints, state.site_flags
+    """The kept sites, lines in edited modules moved. The columns are read in runs by ``zip`` over one iterator
+    (in C), and each record made by ``tuple.__new__`` (a named tuple's own ``__new__`` is a Python call)."""
+    text, ints, make = iter(state.site_text), iter(state.site_ints), tuple.__new__
     sites = []
-    for i, flag in enumerate(flags):
-        importer, source, name, bound, scope = text[i * _SITE_TEXT:(i + 1) * _SITE_TEXT]
-        importer = own.get(importer, importer)
-        line, col, target = ints[i * _SITE_INTS:(i + 1) * _SITE_INTS]
-        move = moving.get(importer)
-        sites.append(ImportSite(importer, line if move is None else _moved(move, line), col, source, name, bound,
-                                targets[target], scope, bool(flag & 1), bool(flag & 2)))  # fmt: skip
+    for (name, bound, scope), (importer_number, source, line, col, target), flag in zip(
+            zip(text, text, text), zip(ints, ints, ints, ints, ints), state.site_flags):  # fmt: skip
+        importer = modules[importer_number]
+        if moving and importer in moving:
+            line = _moved(moving[importer], line)
+        sites.append(make(ImportSite, (importer, line, col, modules[source], name, bound, targets[target], scope,
+                                       *_FLAGS[flag][:2])))  # fmt: skip
     return tuple(sites)
 
 
-def _edges(state: KeptState, own: dict[str, str], moving: Mapping[str, NewLine]) -> dict[str, dict[str, ImportEdge]]:
-    ends, counts, lines = state.edge_ends, state.edge_counts, state.edge_lines
+def _edges(state: KeptState, modules: list[str], moving: Mapping[str, NewLine]) -> dict[str, dict[str, ImportEdge]]:
+    """The kept edges, lines in edited importers moved (read as ``_sites`` reads the sites)."""
+    ends, runs, make = iter(state.edge_ends), iter(state.edge_lines), tuple.__new__
     edges: dict[str, dict[str, ImportEdge]] = {}
-    at = 0
-    for i, flag in enumerate(state.edge_flags):
-        importer, imported = own.get(ends[2 * i], ends[2 * i]), own.get(ends[2 * i + 1], ends[2 * i + 1])
-        move = moving.get(importer)
-        runs = []
-        for count in counts[3 * i:3 * i + 3]:
-            run = tuple(lines[at:at + count])
-            runs.append(run if move is None else tuple(_moved(move, n) for n in run))
-            at += count
-        edge = ImportEdge(runs[0], runs[1], runs[2], bool(flag & 1), bool(flag & 2), bool(flag & 4))
-        found = edges.get(importer)
-        if found is None:
-            found = edges[importer] = {}
-        found[imported] = edge
+    last = -1
+    found: dict[str, ImportEdge] = {}
+    move: NewLine | None = None
+    for (importer, imported), lines, flag in zip(zip(ends, ends), zip(runs, runs, runs), state.edge_flags):
+        if importer != last:  # an importer's edges are one after the other
+            last, name = importer, modules[importer]
+            found = edges[name] = {}
+            move = moving.get(name) if moving else None
+        if move is not None:
+            lines = (_moved_run(move, lines[0]), _moved_run(move, lines[1]), _moved_run(move, lines[2]))
+        found[modules[imported]] = make(ImportEdge, lines + _FLAGS[flag])
     return edges
