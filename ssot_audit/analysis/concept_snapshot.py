@@ -14,7 +14,9 @@ What is carried and what is rebuilt:
   forming concepts cost. None holds a line or a column: a snapshot of a tree and of the same tree with every line
   moved are equal. Classes are numbers into one list, equal strings one object (2.9 MB pickled at 4M lines);
 - rebuilt from the new project: ``Names`` (it holds lines: where each alias and ``as`` import is; by its own
-  code), ``Roles.methods`` (by ``Roles``' own code, from the carried bases; see ``_restored_roles`` for why), the
+  code, or given by the caller: ``analysis.kept_state`` carries them with their lines), ``Roles.methods`` (by
+  ``Roles``' own code, from the carried bases and each class's own public names in its order, reading no class's
+  facts; see ``_restored_roles`` for why), the
   similarity's counts of method names, and ``concept_of`` (from the concepts, as ``ConceptModel.__init__`` makes
   it). At 4M lines a restore takes 0.8 CPU-s where building the model takes 4;
 - left lazy, as in a fresh model, and so worked out from the new facts when asked: ``Roles.methods_with``,
@@ -32,7 +34,6 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import cast
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.handoff import Handoff
@@ -43,7 +44,7 @@ from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import TEST_ROLES, Roles
 from ssot_audit.analysis.similarity import Similarity
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 
 Ref = tuple[str, str]  # (module, qualname) of a function
 # A concept: name, origin, canonical, reason, members, shims, lookalikes, factories, allowed creators, per user,
@@ -66,6 +67,8 @@ class ConceptSnapshot:
     methods_order: array[int]  # ``Roles.methods``' keys in its order: bases before their subclasses
     base_counts: array[int]  # how many project bases each class of ``methods_order`` has, in that order
     bases: array[int]  # their ``Resolver.base_classes``, one after the other
+    public_counts: array[int]  # how many public method names each class of ``methods_order`` defines, in that order
+    public_names: tuple[str, ...]  # those names, one class after the other, each class's in its ``ClassFact.methods``
     protocols: tuple[tuple[str, ...], ...]  # ``Interfaces.protocols``, each sorted
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
@@ -107,11 +110,15 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     raising = tuple(sorted(map(number, roles._raising)))
     methods_order = array("I", map(number, roles.methods))
     # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
-    base_counts, bases = array("H"), array("I")
+    base_counts, bases, public_counts = array("H"), array("I"), array("H")
+    public_names: list[str] = []
     for value in roles.methods:
         found = model.resolver.base_classes(value)  # memoised
         base_counts.append(len(found))
         bases.extend(map(number, found))
+        own = _own_public(model.index, value)
+        public_counts.append(len(own))
+        public_names.extend(kept(n, n) for n in own)
     interfaces = model.similarity.interfaces
     protocol_number = {methods: i for i, methods in reversed(list(enumerate(interfaces.protocols)))}  # the first
 
@@ -121,13 +128,23 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     return ConceptSnapshot(  # every class numbered above: the list is complete
         modules=tuple(kept(v.module, v.module) for v in number.classes),
         qualnames=tuple(kept(v.qualname, v.qualname) for v in number.classes), roles=tuple(roles.role.values()),
-        methods_order=methods_order, base_counts=base_counts, bases=bases,
+        methods_order=methods_order, base_counts=base_counts, bases=bases, public_counts=public_counts,
+        public_names=tuple(public_names),
         protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
         hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies,
         imported=tuple(kept(m, m) for m in sorted(roles.imported)), raising=raising, factories=factories,
         concepts=concepts, notes=tuple(model.notes),
     )  # fmt: skip
+
+
+def _own_public(index: ProjectIndex, value: ClassValue) -> list[str]:
+    """The public method names ``value``'s class defines, in its facts' order (what ``Roles._public_methods`` reads
+    of them)."""
+    fact = index.find_class(value.module, value.qualname)
+    if fact is None:
+        raise ValueError(f"{value.fullname} is not a class of the project")
+    return [m for m in fact.methods if not m.startswith("_")]
 
 
 def _concept_row(c: ConceptInfo, number: _Numbering) -> ConceptRow:
@@ -138,13 +155,16 @@ def _concept_row(c: ConceptInfo, number: _Numbering) -> ConceptRow:
 
 
 def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-             unparsed: Mapping[str, str] | None = None) -> ConceptModel:  # fmt: skip
+             unparsed: Mapping[str, str] | None = None, names: Names | None = None) -> ConceptModel:  # fmt: skip
     """A model that answers as ``ConceptModel(index, resolver, sites, ...)`` would, built from ``snapshot`` (taken of
     a model of the same facts up to positions, calls in function bodies and ``name_uses``: see the module
-    docstring). ``unparsed``: as given to ``ConceptModel``."""
+    docstring). ``unparsed``: as given to ``ConceptModel``. ``names``: the model's ``Names`` when the caller has
+    them (``Names.of_aliases``, reading no facts), else built (reading every module's bindings)."""
     modules = {name: name for name in index.modules}  # the index's strings, not a second copy of each
-    classes = [ClassValue(modules.get(m, m), q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
-    names = Names(index, resolver, sites)
+    if not modules.keys() >= set(snapshot.modules):
+        raise ValueError("a class of the snapshot is in no module of the project: the snapshot is of other facts")
+    classes = [ClassValue(modules[m], q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
+    names = Names(index, resolver, sites) if names is None else names
     roles = _restored_roles(snapshot, classes, index, resolver, names)
     model = ConceptModel.__new__(ConceptModel)  # the attributes ``ConceptModel.__init__`` sets, none computed again
     model.index, model.unparsed, model.resolver, model.sites = index, unparsed or {}, resolver, sites
@@ -174,21 +194,17 @@ def _restored_roles(snapshot: ConceptSnapshot, classes: list[ClassValue], index:
     # Each class's public methods worked out again, by ``Roles``' own code in its own order: a set iterates in an
     # order that follows how it was built, and the similarity sums weights over these sets, so only sets built by
     # the same steps give the same floats to the last bit (carried as sorted tuples, sums came out one ulp apart).
-    # The order and each class's bases are carried: ``Roles`` sorts by the length of every MRO for the one, and the
-    # other is most of what resolving costs on a new resolver.
+    # What those steps read is carried: each class's own public names in its facts' order and its project bases
+    # (resolving the bases of 85,000 classes on a new resolver cost 0.9 CPU-s at 4M lines), in ``Roles``' order (it
+    # sorts by the length of every MRO). No class's facts are read, but for a base met before its own bases (a
+    # cycle), which ``Roles._walk_public`` reads along its MRO, as a built model does.
     roles.methods = {}
-    bases: dict[ClassValue, list[ClassValue]] = {}
-    start = 0
-    for i, count in zip(snapshot.methods_order, snapshot.base_counts):
-        bases[classes[i]] = [classes[b] for b in snapshot.bases[start:start + count]]
-        start += count
-    roles.resolver = cast(Resolver, _CarriedBases(bases, resolver))
-    for value in bases:
-        fact = index.find_class(value.module, value.qualname)
-        if fact is None:
-            raise ValueError(f"{value.fullname} is not a class of the project: the snapshot is of other facts")
-        roles.methods[value] = roles._public_methods(value, fact)
-    roles.resolver = resolver
+    public, bases, work_out = snapshot.public_names, snapshot.bases, roles.public_methods_of
+    start = at = 0
+    for i, count, defined in zip(snapshot.methods_order, snapshot.base_counts, snapshot.public_counts):
+        value = classes[i]
+        roles.methods[value] = work_out(value, public[at:at + defined], [classes[b] for b in bases[start:start + count]])
+        start, at = start + count, at + defined
     roles.copies = {classes[a]: classes[b] for a, b in snapshot.copies}
     return roles
 
@@ -219,24 +235,6 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
     similarity._held, similarity._weights, similarity._profiles, similarity._parallel = {}, {}, {}, {}
     similarity._packages = None
     return similarity
-
-
-class _CarriedBases:
-    """The resolver's answers ``Roles._public_methods`` asks for, each class's project bases taken from the snapshot
-    (resolving the bases of 85,000 classes on a new resolver cost 0.9 of the 1.1 CPU-s of the methods at 4M lines),
-    the MRO of a class met before its bases (a cycle) from the resolver."""
-
-    def __init__(self, bases: dict[ClassValue, list[ClassValue]], resolver: Resolver) -> None:
-        self._bases = bases
-        self._resolver = resolver
-
-    def base_classes(self, cls: ClassValue) -> list[ClassValue]:
-        """As ``Resolver.base_classes``."""
-        return self._bases[cls]
-
-    def mro(self, cls: ClassValue) -> tuple[Value, ...]:
-        """As ``Resolver.mro``."""
-        return self._resolver.mro(cls)
 
 
 def _concept(row: ConceptRow, classes: list[ClassValue]) -> ConceptInfo:

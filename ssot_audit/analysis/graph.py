@@ -93,6 +93,16 @@ class ImportGraph:
             if edges:
                 self._succ[info.name] = {target: _edge(imports) for target, imports in edges.items()}
 
+    @classmethod
+    def of_edges(cls, index: ProjectIndex, edges: dict[str, dict[str, ImportEdge]], *,
+                 kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> ImportGraph:  # fmt: skip
+        """The graph of ``index``'s modules with ``edges`` (importer -> imported -> edge, in ``__init__``'s order),
+        reading no module's facts: the last scan's edges, their lines moved (``analysis.kept_state``)."""
+        made = cls.__new__(cls)
+        made._nodes = {info.name: (info.relpath, info.is_test) for info in index.iter_modules()}
+        made._succ, made._pred, made._kept_cycles, made.cycles_asked = edges, None, kept_cycles, {}
+        return made
+
     @property
     def graph(self) -> nx.DiGraph:
         """The graph as networkx's (a new one each time): node attributes ``path`` and ``test``, edge attributes
@@ -106,6 +116,10 @@ class ImportGraph:
                                runtime_lines=list(e.runtime_lines), function_local_lines=list(e.function_local_lines),
                                type_checking=e.type_checking, function_local=e.function_local)  # fmt: skip
         return graph
+
+    def edge_records(self) -> Mapping[str, Mapping[str, ImportEdge]]:
+        """Importer -> imported -> edge, in the order the graph was built (what ``of_edges`` takes back)."""
+        return self._succ
 
     # -- queries ------------------------------------------------------------------------------------------------
     def find_importers(self, module: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from operator import attrgetter
 
@@ -173,9 +174,14 @@ class Roles:
     def _public_methods(self, value: ClassValue, fact: ClassFact) -> frozenset[str]:
         """Public methods defined by the class or inherited from project bases: its own names and its direct bases'
         sets (worked out before it), so a 3,000-class chain costs one union per class, not a walk of each MRO."""
-        names = {m for m in fact.methods if not m.startswith("_")}
+        return self.public_methods_of(value, fact.methods, self.resolver.base_classes(value))
+
+    def public_methods_of(self, value: ClassValue, methods: Iterable[str], bases: list[ClassValue]) -> frozenset[str]:
+        """``_public_methods`` given the class's method names (in its facts' order) and its project bases: what
+        restoring a kept model (``concept_snapshot``) calls with the ones it carries, reading no facts. The same
+        steps build the same sets: the similarity sums weights over them, in their iteration order."""
+        names = {m for m in methods if not m.startswith("_")}
         self._own_public[value] = self._kept(names)
-        bases = self.resolver.base_classes(value)
         if len(bases) == 1:
             inherited = self.methods.get(bases[0])
             if inherited is not None and names <= inherited:

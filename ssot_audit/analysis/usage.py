@@ -81,6 +81,17 @@ class ImportSites:
         self.sites: tuple[ImportSite, ...] = tuple(sites)
         self._by_target = dict(by_target)
 
+    @classmethod
+    def of_sites(cls, sites: tuple[ImportSite, ...]) -> ImportSites:
+        """Import sites made from ``sites`` as ``__init__`` found them (in its order), without reading any module's
+        facts: the import sites the last scan found, their lines moved (``analysis.kept_state``)."""
+        made = cls.__new__(cls)
+        by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
+        for site in sites:
+            by_target[site.target].append(site)
+        made.sites, made._by_target = sites, dict(by_target)
+        return made
+
     def find_sites(self, target: ClassValue | FunctionValue) -> tuple[ImportSite, ...]:
         """Every import of ``target``, in module/line order."""
         return tuple(self._by_target.get(target, ()))

@@ -1,0 +1,191 @@
+"""The whole-program state a calls-only edit cannot change: kept by a full scan, restored without reading facts.
+
+A *calls-only* edit (``analysis.unseen.calls_only_change``) changes, in the edited files, only calls inside function
+bodies and the names functions read, and moves positions there by a monotone line map. What a scan builds by
+reading every module's facts and never reads those is then the last scan's, with lines in the edited files moved:
+
+- the module name of every file (``discovery.assign_module_names`` reads every file's imports: they are the same);
+- the import sites (``usage.ImportSites``: imports and what they resolve to; each site's line moves);
+- the import graph's edges (``graph.ImportGraph``: imports again; each edge's lines move);
+- the concept model (``concept_snapshot``: position-free, and its ``Names``, whose alias lines move).
+
+``snapshot_state`` keeps them as plain columns after a full scan; ``read_state`` gives the module names (needed
+before the index exists), and ``restore_state`` rebuilds the rest against the new index and resolver, reading no
+``ModuleInfo.facts`` (``concept_snapshot._restored_roles`` reads a class's facts only for an inheritance cycle, as
+``Roles._walk_public`` does). Of the result's tables, ``capture.module_table`` reads no facts, ``symbol_imports``
+reads only the restored sites and model, ``import_edges`` is the restored graph's; ``concept_table`` reads the
+member classes' facts (line, column, async methods), none of which a calls-only edit changes: the last result's
+concepts with positions moved (``model.moved.moved_result``) are equal to it (``tests/analysis/test_kept_state.py``).
+"""
+
+from __future__ import annotations
+
+import pickle
+from array import array
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored
+from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.names import ALIAS, Name, Names
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.usage import ImportSite, ImportSites
+from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.model.moved import NewLine  # old line -> new line, None when that line changed
+
+Target = ClassValue | FunctionValue
+
+
+@dataclass(frozen=True, slots=True)
+class KeptState:
+    """What ``snapshot_state`` keeps: strings, tuples of them and arrays of ints (a site, an edge, an alias is a
+    run of entries in flat columns, not an object: unpickling an object per site cost more than building them)."""
+
+    module_names: dict[str, str]  # every file's repo-relative path -> module name (``assign_module_names``)
+    targets: tuple[tuple[bool, str, str], ...]  # (is a class, module, qualname) of what sites and aliases reach
+    modules: tuple[str, ...]  # the modules sites and edges name, by number
+    site_text: tuple[str, ...]  # name, bound, scope of each site, in ``ImportSites.sites``' order
+    site_ints: array[int]  # importer, source (module numbers), line, column, target number of each site
+    site_flags: bytes  # a site's ``type_checking`` (1) and ``runtime`` (2)
+    edge_ends: array[int]  # importer and imported (module numbers) of each edge, in the graph's order
+    edge_lines: tuple[tuple[int, ...], ...]  # each edge's lines, runtime lines and function-local lines (equal
+    # tuples one object: most edges are one line, and pickle writes ``(12,)`` once for every edge that has it)
+    edge_flags: bytes  # an edge's ``runtime`` (1), ``type_checking`` (2), ``function_local`` (4)
+    aliases: tuple[tuple[int, tuple[tuple[str, str, int], ...]], ...]  # ``Names.alias_names``: target, (module, name, line)
+    concepts: ConceptSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """The last scan's whole-program state, moved to the new project."""
+
+    sites: ImportSites
+    graph: ImportGraph
+    concepts: ConceptModel
+
+
+def snapshot_state(index: ProjectIndex, sites: ImportSites, graph: ImportGraph, concepts: ConceptModel,
+                   module_names: Mapping[str, str]) -> bytes:  # fmt: skip
+    """The state of a full scan's project (its index, import sites, graph and concept model; ``module_names``:
+    what ``assign_module_names`` gave, failed files included), pickled."""
+    strings: dict[str, str] = {}
+    kept = strings.setdefault  # equal strings one object: pickle writes each once
+    numbers: dict[Target, int] = {}
+    modules: dict[str, int] = {name: i for i, name in enumerate(index.modules)}
+
+    def number(target: Target) -> int:
+        return numbers.setdefault(target, len(numbers))
+
+    def module(name: str) -> int:
+        return modules.setdefault(name, len(modules))
+
+    site_text: list[str] = []
+    site_ints, site_flags = array("I"), bytearray()
+    for s in sites.sites:
+        site_text += (kept(s.name, s.name), kept(s.bound, s.bound), s.scope)
+        site_ints.extend((module(s.importer), module(s.source), s.line, s.col, number(s.target)))
+        site_flags.append(bool(s.type_checking) | s.runtime << 1)
+    edge_ends = array("I")
+    edge_lines: list[tuple[int, ...]] = []
+    edge_flags = bytearray()
+    runs: dict[tuple[int, ...], tuple[int, ...]] = {}
+    for importer, edges in graph.edge_records().items():
+        for imported, e in edges.items():
+            edge_ends.extend((module(importer), module(imported)))
+            edge_lines += (runs.setdefault(e.lines, e.lines), runs.setdefault(e.runtime_lines, e.runtime_lines),
+                           runs.setdefault(e.function_local_lines, e.function_local_lines))  # fmt: skip
+            edge_flags.append(e.runtime | e.type_checking << 1 | e.function_local << 2)
+    aliases = tuple((number(t), tuple((n.module, kept(n.name, n.name), n.line) for n in names))
+                    for t, names in concepts.names.alias_names().items())  # fmt: skip
+    targets = tuple((isinstance(t, ClassValue), t.module, kept(t.qualname, t.qualname)) for t in numbers)
+    state = KeptState(dict(module_names), targets, tuple(modules), tuple(site_text), site_ints, bytes(site_flags), edge_ends,
+                      tuple(edge_lines), bytes(edge_flags), aliases, concepts.snapshot())  # fmt: skip
+    return pickle.dumps(state, protocol=5)
+
+
+def read_state(blob: bytes) -> KeptState:
+    """The kept state (its ``module_names`` are what the scan names its modules by before it has an index)."""
+    state = pickle.loads(blob)
+    if not isinstance(state, KeptState):
+        raise ValueError("not a kept state")
+    return state
+
+
+class _Unmovable(Exception):
+    """A kept line the edit's map drops: that state is not the new project's."""
+
+
+def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, moves: Mapping[str, NewLine], *,
+                  unparsed: Mapping[str, str] | None = None,
+                  kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> Restored | None:  # fmt: skip
+    """The import sites, graph and concept model of ``index`` (a project whose facts differ from the kept state's
+    only by calls-only edits), reading no module's facts. ``moves``: per edited file (repo-relative path), old
+    line -> new line (as ``rerun`` gives ``moved_result``). ``unparsed``: as given to ``ConceptModel``;
+    ``kept_cycles``: as given to ``ImportGraph``. None when a kept line is one the map drops."""
+    own = {name: name for name in index.modules}  # the index's strings, not a second copy of each
+    moving = {own.get(m, m): moves[path] for path, m in state.module_names.items() if path in moves}
+    targets = [(ClassValue if is_class else FunctionValue)(own.get(m, m), q) for is_class, m, q in state.targets]
+    numbered = [own.get(m, m) for m in state.modules]
+    try:
+        sites = ImportSites.of_sites(_sites(state, targets, numbered, moving))
+        graph = ImportGraph.of_edges(index, _edges(state, numbered, moving), kept_cycles=kept_cycles)
+        aliases = {targets[t]: tuple(Name(own.get(m, m), n, ALIAS, _moved(moving.get(m), line)) for m, n, line in names)
+                   for t, names in state.aliases}  # fmt: skip
+    except _Unmovable:
+        return None
+    names = Names.of_aliases(index, resolver, sites, aliases)
+    concepts = restored(state.concepts, index, resolver, sites, unparsed, names=names)
+    return Restored(sites, graph, concepts)
+
+
+def _moved(move: NewLine | None, line: int) -> int:
+    """``line`` moved by ``move`` (None: its file was not edited)."""
+    if move is None:
+        return line
+    new = move(line)
+    if new is None:
+        raise _Unmovable(line)
+    return new
+
+
+def _moved_run(move: NewLine, lines: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(_moved(move, n) for n in lines)
+
+
+_FLAGS = tuple((bool(i & 1), bool(i & 2), bool(i & 4)) for i in range(8))  # a flags byte as booleans
+
+
+def _sites(state: KeptState, targets: list[Target], modules: list[str],
+           moving: Mapping[str, NewLine]) -> tuple[ImportSite, ...]:  # fmt: skip
+    """The kept sites, lines in edited modules moved. The columns are read in runs by ``zip`` over one iterator
+    (in C), and each record made by ``tuple.__new__`` (a named tuple's own ``__new__`` is a Python call)."""
+    text, ints, make = iter(state.site_text), iter(state.site_ints), tuple.__new__
+    sites = []
+    for (name, bound, scope), (importer_number, source, line, col, target), flag in zip(
+            zip(text, text, text), zip(ints, ints, ints, ints, ints), state.site_flags):  # fmt: skip
+        importer = modules[importer_number]
+        if moving and importer in moving:
+            line = _moved(moving[importer], line)
+        sites.append(make(ImportSite, (importer, line, col, modules[source], name, bound, targets[target], scope,
+                                       *_FLAGS[flag][:2])))  # fmt: skip
+    return tuple(sites)
+
+
+def _edges(state: KeptState, modules: list[str], moving: Mapping[str, NewLine]) -> dict[str, dict[str, ImportEdge]]:
+    """The kept edges, lines in edited importers moved (read as ``_sites`` reads the sites)."""
+    ends, runs, make = iter(state.edge_ends), iter(state.edge_lines), tuple.__new__
+    edges: dict[str, dict[str, ImportEdge]] = {}
+    last = -1
+    found: dict[str, ImportEdge] = {}
+    move: NewLine | None = None
+    for (importer, imported), lines, flag in zip(zip(ends, ends), zip(runs, runs, runs), state.edge_flags):
+        if importer != last:  # an importer's edges are one after the other
+            last, name = importer, modules[importer]
+            found = edges[name] = {}
+            move = moving.get(name) if moving else None
+        if move is not None:
+            lines = (_moved_run(move, lines[0]), _moved_run(move, lines[1]), _moved_run(move, lines[2]))
+        found[modules[imported]] = make(ImportEdge, lines + _FLAGS[flag])
+    return edges
