@@ -88,6 +88,7 @@ class PayloadCache:
     sink: Callable[[str, bytes], None] | None = None  # where payloads computed by this scan go (a new pack)
     stored: set[str] = field(default_factory=set)  # intact entries of the packs (what compacting them copies)
     early: dict[str, state.Blob] = field(default_factory=dict)  # payloads computed before the packs were read
+    changes: int = 0  # how many times ``add`` set a hash: what a key computed from ``hashes`` is checked against
 
     def take(self, blobs: dict[str, state.Blob]) -> None:
         """The entries of the packs this scan read (and those ``add_early`` made: never parsed twice)."""
@@ -167,6 +168,7 @@ class PayloadCache:
         if key:
             known = key in self.stored
             self.hashes[relpath] = key
+            self.changes += 1
             if self.sink is not None and not known:
                 self.sink(key, payload)
 
