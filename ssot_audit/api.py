@@ -16,8 +16,10 @@ from ssot_audit import __version__, capture
 from ssot_audit.analysis.edits import Moved, judged_edits
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
+from ssot_audit.analysis.payload import FactsUnavailable
 from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache
+from ssot_audit.analysis.values import FunctionValue
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import (
@@ -27,13 +29,13 @@ from ssot_audit.model.escape import inert_output
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
-from ssot_audit.project import (
-    discover_files, keep_cycles, keep_model, kept_model, load_walked, model_still_holds, model_token, scope_key,
-    walk_tree,
+from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
+from ssot_audit.rerun import (
+    NARROWED, RERUN, Pending, Reads, Reused, composed, find_kept, keep_state, kept_token, merged_reads, restored_project,
+    reused_findings, state_still_holds, with_moves,
 )
-from ssot_audit.rerun import RERUN, Reused, reused_findings
-from ssot_audit.rules import ALL_RULES, LOCAL_CALL_READERS
-from ssot_audit.rules.base import Rule, RuleContext
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import Rule, RuleContext, async_functions
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import apply_suppressions
@@ -70,10 +72,12 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
 
 
 def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
-              calls_in: frozenset[str] | None = None) -> tuple[Finding, ...]:  # fmt: skip
+              calls_in: frozenset[str] | None = None, call_reads: Reads | None = None,
+              async_defs: tuple[FunctionValue, ...] | None = None,
+              factory_groups: Mapping[str, tuple[FunctionValue, ...]] | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
-    to run of those (the configuration is still checked against all of ``rules``); ``calls_in``: see
-    ``RuleContext.calls_in``."""
+    to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``,
+    ``async_defs``, ``factory_groups``: see ``RuleContext``."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
@@ -82,7 +86,8 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
         if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
             continue
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
-                          project.failures, options[rule.info.code], calls_in)  # fmt: skip
+                          project.failures, options[rule.info.code], calls_in, call_reads, async_defs,
+                          factory_groups)  # fmt: skip
         findings.extend(rule.check(ctx))
     if not config.include_tests:
         findings = [f for f in findings if not f.in_tests]
@@ -124,15 +129,17 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
 
 
 def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, tree: TreeCache | None = None,
-           reused: Reused | None = None) -> AuditResult:  # fmt: skip
+           reused: Reused | None = None, reads: Reads | None = None) -> AuditResult:  # fmt: skip
     """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree.
-    ``reused``: after calls-only edits, the last scan's findings that still hold (``rerun``): only the rest is found."""
+    ``reused``: after calls-only edits, what holds of the last scan (``rerun``): only the rest is found. ``reads``:
+    filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged."""
     if reused is None:
-        raw = run_rules(project, rules=rules)
+        raw = run_rules(project, rules=rules, call_reads=reads)
     else:
-        edited = frozenset(i.name for i in project.index.modules.values() if i.relpath in reused.edited)
-        found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - LOCAL_CALL_READERS),
-                 *run_rules(project, rules=rules, only=LOCAL_CALL_READERS, calls_in=edited))  # fmt: skip
+        kept = reused.kept
+        found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
+                 *run_rules(project, rules=rules, only=NARROWED, calls_in=reused.judged, call_reads=reads,
+                            async_defs=kept.async_defs, factory_groups=kept.factory_groups))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))
     findings, suppressed = _suppress(project, rules, raw)
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
@@ -143,7 +150,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
         stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
         findings=findings,
-        concepts=capture.concept_table(project.index, project.sites, project.concepts),
+        concepts=capture.concept_table(project.index, project.sites, project.concepts) if reused is None else reused.concepts,
         rules=tuple(r.info.code for r in rules),
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
@@ -246,6 +253,15 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
     not served to a scan that asks for it. Its third argument is a dict it may fill with what the next scan of the
     tree can reuse (kept in the cache; ``with_fixes`` keeps the fixes of unchanged files).
     """
+    args = (root, config, jobs, progress, cache_dir, rules, finish, finish_name)
+    try:
+        return _scan_tree(*args)
+    except FactsUnavailable:  # a lazily read module's cache entry was damaged and its file changed since it was
+        return _scan_tree(*args)  # hashed (``project.load_lazy``): scanned again, the file is hashed anew
+
+
+def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress | None, cache_dir: Path | None,
+               rules: Sequence[Rule], finish: Finish | None, finish_name: str) -> Scanned:  # fmt: skip
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         started = time.perf_counter()
@@ -264,7 +280,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
             except Exception:  # noqa: BLE001 - a saved result that does not load is recomputed
                 pass
         saved = None
-        reused: tuple[Reused, tuple[str, bytes]] | None = None  # after calls-only edits: findings, kept model
+        reused: Reused | None = None  # after calls-only edits: what holds of the last scan
+        edits: Mapping[str, Moved] | None = None
         kept_hold = False  # the finish's kept entries were left by the scan of the result the edits are judged from
         if tree is not None:
             kept_hold = finish is not None and _kept_for(tree, finish_name) == tree.previous.result_key
@@ -276,22 +293,30 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
                     moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
-                reused = _calls_only(tree, edits, last.result)
-                del last  # 12 MB at 4M lines: not held through the scan
+                state = find_kept(tree)
+                reused = reused_findings(last.result, edits, state) if state is not None else None
+                del last, state  # 12 MB at 4M lines, and the kept state: not held through the scan
             del before
             tree.forget_saved_result()
             tree.load_payloads()
-        project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
-                              model=reused[1][1] if reused else None)  # fmt: skip
-        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused[0] if reused else None)
+        project: Project | None = None
+        moves: Pending = {}  # the edits since the kept state was kept, this scan's included
+        if tree is not None and reused is not None and edits is not None:
+            moves = with_moves(reused.kept.pending, {p: m.new_line for p, m in edits.items()})
+            project, restored = restored_project(root, config, found, tree, reused, composed(moves), started)
+            reused = reused if restored else None
+        if project is None:
+            project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started)
+        reads: Reads = {}
+        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads)
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
-                model_still_holds(tree, reused[1][0])
+                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
             else:
-                keep_model(project, tree)
+                keep_state(project, tree, reads, async_functions(project.index))
         scanned = replace(scanned_project(project, result), tree=tree)
-        loaded = Loaded(project.root, project.index, reused[0].edited if reused and kept_hold else None)
+        loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
@@ -331,15 +356,6 @@ def _last_scan(saved: bytes) -> _LastScan:
     return _LastScan(notes, paths, skipped, pickle.loads(pickled))
 
 
-def _calls_only(tree: TreeCache, edits: Mapping[str, Moved],
-                last: AuditResult) -> tuple[Reused, tuple[str, bytes]] | None:  # fmt: skip
-    """After calls-only edits: the findings of the last scan that still hold (``rerun``) and the kept concept model
-    (its token and snapshot), or None when either is missing (the whole scan runs)."""
-    model = kept_model(tree)
-    reused = reused_findings(last, edits) if model is not None else None
-    return (reused, model) if reused is not None and model is not None else None
-
-
 def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None, moves: Mapping[str, Moved],
                 previous: _LastScan) -> Scanned | None:  # fmt: skip
     """The scan when every file changed since the last one changed in a way no rule sees (``moves``, from
@@ -356,11 +372,11 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     result = replace(result, root=root.resolve().name, excerpts=_excerpts(root, result.findings, tree))
     scanned = Scanned(ResultSummary.of(result), config, previous.paths, previous.notes, tree=tree,
                       skipped=previous.skipped, loaded=result)  # fmt: skip
-    token = model_token(tree)  # before the save: it checks the model against the last saved result
+    token = kept_token(tree)  # before the save: it checks the kept state against the last saved result
     tree.merge_small_packs()
     _save(tree, scanned)
     if token is not None:
-        model_still_holds(tree, token)
+        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving))
     if finish_name is not None:
         _kept_still_hold(tree, finish_name)  # ``_fixes_hold`` found every kept fix still true for this result
     return scanned

@@ -6,9 +6,7 @@ facts from the cache), then index, resolve, find import sites, concepts and the 
 
 from __future__ import annotations
 
-import pickle
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +18,7 @@ from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
 from ssot_audit.analysis.facts import ModuleFacts
-from ssot_audit.analysis.graph import ImportGraph
+from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph
 from ssot_audit.analysis.index import LazyModuleInfo, ModuleInfo, ProjectIndex
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
@@ -156,64 +154,16 @@ def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "
 _CYCLES = "import cycles"  # what the cycles of the last scan are kept under (``TreeCache.save_kept``)
 
 
-def _import_graph(index: ProjectIndex, tree: TreeCache | None) -> ImportGraph:
-    """The import graph; with ``tree``, the cycles of the last scan of the tree are served again when the runtime
-    edges they were computed from are the same (``ImportGraph.find_cycles``; ``keep_cycles`` saves them)."""
-    if tree is None:
-        return ImportGraph(index)
-    kept = tree.load_kept(_CYCLES).get("cycles")
-    return ImportGraph(index, kept_cycles=kept if isinstance(kept, dict) else {})
+def kept_cycles(tree: TreeCache | None) -> dict[CyclesKey, tuple[Cycle, ...]]:
+    """The cycles the last scan of the tree kept (``keep_cycles``): served again when the runtime edges they were
+    computed from are the same (``ImportGraph.find_cycles``)."""
+    kept = tree.load_kept(_CYCLES).get("cycles") if tree is not None else None
+    return cast(dict[CyclesKey, tuple[Cycle, ...]], kept) if isinstance(kept, dict) else {}
 
 
 def keep_cycles(project: Project, tree: TreeCache) -> None:
     """Keep the cycles the rules asked for this scan (``ImportGraph.cycles_asked``) for the next scan of the tree."""
     tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
-
-
-def _model_entries(tree: TreeCache) -> tuple[str, str]:
-    """The names the last concept model is kept under: its snapshot ({"token": str, "snapshot": bytes}) and the key
-    of the result whose inputs it was built from ({"token": str, "key": str}). One pair per scope of scan (the JSON
-    scans' and the hook's text scans' of one tree each follow their own last result)."""
-    return f"concept model {tree.store.scope}", f"concept model inputs {tree.store.scope}"
-
-
-def keep_model(project: Project, tree: TreeCache) -> None:
-    """Keep the concept model's snapshot for the next scan of the tree, under the key this scan's result is saved
-    with (``TreeCache.result_key``): a scan after an edit no reader of the model sees restores it (``kept_model``)."""
-    token, model = uuid.uuid4().hex, _model_entries(tree)[0]
-    tree.save_kept(model, {"token": token, "snapshot": pickle.dumps(project.concepts.snapshot(), protocol=5)})
-    model_still_holds(tree, token)
-
-
-def model_token(tree: TreeCache) -> str | None:
-    """The token of the kept concept model when it was built from the inputs of the last scan's saved result (read
-    before this scan saves its own), else None."""
-    built_from = tree.load_kept(_model_entries(tree)[1])
-    token, key = built_from.get("token"), built_from.get("key")
-    return token if isinstance(token, str) and key and key == tree.previous.result_key else None
-
-
-def kept_model(tree: TreeCache) -> tuple[str, bytes] | None:
-    """The kept concept model (its token and snapshot) when ``model_token`` finds it, else None."""
-    token = model_token(tree)
-    kept = tree.load_kept(_model_entries(tree)[0]) if token is not None else {}
-    snapshot = kept.get("snapshot")
-    return (token, snapshot) if token is not None and kept.get("token") == token and isinstance(snapshot, bytes) else None
-
-
-def model_still_holds(tree: TreeCache, token: str) -> None:
-    """The kept model of ``token`` holds for this scan's inputs too (it was built from them, or they changed only
-    where the model never reads): the next scan finds it. Only the small entry naming the inputs is written."""
-    tree.save_kept(_model_entries(tree)[1], {"token": token, "key": tree.result_key()})
-
-
-def _concept_model(index: ProjectIndex, resolver: Resolver, sites: ImportSites, config: Config, root: Path,
-                   skipped: Mapping[str, str], snapshot: bytes | None) -> ConceptModel:  # fmt: skip
-    """The concept model: restored from ``snapshot`` (built from facts that differ from these only where the model
-    never reads, see ``analysis.edits``), or built."""
-    if snapshot is not None:  # kept by this version of the tool's code, checksummed (``TreeCache.load_kept``)
-        return ConceptModel.restored(pickle.loads(snapshot), index, resolver, sites, skipped)
-    return ConceptModel(index, resolver, sites, config.concepts, skipped, partial=_is_partial(root, config))
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,28 +233,26 @@ def _loaded_files(root: Path, config: Config, found: Walk, outcomes: Sequence[Fi
 
 
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None,
-                model: bytes | None = None) -> Project:  # fmt: skip
-    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program; ``model``:
-    the snapshot of a concept model that holds for these files (``kept_model``)."""
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
     discovered = time.perf_counter()
     outcomes = analyze_files(found.files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
                              boundary=root.resolve(), overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
     loaded = _loaded_files(root, config, found, outcomes, [o.facts for o in outcomes],
                            {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip
-    return built_project(loaded, root, config, tree=tree, model=model)
+    return built_project(loaded, root, config, tree=tree)
 
 
-def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: TreeCache | None,
-                  model: bytes | None = None) -> Project:  # fmt: skip
-    """The project of ``loaded`` with the resolver, import sites, concept model (restored from ``model`` when
-    given, see ``load_walked``) and import graph built: each reads every module's facts."""
+def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: TreeCache | None) -> Project:
+    """The project of ``loaded`` with the resolver, import sites, concept model and import graph built: each reads
+    every module's facts."""
     started = time.perf_counter()
-    resolver = Resolver(loaded.index)
-    sites = ImportSites(loaded.index, resolver)
-    concepts = _concept_model(loaded.index, resolver, sites, config, root, loaded.skipped(), model)
-    graph = _import_graph(loaded.index, tree)
+    index = loaded.index
+    resolver = Resolver(index)
+    sites = ImportSites(index, resolver)
+    concepts = ConceptModel(index, resolver, sites, config.concepts, loaded.skipped(), partial=_is_partial(root, config))
+    graph = ImportGraph(index, kept_cycles=kept_cycles(tree)) if tree is not None else ImportGraph(index)
     return loaded.project(root, config, resolver=resolver, graph=graph, sites=sites, concepts=concepts,
                           indexed=time.perf_counter() - started)  # fmt: skip
 

@@ -1,14 +1,18 @@
-"""The scan after a calls-only edit: which findings of the last scan still hold, and which rules run again.
+"""The scan after a calls-only edit: which findings of the last scan still hold, which rules run again, on which
+modules, and what a full scan keeps so that this scan reads the facts of only the modules it looks at.
 
 A *calls-only* edit (``analysis.unseen.calls_only_change``) changes, in the edited files, only calls inside function
 bodies and the names functions read. Of everything ``api._audit`` computes, only the rules that read those
 (``rules.CALL_READERS``) can see it: the index, resolver, import sites, graph and concept model never read them, and
-neither does any other rule. So the scan loads the project (the concept model restored from the last scan's
-snapshot, ``project.kept_model``), runs the call readers, and takes every other rule's findings from the last
-result, positions in the edited files moved (``model.moved``). The call readers of ``rules.LOCAL_CALL_READERS``
-judge a call by its own module's calls alone: they run on the edited modules, and their findings elsewhere are the
-last scan's too. Suppression comments are applied to the whole set again (SSOT901 judges every comment against
-every finding), as a full scan applies them.
+neither does any other rule. So the scan loads the project lazily (``project.load_lazy``: a module's facts are read
+when something asks), restores the import sites, graph and concept model the last full scan kept
+(``analysis.kept_state``: no module's facts read), runs the call readers on the modules whose findings can have
+changed, and takes every other finding from the last result, positions in the edited files moved (``model.moved``).
+
+Which modules the call readers judge again (``rules.CALL_READERS``' three kinds): the edited ones, and those whose
+last judgement read an edited module's calls (``RuleContext.call_reads``, kept between scans: SSOT401 follows a base
+method's calls into its module). A whole-project reader (SSOT104) runs again only when it read an edited module's
+calls. Suppression comments are applied to the whole set again (SSOT901 judges every comment against every finding).
 
 The last result holds the findings *after* suppression: those kept, and those a comment silenced
 (``AuditResult.suppressed``). Together they are what the rules gave, with two exceptions that change nothing: a
@@ -18,41 +22,194 @@ comment as used), and the SSOT901 findings, which are the suppression step's own
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ssot_audit.analysis.edits import Moved
-from ssot_audit.model import AuditResult, Finding
-from ssot_audit.model.moved import moved_result
-from ssot_audit.rules import CALL_READERS, LOCAL_CALL_READERS
+from ssot_audit.analysis.facts import Expr
+from ssot_audit.analysis.kept_state import KeptState, read_state, restore_state, snapshot_state
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.treecache import TreeCache
+from ssot_audit.analysis.values import FunctionValue
+from ssot_audit.analysis.walkcache import Walk
+from ssot_audit.config import Config
+from ssot_audit.model import AuditResult, Concept, Finding
+from ssot_audit.model.moved import NewLine, moved_result
+from ssot_audit.project import Project, built_project, kept_cycles, load_lazy
+from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
+from ssot_audit.rules.duplicate_factory import duplicated_factories
 
-RERUN = CALL_READERS  # what the calls-only scan finds again (SSOT901 among them; some on the edited modules alone)
+NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS | GROUPED_CALL_READERS  # asked about the judged modules
+RERUN = CALL_READERS  # what the calls-only scan finds again: SSOT901 whole, the narrowed ones on the judged modules
+
+Reads = dict[str, set[str]]  # ``RuleContext.call_reads``
+# Per file, the line maps of the edits made since the state was kept, in order. The kept state holds lines (import
+# sites, graph edges, aliases); scans after unseen or calls-only edits do not keep it again (0.8 CPU-s at 4M lines),
+# so each restore moves it by every edit since. Past ``MAX_PENDING`` maps the state is dropped: the next scan that
+# needs it is a whole one, and keeps it anew.
+Pending = dict[str, tuple[NewLine, ...]]
+MAX_PENDING = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a full scan keeps for the calls-only scans after it (``keep_state``): the whole-program state, the
+    project's ``async def``s, duplicated factories and module-level aliases (tables call readers build from every
+    module), and the modules whose calls each call reader's judgements read (``reads``, updated by every scan)."""
+
+    token: str
+    state: KeptState
+    async_defs: tuple[FunctionValue, ...]
+    factory_groups: dict[str, tuple[FunctionValue, ...]]  # ``duplicate_factory.duplicated_factories``
+    aliases: list[tuple[str, str, Expr]]  # ``ProjectIndex.module_aliases``
+    reads: Reads
+    pending: Pending
 
 
 @dataclass(frozen=True, slots=True)
 class Reused:
     """What a scan after calls-only edits takes from the last one: the findings that still hold, as the rules gave
-    them (before suppression and fixes), and the edited files (repo-relative paths)."""
+    them (before suppression and fixes), the concept table (positions moved), the edited files (repo-relative
+    paths), the modules the call readers judge again, and what was kept."""
 
     findings: tuple[Finding, ...]
+    concepts: tuple[Concept, ...]
     edited: frozenset[str]
+    judged: frozenset[str]  # module names
+    kept: Kept
 
 
-def reused_findings(last: AuditResult, edits: Mapping[str, Moved]) -> Reused | None:
-    """The last scan's findings of the rules outside ``RERUN``, and those of ``LOCAL_CALL_READERS`` outside the edited
-    files, with positions in the edited files moved; None when one of them cannot be moved (``moved_result``)."""
+def _entries(tree: TreeCache) -> tuple[str, str]:
+    """The names the kept state is under: the state ({"token", "state", "async_defs", "factories", "aliases"},
+    written by full scans) and what it holds for ({"token", "key", "reads", "pending"}: the key of the result whose
+    inputs it matches, written by every scan). One pair per scope of scan (the JSON scans and the hook's text scans
+    each follow their own)."""
+    return f"calls-only state {tree.store.scope}", f"calls-only inputs {tree.store.scope}"
+
+
+def keep_state(project: Project, tree: TreeCache, reads: Reads, async_defs: tuple[FunctionValue, ...]) -> None:
+    """After a full scan: keep its whole-program state, under the key its result is saved with."""
+    token, (state, _) = uuid.uuid4().hex, _entries(tree)
+    index = project.index
+    names = {info.relpath: info.name for info in index.iter_modules()}
+    blob = snapshot_state(index, project.sites, project.graph, project.concepts, names)
+    factories = duplicated_factories(index, project.concepts)
+    tree.save_kept(state, {"token": token, "state": blob, "async_defs": async_defs, "factories": factories,
+                           "aliases": index.module_aliases()})  # fmt: skip
+    state_still_holds(tree, token, reads, {})
+
+
+def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending] | None:
+    """The token of the kept state, the kept reads and the edits since the state was kept, when it holds for the
+    inputs of the last scan's saved result (read before this scan saves its own), else None."""
+    inputs = tree.load_kept(_entries(tree)[1])
+    token, key, reads, pending = inputs.get("token"), inputs.get("key"), inputs.get("reads"), inputs.get("pending")
+    if isinstance(token, str) and key and key == tree.previous.result_key and isinstance(reads, dict) \
+            and isinstance(pending, dict):
+        return token, reads, pending
+    return None
+
+
+def find_kept(tree: TreeCache) -> Kept | None:
+    """The kept state when ``kept_token`` finds it, else None."""
+    found = kept_token(tree)
+    if found is None:
+        return None
+    entry = tree.load_kept(_entries(tree)[0])
+    blob, defs, factories, aliases = (entry.get(k) for k in ("state", "async_defs", "factories", "aliases"))
+    if entry.get("token") != found[0] or not isinstance(blob, bytes) or not isinstance(defs, tuple) \
+            or not isinstance(factories, dict) or not isinstance(aliases, list):
+        return None
+    return Kept(found[0], read_state(blob), defs, factories, aliases, found[1], found[2])
+
+
+def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending) -> None:
+    """The kept state of ``token`` holds for this scan's inputs too (it was built from them, or they changed only where
+    it never reads), with ``reads``, once moved by ``pending``: the next scan finds it. Only the small entry is
+    written; nothing when ``pending`` holds too many maps (the next scan does not find it)."""
+    if sum(map(len, pending.values())) <= MAX_PENDING:
+        tree.save_kept(_entries(tree)[1], {"token": token, "key": tree.result_key(), "reads": reads, "pending": pending})
+
+
+def with_moves(pending: Pending, moves: Mapping[str, NewLine]) -> Pending:
+    """``pending`` and then ``moves`` (this scan's edits)."""
+    return {**pending, **{path: (*pending.get(path, ()), move) for path, move in moves.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class _Composed:
+    """Line maps applied one after another (None as soon as one drops the line)."""
+
+    maps: tuple[NewLine, ...]
+
+    def __call__(self, line: int) -> int | None:
+        for move in self.maps:
+            moved = move(line)
+            if moved is None:
+                return None
+            line = moved
+        return line
+
+
+def composed(pending: Pending) -> dict[str, NewLine]:
+    """Per file, its maps of ``pending`` as one."""
+    return {path: maps[0] if len(maps) == 1 else _Composed(maps) for path, maps in pending.items()}
+
+
+def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept) -> Reused | None:
+    """What holds of the last result after the calls-only ``edits``: the findings of the rules outside ``RERUN``; of
+    the call readers, those outside the judged modules (of SSOT104, those of the factories without a copy there);
+    and the concept table; positions in the edited files moved. None when one cannot be moved (``moved_result``)."""
+    names = kept.state.module_names
+    edited = {names[path] for path in edits if path in names}
+    judged = frozenset(edited | {m for m, read in kept.reads.items() if read & edited})
+    judged_paths = {path for path, name in names.items() if name in judged}
+    groups = {name for name, copies in kept.factory_groups.items() if any(d.module in judged for d in copies)}
 
     def holds(finding: Finding) -> bool:
         code = finding.code
-        return code not in RERUN or (code in LOCAL_CALL_READERS and finding.location.path not in edits)
+        if code in GROUPED_CALL_READERS:
+            return finding.facts.get("factory") not in groups
+        if code in NARROWED:
+            return finding.location.path not in judged_paths
+        return code not in RERUN
 
-    kept = tuple(f for f in last.findings if holds(f))
+    found = tuple(f for f in last.findings if holds(f))
     quiet = tuple(s for s in last.suppressed if holds(s.finding))
-    # only findings are taken: the stats, concepts and import tables are computed again from the loaded project
-    partial = replace(last, findings=kept, suppressed=quiet, concepts=(), symbol_imports=(), excerpts=())
+    # the stats and import tables are computed again from the loaded project; the concept table is the last one
+    # (it reads member classes' lines and methods, which a calls-only edit leaves as they were, ``kept_state``)
+    partial = replace(last, findings=found, suppressed=quiet, symbol_imports=(), excerpts=())
     moved = moved_result(partial, {p: m.new_line for p, m in edits.items()}, last.stats.lines)
     if moved is None:
         return None
-    found = [*moved.findings, *(s.finding for s in moved.suppressed)]
-    findings = tuple(sorted((f if f.fix is None else replace(f, fix=None) for f in found), key=lambda f: f.sort_key))
-    return Reused(findings, frozenset(edits))
+    every = [*moved.findings, *(s.finding for s in moved.suppressed)]
+    findings = tuple(sorted((f if f.fix is None else replace(f, fix=None) for f in every), key=lambda f: f.sort_key))
+    return Reused(findings, moved.concepts, frozenset(edits), judged, kept)
+
+
+def merged_reads(reused: Reused, fresh: Reads) -> Reads:
+    """The reads after this scan: the kept ones but those of the modules judged again, replaced by what this scan's
+    run recorded (``fresh``)."""
+    return {**{m: r for m, r in reused.kept.reads.items() if m not in reused.judged}, **fresh}
+
+
+
+def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused,
+                     moves: Mapping[str, NewLine], started: float) -> tuple[Project, bool]:  # fmt: skip
+    """The project after the calls-only edits, loaded lazily (``project.load_lazy``) with the kept state restored
+    (``analysis.kept_state``), and True; when the state cannot be moved to it, the project built (reading every
+    module) and False: the whole scan runs."""
+    loaded = load_lazy(root, config, found, tree=tree, started=started)
+    began = time.perf_counter()
+    index = loaded.index
+    resolver = Resolver(index)
+    restored = restore_state(reused.kept.state, index, resolver, moves, unparsed=loaded.skipped(),
+                             kept_cycles=kept_cycles(tree))  # fmt: skip
+    if restored is None:
+        return built_project(loaded, root, config, tree=tree), False
+    index.keep_module_aliases(reused.kept.aliases)
+    return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
+                          concepts=restored.concepts, indexed=time.perf_counter() - began), True  # fmt: skip

@@ -221,6 +221,11 @@ class ProjectIndex:
             ]  # fmt: skip
         return self._aliases
 
+    def keep_module_aliases(self, aliases: list[tuple[str, str, Expr]]) -> None:
+        """Take ``module_aliases`` as a scan of these modules' module-level bindings listed it (kept by a scan of
+        the same bindings: ``rerun``), instead of reading every module's facts to list it again."""
+        self._aliases = aliases
+
     # -- definitions --------------------------------------------------------------------------------------------
     def iter_classes(self) -> Iterator[tuple[ModuleInfo, ClassFact]]:
         """Every class of every module, in a deterministic order."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ssot_audit.fix.build import FixEnv, ImportUse, attach_fixes
 from ssot_audit.fix.imports import Importer
@@ -121,7 +121,10 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Tra
     no module's imports, module name or function signatures (after a calls-only edit, ``analysis.edits``). A trace
     that read none of them (``trace_reads``) then holds without reading its files and import uses again: every read
     it recorded would answer as it did. That check read every module's imports (``project_env``'s ``uses``), so a
-    scan that loads facts only where it looks would have loaded them all."""
+    scan that loads facts only where it looks would have loaded them all. The fixes built again ask ``uses`` what
+    the traces recorded, where no recorded use is in a changed file (``_recorded_uses``)."""
+    if changed is not None:
+        env = _recorded_uses(env, memo, changed)
     by_file: dict[str, list[int]] = {}
     for number, finding in enumerate(findings):
         by_file.setdefault(finding.location.path, []).append(number)
@@ -140,6 +143,21 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Tra
         for n, finding in zip(numbers, trace.fixed):
             out[n] = finding
     return tuple(f for f in out if f is not None), traces
+
+
+def _recorded_uses(env: FixEnv, memo: Mapping[str, Trace], changed: Collection[str]) -> FixEnv:
+    """``env`` whose ``uses`` answers from the traces of ``memo`` (recorded before the calls-only edits of the files
+    ``changed``): an edit that changes no import leaves every import of a name where it was, but in the edited files
+    (their lines move): an answer naming none of those is the same now. Others are asked of ``env``."""
+    recorded = {key: found for trace in memo.values() for key, found in trace.uses
+                if not any(use.path in changed for use in found)}  # fmt: skip
+    asked = env.uses
+
+    def uses(module: str, name: str) -> Sequence[ImportUse]:
+        found = recorded.get((module, name))
+        return found if found is not None else asked(module, name)
+
+    return replace(env, uses=uses)
 
 
 def _unchanged(trace: Trace, findings: tuple[Finding, ...], env: FixEnv, changed: Collection[str]) -> bool:

@@ -82,12 +82,13 @@ FOLLOWING_CALL_READERS: frozenset[str] = frozenset({
     await_on_sync.INFO.code,  # SSOT401: a base method's ``self`` calls, in its module (``_overridden_on_the_way``)
 })  # fmt: skip
 
-# Whole-project readers: ``calls_in`` does not narrow them (they give all their findings); they record the modules
-# whose calls they read under ``call_reads[base.whole_rule_key(code)]``, a set that depends on no call: after a
-# calls-only edit of modules outside it, their last findings hold; otherwise they run whole.
-WHOLE_CALL_READERS: frozenset[str] = frozenset({
+# The readers that judge groups of definitions across modules (SSOT104: the copies of one factory name, by their
+# modules' calls): asked about ``calls_in``, they give exactly the findings of the groups with a member in those
+# modules, wherever the findings are; each finding names its group (``facts["factory"]``), by which ``rerun`` keeps
+# the other groups' findings.
+GROUPED_CALL_READERS: frozenset[str] = frozenset({
     duplicate_factory.INFO.code,  # SSOT104: a copy that calls another copy (``_wraps_a_copy``) is no copy
 })  # fmt: skip
 
-__all__ = ["ALL_RULES", "CALL_READERS", "FOLLOWING_CALL_READERS", "LOCAL_CALL_READERS", "WHOLE_CALL_READERS", "Rule",
+__all__ = ["ALL_RULES", "CALL_READERS", "FOLLOWING_CALL_READERS", "LOCAL_CALL_READERS", "GROUPED_CALL_READERS", "Rule",
            "RuleContext"]

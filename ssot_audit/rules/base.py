@@ -44,11 +44,14 @@ class RuleContext:
     # about the edited modules and those whose judgement read them (``call_reads``); see ``rules.CALL_READERS``
     calls_in: frozenset[str] | None = None
     # filled when given: judged module -> the other modules whose calls or ``name_uses`` its findings read (only
-    # modules that read some are keys); a whole-project rule's reads under ``whole_rule_key(code)``
+    # modules that read some are keys)
     call_reads: dict[str, set[str]] | None = None
     # every ``async def`` of the project (``async_functions``), when a scan kept it: None computes it, which reads
     # every module's functions
     async_defs: tuple[FunctionValue, ...] | None = None
+    # SSOT104's ``duplicated_factories`` (factory name -> its copies), when a scan kept it: None computes it, which
+    # reads every module's functions
+    factory_groups: Mapping[str, tuple[FunctionValue, ...]] | None = None
 
     def judges(self, module: str) -> bool:
         """Whether the call readers judge ``module``'s calls (``calls_in``)."""
@@ -91,11 +94,6 @@ class Rule:
 
     info: RuleInfo
     check: Callable[[RuleContext], Iterable[Finding]]
-
-
-def whole_rule_key(code: str) -> str:
-    """The ``RuleContext.call_reads`` key of a whole-project rule's reads (no module name starts with ``*``)."""
-    return f"*{code}"
 
 
 def async_functions(index: ProjectIndex) -> tuple[FunctionValue, ...]:

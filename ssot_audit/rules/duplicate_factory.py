@@ -45,10 +45,11 @@ from collections.abc import Iterator, Sequence
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, CallKind, call_kind
 from ssot_audit.analysis.callees import resolve_callee
-from ssot_audit.analysis.concepts import FACTORY_NAME
+from ssot_audit.analysis.concepts import FACTORY_NAME, ConceptModel
+from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.values import FunctionValue, InstanceValue
 from ssot_audit.model import Finding, Related, RuleOption, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info, whole_rule_key
+from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
 INFO = make_rule_info(
     "SSOT104",
@@ -65,14 +66,19 @@ INFO = make_rule_info(
 MAX_LISTED = 10
 
 
-def _definitions(ctx: RuleContext, configured: set[str]) -> dict[str, list[FunctionValue]]:
+def duplicated_factories(index: ProjectIndex, concepts: ConceptModel) -> dict[str, tuple[FunctionValue, ...]]:
+    """Each factory name (``get_*``, ``create_*``..., or a configured concept's factory) defined at module level
+    outside tests in two modules or more, with its definitions in module order. Reads every module's functions'
+    names and nothing of their bodies: a calls-only edit leaves it as it is, so a scan keeps it
+    (``RuleContext.factory_groups``)."""
+    configured = {f.qualname for c in concepts.concepts if c.origin == "configured" for f in c.factories}
     by_name: dict[str, list[FunctionValue]] = defaultdict(list)
-    for info, func in ctx.index.iter_functions():
+    for info, func in index.iter_functions():
         if info.is_test or "." in func.qualname or func.name.startswith("_"):
             continue
         if FACTORY_NAME.match(func.name) or func.name in configured:
             by_name[func.name].append(FunctionValue(info.name, func.qualname))
-    return by_name
+    return {name: tuple(defs) for name, defs in by_name.items() if len({d.module for d in defs}) >= 2}
 
 
 def _own_packages(ctx: RuleContext, defs: Sequence[FunctionValue]) -> list[str] | None:
@@ -126,10 +132,8 @@ def _awaitable(ctx: RuleContext, definition: FunctionValue, kind: CallKind) -> b
 def _wraps_a_copy(ctx: RuleContext, definition: FunctionValue, defs: Sequence[FunctionValue]) -> bool:
     """``definition`` calls another copy of its name: a layer over it (airflow's ``get_dogstatsd_logger()`` passes
     the configuration to the shared library's; an API route calls the model layer's function), one implementation
-    reached two ways, not two implementations. Reads ``definition``'s module's calls: recorded as the rule's."""
+    reached two ways, not two implementations. Reads ``definition``'s module's calls (see ``check``)."""
     info = ctx.index.get_module(definition.module)
-    if ctx.call_reads is not None:
-        ctx.call_reads.setdefault(whole_rule_key(INFO.code), set()).add(definition.module)
     others = set(defs) - {definition}
     inside = definition.qualname + "."
     return any(
@@ -148,15 +152,17 @@ def _keyword(ctx: RuleContext, definition: FunctionValue) -> str:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per non-canonical copy of a duplicated factory.
 
-    A whole-project rule: a copy's finding depends on the calls of the other copies' modules (``_wraps_a_copy``),
-    so ``calls_in`` does not narrow it: it always gives all its findings. It records the modules whose calls it
-    read under ``call_reads[whole_rule_key("SSOT104")]``; which those are depends on the factories' definitions and
-    kinds alone (no call), so after a calls-only edit of modules that set does not meet, its last findings hold."""
+    Judged by name: the findings of a name's copies read the calls of the copies' modules (``_wraps_a_copy``) and
+    no other module's. With ``calls_in``, only the names with a copy in one of those modules are judged: all their
+    findings, wherever the copies are (``rerun`` takes the other names' findings from the last scan).
+    ``ctx.factory_groups``: ``duplicated_factories`` as a scan kept it (else computed, reading every module)."""
     configured = {f for c in ctx.concepts.concepts if c.origin == "configured" for f in c.factories}
     concept_instances = {InstanceValue(c) for c in ctx.concepts.concept_of}
-    for name, defs in sorted(_definitions(ctx, {f.qualname for f in configured}).items()):
-        if len({d.module for d in defs}) < 2:
+    groups = ctx.factory_groups if ctx.factory_groups is not None else duplicated_factories(ctx.index, ctx.concepts)
+    for name, copies in sorted(groups.items()):
+        if ctx.calls_in is not None and not any(d.module in ctx.calls_in for d in copies):
             continue
+        defs = list(copies)
         kinds = {d: call_kind(ctx.resolver, d) for d in defs}
         awaitable = {d: _awaitable(ctx, d, kinds[d]) for d in defs}
         if not {True, False} <= set(awaitable.values()):  # one async-ness: a layer over a copy is no copy

@@ -13,8 +13,8 @@ import pytest
 
 from ssot_audit import api, project
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.rerun import RERUN
-from ssot_audit.rules import LOCAL_CALL_READERS
+from ssot_audit.rerun import NARROWED, RERUN
+from ssot_audit.rules import GROUPED_CALL_READERS
 
 from tests.helpers import fixable_project, incremental_project, scan_output, scanned_tree, write_project
 
@@ -23,6 +23,7 @@ from tests.helpers import fixable_project, incremental_project, scan_output, sca
 CALLS = ("print({n})", "len([{n}])", "get_{j}()", "fetch_{j}()", "_x_{n} = get_{j}()", "Manager{k}()")
 AWAIT = "await fetch_{j}()"  # inside an ``async def`` only
 OTHER = ("comment", "rename", "import")  # an unseen edit, and two every reader may see
+SUPPRESSION_ONLY = RERUN - NARROWED - GROUPED_CALL_READERS  # SSOT901: what a calls-only scan runs first, whole
 
 
 def _edit(root: Path, rng: random.Random) -> str:
@@ -105,8 +106,8 @@ def test_random_call_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed
             # the model and runs only the rules that read calls
             if ran[0] is not None:
                 edited = "pkg." + done[-1].rsplit(" ", 1)[1].removesuffix(".py")
-                assert (built, ran) == (["model"], [RERUN - LOCAL_CALL_READERS, (LOCAL_CALL_READERS, {edited}), None]), (
-                    done, fmt, built, ran)  # fmt: skip
+                assert built == ["model"] and ran[:2] == [SUPPRESSION_ONLY, (NARROWED, ran[1][1])], (done, fmt, ran)
+                assert edited in ran[1][1] and ran[2:] in ([None], [GROUPED_CALL_READERS, None]), (done, fmt, ran)
                 restored += 1
             else:  # an unseen edit moves the last result (only the cold scan runs rules), any other runs them all
                 assert ran == ([None] if done[-1].startswith("comment") else [None, None]), (done, fmt)
@@ -131,7 +132,7 @@ def test_suppressions_are_judged_again_against_the_new_calls(tmp_path: Path, mon
     path.write_text(edited)
     after = scan_output(root, cache)
     assert after == scan_output(root, None)
-    assert ran[:2] == [RERUN - LOCAL_CALL_READERS, (LOCAL_CALL_READERS, {"pkg.m2"})]
+    assert ran[:2] == [SUPPRESSION_ONLY, (NARROWED, {"pkg.m2"})]
     assert after.count("SSOT901") == before.count("SSOT901")  # one gone, one new
 
 
@@ -157,18 +158,108 @@ def test_after_an_unseen_edit_the_kept_model_still_serves(tmp_path: Path, monkey
     ran.clear()
     path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
     assert scan_output(root, cache) == scan_output(root, None)
-    assert built == ["model"] and ran[0] == RERUN - LOCAL_CALL_READERS  # restored, not built, by the cached scan
+    assert built == ["model"] and ran[0] == SUPPRESSION_ONLY  # restored, not built, by the cached scan
 
 
-def test_a_kept_fix_that_edits_the_edited_file_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("user", [
+    "from pkg.legacy import LegacyManager\n\n\ndef build():\n    print(1)\n    return LegacyManager()\n",
+    "def build():\n    print(1)\n    from pkg.legacy import LegacyManager\n\n    return LegacyManager()\n",
+], ids=["module-level import", "function-local import"])
+def test_a_kept_fix_that_edits_the_edited_file_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              user: str) -> None:  # fmt: skip
     # SSOT102's finding is in pkg/legacy.py; its fix edits the import and the use in pkg/old_user.py, where a call
-    # inserted above the use moves it: the kept fix (unchecked after a calls-only edit) must not be served
-    user = "from pkg.legacy import LegacyManager\n\n\ndef build():\n    print(1)\n    return LegacyManager()\n"
+    # inserted above the use moves it (and the import, when it is local to the function): the kept fix (unchecked
+    # after a calls-only edit) must not be served, nor the import's recorded position (``fix.memo._recorded_uses``)
     root, cache = scanned_tree(tmp_path, {**fixable_project(), "pkg/old_user.py": user}, both_scopes=True)
     _, ran = _record(monkeypatch)
     (root / "pkg/old_user.py").write_text(user.replace("    print(1)\n", "    len([2])\n    print(1)\n"))
     cached = scan_output(root, cache, "json", True)
-    assert ran[0] == RERUN - LOCAL_CALL_READERS  # the calls-only path, with the fixes kept from the last scan
+    assert ran[0] == SUPPRESSION_ONLY  # the calls-only path, with the fixes kept from the last scan
     assert cached == scan_output(root, None, "json", True)
     fixed = [f["fix"]["edits"] for f in json.loads(cached)["findings"] if f["code"] == "SSOT102" and f.get("fix")]
-    assert [(e["path"], e["line"]) for e in fixed[0]] == [("pkg/old_user.py", 7), ("pkg/old_user.py", 1)]  # moved
+    lines = [user.replace("    print(1)\n", "    len([2])\n    print(1)\n").splitlines().index(text) + 1
+             for text in ("    return LegacyManager()", next(t for t in user.splitlines() if "import" in t))]
+    assert [(e["path"], e["line"]) for e in fixed[0]] == [("pkg/old_user.py", line) for line in lines]  # moved
+
+
+def test_a_calls_only_scan_reads_the_facts_of_the_modules_it_looks_at_only(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    root, cache = scanned_tree(tmp_path, fixable_project(), both_scopes=True)
+    indexes = []
+    real = api.restored_project
+
+    def spy(*args: object, **kwargs: object) -> object:
+        loaded = real(*args, **kwargs)  # type: ignore[arg-type]
+        indexes.append(loaded[0].index)
+        return loaded
+
+    monkeypatch.setattr(api, "restored_project", spy)
+    path = root / "pkg/m4.py"
+    path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
+    for fmt, fixes in (("json", True), ("text", False)):
+        indexes.clear()
+        assert scan_output(root, cache, fmt, fixes) == scan_output(root, None, fmt, fixes)
+        loaded = set(indexes[0].loaded_modules())
+        # the edited module, what its names resolve through (m5's get_5/fetch_5, Manager1 by way of pkg.legacy and
+        # m0) and, for the JSON scan, a module a rebuilt fix parses (m3): never the other 13 of 18 (app.*, m1, m2...)
+        assert "pkg.m4" in loaded and loaded <= {"pkg.m4", "pkg.m5", "pkg.legacy", "pkg.m0", "pkg.m3"}, (fmt, loaded)
+        assert len(indexes[0].modules) == 18
+
+
+def test_a_damaged_entry_of_a_file_changed_during_the_scan_is_scanned_again(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from tests.analysis.test_lazy_facts import _flip_in_pack, _tree  # noqa: PLC0415 - that test's pack surgery
+
+    root, cache = scanned_tree(tmp_path)
+    _flip_in_pack(_tree(root, cache)[1], "pkg/m5.py", from_end=20)  # m5's facts: read when m4's calls are judged
+    path = root / "pkg/m4.py"
+    path.write_text(path.read_text().replace("        return len(data)\n", "        print(data)\n        return len(data)\n"))
+    real, attempts = api.restored_project, []
+
+    def changing_m5(*args: object, **kwargs: object) -> object:
+        if not attempts:  # after the walk hashed it: its damaged entry cannot be analysed again to that hash
+            (root / "pkg/m5.py").write_text((root / "pkg/m5.py").read_text() + "\nLATE = 1\n")
+        attempts.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "restored_project", changing_m5)
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert attempts == [1]  # the second attempt sees m5's new content: a change no calls-only scan takes
+
+
+COPIES = {  # one factory in two packages, async in one (SSOT104 reports the copy in two/, one/'s being canonical),
+    # and SSOT401 in app/client.py, which reads the calls of Base.get in app/base.py (``test_local_call_readers``)
+    "one/__init__.py": "", "one/factory.py": "async def make_client():\n    return {}\n",
+    "two/__init__.py": "", "two/factory.py": "def make_client():\n    return {}\n",
+}
+CHANGES = {  # calls-only edits: one changes a finding in another module, one changes no finding
+    "app/base.py": ("        self.request()\n", "        print()\n"),
+    "one/factory.py": ("    return {}\n", "    print(1)\n    return {}\n"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(CHANGES))
+def test_an_edit_judged_with_other_modules_gives_the_cold_scan(tmp_path: Path, path: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    # SSOT401 in app/client.py is judged again when app/base.py's calls change; SSOT104's finding of make_client,
+    # in two/factory.py, when one/factory.py's calls do (and it is found once: it is in another file)
+    from tests.rules.test_local_call_readers import FOLLOWED  # noqa: PLC0415 - that test's project
+
+    root = write_project(tmp_path / "proj", {**{k: v for k, v in FOLLOWED.items() if k.startswith("app/")}, **COPIES})
+    cache = tmp_path / "cache"
+    before = scan_output(root, cache)
+    assert _located(before) == [("SSOT104", "two/factory.py"), ("SSOT401", "app/other.py")]
+    _, ran = _record(monkeypatch)
+    old, new = CHANGES[path]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    after = scan_output(root, cache)
+    assert ran[:2] == [SUPPRESSION_ONLY, (NARROWED, ran[1][1])]  # the calls-only path
+    assert after == scan_output(root, None)
+    assert _located(after) == [("SSOT104", "two/factory.py"), *([("SSOT401", "app/client.py")] if path == "app/base.py"
+                                                                else []), ("SSOT401", "app/other.py")]  # fmt: skip
+
+
+def _located(output: str) -> list[tuple[str, str]]:
+    """(code, path) of each SSOT104 and SSOT401 finding of a JSON report, in code and path order."""
+    return sorted((f["code"], f["location"]["path"]) for f in json.loads(output)["findings"]
+                  if f["code"] in ("SSOT104", "SSOT401"))  # fmt: skip

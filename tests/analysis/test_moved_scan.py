@@ -57,15 +57,21 @@ def _edit(root: Path, rng: random.Random, kind: str) -> str:
 
 
 def _loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The list that every load of the whole project appends to (the work an unseen edit must not do)."""
+    """The list that every load of the whole project appends to (the work an unseen edit must not do): the eager
+    load, and the lazy one of a scan after a calls-only edit (``rerun.restored_project``)."""
     loads: list[str] = []
-    real = api.load_walked
+    eager, lazy = api.load_walked, api.restored_project
 
     def counting(root: Path, *args: object, **kwargs: object) -> api.Project:
         loads.append(root.name)
-        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+        return eager(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_lazy(root: Path, *args: object, **kwargs: object) -> object:
+        loads.append(root.name)
+        return lazy(root, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api, "load_walked", counting)
+    monkeypatch.setattr(api, "restored_project", counting_lazy)
     return loads
 
 

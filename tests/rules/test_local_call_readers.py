@@ -1,14 +1,14 @@
 """Every call reader answers ``RuleContext.calls_in`` and ``call_reads`` as ``rules`` documents: asked about some
 modules, the local and following readers give exactly their findings in those modules; the following ones record
 the other modules whose calls a judgement read, so that after a calls-only edit judging the edited modules and
-those that read them gives a cold run's findings; the whole-project ones give everything and record what they read.
+those that read them gives a cold run's findings; the grouped ones (SSOT104) give exactly the findings of the groups
+of copies with a copy in those modules.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Collection
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,15 @@ import pytest
 from ssot_audit import api
 from ssot_audit.config import load_config
 from ssot_audit.model import Finding
-from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, WHOLE_CALL_READERS
-from ssot_audit.rules.base import RuleContext, whole_rule_key
+from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, GROUPED_CALL_READERS, LOCAL_CALL_READERS
+from ssot_audit.rules.duplicate_factory import duplicated_factories
 
 from tests.helpers import incremental_project, write_project
 from tests.test_calls_only import judge
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_repo"
-NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS  # the readers ``calls_in`` narrows
-READERS = NARROWED | WHOLE_CALL_READERS
+NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS  # the readers ``calls_in`` narrows to modules
+READERS = NARROWED | GROUPED_CALL_READERS
 
 # A base method whose ``self`` call reaches an async override (so ``await c.get()`` is fine) until an edit of the
 # base's module drops that call: SSOT401 in ``app/client.py`` reads ``app/base.py``'s calls. A factory copy that
@@ -72,13 +72,7 @@ def _project(root: Path) -> api.Project:
 
 def _run(project: api.Project, codes: Collection[str], calls_in: frozenset[str] | None = None,
          reads: dict[str, set[str]] | None = None) -> tuple[Finding, ...]:  # fmt: skip
-    """``api.run_rules`` with ``call_reads`` given to every rule (the scan's own wiring passes it through)."""
-    context = getattr(api, "RuleContext")
-    setattr(api, "RuleContext", partial(RuleContext, call_reads=reads))
-    try:
-        return api.run_rules(project, only=codes, calls_in=calls_in)
-    finally:
-        setattr(api, "RuleContext", context)
+    return api.run_rules(project, only=codes, calls_in=calls_in, call_reads=reads)
 
 
 def _root(tmp_path: Path, which: str) -> Path:
@@ -89,7 +83,7 @@ def _root(tmp_path: Path, which: str) -> Path:
 
 def test_every_call_reader_but_ssot901_answers_calls_in_one_way() -> None:
     assert READERS == CALL_READERS - {"SSOT901"}
-    assert len(LOCAL_CALL_READERS) + len(FOLLOWING_CALL_READERS) + len(WHOLE_CALL_READERS) == len(READERS)
+    assert len(LOCAL_CALL_READERS) + len(FOLLOWING_CALL_READERS) + len(GROUPED_CALL_READERS) == len(READERS)
 
 
 @pytest.mark.parametrize("which", ["sample_repo", "generated", "followed"])
@@ -109,14 +103,16 @@ def test_asked_about_some_modules_they_give_their_findings_there(tmp_path: Path,
             f for f in full if f.location.path in paths and f.code in NARROWED), sorted(chosen)  # fmt: skip
         # what a narrowed run records is the full run's record of the modules it judged: the scan merges the two
         assert asked == {m: r for m, r in reads.items() if m in chosen}
-        assert _run(project, WHOLE_CALL_READERS, chosen) == tuple(f for f in full if f.code in WHOLE_CALL_READERS)
+        groups = _groups_with_a_copy_in(project, chosen)
+        assert _run(project, GROUPED_CALL_READERS, chosen) == tuple(
+            f for f in full if f.code in GROUPED_CALL_READERS and f.facts["factory"] in groups)  # fmt: skip
     assert _run(project, NARROWED, frozenset()) == ()
 
 
 def test_the_reads_are_the_modules_followed(tmp_path: Path) -> None:
     reads: dict[str, set[str]] = {}
     _run(_project(_root(tmp_path, "followed")), READERS, reads=reads)
-    assert reads == {"app.client": {"app.base"}, whole_rule_key("SSOT104"): {"one.factory", "two.factory"}}
+    assert reads == {"app.client": {"app.base"}}
 
 
 def _edited(root: Path, path: str) -> Path:
@@ -138,9 +134,15 @@ def test_after_a_calls_only_edit_the_recorded_readers_judged_again_give_a_cold_r
     assert cold != last  # the edit changes a finding of a module (or group of copies) it does not hold
     edited = frozenset(n for n, i in project.index.modules.items() if i.relpath == path)
     judged = edited | {m for m, read in reads.items() if read & edited}
-    whole = {code for code in WHOLE_CALL_READERS if reads.get(whole_rule_key(code), set()) & edited}
+    groups = _groups_with_a_copy_in(last_project, judged)
     paths = {project.index.modules[n].relpath for n in judged if n in project.index.modules}
     kept = [f for f in last if (f.code in NARROWED and f.location.path not in paths)
-            or (f.code in WHOLE_CALL_READERS and f.code not in whole)]  # fmt: skip
-    found = _run(project, NARROWED | whole, frozenset(judged))
+            or (f.code in GROUPED_CALL_READERS and f.facts["factory"] not in groups)]  # fmt: skip
+    found = _run(project, READERS, frozenset(judged))
     assert tuple(sorted((*kept, *found), key=lambda f: f.sort_key)) == cold
+
+
+def _groups_with_a_copy_in(project: api.Project, modules: Collection[str]) -> set[str]:
+    """The factory names SSOT104 judges when asked about ``modules``: those with a copy in one of them."""
+    return {name for name, copies in duplicated_factories(project.index, project.concepts).items()
+            if any(d.module in modules for d in copies)}  # fmt: skip
