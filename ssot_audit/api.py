@@ -31,11 +31,11 @@ from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.rerun import (
-    NARROWED, RERUN, Pending, Reads, Reused, composed, find_kept, keep_state, kept_token, merged_reads, restored_project,
+    NARROWED, RERUN, CallTables, Pending, Reads, Reused, composed, find_kept, keep_state, kept_token, merged_reads, restored_project,
     reused_findings, state_still_holds, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
-from ssot_audit.rules.base import Rule, RuleContext, async_functions
+from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import apply_suppressions
@@ -129,17 +129,18 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
 
 
 def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, tree: TreeCache | None = None,
-           reused: Reused | None = None, reads: Reads | None = None) -> AuditResult:  # fmt: skip
+           reused: Reused | None = None, reads: Reads | None = None, tables: CallTables | None = None) -> AuditResult:  # fmt: skip
     """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree.
     ``reused``: after calls-only edits, what holds of the last scan (``rerun``): only the rest is found. ``reads``:
-    filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged."""
+    filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged; ``tables``: what
+    they build from every module, when the caller has it (``rerun.CallTables``)."""
+    defs, groups = (tables.async_defs, tables.factory_groups) if tables is not None else (None, None)
     if reused is None:
-        raw = run_rules(project, rules=rules, call_reads=reads)
+        raw = run_rules(project, rules=rules, call_reads=reads, async_defs=defs, factory_groups=groups)
     else:
-        kept = reused.kept
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
                  *run_rules(project, rules=rules, only=NARROWED, calls_in=reused.judged, call_reads=reads,
-                            async_defs=kept.async_defs, factory_groups=kept.factory_groups))  # fmt: skip
+                            async_defs=defs, factory_groups=groups))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))
     findings, suppressed = _suppress(project, rules, raw)
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])
@@ -308,13 +309,14 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         if project is None:
             project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started)
         reads: Reads = {}
-        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads)
+        tables = reused.kept.tables if reused is not None else CallTables.of(project)
+        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
             else:
-                keep_state(project, tree, reads, async_functions(project.index))
+                keep_state(project, tree, reads, tables)
         scanned = replace(scanned_project(project, result), tree=tree)
         loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)

@@ -40,6 +40,7 @@ from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, moved_result
 from ssot_audit.project import Project, built_project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
+from ssot_audit.rules.base import async_functions
 from ssot_audit.rules.duplicate_factory import duplicated_factories
 
 NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS | GROUPED_CALL_READERS  # asked about the judged modules
@@ -55,6 +56,20 @@ MAX_PENDING = 200
 
 
 @dataclass(frozen=True, slots=True)
+class CallTables:
+    """What call readers build from every module's definitions, reading no call: made once by a full scan for its
+    rules (``RuleContext.async_defs``, ``factory_groups``) and kept for the calls-only scans after it."""
+
+    async_defs: tuple[FunctionValue, ...]  # ``rules.base.async_functions``
+    factory_groups: dict[str, tuple[FunctionValue, ...]]  # ``duplicate_factory.duplicated_factories``
+
+    @classmethod
+    def of(cls, project: Project) -> CallTables:
+        """The tables of ``project`` (read every module's functions)."""
+        return cls(async_functions(project.index), duplicated_factories(project.index, project.concepts))
+
+
+@dataclass(frozen=True, slots=True)
 class Kept:
     """What a full scan keeps for the calls-only scans after it (``keep_state``): the whole-program state, the
     project's ``async def``s, duplicated factories and module-level aliases (tables call readers build from every
@@ -62,8 +77,7 @@ class Kept:
 
     token: str
     state: KeptState
-    async_defs: tuple[FunctionValue, ...]
-    factory_groups: dict[str, tuple[FunctionValue, ...]]  # ``duplicate_factory.duplicated_factories``
+    tables: CallTables
     aliases: list[tuple[str, str, Expr]]  # ``ProjectIndex.module_aliases``
     reads: Reads
     pending: Pending
@@ -90,15 +104,14 @@ def _entries(tree: TreeCache) -> tuple[str, str]:
     return f"calls-only state {tree.store.scope}", f"calls-only inputs {tree.store.scope}"
 
 
-def keep_state(project: Project, tree: TreeCache, reads: Reads, async_defs: tuple[FunctionValue, ...]) -> None:
+def keep_state(project: Project, tree: TreeCache, reads: Reads, tables: CallTables) -> None:
     """After a full scan: keep its whole-program state, under the key its result is saved with."""
     token, (state, _) = uuid.uuid4().hex, _entries(tree)
     index = project.index
     names = {info.relpath: info.name for info in index.iter_modules()}
     blob = snapshot_state(index, project.sites, project.graph, project.concepts, names)
-    factories = duplicated_factories(index, project.concepts)
-    tree.save_kept(state, {"token": token, "state": blob, "async_defs": async_defs, "factories": factories,
-                           "aliases": index.module_aliases()})  # fmt: skip
+    tree.save_kept(state, {"token": token, "state": blob, "async_defs": tables.async_defs,
+                           "factories": tables.factory_groups, "aliases": index.module_aliases()})  # fmt: skip
     state_still_holds(tree, token, reads, {})
 
 
@@ -123,7 +136,7 @@ def find_kept(tree: TreeCache) -> Kept | None:
     if entry.get("token") != found[0] or not isinstance(blob, bytes) or not isinstance(defs, tuple) \
             or not isinstance(factories, dict) or not isinstance(aliases, list):
         return None
-    return Kept(found[0], read_state(blob), defs, factories, aliases, found[1], found[2])
+    return Kept(found[0], read_state(blob), CallTables(defs, factories), aliases, found[1], found[2])
 
 
 def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending) -> None:
@@ -167,7 +180,7 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept) -
     edited = {names[path] for path in edits if path in names}
     judged = frozenset(edited | {m for m, read in kept.reads.items() if read & edited})
     judged_paths = {path for path, name in names.items() if name in judged}
-    groups = {name for name, copies in kept.factory_groups.items() if any(d.module in judged for d in copies)}
+    groups = {name for name, copies in kept.tables.factory_groups.items() if any(d.module in judged for d in copies)}
 
     def holds(finding: Finding) -> bool:
         code = finding.code
