@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit import api, project
+from ssot_audit import api, project, rerun
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.rerun import NARROWED, RERUN
 from ssot_audit.rules import GROUPED_CALL_READERS
@@ -263,3 +263,21 @@ def _located(output: str) -> list[tuple[str, str]]:
     """(code, path) of each SSOT104 and SSOT401 finding of a JSON report, in code and path order."""
     return sorted((f["code"], f["location"]["path"]) for f in json.loads(output)["findings"]
                   if f["code"] in ("SSOT104", "SSOT401"))  # fmt: skip
+
+
+def test_past_the_pending_maps_the_kept_state_is_dropped_then_kept_anew(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    # the kept state holds lines; each scan that does not keep it again records its edit's line map, up to
+    # ``rerun.MAX_PENDING`` maps: the scan that would record a third does not re-key the state, so the next one runs
+    # whole (and keeps the state anew), and the one after is calls-only again
+    monkeypatch.setattr(rerun, "MAX_PENDING", 2)
+    root, cache = scanned_tree(tmp_path)
+    built, ran = _record(monkeypatch)
+    path = root / "pkg/m4.py"
+    paths_taken = []
+    for n in range(5):
+        path.write_text(path.read_text().replace("        return len(data)\n", f"        print({n})\n        return len(data)\n"))
+        ran.clear()
+        assert scan_output(root, cache) == scan_output(root, None)
+        paths_taken.append("calls-only" if ran[0] == SUPPRESSION_ONLY else "whole")
+    assert paths_taken == ["calls-only", "calls-only", "calls-only", "whole", "calls-only"]
