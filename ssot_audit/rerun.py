@@ -209,7 +209,6 @@ def merged_reads(reused: Reused, fresh: Reads) -> Reads:
     return {**{m: r for m, r in reused.kept.reads.items() if m not in reused.judged}, **fresh}
 
 
-
 def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused,
                      moves: Mapping[str, NewLine], started: float) -> tuple[Project, bool]:  # fmt: skip
     """The project after the calls-only edits, loaded lazily (``project.load_lazy``) with the kept state restored

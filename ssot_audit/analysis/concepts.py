@@ -21,7 +21,6 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ssot_audit.analysis.configured import build_configured
 from ssot_audit.analysis.discovered import discover_concepts
@@ -33,9 +32,6 @@ from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.config import ConceptConfig, ConfigError
-
-if TYPE_CHECKING:
-    from ssot_audit.analysis.concept_snapshot import ConceptSnapshot
 
 FACTORY_NAME = re.compile(r"^(get|create|make|build|new)_\w+$|^\w+_factory$")
 NOT_CANONICAL = {GUARD: "a factory guard (its constructor always raises)", TEST_DOUBLE: "a test double",
@@ -118,22 +114,6 @@ class ConceptModel:
             self.notes.extend(f"concept '{concept.name}': {w}" for w in concept.warnings)
 
     # -- kept between scans -------------------------------------------------------------------------------------
-    def snapshot(self) -> ConceptSnapshot:
-        """The model's computed state as plain, position-free data, to restore after a calls-only edit (see
-        ``analysis.concept_snapshot``: what is carried, what is rebuilt, why the restored model is exact)."""
-        from ssot_audit.analysis.concept_snapshot import take_snapshot  # that module builds models: it imports this
-
-        return take_snapshot(self)
-
-    @classmethod
-    def restored(cls, snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-                 unparsed: Mapping[str, str] | None = None) -> ConceptModel:  # fmt: skip
-        """The model of ``snapshot`` attached to a new project whose facts equal those it was taken of up to
-        positions, calls inside function bodies and ``name_uses`` (``concept_snapshot.restored``)."""
-        from ssot_audit.analysis.concept_snapshot import restored
-
-        return restored(snapshot, index, resolver, sites, unparsed)
-
     # -- facts about classes ------------------------------------------------------------------------------------
     def async_methods(self, cls: ClassValue) -> tuple[str, ...]:
         """The public methods of ``cls`` whose definition (the first along its MRO) is ``async def``."""

@@ -5,7 +5,7 @@ Query names say what they return: ``find_*`` may return nothing, ``get_*`` retur
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import cast
@@ -135,6 +135,10 @@ class ProjectIndex:
         """Every directory (repo-relative) that holds a scanned file, sorted."""
         return sorted(self._listings)
 
+    def find_modules(self, names: Collection[str]) -> list[ModuleInfo]:
+        """The scanned modules of those names, in name order (the index's order); names of none are left out."""
+        return [self.modules[name] for name in sorted(names) if name in self.modules]
+
     def find_module(self, name: str) -> ModuleInfo | None:
         """The scanned module of that name, if any (namespace packages have none)."""
         return self.modules.get(name)
@@ -207,7 +211,7 @@ class ProjectIndex:
         call order. Calls of anything else (``f()()``, ``x[0]()``) are never among them. ``modules``: only the calls
         made in these modules (by name; None: in every module)."""
         wanted = frozenset(names)  # once, not once per module
-        infos = self.modules.values() if modules is None else [i for i in self.modules.values() if i.name in modules]
+        infos = self.modules.values() if modules is None else self.find_modules(modules)
         return chain.from_iterable(zip(repeat(info), info.facts.calls.named(wanted)) for info in infos)
 
     def module_aliases(self) -> list[tuple[str, str, Expr]]:
@@ -233,10 +237,11 @@ class ProjectIndex:
             for cls in info.facts.classes.values():
                 yield info, cls
 
-    def iter_functions(self) -> Iterator[tuple[ModuleInfo, FunctionFact]]:
-        """Every function and method of every module."""
+    def iter_functions(self, infos: Iterable[ModuleInfo] | None = None) -> Iterator[tuple[ModuleInfo, FunctionFact]]:
+        """Every function and method of every module (of ``infos``, when given)."""
         # paired in C: a generator's step per function was 0.13 s of the rules of a one-edit scan at 4M lines
-        return chain.from_iterable(zip(repeat(info), info.facts.functions.values()) for info in self.modules.values())
+        infos = self.modules.values() if infos is None else infos
+        return chain.from_iterable(zip(repeat(info), info.facts.functions.values()) for info in infos)
 
     def find_class(self, module: str, qualname: str) -> ClassFact | None:
         """A class by module and qualified name."""

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored
+from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph
 from ssot_audit.analysis.index import ProjectIndex
@@ -101,7 +101,7 @@ def snapshot_state(index: ProjectIndex, sites: ImportSites, graph: ImportGraph, 
                     for t, names in concepts.names.alias_names().items())  # fmt: skip
     targets = tuple((isinstance(t, ClassValue), t.module, kept(t.qualname, t.qualname)) for t in numbers)
     state = KeptState(dict(module_names), targets, tuple(modules), tuple(site_text), site_ints, bytes(site_flags), edge_ends,
-                      tuple(edge_lines), bytes(edge_flags), aliases, concepts.snapshot())  # fmt: skip
+                      tuple(edge_lines), bytes(edge_flags), aliases, take_snapshot(concepts))  # fmt: skip
     return pickle.dumps(state, protocol=5)
 
 

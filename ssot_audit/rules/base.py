@@ -60,10 +60,7 @@ class RuleContext:
     def judged_modules(self) -> list[ModuleInfo]:
         """The modules whose calls the call readers judge, in index order: every module, or those of ``calls_in``
         (reading no other module's facts)."""
-        modules = self.index.modules
-        if self.calls_in is None:
-            return list(modules.values())
-        return [modules[name] for name in sorted(self.calls_in) if name in modules]
+        return list(self.index.iter_modules()) if self.calls_in is None else self.index.find_modules(self.calls_in)
 
     def record_read(self, judged: str, read: str) -> None:
         """``judged``'s findings read the calls or ``name_uses`` of ``read`` (nothing when the two are one module,

@@ -25,7 +25,6 @@ Per concept: ``per-user = true``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain, repeat
 
 from ssot_audit.analysis.concepts import ConceptInfo
 from ssot_audit.analysis.facts import B_CLS, CallSite
@@ -103,7 +102,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 def _cached_singletons(ctx: RuleContext, judged: list[ModuleInfo],
                        per_user: dict[ClassValue, ConceptInfo]) -> Iterator[Finding]:  # fmt: skip
     """Module-level functions without parameters, memoised by ``@lru_cache``/``@cache``, returning a member."""
-    for info, func in chain.from_iterable(zip(repeat(info), info.facts.functions.values()) for info in judged):
+    for info, func in ctx.index.iter_functions(judged):
         if "." in func.qualname or func.params or not any(decorator_name(d) in _CACHES for d in func.decorators):
             continue
         returned = ctx.resolver.return_values(FunctionValue(info.name, func.qualname))

@@ -22,7 +22,7 @@ import pytest
 
 from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
-from ssot_audit.analysis.concept_snapshot import ConceptSnapshot
+from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.config import load_config
 from ssot_audit.project import Project, load_project
@@ -121,7 +121,7 @@ def _load(root: Path) -> Project:
 
 
 def _round_trip(model: ConceptModel) -> ConceptSnapshot:
-    snapshot = pickle.loads(pickle.dumps(model.snapshot(), protocol=pickle.HIGHEST_PROTOCOL))
+    snapshot = pickle.loads(pickle.dumps(take_snapshot(model), protocol=pickle.HIGHEST_PROTOCOL))
     assert isinstance(snapshot, ConceptSnapshot)
     return snapshot
 
@@ -174,7 +174,7 @@ def _check_restored(root: Path, scanned: Path | None = None) -> ConceptModel:
     assert _edit_tree(root, calls=True) > 0
     second = _load(scanned)
     fresh = second.concepts
-    back = ConceptModel.restored(snapshot, second.index, second.resolver, second.sites, fresh.unparsed)
+    back = restored(snapshot, second.index, second.resolver, second.sites, fresh.unparsed)
     assert _answers(back) == _answers(fresh)
     restored_json = _audit_json(dataclasses.replace(second, concepts=back))
     assert restored_json == _audit_json(dataclasses.replace(second, concepts=fresh))
@@ -231,18 +231,18 @@ def test_a_django_slice(tmp_path: Path) -> None:
 def test_the_snapshot_holds_no_position(tmp_path: Path, calls: bool) -> None:
     """Every line moved by 3 (and calls added in function bodies): the snapshot is the same."""
     root = _copy(SAMPLE, tmp_path / "sample")
-    before = _load(root).concepts.snapshot()
+    before = take_snapshot(_load(root).concepts)
     assert (_edit_tree(root, calls=calls) > 0) == calls
-    assert _load(root).concepts.snapshot() == before
+    assert take_snapshot(_load(root).concepts) == before
 
 
 def test_an_edit_the_model_sees_changes_the_snapshot(tmp_path: Path) -> None:
     """The comparison above can fail: a class that becomes an exception is another role in the snapshot."""
     root = write_project(tmp_path, CONFIGURED)
-    before = _load(root).concepts.snapshot()
+    before = take_snapshot(_load(root).concepts)
     legacy = root / "app" / "legacy.py"
     legacy.write_text(legacy.read_text(encoding="utf-8").replace("Manager:", "Manager(Exception):"), encoding="utf-8")
-    after = _load(root).concepts.snapshot()
+    after = take_snapshot(_load(root).concepts)
     assert after.qualnames == before.qualnames and after.roles != before.roles
 
 
