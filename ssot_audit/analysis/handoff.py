@@ -23,14 +23,15 @@ class Handoff:
     def __init__(self, index: ProjectIndex, roles: Roles) -> None:
         self.index = index
         self.roles = roles
+        # ``method_fact``'s answers by class: a class is compared in many pairs (7 copies of each class at 4M lines
+        # of django copies), each asking about its shared methods again through four calls
+        self._facts: dict[ClassValue, dict[str, FunctionFact | None]] = {}
 
     def delegating(self, cls: ClassValue, shared: tuple[str, ...]) -> int:
         """How many of ``shared`` methods of ``cls`` hand the work on to another object (``self._inner.send``)."""
         count = 0
-        flagged = self.roles.methods_with(cls, "delegates")
-        for name in shared:
-            if name not in flagged:
-                continue  # no definition along the MRO hands it on: no lookup needed
+        # only the names some definition along the MRO may hand on need a lookup (``shared`` holds each name once)
+        for name in self.roles.methods_with(cls, "delegates").intersection(shared):
             fact = self.method_fact(cls, name)
             count += bool(fact is not None and fact.delegates)
         return count
@@ -43,7 +44,15 @@ class Handoff:
         return fact is not None and fact.delegates
 
     def method_fact(self, cls: ClassValue, name: str) -> FunctionFact | None:
-        """The facts of the function that defines method ``name`` for ``cls`` (the resolver keeps ``find_method``'s
-        answers per class, so a class met in many pairs is looked up once)."""
+        """The facts of the function that defines method ``name`` for ``cls``: kept per class once the resolver
+        keeps ``find_method``'s answer, so a class met in many pairs is looked up once."""
+        known = self._facts.get(cls)
+        if known is None:
+            known = self._facts[cls] = {}
+        elif name in known:
+            return known[name]
         method = self.roles.method_function(cls, name)
-        return self.index.find_function(method.module, method.qualname) if method else None
+        fact = self.index.find_function(method.module, method.qualname) if method else None
+        if self.roles.resolver.is_method_kept(cls, name):
+            known[name] = fact
+        return fact

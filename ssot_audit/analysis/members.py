@@ -210,6 +210,12 @@ class MemberLookup:
             known[name] = found
         return found
 
+    def is_method_kept(self, cls: ClassValue, name: str) -> bool:
+        """True once ``find_method(cls, name)``'s answer is kept (worked out outside any cut-short query): asked
+        again, it gives the same answer."""
+        known = self._methods.get(cls)
+        return known is not None and name in known
+
     # -- what the resolver supplies ---------------------------------------------------------------------------
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key`` (see ``fixpoint.CycleMemo._memoised``)."""

@@ -281,12 +281,9 @@ class Similarity:
         return self._packages.get(package, set())
 
     def _async_agreement(self, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
-        agree = 0
-        maybe = self.roles.methods_with(a, "is_async") | self.roles.methods_with(b, "is_async")
-        for name in shared:
-            if name not in maybe:
-                agree += 1  # neither method can be ``async def``: they agree, no lookup needed
-                continue
+        maybe = (self.roles.methods_with(a, "is_async") | self.roles.methods_with(b, "is_async")).intersection(shared)
+        agree = len(shared) - len(maybe)  # neither method can be ``async def``: they agree, no lookup needed
+        for name in maybe:  # ``shared`` holds each name once
             ka, kb = self.handoff.method_fact(a, name), self.handoff.method_fact(b, name)
             agree += ka is None or kb is None or ka.is_async == kb.is_async
         return agree / len(shared) if shared else 1.0

@@ -19,6 +19,7 @@ import pytest
 from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
 from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import (
     CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings,
@@ -320,6 +321,22 @@ def plain_design_reason(sim: Similarity, a: ClassValue, b: ClassValue, declared:
     return ""
 
 
+def plain_method_fact(sim: Similarity, cls: ClassValue, name: str) -> FunctionFact | None:
+    """The facts of the function that defines method ``name`` for ``cls``, looked up again each time."""
+    method = sim.resolver.find_method(cls, name)
+    return sim.index.find_function(method.module, method.qualname) if method else None
+
+
+def plain_async_agreement(sim: Similarity, a: ClassValue, b: ClassValue, shared: tuple[str, ...]) -> float:
+    """The share of ``shared`` methods whose definitions for ``a`` and ``b`` agree on ``async def`` (a method
+    missing on either side agrees)."""
+    agree = 0
+    for name in shared:
+        ka, kb = plain_method_fact(sim, a, name), plain_method_fact(sim, b, name)
+        agree += ka is None or kb is None or ka.is_async == kb.is_async
+    return agree / len(shared) if shared else 1.0
+
+
 def plain_compare(sim: Similarity, a: ClassValue, b: ClassValue, declared: bool) -> Comparison:
     unrelated = plain_design_reason(sim, a, b, declared)
     if unrelated:
@@ -347,15 +364,15 @@ def plain_compare(sim: Similarity, a: ClassValue, b: ClassValue, declared: bool)
         return verdict(False, f"the shared methods are {cover:.0%} of the smaller class")
     if b in sim.held(a) or a in sim.held(b):
         return verdict(False, "a facade holds the other and delegates to it", facade=True)
-    delegating = {v: sum(bool((f := sim.handoff.method_fact(v, m)) and f.delegates) for m in shared) for v in (a, b)}
+    delegating = {v: sum(bool((f := plain_method_fact(sim, v, m)) and f.delegates) for m in shared) for v in (a, b)}
     proxy = next((v for v in (a, b) if delegating[v] * 2 >= len(shared)), None)
     if proxy is not None:
         return verdict(False, f"{proxy.qualname} hands most shared methods to another object (a proxy)", facade=True)
-    wrapper = next((v for v in (a, b) if (f := sim.handoff.method_fact(v, "__getattr__")) and f.delegates), None)
+    wrapper = next((v for v in (a, b) if (f := plain_method_fact(sim, v, "__getattr__")) and f.delegates), None)
     if wrapper is not None:
         return verdict(False, f"{wrapper.qualname} hands what it does not define to another object (a wrapper)",
                        facade=True)  # fmt: skip
-    agreement = sim._async_agreement(a, b, shared)
+    agreement = plain_async_agreement(sim, a, b, shared)
     if agreement < MIN_ASYNC_AGREEMENT:
         return verdict(False, f"async-ness differs on {1 - agreement:.0%} of the shared methods")
     return verdict(True, f"shares {len(shared)} public methods ({cover:.0%} of the smaller class)")
@@ -429,6 +446,33 @@ def test_compare_is_the_plain_definition_on_every_pair(models: dict[str, Concept
         assert fresh.related_names(a, b) == plain_related_names(fresh, a, b)
         assert fresh.interface(a, b) == plain_interface(fresh, a, b)
     assert same > 0  # the projects have pairs that play one role, not only rejections
+
+
+@pytest.mark.parametrize("name", ["sample_repo", "edges", "monorepo"])
+def test_handoff_is_the_plain_definition(models: dict[str, ConceptModel], name: str) -> None:
+    """``Handoff`` keeps each class's method facts and looks up only the names its MRO may hand on; the async
+    agreement counts only the names either class may define ``async``: each answer, asked twice (the second from
+    what was kept), is the plain one on every class and every name it may be asked about."""
+    model = models[name]
+    fresh = Similarity(model.index, model.resolver, model.roles, model.names)
+    handing = 0
+    for cls in model.roles.methods:
+        names = sorted(model.methods[cls] | model.roles.methods_with(cls, "delegates") | {"__getattr__", "missing"})
+        for _ in range(2):
+            for method in names:
+                assert fresh.handoff.method_fact(cls, method) is plain_method_fact(fresh, cls, method), (cls, method)
+            expected = sum(bool((f := plain_method_fact(fresh, cls, m)) and f.delegates) for m in names)
+            assert fresh.handoff.delegating(cls, tuple(names)) == expected, cls
+        handing += expected > 0
+    assert handing > 0  # some class hands methods on
+    classes = _classes(model)
+    differing = 0
+    for a, b in combinations(classes, 2):
+        shared = tuple(sorted((model.methods[a] | {"missing"}) & (model.methods[b] | {"missing"})))
+        expected_agreement = plain_async_agreement(fresh, a, b, shared)
+        assert fresh._async_agreement(a, b, shared) == expected_agreement, (a, b)
+        differing += expected_agreement < 1
+    assert differing > 0 or name == "sample_repo"  # pairs whose async-ness differs are met
 
 
 @pytest.mark.parametrize("name", ["sample_repo", "edges", "monorepo"])
