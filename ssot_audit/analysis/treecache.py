@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit.analysis import cache, state, walkcache
@@ -148,9 +149,11 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     if found is None:
         witness, walked = Witness(), time.time_ns()
         found = walk(witness)
-        body = walkcache.record(found, witness, boundary, walk_key, walked)
+        token = uuid.uuid4().hex
+        body = walkcache.record(found, witness, boundary, walk_key, walked, token)
         if body is not None:
             store.save_kept(_WALK, body)
+            found = replace(found, token=token)
     files = found.files
     started = time.time_ns()
     previous = store.load_state()

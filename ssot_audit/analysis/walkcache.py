@@ -35,6 +35,9 @@ class Walk:
     unreadable: list[tuple[str, str]]
     notes: list[str]
     listings: dict[str, frozenset[str]]
+    # Names the kept walk these files were recalled from (or just kept as): equal tokens, the same files with the
+    # same paths, name candidates and flags (what ``kept_heads`` keys the module names on); "" when not kept.
+    token: str = ""
 
 
 def _stamp(path: str) -> WalkStamp:
@@ -45,10 +48,10 @@ def _stamp(path: str) -> WalkStamp:
     return st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size
 
 
-def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> bytes | None:
-    """The walk and the stamps that vouch for it, to keep; None when it cannot be vouched for. ``started`` is
-    ``time.time_ns()`` before the walk (what changed after it, or just before, never matches). Paths are kept
-    relative to ``root`` (the cache holds no absolute path)."""
+def record(walk: Walk, witness: Witness, root: str, key: str, started: int, token: str) -> bytes | None:
+    """The walk and the stamps that vouch for it, to keep under ``token`` (unique: ``Walk.token``); None when it
+    cannot be vouched for. ``started`` is ``time.time_ns()`` before the walk (what changed after it, or just before,
+    never matches). Paths are kept relative to ``root`` (the cache holds no absolute path)."""
     if not witness.keepable:
         return None
     stamps: dict[str, WalkStamp | tuple[int]] = {}
@@ -57,7 +60,7 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
         racy = stamp is not None and max(stamp[0], stamp[1]) >= started - _RACY_NS
         stamps[os.path.relpath(path, root)] = (-1,) if racy else stamp
     rows = [(os.path.relpath(f.path, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in walk.files]
-    return pickle.dumps((key, stamps, rows, walk.unreadable, walk.notes, walk.listings), protocol=5)
+    return pickle.dumps((key, stamps, rows, walk.unreadable, walk.notes, walk.listings, token), protocol=5)
 
 
 def recall(body: bytes | None, root: str, key: str) -> Walk | None:
@@ -65,7 +68,7 @@ def recall(body: bytes | None, root: str, key: str) -> Walk | None:
     if body is None:
         return None
     try:
-        kept_key, stamps, rows, unreadable, notes, listings = pickle.loads(body)
+        kept_key, stamps, rows, unreadable, notes, listings, token = pickle.loads(body)
         prefix = os.path.join(root, "")  # kept paths are relative: joined by hand (``os.path.join`` is slow)
         if kept_key != key or any(_stamp(prefix + path) != stamp for path, stamp in stamps.items()):
             return None
@@ -73,7 +76,7 @@ def recall(body: bytes | None, root: str, key: str) -> Walk | None:
                  for path, relpath, candidates, package, test in rows]  # fmt: skip
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
-    return Walk(files, list(unreadable), list(notes), dict(listings))
+    return Walk(files, list(unreadable), list(notes), dict(listings), str(token))
 
 
 def walk_key(program: bytes, root: str, settings: str, ignore_rules: Sequence[str]) -> str:
