@@ -315,5 +315,5 @@ def keep_heads(tree: TreeCache, found: Walk, heads: Sequence[HeadRow], names: Ma
     hashes = tree.payloads.hashes
     rows = {key: head for source, head in zip(found.files, heads) if (key := hashes.get(source.relpath))}
     imported = frozenset().union(*(head[3] for head in heads))
-    entry = kept_heads.KeptHeads(rows, found.token, imported, [names[f.relpath] for f in found.files])
+    entry = kept_heads.KeptHeads(rows, found.digest, imported, [names[f.relpath] for f in found.files])
     tree.save_kept(kept_heads.NAME, entry.body())

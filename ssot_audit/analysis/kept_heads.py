@@ -9,7 +9,7 @@ for any file of that content, whichever scan wrote the entry and whatever happen
 hash has no row (edited since the entry was kept) has its head read from the packs. Module names are a function of
 the files' paths, name candidates and package flags, and of the set of top-level names the files import
 (``discovery.assign_module_names``): the kept names serve only when both are equal, checked every time: the files
-by the token of the kept walk they come from (``walkcache.Walk.token``: one walk, the same files in the same order),
+by the digest of their paths, name candidates and flags in order (``walkcache.Walk.digest``, made with the walk),
 the imported names by their set (a calls-only edit changes no import, ``unseen.calls_only_change``, but nothing
 here relies on it). A damaged or
 unreadable entry is a miss: the heads are read from the packs, as before.
@@ -35,14 +35,14 @@ class KeptHeads:
     """The heads of the files of a full scan, by content hash, and the module names it chose with their inputs."""
 
     rows: Mapping[str, HeadRow]  # content hash -> head
-    walk: str  # the token of the walk the names were chosen for (``Walk.token``; "": none, never equal)
+    walk: str  # the digest of the files the names were chosen for (``Walk.digest``; "": none, never equal)
     imported: frozenset[str]  # the top-level names they import (``assign_module_names``' second argument)
     names: Sequence[str]  # the module name of each of the walk's files, in its order
 
     def names_for(self, found: Walk, imported: Iterable[tuple[str, ...]]) -> dict[str, str] | None:
-        """The kept module names (repo-relative path -> name) when ``found`` is the walk they were chosen for and
+        """The kept module names (repo-relative path -> name) when ``found`` holds the files they were chosen for and
         its files import the same names (one tuple a file); else None (the caller chooses them again)."""
-        if not self.walk or found.token != self.walk or len(found.files) != len(self.names):
+        if not self.walk or found.digest != self.walk or len(found.files) != len(self.names):
             return None
         if frozenset().union(*imported) != self.imported:
             return None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +23,6 @@ from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
 _RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
-_DIGIT = ("0", "1")  # a flag in a result key
 _WALK = "directory walk"  # the name the last walk is kept under (``StateStore.save_kept``)
 
 
@@ -152,11 +150,10 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     if found is None:
         witness, walked = Witness(), time.time_ns()
         found = walk(witness)
-        token = uuid.uuid4().hex
-        body = walkcache.record(found, witness, boundary, walk_key, walked, token)
+        found = replace(found, digest=walkcache.files_digest(found.files))
+        body = walkcache.record(found, witness, boundary, walk_key, walked)
         if body is not None:
             store.save_kept(_WALK, body)
-            found = replace(found, token=token)
     files = found.files
     started = time.time_ns()
     previous = store.load_state()
@@ -176,7 +173,7 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
             hashes[f.relpath] = known
     previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
     # what could not be looked at is part of the result, and so of its key
-    listed = (_files_digest(files) + _listings_digest(found.listings)
+    listed = ((found.digest or walkcache.files_digest(files)) + _listings_digest(found.listings)
               + hashlib.sha256(repr(sorted(found.unreadable)).encode()).hexdigest())  # fmt: skip
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
@@ -220,17 +217,9 @@ def _listings_digest(listings: dict[str, frozenset[str]]) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _files_digest(files: Sequence[SourceFile]) -> str:
-    """A digest of every file's path, module-name candidates and flags, in order: computed once a scan, where the
-    result key (asked three times a scan) digested them with each file's hash (0.02 CPU-s each at 4M lines)."""
-    # candidates joined, not ``repr``'d, flags as digits: a third of the time
-    lines = [f"{f.relpath}\0{chr(1).join(f.candidates)}\0{_DIGIT[f.is_package]}{_DIGIT[f.is_test]}\n" for f in files]
-    return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
-
-
 def _result_key(scope: str, files: Sequence[SourceFile], hashes: dict[str, str]) -> str:
     """The digest of everything a whole result is computed from (``scope`` holds all but the files' content, the
-    ``_files_digest`` of ``files`` among it), "" while a file's content is unknown."""
+    ``walkcache.files_digest`` of ``files`` among it), "" while a file's content is unknown."""
     known = [hashes.get(f.relpath) for f in files]
     if None in known:
         return ""

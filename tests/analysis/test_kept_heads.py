@@ -155,10 +155,26 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, heads_read: list[str]) -> Non
 
 def test_names_for_checks_both_inputs() -> None:
     files = [SourceFile("/r/a.py", "a.py", ("a",), False, False)]
-    found = Walk(files, [], [], {}, "walk-1")
-    kept = kept_heads.KeptHeads({}, "walk-1", frozenset({"os"}), ["a"])
+    found = Walk(files, [], [], {}, "files-1")
+    kept = kept_heads.KeptHeads({}, "files-1", frozenset({"os"}), ["a"])
     assert kept.names_for(found, [("os",)]) == {"a.py": "a"}
     assert kept.names_for(found, [("os", "sys")]) is None  # other imported names
-    assert kept.names_for(Walk(files, [], [], {}, "walk-2"), [("os",)]) is None  # another walk
-    assert kept.names_for(Walk(files, [], [], {}), [("os",)]) is None  # a walk that was not kept
+    assert kept.names_for(Walk(files, [], [], {}, "files-2"), [("os",)]) is None  # other files
+    assert kept.names_for(Walk(files, [], [], {}), [("os",)]) is None  # files of no known digest
     assert kept_heads.KeptHeads({}, "", frozenset({"os"}), ["a"]).names_for(Walk(files, [], [], {}), [("os",)]) is None
+
+
+def test_a_new_walk_finding_the_same_files_serves_the_kept_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names are keyed on the files' digest, not on one walk: a directory touched (the walk is made again) still
+    finds them; a file renamed does not."""
+    root, cache = scanned_tree(tmp_path)
+    (root / "pkg/scratch.txt").write_text("x")
+    (root / "pkg/scratch.txt").unlink()  # the directory's stamps change: walked again, the same files found
+    expected = _loads(root, cache)[1].names
+    monkeypatch.setattr(loading, "assign_module_names", _no_analysis)
+    found, tree = _tree(root, cache)
+    assert loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names == expected
+    (root / "pkg/m3.py").rename(root / "pkg/m33.py")
+    found, tree = _tree(root, cache)
+    with pytest.raises(AssertionError, match="analysed again"):  # other files: the names are chosen again
+        loading.load_lazy(root, Config(), found, tree=tree, started=0.0)

@@ -1,12 +1,13 @@
 """The whole result's key (``treecache._result_key``): every input a result depends on besides the configuration and
-the listings is in it, the files' paths, module-name candidates and flags through ``_files_digest``."""
+the listings is in it, the files' paths, module-name candidates and flags through ``walkcache.files_digest``."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from ssot_audit.analysis.discovery import SourceFile
-from ssot_audit.analysis.treecache import _files_digest, _result_key
+from ssot_audit.analysis.treecache import _result_key
+from ssot_audit.analysis.walkcache import files_digest as _files_digest
 
 FILES = [SourceFile("/r/pkg/a.py", "pkg/a.py", ("pkg.a", "a"), False, False),
          SourceFile("/r/pkg/__init__.py", "pkg/__init__.py", ("pkg",), True, False)]  # fmt: skip
