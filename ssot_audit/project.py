@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
-from ssot_audit.analysis import cache
+from ssot_audit.analysis import cache, kept_heads
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
@@ -20,6 +20,7 @@ from ssot_audit.analysis.discovery import (
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph
 from ssot_audit.analysis.index import LazyModuleInfo, ModuleInfo, ProjectIndex
+from ssot_audit.analysis.kept_heads import HeadRow
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
@@ -197,39 +198,48 @@ class LoadedFiles:
 Facts = ModuleFacts | Callable[[], ModuleFacts] | None  # a module's facts, or what reads them (``LazyModuleInfo``)
 
 
-def _loaded_files(root: Path, config: Config, found: Walk, outcomes: Sequence[FileOutcome], facts: Sequence[Facts],
-                  timings: dict[str, float]) -> LoadedFiles:  # fmt: skip
-    """The files of ``found`` as modules: ``outcomes`` (one per file) say how each was analysed, ``facts`` give each
-    one's facts, or what reads them on first access (a ``LazyModuleInfo``), None for a file that failed."""
+def _loaded_files(root: Path, config: Config, found: Walk, heads: Sequence[HeadRow], facts: Sequence[Facts],
+                  timings: dict[str, float], names: Mapping[str, str] | None = None) -> LoadedFiles:  # fmt: skip
+    """The files of ``found`` as modules: ``heads`` (one per file: failure, lines, suppressions, imported names) say
+    how each was analysed, ``facts`` give each one's facts, or what reads them on first access (a
+    ``LazyModuleInfo``), None for a file that failed. ``names``: the module names when known (``kept_heads``), else
+    chosen here."""
     files, unreadable, skipped_packages = found.files, found.unreadable, found.notes
-    names = assign_module_names(files, {name for o in outcomes for name in o.imported})
+    if names is None:
+        names = assign_module_names(files, {name for head in heads for name in head[3]})
     modules: dict[str, ModuleInfo] = {}
     # Discovery's reasons start "cannot ..." (an I/O failure) or "skipped: ..." (deliberately not read)
     failures = [FailedFile(rel, is_test_path(rel, config.test_paths),
                            ParseFailure("read" if why.startswith("cannot") else "skipped", why))
                 for rel, why in unreadable]  # fmt: skip
-    for source, outcome, read in zip(files, outcomes, facts):
+    lazy = LazyModuleInfo.lazy
+    for source, head, read in zip(files, heads, facts):
         if read is None:
-            assert outcome.failure is not None
-            failures.append(FailedFile(source.relpath, source.is_test, outcome.failure))
+            assert head[0] is not None
+            failures.append(FailedFile(source.relpath, source.is_test, head[0]))
             continue
         name = names[source.relpath]
         if isinstance(read, ModuleFacts):
             modules[name] = ModuleInfo(name, source.relpath, source.is_package, source.is_test, read)
         else:
-            modules[name] = LazyModuleInfo.lazy(name, source.relpath, source.is_package, source.is_test, read)
+            modules[name] = lazy(name, source.relpath, source.is_package, source.is_test, read)
     return LoadedFiles(
         index=ProjectIndex(modules, found.listings),  # listed once, by the walk
         names=names,
         failures=tuple(failures),
         files=len(files),
-        lines=sum(o.lines for o in outcomes),
+        lines=sum(head[1] for head in heads),
         paths={f.relpath: f.is_test for f in files},
-        suppressions={f.relpath: o.suppressions for f, o in zip(files, outcomes) if o.suppressions},
+        suppressions={f.relpath: head[2] for f, head in zip(files, heads) if head[2]},
         notes=tuple(f"{d}/ looks like a package of the project but was skipped by the default excludes "
                     f"({', '.join(DEFAULT_EXCLUDES)}); list it in `paths` to scan it" for d in skipped_packages),  # fmt: skip
         timings=timings,
     )
+
+
+def _head(outcome: FileOutcome) -> HeadRow:
+    """What ``_loaded_files`` reads of an outcome."""
+    return outcome.failure, outcome.lines, outcome.suppressions, outcome.imported
 
 
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
@@ -239,8 +249,11 @@ def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, pr
     outcomes = analyze_files(found.files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
                              boundary=root.resolve(), overrides=overrides)  # fmt: skip
     parsed = time.perf_counter()
-    loaded = _loaded_files(root, config, found, outcomes, [o.facts for o in outcomes],
+    heads = [_head(o) for o in outcomes]
+    loaded = _loaded_files(root, config, found, heads, [o.facts for o in outcomes],
                            {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip
+    if tree is not None and overrides is None:  # overridden bytes are not what the hashes say
+        keep_heads(tree, found, heads, loaded.names)
     return built_project(loaded, root, config, tree=tree)
 
 
@@ -260,29 +273,47 @@ def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: Tree
 def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, started: float) -> LoadedFiles:
     """The files of ``found`` loaded as ``load_walked`` loads them, each module's facts read from ``tree``'s packs
     only when first asked for (``LazyModuleInfo``; ``index.loaded_count()`` says how many were). Every file's
-    line count, suppression comments, parse failure and imported names come from its payload's head alone; the
-    files with no payload in the packs (``tree.load_payloads`` must have run: new content, a damaged entry) are
-    analysed here, in this process, and are loaded at once. Nothing that reads across modules is built: the
-    caller builds or restores the resolver, import sites, concept model and graph (``LoadedFiles.project``).
-    The packs' bytes stay held (by the modules not read yet) as long as the index lives."""
+    line count, suppression comments, parse failure and imported names come from what the last full scan kept
+    (``analysis.kept_heads``: by content hash), else from its payload's head alone; the files with no payload in the
+    packs (``tree.load_payloads`` must have run: new content, a damaged entry) are analysed here, in this process,
+    and are loaded at once. Module names are the kept ones when their inputs are equal. Nothing that reads across
+    modules is built: the caller builds or restores the resolver, import sites, concept model and graph
+    (``LoadedFiles.project``). The packs' bytes stay held (by the modules not read yet) as long as the index lives."""
     discovered = time.perf_counter()
     boundary = str(root.resolve())
     payloads = tree.payloads
-    outcomes: list[FileOutcome | None] = []
+    kept = kept_heads.read(tree.load_kept(kept_heads.NAME))
+    rows = kept.rows if kept is not None else {}
+    hashes, reader = payloads.hashes, payloads.reader
+    heads: list[HeadRow | None] = []
     facts: list[Facts] = []
     for source in found.files:
-        known = payloads.head(source.relpath, source.path, boundary)
-        if known is None:
-            outcomes.append(None)
-            facts.append(None)
+        relpath = source.relpath
+        row = rows.get(hashes.get(relpath, ""))
+        if row is not None:  # 22,584 files at 4M lines: a changed file alone has no row
+            heads.append(row)
+            facts.append(reader(relpath, source.path, boundary) if row[0] is None else None)
             continue
-        head, read = known
-        outcomes.append(FileOutcome(source.relpath, None, head.failure, head.lines, head.suppressions, b"", head.imported))
-        facts.append(read)
-    missing = [i for i, outcome in enumerate(outcomes) if outcome is None]
+        known = payloads.head(relpath, source.path, boundary)
+        heads.append(None if known is None else (known[0].failure, known[0].lines, known[0].suppressions,
+                                                  known[0].imported))  # fmt: skip
+        facts.append(None if known is None else known[1])
+    missing = [i for i, head in enumerate(heads) if head is None]
     analysed = analyze_files([found.files[i] for i in missing], jobs=1, cache=payloads, boundary=root.resolve())
     for i, outcome in zip(missing, analysed):
-        outcomes[i], facts[i] = outcome, outcome.facts
+        heads[i], facts[i] = _head(outcome), outcome.facts
     parsed = time.perf_counter()
-    return _loaded_files(root, config, found, cast(list[FileOutcome], outcomes), facts,
-                         {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip
+    done = cast(list[HeadRow], heads)
+    names = kept.names_for(found, (head[3] for head in done)) if kept is not None else None
+    return _loaded_files(root, config, found, done, facts, {"discover": discovered - started, "parse": parsed - discovered},
+                         names=names)  # fmt: skip
+
+
+def keep_heads(tree: TreeCache, found: Walk, heads: Sequence[HeadRow], names: Mapping[str, str]) -> None:
+    """After a full load: keep every file's head (by content hash) and the module names for the calls-only scans
+    after it (``load_lazy``). Files with no content hash (unreadable, skipped) have no row."""
+    hashes = tree.payloads.hashes
+    rows = {key: head for source, head in zip(found.files, heads) if (key := hashes.get(source.relpath))}
+    imported = frozenset().union(*(head[3] for head in heads))
+    entry = kept_heads.KeptHeads(rows, found.digest, imported, [names[f.relpath] for f in found.files])
+    tree.save_kept(kept_heads.NAME, entry.body())

@@ -41,9 +41,12 @@ class LazyModuleInfo(ModuleInfo):
         """A module whose facts ``load`` gives when first read (it may raise: the read raises, and a later read
         calls it again)."""
         info = object.__new__(cls)
-        for field_name, value in (("name", name), ("relpath", relpath), ("is_package", is_package),
-                                  ("is_test", is_test), ("_load", load)):  # fmt: skip
-            object.__setattr__(info, field_name, value)
+        # the slots' own setters: ``object.__setattr__`` by name looked each up again (20 of 22 ms at 22,584 modules)
+        _SET_NAME(info, name)
+        _SET_RELPATH(info, relpath)
+        _SET_PACKAGE(info, is_package)
+        _SET_TEST(info, is_test)
+        _SET_LOAD(info, load)
         return info
 
     @property  # over the slot: readers see an attribute, as on ModuleInfo
@@ -81,6 +84,11 @@ class LazyModuleInfo(ModuleInfo):
 
     def __reduce__(self) -> tuple[type[ModuleInfo], tuple[str, str, bool, bool, ModuleFacts]]:
         return ModuleInfo, _fields(self)
+
+
+_SET_NAME, _SET_RELPATH, _SET_PACKAGE, _SET_TEST = (ModuleInfo.__dict__[f].__set__
+                                                    for f in ("name", "relpath", "is_package", "is_test"))  # fmt: skip
+_SET_LOAD = LazyModuleInfo.__dict__["_load"].__set__
 
 
 def _fields(info: ModuleInfo) -> tuple[str, str, bool, bool, ModuleFacts]:

@@ -140,6 +140,20 @@ class PayloadCache:
             return head, None
         return head, partial(self._recovered, partial(checked_facts, crc, payload, pickled), path, relpath, boundary)
 
+    def reader(self, relpath: str, path: str, boundary: str | None = None) -> Callable[[], ModuleFacts]:
+        """What reads ``relpath``'s facts from the packs when called, its head read and checked only then (for a
+        file whose head is known otherwise: ``kept_heads``), as ``head``'s reader does. The entry is taken now: the
+        packs' bytes are let go (``release``) before the facts are read. A missing or damaged entry is analysed
+        again when read (see ``head``)."""
+        key = self.hashes.get(relpath)
+        return partial(self._read_later, self.blobs.get(key) if key is not None else None, path, relpath, boundary)
+
+    def _read_later(self, blob: state.Blob | None, path: str, relpath: str, boundary: str | None) -> ModuleFacts:
+        read = read_head(blob[1]) if blob is not None else None
+        if blob is None or read is None or read[0].failure is not None:
+            return self._recovered(_unavailable, path, relpath, boundary)
+        return self._recovered(partial(checked_facts, blob[0], blob[1], read[1]), path, relpath, boundary)
+
     def _recovered(self, read: Callable[[], ModuleFacts], path: str, relpath: str, boundary: str | None) -> ModuleFacts:
         """``read()``; when the facts it reads are damaged, the file's facts analysed again (see ``head``)."""
         try:
@@ -171,6 +185,11 @@ class PayloadCache:
             self.changes += 1
             if self.sink is not None and not known:
                 self.sink(key, payload)
+
+
+def _unavailable() -> ModuleFacts:
+    """The read of an entry the packs do not hold (any more), or whose head is damaged: ``_recovered`` analyses."""
+    raise FactsUnavailable("no intact entry in the packs")
 
 
 @contextmanager

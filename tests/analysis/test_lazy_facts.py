@@ -13,7 +13,7 @@ import pytest
 
 from ssot_audit import api
 from ssot_audit import project as loading
-from ssot_audit.analysis import state
+from ssot_audit.analysis import kept_heads, state
 from ssot_audit.analysis.index import LazyModuleInfo
 from ssot_audit.analysis.loader import analyze_bytes, outcome_of_blob
 from ssot_audit.analysis.payload import FactsUnavailable, read_head
@@ -135,8 +135,13 @@ def test_damaged_facts_of_a_file_changed_since_are_unavailable(tmp_path: Path) -
         loaded.index.get_module("pkg.m3").facts  # noqa: B018 - reading is the test
 
 
-def test_a_damaged_head_is_a_miss_analysed_at_load(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_damaged_head_is_a_miss_analysed_at_load(tmp_path: Path, kept: bool) -> None:
+    """Without kept heads, the damaged head is seen at load and the file analysed then; with them (the head is not
+    read at load), when the facts are read."""
     root, cache = scanned_tree(tmp_path)
+    if not kept:
+        _tree(root, cache)[1].save_kept(kept_heads.NAME, {})
     eager = api.load_project(root, Config(), jobs=1)
     key = _tree(root, cache)[1].payloads.hashes["pkg/m3.py"]
     tree = _tree(root, cache)[1]
@@ -147,7 +152,8 @@ def test_a_damaged_head_is_a_miss_analysed_at_load(tmp_path: Path) -> None:
     at = payload.index(head[0].line_digest) + len(head[0].line_digest) // 2
     _flip_in_pack(tree, "pkg/m3.py", from_end=len(payload) - at)
     loaded = _lazy(root, cache)
-    assert loaded.index.loaded_modules() == ["pkg.m3"]  # analysed (eagerly) in place of the damaged entry
+    assert loaded.index.loaded_modules() == ([] if kept else ["pkg.m3"])  # analysed in place of the damaged entry
+    assert loaded.index.get_module("pkg.m3").facts == eager.index.get_module("pkg.m3").facts
     assert _json(loading.built_project(loaded, root, Config(), tree=None)) == _json(eager)
 
 

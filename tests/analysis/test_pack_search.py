@@ -119,3 +119,36 @@ def test_damaged_missing_and_cut_short_entries_are_misses(tmp_path: Path) -> Non
     (store.directory / one).write_bytes(b"")
     assert store.find_blobs([one, "pack-missing.bin", two], keys) == second
     assert store.find_blobs([two], []) == {}
+
+
+def _read_whole(path: Path) -> dict[str, tuple[int, bytes]]:
+    """A pack's entries as the plain definition reads them: the file's bytes, record after record."""
+    data = path.read_bytes()
+    if not data.startswith(packs.PACK_MAGIC):
+        return {}
+    entries, at = {}, len(packs.PACK_MAGIC)
+    while at + packs.RECORD.size <= len(data):
+        key, crc, length = packs.RECORD.unpack_from(data, at)
+        at += packs.RECORD.size
+        if at + length > len(data):
+            break
+        entries[key.hex()] = (crc, data[at : at + length])
+        at += length
+    return entries
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_mapped_pack_gives_the_entries_of_its_bytes(tmp_path: Path, seed: int) -> None:
+    """``read_pack`` maps the file: its entries are those of the file's bytes, whole, cut short or damaged."""
+    rng = random.Random(seed)
+    path = _random_pack(rng, tmp_path)
+    data = bytearray(path.read_bytes())
+    if seed % 3 == 1:
+        del data[rng.randrange(len(packs.PACK_MAGIC), len(data)) :]  # cut short
+    elif seed % 3 == 2:
+        data[rng.randrange(len(data))] ^= 0x10  # a flipped bit, in a header or a payload (or the magic)
+    path.write_bytes(bytes(data))
+    mapped = {key: (crc, bytes(payload)) for key, (crc, payload) in packs.read_pack(path).items()}
+    assert mapped == _read_whole(path)
+    path.write_bytes(b"")
+    assert packs.read_pack(path) == {}
