@@ -110,6 +110,7 @@ def _restore_unread(first: Project, root: Path) -> tuple[Project, Restored, dict
     assert back is not None
     methods = back.concepts.roles.methods
     assert isinstance(methods, KeptMethods) and methods.worked_out == 0  # no class's public methods worked out yet
+    assert back.concepts.names._names == {} == back.concepts.names._paths  # no target's names or paths either
     tables = (capture.module_table(second.index), capture.symbol_imports(second.index, back.sites, back.concepts))
     assert read == set()  # not one module's facts: sites, graph, names, roles' methods, tables
     _stop_recording(second.index)
