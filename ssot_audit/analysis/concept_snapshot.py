@@ -12,13 +12,14 @@ What is carried and what is rebuilt:
   always raises, each class's project bases, the similarity's protocols and hooks of external bases, the
   factories by class, the concepts and the notes: what classifying, finding copies, resolving every MRO and
   forming concepts cost. None holds a line or a column: a snapshot of a tree and of the same tree with every line
-  moved are equal. Classes are numbers into one list, equal strings one object (2.9 MB pickled at 4M lines);
+  moved are equal. Classes are numbers into one list, equal strings one object (about 4 MB pickled at 4M lines);
+- carried too: the similarity's counts of method names (``df``, ``total``: counting them reads every class's set);
 - rebuilt from the new project: ``Names`` (it holds lines: where each alias and ``as`` import is; by its own
-  code, or given by the caller: ``analysis.kept_state`` carries them with their lines), ``Roles.methods`` (by
-  ``Roles``' own code, from the carried bases and each class's own public names in its order, reading no class's
-  facts; see ``_restored_roles`` for why), the
-  similarity's counts of method names, and ``concept_of`` (from the concepts, as ``ConceptModel.__init__`` makes
-  it). At 4M lines a restore takes 0.8 CPU-s where building the model takes 4;
+  code, or given by the caller: ``analysis.kept_state`` carries them with their lines), and ``concept_of`` (from
+  the concepts, as ``ConceptModel.__init__`` makes it);
+- ``Roles.methods`` worked out for a class when first asked (``kept_methods.KeptMethods``: by ``Roles``' own
+  steps, from the carried bases and each class's own public names in its order, reading no class's facts), the
+  same keys in the same order;
 - left lazy, as in a fresh model, and so worked out from the new facts when asked: ``Roles.methods_with``,
   ``Roles.guard_raise``, ``async_methods``, ``returned_classes``, ``production_importers``, the similarity's
   profiles and comparisons, ``attach``'s indexes.
@@ -39,9 +40,10 @@ from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
+from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import TEST_ROLES, Roles
+from ssot_audit.analysis.roles import Roles
 from ssot_audit.analysis.similarity import Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -64,11 +66,10 @@ class ConceptSnapshot:
     modules: tuple[str, ...]
     qualnames: tuple[str, ...]
     roles: tuple[str, ...]
-    methods_order: array[int]  # ``Roles.methods``' keys in its order: bases before their subclasses
-    base_counts: array[int]  # how many project bases each class of ``methods_order`` has, in that order
-    bases: array[int]  # their ``Resolver.base_classes``, one after the other
-    public_counts: array[int]  # how many public method names each class of ``methods_order`` defines, in that order
-    public_names: tuple[str, ...]  # those names, one class after the other, each class's in its ``ClassFact.methods``
+    methods: MethodColumns  # what replaying ``Roles.methods`` reads (``kept_methods``)
+    df_names: tuple[str, ...]  # ``Similarity.df``'s keys and counts, and its ``total``
+    df_counts: array[int]
+    total: int
     protocols: tuple[tuple[str, ...], ...]  # ``Interfaces.protocols``, each sorted
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
@@ -108,18 +109,13 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
                       for cls, found in model._factories.items())  # fmt: skip
     copies = tuple((number(a), number(b)) for a, b in roles.copies.items())
     raising = tuple(sorted(map(number, roles._raising)))
-    methods_order = array("I", map(number, roles.methods))
     # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
-    base_counts, bases, public_counts = array("H"), array("I"), array("H")
-    public_names: list[str] = []
-    for value in roles.methods:
-        found = model.resolver.base_classes(value)  # memoised
-        base_counts.append(len(found))
-        bases.extend(map(number, found))
-        own = _own_public(model.index, value)
-        public_counts.append(len(own))
-        public_names.extend(kept(n, n) for n in own)
-    interfaces = model.similarity.interfaces
+    order = array("I", map(number, roles.methods))
+    bases = [list(map(number, model.resolver.base_classes(value))) for value in roles.methods]  # memoised
+    own = [tuple(kept(n, n) for n in _own_public(model.index, value)) for value in roles.methods]
+    methods = method_columns(order, len(number.classes), own, bases, list(roles.methods.values()))
+    similarity = model.similarity
+    interfaces = similarity.interfaces
     protocol_number = {methods: i for i, methods in reversed(list(enumerate(interfaces.protocols)))}  # the first
 
     def words(names: frozenset[str]) -> tuple[str, ...]:
@@ -128,8 +124,8 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
     return ConceptSnapshot(  # every class numbered above: the list is complete
         modules=tuple(kept(v.module, v.module) for v in number.classes),
         qualnames=tuple(kept(v.qualname, v.qualname) for v in number.classes), roles=tuple(roles.role.values()),
-        methods_order=methods_order, base_counts=base_counts, bases=bases, public_counts=public_counts,
-        public_names=tuple(public_names),
+        methods=methods, df_names=tuple(kept(n, n) for n in similarity.df),
+        df_counts=array("I", similarity.df.values()), total=similarity.total,
         protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
         hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies,
@@ -163,7 +159,7 @@ def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver,
     modules = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     if not modules.keys() >= set(snapshot.modules):
         raise ValueError("a class of the snapshot is in no module of the project: the snapshot is of other facts")
-    classes = [ClassValue(modules[m], q) for m, q in zip(snapshot.modules, snapshot.qualnames)]
+    classes = ClassValue.of_columns(list(map(modules.__getitem__, snapshot.modules)), snapshot.qualnames)
     names = Names(index, resolver, sites) if names is None else names
     roles = _restored_roles(snapshot, classes, index, resolver, names)
     model = ConceptModel.__new__(ConceptModel)  # the attributes ``ConceptModel.__init__`` sets, none computed again
@@ -191,20 +187,9 @@ def _restored_roles(snapshot: ConceptSnapshot, classes: list[ClassValue], index:
     roles.role = dict(zip(classes, snapshot.roles))
     roles._raising = frozenset(classes[i] for i in snapshot.raising)
     roles._flagged, roles._with, roles._own_public, roles._sets = {}, {}, {}, {}
-    # Each class's public methods worked out again, by ``Roles``' own code in its own order: a set iterates in an
-    # order that follows how it was built, and the similarity sums weights over these sets, so only sets built by
-    # the same steps give the same floats to the last bit (carried as sorted tuples, sums came out one ulp apart).
-    # What those steps read is carried: each class's own public names in its facts' order and its project bases
-    # (resolving the bases of 85,000 classes on a new resolver cost 0.9 CPU-s at 4M lines), in ``Roles``' order (it
-    # sorts by the length of every MRO). No class's facts are read, but for a base met before its own bases (a
-    # cycle), which ``Roles._walk_public`` reads along its MRO, as a built model does.
-    roles.methods = {}
-    public, bases, work_out = snapshot.public_names, snapshot.bases, roles.public_methods_of
-    start = at = 0
-    for i, count, defined in zip(snapshot.methods_order, snapshot.base_counts, snapshot.public_counts):
-        value = classes[i]
-        roles.methods[value] = work_out(value, public[at:at + defined], [classes[b] for b in bases[start:start + count]])
-        start, at = start + count, at + defined
+    # Each class's public methods worked out when first asked, by ``Roles``' own steps (see ``kept_methods``): a
+    # calls-only scan asks about a few classes, and working out all 85,000 of 4M lines cost 0.46 CPU-s.
+    roles.methods = KeptMethods(snapshot.methods, classes, roles._walk_public)
     roles.copies = {classes[a]: classes[b] for a, b in snapshot.copies}
     return roles
 
@@ -228,9 +213,8 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
     similarity = Similarity.__new__(Similarity)
     similarity.index, similarity.names, similarity.resolver, similarity.roles = index, names, resolver, roles
     similarity.handoff = Handoff(index, roles)
-    counted = [v for v, role in roles.role.items() if role not in TEST_ROLES]
-    similarity.df = Counter(m for v in counted for m in roles.methods[v])
-    similarity.total = max(len(counted), 2)
+    similarity.df = Counter(dict(zip(snapshot.df_names, snapshot.df_counts)))  # counted over every class's set
+    similarity.total = snapshot.total
     similarity.interfaces = interfaces
     similarity._held, similarity._weights, similarity._profiles, similarity._parallel = {}, {}, {}, {}
     similarity._packages = None

@@ -23,12 +23,13 @@ from __future__ import annotations
 import builtins
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from operator import attrgetter
 
 from ssot_audit.analysis.facts import ClassFact, FunctionFact
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
@@ -151,7 +152,9 @@ class Roles:
             for func in filter(_ALWAYS_RAISES, info.facts.functions.values())
             if func.class_qualname and func.name in ("__init__", "__new__")
         )  # fmt: skip
-        self.methods: dict[ClassValue, frozenset[str]] = {}
+        methods: dict[ClassValue, frozenset[str]] = {}
+        # a restored model's is a ``kept_methods.KeptMethods``: the same keys, each set worked out when asked
+        self.methods: Mapping[ClassValue, frozenset[str]] = methods
         self._flagged: dict[tuple[ClassValue, str], frozenset[str]] = {}  # see ``methods_with``: a class's own
         self._with: dict[tuple[ClassValue, str], frozenset[str]] = {}  # and along its MRO
         self._own_public: dict[ClassValue, frozenset[str]] = {}  # see ``_own``
@@ -161,7 +164,7 @@ class Roles:
         classes = [(info, cls, ClassValue(info.name, cls.qualname)) for info in index.iter_modules()
                    for cls in info.facts.classes.values()]  # ``index.iter_classes``' order
         for _, cls, value in sorted(classes, key=lambda c: len(resolver.mro(c[2]))):  # a base's MRO is shorter: first
-            self.methods[value] = self._public_methods(value, cls)
+            methods[value] = self._public_methods(value, cls)
         for info, cls, value in classes:
             self.role[value] = self._classify(info, cls, value)
         self._find_copies()
@@ -177,10 +180,10 @@ class Roles:
         return self.public_methods_of(value, fact.methods, self.resolver.base_classes(value))
 
     def public_methods_of(self, value: ClassValue, methods: Iterable[str], bases: list[ClassValue]) -> frozenset[str]:
-        """``_public_methods`` given the class's method names (in its facts' order) and its project bases: what
-        restoring a kept model (``concept_snapshot``) calls with the ones it carries, reading no facts. The same
-        steps build the same sets: the similarity sums weights over them, in their iteration order."""
-        names = {m for m in methods if not m.startswith("_")}
+        """``_public_methods`` given the class's method names (in its facts' order) and its project bases. Only
+        the same steps build the same sets (the similarity sums weights over them, in their iteration order), which
+        ``kept_methods`` replays for a restored model (and whose sources its ``method_columns`` follows)."""
+        names = own_public(methods)
         self._own_public[value] = self._kept(names)
         if len(bases) == 1:
             inherited = self.methods.get(bases[0])

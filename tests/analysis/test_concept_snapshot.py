@@ -139,7 +139,10 @@ def _answers(model: ConceptModel) -> dict[str, Any]:
     return {
         "concepts": concepts,
         "concept_of": [(v, model.concepts.index(c)) for v, c in model.concept_of.items()],
-        "kinds": list(model.kinds.items()), "methods": list(model.methods.items()), "notes": list(model.notes),
+        "kinds": list(model.kinds.items()), "methods": list(model.methods.items()),
+        # each set in its iteration order (the similarity sums float weights over them in it): only sets built by
+        # the same steps iterate alike (``kept_methods``)
+        "iterated": [tuple(names) for names in model.methods.values()], "notes": list(model.notes),
         "factories": list(model._factories.items()),
         "factories_in": {m: model.factories_in(m) for m in model.index.modules},
         "public": [model.public(t) for t in targets],

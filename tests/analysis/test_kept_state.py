@@ -20,6 +20,7 @@ import pytest
 from ssot_audit import api, capture
 from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.kept_methods import KeptMethods
 from ssot_audit.analysis.kept_state import Restored, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.linemap import LineMap, line_digest
 from ssot_audit.analysis.resolve import Resolver
@@ -107,6 +108,9 @@ def _restore_unread(first: Project, root: Path) -> tuple[Project, Restored, dict
     read = _record_reads(second.index)
     back = restore_state(state, second.index, Resolver(second.index), moves, unparsed=second.concepts.unparsed)
     assert back is not None
+    methods = back.concepts.roles.methods
+    assert isinstance(methods, KeptMethods) and methods.worked_out == 0  # no class's public methods worked out yet
+    assert back.concepts.names._names == {} == back.concepts.names._paths  # no target's names or paths either
     tables = (capture.module_table(second.index), capture.symbol_imports(second.index, back.sites, back.concepts))
     assert read == set()  # not one module's facts: sites, graph, names, roles' methods, tables
     _stop_recording(second.index)

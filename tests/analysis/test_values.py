@@ -7,6 +7,7 @@ import os
 import pickle
 import subprocess
 import sys
+import dataclasses
 from dataclasses import FrozenInstanceError
 
 import pytest
@@ -56,3 +57,18 @@ def test_untagged_drops_tags_only_where_they_follow_a_name() -> None:
     assert untagged("from app#2.core import f#3; app#12 <-> app#12.sites") == "from app.core import f; app <-> app.sites"
     assert untagged("issue #2, a#2b, x ## 3, C# 4") == "issue #2, a#2b, x ## 3, C# 4"
     assert untagged("plain text") == "plain text"
+
+
+def test_class_values_made_from_columns_are_the_constructors() -> None:
+    """``ClassValue.of_columns`` sets every field the constructor sets (a field added to ``ClassValue`` fails here
+    until ``of_columns`` sets it), to the same values, hash included."""
+    modules, qualnames = ["pkg.a", "pkg.b", "pkg.a", "m#2"], ["A", "Outer.Inner", "B#2", "A"]
+    made, built = ClassValue.of_columns(modules, qualnames), list(map(ClassValue, modules, qualnames))
+    assert [f.name for f in dataclasses.fields(ClassValue)] == ["module", "qualname", "_hash"]
+    assert [[getattr(v, f.name) for f in dataclasses.fields(v)] for v in made] == \
+        [[getattr(v, f.name) for f in dataclasses.fields(v)] for v in built]  # fmt: skip
+    assert made == built and list(map(hash, made)) == list(map(hash, built)) and list(map(repr, made)) == list(map(repr, built))
+    assert {v: i for i, v in enumerate(made)} == {v: i for i, v in enumerate(built)}
+    assert pickle.loads(pickle.dumps(made)) == built
+    with pytest.raises(FrozenInstanceError):
+        made[0].module = "x"  # type: ignore[misc]

@@ -1,0 +1,162 @@
+"""``Roles.methods`` of a kept concept model: each class's public methods worked out when first asked.
+
+A built ``Roles`` works out the public methods of every class, bases first (``Roles.public_methods_of``), and keeps
+each distinct set once: a class's set is the first equal set built before it (its own names' set or the whole set of
+an earlier class), or its only base's set when it adds no public name. A set iterates in an order that follows how
+it was built, and the similarity sums float weights over these sets in that order, so a restored model must hand out,
+for every class, a set built by the same steps as the one the built model holds (in this process: string hashes
+differ between processes, so the order cannot be carried, only the steps).
+
+``method_columns`` records, after a full scan, what those steps read (each class's own public names and project
+bases) and which step made the set each class ends up with (its *source*: the own names of class ``j``, or the whole
+set of class ``j``). ``KeptMethods`` replays, for an asked class, only the steps its set depends on: a calls-only scan
+asks about a handful of the 85,000 classes of 4M lines, and restoring no longer works out all of them (0.46 CPU-s).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+
+from ssot_audit.analysis.values import ClassValue
+
+NOT_A_KEY = 0xFFFFFFFF  # the rank of a class ``Roles.methods`` does not hold
+_OWN, _WHOLE = 0, 1  # a source's kind: a class's own public names, or its whole set (own and inherited)
+
+
+def own_public(methods: Iterable[str]) -> set[str]:
+    """The public names of ``methods``, inserted in their order: the first step of every class's set."""
+    return {m for m in methods if not m.startswith("_")}
+
+
+@dataclass(frozen=True, slots=True)
+class MethodColumns:
+    """What replaying ``Roles.methods`` reads, as flat columns over class numbers (``ConceptSnapshot``'s)."""
+
+    order: array[int]  # class numbers in ``Roles.methods``' order: bases before their subclasses
+    rank: array[int]  # class number -> its position in ``order`` (``NOT_A_KEY`` for a class that is not a key)
+    source: array[int]  # per position: 2 * the position of the class whose step made its set + ``_OWN``/``_WHOLE``
+    public_at: array[int]  # per position, where its own public names start in ``public`` (one more: the end)
+    public: tuple[str, ...]  # each class's own public method names, in its facts' order
+    bases_at: array[int]  # per position, where its project bases start in ``bases`` (one more: the end)
+    bases: array[int]  # each class's ``Resolver.base_classes``, as class numbers
+
+
+def method_columns(order: array[int], classes: int, own: Sequence[tuple[str, ...]], bases: Sequence[Sequence[int]],
+                   whole: Sequence[frozenset[str]]) -> MethodColumns:  # fmt: skip
+    """The columns of a built ``Roles.methods``: ``order`` its keys (class numbers, ``classes`` numbered in all),
+    and per position the class's own public names, its project bases (class numbers) and its set (``whole``). The
+    sources follow ``Roles.public_methods_of``'s steps: its own names' set is kept first, then its base's set is
+    taken when it is its only base (worked out before it) and adds no name, else the first equal set kept."""
+    rank = array("I", [NOT_A_KEY]) * classes
+    for position, number in enumerate(order):
+        rank[number] = position
+    first: dict[frozenset[str], int] = {}  # a set's content -> the source of the first equal set kept
+    source, public_at, bases_at, flat_bases = array("I"), array("I", [0]), array("I", [0]), array("I")
+    public: list[str] = []
+    for k, (names, found) in enumerate(zip(own, bases)):
+        mine = frozenset(names)
+        first.setdefault(mine, 2 * k + _OWN)
+        base = rank[found[0]] if len(found) == 1 else NOT_A_KEY
+        if base < k and mine <= whole[base]:
+            source.append(source[base])  # adds no public name: its base's set
+        else:
+            source.append(first.setdefault(whole[k], 2 * k + _WHOLE))
+        public += names
+        flat_bases.extend(found)
+        public_at.append(len(public))
+        bases_at.append(len(flat_bases))
+    return MethodColumns(order, rank, source, public_at, tuple(public), bases_at, flat_bases)
+
+
+class KeptMethods(Mapping[ClassValue, frozenset[str]]):
+    """``Roles.methods`` replayed from ``MethodColumns``: the same keys in the same order, and each class's set, when
+    first asked, built by the steps the built model took (``walk``: ``Roles._walk_public``, for a base met before its
+    own bases, which reads facts along its MRO as a built model does)."""
+
+    def __init__(self, columns: MethodColumns, classes: Sequence[ClassValue],
+                 walk: Callable[[ClassValue], set[str]]) -> None:  # fmt: skip
+        self._columns, self._classes, self._walk = columns, classes, walk
+        self._number: dict[tuple[str, str], int] | None = None  # (module, qualname) -> class number, made when asked
+        self._made: dict[int, frozenset[str]] = {}  # by position: the sets worked out
+        self._own: dict[int, frozenset[str]] = {}  # by position: own names' sets that are some class's set
+
+    @property
+    def worked_out(self) -> int:
+        """How many classes' sets have been worked out (those asked, and the ones they were built from)."""
+        return len(self._made)
+
+    def __len__(self) -> int:
+        return len(self._columns.order)
+
+    def __iter__(self) -> Iterator[ClassValue]:
+        return map(self._classes.__getitem__, self._columns.order)
+
+    def __contains__(self, value: object) -> bool:
+        return self._position(value) is not None
+
+    def __getitem__(self, value: ClassValue) -> frozenset[str]:
+        position = self._position(value)
+        if position is None:
+            raise KeyError(value)
+        return self._at(position)
+
+    def _position(self, value: object) -> int | None:
+        if not isinstance(value, ClassValue):
+            return None
+        if self._number is None:  # keyed by the strings: a tuple hashes in C, a ``ClassValue`` by a Python call
+            self._number = dict(zip(map(attrgetter("module", "qualname"), self._classes), range(len(self._classes))))
+        number = self._number.get((value.module, value.qualname))
+        if number is None:
+            return None
+        position = self._columns.rank[number]
+        return None if position == NOT_A_KEY else position
+
+    def _at(self, k: int) -> frozenset[str]:
+        """The set at position ``k``, with every set it is built from first (a loop, not recursion: inheritance
+        chains of thousands of classes exist)."""
+        made = self._made
+        if k in made:
+            return made[k]
+        stack = [k]
+        while stack:
+            top = stack[-1]
+            if top in made:
+                stack.pop()
+                continue
+            needed = [p for p in self._needs(top) if p not in made]
+            if needed:
+                stack += needed
+                continue
+            made[top] = self._make(top)
+            stack.pop()
+        return made[k]
+
+    def _needs(self, k: int) -> list[int]:
+        """The positions whose sets building position ``k``'s reads."""
+        c = self._columns
+        j, kind = divmod(c.source[k], 2)
+        if kind == _OWN:
+            return []
+        if j != k:
+            return [j]
+        return [r for r in map(c.rank.__getitem__, c.bases[c.bases_at[k]:c.bases_at[k + 1]]) if r < k]
+
+    def _make(self, k: int) -> frozenset[str]:
+        c = self._columns
+        j, kind = divmod(c.source[k], 2)
+        if kind == _OWN:
+            found = self._own.get(j)
+            if found is None:
+                found = self._own[j] = frozenset(own_public(c.public[c.public_at[j]:c.public_at[j + 1]]))
+            return found
+        if j != k:
+            return self._made[j]
+        names = own_public(c.public[c.public_at[k]:c.public_at[k + 1]])
+        for base in c.bases[c.bases_at[k]:c.bases_at[k + 1]]:
+            r = c.rank[base]
+            # as ``public_methods_of``: a base worked out before it gives its set, any other is walked
+            names.update(self._made[r] if r < k else self._walk(self._classes[base]))
+        return frozenset(names)
