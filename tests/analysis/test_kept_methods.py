@@ -33,6 +33,11 @@ HIERARCHY = {
 }  # fmt: skip
 
 
+# F only overrides a method of B, whose whole set is no class's own names: F's set is B's ("another's" source), a
+# kind the other small projects need not have (django's models have it)
+OVERRIDING = {**HIERARCHY, "app/more.py": "from app.base import B\n\n\nclass F(B):\n    def b1(self):\n        return 6\n"}
+
+
 def _classes(project: Project) -> list[ClassValue]:
     return list(project.concepts.roles.methods)
 
@@ -51,7 +56,7 @@ def _kept_methods(project: Project) -> KeptMethods:
 def _projects(tmp_path: Path) -> list[Path]:
     generate(tmp_path / "mono", files=260, seed=5)
     roots = [_copy(SAMPLE, tmp_path / "sample"), write_project(tmp_path / "inc", incremental_project()),
-             tmp_path / "mono"]  # fmt: skip
+             tmp_path / "mono", write_project(tmp_path / "override", OVERRIDING)]  # fmt: skip
     if DJANGO.is_dir():
         roots.append(_copy(DJANGO / "db" / "models", tmp_path / "slice" / "django" / "db" / "models"))
         for package in ("django", "django/db"):
