@@ -113,3 +113,21 @@ def test_the_text_report_reads_no_emptied_field(results: list[AuditResult]) -> N
     for result in results:
         emptied = replace(result, **{field: () for field in text_view.UNREAD})
         assert result.modules and text.render(emptied) == text.render(result)
+
+
+def test_the_models_reprs_show_every_field() -> None:
+    """``same`` compares containers by ``repr``: every model dataclass must show all its fields (no ``repr=False``,
+    no hand-written ``__repr__``), or two results differing in a hidden field would share a report piece."""
+    import dataclasses
+
+    import ssot_audit.model as model
+
+    classes = [c for c in vars(model).values() if isinstance(c, type) and dataclasses.is_dataclass(c)]
+    assert len(classes) > 10
+    for cls in classes:
+        assert all(f.repr for f in dataclasses.fields(cls)), cls
+        generated = vars(cls).get("__repr__")
+        assert generated is not None and generated.__wrapped__.__code__.co_filename == "<string>", cls  # dataclasses'
+
+    assert not same({"a": [1, 2.0, True]}, {"a": [1, 2, True]}) and not same([(0.0,)], [(-0.0,)])
+    assert not same({"s": Severity.ERROR}, {"s": "error"}) and same({"a": [1, {"b": None}]}, {"a": [1, {"b": None}]})
