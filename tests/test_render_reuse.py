@@ -106,6 +106,10 @@ def test_same_is_exact_about_types() -> None:
     assert not same(1, True) and not same(1, 1.0) and not same(0.0, -0.0)
     assert not same(Severity.ERROR, "error") and not same((1,), [1]) and not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
     assert not same({1: "x"}, {True: "x"})
+    from ssot_audit.model import Location
+
+    assert same(Location("a", 1), Location("a", 1)) and not same(Location("a", 1), Location("a", True))  # type: ignore[arg-type]
+    assert not same(Location("a", 1, end_line=2), Location("a", 1, end_line=2.0))  # type: ignore[arg-type]
 
 
 def test_the_text_report_reads_no_emptied_field(results: list[AuditResult]) -> None:
@@ -131,3 +135,15 @@ def test_the_models_reprs_show_every_field() -> None:
 
     assert not same({"a": [1, 2.0, True]}, {"a": [1, 2, True]}) and not same([(0.0,)], [(-0.0,)])
     assert not same({"s": Severity.ERROR}, {"s": "error"}) and same({"a": [1, {"b": None}]}, {"a": [1, {"b": None}]})
+
+
+def test_text_view_keeps_exactly_the_records_with_unsafe_text(results: list[AuditResult]) -> None:
+    """A safe record is known by identity (``visible_fields`` returns what it need not change, dicts included):
+    kept are only the records whose visible form differs, so the next scan walks only those again."""
+    import json
+
+    for result in results:
+        hostile = replace(result, findings=(*result.findings, replace(result.findings[0], message="x\x1b[2Jy")))
+        _, kept = text_view.visible_result(hostile)
+        unsafe = [i for i, f in enumerate(hostile.findings) if visible_fields(f) != f]
+        assert unsafe and json.loads(kept)["findings"] == unsafe == [len(hostile.findings) - 1]
