@@ -73,7 +73,8 @@ def _values(result: AuditResult, whole: bool) -> dict[str, Any]:
     converted only where they are written (``_value``)."""
     if whole:
         return result_to_dict(result)
-    data = result_to_dict(replace(result, **{field: () for field in (*RECORDS, *WHOLE)}))
+    emptied: dict[str, Any] = {field: () for field in (*RECORDS, *WHOLE)}
+    data = result_to_dict(replace(result, **emptied))
     data["summary"] = _summary(result)
     for field in (*RECORDS, *WHOLE):
         if field in data or getattr(result, field):  # present as ``result_to_dict`` has it (some only when set)
@@ -104,7 +105,8 @@ def _encoded(value: Any, indent: str) -> bytes:
 
 def _record_data(field: str, item: Any) -> Any:
     """One record as ``result_to_dict`` writes it: the data of a result holding it alone."""
-    return result_to_dict(replace(_EMPTY, **{field: (item,)}))[field][0]
+    alone: dict[str, Any] = {field: (item,)}
+    return result_to_dict(replace(_EMPTY, **alone))[field][0]
 
 
 def _records(key: str, new: tuple[Any, ...], data: list[Any] | None, last: AuditResult | None, old: bytes,
@@ -121,7 +123,7 @@ def _records(key: str, new: tuple[Any, ...], data: list[Any] | None, last: Audit
     bodies = []
     for i, (item, index) in enumerate(zip(new, found)):
         if index is not None:
-            bodies.append(old[spans[2 * index]:spans[2 * index + 1]])  # type: ignore[index]
+            bodies.append(old[spans[2 * index]:spans[2 * index + 1]])
         else:
             bodies.append(_encoded(data[i] if data is not None else _record_data(key, item), "    "))
     out: list[int] = []

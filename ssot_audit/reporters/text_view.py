@@ -33,7 +33,7 @@ def visible_result(result: AuditResult, last: AuditResult | None = None,
     keep: dict[str, list[int]] = {}
     for field in READ_RECORDS:
         new = getattr(result, field)
-        safe_before = [None] * len(new)
+        safe_before: list[int | None] = [None] * len(new)
         if last is not None and unsafe is not None:
             known = set(unsafe.get(field, ()))
             safe_before = [i if i is not None and i not in known else None
@@ -41,7 +41,8 @@ def visible_result(result: AuditResult, last: AuditResult | None = None,
         items = [item if index is not None else visible_fields(item) for item, index in zip(new, safe_before)]
         keep[field] = [i for i, (item, seen) in enumerate(zip(new, items)) if item is not seen]
         shown[field] = new if not keep[field] else tuple(items)
-    rest = visible_fields(replace(result, **{field: () for field in (*READ_RECORDS, *UNREAD)}))
+    emptied: dict[str, Any] = {field: () for field in (*READ_RECORDS, *UNREAD)}
+    rest = visible_fields(replace(result, **emptied))
     return replace(rest, **shown), json.dumps(keep)
 
 
@@ -53,7 +54,7 @@ def _unsafe_of(kept: str | None, last: AuditResult | None) -> dict[str, list[int
         unsafe = json.loads(kept)
         ok = set(unsafe) == set(READ_RECORDS) and all(
             type(i) is int and 0 <= i < len(getattr(last, field)) for field in READ_RECORDS for i in unsafe[field])  # fmt: skip
-        return unsafe if ok else None  # type: ignore[no-any-return]
+        return unsafe if ok else None
     except (ValueError, TypeError, AttributeError):
         return None
 
