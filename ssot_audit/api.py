@@ -420,14 +420,21 @@ def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | 
     return {f.relpath: stamp_of(f.path) for f in files}
 
 
-def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str],
-           result: AuditResult | None = None) -> str | bytes:  # fmt: skip
+Incremental = Callable[[AuditResult, "AuditResult | None", "bytes | None", "str | None"], tuple["str | bytes", str]]
+
+
+def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str], result: AuditResult | None = None,
+           *, incremental: Incremental | None = None, last: tuple[str, AuditResult] | None = None) -> str | bytes:  # fmt: skip
     """``reporter(result)`` (default: ``scanned.result``), kept in the cache next to the scanned result: a scan that
     changed nothing writes its report without rendering it again (a JSON report of 4 million lines takes seconds
     to encode). ``name`` names the reporter and whatever turned ``scanned.result`` into ``result`` (a baseline's
     digest); a reporter is a pure function of the result, so the saved text is what it would return. The text is
     made inert (``model.escape.inert_output``) before it is kept: a saved report is written without that pass over
-    it again (0.24 s for the 22 MB JSON report of 4 million lines), and as the UTF-8 bytes it is written as."""
+    it again (0.24 s for the 22 MB JSON report of 4 million lines), and as the UTF-8 bytes it is written as.
+
+    ``incremental``: the same reporter, inert, able to reuse the report of the last result (``reporters.json_splice``,
+    ``reporters.text_view``): given the result, ``last``'s result, its saved report and what it kept, it returns
+    the report and what to keep with it. ``last``: the key the last result was saved under, and that result."""
     tree = scanned.tree
     key = "" if tree is None else tree.key if scanned.reused else tree.result_key()  # the key hashes every path
     if tree is None or not key:
@@ -436,8 +443,16 @@ def render(scanned: Scanned, name: str, reporter: Callable[[AuditResult], str],
     saved = tree.store.load_output(key, label) if scanned.reused else None
     if saved is not None:
         return saved
-    text = inert_output(reporter(scanned.result if result is None else result))
-    tree.store.save_output(key, label, text)
+    if incremental is None or result is not None:
+        text: str | bytes = inert_output(reporter(scanned.result if result is None else result))
+    else:  # what the last report kept is read before this one's save deletes it
+        old_key, old_result = last if last is not None else ("", None)
+        old = tree.store.load_output(old_key, label) if old_key else None
+        kept = tree.store.load_output(old_key, f"{label}|kept") if old_key else None
+        text, keep = incremental(scanned.result, old_result, old, kept.decode("utf-8") if kept is not None else None)
+    tree.store.save_output(key, label, text.decode("utf-8") if isinstance(text, bytes) else text)
+    if incremental is not None and result is None:
+        tree.store.save_output(key, f"{label}|kept", keep)
     return text
 
 

@@ -22,7 +22,7 @@ from ssot_audit.commands.progress import ProgressBar
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Severity
 from ssot_audit.model.escape import visible_fields
-from ssot_audit.reporters import REPORTERS, text
+from ssot_audit.reporters import REPORTERS, json_splice, text, text_view
 
 
 def register(sub: Any) -> None:
@@ -109,13 +109,17 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     if reported is not None:
         summary = api.ResultSummary.of(reported)
     baseline = _baseline_digest(args)
+    last = getattr(project, "last", None)  # the last result and its key, when the scan kept them (``api.render``)
     for spec in outputs:
         reporter, name = REPORTERS[spec.format], spec.format
+        incremental: api.Incremental | None = json_splice.incremental if spec.format == "json" else None
         if spec.format == "text":
             options = text_options(args, spec.path)
             reporter = functools.partial(_text, options=options)
+            incremental = text_view.incremental(functools.partial(text.render, options=options))
             name = f"text|{options!r}"
-        write_output(api.render(project, name + baseline, reporter, reported), spec.path, inert=True)
+        rendered = api.render(project, name + baseline, reporter, reported, incremental=incremental, last=last)
+        write_output(rendered, spec.path, inert=True)
     if not args.quiet and any(spec.path for spec in args.outputs or []):
         elapsed = time.perf_counter() - started
         print(f"ssot-audit: {summary.findings} findings in {summary.files} files ({elapsed:.1f}s)", file=sys.stderr)

@@ -243,12 +243,13 @@ def test_a_scan_that_changed_nothing_writes_its_saved_report(tmp_path: Path, mon
     root = write_project(tmp_path / "proj", incremental_project())
     args = ["scan", str(root), "-q", "--cache-dir", str(tmp_path / "cache"), "--format", "json", "-o"]
     assert main([*args, str(tmp_path / "first.json")]) == 1
-    from ssot_audit.reporters import json_reporter
+    from ssot_audit.reporters import json_reporter, json_splice
 
-    def no_rendering(result: object) -> str:
+    def no_rendering(*args: object) -> str:
         raise AssertionError("rendered again")
 
     monkeypatch.setattr(json_reporter, "render", no_rendering)
+    monkeypatch.setattr(json_splice, "render", no_rendering)  # the scan's JSON report is rendered through it
     assert main([*args, str(tmp_path / "second.json")]) == 1
     assert (tmp_path / "second.json").read_bytes() == (tmp_path / "first.json").read_bytes()
     (root / "pkg/m3.py").write_text("x = 1\n")  # a changed tree renders again
