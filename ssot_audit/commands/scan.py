@@ -109,7 +109,7 @@ def _scan_once(args: argparse.Namespace, config: Config) -> int:
     if reported is not None:
         summary = api.ResultSummary.of(reported)
     baseline = _baseline_digest(args)
-    last = getattr(project, "last", None)  # the last result and its key, when the scan kept them (``api.render``)
+    last = project.last  # the last result and its key, when the scan kept them (``api.render``)
     for spec in outputs:
         reporter, name = REPORTERS[spec.format], spec.format
         incremental: api.Incremental | None = json_splice.incremental if spec.format == "json" else None
