@@ -19,7 +19,6 @@ from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.payload import FactsUnavailable
 from ssot_audit.analysis.state import stamp_of
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.analysis.values import FunctionValue
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import (
@@ -73,11 +72,11 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
 
 def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
               calls_in: frozenset[str] | None = None, call_reads: Reads | None = None,
-              async_defs: tuple[FunctionValue, ...] | None = None,
-              factory_groups: Mapping[str, tuple[FunctionValue, ...]] | None = None) -> tuple[Finding, ...]:  # fmt: skip
+              tables: CallTables | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
-    to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``,
-    ``async_defs``, ``factory_groups``: see ``RuleContext``."""
+    to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
+    see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
+    caller has it (its ``bound_names`` is filled)."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
@@ -86,8 +85,8 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
         if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
             continue
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
-                          project.failures, options[rule.info.code], calls_in, call_reads, async_defs,
-                          factory_groups)  # fmt: skip
+                          project.failures, options[rule.info.code], calls_in, call_reads,
+                          *((tables.async_defs, tables.factory_groups, tables.bound_names) if tables else ()))  # fmt: skip
         findings.extend(rule.check(ctx))
     if not config.include_tests:
         findings = [f for f in findings if not f.in_tests]
@@ -134,13 +133,12 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
     ``reused``: after calls-only edits, what holds of the last scan (``rerun``): only the rest is found. ``reads``:
     filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged; ``tables``: what
     they build from every module, when the caller has it (``rerun.CallTables``)."""
-    defs, groups = (tables.async_defs, tables.factory_groups) if tables is not None else (None, None)
     if reused is None:
-        raw = run_rules(project, rules=rules, call_reads=reads, async_defs=defs, factory_groups=groups)
+        raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
                  *run_rules(project, rules=rules, only=NARROWED, calls_in=reused.judged, call_reads=reads,
-                            async_defs=defs, factory_groups=groups))  # fmt: skip
+                            tables=tables))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))
     findings, suppressed = _suppress(project, rules, raw)
     per_file = build_per_file_ignores(project.config.per_file_ignores, [r.info for r in rules])

@@ -33,7 +33,7 @@ from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import KeptState, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.analysis.values import FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.analysis.walkcache import Walk
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
@@ -58,15 +58,17 @@ MAX_PENDING = 200
 @dataclass(frozen=True, slots=True)
 class CallTables:
     """What call readers build from every module's definitions, reading no call: made once by a full scan for its
-    rules (``RuleContext.async_defs``, ``factory_groups``) and kept for the calls-only scans after it."""
+    rules (``RuleContext.async_defs``, ``factory_groups``, ``bound_names``) and kept for the calls-only scans after
+    it."""
 
     async_defs: tuple[FunctionValue, ...]  # ``rules.base.async_functions``
     factory_groups: dict[str, tuple[FunctionValue, ...]]  # ``duplicate_factory.duplicated_factories``
+    bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]]  # filled by the full scan's rules
 
     @classmethod
     def of(cls, project: Project) -> CallTables:
-        """The tables of ``project`` (read every module's functions)."""
-        return cls(async_functions(project.index), duplicated_factories(project.index, project.concepts))
+        """The tables of ``project`` (read every module's functions); ``bound_names`` empty, for its rules to fill."""
+        return cls(async_functions(project.index), duplicated_factories(project.index, project.concepts), {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,8 @@ def keep_state(project: Project, tree: TreeCache, reads: Reads, tables: CallTabl
     names = {info.relpath: info.name for info in index.iter_modules()}
     blob = snapshot_state(index, project.sites, project.graph, project.concepts, names)
     tree.save_kept(state, {"token": token, "state": blob, "async_defs": tables.async_defs,
-                           "factories": tables.factory_groups, "aliases": index.module_aliases()})  # fmt: skip
+                           "factories": tables.factory_groups, "bound": tables.bound_names,
+                           "aliases": index.module_aliases()})  # fmt: skip
     state_still_holds(tree, token, reads, {})
 
 
@@ -132,11 +135,12 @@ def find_kept(tree: TreeCache) -> Kept | None:
     if found is None:
         return None
     entry = tree.load_kept(_entries(tree)[0])
-    blob, defs, factories, aliases = (entry.get(k) for k in ("state", "async_defs", "factories", "aliases"))
+    blob, defs, factories, bound, aliases = (entry.get(k) for k in ("state", "async_defs", "factories", "bound",
+                                                                    "aliases"))  # fmt: skip
     if entry.get("token") != found[0] or not isinstance(blob, bytes) or not isinstance(defs, tuple) \
-            or not isinstance(factories, dict) or not isinstance(aliases, list):
+            or not isinstance(factories, dict) or not isinstance(bound, dict) or not isinstance(aliases, list):
         return None
-    return Kept(found[0], read_state(blob), CallTables(defs, factories), aliases, found[1], found[2])
+    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound), aliases, found[1], found[2])
 
 
 def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending) -> None:

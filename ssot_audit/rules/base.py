@@ -52,6 +52,10 @@ class RuleContext:
     # SSOT104's ``duplicated_factories`` (factory name -> its copies), when a scan kept it: None computes it, which
     # reads every module's functions
     factory_groups: Mapping[str, tuple[FunctionValue, ...]] | None = None
+    # ``names_bound_to``'s answers by their targets, filled when given: a full scan fills it and a calls-only scan
+    # after it passes it again (the answer reads the import sites, the module-level aliases and what resolving them
+    # reads, none of which a calls-only edit changes: at 4M lines it resolved every alias of the project, 0.1 CPU-s)
+    bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]] | None = None
 
     def judges(self, module: str) -> bool:
         """Whether the call readers judge ``module``'s calls (``calls_in``)."""
@@ -115,6 +119,17 @@ def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, op
 def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
     """Every name a call could use to reach one of ``targets``: their own names, the names they are imported as,
     and module-level aliases of them. Rules use it to skip resolving calls that cannot reach a target."""
+    key: frozenset[ClassValue | FunctionValue] = frozenset(targets)
+    memo = ctx.bound_names
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _names_bound(ctx, targets)
+        if memo is not None:
+            memo[key] = found
+    return found
+
+
+def _names_bound(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
     names = {t.qualname.split(".")[-1] for t in targets}
     names.update(site.bound for site in ctx.sites.sites if site.target in targets)
     for module, name, value in ctx.index.module_aliases():

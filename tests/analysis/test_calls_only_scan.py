@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api, project, rerun
+from ssot_audit.rules import base
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.rerun import NARROWED, RERUN
 from ssot_audit.rules import GROUPED_CALL_READERS
@@ -281,3 +282,31 @@ def test_past_the_pending_maps_the_kept_state_is_dropped_then_kept_anew(tmp_path
         assert scan_output(root, cache) == scan_output(root, None)
         paths_taken.append("calls-only" if ran[0] == SUPPRESSION_ONLY else "whole")
     assert paths_taken == ["calls-only", "calls-only", "calls-only", "whole", "calls-only"]
+
+
+def test_a_calls_only_scan_takes_the_names_bound_to_targets_from_the_full_scan(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``names_bound_to`` (SSOT301/303/402: the names a call may reach a target by) resolves every module-level
+    alias of the project: a full scan keeps its answers (``CallTables.bound_names``), a calls-only scan asks them."""
+    root, cache = scanned_tree(tmp_path, fixable_project(), both_scopes=True)
+    computed: list[frozenset[object]] = []
+    real = base._names_bound
+
+    def counted(ctx: object, targets: set[object]) -> frozenset[str]:
+        computed.append(frozenset(targets))
+        return real(ctx, targets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(base, "_names_bound", counted)
+    path = root / "pkg/m4.py"
+    for n in range(2):  # the second edit: the kept answers still serve after a calls-only scan
+        path.write_text(path.read_text().replace("        return len(data)\n", f"        print({n})\n        return len(data)\n"))
+        for fmt, fixes in (("json", True), ("text", False)):
+            computed.clear()
+            cached = scan_output(root, cache, fmt, fixes)
+            assert computed == [], (n, fmt)
+            assert cached == scan_output(root, None, fmt, fixes), (n, fmt)
+            assert computed, (n, fmt)  # the cold scan computes them (SSOT402's async defs at least)
+    path.write_text(path.read_text().replace("def ", "def renamed_", 1))  # a full scan: computed and kept anew
+    computed.clear()
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert len(computed) == 2
