@@ -258,10 +258,16 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         return _scan_tree(*args)
     except FactsUnavailable:  # a lazily read module's cache entry was damaged and its file changed since it was
         return _scan_tree(*args)  # hashed (``project.load_lazy``): scanned again, the file is hashed anew
+    except _GaveUp:  # the calls-only scan's resolver gave up somewhere: its answer there may be the order's
+        return _scan_tree(*args, whole=True)
+
+
+class _GaveUp(Exception):
+    """A calls-only scan's resolver met one of its limits (``fixpoint.CycleMemo.gave_up``)."""
 
 
 def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress | None, cache_dir: Path | None,
-               rules: Sequence[Rule], finish: Finish | None, finish_name: str) -> Scanned:  # fmt: skip
+               rules: Sequence[Rule], finish: Finish | None, finish_name: str, whole: bool = False) -> Scanned:  # fmt: skip
     release_frozen()  # what an earlier scan of this process froze can be collected now
     with gc_paused():
         started = time.perf_counter()
@@ -294,7 +300,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                     moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
-                state = find_kept(tree)
+                state = find_kept(tree) if not whole else None
                 reused = reused_findings(last.result, edits, state) if state is not None else None
                 if reused is not None:  # the calls-only path: its report is mostly the last one's (``render``)
                     last_result = (tree.previous.result_key, last.result)  # held on no other path: a whole scan's
@@ -314,12 +320,14 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         reads: Reads = {}
         tables = reused.kept.tables if reused is not None else CallTables.of(project)
         result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
+        if reused is not None and project.resolver.gave_up:
+            raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
-            else:
-                keep_state(project, tree, reads, tables)
+            elif not project.resolver.gave_up:  # else no calls-only scan follows: what the state holds and what the
+                keep_state(project, tree, reads, tables)  # next scan judges again may rest on the order of queries
         scanned = replace(scanned_project(project, result), tree=tree, last=last_result)
         loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)

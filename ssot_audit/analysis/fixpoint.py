@@ -62,6 +62,10 @@ class CycleMemo:
         self._pending: dict[Hashable, tuple[Values, _Group]] = {}  # this round's answers of unfinished groups
         self._previous: dict[Hashable, Values] = {}  # the previous round's answers of the groups being iterated
         self._log: list[tuple[dict[Any, Values], Hashable]] = []  # pending queries, in the order they completed
+        # Give-ups met (past ``MAX_NESTING`` or ``MAX_ROUNDS``, and the resolver's own depth limit): an answer built
+        # on one can depend on the order queries were asked in, which a scan that judges part of the project does
+        # not share with a cold scan; such a scan falls back to the whole one when either met any (``rerun``).
+        self.gave_up = 0
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``, memoised in ``cache``; a query on a cycle gets the group's fixpoint
@@ -80,6 +84,7 @@ class CycleMemo:
                 return entry[0]
         level = self._nesting
         if level >= MAX_NESTING:
+            self.gave_up += 1
             return UNKNOWN_SET  # too deep: not memoised, a shallower query may still answer it
         self._active[key] = level
         self._nesting = level + 1
@@ -146,6 +151,7 @@ class CycleMemo:
             if self._low < level:
                 return result
         else:
+            self.gave_up += 1
             answers = {k: pending[k][0] | UNKNOWN_SET for _, k in log[start:]}
             result = result | UNKNOWN_SET
         for cache, k in log[start:]:

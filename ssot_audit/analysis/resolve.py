@@ -239,7 +239,10 @@ class Resolver(CycleMemo, ModuleReads):
     # -- expressions --------------------------------------------------------------------------------------------
     def resolve_expr(self, module: str, scope: str, expr: Expr) -> Values:
         """What an encoded expression evaluated in ``scope`` of ``module`` can be."""
-        if expr is None or self._depth > _MAX_DEPTH:
+        if expr is None:
+            return _UNKNOWN_SET
+        if self._depth > _MAX_DEPTH:
+            self.gave_up += 1
             return _UNKNOWN_SET
         tag = expr[0]
         if tag == "n":

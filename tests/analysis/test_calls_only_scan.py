@@ -310,3 +310,40 @@ def test_a_calls_only_scan_takes_the_names_bound_to_targets_from_the_full_scan(t
     computed.clear()
     assert scan_output(root, cache) == scan_output(root, None)
     assert len(computed) == 2
+
+
+def _print_in_m4(root: Path, n: int) -> None:
+    path = root / "pkg/m4.py"
+    path.write_text(path.read_text().replace("        return len(data)\n", f"        print({n})\n        return len(data)\n"))
+
+
+def test_after_a_full_scan_whose_resolver_gave_up_no_state_is_kept(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An answer built on a give-up (``fixpoint.CycleMemo.gave_up``: an alias chain past the nesting limit) may
+    depend on the order of queries: the state of such a scan is not kept, the next calls-only edit runs whole."""
+    files = incremental_project()
+    files["pkg/chain.py"] = "class A0:\n    pass\n" + "".join(f"A{i} = A{i - 1}\n" for i in range(1, 400))
+    files["pkg/use_chain.py"] = "from pkg.chain import A399\n\n\ndef make():\n    return A399()\n"
+    root, cache = scanned_tree(tmp_path, files)
+    built, ran = _record(monkeypatch)
+    _print_in_m4(root, 1)
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert (built, ran) == (["model", "model"], [None, None])  # the cached scan and the cold one: both whole
+
+
+def test_a_calls_only_scan_whose_resolver_gives_up_runs_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = scanned_tree(tmp_path)
+    built, ran = _record(monkeypatch)
+    real = api._audit
+
+    def giving_up(project: object, **kwargs: object) -> object:
+        result = real(project, **kwargs)  # type: ignore[arg-type]
+        if kwargs.get("reused") is not None:
+            project.resolver.gave_up += 1  # type: ignore[attr-defined]
+        return result
+
+    monkeypatch.setattr(api, "_audit", giving_up)
+    _print_in_m4(root, 1)
+    assert scan_output(root, cache) == scan_output(root, None)
+    # the calls-only attempt (a model restored: not built; narrowed rules), then the whole scan, then the cold one
+    assert built == ["model", "model"] and ran[0] == SUPPRESSION_ONLY and ran[-2:] == [None, None], ran
