@@ -25,13 +25,14 @@ from ssot_audit.model import (
     AuditResult, BaselineEntry, ConsolidationPlan, Finding, ScanStats, SourceExcerpt, SuppressedFinding,
 )
 from ssot_audit.model.escape import inert_output
-from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
+from ssot_audit.model.moved import moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.rerun import (
-    NARROWED, RERUN, CallTables, Pending, Reads, Reused, composed, find_kept, keep_state, kept_token, merged_reads, restored_project,
-    reused_findings, state_still_holds, with_moves,
+    NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, find_kept, finish_kept_for,
+    finish_still_holds, fixes_hold, keep_state, kept_token, last_scan, merged_reads, restored_project, reused_findings,
+    state_still_holds, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
@@ -291,11 +292,11 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         edits: Mapping[str, Moved] | None = None
         kept_hold = False  # the finish's kept entries were left by the scan of the result the edits are judged from
         if tree is not None:
-            kept_hold = finish is not None and _kept_for(tree, finish_name) == tree.previous.result_key
+            kept_hold = finish is not None and finish_kept_for(tree, finish_name) == tree.previous.result_key
             before = tree.saved_before_changes()
             edits = judged_edits(tree, root) if before is not None else None
             if before is not None and edits is not None:
-                last = _last_scan(before)
+                last = last_scan(before)
                 if not any(m.calls_only for m in edits.values()):
                     moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
@@ -336,7 +337,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             result = finish(loaded, result, kept)
             if tree is not None:
                 tree.save_kept(finish_name, kept)
-                _kept_still_hold(tree, finish_name)
+                finish_still_holds(tree, finish_name)
             scanned = replace(scanned, summary=ResultSummary.of(result), loaded=result)
         del loaded, result  # the facts: freed before the result is saved
         trim_heap()
@@ -353,31 +354,15 @@ def _save(tree: TreeCache, scanned: Scanned) -> None:
     tree.save(blob)
 
 
-@dataclass(frozen=True, slots=True)
-class _LastScan:
-    """What the last scan of the tree saved (``TreeCache.saved_before_changes``: its result was computed from these
-    inputs but for the content of the files that changed since), unpickled once for both edit paths."""
-
-    notes: tuple[str, ...]
-    paths: Mapping[str, bool]
-    skipped: tuple[str, ...]
-    result: AuditResult
-
-
-def _last_scan(saved: bytes) -> _LastScan:
-    _, notes, paths, skipped, pickled = pickle.loads(saved)  # the summary is made again from the new result
-    return _LastScan(notes, paths, skipped, pickle.loads(pickled))
-
-
 def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None, moves: Mapping[str, Moved],
-                previous: _LastScan) -> Scanned | None:  # fmt: skip
+                previous: LastScan) -> Scanned | None:  # fmt: skip
     """The scan when every file changed since the last one changed in a way no rule sees (``moves``, from
     ``analysis.edits``): the last result with positions in those files moved and excerpts read again; None when the
     whole scan must run. ``finish_name``: what completed the last result (its fixes), None when nothing did."""
     last = previous.result
     lines = last.stats.lines + sum(m.new_lines - m.old_lines for m in moves.values())
     moving = {path: m.new_line for path, m in moves.items()}
-    if finish_name is not None and not _fixes_hold(tree, finish_name, last, moving):
+    if finish_name is not None and not fixes_hold(tree, finish_name, last, moving):
         return None
     result = moved_result(last, moving, lines)
     if result is None:
@@ -391,38 +376,8 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     if token is not None:
         state_still_holds(tree, token[0], token[1], with_moves(token[2], moving))
     if finish_name is not None:
-        _kept_still_hold(tree, finish_name)  # ``_fixes_hold`` found every kept fix still true for this result
+        finish_still_holds(tree, finish_name)  # ``fixes_hold`` found every kept fix still true for this result
     return scanned
-
-
-def _kept_for(tree: TreeCache, finish_name: str) -> str:
-    """The key of the result whose scan left the finish's kept entries as they are (``_kept_still_hold``): a scan of
-    another configuration, or one that failed before saving its result, may have written them since."""
-    key = tree.load_kept(f"{finish_name} for").get("key")
-    return key if isinstance(key, str) else ""
-
-
-def _kept_still_hold(tree: TreeCache, finish_name: str) -> None:
-    """The finish's kept entries hold for the result this scan saves (a small entry: the fixes' is megabytes)."""
-    tree.save_kept(f"{finish_name} for", {"key": tree.result_key()})
-
-
-def _fixes_hold(tree: TreeCache, finish_name: str, last: AuditResult, moving: Mapping[str, NewLine]) -> bool:
-    """True when no fix of the last result was built from a changed file, so all are kept as they are: no finding
-    there is fixable, no fix edits one (``model.moved.fixes_to_rebuild``), and the kept record of what each file's
-    fixes read (``fix.memo.Trace``) names none of them (their bytes, importers or import uses)."""
-    from ssot_audit.fix.build import FIXERS  # here: a scan without fixes never imports the fix layer (libcst)
-    from ssot_audit.fix.memo import trace_reads
-
-    if _kept_for(tree, finish_name) != tree.previous.result_key:
-        return False  # the kept fixes may not be the last scan's: only those are trusted without being checked
-    rebuilt = fixes_to_rebuild(last, moving)
-    if any(last.findings[i].fix is not None or last.findings[i].code in FIXERS for i in rebuilt):
-        return False
-    traces = tree.load_kept(finish_name).get("fixes")
-    if not isinstance(traces, dict):
-        return not any(f.fix is not None for f in last.findings)
-    return not any(path in moving or trace_reads(trace, moving.keys()) for path, trace in traces.items())
 
 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:

@@ -22,6 +22,7 @@ comment as used), and the SSOT901 findings, which are the suppression step's own
 
 from __future__ import annotations
 
+import pickle
 import time
 import uuid
 from collections.abc import Mapping
@@ -37,7 +38,7 @@ from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.analysis.walkcache import Walk
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
-from ssot_audit.model.moved import NewLine, moved_result
+from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.project import Project, built_project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import async_functions
@@ -229,3 +230,50 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     index.keep_module_aliases(reused.kept.aliases)
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), True  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class LastScan:
+    """What the last scan of the tree saved (``TreeCache.saved_before_changes``: its result was computed from these
+    inputs but for the content of the files that changed since), unpickled once for both edit paths."""
+
+    notes: tuple[str, ...]
+    paths: Mapping[str, bool]
+    skipped: tuple[str, ...]
+    result: AuditResult
+
+
+def last_scan(saved: bytes) -> LastScan:
+    """The last scan's saved blob (``api._save``'s layout), its result unpickled."""
+    _, notes, paths, skipped, pickled = pickle.loads(saved)  # the summary is made again from the new result
+    return LastScan(notes, paths, skipped, pickle.loads(pickled))
+
+
+def finish_kept_for(tree: TreeCache, finish_name: str) -> str:
+    """The key of the result whose scan left the finish's kept entries as they are (``finish_still_holds``): a scan of
+    another configuration, or one that failed before saving its result, may have written them since."""
+    key = tree.load_kept(f"{finish_name} for").get("key")
+    return key if isinstance(key, str) else ""
+
+
+def finish_still_holds(tree: TreeCache, finish_name: str) -> None:
+    """The finish's kept entries hold for the result this scan saves (a small entry: the fixes' is megabytes)."""
+    tree.save_kept(f"{finish_name} for", {"key": tree.result_key()})
+
+
+def fixes_hold(tree: TreeCache, finish_name: str, last: AuditResult, moving: Mapping[str, NewLine]) -> bool:
+    """True when no fix of the last result was built from a changed file, so all are kept as they are: no finding
+    there is fixable, no fix edits one (``model.moved.fixes_to_rebuild``), and the kept record of what each file's
+    fixes read (``fix.memo.Trace``) names none of them (their bytes, importers or import uses)."""
+    from ssot_audit.fix.build import FIXERS  # here: a scan without fixes never imports the fix layer (libcst)
+    from ssot_audit.fix.memo import trace_reads
+
+    if finish_kept_for(tree, finish_name) != tree.previous.result_key:
+        return False  # the kept fixes may not be the last scan's: only those are trusted without being checked
+    rebuilt = fixes_to_rebuild(last, moving)
+    if any(last.findings[i].fix is not None or last.findings[i].code in FIXERS for i in rebuilt):
+        return False
+    traces = tree.load_kept(finish_name).get("fixes")
+    if not isinstance(traces, dict):
+        return not any(f.fix is not None for f in last.findings)
+    return not any(path in moving or trace_reads(trace, moving.keys()) for path, trace in traces.items())
