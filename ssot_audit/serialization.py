@@ -5,6 +5,7 @@ The output is deterministic: sorted keys, no timestamps, repo-relative paths.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ssot_audit.model import (
@@ -208,21 +209,26 @@ def _gate_from_dict(data: dict[str, Any]) -> dict[str, Any]:
     return {"suppressed": suppressed, "baseline": baseline, "rule_info": rule_info}
 
 
-def result_to_dict(result: AuditResult) -> dict[str, Any]:
-    """The whole result as a JSON-compatible dict, with a summary by rule and severity."""
+def summary_to_dict(findings: Sequence[Finding]) -> dict[str, Any]:
+    """The result's summary: how many findings, by rule and by severity."""
     by_code: dict[str, int] = {}
     by_severity: dict[str, int] = {}
-    for f in result.findings:
+    for f in findings:
         by_code[f.code] = by_code.get(f.code, 0) + 1
         by_severity[f.severity.value] = by_severity.get(f.severity.value, 0) + 1
+    return {"total": len(findings), "by_code": dict(sorted(by_code.items())),
+            "by_severity": dict(sorted(by_severity.items()))}  # fmt: skip
+
+
+def result_to_dict(result: AuditResult) -> dict[str, Any]:
+    """The whole result as a JSON-compatible dict, with a summary by rule and severity."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "ssot-audit", "version": result.tool_version},
         "root": result.root,
         "stats": {"files": result.stats.files, "lines": result.stats.lines, "modules": result.stats.modules,
                   "parse_failures": result.stats.parse_failures},  # fmt: skip
-        "summary": {"total": len(result.findings), "by_code": dict(sorted(by_code.items())),
-                    "by_severity": dict(sorted(by_severity.items()))},  # fmt: skip
+        "summary": summary_to_dict(result.findings),
         "rules": list(result.rules),
         "findings": [finding_to_dict(f) for f in result.findings],
         "concepts": [concept_to_dict(c) for c in result.concepts],

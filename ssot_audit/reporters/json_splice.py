@@ -21,7 +21,7 @@ from ssot_audit.model import AuditResult, ScanStats
 from ssot_audit.model.escape import json_safe
 from ssot_audit.reporters.json_reporter import dumps
 from ssot_audit.reporters.reuse import matches, same
-from ssot_audit.serialization import result_to_dict
+from ssot_audit.serialization import result_to_dict, summary_to_dict
 
 # result field -> what finds a record of the last result again (its records are then compared with ``same``)
 RECORDS: dict[str, Callable[[Any], object]] = {
@@ -75,7 +75,7 @@ def _values(result: AuditResult, whole: bool) -> dict[str, Any]:
         return result_to_dict(result)
     emptied: dict[str, Any] = {field: () for field in (*RECORDS, *WHOLE)}
     data = result_to_dict(replace(result, **emptied))
-    data["summary"] = _summary(result)
+    data["summary"] = summary_to_dict(result.findings)
     for field in (*RECORDS, *WHOLE):
         if field in data or getattr(result, field):  # present as ``result_to_dict`` has it (some only when set)
             data[field] = None
@@ -86,17 +86,6 @@ def _value(result: AuditResult, key: str, data: dict[str, Any]) -> Any:
     """The JSON data of ``key``: converted now when ``_values`` left it None."""
     value = data[key]
     return result_to_dict(replace(_EMPTY, **{key: getattr(result, key)}))[key] if value is None else value
-
-
-def _summary(result: AuditResult) -> dict[str, Any]:
-    """``result_to_dict``'s summary: counts by rule and severity (asserted equal to it by the tests)."""
-    by_code: dict[str, int] = {}
-    by_severity: dict[str, int] = {}
-    for f in result.findings:
-        by_code[f.code] = by_code.get(f.code, 0) + 1
-        by_severity[f.severity.value] = by_severity.get(f.severity.value, 0) + 1
-    return {"total": len(result.findings), "by_code": dict(sorted(by_code.items())),
-            "by_severity": dict(sorted(by_severity.items()))}  # fmt: skip
 
 
 def _encoded(value: Any, indent: str) -> bytes:
