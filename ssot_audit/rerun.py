@@ -100,9 +100,9 @@ class Reused:
 
 
 def _entries(tree: TreeCache) -> tuple[str, str]:
-    """The names the kept state is under: the state ({"token", "state", "async_defs", "factories", "aliases"},
-    written by full scans) and what it holds for ({"token", "key", "reads", "pending"}: the key of the result whose
-    inputs it matches, written by every scan). One pair per scope of scan (the JSON scans and the hook's text scans
+    """The names the kept state is under: the state ({"token", "state", "async_defs", "factories", "bound",
+    "aliases"}, written by full scans) and what it holds for ({"token", "key", "reads", "pending"}: the key of the
+    result whose inputs it matches, written by every scan). One pair per scope of scan (the JSON scans and the hook's text scans
     each follow their own)."""
     return f"calls-only state {tree.store.scope}", f"calls-only inputs {tree.store.scope}"
 
