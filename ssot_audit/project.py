@@ -24,6 +24,7 @@ from ssot_audit.analysis.kept_heads import HeadRow
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.walkcache import Walk, walk_key
@@ -264,8 +265,9 @@ def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: Tree
     index = loaded.index
     resolver = Resolver(index)
     sites = ImportSites(index, resolver)
-    concepts = ConceptModel(index, resolver, sites, config.concepts, loaded.skipped(), partial=_is_partial(root, config))
     graph = ImportGraph(index, kept_cycles=kept_cycles(tree)) if tree is not None else ImportGraph(index)
+    concepts = ConceptModel(index, resolver, sites, config.concepts, loaded.skipped(), partial=_is_partial(root, config),
+                            imported=with_parents(graph.imported_targets()))  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=graph, sites=sites, concepts=concepts,
                           indexed=time.perf_counter() - started)  # fmt: skip
 

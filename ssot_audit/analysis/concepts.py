@@ -78,16 +78,17 @@ class ConceptModel:
 
     def __init__(self, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
                  configured: tuple[ConceptConfig, ...], unparsed: Mapping[str, str] | None = None,
-                 partial: bool = False) -> None:  # fmt: skip
+                 partial: bool = False, imported: frozenset[str] | None = None) -> None:  # fmt: skip
         """``partial``: only part of the configured project is scanned (a sub-directory or a file), so a configured
         class or factory outside it skips its concept with a note instead of being a configuration error. A
-        configured name whose file could not be parsed skips its concept with a note too (the SSOT900 says why)."""
+        configured name whose file could not be parsed skips its concept with a note too (the SSOT900 says why).
+        ``imported``: the modules other modules import, when the caller has them (see ``Roles``)."""
         self.index = index
         self.unparsed = unparsed or {}
         self.resolver = resolver
         self.sites = sites
         self.names = Names(index, resolver, sites)
-        self.roles = Roles(index, resolver, self.names)
+        self.roles = Roles(index, resolver, self.names, imported)
         self.kinds = self.roles.role  # class -> role (see analysis.roles)
         self.methods = self.roles.methods
         self.similarity = Similarity(index, resolver, self.roles, self.names)

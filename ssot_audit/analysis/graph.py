@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -116,6 +116,10 @@ class ImportGraph:
                                runtime_lines=list(e.runtime_lines), function_local_lines=list(e.function_local_lines),
                                type_checking=e.type_checking, function_local=e.function_local)  # fmt: skip
         return graph
+
+    def imported_targets(self) -> Iterator[str]:
+        """Every module some other module imports, once per importer (the roles' ``with_parents`` reads them)."""
+        return itertools.chain.from_iterable(self._succ.values())
 
     def edge_records(self) -> Mapping[str, Mapping[str, ImportEdge]]:
         """Importer -> imported -> edge, in the order the graph was built (what ``of_edges`` takes back)."""

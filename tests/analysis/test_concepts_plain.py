@@ -19,10 +19,11 @@ import pytest
 from benchmarks.monorepo_gen.generate import generate
 from ssot_audit import api
 from ssot_audit.analysis.concepts import ConceptModel
+from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import (
-    CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings,
+    CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings, with_parents,
 )  # fmt: skip
 from ssot_audit.analysis.class_profile import async_twins as _async_twins
 from ssot_audit.analysis.interfaces import PROTOCOL_COVER
@@ -546,6 +547,8 @@ def test_roles_are_the_plain_definition(models: dict[str, ConceptModel], name: s
     monkeypatch.setattr(Roles, "_find_copies", plain_find_copies)
     plain = Roles(model.index, model.resolver, model.names)
     assert fast.imported == plain_imported_modules(plain)
+    # what a scan gives the roles: the modules the import graph's edges reach, with their parents
+    assert with_parents(ImportGraph(model.index).imported_targets()) == fast.imported
     assert fast.role == plain.role and list(fast.role) == list(plain.role)
     assert fast.copies == plain.copies
     assert fast.methods == plain.methods and list(fast.methods) == list(plain.methods)
