@@ -301,9 +301,18 @@ class Roles:
 
     @staticmethod
     def _all_trivial(info: ModuleInfo, fact: ClassFact) -> bool:
+        """True when the class has public methods and each is trivial. Asked of every class in test code (69,000
+        of 85,000 at 4M lines of django), whose first test method is rarely trivial: stops there, without listing
+        every public method first."""
         functions = info.facts.functions
-        public = [functions[q] for name, q in fact.methods.items() if not name.startswith("_") and q in functions]
-        return bool(public) and all(f.is_trivial for f in public)
+        public = False
+        for name, qualname in fact.methods.items():
+            func = functions.get(qualname) if not name.startswith("_") else None
+            if func is not None:
+                if not func.is_trivial:
+                    return False
+                public = True
+        return public
 
     def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
         """True for ``class StreamWriter(Codec, codecs.StreamWriter): pass``: an empty body that joins two real bases

@@ -612,3 +612,17 @@ def test_attach_is_the_plain_definition(models: dict[str, ConceptModel], name: s
         expected = plain_attach(model, concept.members)
         assert list(model.attach(concept.members).items()) == list(expected.items()), concept.name
 
+
+
+def test_all_trivial_is_the_plain_definition(models: dict[str, ConceptModel]) -> None:
+    """``Roles._all_trivial`` stops at the first public method that is not trivial: the same answer as listing
+    them all, for every class (with and without public methods, trivial and not)."""
+    answers = set()
+    for model in models.values():
+        for info, fact in model.index.iter_classes():
+            functions = info.facts.functions
+            public = [functions[q] for n, q in fact.methods.items() if not n.startswith("_") and q in functions]
+            plain = bool(public) and all(f.is_trivial for f in public)
+            assert Roles._all_trivial(info, fact) == plain, fact.qualname
+            answers.add((plain, bool(public)))
+    assert answers == {(True, True), (False, True), (False, False)}  # each case met
