@@ -127,3 +127,14 @@ def test_kept_bases_are_what_the_mro_was_built_from(projects: dict[str, Path], n
         mro = resolver.mro(value)
         for base in bases:
             assert base == value or base in mro, (value, base)
+
+
+def test_a_class_that_names_itself_as_a_base_is_left_out_of_its_bases(tmp_path: Path) -> None:
+    """``class Loop(Loop, Base)`` resolves its first base to itself (an equal value, not the same object):
+    ``base_classes`` leaves it out, as the plain definition does, and keeps the others."""
+    source = "class Base:\n    pass\n\n\nclass Loop(Loop, Base):\n    pass\n"
+    root = write_project(tmp_path, {"app/__init__.py": "", "app/loop.py": source})
+    resolver = api.load_project(root, Config(), jobs=1).concepts.resolver
+    loop = ClassValue("app.loop", "Loop")
+    assert loop in resolver.direct_bases(loop)  # it does name itself
+    assert resolver.base_classes(loop) == [ClassValue("app.loop", "Base")] == plain_base_classes(resolver, loop)
