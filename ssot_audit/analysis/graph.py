@@ -86,8 +86,7 @@ class ImportGraph:
         self.cycles_asked: dict[CyclesKey, tuple[Cycle, ...]] = {}
         for info in index.iter_modules():
             edges: dict[str, list[ImportFact]] = {}
-            for imp in info.facts.imports:
-                target = index.imported_module_of(info.name, imp)
+            for imp, target in zip(info.facts.imports, index.imported_modules_of(info.name)):
                 if target is not None and target != info.name:
                     edges.setdefault(target, []).append(imp)
             if edges:

@@ -119,6 +119,7 @@ class ProjectIndex:
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
         self._listings = dict(listings or {})
         self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
+        self._sources: dict[str, tuple[str, ...]] = {}  # import_sources' answers, by module
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
         packages: set[str] = set()
         for name, info in self.modules.items():
@@ -185,6 +186,23 @@ class ProjectIndex:
             source = self._absolute[key] = self.same_root_name(module, source) if imp.level == 0 else source
         return source
 
+    def import_sources(self, module: str) -> tuple[str, ...]:
+        """``absolute_import_module`` of each import of ``module``, in its facts' order (an import's position there,
+        as a binding records it, is its position here), worked out once per module. The passes that walk every
+        import (the import sites, the graph, SSOT203) and the resolver asked per import: a call and a key built
+        each time, 0.6M at 4M lines of django copies, whose tagged modules miss ``absolute_import_module``'s plain
+        case; and its table of answers held a key per relative or tagged import (more than these tuples hold)."""
+        found = self._sources.get(module)
+        if found is None:
+            info = self.modules[module]
+            package, tagged = info.is_package, "#" in module
+            found = self._sources[module] = tuple(
+                (self.same_root_name(module, imp.module) if tagged else imp.module) if imp.level == 0
+                else resolve_relative(module, package, imp.level, imp.module)
+                for imp in info.facts.imports
+            )  # fmt: skip
+        return found
+
     def same_root_name(self, importer: str, target: str) -> str:
         """``target`` as seen from ``importer``: when the importer's top-level package is tagged (``app#2``, a
         second source root holding the same top-level package) and that root has ``target``'s top-level package
@@ -204,7 +222,13 @@ class ProjectIndex:
         ``from pkg import sub`` depends on ``pkg.sub`` when that is a module, else on ``pkg``; ``import a.b``
         depends on ``a.b``. Modules outside the project give None.
         """
-        source = self.absolute_import_module(module, imp)
+        return self._imported_module(imp, self.absolute_import_module(module, imp))
+
+    def imported_modules_of(self, module: str) -> Iterator[str | None]:
+        """``imported_module_of`` each import of ``module``, in its facts' order (from ``import_sources``)."""
+        return map(self._imported_module, self.modules[module].facts.imports, self.import_sources(module))
+
+    def _imported_module(self, imp: ImportFact, source: str) -> str | None:
         if imp.name is not None and imp.name != "*":
             candidate = f"{source}.{imp.name}" if source else imp.name
             if candidate in self.modules:

@@ -108,10 +108,9 @@ class Namespaces:
             return None
         if bindings:
             return None if self._is_patched(module, name) else TYPE_CHECKING_ONLY
-        for imp in info.facts.imports:
+        for imp, source in zip(info.facts.imports, self.index.import_sources(module)):
             if imp.name != "*" or imp.scope:
                 continue
-            source = self.index.absolute_import_module(module, imp)
             if source not in self.index.modules:
                 return None  # a star import from outside the project (or an unanalysed module) may supply anything
             if source not in seen and self.resolver.star_exports(source, name):

@@ -143,7 +143,7 @@ class Resolver(CycleMemo, ModuleReads):
 
     def _import_value(self, module: str, index: int) -> Values:
         imp = self.index.get_module(module).facts.imports[index]
-        source = self.index.absolute_import_module(module, imp)
+        source = self.index.import_sources(module)[index]
         if imp.name is None:
             target = source if imp.asname else source.split(".")[0]
             if self.index.is_project_module(target):
@@ -194,7 +194,7 @@ class Resolver(CycleMemo, ModuleReads):
         imp = info.facts.imports[bindings[last].value]
         if imp.name is None or imp.name == "*":
             return None
-        source = self.index.absolute_import_module(module, imp)
+        source = self.index.import_sources(module)[bindings[last].value]
         if source == module and self.index.is_project_module(f"{source}.{imp.name}"):
             return None  # ``from . import sub`` in a package's own __init__: a submodule
         return source, imp.name
@@ -220,9 +220,8 @@ class Resolver(CycleMemo, ModuleReads):
             return frozenset({ModuleValue(submodule)})
         if info is None:
             return frozenset()
-        for imp in info.facts.imports:
+        for imp, source in zip(info.facts.imports, self.index.import_sources(module)):
             if imp.name == "*" and not imp.scope:
-                source = self.index.absolute_import_module(module, imp)
                 if self.star_exports(source, name):
                     found = self.module_attr(source, name)
                     if found:

@@ -63,16 +63,12 @@ class ImportSites:
         # What ``from source import name`` reaches, and whether only under TYPE_CHECKING: the same for every
         # importer (``from django.db import models`` is written in thousands of modules), worked out once.
         reached: dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]] = {}
-        absolute = index.absolute_import_module
         for info in index.iter_modules():
             importer = info.name
-            tagged = "#" in importer
-            for imp in info.facts.imports:
+            for imp, source in zip(info.facts.imports, index.import_sources(importer)):
                 name = imp.name
                 if name is None or name == "*":
                     continue
-                # ``absolute_import_module``'s own first test, made here: a call per import was a fifth of the loop
-                source = imp.module if imp.level == 0 and not tagged else absolute(importer, imp)
                 known = reached.get((source, name))
                 if known is None:
                     known = reached[source, name] = _reached(index, resolver, source, name)

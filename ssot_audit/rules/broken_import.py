@@ -94,8 +94,9 @@ def _canonical(ctx: RuleContext, source: str, name: str, suggested: list[str], r
     names, or the one live production module that defines the name."""
     lacking = ctx.index.get_module(source)
     if reason == TYPE_CHECKING_ONLY:
-        targets = {(ctx.index.absolute_import_module(source, lacking.facts.imports[b.value]),
-                    lacking.facts.imports[b.value].name) for b in lacking.facts.bindings.get(name, ())}  # fmt: skip
+        sources = ctx.index.import_sources(source)
+        targets = {(sources[b.value], lacking.facts.imports[b.value].name)
+                   for b in lacking.facts.bindings.get(name, ())}  # fmt: skip
         (module, real), *others = sorted(targets, key=str)
         return (module, real) if not others and real not in (None, "*") and not module.startswith(".") else None
     live = [m for m in suggested if not ctx.index.get_module(m).is_test and ctx.graph.find_importers(m)]
@@ -170,12 +171,9 @@ def _module_finding(ctx: RuleContext, info: ModuleInfo, imp: ImportFact, dotted:
 
 
 def _check_imports(ctx: RuleContext, spaces: Namespaces, info: ModuleInfo) -> Iterator[Finding]:
-    tagged = "#" in info.name
-    for number, imp in enumerate(info.facts.imports):
+    for number, (imp, source) in enumerate(zip(info.facts.imports, ctx.index.import_sources(info.name))):
         if imp.type_checking or imp.name == "*":
             continue
-        # ``absolute_import_module``'s own first test, made here (a call per import of the project)
-        source = imp.module if imp.level == 0 and not tagged else ctx.index.absolute_import_module(info.name, imp)
         if not ctx.index.is_project_module(source):
             missing = spaces.find_missing_module(source) if source and not source.startswith(".") else None
             if missing is not None and spaces.is_reliable_target(missing.package, relative=imp.level > 0):

@@ -156,6 +156,21 @@ def test_absolute_import_module_is_the_plain_resolution(projects: list[ProjectIn
                     assert index.absolute_import_module(info.name, imp) == plain
 
 
+def test_import_sources_are_absolute_import_module_of_each_import(projects: list[ProjectIndex]) -> None:
+    """``import_sources`` works each module's out on its own (the passes over every import read them): the same
+    answers as ``absolute_import_module``, relative, tagged and plain imports alike, each at its import's position,
+    and imported_modules_of the same as ``imported_module_of``."""
+    kinds = set()
+    for index in projects:
+        for info in index.iter_modules():
+            imports = info.facts.imports
+            assert index.import_sources(info.name) == tuple(index.absolute_import_module(info.name, i) for i in imports)
+            assert index.import_sources(info.name) is index.import_sources(info.name)  # kept
+            assert list(index.imported_modules_of(info.name)) == [index.imported_module_of(info.name, i) for i in imports]
+            kinds.update((imp.level > 0, "#" in info.name) for imp in imports)
+    assert kinds == {(False, False), (True, False), (False, True), (True, True)}
+
+
 def test_module_root_is_the_first_name_of_a_read_when_that_is_one_module(loaded: list[Project]) -> None:
     kinds = set()
     for project in loaded:
