@@ -44,6 +44,7 @@ NAMING_MODULES = {
     "analysis/extract.py": {"calls"},
     "analysis/extract_expressions.py": {"name_uses"},
     "analysis/index.py": {"calls", "named"},
+    "analysis/interface_change.py": {"calls"},  # judges them, as ``unseen`` does
     "analysis/namespace.py": {"calls", "at_module_level"},
     "analysis/unseen.py": {"calls", "name_uses"},
     "rules/await_on_sync.py": {"calls", "in_scope", "with_context"},
@@ -59,7 +60,8 @@ NAMING_MODULES = {
 # ``namespace`` only ``at_module_level()`` calls, which ``calls_only_change`` compares; the others make the facts
 # (per-file code no whole-program reader runs) or judge them.
 NOT_HANDING_ON = {"analysis/index.py": "find_calls_named", "analysis/namespace.py": "_edited_at_import",
-                  "analysis/extract.py": None, "analysis/extract_expressions.py": None, "analysis/unseen.py": None}
+                  "analysis/extract.py": None, "analysis/extract_expressions.py": None, "analysis/unseen.py": None,
+                  "analysis/interface_change.py": None}
 
 
 def _named_accessors(tree: ast.AST) -> set[str]:

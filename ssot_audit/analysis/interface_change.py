@@ -1,0 +1,192 @@
+"""``interface_change``: what an edit changed in a file's interface, when it changed nothing else a reader sees.
+
+The first step of the *interface path* (a scan after an edit that renames, adds or removes module-level names:
+today the whole-program phase runs again). ``unseen.calls_only_change`` accepts an edit whose new facts are the old
+ones moved, but for calls in function bodies and the names functions read. This judgement lets more differ and
+says what did, so that a scan can tell which whole-program answers may have changed:
+
+- ``names`` (D): the module-level names whose bindings differ (added, removed, or another run of ``Binding``
+  records after moving). An import binding is compared by the ``ImportFact`` it points to, not by its index into
+  ``ModuleFacts.imports`` (``resolve._import_value`` dereferences the index when asked: an import inserted at the
+  top shifts every later index, and no answer changes for that). Every answer the resolver gives about a name of
+  the module (``Resolver.module_attr``) reads that name's bindings, so a name outside D answers as before unless it
+  reads, through its bindings, something else that changed: a function of ``functions`` (its return values), the
+  module's imports (``imports``), another module (the changed names of other edited files), or a module-level
+  ``__getattr__`` / star imports (refused or flagged below). Which of those are read is for the caller to know
+  (the next step: dependencies the full scan records); this module only says what changed. Nothing calls it yet.
+- ``functions``: qualnames of functions added, removed, or whose facts differ beyond what ``calls_only_change``
+  lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...). Methods (a function
+  with a ``class_qualname``) are refused: a class's public methods feed the concept model (roles, similarity).
+- ``imports``: the import rows differ (the import graph, the import sites and the modules counted as imported
+  read them: to be patched at this file's rows).
+- ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
+  module fills its namespace at import time).
+- ``attr_uses``: the attribute-use rows differ (``import pkg.mod`` then ``pkg.mod.helper``: what SSOT203 checks).
+- ``exported``: names whose star-export status changed (``__all__`` added to or taken from), None when ``__all__``
+  appeared or went (every name's).
+- ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
+  ``has_main_guard`` of a file without classes).
+
+Refused (None), in the safe direction: a class added, removed or changed, a method changed; the order of the
+names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
+``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
+or a table of every module's stores); a local binding whose name is mentioned changed in a function kept (as
+``unseen``); a field this module does not know changed; a position that cannot move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
+    _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _plain_equal, _same_class, _same_facts,
+    _same_function_but_reads, _same_functions, _same_module_calls, _same_records, _same_uses, _unmentioned,
+)
+from ssot_audit.model.moved import NewLine
+
+# Fields only the file's own judgements read (``callees.ruled_out``, ``guard_instantiation._expected``,
+# ``broken_import._missing_attribute``): they may differ, and the caller judges the file again.
+_LOCAL_FIELDS = frozenset({"rebinds", "raise_spans", "probed_attrs"})
+# Fields whose change alters every answer about the module or a table of every module's: never let differ here.
+_EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writers", "attr_stores"})
+
+
+@dataclass(frozen=True, slots=True)
+class InterfaceChange:
+    """What differs between a file's old facts (moved) and its new ones (see the module docstring)."""
+
+    names: frozenset[str]  # D: module-level names whose bindings differ
+    functions: frozenset[str]  # qualnames of functions added, removed or changed beyond calls in their bodies
+    imports: bool  # the import rows differ
+    module_calls: bool  # calls outside function bodies differ
+    attr_uses: bool  # attribute-use rows differ
+    exported: frozenset[str] | None  # names whose star export changed; None: ``__all__`` appeared or went
+    local: bool  # what only the file's own judgements read differs
+
+
+def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
+    """What the edit from ``old`` to ``new`` (positions mapped by ``new_line``) changed in the file's interface;
+    None when it changed something this judgement does not let differ (see the module docstring)."""
+    if type(old) is not ModuleFacts or type(new) is not ModuleFacts:
+        return None
+    try:
+        return _judge(old, new, _Moves(new_line))
+    except (TypeError, ValueError, LookupError, AttributeError):  # a fact of a shape this module does not expect
+        return None
+
+
+def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange | None:
+    known = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
+        "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
+    for f in fields(ModuleFacts):  # a field added later is compared as it is: the safe direction
+        if f.name not in known and not _plain_equal(getattr(old, f.name), getattr(new, f.name)):
+            return None
+    if any(not _plain_equal(getattr(old, name), getattr(new, name)) for name in _EQUAL_FIELDS):
+        return None
+    if not _same_facts(old.classes, new.classes, moves, _same_class):
+        return None
+    functions = _changed_functions(old, new, moves)
+    if functions is None:
+        return None
+    names = _changed_names(old, new, moves)
+    if names is None:
+        return None
+    main_guard = old.has_main_guard != new.has_main_guard
+    if main_guard and new.classes:  # ``roles.Roles._classify`` reads it of every class of the file
+        return None
+    return InterfaceChange(
+        names=names, functions=functions,
+        imports=not _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves),
+        module_calls=not _same_module_calls(old.calls, new.calls, moves),
+        attr_uses=not _same_uses(old.attr_uses, new.attr_uses, moves),
+        exported=_exported(old.dunder_all, new.dunder_all),
+        local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
+        or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
+    )  # fmt: skip
+
+
+def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], list[str]] | None:
+    """The keys both have, in each one's order, when that order is the same (readers iterate the dicts), else None."""
+    old_keys, new_keys = list(old), list(new)
+    both = set(old_keys) & set(new_keys)
+    kept = [k for k in old_keys if k in both]
+    return (kept, [k for k in new_keys if k not in both] + [k for k in old_keys if k not in both]) \
+        if kept == [k for k in new_keys if k in both] else None  # fmt: skip
+
+
+def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies; None for a method."""
+    old, new = old_facts.functions, new_facts.functions
+    order = _kept_in_order(old, new)
+    if order is None:
+        return None
+    kept, added_or_removed = order
+    changed = set(added_or_removed)
+    unread: list[tuple[FunctionFact, frozenset[str]]] = []
+    for qualname in kept:
+        if not _same_functions({qualname: old[qualname]}, {qualname: new[qualname]}, moves, unread,
+                               _same_function_but_reads):  # fmt: skip
+            changed.add(qualname)
+    # Locals changed in a function kept: as in ``unseen``, only names nothing in the file mentions (changed functions'
+    # mentions included: wider is safe), once import bindings are compared by the import they name (a function's
+    # ``from x import y`` is an index into the module's imports too, shifted by an import added above it).
+    unread = [(f, names) for f, names in ((f, _differing_locals(f, new[f.qualname], old_facts, new_facts, moves))
+                                          for f, names in unread) if names]  # fmt: skip
+    if unread and not _unmentioned(new_facts, unread):
+        return None
+    functions = {**old, **new}
+    if any(functions[q].class_qualname for q in changed):
+        return None  # a method: the concept model reads a class's methods
+    return frozenset(changed)
+
+
+def _differing_locals(old: FunctionFact, new: FunctionFact, old_facts: ModuleFacts, new_facts: ModuleFacts,
+                      moves: _Moves) -> frozenset[str]:  # fmt: skip
+    """The names of a function's locals whose runs of bindings differ, import bindings dereferenced."""
+    names = set(old.locals.keys()) | set(new.locals.keys())
+    return frozenset(n for n in names if not _same_records(_run(old_facts, old.locals.get(n, ())),
+                                                           _run(new_facts, new.locals.get(n, ())),
+                                                           (_BINDING_LINE_IN_RUN,), moves))  # fmt: skip
+
+
+def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
+    """D: the module-level names whose runs of bindings differ after moving, import bindings compared by the
+    import they point to; None when the names both keep changed order."""
+    order = _kept_in_order(old.bindings, new.bindings)
+    if order is None:
+        return None
+    kept, added_or_removed = order
+    changed = set(added_or_removed)
+    for name in kept:
+        if not _same_records(_run(old, old.bindings[name]), _run(new, new.bindings[name]), (_BINDING_LINE_IN_RUN,),
+                             moves):  # fmt: skip
+            changed.add(name)
+    return frozenset(changed)
+
+
+_BINDING_LINE_IN_RUN = Binding._fields.index("line")
+
+
+def _run(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
+    """A name's bindings in a scope of ``facts``, an import binding's value replaced by the import it names (but its
+    line: the binding's own line is the import's, and moves with it)."""
+    return [_dereferenced(facts.imports, b) if b.kind == B_IMPORT else b for b in run]
+
+
+def _dereferenced(imports: list[ImportFact], binding: Binding) -> Binding:
+    imp = imports[binding.value]
+    return binding._replace(value=(imp.module, imp.level, imp.name, imp.asname, imp.scope, imp.type_checking,
+                                   imp.guarded, imp.conditional, imp.main_guard, imp.col))  # fmt: skip
+
+
+def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | None:
+    """The names whose star export ``__all__`` changed; None when it appeared or went."""
+    if old == new:
+        return frozenset()
+    if old is None or new is None:
+        return None
+    changed = frozenset(old).symmetric_difference(new)
+    return changed or None  # the same names in another order or repeated: every name's, to be safe

@@ -1,0 +1,165 @@
+"""``interface_change``: crafted edits (what each says changed, and what it refuses), and ground truth from the
+resolver: over random edits of a small project, a module-level name outside D whose answer (``Resolver.module_attr``)
+differs between the old and the new project reads a changed name or function through its binding."""
+
+from __future__ import annotations
+
+import random
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
+from ssot_audit.analysis.unseen import _strings, calls_only_change
+from ssot_audit.config import load_config
+from ssot_audit.project import load_project
+from tests.helpers import write_project
+from tests.test_unseen import facts_of, line_map
+
+BASE = '''\
+"""A module."""
+import os
+from pkg import helper, other
+
+__all__ = ["run", "Box"]
+
+LIMIT = 10
+
+
+def run(path):
+    return helper(path)
+
+
+def build():
+    return Box()
+
+
+class Box:
+    def open(self):
+        return os.getcwd()
+
+
+TABLE = [run(1), LIMIT]
+'''
+
+
+def change(old: str, new: str) -> InterfaceChange | None:
+    old, new = textwrap.dedent(old), textwrap.dedent(new)
+    return interface_change(facts_of(old), facts_of(new), line_map(old, new))
+
+
+def test_a_renamed_function_changes_its_two_names_and_nothing_else() -> None:
+    found = change(BASE, BASE.replace("def run(path):", "def run_r1(path):"))
+    assert found == InterfaceChange(frozenset({"run", "run_r1"}), frozenset({"run", "run_r1"}), imports=False,
+                                    module_calls=False, attr_uses=False, exported=frozenset(), local=False)  # fmt: skip
+
+
+def test_an_import_inserted_on_top_changes_only_the_name_it_binds() -> None:
+    """Every later import's index moves by one: the bindings are compared by the import they name."""
+    found = change(BASE, BASE.replace("import os\n", "import sys\nimport os\n"))
+    assert found is not None and found.names == {"sys"} and found.imports and not found.functions
+
+
+def test_a_function_local_import_is_compared_by_the_import_it_names() -> None:
+    """Its binding is an index into the module's imports as well: one added on top moves it, and no answer."""
+    old = "import os\n\n\ndef f():\n    from pkg import signals\n    return signals.send()\n"
+    found = change(old, "import sys\n" + old)
+    assert found is not None and found.names == {"sys"} and not found.functions
+
+
+def test_a_constant_added_and_one_changed() -> None:
+    found = change(BASE, BASE.replace("LIMIT = 10\n", "LIMIT = other\nEXTRA = 1\n"))
+    assert found is not None and found.names == {"LIMIT", "EXTRA"} and not found.imports
+
+
+def test_a_changed_signature_is_a_changed_function_with_the_same_name() -> None:
+    found = change(BASE, BASE.replace("def build():", "def build(kind=None):"))
+    assert found is not None and found.functions == {"build"} and found.names == set()
+
+
+def test_module_level_calls_and_exports() -> None:
+    found = change(BASE, BASE.replace("TABLE = [run(1), LIMIT]", "TABLE = [run(2), LIMIT, run(3)]"))
+    assert found is not None and found.module_calls
+    assert change(BASE, BASE.replace('["run", "Box"]', '["run", "Box", "LIMIT"]')).exported == {"LIMIT"}  # type: ignore[union-attr]
+    assert change(BASE, BASE.replace('__all__ = ["run", "Box"]\n', "")).exported is None  # type: ignore[union-attr]
+    assert change(BASE, BASE.replace('["run", "Box"]', '["Box", "run"]')).exported is None  # type: ignore[union-attr]
+
+
+def test_a_calls_only_edit_changes_nothing() -> None:
+    new = BASE.replace("    return helper(path)", "    print(path)\n    return helper(path)")
+    assert calls_only_change(facts_of(BASE), facts_of(new), line_map(BASE, new))
+    assert change(BASE, new) == InterfaceChange(frozenset(), frozenset(), False, False, False, frozenset(), False)
+
+
+@pytest.mark.parametrize("new", [
+    BASE.replace("    def open(self):", "    def close(self):\n        pass\n\n    def open(self):"),  # a method
+    BASE.replace("class Box:", "class Crate:\n    pass\n\n\nclass Box:"),  # a class
+    BASE.replace("        return os.getcwd()", "        return 1"),  # a method's return value
+    BASE + "\n\ndef __getattr__(name):\n    return name\n",  # a module ``__getattr__``
+    BASE.replace("def run(path):\n    return helper(path)\n\n\ndef build():\n    return Box()\n",
+                 "def build():\n    return Box()\n\n\ndef run(path):\n    return helper(path)\n"),  # order of two
+    BASE.replace("LIMIT = 10\n", "globals()['X'] = 1\nLIMIT = 10\n"),  # a dynamic namespace
+])  # fmt: skip
+def test_refuses_what_every_answer_or_the_concept_model_reads(new: str) -> None:
+    assert change(BASE, new) is None
+
+
+def test_refuses_a_changed_local_that_is_mentioned() -> None:
+    old = "def f():\n    a = 1\n    return a\n"
+    assert change(old, "def f():\n    a = 2\n    a = 3\n    return a\n") is None
+
+
+# -- ground truth -------------------------------------------------------------------------------------------------
+PROJECT = {
+    "pkg/__init__.py": "from pkg.core import make, LIMIT\n",
+    "pkg/core.py": "from pkg.util import helper\nimport pkg.util as util\n\nLIMIT = 3\n\n\ndef make():\n"
+                   "    return Thing()\n\n\ndef other():\n    return helper()\n\n\nclass Thing:\n    pass\n\n\n"
+                   "ALIAS = make\nMADE = make()\nVIA = util.helper\nCOPY = LIMIT\n",
+    "pkg/util.py": "def helper():\n    return 1\n\n\nclass Tool:\n    pass\n",
+}  # fmt: skip
+EDITS = [
+    lambda t, n: re.sub(r"^def (make|other)\b", rf"def \1_r{n}", t, count=1, flags=re.M),
+    lambda t, n: t.replace("LIMIT = 3", f"LIMIT = {n}\nNEW_{n} = LIMIT"),
+    lambda t, n: t.replace("import pkg.util as util\n", f"import pkg.util as util\nfrom pkg.util import Tool as T{n}\n"),
+    lambda t, n: t.replace("    return Thing()", "    return helper()"),
+    lambda t, n: t.replace("from pkg.util import helper\n", "from pkg.util import helper, Tool as helper\n"),
+    lambda t, n: t.replace("COPY = LIMIT", "COPY = other"),
+    lambda t, n: t.replace("    return helper()", f"    print({n})\n    return helper()"),
+    lambda t, n: t + f"\n\ndef added_{n}():\n    return make()\n",
+]
+
+
+def _answers(root: Path) -> tuple[dict[str, object], dict[str, object]]:
+    project = load_project(root, load_config(root))
+    facts = project.index.get_module("pkg.core").facts
+    answers = {name: project.resolver.module_attr("pkg.core", name) for name in facts.bindings}
+    return answers, {name: facts.bindings[name] for name in facts.bindings}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_names_outside_d_answer_alike_unless_they_read_a_change(tmp_path: Path, seed: int) -> None:
+    """Every answer about a module-level name of the edited module is the old one, but for names of D and names
+    whose binding mentions a name of D or a changed function (``VIA = util.helper`` reads nothing changed; ``MADE =
+    make()`` reads ``make``'s return values). Each edit is checked once accepted; a few kinds must be accepted."""
+    rng = random.Random(seed)
+    root = write_project(tmp_path / "p", PROJECT)
+    core = root / "pkg" / "core.py"
+    accepted = 0
+    for n in range(12):
+        old_text = core.read_text(encoding="utf-8")
+        new_text = rng.choice(EDITS)(old_text, n)
+        old_answers, _ = _answers(root)
+        core.write_text(new_text, encoding="utf-8")
+        found = interface_change(facts_of(old_text), facts_of(new_text), line_map(old_text, new_text))
+        if found is None:
+            continue
+        accepted += 1
+        new_answers, bindings = _answers(root)
+        reads = found.names | {q.split(".")[0] for q in found.functions}
+        for name in (old_answers.keys() | new_answers.keys()) - found.names:
+            if old_answers.get(name) != new_answers.get(name):
+                mentioned = {part for s in _strings(bindings[name]) for part in s.split(".")}
+                assert mentioned & reads, (name, new_text)
+    assert accepted >= 6
