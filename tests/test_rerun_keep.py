@@ -3,8 +3,8 @@
 - The whole-program state a calls-only scan restores is kept before the rules run (``rerun.keep_snapshot``): that
   is sound only while the snapshot is the same taken before the rules as after them, and asks the resolver nothing.
 - The rules' memo of module attribute reads is dropped once they ran (``ModuleReads.forget_module_reads``).
-- The networkx graph the cycles are found in is emptied (its subgraph views hold it in reference cycles, which the
-  collector, paused during scans, would leave to the end of the scan).
+- Finding cycles leaves no graph behind (networkx's, whose subgraph views held it in reference cycles, which the
+  collector, paused during scans, left to the end of the scan; ``model.digraph`` now).
 """
 
 from __future__ import annotations
