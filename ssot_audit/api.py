@@ -31,8 +31,8 @@ from ssot_audit.project import Progress as Progress, Project as Project, load_pr
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, find_kept, finish_kept_for,
-    finish_still_holds, fixes_hold, keep_state, kept_token, last_scan, merged_reads, restored_project, reused_findings,
-    state_still_holds, with_moves,
+    finish_still_holds, fixes_hold, keep_snapshot, keep_state, kept_token, last_scan, merged_reads, restored_project,
+    reused_findings, state_still_holds, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
@@ -89,6 +89,7 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
                           project.failures, options[rule.info.code], calls_in, call_reads,
                           *((tables.async_defs, tables.factory_groups, tables.bound_names) if tables else ()))  # fmt: skip
         findings.extend(rule.check(ctx))
+    project.resolver.forget_module_reads()  # only rules read them: not held past the rules (see there)
     if not config.include_tests:
         findings = [f for f in findings if not f.in_tests]
     return tuple(sorted(findings, key=lambda f: f.sort_key))
@@ -320,6 +321,11 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started)
         reads: Reads = {}
         tables = reused.kept.tables if reused is not None else CallTables.of(project)
+        # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs
+        token = keep_snapshot(project, tree) if tree is not None and reused is None and not project.resolver.gave_up \
+            else None
+        if token is not None:  # its pickled copy left C-heap pages the rules' small objects never reuse: 20 MB at 4M
+            trim_heap()
         result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
         if reused is not None and project.resolver.gave_up:
             raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
@@ -327,8 +333,9 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
-            elif not project.resolver.gave_up:  # else no calls-only scan follows: what the state holds and what the
-                keep_state(project, tree, reads, tables)  # next scan judges again may rest on the order of queries
+            elif token is not None and not project.resolver.gave_up:  # else no calls-only scan follows: what the
+                keep_state(project, tree, token, reads, tables)  # state holds, what is judged again may rest on the
+                # order of queries (with no entry naming its token, the state kept before the rules is never found)
         scanned = replace(scanned_project(project, result), tree=tree, last=last_result)
         loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None)
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)

@@ -99,23 +99,35 @@ class Reused:
     kept: Kept
 
 
-def _entries(tree: TreeCache) -> tuple[str, str]:
-    """The names the kept state is under: the state ({"token", "state", "async_defs", "factories", "bound",
-    "aliases"}, written by full scans) and what it holds for ({"token", "key", "reads", "pending"}: the key of the
-    result whose inputs it matches, written by every scan). One pair per scope of scan (the JSON scans and the hook's text scans
-    each follow their own)."""
-    return f"calls-only state {tree.store.scope}", f"calls-only inputs {tree.store.scope}"
+def _entries(tree: TreeCache) -> tuple[str, str, str]:
+    """The names the kept state is under: the state ({"token", "state"}, written by full scans before their rules),
+    the tables ({"token", "async_defs", "factories", "bound", "aliases"}, written by full scans after their rules) and
+    what they hold for ({"token", "key", "reads", "pending"}: the key of the result whose inputs they match, written
+    by every scan). One set per scope of scan (the JSON scans and the hook's text scans each follow their own)."""
+    scope = tree.store.scope
+    return f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}"
 
 
-def keep_state(project: Project, tree: TreeCache, reads: Reads, tables: CallTables) -> None:
-    """After a full scan: keep its whole-program state, under the key its result is saved with."""
-    token, (state, _) = uuid.uuid4().hex, _entries(tree)
+def keep_snapshot(project: Project, tree: TreeCache) -> str:
+    """Before a full scan's rules: keep its whole-program state (``snapshot_state``), and return the token that names
+    it (``keep_state`` completes it after the rules). The snapshot reads only what the project's constructors
+    computed, and asks the resolver nothing new, so it is the same taken before the rules as after them
+    (``tests/test_rerun_keep.py``); taken before, the state and its pickled copy (40 MB at 4M lines) come and go
+    below the rules' memory instead of on top of it, at the scan's peak."""
+    token = uuid.uuid4().hex
     index = project.index
     names = {info.relpath: info.name for info in index.iter_modules()}
     blob = snapshot_state(index, project.sites, project.graph, project.concepts, names)
-    tree.save_kept(state, {"token": token, "state": blob, "async_defs": tables.async_defs,
-                           "factories": tables.factory_groups, "bound": tables.bound_names,
-                           "aliases": index.module_aliases()})  # fmt: skip
+    tree.save_kept(_entries(tree)[0], {"token": token, "state": blob})
+    return token
+
+
+def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tables: CallTables) -> None:
+    """After a full scan's rules: keep the tables they filled beside the state ``keep_snapshot`` kept as ``token``,
+    under the key the scan's result is saved with."""
+    tree.save_kept(_entries(tree)[2], {"token": token, "async_defs": tables.async_defs,
+                                       "factories": tables.factory_groups, "bound": tables.bound_names,
+                                       "aliases": project.index.module_aliases()})  # fmt: skip
     state_still_holds(tree, token, reads, {})
 
 
@@ -135,11 +147,13 @@ def find_kept(tree: TreeCache) -> Kept | None:
     found = kept_token(tree)
     if found is None:
         return None
-    entry = tree.load_kept(_entries(tree)[0])
-    blob, defs, factories, bound, aliases = (entry.get(k) for k in ("state", "async_defs", "factories", "bound",
-                                                                    "aliases"))  # fmt: skip
-    if entry.get("token") != found[0] or not isinstance(blob, bytes) or not isinstance(defs, tuple) \
-            or not isinstance(factories, dict) or not isinstance(bound, dict) or not isinstance(aliases, list):
+    names = _entries(tree)
+    entry, more = tree.load_kept(names[0]), tree.load_kept(names[2])
+    blob = entry.get("state")
+    defs, factories, bound, aliases = (more.get(k) for k in ("async_defs", "factories", "bound", "aliases"))
+    if entry.get("token") != found[0] or more.get("token") != found[0] or not isinstance(blob, bytes) \
+            or not isinstance(defs, tuple) or not isinstance(factories, dict) or not isinstance(bound, dict) \
+            or not isinstance(aliases, list):
         return None
     return Kept(found[0], read_state(blob), CallTables(defs, factories, bound), aliases, found[1], found[2])
 

@@ -41,6 +41,7 @@ else:
 
 from ssot_audit.analysis.facts import ImportFact
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.model.digraph import greedy_order, is_acyclic, strongly_connected
 
 _EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
 
@@ -184,13 +185,17 @@ class ImportGraph:
         return digest.hexdigest()
 
     def _find_cycles(self, include_function_local: bool) -> tuple[Cycle, ...]:
-        sub = self.runtime_subgraph(include_function_local=include_function_local)
+        """``find_cycles`` worked out, with ``model.digraph``'s algorithms on this graph's dicts (see there why
+        not networkx's): the edges ``runtime_subgraph`` keeps, per importer."""
+        runtime = {u: [v for v, e in targets.items() if e.runtime or (include_function_local and e.function_local_lines)]
+                   for u, targets in self._succ.items()}  # fmt: skip
         cycles = []
-        for component in nx.strongly_connected_components(sub):
+        for component in strongly_connected(self._nodes, runtime):
             if len(component) < 2:
                 continue
             members = tuple(sorted(component))
-            edges = tuple(sorted((u, v) for u, v in sub.subgraph(members).edges()))
+            inside = set(members)
+            edges = tuple(sorted((u, v) for u in members for v in runtime.get(u, ()) if v in inside))
             breaks, minimal = smallest_break_set(members, edges)
             cycles.append(Cycle(members, edges, breaks, minimal))
         return tuple(sorted(cycles, key=lambda c: c.modules))
@@ -270,35 +275,12 @@ def smallest_break_set(
     if len(edges) <= _EXACT_BREAK_LIMIT:
         for size in range(1, len(edges) + 1):
             for combo in itertools.combinations(edges, size):
-                remaining = nx.DiGraph(edges)
-                remaining.remove_edges_from(combo)
-                if nx.is_directed_acyclic_graph(remaining):
+                cut = set(combo)
+                if is_acyclic(e for e in edges if e not in cut):
                     return combo, True
     return _greedy_break_set(members, edges), False
 
 
 def _greedy_break_set(members: tuple[str, ...], edges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    graph = nx.DiGraph(edges)
-    graph.add_nodes_from(members)
-    left: list[str] = []
-    right: list[str] = []
-    work = graph.copy()
-    while work.number_of_nodes():
-        changed = True
-        while changed:
-            changed = False
-            for node in sorted(work.nodes):
-                if work.out_degree(node) == 0:
-                    right.insert(0, node)
-                    work.remove_node(node)
-                    changed = True
-                elif work.in_degree(node) == 0:
-                    left.append(node)
-                    work.remove_node(node)
-                    changed = True
-        if work.number_of_nodes():
-            node = max(sorted(work.nodes), key=lambda n: work.out_degree(n) - work.in_degree(n))
-            left.append(node)
-            work.remove_node(node)
-    position = {node: i for i, node in enumerate(left + right)}
+    position = {node: i for i, node in enumerate(greedy_order(members, edges))}
     return tuple(sorted((u, v) for u, v in edges if position[u] > position[v]))

@@ -71,6 +71,12 @@ class ModuleReads(MemberLookup):
             found = self._module_reads[module] = self._find_module_reads(module)
         return found
 
+    def forget_module_reads(self) -> None:
+        """Drop the memo of ``module_reads``: its two readers are rules, and what they walked (a record per read,
+        made from the columns, and its answer: 15 MB at 4M lines) was else held through the keeping of the state and
+        the fixes, at the scan's peak of memory. Asked again, a module's reads are worked out again, alike."""
+        self._module_reads.clear()
+
     def _find_module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
         facts = self.index.get_module(module).facts
         functions = facts.functions

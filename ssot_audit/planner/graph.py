@@ -1,8 +1,8 @@
 """The module import graph as the planner sees it: rebuilt from ``AuditResult.import_edges`` with the standard library.
 
 The planner must work from a findings file alone and must not import the analysis layer (networkx lives behind
-``analysis/graph.py``), so the little graph work it needs (strongly connected components, a dependencies-first
-module order, importer counts) is done here with plain dicts. Edges are the runtime imports the scan recorded.
+``analysis/graph.py``), so the little graph work it needs (strongly connected components, from ``model.digraph``,
+which the import cycles share; a dependencies-first module order, importer counts) is done with plain dicts. Edges are the runtime imports the scan recorded.
 """
 
 from __future__ import annotations
@@ -11,49 +11,7 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
-
-def strongly_connected(nodes: Iterable[str], succ: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative (deep import chains must not hit the recursion limit); deterministic."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for start in sorted(nodes):
-        if start in index:
-            continue
-        work: list[tuple[str, list[str]]] = [(start, sorted(succ.get(start, ())))]
-        index[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            if children:
-                child = children.pop(0)
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, sorted(succ.get(child, ()))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(sorted(component))
-    return components
+from ssot_audit.model.digraph import strongly_connected as strongly_connected  # the dashboard and tests import it here
 
 
 class ModuleGraph:
