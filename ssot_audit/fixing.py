@@ -76,7 +76,7 @@ def project_env(project: FixInputs, overrides: Mapping[str, bytes],
     base = project.root.parent if project.root.is_file() else project.root
     modules = {info.relpath: info for info in project.index.iter_modules()}
     importers = {path: Importer(info.name, info.is_package) for path, info in modules.items()}
-    by_name: dict[str, list[tuple[ModuleInfo, ImportFact]]] = {}  # the imports of each name, in module order
+    by_name: dict[str, list[tuple[ModuleInfo, ImportFact, str]]] = {}  # each name's imports and their sources
     listed: list[bool] = []  # made true once ``by_name`` lists every module's imports (on the first question)
     uses: dict[tuple[str, str], list[ImportUse]] = {}  # (module, name) -> its imports, worked out when asked for
 
@@ -86,12 +86,12 @@ def project_env(project: FixInputs, overrides: Mapping[str, bytes],
             if not listed:
                 listed.append(True)
                 for info in modules.values():
-                    for imp in info.facts.imports:
+                    for imp, source in zip(info.facts.imports, project.index.import_sources(info.name)):
                         if imp.name is not None:
-                            by_name.setdefault(imp.name, []).append((info, imp))
+                            by_name.setdefault(imp.name, []).append((info, imp, source))
             found = uses[(module, name)] = [
                 ImportUse(info.relpath, imp.line, imp.col + 1, module, name, name == "*")
-                for info, imp in by_name.get(name, ()) if project.index.absolute_import_module(info.name, imp) == module
+                for info, imp, source in by_name.get(name, ()) if source == module
             ]  # fmt: skip
         return found
 

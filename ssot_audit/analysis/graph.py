@@ -193,7 +193,7 @@ class ImportGraph:
         for component in strongly_connected(self._nodes, runtime):
             if len(component) < 2:
                 continue
-            members = tuple(sorted(component))
+            members = tuple(component)  # sorted by ``strongly_connected``
             inside = set(members)
             edges = tuple(sorted((u, v) for u in members for v in runtime.get(u, ()) if v in inside))
             breaks, minimal = smallest_break_set(members, edges)

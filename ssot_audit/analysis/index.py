@@ -118,7 +118,6 @@ class ProjectIndex:
         without it nothing is known to exist on disk besides the scanned modules."""
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
         self._listings = dict(listings or {})
-        self._absolute: dict[tuple[str, int, str], str] = {}  # absolute_import_module's relative and tagged answers
         self._sources: dict[str, tuple[str, ...]] = {}  # import_sources' answers, by module
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
         packages: set[str] = set()
@@ -175,32 +174,24 @@ class ProjectIndex:
         return iter(self.modules.values())
 
     def absolute_import_module(self, module: str, imp: ImportFact) -> str:
-        """The absolute module an import statement reads from (in the importer's own source root, if tagged)."""
-        if imp.level == 0 and "#" not in module:  # the usual case (asked 200k times at 1M lines): as written
+        """The absolute module an import statement reads from (in the importer's own source root, if tagged). The
+        passes over every import read ``import_sources``, which keeps each module's answers."""
+        if imp.level == 0 and "#" not in module:  # the usual case: as written
             return imp.module
-        key = (module, imp.level, imp.module)  # each import is asked about by several passes
-        source = self._absolute.get(key)
-        if source is None:
-            info = self.modules[module]
-            source = resolve_relative(module, info.is_package, imp.level, imp.module)
-            source = self._absolute[key] = self.same_root_name(module, source) if imp.level == 0 else source
-        return source
+        if imp.level:
+            return resolve_relative(module, self.modules[module].is_package, imp.level, imp.module)
+        return self.same_root_name(module, imp.module)
 
     def import_sources(self, module: str) -> tuple[str, ...]:
         """``absolute_import_module`` of each import of ``module``, in its facts' order (an import's position there,
         as a binding records it, is its position here), worked out once per module. The passes that walk every
-        import (the import sites, the graph, SSOT203) and the resolver asked per import: a call and a key built
-        each time, 0.6M at 4M lines of django copies, whose tagged modules miss ``absolute_import_module``'s plain
-        case; and its table of answers held a key per relative or tagged import (more than these tuples hold)."""
+        import (the import sites, the graph, SSOT203, the fixes' import uses) and the resolver asked per import:
+        0.6M times at 4M lines of django copies, whose tagged modules missed the plain case, and a table of
+        answers held a key per relative or tagged import (more than these tuples hold)."""
         found = self._sources.get(module)
         if found is None:
-            info = self.modules[module]
-            package, tagged = info.is_package, "#" in module
-            found = self._sources[module] = tuple(
-                (self.same_root_name(module, imp.module) if tagged else imp.module) if imp.level == 0
-                else resolve_relative(module, package, imp.level, imp.module)
-                for imp in info.facts.imports
-            )  # fmt: skip
+            absolute = self.absolute_import_module
+            found = self._sources[module] = tuple(absolute(module, imp) for imp in self.modules[module].facts.imports)
         return found
 
     def same_root_name(self, importer: str, target: str) -> str:

@@ -120,20 +120,10 @@ def with_parents(targets: Iterable[str]) -> frozenset[str]:
 
 
 def _imported_targets(index: ProjectIndex) -> Iterator[str]:
-    """Every project module an import reaches from another module (``index.imported_module_of``), repeats and all."""
-    # What an absolute import of an untagged module reaches depends only on what it names (``from django.db import
-    # models`` is written in thousands of modules): worked out once
-    reached: dict[tuple[str, str | None], str | None] = {}
+    """Every project module an import reaches from another module (``index.imported_modules_of``), repeats and all:
+    what the import graph's edges hold (``ImportGraph.imported_targets``, which a scan passes instead)."""
     for info in index.iter_modules():
-        untagged = "#" not in info.name
-        for imp in info.facts.imports:
-            if untagged and imp.level == 0:
-                key = (imp.module, imp.name)
-                target = reached.get(key, "#")  # "#": not worked out yet (no module name holds one untagged)
-                if target == "#":
-                    target = reached[key] = index.imported_module_of(info.name, imp)
-            else:
-                target = index.imported_module_of(info.name, imp)
+        for target in index.imported_modules_of(info.name):
             if target is not None and target != info.name:
                 yield target
 
