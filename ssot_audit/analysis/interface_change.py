@@ -42,8 +42,8 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
-    _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _plain_equal, _same_class, _same_facts,
-    _same_function_but_reads, _same_functions, _same_module_calls, _same_records, _same_uses, _unmentioned,
+    _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
+    _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
 )
 from ssot_audit.model.moved import NewLine
 
@@ -52,6 +52,9 @@ from ssot_audit.model.moved import NewLine
 _LOCAL_FIELDS = frozenset({"rebinds", "raise_spans", "probed_attrs"})
 # Fields whose change alters every answer about the module or a table of every module's: never let differ here.
 _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writers", "attr_stores"})
+# Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
+_KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
+    "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +82,8 @@ def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> I
 
 
 def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange | None:
-    known = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
-        "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
-    for f in fields(ModuleFacts):  # a field added later is compared as it is: the safe direction
-        if f.name not in known and not _plain_equal(getattr(old, f.name), getattr(new, f.name)):
+    for f in fields(ModuleFacts):
+        if f.name not in _KNOWN_FIELDS and not _plain_equal(getattr(old, f.name), getattr(new, f.name)):
             return None
     if any(not _plain_equal(getattr(old, name), getattr(new, name)) for name in _EQUAL_FIELDS):
         return None
@@ -108,48 +109,43 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     )  # fmt: skip
 
 
-def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], list[str]] | None:
-    """The keys both have, in each one's order, when that order is the same (readers iterate the dicts), else None."""
+def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], set[str]] | None:
+    """The keys both have (in their order) and those only one has; None when the keys both have are in another
+    order (readers iterate the dicts)."""
     old_keys, new_keys = list(old), list(new)
     both = set(old_keys) & set(new_keys)
     kept = [k for k in old_keys if k in both]
-    return (kept, [k for k in new_keys if k not in both] + [k for k in old_keys if k not in both]) \
-        if kept == [k for k in new_keys if k in both] else None  # fmt: skip
+    if kept != [k for k in new_keys if k in both]:
+        return None
+    return kept, set(old_keys).symmetric_difference(new_keys)
 
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
-    """Qualnames of the functions added, removed or changed beyond calls in their bodies; None for a method."""
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies; None for a method, or for
+    a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
+    may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
+    they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves."""
     old, new = old_facts.functions, new_facts.functions
     order = _kept_in_order(old, new)
     if order is None:
         return None
-    kept, added_or_removed = order
-    changed = set(added_or_removed)
+    kept, changed = order
     unread: list[tuple[FunctionFact, frozenset[str]]] = []
     for qualname in kept:
-        if not _same_functions({qualname: old[qualname]}, {qualname: new[qualname]}, moves, unread,
-                               _same_function_but_reads):  # fmt: skip
+        before, after = old[qualname], new[qualname]
+        if not _same_function_but_reads(before, after, moves):
             changed.add(qualname)
-    # Locals changed in a function kept: as in ``unseen``, only names nothing in the file mentions (changed functions'
-    # mentions included: wider is safe), once import bindings are compared by the import they name (a function's
-    # ``from x import y`` is an index into the module's imports too, shifted by an import added above it).
-    unread = [(f, names) for f, names in ((f, _differing_locals(f, new[f.qualname], old_facts, new_facts, moves))
-                                          for f, names in unread) if names]  # fmt: skip
+            continue
+        differing = frozenset(n for n in _differing_names(before.locals, after.locals, moves)  # one compare if equal
+                              if not _same_records(_run(old_facts, before.locals.get(n, ())),
+                                                   _run(new_facts, after.locals.get(n, ())), (_BINDING_LINE,), moves))
+        if differing:
+            unread.append((before, differing))
     if unread and not _unmentioned(new_facts, unread):
         return None
-    functions = {**old, **new}
-    if any(functions[q].class_qualname for q in changed):
+    if any((new.get(q) or old[q]).class_qualname for q in changed):
         return None  # a method: the concept model reads a class's methods
     return frozenset(changed)
-
-
-def _differing_locals(old: FunctionFact, new: FunctionFact, old_facts: ModuleFacts, new_facts: ModuleFacts,
-                      moves: _Moves) -> frozenset[str]:  # fmt: skip
-    """The names of a function's locals whose runs of bindings differ, import bindings dereferenced."""
-    names = set(old.locals.keys()) | set(new.locals.keys())
-    return frozenset(n for n in names if not _same_records(_run(old_facts, old.locals.get(n, ())),
-                                                           _run(new_facts, new.locals.get(n, ())),
-                                                           (_BINDING_LINE_IN_RUN,), moves))  # fmt: skip
 
 
 def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
@@ -158,16 +154,11 @@ def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozens
     order = _kept_in_order(old.bindings, new.bindings)
     if order is None:
         return None
-    kept, added_or_removed = order
-    changed = set(added_or_removed)
+    kept, changed = order
     for name in kept:
-        if not _same_records(_run(old, old.bindings[name]), _run(new, new.bindings[name]), (_BINDING_LINE_IN_RUN,),
-                             moves):  # fmt: skip
+        if not _same_records(_run(old, old.bindings[name]), _run(new, new.bindings[name]), (_BINDING_LINE,), moves):
             changed.add(name)
     return frozenset(changed)
-
-
-_BINDING_LINE_IN_RUN = Binding._fields.index("line")
 
 
 def _run(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
@@ -177,9 +168,9 @@ def _run(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
 
 
 def _dereferenced(imports: list[ImportFact], binding: Binding) -> Binding:
-    imp = imports[binding.value]
-    return binding._replace(value=(imp.module, imp.level, imp.name, imp.asname, imp.scope, imp.type_checking,
-                                   imp.guarded, imp.conditional, imp.main_guard, imp.col))  # fmt: skip
+    """The binding with its import in place of its index: every field of it but the line (which the binding's own
+    line moves with), so a field added to ``ImportFact`` later is compared too."""
+    return binding._replace(value=imports[binding.value]._replace(line=0))
 
 
 def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | None:
