@@ -89,7 +89,8 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         return None
     if not _same_facts(old.classes, new.classes, moves, _same_class):
         return None
-    functions = _changed_functions(old, new, moves)
+    same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
+    functions = _changed_functions(old, new, moves, same_imports)
     if functions is None:
         return None
     names = _changed_names(old, new, moves)
@@ -100,7 +101,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         return None
     return InterfaceChange(
         names=names, functions=functions,
-        imports=not _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves),
+        imports=not same_imports,
         module_calls=not _same_module_calls(old.calls, new.calls, moves),
         attr_uses=not _same_uses(old.attr_uses, new.attr_uses, moves),
         exported=_exported(old.dunder_all, new.dunder_all),
@@ -120,11 +121,13 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
     return kept, set(old_keys).symmetric_difference(new_keys)
 
 
-def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
+def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves,
+                       same_imports: bool) -> frozenset[str] | None:  # fmt: skip
     """Qualnames of the functions added, removed or changed beyond calls in their bodies; None for a method, or for
     a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
     may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
-    they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves."""
+    they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves,
+    and which names another import when that one changed (``same_imports`` False: every local name is compared)."""
     old, new = old_facts.functions, new_facts.functions
     order = _kept_in_order(old, new)
     if order is None:
@@ -136,8 +139,9 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
         if not _same_function_but_reads(before, after, moves):
             changed.add(qualname)
             continue
-        differing = frozenset(n for n in _differing_names(before.locals, after.locals, moves)  # one compare if equal
-                              if not _same_records(_run(old_facts, before.locals.get(n, ())),
+        names = _differing_names(before.locals, after.locals, moves) if same_imports \
+            else set(before.locals.keys()) | set(after.locals.keys())  # fmt: skip
+        differing = frozenset(n for n in names if not _same_records(_run(old_facts, before.locals.get(n, ())),
                                                    _run(new_facts, after.locals.get(n, ())), (_BINDING_LINE,), moves))
         if differing:
             unread.append((before, differing))

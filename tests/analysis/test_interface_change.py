@@ -69,6 +69,12 @@ def test_a_function_local_import_is_compared_by_the_import_it_names() -> None:
     assert found is not None and found.names == {"sys"} and not found.functions
 
 
+def test_refuses_a_function_local_import_that_names_another_module() -> None:
+    """The local binding is the same index as before: the import at that index is what changed, and the name is
+    read."""
+    assert change("def f():\n    from a import x\n    return x()\n", "def f():\n    from b import x\n    return x()\n") is None
+
+
 def test_a_constant_added_and_one_changed() -> None:
     found = change(BASE, BASE.replace("LIMIT = 10\n", "LIMIT = other\nEXTRA = 1\n"))
     assert found is not None and found.names == {"LIMIT", "EXTRA"} and not found.imports
