@@ -18,6 +18,7 @@ from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.payload import FactsUnavailable
 from ssot_audit.analysis.state import stamp_of
+from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
@@ -82,13 +83,18 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
     findings: list[Finding] = []
+    if project.resolver.trace is not None:
+        project.resolver.trace.rules_begin()
     for rule in rules:
         if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
             continue
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
                           project.failures, options[rule.info.code], calls_in, call_reads,
-                          *((tables.async_defs, tables.factory_groups, tables.bound_names) if tables else ()))  # fmt: skip
-        findings.extend(rule.check(ctx))
+                          async_defs=tables.async_defs if tables else None,
+                          factory_groups=tables.factory_groups if tables else None,
+                          bound_names=tables.bound_names if tables else None, code=rule.info.code)  # fmt: skip
+        with ctx.unit(None):  # what the rule reads outside its per-module (or per-key) judgements
+            findings.extend(rule.check(ctx))
     project.resolver.forget_module_reads()  # only rules read them: not held past the rules (see there)
     if not config.include_tests:
         findings = [f for f in findings if not f.in_tests]
@@ -317,8 +323,9 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             moves = with_moves(reused.kept.pending, {p: m.new_line for p, m in edits.items()})
             project, restored = restored_project(root, config, found, tree, reused, composed(moves), started)
             reused = reused if restored else None
-        if project is None:
-            project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started)
+        if project is None:  # a full scan: with a cache, it records what its answers read for the interface path
+            project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
+                                  trace=Trace() if tree is not None else None)  # fmt: skip
         reads: Reads = {}
         tables = reused.kept.tables if reused is not None else CallTables.of(project)
         # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs

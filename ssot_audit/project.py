@@ -25,6 +25,7 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, re
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import with_parents
+from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.walkcache import Walk, walk_key
@@ -244,8 +245,10 @@ def _head(outcome: FileOutcome) -> HeadRow:
 
 
 def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, progress: Progress | None,
-                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None) -> Project:  # fmt: skip
-    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program."""
+                tree: TreeCache | None, started: float, overrides: Mapping[str, bytes] | None = None,
+                trace: Trace | None = None) -> Project:  # fmt: skip
+    """The files of ``found`` (a walk) analysed (or taken from ``tree``) and loaded as a whole program; ``trace``:
+    the dependency record its resolver keeps (``analysis.trace``)."""
     discovered = time.perf_counter()
     outcomes = analyze_files(found.files, jobs=jobs, progress=progress, cache=tree.payloads if tree else None,
                              boundary=root.resolve(), overrides=overrides)  # fmt: skip
@@ -255,15 +258,16 @@ def load_walked(root: Path, config: Config, found: Walk, *, jobs: int | None, pr
                            {"discover": discovered - started, "parse": parsed - discovered})  # fmt: skip
     if tree is not None and overrides is None:  # overridden bytes are not what the hashes say
         keep_heads(tree, found, heads, loaded.names)
-    return built_project(loaded, root, config, tree=tree)
+    return built_project(loaded, root, config, tree=tree, trace=trace)
 
 
-def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: TreeCache | None) -> Project:
+def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: TreeCache | None,
+                  trace: Trace | None = None) -> Project:  # fmt: skip
     """The project of ``loaded`` with the resolver, import sites, concept model and import graph built: each reads
     every module's facts."""
     started = time.perf_counter()
     index = loaded.index
-    resolver = Resolver(index)
+    resolver = Resolver(index, trace)
     sites = ImportSites(index, resolver)
     graph = ImportGraph(index, kept_cycles=kept_cycles(tree)) if tree is not None else ImportGraph(index)
     concepts = ConceptModel(index, resolver, sites, config.concepts, loaded.skipped(), partial=_is_partial(root, config),

@@ -99,13 +99,16 @@ class Reused:
     kept: Kept
 
 
-def _entries(tree: TreeCache) -> tuple[str, str, str]:
+def _entries(tree: TreeCache) -> tuple[str, str, str, str]:
     """The names the kept state is under: the state ({"token", "state"}, written by full scans before their rules),
     the tables ({"token", "async_defs", "factories", "bound", "aliases"}, written by full scans after their rules) and
     what they hold for ({"token", "key", "reads", "pending"}: the key of the result whose inputs they match, written
-    by every scan). One set per scope of scan (the JSON scans and the hook's text scans each follow their own)."""
+    by every scan), and the dependency record ({"token", "trace"}: ``analysis.trace``, written by full scans after their
+    rules, read only by the scans after an interface edit). One set per scope of scan (the JSON scans and the hook's
+    text scans each follow their own)."""
     scope = tree.store.scope
-    return f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}"
+    return (f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}",
+            f"interface trace {scope}")
 
 
 def keep_snapshot(project: Project, tree: TreeCache) -> str:
@@ -128,6 +131,9 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     tree.save_kept(_entries(tree)[2], {"token": token, "async_defs": tables.async_defs,
                                        "factories": tables.factory_groups, "bound": tables.bound_names,
                                        "aliases": project.index.module_aliases()})  # fmt: skip
+    trace = project.resolver.trace
+    if trace is not None:
+        tree.save_kept(_entries(tree)[3], {"token": token, "trace": trace.taken()})
     state_still_holds(tree, token, reads, {})
 
 

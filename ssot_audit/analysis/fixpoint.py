@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.values import UNKNOWN, Value
 
 Values = frozenset[Value]
@@ -66,20 +67,29 @@ class CycleMemo:
         # on one can depend on the order queries were asked in, which a scan that judges part of the project does
         # not share with a cold scan; such a scan falls back to the whole one when either met any (``rerun``).
         self.gave_up = 0
+        # Set by a scan that keeps a dependency record (``trace``): every memo read and computation is an edge.
+        self._trace: Trace | None = None
 
     def _memoised(self, cache: dict[Any, Values], key: Hashable, compute: Callable[..., Values], *args: Any) -> Values:
         """``compute(*args)`` once per ``key``, memoised in ``cache``; a query on a cycle gets the group's fixpoint
         (see the module's docstring); nested past ``MAX_NESTING`` it answers UNKNOWN unmemoised."""
         cached = cache.get(key)
+        trace = self._trace
         if cached is not None:
+            if trace is not None:
+                trace.read(key)
             return cached
         level = self._active.get(key)
         if level is not None:  # re-entered: what it has so far
+            if trace is not None:
+                trace.read(key)
             self._reenter(level)
             return self._previous.get(key, UNKNOWN_SET)
         if self._pending:
             entry = self._pending.get(key)
             if entry is not None:  # computed in this round of an unfinished group: its answer so far
+                if trace is not None:
+                    trace.read(key)
                 self._reenter(entry[1].head().level)
                 return entry[0]
         level = self._nesting
@@ -90,11 +100,14 @@ class CycleMemo:
         self._nesting = level + 1
         outer_low, self._low = self._low, NO_REENTRY
         start = len(self._log)
+        reader = trace.enter(key) if trace is not None else 0
         try:
             result = compute(*args)
             if self._low == level:
                 result = self._iterate(key, compute, args, result, start)
         finally:
+            if trace is not None:
+                trace.leave(reader)
             del self._active[key]
             self._nesting = level
             low = self._low

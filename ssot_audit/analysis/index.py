@@ -11,6 +11,7 @@ from itertools import chain, repeat
 from typing import cast
 
 from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.trace import FUNCTION, MODULE, Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,10 @@ class ProjectIndex:
         self._listings = dict(listings or {})
         self._sources: dict[str, tuple[str, ...]] = {}  # import_sources' answers, by module
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
+        # Set by a scan that keeps a dependency record (``trace``): ``find_module``/``get_module`` read a module's
+        # facts as a whole, ``find_function`` one function's (a class's are not recorded: ``trace.CLASS``). Readers
+        # that read less (the resolver's namespace lookups) take ``modules`` and record what they read themselves.
+        self.trace: Trace | None = None
         packages: set[str] = set()
         for name, info in self.modules.items():
             parts = name.split(".")
@@ -149,10 +154,15 @@ class ProjectIndex:
 
     def find_module(self, name: str) -> ModuleInfo | None:
         """The scanned module of that name, if any (namespace packages have none)."""
-        return self.modules.get(name)
+        info = self.modules.get(name)
+        if info is not None and self.trace is not None:  # a module that does not exist is never edited: not a leaf
+            self.trace.read((MODULE, name))
+        return info
 
     def get_module(self, name: str) -> ModuleInfo:
         """The scanned module of that name; raises KeyError."""
+        if self.trace is not None:
+            self.trace.read((MODULE, name))
         return self.modules[name]
 
     def is_test_module(self, name: str) -> bool:
@@ -273,6 +283,8 @@ class ProjectIndex:
 
     def find_function(self, module: str, qualname: str) -> FunctionFact | None:
         """A function or method by module and qualified name."""
+        if self.trace is not None:
+            self.trace.read((FUNCTION, module, qualname))
         info = self.modules.get(module)
         return info.facts.functions.get(qualname) if info else None
 

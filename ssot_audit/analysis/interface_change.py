@@ -36,11 +36,12 @@ or a table of every module's stores); a local binding whose name is mentioned ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.trace import FUNCTION, MODULE, NAMED, STAR, Recorded
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
     _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
@@ -185,3 +186,22 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
         return None
     changed = frozenset(old).symmetric_difference(new)
     return changed or None  # the same names in another order or repeated: every name's, to be safe
+
+
+def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded) -> list[Hashable]:
+    """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
+    namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
+    went), each changed function, the star imports when the imports changed, and the module read as a whole (any
+    change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
+    read by them, and they are judged again anyway."""
+    leaves: list[Hashable] = [(MODULE, module)]
+    leaves.extend((module, name) for name in change.names)
+    leaves.extend((NAMED, name) for name in change.names)
+    if change.exported is None:
+        leaves.extend(leaf for leaf in recorded.leaves_of(module) if len(leaf) == 2)  # type: ignore[arg-type]
+    else:
+        leaves.extend((module, name) for name in change.exported)
+    leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
+    if change.imports:
+        leaves.append((STAR, module))
+    return leaves

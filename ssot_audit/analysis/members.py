@@ -18,6 +18,7 @@ from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.fixpoint import NO_REENTRY
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
+from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, ExternalValue, FunctionValue, Value
 
 Values = frozenset[Value]
@@ -47,6 +48,7 @@ class MemberLookup:
     _depth: int
     _low: int
     _groups: dict[int, Any]
+    _trace: Trace | None  # the dependency record, when the scan keeps one (``trace``)
 
     def __init__(self, index: ProjectIndex) -> None:
         self.index = index
@@ -64,6 +66,8 @@ class MemberLookup:
 
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
+        if self._trace is not None:  # the class itself is the node of its order (``_base_values``)
+            self._trace.read(cls)
         order = self._mros.get(cls) or self._mro.get(cls)  # a finished order without a second call (hot)
         if self._mro.unfinished:
             group = self._mro.unfinished.get(cls)
@@ -83,7 +87,11 @@ class MemberLookup:
     def direct_bases(self, cls: ClassValue) -> list[Value]:
         """What ``cls`` names as its direct bases, project classes and external ones (resolved, in order)."""
         values = self._bases.get(cls) if self._is_outermost() else None
-        return values if values is not None else self._base_values(cls)
+        if values is None:
+            return self._base_values(cls)
+        if self._trace is not None:
+            self._trace.read(cls)  # read while its order was worked out (``_base_values``)
+        return values
 
     def _is_outermost(self) -> bool:
         """True outside any memoised query and expression: what a base expression resolves to here is what it
@@ -92,6 +100,22 @@ class MemberLookup:
         return self._nesting == 0 and self._depth == 0
 
     def _base_values(self, cls: ClassValue) -> list[Value]:
+        trace = self._trace
+        if trace is None:
+            return self._resolved_bases(cls)
+        # The class is the node of its order (``mro.MroTable`` asks this once per class): what its bases resolve to,
+        # and its bases' orders (its class body is not recorded: ``trace.CLASS``).
+        reader = trace.enter(cls)
+        try:
+            values = self._resolved_bases(cls)
+            for value in values:
+                if isinstance(value, ClassValue):
+                    trace.read(value)
+        finally:
+            trace.leave(reader)
+        return values
+
+    def _resolved_bases(self, cls: ClassValue) -> list[Value]:
         fact = self.index.find_class(cls.module, cls.qualname)
         if fact is None:
             return []
@@ -117,16 +141,20 @@ class MemberLookup:
         key = (cls, attr, instance, start)
         cached = self._members.get(key)
         if cached is not None:
+            if self._trace is not None:
+                self._trace.read(key)
             return cached
         return self._memoised(self._members, key, self._class_member, cls, attr, instance, start)
 
     def _walk(self, cls: ClassValue) -> tuple[_Step, ...]:
         """``cls``'s MRO as ``_class_member`` walks it, one step per entry, built once per class."""
         walk = self._walks.get(cls)
-        if walk is None:
+        if walk is None:  # ``mro`` records the read: each step's class body is one its order's node reads
             walk = tuple(self._step(klass) for klass in self.mro(cls))
             if self._mro.is_final(cls):  # not the stand-in order of a class whose bases are being worked out
                 self._walks[cls] = walk
+        elif self._trace is not None:
+            self._trace.read(cls)
         return walk
 
     def _step(self, klass: Value) -> _Step:
@@ -141,7 +169,7 @@ class MemberLookup:
             neutral = isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES
             step = _Step(klass, None, frozenset(), blocks=not neutral)
         else:
-            info = self.index.find_module(klass.module)
+            info = self.index.modules.get(klass.module)  # a class body: not recorded (``trace.CLASS``)
             classes = info.facts.classes if info is not None else {}
             fact = classes.get(klass.qualname)
             names: set[str] = set()
@@ -197,6 +225,8 @@ class MemberLookup:
         if known is None:
             known = self._methods[cls] = {}
         elif name in known:
+            if self._trace is not None:  # the answer of the member lookup it was taken from
+                self._trace.read((cls, name, False, 0))
             return known[name]
         # a method defined conditionally (if/else) has several definitions: the first by qualname, the same in every
         # process (a frozenset's order follows string hashing, which changes between processes)

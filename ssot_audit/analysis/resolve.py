@@ -23,6 +23,7 @@ from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.module_reads import ModuleReads
 from ssot_audit.analysis.members import decorator_name as decorator_name
 from ssot_audit.analysis.returns import context_manager_of, reconcile
+from ssot_audit.analysis.trace import FUNCTION, STAR, Trace
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -58,9 +59,11 @@ class Resolver(CycleMemo, ModuleReads):
     ``module_reads.ModuleReads``; every memo table is filled through ``fixpoint.CycleMemo._memoised``, so answers
     on cyclic code do not depend on which query came first."""
 
-    def __init__(self, index: ProjectIndex) -> None:
+    def __init__(self, index: ProjectIndex, trace: Trace | None = None) -> None:
+        """``trace``: record what every answer reads there (and the index's lookups too), see ``trace``."""
         CycleMemo.__init__(self)
         ModuleReads.__init__(self, index)
+        self._trace = index.trace = trace
         self._names: dict[tuple[str, str, str], Values] = {}
         self._attrs: dict[tuple[str, str], Values] = {}
         self._returns: dict[FunctionValue, Values] = {}
@@ -71,6 +74,11 @@ class Resolver(CycleMemo, ModuleReads):
         # Functions whose return annotation was kept although return statements we could only partly resolve
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
+
+    @property
+    def trace(self) -> Trace | None:
+        """The dependency record this resolver keeps, if any."""
+        return self._trace
 
     def _group_finished(self, group: Any) -> None:
         """A cyclic group's answers are memoised: the class orders built on its answers so far are let go."""
@@ -83,15 +91,20 @@ class Resolver(CycleMemo, ModuleReads):
         key = (module, scope, name)
         cached = self._names.get(key)  # the usual answer, without the call into _memoised (hot: 1.4M at 4M lines)
         if cached is not None:
+            if self._trace is not None:
+                self._trace.read(key)
             return cached
         return self._memoised(self._names, key, self._resolve_name, module, scope, name)
 
     def _resolve_name(self, module: str, scope: str, name: str) -> Values:
-        info = self.index.find_module(module)
+        info = self.index.modules.get(module)  # read where it is read: each scope's function, the module's name
         if info is None:
             return _UNKNOWN_SET
+        trace = self._trace
         current = scope
         while current:
+            if trace is not None:
+                trace.read((FUNCTION, module, current))
             func = info.facts.functions.get(current)
             if func is None or name in func.globals:
                 break
@@ -99,7 +112,7 @@ class Resolver(CycleMemo, ModuleReads):
             if bindings:
                 return self._from_bindings(module, current, bindings, flow_sensitive=False)
             current = func.parent
-        found = self.module_attr(module, name)
+        found = self.module_attr(module, name)  # records the read of the module's namespace for the name
         if found == _UNKNOWN_SET and info.facts.has_getattr and name not in info.facts.bindings:
             found = frozenset()  # a module __getattr__ serves ``module.x`` from outside, never the module's own names
         if found:
@@ -142,7 +155,9 @@ class Resolver(CycleMemo, ModuleReads):
         return func.parent if func is not None else ""
 
     def _import_value(self, module: str, index: int) -> Values:
-        imp = self.index.get_module(module).facts.imports[index]
+        # the binding that points here was read (a namespace or ``FUNCTION`` leaf, ``trace``), and
+        # ``interface_change`` compares import bindings by the import they point to
+        imp = self.index.modules[module].facts.imports[index]
         source = self.index.import_sources(module)[index]
         if imp.name is None:
             target = source if imp.asname else source.split(".")[0]
@@ -177,13 +192,20 @@ class Resolver(CycleMemo, ModuleReads):
             low, self._low = self._low, min(outer_low, self._low)
             if low != NO_REENTRY:
                 return found
+        trace = self._trace
         for hop in hops:
             attrs[hop] = found
+        if trace is not None and hops:  # memoised without being computed: each hop (its own leaf) reads the next
+            chain = list(hops)
+            for hop, following in zip(chain, [*chain[1:], key]):
+                trace.edge(following, hop)
         return found
 
     def _single_reexport(self, module: str, name: str) -> tuple[str, str] | None:
         """Where ``module.name`` comes from when all ``module`` does with it is ``from source import other``."""
-        info = self.index.find_module(module)
+        if self._trace is not None:
+            self._trace.read((module, name))  # the namespace's leaf (``trace``)
+        info = self.index.modules.get(module)
         bindings = info.facts.bindings.get(name) if info is not None else None
         if not bindings or not self.index.is_project_module(module):
             return None
@@ -204,13 +226,16 @@ class Resolver(CycleMemo, ModuleReads):
         key = (module, name)
         cached = self._attrs.get(key)  # only project modules are memoised
         if cached is not None:
+            if self._trace is not None:
+                self._trace.read(key)
             return cached
         if not self.index.is_project_module(module):
             return frozenset({ExternalValue(f"{module}.{name}" if module else name)})
         return self._memoised(self._attrs, key, self._module_attr, module, name)
 
     def _module_attr(self, module: str, name: str) -> Values:
-        info = self.index.find_module(module)
+        trace = self._trace  # this query's key is the namespace's leaf (``trace``): nothing to record for it
+        info = self.index.modules.get(module)
         if info is not None:
             bindings = info.facts.bindings.get(name)
             if bindings:
@@ -220,6 +245,8 @@ class Resolver(CycleMemo, ModuleReads):
             return frozenset({ModuleValue(submodule)})
         if info is None:
             return frozenset()
+        if trace is not None:
+            trace.read((STAR, module))
         for imp, source in zip(info.facts.imports, self.index.import_sources(module)):
             if imp.name == "*" and not imp.scope:
                 if self.star_exports(source, name):
@@ -230,7 +257,9 @@ class Resolver(CycleMemo, ModuleReads):
 
     def star_exports(self, module: str, name: str) -> bool:
         """Whether ``from module import *`` binds ``name``: listed in ``__all__``, else any public name."""
-        info = self.index.find_module(module)
+        if self._trace is not None:
+            self._trace.read((module, name))  # the namespace's leaf (``trace``): whether ``__all__`` lists it
+        info = self.index.modules.get(module)
         if info is not None and info.facts.dunder_all is not None:
             return name in info.facts.dunder_all
         return not name.startswith("_")
@@ -356,6 +385,8 @@ class Resolver(CycleMemo, ModuleReads):
         """What a function's ``return`` statements give (its return annotation first, when it names classes)."""
         cached = self._returns.get(value)
         if cached is not None:
+            if self._trace is not None:
+                self._trace.read(value)
             return cached
         return self._memoised(self._returns, value, self._return_values, value)
 

@@ -5,7 +5,8 @@ Rules read the context only: they never parse files, touch the filesystem, or im
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.trace import UNIT
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, untagged
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
@@ -56,6 +58,13 @@ class RuleContext:
     # after it passes it again (the answer reads the import sites, the module-level aliases and what resolving them
     # reads, none of which a calls-only edit changes: at 4M lines it resolved every alias of the project, 0.1 CPU-s)
     bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]] | None = None
+    code: str = ""  # the rule's, naming its judgements in the dependency record (``unit``)
+
+    def unit(self, key: Hashable) -> AbstractContextManager[None]:
+        """Record what is read from here as this rule's judgement of ``key`` (a module, or the group key the rule
+        judges by; None: the rule as a whole), when the scan keeps a dependency record (``analysis.trace``)."""
+        trace = self.resolver.trace
+        return nullcontext() if trace is None else trace.unit((UNIT, self.code, key))
 
     def judges(self, module: str) -> bool:
         """Whether the call readers judge ``module``'s calls (``calls_in``)."""
