@@ -30,10 +30,11 @@ from ssot_audit.model.moved import moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
+from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.rerun import (
-    NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, find_kept, finish_kept_for,
-    finish_still_holds, fixes_hold, keep_snapshot, keep_state, kept_token, last_scan, merged_reads, restored_project,
-    reused_findings, state_still_holds, with_moves,
+    NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
+    fixes_hold, keep_snapshot, keep_state, kept_token, last_scan, merged_reads, restored_project, reused_after,
+    state_still_holds, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
@@ -74,11 +75,12 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
 
 def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
               calls_in: frozenset[str] | None = None, call_reads: Reads | None = None,
-              tables: CallTables | None = None) -> tuple[Finding, ...]:  # fmt: skip
+              tables: CallTables | None = None, rerun: Rerun | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
     to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
     see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
-    caller has it (its ``bound_names`` is filled)."""
+    caller has it (its ``bound_names`` is filled); ``rerun``: after interface edits, the judgements to run again
+    (the rules it names whole or in part run whole: rules do not judge in parts yet)."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
@@ -87,6 +89,8 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
         project.resolver.trace.rules_begin()
     for rule in rules:
         if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
+            continue
+        if rerun is not None and rule.info.code not in rerun.whole and rule.info.code not in rerun.units:
             continue
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
                           project.failures, options[rule.info.code], calls_in, call_reads,
@@ -143,6 +147,10 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
     they build from every module, when the caller has it (``rerun.CallTables``)."""
     if reused is None:
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
+    elif reused.rerun is not None:  # after interface edits (``interface_scan``)
+        found = (*reused.findings, *run_rules(project, rules=rules, call_reads=reads, tables=tables,
+                                               rerun=reused.rerun))  # fmt: skip
+        raw = tuple(sorted(found, key=lambda f: f.sort_key))
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
                  *run_rules(project, rules=rules, only=NARROWED, calls_in=reused.judged, call_reads=reads,
@@ -295,7 +303,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                 pass
         saved = None
         last_result: tuple[str, AuditResult] | None = None
-        reused: Reused | None = None  # after calls-only edits: what holds of the last scan
+        reused: Reused | None = None  # after calls-only or interface edits: what holds of the last scan
+        traces: Traces | None = None  # with it, the dependency record this scan adds its own to
         edits: Mapping[str, Moved] | None = None
         kept_hold = False  # the finish's kept entries were left by the scan of the result the edits are judged from
         if tree is not None:
@@ -308,12 +317,12 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                     moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
-                state = find_kept(tree) if not whole else None
-                reused = reused_findings(last.result, edits, state) if state is not None else None
+                if not whole:
+                    reused, traces = reused_after(last.result, edits, tree, enabled_codes(config, rules))
                 if reused is not None:  # the calls-only path: its report is mostly the last one's (``render``)
                     last_result = (tree.previous.result_key, last.result)  # held on no other path: a whole scan's
                     # peak of memory is at stake (render reuse saves ~0.3 CPU-s of a scan 40 times longer)
-                del last, state  # 12 MB at 4M lines, and the kept state: not held through the scan
+                del last  # 12 MB at 4M lines: not held through the scan
             del before
             tree.forget_saved_result()
             tree.load_payloads()
@@ -340,6 +349,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
+                if traces is not None and project.resolver.trace is not None:
+                    keep_delta(tree, traces, project.resolver.trace)
             elif token is not None and not project.resolver.gave_up:  # else no calls-only scan follows: what the
                 keep_state(project, tree, token, reads, tables)  # state holds, what is judged again may rest on the
                 # order of queries (with no entry naming its token, the state kept before the rules is never found)

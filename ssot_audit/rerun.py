@@ -25,7 +25,7 @@ from __future__ import annotations
 import pickle
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,9 +33,11 @@ from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import KeptState, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.analysis.walkcache import Walk
+from ssot_audit.interface_scan import Rerun, Traces, find_traces, judgements_to_rerun, keep_trace
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
@@ -97,18 +99,17 @@ class Reused:
     edited: frozenset[str]
     judged: frozenset[str]  # module names
     kept: Kept
+    rerun: Rerun | None = None  # after interface edits: the judgements the dependency record says may change
 
 
-def _entries(tree: TreeCache) -> tuple[str, str, str, str]:
+def _entries(tree: TreeCache) -> tuple[str, str, str]:
     """The names the kept state is under: the state ({"token", "state"}, written by full scans before their rules),
     the tables ({"token", "async_defs", "factories", "bound", "aliases"}, written by full scans after their rules) and
     what they hold for ({"token", "key", "reads", "pending"}: the key of the result whose inputs they match, written
-    by every scan), and the dependency record ({"token", "trace"}: ``analysis.trace``, written by full scans after their
-    rules, read only by the scans after an interface edit). One set per scope of scan (the JSON scans and the hook's
-    text scans each follow their own)."""
+    by every scan). One set per scope of scan (the JSON scans and the hook's text scans each follow their own); the
+    dependency record is beside them (``interface_scan``)."""
     scope = tree.store.scope
-    return (f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}",
-            f"interface trace {scope}")
+    return f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}"
 
 
 def keep_snapshot(project: Project, tree: TreeCache) -> str:
@@ -133,7 +134,7 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
                                        "aliases": project.index.module_aliases()})  # fmt: skip
     trace = project.resolver.trace
     if trace is not None:
-        tree.save_kept(_entries(tree)[3], {"token": token, "trace": trace.taken()})
+        keep_trace(tree, token, trace)
     state_still_holds(tree, token, reads, {})
 
 
@@ -197,10 +198,12 @@ def composed(pending: Pending) -> dict[str, NewLine]:
     return {path: maps[0] if len(maps) == 1 else _Composed(maps) for path, maps in pending.items()}
 
 
-def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept) -> Reused | None:
+def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept,
+                    rerun: Rerun | None = None) -> Reused | None:  # fmt: skip
     """What holds of the last result after the calls-only ``edits``: the findings of the rules outside ``RERUN``; of
     the call readers, those outside the judged modules (of SSOT104, those of the factories without a copy there);
-    and the concept table; positions in the edited files moved. None when one cannot be moved (``moved_result``)."""
+    and the concept table; positions in the edited files moved. None when one cannot be moved (``moved_result``).
+    After interface edits too (``rerun``), the findings of the judgements it names are not kept either."""
     names = kept.state.module_names
     edited = {names[path] for path in edits if path in names}
     judged = frozenset(edited | {m for m, read in kept.reads.items() if read & edited})
@@ -209,6 +212,8 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept) -
 
     def holds(finding: Finding) -> bool:
         code = finding.code
+        if rerun is not None and not _outside(finding, rerun):
+            return False
         if code in GROUPED_CALL_READERS:
             return finding.facts.get("factory") not in groups
         if code in NARROWED:
@@ -225,7 +230,45 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept) -
         return None
     every = [*moved.findings, *(s.finding for s in moved.suppressed)]
     findings = tuple(sorted((f if f.fix is None else replace(f, fix=None) for f in every), key=lambda f: f.sort_key))
-    return Reused(findings, moved.concepts, frozenset(edits), judged, kept)
+    return Reused(findings, moved.concepts, frozenset(edits), judged, kept, rerun)
+
+
+def _outside(finding: Finding, rerun: Rerun) -> bool:
+    """Whether ``finding`` was made by a judgement ``rerun`` does not run again."""
+    if finding.code in rerun.whole:
+        return False
+    units = rerun.units.get(finding.code)
+    if units is None:
+        return True
+    key = unit_of(finding)
+    return key is not None and key not in units
+
+
+def unit_of(finding: Finding) -> Hashable | None:
+    """The unit (``RuleContext.unit``) that made ``finding``; None: not known (its rule runs whole again)."""
+    return None
+
+
+def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
+                 codes: Iterable[str]) -> tuple[Reused | None, Traces | None]:  # fmt: skip
+    """What holds of the last result after ``edits`` (calls-only or interface ones: ``reused_findings``), with the
+    dependency record kept beside the state, which this scan's own record is added to (None: none kept). None when
+    the state is not kept, or an interface edit has no record or reaches the concept model (the whole scan runs)."""
+    state = find_kept(tree)
+    if state is None:
+        return None, None
+    rerun = None
+    if any(m.interface is not None for m in edits.values()):
+        traces = find_traces(tree, state.token)
+        if traces is None:
+            return None, None
+        rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes)
+        if rerun is None:
+            return None, None
+        traces = replace(traces, records=())  # the records are read: only their kept bytes are needed further
+    else:
+        traces = find_traces(tree, state.token, read=False)
+    return reused_findings(last, edits, state, rerun), traces
 
 
 def merged_reads(reused: Reused, fresh: Reads) -> Reads:
@@ -238,15 +281,17 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                      moves: Mapping[str, NewLine], started: float) -> tuple[Project, bool]:  # fmt: skip
     """The project after the calls-only edits, loaded lazily (``project.load_lazy``) with the kept state restored
     (``analysis.kept_state``), and True; when the state cannot be moved to it, the project built (reading every
-    module) and False: the whole scan runs."""
+    module) and False: the whole scan runs. Either way its resolver records what it reads (``analysis.trace``):
+    the judgements run again add to the dependency record, or the whole scan makes a new one."""
     loaded = load_lazy(root, config, found, tree=tree, started=started)
     began = time.perf_counter()
     index = loaded.index
-    resolver = Resolver(index)
+    trace = Trace()
+    resolver = Resolver(index, trace)
     restored = restore_state(reused.kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                              kept_cycles=kept_cycles(tree))  # fmt: skip
     if restored is None:
-        return built_project(loaded, root, config, tree=tree), False
+        return built_project(loaded, root, config, tree=tree, trace=Trace()), False
     index.keep_module_aliases(reused.kept.aliases)
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), True  # fmt: skip

@@ -132,7 +132,7 @@ class ConceptModel:
     def production_importers(self, cls: ClassValue) -> int:
         """Modules outside test code that import ``cls`` under any of its names."""
         return len({s.importer for s in self.sites.find_sites(cls)
-                    if s.importer != cls.module and not self.index.get_module(s.importer).is_test})  # fmt: skip
+                    if s.importer != cls.module and not self.index.modules[s.importer].is_test})  # fmt: skip
 
     def returned_classes(self, factory: FunctionValue) -> list[ClassValue]:
         """Project classes a factory's ``return`` statements give (its annotation only when they say nothing)."""

@@ -11,6 +11,11 @@ One level in, a *calls-only* edit (``unseen.calls_only_change``: calls inside fu
 functions read differ, nothing else) is seen only by the rules that read calls (``rules.CALL_READERS``): the scan
 then loads the project with the last concept model and runs those rules alone (``api.scan_tree``).
 
+One more level in, an *interface* edit (``interface_change``: module-level names or functions added, removed or
+renamed, nothing the concept model, the import sites or graph, or the call readers' tables read) is seen by the
+judgements that read what changed: the scan finds them in the dependency record the last full scan kept
+(``analysis.trace``) and runs them alone (``interface_scan``).
+
 Anything else (a file added, removed, renamed or unparsable, a payload missing from the packs, an edit some reader
 could see) answers None: the scan then does the whole work, which is always right.
 """
@@ -23,6 +28,9 @@ from pathlib import Path
 from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
+from ssot_audit.analysis.concepts import FACTORY_NAME
+from ssot_audit.analysis.facts import B_ASSIGN, ModuleFacts
+from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -37,6 +45,7 @@ class Moved:
     old_lines: int
     new_lines: int
     calls_only: bool = False  # calls inside function bodies (or the names functions read) changed too
+    interface: InterfaceChange | None = None  # module-level names changed too (``calls_only`` is then True)
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -75,7 +84,32 @@ def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
     # the calls-only scan applies the new suppression comments to every finding again: they may differ
     if calls_only_change(old.facts, new.facts, new_line):
         return Moved(new_line, old.lines, new.lines, calls_only=True)
+    change = interface_change(old.facts, new.facts, new_line)
+    if change is not None and _model_holds(old.facts, new.facts, change):
+        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change)
     return None
+
+
+def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange) -> bool:
+    """Whether what the concept model and the call readers' tables read of the file directly (not through the
+    resolver, whose reads the dependency record has) is the same before and after ``change``: no import changed
+    (import sites, graph, which modules are imported), no module-level alias (``X = Y``) among the changed names
+    (``names.Names``), no factory-named function (``concepts._factories_by_class``, SSOT104's groups), no ``async
+    def`` (the call readers' table of them), no module-level call or attribute use (``namespace`` reads them of
+    every module a judgement imports from). The interface path keeps the last scan's model and tables; any of these
+    sends the scan the whole way."""
+    if change.imports or change.module_calls or change.attr_uses:
+        return False
+    for facts in (old, new):
+        for name in change.names:
+            if FACTORY_NAME.match(name) or any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a")
+                                               for b in facts.bindings.get(name, ())):  # fmt: skip
+                return False
+        for qualname in change.functions:
+            func = facts.functions.get(qualname)
+            if func is not None and (func.is_async or FACTORY_NAME.match(func.name)):
+                return False
+    return True
 
 
 def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: NewLine) -> bool:

@@ -386,7 +386,7 @@ class Roles:
         key = (klass, flag)
         known = self._flagged.get(key)
         if known is None:
-            info = self.index.find_module(klass.module)
+            info = self.index.modules.get(klass.module)  # a class and its methods: not recorded (``trace.CLASS``)
             fact = info.facts.classes.get(klass.qualname) if info is not None else None
             names: set[str] = set()
             if info is not None and fact is not None:

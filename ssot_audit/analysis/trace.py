@@ -38,7 +38,7 @@ import io
 import pickle
 from array import array
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -175,28 +175,41 @@ class Recorded:
 
     def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
         """The units reached upward from ``leaves`` (keys; those never read are ignored): the judgements that read
-        one, directly or through memoised answers."""
-        children, parents = array("i"), array("i")
-        children.frombytes(self.children)
-        parents.frombytes(self.parents)
-        by_child: dict[int, list[int]] = {}
-        for child, parent in zip(children, parents):
-            if child != parent:
-                by_child.setdefault(child, []).append(parent)
-        start = [self.keys[leaf] for leaf in leaves if leaf in self.keys]
-        seen = set(start)
-        queue = deque(start)
-        while queue:
-            for parent in by_child.get(queue.popleft(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    queue.append(parent)
-        units = {key for key, i in self.keys.items() if i in seen and key[0] == UNIT}  # type: ignore[index]
-        if any(i < self.model_end for i in seen):
-            units.add(MODEL)
-        return units
+        one, directly or through memoised answers (``MODEL`` for the model's)."""
+        return reached((self,), leaves)
 
     def leaves_of(self, module: str) -> list[Hashable]:
         """Every recorded leaf of ``module``."""
         return [k for k in self.keys if (len(k) == 2 and k[0] == module)  # type: ignore[arg-type,index]
                 or (k[0] in LEAF_KINDS and k[0] != NAMED and k[1] == module)]  # type: ignore[index]
+
+
+def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hashable]:
+    """The units reached upward from ``leaves`` in the records taken together (leaves and units are one node across
+    records, by key; each record's memo nodes are its own), ``MODEL`` when a node the full scan numbered while
+    building the model is reached."""
+    by_child: dict[int, list[int]] = {}
+    global_ids: dict[Hashable, int] = {}
+    offset = 0
+    model_end = records[0].model_end if records else 0
+    for record in records:
+        remap = {i: global_ids.setdefault(key, offset + i) for key, i in record.keys.items()}
+        children, parents = array("i"), array("i")
+        children.frombytes(record.children)
+        parents.frombytes(record.parents)
+        get = remap.get
+        for child, parent in zip(children, parents):
+            by_child.setdefault(get(child, offset + child), []).append(get(parent, offset + parent))
+        offset += record.nodes
+    start = {global_ids[leaf] for leaf in leaves if leaf in global_ids}
+    seen = set(start)
+    queue = deque(start)
+    while queue:
+        for parent in by_child.get(queue.popleft(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    units = {key for key, i in global_ids.items() if i in seen and key[0] == UNIT}  # type: ignore[index]
+    if any(i < model_end for i in seen):
+        units.add(MODEL)
+    return units

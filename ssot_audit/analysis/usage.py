@@ -38,7 +38,9 @@ _new_site = tuple.__new__  # every field given, in order: what ``ImportSite(...)
 
 def _type_checking_only(index: ProjectIndex, module: str, name: str) -> bool:
     """``module`` binds ``name`` only through imports under ``if TYPE_CHECKING:``."""
-    info = index.find_module(module)
+    if index.trace is not None:
+        index.trace.read((module, name))  # the module's namespace for the name (``analysis.trace``), nothing else
+    info = index.modules.get(module)
     bindings = info.facts.bindings.get(name) if info is not None else None
     if not bindings or info is None:
         return False

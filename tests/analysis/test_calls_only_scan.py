@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,9 +67,15 @@ def _returns_in(lines: list[str], asynchronous: bool = False) -> list[int]:
     return found
 
 
-def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[object]]:
-    """Two lists every scan appends to: one entry per concept model built, and the ``only`` of each rules run (with
-    its ``calls_in`` when given)."""
+def _called(kwargs: dict[str, object]) -> object:
+    """What ``_record`` notes of a rules run by default: its ``only`` (with its ``calls_in`` when given)."""
+    return kwargs.get("only") if kwargs.get("calls_in") is None else (kwargs.get("only"), kwargs["calls_in"])
+
+
+def _record(monkeypatch: pytest.MonkeyPatch,
+            noted: Callable[[dict[str, object]], object] = _called) -> tuple[list[str], list[object]]:  # fmt: skip
+    """Two lists every scan appends to: one entry per concept model built, and what ``noted`` says of each rules run
+    (given its keyword arguments)."""
     built: list[str] = []
     ran: list[object] = []
     real_rules = api.run_rules
@@ -79,10 +85,9 @@ def _record(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[object]]:
             built.append("model")
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    def rules(*args: object, only: Collection[str] | None = None, calls_in: frozenset[str] | None = None,
-              **kwargs: object) -> object:  # fmt: skip
-        ran.append(only if calls_in is None else (only, calls_in))
-        return real_rules(*args, only=only, calls_in=calls_in, **kwargs)  # type: ignore[arg-type]
+    def rules(*args: object, **kwargs: object) -> object:
+        ran.append(noted(kwargs))
+        return real_rules(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(project, "ConceptModel", Counted)
     monkeypatch.setattr(api, "run_rules", rules)

@@ -1,0 +1,115 @@
+"""The scan after an interface edit: which judgements of the last scan the edit can change, found in the dependency
+record the scans keep (``analysis.trace``), and what the scan keeps of that record for the next one.
+
+An interface edit of a module E (``analysis.interface_change``, accepted by ``analysis.edits``: module-level names
+or functions added, removed or renamed, nothing the concept model, the import sites or graph, or the call readers'
+tables read of E directly) changes the answers of a few questions about E: its namespace for the changed names, the
+changed functions' facts, E read as a whole (``interface_change.fired_leaves``). The judgements that asked one of
+them, directly or through a memoised answer, are the units reached from those leaves in the record. If the concept
+model is among them, the whole scan runs. Otherwise the scan keeps the model (``rerun.restored_project``), runs the
+reached judgements and E's own, and keeps every other finding of the last result (``rerun.reused_findings``).
+
+The record grows with each scan after the full one: a calls-only or interface scan records what its own judgements
+read (its resolver is fresh, so its memo nodes are its own) and keeps that as a *delta* beside the full scan's
+record. The record of a judgement run again is the union of its old and new edges: an edge too many only makes a
+later scan judge more. Past ``MAX_DELTAS`` scans the deltas are dropped and so is the record: the next interface
+edit takes the whole scan, whose record starts anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from ssot_audit.analysis.edits import Moved
+from ssot_audit.analysis.interface_change import fired_leaves
+from ssot_audit.analysis.trace import MODEL, Recorded, Trace, reached
+from ssot_audit.analysis.treecache import TreeCache
+
+MAX_DELTAS = 50
+
+
+def _names(tree: TreeCache) -> tuple[str, str]:
+    """The entries of the full scan's record ({"token", "trace"}, written by ``rerun.keep_state``) and of the later
+    scans' deltas ({"token", "deltas"})."""
+    scope = tree.store.scope
+    return f"interface trace {scope}", f"interface deltas {scope}"
+
+
+@dataclass(frozen=True, slots=True)
+class Traces:
+    """The dependency record of the kept state named ``token``: the full scan's, then each later scan's delta."""
+
+    token: str
+    records: tuple[Recorded, ...]
+    deltas: tuple[bytes, ...]  # the later scans' records as kept (written back with one more by ``keep_delta``)
+
+
+def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | None:
+    """The record kept with the state ``token``, when the full scan that kept the state kept one and fewer than
+    ``MAX_DELTAS`` scans added to it since; ``read=False``: its records not unpickled (a calls-only scan only adds a
+    delta to it)."""
+    base_name, deltas_name = _names(tree)
+    base = tree.load_kept(base_name)
+    blob = base.get("trace")
+    if base.get("token") != token or not isinstance(blob, bytes):
+        return None
+    entry = tree.load_kept(deltas_name)
+    deltas = entry.get("deltas") if entry.get("token") == token else None
+    if not isinstance(deltas, tuple) or len(deltas) >= MAX_DELTAS or not all(isinstance(d, bytes) for d in deltas):
+        return None
+    if not read:
+        return Traces(token, (), deltas)
+    try:
+        return Traces(token, (Recorded.loads(blob), *map(Recorded.loads, deltas)), deltas)
+    except Exception:  # noqa: BLE001 - a record that does not load is no record: the whole scan runs
+        return None
+
+
+def keep_trace(tree: TreeCache, token: str, trace: Trace) -> None:
+    """After a full scan: keep its record beside its state ``token`` (and no delta yet)."""
+    base_name, deltas_name = _names(tree)
+    tree.save_kept(base_name, {"token": token, "trace": trace.taken()})
+    tree.save_kept(deltas_name, {"token": token, "deltas": ()})
+
+
+def keep_delta(tree: TreeCache, traces: Traces, trace: Trace) -> None:
+    """After a calls-only or interface scan of the state kept with ``traces``: keep what its judgements read (``trace``)
+    beside the record."""
+    tree.save_kept(_names(tree)[1], {"token": traces.token, "deltas": (*traces.deltas, trace.taken())})
+
+
+@dataclass(frozen=True, slots=True)
+class Rerun:
+    """Which judgements a scan after interface edits runs again: rules whole, and rules on some units only."""
+
+    whole: frozenset[str]
+    units: Mapping[str, frozenset[Hashable]]
+
+
+def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
+                        codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+    """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
+    by the record: None when the concept model read a fired leaf (the whole scan runs). Every rule of ``codes``
+    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole."""
+    leaves: list[Hashable] = []
+    edited: set[str] = set()
+    for path, moved in edits.items():
+        module = module_names.get(path)
+        if module is None:
+            return None
+        edited.add(module)
+        if moved.interface is not None:
+            for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
+                leaves.extend(fired_leaves(module, moved.interface, record))
+    found = reached(traces.records, leaves)
+    if MODEL in found:
+        return None
+    judged = [cast(tuple[int, str, Hashable], unit) for unit in found]  # ``(UNIT, code, key)``
+    whole = frozenset(code for _, code, key in judged if key is None)
+    units: dict[str, set[Hashable]] = {code: set(edited) for code in codes if code not in whole}
+    for _, code, key in judged:
+        if code in units and key is not None:
+            units[code].add(key)
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()})
