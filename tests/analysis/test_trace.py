@@ -7,6 +7,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 
 from ssot_audit import api
+from ssot_audit.analysis import trace
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import FUNCTION, MODEL, MODULE, UNIT, Recorded, Trace, is_kept_key
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -136,3 +137,26 @@ def test_only_leaves_and_units_are_kept_by_key() -> None:
     assert not is_kept_key(("m", "", "x"))  # a name resolved in a scope: a memo node
     assert not is_kept_key(ClassValue("m", "C"))
     assert not is_kept_key(FunctionValue("m", "f"))
+
+
+def test_a_later_scans_record_adds_to_the_first() -> None:
+    # leaves and units are one node across records (by key); each record's memo nodes are its own, even when their
+    # numbers coincide
+    base = Trace()
+    base.rules_begin()
+    with base.unit(unit("a")):
+        outer = base.enter(("m", "", "y"))
+        base.read(("m", "x"))
+        base.leave(outer)
+    later = Trace()
+    later.rules_begin()
+    with later.unit(unit("b")):
+        outer = later.enter(("m", "", "y"))  # computed again by the later scan's own resolver
+        later.read(("n", "z"))
+        later.leave(outer)
+    with later.unit(unit("a")):
+        later.read(("q", "w"))
+    records = [Recorded.loads(t.recorded().dumps()) for t in (base, later)]
+    assert trace.reached(records, [("m", "x")]) == {unit("a")}
+    assert trace.reached(records, [("n", "z")]) == {unit("b")}
+    assert trace.reached(records, [("q", "w")]) == {unit("a")}
