@@ -16,7 +16,9 @@ import pytest
 from ssot_audit import api
 from ssot_audit.config import load_config
 from ssot_audit.model import Finding
-from ssot_audit.rules import ALL_RULES, Rule, RuleContext, base, module_names, parse_error, unit_of
+from ssot_audit.rules import (
+    ALL_RULES, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, Rule, RuleContext, base, module_names, parse_error, unit_of,
+)
 
 from tests.helpers import fixable_project, incremental_project, write_project
 
@@ -30,10 +32,11 @@ def _project(tmp_path: Path, which: str) -> api.Project:
     return api.load_project(root, load_config(root), jobs=1)
 
 
-def _context(project: api.Project, rule: Rule, units: frozenset[Hashable] | None = None) -> RuleContext:
+def _context(project: api.Project, rule: Rule, units: frozenset[Hashable] | None = None,
+             calls_in: frozenset[str] | None = None) -> RuleContext:  # fmt: skip
     options = api._rule_options(project.config, ALL_RULES)[rule.info.code]
     return RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
-                       project.failures, options, code=rule.info.code, units=units)  # fmt: skip
+                       project.failures, options, calls_in, code=rule.info.code, units=units)  # fmt: skip
 
 
 def _shown(findings: list[Finding]) -> list[str]:
@@ -59,6 +62,21 @@ def test_a_rule_narrowed_to_units_gives_exactly_their_findings(tmp_path: Path, w
                 "incremental": {"SSOT101", "SSOT103", "SSOT202", "SSOT401", "SSOT402"},
                 "fixable": {"SSOT101", "SSOT102", "SSOT103", "SSOT201", "SSOT202", "SSOT401", "SSOT402"}}[which]  # fmt: skip
     assert judged_some == expected
+
+
+def test_narrowed_to_units_after_a_calls_only_edit_the_readers_judge_the_modules_in_both(tmp_path: Path) -> None:
+    """A call reader judging module by module, asked about ``calls_in`` and narrowed to ``units``, judges the
+    modules in both (``RuleContext.judged_names``)."""
+    project = _project(tmp_path, "sample_repo")
+    module_of = module_names(project.index)
+    names = sorted(project.index.modules)
+    rng = random.Random(10)
+    for rule in (r for r in JUDGED if r.info.code in LOCAL_CALL_READERS | FOLLOWING_CALL_READERS):
+        full = list(rule.check(_context(project, rule)))
+        for _ in range(4):
+            calls_in, units = (frozenset(rng.sample(names, len(names) // 2)) for _ in range(2))
+            both = list(rule.check(_context(project, rule, units, calls_in)))
+            assert _shown(both) == _shown([f for f in full if unit_of(f, module_of) in calls_in & units]), rule
 
 
 def test_a_failed_file_is_its_own_unit(tmp_path: Path) -> None:
