@@ -21,6 +21,7 @@ from ssot_audit.rules import (
     unused_suppression,
 )
 from ssot_audit.rules.base import Rule, RuleContext
+from ssot_audit.rules.units import module_names, unit_of
 
 ALL_RULES: tuple[Rule, ...] = (
     duplicate_concept.RULE,
@@ -91,4 +92,4 @@ GROUPED_CALL_READERS: frozenset[str] = frozenset({
 })  # fmt: skip
 
 __all__ = ["ALL_RULES", "CALL_READERS", "FOLLOWING_CALL_READERS", "LOCAL_CALL_READERS", "GROUPED_CALL_READERS", "Rule",
-           "RuleContext"]
+           "RuleContext", "module_names", "unit_of"]

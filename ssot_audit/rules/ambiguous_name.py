@@ -188,7 +188,9 @@ class _Packages(dict[str, str]):
         self.index = ctx.index
 
     def __missing__(self, module: str) -> str:
-        info = self.index.find_module(module)
+        # not ``find_module``: the names' units share this table, and whether a module is a package is its file's
+        # path, no fact an interface edit changes (so nothing to record)
+        info = self.index.modules.get(module)
         package = self[module] = module if info is not None and info.is_package else module.rpartition(".")[0]
         return package
 
@@ -371,7 +373,11 @@ def _import_lines_by_path(ctx: RuleContext, hops: dict[Target, frozenset[str]]) 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per public name whose import paths lead to related but different targets."""
+    """One finding per public name whose import paths lead to related but different targets.
+
+    Units: one per public name (its meanings). Setup: the import sites and ``module_attribute_sites`` (every
+    module's ``M.n`` reads, through the resolver: recorded under the whole rule), and ``_import_lines_by_path``,
+    made under the whole rule when a first finding needs it."""
     by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
     hops: dict[Target, frozenset[str]] = {}
     for site in _paths_taken(ctx, hops):
@@ -382,15 +388,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     package_of = _Packages(ctx)
     lines: dict[tuple[str, str, str], list[int]] | None = None
     for name in sorted(by_name):
-        if len({t for _, _, t in by_name[name]}) < 2:
+        if len({t for _, _, t in by_name[name]}) < 2 or not ctx.runs(name):
             continue
-        meanings = _meanings(ctx, name, by_name[name])
-        if len(meanings) < 2:
-            continue
-        for group, roles in _mixed_groups(ctx, package_of, meanings):
-            if lines is None:
-                lines = _import_lines_by_path(ctx, hops)
-            yield _finding(ctx, name, group, roles, lines)
+        with ctx.unit(name):
+            meanings = _meanings(ctx, name, by_name[name])
+            if len(meanings) < 2:
+                continue
+            for group, roles in _mixed_groups(ctx, package_of, meanings):
+                if lines is None:
+                    with ctx.unit(None):  # made once for the rule: its setup, whichever name needs it first
+                        lines = _import_lines_by_path(ctx, hops)
+                yield _finding(ctx, name, group, roles, lines)
 
 
 RULE = Rule(INFO, check)

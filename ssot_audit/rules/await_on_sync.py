@@ -59,7 +59,9 @@ from ssot_audit.analysis.facts import CallSite
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, InstanceValue, SuperValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, concept_of_callee, make_finding, make_rule_info, symbol_of
+from ssot_audit.rules.base import (
+    Rule, RuleContext, concept_of_callee, in_units, make_finding, make_rule_info, symbol_of,
+)
 
 INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc__, fix="safe")
 
@@ -70,7 +72,8 @@ def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
     as it is), and no module's facts when the scan kept that table."""
     found: dict[str, list[FunctionValue]] = defaultdict(list)
     for func in ctx.find_async_functions():
-        if "." not in func.qualname and not ctx.index.get_module(func.module).is_test:
+        # ``is_test_module``, not ``get_module``: whether a file is a test is no interface fact (its path says)
+        if "." not in func.qualname and not ctx.index.is_test_module(func.module):
             found[func.qualname].append(func)
     return found
 
@@ -153,9 +156,13 @@ def _depends_on_an_override(ctx: RuleContext, info: ModuleInfo, call: CallSite, 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every awaited call whose callee resolves only to non-awaitable project callables."""
+    """Every awaited call whose callee resolves only to non-awaitable project callables.
+
+    Units: one per module (its awaited calls, and the base methods' calls they follow). Setup: ``_async_namesakes``,
+    built under the whole rule when a first finding needs it."""
     namesakes: dict[str, list[FunctionValue]] | None = None  # built for the first finding: most scans have none
-    for info in ctx.judged_modules():  # an await is judged by its module's calls and those ``_overridden_on_the_way`` follows
+    # an await is judged by its module's calls and those ``_overridden_on_the_way`` follows: in the module's unit
+    for info in in_units(ctx, ctx.judged_modules(), key=lambda info: info.name):
         for call in info.facts.calls.with_context("await"):
             if call.func is None or ruled_out(info, call, awaited=True):
                 continue
@@ -180,7 +187,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             related = [Related(ctx.function_location(callee) if isinstance(callee, FunctionValue)
                                else ctx.class_location(callee), f"{name} is defined here (not async)")]  # fmt: skip
             if namesakes is None:
-                namesakes = _async_namesakes(ctx)
+                with ctx.unit(None):  # built once for the rule: the rule's setup, not this module's judgement
+                    namesakes = _async_namesakes(ctx)
             variants = [f for f in namesakes.get(name, []) if f != callee]
             if variants:
                 listed = ", ".join(v.fullname for v in variants)

@@ -5,10 +5,11 @@ Rules read the context only: they never parse files, touch the filesystem, or im
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import groupby
+from typing import Any, TypeVar, cast
 
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.facts import CallSite
@@ -20,6 +21,8 @@ from ssot_audit.analysis.trace import UNIT
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, untagged
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,10 @@ class RuleContext:
     # reads, none of which a calls-only edit changes: at 4M lines it resolved every alias of the project, 0.1 CPU-s)
     bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]] | None = None
     code: str = ""  # the rule's, naming its judgements in the dependency record (``unit``)
+    # the keys of the judgements to make (None: every one): a scan after an interface edit reruns only the units
+    # whose reads it fired and keeps the other findings (``rules.units.unit_of`` names each finding's unit). The
+    # rule's setup outside its units still runs whole.
+    units: frozenset[Hashable] | None = None
 
     def unit(self, key: Hashable) -> AbstractContextManager[None]:
         """Record what is read from here as this rule's judgement of ``key`` (a module, or the group key the rule
@@ -66,14 +73,25 @@ class RuleContext:
         trace = self.resolver.trace
         return nullcontext() if trace is None else trace.unit((UNIT, self.code, key))
 
+    def runs(self, key: Hashable) -> bool:
+        """Whether the judgement of ``key`` is to be made (``units``)."""
+        return self.units is None or key in self.units
+
     def judges(self, module: str) -> bool:
         """Whether the call readers judge ``module``'s calls (``calls_in``)."""
         return self.calls_in is None or module in self.calls_in
 
+    def judged_names(self) -> Collection[str] | None:
+        """The modules a rule that judges module by module judges: those of ``calls_in`` (a call reader after a
+        calls-only edit) that ``units`` keeps (such a rule's keys are module names); None: every module."""
+        if self.calls_in is None or self.units is None:
+            return cast("frozenset[str] | None", self.units) if self.calls_in is None else self.calls_in
+        return self.calls_in & cast("frozenset[str]", self.units)
+
     def judged_modules(self) -> list[ModuleInfo]:
-        """The modules whose calls the call readers judge, in index order: every module, or those of ``calls_in``
-        (reading no other module's facts)."""
-        return list(self.index.iter_modules()) if self.calls_in is None else self.index.find_modules(self.calls_in)
+        """The modules ``judged_names`` names, in index order (reading no other module's facts)."""
+        names = self.judged_names()
+        return list(self.index.iter_modules()) if names is None else self.index.find_modules(names)
 
     def record_read(self, judged: str, read: str) -> None:
         """``judged``'s findings read the calls or ``name_uses`` of ``read`` (nothing when the two are one module,
@@ -111,6 +129,28 @@ def async_functions(index: ProjectIndex) -> tuple[FunctionValue, ...]:
     function's ``is_async`` and qualified name only, never a call: a calls-only edit leaves it as it is, so a scan can
     keep it (``RuleContext.async_defs``)."""
     return tuple(FunctionValue(info.name, f.qualname) for info, f in index.iter_functions() if f.is_async)
+
+
+def in_module_units(ctx: RuleContext,
+                    calls: Iterable[tuple[ModuleInfo, CallSite]]) -> Iterator[tuple[ModuleInfo, CallSite]]:  # fmt: skip
+    """``calls`` (``find_calls_named`` in the judged modules, ``judged_names``: module by module), each module's
+    yielded inside its unit: the loop over them judges each module in that module's unit (this generator stays
+    inside the unit while the loop's body runs)."""
+    for _, pairs in groupby(calls, key=lambda pair: pair[0].name):
+        info, call = next(pairs)
+        with ctx.unit(info.name):
+            yield info, call
+            yield from pairs
+
+
+def in_units(ctx: RuleContext, items: Iterable[T], key: Callable[[T], Hashable]) -> Iterator[T]:
+    """Each of ``items`` whose unit ``key(item)`` runs (``RuleContext.runs``), yielded inside that unit: the body of
+    a loop over them is the unit's judgement (this generator stays inside the unit while the body runs)."""
+    for item in items:
+        unit = key(item)
+        if ctx.runs(unit):
+            with ctx.unit(unit):
+                yield item
 
 
 def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, options: tuple[RuleOption, ...] = (),

@@ -58,9 +58,10 @@ from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.namespace import MISSING, TYPE_CHECKING_ONLY, Namespaces
 from ssot_audit.analysis.roles import is_backup_path
+from ssot_audit.analysis.trace import NODE
 from ssot_audit.analysis.values import ModuleValue
 from ssot_audit.model import Finding, Location, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, in_units, make_finding, make_rule_info
 
 INFO = make_rule_info("SSOT203", "broken-import", Severity.ERROR, __doc__, fix="safe")
 _MAX_SUGGESTIONS = 3
@@ -218,9 +219,17 @@ def _known_missing(known: _Known, spaces: Namespaces, info: ModuleInfo, use: Att
     if info.facts.probed_attrs:
         return _missing_attribute(spaces, info, use, values)
     key = (values, use.expr)
+    trace = spaces.resolver.trace  # the table is shared by the modules' units: its answers are nodes of the record
     if key in known:
+        if trace is not None:
+            trace.read((NODE, "SSOT203", key))
         return known[key]
-    found = known[key] = _missing_attribute(spaces, info, use, values)
+    outer = trace.enter((NODE, "SSOT203", key)) if trace is not None else 0
+    try:
+        found = known[key] = _missing_attribute(spaces, info, use, values)
+    finally:
+        if trace is not None:
+            trace.leave(outer)
     return found
 
 
@@ -244,10 +253,14 @@ def _missing_attribute(spaces: Namespaces, info: ModuleInfo, use: AttrUse, value
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Broken ``from M import n`` / ``import M.sub`` imports, then ``M.n`` reads, module by module."""
+    """Broken ``from M import n`` / ``import M.sub`` imports, then ``M.n`` reads, module by module.
+
+    Units: one per module (its imports and attribute reads). Setup: none; ``_known_missing``'s table, shared by the
+    units, is a node of the record; ``_moved_to`` reads every module's name, path and ``is_test``, no interface
+    fact."""
     spaces = Namespaces(ctx.index, ctx.resolver)
     known: _Known = {}
-    for info in ctx.index.iter_modules():
+    for info in in_units(ctx, ctx.index.iter_modules(), key=lambda info: info.name):  # a module per unit
         covered: set[str] = set()
         for finding in _check_imports(ctx, spaces, info):
             covered.add(str(finding.facts["missing"]))

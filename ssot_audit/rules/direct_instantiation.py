@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.values import UNKNOWN, ClassValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, call_finding, make_rule_info, names_bound_to, shown_name,
+    Rule, RuleContext, call_finding, in_module_units, make_rule_info, names_bound_to, shown_name,
 )
 
 INFO = make_rule_info("SSOT301", "direct-instantiation", Severity.WARNING, __doc__, fix="unsafe")
@@ -47,13 +47,16 @@ def _inside(scope: str, qualname: str) -> bool:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every construction of a concept class outside its allowed creators."""
+    """Every construction of a concept class outside its allowed creators.
+
+    Units: one per module (its calls of the checked classes' names, ``in_module_units``). Setup: ``names_bound_to``."""
     concept_of = ctx.concepts.concept_of
     checked = {cls for cls, c in concept_of.items() if c.origin == "configured" and (c.factories or c.allowed_creators)}
     if not checked:
         return
     names = names_bound_to(ctx, checked)
-    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
+    # each module's calls judged in its unit
+    for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, ctx.judged_names())):
         values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)
         classes = [v for v in values if isinstance(v, ClassValue) and v in concept_of]
         if not classes:

@@ -45,7 +45,7 @@ None.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ssot_audit.analysis.usage import ImportSite
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -136,55 +136,63 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         every = ctx.sites.find_sites(target)
         if len(every) < 2 and target not in pinned:
             continue  # one import (most targets): one path, nothing to choose (``_canonical_pair``)
-        hops = ctx.sites.reexport_hops(target)
-        found = [s for s in every if s.importer not in hops and s.importer != target.module]
-        sites = [s for s in found if s.runtime]  # a TYPE_CHECKING-only path is no working path (see SSOT203)
-        if target not in pinned and len({(s.source, s.name) for s in sites}) < 2:
-            continue  # as ``_canonical_pair`` answers, without counting
-        checking_only = sorted({s.source for s in found if not s.runtime} - {s.source for s in sites})
-        pairs = Counter((s.source, s.name) for s in sites)
-        chosen = _canonical_pair(ctx, target, pinned, pairs)
-        if chosen is None:
+        if ctx.runs(target.fullname):  # a symbol's paths are judged together: its unit
+            with ctx.unit(target.fullname):
+                yield from _judge(ctx, target, every, pinned, factories)
+
+
+def _judge(ctx: RuleContext, target: ClassValue | FunctionValue, every: Sequence[ImportSite],
+           pinned: set[ClassValue | FunctionValue], factories: set[FunctionValue]) -> Iterator[Finding]:  # fmt: skip
+    """The findings on the import sites ``every`` of ``target`` that take another path than the canonical one."""
+    hops = ctx.sites.reexport_hops(target)
+    found = [s for s in every if s.importer not in hops and s.importer != target.module]
+    sites = [s for s in found if s.runtime]  # a TYPE_CHECKING-only path is no working path (see SSOT203)
+    if target not in pinned and len({(s.source, s.name) for s in sites}) < 2:
+        return  # as ``_canonical_pair`` answers, without counting
+    checking_only = sorted({s.source for s in found if not s.runtime} - {s.source for s in sites})
+    pairs = Counter((s.source, s.name) for s in sites)
+    chosen = _canonical_pair(ctx, target, pinned, pairs)
+    if chosen is None:
+        return
+    canonical, name = chosen
+    paths = Counter(s.source for s in sites)
+    summary = {path: paths[path] for path in sorted(paths)}
+    severity = Severity.WARNING if _matters(ctx, target, pinned, factories) else Severity.NOTE
+    for site in sites:
+        if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
+            continue  # a package's own modules may share a private name
+        if _layered_reexport(ctx, site) or (target not in pinned and site.name == name and _next_door(site)):
             continue
-        canonical, name = chosen
-        paths = Counter(s.source for s in sites)
-        summary = {path: paths[path] for path in sorted(paths)}
-        severity = Severity.WARNING if _matters(ctx, target, pinned, factories) else Severity.NOTE
-        for site in sites:
-            if site.name.startswith("_") and site.importer.rpartition(".")[0] == target.module.rpartition(".")[0]:
-                continue  # a package's own modules may share a private name
-            if _layered_reexport(ctx, site) or (target not in pinned and site.name == name and _next_door(site)):
-                continue
-            if (site.source, site.name) == chosen or (
-                site.name == name and _inside_facade(site.importer, canonical, site.source, target.module)
-            ):
-                continue
-            info = ctx.index.get_module(site.importer)
-            used = sum(pairs.values())
-            kind = "a re-export" if site.source != target.module else "its defining module"
-            imported = site.name  # the name the import line names, the canonical one's alias or not
-            if site.source == canonical:
-                kind, imported = f"as {site.name}, another name for it", name
-            shown = imported if imported == target.shown else f"{imported} ({target.shown})"
-            yield make_finding(
-                INFO,
-                module=info,
-                line=site.line,
-                column=site.col + 1,
-                symbol=f"{info.name}.{site.scope}" if site.scope else info.name,
-                message=(
-                    f"{shown} imported from {site.source} ({kind}); its canonical path is {canonical}.{name} "
-                    f"(used by {pairs.get(chosen, 0)} of {used} imports across {len(pairs)} paths)"
-                ),
-                fix_hint=f"from {canonical} import {name}" + (f" as {site.bound}" if site.bound != name else ""),
-                key=f"{target.fullname}|{site.source}|{site.bound}|{site.scope}",
-                severity=severity,
-                related=[_definition_location(ctx, target)],
-                facts={"symbol": target.fullname, "canonical_path": canonical, "canonical_name": name,
-                       "used_path": site.source, "used_name": site.name, "paths": summary,
-                       **({"type_checking_paths": checking_only} if checking_only else {}),
-                       **({"concept": c.name} if (c := _concept(ctx, target)) else {})},  # fmt: skip
-            )
+        if (site.source, site.name) == chosen or (
+            site.name == name and _inside_facade(site.importer, canonical, site.source, target.module)
+        ):
+            continue
+        info = ctx.index.get_module(site.importer)
+        used = sum(pairs.values())
+        kind = "a re-export" if site.source != target.module else "its defining module"
+        imported = site.name  # the name the import line names, the canonical one's alias or not
+        if site.source == canonical:
+            kind, imported = f"as {site.name}, another name for it", name
+        shown = imported if imported == target.shown else f"{imported} ({target.shown})"
+        yield make_finding(
+            INFO,
+            module=info,
+            line=site.line,
+            column=site.col + 1,
+            symbol=f"{info.name}.{site.scope}" if site.scope else info.name,
+            message=(
+                f"{shown} imported from {site.source} ({kind}); its canonical path is {canonical}.{name} "
+                f"(used by {pairs.get(chosen, 0)} of {used} imports across {len(pairs)} paths)"
+            ),
+            fix_hint=f"from {canonical} import {name}" + (f" as {site.bound}" if site.bound != name else ""),
+            key=f"{target.fullname}|{site.source}|{site.bound}|{site.scope}",
+            severity=severity,
+            related=[_definition_location(ctx, target)],
+            facts={"symbol": target.fullname, "canonical_path": canonical, "canonical_name": name,
+                   "used_path": site.source, "used_name": site.name, "paths": summary,
+                   **({"type_checking_paths": checking_only} if checking_only else {}),
+                   **({"concept": c.name} if (c := _concept(ctx, target)) else {})},  # fmt: skip
+        )
 
 
 def _concept(ctx: RuleContext, target: ClassValue | FunctionValue):  # type: ignore[no-untyped-def]

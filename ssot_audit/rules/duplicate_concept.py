@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_audit.model import Confidence, Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, class_finding, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, class_finding, in_units, make_rule_info
 
 INFO = make_rule_info("SSOT101", "duplicate-concept-implementation", Severity.WARNING, __doc__)
 
@@ -64,9 +64,12 @@ def _short(dotted: str) -> str:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per concept with two or more live implementations."""
+    """One finding per concept with two or more live implementations.
+
+    Units: one per concept (its name), reading the concept model and the members' modules (``class_location``).
+    Setup: none."""
     model = ctx.concepts
-    for concept in model.concepts:
+    for concept in in_units(ctx, model.concepts, key=lambda concept: concept.name):  # a concept per unit
         if len(concept.members) < 2:
             continue
         canonical = concept.canonical

@@ -155,64 +155,75 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     Judged by name: the findings of a name's copies read the calls of the copies' modules (``_wraps_a_copy``) and
     no other module's. With ``calls_in``, only the names with a copy in one of those modules are judged: all their
     findings, wherever the copies are (``rerun`` takes the other names' findings from the last scan).
-    ``ctx.factory_groups``: ``duplicated_factories`` as a scan kept it (else computed, reading every module)."""
+    ``ctx.factory_groups``: ``duplicated_factories`` as a scan kept it (else computed, reading every module).
+
+    Units: one per factory name (its copies). Setup: ``duplicated_factories`` when the scan kept none (every
+    module's module-level function names)."""
     configured = {f for c in ctx.concepts.concepts if c.origin == "configured" for f in c.factories}
     concept_instances = {InstanceValue(c) for c in ctx.concepts.concept_of}
     groups = ctx.factory_groups if ctx.factory_groups is not None else duplicated_factories(ctx.index, ctx.concepts)
     for name, copies in sorted(groups.items()):
         if ctx.calls_in is not None and not any(d.module in ctx.calls_in for d in copies):
             continue
-        defs = list(copies)
-        kinds = {d: call_kind(ctx.resolver, d) for d in defs}
-        awaitable = {d: _awaitable(ctx, d, kinds[d]) for d in defs}
-        if not {True, False} <= set(awaitable.values()):  # one async-ness: a layer over a copy is no copy
-            defs = [d for d in defs if not _wraps_a_copy(ctx, d, defs)]
-            if len({d.module for d in defs}) < 2:
-                continue
-        risky = (
-            any(d in configured for d in defs)
-            or {True, False} <= set(awaitable.values())
-            or any(ctx.resolver.return_values(d) & concept_instances for d in defs)
-        )
-        if not risky and not ctx.options.get("report-all", False):
+        if ctx.runs(name):
+            with ctx.unit(name):
+                yield from _judge(ctx, name, copies, configured, concept_instances)
+
+
+def _judge(ctx: RuleContext, name: str, copies: tuple[FunctionValue, ...], configured: set[FunctionValue],
+           concept_instances: set[InstanceValue]) -> Iterator[Finding]:  # fmt: skip
+    """The findings of one factory name's copies (its unit): one per copy but the canonical one."""
+    defs = list(copies)
+    kinds = {d: call_kind(ctx.resolver, d) for d in defs}
+    awaitable = {d: _awaitable(ctx, d, kinds[d]) for d in defs}
+    if not {True, False} <= set(awaitable.values()):  # one async-ness: a layer over a copy is no copy
+        defs = [d for d in defs if not _wraps_a_copy(ctx, d, defs)]
+        if len({d.module for d in defs}) < 2:
+            return
+    risky = (
+        any(d in configured for d in defs)
+        or {True, False} <= set(awaitable.values())
+        or any(ctx.resolver.return_values(d) & concept_instances for d in defs)
+    )
+    if not risky and not ctx.options.get("report-all", False):
+        return
+    if not any(d in configured for d in defs) and _per_package_helpers(ctx, defs):
+        return
+    canonical = next((d for d in defs if d in configured), None) or min(
+        defs, key=lambda d: (-ctx.sites.count_importers(d), d.module)
+    )
+    shown = [f"{d.module} ({_keyword(ctx, d)})" for d in defs[:MAX_LISTED]]
+    described = ", ".join(shown) + (f" and {len(defs) - MAX_LISTED} more" if len(defs) > MAX_LISTED else "")
+    others = [d for d in defs if d != canonical]
+    for definition in defs:
+        if definition == canonical:
             continue
-        if not any(d in configured for d in defs) and _per_package_helpers(ctx, defs):
-            continue
-        canonical = next((d for d in defs if d in configured), None) or min(
-            defs, key=lambda d: (-ctx.sites.count_importers(d), d.module)
+        info = ctx.index.get_module(definition.module)
+        fact = info.facts.functions[definition.qualname]
+        canon_fact = ctx.index.get_module(canonical.module).facts.functions[canonical.qualname]
+        canon_kind = _keyword(ctx, canonical)
+        differs = {awaitable[definition], awaitable[canonical]} == {True, False}
+        kind = kinds[definition].description or _keyword(ctx, definition)
+        detail = f"; this one is {kind}, the canonical one is {kinds[canonical].description or canon_kind}" \
+            if differs else ""
+        if fact.params != canon_fact.params:
+            detail += f"; parameters differ ({', '.join(fact.params)} vs {', '.join(canon_fact.params)})"
+        yield make_finding(
+            INFO,
+            module=info,
+            line=fact.line,
+            column=fact.col + 1,
+            symbol=definition.fullname,
+            message=f"factory {name}() is defined in {len(defs)} modules{detail}",
+            fix_hint=f"delete this copy and import {name} from {canonical.module}",
+            key=f"factory:{name}",
+            severity=Severity.ERROR if differs else Severity.WARNING,
+            related=[Related(ctx.function_location(canonical), f"canonical {canon_kind} {name}() is here")]
+            + [Related(ctx.function_location(d), f"another copy of {name}()")
+               for d in [d for d in others[:MAX_LISTED] if d != definition][: MAX_LISTED - 1]],  # fmt: skip
+            facts={"factory": name, "canonical": canonical.fullname, "definitions": described,
+                   "async_differs": differs, "copies": len(others)},  # fmt: skip
         )
-        shown = [f"{d.module} ({_keyword(ctx, d)})" for d in defs[:MAX_LISTED]]
-        described = ", ".join(shown) + (f" and {len(defs) - MAX_LISTED} more" if len(defs) > MAX_LISTED else "")
-        others = [d for d in defs if d != canonical]
-        for definition in defs:
-            if definition == canonical:
-                continue
-            info = ctx.index.get_module(definition.module)
-            fact = info.facts.functions[definition.qualname]
-            canon_fact = ctx.index.get_module(canonical.module).facts.functions[canonical.qualname]
-            canon_kind = _keyword(ctx, canonical)
-            differs = {awaitable[definition], awaitable[canonical]} == {True, False}
-            kind = kinds[definition].description or _keyword(ctx, definition)
-            detail = f"; this one is {kind}, the canonical one is {kinds[canonical].description or canon_kind}" \
-                if differs else ""
-            if fact.params != canon_fact.params:
-                detail += f"; parameters differ ({', '.join(fact.params)} vs {', '.join(canon_fact.params)})"
-            yield make_finding(
-                INFO,
-                module=info,
-                line=fact.line,
-                column=fact.col + 1,
-                symbol=definition.fullname,
-                message=f"factory {name}() is defined in {len(defs)} modules{detail}",
-                fix_hint=f"delete this copy and import {name} from {canonical.module}",
-                key=f"factory:{name}",
-                severity=Severity.ERROR if differs else Severity.WARNING,
-                related=[Related(ctx.function_location(canonical), f"canonical {canon_kind} {name}() is here")]
-                + [Related(ctx.function_location(d), f"another copy of {name}()")
-                   for d in [d for d in others[:MAX_LISTED] if d != definition][: MAX_LISTED - 1]],  # fmt: skip
-                facts={"factory": name, "canonical": canonical.fullname, "definitions": described,
-                       "async_differs": differs, "copies": len(others)},  # fmt: skip
-            )
 
 
 RULE = Rule(INFO, check)

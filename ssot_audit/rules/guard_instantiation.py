@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from ssot_audit.analysis.roles import GUARD
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model import Finding, Related, Severity
-from ssot_audit.rules.base import Rule, RuleContext, call_finding, make_rule_info, names_bound_to
+from ssot_audit.rules.base import Rule, RuleContext, call_finding, in_module_units, make_rule_info, names_bound_to
 
 INFO = make_rule_info("SSOT303", "guard-instantiation", Severity.ERROR, __doc__)
 
@@ -61,13 +61,16 @@ def _factory_for(ctx: RuleContext, guard: ClassValue) -> FunctionValue | None:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every construction of a guard outside code that expects it to raise."""
+    """Every construction of a guard outside code that expects it to raise.
+
+    Units: one per module (its calls of the guards' names, ``in_module_units``). Setup: ``names_bound_to``."""
     roles = ctx.concepts.roles
     guards = {v for v, role in roles.role.items() if role == GUARD}
     if not guards:
         return
     names = names_bound_to(ctx, guards)
-    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
+    # each module's calls judged in its unit
+    for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, ctx.judged_names())):
         if _expected(info.facts.raise_spans, call.line):
             continue
         values = ctx.resolver.resolve_expr(info.name, call.scope, call.func)

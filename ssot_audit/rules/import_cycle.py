@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ssot_audit.analysis.graph import Cycle
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleOption, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
 
@@ -42,43 +43,52 @@ INFO = make_rule_info(
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per import cycle."""
+    """One finding per import cycle.
+
+    Units: one per cycle (its modules, a tuple). Setup: the graph's cycles (built with the model)."""
     include_local = bool(ctx.options.get("include-function-local", False))
     for cycle in ctx.graph.find_cycles(include_function_local=include_local):
-        importer, imported = cycle.break_edges[0]
-        info = ctx.index.get_module(importer)
-        line = ctx.graph.edge_lines(importer, imported, runtime_only=True, include_function_local=include_local)[0]
-        related = []
-        for u, v in cycle.break_edges[1:]:
-            other = ctx.index.get_module(u)
-            cut = ctx.graph.edge_lines(u, v, runtime_only=True, include_function_local=include_local)[0]
-            related.append(Related(Location(other.relpath, cut, 1, symbol=u),
-                                   f"also cut: {u} imports {v}"))  # fmt: skip
-        chain = " <-> ".join(cycle.modules) if len(cycle.modules) == 2 else ", ".join(cycle.modules)
-        yield make_finding(
-            INFO,
-            module=info,
-            line=line,
-            column=1,
-            symbol=importer,
-            message=(
-                f"import cycle between {len(cycle.modules)} modules ({chain}); cutting {len(cycle.break_edges)} "
-                f"import(s), starting with {importer} -> {imported}, breaks it"
-            ),
-            fix_hint=(
-                f"move what {importer} needs from {imported} into a module both can import, or import it under "
-                "TYPE_CHECKING / inside the function that uses it"
-            ),
-            key="cycle:" + ",".join(cycle.modules),
-            confidence=Confidence.HIGH if cycle.minimal else Confidence.MEDIUM,
-            related=related,
-            facts={
-                "modules": list(cycle.modules),
-                "edges": [list(e) for e in cycle.edges],
-                "break_edges": [list(e) for e in cycle.break_edges],
-                "minimal": cycle.minimal,
-            },
-        )
+        if ctx.runs(tuple(cycle.modules)):
+            with ctx.unit(tuple(cycle.modules)):
+                yield _finding(ctx, cycle, include_local)
+
+
+def _finding(ctx: RuleContext, cycle: Cycle, include_local: bool) -> Finding:
+    """The finding of one cycle (its unit, keyed by the cycle's modules)."""
+    importer, imported = cycle.break_edges[0]
+    info = ctx.index.get_module(importer)
+    line = ctx.graph.edge_lines(importer, imported, runtime_only=True, include_function_local=include_local)[0]
+    related = []
+    for u, v in cycle.break_edges[1:]:
+        other = ctx.index.get_module(u)
+        cut = ctx.graph.edge_lines(u, v, runtime_only=True, include_function_local=include_local)[0]
+        related.append(Related(Location(other.relpath, cut, 1, symbol=u),
+                               f"also cut: {u} imports {v}"))  # fmt: skip
+    chain = " <-> ".join(cycle.modules) if len(cycle.modules) == 2 else ", ".join(cycle.modules)
+    return make_finding(
+        INFO,
+        module=info,
+        line=line,
+        column=1,
+        symbol=importer,
+        message=(
+            f"import cycle between {len(cycle.modules)} modules ({chain}); cutting {len(cycle.break_edges)} "
+            f"import(s), starting with {importer} -> {imported}, breaks it"
+        ),
+        fix_hint=(
+            f"move what {importer} needs from {imported} into a module both can import, or import it under "
+            "TYPE_CHECKING / inside the function that uses it"
+        ),
+        key="cycle:" + ",".join(cycle.modules),
+        confidence=Confidence.HIGH if cycle.minimal else Confidence.MEDIUM,
+        related=related,
+        facts={
+            "modules": list(cycle.modules),
+            "edges": [list(e) for e in cycle.edges],
+            "break_edges": [list(e) for e in cycle.break_edges],
+            "minimal": cycle.minimal,
+        },
+    )
 
 
 RULE = Rule(INFO, check)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ssot_audit.model import Confidence, Finding, Location, Severity, make_fingerprint
-from ssot_audit.rules.base import Rule, RuleContext, make_rule_info
+from ssot_audit.rules.base import Rule, RuleContext, in_units, make_rule_info
 
 INFO = make_rule_info("SSOT900", "parse-error", Severity.ERROR, __doc__)
 # What to do depends on why the file was skipped: an unreadable file has no syntax error to fix.
@@ -41,8 +41,10 @@ _FIX_BY_KIND = {
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """One finding per file that failed."""
-    for failed in ctx.failures:
+    """One finding per file that failed.
+
+    Units: one per failed file (its path: it has no module). Setup: none."""
+    for failed in in_units(ctx, ctx.failures, key=lambda failed: failed.relpath):  # a failed file has no module
         failure = failed.failure
         hint = failure.hint or _FIX_BY_KIND.get(failure.kind, "fix the syntax error or exclude the file")
         yield Finding(

@@ -60,43 +60,50 @@ def _shared_target(ctx: RuleContext, info: ModuleInfo, call: CallSite) -> str | 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every shared instance of a per-user concept."""
+    """Every shared instance of a per-user concept.
+
+    Units: one per module (its assigned calls and its cached factories). Setup: none."""
     per_user = {cls: c for cls, c in ctx.concepts.concept_of.items() if c.per_user}
     if not per_user:
         return
     # both parts judge a module by its own facts (the resolver and the concepts read no call): asked about
     # ``calls_in``, they read those modules alone
-    judged = ctx.judged_modules()
-    yield from _cached_singletons(ctx, judged, per_user)
-    for info in judged:
-        for call in info.facts.calls.with_context("assign"):
-            how = _shared_target(ctx, info, call)
-            if how is None or call.func is None:
-                continue
-            produced = ctx.resolver.resolve_expr(info.name, call.scope, ("c", call.func))
-            instances = sorted((v.cls for v in produced if isinstance(v, InstanceValue) and v.cls in per_user),
-                               key=lambda c: c.fullname)  # fmt: skip
-            if not instances:
-                continue
-            cls = instances[0]
-            concept = per_user[cls]
-            target = call.target
-            name = target[1] if target[0] == "n" else target[2]  # type: ignore[index]
-            yield make_finding(
-                INFO,
-                module=info,
-                line=call.line,
-                column=call.col + 1,
-                symbol=symbol_of(info.name, call.scope or call.in_class),
-                message=(
-                    f"{how} instance '{name}' of {shown_name(ctx, cls)} (per-user concept '{concept.name}') is shared by "
-                    "every user: user isolation risk"
-                ),
-                fix_hint="create the instance per user at request time through the factory and pass it along",
-                key=f"shared:{name}:{cls.fullname}",
-                related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
-                facts={"class": cls.fullname, "concept": concept.name, "variable": name, "kind": how},
-            )
+    for info in ctx.judged_modules():
+        with ctx.unit(info.name):
+            yield from _cached_singletons(ctx, [info], per_user)
+            yield from _shared_assignments(ctx, info, per_user)
+
+
+def _shared_assignments(ctx: RuleContext, info: ModuleInfo, per_user: dict[ClassValue, ConceptInfo]) -> Iterator[Finding]:
+    """The calls of ``info`` whose result, a member of a per-user concept, is assigned where every user shares it."""
+    for call in info.facts.calls.with_context("assign"):
+        how = _shared_target(ctx, info, call)
+        if how is None or call.func is None:
+            continue
+        produced = ctx.resolver.resolve_expr(info.name, call.scope, ("c", call.func))
+        instances = sorted((v.cls for v in produced if isinstance(v, InstanceValue) and v.cls in per_user),
+                           key=lambda c: c.fullname)  # fmt: skip
+        if not instances:
+            continue
+        cls = instances[0]
+        concept = per_user[cls]
+        target = call.target
+        name = target[1] if target[0] == "n" else target[2]  # type: ignore[index]
+        yield make_finding(
+            INFO,
+            module=info,
+            line=call.line,
+            column=call.col + 1,
+            symbol=symbol_of(info.name, call.scope or call.in_class),
+            message=(
+                f"{how} instance '{name}' of {shown_name(ctx, cls)} (per-user concept '{concept.name}') is shared by "
+                "every user: user isolation risk"
+            ),
+            fix_hint="create the instance per user at request time through the factory and pass it along",
+            key=f"shared:{name}:{cls.fullname}",
+            related=[Related(ctx.class_location(cls), f"{cls.qualname} is defined here")],
+            facts={"class": cls.fullname, "concept": concept.name, "variable": name, "kind": how},
+        )
 
 
 def _cached_singletons(ctx: RuleContext, judged: list[ModuleInfo],

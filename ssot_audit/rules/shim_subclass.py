@@ -51,7 +51,7 @@ None.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from ssot_audit.analysis.callees import resolve_callee
@@ -89,12 +89,24 @@ def _made_at_home(ctx: RuleContext, value: ClassValue) -> bool:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every class classified as a shim (outside tests), except families of type tags."""
+    """Every class classified as a shim (outside tests), except families of type tags.
+
+    Units: one per module of shims (the shims of one module, ``tags``). Setup: none (the concept model's kinds)."""
     # a shim is judged by its own module's calls (``_made_at_home``): asked about ``calls_in``, only the shims
     # declared there. ``tags`` counts shims declared in their base's module and is read only for such a shim, so
     # the shims of that one module are all it needs: exact on the judged ones, and it reads no call.
-    shims = sorted((v for v, kind in ctx.concepts.kinds.items() if kind == "shim" and ctx.judges(v.module)),
-                   key=lambda v: v.fullname)  # fmt: skip
+    # Judged module by module (the unit of the shim's module), for the same reason: ``tags`` of one module's shims.
+    by_module: dict[str, list[ClassValue]] = defaultdict(list)
+    for value, kind in ctx.concepts.kinds.items():
+        if kind == "shim" and ctx.judges(value.module) and ctx.runs(value.module):
+            by_module[value.module].append(value)
+    for module, shims in by_module.items():
+        with ctx.unit(module):
+            yield from _judge(ctx, shims)
+
+
+def _judge(ctx: RuleContext, shims: list[ClassValue]) -> Iterator[Finding]:
+    """The findings on ``shims``, the shims of one module."""
     bases = {v: _first_project_base(ctx, v) for v in shims}
     tags = Counter(base for v, base in bases.items() if v.module == base.module)  # declared next to their base
     for value in shims:

@@ -50,7 +50,7 @@ from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.values import UNKNOWN, FunctionValue
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
-    Rule, RuleContext, call_finding, concept_of_callee, make_rule_info, names_bound_to,
+    Rule, RuleContext, call_finding, concept_of_callee, in_module_units, make_rule_info, names_bound_to,
 )
 
 INFO = make_rule_info("SSOT402", "unawaited-coroutine", Severity.ERROR, __doc__, fix="unsafe")
@@ -93,11 +93,15 @@ def _uses(info: ModuleInfo, scope: str, name: str, children: dict[str, list[Func
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Every call of an async function whose coroutine is never awaited."""
+    """Every call of an async function whose coroutine is never awaited.
+
+    Units: one per module (its calls of the async defs' names, ``in_module_units``). Setup: the async defs
+    (``find_async_functions``) and ``names_bound_to``."""
     async_defs = set(ctx.find_async_functions())
     names = names_bound_to(ctx, async_defs)
     nested: dict[str, dict[str, list[FunctionFact]]] = {}
-    for info, call in ctx.index.find_calls_named(names, ctx.calls_in):
+    # each module's calls judged in its unit
+    for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, ctx.judged_names())):
         if call.context not in ("stmt", "attr", "assign"):
             continue
         how = _how_misused(info, call, nested)

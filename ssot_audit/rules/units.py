@@ -1,0 +1,53 @@
+"""Which judgement made each finding: the key of its unit (``RuleContext.unit``), read back from the finding.
+
+A scan after an interface edit reruns only the judgements whose reads the edit fired (``analysis.trace``), each
+rule narrowed to those units (``RuleContext.units``), and keeps the last scan's findings of the other units: it
+needs, for each kept finding, the unit that made it. Every rule judges in units of one of these kinds, and the key
+is in each finding, where it can be read without the project:
+
+- a module (by name), for the rules that judge each module by its own facts (calls, imports, bindings, classes):
+  the module of the finding's location, which the finding names by path only, hence ``module_of``;
+- a group key, for the rules that judge groups across modules: SSOT101 the concept, SSOT104 the factory name,
+  SSOT201 the imported symbol, SSOT204 the public name, SSOT202 the cycle (its modules), each in the facts;
+- SSOT900 the failed file's path (a file that could not be parsed has no module);
+- SSOT901 none: the suppression step makes those from every other finding, never a rule's ``check``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.model import Finding
+
+# The rules keyed by a fact of their findings (the group they judge by), and the fact.
+BY_FACT: dict[str, str] = {
+    "SSOT101": "concept",  # a concept's implementations
+    "SSOT104": "factory",  # one factory name's copies
+    "SSOT201": "symbol",  # one imported symbol's paths
+    "SSOT204": "name",  # one public name's meanings
+}
+BY_CYCLE = "SSOT202"  # the cycle's modules, in the finding's order
+BY_PATH = "SSOT900"  # the file that failed
+WHOLE = "SSOT901"  # not judged in units: made from every other finding
+
+
+def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:
+    """The key of the unit of ``finding``'s rule that made it (``RuleContext.unit``); ``module_of``: each scanned
+    file's module name by its repo-relative path (``module_names``), for the rules judged module by module."""
+    code = finding.code
+    fact = BY_FACT.get(code)
+    if fact is not None:
+        return finding.facts[fact]  # type: ignore[no-any-return]
+    if code == BY_CYCLE:
+        return tuple(finding.facts["modules"])
+    if code == BY_PATH:
+        return finding.location.path
+    if code == WHOLE:
+        return None
+    return module_of[finding.location.path]
+
+
+def module_names(index: ProjectIndex) -> dict[str, str]:
+    """``unit_of``'s ``module_of`` for the modules of ``index`` (reading no facts)."""
+    return {info.relpath: name for name, info in index.modules.items()}
