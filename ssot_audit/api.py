@@ -80,7 +80,7 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
     to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
     see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
     caller has it (its ``bound_names`` is filled); ``rerun``: after interface edits, the judgements to run again
-    (the rules it names whole or in part run whole: rules do not judge in parts yet)."""
+    (each rule it names whole, or narrowed to its units: ``RuleContext.units``)."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
@@ -96,7 +96,8 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
                           project.failures, options[rule.info.code], calls_in, call_reads,
                           async_defs=tables.async_defs if tables else None,
                           factory_groups=tables.factory_groups if tables else None,
-                          bound_names=tables.bound_names if tables else None, code=rule.info.code)  # fmt: skip
+                          bound_names=tables.bound_names if tables else None, code=rule.info.code,
+                          units=rerun.units.get(rule.info.code) if rerun is not None else None)  # fmt: skip
         with ctx.unit(None):  # what the rule reads outside its per-module (or per-key) judgements
             findings.extend(rule.check(ctx))
     project.resolver.forget_module_reads()  # only rules read them: not held past the rules (see there)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import pickle
 import time
 import uuid
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,6 +44,7 @@ from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.project import Project, built_project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import async_functions
+from ssot_audit.rules.units import unit_of
 from ssot_audit.rules.duplicate_factory import duplicated_factories
 
 NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS | GROUPED_CALL_READERS  # asked about the judged modules
@@ -209,10 +210,13 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept,
     judged = frozenset(edited | {m for m, read in kept.reads.items() if read & edited})
     judged_paths = {path for path, name in names.items() if name in judged}
     groups = {name for name, copies in kept.tables.factory_groups.items() if any(d.module in judged for d in copies)}
+    if rerun is not None:  # the call readers judge again what the calls-only part of the edits asks too
+        rerun = replace(rerun, units={code: keys | (groups if code in GROUPED_CALL_READERS else judged)
+                                      if code in CALL_READERS else keys for code, keys in rerun.units.items()})
 
     def holds(finding: Finding) -> bool:
         code = finding.code
-        if rerun is not None and not _outside(finding, rerun):
+        if rerun is not None and not _outside(finding, rerun, names):
             return False
         if code in GROUPED_CALL_READERS:
             return finding.facts.get("factory") not in groups
@@ -233,20 +237,16 @@ def reused_findings(last: AuditResult, edits: Mapping[str, Moved], kept: Kept,
     return Reused(findings, moved.concepts, frozenset(edits), judged, kept, rerun)
 
 
-def _outside(finding: Finding, rerun: Rerun) -> bool:
-    """Whether ``finding`` was made by a judgement ``rerun`` does not run again."""
+def _outside(finding: Finding, rerun: Rerun, module_of: Mapping[str, str]) -> bool:
+    """Whether ``finding`` was made by a judgement ``rerun`` does not run again (``module_of``: module names by
+    repo-relative path)."""
     if finding.code in rerun.whole:
         return False
     units = rerun.units.get(finding.code)
     if units is None:
         return True
-    key = unit_of(finding)
+    key = unit_of(finding, module_of)
     return key is not None and key not in units
-
-
-def unit_of(finding: Finding) -> Hashable | None:
-    """The unit (``RuleContext.unit``) that made ``finding``; None: not known (its rule runs whole again)."""
-    return None
 
 
 def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,

@@ -6,25 +6,29 @@ worked out once per module for both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ssot_audit.analysis.attr_table import use_rows
 from ssot_audit.analysis.facts import AttrUse, FunctionFact
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import MemberLookup, Values
-from ssot_audit.analysis.trace import NODE
+from ssot_audit.analysis.trace import FUNCTION, NODE
 from ssot_audit.analysis.values import ModuleValue
 
 
 _UNASKED: Any = object()  # a name not resolved yet (None is an answer: not one module)
 
 
-def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str) -> str:
+def _binding_scope(functions: Mapping[str, FunctionFact], scope: str, name: str,
+                   read: Callable[[str], None] | None = None) -> str:  # fmt: skip
     """The function of ``scope``'s chain whose locals bind ``name`` ("" for module level, as ``global`` says or when
-    none does): what ``resolve_name(module, scope, name)`` answers is ``resolve_name(module, that scope, name)``."""
+    none does): what ``resolve_name(module, scope, name)`` answers is ``resolve_name(module, that scope, name)``.
+    ``read``: told each function of the chain read (the dependency record's leaves)."""
     current = scope
     while current:
+        if read is not None:
+            read(current)
         func = functions.get(current)
         if func is None or name in func.globals:
             return ""
@@ -87,7 +91,12 @@ class ModuleReads(MemberLookup):
         self._module_reads.clear()
 
     def _find_module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
-        facts = self.index.get_module(module).facts
+        # The module's attribute uses (an interface edit that changes them is not taken: ``edits._model_holds``) and
+        # the functions their names are bound in (recorded one by one), not the module as a whole: else every
+        # interface edit of a module reached SSOT204's table of every module's reads (``analysis.trace``).
+        facts = self.index.modules[module].facts
+        trace = self._trace
+        read = (lambda qualname: trace.read((FUNCTION, module, qualname))) if trace is not None else None
         functions = facts.functions
         # Reads of one name in many functions (``models.CharField`` in every method) mostly reach the module-level
         # binding: resolved once per scope that binds the name (``_binding_scope``), not once per function; and
@@ -106,7 +115,7 @@ class ModuleReads(MemberLookup):
             key = (scope, name)
             values = roots.get(key, _UNASKED)
             if values is _UNASKED:
-                where = _binding_scope(functions, scope, name) if scope else ""
+                where = _binding_scope(functions, scope, name, read) if scope else ""
                 if where:
                     values = _one_module(self.resolve_name(module, where, name))
                 else:

@@ -13,6 +13,10 @@ records, as it runs, who read what:
   ``(STAR, module)`` the module's star imports, ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it), and
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module);
+- what ``edits._model_holds`` never lets an interface edit change is not recorded either: a module's imports,
+  module-level calls, attribute uses, module-level aliases (``X = Y``), factory-named and ``async`` functions
+  (``module_reads`` reads a module's attribute uses without a leaf for them, else every edit of the module reached
+  SSOT204's table of every module's reads);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:

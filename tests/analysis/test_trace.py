@@ -160,3 +160,15 @@ def test_a_later_scans_record_adds_to_the_first() -> None:
     assert trace.reached(records, [("m", "x")]) == {unit("a")}
     assert trace.reached(records, [("n", "z")]) == {unit("b")}
     assert trace.reached(records, [("q", "w")]) == {unit("a")}
+
+
+def test_module_attribute_reads_read_the_functions_their_names_are_bound_in(tmp_path: Path) -> None:
+    r, trace = traced(tmp_path, {
+        "app/__init__.py": "", "app/conf.py": "X = 1\n",
+        "app/use.py": "from app import conf\n\n\ndef f():\n    return conf.X\n",
+    })  # fmt: skip
+    both = twice(trace, lambda: r.module_reads("app.use"))
+    assert reached(trace, ("app.use", "conf")) == both
+    assert reached(trace, (FUNCTION, "app.use", "f")) == both
+    # not the module as a whole: an interface edit of it that changes its attribute uses is not taken
+    assert reached(trace, (MODULE, "app.use")) == set()
