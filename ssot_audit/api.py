@@ -33,7 +33,7 @@ from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_k
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
-    fixes_hold, keep_snapshot, keep_state, kept_token, last_scan, merged_reads, restored_project, reused_after,
+    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_token, last_scan, merged_reads, restored_project, reused_after,
     state_still_holds, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
@@ -97,6 +97,7 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
                           async_defs=tables.async_defs if tables else None,
                           factory_groups=tables.factory_groups if tables else None,
                           bound_names=tables.bound_names if tables else None, code=rule.info.code,
+                          shared=tables.shared if tables else None,
                           units=rerun.units.get(rule.info.code) if rerun is not None else None)  # fmt: skip
         with ctx.unit(None):  # what the rule reads outside its per-module (or per-key) judgements
             findings.extend(rule.check(ctx))
@@ -343,6 +344,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             else None
         if token is not None:  # its pickled copy left C-heap pages the rules' small objects never reuse: 20 MB at 4M
             trim_heap()
+        shared = dict(tables.shared)  # what a rule of this scan builds again (it ran whole) is kept anew below
         result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
         if reused is not None and project.resolver.gave_up:
             raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
@@ -350,6 +352,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
+                if any(shared.get(name) is not table for name, table in tables.shared.items()):
+                    keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)
                 if traces is not None and project.resolver.trace is not None:
                     keep_delta(tree, traces, project.resolver.trace)
             elif token is not None and not project.resolver.gave_up:  # else no calls-only scan follows: what the

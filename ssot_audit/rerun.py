@@ -26,7 +26,7 @@ import pickle
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit.analysis.edits import Moved
@@ -68,6 +68,9 @@ class CallTables:
     async_defs: tuple[FunctionValue, ...]  # ``rules.base.async_functions``
     factory_groups: dict[str, tuple[FunctionValue, ...]]  # ``duplicate_factory.duplicated_factories``
     bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]]  # filled by the full scan's rules
+    # ``RuleContext.shared``: filled by the full scan's rules (SSOT203's table of every module's attribute stores,
+    # SSOT204's of every module's ``M.n`` reads), taken by the rules of an interface scan narrowed to a few units
+    shared: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def of(cls, project: Project) -> CallTables:
@@ -130,13 +133,19 @@ def keep_snapshot(project: Project, tree: TreeCache) -> str:
 def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tables: CallTables) -> None:
     """After a full scan's rules: keep the tables they filled beside the state ``keep_snapshot`` kept as ``token``,
     under the key the scan's result is saved with."""
-    tree.save_kept(_entries(tree)[2], {"token": token, "async_defs": tables.async_defs,
-                                       "factories": tables.factory_groups, "bound": tables.bound_names,
-                                       "aliases": project.index.module_aliases()})  # fmt: skip
+    keep_tables(tree, token, tables, project.index.module_aliases())
     trace = project.resolver.trace
     if trace is not None:
         keep_trace(tree, token, trace)
     state_still_holds(tree, token, reads, {})
+
+
+def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[tuple[str, str, Expr]]) -> None:
+    """Keep the tables of the state ``token`` (after a full scan, or after a scan whose rule built a shared table
+    again: ``RuleContext.shared_table``)."""
+    tree.save_kept(_entries(tree)[2], {"token": token, "async_defs": tables.async_defs,
+                                       "factories": tables.factory_groups, "bound": tables.bound_names,
+                                       "shared": tables.shared, "aliases": aliases})  # fmt: skip
 
 
 def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending] | None:
@@ -158,12 +167,13 @@ def find_kept(tree: TreeCache) -> Kept | None:
     names = _entries(tree)
     entry, more = tree.load_kept(names[0]), tree.load_kept(names[2])
     blob = entry.get("state")
-    defs, factories, bound, aliases = (more.get(k) for k in ("async_defs", "factories", "bound", "aliases"))
+    defs, factories, bound, shared, aliases = (more.get(k) for k in ("async_defs", "factories", "bound", "shared",
+                                                                     "aliases"))  # fmt: skip
     if entry.get("token") != found[0] or more.get("token") != found[0] or not isinstance(blob, bytes) \
             or not isinstance(defs, tuple) or not isinstance(factories, dict) or not isinstance(bound, dict) \
-            or not isinstance(aliases, list):
+            or not isinstance(shared, dict) or not isinstance(aliases, list):
         return None
-    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound), aliases, found[1], found[2])
+    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound, shared), aliases, found[1], found[2])
 
 
 def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending) -> None:

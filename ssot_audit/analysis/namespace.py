@@ -12,8 +12,9 @@ tricks, a stub or compiled extension beside the module's file, or another module
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
@@ -60,9 +61,14 @@ class MissingModule:
 class Namespaces:
     """Questions about what project modules contain at run time; one instance per scan (it memoises)."""
 
-    def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
+    def __init__(self, index: ProjectIndex, resolver: Resolver,
+                 shared: Callable[[str, Callable[[], Any]], Any] | None = None) -> None:  # fmt: skip
+        """``shared``: where a table of every module's facts that the edits a scan takes leave as they were is
+        kept between scans (``RuleContext.shared_table``: ``_is_patched``'s, of attribute stores, which
+        ``interface_change`` never lets differ)."""
         self.index = index
         self.resolver = resolver
+        self._shared = shared
         self._patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] | None = None
         self._definers: dict[str, tuple[str, ...]] = {}
         self._all_definers: dict[str, list[str]] | None = None
@@ -207,17 +213,21 @@ class Namespaces:
     def _is_patched(self, module: str, name: str) -> bool:
         """Some module sets ``module.name`` (or any attribute of it, through ``setattr`` with a computed name)."""
         if self._patched is None:
-            patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] = defaultdict(list)
-            for info in self.index.iter_modules():
-                for store in info.facts.attr_stores:
-                    patched[store.attr].append((info.name, store.scope, store.base))  # type: ignore[arg-type]
-            self._patched = dict(patched)
+            self._patched = self._shared("patched", self._stores) if self._shared is not None else self._stores()
         target = ModuleValue(module)
         for attr in (name, "*"):
             for where, scope, base in self._patched.get(attr, ()):
                 if target in self.resolver.resolve_expr(where, scope, base):
                     return True
         return False
+
+    def _stores(self) -> dict[str, list[tuple[str, str, tuple[object, ...]]]]:
+        """Every module's attribute stores by attribute: (module, scope, the stored-to expression)."""
+        patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] = defaultdict(list)
+        for info in self.index.iter_modules():
+            for store in info.facts.attr_stores:
+                patched[store.attr].append((info.name, store.scope, store.base))  # type: ignore[arg-type]
+        return dict(patched)
 
     # -- modules ----------------------------------------------------------------------------------------------
     def find_missing_module(self, dotted: str) -> MissingModule | None:

@@ -382,7 +382,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     hops: dict[Target, frozenset[str]] = {}
     for site in _paths_taken(ctx, hops):
         by_name[site.name].append((site.source, site.importer, site.target))
-    for importer, source, name, target in module_attribute_sites(ctx.index, ctx.resolver):
+    for importer, source, name, target in ctx.shared_table("attribute sites",
+                                                           lambda: module_attribute_sites(ctx.index, ctx.resolver)):
         if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))
     package_of = _Packages(ctx)

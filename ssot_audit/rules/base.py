@@ -62,6 +62,10 @@ class RuleContext:
     # reads, none of which a calls-only edit changes: at 4M lines it resolved every alias of the project, 0.1 CPU-s)
     bound_names: dict[frozenset[ClassValue | FunctionValue], frozenset[str]] | None = None
     code: str = ""  # the rule's, naming its judgements in the dependency record (``unit``)
+    # Tables a rule builds from every module's facts that neither a calls-only edit nor an interface edit the scan
+    # takes changes, by name (``SHARED_TABLES``): a full scan's rules fill it and a later scan passes it again, so a
+    # rule narrowed to a few units does not read every module (``rerun.CallTables.shared``); None: build them.
+    shared: dict[str, object] | None = None
     # the keys of the judgements to make (None: every one): a scan after an interface edit reruns only the units
     # whose reads it fired and keeps the other findings (``rules.units.unit_of`` names each finding's unit). The
     # rule's setup outside its units still runs whole.
@@ -76,6 +80,16 @@ class RuleContext:
     def runs(self, key: Hashable) -> bool:
         """Whether the judgement of ``key`` is to be made (``units``)."""
         return self.units is None or key in self.units
+
+    def shared_table(self, name: str, build: Callable[[], T]) -> T:
+        """The table ``name`` of ``shared`` when this run may take it (a rule narrowed to some units: its setup read
+        nothing the edits changed, ``interface_scan``), else ``build()``, kept there for the next scan."""
+        if self.shared is None:
+            return build()
+        table = self.shared.get(name) if self.units is not None else None
+        if table is None:
+            table = self.shared[name] = build()
+        return cast(T, table)
 
     def judges(self, module: str) -> bool:
         """Whether the call readers judge ``module``'s calls (``calls_in``)."""
