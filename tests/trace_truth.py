@@ -19,23 +19,26 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import json
 import random
 import sys
 import tempfile
 from collections.abc import Hashable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api, rules
-from ssot_audit.analysis.interface_change import fired_leaves, interface_change
+from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
+from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import MODEL, UNIT, Recorded, Trace
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
 from tests.test_unseen import line_map
 from tests.trace_edits import KINDS, Edit, Target, imported_names
 
+ANSWER = "answer"  # the pseudo-rule whose units are namespace leaves (``check_answers``)
 WHOLE = "SSOT901"  # made from the whole set of findings (unused suppressions): never one judgement's
 
 
@@ -79,6 +82,8 @@ def targets(root: Path, config: Config, jobs: int) -> list[Target]:
     found = []
     for module in names:
         info = index.get_module(module)
+        if info.is_test and not config.include_tests:  # its findings are not reported: an edit of it shows little
+            continue
         text = (root / info.relpath).read_text(encoding="utf-8", errors="replace")
         try:
             tree = ast.parse(text)
@@ -103,6 +108,7 @@ class KindReport:
     units_reached: int = 0  # summed over accepted edits, MODEL left out
     units_differing: int = 0  # units whose findings differed, summed (E's own and SSOT901 left out)
     misses: list[dict[str, object]] = field(default_factory=list)
+    answer_misses: list[dict[str, object]] = field(default_factory=list)  # see ``check_answers``
 
 
 def _described(edit: Edit, finding: Finding, unit: Hashable, old: bool) -> dict[str, object]:
@@ -130,57 +136,121 @@ def check_edit(edit: Edit, old_findings: tuple[Finding, ...], new_findings: tupl
     report.units_differing += len(differing)
 
 
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """The old tree's scan: what every edit of one run is checked against, and the old tree's resolver (untraced)."""
+
+    recorded: Recorded
+    resolver: Resolver
+    findings: tuple[Finding, ...]
+    root: Path
+    config: Config
+    jobs: int
+
+
+def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: KindReport) -> None:
+    """A finer truth than findings, which rules judging as a whole can mask: every namespace leaf ``(module, name)``
+    the scan recorded is the key of the resolver's memoised answer (``module_attr``); one outside E whose answer
+    differs in the new tree must be reached from the fired leaves (a hop of a re-export chain is memoised without
+    being computed, and reads the next hop only through ``trace.edge``). Each leaf is made a pseudo-unit so that
+    ``Recorded.reached`` says which are reached."""
+    recorded = old.recorded
+    leaves = {k: i for k, i in recorded.keys.items() if len(k) == 2 and k[0] != edit.module}  # type: ignore[arg-type,index]
+    probe = replace(recorded, keys={**recorded.keys, **{(UNIT, ANSWER, leaf): i for leaf, i in leaves.items()}})
+    reached = probe.reached(fired_leaves(edit.module, change, recorded))
+    new = api.load_project(old.root, old.config, jobs=old.jobs).resolver
+    for leaf in sorted(leaves, key=repr):
+        before, after = old.resolver.module_attr(*leaf), new.module_attr(*leaf)  # type: ignore[misc]
+        if before != after and (UNIT, ANSWER, leaf) not in reached:
+            report.answer_misses.append({"module": edit.module, "kind": edit.kind, "name": edit.name,
+                                         "leaf": repr(leaf), "old": repr(before), "new": repr(after),
+                                         "model": MODEL in reached})  # fmt: skip
+
+
+def check(old: Scanned, edit: Edit, report: KindReport) -> None:
+    """Classify ``edit``; when accepted, scan the tree with it (undone after) and judge what changed."""
+    path = old.root / edit.relpath
+    old_bytes = path.read_bytes()
+    old_facts = analyze_bytes(old_bytes, edit.relpath).facts
+    new_facts = analyze_bytes(edit.new_text.encode(), edit.relpath).facts
+    old_text = old_bytes.decode("utf-8", "replace")
+    change = None if old_facts is None or new_facts is None else \
+        interface_change(old_facts, new_facts, line_map(old_text, edit.new_text))  # fmt: skip
+    if change is None:
+        report.refused += 1
+        return
+    try:
+        path.write_text(edit.new_text, encoding="utf-8")
+        new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
+        check_answers(old, edit, change, report)
+    except ConfigError:  # the edit took away what the configuration names (a concept's factory)
+        report.invalid += 1
+        return
+    finally:
+        path.write_bytes(old_bytes)
+    report.accepted += 1
+    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded))
+    report.model_reached += MODEL in reached
+    check_edit(edit, old.findings, new_findings, reached, report)
+
+
+def scanned(root: Path, jobs: int) -> Scanned:
+    """The old tree scanned, with its record."""
+    config = load_config(root)
+    findings, recorded = traced_scan(root, config, jobs)
+    resolver = api.load_project(root, config, jobs=jobs).resolver
+    return Scanned(recorded, resolver, findings, root=root, config=config, jobs=jobs)
+
+
 def run(root: Path, seed: int, edits: int, jobs: int = 1) -> dict[str, KindReport]:
     """``edits`` seeded random edits of ``root`` (kinds in turn), each checked; the tree is left as it was."""
-    config = load_config(root)
-    old_findings, recorded = traced_scan(root, config, jobs)
-    found = targets(root, config, jobs)
+    old = scanned(root, jobs)
+    found = targets(root, old.config, jobs)
     rng = random.Random(seed)
     reports = {kind: KindReport() for kind in KINDS}
     for n in range(edits):
         kind = list(KINDS)[n % len(KINDS)]
-        report = reports[kind]
-        report.tried += 1
-        edit = next((e for t in rng.sample(found, min(len(found), 30)) if (e := KINDS[kind](t, rng, n))), None)
+        reports[kind].tried += 1
+        imported = [t for t in found if t.imported]  # mostly modules others import from: their edits show
+        pool = imported if imported and rng.random() < 0.75 else found
+        edit = next((e for t in rng.sample(pool, min(len(pool), 30)) if (e := KINDS[kind](t, rng, n))), None)
         if edit is None:
-            report.no_target += 1
-            continue
-        path = root / edit.relpath
-        old_bytes = path.read_bytes()
-        old_facts = analyze_bytes(old_bytes, edit.relpath).facts
-        new_facts = analyze_bytes(edit.new_text.encode(), edit.relpath).facts
-        old_text = old_bytes.decode("utf-8", "replace")
-        change = None if old_facts is None or new_facts is None else \
-            interface_change(old_facts, new_facts, line_map(old_text, edit.new_text))  # fmt: skip
-        if change is None:
-            report.refused += 1
-            continue
-        try:
-            path.write_text(edit.new_text, encoding="utf-8")
-            new_findings = api.scan_tree(root, config, jobs=jobs).result.findings
-        except ConfigError:  # the edit took away what the configuration names (a concept's factory)
-            report.invalid += 1
-            continue
-        finally:
-            path.write_bytes(old_bytes)
-        report.accepted += 1
-        reached = recorded.reached(fired_leaves(edit.module, change, recorded))
-        report.model_reached += MODEL in reached
-        check_edit(edit, old_findings, new_findings, reached, report)
+            reports[kind].no_target += 1
+        else:
+            check(old, edit, reports[kind])
+    return reports
+
+
+def run_crafted(root: Path, crafted: list[tuple[str, str, str, str, str, str]], jobs: int = 1) -> dict[str, KindReport]:
+    """Edits chosen by hand, (relpath, module, kind, name, old, new): ``old`` replaced by ``new`` in the file."""
+    old = scanned(root, jobs)
+    reports: dict[str, KindReport] = {}
+    for relpath, module, kind, name, before, after in crafted:
+        text = (root / relpath).read_text(encoding="utf-8")
+        assert before in text, (relpath, before)
+        report = reports.setdefault(kind, KindReport())
+        report.tried += 1
+        check(old, Edit(relpath, module, kind, name, text.replace(before, after, 1)), report)
     return reports
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J]``: the report as JSON on stdout."""
+    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J] [--crafted MODULE:NAME]``: the report as
+    JSON on stdout; exit status 1 when an edit missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("-j", "--jobs", type=int, default=1)
+    parser.add_argument("--crafted", help="MODULE:NAME, a list of edits (``run_crafted``) to make instead")
     args = parser.parse_args(argv)
-    reports = run(args.root, args.seed, args.edits, args.jobs)
+    if args.crafted:
+        module, _, name = args.crafted.partition(":")
+        reports = run_crafted(args.root, getattr(importlib.import_module(module), name), args.jobs)
+    else:
+        reports = run(args.root, args.seed, args.edits, args.jobs)
     json.dump({kind: asdict(r) for kind, r in reports.items()}, sys.stdout, indent=1)
-    return 1 if any(r.misses for r in reports.values()) else 0
+    return 1 if any(r.misses or r.answer_misses for r in reports.values()) else 0
 
 
 if __name__ == "__main__":
