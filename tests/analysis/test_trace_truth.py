@@ -1,0 +1,247 @@
+"""The truth test of the dependency record (``analysis.trace``, harness in ``tests/trace_truth.py``): over seeded
+random interface edits of four small projects (and a few crafted ones), every finding an edit changes outside the
+edited file comes from a judgement the record of the old scan reaches from the edit's fired leaves, and so does every
+memoised namespace answer that changes, under two string-hash seeds (which answers get memoised, and so which edges
+exist, can depend on them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import fixable_project, incremental_project, write_project
+
+REPO = Path(__file__).resolve().parents[2]
+EDITS = 30  # three of each kind
+
+# What real code has that the projects of ``tests/helpers.py`` lack: re-export chains through ``__init__``, star
+# imports with and without ``__all__``, ``as`` aliases, module-level aliases, factories, subclass shims,
+# function-local and ``TYPE_CHECKING`` imports, and broken imports (which the "mend-import" kind mends).
+SHAPES = {
+    "lib/__init__.py": "from lib.core import make_engine, Engine\nfrom lib.util import *\nfrom lib.shapes import *\n",
+    "lib/core.py": '''
+        from typing import TYPE_CHECKING
+
+        from lib.util import helper as _helper, CONSTANT
+
+        if TYPE_CHECKING:
+            from lib.shapes import Shape
+
+
+        class Engine:
+            def run(self) -> int:
+                return _helper() + CONSTANT
+
+
+        def make_engine() -> Engine:
+            return Engine()
+
+
+        def get_engine() -> Engine:
+            return make_engine()
+
+
+        async def start() -> int:
+            return 1
+
+
+        def shape_of(x: "Shape") -> "Shape":
+            return x
+
+
+        Factory = make_engine
+    ''',
+    "lib/util.py": '''
+        __all__ = ["helper", "CONSTANT", "Tool", "get_tool"]
+
+        CONSTANT = 3
+
+
+        def helper() -> int:
+            return CONSTANT
+
+
+        def _private() -> int:
+            return 1
+
+
+        class Tool:
+            def run(self) -> int:
+                return 2
+
+
+        def get_tool(kind: str = "") -> Tool:
+            tool = Tool()
+            return tool
+    ''',
+    "lib/shapes.py": '''
+        SIDE = 2
+
+
+        class Shape:
+            def area(self) -> int:
+                return 0
+
+
+        class Square(Shape):
+            def area(self) -> int:
+                return SIDE * SIDE
+
+
+        def area(shape: Shape) -> int:
+            return shape.area()
+
+
+        async def measure() -> int:
+            return SIDE
+    ''',
+    "lib/compat.py": '''
+        from lib import make_engine as create_engine
+        from lib.core import Engine as LegacyEngine
+        from lib.util import helper
+
+        OldEngine = LegacyEngine
+
+
+        class EngineShim(LegacyEngine):
+            pass
+
+
+        def get_legacy() -> LegacyEngine:
+            return create_engine()
+    ''',
+    "lib/broken.py": "from lib.util import missing_name\nfrom lib.core import vanished\n\nVALUE = missing_name\n",
+    "app/__init__.py": "",
+    "app/main.py": '''
+        import lib.core as core
+        from lib import make_engine, helper, Square, area, measure
+        from lib.compat import create_engine, OldEngine, get_legacy
+
+
+        async def go() -> None:
+            await helper()
+            measure()
+            await core.start()
+
+
+        def run() -> int:
+            from lib.util import get_tool
+            tool = get_tool()
+            core.start()
+            return tool.run() + area(Square()) + make_engine().run() + create_engine().run() + OldEngine().run()
+
+
+        def legacy() -> int:
+            return get_legacy().run()
+    ''',
+    "app/more.py": '''
+        from lib.shapes import *
+        from lib.core import get_engine, Factory
+        from lib.broken import VALUE
+
+
+        def total() -> int:
+            return area(Square()) + SIDE + get_engine().run() + Factory().run() + VALUE
+    ''',
+    # a chain of plain re-exports: the first import resolved memoises every hop, the later ones hit a hop's answer
+    "chain/__init__.py": "",
+    "chain/a_user.py": "from chain.b_top import ping\n\n\nasync def first() -> None:\n    await ping()\n",
+    "chain/b_top.py": "from chain.c_mid import ping\n",
+    "chain/c_mid.py": "from chain.d_end import ping\n",
+    "chain/d_end.py": "def ping() -> int:\n    return 1\n\n\ndef pong() -> int:\n    return 2\n",
+    "chain/e_user.py": "from chain.c_mid import ping\n\n\nasync def second() -> None:\n    await ping()\n",
+    # a class whose base is named through an alias module: member lookups walk its order, memoised per class
+    "kin/__init__.py": "",
+    "kin/base.py": "class Base:\n    def run(self) -> int:\n        return 1\n",
+    "kin/alias.py": "from kin.base import Base as Parent\n",
+    "kin/child.py": "from kin.alias import Parent\n\n\nclass Child(Parent):\n    pass\n",
+    "kin/one.py": "from kin.child import Child\n\n\nasync def one() -> None:\n    await Child().run()\n",
+    "kin/two.py": "from kin.child import Child\n\n\nasync def two() -> None:\n    await Child().run()\n",
+}  # fmt: skip
+
+# Edits that need a shape above to tell a missing record (``tests.trace_truth.run_crafted``): the end of the chain
+# changed (a hop's answer, memoised without being computed, reads the next hop: ``resolve._follow_reexports``), the
+# alias a base class is named through taken away (a member lookup's walk, memoised per class, reads the class).
+CRAFTED = [
+    ("chain/d_end.py", "chain.d_end", "rename-def", "ping", "def ping()", "def ping_renamed()"),
+    ("chain/d_end.py", "chain.d_end", "rename-all", "ping", "def ping()", "async def ping()"),
+    ("chain/d_end.py", "chain.d_end", "add-constant", "ping", "    return 2\n", "    return 2\n\n\nping = pong\n"),
+    ("chain/c_mid.py", "chain.c_mid", "remove-reexport", "ping", "from chain.d_end import ping\n", "pass\n"),
+    ("kin/alias.py", "kin.alias", "remove-reexport", "Parent", "from kin.base import Base as Parent\n", "pass\n"),
+    ("kin/alias.py", "kin.alias", "add-constant", "Parent",
+     "from kin.base import Base as Parent\n", "from kin.base import Base as Parent\nParent = int\n"),
+]  # fmt: skip
+
+PROJECTS = {
+    "incremental": lambda root: write_project(root, incremental_project()),
+    "fixable": lambda root: write_project(root, fixable_project()),
+    "sample_repo": lambda root: shutil.copytree(REPO / "sample_repo", root),
+    "shapes": lambda root: write_project(root, SHAPES),
+}
+
+
+def harness(root: Path, hash_seed: int, *options: str) -> dict[str, dict]:
+    """The harness's report for ``root`` (``tests/trace_truth.py``), run in a process with ``PYTHONHASHSEED``."""
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    done = subprocess.run([sys.executable, "-m", "tests.trace_truth", str(root), *options], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode in (0, 1) and done.stdout, done.stderr  # 1: a miss, which the tests below show
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Every project's report under hash seeds 1 and 2 (one old scan each, then an edit at a time)."""
+    found = {}
+    for name, make in PROJECTS.items():
+        root = tmp_path_factory.mktemp(name) / "proj"
+        make(root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "1", "--edits", str(EDITS))
+            if name == "shapes":
+                options = ("--crafted", "tests.analysis.test_trace_truth:CRAFTED")
+                found[("crafted", hash_seed)] = harness(root, hash_seed, *options)
+    return found
+
+
+# Rules that read what the model phase built (the import sites, the concept model, the import graph) with no record of
+# it: SSOT201's canonical paths count every import of a target (an import added in E changes the count of other
+# modules' findings), SSOT103's fix names the base's canonical import path (the same count), SSOT101's canonical
+# class counts production importers, SSOT202's cycles are the graph's. Their misses are kept apart (the strict xfail
+# below) until the record or the interface path covers them.
+MODEL_READERS = frozenset({"SSOT101", "SSOT103", "SSOT201", "SSOT202"})
+
+
+def _misses(report: dict[str, dict], model_readers: bool) -> list[dict]:
+    return [m for r in report.values() for m in r["misses"] if (m["finding"].split()[1] in MODEL_READERS) is model_readers]
+
+
+@pytest.mark.parametrize("hash_seed", [1, 2])
+@pytest.mark.parametrize("project", [*PROJECTS, "crafted"])
+def test_a_finding_changes_only_where_the_record_reaches(reports: dict, project: str, hash_seed: int) -> None:
+    """No finding outside E changes whose judgement the record does not reach (rules reading the model aside)."""
+    report = reports[(project, hash_seed)]
+    assert _misses(report, model_readers=False) == []
+    assert [m for r in report.values() for m in r["answer_misses"]] == []  # the resolver's answers, leaf by leaf
+    enough = len(CRAFTED) if project == "crafted" else 15  # the classifier accepts enough edits to mean something
+    assert sum(r["accepted"] for r in report.values()) >= enough
+
+
+@pytest.mark.xfail(strict=True, reason="SSOT101/103/201/202 read the import sites, concept model and import graph built "
+                   "before the rules, with no record linking them to an edit's fired leaves (see MODEL_READERS)")  # fmt: skip
+def test_the_rules_reading_the_model_change_only_where_the_record_reaches(reports: dict) -> None:
+    """The same for the rules that read the model; strict: passing means the gap is closed, and the filter goes."""
+    assert [m for report in reports.values() for m in _misses(report, model_readers=True)] == []
+
+
+def test_every_edit_kind_is_accepted_somewhere(reports: dict) -> None:
+    """Each kind of edit is checked at least once on some project (else the test guards nothing for it)."""
+    kinds = next(iter(reports.values()))
+    accepted = {kind: sum(report[kind]["accepted"] for report in reports.values() if kind in report) for kind in kinds}
+    assert all(accepted.values()), accepted

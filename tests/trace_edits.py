@@ -1,0 +1,234 @@
+"""Seeded random *interface edits* of a project's modules, for the truth test of the dependency record
+(``tests/trace_truth.py``): each edit renames, adds or removes module-level names the way people edit real code.
+
+An edit is made from a module's source text and what the project imports from it, with ``ast`` (positions) and
+plain text (the edit itself), so it applies to any project, real code included. A kind that finds nothing to edit
+in the module chosen gives None: the caller tries another module.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ssot_audit.analysis.index import ProjectIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One edit of one file: what a report needs to reproduce it (module, kind, name) and the new text."""
+
+    relpath: str
+    module: str
+    kind: str
+    name: str
+    new_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A module to edit: its text, tree, and the names other modules import from it (``from module import name``)."""
+
+    relpath: str
+    module: str
+    text: str
+    tree: ast.Module
+    imported: frozenset[str]
+    others: tuple[str, ...]  # other modules of the project, for the imports an edit adds
+    exports: Mapping[str, tuple[str, ...]]  # other modules' module-level names, for the names an import adds
+
+
+def imported_names(index: ProjectIndex) -> dict[str, set[str]]:
+    """For each module, the names other modules import from it (absolute module of each ``from`` import)."""
+    found: dict[str, set[str]] = {}
+    for info in index.iter_modules():
+        for imp in info.facts.imports:
+            if imp.name and imp.name != "*":
+                found.setdefault(index.absolute_import_module(info.name, imp), set()).add(imp.name)
+    return found
+
+
+def _top_functions(t: Target) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [s for s in t.tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def _lines(t: Target) -> list[str]:
+    return t.text.splitlines(keepends=True)
+
+
+def _without(t: Target, first: int, last: int, instead: str = "") -> str:
+    """The text with lines ``first``..``last`` (1-based) replaced by ``instead``."""
+    lines = _lines(t)
+    return "".join(lines[: first - 1]) + instead + "".join(lines[last:])
+
+
+def _import_line(t: Target) -> int:
+    """The line after which a module-level import can go: after the last top-level import, else the docstring."""
+    at = 0
+    for i, stmt in enumerate(t.tree.body):
+        if isinstance(stmt, ast.Import | ast.ImportFrom) or (i == 0 and isinstance(stmt, ast.Expr)):
+            at = stmt.end_lineno or at
+    return at
+
+
+def rename_def(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A module-level function's ``def`` renamed (its uses in the file left: they now name nothing or a global)."""
+    funcs = _top_functions(t)
+    if not funcs:
+        return None
+    f = rng.choice(funcs)
+    lines = _lines(t)
+    line = lines[f.lineno - 1]
+    new_line = re.sub(rf"\bdef {re.escape(f.name)}\b", f"def {f.name}_r{n}", line, count=1)
+    if new_line == line:
+        return None
+    return Edit(t.relpath, t.module, "rename-def", f.name, _without(t, f.lineno, f.lineno, new_line))
+
+
+def rename_everywhere(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A module-level function renamed with every use of its name in the file."""
+    funcs = _top_functions(t)
+    if not funcs:
+        return None
+    name = rng.choice(funcs).name
+    return Edit(t.relpath, t.module, "rename-all", name, re.sub(rf"\b{re.escape(name)}\b", f"{name}_r{n}", t.text))
+
+
+def add_function(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A module-level function added at the end (returning a name of the module, or a constant)."""
+    body = rng.choice(["None", *sorted(_bound(t))[:5]])
+    text = t.text.rstrip("\n") + f"\n\n\ndef added_{n}():\n    return {body}\n"
+    return Edit(t.relpath, t.module, "add-function", f"added_{n}", text)
+
+
+def add_constant(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A module-level constant added at the end; half the time named like a name others import from elsewhere."""
+    name = f"ADDED_{n}"
+    return Edit(t.relpath, t.module, "add-constant", name, t.text.rstrip("\n") + f"\n\n{name} = {n}\n")
+
+
+def _bound(t: Target) -> dict[str, ast.stmt]:
+    """Module-level names bound by exactly one simple statement that binds nothing else."""
+    found: dict[str, ast.stmt] = {}
+    for stmt in t.tree.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found[stmt.name] = stmt
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            found[stmt.targets[0].id] = stmt
+        elif isinstance(stmt, ast.ImportFrom) and len(stmt.names) == 1 and stmt.names[0].name != "*":
+            found[stmt.names[0].asname or stmt.names[0].name] = stmt
+    return found
+
+
+def remove_imported(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A module-level name another module imports removed (its whole statement, decorators included)."""
+    bound = _bound(t)
+    names = sorted(set(bound) & t.imported)
+    if not names:
+        return None
+    name = rng.choice(names)
+    stmt = bound[name]
+    first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+    return Edit(t.relpath, t.module, "remove-imported", name, _without(t, first, stmt.end_lineno or stmt.lineno, "pass\n"))
+
+
+def add_import(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """An import of another project module (``import m`` or ``from m import name``) added at module level."""
+    if not t.others:
+        return None
+    other = rng.choice(t.others)
+    line = f"import {other}\n" if rng.random() < 0.5 else f"from {other} import helper_{n}\n"
+    at = _import_line(t)
+    return Edit(t.relpath, t.module, "add-import", other, _without(t, at + 1, at, line))
+
+
+def add_local_import(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A function-local import of another module's name: half the time as the first statement of a module-level
+    function (which the classifier refuses today: the function's locals change with the imports), else in a new
+    function that calls what it imports."""
+    funcs = [f for f in _top_functions(t) if f.body[0].lineno > f.lineno]
+    choices = [(m, name) for m, names in t.exports.items() for name in names]
+    if not choices:
+        return None
+    other, name = rng.choice(sorted(choices))
+    if funcs and rng.random() < 0.5:
+        f = rng.choice(funcs)
+        first = f.body[0]
+        at = first.end_lineno if isinstance(first, ast.Expr) and len(f.body) > 1 else first.lineno - 1
+        line = " " * first.col_offset + f"from {other} import {name}\n"
+        return Edit(t.relpath, t.module, "add-local-import", f.name, _without(t, (at or 0) + 1, at or 0, line))
+    text = t.text.rstrip("\n") + f"\n\n\ndef local_{n}():\n    from {other} import {name}\n    return {name}()\n"
+    return Edit(t.relpath, t.module, "add-local-import", f"local_{n}", text)
+
+
+def change_all(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """``__all__`` changed: a name taken from or added to a literal list, or an ``__all__`` added."""
+    bound = sorted(_bound(t))
+    for stmt in t.tree.body:
+        if (isinstance(stmt, ast.Assign) and any(isinstance(x, ast.Name) and x.id == "__all__" for x in stmt.targets)
+                and isinstance(stmt.value, ast.List | ast.Tuple)):  # fmt: skip
+            names = [e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if len(names) != len(stmt.value.elts):
+                return None
+            extra = [b for b in bound if b not in names and b != "__all__"]
+            if names and (not extra or rng.random() < 0.5):
+                name = names.pop(rng.randrange(len(names)))
+            elif extra:
+                name = rng.choice(extra)
+                names.append(name)
+            else:
+                return None
+            return Edit(t.relpath, t.module, "change-all", name,
+                        _without(t, stmt.lineno, stmt.end_lineno or stmt.lineno, f"__all__ = {names!r}\n"))  # fmt: skip
+    public = [b for b in bound if not b.startswith("_")]
+    text = t.text.rstrip("\n") + f"\n\n__all__ = {public!r}\n"
+    return Edit(t.relpath, t.module, "add-all", ",".join(public), text)
+
+
+def mend_import(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A name another module imports from this one but that it did not bind, added (a broken import mended)."""
+    missing = sorted(t.imported - set(_bound(t)) - _all_bound(t))
+    if not missing:
+        return None
+    name = rng.choice(missing)
+    return Edit(t.relpath, t.module, "mend-import", name, t.text.rstrip("\n") + f"\n\n\ndef {name}():\n    return None\n")
+
+
+def _all_bound(t: Target) -> set[str]:
+    """Every name the module binds at module level, however (an over-approximation: nested statements too)."""
+    names: set[str] = set()
+    for node in ast.walk(t.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
+def remove_reexport(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A name others import from this module, which it imports from elsewhere, taken out of its ``from`` import."""
+    options = [(stmt, a) for stmt in t.tree.body if isinstance(stmt, ast.ImportFrom)
+               for a in stmt.names if (a.asname or a.name) in t.imported]  # fmt: skip
+    if not options:
+        return None
+    stmt, alias = rng.choice(options)
+    if ";" in "".join(_lines(t)[stmt.lineno - 1 : stmt.end_lineno]):
+        return None
+    rest = [a for a in stmt.names if a is not alias]
+    names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in rest)
+    line = f"from {'.' * stmt.level}{stmt.module or ''} import {names}\n" if rest else "pass\n"
+    return Edit(t.relpath, t.module, "remove-reexport", alias.asname or alias.name,
+                _without(t, stmt.lineno, stmt.end_lineno or stmt.lineno, line))  # fmt: skip
+
+
+KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
+    "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
+    "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
+    "add-local-import": add_local_import, "change-all": change_all, "mend-import": mend_import,
+    "remove-reexport": remove_reexport,
+}  # fmt: skip
