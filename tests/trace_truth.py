@@ -6,9 +6,9 @@ with a cache (the scan records what each judgement read, ``Recorded``); each edi
 differs (old XOR new, ``Finding`` equality) outside the edited file E must come from a judgement the record says may
 change: its unit (``unit_of``) or its rule's whole unit ``(UNIT, code, None)`` is reached from the edit's fired
 leaves (``fired_leaves``), or the unit is E's own, or the finding is SSOT901 (suppressions are applied to the whole
-set). A finding that differs otherwise is a *miss*: the interface path would keep a stale finding. ``MODEL`` (what
-is built before the rules) reached excuses nothing (a miss says whether it was: the model rebuilt may be what
-changed the finding, through a rule's read of it that no record shows).
+set). A finding that differs otherwise is a *miss*: the interface path would keep a stale finding. Findings are
+judged for the edits the path takes (``edits._model_holds`` holds and the model, ``MODEL``, is not reached: else
+the whole scan runs, the model built again); the resolver's memoised namespace answers for every accepted edit.
 
 Which answers get memoised, and so which edges exist, can depend on string hashing: run it under several
 ``PYTHONHASHSEED`` values (``python -m tests.trace_truth ROOT --seed N --edits K`` prints the report as JSON; the
@@ -24,17 +24,19 @@ import json
 import random
 import sys
 import tempfile
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api, rules
+from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import MODEL, UNIT, Recorded, Trace
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
+from ssot_audit.rules.units import module_names
 from tests.test_unseen import line_map
 from tests.trace_edits import KINDS, Edit, Target, imported_names
 
@@ -42,15 +44,10 @@ ANSWER = "answer"  # the pseudo-rule whose units are namespace leaves (``check_a
 WHOLE = "SSOT901"  # made from the whole set of findings (unused suppressions): never one judgement's
 
 
-def unit_of(finding: Finding) -> Hashable:
-    """The unit of the dependency record that made ``finding``. ``ssot_audit.rules.unit_of`` (the judgement's key:
-    a module, or the rule's group key) once the rules judge in units; until then every rule is one unit, the rule
-    as a whole, ``(UNIT, code, None)``. The test becomes strict by itself when ``rules.unit_of`` appears."""
-    of = getattr(rules, "unit_of", None)
-    if of is None:  # fallback until the "units" change lands: the lead drops it when merging
-        return (UNIT, finding.code, None)
-    key = of(finding)
-    return key if isinstance(key, tuple) and key[:1] == (UNIT,) else (UNIT, finding.code, key)
+def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:
+    """The unit of the dependency record that made ``finding`` (``rules.unit_of``: a module, or the rule's group
+    key; ``module_of``: module names by repo-relative path)."""
+    return (UNIT, finding.code, rules.unit_of(finding, module_of))
 
 
 def traced_scan(root: Path, config: Config, jobs: int) -> tuple[tuple[Finding, ...], Recorded]:
@@ -105,6 +102,7 @@ class KindReport:
     invalid: int = 0  # accepted, but the new tree's scan stops on the configuration
     accepted: int = 0
     model_reached: int = 0  # accepted edits whose fired leaves reach the model
+    taken: int = 0  # accepted edits the interface path takes (``edits._model_holds``, the model not reached)
     units_reached: int = 0  # summed over accepted edits, MODEL left out
     units_differing: int = 0  # units whose findings differed, summed (E's own and SSOT901 left out)
     misses: list[dict[str, object]] = field(default_factory=list)
@@ -117,22 +115,23 @@ def _described(edit: Edit, finding: Finding, unit: Hashable, old: bool) -> dict[
             "finding": f"{'-' if old else '+'} {finding.code} {loc.path}:{loc.line} {loc.symbol} {finding.message}"}  # fmt: skip
 
 
-def check_edit(edit: Edit, old_findings: tuple[Finding, ...], new_findings: tuple[Finding, ...],
-               reached: set[Hashable], report: KindReport) -> None:  # fmt: skip
+def check_edit(edit: Edit, old: Scanned, new_findings: tuple[Finding, ...], reached: set[Hashable],
+               report: KindReport) -> None:  # fmt: skip
     """Judge the findings one accepted edit changed against what the record reached (see the module docstring)."""
     report.units_reached += len(reached - {MODEL})
+    old_findings = old.findings
     old_set, new_set = set(old_findings), set(new_findings)
     differing: set[Hashable] = set()
     for finding in old_set.symmetric_difference(new_set):
         if finding.location.path == edit.relpath or finding.code == WHOLE:
             continue
-        unit = unit_of(finding)
+        unit = unit_of(finding, old.module_of)
         if unit[2] == edit.module:  # type: ignore[index]  # E's own judgements run again
             continue
         differing.add(unit)
         if unit in reached or (UNIT, finding.code, None) in reached:
             continue
-        report.misses.append({**_described(edit, finding, unit, finding in old_set), "model": MODEL in reached})
+        report.misses.append(_described(edit, finding, unit, finding in old_set))
     report.units_differing += len(differing)
 
 
@@ -143,6 +142,7 @@ class Scanned:
     recorded: Recorded
     resolver: Resolver
     findings: tuple[Finding, ...]
+    module_of: Mapping[str, str]  # module names by repo-relative path
     root: Path
     config: Config
     jobs: int
@@ -179,6 +179,8 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     if change is None:
         report.refused += 1
         return
+    assert old_facts is not None and new_facts is not None
+    taken = _model_holds(old_facts, new_facts, change)  # what the interface path adds to the classifier
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
@@ -191,7 +193,10 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     report.accepted += 1
     reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded))
     report.model_reached += MODEL in reached
-    check_edit(edit, old.findings, new_findings, reached, report)
+    if not taken or MODEL in reached:  # the interface path would not be taken: the whole scan runs
+        return
+    report.taken += 1
+    check_edit(edit, old, new_findings, reached, report)
 
 
 def scanned(root: Path, jobs: int) -> Scanned:
@@ -199,7 +204,8 @@ def scanned(root: Path, jobs: int) -> Scanned:
     config = load_config(root)
     findings, recorded = traced_scan(root, config, jobs)
     resolver = api.load_project(root, config, jobs=jobs).resolver
-    return Scanned(recorded, resolver, findings, root=root, config=config, jobs=jobs)
+    module_of = module_names(resolver.index)
+    return Scanned(recorded, resolver, findings, module_of, root=root, config=config, jobs=jobs)
 
 
 def run(root: Path, seed: int, edits: int, jobs: int = 1) -> dict[str, KindReport]:
