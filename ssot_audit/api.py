@@ -348,6 +348,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
         if reused is not None and project.resolver.gave_up:
             raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
+        project.resolver.forget_answers()  # asked nothing more: what is kept next is not on top of them
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:

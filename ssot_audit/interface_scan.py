@@ -24,7 +24,7 @@ from typing import cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves
-from ssot_audit.analysis.trace import MODEL, Recorded, Trace, reached
+from ssot_audit.analysis.trace import MODEL, Recorded, State, Trace, reached
 from ssot_audit.analysis.treecache import TreeCache
 
 MAX_DELTAS = 50
@@ -43,7 +43,7 @@ class Traces:
 
     token: str
     records: tuple[Recorded, ...]
-    deltas: tuple[bytes, ...]  # the later scans' records as kept (written back with one more by ``keep_delta``)
+    deltas: tuple[State, ...]  # the later scans' records as kept (written back with one more by ``keep_delta``)
 
 
 def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | None:
@@ -52,17 +52,17 @@ def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | N
     delta to it)."""
     base_name, deltas_name = _names(tree)
     base = tree.load_kept(base_name)
-    blob = base.get("trace")
-    if base.get("token") != token or not isinstance(blob, bytes):
+    state = base.get("trace")
+    if base.get("token") != token or not isinstance(state, tuple):
         return None
     entry = tree.load_kept(deltas_name)
     deltas = entry.get("deltas") if entry.get("token") == token else None
-    if not isinstance(deltas, tuple) or len(deltas) >= MAX_DELTAS or not all(isinstance(d, bytes) for d in deltas):
+    if not isinstance(deltas, tuple) or len(deltas) >= MAX_DELTAS or not all(isinstance(d, tuple) for d in deltas):
         return None
     if not read:
         return Traces(token, (), deltas)
     try:
-        return Traces(token, (Recorded.loads(blob), *map(Recorded.loads, deltas)), deltas)
+        return Traces(token, (Recorded.of_state(state), *map(Recorded.of_state, deltas)), deltas)
     except Exception:  # noqa: BLE001 - a record that does not load is no record: the whole scan runs
         return None
 

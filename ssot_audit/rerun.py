@@ -133,10 +133,10 @@ def keep_snapshot(project: Project, tree: TreeCache) -> str:
 def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tables: CallTables) -> None:
     """After a full scan's rules: keep the tables they filled beside the state ``keep_snapshot`` kept as ``token``,
     under the key the scan's result is saved with."""
-    keep_tables(tree, token, tables, project.index.module_aliases())
     trace = project.resolver.trace
-    if trace is not None:
+    if trace is not None:  # first: its table of nodes is let go before the tables are pickled
         keep_trace(tree, token, trace)
+    keep_tables(tree, token, tables, project.index.module_aliases())
     state_still_holds(tree, token, reads, {})
 
 

@@ -33,7 +33,7 @@ from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import MODEL, UNIT, Recorded, Trace
+from ssot_audit.analysis.trace import MODEL, UNIT, Recorded, State, Trace
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
 from ssot_audit.rules.units import module_names
@@ -53,11 +53,11 @@ def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:
 def traced_scan(root: Path, config: Config, jobs: int) -> tuple[tuple[Finding, ...], Recorded]:
     """A full scan with a fresh cache: its findings, and the dependency record it kept (``Trace.taken``, caught on
     its way into the cache)."""
-    taken: list[bytes] = []
+    taken: list[State] = []
     real = Trace.taken
 
-    def taking(self: Trace) -> bytes:
-        taken.append(real(self))
+    def taking(self: Trace, *, keep: bool = False) -> State:
+        taken.append(real(self, keep=keep))
         return taken[-1]
 
     Trace.taken = taking  # type: ignore[method-assign]
@@ -67,7 +67,7 @@ def traced_scan(root: Path, config: Config, jobs: int) -> tuple[tuple[Finding, .
     finally:
         Trace.taken = real  # type: ignore[method-assign]
     assert len(taken) == 1, "a full scan with a cache keeps one record"
-    return scanned.result.findings, Recorded.loads(taken[0])
+    return scanned.result.findings, Recorded.of_state(taken[0])
 
 
 def targets(root: Path, config: Config, jobs: int) -> list[Target]:

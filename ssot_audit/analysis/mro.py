@@ -26,6 +26,12 @@ class MroTable:
         # that group: kept until the group completes (``forget_unfinished``), then worked out again on demand.
         self.unfinished: dict[ClassValue, Any] = {}
 
+    def clear(self) -> None:
+        """Forget every order (``Resolver.forget_answers``)."""
+        self._mros.clear()
+        self._cycles.clear()
+        self.unfinished.clear()
+
     def get(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue``.
 

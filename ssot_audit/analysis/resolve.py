@@ -75,6 +75,16 @@ class Resolver(CycleMemo, ModuleReads):
         # contradict it: a finding that relies on one says it is unsure.
         self.doubted_annotations: set[FunctionValue] = set()
 
+    def forget_answers(self) -> None:
+        """Drop every memoised answer (the rules ran and the result's tables are made): at 4M lines they are more
+        than what keeping the scan's state and its dependency record needs on top of them, at the scan's peak of
+        memory. Asked again, a question is worked out again, alike."""
+        for table in (self._names, self._attrs, self._returns, self._members, self._methods, self._walks, self._steps,
+                      self._bases, self._module_reads):  # fmt: skip
+            table.clear()
+        self._mro.clear()
+        self._answers = {_UNKNOWN_SET: _UNKNOWN_SET, _LITERAL_SET: _LITERAL_SET}
+
     @property
     def trace(self) -> Trace | None:
         """The dependency record this resolver keeps, if any."""

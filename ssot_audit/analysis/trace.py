@@ -38,13 +38,13 @@ another run's.
 
 from __future__ import annotations
 
-import io
 import pickle
 from array import array
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 from itertools import accumulate
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
@@ -141,16 +141,20 @@ class Trace:
 
     def recorded(self) -> Recorded:
         """What this scan recorded, with leaves and units by key (memo nodes by number only)."""
-        kept = {key: i for key, i in self.ids.items() if is_kept_key(key)}
-        starts, parents = _by_child(self.children, self.parents, len(self.ids))
-        return Recorded(kept, len(self.ids), self.model_end or len(self.ids), starts.tobytes(), parents.tobytes())
+        return Recorded.of_state(self.taken(keep=True))
 
-    def taken(self) -> bytes:
-        """``recorded()`` pickled, this trace emptied first (at 4M lines its table of nodes is 40 MB, at the end of a
-        scan whose peak of memory is near): what it keeps is what the scan's cache keeps."""
-        recorded = self.recorded()
-        self.ids, self.children, self.parents = {}, array("i"), array("i")
-        return recorded.dumps()
+    def taken(self, *, keep: bool = False) -> State:
+        """What this scan recorded as the cache keeps it (``Recorded.of_state``), this trace emptied as it goes (at 4M
+        lines its table of nodes is 40 MB and its edges 8 MB, at the end of a scan whose peak of memory is near);
+        ``keep``: not emptied."""
+        nodes = len(self.ids)
+        starts, parents = _by_child(self.children, self.parents, nodes)
+        if not keep:
+            self.children, self.parents = array("i"), array("i")
+        keys = _encoded((key, i) for key, i in self.ids.items() if is_kept_key(key))
+        if not keep:
+            self.ids = {}
+        return (*keys, nodes, self.model_end or nodes, starts.tobytes(), parents.tobytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,19 +169,24 @@ class Recorded:
     starts: bytes
     parents: bytes
 
+    def state(self) -> State:
+        """As the cache keeps it (``Trace.taken``)."""
+        return (*_encoded(self.keys.items()), self.nodes, self.model_end, self.starts, self.parents)
+
+    @classmethod
+    def of_state(cls, state: State) -> Recorded:
+        """What ``state`` gave; raises ``ValueError`` (or ``TypeError``) on a damaged one."""
+        strings, tags, first, second, numbers, other, nodes, model_end, starts, parents = state
+        return cls(_decoded(strings, tags, first, second, numbers, other), nodes, model_end, starts, parents)
+
     def dumps(self) -> bytes:
-        """Pickled for the cache, without the pickler's memo of every object it wrote (flat data, no cycles: the
-        memo of 200,000 keys' tuples and strings was 25 MB at 4M lines; a string met twice is written twice)."""
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=5)
-        pickler.fast = True
-        pickler.dump((self.keys, self.nodes, self.model_end, self.starts, self.parents))
-        return out.getvalue()
+        """Pickled (the tests' round trip: the cache pickles ``state()`` with what else it keeps)."""
+        return pickle.dumps(self.state(), protocol=5)
 
     @classmethod
     def loads(cls, blob: bytes) -> Recorded:
         """What ``dumps`` gave."""
-        return cls(*pickle.loads(blob))
+        return cls.of_state(pickle.loads(blob))
 
     def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
         """The units reached upward from ``leaves`` (keys; those never read are ignored): the judgements that read
@@ -188,6 +197,71 @@ class Recorded:
         """Every recorded leaf of ``module``."""
         return [k for k in self.keys if (len(k) == 2 and k[0] == module)  # type: ignore[arg-type,index]
                 or (k[0] in LEAF_KINDS and k[0] != NAMED and k[1] == module)]  # type: ignore[index]
+
+
+# A record as the cache keeps it: the leaf and unit keys as flat columns over one string of their distinct strings
+# (a tuple per key, pickled with the pickler's memo, held 25 MB at 4M lines, and without it wrote each module name
+# once per key), the node count, the model's end, and the edges by child.
+State = tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]], int, int, bytes, bytes]
+_PAIR, _UNIT_WHOLE, _UNIT_NAMED, _OTHER = -1, -2, -3, -4  # tags of keys that are not ``(kind, string[, string])``
+
+
+def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]]]:
+    """Leaf and unit keys with their numbers as columns: a tag per key (a leaf kind, or one of the tags above), the
+    numbers of its one or two strings (-1: none) in the joined string, its node number; keys of another shape (a
+    unit keyed by a tuple) as they are."""
+    strings: dict[str, int] = {}
+    tags, first, second, numbers = array("b"), array("i"), array("i"), array("i")
+    other: list[tuple[Hashable, int]] = []
+    number = strings.setdefault
+    for key, node in pairs:
+        columns = _columns(key)
+        if columns is None:
+            other.append((key, node))
+            continue
+        tag, x, y = columns
+        tags.append(tag)
+        first.append(number(x, len(strings)))
+        second.append(-1 if y is None else number(y, len(strings)))
+        numbers.append(node)
+    return "\0".join(strings), tags.tobytes(), first.tobytes(), second.tobytes(), numbers.tobytes(), other
+
+
+def _columns(key: Hashable) -> tuple[int, str, str | None] | None:
+    """``key`` as (tag, string, string or None) for ``_encoded``; None when it has another shape."""
+    if type(key) is not tuple or not 2 <= len(key) <= 3 or not all(type(k) is str and "\0" not in k for k in key[1:]
+                                                                   if k is not None):  # fmt: skip
+        return None
+    head, x, *rest = key
+    y = rest[0] if rest else None
+    if type(head) is str and "\0" not in head and not rest:
+        return _PAIR, head, x
+    if head == UNIT and rest:
+        return (_UNIT_WHOLE, x, None) if y is None else (_UNIT_NAMED, x, y)
+    if type(head) is int and head in LEAF_KINDS and (y is not None or not rest):
+        return head, x, y
+    return None
+
+
+def _decoded(joined: str, tags: bytes, first: bytes, second: bytes, numbers: bytes,
+             other: list[tuple[Hashable, int]]) -> dict[Hashable, int]:  # fmt: skip
+    """The keys ``_encoded`` gave the columns of."""
+    strings = joined.split("\0") if joined else []
+    columns = [array("b", tags), array("i"), array("i"), array("i")]
+    for column, data in zip(columns[1:], (first, second, numbers)):
+        column.frombytes(data)
+    keys: dict[Hashable, int] = {}
+    for tag, x, y, node in zip(*columns):
+        if tag == _PAIR:
+            keys[(strings[x], strings[y])] = node
+        elif tag == _UNIT_WHOLE:
+            keys[(UNIT, strings[x], None)] = node
+        elif tag == _UNIT_NAMED:
+            keys[(UNIT, strings[x], strings[y])] = node
+        else:
+            keys[(tag, strings[x]) if y < 0 else (tag, strings[x], strings[y])] = node
+    keys.update(other)
+    return keys
 
 
 def _by_child(children: array[int], parents: array[int], nodes: int) -> tuple[array[int], array[int]]:

@@ -172,3 +172,14 @@ def test_module_attribute_reads_read_the_functions_their_names_are_bound_in(tmp_
     assert reached(trace, (FUNCTION, "app.use", "f")) == both
     # not the module as a whole: an interface edit of it that changes its attribute uses is not taken
     assert reached(trace, (MODULE, "app.use")) == set()
+
+
+def test_the_kept_columns_give_every_key_back() -> None:
+    keys: dict[Hashable, int] = {
+        MODEL: 0, ("m", "x"): 1, (FUNCTION, "m", "f"): 2, (MODULE, "m"): 3, (trace.STAR, "m"): 4,
+        (trace.NAMED, "x"): 5, unit("m"): 6, (UNIT, "SSOT202", ("m", "n")): 7, (UNIT, "SSOT900", "a/b.py"): 8,
+        ("odd\0name", "x"): 9,
+    }  # fmt: skip
+    state = Recorded(keys, 10, 3, b"", b"").state()
+    assert Recorded.of_state(state).keys == keys
+    assert len(state[5]) == 2  # only the tuple-keyed unit and the name with a NUL are kept as they are
