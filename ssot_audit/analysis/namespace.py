@@ -19,6 +19,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
+from ssot_audit.analysis.trace import NAMED, NODE
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -72,6 +73,10 @@ class Namespaces:
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._by_basename: dict[str, list[str]] | None = None
         self._absent: dict[tuple[str, str], str | None] = {}
+        # The dependency record (``trace``): ``_absent`` and ``_opened`` answers are its nodes (what the first asker
+        # computed reads other modules' namespaces: star sources, the functions a module calls at import time), read
+        # again by every later asker; ``find_definers`` reads a table of every module's (``NAMED``).
+        self._trace = resolver.trace
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -95,8 +100,18 @@ class Namespaces:
         if except_import is not None:
             return self._absence(module, name, except_import, frozenset({module}))
         key = (module, name)  # ``models.CharField`` is read in thousands of modules: asked once
-        if key not in self._absent:
+        trace = self._trace
+        if key in self._absent:
+            if trace is not None:
+                trace.read((NODE, "absent", key))
+        elif trace is None:
             self._absent[key] = self._absence(module, name, None, frozenset({module}))
+        else:
+            reader = trace.enter((NODE, "absent", key))
+            try:
+                self._absent[key] = self._absence(module, name, None, frozenset({module}))
+            finally:
+                trace.leave(reader)
         return self._absent[key]
 
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
@@ -120,20 +135,35 @@ class Namespaces:
 
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
-        its file that could be what actually gets imported."""
+        its file that could be what actually gets imported. The caller found ``info`` with ``find_module``, which
+        records the module's own leaf; the node records what ``_edited_at_import`` resolves."""
         known = self._opened.get(info.name)
-        if known is None:
-            directory, _, filename = info.relpath.rpartition("/")
-            parent, _, package = directory.rpartition("/")
-            known = (
-                info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
-                # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
-                or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
-                or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
-                # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
-                or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
-            )
-            self._opened[info.name] = known
+        trace = self._trace
+        if known is not None:
+            if trace is not None:
+                trace.read((NODE, "open", info.name))
+            return known
+        if trace is None:
+            return self._work_out_open(info)
+        reader = trace.enter((NODE, "open", info.name))
+        try:
+            return self._work_out_open(info)
+        finally:
+            trace.leave(reader)
+
+    def _work_out_open(self, info: ModuleInfo) -> bool:
+        """``_open`` worked out and kept."""
+        directory, _, filename = info.relpath.rpartition("/")
+        parent, _, package = directory.rpartition("/")
+        known = (
+            info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
+            # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
+            or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
+            or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+            # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
+            or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
+        )
+        self._opened[info.name] = known
         return known
 
     def _suffixes(self, directory: str, stem: str) -> list[str]:
@@ -239,6 +269,8 @@ class Namespaces:
     # -- where a name is defined --------------------------------------------------------------------------------
     def find_definers(self, name: str) -> tuple[str, ...]:
         """Modules that define ``name`` at module level (``def``/``class``/assignment, not an import), by name."""
+        if self._trace is not None:  # every module's bindings of the name
+            self._trace.read((NAMED, name))
         known = self._definers.get(name)
         if known is not None:
             return known

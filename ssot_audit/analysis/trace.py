@@ -11,8 +11,11 @@ records, as it runs, who read what:
   class's facts are not recorded: ``interface_change`` refuses every change of a class or method, which feeds the
   concept model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
-  module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it), and
-  ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module);
+  module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
+  ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
+  ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
+  import edge of the project, ``graph.find_cycles``), and ``(ALIASES, "")`` every module's ``name = other``
+  bindings (``index.module_aliases``, a table of them all);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
@@ -44,11 +47,12 @@ from dataclasses import dataclass
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
 # and values, or values).
-FUNCTION, CLASS, STAR, MODULE, NAMED = 1, 2, 3, 4, 5
+FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES = 1, 2, 3, 4, 5, 6, 7
 UNIT = 8
 NODE = 9
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED})
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
+_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES})  # leaves of a table over every module: no module's own
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -199,4 +203,4 @@ class Recorded:
     def leaves_of(self, module: str) -> list[Hashable]:
         """Every recorded leaf of ``module``."""
         return [k for k in self.keys if (len(k) == 2 and k[0] == module)  # type: ignore[arg-type,index]
-                or (k[0] in LEAF_KINDS and k[0] != NAMED and k[1] == module)]  # type: ignore[index]
+                or (k[0] in LEAF_KINDS and k[0] not in _OF_EVERY_MODULE and k[1] == module)]  # type: ignore[index]
