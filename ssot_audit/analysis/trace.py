@@ -14,8 +14,9 @@ records, as it runs, who read what:
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
   ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
-  import edge of the project, ``graph.find_cycles``), and ``(ALIASES, "")`` every module's ``name = other``
-  bindings (``index.module_aliases``, a table of them all);
+  import edge of the project, ``graph.find_cycles``), ``(ALIASES, "")`` every module's ``name = other``
+  bindings (``index.module_aliases``, a table of them all), and ``(SITES, target)`` the import sites of a class or
+  function (``usage.ImportSites``; ``(SITES, "")`` all of them);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
@@ -50,9 +51,10 @@ from dataclasses import dataclass
 FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES = 1, 2, 3, 4, 5, 6, 7
 UNIT = 8
 NODE = 9
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES})
+SITES = 10
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
-_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES})  # leaves of a table over every module: no module's own
+_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES})  # leaves of a table over every module: no module's own
 
 
 def is_kept_key(key: Hashable) -> bool:

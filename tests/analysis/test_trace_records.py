@@ -10,8 +10,9 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves
 from ssot_audit.analysis.namespace import Namespaces
 from ssot_audit.analysis.roles import Roles
-from ssot_audit.analysis.trace import ALIASES, IMPORTERS, MODULE, NAMED, Recorded, Trace
-from ssot_audit.analysis.values import ClassValue
+from ssot_audit.analysis.trace import ALIASES, IMPORTERS, MODULE, NAMED, SITES, Recorded, Trace
+from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.values import ClassValue, FunctionValue
 
 from tests.analysis.test_trace import reached, traced, twice, unit
 
@@ -120,3 +121,33 @@ def test_the_leaves_of_a_module_are_its_own_not_the_tables_naming_it() -> None:
         for leaf in (("app.a", "x"), (MODULE, "app.a"), (IMPORTERS, "app.a"), (NAMED, "app.a"), (ALIASES, "")):
             trace.read(leaf)
     assert sorted(map(str, trace.recorded().leaves_of("app.a"))) == sorted(map(str, [("app.a", "x"), (MODULE, "app.a")]))
+
+
+def test_the_import_sites_of_a_target_are_its_leaf(tmp_path: Path) -> None:
+    r, trace = traced(tmp_path, {"app/__init__.py": "", "app/a.py": "from app.b import f\n", "app/b.py": "def f():\n    pass\n"})
+    target = FunctionValue("app.b", "f")
+    sites = ImportSites(r.index, r)
+    for ask, sitting in ((sites.find_sites, "find"), (sites.count_importers, "count"), (sites.reexport_hops, "hops")):
+        with trace.unit(unit(sitting)):
+            ask(target)
+    with trace.unit(unit("all")):
+        assert [s.importer for s in sites.sites] == ["app.a"]
+    assert reached(trace, (SITES, target)) == {unit("find"), unit("count"), unit("hops")}
+    assert reached(trace, (SITES, "")) == {unit("all")}
+    restored = ImportSites.of_sites(sites.sites, trace=trace)  # kept by the last scan: its reads recorded alike
+    with trace.unit(unit("restored")):
+        restored.find_sites(target)
+    assert unit("restored") in reached(trace, (SITES, target))
+
+
+def test_an_edit_of_the_imports_fires_the_sites_of_their_targets() -> None:
+    target = FunctionValue("app.b", "f")
+    trace = Trace()
+    trace.rules_begin()
+    with trace.unit(unit("reader")):
+        trace.read((SITES, target))
+    recorded = Recorded.loads(trace.recorded().dumps())
+    assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded)) == {unit("reader")}
+    assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, targets=[])) == set()
+    named = fired_leaves("app.a", _change(imports=True), recorded, targets=[target])
+    assert recorded.reached(named) == {unit("reader")} and (SITES, "") in named
