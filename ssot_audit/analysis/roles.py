@@ -375,27 +375,20 @@ class Roles:
         conditional definitions) or assigns it at class level (which may name any function)."""
         key = (cls, flag)
         known = self._with.get(key)
-        trace = self.resolver.trace
-        if known is not None:  # asked for each pair a class is compared in: kept
-            if trace is not None:  # a node of the dependency record (``trace``): its answer read the class's order
-                trace.read((NODE, "with", key))
-            return known
-        if trace is None:
-            return self._work_out_with(cls, flag)
-        reader = trace.enter((NODE, "with", key))
-        try:
-            return self._work_out_with(cls, flag)
-        finally:
-            trace.leave(reader)
-
-    def _work_out_with(self, cls: ClassValue, flag: str) -> frozenset[str]:
-        """``methods_with`` worked out and kept. Each class's own set (``_own_with``) reads only its class body and
-        methods, which ``interface_change`` never lets differ: not a node."""
-        found: set[str] = set()
-        for klass in self.resolver.mro(cls):
-            if isinstance(klass, ClassValue):
-                found.update(self._own_with(klass, flag))
-        known = self._with[cls, flag] = self._kept(found)  # one object per distinct set, as ``methods``
+        trace = self.resolver.trace  # a node of the dependency record (``trace``): the class's order is read
+        if known is None:  # asked for each pair a class is compared in: kept
+            reader = trace.enter((NODE, "with", key)) if trace is not None else 0
+            try:  # each class's own set reads its body and methods alone, which ``interface_change`` refuses
+                found: set[str] = set()
+                for klass in self.resolver.mro(cls):
+                    if isinstance(klass, ClassValue):
+                        found.update(self._own_with(klass, flag))
+                known = self._with[key] = self._kept(found)  # one object per distinct set, as ``methods``
+            finally:
+                if trace is not None:
+                    trace.leave(reader)
+        elif trace is not None:
+            trace.read((NODE, "with", key))
         return known
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
