@@ -40,6 +40,10 @@ def _is_implementation(suffix: str) -> bool:
     return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
 
 
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
 def _defines(bindings: Sequence[Binding]) -> bool:
     """A module-level definition among a name's bindings: ``def``, ``class`` or an assignment, not an import."""
     return any(b.kind in (B_DEF, B_CLASS) or (b.kind != B_IMPORT and b.value is not None) for b in bindings)
@@ -77,6 +81,8 @@ class Namespaces:
         # computed reads other modules' namespaces: star sources, the functions a module calls at import time), read
         # again by every later asker; ``find_definers`` reads a table of every module's (``NAMED``).
         self._trace = resolver.trace
+        self._absent_nodes: set[tuple[str, str]] = set()  # the ``_absent`` answers that are nodes
+        self._open_nodes: set[str] = set()  # the ``_opened`` answers that are nodes: modules calling at module level
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -102,11 +108,18 @@ class Namespaces:
         key = (module, name)  # ``models.CharField`` is read in thousands of modules: asked once
         trace = self._trace
         if key in self._absent:
-            if trace is not None:
+            if trace is None:
+                pass
+            elif key in self._absent_nodes:
                 trace.read((NODE, "absent", key))
-        elif trace is None:
+            else:  # what the first asker read, read again: the module and whether it is open
+                info = self.index.find_module(module)
+                if info is not None and not _is_dunder(name):
+                    self._open(info)
+        elif trace is None or self._bound_at_run_time(module, name):
             self._absent[key] = self._absence(module, name, None, frozenset({module}))
-        else:
+        else:  # a name missing or bound under TYPE_CHECKING only: star sources and patches are read
+            self._absent_nodes.add(key)
             reader = trace.enter((NODE, "absent", key))
             try:
                 self._absent[key] = self._absence(module, name, None, frozenset({module}))
@@ -114,9 +127,16 @@ class Namespaces:
                 trace.leave(reader)
         return self._absent[key]
 
+    def _bound_at_run_time(self, module: str, name: str) -> bool:
+        """Whether ``_absence`` answers from the module's own facts and ``_open`` alone (no module, a dunder, or a
+        binding outside ``TYPE_CHECKING``: most imports), so that its answer needs no node of the dependency record."""
+        info = self.index.modules.get(module)
+        return info is None or _is_dunder(name) or not all(
+            self._type_checking_import(info, b) for b in info.facts.bindings.get(name, ()))  # fmt: skip
+
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
         info = self.index.find_module(module)
-        if info is None or (name.startswith("__") and name.endswith("__")) or self._open(info):
+        if info is None or _is_dunder(name) or self._open(info):
             return None
         bindings = [b for b in info.facts.bindings.get(name, ()) if not (b.kind == B_IMPORT and b.value == except_import)]
         if not all(self._type_checking_import(info, b) for b in bindings) or self._on_disk(info, name):
@@ -136,15 +156,16 @@ class Namespaces:
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
         its file that could be what actually gets imported. The caller found ``info`` with ``find_module``, which
-        records the module's own leaf; the node records what ``_edited_at_import`` resolves."""
+        records the module's own leaf; a node records what ``_edited_at_import`` resolves, if the module calls any."""
         known = self._opened.get(info.name)
         trace = self._trace
         if known is not None:
-            if trace is not None:
+            if trace is not None and info.name in self._open_nodes:
                 trace.read((NODE, "open", info.name))
             return known
-        if trace is None:
+        if trace is None or next(info.facts.calls.at_module_level(), None) is None:  # nothing else is read
             return self._work_out_open(info)
+        self._open_nodes.add(info.name)
         reader = trace.enter((NODE, "open", info.name))
         try:
             return self._work_out_open(info)

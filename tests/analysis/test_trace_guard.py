@@ -91,9 +91,11 @@ SITES: dict[tuple[str, str], str] = {
     ("module_reads.py", "ModuleReads._find_module_reads"): RESOLVER,  # a node, after get_module
     ("names.py", "Names.__init__"): MODEL,
     ("namespace.py", "Namespaces._absence"): NODE,  # ``_absent``, after find_module
+    ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
     ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_opened``'s
     ("namespace.py", "Namespaces._is_patched"): REFUSED,  # attr_stores; what a store's base names: the resolver's
     ("namespace.py", "Namespaces._namesakes"): TABLE,
+    ("namespace.py", "Namespaces._open"): NODE,  # which ``_opened`` answers are nodes (module-level calls)
     ("namespace.py", "Namespaces._type_checking_import"): FOUND,
     ("namespace.py", "Namespaces._work_out_open"): NODE,  # ``_opened``: has_getattr and dynamic_namespace refused
     ("namespace.py", "Namespaces.find_definers"): LEAF,  # (NAMED, name)

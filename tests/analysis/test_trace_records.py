@@ -22,6 +22,12 @@ STARRED = {
     "app/source.py": "X = 1\n",
 }
 
+CALLING = {  # a package that calls a function of another module at import time (may it fill its namespace?)
+    "app/__init__.py": "",
+    "app/pkg/__init__.py": "from app.helpers import setup\n\nsetup()\nX = 1\n",
+    "app/helpers.py": "def setup():\n    pass\n",
+}
+
 
 def test_a_name_found_absent_once_is_read_again_through_its_node(tmp_path: Path) -> None:
     r, trace = traced(tmp_path, STARRED)
@@ -33,14 +39,19 @@ def test_a_name_found_absent_once_is_read_again_through_its_node(tmp_path: Path)
 
 def test_a_module_known_open_or_not_is_read_again_through_its_node(tmp_path: Path) -> None:
     # whether ``app.pkg`` fills its namespace at import time resolves the function it calls there, once (``_opened``)
-    r, trace = traced(tmp_path, {
-        "app/__init__.py": "",
-        "app/pkg/__init__.py": "from app.helpers import setup\n\nsetup()\n",
-        "app/helpers.py": "def setup():\n    pass\n",
-    })  # fmt: skip
+    r, trace = traced(tmp_path, CALLING)
     spaces = Namespaces(r.index, r)
     both = twice(trace, lambda: spaces.find_missing_module("app.pkg.gone"))
     assert reached(trace, ("app.helpers", "setup")) == both
+
+
+def test_a_bound_name_asked_again_reads_again_what_its_answer_read(tmp_path: Path) -> None:
+    # bound at run time: no node, the second asker reads the module and whether it is open (``_opened``'s node)
+    r, trace = traced(tmp_path, CALLING)
+    spaces = Namespaces(r.index, r)
+    both = twice(trace, lambda: spaces.find_absence("app.pkg", "X"))
+    assert reached(trace, ("app.helpers", "setup")) == both
+    assert reached(trace, (MODULE, "app.pkg")) == both
 
 
 def test_who_defines_a_name_reads_every_modules_bindings_of_it(tmp_path: Path) -> None:
