@@ -189,7 +189,7 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
 
 
 def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, imported: Iterable[str] | None = None,
-                 targets: Iterable[Hashable] | None = None) -> list[Hashable]:
+                 targets: Iterable[str] | None = None) -> list[Hashable]:
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function, the star imports when the imports changed, and the module read as a whole (any
@@ -200,9 +200,9 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     name's bindings changed (an alias added, gone or retargeted is a changed name); when the imports changed, every
     import edge (``(IMPORTERS, "")``: the cycles) and the importers of each module in ``imported``, the modules the
     old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
-    the importers of every module, which is safe and coarse), and the import sites: all of them and those of each
-    class or function of ``targets``, what the old or the new sites of ``module`` reach (``ImportSite.target``;
-    None: every recorded target's)."""
+    the importers of every module, which is safe and coarse), and the import sites: all of them and those of the
+    definitions of each module of ``targets``, the modules of what the old or the new sites of ``module`` reach
+    (``ImportSite.target.module``; None: every recorded module's)."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)
@@ -220,9 +220,9 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     return leaves
 
 
-def _per_module(kind: int, keys: Iterable[Hashable] | None, recorded: Recorded) -> list[Hashable]:
-    """The leaves of a table over every module (``kind``): the whole table's and each of ``keys``' (None: every
+def _per_module(kind: int, modules: Iterable[str] | None, recorded: Recorded) -> list[Hashable]:
+    """The leaves of a table over every module (``kind``): the whole table's and each of ``modules``' (None: every
     recorded one)."""
-    if keys is None:
+    if modules is None:
         return [key for key in recorded.keys if key[0] == kind]  # type: ignore[index]
-    return [(kind, ""), *((kind, key) for key in keys)]
+    return [(kind, ""), *((kind, module) for module in modules)]

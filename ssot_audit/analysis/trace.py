@@ -15,8 +15,8 @@ records, as it runs, who read what:
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
   ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
   import edge of the project, ``graph.find_cycles``), ``(ALIASES, "")`` every module's ``name = other``
-  bindings (``index.module_aliases``, a table of them all), and ``(SITES, target)`` the import sites of a class or
-  function (``usage.ImportSites``; ``(SITES, "")`` all of them);
+  bindings (``index.module_aliases``, a table of them all), and ``(SITES, module)`` the import sites of the
+  module's classes and functions (``usage.ImportSites``; ``(SITES, "")`` all of them);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:

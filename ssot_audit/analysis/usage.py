@@ -1,8 +1,9 @@
 """Import sites: every ``from X import name`` in the project, with the project definition it reaches.
 
 Computed once per scan; the divergent-import rule, concept ranking (most importers) and the planner read it. Built
-from every module's imports while the model is built; a rule's read records the target's leaf (``trace.SITES``):
-an interface edit that changes a module's imports changes its rows, and the targets they name.
+from every module's imports while the model is built; a rule's read records the leaf of the module defining the
+target (``trace.SITES``): an interface edit that changes a module's imports changes its rows, and the targets they
+name.
 """
 
 from __future__ import annotations
@@ -108,9 +109,10 @@ class ImportSites:
         return self._sites
 
     def _of(self, target: ClassValue | FunctionValue) -> list[ImportSite]:
-        """``target``'s sites, the read recorded."""
+        """``target``'s sites, the read recorded by the module defining it (a leaf per target was 28k more nodes at
+        4M lines, 5 MB of the scan's peak; a module's targets are mostly asked in a row, one edge)."""
         if self._trace is not None:
-            self._trace.read((SITES, target))
+            self._trace.read((SITES, target.module))
         return self._by_target.get(target, [])
 
     def find_sites(self, target: ClassValue | FunctionValue) -> tuple[ImportSite, ...]:

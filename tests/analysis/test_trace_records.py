@@ -143,22 +143,21 @@ def test_the_import_sites_of_a_target_are_its_leaf(tmp_path: Path) -> None:
             ask(target)
     with trace.unit(unit("all")):
         assert [s.importer for s in sites.sites] == ["app.a"]
-    assert reached(trace, (SITES, target)) == {unit("find"), unit("count"), unit("hops")}
+    assert reached(trace, (SITES, "app.b")) == {unit("find"), unit("count"), unit("hops")}  # the target's module
     assert reached(trace, (SITES, "")) == {unit("all")}
     restored = ImportSites.of_sites(sites.sites, trace=trace)  # kept by the last scan: its reads recorded alike
     with trace.unit(unit("restored")):
         restored.find_sites(target)
-    assert unit("restored") in reached(trace, (SITES, target))
+    assert unit("restored") in reached(trace, (SITES, "app.b"))
 
 
 def test_an_edit_of_the_imports_fires_the_sites_of_their_targets() -> None:
-    target = FunctionValue("app.b", "f")
     trace = Trace()
     trace.rules_begin()
     with trace.unit(unit("reader")):
-        trace.read((SITES, target))
+        trace.read((SITES, "app.b"))
     recorded = Recorded.loads(trace.recorded().dumps())
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded)) == {unit("reader")}
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, targets=[])) == set()
-    named = fired_leaves("app.a", _change(imports=True), recorded, targets=[target])
+    named = fired_leaves("app.a", _change(imports=True), recorded, targets=["app.b"])
     assert recorded.reached(named) == {unit("reader")} and (SITES, "") in named
