@@ -82,7 +82,7 @@ class Namespaces:
         # again by every later asker; ``find_definers`` reads a table of every module's (``NAMED``).
         self._trace = resolver.trace
         self._absent_nodes: set[tuple[str, str]] = set()  # the ``_absent`` answers that are nodes
-        self._open_nodes: set[str] = set()  # the ``_opened`` answers that are nodes: modules calling at module level
+        self._edited_nodes: set[str] = set()  # the ``_edited`` answers that are nodes: modules calling at module level
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -156,21 +156,14 @@ class Namespaces:
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
         its file that could be what actually gets imported. The caller found ``info`` with ``find_module``, which
-        records the module's own leaf; a node records what ``_edited_at_import`` resolves, if the module calls any."""
+        records the module's own leaf; of another module's facts, the answer reads only what ``_edited_at_import``
+        resolves (its node), read again on a hit."""
         known = self._opened.get(info.name)
-        trace = self._trace
-        if known is not None:
-            if trace is not None and info.name in self._open_nodes:
-                trace.read((NODE, "open", info.name))
-            return known
-        if trace is None or next(info.facts.calls.at_module_level(), None) is None:  # nothing else is read
+        if known is None:
             return self._work_out_open(info)
-        self._open_nodes.add(info.name)
-        reader = trace.enter((NODE, "open", info.name))
-        try:
-            return self._work_out_open(info)
-        finally:
-            trace.leave(reader)
+        if self._trace is not None and not (info.facts.has_getattr or info.facts.dynamic_namespace):
+            self._edited_at_import(info)  # asked by the answer (after these two): its node, if any, read again
+        return known
 
     def _work_out_open(self, info: ModuleInfo) -> bool:
         """``_open`` worked out and kept."""
@@ -203,16 +196,28 @@ class Namespaces:
         """The module calls, at module level, a function of a module that writes other modules' namespaces
         (``set_deprecated_aliases({...})`` reaching ``sys._getframe(1).f_globals``)."""
         known = self._edited.get(info.name)
-        if known is None:
+        trace = self._trace
+        if known is not None:
+            if trace is not None and info.name in self._edited_nodes:
+                trace.read((NODE, "edited", info.name))
+            return known
+        calls = list(info.facts.calls.at_module_level())
+        # a node of the dependency record (``trace``) for a module that calls anything: what the calls resolve to
+        reader = trace.enter((NODE, "edited", info.name)) if trace is not None and calls else None
+        try:
             known = False
-            for call in info.facts.calls.at_module_level():
+            for call in calls:
                 for value in self.resolver.resolve_expr(info.name, "", call.func):
                     owner = self.index.find_module(value.module) if isinstance(value, FunctionValue) else None
                     if owner is not None and isinstance(value, FunctionValue) and any(
                         w == value.qualname or w.startswith(value.qualname + ".") for w in owner.facts.namespace_writers
                     ):
                         known = True
-            self._edited[info.name] = known
+        finally:
+            if reader is not None and trace is not None:
+                self._edited_nodes.add(info.name)
+                trace.leave(reader)
+        self._edited[info.name] = known
         return known
 
     def _on_disk(self, info: ModuleInfo, name: str) -> bool:

@@ -92,12 +92,12 @@ SITES: dict[tuple[str, str], str] = {
     ("names.py", "Names.__init__"): MODEL,
     ("namespace.py", "Namespaces._absence"): NODE,  # ``_absent``, after find_module
     ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
-    ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_opened``'s
+    ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``, a module calling at import time
     ("namespace.py", "Namespaces._is_patched"): REFUSED,  # attr_stores; what a store's base names: the resolver's
     ("namespace.py", "Namespaces._namesakes"): TABLE,
-    ("namespace.py", "Namespaces._open"): NODE,  # which ``_opened`` answers are nodes (module-level calls)
+    ("namespace.py", "Namespaces._open"): REFUSED,  # has_getattr, dynamic_namespace; then ``_edited``'s node
     ("namespace.py", "Namespaces._type_checking_import"): FOUND,
-    ("namespace.py", "Namespaces._work_out_open"): NODE,  # ``_opened``: has_getattr and dynamic_namespace refused
+    ("namespace.py", "Namespaces._work_out_open"): REFUSED,  # as ``_open``
     ("namespace.py", "Namespaces.find_definers"): LEAF,  # (NAMED, name)
     ("namespace.py", "Namespaces.find_missing_module"): FOUND,
     ("resolve.py", "Resolver._import_value"): RESOLVER,

@@ -38,7 +38,7 @@ def test_a_name_found_absent_once_is_read_again_through_its_node(tmp_path: Path)
 
 
 def test_a_module_known_open_or_not_is_read_again_through_its_node(tmp_path: Path) -> None:
-    # whether ``app.pkg`` fills its namespace at import time resolves the function it calls there, once (``_opened``)
+    # whether ``app.pkg`` fills its namespace at import time resolves the function it calls there, once (``_edited``)
     r, trace = traced(tmp_path, CALLING)
     spaces = Namespaces(r.index, r)
     both = twice(trace, lambda: spaces.find_missing_module("app.pkg.gone"))
