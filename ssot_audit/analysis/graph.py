@@ -41,6 +41,7 @@ else:
 
 from ssot_audit.analysis.facts import ImportFact
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.trace import IMPORTERS, MODULE, Trace
 from ssot_audit.model.digraph import greedy_order, is_acyclic, strongly_connected
 
 _EXACT_BREAK_LIMIT = 14  # edges in a cycle up to which the smallest break set is searched exhaustively
@@ -85,6 +86,9 @@ class ImportGraph:
         self._pred: dict[str, list[str]] | None = None  # made on first use (``find_importers``)
         self._kept_cycles = kept_cycles
         self.cycles_asked: dict[CyclesKey, tuple[Cycle, ...]] = {}
+        # The edges are every module's imports, read here while the model is built (``trace.MODEL``); a query made
+        # for a rule records which modules' imports its answer depends on (``trace.IMPORTERS``).
+        self._trace: Trace | None = index.trace
         for info in index.iter_modules():
             edges: dict[str, list[ImportFact]] = {}
             for imp, target in zip(info.facts.imports, index.imported_modules_of(info.name)):
@@ -101,6 +105,7 @@ class ImportGraph:
         made = cls.__new__(cls)
         made._nodes = {info.name: (info.relpath, info.is_test) for info in index.iter_modules()}
         made._succ, made._pred, made._kept_cycles, made.cycles_asked = edges, None, kept_cycles, {}
+        made._trace = index.trace
         return made
 
     @property
@@ -128,6 +133,8 @@ class ImportGraph:
     # -- queries ------------------------------------------------------------------------------------------------
     def find_importers(self, module: str) -> tuple[str, ...]:
         """Modules that import ``module`` (any kind of import), sorted."""
+        if self._trace is not None:
+            self._trace.read((IMPORTERS, module))
         if self._pred is None:
             self._pred = {}
             for importer, targets in self._succ.items():
@@ -137,6 +144,8 @@ class ImportGraph:
 
     def find_dependencies(self, module: str) -> tuple[str, ...]:
         """Modules ``module`` imports, sorted."""
+        if self._trace is not None:  # its own imports: any interface edit of it fires the module's leaf
+            self._trace.read((MODULE, module))
         return tuple(sorted(self._succ.get(module, ())))
 
     def runtime_edges(self) -> list[tuple[str, str]]:
@@ -146,6 +155,8 @@ class ImportGraph:
     def edge_lines(self, importer: str, imported: str, *, runtime_only: bool = False,
                    include_function_local: bool = False) -> tuple[int, ...]:  # fmt: skip
         """Lines in ``importer`` that import ``imported`` (only those ``find_cycles`` counts, if ``runtime_only``)."""
+        if self._trace is not None:
+            self._trace.read((MODULE, importer))
         e = self._succ[importer][imported]
         if not runtime_only:
             return e.lines
@@ -167,6 +178,8 @@ class ImportGraph:
 
         The answer is a function of the runtime edges alone (components of one module are dropped, members and
         edges are sorted), so with ``kept_cycles`` it is served by the digest of those edges."""
+        if self._trace is not None:  # every runtime edge of the project
+            self._trace.read((IMPORTERS, ""))
         key = (include_function_local, self._runtime_digest(include_function_local))
         known = self._kept_cycles.get(key) if self._kept_cycles is not None else None
         if known is None:

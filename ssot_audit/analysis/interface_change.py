@@ -41,7 +41,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
-from ssot_audit.analysis.trace import FUNCTION, MODULE, NAMED, STAR, Recorded
+from ssot_audit.analysis.trace import ALIASES, FUNCTION, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
     _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
@@ -188,15 +188,26 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
     return changed or None  # the same names in another order or repeated: every name's, to be safe
 
 
-def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded) -> list[Hashable]:
+def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, imported: Iterable[str] | None = None,
+                 targets: Iterable[str] | None = None) -> list[Hashable]:
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function, the star imports when the imports changed, and the module read as a whole (any
     change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
-    read by them, and they are judged again anyway."""
+    read by them, and they are judged again anyway.
+
+    Tables over every module: which modules define a changed name (``NAMED``); the module-level aliases when any
+    name's bindings changed (an alias added, gone or retargeted is a changed name); when the imports changed, every
+    import edge (``(IMPORTERS, "")``: the cycles) and the importers of each module in ``imported``, the modules the
+    old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
+    the importers of every module, which is safe and coarse), and the import sites: all of them and those of the
+    definitions of each module of ``targets``, the modules of what the old or the new sites of ``module`` reach
+    (``ImportSite.target.module``; None: every recorded module's)."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)
+    if change.names:
+        leaves.append((ALIASES, ""))
     if change.exported is None:
         leaves.extend(leaf for leaf in recorded.leaves_of(module) if len(leaf) == 2)  # type: ignore[arg-type]
     else:
@@ -204,4 +215,14 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded) -> li
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     if change.imports:
         leaves.append((STAR, module))
+        leaves.extend(_per_module(IMPORTERS, imported, recorded))
+        leaves.extend(_per_module(SITES, targets, recorded))
     return leaves
+
+
+def _per_module(kind: int, modules: Iterable[str] | None, recorded: Recorded) -> list[Hashable]:
+    """The leaves of a table over every module (``kind``): the whole table's and each of ``modules``' (None: every
+    recorded one)."""
+    if modules is None:
+        return [key for key in recorded.keys if key[0] == kind]  # type: ignore[index]
+    return [(kind, ""), *((kind, module) for module in modules)]

@@ -129,7 +129,7 @@ def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, mov
     targets = [(ClassValue if is_class else FunctionValue)(own.get(m, m), q) for is_class, m, q in state.targets]
     numbered = [own.get(m, m) for m in state.modules]
     try:
-        sites = ImportSites.of_sites(_sites(state, targets, numbered, moving))
+        sites = ImportSites.of_sites(_sites(state, targets, numbered, moving), trace=resolver.trace)
         graph = ImportGraph.of_edges(index, _edges(state, numbered, moving), kept_cycles=kept_cycles)
         aliases = {targets[t]: tuple(Name(own.get(m, m), n, ALIAS, _moved(moving.get(m), line)) for m, n, line in names)
                    for t, names in state.aliases}  # fmt: skip

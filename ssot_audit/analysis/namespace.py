@@ -20,6 +20,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
+from ssot_audit.analysis.trace import NAMED, NODE
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -38,6 +39,10 @@ def _is_implementation(suffix: str) -> bool:
     """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
     ``egg-info`` and the like are not."""
     return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
 
 
 def _defines(bindings: Sequence[Binding]) -> bool:
@@ -78,6 +83,12 @@ class Namespaces:
         self._stems: dict[str, dict[str, list[str]]] = {}
         self._by_basename: dict[str, list[str]] | None = None
         self._absent: dict[tuple[str, str], str | None] = {}
+        # The dependency record (``trace``): ``_absent`` and ``_opened`` answers are its nodes (what the first asker
+        # computed reads other modules' namespaces: star sources, the functions a module calls at import time), read
+        # again by every later asker; ``find_definers`` reads a table of every module's (``NAMED``).
+        self._trace = resolver.trace
+        self._absent_nodes: set[tuple[str, str]] = set()  # the ``_absent`` answers that are nodes
+        self._edited_nodes: set[str] = set()  # the ``_edited`` answers that are nodes: modules calling at module level
 
     def is_reliable_target(self, module: str, *, relative: bool = False) -> bool:
         """Whether an import of ``module`` surely reaches the scanned file. A relative import always does; an
@@ -101,13 +112,37 @@ class Namespaces:
         if except_import is not None:
             return self._absence(module, name, except_import, frozenset({module}))
         key = (module, name)  # ``models.CharField`` is read in thousands of modules: asked once
-        if key not in self._absent:
+        trace = self._trace
+        if key in self._absent:
+            if trace is None:
+                pass
+            elif key in self._absent_nodes:
+                trace.read((NODE, "absent", key))
+            else:  # what the first asker read, read again: the module and whether it is open
+                info = self.index.find_module(module)
+                if info is not None and not _is_dunder(name):
+                    self._open(info)
+        elif trace is None or self._bound_at_run_time(module, name):
             self._absent[key] = self._absence(module, name, None, frozenset({module}))
+        else:  # a name missing or bound under TYPE_CHECKING only: star sources and patches are read
+            self._absent_nodes.add(key)
+            reader = trace.enter((NODE, "absent", key))
+            try:
+                self._absent[key] = self._absence(module, name, None, frozenset({module}))
+            finally:
+                trace.leave(reader)
         return self._absent[key]
+
+    def _bound_at_run_time(self, module: str, name: str) -> bool:
+        """Whether ``_absence`` answers from the module's own facts and ``_open`` alone (no module, a dunder, or a
+        binding outside ``TYPE_CHECKING``: most imports), so that its answer needs no node of the dependency record."""
+        info = self.index.modules.get(module)
+        return info is None or _is_dunder(name) or not all(
+            self._type_checking_import(info, b) for b in info.facts.bindings.get(name, ()))  # fmt: skip
 
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
         info = self.index.find_module(module)
-        if info is None or (name.startswith("__") and name.endswith("__")) or self._open(info):
+        if info is None or _is_dunder(name) or self._open(info):
             return None
         bindings = [b for b in info.facts.bindings.get(name, ()) if not (b.kind == B_IMPORT and b.value == except_import)]
         if not all(self._type_checking_import(info, b) for b in bindings) or self._on_disk(info, name):
@@ -126,20 +161,29 @@ class Namespaces:
 
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
-        its file that could be what actually gets imported."""
+        its file that could be what actually gets imported. The caller found ``info`` with ``find_module``, which
+        records the module's own leaf; of another module's facts, the answer reads only what ``_edited_at_import``
+        resolves (its node), read again on a hit."""
         known = self._opened.get(info.name)
         if known is None:
-            directory, _, filename = info.relpath.rpartition("/")
-            parent, _, package = directory.rpartition("/")
-            known = (
-                info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
-                # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
-                or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
-                or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
-                # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
-                or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
-            )
-            self._opened[info.name] = known
+            return self._work_out_open(info)
+        if self._trace is not None and not (info.facts.has_getattr or info.facts.dynamic_namespace):
+            self._edited_at_import(info)  # asked by the answer (after these two): its node, if any, read again
+        return known
+
+    def _work_out_open(self, info: ModuleInfo) -> bool:
+        """``_open`` worked out and kept."""
+        directory, _, filename = info.relpath.rpartition("/")
+        parent, _, package = directory.rpartition("/")
+        known = (
+            info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
+            # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
+            or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
+            or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+            # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
+            or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
+        )
+        self._opened[info.name] = known
         return known
 
     def _suffixes(self, directory: str, stem: str) -> list[str]:
@@ -158,16 +202,28 @@ class Namespaces:
         """The module calls, at module level, a function of a module that writes other modules' namespaces
         (``set_deprecated_aliases({...})`` reaching ``sys._getframe(1).f_globals``)."""
         known = self._edited.get(info.name)
-        if known is None:
+        trace = self._trace
+        if known is not None:
+            if trace is not None and info.name in self._edited_nodes:
+                trace.read((NODE, "edited", info.name))
+            return known
+        calls = list(info.facts.calls.at_module_level())
+        # a node of the dependency record (``trace``) for a module that calls anything: what the calls resolve to
+        reader = trace.enter((NODE, "edited", info.name)) if trace is not None and calls else None
+        try:
             known = False
-            for call in info.facts.calls.at_module_level():
+            for call in calls:
                 for value in self.resolver.resolve_expr(info.name, "", call.func):
                     owner = self.index.find_module(value.module) if isinstance(value, FunctionValue) else None
                     if owner is not None and isinstance(value, FunctionValue) and any(
                         w == value.qualname or w.startswith(value.qualname + ".") for w in owner.facts.namespace_writers
                     ):
                         known = True
-            self._edited[info.name] = known
+        finally:
+            if reader is not None and trace is not None:
+                self._edited_nodes.add(info.name)
+                trace.leave(reader)
+        self._edited[info.name] = known
         return known
 
     def _on_disk(self, info: ModuleInfo, name: str) -> bool:
@@ -249,6 +305,8 @@ class Namespaces:
     # -- where a name is defined --------------------------------------------------------------------------------
     def find_definers(self, name: str) -> tuple[str, ...]:
         """Modules that define ``name`` at module level (``def``/``class``/assignment, not an import), by name."""
+        if self._trace is not None:  # every module's bindings of the name
+            self._trace.read((NAMED, name))
         known = self._definers.get(name)
         if known is not None:
             return known

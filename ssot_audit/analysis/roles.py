@@ -32,6 +32,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
+from ssot_audit.analysis.trace import NODE
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
@@ -374,12 +375,20 @@ class Roles:
         conditional definitions) or assigns it at class level (which may name any function)."""
         key = (cls, flag)
         known = self._with.get(key)
+        trace = self.resolver.trace  # a node of the dependency record (``trace``): the class's order is read
         if known is None:  # asked for each pair a class is compared in: kept
-            found: set[str] = set()
-            for klass in self.resolver.mro(cls):
-                if isinstance(klass, ClassValue):
-                    found.update(self._own_with(klass, flag))
-            known = self._with[key] = self._kept(found)  # one object per distinct set, as ``methods``
+            reader = trace.enter((NODE, "with", key)) if trace is not None else 0
+            try:  # each class's own set reads its body and methods alone, which ``interface_change`` refuses
+                found: set[str] = set()
+                for klass in self.resolver.mro(cls):
+                    if isinstance(klass, ClassValue):
+                        found.update(self._own_with(klass, flag))
+                known = self._with[key] = self._kept(found)  # one object per distinct set, as ``methods``
+            finally:
+                if trace is not None:
+                    trace.leave(reader)
+        elif trace is not None:
+            trace.read((NODE, "with", key))
         return known
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:

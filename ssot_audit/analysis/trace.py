@@ -11,8 +11,12 @@ records, as it runs, who read what:
   class's facts are not recorded: ``interface_change`` refuses every change of a class or method, which feeds the
   concept model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
-  module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it), and
-  ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module);
+  module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
+  ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
+  ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
+  import edge of the project, ``graph.find_cycles``), ``(ALIASES, "")`` every module's ``name = other``
+  bindings (``index.module_aliases``, a table of them all), and ``(SITES, module)`` the import sites of the
+  module's classes and functions (``usage.ImportSites``; ``(SITES, "")`` all of them);
 - what ``edits._model_holds`` never lets an interface edit change is not recorded either: a module's imports,
   module-level calls, attribute uses, module-level aliases (``X = Y``), factory-named and ``async`` functions
   (``module_reads`` reads a module's attribute uses without a leaf for them, else every edit of the module reached
@@ -27,9 +31,10 @@ parent) to two integer arrays: no set per answer, no union on hits (``python/myp
 ``mypy/server/deps.py``, as edges). The units an edit can change are those reached upward from its fired leaves
 (``Recorded.reached``). Two kinds of edge are left out, which changes no answer of ``reached``: the model's (every
 node numbered before the rules began was first read while the model was built, so the model is reached when any
-of them is: its reads of them, a quarter of all edges, are not needed), and a read repeating the one just made. An edge too many only makes a scan judge more again; an edge missing would keep a stale
-finding, which is why every read of another module's facts goes through a recording accessor (the guard test lists
-the rest) and every cache outside the memo tables is a node.
+of them is: its reads of them, a quarter of all edges, are not needed), and a read repeating the one just made.
+An edge too many only makes a scan judge more again; an edge missing would keep a stale finding, which is why every
+read of another module's facts goes through a recording accessor (the guard tests list the rest) and every cache
+outside the memo tables is a node.
 
 The record is valid for the run that made it: which queries get memoised can depend on the order they were asked
 in (and that on string hashing), so a scan merges its own edges for what it computed again rather than reuse
@@ -49,11 +54,13 @@ from itertools import accumulate
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
 # and values, or values).
-FUNCTION, CLASS, STAR, MODULE, NAMED = 1, 2, 3, 4, 5
+FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES = 1, 2, 3, 4, 5, 6, 7
 UNIT = 8
 NODE = 9
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED})
+SITES = 10
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
+_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES})  # leaves of a table over every module: no module's own
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -196,7 +203,7 @@ class Recorded:
     def leaves_of(self, module: str) -> list[Hashable]:
         """Every recorded leaf of ``module``."""
         return [k for k in self.keys if (len(k) == 2 and k[0] == module)  # type: ignore[arg-type,index]
-                or (k[0] in LEAF_KINDS and k[0] != NAMED and k[1] == module)]  # type: ignore[index]
+                or (k[0] in LEAF_KINDS and k[0] not in _OF_EVERY_MODULE and k[1] == module)]  # type: ignore[index]
 
 
 # A record as the cache keeps it: the leaf and unit keys as flat columns over one string of their distinct strings
