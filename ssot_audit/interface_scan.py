@@ -102,7 +102,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
         edited.add(module)
         if moved.interface is not None:
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
-                leaves.extend(fired_leaves(module, moved.interface, record))
+                leaves.extend(fired_leaves(module, moved.interface, record, aliases=False))  # ``_model_holds``
     found = reached(traces.records, leaves)
     if MODEL in found:
         return None

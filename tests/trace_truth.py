@@ -191,7 +191,7 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     finally:
         path.write_bytes(old_bytes)
     report.accepted += 1
-    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded))
+    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded, aliases=not taken))
     report.model_reached += MODEL in reached
     if not taken or MODEL in reached:  # the interface path would not be taken: the whole scan runs
         return

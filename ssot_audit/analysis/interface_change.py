@@ -189,7 +189,7 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
 
 
 def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, imported: Iterable[str] | None = None,
-                 targets: Iterable[str] | None = None) -> list[Hashable]:
+                 targets: Iterable[str] | None = None, aliases: bool = True) -> list[Hashable]:
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function, the star imports when the imports changed, and the module read as a whole (any
@@ -202,11 +202,12 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
     the importers of every module, which is safe and coarse), and the import sites: all of them and those of the
     definitions of each module of ``targets``, the modules of what the old or the new sites of ``module`` reach
-    (``ImportSite.target.module``; None: every recorded module's)."""
+    (``ImportSite.target.module``; None: every recorded module's). ``aliases=False``: the caller knows no alias
+    row of the module changed (``edits._model_holds``), so the aliases' table does not fire."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)
-    if change.names:
+    if change.names and aliases:
         leaves.append((ALIASES, ""))
     if change.exported is None:
         leaves.extend(leaf for leaf in recorded.leaves_of(module) if len(leaf) == 2)  # type: ignore[arg-type]

@@ -253,7 +253,7 @@ def _columns(key: Hashable) -> tuple[int, str, str | None] | None:
 def _decoded(joined: str, tags: bytes, first: bytes, second: bytes, numbers: bytes,
              other: list[tuple[Hashable, int]]) -> dict[Hashable, int]:  # fmt: skip
     """The keys ``_encoded`` gave the columns of."""
-    strings = joined.split("\0") if joined else []
+    strings = joined.split("\0")  # one empty string is "" too
     columns = [array("b", tags), array("i"), array("i"), array("i")]
     for column, data in zip(columns[1:], (first, second, numbers)):
         column.frombytes(data)

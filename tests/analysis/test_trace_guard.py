@@ -41,6 +41,7 @@ SITES: dict[tuple[str, str], str] = {
     ("callees.py", "ruled_out"): OWN,
     ("concept_snapshot.py", "restored"): TABLE,
     ("concepts.py", "ConceptModel._factories_by_class"): MODEL,  # ``factories_in`` answers from this table
+    ("concepts.py", "ConceptModel.production_importers"): TABLE,  # an importer's ``is_test``: its path, never its facts
     ("edits.py", "_moved"): EXTRACT,
     ("extract.py", "Extractor.__init__"): EXTRACT,
     ("extract.py", "Extractor._bind_target"): EXTRACT,
@@ -93,7 +94,7 @@ SITES: dict[tuple[str, str], str] = {
     ("namespace.py", "Namespaces._absence"): NODE,  # ``_absent``, after find_module
     ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
     ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``, a module calling at import time
-    ("namespace.py", "Namespaces._is_patched"): REFUSED,  # attr_stores; what a store's base names: the resolver's
+    ("namespace.py", "Namespaces._stores"): REFUSED,  # attr_stores; what a store's base names: the resolver's
     ("namespace.py", "Namespaces._namesakes"): TABLE,
     ("namespace.py", "Namespaces._open"): REFUSED,  # has_getattr, dynamic_namespace; then ``_edited``'s node
     ("namespace.py", "Namespaces._type_checking_import"): FOUND,

@@ -123,6 +123,8 @@ def test_an_edit_of_a_name_fires_the_aliases_table() -> None:
     recorded = Trace().recorded()
     assert (ALIASES, "") in fired_leaves("app.a", _change(names=frozenset({"g"})), recorded)
     assert (ALIASES, "") not in fired_leaves("app.a", _change(imports=True), recorded, imported=[])
+    # the interface path's caller knows no alias row changed (``edits._model_holds``)
+    assert (ALIASES, "") not in fired_leaves("app.a", _change(names=frozenset({"g"})), recorded, aliases=False)
 
 
 def test_the_leaves_of_a_module_are_its_own_not_the_tables_naming_it() -> None:
