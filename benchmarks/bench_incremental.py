@@ -12,7 +12,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
 - body edit: a statement no rule reads inserted in a function body (``_bench_N = N``: lines below it move), which
   the scan handles by moving the last result's positions; body edit, call: a call inserted instead
   (``print(N)``), which only the rules that read calls see: the scan loads the project with the last concept model
-  and runs those rules alone; rename: a function renamed (its importers miss it: the whole-program phase runs)
+  and runs those rules alone; rename: a function renamed (an interface edit: the judgements the last scan's
+  dependency record links to it run again, ``interface_scan``; the whole-program phase if the concept model read it)
 - pre-commit: the hook's command (text output) after each kind of body edit, and with nothing changed (no-op),
   the hook having scanned the tree once before (as it has on a developer's checkout)
 

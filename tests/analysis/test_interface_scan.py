@@ -3,17 +3,24 @@ runs again only what the dependency record says may change, and gives the cold s
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from ssot_audit.interface_scan import Rerun
+from ssot_audit.config import load_config
+from ssot_audit.interface_scan import Rerun, find_traces
+from ssot_audit.project import scope_key, walk_tree
+from ssot_audit.rerun import find_kept
+from ssot_audit.rules import ALL_RULES
 
 from tests.analysis.test_calls_only_scan import _record
-from tests.helpers import fixable_project, scan_output, scanned_tree
+from tests.helpers import fixable_project, scan_output, scanned_tree, write_project
 
 
 def _project() -> dict[str, str]:
@@ -83,3 +90,32 @@ def test_random_interface_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path,
                 assert not model_built, (done, fmt)  # the model was kept
                 interface += 1
     assert interface >= 6, done  # the test exercised the path
+
+
+def _cli(root: Path, cache: Path | None, hash_seed: int) -> str:
+    """The JSON of ``ssot-audit scan`` of ``root`` in a process of its own, under ``PYTHONHASHSEED``."""
+    where = ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
+    done = subprocess.run([sys.executable, "-m", "ssot_audit", "scan", str(root), *where, "--format", "json", "-j", "1",
+                           "--exit-zero"], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONHASHSEED": str(hash_seed)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_record_of_one_process_serves_another_with_another_string_hash(tmp_path: Path) -> None:
+    """Which answers get memoised, and so what the record holds, can depend on string hashing: the scan after an
+    edit, in a process hashing strings otherwise than the full scan's, still gives the cold scan's output."""
+    root = write_project(tmp_path / "proj", _project())
+    cache = tmp_path / "cache"
+    _cli(root, cache, 1)
+    rng = random.Random(41)
+    done = []
+    for hash_seed in (2, 3, 4, 5):
+        done.append(_edit(root, rng))
+        assert _cli(root, cache, hash_seed) == _cli(root, None, 6), done
+    config = load_config(root)  # the scans after the edits added their records to the full scan's: they took the path
+    _, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES, "fixes"), cache, scope_key(root, config, ALL_RULES))
+    kept = find_kept(tree)
+    assert tree is not None and kept is not None
+    traces = find_traces(tree, kept.token, read=False)
+    assert traces is not None and len(traces.deltas) >= 2, done  # an edit may change nothing, or reach the model
