@@ -12,7 +12,8 @@ reached judgements and E's own, and keeps every other finding of the last result
 The record grows with each scan after the full one: a calls-only or interface scan records what its own judgements
 read (its resolver is fresh, so its memo nodes are its own) and keeps that as a *delta* beside the full scan's
 record. The record of a judgement run again is the union of its old and new edges: an edge too many only makes a
-later scan judge more. Past ``MAX_DELTAS`` scans the deltas are dropped and so is the record: the next interface
+later scan judge more. Past ``MAX_DELTAS`` scans, or ``MAX_DELTA_EDGES`` edges in the deltas (a scan whose rule ran
+whole records as much as the full scan), the deltas are dropped and so is the record: the next interface
 edit takes the whole scan, whose record starts anew.
 """
 
@@ -28,6 +29,7 @@ from ssot_audit.analysis.trace import MODEL, Recorded, State, Trace, reached
 from ssot_audit.analysis.treecache import TreeCache
 
 MAX_DELTAS = 50
+MAX_DELTA_EDGES = 2_000_000  # 8 MB of edges, about twice a full scan's at 4M lines
 
 
 def _names(tree: TreeCache) -> tuple[str, str]:
@@ -77,7 +79,13 @@ def keep_trace(tree: TreeCache, token: str, trace: Trace) -> None:
 def keep_delta(tree: TreeCache, traces: Traces, trace: Trace) -> None:
     """After a calls-only or interface scan of the state kept with ``traces``: keep what its judgements read (``trace``)
     beside the record."""
-    tree.save_kept(_names(tree)[1], {"token": traces.token, "deltas": (*traces.deltas, trace.taken())})
+    deltas = (*traces.deltas, trace.taken())
+    edges = sum(len(delta[-1]) for delta in deltas) // 4  # ``State``'s last column: the edges' parents, 4 bytes each
+    if edges > MAX_DELTA_EDGES:
+        deltas, token = (), ""  # the record is dropped: no later scan finds it
+    else:
+        token = traces.token
+    tree.save_kept(_names(tree)[1], {"token": token, "deltas": deltas})
 
 
 @dataclass(frozen=True, slots=True)

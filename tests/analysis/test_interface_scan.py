@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit import interface_scan
 from ssot_audit.config import load_config
 from ssot_audit.interface_scan import Rerun, find_traces
 from ssot_audit.project import scope_key, walk_tree
@@ -119,3 +120,18 @@ def test_the_record_of_one_process_serves_another_with_another_string_hash(tmp_p
     assert tree is not None and kept is not None
     traces = find_traces(tree, kept.token, read=False)
     assert traces is not None and len(traces.deltas) >= 2, done  # an edit may change nothing, or reach the model
+
+
+def test_past_the_deltas_budget_the_record_is_dropped_and_the_whole_scan_runs(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr(interface_scan, "MAX_DELTA_EDGES", 0)
+    root, cache = scanned_tree(tmp_path, _project())
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    path = root / "pkg/m3.py"
+    path.write_text(path.read_text(encoding="utf-8") + "\nLIMIT = 1\n", encoding="utf-8")
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert built == ["model"] and isinstance(ran[0], Rerun)  # the path (the cold scan built the model), its delta
+    built.clear()  # over the budget: the record is dropped
+    path.write_text(path.read_text(encoding="utf-8") + "\nLIMIT_2 = 2\n", encoding="utf-8")
+    assert scan_output(root, cache) == scan_output(root, None)
+    assert built == ["model", "model"]  # the whole scan built it too
