@@ -339,6 +339,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                                   trace=Trace() if tree is not None else None)  # fmt: skip
         reads: Reads = {}
         tables = reused.kept.tables if reused is not None else CallTables.of(project)
+        if reused is not None and reused.rerun is not None and reused.rerun.bound:  # the kept ones read what changed
+            tables = replace(tables, bound_names={})
         # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs
         token = keep_snapshot(project, tree) if tree is not None and reused is None and not project.resolver.gave_up \
             else None
@@ -353,7 +355,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
-                if any(shared.get(name) is not table for name, table in tables.shared.items()):
+                if any(shared.get(name) is not table for name, table in tables.shared.items()) \
+                        or tables is not reused.kept.tables:  # fmt: skip
                     keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)
                 if traces is not None and project.resolver.trace is not None:
                     keep_delta(tree, traces, project.resolver.trace)

@@ -25,7 +25,7 @@ from typing import cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves
-from ssot_audit.analysis.trace import MODEL, Recorded, State, Trace, reached
+from ssot_audit.analysis.trace import BOUND, MODEL, UNIT, Recorded, State, Trace, reached
 from ssot_audit.analysis.treecache import TreeCache
 
 MAX_DELTAS = 50
@@ -94,6 +94,7 @@ class Rerun:
 
     whole: frozenset[str]
     units: Mapping[str, frozenset[Hashable]]
+    bound: bool = False  # the kept answers of ``names_bound_to`` read a fired leaf: computed again
 
 
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
@@ -114,10 +115,11 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     found = reached(traces.records, leaves)
     if MODEL in found:
         return None
-    judged = [cast(tuple[int, str, Hashable], unit) for unit in found]  # ``(UNIT, code, key)``
+    bound = (BOUND, "") in found
+    judged = [cast(tuple[int, str, Hashable], unit) for unit in found if unit[0] == UNIT]  # type: ignore[index]
     whole = frozenset(code for _, code, key in judged if key is None)
     units: dict[str, set[Hashable]] = {code: set(edited) for code in codes if code not in whole}
     for _, code, key in judged:
         if code in units and key is not None:
             units[code].add(key)
-    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()})
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound)

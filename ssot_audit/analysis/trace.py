@@ -58,9 +58,13 @@ FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES = 1, 2, 3, 4, 5, 6, 7
 UNIT = 8
 NODE = 9
 SITES = 10
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES})
+# Not a leaf but a node kept by key: ``(BOUND, "")``, every answer of ``rules.base.names_bound_to``, which a full
+# scan's rules compute and later scans reuse (``rerun.CallTables.bound_names``): a scan that reaches it computes
+# them again (``reached`` reports it with the units).
+BOUND = 11
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
-_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES})  # leaves of a table over every module: no module's own
+_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND})  # leaves of a table over every module: no module's own
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -340,7 +344,7 @@ def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hash
                 if parent not in seen:
                     seen.add(parent)
                     queue.append(parent)
-    units = {key for key, i in numbered.items() if i in seen and key[0] == UNIT}  # type: ignore[index]
+    units = {key for key, i in numbered.items() if i in seen and key[0] in (UNIT, BOUND)}  # type: ignore[index]
     model_end = records[0].model_end if records else 0
     if any(i < model_end for i in seen):
         units.add(MODEL)

@@ -17,7 +17,7 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import UNIT
+from ssot_audit.analysis.trace import BOUND, UNIT
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, untagged
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
@@ -185,10 +185,18 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
     key: frozenset[ClassValue | FunctionValue] = frozenset(targets)
     memo = ctx.bound_names
     found = memo.get(key) if memo is not None else None
+    trace = ctx.resolver.trace
     if found is None:
-        found = _names_bound(ctx, targets)
+        reader = trace.enter((BOUND, "")) if trace is not None else 0  # kept by key: a later scan reuses the answers
+        try:
+            found = _names_bound(ctx, targets)
+        finally:
+            if trace is not None:
+                trace.leave(reader)
         if memo is not None:
             memo[key] = found
+    elif trace is not None:
+        trace.read((BOUND, ""))
     return found
 
 

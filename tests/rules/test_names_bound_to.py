@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ssot_audit import api
 from ssot_audit.analysis.facts import B_ASSIGN
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.trace import BOUND, UNIT, Trace
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config
 from ssot_audit.rules.base import RuleContext, names_bound_to
@@ -50,3 +52,23 @@ def test_names_bound_to_targets_are_those_of_the_plain_definition(tmp_path: Path
             assert answers[-1] == _plain(ctx, targets)  # type: ignore[arg-type]
     assert answers[0] == {"run", "start", "go", "launch"}
     assert answers[1] == {"Manager", "M", "Old"}
+
+
+def test_the_answers_are_one_node_a_later_scan_knows_by_key(tmp_path: Path) -> None:
+    """A full scan keeps ``names_bound_to``'s answers and later scans reuse them (``rerun.CallTables``): the units
+    that took an answer, computed or memoised, are reached through ``(BOUND, "")`` from what resolving the aliases
+    read, and so is that node, which tells the interface path to compute the answers again."""
+    write_project(tmp_path, ALIASES)
+    index = api.load_project(tmp_path, Config(), jobs=1).index
+    trace = Trace()
+    project = api.load_project(tmp_path, Config(), jobs=1)
+    resolver = Resolver(index, trace)
+    trace.rules_begin()
+    ctx = RuleContext(index, resolver, project.graph, project.sites, project.concepts, project.failures, {},
+                      bound_names={}, code="T")  # fmt: skip
+    targets = {FunctionValue("app.impl", "run")}
+    for key in ("first", "second"):
+        with ctx.unit(key):
+            assert "launch" in names_bound_to(ctx, targets)
+    reached = trace.recorded().reached([("app.impl", "run")])  # ``launch = app.impl.run`` read it
+    assert reached == {(UNIT, "T", "first"), (UNIT, "T", "second"), (BOUND, "")}
