@@ -13,7 +13,7 @@ from ssot_audit.analysis.attr_table import use_rows
 from ssot_audit.analysis.facts import AttrUse, FunctionFact
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import MemberLookup, Values
-from ssot_audit.analysis.trace import FUNCTION, NODE
+from ssot_audit.analysis.trace import FUNCTION, NODE, node_answer
 from ssot_audit.analysis.values import ModuleValue
 
 
@@ -71,18 +71,8 @@ class ModuleReads(MemberLookup):
         """The attribute reads of ``module`` outside ``TYPE_CHECKING`` whose chain starts at a module, each with that
         module (``module_root``): worked out once for the two rules that walk them (two reads in three start
         elsewhere and are dropped here)."""
-        found = self._module_reads.get(module)
-        trace = self._trace
-        if found is None:
-            reader = trace.enter((NODE, "reads", module)) if trace is not None else 0
-            try:
-                found = self._module_reads[module] = self._find_module_reads(module)
-            finally:
-                if trace is not None:
-                    trace.leave(reader)
-        elif trace is not None:
-            trace.read((NODE, "reads", module))
-        return found
+        return node_answer(self._trace, self._module_reads, module, (NODE, "reads", module),
+                           lambda: self._find_module_reads(module))
 
     def forget_module_reads(self) -> None:
         """Drop the memo of ``module_reads``: its two readers are rules, and what they walked (a record per read,

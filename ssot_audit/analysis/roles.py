@@ -32,7 +32,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
-from ssot_audit.analysis.trace import NODE
+from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
@@ -374,22 +374,17 @@ class Roles:
         about these. A superset: any class along the MRO that defines the name with such a function (any of its
         conditional definitions) or assigns it at class level (which may name any function)."""
         key = (cls, flag)
-        known = self._with.get(key)
-        trace = self.resolver.trace  # a node of the dependency record (``trace``): the class's order is read
-        if known is None:  # asked for each pair a class is compared in: kept
-            reader = trace.enter((NODE, "with", key)) if trace is not None else 0
-            try:  # each class's own set reads its body and methods alone, which ``interface_change`` refuses
-                found: set[str] = set()
-                for klass in self.resolver.mro(cls):
-                    if isinstance(klass, ClassValue):
-                        found.update(self._own_with(klass, flag))
-                known = self._with[key] = self._kept(found)  # one object per distinct set, as ``methods``
-            finally:
-                if trace is not None:
-                    trace.leave(reader)
-        elif trace is not None:
-            trace.read((NODE, "with", key))
-        return known
+        # asked for each pair a class is compared in: kept, a node of the dependency record (the class's order is
+        # read; each class's own set reads its body and methods alone, which ``interface_change`` refuses)
+        return node_answer(self.resolver.trace, self._with, key, (NODE, "with", key),
+                           lambda: self._methods_with(cls, flag))
+
+    def _methods_with(self, cls: ClassValue, flag: str) -> frozenset[str]:
+        found: set[str] = set()
+        for klass in self.resolver.mro(cls):
+            if isinstance(klass, ClassValue):
+                found.update(self._own_with(klass, flag))
+        return self._kept(found)  # one object per distinct set, as ``methods``
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
         key = (klass, flag)

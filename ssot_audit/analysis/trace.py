@@ -48,9 +48,10 @@ from array import array
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import cast
 from itertools import accumulate
+from typing import TypeVar, cast
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
 # and values, or values).
@@ -75,6 +76,30 @@ def is_kept_key(key: Hashable) -> bool:
         return True
     head = key[0]
     return type(head) is int and (head in LEAF_KINDS or head == UNIT)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+_ABSENT = object()
+
+
+def node_answer(trace: Trace | None, table: MutableMapping[K, V], key: K, node: Hashable,
+                compute: Callable[[], V]) -> V:  # fmt: skip
+    """``table[key]``, made by ``compute()`` when missing: a cache outside the resolver's memo tables, as the node
+    ``node`` of ``trace`` (computed under it, so its reads are recorded there; read as it on every hit, so a
+    judgement served by another's answer is linked to what that answer read). None: no record, the cache alone."""
+    found = table.get(key, _ABSENT)
+    if found is not _ABSENT:
+        if trace is not None:
+            trace.read(node)
+        return cast(V, found)
+    reader = trace.enter(node) if trace is not None else 0
+    try:
+        made = table[key] = compute()
+    finally:
+        if trace is not None:
+            trace.leave(reader)
+    return made
 
 
 class Trace:

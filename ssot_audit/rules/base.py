@@ -17,7 +17,7 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import BOUND, UNIT
+from ssot_audit.analysis.trace import BOUND, UNIT, node_answer
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, untagged
 from ssot_audit.model import Confidence, Finding, Location, Related, RuleInfo, RuleOption, Severity, make_fingerprint
@@ -183,21 +183,9 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
     """Every name a call could use to reach one of ``targets``: their own names, the names they are imported as,
     and module-level aliases of them. Rules use it to skip resolving calls that cannot reach a target."""
     key: frozenset[ClassValue | FunctionValue] = frozenset(targets)
-    memo = ctx.bound_names
-    found = memo.get(key) if memo is not None else None
-    trace = ctx.resolver.trace
-    if found is None:
-        reader = trace.enter((BOUND, "")) if trace is not None else 0  # kept by key: a later scan reuses the answers
-        try:
-            found = _names_bound(ctx, targets)
-        finally:
-            if trace is not None:
-                trace.leave(reader)
-        if memo is not None:
-            memo[key] = found
-    elif trace is not None:
-        trace.read((BOUND, ""))
-    return found
+    memo = ctx.bound_names if ctx.bound_names is not None else {}
+    # one node kept by key for every answer: a later scan reuses them (``rerun.CallTables.bound_names``)
+    return node_answer(ctx.resolver.trace, memo, key, (BOUND, ""), lambda: _names_bound(ctx, targets))
 
 
 def _names_bound(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:

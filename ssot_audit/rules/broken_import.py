@@ -58,7 +58,7 @@ from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.namespace import MISSING, TYPE_CHECKING_ONLY, Namespaces
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import NODE
+from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.values import ModuleValue
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, in_units, make_finding, make_rule_info
@@ -218,19 +218,9 @@ def _known_missing(known: _Known, spaces: Namespaces, info: ModuleInfo, use: Att
     modules. Only a module that probes attributes (``hasattr``) answers for itself."""
     if info.facts.probed_attrs:
         return _missing_attribute(spaces, info, use, values)
-    key = (values, use.expr)
-    trace = spaces.resolver.trace  # the table is shared by the modules' units: its answers are nodes of the record
-    if key in known:
-        if trace is not None:
-            trace.read((NODE, "SSOT203", key))
-        return known[key]
-    outer = trace.enter((NODE, "SSOT203", key)) if trace is not None else 0
-    try:
-        found = known[key] = _missing_attribute(spaces, info, use, values)
-    finally:
-        if trace is not None:
-            trace.leave(outer)
-    return found
+    key = (values, use.expr)  # the table is shared by the modules' units: its answers are nodes of the record
+    return node_answer(spaces.resolver.trace, known, key, (NODE, "SSOT203", key),
+                       lambda: _missing_attribute(spaces, info, use, values))
 
 
 def _missing_attribute(spaces: Namespaces, info: ModuleInfo, use: AttrUse, values: Values) -> tuple[str, str, str] | None:
