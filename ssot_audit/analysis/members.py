@@ -64,6 +64,12 @@ class MemberLookup:
         self._mro = MroTable(functools.partial(MemberLookup._base_values, weakref.proxy(self)))
         self._mros = self._mro.finished
 
+    def forget_members(self) -> None:
+        """Drop every memoised member lookup and class order (``Resolver.forget_answers``)."""
+        for table in (self._members, self._methods, self._walks, self._steps, self._bases):
+            table.clear()
+        self._mro.clear()
+
     def mro(self, cls: ClassValue) -> tuple[Value, ...]:
         """The class and its bases, depth first without repeats; external bases as ``ExternalValue`` (see ``mro``)."""
         if self._trace is not None:  # the class itself is the node of its order (``_base_values``)

@@ -27,7 +27,7 @@ class MroTable:
         self.unfinished: dict[ClassValue, Any] = {}
 
     def clear(self) -> None:
-        """Forget every order (``Resolver.forget_answers``)."""
+        """Forget every order (``MemberLookup.forget_members``)."""
         self._mros.clear()
         self._cycles.clear()
         self.unfinished.clear()

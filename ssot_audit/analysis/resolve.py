@@ -79,10 +79,9 @@ class Resolver(CycleMemo, ModuleReads):
         """Drop every memoised answer (the rules ran and the result's tables are made): at 4M lines they are more
         than what keeping the scan's state and its dependency record needs on top of them, at the scan's peak of
         memory. Asked again, a question is worked out again, alike."""
-        for table in (self._names, self._attrs, self._returns, self._members, self._methods, self._walks, self._steps,
-                      self._bases, self._module_reads):  # fmt: skip
-            table.clear()
-        self._mro.clear()
+        self.forget_module_reads()
+        self.forget_members()
+        self._names, self._attrs, self._returns = {}, {}, {}
         self._answers = {_UNKNOWN_SET: _UNKNOWN_SET, _LITERAL_SET: _LITERAL_SET}
 
     @property

@@ -72,13 +72,17 @@ def test_the_hops_of_a_reexport_chain_read_the_chain_after_them(tmp_path: Path) 
     assert reached(trace, ("app.b", "X")) == {unit("first")}
 
 
+# a class whose base is named through an alias module: its order reads the alias's namespace leaf
+INHERITED = {
+    "app/__init__.py": "",
+    "app/base.py": "class Base:\n    async def run(self):\n        pass\n",
+    "app/alias.py": "from app.base import Base as Parent\n",
+    "app/child.py": "from app.alias import Parent\n\nclass Child(Parent):\n    pass\n",
+}
+
+
 def test_a_member_lookup_reads_the_bases_of_the_class_through_its_order(tmp_path: Path) -> None:
-    r, trace = traced(tmp_path, {
-        "app/__init__.py": "",
-        "app/base.py": "class Base:\n    def run(self):\n        return 1\n",
-        "app/alias.py": "from app.base import Base as Parent\n",
-        "app/child.py": "from app.alias import Parent\n\nclass Child(Parent):\n    pass\n",
-    })  # fmt: skip
+    r, trace = traced(tmp_path, INHERITED)
     child = ClassValue("app.child", "Child")
     with trace.unit(unit("order")):
         r.mro(child)

@@ -14,7 +14,7 @@ from ssot_audit.analysis.trace import ALIASES, IMPORTERS, MODULE, NAMED, SITES, 
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 
-from tests.analysis.test_trace import reached, traced, twice, unit
+from tests.analysis.test_trace import INHERITED, reached, traced, twice, unit
 
 STARRED = {
     "app/__init__.py": "",
@@ -86,12 +86,7 @@ def test_the_module_aliases_are_one_table_read_by_each_asker(tmp_path: Path) -> 
 
 
 def test_the_methods_with_a_flag_read_the_class_order_through_their_node(tmp_path: Path) -> None:
-    r, trace = traced(tmp_path, {
-        "app/__init__.py": "",
-        "app/base.py": "class Base:\n    async def run(self):\n        pass\n",
-        "app/alias.py": "from app.base import Base as Parent\n",
-        "app/child.py": "from app.alias import Parent\n\nclass Child(Parent):\n    pass\n",
-    })  # fmt: skip
+    r, trace = traced(tmp_path, INHERITED)
     roles = Roles(r.index, r, None, frozenset())
     child = ClassValue("app.child", "Child")
     both = twice(trace, lambda: roles.methods_with(child, "is_async"))  # the second: ``_with``'s answer
