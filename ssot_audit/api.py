@@ -205,6 +205,7 @@ class Loaded:
     # the files changed since the scan that left the finish's kept entries, when those are known to be exactly the
     # changed ones (a calls-only edit: ``analysis.edits``); None when unknown (see ``fixing.with_fixes``)
     changed: frozenset[str] | None = None
+    imported: frozenset[str] = frozenset()  # of the ``from`` imports the changed files added or removed, the names
 
 
 Finish = Callable[[Loaded, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
@@ -324,7 +325,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                 if reused is not None:  # the calls-only path: its report is mostly the last one's (``render``)
                     last_result = (tree.previous.result_key, last.result)  # held on no other path: a whole scan's
                     # peak of memory is at stake (render reuse saves ~0.3 CPU-s of a scan 40 times longer)
-                del last  # 12 MB at 4M lines: not held through the scan
+                del last  # 12 MB at 4M lines: not held through the scan (but on this path, as ``last_result``)
             del before
             tree.forget_saved_result()
             tree.load_payloads()
@@ -332,8 +333,12 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         moves: Pending = {}  # the edits since the kept state was kept, this scan's included
         if tree is not None and reused is not None and edits is not None:
             moves = with_moves(reused.kept.pending, {p: m.new_line for p, m in edits.items()})
-            project, restored = restored_project(root, config, found, tree, reused, composed(moves), started)
-            reused = reused if restored else None
+            project, reused = restored_project(root, config, found, tree, reused, edits, composed(moves), started,
+                                               traces=traces, last=last_result[1] if last_result else None,
+                                               codes=enabled_codes(config, rules))  # fmt: skip
+            traces = replace(traces, records=()) if traces is not None and reused is not None else None
+            if project is None:  # the whole scan: nothing of the last one is held through it
+                last_result = None
         if project is None:  # a full scan: with a cache, it records what its answers read for the interface path
             project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
                                   trace=Trace() if tree is not None else None)  # fmt: skip
@@ -354,7 +359,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
-                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves)
+                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves, reused.patched)
                 if any(shared.get(name) is not table for name, table in tables.shared.items()) \
                         or tables is not reused.kept.tables:  # fmt: skip
                     keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)
@@ -364,7 +369,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                 keep_state(project, tree, token, reads, tables)  # state holds, what is judged again may rest on the
                 # order of queries (with no entry naming its token, the state kept before the rules is never found)
         scanned = replace(scanned_project(project, result), tree=tree, last=last_result)
-        loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None)
+        loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None,
+                        _import_names(edits) if reused else frozenset())  # fmt: skip
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
@@ -378,6 +384,11 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         if tree is not None:
             _save(tree, scanned)
         return scanned
+
+
+def _import_names(edits: Mapping[str, Moved] | None) -> frozenset[str]:
+    """The names of the ``from`` imports ``edits`` added or removed."""
+    return frozenset().union(*(m.interface.import_names for m in (edits or {}).values() if m.interface is not None))
 
 
 def _save(tree: TreeCache, scanned: Scanned) -> None:
@@ -408,7 +419,7 @@ def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | 
     tree.merge_small_packs()
     _save(tree, scanned)
     if token is not None:
-        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving))
+        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving), token[3])
     if finish_name is not None:
         finish_still_holds(tree, finish_name)  # ``fixes_hold`` found every kept fix still true for this result
     return scanned

@@ -133,10 +133,12 @@ def with_fixes(project: FixInputs, result: AuditResult, kept: dict[str, object] 
     from it, and this scan's are left in it. A project ``scan_tree`` loaded after a calls-only edit names the files
     changed since (``Loaded.changed``): kept fixes that read none of them hold unchecked (``fix.memo.fix_by_file``)."""
     changed = project.changed if isinstance(project, api.Loaded) else None
+    imported = project.imported if isinstance(project, api.Loaded) else frozenset()
     env = project_env(project, {})
     fixable = [f for f in result.findings if f.code in FIXERS]
     memo = kept.get("fixes") if kept is not None else None
-    fixed, traces = fix_by_file(fixable, env, memo if isinstance(memo, dict) else {}, changed=changed)
+    fixed, traces = fix_by_file(fixable, env, memo if isinstance(memo, dict) else {}, changed=changed,
+                                imported=imported)  # fmt: skip
     if kept is not None:
         kept["fixes"] = traces
     by_id = {id(old): new for old, new in zip(fixable, fixed)}

@@ -97,11 +97,17 @@ class Rerun:
     bound: bool = False  # the kept answers of ``names_bound_to`` read a fired leaf: computed again
 
 
+ImportsNamed = Mapping[str, tuple[Iterable[str], Iterable[Hashable]]]  # per module: imported modules, sites' leaves
+
+
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
-                        codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+                        codes: Iterable[str], imports: ImportsNamed | None = None) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
     by the record: None when the concept model read a fired leaf (the whole scan runs). Every rule of ``codes``
-    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole."""
+    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole. ``imports``:
+    of each module whose imports changed, the modules its old or new imports reach and the leaves of what its old
+    or new import sites reach (``kept_state.Imports``); not given (before the project is restored), only the leaves
+    every import edit fires are."""
     leaves: list[Hashable] = []
     edited: set[str] = set()
     for path, moved in edits.items():
@@ -111,7 +117,9 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
         edited.add(module)
         if moved.interface is not None:
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
-                leaves.extend(fired_leaves(module, moved.interface, record, aliases=False))  # ``_model_holds``
+                imported, sites = imports.get(module, ((), ())) if imports is not None else ((), ())
+                leaves.extend(fired_leaves(module, moved.interface, record, imported=imported, sites=sites,
+                                           aliases=False))  # ``_model_holds``
     found = reached(traces.records, leaves)
     if MODEL in found:
         return None

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
-from ssot_audit.analysis.kept_state import KeptState, read_state, restore_state, snapshot_state
+from ssot_audit.analysis.kept_state import Imports, KeptState, Restored, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -41,7 +42,7 @@ from ssot_audit.interface_scan import Rerun, Traces, find_traces, judgements_to_
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
-from ssot_audit.project import Project, built_project, kept_cycles, load_lazy
+from ssot_audit.project import Project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import async_functions
 from ssot_audit.rules.units import unit_of
@@ -57,6 +58,9 @@ Reads = dict[str, set[str]]  # ``RuleContext.call_reads``
 # needs it is a whole one, and keeps it anew.
 Pending = dict[str, tuple[NewLine, ...]]
 MAX_PENDING = 200
+# The files whose imports interface edits changed since the state was kept: their import sites and edges are made
+# again at each restore (``kept_state.restore_state``'s ``patched``), and what they name is kept for the next edit.
+Patched = dict[str, Imports]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class Kept:
     aliases: list[tuple[str, str, Expr]]  # ``ProjectIndex.module_aliases``
     reads: Reads
     pending: Pending
+    patched: Patched = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,7 @@ class Reused:
     judged: frozenset[str]  # module names
     kept: Kept
     rerun: Rerun | None = None  # after interface edits: the judgements the dependency record says may change
+    patched: Patched = field(default_factory=dict)  # after this scan: ``Kept.patched``, with its own import edits
 
 
 def _entries(tree: TreeCache) -> tuple[str, str, str]:
@@ -137,7 +143,7 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     if trace is not None:  # first: its table of nodes is let go before the tables are pickled
         keep_trace(tree, token, trace)
     keep_tables(tree, token, tables, project.index.module_aliases())
-    state_still_holds(tree, token, reads, {})
+    state_still_holds(tree, token, reads, {}, {})
 
 
 def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[tuple[str, str, Expr]]) -> None:
@@ -148,14 +154,16 @@ def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[t
                                        "shared": tables.shared, "aliases": aliases})  # fmt: skip
 
 
-def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending] | None:
-    """The token of the kept state, the kept reads and the edits since the state was kept, when it holds for the
-    inputs of the last scan's saved result (read before this scan saves its own), else None."""
+def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending, Patched] | None:
+    """The token of the kept state, the kept reads, the edits since the state was kept and the files whose imports
+    they changed, when it holds for the inputs of the last scan's saved result (read before this scan saves its
+    own), else None."""
     inputs = tree.load_kept(_entries(tree)[1])
     token, key, reads, pending = inputs.get("token"), inputs.get("key"), inputs.get("reads"), inputs.get("pending")
+    patched = inputs.get("patched")
     if isinstance(token, str) and key and key == tree.previous.result_key and isinstance(reads, dict) \
-            and isinstance(pending, dict):
-        return token, reads, pending
+            and isinstance(pending, dict) and isinstance(patched, dict):
+        return token, reads, pending, patched
     return None
 
 
@@ -173,15 +181,17 @@ def find_kept(tree: TreeCache) -> Kept | None:
             or not isinstance(defs, tuple) or not isinstance(factories, dict) or not isinstance(bound, dict) \
             or not isinstance(shared, dict) or not isinstance(aliases, list):
         return None
-    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound, shared), aliases, found[1], found[2])
+    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound, shared), aliases, *found[1:])
 
 
-def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending) -> None:
+def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched) -> None:
     """The kept state of ``token`` holds for this scan's inputs too (it was built from them, or they changed only where
-    it never reads), with ``reads``, once moved by ``pending``: the next scan finds it. Only the small entry is
-    written; nothing when ``pending`` holds too many maps (the next scan does not find it)."""
+    it never reads), with ``reads``, once moved by ``pending`` and with the imports of the ``patched`` files made
+    again: the next scan finds it. Only the small entry is written; nothing when ``pending`` holds too many maps
+    (the next scan does not find it)."""
     if sum(map(len, pending.values())) <= MAX_PENDING:
-        tree.save_kept(_entries(tree)[1], {"token": token, "key": tree.result_key(), "reads": reads, "pending": pending})
+        tree.save_kept(_entries(tree)[1], {"token": token, "key": tree.result_key(), "reads": reads, "pending": pending,
+                                           "patched": patched})  # fmt: skip
 
 
 def with_moves(pending: Pending, moves: Mapping[str, NewLine]) -> Pending:
@@ -275,7 +285,9 @@ def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
         rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes)
         if rerun is None:
             return None, None
-        traces = replace(traces, records=())  # the records are read: only their kept bytes are needed further
+        if not any(m.interface is not None and m.interface.imports for m in edits.values()):
+            traces = replace(traces, records=())  # read: only their kept bytes are needed further (an import edit
+            # reads them again once the project is restored: ``restored_project``)
     else:
         traces = find_traces(tree, state.token, read=False)
     return reused_findings(last, edits, state, rerun), traces
@@ -287,24 +299,66 @@ def merged_reads(reused: Reused, fresh: Reads) -> Reads:
     return {**{m: r for m, r in reused.kept.reads.items() if m not in reused.judged}, **fresh}
 
 
-def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused,
-                     moves: Mapping[str, NewLine], started: float) -> tuple[Project, bool]:  # fmt: skip
-    """The project after the calls-only edits, loaded lazily (``project.load_lazy``) with the kept state restored
-    (``analysis.kept_state``), and True; when the state cannot be moved to it, the project built (reading every
-    module) and False: the whole scan runs. Either way its resolver records what it reads (``analysis.trace``):
-    the judgements run again add to the dependency record, or the whole scan makes a new one."""
+def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused, edits: Mapping[str, Moved],
+                     moves: Mapping[str, NewLine], started: float, *, traces: Traces | None = None,
+                     last: AuditResult | None = None,
+                     codes: Iterable[str] = ()) -> tuple[Project, Reused] | tuple[None, None]:  # fmt: skip
+    """The project after the calls-only or interface ``edits``, loaded lazily (``project.load_lazy``) with the kept
+    state restored (``analysis.kept_state``), and what holds of the last scan (``reused``; after edits that changed
+    imports, found again from what the old and new imports name: ``traces``, ``last``, ``codes`` as for
+    ``reused_after``); its resolver records what it reads (``analysis.trace``): the judgements run again add to the
+    dependency record. (None, None) when the state cannot be moved to it: the whole scan runs, which loads the
+    project afresh (with what this one holds let go: a scan that found the model changed only after restoring it
+    peaked 200 MB above a whole scan at 4M lines) and makes a new record."""
     loaded = load_lazy(root, config, found, tree=tree, started=started)
     began = time.perf_counter()
     index = loaded.index
     trace = Trace()
     resolver = Resolver(index, trace)
-    restored = restore_state(reused.kept.state, index, resolver, moves, unparsed=loaded.skipped(),
-                             kept_cycles=kept_cycles(tree))  # fmt: skip
-    if restored is None:
-        return built_project(loaded, root, config, tree=tree, trace=Trace()), False
-    index.keep_module_aliases(reused.kept.aliases)
+    kept = reused.kept
+    names = kept.state.module_names
+    importing = {path for path, moved in edits.items() if moved.interface is not None and moved.interface.imports}
+    patched = kept.patched.keys() | importing
+    restored = None
+    if not importing or all(loaded.names.get(path) == name for path, name in names.items()):  # an import can
+        # change the name a module gets (``discovery.assign_module_names`` reads the top-level names imported)
+        restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
+                                 kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
+    if restored is not None and importing:
+        reused = _after_imports(reused, restored, edits, importing, traces, last, codes)  # type: ignore[assignment]
+    if restored is None or reused is None:
+        return None, None
+    index.keep_module_aliases(kept.aliases)
+    reused = replace(reused, patched={path: restored.made[names[path]] for path in patched})
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
-                          concepts=restored.concepts, indexed=time.perf_counter() - began), True  # fmt: skip
+                          concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
+
+
+def _after_imports(reused: Reused, restored: Restored, edits: Mapping[str, Moved], importing: set[str],
+                   traces: Traces | None, last: AuditResult | None, codes: Iterable[str]) -> Reused | None:  # fmt: skip
+    """What holds of ``last`` after ``edits``, some of which changed the imports of the files ``importing``: the
+    judgements that read what their old or new import rows name run again too (``interface_scan``). None when the
+    concept model may change: it read one of those, or a module is imported by no module now, or by one now and
+    by none before (the roles of its classes, ``roles.imported_modules``)."""
+    kept = reused.kept
+    names = kept.state.module_names
+    before = {names[p]: kept.patched.get(p) or restored.kept[names[p]] for p in importing}
+    after = {names[p]: restored.made[names[p]] for p in importing}
+    if traces is None or last is None or not _same_imported(restored, before, after):
+        return None
+    named = {m: before[m].fired(after[m]) for m in before}
+    rerun = judgements_to_rerun(edits, names, traces, codes, named)
+    return reused_findings(last, edits, kept, rerun) if rerun is not None else None
+
+
+def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports]) -> bool:
+    """The modules some module imports, with their parents (``roles.with_parents``, what the concept model reads of
+    the graph), are the same with the ``before`` and the ``after`` rows of the modules whose imports changed."""
+    edges = restored.graph.edge_records()
+    rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
+    old = with_parents(target for rows in before.values() for target in rows.imported)
+    new = with_parents(target for rows in after.values() for target in rows.imported)
+    return rest | old == rest | new
 
 
 @dataclass(frozen=True, slots=True)

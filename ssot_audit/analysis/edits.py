@@ -92,13 +92,13 @@ def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
 
 def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange) -> bool:
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
-    resolver, whose reads the dependency record has) is the same before and after ``change``: no import changed
-    (import sites, graph, which modules are imported), no module-level alias (``X = Y``) among the changed names
-    (``names.Names``), no factory-named function (``concepts._factories_by_class``, SSOT104's groups), no ``async
-    def`` (the call readers' table of them), no module-level call or attribute use (``namespace`` reads them of
-    every module a judgement imports from). The interface path keeps the last scan's model and tables; any of these
-    sends the scan the whole way."""
-    if change.imports or change.module_calls or change.attr_uses:
+    resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
+    (``X = Y``) among the changed names (``names.Names``), no factory-named function (``concepts._factories_by_class``,
+    SSOT104's groups), no ``async def`` (the call readers' table of them), no module-level call or attribute use
+    (``namespace`` reads them of every module a judgement imports from). The interface path keeps the last scan's
+    model and tables; any of these sends the scan the whole way. A changed import is let through: the scan makes
+    the file's import sites and edges again, and finds what they changed (``rerun.restored_project``)."""
+    if change.module_calls or change.attr_uses:
         return False
     for facts in (old, new):
         for name in change.names:

@@ -90,12 +90,9 @@ class ImportGraph:
         # for a rule records which modules' imports its answer depends on (``trace.IMPORTERS``).
         self._trace: Trace | None = index.trace
         for info in index.iter_modules():
-            edges: dict[str, list[ImportFact]] = {}
-            for imp, target in zip(info.facts.imports, index.imported_modules_of(info.name)):
-                if target is not None and target != info.name:
-                    edges.setdefault(target, []).append(imp)
+            edges = module_edges(index, info.name)
             if edges:
-                self._succ[info.name] = {target: _edge(imports) for target, imports in edges.items()}
+                self._succ[info.name] = edges
 
     @classmethod
     def of_edges(cls, index: ProjectIndex, edges: dict[str, dict[str, ImportEdge]], *,
@@ -255,6 +252,16 @@ class ImportGraph:
             ],
         }
         return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def module_edges(index: ProjectIndex, module: str) -> dict[str, ImportEdge]:
+    """``module``'s edges (imported module -> edge, in the order of its first import): what ``ImportGraph`` reads of
+    its imports, and a scan after an import edit reads again for that module."""
+    edges: dict[str, list[ImportFact]] = {}
+    for imp, target in zip(index.modules[module].facts.imports, index.imported_modules_of(module)):
+        if target is not None and target != module:
+            edges.setdefault(target, []).append(imp)
+    return {target: _edge(imports) for target, imports in edges.items()}
 
 
 def _edge(imports: list[ImportFact]) -> ImportEdge:

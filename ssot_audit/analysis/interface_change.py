@@ -36,12 +36,13 @@ or a table of every module's stores); a local binding whose name is mentioned ch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
-from ssot_audit.analysis.trace import ALIASES, FUNCTION, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded
+from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, FUNCTION, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
     _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
@@ -69,6 +70,9 @@ class InterfaceChange:
     attr_uses: bool  # attribute-use rows differ
     exported: frozenset[str] | None  # names whose star export changed; None: ``__all__`` appeared or went
     local: bool  # what only the file's own judgements read differs
+    # the names of the ``from`` import rows added or removed (``*`` for a star import): whose importers the fixes
+    # ask (``fix.memo.fix_by_file``)
+    import_names: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -108,7 +112,14 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         exported=_exported(old.dunder_all, new.dunder_all),
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
+        import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
     )  # fmt: skip
+
+
+def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str]:
+    """The names of the ``from`` imports one of ``old`` and ``new`` has more of than the other (positions aside)."""
+    before, after = Counter(i[2:] for i in old), Counter(i[2:] for i in new)
+    return frozenset(row[2] for row in (before - after) + (after - before) if row[2] is not None)
 
 
 def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], set[str]] | None:
@@ -189,10 +200,10 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
 
 
 def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, imported: Iterable[str] | None = None,
-                 targets: Iterable[str] | None = None, aliases: bool = True) -> list[Hashable]:
+                 sites: Iterable[Hashable] | None = None, aliases: bool = True) -> list[Hashable]:
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
-    went), each changed function, the star imports when the imports changed, and the module read as a whole (any
+    went), each changed function, the star imports when a star import changed, and the module read as a whole (any
     change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
     read by them, and they are judged again anyway.
 
@@ -200,9 +211,8 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     name's bindings changed (an alias added, gone or retargeted is a changed name); when the imports changed, every
     import edge (``(IMPORTERS, "")``: the cycles) and the importers of each module in ``imported``, the modules the
     old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
-    the importers of every module, which is safe and coarse), and the import sites: all of them and those of the
-    definitions of each module of ``targets``, the modules of what the old or the new sites of ``module`` reach
-    (``ImportSite.target.module``; None: every recorded module's). ``aliases=False``: the caller knows no alias
+    the importers of every module, which is safe and coarse), and the import sites: all of them and ``sites``, the
+    leaves of what the old or the new sites of ``module`` reach (``usage.sites_leaf``; None: every recorded one). ``aliases=False``: the caller knows no alias
     row of the module changed (``edits._model_holds``), so the aliases' table does not fire."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
@@ -215,9 +225,12 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
         leaves.extend((module, name) for name in change.exported)
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     if change.imports:
-        leaves.append((STAR, module))
+        if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
+            leaves.append((STAR, module))
         leaves.extend(_per_module(IMPORTERS, imported, recorded))
-        leaves.extend(_per_module(SITES, targets, recorded))
+        leaves.append((SITES, ""))
+        leaves.extend(sites if sites is not None else (key for key in recorded.keys
+                                                       if key[0] in (SITES, CLASS_SITES)))  # type: ignore[index]
     return leaves
 
 

@@ -12,7 +12,9 @@ reading every module's facts and never reads those is then the last scan's, with
 ``snapshot_state`` keeps them as plain columns after a full scan; ``read_state`` gives the module names (needed
 before the index exists), and ``restore_state`` rebuilds the rest against the new index and resolver, reading no
 ``ModuleInfo.facts`` (``concept_snapshot._restored_roles`` reads a class's facts only for an inheritance cycle, as
-``Roles._walk_public`` does). Of the result's tables, ``capture.module_table`` reads no facts, ``symbol_imports``
+``Roles._walk_public`` does), but those of the modules whose imports an interface edit changed (``patched``): their
+import sites and edges are made again from their facts (``usage.module_sites``, ``graph.module_edges``) in their
+place, and ``Restored`` says what the old and the new ones name (the leaves the change fires, ``Imports``). Of the result's tables, ``capture.module_table`` reads no facts, ``symbol_imports``
 reads only the restored sites and model, ``import_edges`` is the restored graph's; ``concept_table`` reads the
 member classes' facts (line, column, async methods), none of which a calls-only edit changes: the last result's
 concepts with positions moved (``model.moved.moved_result``) are equal to it (``tests/analysis/test_kept_state.py``).
@@ -22,16 +24,18 @@ from __future__ import annotations
 
 import pickle
 from array import array
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from bisect import bisect_left
+from collections.abc import Collection, Hashable, Mapping
+from dataclasses import dataclass, field
 
 from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph
+from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph, module_edges
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import ALIAS, Name, Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.usage import ImportSite, ImportSites
+from ssot_audit.analysis.usage import ImportSite, ImportSites, Reached, module_sites, sites_leaf
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model.moved import NewLine  # old line -> new line, None when that line changed
 
@@ -58,12 +62,35 @@ class KeptState:
 
 
 @dataclass(frozen=True, slots=True)
+class Imports:
+    """One module's import rows as an edit of them is judged: its sites but their lines (with how many times each
+    is there), and the modules its edges reach."""
+
+    sites: frozenset[tuple[tuple[object, ...], int]]
+    imported: frozenset[str]
+
+    @classmethod
+    def of(cls, sites: Collection[ImportSite], edges: Collection[str]) -> Imports:
+        counts = Counter(site[2:] for site in sites)  # all but importer and line: ``ImportSite``'s fields in order
+        return cls(frozenset(counts.items()), frozenset(edges))
+
+    def fired(self, other: Imports) -> tuple[frozenset[str], frozenset[Hashable]]:
+        """What differs from ``other``: the modules one of them imports and the other does not, and the leaves
+        (``usage.sites_leaf``) of the targets of the sites one has and the other has not (or not as many times)."""
+        sites = self.sites ^ other.sites
+        return self.imported ^ other.imported, frozenset(sites_leaf(row[4]) for row, _ in sites)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
 class Restored:
-    """The last scan's whole-program state, moved to the new project."""
+    """The last scan's whole-program state, moved to the new project; of each ``patched`` module, what its kept rows
+    named (``kept``) and what the rows made again name (``made``)."""
 
     sites: ImportSites
     graph: ImportGraph
     concepts: ConceptModel
+    kept: dict[str, Imports] = field(default_factory=dict)
+    made: dict[str, Imports] = field(default_factory=dict)
 
 
 def snapshot_state(index: ProjectIndex, sites: ImportSites, graph: ImportGraph, concepts: ConceptModel,
@@ -83,7 +110,7 @@ def snapshot_state(index: ProjectIndex, sites: ImportSites, graph: ImportGraph, 
 
     site_text: list[str] = []
     site_ints, site_flags = array("I"), bytearray()
-    for s in sites.sites:
+    for s in sites.unrecorded():  # not a read of the model: a scan after an import edit makes its module's again
         site_text += (kept(s.name, s.name), kept(s.bound, s.bound), s.scope)
         site_ints.extend((module(s.importer), module(s.source), s.line, s.col, number(s.target)))
         site_flags.append(bool(s.type_checking) | s.runtime << 1)
@@ -119,25 +146,58 @@ class _Unmovable(Exception):
 
 def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, moves: Mapping[str, NewLine], *,
                   unparsed: Mapping[str, str] | None = None,
-                  kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None) -> Restored | None:  # fmt: skip
+                  kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None,
+                  patched: Collection[str] = ()) -> Restored | None:  # fmt: skip
     """The import sites, graph and concept model of ``index`` (a project whose facts differ from the kept state's
-    only by calls-only edits), reading no module's facts. ``moves``: per edited file (repo-relative path), old
-    line -> new line (as ``rerun`` gives ``moved_result``). ``unparsed``: as given to ``ConceptModel``;
-    ``kept_cycles``: as given to ``ImportGraph``. None when a kept line is one the map drops."""
+    only by calls-only edits, and by the imports of the modules ``patched``), reading no module's facts but the
+    patched ones'. ``moves``: per edited file (repo-relative path), old line -> new line (as ``rerun`` gives
+    ``moved_result``). ``unparsed``: as given to ``ConceptModel``; ``kept_cycles``: as given to ``ImportGraph``.
+    None when a kept line is one the map drops."""
     own = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     moving = {own.get(m, m): moves[path] for path, m in state.module_names.items() if path in moves}
     targets = [(ClassValue if is_class else FunctionValue)(own.get(m, m), q) for is_class, m, q in state.targets]
     numbered = [own.get(m, m) for m in state.modules]
+    skipped = frozenset(patched)
     try:
-        sites = ImportSites.of_sites(_sites(state, targets, numbered, moving), trace=resolver.trace)
-        graph = ImportGraph.of_edges(index, _edges(state, numbered, moving), kept_cycles=kept_cycles)
+        kept_sites = _sites(state, targets, numbered, moving, skipped)
+        kept_edges = _edges(state, numbered, moving, skipped)
         aliases = {targets[t]: tuple(Name(own.get(m, m), n, ALIAS, _moved(moving.get(m), line)) for m, n, line in names)
                    for t, names in state.aliases}  # fmt: skip
     except _Unmovable:
         return None
+    kept: dict[str, Imports] = {}
+    made: dict[str, Imports] = {}
+    if skipped:
+        kept_sites, kept_edges, kept, made = _patched(index, resolver, kept_sites, kept_edges, skipped)
+    sites = ImportSites.of_sites(tuple(kept_sites), trace=resolver.trace)
+    graph = ImportGraph.of_edges(index, kept_edges, kept_cycles=kept_cycles)
     names = Names.of_aliases(index, resolver, sites, aliases)
     concepts = restored(state.concepts, index, resolver, sites, unparsed, names=names)
-    return Restored(sites, graph, concepts)
+    return Restored(sites, graph, concepts, kept, made)
+
+
+def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], edges: dict[str, dict[str, ImportEdge]],
+             patched: frozenset[str]) -> tuple[list[ImportSite], dict[str, dict[str, ImportEdge]],
+                                               dict[str, Imports], dict[str, Imports]]:  # fmt: skip
+    """The kept ``sites`` and ``edges`` (the patched modules' rows still in them) with the rows of each ``patched``
+    module made again from its facts, in its place (the order ``ImportSites`` and ``ImportGraph`` build them in: by
+    module); and what its kept rows and its new rows name."""
+    order = {name: i for i, name in enumerate(index.modules)}
+    kept = {m: Imports.of([s for s in sites if s.importer == m], edges.get(m, {})) for m in patched}
+    others = [s for s in sites if s.importer not in patched]
+    items = [(m, e) for m, e in edges.items() if m not in patched]
+    reached: Reached = {}
+    made = {}
+    for module in sorted(patched, key=order.__getitem__):
+        rows, its_edges = module_sites(index, resolver, module, reached), module_edges(index, module)
+        made[module] = Imports.of(rows, its_edges)
+        at = order[module]
+        cut = bisect_left(others, at, key=lambda s: order[s.importer])
+        others[cut:cut] = rows
+        if its_edges:
+            cut = bisect_left(items, at, key=lambda item: order[item[0]])
+            items.insert(cut, (module, its_edges))
+    return others, dict(items), kept, made
 
 
 def _moved(move: NewLine | None, line: int) -> int:
@@ -157,24 +217,27 @@ def _moved_run(move: NewLine, lines: tuple[int, ...]) -> tuple[int, ...]:
 _FLAGS = tuple((bool(i & 1), bool(i & 2), bool(i & 4)) for i in range(8))  # a flags byte as booleans
 
 
-def _sites(state: KeptState, targets: list[Target], modules: list[str],
-           moving: Mapping[str, NewLine]) -> tuple[ImportSite, ...]:  # fmt: skip
-    """The kept sites, lines in edited modules moved. The columns are read in runs by ``zip`` over one iterator
-    (in C), and each record made by ``tuple.__new__`` (a named tuple's own ``__new__`` is a Python call)."""
+def _sites(state: KeptState, targets: list[Target], modules: list[str], moving: Mapping[str, NewLine],
+           patched: frozenset[str]) -> list[ImportSite]:  # fmt: skip
+    """The kept sites, lines in edited modules moved (not those of the ``patched`` modules, whose lines the edits may
+    drop: they are made again). The columns are read in runs by ``zip`` over one iterator (in C), and each record
+    made by ``tuple.__new__`` (a named tuple's own ``__new__`` is a Python call)."""
     text, ints, make = iter(state.site_text), iter(state.site_ints), tuple.__new__
     sites = []
     for (name, bound, scope), (importer_number, source, line, col, target), flag in zip(
             zip(text, text, text), zip(ints, ints, ints, ints, ints), state.site_flags):  # fmt: skip
         importer = modules[importer_number]
-        if moving and importer in moving:
+        if moving and importer in moving and importer not in patched:
             line = _moved(moving[importer], line)
         sites.append(make(ImportSite, (importer, line, col, modules[source], name, bound, targets[target], scope,
                                        *_FLAGS[flag][:2])))  # fmt: skip
-    return tuple(sites)
+    return sites
 
 
-def _edges(state: KeptState, modules: list[str], moving: Mapping[str, NewLine]) -> dict[str, dict[str, ImportEdge]]:
-    """The kept edges, lines in edited importers moved (read as ``_sites`` reads the sites)."""
+def _edges(state: KeptState, modules: list[str], moving: Mapping[str, NewLine],
+           patched: frozenset[str]) -> dict[str, dict[str, ImportEdge]]:  # fmt: skip
+    """The kept edges, lines in edited importers moved (read as ``_sites`` reads the sites; the ``patched``
+    modules' not moved)."""
     ends, runs, make = iter(state.edge_ends), iter(state.edge_lines), tuple.__new__
     edges: dict[str, dict[str, ImportEdge]] = {}
     last = -1
@@ -184,7 +247,7 @@ def _edges(state: KeptState, modules: list[str], moving: Mapping[str, NewLine]) 
         if importer != last:  # an importer's edges are one after the other
             last, name = importer, modules[importer]
             found = edges[name] = {}
-            move = moving.get(name) if moving else None
+            move = moving.get(name) if moving and name not in patched else None
         if move is not None:
             lines = (_moved_run(move, lines[0]), _moved_run(move, lines[1]), _moved_run(move, lines[2]))
         found[modules[imported]] = make(ImportEdge, lines + _FLAGS[flag])

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ssot_audit.analysis.facts import B_ASSIGN
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.usage import ImportSites
+from ssot_audit.analysis.trace import SITES
+from ssot_audit.analysis.usage import ImportSites, sites_leaf
 from ssot_audit.analysis.values import ClassValue, FunctionValue, shown_qualname
 
 QUALIFIERS = frozenset({
@@ -109,7 +110,7 @@ class Names:
         # Counted in plain dicts (a ``Counter`` per target adds a Python-level ``__missing__`` call per new path:
         # 0.1 s of a one-edit scan at 4M lines); the same counts, in the same order.
         self._paths: dict[Target, dict[tuple[str, str], int]] = {}
-        for site in sites.sites:
+        for site in sites.unrecorded():  # each target's read is recorded when it is asked (``_asked``)
             if site.importer != site.target.module and not site.type_checking:
                 counts = self._paths.get(site.target)
                 if counts is None:
@@ -121,8 +122,16 @@ class Names:
         for target, names in self._names.items():
             self._names[target] = sorted(set(names), key=lambda n: (n.module, n.name, n.line))
 
+    def _asked(self, target: Target) -> None:
+        """``target``'s names and paths are read: when ``__init__`` worked them out from every site, the read of its
+        sites is recorded here (``usage.sites_leaf``); a restored ``Names`` asks ``find_sites``, which records it."""
+        trace = self.resolver.trace
+        if trace is not None and self._sites is None:
+            trace.read(sites_leaf(target))
+
     def _names_of(self, target: Target) -> list[Name]:
         """``target``'s aliases and ``as`` imports, sorted (empty when it has none)."""
+        self._asked(target)
         found = self._names.get(target)
         if found is None and self._sites is not None:
             self._work_out(target)
@@ -131,6 +140,7 @@ class Names:
 
     def _paths_of(self, target: Target) -> dict[tuple[str, str], int] | None:
         """How many imports of ``target`` go through each (module, name) (None when none does)."""
+        self._asked(target)
         if self._sites is not None and target not in self._names:
             self._work_out(target)
         return self._paths.get(target)
@@ -225,6 +235,8 @@ class Names:
         """The targets with aliases or ``as`` imports, in ``_add_sites``' order: those with aliases, then the others
         as their first ``as`` import comes."""
         if self._sites is None:
+            if self.resolver.trace is not None:  # which targets have ``as`` imports: every site's
+                self.resolver.trace.read((SITES, ""))
             return list(self._names)
         found = dict.fromkeys(self._aliases)
         found.update(dict.fromkeys(s.target for s in self._sites.sites if not s.scope and s.bound != s.name))

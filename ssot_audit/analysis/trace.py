@@ -15,10 +15,11 @@ records, as it runs, who read what:
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
   ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
   import edge of the project, ``graph.find_cycles``), ``(ALIASES, "")`` every module's ``name = other``
-  bindings (``index.module_aliases``, a table of them all), and ``(SITES, module)`` the import sites of the
-  module's classes and functions (``usage.ImportSites``; ``(SITES, "")`` all of them);
-- what ``edits._model_holds`` never lets an interface edit change is not recorded either: a module's imports,
-  module-level calls, attribute uses, module-level aliases (``X = Y``), factory-named and ``async`` functions
+  bindings (``index.module_aliases``, a table of them all), ``(SITES, module)`` the import sites of the module's
+  functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its
+  classes (apart: the concept model reads the sites of every class, rules those of functions, and an import edit
+  that changes only a function's sites then leaves the model as it was);
+- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level calls, attribute uses, module-level aliases (``X = Y``), factory-named and ``async`` functions
   (``module_reads`` reads a module's attribute uses without a leaf for them, else every edit of the module reached
   SSOT204's table of every module's reads);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
@@ -63,9 +64,10 @@ SITES = 10
 # scan's rules compute and later scans reuse (``rerun.CallTables.bound_names``): a scan that reaches it computes
 # them again (``reached`` reports it with the units).
 BOUND = 11
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND})
+CLASS_SITES = 12
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
-_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND})  # leaves of a table over every module: no module's own
+_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own
 
 
 def is_kept_key(key: Hashable) -> bool:

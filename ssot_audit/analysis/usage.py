@@ -1,9 +1,9 @@
 """Import sites: every ``from X import name`` in the project, with the project definition it reaches.
 
 Computed once per scan; the divergent-import rule, concept ranking (most importers) and the planner read it. Built
-from every module's imports while the model is built; a rule's read records the leaf of the module defining the
-target (``trace.SITES``): an interface edit that changes a module's imports changes its rows, and the targets they
-name.
+from every module's imports while the model is built; a read of a target's sites records the leaf of the module
+defining it (``trace.SITES`` for a function, ``trace.CLASS_SITES`` for a class): an interface edit that changes a
+module's imports changes its rows (``module_sites``), and the sites of the targets they name.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ssot_audit.analysis.facts import B_IMPORT, AttrUse, Expr
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import SITES, Trace
+from ssot_audit.analysis.trace import CLASS_SITES, SITES, Trace
 from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
@@ -65,30 +65,13 @@ class ImportSites:
 
     def __init__(self, index: ProjectIndex, resolver: Resolver) -> None:
         sites: list[ImportSite] = []
-        by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
         # What ``from source import name`` reaches, and whether only under TYPE_CHECKING: the same for every
         # importer (``from django.db import models`` is written in thousands of modules), worked out once.
-        reached: dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]] = {}
+        reached: Reached = {}
         for info in index.iter_modules():
-            importer = info.name
-            for imp, source in zip(info.facts.imports, index.import_sources(importer)):
-                name = imp.name
-                if name is None or name == "*":
-                    continue
-                known = reached.get((source, name))
-                if known is None:
-                    known = reached[source, name] = _reached(index, resolver, source, name)
-                targets, checking_only = known
-                if not targets:
-                    continue  # most imports: an external name, a module, a constant
-                runtime = not imp.type_checking and not checking_only
-                for value in targets:  # made in C (``tuple.__new__``): the named tuple's ``__new__`` is a Python call
-                    site = _new_site(ImportSite, (importer, imp.line, imp.col, source, name, imp.bound, value,
-                                                  imp.scope, imp.type_checking, runtime))  # fmt: skip
-                    sites.append(site)
-                    by_target[value].append(site)
+            sites.extend(module_sites(index, resolver, info.name, reached))
         self._sites: tuple[ImportSite, ...] = tuple(sites)
-        self._by_target = dict(by_target)
+        self._by_target = _by_target(self._sites)
         self._trace: Trace | None = resolver.trace
 
     @classmethod
@@ -97,10 +80,7 @@ class ImportSites:
         facts: the import sites the last scan found, their lines moved (``analysis.kept_state``); ``trace``: the
         dependency record the reads are recorded in."""
         made = cls.__new__(cls)
-        by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
-        for site in sites:
-            by_target[site.target].append(site)
-        made._sites, made._by_target, made._trace = sites, dict(by_target), trace
+        made._sites, made._by_target, made._trace = sites, _by_target(sites), trace
         return made
 
     @property
@@ -110,11 +90,15 @@ class ImportSites:
             self._trace.read((SITES, ""))
         return self._sites
 
+    def unrecorded(self) -> tuple[ImportSite, ...]:
+        """Every site, read for a table whose reads are recorded per target (``names.Names``) or not needed (the
+        kept state, which an import edit patches)."""
+        return self._sites
+
     def _of(self, target: ClassValue | FunctionValue) -> list[ImportSite]:
-        """``target``'s sites, the read recorded by the module defining it (a leaf per target was 28k more nodes at
-        4M lines, 5 MB of the scan's peak; a module's targets are mostly asked in a row, one edge)."""
+        """``target``'s sites, the read recorded by the module defining it (``sites_leaf``)."""
         if self._trace is not None:
-            self._trace.read((SITES, target.module))
+            self._trace.read(sites_leaf(target))
         return self._by_target.get(target, [])
 
     def find_sites(self, target: ClassValue | FunctionValue) -> tuple[ImportSite, ...]:
@@ -128,6 +112,44 @@ class ImportSites:
     def reexport_hops(self, target: ClassValue | FunctionValue) -> frozenset[str]:
         """Modules other modules import ``target`` through without defining it (package ``__init__``, compat)."""
         return frozenset(s.source for s in self._of(target) if s.source != target.module and s.source != s.importer)
+
+
+Reached = dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]]  # (source, name) -> ``_reached``
+
+
+def module_sites(index: ProjectIndex, resolver: Resolver, module: str, reached: Reached) -> list[ImportSite]:
+    """The sites of ``module``'s imports, in their order (``reached``: what each ``(source, name)`` reaches, filled
+    as met): the module's run of ``ImportSites``, which a scan after an import edit makes again for that module."""
+    sites: list[ImportSite] = []
+    for imp, source in zip(index.modules[module].facts.imports, index.import_sources(module)):
+        name = imp.name
+        if name is None or name == "*":
+            continue
+        known = reached.get((source, name))
+        if known is None:
+            known = reached[source, name] = _reached(index, resolver, source, name)
+        targets, checking_only = known
+        if not targets:
+            continue  # most imports: an external name, a module, a constant
+        runtime = not imp.type_checking and not checking_only
+        for value in targets:  # made in C (``tuple.__new__``): the named tuple's ``__new__`` is a Python call
+            sites.append(_new_site(ImportSite, (module, imp.line, imp.col, source, name, imp.bound, value, imp.scope,
+                                                imp.type_checking, runtime)))  # fmt: skip
+    return sites
+
+
+def _by_target(sites: tuple[ImportSite, ...]) -> dict[ClassValue | FunctionValue, list[ImportSite]]:
+    by_target: dict[ClassValue | FunctionValue, list[ImportSite]] = defaultdict(list)
+    for site in sites:
+        by_target[site.target].append(site)
+    return dict(by_target)
+
+
+def sites_leaf(target: ClassValue | FunctionValue) -> tuple[int, str]:
+    """The leaf of the dependency record (``trace``) a read of ``target``'s import sites records: a leaf per module
+    (a leaf per target was 28k more nodes at 4M lines, 5 MB of the scan's peak; a module's targets are mostly asked
+    in a row, one edge), classes apart from functions (the concept model reads every class's)."""
+    return (CLASS_SITES if isinstance(target, ClassValue) else SITES, target.module)
 
 
 def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tuple[str, str, str, ClassValue | FunctionValue]]:

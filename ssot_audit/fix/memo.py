@@ -113,7 +113,8 @@ def _holds(trace: Trace, findings: tuple[Finding, ...], env: FixEnv) -> bool:
 
 
 def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Trace], *,
-                changed: Collection[str] | None = None) -> tuple[tuple[Finding, ...], dict[str, Trace]]:  # fmt: skip
+                changed: Collection[str] | None = None,
+                imported: Collection[str] = ()) -> tuple[tuple[Finding, ...], dict[str, Trace]]:  # fmt: skip
     """``findings`` (all fixable) with their fixes attached, in the same order, built one file at a time and reused
     from ``memo`` where its trace still holds; and the traces of this scan (the next scan's ``memo``).
 
@@ -122,9 +123,13 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Tra
     that read none of them (``trace_reads``) then holds without reading its files and import uses again: every read
     it recorded would answer as it did. That check read every module's imports (``project_env``'s ``uses``), so a
     scan that loads facts only where it looks would have loaded them all. The fixes built again ask ``uses`` what
-    the traces recorded, where no recorded use is in a changed file (``_recorded_uses``)."""
+    the traces recorded, where no recorded use is in a changed file (``_recorded_uses``).
+
+    ``imported``: with ``changed``, the names of the ``from`` imports the changed files added or removed (an
+    interface edit, ``InterfaceChange.import_names``): who imports such a name from a module is asked again, and a
+    trace that asked it is checked (an import added in a changed file is in no recorded answer)."""
     if changed is not None:
-        env = _recorded_uses(env, memo, changed)
+        env = _recorded_uses(env, memo, changed, imported)
     by_file: dict[str, list[int]] = {}
     for number, finding in enumerate(findings):
         by_file.setdefault(finding.location.path, []).append(number)
@@ -133,7 +138,7 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Tra
     for path, numbers in by_file.items():
         group = tuple(findings[n] for n in numbers)
         trace = memo.get(path)
-        if trace is None or not (_unchanged(trace, group, env, changed) if changed is not None
+        if trace is None or not (_unchanged(trace, group, env, changed, imported) if changed is not None
                                  else _holds(trace, group, env)):  # fmt: skip
             recorder = _Recorder(env)
             fixed, _ = attach_fixes(group, recorder.env())
@@ -145,12 +150,13 @@ def fix_by_file(findings: Sequence[Finding], env: FixEnv, memo: Mapping[str, Tra
     return tuple(f for f in out if f is not None), traces
 
 
-def _recorded_uses(env: FixEnv, memo: Mapping[str, Trace], changed: Collection[str]) -> FixEnv:
+def _recorded_uses(env: FixEnv, memo: Mapping[str, Trace], changed: Collection[str],
+                   imported: Collection[str] = ()) -> FixEnv:  # fmt: skip
     """``env`` whose ``uses`` answers from the traces of ``memo`` (recorded before the calls-only edits of the files
     ``changed``): an edit that changes no import leaves every import of a name where it was, but in the edited files
     (their lines move): an answer naming none of those is the same now. Others are asked of ``env``."""
     recorded = {key: found for trace in memo.values() for key, found in trace.uses
-                if not any(use.path in changed for use in found)}  # fmt: skip
+                if key[1] not in imported and not any(use.path in changed for use in found)}  # fmt: skip
     asked = env.uses
 
     def uses(module: str, name: str) -> Sequence[ImportUse]:
@@ -160,10 +166,13 @@ def _recorded_uses(env: FixEnv, memo: Mapping[str, Trace], changed: Collection[s
     return replace(env, uses=uses)
 
 
-def _unchanged(trace: Trace, findings: tuple[Finding, ...], env: FixEnv, changed: Collection[str]) -> bool:
+def _unchanged(trace: Trace, findings: tuple[Finding, ...], env: FixEnv, changed: Collection[str],
+               imported: Collection[str] = ()) -> bool:  # fmt: skip
     """``_holds``, known from the files changed since ``trace`` was recorded (``fix_by_file``): the same findings, no
-    read of a changed file, and every file it read one the scan knows (a file outside the scan may have changed)."""
+    read of a changed file nor of the importers of a name ``imported`` there, and every file it read one the scan
+    knows (a file outside the scan may have changed)."""
     return (trace.findings == findings and not trace_reads(trace, changed)
+            and not any(key[1] in imported for key, _ in trace.uses)
             and all(path in env.importers for path, _ in trace.reads))  # fmt: skip
 
 

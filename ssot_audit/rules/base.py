@@ -190,7 +190,8 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
 
 def _names_bound(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
     names = {t.qualname.split(".")[-1] for t in targets}
-    names.update(site.bound for site in ctx.sites.sites if site.target in targets)
+    for target in targets:  # each target's sites, a read of its module's (``usage.sites_leaf``), not of them all
+        names.update(site.bound for site in ctx.sites.find_sites(target))
     for module, name, value in ctx.index.module_aliases():
         # no copy of ``targets`` per alias: with K copies of a project, K times the aliases and targets
         if not targets.isdisjoint(ctx.resolver.resolve_expr(module, "", value)):

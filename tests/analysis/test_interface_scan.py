@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -73,24 +74,43 @@ def _edit(root: Path, rng: random.Random) -> str:
 @pytest.mark.parametrize("seed", [31, 32, 33])
 def test_random_interface_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    interface, done = random_edits(tmp_path, monkeypatch, seed, _edit)
+    assert interface >= 6, done  # the test exercised the path
+
+
+def random_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, edit: Callable[[Path, random.Random], str],
+                 taken: Callable[[Path, Path, bool], None] = lambda root, cache, fixes: None) -> tuple[int, list[str]]:
+    """12 seeded random ``edit``s of ``_project``, each followed by ``scans_after_edit``; how many scans took the
+    interface path (``taken`` checks more of each), and what the edits did."""
     root, cache = scanned_tree(tmp_path, _project(), both_scopes=True)
     rng = random.Random(seed)
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
     done: list[str] = []
-    interface = 0
+    count = 0
     for _ in range(12):
-        done.append(_edit(root, rng))
-        for fmt, fixes in (("json", True), ("text", False)):  # CI's JSON scans and the hook's text scans
-            built.clear()
-            ran.clear()
-            cached = scan_output(root, cache, fmt, fixes)
-            took_path = any(isinstance(r, Rerun) for r in ran)
-            model_built = bool(built)
-            assert cached == scan_output(root, None, fmt, fixes), (done, fmt)
-            if took_path:
-                assert not model_built, (done, fmt)  # the model was kept
-                interface += 1
-    assert interface >= 6, done  # the test exercised the path
+        done.append(edit(root, rng))
+        for fixes in scans_after_edit(root, cache, built, ran, done):
+            taken(root, cache, fixes)
+            count += 1
+    return count, done
+
+
+def scans_after_edit(root: Path, cache: Path, built: list[str], ran: list[object], done: list[str]) -> list[bool]:
+    """CI's JSON scan (fixes attached) and the hook's text scan of ``root`` with ``cache``, each equal to a cold
+    scan's output; of those that took the interface path (``built`` and ``ran`` from ``_record``: a ``Rerun`` ran,
+    and the concept model was kept), whether each was a JSON scan."""
+    took = []
+    for fmt, fixes in (("json", True), ("text", False)):
+        built.clear()
+        ran.clear()
+        cached = scan_output(root, cache, fmt, fixes)
+        took_path = any(isinstance(r, Rerun) for r in ran)
+        model_built = bool(built)
+        assert cached == scan_output(root, None, fmt, fixes), (done, fmt)
+        if took_path:
+            assert not model_built, (done, fmt)  # the model was kept
+            took.append(fixes)
+    return took
 
 
 def _cli(root: Path, cache: Path | None, hash_seed: int) -> str:

@@ -29,7 +29,10 @@ CALLS = "calls, per module: judged by that module's own judgement (calls_in), ru
 EXTRACT = "extraction: one file's facts as they are built, cached or compared (no index)"
 KEPT = "kept state: snapshotted or restored between scans, no judgement reads it"
 ACCESSOR = "an accessor of the index: what its callers read is classified at them"
-VOCABULARY = frozenset({MODEL, LEAF, NODE, OWN, FOUND, REFUSED, TABLE, RESOLVER, CALLS, EXTRACT, KEPT, ACCESSOR})
+PATCHED = ("one module's import rows (sites, edges): made again after an edit of its imports, which fires the "
+           "leaves of what the old and new rows name (kept_state.restore_state's patched)")
+VOCABULARY = frozenset({MODEL, LEAF, NODE, OWN, FOUND, REFUSED, TABLE, RESOLVER, CALLS, EXTRACT, KEPT, ACCESSOR,
+                        PATCHED})
 
 SITES: dict[tuple[str, str], str] = {
     ("callees.py", "_CallFlow.__init__"): OWN,  # the call's module: its rebinds and classes
@@ -64,6 +67,7 @@ SITES: dict[tuple[str, str], str] = {
     ("flow.py", "FlowRecorder.rebind"): EXTRACT,
     ("graph.py", "ImportGraph.__init__"): MODEL,  # its queries record IMPORTERS / MODULE leaves
     ("graph.py", "ImportGraph.of_edges"): TABLE,
+    ("graph.py", "module_edges"): PATCHED,
     ("index.py", "ProjectIndex.__init__"): TABLE,
     ("index.py", "ProjectIndex._imported_module"): TABLE,
     ("index.py", "ProjectIndex.absolute_import_module"): TABLE,  # is_package
@@ -84,6 +88,7 @@ SITES: dict[tuple[str, str], str] = {
     ("index.py", "ProjectIndex.module_aliases"): LEAF,  # (ALIASES, "")
     ("index.py", "ProjectIndex.split_qualified"): TABLE,
     ("index.py", "_fields"): EXTRACT,  # ``ModuleInfo``'s equality
+    ("kept_state.py", "_patched"): PATCHED,
     ("kept_state.py", "restore_state"): KEPT,
     ("kept_state.py", "snapshot_state"): KEPT,
     ("loader.py", "PayloadCache._recovered"): EXTRACT,
@@ -114,7 +119,8 @@ SITES: dict[tuple[str, str], str] = {
     ("roles.py", "_imported_targets"): MODEL,
     ("usage.py", "ImportSites.__init__"): MODEL,
     ("usage.py", "_type_checking_only"): MODEL,  # asked by ``ImportSites`` alone, after find_module
-    ("usage.py", "module_attribute_sites"): RESOLVER,  # each module's reads: a node (``module_reads``)
+    ("usage.py", "module_attribute_sites"): RESOLVER,
+    ("usage.py", "module_sites"): PATCHED,  # each module's reads: a node (``module_reads``)
 }
 
 

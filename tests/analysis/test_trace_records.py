@@ -10,7 +10,7 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves
 from ssot_audit.analysis.namespace import Namespaces
 from ssot_audit.analysis.roles import Roles
-from ssot_audit.analysis.trace import ALIASES, IMPORTERS, MODULE, NAMED, SITES, Recorded, Trace
+from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, IMPORTERS, MODULE, NAMED, SITES, Recorded, Trace
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 
@@ -155,6 +155,8 @@ def test_an_edit_of_the_imports_fires_the_sites_of_their_targets() -> None:
         trace.read((SITES, "app.b"))
     recorded = Recorded.loads(trace.recorded().dumps())
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded)) == {unit("reader")}
-    assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, targets=[])) == set()
-    named = fired_leaves("app.a", _change(imports=True), recorded, targets=["app.b"])
+    assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, sites=[])) == set()
+    assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, sites=[(CLASS_SITES, "app.b")])) \
+        == set()  # a class's sites are not a function's: the concept model reads every class's
+    named = fired_leaves("app.a", _change(imports=True), recorded, sites=[(SITES, "app.b")])
     assert recorded.reached(named) == {unit("reader")} and (SITES, "") in named

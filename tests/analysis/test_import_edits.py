@@ -1,0 +1,130 @@
+"""The scan after an edit of a module's imports (an import added, removed or changed, at module level or in a
+function): the interface path makes that module's import sites and edges again, runs what the record says their
+old and new targets can change, and gives the cold scan's output byte for byte."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from ssot_audit.config import Config
+from ssot_audit.fix import memo
+from ssot_audit.fix.build import FixEnv, ImportUse
+from ssot_audit.interface_scan import Rerun
+from ssot_audit.project import scope_key, walk_tree
+from ssot_audit.rerun import kept_token
+from ssot_audit.rules import ALL_RULES
+
+from tests.analysis.test_calls_only_scan import _record
+from tests.analysis.test_interface_scan import _project, random_edits
+from tests.helpers import scan_output, scanned_tree
+
+ADDED = "  # added"  # marks the lines the edits add, so that a later edit can remove one
+
+
+def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
+    """(kind, an import line) for module ``pkg/m{i}.py``."""
+    k = rng.choice([x for x in range(8) if x != i])
+    kind = rng.choice(("function", "function", "reexport", "module", "external", "broken", "class", "aliased", "star"))
+    line = {"function": f"from pkg.m{k} import tool_{k}",
+            "reexport": "from app.core import shape",  # a second path to ``shape`` (SSOT201)
+            "module": f"from pkg import m{k}",
+            "external": "import json",
+            "broken": f"from pkg.m{k} import missing_{n}",  # names nothing there (a broken import)
+            "class": f"from pkg.m{k} import Manager{k % 3}",  # a class: the concept model reads its sites
+            "aliased": f"from pkg.m{k} import tool_{k} as tool_alias_{n}",
+            "star": f"from pkg.m{k} import *"}[kind]  # fmt: skip
+    return kind, line
+
+
+def _edit(root: Path, rng: random.Random) -> str:
+    """One random edit of the imports of a module ``pkg/m*.py``; returns what it did."""
+    path = rng.choice(sorted(root.glob("pkg/m*.py")))
+    i, n = int(path.stem[1:]), rng.randrange(1000)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    added = [number for number, line in enumerate(lines) if line.rstrip().endswith(ADDED)]
+    where = rng.choice(("top", "end", "function", "drop")) if added else rng.choice(("top", "end", "function"))
+    if where == "drop":
+        del lines[rng.choice(added)]
+        path.write_text("".join(lines), encoding="utf-8")
+        return f"drop an import of {path.name}"
+    kind, line = _import(rng, i, n)
+    if where == "top":  # above everything but the docstring: every line below moves
+        at = next((number + 1 for number, text in enumerate(lines) if text.lstrip().startswith('"""Module')), 0)
+        lines.insert(at, line + ADDED + "\n")
+    elif where == "end":
+        lines.append(line + ADDED + "\n")
+    else:  # in a function body, before its return
+        text = "".join(lines)
+        changed = re.sub(r"^(    )return Manager", rf"\1{line}{ADDED}\n\1return Manager", text, count=1, flags=re.M)
+        lines = changed.splitlines(keepends=True)
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{kind} import at {where} of {path.name}"
+
+
+def _patched(root: Path, cache: Path, fixes: bool) -> None:
+    """The kept state has made again the import rows of some file since the full scan (``rerun.Kept.patched``)."""
+    config = Config()
+    finish = "fixes" if fixes else ""
+    _, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES, finish), cache, scope_key(root, config, ALL_RULES))
+    assert tree is not None
+    token = kept_token(tree)
+    assert token is not None and token[3]
+
+
+@pytest.mark.parametrize("seed", [51, 52, 53])
+def test_random_import_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    taken, done = random_edits(tmp_path, monkeypatch, seed, _edit, _patched)
+    assert taken >= 8, done  # the test exercised the path
+
+
+def test_a_kept_fix_that_asked_who_imports_a_name_an_edit_now_imports_is_checked() -> None:
+    """A kept fix that asked who imports ``Legacy`` from ``pkg.legacy`` (SSOT102's fix rewrites every such import)
+    holds after an edit elsewhere only if that edit imported no ``Legacy``: its new import is in no recorded
+    answer, so the record cannot say the answer is the same (``fix.memo``'s ``imported``)."""
+    added = ImportUse("pkg/m3.py", 9, 1, "pkg.legacy", "Legacy")
+    env = FixEnv(lambda path: b"", {}, lambda module, name: [added])
+    trace = memo.Trace((), (), (), ((("pkg.legacy", "Legacy"), ()),), (), ())  # nothing imported it then
+    changed = {"pkg/m3.py"}
+    assert memo._unchanged(trace, (), env, changed)  # an edit of no import: the recorded answer holds
+    assert not memo._unchanged(trace, (), env, changed, {"Legacy"})
+    assert list(memo._recorded_uses(env, {"a.py": trace}, changed).uses("pkg.legacy", "Legacy")) == []
+    assert list(memo._recorded_uses(env, {"a.py": trace}, changed, {"Legacy"}).uses("pkg.legacy", "Legacy")) == [added]
+
+
+def test_an_import_that_makes_a_module_imported_runs_the_whole_scan(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A class in a file nothing imports that repeats a live class is a copy left behind (``roles``); once some
+    module imports that file it is not. The concept model reads which modules are imported, so the edit takes the
+    whole scan (``rerun._same_imported``), and so does the edit that removes the import again."""
+    files = _project()
+    files["old/__init__.py"] = ""
+    files["old/m0.py"] = files["pkg/m0.py"]  # a copy of a live module nothing imports
+    root, cache = scanned_tree(tmp_path, files)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    user = root / "pkg/m3.py"
+    before = user.read_text(encoding="utf-8")
+    for text in (before + "\nfrom old import m0 as old_m0\n", before):
+        user.write_text(text, encoding="utf-8")
+        built.clear()
+        ran.clear()
+        cached = scan_output(root, cache, "text")
+        assert built and not any(isinstance(r, Rerun) for r in ran)  # the model was built again
+        assert cached == scan_output(root, None, "text")
+
+
+def test_a_star_import_added_changes_what_other_modules_import_through_it(tmp_path: Path) -> None:
+    """``from pkg.m3 import tool_5`` names nothing of ``pkg.m3`` (a broken import) until ``pkg.m3`` star-imports
+    ``pkg.m5``: the scan after that edit sees the import mended, as a cold scan does (``trace.STAR`` fired)."""
+    files = _project()
+    files["pkg/user.py"] = "from pkg.m3 import tool_5\n\nRATE = tool_5(2)\n"
+    root, cache = scanned_tree(tmp_path, files)
+    m3 = root / "pkg/m3.py"
+    before = m3.read_text(encoding="utf-8")
+    for text in (before + "\nfrom pkg.m5 import *\n", before):
+        m3.write_text(text, encoding="utf-8")
+        assert scan_output(root, cache, "text") == scan_output(root, None, "text"), text[-30:]
