@@ -34,6 +34,7 @@ from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import Imports, KeptState, Restored, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import with_parents
+from ssot_audit.analysis.usage import SitesChanged, sites_leaf
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -45,7 +46,7 @@ from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.project import Project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import async_functions
-from ssot_audit.rules.units import unit_of
+from ssot_audit.rules.units import keys_after_imports, unit_of
 from ssot_audit.rules.duplicate_factory import duplicated_factories
 
 NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS | GROUPED_CALL_READERS  # asked about the judged modules
@@ -346,9 +347,15 @@ def _after_imports(reused: Reused, restored: Restored, edits: Mapping[str, Moved
     after = {names[p]: restored.made[names[p]] for p in importing}
     if traces is None or last is None or not _same_imported(restored, before, after):
         return None
-    named = {m: before[m].fired(after[m]) for m in before}
+    changed = {m: before[m].changed(after[m]) for m in before}
+    named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
+             for m, (imported, rows) in changed.items()}  # fmt: skip
     rerun = judgements_to_rerun(edits, names, traces, codes, named)
-    return reused_findings(last, edits, kept, rerun) if rerun is not None else None
+    if rerun is None:
+        return None
+    sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))
+    units = {code: keys | keys_after_imports(code, sites, restored.sites) for code, keys in rerun.units.items()}
+    return reused_findings(last, edits, kept, replace(rerun, units=units))
 
 
 def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports]) -> bool:

@@ -26,7 +26,7 @@ import pickle
 from array import array
 from collections import Counter
 from bisect import bisect_left
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
@@ -35,7 +35,7 @@ from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph,
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import ALIAS, Name, Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.usage import ImportSite, ImportSites, Reached, module_sites, sites_leaf
+from ssot_audit.analysis.usage import ImportSite, ImportSites, Reached, module_sites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.model.moved import NewLine  # old line -> new line, None when that line changed
 
@@ -74,11 +74,10 @@ class Imports:
         counts = Counter(site[2:] for site in sites)  # all but importer and line: ``ImportSite``'s fields in order
         return cls(frozenset(counts.items()), frozenset(edges))
 
-    def fired(self, other: Imports) -> tuple[frozenset[str], frozenset[Hashable]]:
-        """What differs from ``other``: the modules one of them imports and the other does not, and the leaves
-        (``usage.sites_leaf``) of the targets of the sites one has and the other has not (or not as many times)."""
-        sites = self.sites ^ other.sites
-        return self.imported ^ other.imported, frozenset(sites_leaf(row[4]) for row, _ in sites)  # type: ignore[arg-type]
+    def changed(self, other: Imports) -> tuple[frozenset[str], frozenset[tuple[object, ...]]]:
+        """What differs from ``other``: the modules one of them imports and the other does not, and the sites one
+        has and the other has not (or not as many times)."""
+        return self.imported ^ other.imported, frozenset(row for row, _ in self.sites ^ other.sites)
 
 
 @dataclass(frozen=True, slots=True)

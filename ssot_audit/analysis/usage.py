@@ -9,7 +9,8 @@ module's imports changes its rows (``module_sites``), and the sites of the targe
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 from ssot_audit.analysis.facts import B_IMPORT, AttrUse, Expr
 from ssot_audit.analysis.index import ProjectIndex
@@ -91,9 +92,14 @@ class ImportSites:
         return self._sites
 
     def unrecorded(self) -> tuple[ImportSite, ...]:
-        """Every site, read for a table whose reads are recorded per target (``names.Names``) or not needed (the
-        kept state, which an import edit patches)."""
+        """Every site, read for a table whose reads are recorded per target (``names.Names``) or not needed: the
+        kept state, which an import edit patches, and a rule's setup whose units an import edit names by what it
+        changed (``rules.units.keys_after_imports``)."""
         return self._sites
+
+    def unrecorded_of(self, target: ClassValue | FunctionValue) -> list[ImportSite]:
+        """``find_sites``, not recorded (see ``unrecorded``)."""
+        return self._by_target.get(target, [])
 
     def _of(self, target: ClassValue | FunctionValue) -> list[ImportSite]:
         """``target``'s sites, the read recorded by the module defining it (``sites_leaf``)."""
@@ -109,9 +115,26 @@ class ImportSites:
         """Distinct modules, other than its own, that import ``target``."""
         return len({s.importer for s in self._of(target) if s.importer != target.module})
 
-    def reexport_hops(self, target: ClassValue | FunctionValue) -> frozenset[str]:
-        """Modules other modules import ``target`` through without defining it (package ``__init__``, compat)."""
-        return frozenset(s.source for s in self._of(target) if s.source != target.module and s.source != s.importer)
+    def reexport_hops(self, target: ClassValue | FunctionValue, *, record: bool = True) -> frozenset[str]:
+        """Modules other modules import ``target`` through without defining it (package ``__init__``, compat);
+        ``record=False``: see ``unrecorded``."""
+        sites = self._of(target) if record else self.unrecorded_of(target)
+        return frozenset(s.source for s in sites if s.source != target.module and s.source != s.importer)
+
+
+@dataclass(frozen=True, slots=True)
+class SitesChanged:
+    """After edits of some modules' imports (a scan on the interface path): the sites added or removed, each as its
+    ``ImportSite`` fields but the importer and the line (``kept_state.Imports``)."""
+
+    rows: frozenset[tuple[object, ...]]
+
+    def targets(self) -> set[ClassValue | FunctionValue]:
+        return {cast(ClassValue | FunctionValue, row[4]) for row in self.rows}
+
+    def names(self) -> set[str]:
+        """The names imported by the sites added or removed."""
+        return {cast(str, row[2]) for row in self.rows}
 
 
 Reached = dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]]  # (source, name) -> ``_reached``

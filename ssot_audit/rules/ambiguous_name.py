@@ -353,12 +353,12 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
 def _paths_taken(ctx: RuleContext, hops: dict[Target, frozenset[str]]) -> Iterator[ImportSite]:
     """The import sites that take a path to a public name from outside its module (not through a re-export hop
     of its target: ``hops`` fills in as they are met)."""
-    for site in ctx.sites.sites:
+    for site in ctx.sites.unrecorded():  # an edit that changes a site names its units (``keys_after_imports``)
         if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
             continue
         hop = hops.get(site.target)
         if hop is None:
-            hop = hops[site.target] = ctx.sites.reexport_hops(site.target)
+            hop = hops[site.target] = ctx.sites.reexport_hops(site.target, record=False)
         if site.importer not in hop:
             yield site
 
@@ -375,9 +375,10 @@ def _import_lines_by_path(ctx: RuleContext, hops: dict[Target, frozenset[str]]) 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """One finding per public name whose import paths lead to related but different targets.
 
-    Units: one per public name (its meanings). Setup: the import sites and ``module_attribute_sites`` (every
-    module's ``M.n`` reads, through the resolver: recorded under the whole rule), and ``_import_lines_by_path``,
-    made under the whole rule when a first finding needs it."""
+    Units: one per public name (its meanings). Setup: the import sites (unrecorded: an edit of imports names the
+    units it can change, ``units.keys_after_imports``), ``module_attribute_sites`` (every module's ``M.n`` reads,
+    through the resolver: recorded under the whole rule), and ``_import_lines_by_path``, made under the whole rule
+    when a first finding needs it."""
     by_name: dict[str, list[tuple[str, str, Target]]] = defaultdict(list)
     hops: dict[Target, frozenset[str]] = {}
     for site in _paths_taken(ctx, hops):

@@ -93,7 +93,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                         facts={"alias": name, "target": value.fullname, "concept": concept_of[value].name,
                                **_canonical_facts(ctx, value)},
                     )  # fmt: skip
-    renamed = (s for s in ctx.sites.sites
+    renamed = (s for s in ctx.sites.unrecorded()  # each in its importer's unit, judged again on any edit of it
                if not s.scope and isinstance(s.target, ClassValue) and s.target in concept_of and s.bound != s.name)
     for site in in_units(ctx, renamed, key=lambda site: site.importer):  # each in its importer's unit
         target = site.target

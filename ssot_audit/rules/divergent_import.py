@@ -131,14 +131,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             pinned.add(concept.canonical)
             pinned.update(concept.factories)
     factories = {f for concept in ctx.concepts.concepts for f in concept.factories}
-    targets = sorted({s.target for s in ctx.sites.sites}, key=lambda t: t.fullname)
+    # the sites, read unrecorded: an edit that changes a symbol's sites names its unit (``keys_after_imports``)
+    targets = sorted({s.target for s in ctx.sites.unrecorded()}, key=lambda t: t.fullname)
     for target in targets:
-        every = ctx.sites.find_sites(target)
+        if not ctx.runs(target.fullname):
+            continue
+        every = ctx.sites.unrecorded_of(target)
         if len(every) < 2 and target not in pinned:
             continue  # one import (most targets): one path, nothing to choose (``_canonical_pair``)
-        if ctx.runs(target.fullname):  # a symbol's paths are judged together: its unit
-            with ctx.unit(target.fullname):
-                yield from _judge(ctx, target, every, pinned, factories)
+        with ctx.unit(target.fullname):  # a symbol's paths are judged together: its unit
+            yield from _judge(ctx, target, every, pinned, factories)
 
 
 def _judge(ctx: RuleContext, target: ClassValue | FunctionValue, every: Sequence[ImportSite],

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 
 from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.usage import ImportSites, SitesChanged
 from ssot_audit.model import Finding
 
 # The rules keyed by a fact of their findings (the group they judge by), and the fact.
@@ -51,3 +52,21 @@ def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:
 def module_names(index: ProjectIndex) -> dict[str, str]:
     """``unit_of``'s ``module_of`` for the modules of ``index`` (reading no facts)."""
     return {info.relpath: name for name, info in index.modules.items()}
+
+
+def keys_after_imports(code: str, changed: SitesChanged, sites: ImportSites) -> frozenset[Hashable]:
+    """The units of rule ``code`` that edits of some modules' imports (``changed``: the sites added or removed) can
+    change through the import sites, for the rules whose setup reads every site and whose units are keyed by what
+    a site names (SSOT201, SSOT204; their setups read the sites unrecorded, ``ImportSites.unrecorded``): the symbol
+    of each changed site (SSOT201), and (SSOT204) each changed site's name and the names every site of its target
+    is imported by (whether a site is a path taken reads its target's re-export hops). A unit that never ran (a
+    symbol imported once, a name with one meaning) is in no record. (What an edited module reads as ``m.Name``,
+    SSOT204's table of attribute reads, is recorded: its bindings are leaves that table's reads reach.)"""
+    if code == "SSOT201":
+        return frozenset(target.fullname for target in changed.targets())
+    if code != "SSOT204":
+        return frozenset()
+    names = changed.names()
+    for target in changed.targets():
+        names.update(site.name for site in sites.unrecorded_of(target))
+    return frozenset(names)

@@ -4,6 +4,7 @@ old and new targets can change, and gives the cold scan's output byte for byte."
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -19,7 +20,7 @@ from ssot_audit.rerun import kept_token
 from ssot_audit.rules import ALL_RULES
 
 from tests.analysis.test_calls_only_scan import _record
-from tests.analysis.test_interface_scan import _project, random_edits
+from tests.analysis.test_interface_scan import _project, random_edits, scans_after_edit
 from tests.helpers import scan_output, scanned_tree
 
 ADDED = "  # added"  # marks the lines the edits add, so that a later edit can remove one
@@ -128,3 +129,40 @@ def test_a_star_import_added_changes_what_other_modules_import_through_it(tmp_pa
     for text in (before + "\nfrom pkg.m5 import *\n", before):
         m3.write_text(text, encoding="utf-8")
         assert scan_output(root, cache, "text") == scan_output(root, None, "text"), text[-30:]
+
+
+SPLIT = {  # a function with one import site, and a name read through a module alias
+    "app/__init__.py": "", "app/core/__init__.py": "", "app/x/__init__.py": "", "app/y/__init__.py": "",
+    "app/core/solo.py": "def solo(x):\n    return x\n",
+    "app/compat.py": "from app.core.solo import *\n",  # a second path to ``solo``, no site of its own
+    "app/e.py": "from app.core.solo import solo\n\nA = solo(1)\n",
+    "app/x/tools.py": "class Helper:\n    def run(self):\n        return 1\n\n    def stop(self):\n        return 2\n",
+    "app/y/tools.py": "from app.x.tools import Helper as Base\n\n\nclass Helper(Base):\n    pass\n",  # a shim
+    "app/g.py": "from app.x.tools import Helper\n\nH = Helper()\n",
+    "app/k.py": "from app import compat\nimport app.y.tools\n",  # imported: else importing them changes the model
+    "app/f.py": "def f():\n    return 1\n",
+    "app/h.py": "import app.x.tools as yt\n\n\ndef f():\n    return yt.Helper()\n",
+}  # fmt: skip
+EDITS = {"app/f.py": "from app.compat import solo\n\n\n" + SPLIT["app/f.py"],
+         "app/h.py": SPLIT["app/h.py"].replace("app.x.tools", "app.y.tools")}  # fmt: skip
+
+
+def test_imports_that_open_a_second_path_or_meaning_are_judged_where_no_judgement_ran(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``solo`` had one import site, so no judgement of SSOT201 ever read its sites; ``yt.Helper`` was the name
+    ``g`` imports, so no judgement of SSOT204 read two meanings of ``Helper``. The imports that make them a divergent
+    path and an ambiguous name are judged by the units their changed sites and reads name
+    (``rules.units.keys_after_imports``, and the attribute table's rows of the edited module made again)."""
+    root, cache = scanned_tree(tmp_path, SPLIT, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    done: list[str] = []
+    for path, text in EDITS.items():
+        (root / path).write_text(text, encoding="utf-8")
+        done.append(path)
+        assert len(scans_after_edit(root, cache, built, ran, done)) == 2, done  # both took the interface path
+    codes = {f["code"] for f in json.loads(scan_output(root, None))["findings"]}
+    assert {"SSOT201", "SSOT204"} <= codes  # what the edits made
+    for path in EDITS:
+        (root / path).write_text(SPLIT[path], encoding="utf-8")
+        done.append(f"undo {path}")
+        assert len(scans_after_edit(root, cache, built, ran, done)) == 2, done
