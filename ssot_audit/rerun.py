@@ -32,6 +32,7 @@ from pathlib import Path
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import Imports, KeptState, Restored, read_state, restore_state, snapshot_state
+from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.usage import SitesChanged, sites_leaf
@@ -326,7 +327,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
     if restored is not None and importing:
-        reused = _after_imports(reused, restored, edits, importing, traces, last, codes)  # type: ignore[assignment]
+        reused = _after_imports(reused, restored, index, edits, importing, traces, last, codes)  # type: ignore[assignment]
     if restored is None or reused is None:
         return None, None
     index.keep_module_aliases(kept.aliases)
@@ -335,17 +336,18 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
 
 
-def _after_imports(reused: Reused, restored: Restored, edits: Mapping[str, Moved], importing: set[str],
-                   traces: Traces | None, last: AuditResult | None, codes: Iterable[str]) -> Reused | None:  # fmt: skip
+def _after_imports(reused: Reused, restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved],
+                   importing: set[str], traces: Traces | None, last: AuditResult | None,
+                   codes: Iterable[str]) -> Reused | None:  # fmt: skip
     """What holds of ``last`` after ``edits``, some of which changed the imports of the files ``importing``: the
     judgements that read what their old or new import rows name run again too (``interface_scan``). None when the
-    concept model may change: it read one of those, or a module is imported by no module now, or by one now and
-    by none before (the roles of its classes, ``roles.imported_modules``)."""
+    concept model may change: it read one of those, or a module that defines a class is imported by no module now,
+    or by one now and by none before (the roles of its classes, ``roles.imported_modules``)."""
     kept = reused.kept
     names = kept.state.module_names
     before = {names[p]: kept.patched.get(p) or restored.kept[names[p]] for p in importing}
     after = {names[p]: restored.made[names[p]] for p in importing}
-    if traces is None or last is None or not _same_imported(restored, before, after):
+    if traces is None or last is None or not _same_imported(restored, before, after, index):
         return None
     changed = {m: before[m].changed(after[m]) for m in before}
     named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
@@ -358,14 +360,19 @@ def _after_imports(reused: Reused, restored: Restored, edits: Mapping[str, Moved
     return reused_findings(last, edits, kept, replace(rerun, units=units))
 
 
-def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports]) -> bool:
-    """The modules some module imports, with their parents (``roles.with_parents``, what the concept model reads of
-    the graph), are the same with the ``before`` and the ``after`` rows of the modules whose imports changed."""
+def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports],
+                   index: ProjectIndex) -> bool:  # fmt: skip
+    """Whether a module some module imports (with its parents: ``roles.with_parents``) with the ``before`` rows of
+    the modules whose imports changed is one with the ``after`` rows, for every module that defines a class: the
+    concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy left behind in a file
+    nothing imports), and of no other module. (The kept model's set is then not a cold scan's for a module without
+    classes; a class added to one is an edit the path refuses.)"""
     edges = restored.graph.edge_records()
     rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
     old = with_parents(target for rows in before.values() for target in rows.imported)
     new = with_parents(target for rows in after.values() for target in rows.imported)
-    return rest | old == rest | new
+    changed = (rest | old) ^ (rest | new)
+    return not any(index.modules[m].facts.classes for m in changed if m in index.modules)
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,21 @@ def test_an_import_that_makes_a_module_imported_runs_the_whole_scan(tmp_path: Pa
         assert cached == scan_output(root, None, "text")
 
 
+def test_an_import_of_a_module_without_classes_nothing_imported_keeps_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Which modules are imported matters to the concept model for modules that define a class only: importing a
+    module of functions nothing imported before takes the interface path, and gives the cold scan's output."""
+    files = _project()
+    files["pkg/lonely.py"] = "def alone(x):\n    return x\n"  # nothing imports it
+    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    user = root / "pkg/m3.py"
+    before = user.read_text(encoding="utf-8")
+    for text in ("from pkg import lonely\n" + before, before):
+        user.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text[:30]])) == 2
+
+
 def test_a_star_import_added_changes_what_other_modules_import_through_it(tmp_path: Path) -> None:
     """``from pkg.m3 import tool_5`` names nothing of ``pkg.m3`` (a broken import) until ``pkg.m3`` star-imports
     ``pkg.m5``: the scan after that edit sees the import mended, as a cold scan does (``trace.STAR`` fired)."""
