@@ -13,20 +13,23 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   the scan handles by moving the last result's positions; body edit, call: a call inserted instead
   (``print(N)``), which only the rules that read calls see: the scan loads the project with the last concept model
   and runs those rules alone; rename: a function renamed (an interface edit: the judgements the last scan's
-  dependency record links to it run again, ``interface_scan``; the whole-program phase if the concept model read it)
+  dependency record links to it run again, ``interface_scan``; the whole-program phase if the concept model read it);
+  import: an import of another module's function added at the top of the file (an interface edit: the file's
+  import sites and edges are made again, and what they name judged again)
 - pre-commit: the hook's command (text output) after each kind of body edit, and with nothing changed (no-op),
   the hook having scanned the tree once before (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
-modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind and after a
-rename is byte for byte the JSON of a cold scan of the same tree.
+modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after a rename and
+after an added import is byte for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -131,6 +134,31 @@ def rename_edit(path: Path, n: int) -> None:
     path.write_text(re.sub(r"^def (\w+?)(_r\d+)?\(", rf"def \1_r{n}(", text, count=1, flags=re.M), encoding="utf-8")
 
 
+def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
+    """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
+    file's docstring and ``from __future__`` imports, above everything else."""
+    text = path.read_text(encoding="utf-8")
+    at = 0
+    for node in ast.parse(text).body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not docstring and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            break
+        at = node.end_lineno or at
+    lines = text.splitlines(keepends=True)
+    lines.insert(at, f"from {imported[0]} import {imported[1]} as _bench_import_{n}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def pick_import(files: list[Path], target: Path) -> tuple[str, str]:
+    """A top-level function of another module of the first copy, and that module's dotted name."""
+    for path in files:
+        parts = path.parts[path.parts.index("copy0") + 1:] if "copy0" in path.parts else ()
+        found = re.search(r"^def (\w+)\(", path.read_text(encoding="utf-8", errors="replace"), re.M) if parts else None
+        if found and path != target and path.name != "__init__.py" and all(p.isidentifier() for p in parts[:-1]):
+            return ".".join((*parts[:-1], path.stem)), found.group(1)
+    raise SystemExit("no function to import")
+
+
 def scan_argv(tree: Path, cache: Path | None, jobs: int, fmt: str = "json", out: str = os.devnull) -> list[str]:
     """The CLI command measured (the hook's is ``--format text``)."""
     exe = shutil.which("ssot-audit") or "ssot-audit"
@@ -178,7 +206,13 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     rows["cold text"] = median(texts)
     rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
     target, n = pick_edit_target(files), 0
-    for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit)):
+    imported = pick_import(files, target)
+
+    def add_import(path: Path, n: int) -> None:
+        import_edit(path, n, imported)
+
+    for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
+                       ("import", add_import)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -197,7 +231,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     rows["pre-commit no-op"] = median([measure_process(scan_argv(tree, cache, jobs, fmt="text")) for _ in range(runs)])
     same: dict[str, bool] = {}
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
-    for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit)):
+    for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit), ("import", add_import)):
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
