@@ -29,8 +29,8 @@ def _tree(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_scan_phases_are_found(tmp_path: Path, fmt: str) -> None:
     tree, phases = _tree(tmp_path / "tree"), tmp_path / "phases.json"
-    subprocess.run([sys.executable, str(SCRIPT), str(tree), "--jobs", "1", "--scan", fmt, str(phases)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, str(SCRIPT), str(tree), "--jobs", "1", "--scan", fmt, str(phases), "-"],
+                   check=True, capture_output=True)  # fmt: skip
     split = json.loads(phases.read_text(encoding="utf-8"))
     assert set(split) == {"per-file", "whole-program", "fixes", "rest"}
     assert split["per-file"] > 0 and split["whole-program"] > 0 and split["rest"] > 0
