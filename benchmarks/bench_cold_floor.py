@@ -47,7 +47,7 @@ from typing import Any
 try:
     import bench_incremental as bench  # run as a script: its directory is on the path
 except ImportError:  # imported as ``benchmarks.bench_cold_floor`` (the tests)
-    from benchmarks import bench_incremental as bench
+    from benchmarks import bench_incremental as bench  # type: ignore[no-redef]
 
 VARIANTS = ("floor, gc paused", "walk", "visit", "extract", "per-file")
 SCANS = (("cold text", "text", False), ("cold JSON", "json", False), ("cold JSON, cache", "json", True))
@@ -133,8 +133,8 @@ def run_scan(argv: list[str], phases_out: str) -> None:
             args = (*args[:6], _timed(args[6], marks, "fixes"), *args[7:])
         return scan_tree(*args, **kwargs)
 
-    project.analyze_files = _timed(project.analyze_files, marks, "per-file")  # type: ignore[assignment]
-    api._scan_tree = _timed(with_timed_fixes, marks, "scan")  # type: ignore[assignment]
+    project.analyze_files = _timed(project.analyze_files, marks, "per-file")  # type: ignore[attr-defined]
+    api._scan_tree = _timed(with_timed_fixes, marks, "scan")
     cli.main(argv)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     parent = marks["per-file end"] - marks["per-file start"]
