@@ -90,13 +90,17 @@ def measure_process(argv: list[str], stdin: bytes | None = None) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
+def python_files(source: Path) -> list[Path]:
+    """``source``'s .py files, sorted (what the floor parses): none under ``__pycache__`` or ``.git``."""
+    return [path for path in sorted(source.rglob("*.py")) if path.is_file()
+            and not any(part in ("__pycache__", ".git") for part in path.relative_to(source).parts)]  # fmt: skip
+
+
 def replicate(source: Path, copies: int, target: Path) -> list[Path]:
     """K copies of ``source``'s .py files under ``target``; returns every file written."""
     written = []
-    for path in sorted(source.rglob("*.py")):
+    for path in python_files(source):
         rel = path.relative_to(source)
-        if any(part in ("__pycache__", ".git") for part in rel.parts) or not path.is_file():
-            continue
         data = path.read_bytes()
         for i in range(copies):
             out = target / f"copy{i}" / rel
