@@ -29,7 +29,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, B_IMPORT, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
@@ -102,8 +102,10 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange) ->
         return False
     for facts in (old, new):
         for name in change.names:
-            if FACTORY_NAME.match(name) or any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a")
-                                               for b in facts.bindings.get(name, ())):  # fmt: skip
+            bindings = facts.bindings.get(name, ())
+            if FACTORY_NAME.match(name) and any(b.kind != B_IMPORT for b in bindings):  # an import of one is no
+                return False  # factory of this module (``_factories_by_class`` reads the module's own functions)
+            if any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a") for b in bindings):
                 return False
         for qualname in change.functions:
             func = facts.functions.get(qualname)

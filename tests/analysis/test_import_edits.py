@@ -29,7 +29,8 @@ ADDED = "  # added"  # marks the lines the edits add, so that a later edit can r
 def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
     """(kind, an import line) for module ``pkg/m{i}.py``."""
     k = rng.choice([x for x in range(8) if x != i])
-    kind = rng.choice(("function", "function", "reexport", "module", "external", "broken", "class", "aliased", "star"))
+    kind = rng.choice(("function", "function", "reexport", "module", "external", "broken", "class", "aliased", "star",
+                       "factory", "async"))
     line = {"function": f"from pkg.m{k} import tool_{k}",
             "reexport": "from app.core import shape",  # a second path to ``shape`` (SSOT201)
             "module": f"from pkg import m{k}",
@@ -37,7 +38,9 @@ def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
             "broken": f"from pkg.m{k} import missing_{n}",  # names nothing there (a broken import)
             "class": f"from pkg.m{k} import Manager{k % 3}",  # a class: the concept model reads its sites
             "aliased": f"from pkg.m{k} import tool_{k} as tool_alias_{n}",
-            "star": f"from pkg.m{k} import *"}[kind]  # fmt: skip
+            "star": f"from pkg.m{k} import *",
+            "factory": f"from pkg.m{k} import get_{k}",  # a factory-named function of another module
+            "async": f"from pkg.m{k} import fetch_{k}"}[kind]  # fmt: skip
     return kind, line
 
 
