@@ -20,13 +20,21 @@ edit takes the whole scan, whose record starts anew.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves
 from ssot_audit.analysis.trace import BOUND, MODEL, UNIT, Recorded, State, Trace, reached
+from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.kept_state import Imports, Restored
+from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.treecache import TreeCache
+from ssot_audit.analysis.usage import SitesChanged, sites_leaf
+from ssot_audit.rules.units import keys_after_imports
+
+if TYPE_CHECKING:  # ``rerun`` imports this module
+    from ssot_audit.rerun import Kept
 
 MAX_DELTAS = 50
 MAX_DELTA_EDGES = 2_000_000  # 8 MB of edges, about twice a full scan's at 4M lines
@@ -131,3 +139,42 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
         if code in units and key is not None:
             units[code].add(key)
     return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound)
+
+
+def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved], importing: set[str],
+                        kept: Kept, traces: Traces, codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+    """The judgements to run again after ``edits``, some of which changed the imports of the files ``importing``
+    (repo-relative paths): those the edits' leaves reach, with those that read what the old or new import rows of
+    those files name (``restored``: the project's state with their rows made again; ``kept``: the state it was
+    restored from, and the rows of the files patched by earlier scans). None when the concept model may change: it
+    read one of those, or a module that defines a class is imported by no module now, or by one now and by none
+    before (the roles of its classes, ``roles.imported_modules``)."""
+    names = kept.state.module_names
+    before = {names[p]: kept.patched.get(p) or restored.kept[names[p]] for p in importing}
+    after = {names[p]: restored.made[names[p]] for p in importing}
+    if not _same_imported(restored, before, after, index):
+        return None
+    changed = {m: before[m].changed(after[m]) for m in before}
+    named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
+             for m, (imported, rows) in changed.items()}  # fmt: skip
+    rerun = judgements_to_rerun(edits, names, traces, codes, named)
+    if rerun is None:
+        return None
+    sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))
+    units = {code: keys | keys_after_imports(code, sites, restored.sites) for code, keys in rerun.units.items()}
+    return replace(rerun, units=units)
+
+
+def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports],
+                   index: ProjectIndex) -> bool:  # fmt: skip
+    """Whether a module some module imports (with its parents: ``roles.with_parents``) with the ``before`` rows of
+    the modules whose imports changed is one with the ``after`` rows, for every module that defines a class: the
+    concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy left behind in a file
+    nothing imports), and of no other module. (The kept model's set is then not a cold scan's for a module without
+    classes; a class added to one is an edit the path refuses.)"""
+    edges = restored.graph.edge_records()
+    rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
+    old = with_parents(target for rows in before.values() for target in rows.imported)
+    new = with_parents(target for rows in after.values() for target in rows.imported)
+    changed = (rest | old) ^ (rest | new)
+    return not any(index.modules[m].facts.classes for m in changed if m in index.modules)

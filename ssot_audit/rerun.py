@@ -31,23 +31,20 @@ from pathlib import Path
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
-from ssot_audit.analysis.kept_state import Imports, KeptState, Restored, read_state, restore_state, snapshot_state
-from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.kept_state import Imports, KeptState, read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import with_parents
-from ssot_audit.analysis.usage import SitesChanged, sites_leaf
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.analysis.walkcache import Walk
-from ssot_audit.interface_scan import Rerun, Traces, find_traces, judgements_to_rerun, keep_trace
+from ssot_audit.interface_scan import Rerun, Traces, find_traces, judgements_to_rerun, keep_trace, rerun_after_imports
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.project import Project, kept_cycles, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import async_functions
-from ssot_audit.rules.units import keys_after_imports, unit_of
+from ssot_audit.rules.units import unit_of
 from ssot_audit.rules.duplicate_factory import duplicated_factories
 
 NARROWED = LOCAL_CALL_READERS | FOLLOWING_CALL_READERS | GROUPED_CALL_READERS  # asked about the judged modules
@@ -301,8 +298,9 @@ def merged_reads(reused: Reused, fresh: Reads) -> Reads:
     return {**{m: r for m, r in reused.kept.reads.items() if m not in reused.judged}, **fresh}
 
 
-def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused, edits: Mapping[str, Moved],
-                     moves: Mapping[str, NewLine], started: float, *, traces: Traces | None = None,
+def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, reused: Reused,
+                     edits: Mapping[str, Moved], moves: Mapping[str, NewLine], started: float, *,
+                     traces: Traces | None = None,
                      last: AuditResult | None = None,
                      codes: Iterable[str] = ()) -> tuple[Project, Reused] | tuple[None, None]:  # fmt: skip
     """The project after the calls-only or interface ``edits``, loaded lazily (``project.load_lazy``) with the kept
@@ -326,53 +324,16 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         # change the name a module gets (``discovery.assign_module_names`` reads the top-level names imported)
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
-    if restored is not None and importing:
-        reused = _after_imports(reused, restored, index, edits, importing, traces, last, codes)  # type: ignore[assignment]
-    if restored is None or reused is None:
+    holding: Reused | None = reused
+    if restored is not None and importing:  # what the old and new import rows name is judged again too
+        rerun = rerun_after_imports(restored, index, edits, importing, kept, traces, codes) if traces else None
+        holding = reused_findings(last, edits, kept, rerun) if rerun is not None and last is not None else None
+    if restored is None or holding is None:
         return None, None
     index.keep_module_aliases(kept.aliases)
-    reused = replace(reused, patched={path: restored.made[names[path]] for path in patched})
+    reused = replace(holding, patched={path: restored.made[names[path]] for path in patched})
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
-
-
-def _after_imports(reused: Reused, restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved],
-                   importing: set[str], traces: Traces | None, last: AuditResult | None,
-                   codes: Iterable[str]) -> Reused | None:  # fmt: skip
-    """What holds of ``last`` after ``edits``, some of which changed the imports of the files ``importing``: the
-    judgements that read what their old or new import rows name run again too (``interface_scan``). None when the
-    concept model may change: it read one of those, or a module that defines a class is imported by no module now,
-    or by one now and by none before (the roles of its classes, ``roles.imported_modules``)."""
-    kept = reused.kept
-    names = kept.state.module_names
-    before = {names[p]: kept.patched.get(p) or restored.kept[names[p]] for p in importing}
-    after = {names[p]: restored.made[names[p]] for p in importing}
-    if traces is None or last is None or not _same_imported(restored, before, after, index):
-        return None
-    changed = {m: before[m].changed(after[m]) for m in before}
-    named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
-             for m, (imported, rows) in changed.items()}  # fmt: skip
-    rerun = judgements_to_rerun(edits, names, traces, codes, named)
-    if rerun is None:
-        return None
-    sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))
-    units = {code: keys | keys_after_imports(code, sites, restored.sites) for code, keys in rerun.units.items()}
-    return reused_findings(last, edits, kept, replace(rerun, units=units))
-
-
-def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports],
-                   index: ProjectIndex) -> bool:  # fmt: skip
-    """Whether a module some module imports (with its parents: ``roles.with_parents``) with the ``before`` rows of
-    the modules whose imports changed is one with the ``after`` rows, for every module that defines a class: the
-    concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy left behind in a file
-    nothing imports), and of no other module. (The kept model's set is then not a cold scan's for a module without
-    classes; a class added to one is an edit the path refuses.)"""
-    edges = restored.graph.edge_records()
-    rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
-    old = with_parents(target for rows in before.values() for target in rows.imported)
-    new = with_parents(target for rows in after.values() for target in rows.imported)
-    changed = (rest | old) ^ (rest | new)
-    return not any(index.modules[m].facts.classes for m in changed if m in index.modules)
 
 
 @dataclass(frozen=True, slots=True)
