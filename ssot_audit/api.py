@@ -34,7 +34,7 @@ from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
     fixes_hold, keep_snapshot, keep_state, keep_tables, kept_token, last_scan, merged_reads, restored_project, reused_after,
-    state_still_holds, with_moves,
+    state_still_holds, tables_after, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
@@ -343,7 +343,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
                                   trace=Trace() if tree is not None else None)  # fmt: skip
         reads: Reads = {}
-        tables = reused.kept.tables if reused is not None else CallTables.of(project)
+        tables = tables_after(reused.kept.tables, edits or {}) if reused is not None else CallTables.of(project)
         if reused is not None and reused.rerun is not None and reused.rerun.bound:  # the kept ones read what changed
             tables = replace(tables, bound_names={})
         # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs

@@ -145,6 +145,18 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     state_still_holds(tree, token, reads, {}, {})
 
 
+def tables_after(tables: CallTables, edits: Mapping[str, Moved]) -> CallTables:
+    """``tables`` without the answers of ``find_definers`` (kept in ``shared``) for the names the interface ``edits``
+    changed: which modules define a name changes only with a module's module-level bindings of it, which any other
+    edit the path takes leaves as they were (and a file added or removed takes the whole scan)."""
+    definers = tables.shared.get("definers")
+    names: set[str] = set().union(*(m.interface.names for m in edits.values() if m.interface is not None))
+    if not isinstance(definers, dict) or names.isdisjoint(definers):
+        return tables
+    kept = {name: found for name, found in definers.items() if name not in names}
+    return replace(tables, shared={**tables.shared, "definers": kept})  # a new table: kept again after the scan
+
+
 def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[tuple[str, str, Expr]]) -> None:
     """Keep the tables of the state ``token`` (after a full scan, or after a scan whose rule built a shared table
     again: ``RuleContext.shared_table``)."""

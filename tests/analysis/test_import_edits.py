@@ -184,3 +184,23 @@ def test_imports_that_open_a_second_path_or_meaning_are_judged_where_no_judgemen
         (root / path).write_text(SPLIT[path], encoding="utf-8")
         done.append(f"undo {path}")
         assert len(scans_after_edit(root, cache, built, ran, done)) == 2, done
+
+
+def test_the_kept_answers_of_where_a_name_is_defined_follow_the_names_an_edit_defines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A broken import's finding says where the name it lacks is defined (``Namespaces.find_definers``, which reads
+    every module): the answers are kept between scans. Once another module defines that name, the kept answer for
+    it is dropped and the broken import is judged again with the new definer, as a cold scan does; an unrelated
+    interface edit after that keeps serving the corrected table."""
+    files = _project()
+    files["app/broken.py"] = "from app.core.shapes import tool_q\n\nQ = tool_q\n"  # shapes defines no tool_q
+    files["app/other.py"] = "def unrelated():\n    return 1\n"
+    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    done: list[str] = []
+    for path, text in (("pkg/m6.py", "\n\ndef tool_q(x):\n    return x\n"), ("app/other.py", "\n\nLIMIT = 3\n")):
+        (root / path).write_text((root / path).read_text(encoding="utf-8") + text, encoding="utf-8")
+        done.append(path)
+        assert len(scans_after_edit(root, cache, built, ran, done)) == 2, done
+    messages = [f["message"] for f in json.loads(scan_output(root, None))["findings"] if f["location"]["path"] == "app/broken.py"]
+    assert any("pkg.m6" in message for message in messages), messages  # the suggestion names the new definer
