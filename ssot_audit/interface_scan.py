@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
-from ssot_audit.analysis.interface_change import fired_leaves
-from ssot_audit.analysis.trace import BOUND, MODEL, UNIT, Recorded, State, Trace, reached
+from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
+from ssot_audit.analysis.trace import BOUND, MODEL, SITE_ROWS, UNIT, Recorded, State, Trace, reached
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -103,6 +103,9 @@ class Rerun:
     whole: frozenset[str]
     units: Mapping[str, frozenset[Hashable]]
     bound: bool = False  # the kept answers of ``names_bound_to`` read a fired leaf: computed again
+    # the modules whose import rows read a fired leaf (``SITE_ROWS``): what a function they import resolves to may
+    # have changed (renamed, removed, added), and their rows are made again like an edited file's
+    resolving: frozenset[str] = frozenset()
 
 
 ImportsNamed = Mapping[str, tuple[Iterable[str], Iterable[Hashable]]]  # per module: imported modules, sites' leaves
@@ -112,41 +115,51 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
                         codes: Iterable[str], imports: ImportsNamed | None = None) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
     by the record: None when the concept model read a fired leaf (the whole scan runs). Every rule of ``codes``
-    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole. ``imports``:
-    of each module whose imports changed, the modules its old or new imports reach and the leaves of what its old
-    or new import sites reach (``kept_state.Imports``); not given (before the project is restored), only the leaves
-    every import edit fires are."""
+    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole; the modules
+    whose import rows read one are ``resolving``. ``imports``: of each module whose import rows changed (an edited
+    one, or one whose rows were made again), the modules its old or new imports reach and the leaves of what its
+    old or new import sites reach (``kept_state.Imports``); not given (before the project is restored), only the
+    leaves every import edit fires are."""
     leaves: list[Hashable] = []
     edited: set[str] = set()
+    importing: set[str] = set()
     for path, moved in edits.items():
         module = module_names.get(path)
         if module is None:
             return None
         edited.add(module)
+        if moved.interface is not None and moved.interface.imports:
+            importing.add(module)
         if moved.interface is not None:
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 imported, sites = imports.get(module, ((), ())) if imports is not None else ((), ())
                 leaves.extend(fired_leaves(module, moved.interface, record, imported=imported, sites=sites,
                                            aliases=False))  # ``_model_holds``
+    for module, (imported, sites) in (imports or {}).items():
+        if module not in importing and (imported or sites):  # rows made again (``resolving``): what changed in
+            for record in traces.records:  # them fires as an edit of them would
+                leaves.extend(import_leaves(imported, sites, record))
     found = reached(traces.records, leaves)
     if MODEL in found:
         return None
     bound = (BOUND, "") in found
     judged = [cast(tuple[int, str, Hashable], unit) for unit in found if unit[0] == UNIT]  # type: ignore[index]
+    resolving = frozenset(cast(str, key) for _, code, key in judged if code == SITE_ROWS)
     whole = frozenset(code for _, code, key in judged if key is None)
     units: dict[str, set[Hashable]] = {code: set(edited) for code in codes if code not in whole}
     for _, code, key in judged:
         if code in units and key is not None:
             units[code].add(key)
-    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound)
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound, resolving)
 
 
 def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved], importing: set[str],
                         kept: Kept, traces: Traces, codes: Iterable[str]) -> Rerun | None:  # fmt: skip
     """The judgements to run again after ``edits``, some of which changed the imports of the files ``importing``
-    (repo-relative paths): those the edits' leaves reach, with those that read what the old or new import rows of
-    those files name (``restored``: the project's state with their rows made again; ``kept``: the state it was
-    restored from, and the rows of the files patched by earlier scans). None when the concept model may change: it
+    (repo-relative paths; with the files whose rows read what the edits changed, ``Rerun.resolving``): those the
+    edits' leaves reach, with those that read what the old or new import rows of those files name (``restored``:
+    the project's state with their rows made again; ``kept``: the state it was restored from, and the rows of the
+    files patched by earlier scans). None when the concept model may change: it
     read one of those, or a module that defines a class is imported by no module now, or by one now and by none
     before (the roles of its classes, ``roles.imported_modules``)."""
     names = kept.state.module_names
@@ -158,7 +171,7 @@ def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[
     named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
              for m, (imported, rows) in changed.items()}  # fmt: skip
     rerun = judgements_to_rerun(edits, names, traces, codes, named)
-    if rerun is None:
+    if rerun is None or not rerun.resolving <= before.keys():  # rows this scan did not make again
         return None
     sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))
     units = {code: keys | keys_after_imports(code, sites, restored.sites) for code, keys in rerun.units.items()}

@@ -296,7 +296,7 @@ def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
         rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes)
         if rerun is None:
             return None, None
-        if not any(m.interface is not None and m.interface.imports for m in edits.values()):
+        if not rerun.resolving and not any(m.interface is not None and m.interface.imports for m in edits.values()):
             traces = replace(traces, records=())  # read: only their kept bytes are needed further (an import edit
             # reads them again once the project is restored: ``restored_project``)
     else:
@@ -330,6 +330,10 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     kept = reused.kept
     names = kept.state.module_names
     importing = {path for path, moved in edits.items() if moved.interface is not None and moved.interface.imports}
+    resolving = reused.rerun.resolving if reused.rerun is not None else frozenset()
+    edited = set(importing)
+    if resolving:  # rows that read what an edit changed: made again (``interface_scan.judgements_to_rerun``)
+        importing |= {path for path, name in names.items() if name in resolving}
     patched = kept.patched.keys() | importing
     restored = None
     if not importing or all(loaded.names.get(path) == name for path, name in names.items()):  # an import can
@@ -343,7 +347,10 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     if restored is None or holding is None:
         return None, None
     index.keep_module_aliases(kept.aliases)
-    reused = replace(holding, patched={path: restored.made[names[path]] for path in patched})
+    made, before = restored.made, restored.kept
+    reused = replace(holding, patched={path: made[names[path]] for path in patched  # rows made again as they were
+                                       if path in kept.patched or path in edited  # kept are left to the state
+                                       or made[names[path]] != before[names[path]]})  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
 

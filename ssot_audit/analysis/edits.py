@@ -29,7 +29,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_IMPORT, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
@@ -67,15 +67,16 @@ def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
             return None  # unreadable now, or changed again since it was hashed
         tree.payloads.add_early(relpath, key, payload)
         new = outcome_of_blob(relpath, payload)
-        moved = _moved(old, new) if new is not None else None
+        moved = _moved(old, new, source.is_test) if new is not None else None
         if moved is None:
             return None
         moves[relpath] = moved
     return moves
 
 
-def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
-    """How ``old``'s positions move to ``new``'s, when the change between them is unseen or calls-only."""
+def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved | None:
+    """How ``old``'s positions move to ``new``'s, when the change between them is unseen or calls-only (``is_test``:
+    the file is test code)."""
     if old.facts is None or new.facts is None:
         return None  # a parse failure before or after: its SSOT900 and the module's absence are the whole scan's
     new_line = LineMap.between(old.line_digest, new.line_digest).new_line
@@ -85,33 +86,44 @@ def _moved(old: FileOutcome, new: FileOutcome) -> Moved | None:
     if calls_only_change(old.facts, new.facts, new_line):
         return Moved(new_line, old.lines, new.lines, calls_only=True)
     change = interface_change(old.facts, new.facts, new_line)
-    if change is not None and _model_holds(old.facts, new.facts, change):
+    if change is not None and _model_holds(old.facts, new.facts, change, is_test):
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change)
     return None
 
 
-def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange) -> bool:
+def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False) -> bool:
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
-    (``X = Y``) among the changed names (``names.Names``), no factory-named function (``concepts._factories_by_class``,
-    SSOT104's groups), no ``async def`` (the call readers' table of them), no module-level call or attribute use
-    (``namespace`` reads them of every module a judgement imports from). The interface path keeps the last scan's
-    model and tables; any of these sends the scan the whole way. A changed import is let through: the scan makes
-    the file's import sites and edges again, and finds what they changed (``rerun.restored_project``)."""
+    (``X = Y``) among the changed names (``names.Names``), no module-level call or attribute use (``namespace``
+    reads them of every module a judgement imports from), the same ``async def``s (the call readers' table of them)
+    and, outside test code (``is_test``), the same factory-named module-level functions (the model's factories,
+    ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model reads of one, its
+    returns, it reads through the resolver). The interface path keeps the last scan's model and tables; any of
+    these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
+    and edges again, and finds what they changed (``rerun.restored_project``)."""
     if change.module_calls or change.attr_uses:
         return False
     for facts in (old, new):
         for name in change.names:
             bindings = facts.bindings.get(name, ())
-            if FACTORY_NAME.match(name) and any(b.kind != B_IMPORT for b in bindings):  # an import of one is no
-                return False  # factory of this module (``_factories_by_class`` reads the module's own functions)
             if any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a") for b in bindings):
                 return False
-        for qualname in change.functions:
-            func = facts.functions.get(qualname)
-            if func is not None and (func.is_async or FACTORY_NAME.match(func.name)):
+    for name in change.names:
+        if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
+            return False  # a factory added, removed or renamed (an import of one is no factory of this module)
+    for qualname in change.functions:
+        before, after = old.functions.get(qualname), new.functions.get(qualname)
+        if before is None or after is None:  # added or removed (a module-level one is a changed name too)
+            if (before or after).is_async:  # type: ignore[union-attr]
                 return False
+        elif before.is_async != after.is_async:
+            return False
     return True
+
+
+def _defined(facts: ModuleFacts, name: str) -> frozenset[str]:
+    """The functions the module-level bindings of ``name`` define (qualnames)."""
+    return frozenset(b.value for b in facts.bindings.get(name, ()) if b.kind == B_DEF)
 
 
 def _same_suppressions(old: FileOutcome, new: FileOutcome, new_line: NewLine) -> bool:

@@ -227,10 +227,16 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))
-        leaves.extend(_per_module(IMPORTERS, imported, recorded))
-        leaves.append((SITES, ""))
-        leaves.extend(sites if sites is not None else (key for key in recorded.keys
-                                                       if key[0] in (SITES, CLASS_SITES)))  # type: ignore[index]
+        leaves.extend(import_leaves(imported, sites, recorded))
+    return leaves
+
+
+def import_leaves(imported: Iterable[str] | None, sites: Iterable[Hashable] | None, recorded: Recorded) -> list[Hashable]:
+    """The leaves a change of one module's import rows fires (``fired_leaves``): the import edges (every one, and the
+    importers of each module of ``imported``) and the import sites (all of them, and ``sites``); None as there."""
+    leaves = [*_per_module(IMPORTERS, imported, recorded), (SITES, "")]
+    leaves.extend(sites if sites is not None else (key for key in recorded.keys
+                                                   if key[0] in (SITES, CLASS_SITES)))  # type: ignore[index]
     return leaves
 
 

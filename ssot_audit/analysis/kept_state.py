@@ -180,23 +180,37 @@ def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], e
                                                dict[str, Imports], dict[str, Imports]]:  # fmt: skip
     """The kept ``sites`` and ``edges`` (the patched modules' rows still in them) with the rows of each ``patched``
     module made again from its facts, in its place (the order ``ImportSites`` and ``ImportGraph`` build them in: by
-    module); and what its kept rows and its new rows name."""
+    module); and what its kept rows and its new rows name. One pass over the kept rows, whatever the number of
+    patched modules (an edit of a function many modules import makes all their rows again)."""
     order = {name: i for i, name in enumerate(index.modules)}
-    kept = {m: Imports.of([s for s in sites if s.importer == m], edges.get(m, {})) for m in patched}
-    others = [s for s in sites if s.importer not in patched]
+    kept_rows: dict[str, list[ImportSite]] = {m: [] for m in patched}
+    others: list[ImportSite] = []
+    for site in sites:
+        rows = kept_rows.get(site.importer)
+        (others if rows is None else rows).append(site)
+    kept = {m: Imports.of(kept_rows[m], edges.get(m, {})) for m in patched}
     items = [(m, e) for m, e in edges.items() if m not in patched]
     reached: Reached = {}
     made = {}
+    merged_sites: list[ImportSite] = []
+    merged_items: list[tuple[str, dict[str, ImportEdge]]] = []
+    done_sites = done_items = 0
     for module in sorted(patched, key=order.__getitem__):
         rows, its_edges = module_sites(index, resolver, module, reached), module_edges(index, module)
         made[module] = Imports.of(rows, its_edges)
         at = order[module]
-        cut = bisect_left(others, at, key=lambda s: order[s.importer])
-        others[cut:cut] = rows
+        cut = bisect_left(others, at, lo=done_sites, key=lambda s: order[s.importer])
+        merged_sites += others[done_sites:cut]
+        merged_sites += rows
+        done_sites = cut
+        cut = bisect_left(items, at, lo=done_items, key=lambda item: order[item[0]])
+        merged_items += items[done_items:cut]
         if its_edges:
-            cut = bisect_left(items, at, key=lambda item: order[item[0]])
-            items.insert(cut, (module, its_edges))
-    return others, dict(items), kept, made
+            merged_items.append((module, its_edges))
+        done_items = cut
+    merged_sites += others[done_sites:]
+    merged_items += items[done_items:]
+    return merged_sites, dict(merged_items), kept, made
 
 
 def _moved(move: NewLine | None, line: int) -> int:

@@ -25,14 +25,19 @@ records, as it runs, who read what:
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
-  the rule's work outside any unit), and ``MODEL`` everything built before the rules (import sites, concept model).
+  the rule's work outside any unit), ``(UNIT, SITE_ROWS, module)`` the import sites of one module (what its rows
+  resolve to: ``usage.ImportSites``, made first), and ``MODEL`` everything else built before the rules (the graph,
+  the concept model).
 
 Each read made while a node or unit is being computed (a memo hit as well as a miss) appends one edge (child,
 parent) to two integer arrays: no set per answer, no union on hits (``python/mypy``'s fine-grained dependencies,
 ``mypy/server/deps.py``, as edges). The units an edit can change are those reached upward from its fired leaves
-(``Recorded.reached``). Two kinds of edge are left out, which changes no answer of ``reached``: the model's (every
-node numbered before the rules began was first read while the model was built, so the model is reached when any
-of them is: its reads of them, a quarter of all edges, are not needed), and a read repeating the one just made.
+(``Recorded.reached``). Two kinds of edge are left out, which changes no answer of ``reached``: the model's reads of
+the nodes it numbered (every node numbered after the import sites and before the rules was first read while the
+model was built, so the model is reached when any of them is: its reads of them, a quarter of all edges, are not
+needed), and a read repeating the one just made. The model's reads of what the import sites numbered are edges to
+``MODEL``: an edit that changes what a function others import resolves to reaches those modules' import rows, which
+the scan makes again (``interface_scan``), and the model only when it read that name itself.
 An edge too many only makes a scan judge more again; an edge missing would keep a stale finding, which is why every
 read of another module's facts goes through a recording accessor (the guard tests list the rest) and every cache
 outside the memo tables is a node.
@@ -65,6 +70,7 @@ SITES = 10
 # them again (``reached`` reports it with the units).
 BOUND = 11
 CLASS_SITES = 12
+SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 _OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own
@@ -107,7 +113,7 @@ def node_answer(trace: Trace | None, table: MutableMapping[K, V], key: K, node: 
 class Trace:
     """The edges one scan records (see the module's docstring); ``current`` is the node or unit being computed."""
 
-    __slots__ = ("ids", "children", "parents", "current", "_last", "model_end", "_unit")
+    __slots__ = ("ids", "children", "parents", "current", "_last", "sites_end", "model_end", "_unit")
 
     def __init__(self) -> None:
         self.ids: dict[Hashable, int] = {MODEL: 0}
@@ -115,6 +121,7 @@ class Trace:
         self.parents = array("i")
         self.current = 0  # the node being computed; -1: the unit ``_unit``, numbered at its first read
         self._last = -1  # the child of the last edge appended
+        self.sites_end = 0  # the number of nodes when the import sites were made (``sites_made``); 0 until then
         self.model_end = 0  # the number of nodes when the rules began (``rules_begin``); 0 until then
         # Most judgements read nothing (a module without a call the rule asks about): a unit gets a number, and a
         # key in ``ids``, only once it reads something.
@@ -133,6 +140,11 @@ class Trace:
             self.children.append(child)
             self.parents.append(current)
             self._last = child
+        elif not current and child < self.sites_end and not self.model_end and (child != self._last
+                                                                                or self.parents[-1]):
+            self.children.append(child)  # the model reads what the import sites numbered: an edge to ``MODEL``
+            self.parents.append(0)
+            self._last = child
 
     def _numbered_unit(self) -> int:
         """The unit being judged, numbered now (its first read)."""
@@ -145,6 +157,11 @@ class Trace:
         if node is None:
             node = ids[key] = len(ids)
         return node
+
+    def sites_made(self) -> None:
+        """The import sites are made, each module's rows as a unit (``SITE_ROWS``): what is read from now until the
+        rules begin is read by the model (see the module's docstring)."""
+        self.sites_end = len(self.ids)
 
     def rules_begin(self) -> None:
         """The model is built: what is read from now on is read by rules (see the module's docstring)."""
@@ -192,30 +209,32 @@ class Trace:
         keys = _encoded((key, i) for key, i in self.ids.items() if is_kept_key(key))
         if not keep:
             self.ids = {}
-        return (*keys, nodes, self.model_end or nodes, starts.tobytes(), parents.tobytes())
+        return (*keys, nodes, self.sites_end, self.model_end or nodes, starts.tobytes(), parents.tobytes())
 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """A scan's dependency edges as kept in the cache: leaf and unit keys by node number, the node count, the number
-    of the nodes first read while the model was built, and the edges by child (``array('i')`` bytes: node n's
-    readers are ``parents[starts[n]:starts[n + 1]]``, so a walk reads the edges of the nodes it reaches only)."""
+    """A scan's dependency edges as kept in the cache: leaf and unit keys by node number, the node count, the numbers
+    of the nodes first read while the import sites were made (below ``sites_end``) and while the rest of the model
+    was (from there to ``model_end``), and the edges by child (``array('i')`` bytes: node n's readers are
+    ``parents[starts[n]:starts[n + 1]]``, so a walk reads the edges of the nodes it reaches only)."""
 
     keys: dict[Hashable, int]
     nodes: int
+    sites_end: int
     model_end: int
     starts: bytes
     parents: bytes
 
     def state(self) -> State:
         """As the cache keeps it (``Trace.taken``)."""
-        return (*_encoded(self.keys.items()), self.nodes, self.model_end, self.starts, self.parents)
+        return (*_encoded(self.keys.items()), self.nodes, self.sites_end, self.model_end, self.starts, self.parents)
 
     @classmethod
     def of_state(cls, state: State) -> Recorded:
         """What ``state`` gave; raises ``ValueError`` (or ``TypeError``) on a damaged one."""
-        strings, tags, first, second, numbers, other, nodes, model_end, starts, parents = state
-        return cls(_decoded(strings, tags, first, second, numbers, other), nodes, model_end, starts, parents)
+        strings, tags, first, second, numbers, other, nodes, sites_end, model_end, starts, parents = state
+        return cls(_decoded(strings, tags, first, second, numbers, other), nodes, sites_end, model_end, starts, parents)
 
     def dumps(self) -> bytes:
         """Pickled (the tests' round trip: the cache pickles ``state()`` with what else it keeps)."""
@@ -239,8 +258,8 @@ class Recorded:
 
 # A record as the cache keeps it: the leaf and unit keys as flat columns over one string of their distinct strings
 # (a tuple per key, pickled with the pickler's memo, held 25 MB at 4M lines, and without it wrote each module name
-# once per key), the node count, the model's end, and the edges by child.
-State = tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]], int, int, bytes, bytes]
+# once per key), the node count, the import sites' end and the model's, and the edges by child.
+State = tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]], int, int, int, bytes, bytes]
 _PAIR, _UNIT_WHOLE, _UNIT_NAMED, _OTHER = -1, -2, -3, -4  # tags of keys that are not ``(kind, string[, string])``
 
 
@@ -344,7 +363,7 @@ class _Walked:
 def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hashable]:
     """The units reached upward from ``leaves`` in the records taken together (leaves and units are one node across
     records, by key; each record's memo nodes are its own), ``MODEL`` when a node the full scan numbered while
-    building the model is reached."""
+    building the model (after the import sites) is reached, or one the model read (an edge to ``MODEL``)."""
     numbered: dict[Hashable, int] = {}
     walked: list[_Walked] = []
     offset = 0
@@ -372,7 +391,7 @@ def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hash
                     seen.add(parent)
                     queue.append(parent)
     units = {key for key, i in numbered.items() if i in seen and key[0] in (UNIT, BOUND)}  # type: ignore[index]
-    model_end = records[0].model_end if records else 0
-    if any(i < model_end for i in seen):
+    sites_end, model_end = (records[0].sites_end, records[0].model_end) if records else (0, 0)
+    if any(sites_end <= i < model_end for i in seen):
         units.add(MODEL)
     return units

@@ -16,7 +16,7 @@ from ssot_audit.analysis.facts import B_IMPORT, AttrUse, Expr
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import CLASS_SITES, SITES, Trace
+from ssot_audit.analysis.trace import CLASS_SITES, SITE_ROWS, SITES, UNIT, Trace
 from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
@@ -69,11 +69,18 @@ class ImportSites:
         # What ``from source import name`` reaches, and whether only under TYPE_CHECKING: the same for every
         # importer (``from django.db import models`` is written in thousands of modules), worked out once.
         reached: Reached = {}
+        trace = resolver.trace
         for info in index.iter_modules():
-            sites.extend(module_sites(index, resolver, info.name, reached))
+            if trace is None:
+                sites.extend(module_sites(index, resolver, info.name, reached))
+                continue
+            with trace.unit((UNIT, SITE_ROWS, info.name)):  # what its rows read (``trace``): the scan after an
+                sites.extend(module_sites(index, resolver, info.name, reached))  # edit makes them again if need be
+        if trace is not None:
+            trace.sites_made()
         self._sites: tuple[ImportSite, ...] = tuple(sites)
         self._by_target = _by_target(self._sites)
-        self._trace: Trace | None = resolver.trace
+        self._trace: Trace | None = trace
 
     @classmethod
     def of_sites(cls, sites: tuple[ImportSite, ...], *, trace: Trace | None = None) -> ImportSites:
@@ -142,8 +149,10 @@ Reached = dict[tuple[str, str], tuple[list[ClassValue | FunctionValue], bool]]  
 
 def module_sites(index: ProjectIndex, resolver: Resolver, module: str, reached: Reached) -> list[ImportSite]:
     """The sites of ``module``'s imports, in their order (``reached``: what each ``(source, name)`` reaches, filled
-    as met): the module's run of ``ImportSites``, which a scan after an import edit makes again for that module."""
+    as met; a hit is read as the namespace's leaf, which is the key of the answer it holds): the module's run of
+    ``ImportSites``, which a scan after an edit of its imports, or of what they name, makes again for that module."""
     sites: list[ImportSite] = []
+    read = resolver.trace.read if resolver.trace is not None else None
     for imp, source in zip(index.modules[module].facts.imports, index.import_sources(module)):
         name = imp.name
         if name is None or name == "*":
@@ -151,6 +160,8 @@ def module_sites(index: ProjectIndex, resolver: Resolver, module: str, reached: 
         known = reached.get((source, name))
         if known is None:
             known = reached[source, name] = _reached(index, resolver, source, name)
+        elif read is not None and index.is_project_module(source):
+            read((source, name))
         targets, checking_only = known
         if not targets:
             continue  # most imports: an external name, a module, a constant

@@ -9,7 +9,7 @@ from pathlib import Path
 from ssot_audit import api
 from ssot_audit.analysis import trace
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import FUNCTION, MODEL, MODULE, UNIT, Recorded, Trace, is_kept_key
+from ssot_audit.analysis.trace import FUNCTION, MODEL, MODULE, SITE_ROWS, UNIT, Recorded, Trace, is_kept_key
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config
 
@@ -134,6 +134,30 @@ def test_what_was_read_before_the_rules_is_the_models() -> None:
     assert recorded.reached([("m", "w")]) == {unit("late")}
 
 
+def test_what_only_the_import_sites_read_reaches_their_rows_and_not_the_model() -> None:
+    trace = Trace()
+    with trace.unit((UNIT, SITE_ROWS, "app")):  # ``from m import f`` and ``from m import C``
+        outer = trace.enter(("m", "f"))
+        trace.read((FUNCTION, "m", "f"))
+        trace.leave(outer)
+        trace.read(("m", "C"))
+    with trace.unit((UNIT, SITE_ROWS, "lib")):
+        trace.read(("m", "f"))  # an answer the first rows made: read again
+    trace.sites_made()
+    trace.read(("m", "C"))  # the model reads a class's answer the sites made,
+    outer = trace.enter(("m", "", "Base"))  # and an answer of its own
+    trace.read(("n", "Base"))
+    trace.leave(outer)
+    trace.rules_begin()
+    with trace.unit(unit("late")):
+        trace.read(("m", "f"))
+    recorded = Recorded.loads(trace.recorded().dumps())
+    rows = {(UNIT, SITE_ROWS, "app"), (UNIT, SITE_ROWS, "lib")}
+    assert recorded.reached([(FUNCTION, "m", "f")]) == rows | {unit("late")}
+    assert recorded.reached([("m", "C")]) == {(UNIT, SITE_ROWS, "app"), MODEL}
+    assert recorded.reached([("n", "Base")]) == {MODEL}
+
+
 def test_only_leaves_and_units_are_kept_by_key() -> None:
     assert is_kept_key(("m", "x"))
     assert is_kept_key((FUNCTION, "m", "f"))
@@ -184,6 +208,6 @@ def test_the_kept_columns_give_every_key_back() -> None:
         (trace.NAMED, "x"): 5, unit("m"): 6, (UNIT, "SSOT202", ("m", "n")): 7, (UNIT, "SSOT900", "a/b.py"): 8,
         ("odd\0name", "x"): 9,
     }  # fmt: skip
-    state = Recorded(keys, 10, 3, b"", b"").state()
+    state = Recorded(keys, 10, 2, 3, b"", b"").state()
     assert Recorded.of_state(state).keys == keys
     assert len(state[5]) == 2  # only the tuple-keyed unit and the name with a NUL are kept as they are
