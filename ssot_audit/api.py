@@ -345,7 +345,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             project = load_walked(root, config, found, jobs=jobs, progress=progress, tree=tree, started=started,
                                   trace=Trace() if tree is not None else None)  # fmt: skip
         reads: Reads = {}
-        tables = tables_after(reused.kept.tables, edits or {}) if reused is not None else CallTables.of(project)
+        tables = tables_after(reused.kept.tables, edits or {}, reused.shared) if reused is not None \
+            else CallTables.of(project)  # fmt: skip
         if reused is not None and reused.rerun is not None and reused.rerun.bound:  # the kept ones read what changed
             tables = replace(tables, bound_names={})
         # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs

@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
-from ssot_audit.analysis.trace import BOUND, MODEL, SITE_ROWS, UNIT, Recorded, State, Trace, reached
+from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, UNIT, Recorded, State, Trace, reached
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.analysis.usage import SitesChanged, sites_leaf
+from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.usage import ATTRIBUTE_SITES, SitesChanged, attribute_sites_after, sites_leaf
 from ssot_audit.rules.units import keys_after_imports
 
 if TYPE_CHECKING:  # ``rerun`` imports this module
@@ -106,6 +107,8 @@ class Rerun:
     # the modules whose import rows read a fired leaf (``SITE_ROWS``): what a function they import resolves to may
     # have changed (renamed, removed, added), and their rows are made again like an edited file's
     resolving: frozenset[str] = frozenset()
+    # the modules whose rows of SSOT204's table of ``M.n`` reads read a fired leaf (``ATTR_ROWS``): made again
+    attr_rows: frozenset[str] = frozenset()
 
 
 ImportsNamed = Mapping[str, tuple[Iterable[str], Iterable[Hashable]]]  # per module: imported modules, sites' leaves
@@ -145,12 +148,13 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     bound = (BOUND, "") in found
     judged = [cast(tuple[int, str, Hashable], unit) for unit in found if unit[0] == UNIT]  # type: ignore[index]
     resolving = frozenset(cast(str, key) for _, code, key in judged if code == SITE_ROWS)
+    attr_rows = frozenset(cast(str, key) for _, code, key in judged if code == ATTR_ROWS)
     whole = frozenset(code for _, code, key in judged if key is None)
     units: dict[str, set[Hashable]] = {code: set(edited) for code in codes if code not in whole}
     for _, code, key in judged:
         if code in units and key is not None:
             units[code].add(key)
-    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound, resolving)
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound, resolving, attr_rows)
 
 
 def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved], importing: set[str],
@@ -191,3 +195,23 @@ def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Map
     new = with_parents(target for rows in after.values() for target in rows.imported)
     changed = (rest | old) ^ (rest | new)
     return not any(index.modules[m].facts.classes for m in changed if m in index.modules)
+
+
+def rerun_after_attribute_reads(rerun: Rerun, edited: Iterable[str], shared: Mapping[str, object],
+                                resolver: Resolver) -> tuple[Rerun, dict[str, object]]:  # fmt: skip
+    """``rerun`` with the units of SSOT204 that the rows of its kept table of ``M.n`` reads (``shared``, the kept
+    tables) made again for the ``edited`` modules and for those whose rows read a fired leaf
+    (``Rerun.attr_rows``) change: the names of the rows added or removed; and that table, when it changed. The
+    rows of an edited module read its attribute uses, which have no leaf: an edit that changes them is judged
+    here."""
+    table = shared.get(ATTRIBUTE_SITES)
+    modules = rerun.attr_rows | set(edited)
+    if not isinstance(table, list) or not modules:
+        return rerun, {}
+    rows, names = attribute_sites_after(table, resolver, modules)
+    if rows is table:
+        return rerun, {}
+    units = dict(rerun.units)
+    if "SSOT204" in units:
+        units["SSOT204"] = units["SSOT204"] | names
+    return replace(rerun, units=units), {ATTRIBUTE_SITES: rows}

@@ -37,7 +37,9 @@ from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.analysis.walkcache import Walk
-from ssot_audit.interface_scan import Rerun, Traces, find_traces, judgements_to_rerun, keep_trace, rerun_after_imports
+from ssot_audit.interface_scan import (
+    Rerun, Traces, find_traces, judgements_to_rerun, keep_trace, rerun_after_attribute_reads, rerun_after_imports,
+)
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
@@ -109,6 +111,8 @@ class Reused:
     kept: Kept
     rerun: Rerun | None = None  # after interface edits: the judgements the dependency record says may change
     patched: Patched = field(default_factory=dict)  # after this scan: ``Kept.patched``, with its own import edits
+    shared: dict[str, object] = field(default_factory=dict)  # kept tables this scan made again in part (its rules'
+    # ``RuleContext.shared``, kept after them): ``interface_scan.rerun_after_attribute_reads``
 
 
 def _entries(tree: TreeCache) -> tuple[str, str, str]:
@@ -145,16 +149,19 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     state_still_holds(tree, token, reads, {}, {})
 
 
-def tables_after(tables: CallTables, edits: Mapping[str, Moved]) -> CallTables:
+def tables_after(tables: CallTables, edits: Mapping[str, Moved], made: Mapping[str, object] | None = None) -> CallTables:
     """``tables`` without the answers of ``find_definers`` (kept in ``shared``) for the names the interface ``edits``
     changed: which modules define a name changes only with a module's module-level bindings of it, which any other
-    edit the path takes leaves as they were (and a file added or removed takes the whole scan)."""
+    edit the path takes leaves as they were (and a file added or removed takes the whole scan); with the shared
+    tables ``made`` again in part by the scan (``Reused.shared``). New tables are kept again after the scan."""
+    if made:
+        tables = replace(tables, shared={**tables.shared, **made})
     definers = tables.shared.get("definers")
     names: set[str] = set().union(*(m.interface.names for m in edits.values() if m.interface is not None))
     if not isinstance(definers, dict) or names.isdisjoint(definers):
         return tables
     kept = {name: found for name, found in definers.items() if name not in names}
-    return replace(tables, shared={**tables.shared, "definers": kept})  # a new table: kept again after the scan
+    return replace(tables, shared={**tables.shared, "definers": kept})
 
 
 def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[tuple[str, str, Expr]]) -> None:
@@ -347,12 +354,36 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     if restored is None or holding is None:
         return None, None
     index.keep_module_aliases(kept.aliases)
+    holding = _after_attribute_reads(holding, edits, names, resolver, last)
+    if holding is None:
+        return None, None
     made, before = restored.made, restored.kept
     reused = replace(holding, patched={path: made[names[path]] for path in patched  # rows made again as they were
                                        if path in kept.patched or path in edited  # kept are left to the state
                                        or made[names[path]] != before[names[path]]})  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
+
+
+def _after_attribute_reads(reused: Reused, edits: Mapping[str, Moved], names: Mapping[str, str], resolver: Resolver,
+                           last: AuditResult | None) -> Reused | None:  # fmt: skip
+    """``reused`` after interface edits, with the rows of SSOT204's kept table of ``M.n`` reads made again where the
+    edits may have changed them (``interface_scan.rerun_after_attribute_reads``): the table to run the rules with
+    (``Reused.shared``) and the findings of the names whose rows changed not kept. None when those cannot be found
+    again."""
+    rerun = reused.rerun
+    if rerun is None:
+        return reused
+    interface = [names[path] for path, moved in edits.items() if moved.interface is not None and path in names]
+    widened, shared = rerun_after_attribute_reads(rerun, interface, reused.kept.tables.shared, resolver)
+    if not shared:
+        return reused
+    if widened.units.get("SSOT204") != rerun.units.get("SSOT204"):
+        found = reused_findings(last, edits, reused.kept, widened) if last is not None else None
+        if found is None:
+            return None
+        reused = found
+    return replace(reused, shared=shared)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,14 +94,15 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
 def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False) -> bool:
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
-    (``X = Y``) among the changed names (``names.Names``), no module-level call or attribute use (``namespace``
-    reads them of every module a judgement imports from), the same ``async def``s (the call readers' table of them)
+    (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
+    module a judgement imports from), the same ``async def``s (the call readers' table of them)
     and, outside test code (``is_test``), the same factory-named module-level functions (the model's factories,
     ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model reads of one, its
     returns, it reads through the resolver). The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
-    and edges again, and finds what they changed (``rerun.restored_project``)."""
-    if change.module_calls or change.attr_uses:
+    and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
+    file's rows of SSOT204's table of them are made again, ``interface_scan.rerun_after_attribute_reads``)."""
+    if change.module_calls:
         return False
     for facts in (old, new):
         for name in change.names:

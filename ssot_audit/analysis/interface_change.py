@@ -21,7 +21,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
   read them: to be patched at this file's rows).
 - ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
   module fills its namespace at import time).
-- ``attr_uses``: the attribute-use rows differ (``import pkg.mod`` then ``pkg.mod.helper``: what SSOT203 checks).
+- ``attr_uses``: the attribute-use rows differ (``import pkg.mod`` then ``pkg.mod.helper``: what SSOT203 checks,
+  and SSOT204's table of every module's such reads, whose rows of the module the scan makes again).
 - ``exported``: names whose star-export status changed (``__all__`` added to or taken from), None when ``__all__``
   appeared or went (every name's).
 - ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
@@ -205,7 +206,8 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function, the star imports when a star import changed, and the module read as a whole (any
     change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
-    read by them, and they are judged again anyway.
+    read by them, and they are judged again anyway (and the module's rows of SSOT204's table of attribute reads
+    are made again: ``interface_scan.rerun_after_attribute_reads``).
 
     Tables over every module: which modules define a changed name (``NAMED``); the module-level aliases when any
     name's bindings changed (an alias added, gone or retargeted is a changed name); when the imports changed, every

@@ -81,7 +81,8 @@ class ModuleReads(MemberLookup):
         self._module_reads.clear()
 
     def _find_module_reads(self, module: str) -> tuple[tuple[AttrUse, Values], ...]:
-        # The module's attribute uses (an interface edit that changes them is not taken: ``edits._model_holds``) and
+        # The module's attribute uses (an interface edit that changes them makes the rows that read them again, as
+        # every edit of the module does: ``interface_scan.rerun_after_attribute_reads``) and
         # the functions their names are bound in (recorded one by one), not the module as a whole: else every
         # interface edit of a module reached SSOT204's table of every module's reads (``analysis.trace``).
         facts = self.index.modules[module].facts

@@ -19,15 +19,18 @@ records, as it runs, who read what:
   functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its
   classes (apart: the concept model reads the sites of every class, rules those of functions, and an import edit
   that changes only a function's sites then leaves the model as it was);
-- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level calls, attribute uses, module-level aliases (``X = Y``), factory-named and ``async`` functions
-  (``module_reads`` reads a module's attribute uses without a leaf for them, else every edit of the module reached
-  SSOT204's table of every module's reads);
+- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level calls,
+  module-level aliases (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added,
+  removed or made sync; nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit
+  of the module reached SSOT204's table of every module's reads): the scan after an edit makes the edited
+  module's rows of that table again (``interface_scan.rerun_after_attribute_reads``);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
   the rule's work outside any unit), ``(UNIT, SITE_ROWS, module)`` the import sites of one module (what its rows
-  resolve to: ``usage.ImportSites``, made first), and ``MODEL`` everything else built before the rules (the graph,
-  the concept model).
+  resolve to: ``usage.ImportSites``, made first), ``(UNIT, ATTR_ROWS, module)`` its rows of a rule's table of every
+  module's ``M.n`` reads (``usage.module_attribute_sites``), and ``MODEL`` everything else built before the rules
+  (the graph, the concept model).
 
 Each read made while a node or unit is being computed (a memo hit as well as a miss) appends one edge (child,
 parent) to two integer arrays: no set per answer, no union on hits (``python/mypy``'s fine-grained dependencies,
@@ -71,6 +74,7 @@ SITES = 10
 BOUND = 11
 CLASS_SITES = 12
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
+ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 _OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own

@@ -9,14 +9,16 @@ module's imports changes its rows (``module_sites``), and the sites of the targe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 from ssot_audit.analysis.facts import B_IMPORT, AttrUse, Expr
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import CLASS_SITES, SITE_ROWS, SITES, UNIT, Trace
+from ssot_audit.analysis.trace import ATTR_ROWS, CLASS_SITES, SITE_ROWS, SITES, UNIT, Trace
 from ssot_audit.analysis.values import ClassValue, FunctionValue, ModuleValue
 
 
@@ -186,34 +188,91 @@ def sites_leaf(target: ClassValue | FunctionValue) -> tuple[int, str]:
     return (CLASS_SITES if isinstance(target, ClassValue) else SITES, target.module)
 
 
-def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[tuple[str, str, str, ClassValue | FunctionValue]]:
+AttributeSite = tuple[str, str, str, ClassValue | FunctionValue]  # importer, module read from, name, definition
+ATTRIBUTE_SITES = "attribute sites"  # the name SSOT204 keeps its table of them under (``RuleContext.shared_table``)
+# What a chain from a module reaches, with the answers it read (``(module, name)``: their keys in the dependency
+# record), by (the module it starts at, the chain)
+Chains = dict[tuple[Values, Expr], tuple[tuple[str, str, ClassValue | FunctionValue] | None, tuple[tuple[str, str], ...]]]
+
+
+def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[AttributeSite]:
     """``import pkg.mod as m`` then ``m.Name``: (importer, module read from, name, the module-level class or
-    function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name."""
-    found: dict[tuple[str, str, str], ClassValue | FunctionValue] = {}
+    function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name. Each
+    module's rows are a unit of the dependency record (``trace.ATTR_ROWS``): a scan after an edit that changes what
+    they read makes those rows again (``attribute_sites_after``)."""
+    found: list[AttributeSite] = []
     # What a chain from a module reaches does not depend on who reads it (``models.Model`` in thousands of modules)
-    reached: dict[tuple[Values, Expr], tuple[str, str, ClassValue | FunctionValue] | None] = {}
+    reached: Chains = {}
+    trace = resolver.trace
     for info in index.iter_modules():
-        for use, values in resolver.module_reads(info.name):
-            key = (values, use.expr)
-            if key in reached:
-                hit = reached[key]
-            else:
-                hit = reached[key] = _first_definition(resolver, values, use)
-            if hit is not None:
-                found.setdefault((info.name, hit[0], hit[1]), hit[2])
-    return [(importer, module, name, target) for (importer, module, name), target in sorted(found.items())]
+        if trace is None:
+            found.extend(module_attribute_rows(resolver, info.name, reached))
+            continue
+        with trace.unit((UNIT, ATTR_ROWS, info.name)):
+            found.extend(module_attribute_rows(resolver, info.name, reached))
+    found.sort(key=_row_key)
+    return found
 
 
-def _first_definition(resolver: Resolver, values: Values, use: AttrUse) -> tuple[str, str, ClassValue | FunctionValue] | None:
+def _row_key(row: AttributeSite) -> tuple[str, str, str]:
+    return row[0], row[1], row[2]
+
+
+def module_attribute_rows(resolver: Resolver, module: str, reached: Chains) -> list[AttributeSite]:
+    """``module``'s rows of ``module_attribute_sites`` (``reached``: what each chain reaches, filled as met; a hit
+    reads again the answers the chain read, so that the record links them to this module's rows too)."""
+    found: dict[tuple[str, str], ClassValue | FunctionValue] = {}
+    read = resolver.trace.read if resolver.trace is not None else None
+    for use, values in resolver.module_reads(module):
+        key = (values, use.expr)
+        known = reached.get(key)
+        if known is None:
+            known = reached[key] = _first_definition(resolver, values, use)
+        elif read is not None:
+            for answer in known[1]:
+                read(answer)
+        hit = known[0]
+        if hit is not None:
+            found.setdefault((hit[0], hit[1]), hit[2])
+    return [(module, source, name, target) for (source, name), target in sorted(found.items(), key=itemgetter(0))]
+
+
+def attribute_sites_after(table: list[AttributeSite], resolver: Resolver,
+                          modules: Iterable[str]) -> tuple[list[AttributeSite], frozenset[str]]:  # fmt: skip
+    """``table`` (``module_attribute_sites`` of the last scan) with the rows of ``modules`` made again, each as a unit
+    of this scan's record; and the names of the rows added or removed (what SSOT204 judges by)."""
+    trace = resolver.trace
+    made: dict[str, list[AttributeSite]] = {}
+    reached: Chains = {}
+    for module in sorted(set(modules)):
+        if trace is None:
+            made[module] = module_attribute_rows(resolver, module, reached)
+            continue
+        with trace.unit((UNIT, ATTR_ROWS, module)):
+            made[module] = module_attribute_rows(resolver, module, reached)
+    old = {row for row in table if row[0] in made}
+    new = {row for rows in made.values() for row in rows}
+    if old == new:
+        return table, frozenset()
+    rows = [row for row in table if row[0] not in made]
+    rows.extend(new)
+    rows.sort(key=_row_key)
+    return rows, frozenset(row[2] for row in old ^ new)
+
+
+def _first_definition(resolver: Resolver, values: Values,
+                      use: AttrUse) -> tuple[tuple[str, str, ClassValue | FunctionValue] | None, tuple[tuple[str, str], ...]]:  # fmt: skip
     """(module, attribute, definition) for the first attribute of a chain that is a module-level project class or
-    function, following modules from ``values``, the module the chain starts at."""
+    function, following modules from ``values``, the module the chain starts at; with the answers read on the way
+    (``(module, attribute)``, the keys of the resolver's memo)."""
+    asked: list[tuple[str, str]] = []
     for attr in use.parts()[1]:
         if len(values) != 1 or not isinstance(next(iter(values)), ModuleValue):
-            return None
+            return None, tuple(asked)
         module = next(iter(values)).name  # type: ignore[union-attr]
+        asked.append((module, attr))
         values = resolver.module_attr(module, attr)
         target = next(iter(values)) if len(values) == 1 else None
         if isinstance(target, ClassValue | FunctionValue) and "." not in target.qualname:
-            return module, attr, target
-    return None
-
+            return (module, attr, target), tuple(asked)
+    return None, tuple(asked)

@@ -56,7 +56,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ssot_audit.analysis.usage import ImportSite, module_attribute_sites
+from ssot_audit.analysis.usage import ATTRIBUTE_SITES, ImportSite, module_attribute_sites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
 from ssot_audit.model import Finding, Location, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, make_finding, make_rule_info
@@ -383,7 +383,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     hops: dict[Target, frozenset[str]] = {}
     for site in _paths_taken(ctx, hops):
         by_name[site.name].append((site.source, site.importer, site.target))
-    for importer, source, name, target in ctx.shared_table("attribute sites",
+    for importer, source, name, target in ctx.shared_table(ATTRIBUTE_SITES,
                                                            lambda: module_attribute_sites(ctx.index, ctx.resolver)):
         if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))

@@ -22,7 +22,8 @@ from tests.helpers import scan_output, scanned_tree
 
 
 def _importing_project() -> dict[str, str]:
-    """``_project`` with its plain functions ``tool_{i}`` imported in every way a module can import one."""
+    """``_project`` with its plain functions ``tool_{i}`` imported in every way a module can import one, and read as
+    module attributes (``pkg.m3.tool_3``) in functions of their own."""
     files = _project()
     files["pkg/users.py"] = ("from pkg.m1 import tool_1\nfrom pkg.m3 import tool_3 as t3\n\n\n"
                              "def use():\n    return tool_1(1) + t3(2)\n")  # fmt: skip
@@ -35,6 +36,13 @@ def _importing_project() -> dict[str, str]:
     files["pkg/local.py"] = "def later():\n    from pkg.m0 import tool_0\n    return tool_0(1)\n"
     files["pkg/star_user.py"] = "from pkg.m2 import *\n\n\ndef run():\n    return tool_2(1)\n"
     files["pkg/async_user.py"] = "from pkg.m5 import fetch_5\n\n\nasync def run():\n    return await fetch_5()\n"
+    files["pkg/attr_user.py"] = ("import pkg.m3\nimport pkg.m5 as five\n\n\n"
+                                 "def go():\n    return pkg.m3.tool_3(1) + five.tool_5(2)\n")  # SSOT204's table of them  # fmt: skip
+    files["pkg/other.py"] = "def tool_3(x):\n    return x\n"  # a second meaning of the name
+    files["pkg/other_user.py"] = "from pkg.other import tool_3\n"
+    for i in range(8):  # functions that read other modules' functions as module attributes
+        j = (i + 1) % 8
+        files[f"pkg/m{i}.py"] += f"\n\nimport pkg.m{j}\n\n\ndef probe_{i}(x):\n    return pkg.m{j}.tool_{j}(x)\n"
     files["tests/__init__.py"] = ""
     files["tests/factories.py"] = "".join(f"\n\ndef get_thing_{k}(x):\n    return x\n" for k in range(3))
     files["tests/test_use.py"] = "from tests.factories import get_thing_0, get_thing_1\n"
@@ -44,7 +52,7 @@ def _importing_project() -> dict[str, str]:
 def _functions(root: Path) -> list[tuple[Path, str]]:
     """Every function the edits change: (its file, its name as the full scan saw it)."""
     found = [(path, f"{stem}_{path.stem[1:]}") for path in sorted(root.glob("pkg/m*.py"))
-             for stem in ("tool", "fetch", "get")]  # plain, ``async``, factory-named  # fmt: skip
+             for stem in ("tool", "fetch", "get", "probe")]  # plain, ``async``, factory-named, reading ``M.n``  # fmt: skip
     return found + [(root / "tests/factories.py", f"get_thing_{k}") for k in range(3)]  # factories of test code
 
 
@@ -82,15 +90,17 @@ def test_random_edits_of_imported_functions_give_the_cold_scan_byte_for_byte(tmp
     rng = random.Random(seed)
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
     done: list[str] = []
-    taken = resolving = 0
+    taken = resolving = attributes = 0
     for _ in range(16):
         done.append(_edit(root, rng))
         taken += len(scans_after_edit(root, cache, built, ran, done))
         resolving += any(isinstance(r, Rerun) and r.resolving for r in ran)
+        attributes += any(isinstance(r, Rerun) and r.attr_rows for r in ran)
     # the path, two scans an edit (the edits of a factory-named function outside tests, and an ``async def`` renamed
     # or removed, change what the model or the call readers' tables list: the whole scan)
     assert taken >= 8, done
     assert resolving >= 3, done  # some made importers' rows again
+    assert attributes >= 3, done  # and rows of SSOT204's table of ``M.n`` reads (``Rerun.attr_rows``)
 
 
 def _patched(root: Path, cache: Path) -> set[str]:
@@ -127,3 +137,23 @@ def test_importers_rows_are_made_again_and_kept_only_while_they_differ(tmp_path:
     renamed = before.replace("def tool_1(x)", "def tool_1_renamed(x)")
     module.write_text(renamed, encoding="utf-8")
     assert "pkg/users.py:1:" in scan_output(root, cache, "text")  # the broken import, found on the path
+
+
+def test_an_attribute_read_an_edit_adds_or_removes_changes_what_a_name_means_on_the_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``pkg.shimmed.Manager0()`` in a function of ``app/x.py`` is a second meaning of ``Manager0`` imported from
+    outside its package (SSOT204, through its table of every module's ``M.n`` reads). An edit of that function that
+    drops the read, or reads it again, takes the interface path, which makes that module's rows of the table again:
+    the finding goes and comes back as in a cold scan."""
+    files = _importing_project()
+    files["pkg/shimmed.py"] = "from pkg.m0 import Manager0 as _Base\n\n\nclass Manager0(_Base):\n    pass\n"
+    files["app/x.py"] = "import pkg.shimmed\n\n\ndef make():\n    return pkg.shimmed.Manager0()\n"
+    files["app/y.py"] = "from pkg.m0 import Manager0\n"
+    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    user = root / "app/x.py"
+    before = user.read_text(encoding="utf-8")
+    for text, meanings in ((before.replace("return pkg.shimmed.Manager0()", "return None"), 0), (before, 1)):
+        user.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text])) == 2
+        assert scan_output(root, cache, "text").count("Manager0 means 2 things") == meanings
