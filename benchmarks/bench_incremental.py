@@ -14,15 +14,18 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   (``print(N)``), which only the rules that read calls see: the scan loads the project with the last concept model
   and runs those rules alone; rename: a function renamed (an interface edit: the judgements the last scan's
   dependency record links to it run again, ``interface_scan``; the whole-program phase if the concept model read it);
-  import: an import of another module's function added at the top of the file (an interface edit: the file's
-  import sites and edges are made again, and what they name judged again)
-- pre-commit: the hook's command (text output) after each kind of body edit, and with nothing changed (no-op),
-  the hook having scanned the tree once before (as it has on a developer's checkout)
+  rename, imported: a function 3 to 30 modules import renamed, in another file (their imports now name nothing:
+  their import rows are made again, and what changed in them judged again); import: an import of another module's
+  function added at the top of the file (an interface edit: the file's import sites and edges are made again, and
+  what they name judged again)
+- pre-commit: the hook's command (text output) after each kind of body edit, after an import added and after a
+  rename of an imported function, and with nothing changed (no-op), the hook having scanned the tree once before
+  (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
-modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after a rename and
+modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
 after an added import is byte for byte the JSON of a cold scan of the same tree.
 """
 
@@ -39,8 +42,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from ssot_audit.analysis.concepts import FACTORY_NAME
 
 _FLOOR = """
 import ast, sys
@@ -138,6 +144,34 @@ def rename_edit(path: Path, n: int) -> None:
     path.write_text(re.sub(r"^def (\w+?)(_r\d+)?\(", rf"def \1_r{n}(", text, count=1, flags=re.M), encoding="utf-8")
 
 
+def pick_imported(files: list[Path], target: Path) -> tuple[Path, str]:
+    """A plain top-level function of the first copy that 3 to 30 modules of the first copy import by name (``from M
+    import f``, absolute imports counted), in another file than ``target``: (its file, its name). Neither ``async``
+    nor factory-named: adding, removing or renaming one of those changes what the call readers' tables or the
+    concept model's factories list, which runs the whole phase."""
+    first = [path for path in files if "copy0" in path.parts]
+    importers: Counter[tuple[str, str]] = Counter()
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in first}
+    for text in texts.values():
+        for found in re.finditer(r"^\s*from ([\w.]+) import \(?([\w, \n]+)\)?", text, re.M):
+            for name in {part.strip().split(" as ")[0] for part in found.group(2).split(",") if part.strip()}:
+                importers[found.group(1), name] += 1
+    for path, text in texts.items():
+        parts = path.parts[path.parts.index("copy0") + 1:]
+        module = ".".join(parts[:-1] if path.name == "__init__.py" else (*parts[:-1], path.stem))
+        for found in re.finditer(r"^def (\w+)\(", text, re.M):
+            name = found.group(1)
+            if path != target and not FACTORY_NAME.match(name) and 3 <= importers[module, name] <= 30:
+                return path, name
+    raise SystemExit("no function other modules import")
+
+
+def rename_named(path: Path, n: int, name: str) -> None:
+    """Rename the top-level function ``name`` of ``path`` (again: its last new name), its importers now miss it."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"^def {name}(_r\d+)?\(", rf"def {name}_r{n}(", text, count=1, flags=re.M), encoding="utf-8")
+
+
 def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
     file's docstring and ``from __future__`` imports, above everything else."""
@@ -211,12 +245,16 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     rows["warm"] = median([measure_process(scan_argv(tree, cache, jobs)) for _ in range(runs)])
     target, n = pick_edit_target(files), 0
     imported = pick_import(files, target)
+    their_file, their_name = pick_imported(files, target)
 
     def add_import(path: Path, n: int) -> None:
         import_edit(path, n, imported)
 
+    def rename_imported(path: Path, n: int) -> None:  # not ``target``: the function other modules import
+        rename_named(their_file, n, their_name)
+
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
-                       ("import", add_import)):  # fmt: skip
+                       ("rename, imported", rename_imported), ("import", add_import)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -225,7 +263,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
         rows[name] = median(timed)
     # the hook has run on this checkout before (its own last result is kept, beside the JSON scans')
     subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
-    for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit)):
+    for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
+                       ("pre-commit, rename", rename_imported)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -235,7 +274,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     rows["pre-commit no-op"] = median([measure_process(scan_argv(tree, cache, jobs, fmt="text")) for _ in range(runs)])
     same: dict[str, bool] = {}
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
-    for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit), ("import", add_import)):
+    for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
+                       ("rename, imported", rename_imported), ("import", add_import)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
-from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
-from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, UNIT, Recorded, State, Trace, reached
+from ssot_audit.analysis.interface_change import fired_leaves
+from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, Recorded, State, Trace, reached
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -138,10 +138,10 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
                 imported, sites = imports.get(module, ((), ())) if imports is not None else ((), ())
                 leaves.extend(fired_leaves(module, moved.interface, record, imported=imported, sites=sites,
                                            aliases=False))  # ``_model_holds``
-    for module, (imported, sites) in (imports or {}).items():
-        if module not in importing and (imported or sites):  # rows made again (``resolving``): what changed in
-            for record in traces.records:  # them fires as an edit of them would
-                leaves.extend(import_leaves(imported, sites, record))
+    for module, (_, sites) in (imports or {}).items():
+        if module not in importing and sites:  # rows made again (``resolving``): what changed in them fires as an
+            leaves.append((SITES, ""))  # edit of them would, but their edges, which read the module's own imports
+            leaves.extend(sites)  # and the set of modules alone (``graph.module_edges``), which the path keeps
     found = reached(traces.records, leaves)
     if MODEL in found:
         return None
