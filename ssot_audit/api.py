@@ -34,7 +34,8 @@ from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_k
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
-    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_token, last_scan, merged_reads, restored_project, reused_after,
+    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_definers, kept_token, last_scan, merged_reads,
+    restored_project, reused_after,
     state_still_holds, tables_after, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
@@ -76,12 +77,14 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
 
 def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
               calls_in: frozenset[str] | None = None, call_reads: Reads | None = None,
-              tables: CallTables | None = None, rerun: Rerun | None = None) -> tuple[Finding, ...]:  # fmt: skip
+              tables: CallTables | None = None, rerun: Rerun | None = None,
+              definers: Callable[[str], tuple[str, ...] | None] | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
     to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
     see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
     caller has it (its ``bound_names`` is filled); ``rerun``: after interface edits, the judgements to run again
-    (each rule it names whole, or narrowed to its units: ``RuleContext.units``)."""
+    (each rule it names whole, or narrowed to its units: ``RuleContext.units``); ``definers``: see
+    ``RuleContext``."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
     options = _rule_options(config, rules)
@@ -91,15 +94,16 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
     for rule in rules:
         if not selection.is_enabled(rule.info.code) or (only is not None and rule.info.code not in only):
             continue
-        if rerun is not None and rule.info.code not in rerun.whole and rule.info.code not in rerun.units:
-            continue
+        if rerun is not None and rule.info.code not in rerun.whole and not rerun.units.get(rule.info.code):
+            continue  # no judgement of it to make (its setup alone would find nothing: ``RuleContext.units``)
         ctx = RuleContext(project.index, project.resolver, project.graph, project.sites, project.concepts,
                           project.failures, options[rule.info.code], calls_in, call_reads,
                           async_defs=tables.async_defs if tables else None,
                           factory_groups=tables.factory_groups if tables else None,
                           bound_names=tables.bound_names if tables else None, code=rule.info.code,
                           shared=tables.shared if tables else None,
-                          units=rerun.units.get(rule.info.code) if rerun is not None else None)  # fmt: skip
+                          units=rerun.units.get(rule.info.code) if rerun is not None else None,
+                          definers=definers)  # fmt: skip
         with ctx.unit(None):  # what the rule reads outside its per-module (or per-key) judgements
             findings.extend(rule.check(ctx))
     project.resolver.forget_module_reads()  # only rules read them: not held past the rules (see there)
@@ -151,8 +155,9 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
     if reused is None:
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
     elif reused.rerun is not None:  # after interface edits (``interface_scan``)
+        definers = kept_definers(tree, reused, project.index) if tree is not None else None
         found = (*reused.findings, *run_rules(project, rules=rules, call_reads=reads, tables=tables,
-                                               rerun=reused.rerun))  # fmt: skip
+                                               rerun=reused.rerun, definers=definers))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),

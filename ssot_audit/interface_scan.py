@@ -19,12 +19,12 @@ edit takes the whole scan, whose record starts anew.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
-from ssot_audit.analysis.interface_change import fired_leaves
+from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, Recorded, State, Trace, reached
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
@@ -32,7 +32,7 @@ from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ATTRIBUTE_SITES, SitesChanged, attribute_sites_after, sites_leaf
-from ssot_audit.rules.units import keys_after_imports
+from ssot_audit.rules.units import GROUP_KEYED, keys_after_imports
 
 if TYPE_CHECKING:  # ``rerun`` imports this module
     from ssot_audit.rerun import Kept
@@ -109,61 +109,79 @@ class Rerun:
     resolving: frozenset[str] = frozenset()
     # the modules whose rows of SSOT204's table of ``M.n`` reads read a fired leaf (``ATTR_ROWS``): made again
     attr_rows: frozenset[str] = frozenset()
+    reached: frozenset[Hashable] = frozenset()  # the units the walk reached (``more_to_rerun`` adds to them)
 
 
-ImportsNamed = Mapping[str, tuple[Iterable[str], Iterable[Hashable]]]  # per module: imported modules, sites' leaves
+ImportsNamed = Mapping[str, tuple[Collection[str], Collection[Hashable]]]  # per module: imported modules, sites' leaves
 
 
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
-                        codes: Iterable[str], imports: ImportsNamed | None = None) -> Rerun | None:  # fmt: skip
+                        codes: Iterable[str]) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
     by the record: None when the concept model read a fired leaf (the whole scan runs). Every rule of ``codes``
-    judges the edited modules again; a rule whose work outside any unit read a fired leaf runs whole; the modules
-    whose import rows read one are ``resolving``. ``imports``: of each module whose import rows changed (an edited
-    one, or one whose rows were made again), the modules its old or new imports reach and the leaves of what its
-    old or new import sites reach (``kept_state.Imports``); not given (before the project is restored), only the
-    leaves every import edit fires are."""
+    judged module by module judges the edited modules again (a rule judged by groups, ``units.GROUP_KEYED``, the
+    groups reached only, and none when none is: it does not run); a rule whose work outside any unit read a fired
+    leaf runs whole; the modules whose import rows read one are ``resolving``. Of an edit of imports, only the
+    leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again)."""
     leaves: list[Hashable] = []
-    edited: set[str] = set()
-    importing: set[str] = set()
     for path, moved in edits.items():
         module = module_names.get(path)
         if module is None:
             return None
-        edited.add(module)
-        if moved.interface is not None and moved.interface.imports:
-            importing.add(module)
         if moved.interface is not None:
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
-                imported, sites = imports.get(module, ((), ())) if imports is not None else ((), ())
-                leaves.extend(fired_leaves(module, moved.interface, record, imported=imported, sites=sites,
+                leaves.extend(fired_leaves(module, moved.interface, record, imported=(), sites=(),
                                            aliases=False))  # ``_model_holds``
-    for module, (_, sites) in (imports or {}).items():
-        if module not in importing and sites:  # rows made again (``resolving``): what changed in them fires as an
-            leaves.append((SITES, ""))  # edit of them would, but their edges, which read the module's own imports
-            leaves.extend(sites)  # and the set of modules alone (``graph.module_edges``), which the path keeps
-    found = reached(traces.records, leaves)
+    return _rerun_of(frozenset(reached(traces.records, leaves)), edits, module_names, codes)
+
+
+def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
+                  codes: Iterable[str], imports: ImportsNamed) -> Rerun | None:  # fmt: skip
+    """``first`` (``judgements_to_rerun`` of ``edits``) with what the import rows made again name (``imports``: of
+    each module whose rows changed, an edited one or one of ``Rerun.resolving``, the modules its old or new
+    imports reach and the leaves of what its old or new sites reach, ``kept_state.Imports``): an edited module's
+    import edges and sites, a resolving module's sites alone (its edges read its own imports and the set of
+    modules, which the path keeps: ``graph.module_edges``). What is reached from some leaves is the union of what
+    each reaches: only these are walked."""
+    importing = {module_names[path] for path, moved in edits.items()
+                 if moved.interface is not None and moved.interface.imports and path in module_names}  # fmt: skip
+    leaves: list[Hashable] = []
+    for module, (imported, sites) in imports.items():
+        if module in importing:
+            for record in traces.records:
+                leaves.extend(import_leaves(imported, sites, record))
+        elif sites:
+            leaves.append((SITES, ""))
+            leaves.extend(sites)
+    return _rerun_of(first.reached | reached(traces.records, leaves), edits, module_names, codes)
+
+
+def _rerun_of(found: frozenset[Hashable], edits: Mapping[str, Moved], module_names: Mapping[str, str],
+              codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+    """The ``Rerun`` of the units ``found`` reached (``judgements_to_rerun``)."""
     if MODEL in found:
         return None
-    bound = (BOUND, "") in found
+    edited = {module_names[path] for path in edits if path in module_names}
     judged = [cast(tuple[int, str, Hashable], unit) for unit in found if unit[0] == UNIT]  # type: ignore[index]
-    resolving = frozenset(cast(str, key) for _, code, key in judged if code == SITE_ROWS)
-    attr_rows = frozenset(cast(str, key) for _, code, key in judged if code == ATTR_ROWS)
     whole = frozenset(code for _, code, key in judged if key is None)
-    units: dict[str, set[Hashable]] = {code: set(edited) for code in codes if code not in whole}
+    units: dict[str, set[Hashable]] = {code: set() if code in GROUP_KEYED else set(edited) for code in codes
+                                       if code not in whole}  # fmt: skip
     for _, code, key in judged:
         if code in units and key is not None:
             units[code].add(key)
-    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, bound, resolving, attr_rows)
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, (BOUND, "") in found,
+                 frozenset(cast(str, key) for _, code, key in judged if code == SITE_ROWS),
+                 frozenset(cast(str, key) for _, code, key in judged if code == ATTR_ROWS), found)  # fmt: skip
 
 
-def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved], importing: set[str],
-                        kept: Kept, traces: Traces, codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved],
+                        importing: set[str], kept: Kept, traces: Traces, codes: Iterable[str]) -> Rerun | None:  # fmt: skip
     """The judgements to run again after ``edits``, some of which changed the imports of the files ``importing``
     (repo-relative paths; with the files whose rows read what the edits changed, ``Rerun.resolving``): those the
     edits' leaves reach, with those that read what the old or new import rows of those files name (``restored``:
     the project's state with their rows made again; ``kept``: the state it was restored from, and the rows of the
-    files patched by earlier scans). None when the concept model may change: it
+    files patched by earlier scans; ``first``: ``judgements_to_rerun`` of the edits). None when the concept model
+    may change: it
     read one of those, or a module that defines a class is imported by no module now, or by one now and by none
     before (the roles of its classes, ``roles.imported_modules``)."""
     names = kept.state.module_names
@@ -174,7 +192,7 @@ def rerun_after_imports(restored: Restored, index: ProjectIndex, edits: Mapping[
     changed = {m: before[m].changed(after[m]) for m in before}
     named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
              for m, (imported, rows) in changed.items()}  # fmt: skip
-    rerun = judgements_to_rerun(edits, names, traces, codes, named)
+    rerun = more_to_rerun(first, edits, names, traces, codes, named)
     if rerun is None or not rerun.resolving <= before.keys():  # rows this scan did not make again
         return None
     sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))

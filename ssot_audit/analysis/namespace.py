@@ -50,6 +50,22 @@ def _defines(bindings: Sequence[Binding]) -> bool:
     return any(b.kind in (B_DEF, B_CLASS) or (b.kind != B_IMPORT and b.value is not None) for b in bindings)
 
 
+def defines(info: ModuleInfo, name: str) -> bool:
+    """``info``'s module defines ``name`` at module level (``find_definers``)."""
+    return _defines(info.facts.bindings.get(name, ()))
+
+
+def every_definer(index: ProjectIndex) -> dict[str, tuple[str, ...]]:
+    """Every name some module defines at module level, with those modules in the index's order: what
+    ``find_definers`` answers of every name (reads every module's bindings)."""
+    definers: dict[str, list[str]] = defaultdict(list)
+    for info in index.iter_modules():
+        for bound, bindings in info.facts.bindings.items():
+            if _defines(bindings):
+                definers[bound].append(info.name)
+    return {name: tuple(modules) for name, modules in definers.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class MissingModule:
     """``import pkg.gone`` / ``from pkg.gone import x`` where package ``pkg`` has no ``gone``."""
@@ -67,11 +83,14 @@ class Namespaces:
     """Questions about what project modules contain at run time; one instance per scan (it memoises)."""
 
     def __init__(self, index: ProjectIndex, resolver: Resolver,
-                 shared: Callable[[str, Callable[[], Any]], Any] | None = None) -> None:  # fmt: skip
+                 shared: Callable[[str, Callable[[], Any]], Any] | None = None,
+                 definers: Callable[[str], tuple[str, ...] | None] | None = None) -> None:  # fmt: skip
         """``shared``: where a table of every module's facts that the edits a scan takes leave as they were is
         kept between scans (``RuleContext.shared_table``: ``_is_patched``'s, of attribute stores, which
         ``interface_change`` never lets differ; ``find_definers``' answers, of which a scan after an interface edit
-        drops those of the names it changed, ``rerun.tables_after``)."""
+        drops those of the names it changed, ``rerun.tables_after``). ``definers``: ``find_definers``' answer of a
+        name this scan has not answered, found without reading every module (the last full scan's table of them
+        all, ``rerun.KeptDefiners``), None when it cannot tell."""
         self.index = index
         self.resolver = resolver
         self._shared = shared
@@ -79,8 +98,9 @@ class Namespaces:
         # answers kept between scans: a name a broken import lacks is looked for in every module, which loads every
         # module's facts (2 CPU-s at 4M lines) in a scan that reruns that import's judgement after an edit elsewhere
         self._definers: dict[str, tuple[str, ...]] = shared("definers", dict) if shared is not None else {}
+        self._kept_definers = definers
         self._looked_for = 0  # names this scan looked for
-        self._all_definers: dict[str, list[str]] | None = None
+        self._all_definers: dict[str, tuple[str, ...]] | None = None
         self._edited: dict[str, bool] = {}
         self._opened: dict[str, bool] = {}
         self._reliable: dict[str, bool] = {}
@@ -314,19 +334,18 @@ class Namespaces:
         known = self._definers.get(name)
         if known is not None:
             return known
-        self._looked_for += 1
-        if self._looked_for <= _DEFINERS_ONE_BY_ONE:
+        if self._kept_definers is not None:
+            known = self._kept_definers(name)
+        if known is not None:
+            pass
+        elif self._looked_for < _DEFINERS_ONE_BY_ONE:
             # A scan asks for the few names its broken imports lack: a look-up per module for each is far less
             # than listing every binding of every module.
-            known = tuple(info.name for info in self.index.iter_modules() if _defines(info.facts.bindings.get(name, ())))
+            self._looked_for += 1
+            known = tuple(info.name for info in self.index.iter_modules() if defines(info, name))
         else:
             if self._all_definers is None:
-                definers: dict[str, list[str]] = defaultdict(list)
-                for info in self.index.iter_modules():
-                    for bound, bindings in info.facts.bindings.items():
-                        if _defines(bindings):
-                            definers[bound].append(info.name)
-                self._all_definers = dict(definers)
-            known = tuple(self._all_definers.get(name, ()))
+                self._all_definers = every_definer(self.index)
+            known = self._all_definers.get(name, ())
         self._definers[name] = known
         return known

@@ -248,7 +248,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     Units: one per module (its imports and attribute reads). Setup: none; ``_known_missing``'s table, shared by the
     units, is a node of the record; ``_moved_to`` reads every module's name, path and ``is_test``, no interface
     fact."""
-    spaces = Namespaces(ctx.index, ctx.resolver, shared=ctx.shared_table)
+    spaces = Namespaces(ctx.index, ctx.resolver, shared=ctx.shared_table, definers=ctx.definers)
     known: _Known = {}
     for info in in_units(ctx, ctx.index.iter_modules(), key=lambda info: info.name):  # a module per unit
         covered: set[str] = set()

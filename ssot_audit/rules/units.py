@@ -31,6 +31,9 @@ BY_FACT: dict[str, str] = {
 BY_CYCLE = "SSOT202"  # the cycle's modules, in the finding's order
 BY_PATH = "SSOT900"  # the file that failed
 WHOLE = "SSOT901"  # not judged in units: made from every other finding
+# The rules whose units are not modules: judging an edited module again means nothing to them (what an edit changes
+# of theirs is a unit the record reaches, or one the import and attribute rows name)
+GROUP_KEYED = frozenset({*BY_FACT, BY_CYCLE, BY_PATH})
 
 
 def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:

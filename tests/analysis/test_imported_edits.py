@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit import rerun
 from ssot_audit.config import Config
 from ssot_audit.interface_scan import Rerun
 from ssot_audit.project import scope_key, walk_tree
@@ -157,3 +158,35 @@ def test_an_attribute_read_an_edit_adds_or_removes_changes_what_a_name_means_on_
         user.write_text(text, encoding="utf-8")
         assert len(scans_after_edit(root, cache, built, ran, [text])) == 2
         assert scan_output(root, cache, "text").count("Manager0 means 2 things") == meanings
+
+
+def test_where_a_broken_import_s_name_is_defined_follows_the_edits_without_reading_every_module(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """SSOT203 names the modules that define the name a broken import lacks, which looks in every module. After an
+    edit that renames such a definition, or adds one, the scan finds them in the table of every definer the full
+    scan kept, with the modules edited since looked at as they are now (``rerun.KeptDefiners``): no module read but
+    those, and the cold scan's suggestions."""
+    files = _importing_project()
+    files["pkg/lib_a.py"] = "def helper(x):\n    return x\n"
+    files["pkg/lib_b.py"] = "def helper(x):\n    return x\n"
+    files["pkg/lib_c.py"] = "VALUE = 1\n"
+    files["pkg/broken_user.py"] = "from pkg.lib_c import helper\n"  # broken: lib_c has no ``helper``
+    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    answered: list[tuple[str, tuple[str, ...] | None]] = []
+    real = rerun.KeptDefiners.__call__
+
+    def kept(self: rerun.KeptDefiners, name: str) -> tuple[str, ...] | None:
+        answered.append((name, real(self, name)))
+        return answered[-1][1]
+
+    monkeypatch.setattr(rerun.KeptDefiners, "__call__", kept)
+    lib_a, lib_d = root / "pkg/lib_a.py", root / "pkg/m4.py"
+    steps = [(lib_a, "def helper(", "def helper_r(", ("pkg.lib_b",)),  # a definer renamed
+             (lib_d, "def tool_4(", "def helper(x):\n    return x\n\n\ndef tool_4(", ("pkg.lib_b", "pkg.m4")),  # one more
+             (lib_a, "def helper_r(", "def helper(", ("pkg.lib_a", "pkg.lib_b", "pkg.m4"))]  # fmt: skip
+    for path, old, new, definers in steps:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        answered.clear()
+        assert len(scans_after_edit(root, cache, built, ran, [new])) == 2, new
+        assert ("helper", definers) in answered, (new, answered)

@@ -105,6 +105,8 @@ SITES: dict[tuple[str, str], str] = {
     ("namespace.py", "Namespaces._type_checking_import"): FOUND,
     ("namespace.py", "Namespaces._work_out_open"): REFUSED,  # as ``_open``
     ("namespace.py", "Namespaces.find_definers"): LEAF,  # (NAMED, name)
+    ("namespace.py", "defines"): LEAF,  # find_definers' and ``rerun.KeptDefiners``' (whose caller records NAMED)
+    ("namespace.py", "every_definer"): LEAF,  # find_definers' table, and the full scan's kept copy of it
     ("namespace.py", "Namespaces.find_missing_module"): FOUND,
     ("resolve.py", "Resolver._import_value"): RESOLVER,
     ("resolve.py", "Resolver._module_attr"): RESOLVER,
