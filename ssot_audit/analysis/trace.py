@@ -117,7 +117,7 @@ def node_answer(trace: Trace | None, table: MutableMapping[K, V], key: K, node: 
 class Trace:
     """The edges one scan records (see the module's docstring); ``current`` is the node or unit being computed."""
 
-    __slots__ = ("ids", "children", "parents", "current", "_last", "sites_end", "model_end", "_unit")
+    __slots__ = ("ids", "children", "parents", "current", "_last", "sites_end", "model_end", "_unit", "_by_model")
 
     def __init__(self) -> None:
         self.ids: dict[Hashable, int] = {MODEL: 0}
@@ -126,6 +126,7 @@ class Trace:
         self.current = 0  # the node being computed; -1: the unit ``_unit``, numbered at its first read
         self._last = -1  # the child of the last edge appended
         self.sites_end = 0  # the number of nodes when the import sites were made (``sites_made``); 0 until then
+        self._by_model = bytearray()  # of those, the ones the model read (linked to it once)
         self.model_end = 0  # the number of nodes when the rules began (``rules_begin``); 0 until then
         # Most judgements read nothing (a module without a call the rule asks about): a unit gets a number, and a
         # key in ``ids``, only once it reads something.
@@ -144,9 +145,9 @@ class Trace:
             self.children.append(child)
             self.parents.append(current)
             self._last = child
-        elif not current and child < self.sites_end and not self.model_end and (child != self._last
-                                                                                or self.parents[-1]):
-            self.children.append(child)  # the model reads what the import sites numbered: an edge to ``MODEL``
+        elif not current and child < self.sites_end and not self.model_end and not self._by_model[child]:
+            self._by_model[child] = 1  # the model reads what the import sites numbered: an edge to ``MODEL``, once
+            self.children.append(child)
             self.parents.append(0)
             self._last = child
 
@@ -166,6 +167,7 @@ class Trace:
         """The import sites are made, each module's rows as a unit (``SITE_ROWS``): what is read from now until the
         rules begin is read by the model (see the module's docstring)."""
         self.sites_end = len(self.ids)
+        self._by_model = bytearray(self.sites_end)
 
     def rules_begin(self) -> None:
         """The model is built: what is read from now on is read by rules (see the module's docstring)."""

@@ -199,7 +199,7 @@ def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[Attr
     """``import pkg.mod as m`` then ``m.Name``: (importer, module read from, name, the module-level class or
     function it resolves to) for every such read outside ``TYPE_CHECKING``; once per importer, module and name. Each
     module's rows are a unit of the dependency record (``trace.ATTR_ROWS``): a scan after an edit that changes what
-    they read makes those rows again (``attribute_sites_after``)."""
+    they read makes those rows again (``attribute_sites_after``); a module without attribute reads has none."""
     found: list[AttributeSite] = []
     # What a chain from a module reaches does not depend on who reads it (``models.Model`` in thousands of modules)
     reached: Chains = {}
@@ -207,6 +207,8 @@ def module_attribute_sites(index: ProjectIndex, resolver: Resolver) -> list[Attr
     for info in index.iter_modules():
         if trace is None:
             found.extend(module_attribute_rows(resolver, info.name, reached))
+            continue
+        if not info.facts.attr_uses:  # no rows, nor a unit: an edit that adds one makes its rows (edited: always)
             continue
         with trace.unit((UNIT, ATTR_ROWS, info.name)):
             found.extend(module_attribute_rows(resolver, info.name, reached))
