@@ -342,7 +342,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             project, reused = restored_project(root, config, found, tree, reused, edits, composed(moves), started,
                                                traces=traces, last=last_result[1] if last_result else None,
                                                codes=enabled_codes(config, rules))  # fmt: skip
-            traces = replace(traces, records=()) if traces is not None and reused is not None else None
+            traces = traces.without_records() if traces is not None and reused is not None else None
             if project is None:  # the whole scan: nothing of the last one is held through it, nor the lazy
                 last_result = None  # project and the state restored into it, which are cycles: the collector is
                 gc.collect()  # paused through a scan (200 MB at 4M lines, on top of the whole scan's peak)

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
-from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, Recorded, State, Trace, reached
+from ssot_audit.analysis.trace import (
+    ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, RecordWalk, Recorded, State, Trace, reached,
+)
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -55,6 +57,15 @@ class Traces:
     token: str
     records: tuple[Recorded, ...]
     deltas: tuple[State, ...]  # the later scans' records as kept (written back with one more by ``keep_delta``)
+    walk: RecordWalk | None = None  # the records made ready to walk (None: no records read)
+
+    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
+        """The units ``leaves`` reach in the records (``trace.reached``)."""
+        return self.walk.reached(leaves) if self.walk is not None else reached(self.records, leaves)
+
+    def without_records(self) -> Traces:
+        """The same, its records let go (only their kept bytes are needed further)."""
+        return replace(self, records=(), walk=None)
 
 
 def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | None:
@@ -73,7 +84,8 @@ def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | N
     if not read:
         return Traces(token, (), deltas)
     try:
-        return Traces(token, (Recorded.of_state(state), *map(Recorded.of_state, deltas)), deltas)
+        records = (Recorded.of_state(state), *map(Recorded.of_state, deltas))
+        return Traces(token, records, deltas, RecordWalk(records))
     except Exception:  # noqa: BLE001 - a record that does not load is no record: the whole scan runs
         return None
 
@@ -132,7 +144,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 leaves.extend(fired_leaves(module, moved.interface, record, imported=(), sites=(),
                                            aliases=False))  # ``_model_holds``
-    return _rerun_of(frozenset(reached(traces.records, leaves)), edits, module_names, codes)
+    return _rerun_of(frozenset(traces.reached(leaves)), edits, module_names, codes)
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
@@ -153,7 +165,7 @@ def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mappin
         elif sites:
             leaves.append((SITES, ""))
             leaves.extend(sites)
-    return _rerun_of(first.reached | reached(traces.records, leaves), edits, module_names, codes)
+    return _rerun_of(first.reached | traces.reached(leaves), edits, module_names, codes)
 
 
 def _rerun_of(found: frozenset[Hashable], edits: Mapping[str, Moved], module_names: Mapping[str, str],

@@ -351,7 +351,7 @@ def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
         if rerun is None:
             return None, None
         if not rerun.resolving and not any(m.interface is not None and m.interface.imports for m in edits.values()):
-            traces = replace(traces, records=())  # read: only their kept bytes are needed further (an import edit
+            traces = traces.without_records()  # read: only their kept bytes are needed further (an import edit
             # reads them again once the project is restored: ``restored_project``)
     else:
         traces = find_traces(tree, state.token, read=False)

@@ -370,34 +370,48 @@ def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hash
     """The units reached upward from ``leaves`` in the records taken together (leaves and units are one node across
     records, by key; each record's memo nodes are its own), ``MODEL`` when a node the full scan numbered while
     building the model (after the import sites) is reached, or one the model read (an edge to ``MODEL``)."""
-    numbered: dict[Hashable, int] = {}
-    walked: list[_Walked] = []
-    offset = 0
-    for record in records:
-        to_global: dict[int, int] = {}
-        to_local: dict[int, int] = {}
-        for key, i in record.keys.items():
-            node = numbered.setdefault(key, offset + i)
-            if node != offset + i:
-                to_global[i] = node
-                to_local[node] = i
-        starts, parents = array("i"), array("i")
-        starts.frombytes(record.starts)
-        parents.frombytes(record.parents)
-        walked.append(_Walked(offset, record.nodes, starts, parents, to_global, to_local))
-        offset += record.nodes
-    start = {numbered[leaf] for leaf in leaves if leaf in numbered}
-    seen = set(start)
-    queue = deque(start)
-    while queue:
-        node = queue.popleft()
-        for part in walked:
-            for parent in part.readers(node):
-                if parent not in seen:
-                    seen.add(parent)
-                    queue.append(parent)
-    units = {key for key, i in numbered.items() if i in seen and key[0] in (UNIT, BOUND)}  # type: ignore[index]
-    sites_end, model_end = (records[0].sites_end, records[0].model_end) if records else (0, 0)
-    if any(sites_end <= i < model_end for i in seen):
-        units.add(MODEL)
-    return units
+    return RecordWalk(records).reached(leaves)
+
+
+class RecordWalk:
+    """Records made ready to walk (``reached``): their keys numbered as one, once for every walk of them."""
+
+    def __init__(self, records: Sequence[Recorded]) -> None:
+        numbered: dict[Hashable, int] = {}
+        walked: list[_Walked] = []
+        offset = 0
+        for record in records:
+            to_global: dict[int, int] = {}
+            to_local: dict[int, int] = {}
+            for key, i in record.keys.items():
+                node = numbered.setdefault(key, offset + i)
+                if node != offset + i:
+                    to_global[i] = node
+                    to_local[node] = i
+            starts, parents = array("i"), array("i")
+            starts.frombytes(record.starts)
+            parents.frombytes(record.parents)
+            walked.append(_Walked(offset, record.nodes, starts, parents, to_global, to_local))
+            offset += record.nodes
+        self._numbered, self._walked = numbered, walked
+        self._ends = (records[0].sites_end, records[0].model_end) if records else (0, 0)
+        self._kept = [(key, i) for key, i in numbered.items() if key[0] in (UNIT, BOUND)]  # type: ignore[index]
+
+    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
+        """``reached`` of these records."""
+        numbered, walked = self._numbered, self._walked
+        start = {numbered[leaf] for leaf in leaves if leaf in numbered}
+        seen = set(start)
+        queue = deque(start)
+        while queue:
+            node = queue.popleft()
+            for part in walked:
+                for parent in part.readers(node):
+                    if parent not in seen:
+                        seen.add(parent)
+                        queue.append(parent)
+        units = {key for key, i in self._kept if i in seen}
+        sites_end, model_end = self._ends
+        if any(sites_end <= i < model_end for i in seen):
+            units.add(MODEL)
+        return units

@@ -352,9 +352,11 @@ def _finding(ctx: RuleContext, name: str, group: list[_Meaning], roles: dict[Tar
 
 def _paths_taken(ctx: RuleContext, hops: dict[Target, frozenset[str]]) -> Iterator[ImportSite]:
     """The import sites that take a path to a public name from outside its module (not through a re-export hop
-    of its target: ``hops`` fills in as they are met)."""
+    of its target: ``hops`` fills in as they are met); of the names the rule judges (``RuleContext.units``)."""
+    units = ctx.units
     for site in ctx.sites.unrecorded():  # an edit that changes a site names its units (``keys_after_imports``)
-        if site.name.startswith("_") or not site.runtime or site.importer == site.target.module:
+        if site.name.startswith("_") or not site.runtime or site.importer == site.target.module \
+                or (units is not None and site.name not in units):  # fmt: skip
             continue
         hop = hops.get(site.target)
         if hop is None:
@@ -385,7 +387,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         by_name[site.name].append((site.source, site.importer, site.target))
     for importer, source, name, target in ctx.shared_table(ATTRIBUTE_SITES,
                                                            lambda: module_attribute_sites(ctx.index, ctx.resolver)):
-        if not name.startswith("_") and importer != target.module:  # ``legacy_ws.WebSocketManager``
+        if not name.startswith("_") and importer != target.module and ctx.runs(name):  # ``legacy_ws.WebSocketManager``
             by_name[name].append((source, importer, target))
     package_of = _Packages(ctx)
     lines: dict[tuple[str, str, str], list[int]] | None = None
