@@ -14,7 +14,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   (``print(N)``), which only the rules that read calls see: the scan loads the project with the last concept model
   and runs those rules alone; rename: a function renamed (an interface edit: the judgements the last scan's
   dependency record links to it run again, ``interface_scan``; the whole-program phase if the concept model read it);
-  rename, imported: a function 3 to 30 modules import renamed, in another file (their imports now name nothing:
+  rename, imported: a function other modules import renamed (the first with 3 to 30 one-line absolute imports of it), in
+  another file (their imports now name nothing:
   their import rows are made again, and what changed in them judged again); import: an import of another module's
   function added at the top of the file (an interface edit: the file's import sites and edges are made again, and
   what they name judged again)
