@@ -32,9 +32,10 @@ from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
+from ssot_audit.kept_definers import KeptDefiners
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
-    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_definers, kept_token, last_scan, merged_reads,
+    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_token, last_scan, merged_reads,
     restored_project, reused_after,
     state_still_holds, tables_after, with_moves,
 )
@@ -155,7 +156,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
     if reused is None:
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
     elif reused.rerun is not None:  # after interface edits (``interface_scan``)
-        definers = kept_definers(tree, reused, project.index) if tree is not None else None
+        definers = KeptDefiners(tree, reused, project.index) if tree is not None else None
         found = (*reused.findings, *run_rules(project, rules=rules, call_reads=reads, tables=tables,
                                                rerun=reused.rerun, definers=definers))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))

@@ -31,9 +31,7 @@ from pathlib import Path
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
-from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, KeptState, read_state, restore_state, snapshot_state
-from ssot_audit.analysis.namespace import defines, every_definer
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
@@ -43,6 +41,7 @@ from ssot_audit.interface_scan import (
     Rerun, Traces, find_traces, judgements_to_rerun, keep_trace, rerun_after_attribute_reads, rerun_after_imports,
 )
 from ssot_audit.config import Config
+from ssot_audit.kept_definers import keep_definers
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
 from ssot_audit.project import Project, kept_cycles, load_lazy
@@ -148,52 +147,8 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     if trace is not None:  # first: its table of nodes is let go before the tables are pickled
         keep_trace(tree, token, trace)
     keep_tables(tree, token, tables, project.index.module_aliases())
-    tree.save_kept(_definers_entry(tree), {"token": token, "table": every_definer(project.index)})
+    keep_definers(tree, token, project.index)
     state_still_holds(tree, token, reads, {}, {})
-
-
-def _definers_entry(tree: TreeCache) -> str:
-    """The name the full scan's table of where every name is defined is kept under ({"token", "table"}): apart
-    from the state, read only by a scan that asks where a name no scan asked about is defined."""
-    return f"every definer {tree.store.scope}"
-
-
-class KeptDefiners:
-    """``find_definers``' answers in a scan after edits (``RuleContext.definers``), from the table of every name the
-    full scan of the kept state kept, the modules edited since (``Kept.pending``, and by this scan's edits) looked
-    at as they are now: only their bindings can differ (a file added or removed takes the whole scan). Read when
-    first asked; an answer of None when the table is not there (the caller reads every module)."""
-
-    def __init__(self, tree: TreeCache, reused: Reused, index: ProjectIndex) -> None:
-        kept = reused.kept
-        self._tree, self._token, self._index = tree, kept.token, index
-        names = kept.state.module_names
-        self._edited = frozenset(names[path] for path in kept.pending.keys() | reused.edited if path in names)
-        self._table: Mapping[str, tuple[str, ...]] | None = None
-        self._order: dict[str, int] | None = None
-        self._read = False
-
-    def __call__(self, name: str) -> tuple[str, ...] | None:
-        if not self._read:
-            self._read = True
-            entry = self._tree.load_kept(_definers_entry(self._tree))
-            table = entry.get("table")
-            self._table = table if entry.get("token") == self._token and isinstance(table, dict) else None
-        if self._table is None:
-            return None
-        found = [m for m in self._table.get(name, ()) if m not in self._edited]
-        modules = self._index.modules
-        found.extend(m for m in self._edited if m in modules and defines(modules[m], name))
-        if len(found) > 1:
-            if self._order is None:
-                self._order = {module: i for i, module in enumerate(modules)}
-            found.sort(key=self._order.__getitem__)
-        return tuple(found)
-
-
-def kept_definers(tree: TreeCache, reused: Reused, index: ProjectIndex) -> KeptDefiners:
-    """The source of ``find_definers``' answers for a scan after edits (``reused``: what holds of the last one)."""
-    return KeptDefiners(tree, reused, index)
 
 
 def tables_after(tables: CallTables, edits: Mapping[str, Moved], made: Mapping[str, object] | None = None) -> CallTables:

@@ -90,7 +90,7 @@ class Namespaces:
         ``interface_change`` never lets differ; ``find_definers``' answers, of which a scan after an interface edit
         drops those of the names it changed, ``rerun.tables_after``). ``definers``: ``find_definers``' answer of a
         name this scan has not answered, found without reading every module (the last full scan's table of them
-        all, ``rerun.KeptDefiners``), None when it cannot tell."""
+        all, ``kept_definers.KeptDefiners``), None when it cannot tell."""
         self.index = index
         self.resolver = resolver
         self._shared = shared

@@ -70,7 +70,7 @@ class RuleContext:
     # whose reads it fired and keeps the other findings (``rules.units.unit_of`` names each finding's unit). The
     # rule's setup outside its units still runs whole.
     units: frozenset[Hashable] | None = None
-    # where a name is defined (``Namespaces.find_definers``), from what a scan kept (``rerun.KeptDefiners``) rather
+    # where a name is defined (``Namespaces.find_definers``), from what a scan kept (``kept_definers.KeptDefiners``) rather
     # than from every module's facts; None (or an answer of None): read every module
     definers: Callable[[str], tuple[str, ...] | None] | None = None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit import rerun
+from ssot_audit import kept_definers
 from ssot_audit.config import Config
 from ssot_audit.interface_scan import Rerun
 from ssot_audit.project import scope_key, walk_tree
@@ -164,7 +164,7 @@ def test_where_a_broken_import_s_name_is_defined_follows_the_edits_without_readi
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """SSOT203 names the modules that define the name a broken import lacks, which looks in every module. After an
     edit that renames such a definition, or adds one, the scan finds them in the table of every definer the full
-    scan kept, with the modules edited since looked at as they are now (``rerun.KeptDefiners``): no module read but
+    scan kept, with the modules edited since looked at as they are now (``kept_definers.KeptDefiners``): no module read but
     those, and the cold scan's suggestions."""
     files = _importing_project()
     files["pkg/lib_a.py"] = "def helper(x):\n    return x\n"
@@ -174,13 +174,13 @@ def test_where_a_broken_import_s_name_is_defined_follows_the_edits_without_readi
     root, cache = scanned_tree(tmp_path, files, both_scopes=True)
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
     answered: list[tuple[str, tuple[str, ...] | None]] = []
-    real = rerun.KeptDefiners.__call__
+    real = kept_definers.KeptDefiners.__call__
 
-    def kept(self: rerun.KeptDefiners, name: str) -> tuple[str, ...] | None:
+    def kept(self: kept_definers.KeptDefiners, name: str) -> tuple[str, ...] | None:
         answered.append((name, real(self, name)))
         return answered[-1][1]
 
-    monkeypatch.setattr(rerun.KeptDefiners, "__call__", kept)
+    monkeypatch.setattr(kept_definers.KeptDefiners, "__call__", kept)
     lib_a, lib_d = root / "pkg/lib_a.py", root / "pkg/m4.py"
     steps = [(lib_a, "def helper(", "def helper_r(", ("pkg.lib_b",)),  # a definer renamed
              (lib_d, "def tool_4(", "def helper(x):\n    return x\n\n\ndef tool_4(", ("pkg.lib_b", "pkg.m4")),  # one more
