@@ -18,16 +18,19 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   another file (their imports now name nothing:
   their import rows are made again, and what changed in them judged again); import: an import of another module's
   function added at the top of the file (an interface edit: the file's import sites and edges are made again, and
-  what they name judged again)
-- pre-commit: the hook's command (text output) after each kind of body edit, after an import added and after a
-  rename of an imported function, and with nothing changed (no-op), the hook having scanned the tree once before
+  what they name judged again); method: a parameter added to a method of a production module (the first whose
+  parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
+  judged again, the concept model kept)
+- pre-commit: the hook's command (text output) after each kind of body edit, after an import added, after a
+  rename of an imported function and after a method given a parameter, and with nothing changed (no-op), the hook having scanned the tree once before
   (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
-after an added import is byte for byte the JSON of a cold scan of the same tree.
+after an added import and after a method given a parameter is byte for byte the JSON of a cold scan of the
+same tree.
 """
 
 from __future__ import annotations
@@ -173,6 +176,40 @@ def rename_named(path: Path, n: int, name: str) -> None:
     path.write_text(re.sub(rf"^def {name}(_r\d+)?\(", rf"def {name}_r{n}(", text, count=1, flags=re.M), encoding="utf-8")
 
 
+def pick_method(files: list[Path]) -> tuple[Path, str]:
+    """A method of the first copy's production code (no ``test`` in its path): public, undecorated, its parameters
+    plain names on the ``def`` line (no ``*args``, no defaults). (Its file, its name.)"""
+    for path in files:
+        if "copy0" not in path.parts or any("test" in part for part in path.parts[path.parts.index("copy0"):]):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for method in node.body:
+                a = getattr(method, "args", None)
+                if isinstance(method, ast.FunctionDef) and not method.name.startswith("_") and a is not None \
+                        and not method.decorator_list and a.args and a.args[0].arg == "self" \
+                        and not (a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs) \
+                        and re.search(_method_def(method.name), text):  # fmt: skip
+                    return path, method.name
+    raise SystemExit("no method to edit")
+
+
+def _method_def(name: str) -> str:
+    return rf"(?m)^    def {name}\(self(?:, \w+)*(?:, _bench_arg_\d+=None)?(?P<end>)\)"
+
+
+def method_edit(path: Path, name: str, n: int) -> None:
+    """Give method ``name`` of ``path`` one more parameter (``_bench_arg_N=None``, in place of the last one added):
+    the class's facts stay as they were, and the concept model reads nothing of what changed."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(_method_def(name), text)
+    assert found is not None, (path, name)
+    head = re.sub(r", _bench_arg_\d+=None$", "", text[found.start():found.start("end")])
+    path.write_text(text[:found.start()] + head + f", _bench_arg_{n}=None" + text[found.start("end"):], encoding="utf-8")
+
+
 def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
     file's docstring and ``from __future__`` imports, above everything else."""
@@ -247,6 +284,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     target, n = pick_edit_target(files), 0
     imported = pick_import(files, target)
     their_file, their_name = pick_imported(files, target)
+    method_file, method_name = pick_method(files)
 
     def add_import(path: Path, n: int) -> None:
         import_edit(path, n, imported)
@@ -254,8 +292,11 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def rename_imported(path: Path, n: int) -> None:  # not ``target``: the function other modules import
         rename_named(their_file, n, their_name)
 
+    def method(path: Path, n: int) -> None:  # not ``target``: a module with a method to edit
+        method_edit(method_file, method_name, n)
+
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
-                       ("rename, imported", rename_imported), ("import", add_import)):  # fmt: skip
+                       ("rename, imported", rename_imported), ("import", add_import), ("method", method)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -265,7 +306,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     # the hook has run on this checkout before (its own last result is kept, beside the JSON scans')
     subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
     for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
-                       ("pre-commit, rename", rename_imported)):  # fmt: skip
+                       ("pre-commit, rename", rename_imported), ("pre-commit, method", method)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -276,7 +317,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     same: dict[str, bool] = {}
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
     for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
-                       ("rename, imported", rename_imported), ("import", add_import)):  # fmt: skip
+                       ("rename, imported", rename_imported), ("import", add_import), ("method", method)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

@@ -226,9 +226,45 @@ def remove_reexport(t: Target, rng: random.Random, n: int) -> Edit | None:
                 _without(t, stmt.lineno, stmt.end_lineno or stmt.lineno, line))  # fmt: skip
 
 
+def _methods(t: Target) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The methods of the module's classes (defined in a class body), nested classes' included."""
+    return [f for node in ast.walk(t.tree) if isinstance(node, ast.ClassDef)
+            for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]  # fmt: skip
+
+
+def method_parameter(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A parameter with a default added after a method's last positional one (``def f(self, a, extra_N=None)``)."""
+    options = [f for f in _methods(t) if f.args.args and not (f.args.vararg or f.args.kwonlyargs or f.args.kwarg)]
+    if not options:
+        return None
+    f = rng.choice(options)
+    last = f.args.defaults[-1] if f.args.defaults else f.args.args[-1]
+    lines = _lines(t)
+    line = lines[(last.end_lineno or last.lineno) - 1]
+    at = last.end_col_offset or 0
+    new_line = line[:at] + f", extra_{n}=None" + line[at:]
+    return Edit(t.relpath, t.module, "method-parameter", f.name, _without(t, last.end_lineno or last.lineno,
+                                                                          last.end_lineno or last.lineno, new_line))
+
+
+def method_return(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A one-line ``return <value>`` of a method made to return something else (an attribute of ``self``, a module
+    name, or a call of one)."""
+    options = [(f, r) for f in _methods(t) for r in ast.walk(f)
+               if isinstance(r, ast.Return) and r.value is not None and r.lineno == r.end_lineno]  # fmt: skip
+    if not options:
+        return None
+    f, r = rng.choice(options)
+    value = rng.choice([f"self.changed_{n}", *(f"{name}()" for name in sorted(_bound(t))[:3]), *sorted(_bound(t))[:3]])
+    line = _lines(t)[r.lineno - 1]
+    assert r.value is not None
+    new_line = line[:r.value.col_offset] + value + line[r.value.end_col_offset or 0:]
+    return Edit(t.relpath, t.module, "method-return", f.name, _without(t, r.lineno, r.lineno, new_line))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
     "add-local-import": add_local_import, "change-all": change_all, "mend-import": mend_import,
-    "remove-reexport": remove_reexport,
+    "remove-reexport": remove_reexport, "method-parameter": method_parameter, "method-return": method_return,
 }  # fmt: skip

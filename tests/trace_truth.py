@@ -208,14 +208,16 @@ def scanned(root: Path, jobs: int) -> Scanned:
     return Scanned(recorded, resolver, findings, module_of, root=root, config=config, jobs=jobs)
 
 
-def run(root: Path, seed: int, edits: int, jobs: int = 1) -> dict[str, KindReport]:
-    """``edits`` seeded random edits of ``root`` (kinds in turn), each checked; the tree is left as it was."""
+def run(root: Path, seed: int, edits: int, jobs: int = 1, kinds: list[str] | None = None) -> dict[str, KindReport]:
+    """``edits`` seeded random edits of ``root`` (kinds in turn: ``kinds``, else every one), each checked; the tree
+    is left as it was."""
     old = scanned(root, jobs)
     found = targets(root, old.config, jobs)
     rng = random.Random(seed)
-    reports = {kind: KindReport() for kind in KINDS}
+    chosen = kinds or list(KINDS)
+    reports = {kind: KindReport() for kind in chosen}
     for n in range(edits):
-        kind = list(KINDS)[n % len(KINDS)]
+        kind = chosen[n % len(chosen)]
         reports[kind].tried += 1
         imported = [t for t in found if t.imported]  # mostly modules others import from: their edits show
         pool = imported if imported and rng.random() < 0.75 else found
@@ -241,20 +243,21 @@ def run_crafted(root: Path, crafted: list[tuple[str, str, str, str, str, str]], 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J] [--crafted MODULE:NAME]``: the report as
-    JSON on stdout; exit status 1 when an edit missed."""
+    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J] [--kinds A,B] [--crafted MODULE:NAME]``: the
+    report as JSON on stdout; exit status 1 when an edit missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("-j", "--jobs", type=int, default=1)
+    parser.add_argument("--kinds", help="A,B: only these kinds of edit (``tests.trace_edits.KINDS``)")
     parser.add_argument("--crafted", help="MODULE:NAME, a list of edits (``run_crafted``) to make instead")
     args = parser.parse_args(argv)
     if args.crafted:
         module, _, name = args.crafted.partition(":")
         reports = run_crafted(args.root, getattr(importlib.import_module(module), name), args.jobs)
     else:
-        reports = run(args.root, args.seed, args.edits, args.jobs)
+        reports = run(args.root, args.seed, args.edits, args.jobs, args.kinds.split(",") if args.kinds else None)
     json.dump({kind: asdict(r) for kind, r in reports.items()}, sys.stdout, indent=1)
     return 1 if any(r.misses or r.answer_misses for r in reports.values()) else 0
 

@@ -168,6 +168,7 @@ def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver,
     model.similarity = _restored_similarity(snapshot, index, resolver, roles, names)
     model._by_word = None
     model._satellite_index = None
+    model._returned = {}
     model._factories = {classes[i]: [FunctionValue(*f) for f in found] for i, found in snapshot.factories}
     model.concepts = [_concept(row, classes) for row in snapshot.concepts]
     model.concept_of = {}

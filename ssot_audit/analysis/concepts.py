@@ -29,6 +29,7 @@ from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, FACADE, GUARD, ORPHAN, SHIM, SUBCLASS, TEST_CODE, TEST_DOUBLE, Roles
 from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
+from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, InstanceValue
 from ssot_audit.config import ConceptConfig, ConfigError
@@ -96,6 +97,7 @@ class ConceptModel:
         self.concepts: list[ConceptInfo] = []
         self._by_word: dict[str, list[ClassValue]] | None = None
         self._satellite_index: _Satellites | None = None
+        self._returned: dict[FunctionValue, list[ClassValue]] = {}  # ``returned_classes``' answers
         self._factories = self._factories_by_class()
         for concept_config in configured:
             try:
@@ -124,7 +126,7 @@ class ConceptModel:
             if name not in maybe:
                 continue  # no class along the MRO can give it an ``async def``: no lookup needed
             method = self.resolver.find_method(cls, name)
-            function = self.index.find_function(method.module, method.qualname) if method else None
+            function = self.index.find_function(method.module, method.qualname, head=True) if method else None
             if function is not None and function.is_async:
                 found.append(name)
         return tuple(found)
@@ -135,7 +137,14 @@ class ConceptModel:
                     if s.importer != cls.module and not self.index.modules[s.importer].is_test})  # fmt: skip
 
     def returned_classes(self, factory: FunctionValue) -> list[ClassValue]:
-        """Project classes a factory's ``return`` statements give (its annotation only when they say nothing)."""
+        """Project classes a factory's ``return`` statements give (its annotation only when they say nothing). A node
+        of the dependency record (``trace``): the model reads a method's other fields directly, and an edit of them
+        only (``interface_change.MODEL_READS``) does not reach the model; a configured factory may be a method,
+        whose return values this reads."""
+        return node_answer(self.resolver.trace, self._returned, factory, (NODE, "returned", factory),
+                           lambda: self._returned_classes(factory))
+
+    def _returned_classes(self, factory: FunctionValue) -> list[ClassValue]:
         func = self.index.find_function(factory.module, factory.qualname)
         if func is None:
             return []

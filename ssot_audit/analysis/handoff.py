@@ -52,7 +52,8 @@ class Handoff:
         elif name in known:
             return known[name]
         method = self.roles.method_function(cls, name)
-        fact = self.index.find_function(method.module, method.qualname) if method else None
+        # whether it hands work on, or is ``async``: what the model reads of it (``trace.HEAD``)
+        fact = self.index.find_function(method.module, method.qualname, head=True) if method else None
         if self.roles.resolver.is_method_kept(cls, name):
             known[name] = fact
         return fact

@@ -11,7 +11,7 @@ from itertools import chain, repeat
 from typing import cast
 
 from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
-from ssot_audit.analysis.trace import ALIASES, FUNCTION, MODULE, Trace
+from ssot_audit.analysis.trace import ALIASES, FUNCTION, HEAD, MODULE, Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,10 +284,11 @@ class ProjectIndex:
         info = self.modules.get(module)
         return info.facts.classes.get(qualname) if info else None
 
-    def find_function(self, module: str, qualname: str) -> FunctionFact | None:
-        """A function or method by module and qualified name."""
+    def find_function(self, module: str, qualname: str, *, head: bool = False) -> FunctionFact | None:
+        """A function or method by module and qualified name. ``head``: the caller reads only what the concept model
+        reads of it (``interface_change.MODEL_READS``), a narrower leaf of the dependency record (``trace.HEAD``)."""
         if self.trace is not None:
-            self.trace.read((FUNCTION, module, qualname))
+            self.trace.read((HEAD if head else FUNCTION, module, qualname))
         info = self.modules.get(module)
         return info.facts.functions.get(qualname) if info else None
 

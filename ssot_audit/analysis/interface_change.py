@@ -15,8 +15,10 @@ says what did, so that a scan can tell which whole-program answers may have chan
   ``__getattr__`` / star imports (refused or flagged below). Which of those are read is for the caller to know
   (the next step: dependencies the full scan records); this module only says what changed. Nothing calls it yet.
 - ``functions``: qualnames of functions added, removed, or whose facts differ beyond what ``calls_only_change``
-  lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...). Methods (a function
-  with a ``class_qualname``) are refused: a class's public methods feed the concept model (roles, similarity).
+  lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...). A method (a function
+  with a ``class_qualname``) may differ only in what the concept model does not read of it (``MODEL_READS``: its
+  parameters, return values and annotation, locals, body reads), its class's facts being the same; such methods
+  are ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire.
 - ``imports``: the import rows differ (the import graph, the import sites and the modules counted as imported
   read them: to be patched at this file's rows).
 - ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
@@ -28,7 +30,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
 - ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
   ``has_main_guard`` of a file without classes).
 
-Refused (None), in the safe direction: a class added, removed or changed, a method changed; the order of the
+Refused (None), in the safe direction: a class added, removed or changed (its methods' names among them), a
+method added or removed or changed in what the model reads of it (``MODEL_READS``); the order of the
 names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
 or a table of every module's stores); a local binding whose name is mentioned changed in a function kept (as
@@ -43,7 +46,9 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
-from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, FUNCTION, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded
+from ssot_audit.analysis.trace import (
+    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded,
+)
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
     _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
@@ -55,6 +60,11 @@ from ssot_audit.model.moved import NewLine
 _LOCAL_FIELDS = frozenset({"rebinds", "raise_spans", "probed_attrs"})
 # Fields whose change alters every answer about the module or a table of every module's: never let differ here.
 _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writers", "attr_stores"})
+# What the concept model reads of a method (``roles``: the kind of a class, its guard, its trivial methods; ``handoff``,
+# ``similarity``: who hands work on, async agreement; ``concepts.async_methods``; ``members``: properties), directly
+# and not through a node of the dependency record: a method whose other fields changed leaves the model as it was.
+MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivial", "delegates", "decorators",
+               "is_generator", "class_qualname", "parent", "name")
 # Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
 _KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
     "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
@@ -74,6 +84,8 @@ class InterfaceChange:
     # the names of the ``from`` import rows added or removed (``*`` for a star import): whose importers the fixes
     # ask (``fix.memo.fix_by_file``)
     import_names: frozenset[str] = frozenset()
+    # of ``functions``, the methods (changed in what the concept model does not read of them: ``MODEL_READS``)
+    methods: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -96,9 +108,10 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     if not _same_facts(old.classes, new.classes, moves, _same_class):
         return None
     same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
-    functions = _changed_functions(old, new, moves, same_imports)
-    if functions is None:
+    changed = _changed_functions(old, new, moves, same_imports)
+    if changed is None:
         return None
+    functions, methods = changed
     names = _changed_names(old, new, moves)
     if names is None:
         return None
@@ -114,6 +127,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
+        methods=methods,
     )  # fmt: skip
 
 
@@ -135,8 +149,9 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
 
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves,
-                       same_imports: bool) -> frozenset[str] | None:  # fmt: skip
-    """Qualnames of the functions added, removed or changed beyond calls in their bodies; None for a method, or for
+                       same_imports: bool) -> tuple[frozenset[str], frozenset[str]] | None:  # fmt: skip
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies, and of those the methods;
+    None for a method added, removed or changed in what the model reads (``MODEL_READS``), or for
     a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
     may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
     they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves,
@@ -160,9 +175,17 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
             unread.append((before, differing))
     if unread and not _unmentioned(new_facts, unread):
         return None
-    if any((new.get(q) or old[q]).class_qualname for q in changed):
-        return None  # a method: the concept model reads a class's methods
-    return frozenset(changed)
+    methods = frozenset(q for q in changed if (new.get(q) or old[q]).class_qualname)
+    for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
+        was, now = old.get(qualname), new.get(qualname)
+        if was is None or now is None or _model_read(was) != _model_read(now):
+            return None
+    return frozenset(changed), methods
+
+
+def _model_read(function: FunctionFact) -> tuple[Any, ...]:
+    """What the concept model reads of a method (``MODEL_READS``)."""
+    return tuple(getattr(function, name) for name in MODEL_READS)
 
 
 def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
@@ -204,7 +227,8 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
                  sites: Iterable[Hashable] | None = None, aliases: bool = True) -> list[Hashable]:
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
-    went), each changed function, the star imports when a star import changed, and the module read as a whole (any
+    went), each changed function (and what the model reads of it, ``trace.HEAD``, but of ``methods``), the star
+    imports when a star import changed, and the module read as a whole (any
     change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
     read by them, and they are judged again anyway (and the module's rows of SSOT204's table of attribute reads
     are made again: ``interface_scan.rerun_after_attribute_reads``).
@@ -226,6 +250,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     else:
         leaves.extend((module, name) for name in change.exported)
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
+    leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))

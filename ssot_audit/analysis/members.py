@@ -222,7 +222,7 @@ class MemberLookup:
         return UNKNOWN_SET
 
     def _is_property(self, method: FunctionValue) -> bool:
-        func = self.index.find_function(method.module, method.qualname)
+        func = self.index.find_function(method.module, method.qualname, head=True)  # its decorators
         return func is not None and any(decorator_name(d) in _PROPERTY_DECORATORS for d in func.decorators)
 
     def find_method(self, cls: ClassValue, name: str) -> FunctionValue | None:

@@ -355,7 +355,7 @@ class Resolver(CycleMemo, ModuleReads):
         if isinstance(value, ExternalValue):
             return frozenset({ExternalValue(f"{value.name}()")})
         if isinstance(value, FunctionValue):
-            func = self.index.find_function(value.module, value.qualname)
+            func = self.index.find_function(value.module, value.qualname, head=True)  # its return values: below
             if func is None:
                 return _UNKNOWN_SET
             if not self.has_transparent_decorators(value):
@@ -387,7 +387,7 @@ class Resolver(CycleMemo, ModuleReads):
 
     def has_transparent_decorators(self, value: FunctionValue) -> bool:
         """True when every decorator keeps the function's calling convention (staticmethod, lru_cache...)."""
-        func = self.index.find_function(value.module, value.qualname)
+        func = self.index.find_function(value.module, value.qualname, head=True)
         return func is not None and all(decorator_name(d) in TRANSPARENT_DECORATORS for d in func.decorators)
 
     def return_values(self, value: FunctionValue) -> Values:

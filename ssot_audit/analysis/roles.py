@@ -285,7 +285,7 @@ class Roles:
         for dunder in ("__init__", "__new__"):
             method = self.resolver.find_method(value, dunder)
             if method is not None:
-                func = self.index.find_function(method.module, method.qualname)
+                func = self.index.find_function(method.module, method.qualname, head=True)
                 if func is not None and func.always_raises and not func.is_stub:
                     return method, func.always_raises
         return None

@@ -7,9 +7,12 @@ records, as it runs, who read what:
 
 - *leaves* name a piece of one module's facts: ``(module, name)`` the module's namespace for one name (its
   bindings of it, a submodule of that name, whether ``__all__`` lists it: the key of the resolver's memoised
-  ``module_attr``, whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts (a
-  class's facts are not recorded: ``interface_change`` refuses every change of a class or method, which feeds the
-  concept model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
+  ``module_attr``, whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts,
+  ``(HEAD, module, qualname)`` only what the concept model reads of one (``interface_change.MODEL_READS``: its
+  decorators, ``async``, whether it always raises...: a method whose parameters or return values alone changed
+  fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached; a
+  class's facts are not recorded: ``interface_change`` refuses every change of a class, which feeds the concept
+  model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
@@ -73,9 +76,10 @@ SITES = 10
 # them again (``reached`` reports it with the units).
 BOUND = 11
 CLASS_SITES = 12
+HEAD = 13  # what the model reads of a function (see the module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 _OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own
 

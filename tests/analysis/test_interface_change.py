@@ -102,7 +102,7 @@ def test_a_calls_only_edit_changes_nothing() -> None:
 @pytest.mark.parametrize("new", [
     BASE.replace("    def open(self):", "    def close(self):\n        pass\n\n    def open(self):"),  # a method
     BASE.replace("class Box:", "class Crate:\n    pass\n\n\nclass Box:"),  # a class
-    BASE.replace("        return os.getcwd()", "        return 1"),  # a method's return value
+    BASE.replace("        return os.getcwd()", "        return 1"),  # a method made trivial (the roles read it)
     BASE + "\n\ndef __getattr__(name):\n    return name\n",  # a module ``__getattr__``
     BASE.replace("def run(path):\n    return helper(path)\n\n\ndef build():\n    return Box()\n",
                  "def build():\n    return Box()\n\n\ndef run(path):\n    return helper(path)\n"),  # order of two

@@ -79,15 +79,16 @@ def test_random_interface_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path,
 
 
 def random_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, edit: Callable[[Path, random.Random], str],
-                 taken: Callable[[Path, Path, bool], None] = lambda root, cache, fixes: None) -> tuple[int, list[str]]:
-    """12 seeded random ``edit``s of ``_project``, each followed by ``scans_after_edit``; how many scans took the
-    interface path (``taken`` checks more of each), and what the edits did."""
-    root, cache = scanned_tree(tmp_path, _project(), both_scopes=True)
+                 taken: Callable[[Path, Path, bool], None] = lambda root, cache, fixes: None,
+                 files: dict[str, str] | None = None, edits: int = 12) -> tuple[int, list[str]]:  # fmt: skip
+    """``edits`` seeded random ``edit``s of ``files`` (default ``_project``), each followed by ``scans_after_edit``;
+    how many scans took the interface path (``taken`` checks more of each), and what the edits did."""
+    root, cache = scanned_tree(tmp_path, _project() if files is None else files, both_scopes=True)
     rng = random.Random(seed)
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
     done: list[str] = []
     count = 0
-    for _ in range(12):
+    for _ in range(edits):
         done.append(edit(root, rng))
         for fixes in scans_after_edit(root, cache, built, ran, done):
             taken(root, cache, fixes)
