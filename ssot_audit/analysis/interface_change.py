@@ -30,7 +30,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
 - ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
   ``has_main_guard`` of a file without classes).
 
-Refused (None), in the safe direction: a class added, removed or changed (its methods' names among them), a
+Refused (None), in the safe direction: a class added, removed or changed (its methods' names among them; its end
+alone may move to a line the edit changed), a
 method added or removed or changed in what the model reads of it (``MODEL_READS``); the order of the
 names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
@@ -42,10 +43,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ssot_audit.analysis.facts import B_IMPORT, Binding, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
 from ssot_audit.analysis.trace import (
     ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded,
 )
@@ -105,7 +106,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
             return None
     if any(not _plain_equal(getattr(old, name), getattr(new, name)) for name in _EQUAL_FIELDS):
         return None
-    if not _same_facts(old.classes, new.classes, moves, _same_class):
+    if not _same_facts(old.classes, new.classes, moves, _same_class_but_end):
         return None
     same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
     changed = _changed_functions(old, new, moves, same_imports)
@@ -129,6 +130,18 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
         methods=methods,
     )  # fmt: skip
+
+
+def _same_class_but_end(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
+    """``unseen._same_class``, but for a class whose last line the edit changed (its last method's ``return``, say):
+    its end then has no old line to move to, and any end after its first line is let through. Only a location reads
+    a class's end (``RuleContext.class_location``): a finding of the file is judged again from the new facts, and a
+    finding or concept member kept from the last result that holds the old end cannot be moved (``moved_result``),
+    which sends the scan the whole way."""
+    if _same_class(old, new, moves):
+        return True
+    return moves[old.end_line] is None and new.end_line >= new.line \
+        and _same_class(replace(old, end_line=old.line), replace(new, end_line=new.line), moves)  # fmt: skip
 
 
 def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str]:
