@@ -18,7 +18,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
   lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...). A method (a function
   with a ``class_qualname``) may differ only in what the concept model does not read of it (``MODEL_READS``: its
   parameters, return values and annotation, locals, body reads), its class's facts being the same; such methods
-  are ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire.
+  are ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire; ``locals``
+  names their local names whose bindings differ, each a ``trace.LOCAL`` leaf.
 - ``imports``: the import rows differ (the import graph, the import sites and the modules counted as imported
   read them: to be patched at this file's rows).
 - ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
@@ -48,7 +49,7 @@ from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, MODULE, NAMED, SITES, STAR, Recorded,
+    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR, Recorded,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -65,7 +66,7 @@ _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writer
 # ``similarity``: who hands work on, async agreement; ``concepts.async_methods``; ``members``: properties), directly
 # and not through a node of the dependency record: a method whose other fields changed leaves the model as it was.
 MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivial", "delegates", "decorators",
-               "is_generator", "class_qualname", "parent", "name")
+               "is_generator", "class_qualname", "parent", "name", "globals")  # the last three: ``trace.LOCAL``'s
 # Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
 _KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
     "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
@@ -87,6 +88,8 @@ class InterfaceChange:
     import_names: frozenset[str] = frozenset()
     # of ``functions``, the methods (changed in what the concept model does not read of them: ``MODEL_READS``)
     methods: frozenset[str] = frozenset()
+    # of those methods, "qualname name" for each local name whose bindings differ (``trace.LOCAL``)
+    locals: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -112,7 +115,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     changed = _changed_functions(old, new, moves, same_imports)
     if changed is None:
         return None
-    functions, methods = changed
+    functions, methods, local_names = changed
     names = _changed_names(old, new, moves)
     if names is None:
         return None
@@ -128,7 +131,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
-        methods=methods,
+        methods=methods, locals=local_names,
     )  # fmt: skip
 
 
@@ -162,9 +165,10 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
 
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves,
-                       same_imports: bool) -> tuple[frozenset[str], frozenset[str]] | None:  # fmt: skip
-    """Qualnames of the functions added, removed or changed beyond calls in their bodies, and of those the methods;
-    None for a method added, removed or changed in what the model reads (``MODEL_READS``), or for
+                       same_imports: bool) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods, and
+    the methods' local names whose bindings differ ("qualname name"); None for a method added, removed or changed in
+    what the model reads (``MODEL_READS``), or for
     a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
     may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
     they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves,
@@ -189,11 +193,21 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     if unread and not _unmentioned(new_facts, unread):
         return None
     methods = frozenset(q for q in changed if (new.get(q) or old[q]).class_qualname)
+    local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
         was, now = old.get(qualname), new.get(qualname)
         if was is None or now is None or _model_read(was) != _model_read(now):
             return None
-    return frozenset(changed), methods
+        names = set(was.locals.keys()) | set(now.locals.keys())  # compared without lines: a function scope is
+        # resolved without reading them (``Resolver._from_bindings``), and a parameter added moves none of them
+        local_names.update(f"{qualname} {n}" for n in names
+                           if _unplaced(old_facts, was.locals.get(n, ())) != _unplaced(new_facts, now.locals.get(n, ())))
+    return frozenset(changed), methods, frozenset(local_names)
+
+
+def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
+    """``_run`` with every binding's line left out."""
+    return [(*b[:_BINDING_LINE], *b[_BINDING_LINE + 1:]) for b in _run(facts, run)]
 
 
 def _model_read(function: FunctionFact) -> tuple[Any, ...]:
@@ -264,6 +278,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
         leaves.extend((module, name) for name in change.exported)
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
+    leaves.extend((LOCAL, module, scoped) for scoped in change.locals)
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))

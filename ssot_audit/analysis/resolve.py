@@ -23,7 +23,7 @@ from ssot_audit.analysis.members import Values
 from ssot_audit.analysis.module_reads import ModuleReads
 from ssot_audit.analysis.members import decorator_name as decorator_name
 from ssot_audit.analysis.returns import context_manager_of, reconcile
-from ssot_audit.analysis.trace import FUNCTION, STAR, Trace
+from ssot_audit.analysis.trace import FUNCTION, HEAD, LOCAL, STAR, Trace
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -112,9 +112,13 @@ class Resolver(CycleMemo, ModuleReads):
         trace = self._trace
         current = scope
         while current:
-            if trace is not None:
-                trace.read((FUNCTION, module, current))
             func = info.facts.functions.get(current)
+            if trace is not None:
+                if func is not None and func.class_qualname and trace.building_model:  # (``trace.LOCAL``)
+                    trace.read((HEAD, module, current))
+                    trace.read((LOCAL, module, f"{current} {name}"))
+                else:
+                    trace.read((FUNCTION, module, current))
             if func is None or name in func.globals:
                 break
             bindings = func.locals.get(name)
@@ -160,7 +164,7 @@ class Resolver(CycleMemo, ModuleReads):
         return _UNKNOWN_SET
 
     def _annotation_scope(self, module: str, scope: str) -> str:
-        func = self.index.find_function(module, scope)
+        func = self.index.find_function(module, scope, head=True)  # its parent
         return func.parent if func is not None else ""
 
     def _import_value(self, module: str, index: int) -> Values:
@@ -341,7 +345,7 @@ class Resolver(CycleMemo, ModuleReads):
 
     def _zero_argument_super(self, module: str, scope: str) -> Values:
         """``super()`` in a method (the builtin, not a rebound name): its class's MRO after the class itself."""
-        func = self.index.find_function(module, scope)
+        func = self.index.find_function(module, scope, head=True)  # its class
         if func is None or not func.class_qualname:
             return frozenset()
         if self.resolve_name(module, scope, "super") != {ExternalValue("builtins.super")}:

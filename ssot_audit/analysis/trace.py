@@ -10,7 +10,11 @@ records, as it runs, who read what:
   ``module_attr``, whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts,
   ``(HEAD, module, qualname)`` only what the concept model reads of one (``interface_change.MODEL_READS``: its
   decorators, ``async``, whether it always raises...: a method whose parameters or return values alone changed
-  fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached; a
+  fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached;
+  ``(LOCAL, module, "scope name")`` a method's local bindings of one name, which a name read in the method
+  resolves through: read instead of its ``FUNCTION`` leaf (with its ``HEAD``: whether it exists, its parent, its
+  ``global`` names) while the model is built (its attribute types: ``self.x = ...`` in a method), so that a
+  parameter added to a method the model resolved names in reaches it only when a name it read changed; a
   class's facts are not recorded: ``interface_change`` refuses every change of a class, which feeds the concept
   model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
@@ -77,9 +81,11 @@ SITES = 10
 BOUND = 11
 CLASS_SITES = 12
 HEAD = 13  # what the model reads of a function (see the module's docstring)
+LOCAL = 14  # ``(LOCAL, module, "scope name")``: a method's local bindings of one name (see the module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
-LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD})
+LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
+                        LOCAL})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 _OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own
 
@@ -172,6 +178,11 @@ class Trace:
         rules begin is read by the model (see the module's docstring)."""
         self.sites_end = len(self.ids)
         self._by_model = bytearray(self.sites_end)
+
+    @property
+    def building_model(self) -> bool:
+        """Between ``sites_made`` and ``rules_begin``: what is read now is read by the model."""
+        return self.sites_end > 0 and not self.model_end
 
     def rules_begin(self) -> None:
         """The model is built: what is read from now on is read by rules (see the module's docstring)."""

@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from ssot_audit.analysis.interface_change import fired_leaves, interface_change
-from ssot_audit.analysis.trace import FUNCTION, HEAD, Trace
+from ssot_audit.analysis.trace import FUNCTION, HEAD, LOCAL, MODEL, Trace
+from ssot_audit.config import Config
 
 from tests.analysis.test_interface_scan import _project, random_edits
+from tests.helpers import write_project
 from tests.test_unseen import facts_of, line_map
+from tests.trace_truth import traced_scan
 
 
 def _method_project() -> dict[str, str]:
@@ -36,7 +39,8 @@ def _method_project() -> dict[str, str]:
     pool = ("class {name}:\n    async def open_channel(self, name):\n        return name\n\n"
             "    async def close_channel(self, name):\n        return name\n\n"
             "    def channel_count(self):\n        return len(self.channels)\n\n"
-            "    def drain_channels(self, limit):\n        return limit\n")  # fmt: skip
+            "    def drain_channels(self, limit):\n        return limit\n\n"
+            "    def bind(self, target):\n        self.target = target.channel\n        return self.target\n")  # fmt: skip
     # two versions of one class (the model compares them: their methods' async-ness, read as it builds, not through
     # a memoised answer), and a user of each
     files["pkg/pool_a.py"] = pool.format(name="ChannelPool")
@@ -64,7 +68,7 @@ def _edit(root: Path, rng: random.Random) -> str:
         path.write_text(text, encoding="utf-8")
         return f"parameter {path.name} {name}"
     value = rng.choice(["Manager0()", "Manager1()", "None", "len(data)", "self", f"self.other_{n}"])
-    body = re.search(rf"def {name}\(self[^)]*\)[^:]*:\n        return ([^\n]+)\n", text)
+    body = re.search(rf"def {name}\(self[^)]*\)[^:]*:\n(?:        (?!return)[^\n]*\n)*        return ([^\n]+)\n", text)
     assert body is not None, (path, name)
     path.write_text(text[:body.start(1)] + value + text[body.end(1):], encoding="utf-8")
     return f"return {path.name} {name} {value}"
@@ -104,3 +108,18 @@ def test_a_class_whose_last_line_changed_keeps_its_facts_but_its_end() -> None:
     assert found is not None and found.methods == {"Pool.open"}
     attr = new.replace("    size = 3", "    size = len")  # a class attribute too: the class changed
     assert interface_change(facts_of(old), facts_of(attr), line_map(old, attr)) is None
+
+
+def test_a_parameter_added_to_a_method_the_model_resolved_names_in_does_not_reach_it(tmp_path: Path) -> None:
+    """The model resolves the attribute types of the classes it compares (``self.target = ...`` in ``bind``), which
+    reads the method's local bindings of each name it resolves (``trace.LOCAL``): a parameter added fires the new
+    name's leaf alone, which nothing read; a parameter renamed fires the name the model read."""
+    root = write_project(tmp_path / "proj", _method_project())
+    _, recorded = traced_scan(root, Config(), 1)
+    assert (LOCAL, "pkg.pool_a", "ChannelPool.bind target") in recorded.keys  # read while the model was built
+    old = (root / "pkg/pool_a.py").read_text(encoding="utf-8")
+    for new, reaches in ((old.replace("def bind(self, target)", "def bind(self, target, extra=None)"), False),
+                         (old.replace("def bind(self, target)", "def bind(self, other)"), True)):  # fmt: skip
+        change = interface_change(facts_of(old), facts_of(new), line_map(old, new))
+        assert change is not None and change.methods == {"ChannelPool.bind"}
+        assert (MODEL in recorded.reached(fired_leaves("pkg.pool_a", change, recorded))) is reaches
