@@ -66,7 +66,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from itertools import accumulate, repeat
+from itertools import accumulate
 from typing import TypeVar, cast
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
@@ -282,16 +282,14 @@ class Recorded:
 # once per key), the node count, the import sites' end and the model's, and the edges by child.
 State = tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]], int, int, int, bytes, bytes]
 _PAIR, _UNIT_WHOLE, _UNIT_NAMED, _OTHER = -1, -2, -3, -4  # tags of keys that are not ``(kind, string[, string])``
-_SINGLE = 64  # added to the kind of a ``(kind, string)`` leaf: its tag
 
 
 def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]]]:
-    """Leaf and unit keys with their numbers as columns: a tag per key (a leaf kind, the kind + ``_SINGLE`` for a
-    ``(kind, string)`` leaf, or one of the tags above), the numbers of its one or two strings (-1: none) in the
-    joined string, its node number; keys of another shape (a unit keyed by a tuple) as they are. The rows are
-    grouped by tag (``_decoded`` makes each group's keys in one pass of ``map`` and ``zip``)."""
+    """Leaf and unit keys with their numbers as columns: a tag per key (a leaf kind, or one of the tags above), the
+    numbers of its one or two strings (-1: none) in the joined string, its node number; keys of another shape (a
+    unit keyed by a tuple) as they are."""
     strings: dict[str, int] = {}
-    rows: dict[int, tuple[array[int], array[int], array[int]]] = {}
+    tags, first, second, numbers = array("b"), array("i"), array("i"), array("i")
     other: list[tuple[Hashable, int]] = []
     number = strings.setdefault
     for key, node in pairs:
@@ -300,21 +298,10 @@ def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, 
             other.append((key, node))
             continue
         tag, x, y = columns
-        if y is None and tag >= 0:
-            tag += _SINGLE
-        group = rows.get(tag)
-        if group is None:
-            group = rows[tag] = (array("i"), array("i"), array("i"))
-        group[0].append(number(x, len(strings)))
-        group[1].append(-1 if y is None else number(y, len(strings)))
-        group[2].append(node)
-    tags, first, second, numbers = array("b"), array("i"), array("i"), array("i")
-    for tag in sorted(rows):
-        xs, ys, nodes = rows[tag]
-        tags.extend([tag] * len(xs))
-        first.extend(xs)
-        second.extend(ys)
-        numbers.extend(nodes)
+        tags.append(tag)
+        first.append(number(x, len(strings)))
+        second.append(-1 if y is None else number(y, len(strings)))
+        numbers.append(node)
     return "\0".join(strings), tags.tobytes(), first.tobytes(), second.tobytes(), numbers.tobytes(), other
 
 
@@ -336,33 +323,21 @@ def _columns(key: Hashable) -> tuple[int, str, str | None] | None:
 
 def _decoded(joined: str, tags: bytes, first: bytes, second: bytes, numbers: bytes,
              other: list[tuple[Hashable, int]]) -> dict[Hashable, int]:  # fmt: skip
-    """The keys ``_encoded`` gave the columns of: a group of rows of one tag at a time, its keys made by ``map``
-    and ``zip`` (a loop over 400,000 keys in Python cost 0.2 CPU-s of each scan after an interface edit at 4M
-    lines)."""
+    """The keys ``_encoded`` gave the columns of."""
     strings = joined.split("\0")  # one empty string is "" too
-    string = strings.__getitem__
-    columns = [array("i"), array("i"), array("i")]
-    for column, data in zip(columns, (first, second, numbers)):
+    columns = [array("b", tags), array("i"), array("i"), array("i")]
+    for column, data in zip(columns[1:], (first, second, numbers)):
         column.frombytes(data)
-    xs_all, ys_all, nodes_all = columns
     keys: dict[Hashable, int] = {}
-    start = 0
-    for tag in sorted(set(tags), key=lambda b: b - 256 if b > 127 else b):  # the signed tags, in their order
-        signed = tag - 256 if tag > 127 else tag
-        end = start + tags.count(tag)
-        xs, nodes = map(string, xs_all[start:end]), nodes_all[start:end]
-        if signed == _PAIR:
-            made: Iterable[Hashable] = zip(xs, map(string, ys_all[start:end]))
-        elif signed == _UNIT_WHOLE:
-            made = zip(repeat(UNIT), xs, repeat(None))
-        elif signed == _UNIT_NAMED:
-            made = zip(repeat(UNIT), xs, map(string, ys_all[start:end]))
-        elif signed >= _SINGLE:
-            made = zip(repeat(signed - _SINGLE), xs)
+    for tag, x, y, node in zip(*columns):
+        if tag == _PAIR:
+            keys[(strings[x], strings[y])] = node
+        elif tag == _UNIT_WHOLE:
+            keys[(UNIT, strings[x], None)] = node
+        elif tag == _UNIT_NAMED:
+            keys[(UNIT, strings[x], strings[y])] = node
         else:
-            made = zip(repeat(signed), xs, map(string, ys_all[start:end]))
-        keys.update(zip(made, nodes))
-        start = end
+            keys[(tag, strings[x]) if y < 0 else (tag, strings[x], strings[y])] = node
     keys.update(other)
     return keys
 
