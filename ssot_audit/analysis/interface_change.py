@@ -32,9 +32,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
   ``has_main_guard`` of a file without classes).
 
 Refused (None), in the safe direction: a class added, removed or changed (its methods' names among them; its end
-alone may move to a line the edit changed), a
-method added or removed or changed in what the model reads of it (``MODEL_READS``); the order of the
-names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
+alone may move to a line the edit changed), a method added or removed or changed in what the model reads of it
+(``MODEL_READS``); the order of the names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
 or a table of every module's stores); a local binding whose name is mentioned changed in a function kept (as
 ``unseen``); a field this module does not know changed; a position that cannot move.

@@ -25,7 +25,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from collections import Counter
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -183,17 +183,11 @@ def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], e
     module); and what its kept rows and its new rows name. One pass over the kept rows, whatever the number of
     patched modules (an edit of a function many modules import makes all their rows again)."""
     order = {name: i for i, name in enumerate(index.modules)}
-    at_module = lambda s: order[s.importer]  # noqa: E731 - the sites are in module order: a module's rows are a run
-    kept_rows: dict[str, list[ImportSite]] = {}
+    kept_rows: dict[str, list[ImportSite]] = {m: [] for m in patched}
     others: list[ImportSite] = []
-    done = 0
-    for module in sorted(patched, key=order.__getitem__):  # each run found by bisection, not a pass over them all
-        first = bisect_left(sites, order[module], lo=done, key=at_module)
-        last = bisect_right(sites, order[module], lo=first, key=at_module)
-        others += sites[done:first]
-        kept_rows[module] = sites[first:last]
-        done = last
-    others += sites[done:]
+    for site in sites:
+        rows = kept_rows.get(site.importer)
+        (others if rows is None else rows).append(site)
     kept = {m: Imports.of(kept_rows[m], edges.get(m, {})) for m in patched}
     items = [(m, e) for m, e in edges.items() if m not in patched]
     reached: Reached = {}
@@ -205,7 +199,7 @@ def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], e
         rows, its_edges = module_sites(index, resolver, module, reached), module_edges(index, module)
         made[module] = Imports.of(rows, its_edges)
         at = order[module]
-        cut = bisect_left(others, at, lo=done_sites, key=at_module)
+        cut = bisect_left(others, at, lo=done_sites, key=lambda s: order[s.importer])
         merged_sites += others[done_sites:cut]
         merged_sites += rows
         done_sites = cut

@@ -398,11 +398,12 @@ class RecordWalk:
         for n, record in enumerate(records):
             to_global: dict[int, int] = {}
             to_local: dict[int, int] = {}
-            for key, i in record.keys.items() if n else ():
-                node = numbered.setdefault(key, offset + i)
-                if node != offset + i:
-                    to_global[i] = node
-                    to_local[node] = i
+            if n:  # a later record's keys: numbered as an earlier one has them, else after it
+                for key, i in record.keys.items():
+                    node = numbered.setdefault(key, offset + i)
+                    if node != offset + i:
+                        to_global[i] = node
+                        to_local[node] = i
             starts, parents = array("i"), array("i")
             starts.frombytes(record.starts)
             parents.frombytes(record.parents)
