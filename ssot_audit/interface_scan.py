@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING, cast
 
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
-from ssot_audit.analysis.trace import (
-    ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, RecordWalk, Recorded, State, Trace, reached,
-)
+from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
+from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, Trace
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -60,7 +59,7 @@ class Traces:
     walk: RecordWalk | None = None  # the records made ready to walk (None: no records read)
 
     def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
-        """The units ``leaves`` reach in the records (``trace.reached``)."""
+        """The units ``leaves`` reach in the records (``record.reached``)."""
         return self.walk.reached(leaves) if self.walk is not None else reached(self.records, leaves)
 
     def without_records(self) -> Traces:
@@ -93,14 +92,14 @@ def find_traces(tree: TreeCache, token: str, *, read: bool = True) -> Traces | N
 def keep_trace(tree: TreeCache, token: str, trace: Trace) -> None:
     """After a full scan: keep its record beside its state ``token`` (and no delta yet)."""
     base_name, deltas_name = _names(tree)
-    tree.save_kept(base_name, {"token": token, "trace": trace.taken()})
+    tree.save_kept(base_name, {"token": token, "trace": taken(trace)})
     tree.save_kept(deltas_name, {"token": token, "deltas": ()})
 
 
 def keep_delta(tree: TreeCache, traces: Traces, trace: Trace) -> None:
     """After a calls-only or interface scan of the state kept with ``traces``: keep what its judgements read (``trace``)
     beside the record."""
-    deltas = (*traces.deltas, trace.taken())
+    deltas = (*traces.deltas, taken(trace))
     edges = sum(len(delta[-1]) for delta in deltas) // 4  # ``State``'s last column: the edges' parents, 4 bytes each
     if edges > MAX_DELTA_EDGES:
         deltas, token = (), ""  # the record is dropped: no later scan finds it

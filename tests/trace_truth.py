@@ -25,15 +25,16 @@ import random
 import sys
 import tempfile
 from collections.abc import Hashable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ssot_audit import api, rules
+from ssot_audit import api, interface_scan, rules
 from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import MODEL, UNIT, Recorded, State, Trace
+from ssot_audit.analysis.record import Recorded, State
+from ssot_audit.analysis.trace import MODEL, UNIT, Trace
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
 from ssot_audit.rules.units import module_names
@@ -51,23 +52,23 @@ def unit_of(finding: Finding, module_of: Mapping[str, str]) -> Hashable:
 
 
 def traced_scan(root: Path, config: Config, jobs: int) -> tuple[tuple[Finding, ...], Recorded]:
-    """A full scan with a fresh cache: its findings, and the dependency record it kept (``Trace.taken``, caught on
+    """A full scan with a fresh cache: its findings, and the dependency record it kept (``record.taken``, caught on
     its way into the cache)."""
-    taken: list[State] = []
-    real = Trace.taken
+    kept: list[State] = []
+    real = interface_scan.taken
 
-    def taking(self: Trace, *, keep: bool = False) -> State:
-        taken.append(real(self, keep=keep))
-        return taken[-1]
+    def taking(trace: Trace, *, keep: bool = False) -> State:
+        kept.append(real(trace, keep=keep))
+        return kept[-1]
 
-    Trace.taken = taking  # type: ignore[method-assign]
+    interface_scan.taken = taking  # type: ignore[assignment]
     try:
         with tempfile.TemporaryDirectory(prefix="truth-cache-") as cache:
             scanned = api.scan_tree(root, config, jobs=jobs, cache_dir=Path(cache))
     finally:
-        Trace.taken = real  # type: ignore[method-assign]
-    assert len(taken) == 1, "a full scan with a cache keeps one record"
-    return scanned.result.findings, Recorded.of_state(taken[0])
+        interface_scan.taken = real  # type: ignore[assignment]
+    assert len(kept) == 1, "a full scan with a cache keeps one record"
+    return scanned.result.findings, Recorded.of_state(kept[0])
 
 
 def targets(root: Path, config: Config, jobs: int) -> list[Target]:
@@ -156,7 +157,7 @@ def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: Kin
     ``Recorded.reached`` says which are reached."""
     recorded = old.recorded
     leaves = {k: i for k, i in recorded.keys.items() if len(k) == 2 and k[0] != edit.module}  # type: ignore[arg-type,index]
-    probe = replace(recorded, keys={**recorded.keys, **{(UNIT, ANSWER, leaf): i for leaf, i in leaves.items()}})
+    probe = recorded.with_keys({(UNIT, ANSWER, leaf): i for leaf, i in leaves.items()})
     reached = probe.reached(fired_leaves(edit.module, change, recorded))
     new = api.load_project(old.root, old.config, jobs=old.jobs).resolver
     for leaf in sorted(leaves, key=repr):

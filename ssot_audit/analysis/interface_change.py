@@ -47,8 +47,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR, Recorded,
+    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -289,8 +290,7 @@ def import_leaves(imported: Iterable[str] | None, sites: Iterable[Hashable] | No
     """The leaves a change of one module's import rows fires (``fired_leaves``): the import edges (every one, and the
     importers of each module of ``imported``) and the import sites (all of them, and ``sites``); None as there."""
     leaves = [*_per_module(IMPORTERS, imported, recorded), (SITES, "")]
-    leaves.extend(sites if sites is not None else (key for key in recorded.keys
-                                                   if key[0] in (SITES, CLASS_SITES)))  # type: ignore[index]
+    leaves.extend(sites if sites is not None else (*recorded.keys.of_kind(SITES), *recorded.keys.of_kind(CLASS_SITES)))
     return leaves
 
 
@@ -298,5 +298,5 @@ def _per_module(kind: int, modules: Iterable[str] | None, recorded: Recorded) ->
     """The leaves of a table over every module (``kind``): the whole table's and each of ``modules``' (None: every
     recorded one)."""
     if modules is None:
-        return [key for key in recorded.keys if key[0] == kind]  # type: ignore[index]
+        return recorded.keys.of_kind(kind)
     return [(kind, ""), *((kind, module) for module in modules)]

@@ -42,7 +42,7 @@ records, as it runs, who read what:
 Each read made while a node or unit is being computed (a memo hit as well as a miss) appends one edge (child,
 parent) to two integer arrays: no set per answer, no union on hits (``python/mypy``'s fine-grained dependencies,
 ``mypy/server/deps.py``, as edges). The units an edit can change are those reached upward from its fired leaves
-(``Recorded.reached``). Two kinds of edge are left out, which changes no answer of ``reached``: the model's reads of
+(``record.Recorded.reached``; ``record`` keeps and walks what this module records). Two kinds of edge are left out, which changes no answer of ``reached``: the model's reads of
 the nodes it numbered (every node numbered after the import sites and before the rules was first read while the
 model was built, so the model is reached when any of them is: its reads of them, a quarter of all edges, are not
 needed), and a read repeating the one just made. The model's reads of what the import sites numbered are edges to
@@ -59,14 +59,9 @@ another run's.
 
 from __future__ import annotations
 
-import pickle
 from array import array
-from collections import deque
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from contextlib import contextmanager
-from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
-from itertools import accumulate
 from typing import TypeVar, cast
 
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
@@ -87,7 +82,8 @@ ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
                         LOCAL})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
-_OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})  # leaves of a table over every module: no module's own
+# leaves of a table over every module: no module's own
+OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -214,220 +210,3 @@ class Trace:
             yield
         finally:
             self.current, self._unit = outer, outer_unit
-
-    def recorded(self) -> Recorded:
-        """What this scan recorded, with leaves and units by key (memo nodes by number only)."""
-        return Recorded.of_state(self.taken(keep=True))
-
-    def taken(self, *, keep: bool = False) -> State:
-        """What this scan recorded as the cache keeps it (``Recorded.of_state``), this trace emptied as it goes (at 4M
-        lines its table of nodes is 40 MB and its edges 8 MB, at the end of a scan whose peak of memory is near);
-        ``keep``: not emptied."""
-        nodes = len(self.ids)
-        starts, parents = _by_child(self.children, self.parents, nodes)
-        if not keep:
-            self.children, self.parents = array("i"), array("i")
-        keys = _encoded((key, i) for key, i in self.ids.items() if is_kept_key(key))
-        if not keep:
-            self.ids = {}
-        return (*keys, nodes, self.sites_end, self.model_end or nodes, starts.tobytes(), parents.tobytes())
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """A scan's dependency edges as kept in the cache: leaf and unit keys by node number, the node count, the numbers
-    of the nodes first read while the import sites were made (below ``sites_end``) and while the rest of the model
-    was (from there to ``model_end``), and the edges by child (``array('i')`` bytes: node n's readers are
-    ``parents[starts[n]:starts[n + 1]]``, so a walk reads the edges of the nodes it reaches only)."""
-
-    keys: dict[Hashable, int]
-    nodes: int
-    sites_end: int
-    model_end: int
-    starts: bytes
-    parents: bytes
-
-    def state(self) -> State:
-        """As the cache keeps it (``Trace.taken``)."""
-        return (*_encoded(self.keys.items()), self.nodes, self.sites_end, self.model_end, self.starts, self.parents)
-
-    @classmethod
-    def of_state(cls, state: State) -> Recorded:
-        """What ``state`` gave; raises ``ValueError`` (or ``TypeError``) on a damaged one."""
-        strings, tags, first, second, numbers, other, nodes, sites_end, model_end, starts, parents = state
-        return cls(_decoded(strings, tags, first, second, numbers, other), nodes, sites_end, model_end, starts, parents)
-
-    def dumps(self) -> bytes:
-        """Pickled (the tests' round trip: the cache pickles ``state()`` with what else it keeps)."""
-        return pickle.dumps(self.state(), protocol=5)
-
-    @classmethod
-    def loads(cls, blob: bytes) -> Recorded:
-        """What ``dumps`` gave."""
-        return cls.of_state(pickle.loads(blob))
-
-    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
-        """The units reached upward from ``leaves`` (keys; those never read are ignored): the judgements that read
-        one, directly or through memoised answers (``MODEL`` for the model's)."""
-        return reached((self,), leaves)
-
-    def leaves_of(self, module: str) -> list[Hashable]:
-        """Every recorded leaf of ``module``."""
-        return [k for k in self.keys if (len(k) == 2 and k[0] == module)  # type: ignore[arg-type,index]
-                or (k[0] in LEAF_KINDS and k[0] not in _OF_EVERY_MODULE and k[1] == module)]  # type: ignore[index]
-
-
-# A record as the cache keeps it: the leaf and unit keys as flat columns over one string of their distinct strings
-# (a tuple per key, pickled with the pickler's memo, held 25 MB at 4M lines, and without it wrote each module name
-# once per key), the node count, the import sites' end and the model's, and the edges by child.
-State = tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]], int, int, int, bytes, bytes]
-_PAIR, _UNIT_WHOLE, _UNIT_NAMED, _OTHER = -1, -2, -3, -4  # tags of keys that are not ``(kind, string[, string])``
-
-
-def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]]]:
-    """Leaf and unit keys with their numbers as columns: a tag per key (a leaf kind, or one of the tags above), the
-    numbers of its one or two strings (-1: none) in the joined string, its node number; keys of another shape (a
-    unit keyed by a tuple) as they are."""
-    strings: dict[str, int] = {}
-    tags, first, second, numbers = array("b"), array("i"), array("i"), array("i")
-    other: list[tuple[Hashable, int]] = []
-    number = strings.setdefault
-    for key, node in pairs:
-        columns = _columns(key)
-        if columns is None:
-            other.append((key, node))
-            continue
-        tag, x, y = columns
-        tags.append(tag)
-        first.append(number(x, len(strings)))
-        second.append(-1 if y is None else number(y, len(strings)))
-        numbers.append(node)
-    return "\0".join(strings), tags.tobytes(), first.tobytes(), second.tobytes(), numbers.tobytes(), other
-
-
-def _columns(key: Hashable) -> tuple[int, str, str | None] | None:
-    """``key`` as (tag, string, string or None) for ``_encoded``; None when it has another shape."""
-    if type(key) is not tuple or not 2 <= len(key) <= 3 or not all(type(k) is str and "\0" not in k for k in key[1:]
-                                                                   if k is not None):  # fmt: skip
-        return None
-    head, x, *rest = key
-    y = rest[0] if rest else None
-    if type(head) is str and "\0" not in head and not rest:
-        return _PAIR, head, x
-    if head == UNIT and rest:
-        return (_UNIT_WHOLE, x, None) if y is None else (_UNIT_NAMED, x, y)
-    if type(head) is int and head in LEAF_KINDS and (y is not None or not rest):
-        return head, x, y
-    return None
-
-
-def _decoded(joined: str, tags: bytes, first: bytes, second: bytes, numbers: bytes,
-             other: list[tuple[Hashable, int]]) -> dict[Hashable, int]:  # fmt: skip
-    """The keys ``_encoded`` gave the columns of."""
-    strings = joined.split("\0")  # one empty string is "" too
-    columns = [array("b", tags), array("i"), array("i"), array("i")]
-    for column, data in zip(columns[1:], (first, second, numbers)):
-        column.frombytes(data)
-    keys: dict[Hashable, int] = {}
-    for tag, x, y, node in zip(*columns):
-        if tag == _PAIR:
-            keys[(strings[x], strings[y])] = node
-        elif tag == _UNIT_WHOLE:
-            keys[(UNIT, strings[x], None)] = node
-        elif tag == _UNIT_NAMED:
-            keys[(UNIT, strings[x], strings[y])] = node
-        else:
-            keys[(tag, strings[x]) if y < 0 else (tag, strings[x], strings[y])] = node
-    keys.update(other)
-    return keys
-
-
-def _by_child(children: array[int], parents: array[int], nodes: int) -> tuple[array[int], array[int]]:
-    """The edges sorted by child, counting (two passes over the edges: 0.4 CPU-s at 4M lines' 900,000)."""
-    counts = array("i", bytes(4 * (nodes + 1)))
-    for child in children:
-        counts[child + 1] += 1
-    starts = array("i", accumulate(counts))
-    fill = array("i", starts)
-    by_child = array("i", bytes(4 * len(parents)))
-    for child, parent in zip(children, parents):
-        at = fill[child]
-        by_child[at] = parent
-        fill[child] = at + 1
-    return starts, by_child
-
-
-@dataclass(slots=True)
-class _Walked:
-    """One record as ``reached`` walks it: where its numbers sit among all records' (``offset``), its edges, and its
-    leaves and units numbered as the first record that has them numbers them."""
-
-    offset: int
-    nodes: int
-    starts: array[int]
-    parents: array[int]
-    to_global: dict[int, int]
-    to_local: dict[int, int]
-
-    def readers(self, node: int) -> Iterator[int]:
-        """The nodes (as all records number them) that read ``node`` in this record."""
-        local = self.to_local.get(node)
-        if local is None:
-            local = node - self.offset
-            if not 0 <= local < self.nodes:
-                return
-        offset, to_global = self.offset, self.to_global
-        for parent in self.parents[self.starts[local]:self.starts[local + 1]]:
-            yield to_global.get(parent, offset + parent)
-
-
-def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hashable]:
-    """The units reached upward from ``leaves`` in the records taken together (leaves and units are one node across
-    records, by key; each record's memo nodes are its own), ``MODEL`` when a node the full scan numbered while
-    building the model (after the import sites) is reached, or one the model read (an edge to ``MODEL``)."""
-    return RecordWalk(records).reached(leaves)
-
-
-class RecordWalk:
-    """Records made ready to walk (``reached``): their keys numbered as one, once for every walk of them."""
-
-    def __init__(self, records: Sequence[Recorded]) -> None:
-        numbered: dict[Hashable, int] = dict(records[0].keys) if records else {}  # the first's numbers, as they are
-        walked: list[_Walked] = []
-        offset = 0
-        for n, record in enumerate(records):
-            to_global: dict[int, int] = {}
-            to_local: dict[int, int] = {}
-            if n:  # a later record's keys: numbered as an earlier one has them, else after it
-                for key, i in record.keys.items():
-                    node = numbered.setdefault(key, offset + i)
-                    if node != offset + i:
-                        to_global[i] = node
-                        to_local[node] = i
-            starts, parents = array("i"), array("i")
-            starts.frombytes(record.starts)
-            parents.frombytes(record.parents)
-            walked.append(_Walked(offset, record.nodes, starts, parents, to_global, to_local))
-            offset += record.nodes
-        self._numbered, self._walked = numbered, walked
-        self._ends = (records[0].sites_end, records[0].model_end) if records else (0, 0)
-        self._kept = [(key, i) for key, i in numbered.items() if key[0] in (UNIT, BOUND)]  # type: ignore[index]
-
-    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
-        """``reached`` of these records."""
-        numbered, walked = self._numbered, self._walked
-        start = {numbered[leaf] for leaf in leaves if leaf in numbered}
-        seen = set(start)
-        queue = deque(start)
-        while queue:
-            node = queue.popleft()
-            for part in walked:
-                for parent in part.readers(node):
-                    if parent not in seen:
-                        seen.add(parent)
-                        queue.append(parent)
-        units = {key for key, i in self._kept if i in seen}
-        sites_end, model_end = self._ends
-        if any(sites_end <= i < model_end for i in seen):
-            units.add(MODEL)
-        return units

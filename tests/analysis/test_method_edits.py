@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit.analysis.interface_change import fired_leaves, interface_change
+from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import FUNCTION, HEAD, LOCAL, MODEL, Trace
 from ssot_audit.config import Config
 
@@ -91,7 +92,7 @@ def test_a_method_s_parameters_or_returns_fire_its_facts_not_what_the_model_read
     new = old.replace("open(self, name)", "open(self, name, extra=None)").replace("helper(x)", "helper(x, y=1)")
     found = interface_change(facts_of(old), facts_of(new), line_map(old, new))
     assert found is not None and found.methods == {"Pool.open"} and found.functions == {"Pool.open", "helper"}
-    leaves = fired_leaves("pkg.m", found, Trace().recorded())
+    leaves = fired_leaves("pkg.m", found, Recorded.of_trace(Trace()))
     assert {leaf for leaf in leaves if leaf[0] in (FUNCTION, HEAD)} == {
         (FUNCTION, "pkg.m", "Pool.open"), (FUNCTION, "pkg.m", "helper"), (HEAD, "pkg.m", "helper")}
     made_sync = old.replace("async def open", "def open")

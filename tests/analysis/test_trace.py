@@ -9,7 +9,9 @@ from pathlib import Path
 from ssot_audit import api
 from ssot_audit.analysis import trace
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import FUNCTION, MODEL, MODULE, SITE_ROWS, UNIT, Recorded, Trace, is_kept_key
+from ssot_audit.analysis import record
+from ssot_audit.analysis.record import Recorded
+from ssot_audit.analysis.trace import FUNCTION, MODEL, MODULE, SITE_ROWS, UNIT, Trace, is_kept_key
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config
 
@@ -37,7 +39,7 @@ def twice(trace: Trace, ask: Callable[[], object]) -> set[Hashable]:
 
 
 def reached(trace: Trace, *leaves: Hashable) -> set[Hashable]:
-    return Recorded.loads(trace.recorded().dumps()).reached(leaves)
+    return Recorded.loads(Recorded.of_trace(trace).dumps()).reached(leaves)
 
 
 CHAIN = {
@@ -128,7 +130,7 @@ def test_what_was_read_before_the_rules_is_the_models() -> None:
     with trace.unit(unit("late")):
         trace.read(("m", "", "y"))
         trace.read(("m", "w"))
-    recorded = Recorded.loads(trace.recorded().dumps())
+    recorded = Recorded.loads(Recorded.of_trace(trace).dumps())
     assert recorded.reached([("m", "x")]) == {MODEL}
     assert recorded.reached([("m", "z")]) == {MODEL, unit("late")}
     assert recorded.reached([("m", "w")]) == {unit("late")}
@@ -151,7 +153,7 @@ def test_what_only_the_import_sites_read_reaches_their_rows_and_not_the_model() 
     trace.rules_begin()
     with trace.unit(unit("late")):
         trace.read(("m", "f"))
-    recorded = Recorded.loads(trace.recorded().dumps())
+    recorded = Recorded.loads(Recorded.of_trace(trace).dumps())
     rows = {(UNIT, SITE_ROWS, "app"), (UNIT, SITE_ROWS, "lib")}
     assert recorded.reached([(FUNCTION, "m", "f")]) == rows | {unit("late")}
     assert recorded.reached([("m", "C")]) == {(UNIT, SITE_ROWS, "app"), MODEL}
@@ -184,10 +186,10 @@ def test_a_later_scans_record_adds_to_the_first() -> None:
         later.leave(outer)
     with later.unit(unit("a")):
         later.read(("q", "w"))
-    records = [Recorded.loads(t.recorded().dumps()) for t in (base, later)]
-    assert trace.reached(records, [("m", "x")]) == {unit("a")}
-    assert trace.reached(records, [("n", "z")]) == {unit("b")}
-    assert trace.reached(records, [("q", "w")]) == {unit("a")}
+    records = [Recorded.loads(Recorded.of_trace(t).dumps()) for t in (base, later)]
+    assert record.reached(records, [("m", "x")]) == {unit("a")}
+    assert record.reached(records, [("n", "z")]) == {unit("b")}
+    assert record.reached(records, [("q", "w")]) == {unit("a")}
 
 
 def test_module_attribute_reads_read_the_functions_their_names_are_bound_in(tmp_path: Path) -> None:
@@ -208,6 +210,6 @@ def test_the_kept_columns_give_every_key_back() -> None:
         (trace.NAMED, "x"): 5, unit("m"): 6, (UNIT, "SSOT202", ("m", "n")): 7, (UNIT, "SSOT900", "a/b.py"): 8,
         ("odd\0name", "x"): 9,
     }  # fmt: skip
-    state = Recorded(keys, 10, 2, 3, b"", b"").state()
+    state = Recorded.of_keys(keys, 10, 2, 3, b"", b"").state()
     assert Recorded.of_state(state).keys == keys
     assert len(state[5]) == 2  # only the tuple-keyed unit and the name with a NUL are kept as they are

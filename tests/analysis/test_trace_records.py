@@ -10,7 +10,8 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves
 from ssot_audit.analysis.namespace import Namespaces
 from ssot_audit.analysis.roles import Roles
-from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, IMPORTERS, MODULE, NAMED, SITES, Recorded, Trace
+from ssot_audit.analysis.record import Recorded
+from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, IMPORTERS, MODULE, NAMED, SITES, Trace
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 
@@ -105,7 +106,7 @@ def test_an_edit_of_the_imports_fires_the_importers_of_what_they_name() -> None:
     for target in ("app.b", "app.c"):
         with trace.unit(unit(target)):
             trace.read((IMPORTERS, target))
-    recorded = Recorded.loads(trace.recorded().dumps())
+    recorded = Recorded.loads(Recorded.of_trace(trace).dumps())
     assert (IMPORTERS, "app.b") not in fired_leaves("app.a", _change(names=frozenset({"x"})), recorded)
     every = fired_leaves("app.a", _change(imports=True), recorded)  # what the imports named is not said: all
     assert recorded.reached(every) == {unit("app.b"), unit("app.c")}
@@ -115,7 +116,7 @@ def test_an_edit_of_the_imports_fires_the_importers_of_what_they_name() -> None:
 
 
 def test_an_edit_of_a_name_fires_the_aliases_table() -> None:
-    recorded = Trace().recorded()
+    recorded = Recorded.of_trace(Trace())
     assert (ALIASES, "") in fired_leaves("app.a", _change(names=frozenset({"g"})), recorded)
     assert (ALIASES, "") not in fired_leaves("app.a", _change(imports=True), recorded, imported=[])
     # the interface path's caller knows no alias row changed (``edits._model_holds``)
@@ -128,7 +129,7 @@ def test_the_leaves_of_a_module_are_its_own_not_the_tables_naming_it() -> None:
     with trace.unit(unit("u")):
         for leaf in (("app.a", "x"), (MODULE, "app.a"), (IMPORTERS, "app.a"), (NAMED, "app.a"), (ALIASES, "")):
             trace.read(leaf)
-    assert sorted(map(str, trace.recorded().leaves_of("app.a"))) == sorted(map(str, [("app.a", "x"), (MODULE, "app.a")]))
+    assert sorted(map(str, Recorded.of_trace(trace).leaves_of("app.a"))) == sorted(map(str, [("app.a", "x"), (MODULE, "app.a")]))
 
 
 def test_the_import_sites_of_a_target_are_its_leaf(tmp_path: Path) -> None:
@@ -153,7 +154,7 @@ def test_an_edit_of_the_imports_fires_the_sites_of_their_targets() -> None:
     trace.rules_begin()
     with trace.unit(unit("reader")):
         trace.read((SITES, "app.b"))
-    recorded = Recorded.loads(trace.recorded().dumps())
+    recorded = Recorded.loads(Recorded.of_trace(trace).dumps())
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded)) == {unit("reader")}
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, sites=[])) == set()
     assert recorded.reached(fired_leaves("app.a", _change(imports=True), recorded, sites=[(CLASS_SITES, "app.b")])) \

@@ -7,6 +7,7 @@ from pathlib import Path
 from ssot_audit import api
 from ssot_audit.analysis.facts import B_ASSIGN
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import BOUND, UNIT, Trace
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config
@@ -70,5 +71,5 @@ def test_the_answers_are_one_node_a_later_scan_knows_by_key(tmp_path: Path) -> N
     for key in ("first", "second"):
         with ctx.unit(key):
             assert "launch" in names_bound_to(ctx, targets)
-    reached = trace.recorded().reached([("app.impl", "run")])  # ``launch = app.impl.run`` read it
+    reached = Recorded.of_trace(trace).reached([("app.impl", "run")])  # ``launch = app.impl.run`` read it
     assert reached == {(UNIT, "T", "first"), (UNIT, "T", "second"), (BOUND, "")}
