@@ -20,17 +20,20 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   function added at the top of the file (an interface edit: the file's import sites and edges are made again, and
   what they name judged again); method: a parameter added to a method of a production module (the first whose
   parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
-  judged again, the concept model kept)
+  judged again, the concept model kept); test method: a method added as the last of a test case (the first class
+  of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
+  commonest edit of a large codebase: what the member lookups read of the class is judged again
 - pre-commit: the hook's command (text output) after each kind of body edit, after an import added, after a
-  rename of an imported function and after a method given a parameter, and with nothing changed (no-op), the hook having scanned the tree once before
+  rename of an imported function, after a method given a parameter and after a test method added, and with nothing
+  changed (no-op), the hook having scanned the tree once before
   (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
-after an added import and after a method given a parameter is byte for byte the JSON of a cold scan of the
-same tree.
+after an added import, after a method given a parameter and after a test method added is byte for byte the JSON
+of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -210,6 +213,33 @@ def method_edit(path: Path, name: str, n: int) -> None:
     path.write_text(text[:found.start()] + head + f", _bench_arg_{n}=None" + text[found.start("end"):], encoding="utf-8")
 
 
+def pick_test_class(files: list[Path]) -> tuple[Path, str]:
+    """A test case of the first copy (a class in a ``tests`` directory with a ``test_`` method, not named like a test
+    double) that no class of the first copy names as a base: (its file, its name). A method added to it is the
+    commonest edit of a large codebase (a test written)."""
+    first = [path for path in files if "copy0" in path.parts]
+    texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in first}
+    tests = [path for path in first if "tests" in path.parts[path.parts.index("copy0"):]]
+    for path in tests:
+        for node in ast.parse(texts[path]).body:
+            if isinstance(node, ast.ClassDef) and not re.search("Mock|Fake|Stub|Dummy|Spy", node.name) \
+                    and any(isinstance(f, ast.FunctionDef) and f.name.startswith("test_") for f in node.body) \
+                    and not any(re.search(rf"\bclass \w+\([^)]*\b{node.name}\b", text) for text in texts.values()):  # fmt: skip
+                return path, node.name
+    raise SystemExit("no test case to edit")
+
+
+def test_method_edit(path: Path, name: str, n: int) -> None:
+    """Add ``test_bench_added_N`` as the last method of class ``name`` of ``path``, in place of the one added last
+    (the first run adds a method; each later one renames it)."""
+    text = re.sub(r"\n    def test_bench_added_\d+\(self\):\n        self\.assertTrue\(\d+\)\n", "", path.read_text(encoding="utf-8"))
+    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    lines = text.splitlines(keepends=True)
+    end = node.end_lineno or node.lineno
+    lines.insert(end, f"\n    def test_bench_added_{n}(self):\n        self.assertTrue({n})\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
     file's docstring and ``from __future__`` imports, above everything else."""
@@ -285,6 +315,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     imported = pick_import(files, target)
     their_file, their_name = pick_imported(files, target)
     method_file, method_name = pick_method(files)
+    case_file, case_name = pick_test_class(files)
 
     def add_import(path: Path, n: int) -> None:
         import_edit(path, n, imported)
@@ -295,8 +326,12 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def method(path: Path, n: int) -> None:  # not ``target``: a module with a method to edit
         method_edit(method_file, method_name, n)
 
+    def test_method(path: Path, n: int) -> None:  # not ``target``: a test case
+        test_method_edit(case_file, case_name, n)
+
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
-                       ("rename, imported", rename_imported), ("import", add_import), ("method", method)):  # fmt: skip
+                       ("rename, imported", rename_imported), ("import", add_import), ("method", method),
+                       ("test method", test_method)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -306,7 +341,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     # the hook has run on this checkout before (its own last result is kept, beside the JSON scans')
     subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
     for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
-                       ("pre-commit, rename", rename_imported), ("pre-commit, method", method)):  # fmt: skip
+                       ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
+                       ("pre-commit, test", test_method)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -317,7 +353,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     same: dict[str, bool] = {}
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
     for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
-                       ("rename, imported", rename_imported), ("import", add_import), ("method", method)):  # fmt: skip
+                       ("rename, imported", rename_imported), ("import", add_import), ("method", method),
+                       ("test method", test_method)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

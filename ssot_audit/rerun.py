@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ssot_audit.analysis.concept_snapshot import members_unread
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import Imports, KeptState, read_state, restore_state, snapshot_state
@@ -349,6 +350,10 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         # change the name a module gets (``discovery.assign_module_names`` reads the top-level names imported)
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
+    classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
+               for qualname in moved.interface.classes]  # fmt: skip
+    if restored is not None and classes and not members_unread(restored.concepts, classes):
+        restored = None  # the model may read the members of a class the edits changed
     holding: Reused | None = reused
     if restored is not None and importing:  # what the old and new import rows name is judged again too
         first = reused.rerun

@@ -137,7 +137,7 @@ def test_refuses_a_change_a_reader_sees(change: str) -> None:
 
 
 def test_a_function_outside_a_class_may_stop_being_trivial() -> None:
-    # ``is_trivial`` is read only of the methods a class names (``Roles._all_trivial``): a test double is a class
+    # ``is_trivial`` is read only of the methods a class names (``roles.all_trivial``): a test double is a class
     old = BASE + "\n\ndef plain(value):\n    return value\n"
     assert judge(old, old.replace("    return value", "    _x = 1\n    return value")) is True
     trivial = [line for line in (REPO / "ssot_audit").rglob("*.py") if "is_trivial" in line.read_text(encoding="utf-8")]

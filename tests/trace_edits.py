@@ -262,9 +262,51 @@ def method_return(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "method-return", f.name, _without(t, r.lineno, r.lineno, new_line))
 
 
+def _method_start(f: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The first line of a method's statement (its first decorator's)."""
+    return min([f.lineno, *(d.lineno for d in f.decorator_list)])
+
+
+def method_add(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A method added to a class above one of its methods, calling another of them (a test written)."""
+    options = _methods(t)
+    if not options:
+        return None
+    f = rng.choice(options)
+    indent = " " * f.col_offset
+    other = rng.choice(options).name
+    start = _method_start(f)
+    method = f"{indent}def added_{n}(self):\n{indent}    return self.{other}()\n\n"
+    return Edit(t.relpath, t.module, "method-add", f"added_{n}", _without(t, start, start - 1, method))
+
+
+def method_rename(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A method's ``def`` renamed (its callers left: they now name nothing, or the same name of a base)."""
+    options = [f for f in _methods(t) if not f.name.startswith("__")]
+    if not options:
+        return None
+    f = rng.choice(options)
+    line = _lines(t)[f.lineno - 1]
+    new_line, count = re.subn(rf"\bdef {re.escape(f.name)}\(", f"def {f.name}_r{n}(", line, count=1)
+    if not count:
+        return None
+    return Edit(t.relpath, t.module, "method-rename", f.name, _without(t, f.lineno, f.lineno, new_line))
+
+
+def method_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A method removed (decorators included) from a class that keeps another statement."""
+    classes = [node for node in ast.walk(t.tree) if isinstance(node, ast.ClassDef) and len(node.body) > 1]
+    options = [f for c in classes for f in c.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
+    if not options:
+        return None
+    f = rng.choice(options)
+    return Edit(t.relpath, t.module, "method-remove", f.name, _without(t, _method_start(f), f.end_lineno or f.lineno))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
     "add-local-import": add_local_import, "change-all": change_all, "mend-import": mend_import,
     "remove-reexport": remove_reexport, "method-parameter": method_parameter, "method-return": method_return,
+    "method-add": method_add, "method-rename": method_rename, "method-remove": method_remove,
 }  # fmt: skip

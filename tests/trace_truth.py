@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
+from ssot_audit.analysis.discovery import is_test_path
 from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
@@ -71,8 +72,9 @@ def traced_scan(root: Path, config: Config, jobs: int) -> tuple[tuple[Finding, .
     return scanned.result.findings, Recorded.of_state(kept[0])
 
 
-def targets(root: Path, config: Config, jobs: int) -> list[Target]:
-    """Every module of the project that parses, with the names others import from it (by module name)."""
+def targets(root: Path, config: Config, jobs: int, test_code: bool = False) -> list[Target]:
+    """Every module of the project that parses (``test_code``: of test code only), with the names others import
+    from it (by module name)."""
     index = api.load_project(root, config, jobs=jobs).index
     imported = imported_names(index)
     names = sorted(info.name for info in index.iter_modules())
@@ -81,6 +83,8 @@ def targets(root: Path, config: Config, jobs: int) -> list[Target]:
     for module in names:
         info = index.get_module(module)
         if info.is_test and not config.include_tests:  # its findings are not reported: an edit of it shows little
+            continue
+        if test_code and not info.is_test:
             continue
         text = (root / info.relpath).read_text(encoding="utf-8", errors="replace")
         try:
@@ -181,7 +185,8 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
         report.refused += 1
         return
     assert old_facts is not None and new_facts is not None
-    taken = _model_holds(old_facts, new_facts, change)  # what the interface path adds to the classifier
+    taken = _model_holds(old_facts, new_facts, change,  # what the interface path adds to the classifier
+                         is_test_path(edit.relpath, old.config.test_paths))
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
@@ -209,11 +214,12 @@ def scanned(root: Path, jobs: int) -> Scanned:
     return Scanned(recorded, resolver, findings, module_of, root=root, config=config, jobs=jobs)
 
 
-def run(root: Path, seed: int, edits: int, jobs: int = 1, kinds: list[str] | None = None) -> dict[str, KindReport]:
-    """``edits`` seeded random edits of ``root`` (kinds in turn: ``kinds``, else every one), each checked; the tree
-    is left as it was."""
+def run(root: Path, seed: int, edits: int, jobs: int = 1, kinds: list[str] | None = None,
+        test_code: bool = False) -> dict[str, KindReport]:  # fmt: skip
+    """``edits`` seeded random edits of ``root`` (kinds in turn: ``kinds``, else every one; of test code only:
+    ``test_code``), each checked; the tree is left as it was."""
     old = scanned(root, jobs)
-    found = targets(root, old.config, jobs)
+    found = targets(root, old.config, jobs, test_code)
     rng = random.Random(seed)
     chosen = kinds or list(KINDS)
     reports = {kind: KindReport() for kind in chosen}
@@ -244,7 +250,8 @@ def run_crafted(root: Path, crafted: list[tuple[str, str, str, str, str, str]], 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J] [--kinds A,B] [--crafted MODULE:NAME]``: the
+    """``python -m tests.trace_truth ROOT [--seed N] [--edits K] [-j J] [--kinds A,B] [--crafted MODULE:NAME]
+    [--test-code]``: the
     report as JSON on stdout; exit status 1 when an edit missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path)
@@ -253,12 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=1)
     parser.add_argument("--kinds", help="A,B: only these kinds of edit (``tests.trace_edits.KINDS``)")
     parser.add_argument("--crafted", help="MODULE:NAME, a list of edits (``run_crafted``) to make instead")
+    parser.add_argument("--test-code", action="store_true", help="edit modules of test code only")
     args = parser.parse_args(argv)
     if args.crafted:
         module, _, name = args.crafted.partition(":")
         reports = run_crafted(args.root, getattr(importlib.import_module(module), name), args.jobs)
     else:
-        reports = run(args.root, args.seed, args.edits, args.jobs, args.kinds.split(",") if args.kinds else None)
+        reports = run(args.root, args.seed, args.edits, args.jobs, args.kinds.split(",") if args.kinds else None,
+                      args.test_code)
     json.dump({kind: asdict(r) for kind, r in reports.items()}, sys.stdout, indent=1)
     return 1 if any(r.misses or r.answer_misses for r in reports.values()) else 0
 

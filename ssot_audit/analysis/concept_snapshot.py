@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
@@ -43,7 +43,7 @@ from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import Roles
+from ssot_audit.analysis.roles import TEST_CODE, Roles
 from ssot_audit.analysis.similarity import Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -228,3 +228,19 @@ def _concept(row: ConceptRow, classes: list[ClassValue]) -> ConceptInfo:
                        [classes[i] for i in shims], [(classes[i], role) for i, role in lookalikes],
                        [FunctionValue(*f) for f in factories], allowed, per_user,
                        [(classes[i], why) for i, why in rejected], list(warnings))  # fmt: skip
+
+
+def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
+    """Whether the restored ``model`` reads nothing of the members of ``classes`` (methods added, removed or renamed:
+    ``InterfaceChange.classes``, already judged by their facts in ``edits``: test code, no test double by name or
+    methods, the same raising constructor): each is ``test-code`` (no mock base along its MRO made it a double), no
+    class names it as a project base (whose public methods it would change) and no concept holds it (as a member,
+    shim, lookalike, rejected candidate, or a class with factories). Then the model's similarity never compares it
+    and its public methods (``Roles.methods``, kept as the full scan's) are read by nothing: the kept model holds."""
+    methods = model.roles.methods
+    if not isinstance(methods, KeptMethods):
+        return False
+    held = {value for concept in model.concepts for value in (
+        *concept.members, *concept.shims, *(v for v, _ in concept.lookalikes), *(v for v, _ in concept.rejected))}
+    return all(model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories
+               and not methods.has_subclass(value) for value in classes)  # fmt: skip

@@ -12,7 +12,8 @@ functions read differ, nothing else) is seen only by the rules that read calls (
 then loads the project with the last concept model and runs those rules alone (``api.scan_tree``).
 
 One more level in, an *interface* edit (``interface_change``: module-level names or functions added, removed or
-renamed, nothing the concept model, the import sites or graph, or the call readers' tables read) is seen by the
+renamed, methods added, removed or renamed in a class of test code, nothing the concept model, the import sites or
+graph, or the call readers' tables read) is seen by the
 judgements that read what changed: the scan finds them in the dependency record the last full scan kept
 (``analysis.trace``) and runs them alone (``interface_scan``).
 
@@ -29,8 +30,9 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
+from ssot_audit.analysis.roles import all_trivial, is_double_name
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -98,7 +100,8 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     module a judgement imports from), the same ``async def``s (the call readers' table of them)
     and, outside test code (``is_test``), the same factory-named module-level functions (the model's factories,
     ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model reads of one, its
-    returns, it reads through the resolver). The interface path keeps the last scan's model and tables; any of
+    returns, it reads through the resolver); a class whose members changed, of test code (``_test_class_holds``).
+    The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
     file's rows of SSOT204's table of them are made again, ``interface_scan.rerun_after_attribute_reads``)."""
@@ -119,7 +122,27 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                 return False
         elif before.is_async != after.is_async:
             return False
-    return True
+    return all(_test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+
+
+def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test: bool) -> bool:
+    """Whether the concept model reads nothing that changed of a class whose members changed
+    (``InterfaceChange.classes``), by its facts: a class of test code (its role ``test-code`` or ``test-double``
+    whatever its methods: ``Roles._classify``) that is no test double by its name nor by its methods before or after
+    (``roles.all_trivial``: the model compares test doubles with production classes), and whose constructor always
+    raises after as before (``Roles._raising``). What the facts cannot tell (a mock base along its MRO, a concept it
+    is attached to, a subclass, whose methods would change too) is judged with the kept model
+    (``concept_snapshot.members_unread``). A production class's members feed the model's comparisons: refused."""
+    before, after = old.classes[qualname], new.classes[qualname]
+    return is_test and not is_double_name(after.name) \
+        and not all_trivial(old.functions, before) and not all_trivial(new.functions, after) \
+        and _raising(old, before) == _raising(new, after)  # fmt: skip
+
+
+def _raising(facts: ModuleFacts, cls: ClassFact) -> bool:
+    """Whether ``Roles._raising`` holds the class: an ``__init__`` or ``__new__`` of its own that always raises."""
+    return any(f.class_qualname == cls.qualname and f.name in ("__init__", "__new__") and f.always_raises
+               for f in facts.functions.values())  # fmt: skip
 
 
 def _defined(facts: ModuleFacts, name: str) -> frozenset[str]:

@@ -31,8 +31,12 @@ says what did, so that a scan can tell which whole-program answers may have chan
 - ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
   ``has_main_guard`` of a file without classes).
 
-Refused (None), in the safe direction: a class added, removed or changed (its methods' names among them; its end
-alone may move to a line the edit changed), a method added or removed or changed in what the model reads of it
+- ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes)
+  differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf, and its methods may
+  differ in any way (the caller judges what the model reads of such a class: ``edits._test_class_holds``).
+
+Refused (None), in the safe direction: a class added, removed or changed beyond its members (its end alone may move
+to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
 (``MODEL_READS``); the order of the names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
 or a table of every module's stores); a local binding whose name is mentioned changed in a function kept (as
@@ -49,7 +53,7 @@ from typing import Any
 from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR,
+    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -67,6 +71,9 @@ _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writer
 # and not through a node of the dependency record: a method whose other fields changed leaves the model as it was.
 MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivial", "delegates", "decorators",
                "is_generator", "class_qualname", "parent", "name", "globals")  # the last three: ``trace.LOCAL``'s
+# What member lookups read of a class (``members.MemberLookup``), beside its bases and the rest: a class whose members
+# alone changed is let through (``InterfaceChange.classes``), its ``trace.CLASS`` leaf fired.
+MEMBERS = ("methods", "method_variants", "attr_types")
 # Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
 _KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
     "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
@@ -90,6 +97,9 @@ class InterfaceChange:
     methods: frozenset[str] = frozenset()
     # of those methods, "qualname name" for each local name whose bindings differ (``trace.LOCAL``)
     locals: frozenset[str] = frozenset()
+    # classes whose members changed (``MEMBERS``: methods added, removed or renamed...), all else of them the same;
+    # their methods may change in any way (the caller judges what the model reads of them: ``edits``)
+    classes: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -109,10 +119,11 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
             return None
     if any(not _plain_equal(getattr(old, name), getattr(new, name)) for name in _EQUAL_FIELDS):
         return None
-    if not _same_facts(old.classes, new.classes, moves, _same_class_but_end):
+    classes = _member_changed(old.classes, new.classes, moves)
+    if classes is None:
         return None
     same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
-    changed = _changed_functions(old, new, moves, same_imports)
+    changed = _changed_functions(old, new, moves, same_imports, classes)
     if changed is None:
         return None
     functions, methods, local_names = changed
@@ -131,7 +142,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
-        methods=methods, locals=local_names,
+        methods=methods, locals=local_names, classes=classes,
     )  # fmt: skip
 
 
@@ -145,6 +156,25 @@ def _same_class_but_end(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
         return True
     return moves[old.end_line] is None and new.end_line >= new.line \
         and _same_class(replace(old, end_line=old.line), replace(new, end_line=new.line), moves)  # fmt: skip
+
+
+def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact], moves: _Moves) -> frozenset[str] | None:
+    """The qualnames of the classes whose members (``MEMBERS``) differ, every other fact of each the same after moving
+    (its end aside: a method added last ends it on a new line); None when the classes, in order, differ otherwise.
+    Only the member lookups read the members outside the concept model (``trace.CLASS``, which they record), and every
+    reader of the class's place reads its module (``RuleContext.class_location``: the ``MODULE`` leaf)."""
+    if list(old) != list(new):
+        return None
+    changed: set[str] = set()
+    for qualname, before in old.items():
+        after = new[qualname]
+        if _same_class_but_end(before, after, moves):
+            continue
+        kept = {name: getattr(before, name) for name in MEMBERS}
+        if not _same_class(replace(before, end_line=before.line), replace(after, end_line=after.line, **kept), moves):
+            return None
+        changed.add(qualname)
+    return frozenset(changed)
 
 
 def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str]:
@@ -164,10 +194,11 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
     return kept, set(old_keys).symmetric_difference(new_keys)
 
 
-def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves,
-                       same_imports: bool) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
-    """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods, and
-    the methods' local names whose bindings differ ("qualname name"); None for a method added, removed or changed in
+def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves, same_imports: bool,
+                       classes: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (but
+    the methods of ``classes``, whose members changed: they may change in any way, as functions), and the methods'
+    local names whose bindings differ ("qualname name"); None for a method added, removed or changed in
     what the model reads (``MODEL_READS``), or for
     a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
     may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
@@ -192,7 +223,7 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
             unread.append((before, differing))
     if unread and not _unmentioned(new_facts, unread):
         return None
-    methods = frozenset(q for q in changed if (new.get(q) or old[q]).class_qualname)
+    methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes)
     local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
         was, now = old.get(qualname), new.get(qualname)
@@ -279,6 +310,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
     leaves.extend((LOCAL, module, scoped) for scoped in change.locals)
+    leaves.extend((CLASS, module, qualname) for qualname in change.classes)
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))

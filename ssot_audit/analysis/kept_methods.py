@@ -103,6 +103,13 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
             raise KeyError(value)
         return self._at(position)
 
+    def has_subclass(self, value: ClassValue) -> bool:
+        """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
+        self._position(value)  # numbers the classes
+        assert self._number is not None
+        number = self._number.get((value.module, value.qualname))
+        return number is not None and number in self._columns.bases
+
     def _position(self, value: object) -> int | None:
         if not isinstance(value, ClassValue):
             return None

@@ -18,7 +18,7 @@ from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.fixpoint import NO_REENTRY
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
-from ssot_audit.analysis.trace import Trace
+from ssot_audit.analysis.trace import CLASS, Trace
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, ExternalValue, FunctionValue, Value
 
 Values = frozenset[Value]
@@ -175,7 +175,7 @@ class MemberLookup:
             neutral = isinstance(klass, ExternalValue) and klass.name in NEUTRAL_BASES
             step = _Step(klass, None, frozenset(), blocks=not neutral)
         else:
-            info = self.index.modules.get(klass.module)  # a class body: not recorded (``trace.CLASS``)
+            info = self.index.modules.get(klass.module)  # a class body: read by lookups as ``trace.CLASS``
             classes = info.facts.classes if info is not None else {}
             fact = classes.get(klass.qualname)
             names: set[str] = set()
@@ -184,17 +184,20 @@ class MemberLookup:
                 names.update(name for name, exprs in fact.class_attrs.items() if exprs)
                 prefix = f"{klass.qualname}."
                 names.update(q[len(prefix):] for q in classes if q.startswith(prefix))  # nested classes
-            step = _Step(klass, fact, frozenset(names), blocks=False)
+            step = _Step(klass, fact, frozenset(names), blocks=False, leaf=(CLASS, klass.module, klass.qualname))
         self._steps[klass] = step
         return step
 
     def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
+        trace = self._trace
         for step in self._walk(cls)[start:]:
             fact = step.fact
             if fact is None:
                 if step.blocks:
                     return UNKNOWN_SET
                 continue
+            if trace is not None:  # its members: whether it defines the name (``trace.CLASS``)
+                trace.read(step.leaf)
             if attr not in step.names and not (instance and fact.attr_types.get(attr)):
                 continue  # this class's body does not define it: the next one along the MRO
             klass = step.klass
@@ -278,3 +281,4 @@ class _Step:
     fact: ClassFact | None  # None: an external or unknown base, or a class we have no facts of
     names: frozenset[str]  # methods, nested classes and class-level assignments its body defines
     blocks: bool  # a base we cannot see into: a lookup that reaches it may find anything
+    leaf: tuple[int, str, str] | None = None  # a class's ``(trace.CLASS, module, qualname)``: its members

@@ -32,6 +32,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
+from ssot_audit.analysis.trace import CLASS as CLASS_LEAF  # ``CLASS`` here is a role
 from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
@@ -101,6 +102,20 @@ def _plugin_siblings(a: str, b: str) -> bool:
     plugin layout (integrations, backends loaded by name), not a copy."""
     pa, pb = a.rsplit(".", 1)[0], b.rsplit(".", 1)[0]
     return pa != pb and "." in pa and "." in pb and pa.rsplit(".", 1)[0] == pb.rsplit(".", 1)[0]
+
+
+def all_trivial(functions: Mapping[str, FunctionFact], fact: ClassFact) -> bool:
+    """True when the class (of a module whose functions are ``functions``) has public methods and each is trivial: in
+    test code, a test double. Asked of every class in test code (69,000 of 85,000 at 4M lines of django), whose first
+    test method is rarely trivial: stops there, without listing every public method first."""
+    public = False
+    for name, qualname in fact.methods.items():
+        func = functions.get(qualname) if not name.startswith("_") else None
+        if func is not None:
+            if not func.is_trivial:
+                return False
+            public = True
+    return public
 
 
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
@@ -207,8 +222,11 @@ class Roles:
     def _walk_public(self, value: ClassValue) -> set[str]:
         """The slow way, for a base not worked out yet (a cycle): its whole MRO."""
         names: set[str] = set()
+        trace = self.resolver.trace
         for klass in self.resolver.mro(value):
             if isinstance(klass, ClassValue):
+                if trace is not None:
+                    trace.read((CLASS_LEAF, klass.module, klass.qualname))
                 fact = self.index.find_class(klass.module, klass.qualname)
                 if fact is not None:
                     names.update(m for m in fact.methods if not m.startswith("_"))
@@ -220,7 +238,7 @@ class Roles:
         if is_double_name(fact.name) or not externals.isdisjoint(_MOCK_BASES):
             return TEST_DOUBLE
         if info.is_test:
-            return TEST_DOUBLE if self._all_trivial(info, fact) else TEST_CODE
+            return TEST_DOUBLE if all_trivial(info.facts.functions, fact) else TEST_CODE
         directories = info.relpath.split("/")[:-1]
         if _EXAMPLE_DIRS.intersection(directories):
             return EXAMPLE  # each example is its own small program: duplicated on purpose
@@ -289,21 +307,6 @@ class Roles:
                 if func is not None and func.always_raises and not func.is_stub:
                     return method, func.always_raises
         return None
-
-    @staticmethod
-    def _all_trivial(info: ModuleInfo, fact: ClassFact) -> bool:
-        """True when the class has public methods and each is trivial. Asked of every class in test code (69,000
-        of 85,000 at 4M lines of django), whose first test method is rarely trivial: stops there, without listing
-        every public method first."""
-        functions = info.facts.functions
-        public = False
-        for name, qualname in fact.methods.items():
-            func = functions.get(qualname) if not name.startswith("_") else None
-            if func is not None:
-                if not func.is_trivial:
-                    return False
-                public = True
-        return public
 
     def _combines_bases(self, info: ModuleInfo, fact: ClassFact) -> bool:
         """True for ``class StreamWriter(Codec, codecs.StreamWriter): pass``: an empty body that joins two real bases
@@ -388,9 +391,11 @@ class Roles:
 
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
         key = (klass, flag)
+        if self.resolver.trace is not None:  # its members, read on every call: ``_flagged`` is no node
+            self.resolver.trace.read((CLASS_LEAF, klass.module, klass.qualname))
         known = self._flagged.get(key)
         if known is None:
-            info = self.index.modules.get(klass.module)  # a class and its methods: not recorded (``trace.CLASS``)
+            info = self.index.modules.get(klass.module)  # a class and its methods (``trace.CLASS``, read above)
             fact = info.facts.classes.get(klass.qualname) if info is not None else None
             names: set[str] = set()
             if info is not None and fact is not None:

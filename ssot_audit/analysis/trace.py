@@ -14,9 +14,11 @@ records, as it runs, who read what:
   ``(LOCAL, module, "scope name")`` a method's local bindings of one name, which a name read in the method
   resolves through: read instead of its ``FUNCTION`` leaf (with its ``HEAD``: whether it exists, its parent, its
   ``global`` names) while the model is built (its attribute types: ``self.x = ...`` in a method), so that a
-  parameter added to a method the model resolved names in reaches it only when a name it read changed; a
-  class's facts are not recorded: ``interface_change`` refuses every change of a class, which feeds the concept
-  model, and recording them cost 10% of the record; ``CLASS`` is kept for the day it lets them differ),
+  parameter added to a method the model resolved names in reaches it only when a name it read changed;
+  ``(CLASS, module, qualname)`` a class's members (its methods, conditional definitions and instance attributes:
+  ``interface_change.MEMBERS``), read by every member lookup for each class of the MRO it passes
+  (``members.MemberLookup._class_member``, ``Roles.methods_with``...) but not by what reads its bases and order,
+  which is the class's own node (``interface_change`` refuses an edit of them),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),

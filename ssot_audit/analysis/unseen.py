@@ -323,7 +323,7 @@ def _same_class(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
 def _same_function(old: FunctionFact, new: FunctionFact, moves: _Moves,
                    plain: Callable[[FunctionFact], Any] = _FUNCTION_PLAIN) -> bool:  # fmt: skip
     """Every field but the locals (and those ``plain`` leaves out) equal after moving; ``is_trivial`` only for
-    methods (the one reader, ``roles.Roles._all_trivial``, asks it of the functions a ``ClassFact.methods`` names,
+    methods (the one reader, ``roles.all_trivial``, asks it of the functions a ``ClassFact.methods`` names,
     which the extraction fills with functions defined in a class body alone: those whose ``class_qualname`` is set)."""
     return (_same_position(old, new, moves) and plain(old) == plain(new)
             and (old.is_trivial == new.is_trivial or not new.class_qualname))  # fmt: skip

@@ -23,7 +23,8 @@ from ssot_audit.analysis.graph import ImportGraph
 from ssot_audit.analysis.facts import FunctionFact
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import (
-    CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings, with_parents,
+    CLASS, FACADE, GUARD, ORPHAN, SHIM, TEST_CODE, TEST_DOUBLE, Roles, _bare_stem, _plugin_siblings, all_trivial,
+    with_parents,
 )  # fmt: skip
 from ssot_audit.analysis.class_profile import async_twins as _async_twins
 from ssot_audit.analysis.interfaces import PROTOCOL_COVER
@@ -615,7 +616,7 @@ def test_attach_is_the_plain_definition(models: dict[str, ConceptModel], name: s
 
 
 def test_all_trivial_is_the_plain_definition(models: dict[str, ConceptModel]) -> None:
-    """``Roles._all_trivial`` stops at the first public method that is not trivial: the same answer as listing
+    """``roles.all_trivial`` stops at the first public method that is not trivial: the same answer as listing
     them all, for every class (with and without public methods, trivial and not)."""
     answers = set()
     for model in models.values():
@@ -623,6 +624,6 @@ def test_all_trivial_is_the_plain_definition(models: dict[str, ConceptModel]) ->
             functions = info.facts.functions
             public = [functions[q] for n, q in fact.methods.items() if not n.startswith("_") and q in functions]
             plain = bool(public) and all(f.is_trivial for f in public)
-            assert Roles._all_trivial(info, fact) == plain, fact.qualname
+            assert all_trivial(functions, fact) == plain, fact.qualname
             answers.add((plain, bool(public)))
     assert answers == {(True, True), (False, True), (False, False)}  # each case met

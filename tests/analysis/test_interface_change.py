@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.unseen import _strings, calls_only_change
 from ssot_audit.config import load_config
@@ -99,8 +100,16 @@ def test_a_calls_only_edit_changes_nothing() -> None:
     assert change(BASE, new) == InterfaceChange(frozenset(), frozenset(), False, False, False, frozenset(), False)
 
 
+def test_a_method_added_is_a_change_of_its_class_s_members() -> None:
+    """A method added changes its class's members alone: let through, as ``classes``; what reads them is judged by
+    the caller (``edits._model_holds``: only a class of test code, whose members the concept model does not compare)."""
+    new = BASE.replace("    def open(self):", "    def close(self):\n        pass\n\n    def open(self):")
+    found = change(BASE, new)
+    assert found is not None and found.classes == {"Box"} and found.functions == {"Box.close"}
+    assert not _model_holds(facts_of(BASE), facts_of(new), found, is_test=False)
+
+
 @pytest.mark.parametrize("new", [
-    BASE.replace("    def open(self):", "    def close(self):\n        pass\n\n    def open(self):"),  # a method
     BASE.replace("class Box:", "class Crate:\n    pass\n\n\nclass Box:"),  # a class
     BASE.replace("        return os.getcwd()", "        return 1"),  # a method made trivial (the roles read it)
     BASE + "\n\ndef __getattr__(name):\n    return name\n",  # a module ``__getattr__``

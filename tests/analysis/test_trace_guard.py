@@ -22,7 +22,8 @@ LEAF = "records a leaf (trace's leaf kinds)"
 NODE = "inside a node: a cache that records its reads on a miss and a read of itself on a hit"
 OWN = "the module's own facts, read by its own judgement (judged again on any edit of it)"
 FOUND = "a module its caller found with find_module/get_module (which record it) or through the resolver's leaf"
-REFUSED = "a field interface_change never lets differ (classes, methods, attr_stores, namespace_writers...)"
+REFUSED = ("a field interface_change never lets differ (a class's bases and body beyond its members, a method of "
+           "another class, attr_stores, namespace_writers...)")
 TABLE = "the module table or directory listings: no file is added or removed on the interface path"
 RESOLVER = "the resolver core (resolve, members, module_reads): records its own reads (trace.py)"
 CALLS = "calls, per module: judged by that module's own judgement (calls_in), run again on any edit of it"
@@ -114,10 +115,9 @@ SITES: dict[tuple[str, str], str] = {
     ("resolve.py", "Resolver._single_reexport"): RESOLVER,
     ("resolve.py", "Resolver.star_exports"): RESOLVER,
     ("roles.py", "Roles.__init__"): MODEL,
-    ("roles.py", "Roles._all_trivial"): MODEL,
     ("roles.py", "Roles._classify"): MODEL,
     ("roles.py", "Roles._kind_by_base"): MODEL,
-    ("roles.py", "Roles._own_with"): REFUSED,  # a class's methods, inside ``_with``'s node
+    ("roles.py", "Roles._own_with"): LEAF,  # a class's members (trace.CLASS), read on every call
     ("roles.py", "_imported_targets"): MODEL,
     ("usage.py", "ImportSites.__init__"): MODEL,
     ("usage.py", "_type_checking_only"): MODEL,  # asked by ``ImportSites`` alone, after find_module

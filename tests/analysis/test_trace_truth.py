@@ -18,7 +18,7 @@ import pytest
 from tests.helpers import fixable_project, incremental_project, write_project
 
 REPO = Path(__file__).resolve().parents[2]
-EDITS = 36  # three of each kind
+EDITS = 45  # three of each kind
 
 # What real code has that the projects of ``tests/helpers.py`` lack: re-export chains through ``__init__``, star
 # imports with and without ``__all__``, ``as`` aliases, module-level aliases, factories, subclass shims,
