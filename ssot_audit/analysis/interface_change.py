@@ -7,9 +7,9 @@ says what did, so that a scan can tell which whole-program answers may have chan
 
 - ``names`` (D): the module-level names whose bindings differ (added, removed, or another run of ``Binding``
   records after moving). An import binding is compared by the ``ImportFact`` it points to, not by its index into
-  ``ModuleFacts.imports`` (``resolve._import_value`` dereferences the index when asked: an import inserted at the
-  top shifts every later index, and no answer changes for that). Every answer the resolver gives about a name of
-  the module (``Resolver.module_attr``) reads that name's bindings, so a name outside D answers as before unless it
+  ``ModuleFacts.imports`` (``module_namespace._import_value`` dereferences the index when asked: an import inserted
+  at the top shifts every later index, and no answer changes for that). Every answer the resolver gives about a name
+  of the module (``Resolver.module_attr``) reads that name's bindings, so a name outside D answers as before unless it
   reads, through its bindings, something else that changed: a function of ``functions`` (its return values), the
   module's imports (``imports``), another module (the changed names of other edited files), or a module-level
   ``__getattr__`` / star imports (refused or flagged below). Which of those are read is for the caller to know

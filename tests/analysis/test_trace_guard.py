@@ -25,7 +25,7 @@ FOUND = "a module its caller found with find_module/get_module (which record it)
 REFUSED = ("a field interface_change never lets differ (a class's bases and body beyond its members, a method of "
            "another class, attr_stores, namespace_writers...)")
 TABLE = "the module table or directory listings: no file is added or removed on the interface path"
-RESOLVER = "the resolver core (resolve, members, module_reads): records its own reads (trace.py)"
+RESOLVER = "the resolver core (resolve, module_namespace, members, module_reads): records its own reads (trace.py)"
 CALLS = "calls, per module: judged by that module's own judgement (calls_in), run again on any edit of it"
 EXTRACT = "extraction: one file's facts as they are built, cached or compared (no index)"
 KEPT = "kept state: snapshotted or restored between scans, no judgement reads it"
@@ -95,6 +95,10 @@ SITES: dict[tuple[str, str], str] = {
     ("loader.py", "PayloadCache._recovered"): EXTRACT,
     ("loader.py", "analyze_to_blob"): EXTRACT,
     ("members.py", "MemberLookup._step"): RESOLVER,  # a class body (trace.CLASS)
+    ("module_namespace.py", "ModuleNamespace._import_value"): RESOLVER,
+    ("module_namespace.py", "ModuleNamespace._module_attr"): RESOLVER,
+    ("module_namespace.py", "ModuleNamespace._single_reexport"): RESOLVER,
+    ("module_namespace.py", "ModuleNamespace.star_exports"): RESOLVER,
     ("module_reads.py", "ModuleReads._find_module_reads"): RESOLVER,  # a node, after get_module
     ("names.py", "Names.__init__"): MODEL,
     ("namespace.py", "Namespaces._absence"): NODE,  # ``_absent``, after find_module
@@ -109,11 +113,7 @@ SITES: dict[tuple[str, str], str] = {
     ("namespace.py", "defines"): LEAF,  # find_definers' and ``rerun.KeptDefiners``' (whose caller records NAMED)
     ("namespace.py", "every_definer"): LEAF,  # find_definers' table, and the full scan's kept copy of it
     ("namespace.py", "Namespaces.find_missing_module"): FOUND,
-    ("resolve.py", "Resolver._import_value"): RESOLVER,
-    ("resolve.py", "Resolver._module_attr"): RESOLVER,
     ("resolve.py", "Resolver._resolve_name"): RESOLVER,
-    ("resolve.py", "Resolver._single_reexport"): RESOLVER,
-    ("resolve.py", "Resolver.star_exports"): RESOLVER,
     ("roles.py", "Roles.__init__"): MODEL,
     ("roles.py", "Roles._classify"): MODEL,
     ("roles.py", "Roles._kind_by_base"): MODEL,

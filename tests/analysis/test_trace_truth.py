@@ -166,8 +166,9 @@ SHAPES = {
 }  # fmt: skip
 
 # Edits that need a shape above to tell a missing record (``tests.trace_truth.run_crafted``): the end of the chain
-# changed (a hop's answer, memoised without being computed, reads the next hop: ``resolve._follow_reexports``), the
-# alias a base class is named through taken away (a member lookup's walk, memoised per class, reads the class).
+# changed (a hop's answer, memoised without being computed, reads the next hop:
+# ``module_namespace._follow_reexports``), the alias a base class is named through taken away (a member lookup's
+# walk, memoised per class, reads the class).
 CRAFTED = [
     ("chain/d_end.py", "chain.d_end", "rename-def", "ping", "def ping()", "def ping_renamed()"),
     ("chain/d_end.py", "chain.d_end", "rename-all", "ping", "def ping()", "async def ping()"),
