@@ -31,8 +31,6 @@ _PAIR, _UNIT_WHOLE, _UNIT_NAMED = -1, -2, -3  # tags of keys that are not ``(kin
 _TAG_BIAS = 4  # a tag plus this is positive
 _SHIFT = 24  # a code: tag + bias << 48 | first string's number << 24 | second string's number + 1 (0: none)
 _MASK = (1 << _SHIFT) - 1
-_CODE_BITS = 3 * _SHIFT - 19  # tags stay below 32: a code has 53 bits
-_NODE_MASK = 0xFFFFFFFF
 
 
 class Keys(Mapping[Hashable, int]):
@@ -164,11 +162,17 @@ class Keys(Mapping[Hashable, int]):
 
 
 def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]]]:
-    """``Keys``' columns of the keys of ``pairs`` (key, node); keys of another shape (a unit keyed by a tuple), and
-    any past the strings a code can number, as they are."""
+    """``Keys``' columns of the keys of ``pairs`` (key, node): ``_by_code`` of ``_coded``."""
+    return _by_code(*_coded(pairs))
+
+
+def _coded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, array[int], array[int], list[tuple[Hashable, int]]]:
+    """The keys of ``pairs`` (key, node) as codes by node: the joined strings, the nodes (ascending) and their keys'
+    codes; keys of another shape (a unit keyed by a tuple), and any past the strings a code can number, as they
+    are. Compact (12 bytes a key): ``taken`` lets the trace's table of nodes go before ``_by_code`` sorts them."""
     strings: dict[str, int] = {}
     number = strings.setdefault
-    by_node: list[int] = []
+    nodes, codes = array("i"), array("q")
     other: list[tuple[Hashable, int]] = []
     for key, node in pairs:
         columns = _columns(key)
@@ -176,20 +180,22 @@ def _encoded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, 
             other.append((key, node))
             continue
         tag, x, y = columns
-        code = (tag + _TAG_BIAS) << 2 * _SHIFT | number(x, len(strings)) << _SHIFT \
-            | (0 if y is None else number(y, len(strings)) + 1)  # fmt: skip
-        by_node.append(node << _CODE_BITS | code)
-    by_node.sort()  # in order already when the pairs come by node, as a trace numbers them
-    code_mask = (1 << _CODE_BITS) - 1
-    by_code = sorted((value & code_mask) << 32 | value >> _CODE_BITS for value in by_node)
-    return (
-        "\0".join(strings),
-        array("q", [value >> 32 for value in by_code]).tobytes(),
-        array("i", [value & _NODE_MASK for value in by_code]).tobytes(),
-        array("i", [value >> _CODE_BITS for value in by_node]).tobytes(),
-        array("q", [value & code_mask for value in by_node]).tobytes(),
-        other,
-    )
+        nodes.append(node)
+        codes.append((tag + _TAG_BIAS) << 2 * _SHIFT | number(x, len(strings)) << _SHIFT
+                     | (0 if y is None else number(y, len(strings)) + 1))  # fmt: skip
+    if any(a > b for a, b in zip(nodes, nodes[1:])):  # a trace numbers them in order; a mapping may not
+        order = sorted(range(len(nodes)), key=nodes.__getitem__)
+        nodes, codes = array("i", map(nodes.__getitem__, order)), array("q", map(codes.__getitem__, order))
+    return "\0".join(strings), nodes, codes, other
+
+
+def _by_code(joined: str, nodes: array[int], codes: array[int],
+             other: list[tuple[Hashable, int]]) -> tuple[str, bytes, bytes, bytes, bytes, list[tuple[Hashable, int]]]:  # fmt: skip
+    """The columns of ``_coded``'s keys: by code (sorted here) and by node."""
+    order = sorted(range(len(codes)), key=codes.__getitem__)
+    by_code = array("q", map(codes.__getitem__, order))
+    code_nodes = array("i", map(nodes.__getitem__, order))
+    return joined, by_code.tobytes(), code_nodes.tobytes(), nodes.tobytes(), codes.tobytes(), other
 
 
 def _columns(key: Hashable) -> tuple[int, str, str | None] | None:
@@ -272,13 +278,13 @@ def taken(trace: Trace, *, keep: bool = False) -> State:
     lines its table of nodes is 40 MB and its edges 8 MB, at the end of a scan whose peak of memory is near);
     ``keep``: not emptied."""
     nodes = len(trace.ids)
+    coded = _coded((key, i) for key, i in trace.ids.items() if is_kept_key(key))
+    if not keep:
+        trace.ids = {}  # before the edges are sorted and the keys: the table is 40 MB at 4M lines
     starts, parents = _by_child(trace.children, trace.parents, nodes)
     if not keep:
         trace.children, trace.parents = array("i"), array("i")
-    keys = _encoded((key, i) for key, i in trace.ids.items() if is_kept_key(key))
-    if not keep:
-        trace.ids = {}
-    return (*keys, nodes, trace.sites_end, trace.model_end or nodes, starts.tobytes(), parents.tobytes())
+    return (*_by_code(*coded), nodes, trace.sites_end, trace.model_end or nodes, starts.tobytes(), parents.tobytes())
 
 
 def _by_child(children: array[int], parents: array[int], nodes: int) -> tuple[array[int], array[int]]:
