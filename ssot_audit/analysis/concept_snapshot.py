@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 from ssot_audit.analysis.handoff import Handoff
+from ssot_audit.analysis.hooks import external_bases
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns
@@ -235,12 +236,17 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
     ``InterfaceChange.classes``, already judged by their facts in ``edits``: test code, no test double by name or
     methods, the same raising constructor): each is ``test-code`` (no mock base along its MRO made it a double), no
     class names it as a project base (whose public methods it would change) and no concept holds it (as a member,
-    shim, lookalike, rejected candidate, or a class with factories). Then the model's similarity never compares it
-    and its public methods (``Roles.methods``, kept as the full scan's) are read by nothing: the kept model holds."""
+    shim, lookalike, rejected candidate, or a class with factories), and it names no external base that may declare
+    hooks (``hooks.external_hooks`` counts a test class's methods under the external bases it names itself: a method
+    added could make one a hook, which comparisons of other classes read). Then the model's similarity never
+    compares it and its public methods (``Roles.methods``, kept as the full scan's) are read by nothing: the kept
+    model holds. (A test case naming ``unittest.TestCase`` itself is refused: knowing which external bases some
+    compared class has along its MRO, kept with the snapshot, would let it through.)"""
     methods = model.roles.methods
     if not isinstance(methods, KeptMethods):
         return False
     held = {value for concept in model.concepts for value in (
         *concept.members, *concept.shims, *(v for v, _ in concept.lookalikes), *(v for v, _ in concept.rejected))}
     return all(model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories
-               and not methods.has_subclass(value) for value in classes)  # fmt: skip
+               and not methods.has_subclass(value)
+               and not external_bases(tuple(model.resolver.direct_bases(value))) for value in classes)  # fmt: skip

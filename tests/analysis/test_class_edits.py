@@ -28,9 +28,9 @@ SUPPORT = (
     "    async def close(self):\n        return None\n"
 )
 FLOW = (
-    "import unittest\n\nfrom pkg.holder import Holder\nfrom tests.support import ClientHelper\n\n\n"
-    "class FlowTest(unittest.TestCase):\n"
-    "    def setUp(self):\n        self.helper = ClientHelper()\n\n"
+    "from pkg.holder import Holder\nfrom tests.support import ClientHelper\n\n\n"
+    "class TestFlow:\n"
+    "    def setup_method(self):\n        self.helper = ClientHelper()\n\n"
     "    async def test_fetch(self):\n        await self.helper.fetch('k')\n        await ClientHelper().connect()\n"
     "        await ClientHelper().close()\n\n"
     "    def test_holder(self):\n        return Holder().make()\n"
@@ -49,23 +49,31 @@ DOUBLES = (
     "class RecordingManager(Manager1):\n    def send(self, data):\n        self.sent = data\n        return len(data)\n\n\n"
     "class Recorder(MagicMock):\n    def replay(self, calls):\n        return [c for c in calls]\n"
 )
-RENAMED = ("fetch", "connect", "make_client", "test_holder", "test_more", "send", "replay")
+PLAIN = (
+    "import unittest\n\nfrom tests.support import ClientHelper\n\n\n"
+    "class PlainTest(unittest.TestCase):\n    async def test_close(self):\n        await ClientHelper().connect()\n\n"
+    "    def test_lookup(self):\n        self.assertTrue(ClientHelper().fetch('k'))\n"
+)
+RENAMED = ("fetch", "connect", "make_client", "test_holder", "test_more", "send", "replay", "test_lookup")
 
 
 def _class_project() -> dict[str, str]:
     """``_method_project`` with test code: a helper class other tests use by instance (an awaited sync method is
-    SSOT401 in the user's module), a test case using it, a base test case and its subclass, a subclass of a concept's
-    member (attached to it) and a ``MagicMock`` subclass (a test double by its base)."""
+    SSOT401 in the user's module), a test class using it, a base test case and its subclass, a subclass of a concept's
+    member (attached to it), a ``MagicMock`` subclass (a test double by its base) and a test case that names
+    ``unittest.TestCase`` itself (its methods count towards that base's hooks: ``hooks.external_hooks``)."""
     files = _method_project()
     files.update({"tests/__init__.py": "", "tests/support.py": SUPPORT, "tests/test_flow.py": FLOW,
-                  "tests/base.py": BASE, "tests/test_sub.py": SUB, "tests/doubles.py": DOUBLES})  # fmt: skip
+                  "tests/base.py": BASE, "tests/test_sub.py": SUB, "tests/doubles.py": DOUBLES,
+                  "tests/test_plain.py": PLAIN})  # fmt: skip
     return files
 
 
 def _edit(root: Path, rng: random.Random) -> str:
     """One random edit of a test class's members: a method added (last, or above another), one added before taken
     away, or a method renamed (or its name put back)."""
-    path = root / "tests" / rng.choice(["support.py", "test_flow.py", "base.py", "test_sub.py", "doubles.py"])
+    path = root / "tests" / rng.choice(["support.py", "test_flow.py", "base.py", "test_sub.py", "doubles.py",
+                                        "test_plain.py"])
     text = path.read_text(encoding="utf-8")
     n = rng.randrange(1000)
     added = re.findall(r"^    def test_added_\d+\(self\):\n        self\.assertTrue\(\d+\)\n\n?", text, re.M)
@@ -95,8 +103,8 @@ def _edit(root: Path, rng: random.Random) -> str:
 def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after an edit of the helper or of a test case
-    take the path, none after an edit of the base test case (it has a subclass) or of ``doubles.py`` (a class attached
-    to a concept, and a test double by its base)."""
+    take the path, none after an edit of the base test case (it has a subclass), of ``doubles.py`` (a class attached
+    to a concept, and a test double by its base) or of a test case naming ``unittest.TestCase``."""
     log: list[list[str]] = []
 
     def edit(root: Path, rng: random.Random) -> str:
