@@ -2,6 +2,7 @@
 
 The CLI, the dashboard and the tests all call these functions. Loading a tree as a whole program (discovery,
 parsing or the cache, index, concepts) is ``project``'s; auditing it, the cache-backed scan and rendering are here.
+What a cached scan records (``Scanned``, its saved layout) and the scan after edits no rule sees are ``scanned``'s.
 """
 
 from __future__ import annotations
@@ -23,29 +24,26 @@ from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.model import (
-    AuditResult, BaselineEntry, ConsolidationPlan, Finding, ScanStats, SourceExcerpt, SuppressedFinding,
-)
+from ssot_audit.model import AuditResult, BaselineEntry, ConsolidationPlan, Finding, ScanStats, SuppressedFinding
 from ssot_audit.model.escape import inert_output
-from ssot_audit.model.moved import moved_result
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.kept_definers import KeptDefiners
 from ssot_audit.rerun import (
-    NARROWED, RERUN, CallTables, LastScan, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
-    fixes_hold, keep_snapshot, keep_state, keep_tables, kept_token, last_scan, merged_reads,
+    NARROWED, RERUN, CallTables, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
+    keep_snapshot, keep_state, keep_tables, last_scan, merged_reads,
     restored_project, reused_after,
     state_still_holds, tables_after, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
+from ssot_audit.scanned import ResultSummary as ResultSummary, Scanned as Scanned
+from ssot_audit.scanned import excerpts_of, import_names, moved_scan, save_scanned
 from ssot_audit.selection import build_per_file_ignores, build_selection
 from ssot_audit.suppressions import apply_suppressions
-
-_EXCERPTS = "source excerpts"  # the name the lines of the last scan's excerpts are kept under (``TreeCache``)
 
 
 def check_config(config: Config, rules: Sequence[Rule] = ALL_RULES) -> None:
@@ -179,19 +177,10 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
         symbol_imports=capture.symbol_imports(project.index, project.sites, project.concepts),
-        excerpts=_excerpts(project.root, findings, tree),
+        excerpts=excerpts_of(project.root, findings, tree),
         suppressed=suppressed,
         rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
-
-
-def _excerpts(root: Path, findings: Sequence[Finding], tree: TreeCache | None) -> tuple[SourceExcerpt, ...]:
-    if tree is None:
-        return capture.source_excerpts(root, findings)
-    kept = tree.load_kept(_EXCERPTS)
-    excerpts = capture.source_excerpts(root, findings, hashes=tree.payloads.hashes, kept=kept)
-    tree.save_kept(_EXCERPTS, kept)
-    return excerpts
 
 
 def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = None,
@@ -216,50 +205,6 @@ class Loaded:
 
 
 Finish = Callable[[Loaded, AuditResult, dict[str, object]], AuditResult]  # the dict: what it keeps between scans
-
-
-@dataclass(frozen=True, slots=True)
-class ResultSummary:
-    """What a scan command reports of a result besides its outputs: read without loading the result."""
-
-    root: str
-    files: int
-    findings: int
-    worst: int  # the highest severity rank of a finding, -1 without findings
-
-    @classmethod
-    def of(cls, result: AuditResult) -> ResultSummary:
-        """The summary of ``result``."""
-        worst = max((f.severity.rank for f in result.findings), default=-1)
-        return cls(result.root, result.stats.files, len(result.findings), worst)
-
-
-@dataclass(slots=True)
-class Scanned:
-    """A tree's audit result and what commands need besides it, whether computed now or reused from the cache.
-
-    A reused result is loaded on first use (``result``): a scan that changed nothing writes its saved reports and
-    gates on ``summary`` (unpickling the findings of 4 million lines, their excerpts' lines, took a third of it)."""
-
-    summary: ResultSummary
-    config: Config
-    paths: Mapping[str, bool]  # every scanned file (repo-relative) -> is test code
-    notes: tuple[str, ...] = ()  # what the scan could not check (a concept outside a partial scan)
-    reused: bool = False  # true when nothing changed since the cached scan and its result was served as is
-    tree: TreeCache | None = None  # the cache it was saved in, which also keeps its rendered outputs
-    skipped: tuple[str, ...] = ()  # what was not scanned (``Project.notes``: packages the default excludes skip)
-    loaded: AuditResult | None = None  # the result, once computed or loaded
-    saved: bytes | None = None  # the pickled result, until loaded
-    last: tuple[str, AuditResult] | None = None  # the last scan's key and result (``render`` reuses its report)
-
-    @property
-    def result(self) -> AuditResult:
-        """The audit result (loaded from the cache on first use)."""
-        if self.loaded is None:
-            assert self.saved is not None
-            self.loaded = replace(pickle.loads(self.saved), root=self.summary.root)
-            self.saved = None
-        return self.loaded
 
 
 def scanned_project(project: Project, result: AuditResult) -> Scanned:
@@ -324,7 +269,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             if before is not None and edits is not None:
                 last = last_scan(before)
                 if not any(m.calls_only for m in edits.values()):
-                    moved = _moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
+                    moved = moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
                 if not whole:
@@ -379,7 +324,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                 # order of queries (with no entry naming its token, the state kept before the rules is never found)
         scanned = replace(scanned_project(project, result), tree=tree, last=last_result)
         loaded = Loaded(project.root, project.index, reused.edited if reused and kept_hold else None,
-                        _import_names(edits) if reused else frozenset())  # fmt: skip
+                        import_names(edits) if reused else frozenset())  # fmt: skip
         del project  # the whole-program answers: freed before the fixes are built (they read only the facts)
         if finish is not None:
             kept = tree.load_kept(finish_name) if tree is not None else {}
@@ -391,47 +336,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         del loaded, result  # the facts: freed before the result is saved
         trim_heap()
         if tree is not None:
-            _save(tree, scanned)
+            save_scanned(tree, scanned)
         return scanned
-
-
-def _import_names(edits: Mapping[str, Moved] | None) -> frozenset[str]:
-    """The names of the ``from`` imports ``edits`` added or removed."""
-    return frozenset().union(*(m.interface.import_names for m in (edits or {}).values() if m.interface is not None))
-
-
-def _save(tree: TreeCache, scanned: Scanned) -> None:
-    """Record the scan in the cache, its result saved for the next scan of the tree."""
-    pickled = pickle.dumps(scanned.result, protocol=5)  # on its own: a reuse that needs only the summary skips it
-    blob = pickle.dumps((scanned.summary, scanned.notes, dict(scanned.paths), scanned.skipped, pickled), protocol=5)
-    del pickled  # held while the state is written, it was one more copy of the result at the scan's peak
-    tree.save(blob)
-
-
-def _moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | None, moves: Mapping[str, Moved],
-                previous: LastScan) -> Scanned | None:  # fmt: skip
-    """The scan when every file changed since the last one changed in a way no rule sees (``moves``, from
-    ``analysis.edits``): the last result with positions in those files moved and excerpts read again; None when the
-    whole scan must run. ``finish_name``: what completed the last result (its fixes), None when nothing did."""
-    last = previous.result
-    lines = last.stats.lines + sum(m.new_lines - m.old_lines for m in moves.values())
-    moving = {path: m.new_line for path, m in moves.items()}
-    if finish_name is not None and not fixes_hold(tree, finish_name, last, moving):
-        return None
-    result = moved_result(last, moving, lines)
-    if result is None:
-        return None
-    result = replace(result, root=root.resolve().name, excerpts=_excerpts(root, result.findings, tree))
-    scanned = Scanned(ResultSummary.of(result), config, previous.paths, previous.notes, tree=tree,
-                      skipped=previous.skipped, loaded=result, last=(tree.previous.result_key, last))  # fmt: skip
-    token = kept_token(tree)  # before the save: it checks the kept state against the last saved result
-    tree.merge_small_packs()
-    _save(tree, scanned)
-    if token is not None:
-        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving), token[3])
-    if finish_name is not None:
-        finish_still_holds(tree, finish_name)  # ``fixes_hold`` found every kept fix still true for this result
-    return scanned
 
 
 def tree_stamps(root: Path, config: Config) -> dict[str, tuple[int, int, int] | None]:

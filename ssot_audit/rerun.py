@@ -407,7 +407,7 @@ class LastScan:
 
 
 def last_scan(saved: bytes) -> LastScan:
-    """The last scan's saved blob (``api._save``'s layout), its result unpickled."""
+    """The last scan's saved blob (``scanned.save_scanned``'s layout), its result unpickled."""
     _, notes, paths, skipped, pickled = pickle.loads(saved)  # the summary is made again from the new result
     return LastScan(notes, paths, skipped, pickle.loads(pickled))
 
