@@ -12,7 +12,6 @@ from __future__ import annotations
 from ssot_audit.analysis.facts import B_ASSIGN, CallSite, Expr, Rebind
 from ssot_audit.analysis.index import ModuleInfo
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import CLASS
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, InstanceValue, ModuleValue, Value
 
 Values = frozenset[Value]
@@ -141,8 +140,8 @@ class _CallFlow:
         for klass in self.resolver.mro(cls):
             if not isinstance(klass, ClassValue):
                 return ""
-            if trace is not None:  # its members (``trace.CLASS``)
-                trace.read((CLASS, klass.module, klass.qualname))
+            if trace is not None:
+                trace.read_members(klass.module, klass.qualname)
             fact = self.resolver.index.find_class(klass.module, klass.qualname)
             if fact is not None and (attr in fact.methods or attr in fact.class_attrs):
                 return klass.fullname

@@ -32,7 +32,7 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
-from ssot_audit.analysis.roles import all_trivial, is_double_name
+from ssot_audit.analysis.roles import all_trivial, is_double_name, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -141,8 +141,7 @@ def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test
 
 def _raising(facts: ModuleFacts, cls: ClassFact) -> bool:
     """Whether ``Roles._raising`` holds the class: an ``__init__`` or ``__new__`` of its own that always raises."""
-    return any(f.class_qualname == cls.qualname and f.name in ("__init__", "__new__") and f.always_raises
-               for f in facts.functions.values())  # fmt: skip
+    return any(f.class_qualname == cls.qualname and raises_on_construction(f) for f in facts.functions.values())
 
 
 def _defined(facts: ModuleFacts, name: str) -> frozenset[str]:

@@ -105,17 +105,20 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
 
     def has_subclass(self, value: ClassValue) -> bool:
         """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
-        self._position(value)  # numbers the classes
-        assert self._number is not None
-        number = self._number.get((value.module, value.qualname))
+        number = self._numbers().get((value.module, value.qualname))
         return number is not None and number in self._columns.bases
+
+    def _numbers(self) -> dict[tuple[str, str], int]:
+        """(module, qualname) -> class number, made when first asked (keyed by the strings: a tuple hashes in C, a
+        ``ClassValue`` by a Python call)."""
+        if self._number is None:
+            self._number = dict(zip(map(attrgetter("module", "qualname"), self._classes), range(len(self._classes))))
+        return self._number
 
     def _position(self, value: object) -> int | None:
         if not isinstance(value, ClassValue):
             return None
-        if self._number is None:  # keyed by the strings: a tuple hashes in C, a ``ClassValue`` by a Python call
-            self._number = dict(zip(map(attrgetter("module", "qualname"), self._classes), range(len(self._classes))))
-        number = self._number.get((value.module, value.qualname))
+        number = self._numbers().get((value.module, value.qualname))
         if number is None:
             return None
         position = self._columns.rank[number]

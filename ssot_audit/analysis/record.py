@@ -92,10 +92,10 @@ class Keys(Mapping[Hashable, int]):
             return None
         tag, x, y = columns
         index = self._string_index()
-        first, second = index.get(x), 0 if y is None else index.get(y, -1) + 1
-        if first is None or not second and y is not None:
+        first, second = index.get(x), None if y is None else index.get(y)
+        if first is None or second is None and y is not None:
             return None
-        code = (tag + _TAG_BIAS) << 2 * _SHIFT | first << _SHIFT | second
+        code = _code(tag, first, second)
         codes = self._codes
         at = bisect_left(codes, code)
         return self._code_nodes[at] if at < len(codes) and codes[at] == code else None
@@ -111,7 +111,7 @@ class Keys(Mapping[Hashable, int]):
 
     def of_kind(self, kind: int) -> list[Hashable]:
         """The keys of leaf kind ``kind`` (``trace.LEAF_KINDS``)."""
-        low = (kind + _TAG_BIAS) << 2 * _SHIFT
+        low = _code(kind, 0, None)
         return [*self._in_range(low, low + (1 << 2 * _SHIFT)), *(k for k in self._other if k[0] == kind)]  # type: ignore[index]
 
     def of_module(self, module: str) -> list[Hashable]:
@@ -122,7 +122,7 @@ class Keys(Mapping[Hashable, int]):
         if first is None:
             return found
         for tag in (_PAIR, *sorted(LEAF_KINDS - OF_EVERY_MODULE)):
-            low = (tag + _TAG_BIAS) << 2 * _SHIFT | first << _SHIFT
+            low = _code(tag, first, None)
             found.extend(self._in_range(low, low + (1 << _SHIFT)))
         return found
 
@@ -132,9 +132,7 @@ class Keys(Mapping[Hashable, int]):
             yield self._key(codes[at])
 
     def _key(self, code: int) -> Hashable:
-        strings = self._strings
-        if strings is None:
-            strings = self._strings = self._columns[0].split("\0")  # one empty string is "" too
+        strings = self._string_list()
         tag, x, y = (code >> 2 * _SHIFT) - _TAG_BIAS, strings[code >> _SHIFT & _MASK], (code & _MASK) - 1
         if tag == _PAIR:
             return (x, strings[y])
@@ -144,12 +142,17 @@ class Keys(Mapping[Hashable, int]):
             return (UNIT, x, strings[y])
         return (tag, x) if y < 0 else (tag, x, strings[y])
 
+    def _string_list(self) -> list[str]:
+        strings = self._strings
+        if strings is None:
+            strings = self._strings = self._columns[0].split("\0")  # one empty string is "" too
+        return strings
+
     def _string_index(self) -> dict[str, int]:
         index = self._index
         if index is None:
-            if self._strings is None:
-                self._strings = self._columns[0].split("\0")
-            index = self._index = dict(zip(self._strings, range(len(self._strings))))
+            strings = self._string_list()
+            index = self._index = dict(zip(strings, range(len(strings))))
         return index
 
     def _other_nodes(self) -> dict[int, list[Hashable]]:
@@ -181,8 +184,7 @@ def _coded(pairs: Iterable[tuple[Hashable, int]]) -> tuple[str, array[int], arra
             continue
         tag, x, y = columns
         nodes.append(node)
-        codes.append((tag + _TAG_BIAS) << 2 * _SHIFT | number(x, len(strings)) << _SHIFT
-                     | (0 if y is None else number(y, len(strings)) + 1))  # fmt: skip
+        codes.append(_code(tag, number(x, len(strings)), None if y is None else number(y, len(strings))))
     if any(a > b for a, b in zip(nodes, nodes[1:])):  # a trace numbers them in order; a mapping may not
         order = sorted(range(len(nodes)), key=nodes.__getitem__)
         nodes, codes = array("i", map(nodes.__getitem__, order)), array("q", map(codes.__getitem__, order))
@@ -196,6 +198,11 @@ def _by_code(joined: str, nodes: array[int], codes: array[int],
     by_code = array("q", map(codes.__getitem__, order))
     code_nodes = array("i", map(nodes.__getitem__, order))
     return joined, by_code.tobytes(), code_nodes.tobytes(), nodes.tobytes(), codes.tobytes(), other
+
+
+def _code(tag: int, first: int, second: int | None) -> int:
+    """A key's code: its tag, the number of its first string and of its second (None: it has one)."""
+    return (tag + _TAG_BIAS) << 2 * _SHIFT | first << _SHIFT | (0 if second is None else second + 1)
 
 
 def _columns(key: Hashable) -> tuple[int, str, str | None] | None:

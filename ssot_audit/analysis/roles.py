@@ -32,7 +32,6 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
-from ssot_audit.analysis.trace import CLASS as CLASS_LEAF  # ``CLASS`` here is a role
 from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
@@ -118,6 +117,11 @@ def all_trivial(functions: Mapping[str, FunctionFact], fact: ClassFact) -> bool:
     return public
 
 
+def raises_on_construction(func: FunctionFact) -> bool:
+    """A class's own ``__init__`` or ``__new__`` that always raises: its class is a guard (``Roles._raising``)."""
+    return bool(func.always_raises and func.class_qualname and func.name in ("__init__", "__new__"))
+
+
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
     """Project modules some other module imports (with their parent packages, which the import runs too)."""
     return with_parents(_imported_targets(index))
@@ -170,8 +174,7 @@ class Roles:
         self.role: dict[ClassValue, str] = {}
         self._raising = frozenset(  # ``always_raises`` first, tested in C: it is empty for nearly every function
             ClassValue(info.name, func.class_qualname) for info in index.iter_modules()
-            for func in filter(_ALWAYS_RAISES, info.facts.functions.values())
-            if func.class_qualname and func.name in ("__init__", "__new__")
+            for func in filter(_ALWAYS_RAISES, info.facts.functions.values()) if raises_on_construction(func)
         )  # fmt: skip
         methods: dict[ClassValue, frozenset[str]] = {}
         # a restored model's is a ``kept_methods.KeptMethods``: the same keys, each set worked out when asked
@@ -226,7 +229,7 @@ class Roles:
         for klass in self.resolver.mro(value):
             if isinstance(klass, ClassValue):
                 if trace is not None:
-                    trace.read((CLASS_LEAF, klass.module, klass.qualname))
+                    trace.read_members(klass.module, klass.qualname)
                 fact = self.index.find_class(klass.module, klass.qualname)
                 if fact is not None:
                     names.update(m for m in fact.methods if not m.startswith("_"))
@@ -392,7 +395,7 @@ class Roles:
     def _own_with(self, klass: ClassValue, flag: str) -> frozenset[str]:
         key = (klass, flag)
         if self.resolver.trace is not None:  # its members, read on every call: ``_flagged`` is no node
-            self.resolver.trace.read((CLASS_LEAF, klass.module, klass.qualname))
+            self.resolver.trace.read_members(klass.module, klass.qualname)
         known = self._flagged.get(key)
         if known is None:
             info = self.index.modules.get(klass.module)  # a class and its methods (``trace.CLASS``, read above)

@@ -34,7 +34,6 @@ from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, TEST_ROLES, Roles
-from ssot_audit.analysis.trace import CLASS as CLASS_LEAF  # ``CLASS`` here is a role
 from ssot_audit.analysis.values import ClassValue, InstanceValue
 
 MIN_SHARED = 3  # methods
@@ -141,7 +140,7 @@ class Similarity:
         """Project classes whose instances ``cls`` keeps in instance attributes (what a facade wraps)."""
         trace = self.resolver.trace
         if trace is not None:  # its members, read on every call: ``_held`` is no node (``trace.CLASS``)
-            trace.read((CLASS_LEAF, cls.module, cls.qualname))
+            trace.read_members(cls.module, cls.qualname)
         cached = self._held.get(cls)
         if cached is not None:
             return cached

@@ -159,6 +159,10 @@ class Trace:
             self.parents.append(0)
             self._last = child
 
+    def read_members(self, module: str, qualname: str) -> None:
+        """What is being computed now reads the members of class ``qualname`` of ``module`` (``CLASS``)."""
+        self.read((CLASS, module, qualname))
+
     def _numbered_unit(self) -> int:
         """The unit being judged, numbered now (its first read)."""
         self.current = node = self._number(self._unit)
