@@ -15,7 +15,7 @@ from typing import Any
 
 from ssot_audit.analysis.ast_helpers import encode
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS, NamespaceRecorder
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, ClassFact, Expr, FunctionFact, Guard
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Binding, Bindings, ClassFact, Expr, FunctionFact, Guard
 from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.analysis.flow import PATCHERS, FlowRecorder, patch_of
 
@@ -59,7 +59,7 @@ def freeze_function(scope: Scope) -> None:
     ``NameTable``s: a dict per function was a sixth of the facts)."""
     func = scope.func
     assert func is not None
-    func.locals = NameTable.of(scope.bindings)
+    func.locals = Bindings.of(scope.bindings)
     func.globals = tuple(scope.globals)
     func.return_values = tuple(scope.returns)
     names: list[str] = []

@@ -3,9 +3,9 @@ two: its local bindings and the ways it reads names)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, Self
 
 
 class NameTable(tuple[Any, ...]):
@@ -22,17 +22,21 @@ class NameTable(tuple[Any, ...]):
     __slots__ = ()
 
     @classmethod
-    def of(cls, runs: Mapping[str, Sequence[Any]]) -> NameTable:
+    def of(cls, runs: Mapping[str, Sequence[Any]]) -> Self:
         """The table of ``runs`` (name -> its values, in order; a name without values is left out)."""
         names = [name for name, values in runs.items() for _ in values]
         return tuple.__new__(cls, (*names, *chain.from_iterable(runs.values())))
 
-    def _names(self) -> tuple[str, ...]:
+    def names(self) -> tuple[str, ...]:
         return self[:len(self) >> 1]
+
+    def values(self) -> tuple[Any, ...]:
+        """Every value, in order (the names' runs one after another)."""
+        return self[len(self) >> 1:]
 
     def get(self, name: str, default: Any = None) -> Any:
         """``name``'s values (a non-empty tuple), or ``default`` when the table has none."""
-        names = self._names()
+        names = self.names()
         if name not in names:
             return default
         start = names.index(name)
@@ -40,11 +44,11 @@ class NameTable(tuple[Any, ...]):
         return self[half + start:half + start + names.count(name)]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._names()
+        return name in self.names()
 
     def keys(self) -> list[str]:
         """The names, each once, in order."""
-        return list(dict.fromkeys(self._names()))
+        return list(dict.fromkeys(self.names()))
 
     def items(self) -> Iterator[tuple[str, tuple[Any, ...]]]:
         """(name, its values) in order."""
@@ -55,3 +59,43 @@ class NameTable(tuple[Any, ...]):
 
 
 NO_NAMES = NameTable()  # the default: immutable, so every function without names may share it
+
+
+class RecordTable(NameTable):
+    """A ``NameTable`` whose values are records of ``WIDTH`` fields (``FunctionFact.locals``: its ``Binding``s), kept
+    as their fields in the flat tuple, not as a tuple each: the names, then every record's fields in order. A record
+    object costs 88 bytes at 4 fields; 830,000 local bindings at 4 million lines of django were 70 MB of them, 32
+    bytes each flat. ``get`` and ``values`` build the records on demand (``RECORD``, in C), as a subclass names."""
+
+    __slots__ = ()
+    WIDTH = 4
+    RECORD: Callable[[Sequence[Any]], Any] = tuple
+
+    @classmethod
+    def of(cls, runs: Mapping[str, Sequence[Any]]) -> Self:
+        names = [name for name, values in runs.items() for _ in values]
+        fields = chain.from_iterable(chain.from_iterable(runs.values()))
+        table = tuple.__new__(cls, (*names, *fields))
+        if len(table) != len(names) * (cls.WIDTH + 1):
+            raise ValueError(f"records of {cls.WIDTH} fields expected")
+        return table
+
+    def names(self) -> tuple[str, ...]:
+        return self[:len(self) // (self.WIDTH + 1)]
+
+    def _records(self, first: int, count: int) -> tuple[Any, ...]:
+        width, record = self.WIDTH, self.RECORD
+        start = len(self) // (width + 1) + first * width
+        return tuple([record(self[at:at + width]) for at in range(start, start + count * width, width)])
+
+    def values(self) -> tuple[Any, ...]:
+        return self._records(0, len(self) // (self.WIDTH + 1))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        names = self.names()
+        if name not in names:
+            return default
+        return self._records(names.index(name), names.count(name))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"

@@ -27,7 +27,7 @@ the caller builds the fixes of the changed files again).
 
 What may differ: local bindings of names nothing reads
 ------------------------------------------------------
-``FunctionFact.locals`` (a ``NameTable``, name -> its bindings) may differ in the runs of names in a set D (a
+``FunctionFact.locals`` (``Bindings``, name -> its bindings) may differ in the runs of names in a set D (a
 binding added, removed or changed, such as ``_x = 1`` inserted before a ``return``) when no name of D is
 *mentioned*: no string held anywhere in the new facts, outside the names of the functions' ``locals`` tables,
 has a name of D as one of its dot-separated parts, nor does any string of the old bindings of D, and D holds no
@@ -105,9 +105,9 @@ from typing import Any
 
 from ssot_audit.analysis.attr_table import AttrUseTable
 from ssot_audit.analysis.facts import (
-    AttrUse, Binding, CallSite, CallTable, ClassFact, FunctionFact, ImportFact, ModuleFacts, Rebind, call_ints,
+    AttrUse, Binding, Bindings, CallSite, CallTable, ClassFact, FunctionFact, ImportFact, ModuleFacts, Rebind,
+    call_ints,
 )
-from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.model.moved import NewLine  # an old line -> its line in the new text, None when changed
 
 
@@ -342,7 +342,8 @@ def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], 
         return False
     old_tables, new_tables = [f.locals for f in old.values()], [f.locals for f in new.values()]
     if (list(map(len, old_tables)) == list(map(len, new_tables))
-            and list(chain.from_iterable(map(_names, old_tables))) == list(chain.from_iterable(map(_names, new_tables)))
+            and list(chain.from_iterable(map(Bindings.names, old_tables)))
+            == list(chain.from_iterable(map(Bindings.names, new_tables)))
             and _same_records(list(chain.from_iterable(map(_bindings, old_tables))),
                               list(chain.from_iterable(map(_bindings, new_tables))), (_BINDING_LINE,), moves)):  # fmt: skip
         return True
@@ -353,18 +354,13 @@ def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], 
     return True
 
 
-def _names(table: NameTable) -> tuple[str, ...]:
-    return table[:len(table) >> 1]
+def _bindings(table: Bindings) -> tuple[Any, ...]:
+    return table.values()
 
 
-def _bindings(table: NameTable) -> tuple[Any, ...]:
-    return table[len(table) >> 1:]
-
-
-def _differing_names(old: NameTable, new: NameTable, moves: _Moves) -> frozenset[str]:
+def _differing_names(old: Bindings, new: Bindings, moves: _Moves) -> frozenset[str]:
     """The names whose bindings differ between two locals tables, old lines moved (usually none: one comparison)."""
-    half_old, half_new = len(old) >> 1, len(new) >> 1
-    if old[:half_old] == new[:half_new] and _same_records(old[half_old:], new[half_new:], (_BINDING_LINE,), moves):
+    if old.names() == new.names() and _same_records(old.values(), new.values(), (_BINDING_LINE,), moves):
         return frozenset()
     names = set(old.keys()) | set(new.keys())
     return frozenset(n for n in names if not _same_records(old.get(n, ()), new.get(n, ()), (_BINDING_LINE,), moves))
@@ -408,7 +404,7 @@ def _strings(root: Any) -> set[str]:
             seen[id(value)] = value
             if isinstance(value, tuple | list | frozenset | set):
                 push(value)
-            elif kind is dict:
+            elif isinstance(value, dict):  # a class fact's empty ones are ``facts.NO_ENTRIES``
                 push(value.keys())
                 push(value.values())
             elif kind is CallTable:

@@ -20,7 +20,7 @@ from ssot_audit.analysis import ast_helpers, extract, extract_expressions
 from ssot_audit.analysis.ast_helpers import _docstring_stripped, _is_side_note, _is_super_call
 from ssot_audit.analysis.extract_expressions import _CORO_PROTOCOL, _NOT_WALKED, _USE_CONTEXT, _WALKED, Scope
 from ssot_audit.analysis.extract_namespace import SPECIAL_CALLS
-from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, CallSite, Expr, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, B_OTHER, Bindings, CallSite, Expr, ModuleFacts
 from ssot_audit.analysis.flow import PATCHERS, patch_of
 from ssot_audit.analysis.name_table import NameTable
 from ssot_audit.analysis.parsing import ParsedSource, parse_source
@@ -124,10 +124,10 @@ class PlainExtractor(extract.Extractor):
 
 
 def plain_freeze_function(scope: Scope) -> None:
-    """``freeze_function`` as it was defined: name reads through a dict of runs and ``NameTable.of``."""
+    """``freeze_function`` as it was defined: name reads through a dict of runs and ``NameTable.of`` (``Bindings.of``)."""
     func = scope.func
     assert func is not None
-    func.locals = NameTable.of(scope.bindings)
+    func.locals = Bindings.of(scope.bindings)
     func.globals = tuple(scope.globals)
     func.return_values = tuple(scope.returns)
     func.name_uses = NameTable.of(
