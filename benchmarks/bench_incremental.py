@@ -22,18 +22,19 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
   judged again, the concept model kept); test method: a method added as the last of a test case (the first class
   of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
-  commonest edit of a large codebase: what the member lookups read of the class is judged again
+  commonest edit of a large codebase: what the member lookups read of the class is judged again; async test: an
+  ``async def`` test added to the same class (the call readers' table of async defs is patched, ``kept_calls``)
 - pre-commit: the hook's command (text output) after each kind of body edit, after an import added, after a
-  rename of an imported function, after a method given a parameter and after a test method added, and with nothing
-  changed (no-op), the hook having scanned the tree once before
+  rename of an imported function, after a method given a parameter and after a test method (and an async one) added,
+  and with nothing changed (no-op), the hook having scanned the tree once before
   (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
-after an added import, after a method given a parameter and after a test method added is byte for byte the JSON
-of a cold scan of the same tree.
+after an added import, after a method given a parameter and after a test method (and an async one) added is byte
+for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -229,14 +230,16 @@ def pick_test_class(files: list[Path]) -> tuple[Path, str]:
     raise SystemExit("no test case to edit")
 
 
-def test_method_edit(path: Path, name: str, n: int) -> None:
-    """Add ``test_bench_added_N`` as the last method of class ``name`` of ``path``, in place of the one added last
-    (the first run adds a method; each later one renames it)."""
-    text = re.sub(r"\n    def test_bench_added_\d+\(self\):\n        self\.assertTrue\(\d+\)\n", "", path.read_text(encoding="utf-8"))
+def test_method_edit(path: Path, name: str, n: int, is_async: bool = False) -> None:
+    """Add ``test_bench_added_N`` (``is_async``: ``async def test_bench_async_N``) as the last method of class
+    ``name`` of ``path``, in place of the one of its kind added last (the first run adds a method; each later one
+    renames it)."""
+    head = "async def test_bench_async" if is_async else "def test_bench_added"
+    text = re.sub(rf"\n    {head}_\d+\(self\):\n        self\.assertTrue\(\d+\)\n", "", path.read_text(encoding="utf-8"))
     node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
     lines = text.splitlines(keepends=True)
     end = node.end_lineno or node.lineno
-    lines.insert(end, f"\n    def test_bench_added_{n}(self):\n        self.assertTrue({n})\n")
+    lines.insert(end, f"\n    {head}_{n}(self):\n        self.assertTrue({n})\n")
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -329,9 +332,12 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def test_method(path: Path, n: int) -> None:  # not ``target``: a test case
         test_method_edit(case_file, case_name, n)
 
+    def async_test(path: Path, n: int) -> None:  # the same test case, an ``async def`` test
+        test_method_edit(case_file, case_name, n, is_async=True)
+
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
-                       ("test method", test_method)):  # fmt: skip
+                       ("test method", test_method), ("async test", async_test)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -342,7 +348,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
     for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
                        ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
-                       ("pre-commit, test", test_method)):  # fmt: skip
+                       ("pre-commit, test", test_method), ("pre-commit, async", async_test)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -354,7 +360,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
     for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
-                       ("test method", test_method)):  # fmt: skip
+                       ("test method", test_method), ("async test", async_test)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

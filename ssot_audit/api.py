@@ -30,6 +30,7 @@ from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
 from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_key, walk_tree
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
+from ssot_audit.kept_calls import async_after
 from ssot_audit.kept_definers import KeptDefiners
 from ssot_audit.rerun import (
     NARROWED, RERUN, CallTables, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
@@ -38,7 +39,7 @@ from ssot_audit.rerun import (
     state_still_holds, tables_after, with_moves,
 )
 from ssot_audit.rules import ALL_RULES
-from ssot_audit.rules.base import Rule, RuleContext
+from ssot_audit.rules.base import AsyncChange, KeptTablesStale, Rule, RuleContext
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.scanned import ResultSummary as ResultSummary, Scanned as Scanned
 from ssot_audit.scanned import excerpts_of, import_names, moved_scan, save_scanned
@@ -77,12 +78,13 @@ def _rule_options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, 
 def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Collection[str] | None = None,
               calls_in: frozenset[str] | None = None, call_reads: Reads | None = None,
               tables: CallTables | None = None, rerun: Rerun | None = None,
-              definers: Callable[[str], tuple[str, ...] | None] | None = None) -> tuple[Finding, ...]:  # fmt: skip
+              definers: Callable[[str], tuple[str, ...] | None] | None = None,
+              async_change: AsyncChange | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
     to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
     see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
     caller has it (its ``bound_names`` is filled); ``rerun``: after interface edits, the judgements to run again
-    (each rule it names whole, or narrowed to its units: ``RuleContext.units``); ``definers``: see
+    (each rule it names whole, or narrowed to its units: ``RuleContext.units``); ``definers``, ``async_change``: see
     ``RuleContext``."""
     config = project.config
     selection = build_selection(config.select, config.ignore, [r.info for r in rules])
@@ -102,7 +104,7 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
                           bound_names=tables.bound_names if tables else None, code=rule.info.code,
                           shared=tables.shared if tables else None,
                           units=rerun.units.get(rule.info.code) if rerun is not None else None,
-                          definers=definers)  # fmt: skip
+                          definers=definers, async_change=async_change)  # fmt: skip
         with ctx.unit(None):  # what the rule reads outside its per-module (or per-key) judgements
             findings.extend(rule.check(ctx))
     project.resolver.forget_module_reads()  # only rules read them: not held past the rules (see there)
@@ -146,17 +148,20 @@ def audit(project: Project, *, rules: Sequence[Rule] = ALL_RULES, root_label: st
 
 
 def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, tree: TreeCache | None = None,
-           reused: Reused | None = None, reads: Reads | None = None, tables: CallTables | None = None) -> AuditResult:  # fmt: skip
+           reused: Reused | None = None, reads: Reads | None = None, tables: CallTables | None = None,
+           async_change: AsyncChange | None = None) -> AuditResult:  # fmt: skip
     """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree.
     ``reused``: after calls-only edits, what holds of the last scan (``rerun``): only the rest is found. ``reads``:
     filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged; ``tables``: what
-    they build from every module, when the caller has it (``rerun.CallTables``)."""
+    they build from every module, when the caller has it (``rerun.CallTables``); ``async_change``: see
+    ``RuleContext``."""
     if reused is None:
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
     elif reused.rerun is not None:  # after interface edits (``interface_scan``)
         definers = KeptDefiners(tree, reused, project.index) if tree is not None else None
         found = (*reused.findings, *run_rules(project, rules=rules, call_reads=reads, tables=tables,
-                                               rerun=reused.rerun, definers=definers))  # fmt: skip
+                                               rerun=reused.rerun, definers=definers,
+                                               async_change=async_change))  # fmt: skip
         raw = tuple(sorted(found, key=lambda f: f.sort_key))
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
@@ -229,8 +234,8 @@ def scan_tree(root: Path, config: Config, *, jobs: int | None = None, progress: 
         return _scan_tree(*args)
     except FactsUnavailable:  # a lazily read module's cache entry was damaged and its file changed since it was
         return _scan_tree(*args)  # hashed (``project.load_lazy``): scanned again, the file is hashed anew
-    except _GaveUp:  # the calls-only scan's resolver gave up somewhere: its answer there may be the order's
-        return _scan_tree(*args, whole=True)
+    except (_GaveUp, KeptTablesStale):  # the calls-only scan's resolver gave up somewhere (its answer there may be the
+        return _scan_tree(*args, whole=True)  # order's), or a kept table does not hold for the findings kept
 
 
 class _GaveUp(Exception):
@@ -300,13 +305,17 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             else CallTables.of(project)  # fmt: skip
         if reused is not None and reused.rerun is not None and reused.rerun.bound:  # the kept ones read what changed
             tables = replace(tables, bound_names={})
+        async_change = None  # after edits that changed the async defs: what SSOT402 checks (``kept_calls``)
+        if reused is not None and reused.rerun is not None and tree is not None:
+            tables, async_change = async_after(tree, reused, project.index, tables)
         # a full scan keeps its state before the rules (``keep_snapshot``): what is built then is not on top of theirs
         token = keep_snapshot(project, tree) if tree is not None and reused is None and not project.resolver.gave_up \
             else None
         if token is not None:  # its pickled copy left C-heap pages the rules' small objects never reuse: 20 MB at 4M
             trim_heap()
         shared = dict(tables.shared)  # what a rule of this scan builds again (it ran whole) is kept anew below
-        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables)
+        result = _audit(project, rules=rules, root_label=None, tree=tree, reused=reused, reads=reads, tables=tables,
+                        async_change=async_change)  # fmt: skip
         if reused is not None and project.resolver.gave_up:
             raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
         project.resolver.forget_answers()  # asked nothing more: what is kept next is not on top of them

@@ -42,6 +42,7 @@ from ssot_audit.interface_scan import (
     Rerun, Traces, find_traces, judgements_to_rerun, keep_trace, rerun_after_attribute_reads, rerun_after_imports,
 )
 from ssot_audit.config import Config
+from ssot_audit.kept_calls import keep_callee_names
 from ssot_audit.kept_definers import keep_definers
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild, moved_result
@@ -149,6 +150,7 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
         keep_trace(tree, token, trace)
     keep_tables(tree, token, tables, project.index.module_aliases())
     keep_definers(tree, token, project.index)
+    keep_callee_names(tree, token, project.index)
     state_still_holds(tree, token, reads, {}, {})
 
 

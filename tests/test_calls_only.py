@@ -47,6 +47,7 @@ NAMING_MODULES = {
     "analysis/interface_change.py": {"calls"},  # judges them, as ``unseen`` does
     "analysis/namespace.py": {"calls", "at_module_level"},
     "analysis/unseen.py": {"calls", "name_uses"},
+    "kept_calls.py": {"calls"},  # every callee name, kept by a full scan; the modules edited since read as they are
     "rules/await_on_sync.py": {"calls", "in_scope", "with_context"},
     "rules/direct_instantiation.py": {"find_calls_named"},
     "rules/duplicate_factory.py": {"calls", "named"},
@@ -61,7 +62,7 @@ NAMING_MODULES = {
 # (per-file code no whole-program reader runs) or judge them.
 NOT_HANDING_ON = {"analysis/index.py": "find_calls_named", "analysis/namespace.py": "_edited_at_import",
                   "analysis/extract.py": None, "analysis/extract_expressions.py": None, "analysis/unseen.py": None,
-                  "analysis/interface_change.py": None}
+                  "analysis/interface_change.py": None, "kept_calls.py": None}
 
 
 def _named_accessors(tree: ast.AST) -> set[str]:

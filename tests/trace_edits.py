@@ -280,6 +280,17 @@ def method_add(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "method-add", f"added_{n}", _without(t, start, start - 1, method))
 
 
+def async_add(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """An ``async def`` method added to a class above one of its methods, awaiting another of them (an async test
+    written: the call readers' table of async defs changes, ``kept_calls``)."""
+    found = method_add(t, rng, n)
+    if found is None:
+        return None
+    text = re.sub(rf"def added_{n}\(self\):\n(\s*)return self\.", rf"async def added_{n}(self):\n\1return await self.",
+                  found.new_text, count=1)  # fmt: skip
+    return Edit(found.relpath, found.module, "async-add", found.name, text)
+
+
 def method_rename(t: Target, rng: random.Random, n: int) -> Edit | None:
     """A method's ``def`` renamed (its callers left: they now name nothing, or the same name of a base)."""
     options = [f for f in _methods(t) if not f.name.startswith("__")]
@@ -308,5 +319,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
     "add-local-import": add_local_import, "change-all": change_all, "mend-import": mend_import,
     "remove-reexport": remove_reexport, "method-parameter": method_parameter, "method-return": method_return,
-    "method-add": method_add, "method-rename": method_rename, "method-remove": method_remove,
+    "method-add": method_add, "method-rename": method_rename, "method-remove": method_remove, "async-add": async_add,
 }  # fmt: skip

@@ -97,10 +97,12 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
-    module a judgement imports from), the same ``async def``s (the call readers' table of them)
-    and, outside test code (``is_test``), the same factory-named module-level functions (the model's factories,
-    ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model reads of one, its
-    returns, it reads through the resolver); a class whose members changed, of test code (``_test_class_holds``).
+    module a judgement imports from) and, outside test code (``is_test``), the same ``async def``s (the call
+    readers' table of them: in test code the scan patches it and SSOT402 checks what that changes, ``kept_calls``;
+    outside it, SSOT401 reads the module-level ones) and the same factory-named module-level functions (the
+    model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model
+    reads of one, its returns, it reads through the resolver); a class whose members changed, of test code
+    (``_test_class_holds``).
     The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
@@ -115,7 +117,7 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
-    for qualname in change.functions:
+    for qualname in change.functions if not is_test else ():  # test code's are let through (``kept_calls``)
         before, after = old.functions.get(qualname), new.functions.get(qualname)
         if before is None or after is None:  # added or removed (a module-level one is a changed name too)
             if (before or after).is_async:  # type: ignore[union-attr]

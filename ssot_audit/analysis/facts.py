@@ -235,6 +235,11 @@ class CallTable(RecordColumns[CallSite]):
         """The key of ``name`` in the table (-1 when no call has it)."""
         return self._strs.index(name) if name in self._strs else -1
 
+    def callee_names(self) -> Iterator[Any]:
+        """The last part of every callee expression, in call order: what ``named`` matches (and more: the last part
+        of a call, an await, a subscript or an ``import_module``, which no name equals)."""
+        return map(_last, filter(None, self._refs[0::_REFS]))
+
     def named(self, names: Collection[str]) -> Iterator[CallSite]:
         """The calls whose callee is a name or an attribute in ``names`` (``f(...)``, ``obj.f(...)``)."""
         wanted = names if isinstance(names, set | frozenset) else frozenset(names)

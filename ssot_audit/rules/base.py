@@ -34,6 +34,35 @@ class FailedFile:
     failure: ParseFailure
 
 
+class KeptTablesStale(Exception):
+    """A scan after edits finds that a table it kept no longer lets it keep the findings of the judgements it does
+    not make again (``AsyncChange.check``): the scan runs the whole way."""
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncChange:
+    """The edits of a scan added, removed or renamed ``async def``s, and the kept table of them was patched
+    (``kept_calls.async_after``). Calls reach an async def by the names ``names_bound_to`` gives; the unawaited-
+    coroutine rule judges only calls named by one of those, and after the edits only in some modules, keeping the
+    others' findings. Those hold when no call outside the modules it judges is named by a name that came or went:
+    the others either reach an async def by the same name as before (what their judgement read of it was recorded)
+    or by none, then as now."""
+
+    before: frozenset[str] | None  # ``names_bound_to``'s answer for the kept table (None: not kept)
+    called: Callable[[], frozenset[Any]]  # the callee names of every module the scan did not edit (a superset)
+
+    def check(self, ctx: RuleContext, names: frozenset[str]) -> None:
+        """Raise ``KeptTablesStale`` when a call in a module ``ctx`` does not judge may be named by a name of
+        ``names`` (the answer for the patched table) that the kept answer lacks, or the other way round."""
+        if ctx.judged_names() is None:
+            return  # every module is judged
+        if self.before is None:
+            raise KeptTablesStale("names bound to the async defs not kept")
+        changed = names ^ self.before
+        if changed and not changed.isdisjoint(self.called()):
+            raise KeptTablesStale(f"a call elsewhere is named {sorted(changed & self.called())[0]!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """Everything a rule may read."""
@@ -73,6 +102,9 @@ class RuleContext:
     # where a name is defined (``Namespaces.find_definers``), from what a scan kept (``kept_definers.KeptDefiners``) rather
     # than from every module's facts; None (or an answer of None): read every module
     definers: Callable[[str], tuple[str, ...] | None] | None = None
+    # after edits that changed which functions are ``async def`` (``async_defs`` patched for them): what the unawaited-
+    # coroutine rule checks before it trusts the findings of the modules it does not judge again
+    async_change: AsyncChange | None = None
 
     def unit(self, key: Hashable) -> AbstractContextManager[None]:
         """Record what is read from here as this rule's judgement of ``key`` (a module, or the group key the rule

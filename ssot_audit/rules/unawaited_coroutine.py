@@ -96,9 +96,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every call of an async function whose coroutine is never awaited.
 
     Units: one per module (its calls of the async defs' names, ``in_module_units``). Setup: the async defs
-    (``find_async_functions``) and ``names_bound_to``."""
+    (``find_async_functions``) and ``names_bound_to`` (checked after edits that changed the async defs:
+    ``RuleContext.async_change``)."""
     async_defs = set(ctx.find_async_functions())
     names = names_bound_to(ctx, async_defs)
+    if ctx.async_change is not None:
+        ctx.async_change.check(ctx, names)
     nested: dict[str, dict[str, list[FunctionFact]]] = {}
     # each module's calls judged in its unit
     for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, ctx.judged_names())):

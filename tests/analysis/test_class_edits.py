@@ -5,6 +5,7 @@ recorded of the class (``trace.CLASS``), and gives the cold scan's output byte f
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -15,9 +16,16 @@ from ssot_audit.analysis.interface_change import fired_leaves, interface_change
 from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import CLASS, FUNCTION, HEAD, Trace
+from ssot_audit.analysis.values import FunctionValue
+from ssot_audit.config import load_config
+from ssot_audit.project import load_project, scope_key, walk_tree
+from ssot_audit.rerun import find_kept
+from ssot_audit.rules import ALL_RULES
+from ssot_audit.rules.base import async_functions
 
 from tests.analysis.test_interface_scan import random_edits
 from tests.analysis.test_method_edits import _method_project
+from tests.helpers import scan_output
 from tests.test_unseen import facts_of, line_map
 
 SUPPORT = (
@@ -54,7 +62,9 @@ PLAIN = (
     "class PlainTest(unittest.TestCase):\n    async def test_close(self):\n        await ClientHelper().connect()\n\n"
     "    def test_lookup(self):\n        self.assertTrue(ClientHelper().fetch('k'))\n"
 )
-RENAMED = ("fetch", "connect", "make_client", "test_holder", "test_more", "send", "replay", "test_lookup")
+RENAMED = ("fetch", "connect", "make_client", "test_holder", "test_more", "send", "replay", "test_lookup", "close",
+           "test_fetch", "test_client", "test_close")
+CALLED_ASYNC = ("close",)  # an async def other tests call by name: renamed, SSOT402 judges other calls (whole scan)
 
 
 def _class_project() -> dict[str, str]:
@@ -70,16 +80,18 @@ def _class_project() -> dict[str, str]:
 
 
 def _edit(root: Path, rng: random.Random) -> str:
-    """One random edit of a test class's members: a method added (last, or above another), one added before taken
-    away, or a method renamed (or its name put back)."""
+    """One random edit of a test class's members: a method added (last, or above another; an ``async def`` or not),
+    one added before taken away, a method renamed (or its name put back), or a module-level async test added."""
     path = root / "tests" / rng.choice(["support.py", "test_flow.py", "base.py", "test_sub.py", "doubles.py",
                                         "test_plain.py"])
     text = path.read_text(encoding="utf-8")
     n = rng.randrange(1000)
-    added = re.findall(r"^    def test_added_\d+\(self\):\n        self\.assertTrue\(\d+\)\n\n?", text, re.M)
-    kind = rng.choice(["add", "add", "remove", "rename"] if added else ["add", "rename"])
-    if kind == "add":
-        method = f"    def test_added_{n}(self):\n        self.assertTrue({n})\n"
+    added = re.findall(r"^    (?:async )?def test_added_\d+\(self\):\n        self\.assertTrue\(\d+\)\n\n?", text, re.M)
+    kind = rng.choice(["add", "add", "remove", "rename", "function"] if added else ["add", "rename", "function"])
+    if kind == "function":
+        text = text.rstrip("\n") + f"\n\n\nasync def test_module_{n}():\n    assert {n}\n"
+    elif kind == "add":
+        method = f"    {rng.choice(['', 'async '])}def test_added_{n}(self):\n        self.assertTrue({n})\n"
         defs = [m.start() for m in re.finditer(r"^    (?:async )?def ", text, re.M)]
         if defs and rng.random() < 0.5:
             at = rng.choice(defs)
@@ -95,6 +107,7 @@ def _edit(root: Path, rng: random.Random) -> str:
         name = rng.choice(names)
         text = re.sub(rf"def {name}(_r\d+)?\(", lambda m: f"def {name}(" if m.group(1) else f"def {name}_r{n}(",
                       text, count=1)  # fmt: skip
+        kind = "rename-called" if name in CALLED_ASYNC else kind
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     return f"{kind} {path.name}"
 
@@ -103,8 +116,10 @@ def _edit(root: Path, rng: random.Random) -> str:
 def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after an edit of the helper or of a test case
-    take the path, none after an edit of the base test case (it has a subclass), of ``doubles.py`` (a class attached
-    to a concept, and a test double by its base) or of a test case naming ``unittest.TestCase``."""
+    take the path, ``async def``s added, removed or renamed too (``kept_calls``), but for the rename of an async
+    method another test calls by name, and after a module-level async test added to any of them; none after an edit
+    of the base test case's members (it has a subclass), of ``doubles.py``'s (a class attached to a concept, and a
+    test double by its base) or of a test case naming ``unittest.TestCase``."""
     log: list[list[str]] = []
 
     def edit(root: Path, rng: random.Random) -> str:
@@ -117,7 +132,9 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     random_edits(tmp_path, monkeypatch, seed, edit, took, files=_class_project(), edits=14)
     for done, *scans in log:
         kind, name = done.split()
-        assert len(scans) == (2 if name in ("support.py", "test_flow.py", "test_sub.py") and kind != "none" else 0), log
+        on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py")
+                                         and kind not in ("none", "rename-called"))  # fmt: skip
+        assert len(scans) == (2 if on_path else 0), (done, scans, [entry[0] for entry in log])
 
 
 def test_a_helper_s_method_renamed_fires_its_class() -> None:
@@ -156,3 +173,41 @@ def test_a_class_the_model_reads_the_members_of_takes_the_whole_scan(tmp_path: P
 
     taken, done = random_edits(tmp_path, monkeypatch, 0, edit, files=_class_project(), edits=1)
     assert taken == 0, done  # each scan equal to a cold scan's, by the whole way
+
+
+CALLER = (
+    "from tests.support import ClientHelper\n\n\n"
+    "def test_later():\n    ClientHelper().later()\n\n\n"
+    "async def test_close():\n    await ClientHelper().close()\n"
+)
+
+
+@pytest.mark.parametrize("added, path", [("later", False), ("sooner", True)])
+def test_an_async_def_another_module_calls_by_name_takes_the_whole_scan(tmp_path: Path, added: str, path: bool,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``ClientHelper().later()`` in another test module was never judged by SSOT402 (no async def was named
+    ``later``), so nothing of it is recorded: once ``later`` is made an ``async def`` the unawaited call is a finding
+    only a judgement of that module finds. The names that came are checked against every module's callee names
+    (``AsyncChange``): the scan goes the whole way and finds it, as the cold scan does; a name no call uses keeps
+    the path."""
+    files = {**_class_project(), "tests/test_caller.py": CALLER}
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / "tests/support.py"
+        text = target.read_text(encoding="utf-8").rstrip("\n")
+        target.write_text(text + f"\n\n    async def {added}(self):\n        return 1\n", encoding="utf-8")
+        return added
+
+    taken, done = random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)
+    assert taken == (2 if path else 0), done
+    found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
+    later = [f for f in found if f["code"] == "SSOT402" and f["location"]["path"] == "tests/test_caller.py"]
+    assert [f["location"]["line"] for f in later] == ([5] if added == "later" else [])
+    root = tmp_path / "proj"  # the kept table of async defs is the one a cold scan makes, in the same order
+    config = load_config(root)
+    _, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES), tmp_path / "cache")
+    kept = find_kept(tree) if tree is not None else None
+    assert kept is not None and kept.tables.async_defs == async_functions(load_project(root, config).index)
+    assert FunctionValue("tests.support", f"ClientHelper.{added}") in kept.tables.async_defs
+    keyed = [key for key in kept.tables.bound_names if all(isinstance(k, FunctionValue) for k in key)]
+    assert keyed == [frozenset(kept.tables.async_defs)]  # the answer for the old table was not kept beside it
