@@ -74,6 +74,7 @@ class ConceptSnapshot:
     protocols: tuple[tuple[str, ...], ...]  # ``Interfaces.protocols``, each sorted
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
+    hook_bases: tuple[str, ...]  # ``Interfaces.read_bases``, sorted
     copies: tuple[tuple[int, int], ...]  # (orphaned copy, the live class it repeats), in ``Roles.copies``' order
     imported: tuple[str, ...]  # sorted
     raising: tuple[int, ...]  # classes with an ``__init__``/``__new__`` that always raises
@@ -129,7 +130,8 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
         df_counts=array("I", similarity.df.values()), total=similarity.total,
         protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
-        hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()), copies=copies,
+        hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()),
+        hook_bases=tuple(sorted(interfaces.read_bases)), copies=copies,
         imported=tuple(kept(m, m) for m in sorted(roles.imported)), raising=raising, factories=factories,
         concepts=concepts, notes=tuple(model.notes),
     )  # fmt: skip
@@ -212,6 +214,7 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
             interfaces._by_name[name].append(position)
     interfaces._hooks = {base: frozenset(found) for base, found in snapshot.hooks}
     interfaces._class_hooks, interfaces._declared_by = {}, {}
+    interfaces.read_bases = set(snapshot.hook_bases)
     similarity = Similarity.__new__(Similarity)
     similarity.index, similarity.names, similarity.resolver, similarity.roles = index, names, resolver, roles
     similarity.handoff = Handoff(index, roles)
@@ -236,17 +239,19 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
     ``InterfaceChange.classes``, already judged by their facts in ``edits``: test code, no test double by name or
     methods, the same raising constructor): each is ``test-code`` (no mock base along its MRO made it a double), no
     class names it as a project base (whose public methods it would change) and no concept holds it (as a member,
-    shim, lookalike, rejected candidate, or a class with factories), and it names no external base that may declare
-    hooks (``hooks.external_hooks`` counts a test class's methods under the external bases it names itself: a method
-    added could make one a hook, which comparisons of other classes read). Then the model's similarity never
-    compares it and its public methods (``Roles.methods``, kept as the full scan's) are read by nothing: the kept
-    model holds. (A test case naming ``unittest.TestCase`` itself is refused: knowing which external bases some
-    compared class has along its MRO, kept with the snapshot, would let it through.)"""
+    shim, lookalike, rejected candidate, or a class with factories), and it names no external base whose hooks a
+    comparison read (``hooks.external_hooks`` counts a test class's methods under the external bases it names
+    itself: a method added could make one a hook; ``Interfaces.read_bases``, kept with the snapshot, are the bases of
+    every compared class: a test case naming ``unittest.TestCase`` passes unless a compared class has it along its
+    MRO). Then the model's similarity never compares it and its public methods (``Roles.methods``, kept as the full
+    scan's) are read by nothing: the kept model holds."""
     methods = model.roles.methods
     if not isinstance(methods, KeptMethods):
         return False
+    read_bases = model.similarity.interfaces.read_bases
     held = {value for concept in model.concepts for value in (
         *concept.members, *concept.shims, *(v for v, _ in concept.lookalikes), *(v for v, _ in concept.rejected))}
     return all(model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories
                and not methods.has_subclass(value)
-               and not external_bases(tuple(model.resolver.direct_bases(value))) for value in classes)  # fmt: skip
+               and read_bases.isdisjoint(external_bases(tuple(model.resolver.direct_bases(value))))
+               for value in classes)  # fmt: skip

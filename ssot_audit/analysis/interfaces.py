@@ -48,6 +48,10 @@ class Interfaces:
             self._table.append((telling, methods, needed))
         self._hooks = external_hooks(resolver, roles.role, roles.methods)
         self._class_hooks: dict[ClassValue, frozenset[str]] = {}  # ``_hooks_of``, by class: asked once per pair
+        # the external bases of every class whose hooks a comparison asked (none may have any): a test class's
+        # methods count towards the hooks of the bases it names (``external_hooks``), and an edit of them changes
+        # no comparison unless one of those is here (``concept_snapshot.members_unread``)
+        self.read_bases: set[str] = set()
         self._declared_by: dict[ClassValue, frozenset[str]] = {}  # ``_declared``, by class
 
     def between(self, pa: Profile, pb: Profile) -> frozenset[str]:
@@ -61,8 +65,9 @@ class Interfaces:
                 telling, methods, needed = self._table[position]
                 if len(telling & both) >= needed:
                     shared |= methods
-            if self._hooks:  # hooks of their external bases that both define (one base, or two of a framework)
-                shared |= self._hooks_of(pa) & self._hooks_of(pb)
+            # hooks of their external bases that both define (one base, or two of a framework); asked when there
+            # are none too, so ``read_bases`` holds the bases whose first hook would change this answer
+            shared |= self._hooks_of(pa) & self._hooks_of(pb)
             shared |= self._declared(pa) & self._declared(pb)
         return frozenset(shared)
 
@@ -72,7 +77,9 @@ class Interfaces:
         found = self._class_hooks.get(cls)
         if found is None:
             found = _NOTHING
-            for base in external_bases(profile.order):
+            bases = external_bases(profile.order)
+            self.read_bases |= bases
+            for base in bases:
                 found |= self._hooks.get(base, _NOTHING)
             self._class_hooks[cls] = found
         return found

@@ -117,9 +117,10 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after an edit of the helper or of a test case
     take the path, ``async def``s added, removed or renamed too (``kept_calls``), but for the rename of an async
-    method another test calls by name, and after a module-level async test added to any of them; none after an edit
-    of the base test case's members (it has a subclass), of ``doubles.py``'s (a class attached to a concept, and a
-    test double by its base) or of a test case naming ``unittest.TestCase``."""
+    method another test calls by name, and after a module-level async test added to any of them; a test case naming
+    ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``); none after an edit of
+    the base test case's members (it has a subclass) or of ``doubles.py``'s (a class attached to a concept, and a
+    test double by its base)."""
     log: list[list[str]] = []
 
     def edit(root: Path, rng: random.Random) -> str:
@@ -132,7 +133,7 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     random_edits(tmp_path, monkeypatch, seed, edit, took, files=_class_project(), edits=14)
     for done, *scans in log:
         kind, name = done.split()
-        on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py")
+        on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py", "test_plain.py")
                                          and kind not in ("none", "rename-called"))  # fmt: skip
         assert len(scans) == (2 if on_path else 0), (done, scans, [entry[0] for entry in log])
 
@@ -211,3 +212,33 @@ def test_an_async_def_another_module_calls_by_name_takes_the_whole_scan(tmp_path
     assert FunctionValue("tests.support", f"ClientHelper.{added}") in kept.tables.async_defs
     keyed = [key for key in kept.tables.bound_names if all(isinstance(k, FunctionValue) for k in key)]
     assert keyed == [frozenset(kept.tables.async_defs)]  # the answer for the old table was not kept beside it
+
+
+HANDLER_TEST = (
+    "from framework import Handler\n\n\n"
+    "class TestHandler(Handler):\n    def test_open(self):\n        self.assertTrue(1)\n"
+)
+
+
+@pytest.mark.parametrize("path, taken", [("tests/test_handler.py", 0), ("tests/test_plain.py", 2)])
+def test_a_test_case_of_an_external_base_a_compared_class_has_takes_the_whole_scan(
+        tmp_path: Path, path: str, taken: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``ChannelPool`` derives from ``framework.Handler`` and is compared with ``BufferedChannelPool`` (a name of
+    its own, not a version of the same: the comparison asks the hooks of their external bases): a method added to a
+    test case naming that base could make it a hook of the base, which that comparison reads; one naming
+    ``unittest.TestCase`` changes nothing the model compared. Both scans equal a cold scan's."""
+    files = {path: text.replace("UnifiedChannelPool", "BufferedChannelPool") for path, text in _class_project().items()}
+    files["tests/test_handler.py"] = HANDLER_TEST
+    files["pkg/pool_a.py"] = "from framework import Handler\n\n\n" + files["pkg/pool_a.py"].replace(
+        "class ChannelPool:", "class ChannelPool(Handler):")  # fmt: skip
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / path
+        text = target.read_text(encoding="utf-8").rstrip("\n")
+        target.write_text(text + "\n\n    def test_later(self):\n        self.assertTrue(2)\n", encoding="utf-8")
+        return path
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)[0] == taken
+    model = load_project(tmp_path / "proj", load_config(tmp_path / "proj")).concepts
+    assert "framework:Handler" in model.similarity.interfaces.read_bases
+    assert "unittest:TestCase" not in model.similarity.interfaces.read_bases
