@@ -32,11 +32,13 @@ from ssot_audit.project import discover_files, keep_cycles, load_walked, scope_k
 from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.kept_calls import async_after
 from ssot_audit.kept_definers import KeptDefiners
+from ssot_audit.kept_scan import (
+    CallTables, Pending, Reads, finish_kept_for, finish_still_holds, keep_snapshot, keep_state, keep_tables,
+    tables_after,
+)
 from ssot_audit.rerun import (
-    NARROWED, RERUN, CallTables, Pending, Reads, Reused, composed, finish_kept_for, finish_still_holds,
-    keep_snapshot, keep_state, keep_tables, last_scan, merged_reads,
-    restored_project, reused_after,
-    state_still_holds, tables_after, with_moves,
+    NARROWED, RERUN, Reused, composed, last_scan, merged_reads, restored_project, reused_after, state_still_holds,
+    with_moves,
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import AsyncChange, KeptTablesStale, Rule, RuleContext
@@ -82,7 +84,7 @@ def run_rules(project: Project, *, rules: Sequence[Rule] = ALL_RULES, only: Coll
               async_change: AsyncChange | None = None) -> tuple[Finding, ...]:  # fmt: skip
     """Run the selected rules over a loaded project; findings sorted by file, line, column, code. ``only``: the codes
     to run of those (the configuration is still checked against all of ``rules``); ``calls_in``, ``call_reads``:
-    see ``RuleContext``; ``tables``: what the call readers build from every module (``rerun.CallTables``), when the
+    see ``RuleContext``; ``tables``: what the call readers build from every module (``kept_scan.CallTables``), when the
     caller has it (its ``bound_names`` is filled); ``rerun``: after interface edits, the judgements to run again
     (each rule it names whole, or narrowed to its units: ``RuleContext.units``); ``definers``, ``async_change``: see
     ``RuleContext``."""
@@ -153,7 +155,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
     """``audit``; with ``tree``, the source lines of unchanged files are taken from the last scan of the tree.
     ``reused``: after calls-only edits, what holds of the last scan (``rerun``): only the rest is found. ``reads``:
     filled with the call readers' reads (``RuleContext.call_reads``) of the modules they judged; ``tables``: what
-    they build from every module, when the caller has it (``rerun.CallTables``); ``async_change``: see
+    they build from every module, when the caller has it (``kept_scan.CallTables``); ``async_change``: see
     ``RuleContext``."""
     if reused is None:
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)

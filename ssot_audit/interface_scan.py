@@ -35,15 +35,15 @@ from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.usage import ATTRIBUTE_SITES, SitesChanged, attribute_sites_after, sites_leaf
 from ssot_audit.rules.units import GROUP_KEYED, keys_after_imports
 
-if TYPE_CHECKING:  # ``rerun`` imports this module
-    from ssot_audit.rerun import Kept
+if TYPE_CHECKING:  # ``kept_scan`` and ``rerun`` import this module
+    from ssot_audit.kept_scan import Kept
 
 MAX_DELTAS = 50
 MAX_DELTA_EDGES = 2_000_000  # 8 MB of edges, about twice a full scan's at 4M lines
 
 
 def _names(tree: TreeCache) -> tuple[str, str]:
-    """The entries of the full scan's record ({"token", "trace"}, written by ``rerun.keep_state``) and of the later
+    """The entries of the full scan's record ({"token", "trace"}, written by ``kept_scan.keep_state``) and of the later
     scans' deltas ({"token", "deltas"})."""
     scope = tree.store.scope
     return f"interface trace {scope}", f"interface deltas {scope}"

@@ -24,8 +24,9 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import FunctionValue
 from ssot_audit.rules.base import AsyncChange, KeptTablesStale
 
-if TYPE_CHECKING:  # ``rerun`` imports this module
-    from ssot_audit.rerun import CallTables, Reused
+if TYPE_CHECKING:  # ``kept_scan`` imports this module, and ``rerun`` imports ``kept_scan``
+    from ssot_audit.kept_scan import CallTables
+    from ssot_audit.rerun import Reused
 
 
 def callee_names(index: ProjectIndex, modules: Iterable[str] | None = None) -> frozenset[Any]:

@@ -14,7 +14,7 @@ from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.namespace import defines, every_definer
 from ssot_audit.analysis.treecache import TreeCache
 
-if TYPE_CHECKING:  # ``rerun`` imports this module
+if TYPE_CHECKING:  # ``kept_scan`` imports this module, and ``rerun`` imports ``kept_scan``
     from ssot_audit.rerun import Reused
 
 

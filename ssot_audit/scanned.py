@@ -21,7 +21,8 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Finding, SourceExcerpt
 from ssot_audit.model.moved import moved_result
-from ssot_audit.rerun import LastScan, finish_still_holds, fixes_hold, kept_token, state_still_holds, with_moves
+from ssot_audit.kept_scan import finish_still_holds, fixes_hold, kept_token
+from ssot_audit.rerun import LastScan, state_still_holds, with_moves
 
 _EXCERPTS = "source excerpts"  # the name the lines of the last scan's excerpts are kept under (``TreeCache``)
 

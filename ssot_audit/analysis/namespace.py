@@ -88,7 +88,7 @@ class Namespaces:
         """``shared``: where a table of every module's facts that the edits a scan takes leave as they were is
         kept between scans (``RuleContext.shared_table``: ``_is_patched``'s, of attribute stores, which
         ``interface_change`` never lets differ; ``find_definers``' answers, of which a scan after an interface edit
-        drops those of the names it changed, ``rerun.tables_after``). ``definers``: ``find_definers``' answer of a
+        drops those of the names it changed, ``kept_scan.tables_after``). ``definers``: ``find_definers``' answer of a
         name this scan has not answered, found without reading every module (the last full scan's table of them
         all, ``kept_definers.KeptDefiners``), None when it cannot tell."""
         self.index = index

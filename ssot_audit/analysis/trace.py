@@ -73,7 +73,7 @@ UNIT = 8
 NODE = 9
 SITES = 10
 # Not a leaf but a node kept by key: ``(BOUND, "")``, every answer of ``rules.base.names_bound_to``, which a full
-# scan's rules compute and later scans reuse (``rerun.CallTables.bound_names``): a scan that reaches it computes
+# scan's rules compute and later scans reuse (``kept_scan.CallTables.bound_names``): a scan that reaches it computes
 # them again (``reached`` reports it with the units).
 BOUND = 11
 CLASS_SITES = 12

@@ -93,7 +93,7 @@ class RuleContext:
     code: str = ""  # the rule's, naming its judgements in the dependency record (``unit``)
     # Tables a rule builds from every module's facts that neither a calls-only edit nor an interface edit the scan
     # takes changes, by name (``SHARED_TABLES``): a full scan's rules fill it and a later scan passes it again, so a
-    # rule narrowed to a few units does not read every module (``rerun.CallTables.shared``); None: build them.
+    # rule narrowed to a few units does not read every module (``kept_scan.CallTables.shared``); None: build them.
     shared: dict[str, object] | None = None
     # the keys of the judgements to make (None: every one): a scan after an interface edit reruns only the units
     # whose reads it fired and keeps the other findings (``rules.units.unit_of`` names each finding's unit). The
@@ -219,7 +219,7 @@ def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValu
     and module-level aliases of them. Rules use it to skip resolving calls that cannot reach a target."""
     key: frozenset[ClassValue | FunctionValue] = frozenset(targets)
     memo = ctx.bound_names if ctx.bound_names is not None else {}
-    # one node kept by key for every answer: a later scan reuses them (``rerun.CallTables.bound_names``)
+    # one node kept by key for every answer: a later scan reuses them (``kept_scan.CallTables.bound_names``)
     return node_answer(ctx.resolver.trace, memo, key, (BOUND, ""), lambda: _names_bound(ctx, targets))
 
 
