@@ -1,6 +1,6 @@
 """What a full scan lets go of, or keeps early, so that its peak of memory stays low, with its answers unchanged.
 
-- The whole-program state a calls-only scan restores is kept before the rules run (``rerun.keep_snapshot``): that
+- The whole-program state a calls-only scan restores is kept before the rules run (``kept_scan.keep_snapshot``): that
   is sound only while the snapshot is the same taken before the rules as after them, and asks the resolver nothing.
 - The rules' memo of module attribute reads is dropped once they ran (``ModuleReads.forget_module_reads``).
 - Finding cycles leaves no graph behind (networkx's, whose subgraph views held it in reference cycles, which the
@@ -18,8 +18,8 @@ import pytest
 from ssot_audit import api
 from ssot_audit.analysis.kept_state import snapshot_state
 from ssot_audit.config import load_config
+from ssot_audit.kept_scan import CallTables
 from ssot_audit.project import Project, load_project
-from ssot_audit.rerun import CallTables
 
 from tests.analysis.test_concept_snapshot import DJANGO, SAMPLE
 from tests.helpers import write_project
