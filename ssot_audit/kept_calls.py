@@ -14,8 +14,8 @@ scan keeps the concept model; a name found there sends the scan the whole way.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import replace
+from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
