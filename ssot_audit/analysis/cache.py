@@ -18,8 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 # The modules whose code decides what a file's facts are.
-_PER_FILE_MODULES = ("facts", "name_table", "attr_table", "columns", "ast_helpers", "extract", "extract_expressions",
-                     "extract_namespace", "flow", "parsing", "syntax_hints", "loader", "lines", "reading", "linemap", "payload")
+_PER_FILE_MODULES = ("facts", "call_table", "name_table", "attr_table", "columns", "ast_helpers", "extract",
+                     "extract_expressions", "extract_namespace", "flow", "parsing", "syntax_hints", "loader", "lines",
+                     "reading", "linemap", "payload")
 
 
 def default_cache_dir() -> Path:

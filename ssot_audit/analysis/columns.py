@@ -1,4 +1,4 @@
-"""``RecordColumns``: what the tables of fact records kept as flat columns share (``facts.CallTable``,
+"""``RecordColumns``: what the tables of fact records kept as flat columns share (``call_table.CallTable``,
 ``attr_table.AttrUseTable``)."""
 
 from __future__ import annotations
