@@ -61,9 +61,9 @@ def async_after(tree: TreeCache, reused: Reused, index: ProjectIndex,
     defs = tables.async_defs
     now = [FunctionValue(module, f.qualname) for module in sorted(edited) if module in index.modules
            for f in index.modules[module].facts.functions.values() if f.is_async]  # fmt: skip
-    patched = tuple(sorted([d for d in defs if d.module not in edited] + now, key=attrgetter("module")))
-    if patched == defs:
+    if [d for d in defs if d.module in edited] == now:  # most edits: the table as it was, not sorted again
         return tables, None
+    patched = tuple(sorted([d for d in defs if d.module not in edited] + now, key=attrgetter("module")))
     old = frozenset(defs)
     bound = {key: answer for key, answer in tables.bound_names.items() if key != old}
     pending = {names[path] for path in reused.kept.pending if path in names} - edited

@@ -195,7 +195,7 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
 
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves, same_imports: bool,
-                       classes: frozenset[str] = frozenset()) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
+                       classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
     """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (but
     the methods of ``classes``, whose members changed: they may change in any way, as functions), and the methods'
     local names whose bindings differ ("qualname name"); None for a method added, removed or changed in

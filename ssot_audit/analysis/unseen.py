@@ -344,18 +344,14 @@ def _same_functions(old: dict[str, FunctionFact], new: dict[str, FunctionFact], 
     if (list(map(len, old_tables)) == list(map(len, new_tables))
             and list(chain.from_iterable(map(Bindings.names, old_tables)))
             == list(chain.from_iterable(map(Bindings.names, new_tables)))
-            and _same_records(list(chain.from_iterable(map(_bindings, old_tables))),
-                              list(chain.from_iterable(map(_bindings, new_tables))), (_BINDING_LINE,), moves)):  # fmt: skip
+            and _same_records(list(chain.from_iterable(map(Bindings.values, old_tables))),
+                              list(chain.from_iterable(map(Bindings.values, new_tables))), (_BINDING_LINE,), moves)):  # fmt: skip
         return True
     for before, after in zip(old.values(), new.values()):
         differing = _differing_names(before.locals, after.locals, moves)
         if differing:
             unread.append((before, differing))
     return True
-
-
-def _bindings(table: Bindings) -> tuple[Any, ...]:
-    return table.values()
 
 
 def _differing_names(old: Bindings, new: Bindings, moves: _Moves) -> frozenset[str]:
@@ -413,7 +409,7 @@ def _strings(root: Any) -> set[str]:
                 push((value._refs,))
             elif kind is FunctionFact:
                 push(_FUNCTION_PARTS(value))
-                push((_bindings(value.locals),))  # the bindings, without the names they bind
+                push((value.locals.values(),))  # the bindings, without the names they bind
             elif kind is ClassFact:
                 push(_CLASS_PARTS(value))
             elif kind is ModuleFacts:
