@@ -20,21 +20,23 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   function added at the top of the file (an interface edit: the file's import sites and edges are made again, and
   what they name judged again); method: a parameter added to a method of a production module (the first whose
   parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
-  judged again, the concept model kept); test method: a method added as the last of a test case (the first class
+  judged again, the concept model kept); private method: a private helper added above that method (the model reads
+  no private method: what the member lookups read of the class is judged again); test method: a method added as
+  the last of a test case (the first class
   of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
   commonest edit of a large codebase: what the member lookups read of the class is judged again; async test: an
   ``async def`` test added to the same class (the call readers' table of async defs is patched, ``kept_calls``)
 - pre-commit: the hook's command (text output) after each kind of body edit, after an import added, after a
-  rename of an imported function, after a method given a parameter and after a test method (and an async one) added,
-  and with nothing changed (no-op), the hook having scanned the tree once before
+  rename of an imported function, after a method given a parameter, a private method and a test method (and an
+  async one) added, and with nothing changed (no-op), the hook having scanned the tree once before
   (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
-after an added import, after a method given a parameter and after a test method (and an async one) added is byte
-for byte the JSON of a cold scan of the same tree.
+after an added import, after a method given a parameter and after a private method and a test method (and an async
+one) added is byte for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -214,6 +216,18 @@ def method_edit(path: Path, name: str, n: int) -> None:
     path.write_text(text[:found.start()] + head + f", _bench_arg_{n}=None" + text[found.start("end"):], encoding="utf-8")
 
 
+def private_method_edit(path: Path, name: str, n: int) -> None:
+    """Add a private helper ``_bench_helper_N`` above method ``name`` of ``path``, in place of the one added last (the
+    first run adds it; each later one renames it): the concept model reads no private method
+    (``edits.private_members_only``)."""
+    added = r"    def _bench_helper_\d+\(self\):\n        return self\.\w+\n\n"
+    text = re.sub(added, "", path.read_text(encoding="utf-8"))
+    found = re.search(_method_def(name), text)
+    assert found is not None, (path, name)
+    helper = f"    def _bench_helper_{n}(self):\n        return self.{name}\n\n"
+    path.write_text(text[:found.start()] + helper + text[found.start():], encoding="utf-8")
+
+
 def pick_test_class(files: list[Path]) -> tuple[Path, str]:
     """A test case of the first copy (a class in a ``tests`` directory with a ``test_`` method, not named like a test
     double) that no class of the first copy names as a base: (its file, its name). A method added to it is the
@@ -329,6 +343,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def method(path: Path, n: int) -> None:  # not ``target``: a module with a method to edit
         method_edit(method_file, method_name, n)
 
+    def private_method(path: Path, n: int) -> None:  # the same class, a private helper added above the method
+        private_method_edit(method_file, method_name, n)
+
     def test_method(path: Path, n: int) -> None:  # not ``target``: a test case
         test_method_edit(case_file, case_name, n)
 
@@ -337,7 +354,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
 
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
-                       ("test method", test_method), ("async test", async_test)):  # fmt: skip
+                       ("private method", private_method), ("test method", test_method),
+                       ("async test", async_test)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -348,7 +366,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     subprocess.run(scan_argv(tree, cache, jobs, fmt="text"), check=True, env=_ENV)
     for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
                        ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
-                       ("pre-commit, test", test_method), ("pre-commit, async", async_test)):  # fmt: skip
+                       ("pre-commit, private", private_method), ("pre-commit, test", test_method),
+                       ("pre-commit, async", async_test)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -360,7 +379,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     warm_json, cold_json = scratch / "warm.json", scratch / "cold.json"
     for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
-                       ("test method", test_method), ("async test", async_test)):  # fmt: skip
+                       ("private method", private_method), ("test method", test_method),
+                       ("async test", async_test)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

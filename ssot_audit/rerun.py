@@ -219,7 +219,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
     classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
-               for qualname in moved.interface.classes]  # fmt: skip
+               for qualname in moved.interface.classes - moved.private]  # fmt: skip
     if restored is not None and classes and not members_unread(restored.concepts, classes):
         restored = None  # the model may read the members of a class the edits changed
     holding: Reused | None = reused

@@ -291,9 +291,11 @@ def async_add(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(found.relpath, found.module, "async-add", found.name, text)
 
 
-def method_rename(t: Target, rng: random.Random, n: int) -> Edit | None:
-    """A method's ``def`` renamed (its callers left: they now name nothing, or the same name of a base)."""
-    options = [f for f in _methods(t) if not f.name.startswith("__")]
+def method_rename(t: Target, rng: random.Random, n: int, kind: str = "method-rename",
+                  which: Callable[[str], bool] = lambda name: not name.startswith("__")) -> Edit | None:  # fmt: skip
+    """A method's ``def`` renamed (its callers left: they now name nothing, or the same name of a base); ``which``:
+    the names that may be."""
+    options = [f for f in _methods(t) if which(f.name)]
     if not options:
         return None
     f = rng.choice(options)
@@ -301,17 +303,42 @@ def method_rename(t: Target, rng: random.Random, n: int) -> Edit | None:
     new_line, count = re.subn(rf"\bdef {re.escape(f.name)}\(", f"def {f.name}_r{n}(", line, count=1)
     if not count:
         return None
-    return Edit(t.relpath, t.module, "method-rename", f.name, _without(t, f.lineno, f.lineno, new_line))
+    return Edit(t.relpath, t.module, kind, f.name, _without(t, f.lineno, f.lineno, new_line))
 
 
-def method_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
-    """A method removed (decorators included) from a class that keeps another statement."""
+def method_remove(t: Target, rng: random.Random, n: int, kind: str = "method-remove",
+                  which: Callable[[str], bool] = lambda name: True) -> Edit | None:  # fmt: skip
+    """A method removed (decorators included) from a class that keeps another statement; ``which`` as above."""
     classes = [node for node in ast.walk(t.tree) if isinstance(node, ast.ClassDef) and len(node.body) > 1]
-    options = [f for c in classes for f in c.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
+    options = [f for c in classes for f in c.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+               and which(f.name)]  # fmt: skip
     if not options:
         return None
     f = rng.choice(options)
-    return Edit(t.relpath, t.module, "method-remove", f.name, _without(t, _method_start(f), f.end_lineno or f.lineno))
+    return Edit(t.relpath, t.module, kind, f.name, _without(t, _method_start(f), f.end_lineno or f.lineno))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.endswith("__")
+
+
+def private_add(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A private method added to a class above one of its methods, calling another of them (a helper written)."""
+    found = method_add(t, rng, n)
+    if found is None:
+        return None
+    text = found.new_text.replace(f"def added_{n}(self):", f"def _added_{n}(self):", 1)
+    return Edit(found.relpath, found.module, "private-add", f"_added_{n}", text)
+
+
+def private_rename(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A private method's ``def`` renamed (its callers left)."""
+    return method_rename(t, rng, n, "private-rename", _private)
+
+
+def private_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A private method removed from a class that keeps another statement."""
+    return method_remove(t, rng, n, "private-remove", _private)
 
 
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
@@ -320,4 +347,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "add-local-import": add_local_import, "change-all": change_all, "mend-import": mend_import,
     "remove-reexport": remove_reexport, "method-parameter": method_parameter, "method-return": method_return,
     "method-add": method_add, "method-rename": method_rename, "method-remove": method_remove, "async-add": async_add,
+    "private-add": private_add, "private-rename": private_rename, "private-remove": private_remove,
 }  # fmt: skip

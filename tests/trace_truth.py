@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
 from ssot_audit.analysis.discovery import is_test_path
-from ssot_audit.analysis.edits import _model_holds
+from ssot_audit.analysis.edits import _model_holds, private_members_only
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
@@ -185,8 +185,9 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
         report.refused += 1
         return
     assert old_facts is not None and new_facts is not None
+    private = frozenset(q for q in change.classes if private_members_only(old_facts, new_facts, q))
     taken = _model_holds(old_facts, new_facts, change,  # what the interface path adds to the classifier
-                         is_test_path(edit.relpath, old.config.test_paths))
+                         is_test_path(edit.relpath, old.config.test_paths), private)
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings

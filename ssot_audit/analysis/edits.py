@@ -12,9 +12,9 @@ functions read differ, nothing else) is seen only by the rules that read calls (
 then loads the project with the last concept model and runs those rules alone (``api.scan_tree``).
 
 One more level in, an *interface* edit (``interface_change``: module-level names or functions added, removed or
-renamed, methods added, removed or renamed in a class of test code, nothing the concept model, the import sites or
-graph, or the call readers' tables read) is seen by the
-judgements that read what changed: the scan finds them in the dependency record the last full scan kept
+renamed, methods added, removed or renamed in a class of test code or private ones in any class, nothing the
+concept model, the import sites or graph, or the call readers' tables read) is seen by the judgements that read
+what changed: the scan finds them in the dependency record the last full scan kept
 (``analysis.trace``) and runs them alone (``interface_scan``).
 
 Anything else (a file added, removed, renamed or unparsable, a payload missing from the packs, an edit some reader
@@ -31,7 +31,7 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
-from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
+from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
@@ -48,6 +48,9 @@ class Moved:
     new_lines: int
     calls_only: bool = False  # calls inside function bodies (or the names functions read) changed too
     interface: InterfaceChange | None = None  # module-level names changed too (``calls_only`` is then True)
+    # of ``interface.classes``, those whose private members alone changed (``private_members_only``): the concept
+    # model reads none of what changed, test code or not, and the kept model is not asked about them
+    private: frozenset[str] = frozenset()
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -88,12 +91,16 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     if calls_only_change(old.facts, new.facts, new_line):
         return Moved(new_line, old.lines, new.lines, calls_only=True)
     change = interface_change(old.facts, new.facts, new_line)
-    if change is not None and _model_holds(old.facts, new.facts, change, is_test):
-        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change)
+    if change is None:
+        return None
+    private = frozenset(q for q in change.classes if private_members_only(old.facts, new.facts, q))
+    if _model_holds(old.facts, new.facts, change, is_test, private):
+        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private)
     return None
 
 
-def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False) -> bool:
+def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False,
+                 private: frozenset[str] = frozenset()) -> bool:  # fmt: skip
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
@@ -101,8 +108,8 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     readers' table of them: in test code the scan patches it and SSOT402 checks what that changes, ``kept_calls``;
     outside it, SSOT401 reads the module-level ones) and the same factory-named module-level functions (the
     model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model
-    reads of one, its returns, it reads through the resolver); a class whose members changed, of test code
-    (``_test_class_holds``).
+    reads of one, its returns, it reads through the resolver); a class whose members changed, of ``private`` (its
+    private members alone changed: ``private_members_only``) or of test code (``_test_class_holds``).
     The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
@@ -124,7 +131,44 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                 return False
         elif before.is_async != after.is_async:
             return False
-    return all(_test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+    return all(qualname in private or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+
+
+def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> bool:
+    """Whether the concept model reads nothing that changed of a class whose members changed
+    (``InterfaceChange.classes``), test code or not: private methods (``_name``, no ``__dunder__``) alone were added,
+    removed, renamed or changed, its instance attributes are the same (``Similarity.held``: what a facade wraps),
+    and whether any method is abstract is the same (``Roles._kind_by_base``: such a class is an ``abc``). The model
+    reads a class's public methods (``Roles.methods``: the roles, the weights and comparisons, the canonical choice,
+    the plan's matrix), what ``MODEL_READS`` says of each, and its dunders (a raising ``__init__`` or ``__new__``: a
+    guard; ``__getattr__``: a proxy); a private method it reads only through the member lookups and
+    ``Roles.methods_with`` (left lazy in a kept model), which record the class's members (``trace.CLASS``): what
+    they answered is judged again. (An ``async def`` added or made outside test code is refused by
+    ``_model_holds``: SSOT401's table of them.)"""
+    before, after = old.classes[qualname], new.classes[qualname]
+    if before.attr_types != after.attr_types:
+        return False
+    read = [name for name in before.methods if not _private(name)]
+    if read != [name for name in after.methods if not _private(name)]:
+        return False
+    if any(_member(old, before, name) != _member(new, after, name) for name in read):
+        return False
+    return _abstract(old, before) == _abstract(new, after)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _member(facts: ModuleFacts, cls: ClassFact, name: str) -> tuple[object, ...]:
+    """A method as the model reads it: each definition's qualname (conditional ones too) and ``MODEL_READS``."""
+    return tuple((q, model_read(facts.functions[q]) if q in facts.functions else None)
+                 for q in (cls.methods[name], *cls.method_variants.get(name, ())))
+
+
+def _abstract(facts: ModuleFacts, cls: ClassFact) -> bool:
+    """Whether one of the class's methods is abstract, as ``Roles._kind_by_base`` asks."""
+    return any(facts.functions[q].is_abstract for q in cls.methods.values() if q in facts.functions)
 
 
 def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test: bool) -> bool:

@@ -227,7 +227,7 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
         was, now = old.get(qualname), new.get(qualname)
-        if was is None or now is None or _model_read(was) != _model_read(now):
+        if was is None or now is None or model_read(was) != model_read(now):
             return None
         names = set(was.locals.keys()) | set(now.locals.keys())  # compared without lines: a function scope is
         # resolved without reading them (``Resolver._from_bindings``), and a parameter added moves none of them
@@ -241,7 +241,7 @@ def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...
     return [(*b[:_BINDING_LINE], *b[_BINDING_LINE + 1:]) for b in _run(facts, run)]
 
 
-def _model_read(function: FunctionFact) -> tuple[Any, ...]:
+def model_read(function: FunctionFact) -> tuple[Any, ...]:
     """What the concept model reads of a method (``MODEL_READS``)."""
     return tuple(getattr(function, name) for name in MODEL_READS)
 

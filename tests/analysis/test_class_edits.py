@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,23 @@ def _edit(root: Path, rng: random.Random) -> str:
     return f"{kind} {path.name}"
 
 
+def logged_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int,
+                 edit: Callable[[Path, random.Random], str], files: dict[str, str]) -> list[list[str]]:  # fmt: skip
+    """``random_edits`` of ``files``, 14 of them: per edit, what it did and the scans after it that took the path
+    (``"json"``, ``"text"``)."""
+    log: list[list[str]] = []
+
+    def logged(root: Path, rng: random.Random) -> str:
+        log.append([edit(root, rng)])
+        return log[-1][0]
+
+    def took(root: Path, cache: Path, fixes: bool) -> None:
+        log[-1].append("json" if fixes else "text")
+
+    random_edits(tmp_path, monkeypatch, seed, logged, took, files=files, edits=14)
+    return log
+
+
 @pytest.mark.parametrize("seed", [81, 82])
 def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
@@ -121,16 +139,7 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``); none after an edit of
     the base test case's members (it has a subclass) or of ``doubles.py``'s (a class attached to a concept, and a
     test double by its base)."""
-    log: list[list[str]] = []
-
-    def edit(root: Path, rng: random.Random) -> str:
-        log.append([_edit(root, rng)])
-        return log[-1][0]
-
-    def took(root: Path, cache: Path, fixes: bool) -> None:
-        log[-1].append("json" if fixes else "text")
-
-    random_edits(tmp_path, monkeypatch, seed, edit, took, files=_class_project(), edits=14)
+    log = logged_edits(tmp_path, monkeypatch, seed, _edit, _class_project())
     for done, *scans in log:
         kind, name = done.split()
         on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py", "test_plain.py")
