@@ -29,7 +29,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssot_audit.analysis.concept_snapshot import members_unread
+from ssot_audit.analysis.concept_snapshot import members_unread, public_members_unread
+from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.kept_state import restore_state
 from ssot_audit.analysis.resolve import Resolver
@@ -219,9 +220,11 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
     classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
-               for qualname in moved.interface.classes - moved.private]  # fmt: skip
+               for qualname in moved.interface.classes - moved.private - {q for q, _, _ in moved.public}]  # fmt: skip
     if restored is not None and classes and not members_unread(restored.concepts, classes):
         restored = None  # the model may read the members of a class the edits changed
+    if restored is not None and not _public_unread(restored.concepts, kept, edits):
+        restored = None  # or the public methods of a production class
     holding: Reused | None = reused
     if restored is not None and importing:  # what the old and new import rows name is judged again too
         first = reused.rerun
@@ -278,3 +281,17 @@ def last_scan(saved: bytes) -> LastScan:
     """The last scan's saved blob (``scanned.save_scanned``'s layout), its result unpickled."""
     _, notes, paths, skipped, pickled = pickle.loads(saved)  # the summary is made again from the new result
     return LastScan(notes, paths, skipped, pickle.loads(pickled))
+
+
+def _public_unread(model: ConceptModel, kept: Kept, edits: Mapping[str, Moved]) -> bool:
+    """Whether ``model`` holds after the public methods of the production classes ``edits`` changed
+    (``Moved.public``), each judged by ``concept_snapshot.public_members_unread`` against the other classes as they
+    are now (the modules edited since the full scan, and now, read from their facts)."""
+    names = kept.state.module_names
+    changed = [(ClassValue(names[path], qualname), before, after) for path, moved in edits.items()
+               for qualname, before, after in moved.public]  # fmt: skip
+    if not changed:
+        return True
+    edited = {names[path] for path in (*kept.pending, *edits) if path in names}
+    return all(public_members_unread(model, kept.state.concepts, value, before, after, edited)
+               for value, before, after in changed)  # fmt: skip

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
@@ -44,8 +44,8 @@ from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import TEST_CODE, Roles
-from ssot_audit.analysis.similarity import Similarity
+from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles
+from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 
@@ -75,6 +75,7 @@ class ConceptSnapshot:
     telling: tuple[tuple[tuple[str, ...], int, int], ...]  # ``Interfaces._table``: (names, protocol, needed)
     hooks: tuple[tuple[str, tuple[str, ...]], ...]  # ``Interfaces._hooks``, each sorted
     hook_bases: tuple[str, ...]  # ``Interfaces.read_bases``, sorted
+    compared: array[int]  # ``Similarity.compared``, sorted
     copies: tuple[tuple[int, int], ...]  # (orphaned copy, the live class it repeats), in ``Roles.copies``' order
     imported: tuple[str, ...]  # sorted
     raising: tuple[int, ...]  # classes with an ``__init__``/``__new__`` that always raises
@@ -111,6 +112,7 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
                       for cls, found in model._factories.items())  # fmt: skip
     copies = tuple((number(a), number(b)) for a, b in roles.copies.items())
     raising = tuple(sorted(map(number, roles._raising)))
+    compared = array("I", sorted(map(number, model.similarity.compared)))
     # ints in arrays, not tuples: a tuple per class and an object per number above 256 are 9 MB more at 4M lines
     order = array("I", map(number, roles.methods))
     bases = [list(map(number, model.resolver.base_classes(value))) for value in roles.methods]  # memoised
@@ -131,7 +133,7 @@ def take_snapshot(model: ConceptModel) -> ConceptSnapshot:
         protocols=tuple(map(words, interfaces.protocols)),
         telling=tuple((words(t), protocol_number[m], needed) for t, m, needed in interfaces._table),
         hooks=tuple((base, words(found)) for base, found in interfaces._hooks.items()),
-        hook_bases=tuple(sorted(interfaces.read_bases)), copies=copies,
+        hook_bases=tuple(sorted(interfaces.read_bases)), compared=compared, copies=copies,
         imported=tuple(kept(m, m) for m in sorted(roles.imported)), raising=raising, factories=factories,
         concepts=concepts, notes=tuple(model.notes),
     )  # fmt: skip
@@ -223,6 +225,7 @@ def _restored_similarity(snapshot: ConceptSnapshot, index: ProjectIndex, resolve
     similarity.interfaces = interfaces
     similarity._held, similarity._weights, similarity._profiles, similarity._parallel = {}, {}, {}, {}
     similarity._packages = None
+    similarity.compared = set()  # the kept model's are the snapshot's (``public_members_unread`` reads them there)
     return similarity
 
 
@@ -249,9 +252,53 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
     if not isinstance(methods, KeptMethods):
         return False
     read_bases = model.similarity.interfaces.read_bases
-    held = {value for concept in model.concepts for value in (
-        *concept.members, *concept.shims, *(v for v, _ in concept.lookalikes), *(v for v, _ in concept.rejected))}
+    held = _held(model)
     return all(model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories
                and not methods.has_subclass(value)
                and read_bases.isdisjoint(external_bases(tuple(model.resolver.direct_bases(value))))
                for value in classes)  # fmt: skip
+
+
+def _held(model: ConceptModel) -> set[ClassValue]:
+    """The classes a concept holds: members, shims, lookalikes and rejected candidates."""
+    return {value for concept in model.concepts for value in (
+        *concept.members, *concept.shims, *(v for v, _ in concept.lookalikes), *(v for v, _ in concept.rejected))}
+
+
+def public_members_unread(model: ConceptModel, snapshot: ConceptSnapshot, value: ClassValue, before: Sequence[str],
+                          after: Sequence[str], edited: Collection[str]) -> bool:  # fmt: skip
+    """Whether the restored ``model`` (of ``snapshot``) holds after the public methods a production class defines
+    went from ``before`` to ``after`` (``edits.public_members``: nothing else the model reads of it changed). Its
+    role is ``class`` (not a protocol or base the others implement), no concept holds it nor has it factories, no
+    class derives from it or holds the set built for it (``KeptMethods.lends_set``), its module is imported (no
+    copy left behind, ``Roles._find_copies``), and the similarity never compared it (``Similarity.compared``).
+    Every name it gained or lost is defined by no other class (``edited``: the modules edited since the full scan,
+    read as they are now), so no other class's weights, rare names, hooks or copies change, and it keeps a name of
+    its own (no other class's set equals its new one). It stays a candidate, or not, of the discovery (``MIN_SHARED``
+    methods), and with the same rare names shared with each class it is still never compared."""
+    methods = model.roles.methods
+    if not isinstance(methods, KeptMethods) or model.roles.role.get(value) != CLASS:
+        return False
+    number = methods.number_of(value)
+    if number is None or number in snapshot.compared or value in model._factories or value in _held(model) \
+            or methods.has_subclass(value) or methods.lends_set(value) \
+            or not model.roles.is_live_module(value.module):  # fmt: skip
+        return False
+    inherited: set[str] = set()
+    for base in model.resolver.base_classes(value):
+        inherited.update(methods.get(base, ()))
+    old, new = set(before) | inherited, set(after) | inherited
+    if not new or (len(old) >= MIN_SHARED) != (len(new) >= MIN_SHARED):
+        return False
+
+    def elsewhere(name: str) -> bool:
+        if methods.defined_elsewhere(name, value, edited):
+            return True
+        for module in edited:
+            info = model.index.modules.get(module)
+            for qualname, fact in info.facts.classes.items() if info is not None else ():
+                if name in fact.methods and (module, qualname) != (value.module, value.qualname):
+                    return True
+        return False
+
+    return not any(map(elsewhere, old ^ new)) and not all(map(elsewhere, after))

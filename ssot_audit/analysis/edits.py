@@ -32,7 +32,7 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
-from ssot_audit.analysis.roles import all_trivial, is_double_name, raises_on_construction
+from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -51,6 +51,10 @@ class Moved:
     # of ``interface.classes``, those whose private members alone changed (``private_members_only``): the concept
     # model reads none of what changed, test code or not, and the kept model is not asked about them
     private: frozenset[str] = frozenset()
+    # of the others outside test code, those whose public methods changed and nothing else the model reads
+    # (``public_members``): (qualname, public names before, after), for the kept model to judge
+    # (``concept_snapshot.public_members_unread``)
+    public: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -94,13 +98,15 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     if change is None:
         return None
     private = frozenset(q for q in change.classes if private_members_only(old.facts, new.facts, q))
-    if _model_holds(old.facts, new.facts, change, is_test, private):
-        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private)
+    public = tuple((q, *names) for q in sorted(change.classes - private) if not is_test
+                   and (names := public_members(old.facts, new.facts, q)) is not None)  # fmt: skip
+    if _model_holds(old.facts, new.facts, change, is_test, private | {q for q, _, _ in public}):
+        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public)
     return None
 
 
 def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False,
-                 private: frozenset[str] = frozenset()) -> bool:  # fmt: skip
+                 judged: frozenset[str] = frozenset()) -> bool:  # fmt: skip
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
@@ -108,8 +114,9 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     readers' table of them: in test code the scan patches it and SSOT402 checks what that changes, ``kept_calls``;
     outside it, SSOT401 reads the module-level ones) and the same factory-named module-level functions (the
     model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model
-    reads of one, its returns, it reads through the resolver); a class whose members changed, of ``private`` (its
-    private members alone changed: ``private_members_only``) or of test code (``_test_class_holds``).
+    reads of one, its returns, it reads through the resolver); a class whose members changed, of ``judged`` (its
+    private members alone changed, ``private_members_only``, or its public methods outside test code,
+    ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``).
     The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
@@ -131,44 +138,51 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                 return False
         elif before.is_async != after.is_async:
             return False
-    return all(qualname in private or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+    return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
 
 
 def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> bool:
     """Whether the concept model reads nothing that changed of a class whose members changed
-    (``InterfaceChange.classes``), test code or not: private methods (``_name``, no ``__dunder__``) alone were added,
-    removed, renamed or changed, its instance attributes are the same (``Similarity.held``: what a facade wraps),
-    and whether any method is abstract is the same (``Roles._kind_by_base``: such a class is an ``abc``). The model
-    reads a class's public methods (``Roles.methods``: the roles, the weights and comparisons, the canonical choice,
-    the plan's matrix), what ``MODEL_READS`` says of each, and its dunders (a raising ``__init__`` or ``__new__``: a
-    guard; ``__getattr__``: a proxy); a private method it reads only through the member lookups and
-    ``Roles.methods_with`` (left lazy in a kept model), which record the class's members (``trace.CLASS``): what
-    they answered is judged again. (An ``async def`` added or made outside test code is refused by
-    ``_model_holds``: SSOT401's table of them.)"""
+    (``InterfaceChange.classes``), test code or not: ``public_members``, its public methods the same. A private
+    method (``_name``, no ``__dunder__``) the model reads only through the member lookups and ``Roles.methods_with``
+    (left lazy in a kept model), which record the class's members (``trace.CLASS``): what they answered is judged
+    again."""
+    found = public_members(old, new, qualname)
+    return found is not None and found[0] == found[1]
+
+
+def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The public method names of a class whose members changed (``InterfaceChange.classes``), before and after,
+    when nothing else the concept model reads of it changed: its instance attributes (``Similarity.held``: what a
+    facade wraps), what its methods make it (``roles.kind_by_methods``: an abstract method, stubs, a hand-written
+    enum), its dunders (a raising ``__init__`` or ``__new__``: a guard; ``__getattr__``: a proxy) and each public
+    method kept, in ``MODEL_READS``; private methods may change in any way. The model reads the public names
+    (``Roles.methods``: the roles, the weights and comparisons, the canonical choice, the plan's matrix), which the
+    kept model judges (``concept_snapshot.public_members_unread``). (An ``async def`` added or made outside test
+    code is refused by ``_model_holds``: SSOT401's table of them.) None when something else changed."""
     before, after = old.classes[qualname], new.classes[qualname]
-    if before.attr_types != after.attr_types:
-        return False
-    read = [name for name in before.methods if not _private(name)]
-    if read != [name for name in after.methods if not _private(name)]:
-        return False
-    if any(_member(old, before, name) != _member(new, after, name) for name in read):
-        return False
-    return _abstract(old, before) == _abstract(new, after)
+    if before.attr_types != after.attr_types \
+            or kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):  # fmt: skip
+        return None
+    dunders = [name for name in before.methods if _dunder(name)]
+    if dunders != [name for name in after.methods if _dunder(name)]:
+        return None
+    was = tuple(name for name in before.methods if not name.startswith("_"))
+    now = tuple(name for name in after.methods if not name.startswith("_"))
+    kept = [name for name in was if name in now]
+    if any(_member(old, before, name) != _member(new, after, name) for name in (*dunders, *kept)):
+        return None
+    return was, now
 
 
-def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
 
 
 def _member(facts: ModuleFacts, cls: ClassFact, name: str) -> tuple[object, ...]:
     """A method as the model reads it: each definition's qualname (conditional ones too) and ``MODEL_READS``."""
     return tuple((q, model_read(facts.functions[q]) if q in facts.functions else None)
                  for q in (cls.methods[name], *cls.method_variants.get(name, ())))
-
-
-def _abstract(facts: ModuleFacts, cls: ClassFact) -> bool:
-    """Whether one of the class's methods is abstract, as ``Roles._kind_by_base`` asks."""
-    return any(facts.functions[q].is_abstract for q in cls.methods.values() if q in facts.functions)
 
 
 def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test: bool) -> bool:

@@ -16,7 +16,8 @@ asks about a handful of the 85,000 classes of 4M lines, and restoring no longer 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -107,6 +108,34 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
         number = self._numbers().get((value.module, value.qualname))
         return number is not None and number in self._columns.bases
+
+    def number_of(self, value: ClassValue) -> int | None:
+        """``value``'s number among the kept classes, if it is one."""
+        return self._numbers().get((value.module, value.qualname))
+
+    def lends_set(self, value: ClassValue) -> bool:
+        """Whether another class holds the set built for ``value`` (its own names' or its whole set: an equal set is
+        kept once, ``method_columns``' sources): were ``value``'s names to change, that class would hold a set built
+        by other steps, which may iterate in another order (True for a class this does not hold: the safe answer)."""
+        k = self._position(value)
+        if k is None:
+            return True
+        source = self._columns.source
+        return source.count(2 * k + _OWN) + source.count(2 * k + _WHOLE) > (source[k] // 2 == k)
+
+    def defined_elsewhere(self, name: str, value: ClassValue, skip: Container[str]) -> bool:
+        """Whether a class other than ``value``, of a module outside ``skip``, defines a public method ``name``
+        (its own names as the full scan found them: a module edited since is the caller's to read, in ``skip``)."""
+        c = self._columns
+        public, at = c.public, -1
+        while True:
+            try:
+                at = public.index(name, at + 1)
+            except ValueError:
+                return False
+            other = self._classes[c.order[bisect_right(c.public_at, at) - 1]]
+            if other.module not in skip and (other.module, other.qualname) != (value.module, value.qualname):
+                return True
 
     def _numbers(self) -> dict[tuple[str, str], int]:
         """(module, qualname) -> class number, made when first asked (keyed by the strings: a tuple hashes in C, a

@@ -76,6 +76,20 @@ def _hand_written_enum(fact: ClassFact, public: list[FunctionFact]) -> bool:
     return sum(1 for name in fact.class_attrs if _CONSTANT.match(name)) >= ENUM_CONSTANTS
 
 
+def kind_by_methods(functions: Mapping[str, FunctionFact], fact: ClassFact) -> str:
+    """What the class's methods (of a module whose functions are ``functions``) make it: ``abc`` (an abstract
+    method, or public methods that all only raise ``NotImplementedError``: an interface by convention), ``enum``
+    (``_hand_written_enum``), else "" (``Roles._kind_by_base`` asks it after the external bases)."""
+    if any(functions[q].is_abstract for q in fact.methods.values() if q in functions):
+        return "abc"
+    public = [functions[q] for m, q in fact.methods.items() if not m.startswith("_") and q in functions]
+    if len(public) >= 2 and all(f.is_stub and f.always_raises.endswith("NotImplementedError") for f in public):
+        return "abc"
+    if _hand_written_enum(fact, public):
+        return "enum"
+    return ""
+
+
 def is_backup_path(relpath: str) -> bool:
     """``backup/x.py``, ``old/x.py``, ``x_old.py``, ``x_backup.py``, ``x.orig.py``, ``copy_of_x.py``..."""
     parts = relpath.split("/")
@@ -276,14 +290,9 @@ class Roles:
         metaclass = fact.keywords.get("metaclass")
         if "abc.ABC" in externals or (metaclass is not None and decorator_name(metaclass) == "ABCMeta"):
             return "abc"
-        functions = info.facts.functions
-        if any(functions[q].is_abstract for q in fact.methods.values() if q in functions):
-            return "abc"
-        public = [functions[q] for m, q in fact.methods.items() if not m.startswith("_") and q in functions]
-        if len(public) >= 2 and all(f.is_stub and f.always_raises.endswith("NotImplementedError") for f in public):
-            return "abc"  # an interface by convention: every public method only raises ``NotImplementedError``
-        if _hand_written_enum(fact, public):
-            return "enum"
+        kind = kind_by_methods(info.facts.functions, fact)
+        if kind:
+            return kind
         if not externals.isdisjoint(_RECORD_BASES) or any(decorator_name(d) in _RECORD_DECORATORS for d in fact.decorators):
             return RECORD
         return ""

@@ -92,6 +92,7 @@ class Similarity:
         self._weights: dict[str, float] = {}  # by method name (the counts are fixed once built)
         self._profiles: dict[ClassValue, Profile] = {}
         self._parallel: dict[tuple[str, str], bool] = {}  # by the two packages
+        self.compared: set[ClassValue] = set()  # every class ``_compare`` was asked about
 
     # -- weights ------------------------------------------------------------------------------------------------
     def weight(self, method: str) -> float:
@@ -192,6 +193,8 @@ class Similarity:
         return self._compare(a, b, self.profile(a), self.profile(b), declared)
 
     def _compare(self, a: ClassValue, b: ClassValue, pa: Profile, pb: Profile, declared: bool) -> Comparison:
+        self.compared.add(a)  # kept with the model: a class never compared keeps it when its public methods change
+        self.compared.add(b)  # (``concept_snapshot.public_members_unread``)
         unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)
