@@ -305,7 +305,8 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
                                                   known[0].imported))  # fmt: skip
         facts.append(None if known is None else known[1])
     missing = [i for i, head in enumerate(heads) if head is None]
-    analysed = analyze_files([found.files[i] for i in missing], jobs=1, cache=payloads, boundary=root.resolve())
+    analysed = analyze_files([found.files[i] for i in missing], jobs=1, cache=payloads, boundary=root.resolve(),
+                             release=False)  # the lazy modules hold the packs' bytes anyway; a whole scan may follow  # fmt: skip
     for i, outcome in zip(missing, analysed):
         heads[i], facts[i] = _head(outcome), outcome.facts
     parsed = time.perf_counter()
