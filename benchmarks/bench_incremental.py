@@ -21,7 +21,9 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   what they name judged again); method: a parameter added to a method of a production module (the first whose
   parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
   judged again, the concept model kept); private method: a private helper added above that method (the model reads
-  no private method: what the member lookups read of the class is judged again); test method: a method added as
+  a private method only through the member lookups: what they read of the class is judged again, unless the model
+  read the class's members itself, as it does of a class it compared: django's ``AppConfig``, compared with its
+  copies, then runs the whole phase); test method: a method added as
   the last of a test case (the first class
   of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
   commonest edit of a large codebase: what the member lookups read of the class is judged again; async test: an
@@ -218,8 +220,8 @@ def method_edit(path: Path, name: str, n: int) -> None:
 
 def private_method_edit(path: Path, name: str, n: int) -> None:
     """Add a private helper ``_bench_helper_N`` above method ``name`` of ``path``, in place of the one added last (the
-    first run adds it; each later one renames it): the concept model reads no private method
-    (``edits.private_members_only``)."""
+    first run adds it; each later one renames it): the concept model reads a private method only through the member
+    lookups (``edits.private_members_only``)."""
     added = r"    def _bench_helper_\d+\(self\):\n        return self\.\w+\n\n"
     text = re.sub(added, "", path.read_text(encoding="utf-8"))
     found = re.search(_method_def(name), text)
