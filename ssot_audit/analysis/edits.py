@@ -97,9 +97,10 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     change = interface_change(old.facts, new.facts, new_line)
     if change is None:
         return None
-    private = frozenset(q for q in change.classes if private_members_only(old.facts, new.facts, q))
-    public = tuple((q, *names) for q in sorted(change.classes - private) if not is_test
-                   and (names := public_members(old.facts, new.facts, q)) is not None)  # fmt: skip
+    members = {q: public_members(old.facts, new.facts, q) for q in sorted(change.classes)}
+    private = frozenset(q for q, names in members.items() if names is not None and names[0] == names[1])
+    public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
+                   if names is not None and q not in private and not is_test)  # fmt: skip
     if _model_holds(old.facts, new.facts, change, is_test, private | {q for q, _, _ in public}):
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public)
     return None

@@ -106,7 +106,7 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
 
     def has_subclass(self, value: ClassValue) -> bool:
         """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
-        number = self._numbers().get((value.module, value.qualname))
+        number = self.number_of(value)
         return number is not None and number in self._columns.bases
 
     def number_of(self, value: ClassValue) -> int | None:
