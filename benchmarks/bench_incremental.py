@@ -21,9 +21,9 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   what they name judged again); method: a parameter added to a method of a production module (the first whose
   parameters are plain names; its class's facts stay the same: what the dependency record links to the method is
   judged again, the concept model kept); private method: a private helper added above that method (the model reads
-  a private method only through the member lookups: what they read of the class is judged again, unless the model
-  read the class's members itself, as it does of a class it compared: django's ``AppConfig``, compared with its
-  copies, then runs the whole phase); test method: a method added as
+  a private method only through the member lookups of its name, which record that name's rows: what they read is
+  judged again, and the model is kept even in a class it compared, as django's ``AppConfig`` with its copies, unless
+  it looked the name up itself); test method: a method added as
   the last of a test case (the first class
   of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
   commonest edit of a large codebase: what the member lookups read of the class is judged again; async test: an
@@ -354,8 +354,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def async_test(path: Path, n: int) -> None:  # the same test case, an ``async def`` test
         test_method_edit(case_file, case_name, n, is_async=True)
 
-    # the private method last in both runs: it may take the whole phase (a class whose members the model read),
-    # which starts the kept state afresh, and the rows after it would carry fewer edits since a full scan
+    # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
+    # kept state afresh, and the rows after it would have carried fewer edits since a full scan)
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
                        ("test method", test_method), ("async test", async_test),

@@ -142,7 +142,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
         if moved.interface is not None:
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 leaves.extend(fired_leaves(module, moved.interface, record, imported=(), sites=(),
-                                           aliases=False))  # ``_model_holds``
+                                           aliases=False, private=moved.private))  # ``_model_holds``
     return _rerun_of(frozenset(traces.reached(leaves)), edits, module_names, codes)
 
 

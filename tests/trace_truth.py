@@ -153,7 +153,8 @@ class Scanned:
     jobs: int
 
 
-def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: KindReport) -> None:
+def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: KindReport,
+                  private: frozenset[str] = frozenset()) -> None:
     """A finer truth than findings, which rules judging as a whole can mask: every namespace leaf ``(module, name)``
     the scan recorded is the key of the resolver's memoised answer (``module_attr``); one outside E whose answer
     differs in the new tree must be reached from the fired leaves (a hop of a re-export chain is memoised without
@@ -162,7 +163,7 @@ def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: Kin
     recorded = old.recorded
     leaves = {k: i for k, i in recorded.keys.items() if len(k) == 2 and k[0] != edit.module}  # type: ignore[arg-type,index]
     probe = recorded.with_keys({(UNIT, ANSWER, leaf): i for leaf, i in leaves.items()})
-    reached = probe.reached(fired_leaves(edit.module, change, recorded))
+    reached = probe.reached(fired_leaves(edit.module, change, recorded, private=private))
     new = api.load_project(old.root, old.config, jobs=old.jobs).resolver
     for leaf in sorted(leaves, key=repr):
         before, after = old.resolver.module_attr(*leaf), new.module_attr(*leaf)  # type: ignore[misc]
@@ -191,14 +192,15 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
-        check_answers(old, edit, change, report)
+        check_answers(old, edit, change, report, private)
     except ConfigError:  # the edit took away what the configuration names (a concept's factory)
         report.invalid += 1
         return
     finally:
         path.write_bytes(old_bytes)
     report.accepted += 1
-    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded, aliases=not taken))
+    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded, aliases=not taken,
+                                                private=private))
     report.model_reached += MODEL in reached
     if not taken or MODEL in reached:  # the interface path would not be taken: the whole scan runs
         return

@@ -140,8 +140,8 @@ class _CallFlow:
         for klass in self.resolver.mro(cls):
             if not isinstance(klass, ClassValue):
                 return ""
-            if trace is not None:
-                trace.read_members(klass.module, klass.qualname)
+            if trace is not None:  # whether it defines ``attr`` (``trace.MEMBER`` for a private name)
+                trace.read_member(klass.module, klass.qualname, attr)
             fact = self.resolver.index.find_class(klass.module, klass.qualname)
             if fact is not None and (attr in fact.methods or attr in fact.class_attrs):
                 return klass.fullname

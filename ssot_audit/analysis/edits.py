@@ -145,9 +145,10 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
 def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> bool:
     """Whether the concept model reads nothing that changed of a class whose members changed
     (``InterfaceChange.classes``), test code or not: ``public_members``, its public methods the same. A private
-    method (``_name``, no ``__dunder__``) the model reads only through the member lookups and ``Roles.methods_with``
-    (left lazy in a kept model), which record the class's members (``trace.CLASS``): what they answered is judged
-    again."""
+    method (``_name``, no ``__dunder__``) the model reads only through the member lookups of its name, which record
+    that name's rows (``trace.MEMBER``, fired for each private name that came, went or changed: what they answered
+    is judged again, and a model that looked one up is built again); the class's ``trace.CLASS`` leaf does not
+    fire (``interface_change.fired_leaves``)."""
     found = public_members(old, new, qualname)
     return found is not None and found[0] == found[1]
 

@@ -32,8 +32,10 @@ says what did, so that a scan can tell which whole-program answers may have chan
   ``has_main_guard`` of a file without classes).
 
 - ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes)
-  differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf, and its methods may
-  differ in any way (the caller judges what the model reads of such a class: ``edits._test_class_holds``).
+  differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf (but one whose private
+  members alone changed, ``edits.private_members_only``), and its methods may differ in any way (the caller judges
+  what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private names whose rows
+  differ, each a ``trace.MEMBER`` leaf.
 
 Refused (None), in the safe direction: a class added, removed or changed beyond its members (its end alone may move
 to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
@@ -53,7 +55,7 @@ from typing import Any
 from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MODULE, NAMED, SITES, STAR,
+    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, NAMED, SITES, STAR, is_private,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -100,6 +102,9 @@ class InterfaceChange:
     # classes whose members changed (``MEMBERS``: methods added, removed or renamed...), all else of them the same;
     # their methods may change in any way (the caller judges what the model reads of them: ``edits``)
     classes: frozenset[str] = frozenset()
+    # of those classes, "qualname name" for each private name (``trace.is_private``) whose rows of ``MEMBERS``
+    # differ (``trace.MEMBER``)
+    members: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -142,8 +147,22 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
-        methods=methods, locals=local_names, classes=classes,
+        methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
     )  # fmt: skip
+
+
+def _private_members(old: ModuleFacts, new: ModuleFacts, classes: Iterable[str]) -> frozenset[str]:
+    """"qualname name" for each private name of ``classes`` whose rows of ``MEMBERS`` differ, compared as they are
+    (an instance attribute's expression that only moved counts as changed: its lookups are judged again)."""
+    found: set[str] = set()
+    for qualname in classes:
+        before, after = old.classes[qualname], new.classes[qualname]
+        for name in {*before.methods, *before.method_variants, *before.attr_types,
+                     *after.methods, *after.method_variants, *after.attr_types}:  # fmt: skip
+            if is_private(name) and any(getattr(before, field).get(name) != getattr(after, field).get(name)
+                                        for field in MEMBERS):  # fmt: skip
+                found.add(f"{qualname} {name}")
+    return frozenset(found)
 
 
 def _same_class_but_end(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
@@ -282,7 +301,8 @@ def _exported(old: list[str] | None, new: list[str] | None) -> frozenset[str] | 
 
 
 def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, imported: Iterable[str] | None = None,
-                 sites: Iterable[Hashable] | None = None, aliases: bool = True) -> list[Hashable]:
+                 sites: Iterable[Hashable] | None = None, aliases: bool = True,
+                 private: frozenset[str] = frozenset()) -> list[Hashable]:  # fmt: skip
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function (and what the model reads of it, ``trace.HEAD``, but of ``methods``), the star
@@ -297,7 +317,10 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
     the importers of every module, which is safe and coarse), and the import sites: all of them and ``sites``, the
     leaves of what the old or the new sites of ``module`` reach (``usage.sites_leaf``; None: every recorded one). ``aliases=False``: the caller knows no alias
-    row of the module changed (``edits._model_holds``), so the aliases' table does not fire."""
+    row of the module changed (``edits._model_holds``), so the aliases' table does not fire.
+
+    Each class whose members changed fires its ``CLASS`` leaf but those of ``private`` (whose private members alone
+    changed: ``edits.private_members_only``), and each private name whose rows changed its ``MEMBER`` leaf."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)
@@ -310,7 +333,8 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
     leaves.extend((LOCAL, module, scoped) for scoped in change.locals)
-    leaves.extend((CLASS, module, qualname) for qualname in change.classes)
+    leaves.extend((CLASS, module, qualname) for qualname in change.classes - private)
+    leaves.extend((MEMBER, module, scoped) for scoped in change.members)
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))

@@ -18,7 +18,7 @@ from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.fixpoint import NO_REENTRY
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
-from ssot_audit.analysis.trace import CLASS, Trace
+from ssot_audit.analysis.trace import CLASS, MEMBER, Trace, is_private
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, ExternalValue, FunctionValue, Value
 
 Values = frozenset[Value]
@@ -190,14 +190,17 @@ class MemberLookup:
 
     def _class_member(self, cls: ClassValue, attr: str, instance: bool, start: int) -> Values:
         trace = self._trace
+        private = trace is not None and is_private(attr)
         for step in self._walk(cls)[start:]:
             fact = step.fact
             if fact is None:
                 if step.blocks:
                     return UNKNOWN_SET
                 continue
-            if trace is not None:  # its members: whether it defines the name (``trace.CLASS``)
-                trace.read(step.leaf)
+            if trace is not None:  # whether it defines the name: its members (``trace.CLASS``), a private name's own
+                # rows (``trace.MEMBER``: a private method added elsewhere in the class answers no lookup differently)
+                leaf = step.leaf
+                trace.read((MEMBER, leaf[1], f"{leaf[2]} {attr}") if private and leaf is not None else leaf)
             if attr not in step.names and not (instance and fact.attr_types.get(attr)):
                 continue  # this class's body does not define it: the next one along the MRO
             klass = step.klass

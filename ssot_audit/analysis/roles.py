@@ -32,7 +32,7 @@ from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
-from ssot_audit.analysis.trace import NODE, node_answer
+from ssot_audit.analysis.trace import NODE, is_private, node_answer
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"
@@ -387,7 +387,9 @@ class Roles:
         """Names for which ``method_function(cls, name)`` may give a function whose ``FunctionFact.<flag>`` is true
         (``is_async``, ``delegates``, ``always_raises``): a name outside it surely gives none, so a caller asks only
         about these. A superset: any class along the MRO that defines the name with such a function (any of its
-        conditional definitions) or assigns it at class level (which may name any function)."""
+        conditional definitions) or assigns it at class level (which may name any function). Public names and
+        dunders only (what every caller asks about: shared public methods, ``__getattr__``, ``__init__``): a private
+        method added to a class changes no answer (``trace.MEMBER``)."""
         key = (cls, flag)
         # asked for each pair a class is compared in: kept, a node of the dependency record (the class's order is
         # read; each class's own set reads its body and methods alone, which ``interface_change`` refuses)
@@ -413,10 +415,10 @@ class Roles:
             if info is not None and fact is not None:
                 functions = info.facts.functions
                 for name, qualname in fact.methods.items():
-                    if any(q in functions and getattr(functions[q], flag)
-                           for q in (qualname, *fact.method_variants.get(name, ()))):  # fmt: skip
+                    if not is_private(name) and any(q in functions and getattr(functions[q], flag)
+                                                    for q in (qualname, *fact.method_variants.get(name, ()))):  # fmt: skip
                         names.add(name)
-                names.update(fact.class_attrs)
+                names.update(name for name in fact.class_attrs if not is_private(name))
             known = self._flagged[key] = self._kept(names)
         return known
 

@@ -16,9 +16,13 @@ records, as it runs, who read what:
   ``global`` names) while the model is built (its attribute types: ``self.x = ...`` in a method), so that a
   parameter added to a method the model resolved names in reaches it only when a name it read changed;
   ``(CLASS, module, qualname)`` a class's members (its methods, conditional definitions and instance attributes:
-  ``interface_change.MEMBERS``), read by every member lookup for each class of the MRO it passes
-  (``members.MemberLookup._class_member``, ``Roles.methods_with``...) but not by what reads its bases and order,
-  which is the class's own node (``interface_change`` refuses an edit of them),
+  ``interface_change.MEMBERS``), read by every member lookup of a name that is not private for each class of the
+  MRO it passes (``members.MemberLookup._class_member``) and by what reads its public methods, dunders and
+  instance attributes as a whole (``Roles.methods_with``, ``Similarity.held``...), but not by what reads its bases
+  and order, which is the class's own node (``interface_change`` refuses an edit of them); ``(MEMBER, module,
+  "qualname name")`` the rows of one private name (``_name``, no dunder) of a class's members, read instead of the
+  class's ``CLASS`` leaf by a lookup of that name (``read_member``): a private method added to a class the model
+  compared reaches the lookups of its name alone, and none of the model's (nothing reads private names as a whole),
   ``(STAR, module)`` the module's star imports, ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
@@ -79,13 +83,19 @@ BOUND = 11
 CLASS_SITES = 12
 HEAD = 13  # what the model reads of a function (see the module's docstring)
 LOCAL = 14  # ``(LOCAL, module, "scope name")``: a method's local bindings of one name (see the module's docstring)
+MEMBER = 15  # ``(MEMBER, module, "qualname name")``: a class's rows of one private name (see the module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
-                        LOCAL})
+                        LOCAL, MEMBER})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
+
+
+def is_private(name: str) -> bool:
+    """A private member name: ``_name``, not a ``__dunder__`` (whose rows are the class's ``CLASS`` leaf's)."""
+    return name[:1] == "_" and not (name[:2] == "__" and name[-2:] == "__")
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -162,6 +172,11 @@ class Trace:
     def read_members(self, module: str, qualname: str) -> None:
         """What is being computed now reads the members of class ``qualname`` of ``module`` (``CLASS``)."""
         self.read((CLASS, module, qualname))
+
+    def read_member(self, module: str, qualname: str, name: str) -> None:
+        """What is being computed now reads whether class ``qualname`` of ``module`` defines ``name``, and how: its
+        ``MEMBER`` leaf for a private name, else the class's members (``CLASS``)."""
+        self.read((MEMBER, module, f"{qualname} {name}") if is_private(name) else (CLASS, module, qualname))
 
     def _numbered_unit(self) -> int:
         """The unit being judged, numbered now (its first read)."""

@@ -2,7 +2,8 @@
 
 The concept model reads a class's public methods and dunders, never a private one (``edits.private_members_only``):
 after a private method's edit the interface path keeps the model and judges again what the member lookups recorded
-of the class (``trace.CLASS``: an ``await self._prepare(key)`` that finds another method, or none). A public
+of that name (``trace.MEMBER``: an ``await self._prepare(key)`` that finds another method, or none), in a class the
+model compared too (a concept's member), unless the model looked the name up itself (a facade's ``self._make()``). A public
 method's edit keeps it when the kept model shows nothing reads the class's methods
 (``concept_snapshot.public_members_unread``): never compared, in no concept, no subclass, and names no other class
 defines. Anything else the model reads refuses the path: a dunder, an abstract method, an instance attribute (what a
@@ -56,7 +57,6 @@ ON_PATH = ("private", "private-remove", "private-rename", "abstract-again")
 # concept's member (``Manager0``, ``Manager1``: held, and subclassed by a shim) nor in a compared one (``ChannelPool``)
 PUBLIC = ("public", "public-remove", "public-rename")
 UNREAD = ("service.py", "holder.py")
-MEMBERS = ("m0.py", "m1.py")  # a concept's members
 
 
 def _project() -> dict[str, str]:
@@ -100,14 +100,12 @@ def _edit(root: Path, rng: random.Random) -> str:
 def test_random_production_class_edits_give_the_cold_scan_byte_for_byte(
         tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after a private method added, removed or
-    renamed take the path, in a class two others are compared with too (and in a concept's member, unless the model
-    read its methods: the dependency record says so), and after a public one in a class the model never compared;
+    renamed take the path, in a class two others are compared with too and in a concept's member (no lookup of the
+    model's asked for those names: ``trace.MEMBER``), and after a public one in a class the model never compared;
     none after any other kind (``ADDED``)."""
     log = logged_edits(tmp_path, monkeypatch, seed, _edit, _project())
     for done, *scans in log:
         kind, name = done.split()
-        if kind in ON_PATH and name in MEMBERS:
-            continue  # on the path unless the full scan's model read the member's methods (``trace.MODEL`` fired)
         on_path = kind in ON_PATH or (kind in PUBLIC and name in UNREAD)
         assert len(scans) == (2 if on_path else 0), (done, scans, [entry[0] for entry in log])
     kinds = {entry[0].split()[0] for entry in log}
@@ -273,6 +271,46 @@ def test_a_copy_left_behind_takes_the_whole_scan(tmp_path: Path, monkeypatch: py
     assert _removed(tmp_path, monkeypatch, files, "spare/keeper.py", DROPPED[:2]) == 0
     found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
     assert [f["location"]["path"] for f in found if f["code"] == "SSOT105"] == ["spare/keeper.py"]
+
+
+FACADE = (
+    "from pkg.m0 import Manager0\n\n\n"
+    "class FacadeBase:\n    def _make(self):\n        return Manager0()\n\n\n"
+    "class ManagerFacade(FacadeBase):\n"
+    "    def __init__(self):\n        self.inner = self._make()\n\n"
+    "    def connect(self):\n        return self.inner.connect()\n\n"
+    "    def send(self, data):\n        return self.inner.send(data)\n"
+)
+
+
+@pytest.mark.parametrize("added, taken", [
+    ("_make", 0),  # ``self._make()`` now finds the facade's own, which makes nothing: it holds no member
+    ("_unasked", 2),  # a name no lookup asked: the model holds
+])  # fmt: skip
+def test_a_private_method_of_a_concept_s_facade_reaches_the_model_when_it_looked_the_name_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, added: str, taken: int) -> None:  # fmt: skip
+    """A facade is a class that holds a concept's member (``Similarity.held``: its instance attributes looked up
+    among its members). Its lookup of ``self._make()`` passed the facade's body for ``_make`` (its ``trace.MEMBER``
+    leaf: that name's rows, not the class's members as a whole) and found the base's: a ``_make`` added to the
+    facade reaches the model and the scan goes the whole way (the facade is none any more, as the cold scan says:
+    ``scans_after_edit``); a private method of another name keeps the model."""
+    files = {**_project(), "pkg/facade.py": FACADE, "pkg/facade_user.py": "from pkg.facade import ManagerFacade\n"}
+
+    def facades(root: Path, cache: Path | None) -> list[str]:
+        concepts = json.loads(scan_output(root, cache))["concepts"]
+        return [m["qualname"] for c in concepts for m in c["members"] if m["role"] == "facade"]
+
+    assert facades(write_project(tmp_path / "before", files), None) == ["pkg.facade.ManagerFacade"]
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / "pkg/facade.py"
+        method = f"    def {added}(self):\n        return None\n\n"
+        target.write_text(target.read_text(encoding="utf-8").replace("    def connect(", method + "    def connect("),
+                          encoding="utf-8")  # fmt: skip
+        return added
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)[0] == taken
+    assert facades(tmp_path / "proj", tmp_path / "cache") == (["pkg.facade.ManagerFacade"] if taken else [])
 
 
 def test_a_scan_the_path_refuses_once_loaded_reads_the_other_files_from_the_cache(
