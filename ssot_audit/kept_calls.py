@@ -56,8 +56,7 @@ def async_after(tree: TreeCache, reused: Reused, index: ProjectIndex,
     order (module names sorted, each module's functions in definition order), as ``async_functions`` makes it; the
     answer ``names_bound_to`` kept for the old table is dropped from the copy (its key is a set of every async def:
     the kept tables would grow by one at each such scan)."""
-    names = reused.kept.state.module_names
-    edited = {names[path] for path in reused.edited if path in names}
+    edited = reused.edited_modules()
     defs = tables.async_defs
     now = [FunctionValue(module, f.qualname) for module in sorted(edited) if module in index.modules
            for f in index.modules[module].facts.functions.values() if f.is_async]  # fmt: skip
@@ -66,8 +65,7 @@ def async_after(tree: TreeCache, reused: Reused, index: ProjectIndex,
     patched = tuple(sorted([d for d in defs if d.module not in edited] + now, key=attrgetter("module")))
     old = frozenset(defs)
     bound = {key: answer for key, answer in tables.bound_names.items() if key != old}
-    pending = {names[path] for path in reused.kept.pending if path in names} - edited
-    called = _Called(tree, reused.kept.token, index, pending)
+    called = _Called(tree, reused.kept.token, index, reused.edited_since_full_scan() - edited)
     return replace(tables, async_defs=patched, bound_names=bound), AsyncChange(tables.bound_names.get(old), called)
 
 
@@ -76,7 +74,7 @@ class _Called:
     of the modules edited since (``pending``) as they are now; read when first asked. When the full scan's are not
     there, any name may be called: ``KeptTablesStale``."""
 
-    def __init__(self, tree: TreeCache, token: str, index: ProjectIndex, pending: set[str]) -> None:
+    def __init__(self, tree: TreeCache, token: str, index: ProjectIndex, pending: frozenset[str]) -> None:
         self._tree, self._token, self._index, self._pending = tree, token, index, pending
         self._names: frozenset[Any] | None = None
 

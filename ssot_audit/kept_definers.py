@@ -38,8 +38,7 @@ class KeptDefiners:
     def __init__(self, tree: TreeCache, reused: Reused, index: ProjectIndex) -> None:
         kept = reused.kept
         self._tree, self._token, self._index = tree, kept.token, index
-        names = kept.state.module_names
-        self._edited = frozenset(names[path] for path in kept.pending.keys() | reused.edited if path in names)
+        self._edited = reused.edited_since_full_scan()
         self._table: Mapping[str, tuple[str, ...]] | None = None
         self._order: dict[str, int] | None = None
         self._read = False

@@ -74,6 +74,19 @@ class Reused:
     shared: dict[str, object] = field(default_factory=dict)  # kept tables this scan made again in part (its rules'
     # ``RuleContext.shared``, kept after them): ``interface_scan.rerun_after_attribute_reads``
 
+    def edited_modules(self) -> frozenset[str]:
+        """This scan's edited files by module name (a file the kept state has no name for is left out)."""
+        names = self.kept.state.module_names
+        return frozenset(names[path] for path in self.edited if path in names)
+
+    def edited_since_full_scan(self) -> frozenset[str]:
+        """The modules edited since the full scan of the kept state, by module name: the files whose moves are
+        pending (``Kept.pending``: edited by the scans after it) and this scan's. Only their facts can differ from
+        what the tables the full scan kept of every module say (``KeptDefiners``, ``kept_calls``, the kept model's
+        classes: ``concept_snapshot.public_members_unread``)."""
+        names = self.kept.state.module_names
+        return frozenset(names[path] for path in self.kept.pending.keys() | self.edited if path in names)
+
 
 def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched) -> None:
     """The kept state of ``token`` holds for this scan's inputs too (it was built from them, or they changed only where
@@ -223,7 +236,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                for qualname in moved.interface.classes - moved.private - {q for q, _, _ in moved.public}]  # fmt: skip
     if restored is not None and classes and not members_unread(restored.concepts, classes):
         restored = None  # the model may read the members of a class the edits changed
-    if restored is not None and not _public_unread(restored.concepts, kept, edits):
+    if restored is not None and not _public_unread(restored.concepts, reused, edits):
         restored = None  # or the public methods of a production class
     holding: Reused | None = reused
     if restored is not None and importing:  # what the old and new import rows name is judged again too
@@ -283,15 +296,16 @@ def last_scan(saved: bytes) -> LastScan:
     return LastScan(notes, paths, skipped, pickle.loads(pickled))
 
 
-def _public_unread(model: ConceptModel, kept: Kept, edits: Mapping[str, Moved]) -> bool:
+def _public_unread(model: ConceptModel, reused: Reused, edits: Mapping[str, Moved]) -> bool:
     """Whether ``model`` holds after the public methods of the production classes ``edits`` changed
     (``Moved.public``), each judged by ``concept_snapshot.public_members_unread`` against the other classes as they
-    are now (the modules edited since the full scan, and now, read from their facts)."""
+    are now (``Reused.edited_since_full_scan``, read from their facts)."""
+    kept = reused.kept
     names = kept.state.module_names
     changed = [(ClassValue(names[path], qualname), before, after) for path, moved in edits.items()
                for qualname, before, after in moved.public]  # fmt: skip
     if not changed:
         return True
-    edited = {names[path] for path in (*kept.pending, *edits) if path in names}
+    edited = reused.edited_since_full_scan()
     return all(public_members_unread(model, kept.state.concepts, value, before, after, edited)
                for value, before, after in changed)  # fmt: skip

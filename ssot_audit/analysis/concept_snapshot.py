@@ -291,14 +291,12 @@ def public_members_unread(model: ConceptModel, snapshot: ConceptSnapshot, value:
     if not new or (len(old) >= MIN_SHARED) != (len(new) >= MIN_SHARED):
         return False
 
+    modules = model.index.modules
+    edited_names = {name for module in edited if (info := modules.get(module)) is not None  # what they define now
+                    for qualname, fact in info.facts.classes.items()
+                    if (module, qualname) != (value.module, value.qualname) for name in fact.methods}  # fmt: skip
+
     def elsewhere(name: str) -> bool:
-        if methods.defined_elsewhere(name, value, edited):
-            return True
-        for module in edited:
-            info = model.index.modules.get(module)
-            for qualname, fact in info.facts.classes.items() if info is not None else ():
-                if name in fact.methods and (module, qualname) != (value.module, value.qualname):
-                    return True
-        return False
+        return name in edited_names or methods.defined_elsewhere(name, value, edited)
 
     return not any(map(elsewhere, old ^ new)) and not all(map(elsewhere, after))

@@ -43,7 +43,7 @@ SITES: dict[tuple[str, str], str] = {
     ("callees.py", "doubted_annotations"): OWN,
     ("callees.py", "resolve_callee"): OWN,
     ("callees.py", "ruled_out"): OWN,
-    ("concept_snapshot.py", "public_members_unread.elsewhere"): KEPT,  # whether the kept model holds: before it
+    ("concept_snapshot.py", "public_members_unread"): KEPT,  # whether the kept model holds: before it
     ("concept_snapshot.py", "restored"): TABLE,
     ("concepts.py", "ConceptModel._factories_by_class"): MODEL,  # ``factories_in`` answers from this table
     ("concepts.py", "ConceptModel.production_importers"): TABLE,  # an importer's ``is_test``: its path, never its facts
