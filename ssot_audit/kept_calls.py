@@ -1,14 +1,17 @@
 """Every callee name of the project, kept by a full scan, and the kept table of ``async def``s patched after edits
 that changed it (``rules.base.AsyncChange``).
 
-A test written is the commonest edit of a large codebase, and in an asyncio codebase the test is an ``async def``.
-The call readers keep the table of every async def (``RuleContext.async_defs``); the unawaited-coroutine rule judges
-only the calls named by the names bound to those (``names_bound_to``). When an edit of test code adds, removes or
-renames an async def (``edits._model_holds`` lets it through there), the scan patches the table for the edited
-modules (``async_after``) and the rule checks the names that came or went against every callee name of the modules
-it does not judge: this table, kept by the full scan, with the modules edited since looked at as they are now
-(``KeptDefiners`` does the same for definitions). A test method's name is seldom called by name elsewhere, so the
-scan keeps the concept model; a name found there sends the scan the whole way.
+A test written is the commonest edit of a large codebase, and in an asyncio codebase the test is an ``async def``;
+so is a coroutine function written in its production code. The call readers keep the table of every async def
+(``RuleContext.async_defs``); the unawaited-coroutine rule judges only the calls named by the names bound to those
+(``names_bound_to``). When an edit adds, removes or renames an async def the concept model does not read (any of
+test code; a function or a private method of production code: ``edits._model_holds``), the scan patches the table
+for the edited modules (``async_after``) and the rule checks the names that came or went against every callee name
+of the modules it does not judge: this table, kept by the full scan, with the modules edited since looked at as
+they are now (``KeptDefiners`` does the same for definitions). A new function's name is seldom called elsewhere
+yet, so the scan keeps the concept model; a name found there sends the scan the whole way. So does a kept SSOT401
+finding whose callee is named like a module-level async def of production code that came or went (its message
+lists those, ``await_on_sync._async_namesakes``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import FunctionValue
+from ssot_audit.rules.await_on_sync import is_namesake, names_namesake
 from ssot_audit.rules.base import AsyncChange, KeptTablesStale
 
 if TYPE_CHECKING:  # ``kept_scan`` imports this module, and ``rerun`` imports ``kept_scan``
@@ -60,8 +64,14 @@ def async_after(tree: TreeCache, reused: Reused, index: ProjectIndex,
     defs = tables.async_defs
     now = [FunctionValue(module, f.qualname) for module in sorted(edited) if module in index.modules
            for f in index.modules[module].facts.functions.values() if f.is_async]  # fmt: skip
-    if [d for d in defs if d.module in edited] == now:  # most edits: the table as it was, not sorted again
+    before = [d for d in defs if d.module in edited]
+    if before == now:  # most edits: the table as it was, not sorted again
         return tables, None
+    # SSOT401 lists the module-level async defs of production code named like a sync callee (its namesakes): a
+    # finding it keeps about a callee of a name that came or went would list another set
+    named = {d.qualname for d in set(before).symmetric_difference(now) if is_namesake(index, d)}
+    if named and any(names_namesake(f, named) for f in reused.findings):
+        raise KeptTablesStale(f"an async def named {sorted(named)[0]!r} came or went, which a kept SSOT401 names")
     patched = tuple(sorted([d for d in defs if d.module not in edited] + now, key=attrgetter("module")))
     old = frozenset(defs)
     bound = {key: answer for key, answer in tables.bound_names.items() if key != old}

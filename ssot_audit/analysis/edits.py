@@ -33,6 +33,7 @@ from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
+from ssot_audit.analysis.trace import is_private
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -111,9 +112,12 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
-    module a judgement imports from) and, outside test code (``is_test``), the same ``async def``s (the call
-    readers' table of them: in test code the scan patches it and SSOT402 checks what that changes, ``kept_calls``;
-    outside it, SSOT401 reads the module-level ones) and the same factory-named module-level functions (the
+    module a judgement imports from) and, outside test code (``is_test``), the same public ``async def`` methods
+    (the model reads which public methods are async: ``ConceptModel.async_methods``, the similarity's agreement;
+    an ``async def`` function or private method added, removed or made sync is let through anywhere: the scan
+    patches the call readers' table of them for the edited modules, and what SSOT402 and SSOT401 kept of the other
+    modules is checked against the names that came or went, ``kept_calls.async_after``; one made async or sync
+    fires its ``trace.HEAD`` leaf, which the model reads) and the same factory-named module-level functions (the
     model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model
     reads of one, its returns, it reads through the resolver); a class whose members changed, of ``judged`` (its
     private members alone changed, ``private_members_only``, or its public methods outside test code,
@@ -134,6 +138,9 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
     for qualname in change.functions if not is_test else ():  # test code's are let through (``kept_calls``)
         before, after = old.functions.get(qualname), new.functions.get(qualname)
+        fact = before or after
+        if not fact.class_qualname or is_private(fact.name):  # type: ignore[union-attr]
+            continue  # a function or a private method: the model reads neither's ``async``, see above
         if before is None or after is None:  # added or removed (a module-level one is a changed name too)
             if (before or after).is_async:  # type: ignore[union-attr]
                 return False

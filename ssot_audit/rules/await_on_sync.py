@@ -51,12 +51,12 @@ None.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ssot_audit.analysis.asyncness import ASYNC, AWAITABLE, SYNC, CallKind, call_kind, describe_returns
 from ssot_audit.analysis.callees import doubted_annotations, resolve_callee, ruled_out
 from ssot_audit.analysis.facts import CallSite
-from ssot_audit.analysis.index import ModuleInfo
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, FunctionValue, InstanceValue, SuperValue, Value
 from ssot_audit.model import Confidence, Finding, Related, Severity
 from ssot_audit.rules.base import (
@@ -69,13 +69,25 @@ INFO = make_rule_info("SSOT401", "await-on-sync-callable", Severity.ERROR, __doc
 def _async_namesakes(ctx: RuleContext) -> dict[str, list[FunctionValue]]:
     """Module-level ``async def`` functions by name, to point at the async variant of a sync callee. Built from
     ``RuleContext.find_async_functions`` and the modules' ``is_test``: it reads no call (a calls-only edit leaves it
-    as it is), and no module's facts when the scan kept that table."""
+    as it is), and no module's facts when the scan kept that table. Not recorded in the dependency record: a scan
+    whose edits changed it checks the findings it keeps (``kept_calls.async_after``, ``names_namesake``)."""
     found: dict[str, list[FunctionValue]] = defaultdict(list)
     for func in ctx.find_async_functions():
-        # ``is_test_module``, not ``get_module``: whether a file is a test is no interface fact (its path says)
-        if "." not in func.qualname and not ctx.index.is_test_module(func.module):
+        if is_namesake(ctx.index, func):
             found[func.qualname].append(func)
     return found
+
+
+def is_namesake(index: ProjectIndex, func: FunctionValue) -> bool:
+    """A module-level ``async def`` of production code, which ``_async_namesakes`` lists by name
+    (``is_test_module``, not ``get_module``: whether a file is a test is no interface fact, its path says)."""
+    return "." not in func.qualname and not index.is_test_module(func.module)
+
+
+def names_namesake(finding: Finding, names: Collection[str]) -> bool:
+    """Whether ``finding`` is this rule's about a callee named one of ``names``: its message and fix hint list the
+    module-level async defs of that name (``_async_namesakes``), so it changes when one of them comes or goes."""
+    return finding.code == INFO.code and str(finding.facts.get("callee", "")).rsplit(".", 1)[-1] in names
 
 
 def _describe(ctx: RuleContext, value: Value, kind: CallKind) -> str:

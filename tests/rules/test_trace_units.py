@@ -29,6 +29,7 @@ SITES: dict[tuple[str, str, str], tuple[int, str]] = {
     ("ambiguous_name.py", "_binding", "facts"): (1, RECORDED),
     ("await_on_sync.py", "_overridden_on_the_way", "facts"): (1, RECORDED),
     ("await_on_sync.py", "check", "facts"): (1, OWN),
+    ("await_on_sync.py", "names_namesake", "facts"): (1, NOT_MODULE),  # a kept finding's (``kept_calls.async_after``)
     ("base.py", "RuleContext.class_location", "facts"): (1, RECORDED),
     ("base.py", "RuleContext.function_location", "facts"): (1, RECORDED),
     # the modules to judge, each then judged in its unit (``in_units``, ``in_module_units``)

@@ -1,0 +1,67 @@
+"""The scan after an ``async def`` of production code is added: a function, or a private method.
+
+The concept model reads which public methods of a class are ``async`` (``ConceptModel.async_methods``, the
+similarity's agreement), never a function's nor a private method's: those are let through (``edits._model_holds``),
+the call readers' table of async defs is patched for the edited module (``kept_calls.async_after``), and what the
+rules kept of the other modules is checked against the names that came: a call elsewhere named like it (SSOT402
+never judged that call), or an SSOT401 finding whose sync callee is named like a module-level one (its message
+lists the async defs of that name), sends the scan the whole way. Every scan gives the cold scan's output byte for
+byte (``scans_after_edit``)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.test_interface_scan import random_edits
+from tests.analysis.test_production_class_edits import _project
+from tests.helpers import scan_output
+
+# Where each coroutine is written: ``pkg/tools.py`` (nothing in it is awaited, nothing else calls its names but
+# ``tool_2``), or as a method of ``Service`` (``pkg/service.py``)
+ADDED = {
+    "function": ("pkg/tools.py", "async def fresh_coroutine(data):\n    return data\n"),
+    "private method": ("pkg/service.py", "    async def _refresh(self):\n        return 1\n"),
+    # ``load_rows`` is sync, awaited under another name in ``pkg/rows_user.py`` (SSOT401): no call is named like
+    # it (SSOT402's check passes), but the finding now says that ``load_rows`` is also an async def, here
+    "namesake": ("pkg/tools.py", "async def load_rows(data):\n    return data\n"),
+    # ``pkg/m2.py`` calls ``tool_2(1)`` without awaiting it: a coroutine of that name may be what it calls
+    "called": ("pkg/tools.py", "async def tool_2(data):\n    return data\n"),
+    "public method": ("pkg/service.py", "    async def refresh(self):\n        return 1\n"),  # the model reads it
+}
+TAKEN = {"function": 2, "private method": 2, "namesake": 0, "called": 0, "public method": 0}
+ROWS = {
+    "pkg/rows.py": "def load_rows(x):\n    return [x]\n",
+    "pkg/rows_user.py": "from pkg.rows import load_rows as fetch_rows\n\n\nasync def run():\n    return await fetch_rows(1)\n",
+}
+
+
+def _notes(root: Path, cache: Path | None) -> list[tuple[str, bool]]:
+    """Each SSOT401 finding about ``load_rows``: its file, and whether its message lists an async def of that name."""
+    found = json.loads(scan_output(root, cache))["findings"]
+    return [(f["location"]["path"], "also defined as async def" in f["message"])
+            for f in found if f["code"] == "SSOT401" and f["facts"]["callee"] == "pkg.rows.load_rows"]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(ADDED))
+def test_an_async_def_of_production_code_keeps_the_model_unless_a_kept_finding_reads_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
+    """A coroutine function or a private coroutine method written in production code keeps the model; one named like
+    a sync callee of a kept SSOT401 finding, or like a call elsewhere, or a public method, goes the whole way."""
+    path, code = ADDED[kind]
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / path
+        text = target.read_text(encoding="utf-8")
+        if code.startswith("    "):  # a method: above ``status``, the class's last
+            text = text.replace("    def status(", code + "\n    def status(")
+        else:
+            text = text.rstrip("\n") + "\n\n\n" + code
+        target.write_text(text, encoding="utf-8")
+        return kind
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **ROWS}, edits=1)[0] == TAKEN[kind]
+    assert _notes(tmp_path / "proj", tmp_path / "cache") == [("pkg/rows_user.py", kind == "namesake")]
