@@ -113,7 +113,9 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
     module a judgement imports from) and, outside test code (``is_test``), the same public ``async def`` methods
-    (the model reads which public methods are async: ``ConceptModel.async_methods``, the similarity's agreement;
+    (the model reads which public methods are async: ``ConceptModel.async_methods`` of a concept's members, the
+    similarity's agreement of the classes it compares; a public one added to, removed from or renamed in a class of
+    ``judged`` is for the kept model to judge, as any public method: ``concept_snapshot.public_members_unread``;
     an ``async def`` function or private method added, removed or made sync is let through anywhere: the scan
     patches the call readers' table of them for the edited modules, and what SSOT402 and SSOT401 kept of the other
     modules is checked against the names that came or went, ``kept_calls.async_after``; one made async or sync
@@ -139,8 +141,9 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     for qualname in change.functions if not is_test else ():  # test code's are let through (``kept_calls``)
         before, after = old.functions.get(qualname), new.functions.get(qualname)
         fact = before or after
-        if not fact.class_qualname or is_private(fact.name):  # type: ignore[union-attr]
-            continue  # a function or a private method: the model reads neither's ``async``, see above
+        if not fact.class_qualname or is_private(fact.name) or fact.class_qualname in judged:  # type: ignore[union-attr]
+            continue  # a function or a private method: the model reads neither's ``async``; a public method of a
+            # class the kept model judges: added, removed or renamed (``public_members`` refuses one made async)
         if before is None or after is None:  # added or removed (a module-level one is a changed name too)
             if (before or after).is_async:  # type: ignore[union-attr]
                 return False

@@ -1,12 +1,13 @@
-"""The scan after an ``async def`` of production code is added: a function, or a private method.
+"""The scan after an ``async def`` of production code is added: a function, a private method or a public one.
 
-The concept model reads which public methods of a class are ``async`` (``ConceptModel.async_methods``, the
-similarity's agreement), never a function's nor a private method's: those are let through (``edits._model_holds``),
-the call readers' table of async defs is patched for the edited module (``kept_calls.async_after``), and what the
-rules kept of the other modules is checked against the names that came: a call elsewhere named like it (SSOT402
-never judged that call), or an SSOT401 finding whose sync callee is named like a module-level one (its message
-lists the async defs of that name), sends the scan the whole way. Every scan gives the cold scan's output byte for
-byte (``scans_after_edit``)."""
+The concept model reads which public methods of a class are ``async`` (``ConceptModel.async_methods`` of a concept's
+members, the similarity's agreement of the classes it compares), never a function's nor a private method's: those
+are let through (``edits._model_holds``), and a public one goes to the kept model's judgement as any public method
+does (``concept_snapshot.public_members_unread``). The call readers' table of async defs is patched for the edited
+module (``kept_calls.async_after``), and what the rules kept of the other modules is checked against the names that
+came: a call elsewhere named like it (SSOT402 never judged that call), or an SSOT401 finding whose sync callee is
+named like a module-level one (its message lists the async defs of that name), sends the scan the whole way. Every
+scan gives the cold scan's output byte for byte (``scans_after_edit``)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ ADDED = {
     "namesake": ("pkg/tools.py", "async def load_rows(data):\n    return data\n"),
     # ``pkg/m2.py`` calls ``tool_2(1)`` without awaiting it: a coroutine of that name may be what it calls
     "called": ("pkg/tools.py", "async def tool_2(data):\n    return data\n"),
-    "public method": ("pkg/service.py", "    async def refresh(self):\n        return 1\n"),  # the model reads it
+    # a public one: in a class the model never compared (``public_members_unread``), and in a concept's member
+    "public method": ("pkg/service.py", "    async def refresh(self):\n        return 1\n"),
+    "member's method": ("pkg/m1.py", "    async def refresh(self):\n        return 1\n"),  # its async methods are read
 }
-TAKEN = {"function": 2, "private method": 2, "namesake": 0, "called": 0, "public method": 0}
+TAKEN = {"function": 2, "private method": 2, "namesake": 0, "called": 0, "public method": 2, "member's method": 0}
 ROWS = {
     "pkg/rows.py": "def load_rows(x):\n    return [x]\n",
     "pkg/rows_user.py": "from pkg.rows import load_rows as fetch_rows\n\n\nasync def run():\n    return await fetch_rows(1)\n",
@@ -49,15 +52,18 @@ def _notes(root: Path, cache: Path | None) -> list[tuple[str, bool]]:
 @pytest.mark.parametrize("kind", sorted(ADDED))
 def test_an_async_def_of_production_code_keeps_the_model_unless_a_kept_finding_reads_its_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
-    """A coroutine function or a private coroutine method written in production code keeps the model; one named like
-    a sync callee of a kept SSOT401 finding, or like a call elsewhere, or a public method, goes the whole way."""
+    """A coroutine function or a private coroutine method written in production code keeps the model, and so does a
+    public one in a class the model never compared; one named like a sync callee of a kept SSOT401 finding, or like
+    a call elsewhere, or a public one in a concept's member (the plan lists which methods are async), goes the
+    whole way."""
     path, code = ADDED[kind]
 
     def edit(root: Path, rng: random.Random) -> str:
         target = root / path
         text = target.read_text(encoding="utf-8")
-        if code.startswith("    "):  # a method: above ``status``, the class's last
-            text = text.replace("    def status(", code + "\n    def status(")
+        if code.startswith("    "):  # a method: above the class's last (``status``, ``close``)
+            last = "    def status(" if "    def status(" in text else "    def close("
+            text = text.replace(last, code + "\n" + last)
         else:
             text = text.rstrip("\n") + "\n\n\n" + code
         target.write_text(text, encoding="utf-8")

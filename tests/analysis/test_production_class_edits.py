@@ -56,7 +56,7 @@ ADDED = {
 ON_PATH = ("private", "private-remove", "private-rename", "abstract-again", "async")
 # a public method's edit keeps the path in classes the model never compared (``Service``, ``Holder``), not in a
 # concept's member (``Manager0``, ``Manager1``: held, and subclassed by a shim) nor in a compared one (``ChannelPool``)
-PUBLIC = ("public", "public-remove", "public-rename")
+PUBLIC = ("public", "public-remove", "public-rename", "public_async")
 UNREAD = ("service.py", "holder.py")
 
 
@@ -142,8 +142,9 @@ def test_a_renamed_private_method_changes_what_its_callers_find(tmp_path: Path,
 @pytest.mark.parametrize("kind", sorted(ADDED))
 def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind: str) -> None:
     """Judged by the facts: a private method alone keeps the model (an ``async def`` too: the call readers' table is
-    patched); a public one is for the kept model to judge (``public_members``), but an ``async def`` (the model reads
-    which public methods are async: ``_model_holds``); each other kind changes what the model reads of the class."""
+    patched); a public one is for the kept model to judge (``public_members``), an ``async def`` too (the model reads
+    which public methods are async only of the classes it compares and of a concept's members, which the kept model
+    refuses); each other kind changes what the model reads of the class."""
     new = SERVICE.replace("    def status(", ADDED[kind].format(n=7) + "\n    def status(")
     old_facts, new_facts = facts_of(SERVICE), facts_of(new)
     found = interface_change(old_facts, new_facts, line_map(SERVICE, new))
@@ -156,7 +157,9 @@ def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind:
     assert public == (None if kind in ("attribute", "dunder", "abstract") else
                       (was, ("serve", "drain_queue", added, "status") if added else was)), kind
     judged = frozenset({"Service"} if public is not None else ())
-    assert _model_holds(old_facts, new_facts, found, False, judged) == (kind in ("private", "public", "async")), kind
+    assert _model_holds(old_facts, new_facts, found, False, judged) == (kind in ("private", "public", "async",
+                                                                            "public_async")), kind  # fmt: skip
+    assert not _model_holds(old_facts, new_facts, found, False, frozenset()) or kind in ("private", "async"), kind
 
 
 def _store(name: str, *methods: str) -> str:
