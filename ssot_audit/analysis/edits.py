@@ -30,10 +30,9 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts, is_dunder
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
-from ssot_audit.analysis.trace import is_private
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -112,18 +111,17 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
     (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
-    module a judgement imports from) and, outside test code (``is_test``), the same public ``async def`` methods
-    (the model reads which public methods are async: ``ConceptModel.async_methods`` of a concept's members, the
-    similarity's agreement of the classes it compares; a public one added to, removed from or renamed in a class of
-    ``judged`` is for the kept model to judge, as any public method: ``concept_snapshot.public_members_unread``;
-    an ``async def`` function or private method added, removed or made sync is let through anywhere: the scan
-    patches the call readers' table of them for the edited modules, and what SSOT402 and SSOT401 kept of the other
-    modules is checked against the names that came or went, ``kept_calls.async_after``; one made async or sync
-    fires its ``trace.HEAD`` leaf, which the model reads) and the same factory-named module-level functions (the
-    model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model
-    reads of one, its returns, it reads through the resolver); a class whose members changed, of ``judged`` (its
-    private members alone changed, ``private_members_only``, or its public methods outside test code,
-    ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``).
+    module a judgement imports from) and, outside test code (``is_test``), the same factory-named module-level
+    functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what
+    the model reads of one, its returns, it reads through the resolver); a class whose members changed, of
+    ``judged`` (its private members alone changed, ``private_members_only``, or its public methods outside test
+    code, ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``).
+    An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
+    of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
+    names that came or went (``kept_calls.async_after``); one made async or sync fires its ``trace.HEAD`` leaf. The
+    model reads which public methods are async (``ConceptModel.async_methods`` of a concept's members, the
+    similarity's agreement of the classes it compares): a method's class is of ``judged`` (``public_members``
+    compares its kept methods' ``async``, and the kept model refuses a class it compared or holds) or refused here.
     The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
@@ -138,17 +136,6 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
-    for qualname in change.functions if not is_test else ():  # test code's are let through (``kept_calls``)
-        before, after = old.functions.get(qualname), new.functions.get(qualname)
-        fact = before or after
-        if not fact.class_qualname or is_private(fact.name) or fact.class_qualname in judged:  # type: ignore[union-attr]
-            continue  # a function or a private method: the model reads neither's ``async``; a public method of a
-            # class the kept model judges: added, removed or renamed (``public_members`` refuses one made async)
-        if before is None or after is None:  # added or removed (a module-level one is a changed name too)
-            if (before or after).is_async:  # type: ignore[union-attr]
-                return False
-        elif before.is_async != after.is_async:
-            return False
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
 
 
@@ -176,8 +163,8 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str) -> tuple[t
     if before.attr_types != after.attr_types \
             or kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):  # fmt: skip
         return None
-    dunders = [name for name in before.methods if _dunder(name)]
-    if dunders != [name for name in after.methods if _dunder(name)]:
+    dunders = [name for name in before.methods if is_dunder(name)]
+    if dunders != [name for name in after.methods if is_dunder(name)]:
         return None
     was = tuple(name for name in before.methods if not name.startswith("_"))
     now = tuple(name for name in after.methods if not name.startswith("_"))
@@ -185,10 +172,6 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str) -> tuple[t
     if any(_member(old, before, name) != _member(new, after, name) for name in (*dunders, *kept)):
         return None
     return was, now
-
-
-def _dunder(name: str) -> bool:
-    return name.startswith("__") and name.endswith("__")
 
 
 def _member(facts: ModuleFacts, cls: ClassFact, name: str) -> tuple[object, ...]:

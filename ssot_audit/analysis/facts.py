@@ -35,6 +35,16 @@ from ssot_audit.model.pickling import pickle_positionally
 Expr = tuple[Any, ...] | None
 
 # Binding kinds: how a name got its value in a scope.
+def is_dunder(name: str) -> bool:
+    """A ``__dunder__`` name."""
+    return name.startswith("__") and name.endswith("__")
+
+
+def is_private(name: str) -> bool:
+    """A private member name: ``_name``, not a ``__dunder__``."""
+    return name.startswith("_") and not is_dunder(name)
+
+
 B_IMPORT = "import"  # value: index into ModuleFacts.imports
 B_DEF = "def"  # value: function qualname
 B_CLASS = "class"  # value: class qualname

@@ -52,10 +52,10 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts, is_private
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, NAMED, SITES, STAR, is_private,
+    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, NAMED, SITES, STAR,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -102,7 +102,7 @@ class InterfaceChange:
     # classes whose members changed (``MEMBERS``: methods added, removed or renamed...), all else of them the same;
     # their methods may change in any way (the caller judges what the model reads of them: ``edits``)
     classes: frozenset[str] = frozenset()
-    # of those classes, "qualname name" for each private name (``trace.is_private``) whose rows of ``MEMBERS``
+    # of those classes, "qualname name" for each private name (``facts.is_private``) whose rows of ``MEMBERS``
     # differ (``trace.MEMBER``)
     members: frozenset[str] = frozenset()
 

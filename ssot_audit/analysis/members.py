@@ -14,11 +14,11 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ssot_audit.analysis.facts import ClassFact, Expr
+from ssot_audit.analysis.facts import ClassFact, Expr, is_private
 from ssot_audit.analysis.fixpoint import NO_REENTRY
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.mro import MroTable
-from ssot_audit.analysis.trace import CLASS, MEMBER, Trace, is_private
+from ssot_audit.analysis.trace import CLASS, Trace, member_leaf
 from ssot_audit.analysis.values import UNKNOWN, ClassValue, ExternalValue, FunctionValue, Value
 
 Values = frozenset[Value]
@@ -200,7 +200,7 @@ class MemberLookup:
             if trace is not None:  # whether it defines the name: its members (``trace.CLASS``), a private name's own
                 # rows (``trace.MEMBER``: a private method added elsewhere in the class answers no lookup differently)
                 leaf = step.leaf
-                trace.read((MEMBER, leaf[1], f"{leaf[2]} {attr}") if private and leaf is not None else leaf)
+                trace.read(member_leaf(leaf[1], leaf[2], attr) if private and leaf is not None else leaf)
             if attr not in step.names and not (instance and fact.attr_types.get(attr)):
                 continue  # this class's body does not define it: the next one along the MRO
             klass = step.klass

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding
+from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dunder
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
@@ -39,10 +39,6 @@ def _is_implementation(suffix: str) -> bool:
     """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
     ``egg-info`` and the like are not."""
     return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
-
-
-def _is_dunder(name: str) -> bool:
-    return name.startswith("__") and name.endswith("__")
 
 
 def _defines(bindings: Sequence[Binding]) -> bool:
@@ -144,7 +140,7 @@ class Namespaces:
                 trace.read((NODE, "absent", key))
             else:  # what the first asker read, read again: the module and whether it is open
                 info = self.index.find_module(module)
-                if info is not None and not _is_dunder(name):
+                if info is not None and not is_dunder(name):
                     self._open(info)
         elif trace is None or self._bound_at_run_time(module, name):
             self._absent[key] = self._absence(module, name, None, frozenset({module}))
@@ -161,12 +157,12 @@ class Namespaces:
         """Whether ``_absence`` answers from the module's own facts and ``_open`` alone (no module, a dunder, or a
         binding outside ``TYPE_CHECKING``: most imports), so that its answer needs no node of the dependency record."""
         info = self.index.modules.get(module)
-        return info is None or _is_dunder(name) or not all(
+        return info is None or is_dunder(name) or not all(
             self._type_checking_import(info, b) for b in info.facts.bindings.get(name, ()))  # fmt: skip
 
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
         info = self.index.find_module(module)
-        if info is None or _is_dunder(name) or self._open(info):
+        if info is None or is_dunder(name) or self._open(info):
             return None
         bindings = [b for b in info.facts.bindings.get(name, ()) if not (b.kind == B_IMPORT and b.value == except_import)]
         if not all(self._type_checking_import(info, b) for b in bindings) or self._on_disk(info, name):

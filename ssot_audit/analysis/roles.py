@@ -27,12 +27,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from operator import attrgetter
 
-from ssot_audit.analysis.facts import ClassFact, FunctionFact
+from ssot_audit.analysis.facts import ClassFact, FunctionFact, is_private
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import NEUTRAL_BASES, Resolver, decorator_name
-from ssot_audit.analysis.trace import NODE, is_private, node_answer
+from ssot_audit.analysis.trace import NODE, node_answer
 from ssot_audit.analysis.values import ClassValue, ExternalValue, FunctionValue, Value
 
 CLASS, TEST_DOUBLE, TEST_CODE, EXAMPLE, SCRIPT = "class", "test-double", "test-code", "example", "script"

@@ -70,6 +70,8 @@ from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import TypeVar, cast
 
+from ssot_audit.analysis.facts import is_private
+
 # The first item of a leaf's, unit's or outside node's key: an int, so that none equals a memo key (tuples of strings
 # and values, or values).
 FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES = 1, 2, 3, 4, 5, 6, 7
@@ -93,9 +95,9 @@ MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the r
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
 
 
-def is_private(name: str) -> bool:
-    """A private member name: ``_name``, not a ``__dunder__`` (whose rows are the class's ``CLASS`` leaf's)."""
-    return name[:1] == "_" and not (name[:2] == "__" and name[-2:] == "__")
+def member_leaf(module: str, qualname: str, name: str) -> tuple[int, str, str]:
+    """The ``MEMBER`` leaf of private name ``name`` of class ``qualname`` of ``module`` (see the module's docstring)."""
+    return MEMBER, module, f"{qualname} {name}"
 
 
 def is_kept_key(key: Hashable) -> bool:
@@ -176,7 +178,7 @@ class Trace:
     def read_member(self, module: str, qualname: str, name: str) -> None:
         """What is being computed now reads whether class ``qualname`` of ``module`` defines ``name``, and how: its
         ``MEMBER`` leaf for a private name, else the class's members (``CLASS``)."""
-        self.read((MEMBER, module, f"{qualname} {name}") if is_private(name) else (CLASS, module, qualname))
+        self.read(member_leaf(module, qualname, name) if is_private(name) else (CLASS, module, qualname))
 
     def _numbered_unit(self) -> int:
         """The unit being judged, numbered now (its first read)."""
