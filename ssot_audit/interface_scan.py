@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # ``kept_scan`` and ``rerun`` import this module
     from ssot_audit.kept_scan import Kept
 
 MAX_DELTAS = 50
+BOUND_NODE: tuple[int, str] = (BOUND, "")  # every answer of ``names_bound_to`` (``trace.BOUND``)
+_AT_BOUND = (BOUND_NODE,)
 MAX_DELTA_EDGES = 2_000_000  # 8 MB of edges, about twice a full scan's at 4M lines
 
 
@@ -58,9 +60,15 @@ class Traces:
     deltas: tuple[State, ...]  # the later scans' records as kept (written back with one more by ``keep_delta``)
     walk: RecordWalk | None = None  # the records made ready to walk (None: no records read)
 
-    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
+    def reached(self, leaves: Iterable[Hashable], stop: Collection[Hashable] = ()) -> set[Hashable]:
         """The units ``leaves`` reach in the records (``record.reached``)."""
-        return self.walk.reached(leaves) if self.walk is not None else reached(self.records, leaves)
+        return self.walk.reached(leaves, stop) if self.walk is not None else reached(self.records, leaves, stop)
+
+    def reached_at_bound(self, leaves: Iterable[Hashable]) -> tuple[frozenset[Hashable], frozenset[Hashable]]:
+        """The units ``leaves`` reach, the walk stopped at ``BOUND`` (reported when reached); and, when it is, the
+        units ``BOUND`` reaches (``Rerun.past_bound``)."""
+        found = frozenset(self.reached(leaves, _AT_BOUND))
+        return found, frozenset(self.reached(_AT_BOUND)) if BOUND_NODE in found else frozenset()
 
     def without_records(self) -> Traces:
         """The same, its records let go (only their kept bytes are needed further)."""
@@ -114,13 +122,16 @@ class Rerun:
 
     whole: frozenset[str]
     units: Mapping[str, frozenset[Hashable]]
-    bound: bool = False  # the kept answers of ``names_bound_to`` read a fired leaf: computed again
+    # the kept answers of ``names_bound_to`` read a fired leaf: computed again; what reads them (``past_bound``) is
+    # judged again only if one changed (``rerun._after_bound``): an early cutoff, as a build system's
+    bound: bool = False
     # the modules whose import rows read a fired leaf (``SITE_ROWS``): what a function they import resolves to may
     # have changed (renamed, removed, added), and their rows are made again like an edited file's
     resolving: frozenset[str] = frozenset()
     # the modules whose rows of SSOT204's table of ``M.n`` reads read a fired leaf (``ATTR_ROWS``): made again
     attr_rows: frozenset[str] = frozenset()
     reached: frozenset[Hashable] = frozenset()  # the units the walk reached (``more_to_rerun`` adds to them)
+    past_bound: frozenset[Hashable] = frozenset()  # with ``bound``: the units that read ``names_bound_to``'s answers
 
 
 ImportsNamed = Mapping[str, tuple[Collection[str], Collection[Hashable]]]  # per module: imported modules, sites' leaves
@@ -143,7 +154,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 leaves.extend(fired_leaves(module, moved.interface, record, imported=(), sites=(),
                                            aliases=False, private=moved.private))  # ``_model_holds``
-    return _rerun_of(frozenset(traces.reached(leaves)), edits, module_names, codes)
+    return _rerun_of(*traces.reached_at_bound(leaves), edits, module_names, codes)
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
@@ -164,12 +175,14 @@ def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mappin
         elif sites:
             leaves.append((SITES, ""))
             leaves.extend(sites)
-    return _rerun_of(first.reached | traces.reached(leaves), edits, module_names, codes)
+    found, past = traces.reached_at_bound(leaves)
+    return _rerun_of(first.reached | found, first.past_bound | past, edits, module_names, codes)
 
 
-def _rerun_of(found: frozenset[Hashable], edits: Mapping[str, Moved], module_names: Mapping[str, str],
-              codes: Iterable[str]) -> Rerun | None:  # fmt: skip
-    """The ``Rerun`` of the units ``found`` reached (``judgements_to_rerun``)."""
+def _rerun_of(found: frozenset[Hashable], past: frozenset[Hashable], edits: Mapping[str, Moved],
+              module_names: Mapping[str, str], codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+    """The ``Rerun`` of the units ``found`` reached (``judgements_to_rerun``), and of those ``BOUND`` reaches
+    (``past``: ``Rerun.past_bound``)."""
     if MODEL in found:
         return None
     edited = {module_names[path] for path in edits if path in module_names}
@@ -180,9 +193,25 @@ def _rerun_of(found: frozenset[Hashable], edits: Mapping[str, Moved], module_nam
     for _, code, key in judged:
         if code in units and key is not None:
             units[code].add(key)
-    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, (BOUND, "") in found,
+    return Rerun(whole, {code: frozenset(keys) for code, keys in units.items()}, BOUND_NODE in found,
                  frozenset(cast(str, key) for _, code, key in judged if code == SITE_ROWS),
-                 frozenset(cast(str, key) for _, code, key in judged if code == ATTR_ROWS), found)  # fmt: skip
+                 frozenset(cast(str, key) for _, code, key in judged if code == ATTR_ROWS), found, past)  # fmt: skip
+
+
+def past_bound(rerun: Rerun) -> Rerun | None:
+    """``rerun`` with the judgements that read ``names_bound_to``'s answers (``Rerun.past_bound``): when one of them
+    changed. Those are the setups of the rules that call it (each then runs whole) and what reads them; None when
+    the model or an import row is among them (never: the rules alone ask it), the whole scan runs."""
+    past = [cast(tuple[int, str, Hashable], unit) for unit in rerun.past_bound if unit[0] == UNIT]  # type: ignore[index]
+    if MODEL in rerun.past_bound or any(code in (SITE_ROWS, ATTR_ROWS) for _, code, _ in past):
+        return None
+    whole = rerun.whole | {code for _, code, key in past if key is None}
+    units = {code: set(keys) for code, keys in rerun.units.items() if code not in whole}
+    for _, code, key in past:
+        if code in units and key is not None:
+            units[code].add(key)
+    return replace(rerun, whole=frozenset(whole), units={code: frozenset(keys) for code, keys in units.items()},
+                   reached=rerun.reached | rerun.past_bound, past_bound=frozenset())  # fmt: skip
 
 
 def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved],

@@ -17,7 +17,7 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -309,11 +309,13 @@ def _by_child(children: array[int], parents: array[int], nodes: int) -> tuple[ar
     return starts, by_child
 
 
-def reached(records: Sequence[Recorded], leaves: Iterable[Hashable]) -> set[Hashable]:
+def reached(records: Sequence[Recorded], leaves: Iterable[Hashable], stop: Collection[Hashable] = ()) -> set[Hashable]:
     """The units reached upward from ``leaves`` in the records taken together (leaves and units are one node across
     records, by key; each record's memo nodes are its own), ``MODEL`` when a node the first record numbered while
-    building the model (after the import sites) is reached, or one the model read (an edge to ``MODEL``)."""
-    return RecordWalk(records).reached(leaves)
+    building the model (after the import sites) is reached, or one the model read (an edge to ``MODEL``). A node kept
+    by a key of ``stop`` (``BOUND``) is reported when reached, and the walk goes no further up from it: what reads it
+    is judged again only if its answers changed (``interface_scan.past_bound``)."""
+    return RecordWalk(records).reached(leaves, stop)
 
 
 class RecordWalk:
@@ -324,7 +326,7 @@ class RecordWalk:
         self._edges = [(memoryview(r.starts).cast("i"), memoryview(r.parents).cast("i")) for r in records]
         self._ends = (records[0].sites_end, records[0].model_end) if records else (0, 0)
 
-    def reached(self, leaves: Iterable[Hashable]) -> set[Hashable]:
+    def reached(self, leaves: Iterable[Hashable], stop: Collection[Hashable] = ()) -> set[Hashable]:
         """``reached`` of these records."""
         records, edges = self._records, self._edges
         seen: list[set[int]] = [set() for _ in records]
@@ -337,12 +339,17 @@ class RecordWalk:
             r, node = queue.popleft()
             if not r and sites_end <= node < model_end:
                 units.add(MODEL)
+            stopped = False
             for key in records[r].keys.keys_at(node):
                 head = key[0]  # type: ignore[index]
                 if head == UNIT or head == BOUND:
                     units.add(key)
-                if head != UNIT:  # a leaf or ``BOUND``, which other records' nodes read too (a unit: none)
+                if key in stop:
+                    stopped = True
+                elif head != UNIT:  # a leaf or ``BOUND``, which other records' nodes read too (a unit: none)
                     self._arrive(key, r, seen, queue)
+            if stopped:
+                continue
             starts, parents = edges[r]
             mine = seen[r]
             for parent in parents[starts[node]:starts[node + 1]]:

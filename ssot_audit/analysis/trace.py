@@ -80,7 +80,8 @@ NODE = 9
 SITES = 10
 # Not a leaf but a node kept by key: ``(BOUND, "")``, every answer of ``rules.base.names_bound_to``, which a full
 # scan's rules compute and later scans reuse (``kept_scan.CallTables.bound_names``): a scan that reaches it computes
-# them again (``reached`` reports it with the units).
+# them again (``reached`` reports it with the units, and stops there when asked), and judges again what reads them
+# only if one changed (``rerun._after_bound``).
 BOUND = 11
 CLASS_SITES = 12
 HEAD = 13  # what the model reads of a function (see the module's docstring)

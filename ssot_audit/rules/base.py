@@ -217,19 +217,27 @@ def make_rule_info(code: str, name: str, severity: Severity, doc: str | None, op
 def names_bound_to(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
     """Every name a call could use to reach one of ``targets``: their own names, the names they are imported as,
     and module-level aliases of them. Rules use it to skip resolving calls that cannot reach a target."""
-    key: frozenset[ClassValue | FunctionValue] = frozenset(targets)
     memo = ctx.bound_names if ctx.bound_names is not None else {}
-    # one node kept by key for every answer: a later scan reuses them (``kept_scan.CallTables.bound_names``)
-    return node_answer(ctx.resolver.trace, memo, key, (BOUND, ""), lambda: _names_bound(ctx, targets))
+    return bound_answer(ctx.index, ctx.resolver, ctx.sites, memo, frozenset(targets))
 
 
-def _names_bound(ctx: RuleContext, targets: set[ClassValue] | set[FunctionValue]) -> frozenset[str]:
+def bound_answer(index: ProjectIndex, resolver: Resolver, sites: ImportSites,
+                 memo: dict[frozenset[ClassValue | FunctionValue], frozenset[str]],
+                 key: frozenset[ClassValue | FunctionValue]) -> frozenset[str]:  # fmt: skip
+    """``names_bound_to``'s answer for the targets ``key``, from ``memo`` or computed into it: one node kept by key
+    for every answer (``trace.BOUND``), which a later scan reuses (``kept_scan.CallTables.bound_names``), or computes
+    again to see whether it changed (``rerun``)."""
+    return node_answer(resolver.trace, memo, key, (BOUND, ""), lambda: _names_bound(index, resolver, sites, key))
+
+
+def _names_bound(index: ProjectIndex, resolver: Resolver, sites: ImportSites,
+                 targets: frozenset[ClassValue | FunctionValue]) -> frozenset[str]:  # fmt: skip
     names = {t.qualname.split(".")[-1] for t in targets}
     for target in targets:  # each target's sites, a read of its module's (``usage.sites_leaf``), not of them all
-        names.update(site.bound for site in ctx.sites.find_sites(target))
-    for module, name, value in ctx.index.module_aliases():
+        names.update(site.bound for site in sites.find_sites(target))
+    for module, name, value in index.module_aliases():
         # no copy of ``targets`` per alias: with K copies of a project, K times the aliases and targets
-        if not targets.isdisjoint(ctx.resolver.resolve_expr(module, "", value)):
+        if not targets.isdisjoint(resolver.resolve_expr(module, "", value)):
             names.add(name)
     return frozenset(names)
 
