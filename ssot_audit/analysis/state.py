@@ -172,7 +172,7 @@ class StateStore:
                 packs.append(fresh)
             state = ScanState(dict(manifest), tuple(packs), result_key, result)
             _atomic_write(self._state_path(), _checksummed(_STATE_MAGIC, pickle.dumps(state_tuple(state), protocol=5)))
-            self._delete_orphans()
+            self._delete_orphans(state.packs)
         except OSError:
             return
 
@@ -240,9 +240,12 @@ class StateStore:
         digest = hashlib.sha256(f"{result_key}|{name}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
         return self.directory / f"out-{self.scope}-{self.tree}-{result_key[:16]}-{digest}.txt"
 
-    def _delete_orphans(self) -> None:
+    def _delete_orphans(self, own: Collection[str]) -> None:
         """Drop the oldest states past ``_MAX_STATES`` (scans of temporary checkouts, as ``history`` makes, never
-        come back) with their reports, then the packs no state names and the kept entries of trees no state is of."""
+        come back) with their reports, then the packs no state names and the kept entries of trees no state is of.
+        ``own``: the packs the state just written names. The other states are read (each its whole manifest: 25 ms
+        at 4M lines, every scan, per scope and tree remembered) only when a pack outside ``own`` is old enough to
+        go: most scans find none."""
         states = sorted(self.directory.glob("state-*.bin"), key=_mtime, reverse=True)
         for old in states[_MAX_STATES:]:
             old.unlink(missing_ok=True)
@@ -253,14 +256,23 @@ class StateStore:
         for kept in self.directory.glob("kept-*.bin"):  # shared by the scopes of a tree: kept while one is
             if tuple(kept.stem.split("-")[2:3]) not in trees and _mtime(kept) < cutoff:  # a first scan: walk first
                 kept.unlink(missing_ok=True)
+        candidates = []
+        for pack in self.directory.glob("pack-*.bin"):
+            try:
+                if pack.name not in own and pack.stat().st_mtime < cutoff:
+                    candidates.append(pack)
+            except OSError:
+                continue
+        if not candidates:
+            return
         named: set[str] = set()
         for path in states[:_MAX_STATES]:
             state = _read_state(path)
             if state is not None:
                 named.update(state.packs)
-        for pack in self.directory.glob("pack-*.bin"):
+        for pack in candidates:
             try:
-                if pack.name not in named and pack.stat().st_mtime < cutoff:
+                if pack.name not in named:
                     pack.unlink()
             except OSError:
                 continue

@@ -279,6 +279,28 @@ def test_kept_entries_go_with_the_last_state_of_their_tree(tmp_path: Path, monke
     assert len(trees) == 16 and kept == trees
 
 
+def test_old_packs_no_state_names_are_deleted_and_the_others_kept(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A save deletes the packs no state of the cache names once they are old enough (a concurrent scan may be
+    writing a young one), and reads the other states to know theirs only then: two trees share the cache, each
+    scan's packs stay while its state names them, a stray pack goes."""
+    store = tmp_path / "cache"
+    first, second = (write_project(tmp_path / name, {"app.py": f"X = {i}\n"}) for i, name in enumerate("ab"))
+    api.scan_tree(first, Config(), jobs=1, cache_dir=store)
+    api.scan_tree(second, Config(), jobs=1, cache_dir=store)
+    named = {pack for path in store.rglob("state-*.bin") for pack in state._read_state(path).packs}  # type: ignore[union-attr]
+    stray = next(store.rglob("pack-*.bin")).with_name("pack-0123456789abcdef.bin")
+    stray.write_bytes(b"not a pack anyone names")
+    monkeypatch.setattr(state, "_ORPHAN_AGE", 0.0)
+    (first / "app.py").write_text("X = 2\n")  # a scan that saves
+    api.scan_tree(first, Config(), jobs=1, cache_dir=store)
+    left = {p.name for p in store.rglob("pack-*.bin")}
+    now = {pack for path in store.rglob("state-*.bin") for pack in state._read_state(path).packs}  # type: ignore[union-attr]
+    assert stray.name not in left
+    assert left == now  # every pack a state names is there (the other tree's too), and no other
+    assert named & now  # the other tree's state still names the packs it named
+
+
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", incremental_project())
     blocked = tmp_path / "not-a-directory"
