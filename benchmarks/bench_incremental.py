@@ -27,18 +27,22 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   the last of a test case (the first class
   of a ``tests`` directory with a ``test_`` method that no class names as a base; each later run renames it), the
   commonest edit of a large codebase: what the member lookups read of the class is judged again; async test: an
-  ``async def`` test added to the same class (the call readers' table of async defs is patched, ``kept_calls``)
+  ``async def`` test added to the same class (the call readers' table of async defs is patched, ``kept_calls``);
+  coroutine: a coroutine function (``async def bench_coroutine_N``) written at the end of the module of "rename,
+  imported" (in place of the one added last): production code, which the concept model never reads the
+  ``async``-ness of a function of (the table of async defs is patched, and the unawaited-coroutine rule checks
+  that no call elsewhere is named like it)
 - pre-commit: the hook's command (text output) after each kind of body edit, after an import added, after a
   rename of an imported function, after a method given a parameter, a private method and a test method (and an
-  async one) added, and with nothing changed (no-op), the hook having scanned the tree once before
-  (as it has on a developer's checkout)
+  async one) added, after a coroutine function added, and with nothing changed (no-op), the hook having scanned
+  the tree once before (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
-after an added import, after a method given a parameter and after a private method and a test method (and an async
-one) added is byte for byte the JSON of a cold scan of the same tree.
+after an added import, after a method given a parameter, after a private method and a test method (and an async
+one) added and after a coroutine function added is byte for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -230,6 +234,13 @@ def private_method_edit(path: Path, name: str, n: int) -> None:
     path.write_text(text[:found.start()] + helper + text[found.start():], encoding="utf-8")
 
 
+def coroutine_edit(path: Path, n: int) -> None:
+    """Write ``async def bench_coroutine_N`` at the end of ``path``, in place of the one added last (the first run
+    adds it; each later one renames it)."""
+    text = re.sub(r"\n\n\nasync def bench_coroutine_\d+\(data\):\n    return data\n", "\n", path.read_text(encoding="utf-8"))
+    path.write_text(text.rstrip("\n") + f"\n\n\nasync def bench_coroutine_{n}(data):\n    return data\n", encoding="utf-8")
+
+
 def pick_test_class(files: list[Path]) -> tuple[Path, str]:
     """A test case of the first copy (a class in a ``tests`` directory with a ``test_`` method, not named like a test
     double) that no class of the first copy names as a base: (its file, its name). A method added to it is the
@@ -354,11 +365,14 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def async_test(path: Path, n: int) -> None:  # the same test case, an ``async def`` test
         test_method_edit(case_file, case_name, n, is_async=True)
 
+    def coroutine(path: Path, n: int) -> None:  # not ``target``: the module of the function others import
+        coroutine_edit(their_file, n)
+
     # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
     # kept state afresh, and the rows after it would have carried fewer edits since a full scan)
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
-                       ("test method", test_method), ("async test", async_test),
+                       ("test method", test_method), ("async test", async_test), ("coroutine", coroutine),
                        ("private method", private_method)):  # fmt: skip
         timed = []
         for _ in range(runs):
@@ -371,7 +385,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     for name, edit in (("pre-commit", body_edit), ("pre-commit, call", call_edit), ("pre-commit, import", add_import),
                        ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
                        ("pre-commit, test", test_method), ("pre-commit, async", async_test),
-                       ("pre-commit, private", private_method)):  # fmt: skip
+                       ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -384,7 +398,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     for name, edit in (("body edit", body_edit), ("call", call_edit), ("rename", rename_edit),
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
                        ("private method", private_method), ("test method", test_method),
-                       ("async test", async_test)):  # fmt: skip
+                       ("async test", async_test), ("coroutine", coroutine)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
