@@ -32,8 +32,8 @@ from pathlib import Path
 from ssot_audit.analysis.concept_snapshot import members_unread, public_members_unread
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
-from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import restore_state
+from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
@@ -250,7 +250,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     if restored is None or holding is None:
         return None, None
     index.keep_module_aliases(kept.aliases)
-    holding = _after_bound(holding, edits, index, resolver, restored.sites, last)
+    holding = _after_bound(holding, edits, trace, restored.sites, restored.concepts.names, last)
     if holding is None:
         return None, None
     holding = _after_attribute_reads(holding, edits, names, resolver, last)
@@ -264,8 +264,8 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
 
 
-def _after_bound(reused: Reused, edits: Mapping[str, Moved], index: ProjectIndex, resolver: Resolver,
-                 sites: ImportSites, last: AuditResult | None) -> Reused | None:  # fmt: skip
+def _after_bound(reused: Reused, edits: Mapping[str, Moved], trace: Trace, sites: ImportSites, names: Names,
+                 last: AuditResult | None) -> Reused | None:  # fmt: skip
     """``reused`` after interface edits that reached the kept answers of ``names_bound_to`` (``Rerun.bound``): each
     computed again (under its node of the record: what it reads now is linked to it). All as they were: what reads
     them is not judged again (their rules' setups: SSOT303 and SSOT402 ran whole after any rename of a function
@@ -276,7 +276,7 @@ def _after_bound(reused: Reused, edits: Mapping[str, Moved], index: ProjectIndex
         return reused
     kept = reused.kept.tables.bound_names
     fresh: dict[frozenset[ClassValue | FunctionValue], frozenset[str]] = {}
-    if all(bound_answer(index, resolver, sites, fresh, key) == answer for key, answer in kept.items()):
+    if all(bound_answer(trace, sites, names, fresh, key) == answer for key, answer in kept.items()):
         return replace(reused, rerun=replace(rerun, bound=False, past_bound=frozenset()))
     wider = past_bound(rerun)
     return reused_findings(last, edits, reused.kept, wider) if wider is not None and last is not None else None

@@ -297,9 +297,9 @@ def test_a_calls_only_scan_takes_the_names_bound_to_targets_from_the_full_scan(t
     computed: list[frozenset[object]] = []
     real = base._names_bound
 
-    def counted(index: object, resolver: object, sites: object, targets: frozenset[object]) -> frozenset[str]:
+    def counted(sites: object, names: object, targets: frozenset[object]) -> frozenset[str]:
         computed.append(frozenset(targets))
-        return real(index, resolver, sites, targets)  # type: ignore[arg-type]
+        return real(sites, names, targets)  # type: ignore[arg-type]
 
     monkeypatch.setattr(base, "_names_bound", counted)
     path = root / "pkg/m4.py"

@@ -8,7 +8,8 @@ from ssot_audit import api
 from ssot_audit.analysis.facts import B_ASSIGN
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.record import Recorded
-from ssot_audit.analysis.trace import BOUND, UNIT, Trace
+from ssot_audit.analysis.trace import BOUND, SITES, UNIT, Trace
+from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.config import Config
 from ssot_audit.rules.base import RuleContext, names_bound_to
@@ -57,19 +58,23 @@ def test_names_bound_to_targets_are_those_of_the_plain_definition(tmp_path: Path
 
 def test_the_answers_are_one_node_a_later_scan_knows_by_key(tmp_path: Path) -> None:
     """A full scan keeps ``names_bound_to``'s answers and later scans reuse them (``rerun.CallTables``): the units
-    that took an answer, computed or memoised, are reached through ``(BOUND, "")`` from what resolving the aliases
-    read, and so is that node, which tells the interface path to compute the answers again."""
+    that took an answer, computed or memoised, are reached through ``(BOUND, "")`` from what reading the targets'
+    import sites read, and so is that node, which tells the interface path to compute the answers again. The
+    aliases come from the model's table (``Names.alias_names``), whose resolutions the model read: no leaf of
+    theirs leads to the node."""
     write_project(tmp_path, ALIASES)
-    index = api.load_project(tmp_path, Config(), jobs=1).index
-    trace = Trace()
     project = api.load_project(tmp_path, Config(), jobs=1)
-    resolver = Resolver(index, trace)
+    trace = Trace()
+    resolver = Resolver(project.index, trace)
+    sites = ImportSites(project.index, resolver)  # its reads recorded
     trace.rules_begin()
-    ctx = RuleContext(index, resolver, project.graph, project.sites, project.concepts, project.failures, {},
+    ctx = RuleContext(project.index, resolver, project.graph, sites, project.concepts, project.failures, {},
                       bound_names={}, code="T")  # fmt: skip
     targets = {FunctionValue("app.impl", "run")}
     for key in ("first", "second"):
         with ctx.unit(key):
-            assert "launch" in names_bound_to(ctx, targets)
-    reached = Recorded.of_trace(trace).reached([("app.impl", "run")])  # ``launch = app.impl.run`` read it
-    assert reached == {(UNIT, "T", "first"), (UNIT, "T", "second"), (BOUND, "")}
+            assert names_bound_to(ctx, targets) == {"run", "start", "go", "launch"}
+    recorded = Recorded.of_trace(trace)
+    assert recorded.reached([(SITES, "app.impl")]) == {(UNIT, "T", "first"), (UNIT, "T", "second"), (BOUND, "")}
+    # ``launch = app.impl.run``: the model's to read (the import rows of ``app`` read it too: their unit)
+    assert recorded.reached([("app.impl", "run")]) == {(UNIT, "import sites", "app")}
