@@ -34,7 +34,7 @@ from ssot_audit.model.pickling import pickle_positionally
 
 Expr = tuple[Any, ...] | None
 
-# Binding kinds: how a name got its value in a scope.
+
 def is_dunder(name: str) -> bool:
     """A ``__dunder__`` name."""
     return name.startswith("__") and name.endswith("__")
@@ -45,6 +45,7 @@ def is_private(name: str) -> bool:
     return name.startswith("_") and not is_dunder(name)
 
 
+# Binding kinds: how a name got its value in a scope.
 B_IMPORT = "import"  # value: index into ModuleFacts.imports
 B_DEF = "def"  # value: function qualname
 B_CLASS = "class"  # value: class qualname
