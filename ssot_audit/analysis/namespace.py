@@ -20,7 +20,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dund
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import NAMED, NODE
+from ssot_audit.analysis.trace import NAMED, NODE, STAR
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -115,7 +115,7 @@ class Namespaces:
         absolute one does unless the module's top-level package sits in a tests/examples/docs/scripts directory:
         whether that directory is on ``sys.path`` depends on how it is run, and its name may well be another
         package's (a ``tests/sphinx`` package, an ``examples/pydantic`` one)."""
-        info = self.index.find_module(module)
+        info = self.index.modules.get(module)  # its path and kind: no edit on the interface path changes them
         if info is None or relative:
             return info is not None
         known = self._reliable.get(module)
@@ -138,9 +138,10 @@ class Namespaces:
                 pass
             elif key in self._absent_nodes:
                 trace.read((NODE, "absent", key))
-            else:  # what the first asker read, read again: the module and whether it is open
-                info = self.index.find_module(module)
+            else:  # what the first asker read, read again: the name's bindings and whether the module is open
+                info = self.index.modules.get(module)
                 if info is not None and not is_dunder(name):
+                    trace.read(key)
                     self._open(info)
         elif trace is None or self._bound_at_run_time(module, name):
             self._absent[key] = self._absence(module, name, None, frozenset({module}))
@@ -161,14 +162,24 @@ class Namespaces:
             self._type_checking_import(info, b) for b in info.facts.bindings.get(name, ()))  # fmt: skip
 
     def _absence(self, module: str, name: str, except_import: int | None, seen: frozenset[str]) -> str | None:
-        info = self.index.find_module(module)
-        if info is None or is_dunder(name) or self._open(info):
+        # Of the module: its bindings of ``name`` (its namespace leaf, not the module's: a name added to a module
+        # thousands import from reaches none of their judgements), whether it is open and, for a name it does not
+        # bind, its star imports; its path, kind and directory are the module table's
+        info = self.index.modules.get(module)
+        if info is None or is_dunder(name):
+            return None
+        trace = self._trace
+        if trace is not None:
+            trace.read((module, name))
+        if self._open(info):
             return None
         bindings = [b for b in info.facts.bindings.get(name, ()) if not (b.kind == B_IMPORT and b.value == except_import)]
         if not all(self._type_checking_import(info, b) for b in bindings) or self._on_disk(info, name):
             return None
         if bindings:
             return None if self._is_patched(module, name) else TYPE_CHECKING_ONLY
+        if trace is not None:
+            trace.read((STAR, module))
         for imp, source in zip(info.facts.imports, self.index.import_sources(module)):
             if imp.name != "*" or imp.scope:
                 continue
@@ -181,9 +192,11 @@ class Namespaces:
 
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
-        its file that could be what actually gets imported. The caller found ``info`` with ``find_module``, which
-        records the module's own leaf; of another module's facts, the answer reads only what ``_edited_at_import``
-        resolves (its node), read again on a hit."""
+        its file that could be what actually gets imported. No leaf: what it reads of the module's facts
+        (``has_getattr``, ``dynamic_namespace``, its module-level calls) no edit on the interface path changes
+        (``interface_change`` and ``edits._model_holds`` refuse one), and the directories are the module table's; of
+        another module's facts, the answer reads only what ``_edited_at_import`` resolves (its node), read again on
+        a hit."""
         known = self._opened.get(info.name)
         if known is None:
             return self._work_out_open(info)

@@ -102,18 +102,20 @@ SITES: dict[tuple[str, str], str] = {
     ("module_namespace.py", "ModuleNamespace.star_exports"): RESOLVER,
     ("module_reads.py", "ModuleReads._find_module_reads"): RESOLVER,  # a node, after get_module
     ("names.py", "Names.__init__"): MODEL,
-    ("namespace.py", "Namespaces._absence"): NODE,  # ``_absent``, after find_module
+    ("namespace.py", "Namespaces._absence"): LEAF,  # (module, name), (STAR, module); inside ``_absent``'s node
     ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
     ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``, a module calling at import time
     ("namespace.py", "Namespaces._stores"): REFUSED,  # attr_stores; what a store's base names: the resolver's
     ("namespace.py", "Namespaces._namesakes"): TABLE,
     ("namespace.py", "Namespaces._open"): REFUSED,  # has_getattr, dynamic_namespace; then ``_edited``'s node
-    ("namespace.py", "Namespaces._type_checking_import"): FOUND,
+    ("namespace.py", "Namespaces._type_checking_import"): LEAF,  # a binding of the name its callers read the leaf of
     ("namespace.py", "Namespaces._work_out_open"): REFUSED,  # as ``_open``
+    ("namespace.py", "Namespaces.find_absence"): TABLE,  # the module's; a hit reads the leaf ``_absence`` read
     ("namespace.py", "Namespaces.find_definers"): LEAF,  # (NAMED, name)
     ("namespace.py", "defines"): LEAF,  # find_definers' and ``rerun.KeptDefiners``' (whose caller records NAMED)
     ("namespace.py", "every_definer"): LEAF,  # find_definers' table, and the full scan's kept copy of it
     ("namespace.py", "Namespaces.find_missing_module"): FOUND,
+    ("namespace.py", "Namespaces.is_reliable_target"): TABLE,  # a module's path and kind
     ("resolve.py", "Resolver._resolve_name"): RESOLVER,
     ("roles.py", "Roles.__init__"): MODEL,
     ("roles.py", "Roles._classify"): MODEL,

@@ -11,7 +11,7 @@ from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves
 from ssot_audit.analysis.namespace import Namespaces
 from ssot_audit.analysis.roles import Roles
 from ssot_audit.analysis.record import Recorded
-from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, IMPORTERS, MODULE, NAMED, SITES, Trace
+from ssot_audit.analysis.trace import ALIASES, CLASS_SITES, IMPORTERS, MODULE, NAMED, SITES, STAR, Trace
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 
@@ -35,7 +35,28 @@ def test_a_name_found_absent_once_is_read_again_through_its_node(tmp_path: Path)
     spaces = Namespaces(r.index, r)
     both = twice(trace, lambda: spaces.find_absence("app.star", "X"))  # the second: ``_absent``'s answer
     assert reached(trace, ("app.source", "X")) == both  # what the star import supplies
-    assert reached(trace, (MODULE, "app.source")) == both
+    assert reached(trace, (STAR, "app.star")) == both
+
+
+def test_whether_a_module_lacks_a_name_reads_that_name_not_the_whole_module(tmp_path: Path) -> None:
+    # a name added to a module many others import from reaches none of their judgements of the names they import
+    r, trace = traced(tmp_path, {"app/__init__.py": "", "app/lib.py": "X = 1\n"})
+    spaces = Namespaces(r.index, r)
+    both = twice(trace, lambda: spaces.find_absence("app.lib", "X"))  # bound at run time: no node, read again
+    assert reached(trace, ("app.lib", "X")) == both
+    assert reached(trace, ("app.lib", "Y")) == set()
+    assert reached(trace, (MODULE, "app.lib")) == set()
+    assert reached(trace, (STAR, "app.lib")) == set()  # a name it binds: no star import can take it away
+
+
+def test_a_name_a_module_lacks_reads_its_star_imports(tmp_path: Path) -> None:
+    # ``from app.more import *`` added to ``app.lib`` may supply it: the edit fires (STAR, app.lib)
+    r, trace = traced(tmp_path, {"app/__init__.py": "", "app/lib.py": "X = 1\n"})
+    spaces = Namespaces(r.index, r)
+    both = twice(trace, lambda: spaces.find_absence("app.lib", "Y"))
+    assert reached(trace, ("app.lib", "Y")) == both
+    assert reached(trace, (STAR, "app.lib")) == both
+    assert reached(trace, (MODULE, "app.lib")) == set()
 
 
 def test_a_module_known_open_or_not_is_read_again_through_its_node(tmp_path: Path) -> None:
@@ -47,12 +68,13 @@ def test_a_module_known_open_or_not_is_read_again_through_its_node(tmp_path: Pat
 
 
 def test_a_bound_name_asked_again_reads_again_what_its_answer_read(tmp_path: Path) -> None:
-    # bound at run time: no node, the second asker reads the module and whether it is open (``_opened``'s node)
+    # bound at run time: no node, the second asker reads the name's bindings and whether the module is open
+    # (``_edited``'s node)
     r, trace = traced(tmp_path, CALLING)
     spaces = Namespaces(r.index, r)
     both = twice(trace, lambda: spaces.find_absence("app.pkg", "X"))
     assert reached(trace, ("app.helpers", "setup")) == both
-    assert reached(trace, (MODULE, "app.pkg")) == both
+    assert reached(trace, ("app.pkg", "X")) == both
 
 
 def test_who_defines_a_name_reads_every_modules_bindings_of_it(tmp_path: Path) -> None:
