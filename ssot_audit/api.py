@@ -42,6 +42,8 @@ from ssot_audit.rerun import (
 )
 from ssot_audit.rules import ALL_RULES
 from ssot_audit.rules.base import AsyncChange, KeptTablesStale, Rule, RuleContext
+from ssot_audit.rules.units import unit_of
+from ssot_audit.rules.unawaited_coroutine import INFO as UNAWAITED_INFO
 from ssot_audit.rules.unused_suppression import INFO as UNUSED_SUPPRESSION
 from ssot_audit.scanned import ResultSummary as ResultSummary, Scanned as Scanned
 from ssot_audit.scanned import excerpts_of, import_names, moved_scan, save_scanned
@@ -161,10 +163,13 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         raw = run_rules(project, rules=rules, call_reads=reads, tables=tables)
     elif reused.rerun is not None:  # after interface edits (``interface_scan``)
         definers = KeptDefiners(tree, reused, project.index) if tree is not None else None
-        found = (*reused.findings, *run_rules(project, rules=rules, call_reads=reads, tables=tables,
-                                               rerun=reused.rerun, definers=definers,
-                                               async_change=async_change))  # fmt: skip
-        raw = tuple(sorted(found, key=lambda f: f.sort_key))
+        fresh = run_rules(project, rules=rules, call_reads=reads, tables=tables, rerun=reused.rerun, definers=definers,
+                          async_change=async_change)  # fmt: skip
+        held = reused.findings
+        if async_change is not None and async_change.widened:  # modules SSOT402 judged again (``AsyncChange``)
+            module_of = reused.kept.state.module_names
+            held = tuple(f for f in held if f.code != UNAWAITED_INFO.code or unit_of(f, module_of) not in async_change.widened)
+        raw = tuple(sorted((*held, *fresh), key=lambda f: f.sort_key))
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),
                  *run_rules(project, rules=rules, only=NARROWED, calls_in=reused.judged, call_reads=reads,

@@ -1,18 +1,17 @@
-"""Every callee name of the project, kept by a full scan, and the kept table of ``async def``s patched after edits
+"""Which modules call each callee name, kept by a full scan, and the kept table of ``async def``s patched after edits
 that changed it (``rules.base.AsyncChange``).
 
 A test written is the commonest edit of a large codebase, and in an asyncio codebase the test is an ``async def``;
-so is a coroutine function written in its production code. The call readers keep the table of every async def
-(``RuleContext.async_defs``); the unawaited-coroutine rule judges only the calls named by the names bound to those
-(``names_bound_to``). When an edit adds, removes or renames an async def the concept model does not read (any of
-test code; a function or a private method of production code: ``edits._model_holds``), the scan patches the table
-for the edited modules (``async_after``) and the rule checks the names that came or went against every callee name
-of the modules it does not judge: this table, kept by the full scan, with the modules edited since looked at as
-they are now (``KeptDefiners`` does the same for definitions). A new function's name is seldom called elsewhere
-yet, so the scan keeps the concept model; a name found there sends the scan the whole way. So does a kept SSOT401
-finding whose callee is named like a module-level async def of production code that came or went (its message
-lists those, ``await_on_sync._async_namesakes``).
-"""
+so is a coroutine function written in its production code, and a function made ``async`` (or sync again) is the
+edit of a migration to asyncio. The call readers keep the table of every async def (``RuleContext.async_defs``);
+the unawaited-coroutine rule judges only the calls named by the names bound to those (``names_bound_to``). When an
+edit adds, removes or renames an async def the concept model does not read (any of test code; a function or a
+private method of production code: ``edits._model_holds``), or makes a function async or sync, the scan patches the
+table for the edited modules (``async_after``) and the rule judges again, besides the modules it judges anyway, those
+whose calls are named by a name that came or went: this table of callers by name, kept by the full scan, with the
+modules edited since looked at as they are now (``KeptDefiners`` does the same for definitions). A kept SSOT401
+finding whose callee is named like a module-level async def of production code that came or went sends the scan the
+whole way (its message lists those, ``await_on_sync._async_namesakes``)."""
 
 from __future__ import annotations
 
@@ -37,19 +36,32 @@ def callee_names(index: ProjectIndex, modules: Iterable[str] | None = None) -> f
     """The last part of every callee expression of ``modules`` (names; None: every module): a superset of the names
     ``find_calls_named`` can find a call by."""
     infos = index.modules.values() if modules is None else [index.modules[m] for m in modules if m in index.modules]
-    # one set filled in C from every table's callee column (a frozenset a module, then their union, was 60% slower):
-    # about 0.1 CPU-s of a full scan at 4M lines (1.5 million calls, 8,000 distinct names)
+    # one set filled in C from every table's callee column (a frozenset a module, then their union, was 60% slower)
     return frozenset(chain.from_iterable(info.facts.calls.callee_names() for info in infos))
 
 
+def callers_by_name(index: ProjectIndex) -> dict[Any, list[str]]:
+    """Each last part of a callee expression (``callee_names``), with the modules whose calls have it (index order)."""
+    callers: dict[Any, list[str]] = {}
+    for info in index.modules.values():
+        module = info.name
+        for name in set(info.facts.calls.callee_names()):
+            found = callers.get(name)
+            if found is None:
+                callers[name] = [module]
+            else:
+                found.append(module)
+    return callers
+
+
 def keep_callee_names(tree: TreeCache, token: str, index: ProjectIndex) -> None:
-    """After a full scan whose state is kept as ``token``: keep every callee name of ``index``."""
-    tree.save_kept(_entry(tree), {"token": token, "names": callee_names(index)})
+    """After a full scan whose state is kept as ``token``: keep which modules call each callee name of ``index``."""
+    tree.save_kept(_entry(tree), {"token": token, "callers": callers_by_name(index)})
 
 
 def _entry(tree: TreeCache) -> str:
-    """The name the full scan's callee names are kept under ({"token", "names"}): read only by a scan whose edits
-    changed the async defs."""
+    """The name the full scan's callers by callee name are kept under ({"token", "callers"}): read only by a scan
+    whose edits changed the async defs."""
     return f"every callee {tree.store.scope}"
 
 
@@ -75,25 +87,28 @@ def async_after(tree: TreeCache, reused: Reused, index: ProjectIndex,
     patched = tuple(sorted([d for d in defs if d.module not in edited] + now, key=attrgetter("module")))
     old = frozenset(defs)
     bound = {key: answer for key, answer in tables.bound_names.items() if key != old}
-    called = _Called(tree, reused.kept.token, index, reused.edited_since_full_scan() - edited)
-    return replace(tables, async_defs=patched, bound_names=bound), AsyncChange(tables.bound_names.get(old), called)
+    callers = _Callers(tree, reused.kept.token, index, reused.edited_since_full_scan() - edited)
+    return replace(tables, async_defs=patched, bound_names=bound), AsyncChange(tables.bound_names.get(old), callers)
 
 
-class _Called:
-    """The callee names of every module a scan did not edit (``AsyncChange.called``): the full scan's, with those
-    of the modules edited since (``pending``) as they are now; read when first asked. When the full scan's are not
-    there, any name may be called: ``KeptTablesStale``."""
+class _Callers:
+    """The modules a scan did not edit whose calls may be named by one of the names asked about
+    (``AsyncChange.callers``): the full scan's table of them, the modules edited since (``pending``) looked at as
+    they are now; read when first asked. When the full scan's table is not there, any module may call them:
+    ``KeptTablesStale``."""
 
     def __init__(self, tree: TreeCache, token: str, index: ProjectIndex, pending: frozenset[str]) -> None:
         self._tree, self._token, self._index, self._pending = tree, token, index, pending
-        self._names: frozenset[Any] | None = None
+        self._callers: dict[Any, list[str]] | None = None
 
-    def __call__(self) -> frozenset[Any]:
-        if self._names is None:
+    def __call__(self, names: frozenset[Any]) -> frozenset[str]:
+        if self._callers is None:
             entry = self._tree.load_kept(_entry(self._tree))
-            kept = entry.get("names")
-            if entry.get("token") != self._token or not isinstance(kept, frozenset):
-                raise KeptTablesStale("the callee names of the kept state are not there")
-            self._names = kept | callee_names(self._index, sorted(self._pending))
-        return self._names
-
+            kept = entry.get("callers")
+            if entry.get("token") != self._token or not isinstance(kept, dict):
+                raise KeptTablesStale("the callers of the kept state are not there")
+            self._callers = kept
+        pending = self._pending
+        found = {module for name in names for module in self._callers.get(name, ()) if module not in pending}
+        found.update(m for m in pending if not names.isdisjoint(callee_names(self._index, [m])))
+        return frozenset(found)

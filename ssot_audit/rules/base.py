@@ -42,26 +42,32 @@ class KeptTablesStale(Exception):
 
 @dataclass(frozen=True, slots=True)
 class AsyncChange:
-    """The edits of a scan added, removed or renamed ``async def``s, and the kept table of them was patched
-    (``kept_calls.async_after``). Calls reach an async def by the names ``names_bound_to`` gives; the unawaited-
-    coroutine rule judges only calls named by one of those, and after the edits only in some modules, keeping the
-    others' findings. Those hold when no call outside the modules it judges is named by a name that came or went:
-    the others either reach an async def by the same name as before (what their judgement read of it was recorded)
-    or by none, then as now."""
+    """The edits of a scan added, removed or renamed ``async def``s (or made a function async or sync), and the kept
+    table of them was patched (``kept_calls.async_after``). Calls reach an async def by the names ``names_bound_to``
+    gives; the unawaited-coroutine rule judges only calls named by one of those, and after the edits only in some
+    modules, keeping the others' findings. Those of a module hold when none of its calls is named by a name that
+    came or went: it either reaches an async def by the same name as before (what its judgement read of it was
+    recorded) or by none, then as now. The rule judges the others again too (``check``), and the scan drops what
+    it kept of them (``widened``)."""
 
     before: frozenset[str] | None  # ``names_bound_to``'s answer for the kept table (None: not kept)
-    called: Callable[[], frozenset[Any]]  # the callee names of every module the scan did not edit (a superset)
+    # the modules the scan did not edit whose calls may be named by one of the names given (a superset)
+    callers: Callable[[frozenset[Any]], frozenset[str]]
+    widened: set[str] = field(default_factory=set)  # the modules ``check`` added, filled when it runs
 
-    def check(self, ctx: RuleContext, names: frozenset[str]) -> None:
-        """Raise ``KeptTablesStale`` when a call in a module ``ctx`` does not judge may be named by a name of
-        ``names`` (the answer for the patched table) that the kept answer lacks, or the other way round."""
-        if ctx.judged_names() is None:
-            return  # every module is judged
+    def check(self, ctx: RuleContext, names: frozenset[str]) -> frozenset[str]:
+        """The modules ``ctx`` does not judge whose calls may be named by a name of ``names`` (the answer for the
+        patched table) that the kept answer lacks, or the other way round: the rule judges them too (kept in
+        ``widened``). Raise ``KeptTablesStale`` when the kept answer is not there."""
+        judged = ctx.judged_names()
+        if judged is None:
+            return frozenset()  # every module is judged
         if self.before is None:
             raise KeptTablesStale("names bound to the async defs not kept")
         changed = names ^ self.before
-        if changed and not changed.isdisjoint(self.called()):
-            raise KeptTablesStale(f"a call elsewhere is named {sorted(changed & self.called())[0]!r}")
+        found = self.callers(changed).difference(judged) if changed else frozenset()
+        self.widened.update(found)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,15 +96,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Every call of an async function whose coroutine is never awaited.
 
     Units: one per module (its calls of the async defs' names, ``in_module_units``). Setup: the async defs
-    (``find_async_functions``) and ``names_bound_to`` (checked after edits that changed the async defs:
-    ``RuleContext.async_change``)."""
+    (``find_async_functions``) and ``names_bound_to`` (after edits that changed the async defs, the modules whose
+    calls are named by a name that came or went are judged too: ``RuleContext.async_change``)."""
     async_defs = set(ctx.find_async_functions())
     names = names_bound_to(ctx, async_defs)
-    if ctx.async_change is not None:
-        ctx.async_change.check(ctx, names)
+    judged = ctx.judged_names()
+    if ctx.async_change is not None and judged is not None:  # and the modules that call a name that came or went
+        judged = {*judged, *ctx.async_change.check(ctx, names)}
     nested: dict[str, dict[str, list[FunctionFact]]] = {}
     # each module's calls judged in its unit
-    for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, ctx.judged_names())):
+    for info, call in in_module_units(ctx, ctx.index.find_calls_named(names, judged)):
         if call.context not in ("stmt", "attr", "assign"):
             continue
         how = _how_misused(info, call, nested)

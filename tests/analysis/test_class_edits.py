@@ -65,7 +65,7 @@ PLAIN = (
 )
 RENAMED = ("fetch", "connect", "make_client", "test_holder", "test_more", "send", "replay", "test_lookup", "close",
            "test_fetch", "test_client", "test_close")
-CALLED_ASYNC = ("close",)  # an async def other tests call by name: renamed, SSOT402 judges other calls (whole scan)
+CALLED_ASYNC = ("close",)  # an async def other tests call by name: renamed, SSOT402 judges their modules again
 
 
 def _class_project() -> dict[str, str]:
@@ -134,8 +134,8 @@ def logged_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int,
 def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after an edit of the helper or of a test case
-    take the path, ``async def``s added, removed or renamed too (``kept_calls``), but for the rename of an async
-    method another test calls by name, and after a module-level async test added to any of them; a test case naming
+    take the path, ``async def``s added, removed or renamed too (``kept_calls``; an async method another test calls
+    by name: that test's module is judged again), and after a module-level async test added to any of them; a test case naming
     ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``); none after an edit of
     the base test case's members (it has a subclass) or of ``doubles.py``'s (a class attached to a concept, and a
     test double by its base)."""
@@ -143,7 +143,7 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     for done, *scans in log:
         kind, name = done.split()
         on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py", "test_plain.py")
-                                         and kind not in ("none", "rename-called"))  # fmt: skip
+                                         and kind != "none")  # fmt: skip
         assert len(scans) == (2 if on_path else 0), (done, scans, [entry[0] for entry in log])
 
 
@@ -192,14 +192,14 @@ CALLER = (
 )
 
 
-@pytest.mark.parametrize("added, path", [("later", False), ("sooner", True)])
-def test_an_async_def_another_module_calls_by_name_takes_the_whole_scan(tmp_path: Path, added: str, path: bool,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+@pytest.mark.parametrize("added", ["later", "sooner"])
+def test_an_async_def_another_module_calls_by_name_judges_that_module_again(tmp_path: Path, added: str,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """``ClientHelper().later()`` in another test module was never judged by SSOT402 (no async def was named
     ``later``), so nothing of it is recorded: once ``later`` is made an ``async def`` the unawaited call is a finding
-    only a judgement of that module finds. The names that came are checked against every module's callee names
-    (``AsyncChange``): the scan goes the whole way and finds it, as the cold scan does; a name no call uses keeps
-    the path."""
+    only a judgement of that module finds. The names that came are looked up in the full scan's table of callers by
+    name (``AsyncChange``): the scan judges that module again and finds it, as the cold scan does, keeping the
+    model; a name no call uses judges no other module."""
     files = {**_class_project(), "tests/test_caller.py": CALLER}
 
     def edit(root: Path, rng: random.Random) -> str:
@@ -209,7 +209,7 @@ def test_an_async_def_another_module_calls_by_name_takes_the_whole_scan(tmp_path
         return added
 
     taken, done = random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)
-    assert taken == (2 if path else 0), done
+    assert taken == 2, done
     found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
     later = [f for f in found if f["code"] == "SSOT402" and f["location"]["path"] == "tests/test_caller.py"]
     assert [f["location"]["line"] for f in later] == ([5] if added == "later" else [])

@@ -5,9 +5,10 @@ members, the similarity's agreement of the classes it compares), never a functio
 are let through (``edits._model_holds``), and a public one goes to the kept model's judgement as any public method
 does (``concept_snapshot.public_members_unread``). The call readers' table of async defs is patched for the edited
 module (``kept_calls.async_after``), and what the rules kept of the other modules is checked against the names that
-came: a call elsewhere named like it (SSOT402 never judged that call), or an SSOT401 finding whose sync callee is
-named like a module-level one (its message lists the async defs of that name), sends the scan the whole way. Every
-scan gives the cold scan's output byte for byte (``scans_after_edit``)."""
+came or went: the modules whose calls are named like it (SSOT402 never judged those calls) are judged again, and an
+SSOT401 finding whose sync callee is named like a module-level one (its message lists the async defs of that name)
+sends the scan the whole way. So does a function made async or sync. Every scan gives the cold scan's output byte
+for byte (``scans_after_edit``)."""
 
 from __future__ import annotations
 
@@ -29,13 +30,13 @@ ADDED = {
     # ``load_rows`` is sync, awaited under another name in ``pkg/rows_user.py`` (SSOT401): no call is named like
     # it (SSOT402's check passes), but the finding now says that ``load_rows`` is also an async def, here
     "namesake": ("pkg/tools.py", "async def load_rows(data):\n    return data\n"),
-    # ``pkg/m2.py`` calls ``tool_2(1)`` without awaiting it: a coroutine of that name may be what it calls
+    # ``pkg/m2.py`` calls ``tool_2(1)`` without awaiting it: a coroutine of that name may be what it calls (judged again)
     "called": ("pkg/tools.py", "async def tool_2(data):\n    return data\n"),
     # a public one: in a class the model never compared (``public_members_unread``), and in a concept's member
     "public method": ("pkg/service.py", "    async def refresh(self):\n        return 1\n"),
     "member's method": ("pkg/m1.py", "    async def refresh(self):\n        return 1\n"),  # its async methods are read
 }
-TAKEN = {"function": 2, "private method": 2, "namesake": 0, "called": 0, "public method": 2, "member's method": 0}
+TAKEN = {"function": 2, "private method": 2, "namesake": 0, "called": 2, "public method": 2, "member's method": 0}
 ROWS = {
     "pkg/rows.py": "def load_rows(x):\n    return [x]\n",
     "pkg/rows_user.py": "from pkg.rows import load_rows as fetch_rows\n\n\nasync def run():\n    return await fetch_rows(1)\n",
@@ -71,3 +72,35 @@ def test_an_async_def_of_production_code_keeps_the_model_unless_a_kept_finding_r
 
     assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **ROWS}, edits=1)[0] == TAKEN[kind]
     assert _notes(tmp_path / "proj", tmp_path / "cache") == [("pkg/rows_user.py", kind == "namesake")]
+
+
+# ``run_job`` is sync and ``poll_job`` a coroutine function; ``pkg/jobs_user.py`` calls the one and
+# ``pkg/poll_user.py`` the other, awaiting neither (SSOT402 judged the calls of ``pkg/poll_user.py`` alone)
+JOBS = {
+    "pkg/jobs.py": "def run_job(x):\n    return x\n\n\nasync def poll_job(x):\n    return x\n",
+    "pkg/jobs_user.py": "from pkg.jobs import run_job\n\n\ndef go():\n    run_job(1)\n    return 3\n",
+    "pkg/poll_user.py": "from pkg.jobs import poll_job\n\n\ndef go():\n    poll_job(2)\n    return 3\n",
+}
+MADE = {  # the edit of ``pkg/jobs.py``, and what SSOT402 reports after it in the two other files
+    "made async": (("def run_job", "async def run_job"), [("pkg/jobs_user.py", 5), ("pkg/poll_user.py", 5)]),
+    "made sync": (("async def poll_job", "def poll_job"), []),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MADE))
+def test_a_function_made_async_or_sync_judges_again_the_modules_that_call_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
+    """The edit of a migration to asyncio: a function made ``async`` (its callers' calls, never judged by SSOT402,
+    now are unawaited coroutines) or sync (their findings go). Both scans keep the model and judge again the modules
+    that call it, which the edit did not touch."""
+    (old, new), expected = MADE[kind]
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / "pkg/jobs.py"
+        target.write_text(target.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        return kind
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **JOBS}, edits=1)[0] == 2
+    found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
+    assert [(f["location"]["path"], f["location"]["line"]) for f in found
+            if f["code"] == "SSOT402" and f["location"]["path"] in JOBS] == expected  # fmt: skip
