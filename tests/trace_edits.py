@@ -341,6 +341,23 @@ def private_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
     return method_remove(t, rng, n, "private-remove", _private)
 
 
+def method_async(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A method (no dunder) made ``async``, or an ``async`` one without ``await``, ``async for`` or ``async with``
+    made sync (a migration to asyncio: its callers are left as they were)."""
+    options = [f for f in _methods(t) if not f.name.startswith("__") and not any(
+        isinstance(node, ast.Await | ast.AsyncFor | ast.AsyncWith) for node in ast.walk(f))]  # fmt: skip
+    if not options:
+        return None
+    f = rng.choice(options)
+    line = _lines(t)[f.lineno - 1]
+    old, new = ("async def ", "def ") if isinstance(f, ast.AsyncFunctionDef) else ("def ", "async def ")
+    at = line.find(old + f.name + "(")
+    if at < 0:
+        return None
+    new_line = line[:at] + new + line[at + len(old):]
+    return Edit(t.relpath, t.module, "method-async", f.name, _without(t, f.lineno, f.lineno, new_line))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -349,3 +366,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "method-add": method_add, "method-rename": method_rename, "method-remove": method_remove, "async-add": async_add,
     "private-add": private_add, "private-rename": private_rename, "private-remove": private_remove,
 }  # fmt: skip
+# Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
+MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {"method-async": method_async}

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
 from ssot_audit.analysis.discovery import is_test_path
-from ssot_audit.analysis.edits import _model_holds, private_members_only
+from ssot_audit.analysis.edits import _model_holds, changed_classes
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
@@ -40,7 +40,7 @@ from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
 from ssot_audit.rules.units import module_names
 from tests.test_unseen import line_map
-from tests.trace_edits import KINDS, Edit, Target, imported_names
+from tests.trace_edits import KINDS, MORE_KINDS, Edit, Target, imported_names
 
 ANSWER = "answer"  # the pseudo-rule whose units are namespace leaves (``check_answers``)
 WHOLE = "SSOT901"  # made from the whole set of findings (unused suppressions): never one judgement's
@@ -186,9 +186,12 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
         report.refused += 1
         return
     assert old_facts is not None and new_facts is not None
-    private = frozenset(q for q in change.classes if private_members_only(old_facts, new_facts, q))
-    taken = _model_holds(old_facts, new_facts, change,  # what the interface path adds to the classifier
-                         is_test_path(edit.relpath, old.config.test_paths), private)
+    is_test = is_test_path(edit.relpath, old.config.test_paths)
+    private, public = changed_classes(old_facts, new_facts, change, is_test)
+    # a production class whose public methods were only made async or sync: checked here as if the kept model let
+    # it through (it refuses those it compared, holds or derives from: the record alone is checked)
+    toggled = frozenset(q for q, before, after in public if before == after)
+    taken = _model_holds(old_facts, new_facts, change, is_test, private | toggled)  # what the path adds
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
@@ -231,7 +234,8 @@ def run(root: Path, seed: int, edits: int, jobs: int = 1, kinds: list[str] | Non
         reports[kind].tried += 1
         imported = [t for t in found if t.imported]  # mostly modules others import from: their edits show
         pool = imported if imported and rng.random() < 0.75 else found
-        edit = next((e for t in rng.sample(pool, min(len(pool), 30)) if (e := KINDS[kind](t, rng, n))), None)
+        make = KINDS.get(kind) or MORE_KINDS[kind]
+        edit = next((e for t in rng.sample(pool, min(len(pool), 30)) if (e := make(t, rng, n))), None)
         if edit is None:
             reports[kind].no_target += 1
         else:

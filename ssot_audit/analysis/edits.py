@@ -30,7 +30,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts, is_dunder
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, FunctionFact, ModuleFacts, is_dunder, is_private
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
@@ -97,10 +97,7 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     change = interface_change(old.facts, new.facts, new_line)
     if change is None:
         return None
-    members = {q: public_members(old.facts, new.facts, q) for q in sorted(change.classes)}
-    private = frozenset(q for q, names in members.items() if names is not None and names[0] == names[1])
-    public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
-                   if names is not None and q not in private and not is_test)  # fmt: skip
+    private, public = changed_classes(old.facts, new.facts, change, is_test)
     if _model_holds(old.facts, new.facts, change, is_test, private | {q for q, _, _ in public}):
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public)
     return None
@@ -139,6 +136,20 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
 
 
+def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
+                    is_test: bool) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]]:  # fmt: skip
+    """Of the classes whose members changed (``InterfaceChange.classes``), those whose private members alone changed
+    (``Moved.private``: no public method made async or sync either) and, outside test code, those whose public
+    methods changed (or were made async or sync) and nothing else the model reads, with their public names before
+    and after (``Moved.public``)."""
+    members = {q: public_members(old, new, q, change.toggled) for q in sorted(change.classes)}
+    made = {new.functions[q].class_qualname for q in change.toggled if not is_private(q.rpartition(".")[2])}
+    private = frozenset(q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made)
+    public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
+                   if names is not None and q not in private and not is_test)  # fmt: skip
+    return private, public
+
+
 def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> bool:
     """Whether the concept model reads nothing that changed of a class whose members changed
     (``InterfaceChange.classes``), test code or not: ``public_members``, its public methods the same. A private
@@ -150,15 +161,18 @@ def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> b
     return found is not None and found[0] == found[1]
 
 
-def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
+                   toggled: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]] | None:  # fmt: skip
     """The public method names of a class whose members changed (``InterfaceChange.classes``), before and after,
     when nothing else the concept model reads of it changed: its instance attributes (``Similarity.held``: what a
     facade wraps), what its methods make it (``roles.kind_by_methods``: an abstract method, stubs, a hand-written
     enum), its dunders (a raising ``__init__`` or ``__new__``: a guard; ``__getattr__``: a proxy) and each public
-    method kept, in ``MODEL_READS``; private methods may change in any way. The model reads the public names
-    (``Roles.methods``: the roles, the weights and comparisons, the canonical choice, the plan's matrix), which the
-    kept model judges (``concept_snapshot.public_members_unread``). (An ``async def`` added or made outside test
-    code is refused by ``_model_holds``: SSOT401's table of them.) None when something else changed."""
+    method kept, in ``MODEL_READS``, but whether the methods of ``toggled`` (``InterfaceChange.toggled``) are
+    ``async``; private methods may change in any way. The model reads the public names (``Roles.methods``: the
+    roles, the weights and comparisons, the canonical choice, the plan's matrix) and which public methods are async
+    (a concept's members', the compared classes'), which the kept model judges
+    (``concept_snapshot.public_members_unread``: the caller sends it a class with a public method made async or sync
+    even when its names are the same). None when something else changed."""
     before, after = old.classes[qualname], new.classes[qualname]
     if before.attr_types != after.attr_types \
             or kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):  # fmt: skip
@@ -169,15 +183,21 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str) -> tuple[t
     was = tuple(name for name in before.methods if not name.startswith("_"))
     now = tuple(name for name in after.methods if not name.startswith("_"))
     kept = [name for name in was if name in now]
-    if any(_member(old, before, name) != _member(new, after, name) for name in (*dunders, *kept)):
+    if any(_member(old, before, name, toggled) != _member(new, after, name, toggled) for name in (*dunders, *kept)):
         return None
     return was, now
 
 
-def _member(facts: ModuleFacts, cls: ClassFact, name: str) -> tuple[object, ...]:
-    """A method as the model reads it: each definition's qualname (conditional ones too) and ``MODEL_READS``."""
-    return tuple((q, model_read(facts.functions[q]) if q in facts.functions else None)
+def _member(facts: ModuleFacts, cls: ClassFact, name: str, toggled: frozenset[str]) -> tuple[object, ...]:
+    """A method as the model reads it: each definition's qualname (conditional ones too) and ``MODEL_READS`` (but
+    ``is_async`` of ``toggled``)."""
+    return tuple((q, model_read(_sync(facts.functions[q]) if q in toggled else facts.functions[q])
+                  if q in facts.functions else None)
                  for q in (cls.methods[name], *cls.method_variants.get(name, ())))
+
+
+def _sync(function: FunctionFact) -> FunctionFact:
+    return replace(function, is_async=False)
 
 
 def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test: bool) -> bool:

@@ -52,7 +52,9 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ssot_audit.analysis.facts import B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts, is_private
+from ssot_audit.analysis.facts import (
+    B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts, is_dunder, is_private,
+)
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
     ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, NAMED, SITES, STAR,
@@ -105,6 +107,10 @@ class InterfaceChange:
     # of those classes, "qualname name" for each private name (``facts.is_private``) whose rows of ``MEMBERS``
     # differ (``trace.MEMBER``)
     members: frozenset[str] = frozenset()
+    # methods kept but made ``async`` or sync, nothing else the model reads of them changed (no dunder): their
+    # classes are of ``classes`` (what reads the class's async methods as a whole reads its ``trace.CLASS`` leaf,
+    # ``Roles.methods_with``), and their ``trace.HEAD`` leaves fire; the caller judges what the model reads of them
+    toggled: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -131,7 +137,8 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     changed = _changed_functions(old, new, moves, same_imports, classes)
     if changed is None:
         return None
-    functions, methods, local_names = changed
+    functions, methods, local_names, toggled = changed
+    classes |= {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are the same
     names = _changed_names(old, new, moves)
     if names is None:
         return None
@@ -148,6 +155,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
         methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
+        toggled=toggled,
     )  # fmt: skip
 
 
@@ -214,10 +222,11 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
 
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves, same_imports: bool,
-                       classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
+                       classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
     """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (but
-    the methods of ``classes``, whose members changed: they may change in any way, as functions), and the methods'
-    local names whose bindings differ ("qualname name"); None for a method added, removed or changed in
+    the methods of ``classes``, whose members changed: they may change in any way, as functions), the methods'
+    local names whose bindings differ ("qualname name"), and the methods made ``async`` or sync (``_toggled``: of
+    the functions, not of the methods); None for a method added, removed or changed otherwise in
     what the model reads (``MODEL_READS``), or for
     a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
     may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
@@ -243,16 +252,24 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     if unread and not _unmentioned(new_facts, unread):
         return None
     methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes)
+    toggled = frozenset(q for q in methods if _toggled(old.get(q), new.get(q)))
     local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
         was, now = old.get(qualname), new.get(qualname)
-        if was is None or now is None or model_read(was) != model_read(now):
+        if was is None or now is None or (model_read(was) != model_read(now) and qualname not in toggled):
             return None
         names = set(was.locals.keys()) | set(now.locals.keys())  # compared without lines: a function scope is
         # resolved without reading them (``Resolver._from_bindings``), and a parameter added moves none of them
         local_names.update(f"{qualname} {n}" for n in names
                            if _unplaced(old_facts, was.locals.get(n, ())) != _unplaced(new_facts, now.locals.get(n, ())))
-    return frozenset(changed), methods, frozenset(local_names)
+    return frozenset(changed), methods - toggled, frozenset(local_names), toggled
+
+
+def _toggled(was: FunctionFact | None, now: FunctionFact | None) -> bool:
+    """A method kept and made ``async`` or sync, all else the model reads of it the same; no dunder (``__aenter__``...:
+    what makes a class a context manager or a proxy is the roles')."""
+    return was is not None and now is not None and was.is_async != now.is_async and not is_dunder(now.name) \
+        and model_read(replace(was, is_async=now.is_async)) == model_read(now)  # fmt: skip
 
 
 def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:

@@ -12,7 +12,7 @@ import pytest
 
 from ssot_audit.analysis.interface_change import fired_leaves, interface_change
 from ssot_audit.analysis.record import Recorded
-from ssot_audit.analysis.trace import FUNCTION, HEAD, LOCAL, MODEL, Trace
+from ssot_audit.analysis.trace import CLASS, FUNCTION, HEAD, LOCAL, MODEL, Trace
 from ssot_audit.config import Config
 
 from tests.analysis.test_interface_scan import _project, random_edits
@@ -87,7 +87,9 @@ def test_random_method_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path, se
 
 def test_a_method_s_parameters_or_returns_fire_its_facts_not_what_the_model_reads() -> None:
     """A method changed in its parameters fires its ``FUNCTION`` leaf alone; a module-level function's change fires
-    what the model reads of it (``HEAD``) too, and a method made ``async`` is refused (the model reads that)."""
+    what the model reads of it (``HEAD``) too, and so does a method made sync (the model reads that), whose class
+    counts as changed in its members (its ``CLASS`` leaf: which of its methods are async, ``Roles.methods_with``),
+    for the caller to judge; made sync and decorated besides, it is refused."""
     old = "class Pool:\n    async def open(self, name):\n        return name\n\n\ndef helper(x):\n    return x\n"
     new = old.replace("open(self, name)", "open(self, name, extra=None)").replace("helper(x)", "helper(x, y=1)")
     found = interface_change(facts_of(old), facts_of(new), line_map(old, new))
@@ -96,7 +98,13 @@ def test_a_method_s_parameters_or_returns_fire_its_facts_not_what_the_model_read
     assert {leaf for leaf in leaves if leaf[0] in (FUNCTION, HEAD)} == {
         (FUNCTION, "pkg.m", "Pool.open"), (FUNCTION, "pkg.m", "helper"), (HEAD, "pkg.m", "helper")}
     made_sync = old.replace("async def open", "def open")
-    assert interface_change(facts_of(old), facts_of(made_sync), line_map(old, made_sync)) is None
+    found = interface_change(facts_of(old), facts_of(made_sync), line_map(old, made_sync))
+    assert found is not None and found.toggled == {"Pool.open"} and found.classes == {"Pool"} and not found.methods
+    assert {leaf for leaf in fired_leaves("pkg.m", found, Recorded.of_trace(Trace()))
+            if leaf[0] in (FUNCTION, HEAD, CLASS)} == {
+        (FUNCTION, "pkg.m", "Pool.open"), (HEAD, "pkg.m", "Pool.open"), (CLASS, "pkg.m", "Pool")}  # fmt: skip
+    decorated = made_sync.replace("    def open", "    @staticmethod\n    def open")  # the model reads decorators
+    assert interface_change(facts_of(old), facts_of(decorated), line_map(old, decorated)) is None
 
 
 def test_a_class_whose_last_line_changed_keeps_its_facts_but_its_end() -> None:

@@ -104,3 +104,51 @@ def test_a_function_made_async_or_sync_judges_again_the_modules_that_call_it(
     found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
     assert [(f["location"]["path"], f["location"]["line"]) for f in found
             if f["code"] == "SSOT402" and f["location"]["path"] in JOBS] == expected  # fmt: skip
+
+
+# a production class the model never compares (its names are its own), and a module that calls two of its methods
+SERVICE_JOBS = {
+    "pkg/job_service.py": "class JobService:\n    def run(self, x):\n        return x\n\n    async def poll(self, x):\n"
+                          "        return x\n\n    def stop(self):\n        return None\n",
+    "pkg/job_service_user.py": "from pkg.job_service import JobService\n\n\ndef go():\n    JobService().run(1)\n"
+                               "    JobService().poll(2)\n    return 3\n",
+}
+METHOD_MADE = {  # the edit of ``pkg/job_service.py``, and what SSOT402 reports after it in the other file
+    "method made async": (("    def run(", "    async def run("), [("pkg/job_service_user.py", 5),
+                                                                ("pkg/job_service_user.py", 6)]),
+    "method made sync": (("    async def poll(", "    def poll("), []),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(METHOD_MADE))
+def test_a_public_method_made_async_or_sync_keeps_the_model_when_it_never_read_the_class(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
+    """A public method of a production class made ``async`` or sync (``InterfaceChange.toggled``): the kept model
+    judges the class as for a public method added (``concept_snapshot.public_members_unread``: never compared, in no
+    concept, no subclass...), and the calls of it in a module the edit did not touch are judged again (SSOT402)."""
+    (old, new), expected = METHOD_MADE[kind]
+
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / "pkg/job_service.py"
+        target.write_text(target.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        return kind
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **SERVICE_JOBS}, edits=1)[0] == 2
+    found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
+    assert [(f["location"]["path"], f["location"]["line"]) for f in found
+            if f["code"] == "SSOT402" and f["location"]["path"] in SERVICE_JOBS] == expected  # fmt: skip
+
+
+def test_a_method_made_async_in_a_concept_s_member_takes_the_whole_scan(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The model reads which methods of a concept's members are async (the plan lists them): ``Manager1.close`` made
+    async rebuilds it (the whole scan, equal to a cold one)."""
+    def edit(root: Path, rng: random.Random) -> str:
+        target = root / "pkg/m1.py"
+        text = target.read_text(encoding="utf-8")
+        assert "    def close(self) -> None:" in text
+        target.write_text(text.replace("    def close(self) -> None:", "    async def close(self) -> None:", 1),
+                          encoding="utf-8")  # fmt: skip
+        return "close"
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **SERVICE_JOBS}, edits=1)[0] == 0

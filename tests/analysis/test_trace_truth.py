@@ -236,3 +236,28 @@ def test_every_edit_kind_is_accepted_somewhere(reports: dict) -> None:
     kinds = next(iter(reports.values()))
     accepted = {kind: sum(report[kind]["accepted"] for report in reports.values() if kind in report) for kind in kinds}
     assert all(accepted.values()), accepted
+
+
+@pytest.fixture(scope="module")
+def async_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Methods made async or sync (``trace_edits.MORE_KINDS``), run apart from the rotation above: every project
+    under hash seeds 1 and 2."""
+    found = {}
+    for name, make in PROJECTS.items():
+        root = tmp_path_factory.mktemp(f"{name}-async") / "proj"
+        make(root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "1", "--edits", "10", "--kinds",
+                                               "method-async")  # fmt: skip
+    return found
+
+
+def test_a_method_made_async_or_sync_changes_findings_only_where_the_record_reaches(async_reports: dict) -> None:
+    """The class's ``CLASS`` leaf and the method's ``HEAD`` and ``FUNCTION`` leaves fire (``InterfaceChange.toggled``);
+    a production class is checked as if the kept model let it through. Enough such edits are taken, and change
+    findings, for the check to mean something (in the concept-heavy projects the model reads every class's methods:
+    the whole scan)."""
+    reports = [report["method-async"] for report in async_reports.values()]
+    assert [m for r in reports for m in r["misses"]] == []
+    assert [m for r in reports for m in r["answer_misses"]] == []
+    assert sum(r["taken"] for r in reports) >= 10 and sum(r["units_differing"] for r in reports) >= 4, reports
