@@ -94,16 +94,22 @@ def test_a_function_made_async_or_sync_judges_again_the_modules_that_call_it(
     now are unawaited coroutines) or sync (their findings go). Both scans keep the model and judge again the modules
     that call it, which the edit did not touch."""
     (old, new), expected = MADE[kind]
+    assert _replaced(tmp_path, monkeypatch, JOBS, "pkg/jobs.py", old, new) == (2, expected)
 
+
+def _replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], path: str, old: str,
+              new: str) -> tuple[int, list[tuple[str, int]]]:  # fmt: skip
+    """``old`` replaced by ``new`` in ``path`` of ``_project()`` and ``files`` (``random_edits``: each scan equal to a
+    cold one): how many scans took the path, and where SSOT402 reports in ``files`` after it."""
     def edit(root: Path, rng: random.Random) -> str:
-        target = root / "pkg/jobs.py"
+        target = root / path
         target.write_text(target.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        return kind
+        return new
 
-    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **JOBS}, edits=1)[0] == 2
+    taken = random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **files}, edits=1)[0]
     found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
-    assert [(f["location"]["path"], f["location"]["line"]) for f in found
-            if f["code"] == "SSOT402" and f["location"]["path"] in JOBS] == expected  # fmt: skip
+    return taken, [(f["location"]["path"], f["location"]["line"]) for f in found
+                   if f["code"] == "SSOT402" and f["location"]["path"] in files]  # fmt: skip
 
 
 # a production class the model never compares (its names are its own), and a module that calls two of its methods
@@ -127,28 +133,13 @@ def test_a_public_method_made_async_or_sync_keeps_the_model_when_it_never_read_t
     judges the class as for a public method added (``concept_snapshot.public_members_unread``: never compared, in no
     concept, no subclass...), and the calls of it in a module the edit did not touch are judged again (SSOT402)."""
     (old, new), expected = METHOD_MADE[kind]
-
-    def edit(root: Path, rng: random.Random) -> str:
-        target = root / "pkg/job_service.py"
-        target.write_text(target.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        return kind
-
-    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **SERVICE_JOBS}, edits=1)[0] == 2
-    found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
-    assert [(f["location"]["path"], f["location"]["line"]) for f in found
-            if f["code"] == "SSOT402" and f["location"]["path"] in SERVICE_JOBS] == expected  # fmt: skip
+    assert _replaced(tmp_path, monkeypatch, SERVICE_JOBS, "pkg/job_service.py", old, new) == (2, expected)
 
 
 def test_a_method_made_async_in_a_concept_s_member_takes_the_whole_scan(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The model reads which methods of a concept's members are async (the plan lists them): ``Manager1.close`` made
     async rebuilds it (the whole scan, equal to a cold one)."""
-    def edit(root: Path, rng: random.Random) -> str:
-        target = root / "pkg/m1.py"
-        text = target.read_text(encoding="utf-8")
-        assert "    def close(self) -> None:" in text
-        target.write_text(text.replace("    def close(self) -> None:", "    async def close(self) -> None:", 1),
-                          encoding="utf-8")  # fmt: skip
-        return "close"
-
-    assert random_edits(tmp_path, monkeypatch, 0, edit, files={**_project(), **SERVICE_JOBS}, edits=1)[0] == 0
+    old = "    def close(self) -> None:"
+    assert old in _project()["pkg/m1.py"]
+    assert _replaced(tmp_path, monkeypatch, SERVICE_JOBS, "pkg/m1.py", old, "    async " + old.lstrip())[0] == 0
