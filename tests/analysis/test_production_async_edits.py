@@ -87,16 +87,6 @@ MADE = {  # the edit of ``pkg/jobs.py``, and what SSOT402 reports after it in th
 }
 
 
-@pytest.mark.parametrize("kind", sorted(MADE))
-def test_a_function_made_async_or_sync_judges_again_the_modules_that_call_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
-    """The edit of a migration to asyncio: a function made ``async`` (its callers' calls, never judged by SSOT402,
-    now are unawaited coroutines) or sync (their findings go). Both scans keep the model and judge again the modules
-    that call it, which the edit did not touch."""
-    (old, new), expected = MADE[kind]
-    assert _replaced(tmp_path, monkeypatch, JOBS, "pkg/jobs.py", old, new) == (2, expected)
-
-
 def _replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], path: str, old: str,
               new: str) -> tuple[int, list[tuple[str, int]]]:  # fmt: skip
     """``old`` replaced by ``new`` in ``path`` of ``_project()`` and ``files`` (``random_edits``: each scan equal to a
@@ -110,6 +100,16 @@ def _replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, 
     found = json.loads(scan_output(tmp_path / "proj", tmp_path / "cache"))["findings"]
     return taken, [(f["location"]["path"], f["location"]["line"]) for f in found
                    if f["code"] == "SSOT402" and f["location"]["path"] in files]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(MADE))
+def test_a_function_made_async_or_sync_judges_again_the_modules_that_call_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
+    """The edit of a migration to asyncio: a function made ``async`` (its callers' calls, never judged by SSOT402,
+    now are unawaited coroutines) or sync (their findings go). Both scans keep the model and judge again the modules
+    that call it, which the edit did not touch."""
+    (old, new), expected = MADE[kind]
+    assert _replaced(tmp_path, monkeypatch, JOBS, "pkg/jobs.py", old, new) == (2, expected)
 
 
 # a production class the model never compares (its names are its own), and a module that calls two of its methods
