@@ -168,7 +168,8 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         held = reused.findings
         if async_change is not None and async_change.widened:  # modules SSOT402 judged again (``AsyncChange``)
             module_of = reused.kept.state.module_names
-            held = tuple(f for f in held if f.code != UNAWAITED_INFO.code or unit_of(f, module_of) not in async_change.widened)
+            held = tuple(f for f in held
+                         if f.code != UNAWAITED_INFO.code or unit_of(f, module_of) not in async_change.widened)
         raw = tuple(sorted((*held, *fresh), key=lambda f: f.sort_key))
     else:
         found = (*reused.findings, *run_rules(project, rules=rules, only=RERUN - NARROWED),

@@ -54,7 +54,7 @@ def callers_by_name(index: ProjectIndex) -> dict[Any, list[str]]:
     return callers
 
 
-def keep_callee_names(tree: TreeCache, token: str, index: ProjectIndex) -> None:
+def keep_callers(tree: TreeCache, token: str, index: ProjectIndex) -> None:
     """After a full scan whose state is kept as ``token``: keep which modules call each callee name of ``index``."""
     tree.save_kept(_entry(tree), {"token": token, "callers": callers_by_name(index)})
 

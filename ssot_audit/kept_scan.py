@@ -21,7 +21,7 @@ from ssot_audit.analysis.kept_state import Imports, KeptState, read_state, snaps
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.values import ClassValue, FunctionValue
 from ssot_audit.interface_scan import keep_trace
-from ssot_audit.kept_calls import keep_callee_names
+from ssot_audit.kept_calls import keep_callers
 from ssot_audit.kept_definers import keep_definers
 from ssot_audit.model import AuditResult
 from ssot_audit.model.moved import NewLine, fixes_to_rebuild
@@ -105,7 +105,7 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
         keep_trace(tree, token, trace)
     keep_tables(tree, token, tables, project.index.module_aliases())
     keep_definers(tree, token, project.index)
-    keep_callee_names(tree, token, project.index)
+    keep_callers(tree, token, project.index)
     keep_inputs(tree, token, reads, {}, {})  # no line map pending: ``rerun.MAX_PENDING`` cannot drop it
 
 

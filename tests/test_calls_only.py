@@ -47,7 +47,7 @@ NAMING_MODULES = {
     "analysis/interface_change.py": {"calls"},  # judges them, as ``unseen`` does
     "analysis/namespace.py": {"calls", "at_module_level"},
     "analysis/unseen.py": {"calls", "name_uses"},
-    "kept_calls.py": {"calls"},  # every callee name, kept by a full scan; the modules edited since read as they are
+    "kept_calls.py": {"calls"},  # which modules call each name, kept by a full scan; those edited since read as they are
     "rules/await_on_sync.py": {"calls", "in_scope", "with_context"},
     "rules/direct_instantiation.py": {"find_calls_named"},
     "rules/duplicate_factory.py": {"calls", "named"},
