@@ -15,9 +15,7 @@ whole way (its message lists those, ``await_on_sync._async_namesakes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
-from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +30,9 @@ if TYPE_CHECKING:  # ``kept_scan`` imports this module, and ``rerun`` imports ``
     from ssot_audit.rerun import Reused
 
 
-def callee_names(index: ProjectIndex, modules: Iterable[str] | None = None) -> frozenset[Any]:
-    """The last part of every callee expression of ``modules`` (names; None: every module): a superset of the names
-    ``find_calls_named`` can find a call by."""
-    infos = index.modules.values() if modules is None else [index.modules[m] for m in modules if m in index.modules]
-    # one set filled in C from every table's callee column (a frozenset a module, then their union, was 60% slower)
-    return frozenset(chain.from_iterable(info.facts.calls.callee_names() for info in infos))
-
-
 def callers_by_name(index: ProjectIndex) -> dict[Any, list[str]]:
-    """Each last part of a callee expression (``callee_names``), with the modules whose calls have it (index order)."""
+    """Each last part of a callee expression (``CallTable.callee_names``: a superset of the names ``find_calls_named``
+    finds a call by), with the modules whose calls have it (index order)."""
     callers: dict[Any, list[str]] = {}
     for info in index.modules.values():
         module = info.name
@@ -110,5 +101,6 @@ class _Callers:
             self._callers = kept
         pending = self._pending
         found = {module for name in names for module in self._callers.get(name, ()) if module not in pending}
-        found.update(m for m in pending if not names.isdisjoint(callee_names(self._index, [m])))
+        modules = self._index.modules
+        found.update(m for m in pending if m in modules and not names.isdisjoint(modules[m].facts.calls.callee_names()))
         return frozenset(found)

@@ -30,7 +30,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, FunctionFact, ModuleFacts, is_dunder, is_private
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts, is_dunder, is_private
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
@@ -48,7 +48,7 @@ class Moved:
     new_lines: int
     calls_only: bool = False  # calls inside function bodies (or the names functions read) changed too
     interface: InterfaceChange | None = None  # module-level names changed too (``calls_only`` is then True)
-    # of ``interface.classes``, those whose private members alone changed (``private_members_only``): the concept
+    # of ``interface.classes``, those whose private members alone changed (``changed_classes``): the concept
     # model reads none of what changed, test code or not, and the kept model is not asked about them
     private: frozenset[str] = frozenset()
     # of the others outside test code, those whose public methods changed and nothing else the model reads
@@ -111,7 +111,7 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     module a judgement imports from) and, outside test code (``is_test``), the same factory-named module-level
     functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what
     the model reads of one, its returns, it reads through the resolver); a class whose members changed, of
-    ``judged`` (its private members alone changed, ``private_members_only``, or its public methods outside test
+    ``judged`` (its private members alone changed, ``changed_classes``, or its public methods outside test
     code, ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
     of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
@@ -143,22 +143,11 @@ def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
     methods changed (or were made async or sync) and nothing else the model reads, with their public names before
     and after (``Moved.public``)."""
     members = {q: public_members(old, new, q, change.toggled) for q in sorted(change.classes)}
-    made = {new.functions[q].class_qualname for q in change.toggled if not is_private(q.rpartition(".")[2])}
+    made = {f.class_qualname for q in change.toggled if not is_private((f := new.functions[q]).name)}
     private = frozenset(q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made)
     public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
                    if names is not None and q not in private and not is_test)  # fmt: skip
     return private, public
-
-
-def private_members_only(old: ModuleFacts, new: ModuleFacts, qualname: str) -> bool:
-    """Whether the concept model reads nothing that changed of a class whose members changed
-    (``InterfaceChange.classes``), test code or not: ``public_members``, its public methods the same. A private
-    method (``_name``, no ``__dunder__``) the model reads only through the member lookups of its name, which record
-    that name's rows (``trace.MEMBER``, fired for each private name that came, went or changed: what they answered
-    is judged again, and a model that looked one up is built again); the class's ``trace.CLASS`` leaf does not
-    fire (``interface_change.fired_leaves``)."""
-    found = public_members(old, new, qualname)
-    return found is not None and found[0] == found[1]
 
 
 def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
@@ -191,13 +180,8 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
 def _member(facts: ModuleFacts, cls: ClassFact, name: str, toggled: frozenset[str]) -> tuple[object, ...]:
     """A method as the model reads it: each definition's qualname (conditional ones too) and ``MODEL_READS`` (but
     ``is_async`` of ``toggled``)."""
-    return tuple((q, model_read(_sync(facts.functions[q]) if q in toggled else facts.functions[q])
-                  if q in facts.functions else None)
+    return tuple((q, model_read(facts.functions[q], async_too=q not in toggled) if q in facts.functions else None)
                  for q in (cls.methods[name], *cls.method_variants.get(name, ())))
-
-
-def _sync(function: FunctionFact) -> FunctionFact:
-    return replace(function, is_async=False)
 
 
 def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test: bool) -> bool:

@@ -33,7 +33,7 @@ says what did, so that a scan can tell which whole-program answers may have chan
 
 - ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes)
   differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf (but one whose private
-  members alone changed, ``edits.private_members_only``), and its methods may differ in any way (the caller judges
+  members alone changed, ``edits.changed_classes``), and its methods may differ in any way (the caller judges
   what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private names whose rows
   differ, each a ``trace.MEMBER`` leaf.
 
@@ -269,7 +269,7 @@ def _toggled(was: FunctionFact | None, now: FunctionFact | None) -> bool:
     """A method kept and made ``async`` or sync, all else the model reads of it the same; no dunder (``__aenter__``...:
     what makes a class a context manager or a proxy is the roles')."""
     return was is not None and now is not None and was.is_async != now.is_async and not is_dunder(now.name) \
-        and model_read(replace(was, is_async=now.is_async)) == model_read(now)  # fmt: skip
+        and model_read(was, async_too=False) == model_read(now, async_too=False)  # fmt: skip
 
 
 def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
@@ -277,9 +277,12 @@ def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...
     return [(*b[:_BINDING_LINE], *b[_BINDING_LINE + 1:]) for b in _run(facts, run)]
 
 
-def model_read(function: FunctionFact) -> tuple[Any, ...]:
-    """What the concept model reads of a method (``MODEL_READS``)."""
-    return tuple(getattr(function, name) for name in MODEL_READS)
+_BUT_ASYNC = tuple(name for name in MODEL_READS if name != "is_async")
+
+
+def model_read(function: FunctionFact, *, async_too: bool = True) -> tuple[Any, ...]:
+    """What the concept model reads of a method (``MODEL_READS``; ``async_too=False``: but whether it is async)."""
+    return tuple(getattr(function, name) for name in (MODEL_READS if async_too else _BUT_ASYNC))
 
 
 def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
@@ -337,7 +340,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     row of the module changed (``edits._model_holds``), so the aliases' table does not fire.
 
     Each class whose members changed fires its ``CLASS`` leaf but those of ``private`` (whose private members alone
-    changed: ``edits.private_members_only``), and each private name whose rows changed its ``MEMBER`` leaf."""
+    changed: ``edits.changed_classes``), and each private name whose rows changed its ``MEMBER`` leaf."""
     leaves: list[Hashable] = [(MODULE, module)]
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)

@@ -1,6 +1,6 @@
 """The scan after a method is added to, removed from or renamed in a class of production code.
 
-The concept model reads a class's public methods and dunders, never a private one (``edits.private_members_only``):
+The concept model reads a class's public methods and dunders, never a private one (``edits.changed_classes``):
 after a private method's edit the interface path keeps the model and judges again what the member lookups recorded
 of that name (``trace.MEMBER``: an ``await self._prepare(key)`` that finds another method, or none), in a class the
 model compared too (a concept's member), unless the model looked the name up itself (a facade's ``self._make()``). A public
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit.analysis import edits, loader
-from ssot_audit.analysis.edits import _model_holds, private_members_only, public_members
+from ssot_audit.analysis.edits import _model_holds, changed_classes, public_members
 from ssot_audit.analysis.interface_change import interface_change
 
 from tests.analysis.test_class_edits import _class_project, logged_edits
@@ -149,7 +149,7 @@ def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind:
     old_facts, new_facts = facts_of(SERVICE), facts_of(new)
     found = interface_change(old_facts, new_facts, line_map(SERVICE, new))
     assert found is not None and found.classes == {"Service"}
-    private = private_members_only(old_facts, new_facts, "Service")
+    private = "Service" in changed_classes(old_facts, new_facts, found, False)[0]
     assert private == (kind in ("private", "async")), kind
     public = public_members(old_facts, new_facts, "Service")
     was = ("serve", "drain_queue", "status")
