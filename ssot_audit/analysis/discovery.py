@@ -10,6 +10,7 @@ what the project's own imports say.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,25 @@ class Witness:
     dirs: set[str] = field(default_factory=set)
     files: set[str] = field(default_factory=set)
     keepable: bool = True  # False once the walk met something stamps cannot vouch for (a .py symlink)
+    # of each directory it listed, the digest of the entries it read there (``entries_digest``): a directory whose
+    # stamp changed with those entries as they were (a file replaced by rename) needs no walk
+    entries: dict[str, bytes] = field(default_factory=dict)
+
+
+def entries_digest(entries: Sequence[os.DirEntry[str]]) -> bytes:
+    """A digest of the entries of one directory listing (sorted by name) that a walk reads: the subdirectories, the
+    ``.py`` names and the ``.gitignore``, each with its kind (directory, file, link, other: a link or a FIFO named
+    ``*.py`` is read otherwise than a file). Other names (an editor's swap file, a ``.pyc``, a data file) never
+    change what the walk finds."""
+    parts = []
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir(follow_symlinks=False):
+            parts.append(f"d{name}")
+        elif name.endswith(".py") or name == ".gitignore":  # other names (links to directories too) are not read
+            kind = "l" if entry.is_symlink() else "f" if entry.is_file(follow_symlinks=False) else "o"
+            parts.append(f"{kind}{name}")
+    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
@@ -124,6 +144,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
+        if witness is not None:
+            witness.entries[directory] = entries_digest(entries)
         ignore = ignore.enter(directory, rel) if ignore is not None else None
         subdirs: list[tuple[str, str, GitIgnore | None]] = []
         for entry in entries:

@@ -82,6 +82,78 @@ def test_what_changes_the_walk_is_seen(tmp_path: Path, walks: list[Path]) -> Non
     assert "m4.py" not in _cold(root) and "m3.py" in _cold(root)
 
 
+def _stamp_changed(directory: Path) -> None:
+    """Move ``directory``'s mtime (and so its ctime) a second on: a change within the file system's timestamp
+    granularity may keep it, and then the stamp alone would vouch for the walk."""
+    st = directory.stat()
+    os.utime(directory, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def _written_by_rename(path: Path, text: str) -> None:
+    """Write ``path`` as editors, ``sed -i`` and git's checkouts do: a new file renamed over the old one."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+    _stamp_changed(path.parent)
+
+
+def test_a_directory_whose_stamp_changed_with_the_same_entries_is_not_walked_again(
+        tmp_path: Path, walks: list[Path]) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", incremental_project())
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    path = root / "pkg/m1.py"
+    _written_by_rename(path, path.read_text().replace("def get_1", "def got_1"))  # a rename, written by rename
+    renamed, _ = _cached(root, store)
+    (root / "pkg/.m2.py.swp").write_text("swap")  # a name the walk never reads: an editor's swap file
+    (root / "pkg/notes.txt").write_text("notes")
+    _stamp_changed(root / "pkg")
+    swapped, _ = _cached(root, store)
+    assert len(walks) == 1
+    assert renamed == _cold(root) == swapped and renamed != first  # the edit was read
+
+
+@pytest.mark.parametrize("change", ["py-added", "package-made", "file-to-directory", "directory-to-file",
+                                    "py-to-directory", "py-to-link", "gitignore-added", "unlistable"])  # fmt: skip
+def test_a_directory_whose_stamp_changed_with_other_entries_is_walked_again(
+        tmp_path: Path, walks: list[Path], change: str) -> None:  # fmt: skip
+    root = write_project(tmp_path / "proj", {**incremental_project(), "extra/mod.py": "X = 1\n", "data": "d\n"})
+    store = tmp_path / "cache"
+    _cached(root, store)
+    if change == "py-added":
+        (root / "pkg/added.py").write_text("def get_added():\n    return 1\n")
+    elif change == "package-made":
+        (root / "extra/__init__.py").write_text("")
+    elif change == "file-to-directory":  # a name the walk skipped as a file, which it enters as a directory
+        (root / "data").unlink()
+        write_project(root / "data", {"inner.py": "Y = 2\n"})
+    elif change == "directory-to-file":
+        shutil.rmtree(root / "extra")
+        (root / "extra").write_text("now a file\n")
+    elif change == "py-to-directory":  # the same name, another kind
+        (root / "extra/mod.py").unlink()
+        write_project(root / "extra/mod.py", {"inner.py": "Y = 2\n"})
+    elif change == "py-to-link":  # a link's target can change with no stamp changing: no walk of it is kept
+        (root / "extra/mod.py").unlink()
+        (root / "extra/mod.py").symlink_to(root / "pkg/m1.py")
+    elif change == "gitignore-added":
+        (root / ".gitignore").write_text("pkg/m3.py\n")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root lists any directory")
+        (root / "extra").chmod(0)
+    parent = root / "extra" if change in ("package-made", "py-to-directory", "py-to-link") \
+        else root / "pkg" if change == "py-added" else root  # fmt: skip
+    _stamp_changed(parent)
+    try:
+        scanned, _ = _cached(root, store)
+        assert len(walks) == 2
+        assert scanned == _cold(root)
+    finally:
+        if (root / "extra").is_dir():
+            (root / "extra").chmod(0o755)
+
+
 def test_ignore_rules_from_outside_the_tree_are_read_each_scan(tmp_path: Path, walks: list[Path]) -> None:
     repo = tmp_path / "repo"
     (repo / ".git" / "info").mkdir(parents=True)
