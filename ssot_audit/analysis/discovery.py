@@ -57,18 +57,23 @@ class Witness:
     entries: dict[str, bytes] = field(default_factory=dict)
 
 
+def is_listed(name: str) -> bool:
+    """Whether a directory entry's name can change an answer of the scan (``list_directories``): not a dot name (an
+    editor's swap or lock file, ``.DS_Store``, a tool's cache: what comes before the first dot, which the rules
+    look names up by, is empty) and not ``__pycache__`` (bytecode, never a module of the project)."""
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def entries_digest(entries: Sequence[os.DirEntry[str]]) -> bytes:
-    """A digest of the entries of one directory listing (sorted by name) that a walk reads: the subdirectories, the
-    ``.py`` names and the ``.gitignore``, each with its kind (directory, file, link, other: a link or a FIFO named
-    ``*.py`` is read otherwise than a file). Other names (an editor's swap file, a ``.pyc``, a data file) never
-    change what the walk finds."""
+    """A digest of the entries of one directory listing (sorted by name) that a scan reads: the names the listing
+    keeps (``is_listed``) and the ``.gitignore``, each with its kind (directory, file, link, other: a link or a FIFO
+    named ``*.py`` is read otherwise than a file)."""
     parts = []
     for entry in entries:
         name = entry.name
-        if entry.is_dir(follow_symlinks=False):
-            parts.append(f"d{name}")
-        elif name.endswith(".py") or name == ".gitignore":  # other names (links to directories too) are not read
-            kind = "l" if entry.is_symlink() else "f" if entry.is_file(follow_symlinks=False) else "o"
+        if is_listed(name) or name == ".gitignore":
+            kind = "l" if entry.is_symlink() else "d" if entry.is_dir(follow_symlinks=False) \
+                else "f" if entry.is_file(follow_symlinks=False) else "o"  # fmt: skip
             parts.append(f"{kind}{name}")
     return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
@@ -291,14 +296,17 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
 def list_directories(files: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
     """The entry names of every directory that holds a scanned file, by repo-relative directory (``""`` for the
     root): everything there, excluded or not Python (``.pyi`` stubs, ``.so``/``.pyd`` extensions, data, ``.pyx``
-    sources of extensions). Rules ask it whether something besides the scanned code can supply a module or name."""
+    sources of extensions), but names that cannot change an answer (``is_listed``: a swap file that comes and goes
+    while a file is open in an editor made the next scans whole ones). Rules ask it whether something besides the
+    scanned code can supply a module or name."""
     listings: dict[str, frozenset[str]] = {}
     for f in files:
         rel = f.relpath.rpartition("/")[0]
         if rel in listings:
             continue
         try:
-            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(os.path.dirname(f.path)))
+            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(os.path.dirname(f.path))
+                                      if is_listed(entry.name))  # fmt: skip
         except OSError:
             listings[rel] = frozenset()  # cannot be listed: nothing is known to be there
     return listings

@@ -10,12 +10,14 @@ every ignore file it read, and the next scan stats those (a few thousand ``stat`
 git's untracked cache, a directory or file changed within 2 s of the walk is recorded as never matching: an entry
 added within the file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a
 file in it is replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of
-unstaged changes) write, or when a name the walk never reads comes or goes (an editor's swap file): so with the stamp
-of each directory it listed, the walk keeps the digest of the entries it read there (``discovery.entries_digest``),
-and a directory whose stamp changed is listed again and compared by that digest (the whole walk was 0.45 of the
-1.1 CPU-s of the hook after such an edit at 4 million lines). A walk that met a ``.py`` symbolic link
-is not kept (its target can change without any stamp here changing). The ignore rules read from outside the tree
-(``.git/info/exclude``, the ``.gitignore`` files above it) are read again each scan and are part of the key.
+unstaged changes) write, or when a name no answer depends on comes or goes (an editor's swap file,
+``discovery.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of the entries a
+scan reads there (``discovery.entries_digest``), and a directory whose stamp changed is listed again and compared by
+that digest (the whole walk was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines); a
+directory recorded as never matching keeps no digest (its listing may not be the one its stamp vouches for). A walk
+that met a ``.py`` symbolic link is not kept (its target can change without any stamp here changing). The ignore
+rules read from outside the tree (``.git/info/exclude``, the ``.gitignore`` files above it) are read again each scan
+and are part of the key.
 """
 
 from __future__ import annotations
