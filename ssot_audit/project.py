@@ -15,7 +15,7 @@ from typing import cast
 from ssot_audit.analysis import cache, kept_heads
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
-    DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
+    DEFAULT_EXCLUDES, Listed, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph
@@ -59,15 +59,17 @@ class Project:
 
 
 def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], notes: list[str] | None = None,
-                   witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
+                   witness: Witness | None = None,
+                   listings: dict[str, Listed] | None = None) -> list[SourceFile]:  # fmt: skip
     """The files to scan under ``root`` as ``config`` selects them (``paths``, excludes, ``.gitignore``, test paths);
-    what cannot be listed goes to ``errors``, packages only the default excludes skip to ``notes``."""
+    what cannot be listed goes to ``errors``, packages only the default excludes skip to ``notes``, each directory
+    listed to ``listings`` (``discovery.Listed``)."""
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):
         return _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
                                     respect_gitignore=config.respect_gitignore, boundary=root, notes=notes,
-                                    witness=witness), config)  # fmt: skip
+                                    witness=witness, listings=listings), config)  # fmt: skip
     files: dict[str, SourceFile] = {}  # by repo-relative path: overlapping entries scan a file once
     for sub in config.paths:
         target = (root / sub).resolve()
@@ -79,7 +81,8 @@ def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], no
         inside = "" if inside == "." else inside
         found: list[tuple[str, str]] = []
         for f in discover(target, excludes=config.exclude, roots=config.roots, errors=found, prefix=inside,
-                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes, witness=witness):  # fmt: skip
+                          respect_gitignore=config.respect_gitignore, boundary=root, notes=notes, witness=witness,
+                          listings=listings):  # fmt: skip
             relpath = inside if target.is_file() else f"{inside}/{f.relpath}" if inside else f.relpath
             files.setdefault(relpath, SourceFile(f.path, relpath, f.candidates, f.is_package, is_test_path(relpath)))
         errors.extend((f"{inside}/{rel}".removesuffix("/.") if inside else rel, why) for rel, why in found)
@@ -95,8 +98,9 @@ def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None,
     def walk(witness: Witness | None) -> Walk:
         unreadable: list[tuple[str, str]] = []  # directories that cannot be listed, broken .py symlinks
         skipped: list[str] = []  # packages only the default excludes skip
-        files = discover_files(root, config, unreadable, skipped, witness)
-        return Walk(files, unreadable, skipped, list_directories(files))
+        listed: dict[str, Listed] = {}
+        files = discover_files(root, config, unreadable, skipped, witness, listed)
+        return Walk(files, unreadable, skipped, list_directories(files, listed))
 
     if cache_dir is None:
         return walk(None), None

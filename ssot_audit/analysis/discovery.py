@@ -13,7 +13,8 @@ import fnmatch
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -64,18 +65,46 @@ def is_listed(name: str) -> bool:
     return not name.startswith(".") and name != "__pycache__"
 
 
-def entries_digest(entries: Sequence[os.DirEntry[str]]) -> bytes:
-    """A digest of the entries of one directory listing (sorted by name) that a scan reads: the names the listing
-    keeps (``is_listed``) and the ``.gitignore``, each with its kind (directory, file, link, other: a link or a FIFO
-    named ``*.py`` is read otherwise than a file)."""
-    parts = []
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One directory as the walk listed it: what a scan reads of it, all taken from that one listing."""
+
+    names: frozenset[str]  # the names ``list_directories`` keeps (``is_listed``), printable
+    init: str  # the kind (``_kind``) of its ``__init__.py`` entry; "" when it has none
+    digest: bytes  # of the names it keeps and the ``.gitignore``, each with its kind
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """A directory entry's kind as the walk reads it: a link, a directory, a file, or another kind (its type)."""
+    if entry.is_symlink():
+        return "l"
+    if entry.is_dir(follow_symlinks=False):
+        return "d"
+    return "f" if entry.is_file(follow_symlinks=False) else f"o{stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode)}"
+
+
+def listed_of(entries: Sequence[os.DirEntry[str]]) -> Listed:
+    """What a scan reads of one directory listing (sorted by name): the names the rules ask about, whether it holds
+    an ``__init__.py``, and the digest of both with the ``.gitignore`` (``walkcache`` compares a directory whose
+    stamp changed by it)."""
+    parts, names, init = [], [], ""
     for entry in entries:
         name = entry.name
-        if is_listed(name) or name == ".gitignore":
-            kind = "l" if entry.is_symlink() else "d" if entry.is_dir(follow_symlinks=False) \
-                else "f" if entry.is_file(follow_symlinks=False) else "o"  # fmt: skip
-            parts.append(f"{kind}{name}")
-    return hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+        if is_listed(name):
+            names.append(printable(name))
+        elif name != ".gitignore":
+            continue
+        kind = _kind(entry)
+        parts.append(f"{kind}{name}")
+        if name == "__init__.py":
+            init = kind
+    digest = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
+    return Listed(frozenset(names), init, digest)
+
+
+def entries_digest(entries: Sequence[os.DirEntry[str]]) -> bytes:
+    """``listed_of(entries).digest``."""
+    return listed_of(entries).digest
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
@@ -124,7 +153,8 @@ def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
 
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
                       prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
-                      notes: list[str] | None = None, witness: Witness | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
+                      notes: list[str] | None = None, witness: Witness | None = None,
+                      listed: dict[str, Listed] | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
@@ -134,7 +164,7 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     ``paths = ["app"]`` is scanned): exclude globs match repository-relative paths too. With ``gitignore``, what
     git ignores is skipped too (each directory's ``.gitignore`` read on the way down). A directory with an
     ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
-    ``witness`` collects what the walk depended on.
+    ``witness`` collects what the walk depended on; ``listed`` gets each directory listed (``Listed``), by path.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     # strings, not Paths: pathlib's parsing was half the walk
@@ -149,11 +179,18 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             if errors is not None:
                 errors.append((rel or ".", f"cannot list directory: {exc.strerror or exc}"))
             continue
-        if witness is not None:
-            witness.entries[directory] = entries_digest(entries)
+        if listed is not None or witness is not None:
+            found = listed_of(entries)
+            if listed is not None:
+                listed[directory] = found
+            # a build directory's ``__init__.py`` was looked for before it was listed: its stamp alone vouches
+            if witness is not None and os.path.basename(directory) not in BUILD_OUTPUT_DIRS:
+                witness.entries[directory] = found.digest
         ignore = ignore.enter(directory, rel) if ignore is not None else None
         subdirs: list[tuple[str, str, GitIgnore | None]] = []
         for entry in entries:
+            if entry.name.startswith(".#"):  # an editor's lock file (emacs: a broken link named after the file it
+                continue  # locks, ``.#models.py``, while the file has unsaved changes), never source
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             if witness is not None:
                 _witness(witness, entry, entry_rel, ignore is not None)
@@ -194,27 +231,37 @@ def _witness(witness: Witness, entry: os.DirEntry[str], rel: str, ignoring: bool
         witness.dirs.add(entry.path)
 
 
-def _package_parts(directory: str, memo: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _package_parts(directory: str, memo: dict[str, tuple[str, ...]],
+                   listed: Mapping[str, Listed] | None = None) -> tuple[str, ...]:  # fmt: skip
     """Names of the regular packages from the topmost one down to ``directory``; empty when it is not a package.
 
     ``memo`` lives for one discovery (files share their directories; a later scan must see new ``__init__.py``).
+    Whether a directory the walk listed holds an ``__init__.py`` file is read from that listing (``listed``), as the
+    kept walk's digest of it says (``walkcache``); the directories above the scanned one are looked at.
     """
     known = memo.get(directory)
     if known is not None:
         return known
     parts: tuple[str, ...] = ()
-    if os.path.isfile(os.path.join(directory, "__init__.py")):
+    seen = listed.get(directory) if listed is not None else None
+    init = os.path.join(directory, "__init__.py")
+    if seen is None:
+        is_package = os.path.isfile(init)
+    else:  # a link to a file is one too (a walk that met one is never kept)
+        is_package = seen.init == "f" or (seen.init == "l" and os.path.isfile(init))
+    if is_package:
         parent = os.path.dirname(directory)
-        above = _package_parts(parent, memo) if parent != directory else ()
+        above = _package_parts(parent, memo, listed) if parent != directory else ()
         parts = (*above, os.path.basename(directory))
     memo[directory] = parts
     return parts
 
 
-def _package_chain_name(path: str, memo: dict[str, tuple[str, ...]] | None = None) -> str | None:
+def _package_chain_name(path: str, memo: dict[str, tuple[str, ...]] | None = None,
+                        listed: Mapping[str, Listed] | None = None) -> str | None:  # fmt: skip
     """Dotted name from the topmost regular package containing ``path``; None outside a package."""
     directory, name = os.path.split(path)
-    parts = list(_package_parts(directory, {} if memo is None else memo))
+    parts = list(_package_parts(directory, {} if memo is None else memo, listed))
     if not parts:
         return None
     if name != "__init__.py":
@@ -235,10 +282,18 @@ def _root_relative_name(relpath: str, roots: Sequence[str]) -> str:
     return ".".join(parts) if parts else Path(relpath).parent.name
 
 
-def find_source_roots(root: Path, configured: Sequence[str]) -> tuple[str, ...]:
-    """Source roots relative to the scan root: "" (the root), ``src`` if present, and configured ones."""
+def find_source_roots(root: Path, configured: Sequence[str],
+                      listed: Mapping[str, Listed] | None = None) -> tuple[str, ...]:  # fmt: skip
+    """Source roots relative to the scan root: "" (the root), ``src`` if present, and configured ones. Whether
+    ``src`` is a directory without ``__init__.py`` is read from the walk's listing of it when it was listed (when it
+    was not, no scanned file is under it, and either answer names them all alike)."""
     roots = [""]
-    if (root / "src").is_dir() and not (root / "src" / "__init__.py").exists():
+    src = listed.get(str(root / "src")) if listed is not None else None
+    if src is None:
+        is_root = (root / "src").is_dir() and not (root / "src" / "__init__.py").exists()
+    else:  # a link is looked at (a walk that met one is never kept)
+        is_root = not src.init or (src.init == "l" and not (root / "src" / "__init__.py").exists())
+    if is_root:
         roots.append("src")
     roots.extend(r.strip("/") for r in configured if r.strip("/") not in roots)
     return tuple(roots)
@@ -255,10 +310,12 @@ def printable(name: str) -> str:
 def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] = (),
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
              respect_gitignore: bool = False, boundary: Path | None = None,
-             notes: list[str] | None = None, witness: Witness | None = None) -> list[SourceFile]:  # fmt: skip
+             notes: list[str] | None = None, witness: Witness | None = None,
+             listings: dict[str, Listed] | None = None) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
-    git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``)."""
+    git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``). ``listings`` gets each
+    directory the walk listed (``list_directories`` takes the names the rules read from it)."""
     root = root.resolve()
     fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
@@ -267,17 +324,19 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         name = printable(_package_chain_name(str(root)) or root.stem)
         shown = printable(root.name)
         return [SourceFile(str(root), shown, (name,), root.name == "__init__.py", is_test_path(shown))]
-    source_roots = find_source_roots(root, roots)
     files = []
     found_errors: list[tuple[str, str]] = []
     skipped: list[str] = []
     packages: dict[str, tuple[str, ...]] = {}
     gitignore = GitIgnore.for_root(root) if respect_gitignore else None
-    for path, raw_relpath in iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix,
-                                               gitignore, fence, skipped, witness):  # fmt: skip
+    listed = {} if listings is None else listings
+    found = list(iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, gitignore,
+                                   fence, skipped, witness, listed))  # fmt: skip
+    source_roots = find_source_roots(root, roots, listed)  # after the walk: from what it listed
+    for path, raw_relpath in found:
         relpath = printable(raw_relpath)
         by_root = _root_relative_name(relpath, source_roots)
-        by_package = _package_chain_name(path, packages)
+        by_package = _package_chain_name(path, packages, listed)
         by_package = printable(by_package) if by_package else None
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
         is_package = raw_relpath == "__init__.py" or raw_relpath.endswith("/__init__.py")
@@ -293,16 +352,22 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     return files
 
 
-def list_directories(files: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
+def list_directories(files: Sequence[SourceFile],
+                     listed: Mapping[str, Listed] | None = None) -> dict[str, frozenset[str]]:  # fmt: skip
     """The entry names of every directory that holds a scanned file, by repo-relative directory (``""`` for the
     root): everything there, excluded or not Python (``.pyi`` stubs, ``.so``/``.pyd`` extensions, data, ``.pyx``
     sources of extensions), but names that cannot change an answer (``is_listed``: a swap file that comes and goes
     while a file is open in an editor made the next scans whole ones). Rules ask it whether something besides the
-    scanned code can supply a module or name."""
+    scanned code can supply a module or name. A directory the walk listed (``listed``) is taken as it listed it,
+    which the kept walk's digest of it vouches for (``walkcache``); others are listed now (a file named alone)."""
     listings: dict[str, frozenset[str]] = {}
     for f in files:
         rel = f.relpath.rpartition("/")[0]
         if rel in listings:
+            continue
+        seen = listed.get(os.path.dirname(f.path)) if listed is not None else None
+        if seen is not None:
+            listings[rel] = seen.names
             continue
         try:
             listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(os.path.dirname(f.path))

@@ -11,13 +11,16 @@ git's untracked cache, a directory or file changed within 2 s of the walk is rec
 added within the file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a
 file in it is replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of
 unstaged changes) write, or when a name no answer depends on comes or goes (an editor's swap file,
-``discovery.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of the entries a
-scan reads there (``discovery.entries_digest``), and a directory whose stamp changed is listed again and compared by
-that digest (the whole walk was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines); a
-directory recorded as never matching keeps no digest (its listing may not be the one its stamp vouches for). A walk
-that met a ``.py`` symbolic link is not kept (its target can change without any stamp here changing). The ignore
-rules read from outside the tree (``.git/info/exclude``, the ``.gitignore`` files above it) are read again each scan
-and are part of the key.
+``discovery.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of that listing
+(``discovery.Listed``), and a directory whose stamp changed, or was recorded as never matching, is listed again and
+compared by that digest (the whole walk was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines;
+and the hook after pre-commit's stash, which rewrites files just before it, found the directories it had walked
+recorded as never matching, and walked again). That holds because everything the scan reads of a directory it listed
+is read from that one listing: its entries and their kinds, whether it holds an ``__init__.py`` (module names), the
+names the rules ask about (``discovery.list_directories``). A build directory, whose ``__init__.py`` was looked for
+before it was listed, keeps its stamp alone. A walk that met a ``.py`` symbolic link is not kept (its target can
+change without any stamp here changing). The ignore rules read from outside the tree (``.git/info/exclude``, the
+``.gitignore`` files above it) are read again each scan and are part of the key.
 """
 
 from __future__ import annotations
@@ -60,8 +63,7 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
     """The walk (its ``digest`` included) and the stamps that vouch for it, to keep; None when it cannot be vouched
     for. ``started`` is ``time.time_ns()`` before the walk (what changed after it, or just before,
     never matches). Paths are kept relative to ``root`` (the cache holds no absolute path). With the stamp of each
-    directory the walk listed that had not changed since before it began, the digest of the entries it read there
-    (``discovery.entries_digest``): that listing is the directory as it stood when the stamp was taken."""
+    directory the walk listed, the digest of that listing (``Witness.entries``)."""
     if not witness.keepable:
         return None
     stamps: dict[str, WalkStamp | tuple[int]] = {}
@@ -73,7 +75,7 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
         rel = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root)  # relpath: a third
         stamps[rel] = (-1,) if racy else stamp
         digest = witness.entries.get(path)
-        if digest is not None and not racy:
+        if digest is not None:
             entries[rel] = digest
     rows = [(f.path[len(prefix):] if f.path.startswith(prefix) else os.path.relpath(f.path, root), f.relpath,
              f.candidates, f.is_package, f.is_test) for f in walk.files]  # fmt: skip

@@ -184,24 +184,45 @@ def test_ignore_rules_from_outside_the_tree_are_read_each_scan(tmp_path: Path, w
     assert scanned == _cold(root) and "m2.py" not in scanned
 
 
-def test_a_walk_that_met_a_py_link_or_just_changed_directories_is_walked_again(
+def test_a_walk_that_met_a_py_link_or_a_just_changed_ignore_file_is_walked_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     walked: list[Path] = []
     real = loading.discover_files
     monkeypatch.setattr(loading, "discover_files", lambda root, *a, **k: walked.append(root) or real(root, *a, **k))
-    root = write_project(tmp_path / "proj", incremental_project())
+    root = write_project(tmp_path / "proj", {**incremental_project(), ".gitignore": "*.txt\n"})
     store = tmp_path / "cache"
     # just written: within the 2 s in which an added entry may keep its directory's mtime. A window of an hour, so
     # that two scans on a loaded machine (which can take more than 2 s) still fall in it.
     monkeypatch.setattr(walkcache, "_RACY_NS", 3_600 * 10**9)
     _cached(root, store)
     _cached(root, store)
-    assert len(walked) == 2
+    assert len(walked) == 2  # the ``.gitignore`` was read just after it was written: its stamp cannot vouch
     monkeypatch.setattr(walkcache, "_RACY_NS", 0)
     os.symlink(root / "pkg/m1.py", root / "pkg/link.py")
     _cached(root, store)
     _cached(root, store)
     assert len(walked) == 4  # a link's target can change with no stamp of the walk changing: never kept
+
+
+def test_directories_changed_just_before_the_walk_are_compared_by_their_listing(
+        tmp_path: Path, walks: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The hook after pre-commit's stash of unstaged changes, which rewrites files just before it: the directories
+    it walks are recorded as never matching their stamps (an entry added within the timestamp granularity may keep
+    the mtime), and the next hook, after the next stash, walked again. Their listings vouch for them instead."""
+    root = write_project(tmp_path / "proj", incremental_project())
+    store = tmp_path / "cache"
+    monkeypatch.setattr(walkcache, "_RACY_NS", 3_600 * 10**9)  # every directory just changed, as in the test above
+    first, _ = _cached(root, store)
+    path = root / "pkg/m1.py"
+    _written_by_rename(path, path.read_text().replace("def get_1", "def got_1"))
+    renamed, _ = _cached(root, store)
+    assert len(walks) == 1
+    assert renamed == _cold(root) != first  # (a cold scan walks too)
+    (root / "pkg/added.py").write_text("from pkg.m1 import got_1\n")  # same mtime or not, another listing
+    walked = len(walks)
+    added, _ = _cached(root, store)
+    assert len(walks) == walked + 1
+    assert added == _cold(root) != renamed
 
 
 def test_a_package_made_above_the_scanned_directory_renames_its_modules(tmp_path: Path, walks: list[Path]) -> None:
@@ -236,9 +257,51 @@ def test_scans_completed_differently_share_the_walk_and_the_kept_entries(tmp_pat
     assert len(list(store.rglob("state-*.bin"))) == 2 and api.scan_tree(root, Config(), jobs=1, cache_dir=store).reused
 
 
+def test_an_editors_lock_file_is_neither_scanned_nor_a_reason_to_walk_again(
+        tmp_path: Path, walks: list[Path]) -> None:  # fmt: skip
+    """emacs marks a file with unsaved changes by a link named ``.#NAME`` to nowhere: a ``.py`` link, which made the
+    walk unkept, and a broken one, which the scan reported as unreadable (so the result's key changed)."""
+    root = write_project(tmp_path / "proj", incremental_project())
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    os.symlink("someone@host.4242:1765000000", root / "pkg/.#m1.py")
+    _stamp_changed(root / "pkg")
+    assert _cached(root, store) == (first, True)
+    assert len(walks) == 1 and _cold(root) == first
+
+
 def test_the_listing_leaves_out_names_that_change_no_answer(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "X = 1\n", "pkg/mod.pyi": "X: int\n",
                                              "pkg/.mod.py.swp": "", "pkg/__pycache__/mod.cpython-311.pyc": "",
                                              "pkg/data.json": "{}", "pkg/.gitignore": ""})  # fmt: skip
     listings = discovery.list_directories(discovery.discover(root))
     assert listings == {"pkg": frozenset({"__init__.py", "mod.py", "mod.pyi", "data.json"})}
+
+
+def test_what_the_walk_reads_of_a_directory_it_listed_comes_from_that_listing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The kept walk's digest of a directory's listing vouches for everything the walk read there: so no file of it
+    is looked at apart (an ``__init__.py`` read apart could differ from the listing, in a directory changing as it
+    is walked). Above the scanned directory, which is not listed, the walk looks."""
+    files = {"src/app/__init__.py": "", "src/app/mod.py": "", "pkg/__init__.py": "", "pkg/sub/__init__.py": "",
+             "pkg/sub/m.py": "", "loose/x.py": ""}  # fmt: skip
+    root = write_project(tmp_path / "proj", files)
+    expected = [(f.relpath, f.candidates, f.is_package) for f in discovery.discover(root)]
+    looked: list[str] = []
+    real_isfile, real_exists = os.path.isfile, os.path.exists
+
+    def isfile(path: str) -> bool:
+        looked.append(str(path))
+        return real_isfile(path)
+
+    def exists(path: str) -> bool:
+        looked.append(str(path))
+        return real_exists(path)
+
+    monkeypatch.setattr(os.path, "isfile", isfile)
+    monkeypatch.setattr(os.path, "exists", exists)
+    found = [(f.relpath, f.candidates, f.is_package) for f in discovery.discover(root)]
+    assert found == expected == [("loose/x.py", ("loose.x",), False), ("pkg/__init__.py", ("pkg",), True),
+                                 ("pkg/sub/__init__.py", ("pkg.sub",), True), ("pkg/sub/m.py", ("pkg.sub.m",), False),
+                                 ("src/app/__init__.py", ("app",), True), ("src/app/mod.py", ("app.mod",), False)]
+    assert [p for p in looked if p.startswith(str(root) + os.sep)] == []
