@@ -61,8 +61,11 @@ class Witness:
 def is_listed(name: str) -> bool:
     """Whether a directory entry's name can change an answer of the scan (``list_directories``): not a dot name (an
     editor's swap or lock file, ``.DS_Store``, a tool's cache: what comes before the first dot, which the rules
-    look names up by, is empty) and not ``__pycache__`` (bytecode, never a module of the project)."""
-    return not name.startswith(".") and name != "__pycache__"
+    look names up by, is empty), not an emacs auto-save file (``#models.py#``: what comes before the first dot is
+    no identifier, nor the name of a ``.py`` file), not ``__pycache__`` (bytecode, never a module of the project)
+    and not an editor's backup (``models.py~``: no import system loads one). Each such name that came or went made
+    the next scan a whole one (the listings are part of the result's key)."""
+    return not name.startswith((".", "#")) and name != "__pycache__" and not name.endswith("~")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ It stays silent whenever anything could supply the name: a binding of it anywher
 ``global`` writes from functions, ``match`` captures included), a submodule or any file or directory of that name in
 the package (excluded, unparsable, compiled, data) or in a namesake directory that a plugin loader may put on the
 package's search path (a top-level or non-package directory of the same name: ansible bundles a playbook's
-``module_utils/`` as ``ansible.module_utils``; copies under ``backup/`` never count), a star import from outside the
+``module_utils/`` as ``ansible.module_utils``; copies under ``backup/``, editors' backups ``name.py~`` and dot names
+never count), a star import from outside the
 project or from a module that was not analysed, a module-level ``__getattr__`` (also ``__getattr__ =
 lazy.attach(...)``), ``globals()``, module-level ``exec``/``vars()``, ``sys.modules`` writes or
 ``sys.modules[__name__]``, ``__path__`` changes or ``declare_namespace``, a ``.pyi`` stub, ``.so``/``.pyd``

@@ -273,6 +273,7 @@ def test_an_editors_lock_file_is_neither_scanned_nor_a_reason_to_walk_again(
 def test_the_listing_leaves_out_names_that_change_no_answer(tmp_path: Path) -> None:
     root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "X = 1\n", "pkg/mod.pyi": "X: int\n",
                                              "pkg/.mod.py.swp": "", "pkg/__pycache__/mod.cpython-311.pyc": "",
+                                             "pkg/#mod.py#": "", "pkg/mod.py~": "",
                                              "pkg/data.json": "{}", "pkg/.gitignore": ""})  # fmt: skip
     listings = discovery.list_directories(discovery.discover(root))
     assert listings == {"pkg": frozenset({"__init__.py", "mod.py", "mod.pyi", "data.json"})}

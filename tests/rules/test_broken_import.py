@@ -227,6 +227,12 @@ def test_anything_of_that_name_in_the_package_may_be_imported(tmp_path: Path, en
     assert findings(tmp_path, {}, exclude=("helper.py",)) == set()
 
 
+@pytest.mark.parametrize("entry", ["helper.py~", ".helper.py.swp", ".#helper.py"])
+def test_an_editors_backup_swap_or_lock_file_is_never_imported(tmp_path: Path, entry: str) -> None:
+    write_project(tmp_path, {"app/__init__.py": "", "app/use.py": "from app import helper\n", f"app/{entry}": ""})
+    assert findings(tmp_path, {}) == {(CODE, "app/use.py", 1)}
+
+
 def test_a_namesake_directory_elsewhere_may_be_on_the_package_search_path(tmp_path: Path) -> None:
     # ansible bundles a playbook's module_utils/ as ansible.module_utils: its files are that package's submodules
     files = {
