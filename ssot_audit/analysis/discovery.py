@@ -224,14 +224,16 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
 
 
 def _witness(witness: Witness, entry: os.DirEntry[str], rel: str, ignoring: bool) -> None:
-    """Record what the walk reads of ``entry`` besides its name: a ``.gitignore``'s content, whether a directory
-    the walk may skip holds an ``__init__.py`` (build output, default excludes), a ``.py`` link's target."""
+    """Record what the walk reads of ``entry`` besides its name and kind (its directory's listing): a ``.gitignore``'s
+    content, whether a directory the walk may skip holds an ``__init__.py`` (build output, default excludes: that
+    file's stamp, not the directory's, which ``.git`` changes at each commit and a tool's cache at each run), a
+    ``.py`` link's target."""
     if entry.name == ".gitignore" and ignoring:
         witness.files.add(entry.path)
     elif entry.name.endswith(".py") and entry.is_symlink():
         witness.keepable = False
     elif entry.name in BUILD_OUTPUT_DIRS or _excluded(rel, entry.name, DEFAULT_EXCLUDES):
-        witness.dirs.add(entry.path)
+        witness.files.add(os.path.join(entry.path, "__init__.py"))
 
 
 def _package_parts(directory: str, memo: dict[str, tuple[str, ...]],
@@ -344,9 +346,9 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
         candidates = (by_package, by_root) if by_package and by_package != by_root else (by_root,)
         is_package = raw_relpath == "__init__.py" or raw_relpath.endswith("/__init__.py")
         files.append(SourceFile(path, relpath, candidates, is_package, is_test_path(relpath)))
-    if witness is not None:  # directories asked for an ``__init__.py`` (those above the root too), and ``src``
-        witness.dirs.update(packages)
-        witness.dirs.add(str(root / "src"))
+    if witness is not None:  # the ``__init__.py`` of the directories above the root the package chains asked
+        witness.files.update(os.path.join(d, "__init__.py") for d in packages if d not in listed)  # (the others
+        witness.dirs.add(str(root / "src"))  # were read from their listings), and ``src``
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
     if notes is not None:  # a package the user excluded on purpose needs no note
