@@ -394,6 +394,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     # (taken before shutdown(), which drops it).
     processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
@@ -402,5 +403,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=1.0)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:  # a worker ended while it wrote a result leaves the manager thread reading the rest of it
+        writer.close()  # forever, and the interpreter's exit joins that thread (1 Ctrl-C in 6 hung so): with this
+        # process's write end closed too, no writer is left and the read ends
     if manager is not None:  # let it see the dead workers and close its pipes now, not race the exit handler
         manager.join(timeout=1.0)
