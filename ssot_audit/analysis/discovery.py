@@ -53,7 +53,7 @@ class Witness:
     dirs: set[str] = field(default_factory=set)
     files: set[str] = field(default_factory=set)
     keepable: bool = True  # False once the walk met something stamps cannot vouch for (a .py symlink)
-    # of each directory it listed, the digest of the entries it read there (``entries_digest``): a directory whose
+    # of each directory it listed, the digest of the entries it read there (``Listed.digest``): a directory whose
     # stamp changed with those entries as they were (a file replaced by rename) needs no walk
     entries: dict[str, bytes] = field(default_factory=dict)
 
@@ -103,11 +103,6 @@ def listed_of(entries: Sequence[os.DirEntry[str]]) -> Listed:
             init = kind
     digest = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
     return Listed(frozenset(names), init, digest)
-
-
-def entries_digest(entries: Sequence[os.DirEntry[str]]) -> bytes:
-    """``listed_of(entries).digest``."""
-    return listed_of(entries).digest
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
@@ -375,8 +370,7 @@ def list_directories(files: Sequence[SourceFile],
             listings[rel] = seen.names
             continue
         try:
-            listings[rel] = frozenset(printable(entry.name) for entry in os.scandir(os.path.dirname(f.path))
-                                      if is_listed(entry.name))  # fmt: skip
+            listings[rel] = listed_of(list(os.scandir(os.path.dirname(f.path)))).names
         except OSError:
             listings[rel] = frozenset()  # cannot be listed: nothing is known to be there
     return listings

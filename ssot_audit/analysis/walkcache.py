@@ -31,7 +31,7 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ssot_audit.analysis.discovery import SourceFile, Witness, entries_digest
+from ssot_audit.analysis.discovery import SourceFile, Witness, listed_of
 
 _RACY_NS = 2_000_000_000
 _DIGIT = ("0", "1")  # a flag in ``files_digest``
@@ -72,15 +72,20 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
     for path in (*witness.dirs, *witness.files):
         stamp = _stamp(path)
         racy = stamp is not None and max(stamp[0], stamp[1]) >= started - _RACY_NS
-        rel = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root)  # relpath: a third
+        rel = _relative(path, prefix, root)
         stamps[rel] = (-1,) if racy else stamp
         digest = witness.entries.get(path)
         if digest is not None:
             entries[rel] = digest
-    rows = [(f.path[len(prefix):] if f.path.startswith(prefix) else os.path.relpath(f.path, root), f.relpath,
-             f.candidates, f.is_package, f.is_test) for f in walk.files]  # fmt: skip
+    rows = [(_relative(f.path, prefix, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in walk.files]
     return pickle.dumps((key, stamps, entries, rows, walk.unreadable, walk.notes, walk.listings, walk.digest),
                         protocol=5)  # fmt: skip
+
+
+def _relative(path: str, prefix: str, root: str) -> str:
+    """``path`` relative to ``root`` (``prefix``: ``root`` with a separator): sliced when inside it (``relpath`` was
+    half of ``record``), ``..`` above it."""
+    return path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, root)
 
 
 def recall(body: bytes | None, root: str, key: str) -> Walk | None:
@@ -110,7 +115,7 @@ def _same(path: str, stamp: WalkStamp | tuple[int], entries: bytes | None) -> bo
     if entries is None:
         return False
     try:
-        return entries_digest(sorted(os.scandir(path), key=lambda e: e.name)) == entries
+        return listed_of(sorted(os.scandir(path), key=lambda e: e.name)).digest == entries
     except OSError:
         return False
 
