@@ -326,6 +326,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                         async_change=async_change)  # fmt: skip
         if reused is not None and project.resolver.gave_up:
             raise _GaveUp  # judged in another order than a cold scan's (which a whole scan shares)
+        if tree is not None:  # before anything is saved: the key it is saved under holds those answers
+            tree.note_asked(project.index.asked)
         project.resolver.forget_answers()  # asked nothing more: what is kept next is not on top of them
         if tree is not None:
             keep_cycles(project, tree)

@@ -68,11 +68,50 @@ def is_listed(name: str) -> bool:
     return not name.startswith((".", "#")) and name != "__pycache__" and not name.endswith("~")
 
 
+# What follows a module's stem in the name of a file that may be imported instead of the module's source, or supply
+# its names: a stub, a compiled extension, an extension's source (``namespace`` asks a listing for one)
+_IMPLEMENTATION_SUFFIXES = frozenset({"pyi", "pyx", "pxd", "so", "pyd", "c", "cpp"})
+
+
+def is_implementation(suffix: str) -> bool:
+    """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
+    ``egg-info`` and the like are not."""
+    return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
+
+
+def supplies(name: str) -> bool:
+    """A directory entry that may be imported as a module of its stem or supply its names: a ``.py`` file, a stub,
+    an extension or its source (``__init__.py`` among them)."""
+    suffix = name.partition(".")[2]
+    return suffix == "py" or is_implementation(suffix)
+
+
+def answering(names: Iterable[str]) -> frozenset[str]:
+    """Of a directory's listed names, those that answer what the rules ask the listing (``namespace``: by a name's
+    stem, what precedes its first dot): whether a stub, an extension or its source, or a ``.py`` file of a stem is
+    there (each such name kept), and whether anything of a stem that is an identifier is (a submodule or data of an
+    imported name: one name kept for all, the stem itself, which answers as a directory of that name does). The
+    rest is the same answer again: ``models.py.orig`` beside ``models.py``, ``notes.txt`` beside ``notes/``, or
+    ``release-notes.md``, whose stem no import can name. Each such name that came or went made the next scan a whole
+    one (the listings are part of the result's key)."""
+    by_stem: dict[str, list[str]] = {}
+    for name in names:
+        by_stem.setdefault(name.partition(".")[0], []).append(name)
+    kept: list[str] = []
+    for stem, group in by_stem.items():
+        supplying = [name for name in group if supplies(name)]
+        if supplying:
+            kept.extend(supplying)
+        elif stem.isidentifier():
+            kept.append(stem)
+    return frozenset(kept)
+
+
 @dataclass(frozen=True, slots=True)
 class Listed:
     """One directory as the walk listed it: what a scan reads of it, all taken from that one listing."""
 
-    names: frozenset[str]  # the names ``list_directories`` keeps (``is_listed``), printable
+    names: frozenset[str]  # the names ``list_directories`` keeps (``is_listed``, ``answering``), printable
     init: str  # the kind (``_kind``) of its ``__init__.py`` entry; "" when it has none
     digest: bytes  # of the names it keeps and the ``.gitignore``, each with its kind
 
@@ -102,7 +141,7 @@ def listed_of(entries: Sequence[os.DirEntry[str]]) -> Listed:
         if name == "__init__.py":
             init = kind
     digest = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).digest()
-    return Listed(frozenset(names), init, digest)
+    return Listed(answering(names), init, digest)
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:

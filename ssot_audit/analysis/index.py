@@ -119,6 +119,9 @@ class ProjectIndex:
         without it nothing is known to exist on disk besides the scanned modules."""
         self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
         self._listings = dict(listings or {})
+        # (directory, stem): whether anything of that stem is in the directory, asked of the listings (beyond their
+        # ``.py`` files, stubs and extensions, which the result's key holds: ``treecache.TreeCache.note_asked``)
+        self.asked: set[tuple[str, str]] = set()
         self._sources: dict[str, tuple[str, ...]] = {}  # import_sources' answers, by module
         self._aliases: list[tuple[str, str, Expr]] | None = None  # module_aliases, listed on first use
         # Set by a scan that keeps a dependency record (``trace``): ``find_module``/``get_module`` read a module's

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ssot_audit.analysis.discovery import is_implementation
 from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dunder
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
@@ -32,13 +33,6 @@ _LOCAL_DIRS = frozenset({
     "benchmarks", "bench", "samples", "demo", "demos",
 })  # fmt: skip
 _DEFINERS_ONE_BY_ONE = 8  # names looked for module by module (8 ms each at 1M lines) before indexing all (80 ms)
-_IMPLEMENTATION_SUFFIXES = frozenset({"pyi", "pyx", "pxd", "so", "pyd", "c", "cpp"})
-
-
-def _is_implementation(suffix: str) -> bool:
-    """What follows a module's stem in a stub, compiled extension or extension source (``pyi``, ``abi3.so``);
-    ``egg-info`` and the like are not."""
-    return suffix in _IMPLEMENTATION_SUFFIXES or suffix.endswith((".so", ".pyd"))
 
 
 def _defines(bindings: Sequence[Binding]) -> bool:
@@ -211,8 +205,8 @@ class Namespaces:
         known = (
             info.facts.has_getattr or info.facts.dynamic_namespace or self._edited_at_import(info)
             # mod.pyi, mod.cpython-312-x86_64-linux-gnu.so, mod.pyx, __init__.pyi; pkg.pyi beside a package
-            or any(map(_is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
-            or (info.is_package and any(map(_is_implementation, self._suffixes(parent, package))))
+            or any(map(is_implementation, self._suffixes(directory, filename.removesuffix(".py"))))
+            or (info.is_package and any(map(is_implementation, self._suffixes(parent, package))))
             # a module of that name in a namesake directory may replace it on the search path (see _namesakes)
             or (not info.is_package and self._replaced(directory, filename.removesuffix(".py")))
         )
@@ -266,13 +260,20 @@ class Namespaces:
         if self.index.is_project_module(f"{info.name}.{name}"):
             return True
         directory = info.relpath.rpartition("/")[0]
-        return bool(self._suffixes(directory, name)) or any(
-            self._suffixes(other, name) for other in self._namesakes(directory) if other != directory
+        return self._anything_named(directory, name) or any(
+            self._anything_named(other, name) for other in self._namesakes(directory) if other != directory
         )
+
+    def _anything_named(self, directory: str, stem: str) -> bool:
+        """Anything of that name or stem in the directory: the one answer read of a listing beyond its ``.py`` files,
+        stubs and extensions, so each is recorded (``ProjectIndex.asked``: the scans after this one see whether it
+        changed)."""
+        self.index.asked.add((directory, stem))
+        return bool(self._suffixes(directory, stem))
 
     def _replaced(self, directory: str, stem: str) -> bool:
         """A module ``stem`` (source, stub or extension) in a namesake directory of ``directory``."""
-        return any(suffix == "py" or _is_implementation(suffix)
+        return any(suffix == "py" or is_implementation(suffix)
                    for other in self._namesakes(directory) if other != directory
                    for suffix in self._suffixes(other, stem))  # fmt: skip
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
 from ssot_audit.analysis import cache, state, walkcache
-from ssot_audit.analysis.discovery import SourceFile, Witness
+from ssot_audit.analysis.discovery import SourceFile, Witness, supplies
 from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
 _RACY_NS = 2_000_000_000  # files modified this close to a scan are hashed again by the next one
 _WALK = "directory walk"  # the name the last walk is kept under (``StateStore.save_kept``)
+_ASKED = "listings asked"  # what the scans of the tree asked of the listings (``TreeCache.note_asked``)
 
 
 @dataclass(slots=True)
@@ -47,6 +48,9 @@ class TreeCache:
     before: dict[str, str] = field(default_factory=dict)  # relpath -> content hash at the last scan, of the files
     # whose content changed since (not of files added since)
     _key: tuple[int, str] | None = None  # ``result_key`` and the ``payloads.changes`` it was computed at
+    # (directory, stem): whether anything of the stem is in the directory, asked by the scans of this tree (their
+    # ``ProjectIndex.asked``, kept): each answer is part of ``listed`` (``_listings_digest``)
+    asked: frozenset[tuple[str, str]] = frozenset()
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -65,6 +69,21 @@ class TreeCache:
         if self._key is None or self._key[0] != changes:
             self._key = (changes, _result_key(self.store.scope + self.listed, self.files, self.payloads.hashes))
         return self._key[1]
+
+    def note_asked(self, asked: Collection[tuple[str, str]]) -> None:
+        """Add what this scan asked of the listings (``ProjectIndex.asked``) to what the earlier scans asked, kept
+        before anything of this scan is saved: the key it saves under then holds those answers too (``listed``), and
+        a later scan finds what it saves only when each answer is the same. Data that comes beside a package, of a name
+        a module imports from it (``notes.txt``, ``from pkg import notes``: something may supply the name), changes the
+        key; data of a name no judgement looked for does not. A scan that reused a result or the state of earlier ones
+        reused their answers too: the asked pairs are never dropped."""
+        more = set(asked).difference(self.asked)
+        if not more:
+            return
+        self.asked = self.asked.union(more)
+        self.save_kept(_ASKED, {"asked": self.asked})
+        self.listed = _listed(self.walk, self.asked)
+        self._key = None
 
     def saved_before_changes(self) -> bytes | None:
         """The previous scan's result blob when it was computed from these inputs but for the content of the files
@@ -121,16 +140,21 @@ class TreeCache:
     def load_kept(self, name: str) -> dict[str, object]:
         """What ``save_kept`` kept under ``name`` at the last scan of this tree, when the tool's code is the same;
         else (or when it does not load) an empty dict."""
-        body = self.store.load_kept(name)
-        try:
-            digest, kept = pickle.loads(body) if body is not None else (b"", None)
-        except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
-            return {}
-        return kept if digest == cache.program_digest() and isinstance(kept, dict) else {}
+        return _load_kept(self.store, name)
 
     def save_kept(self, name: str, kept: dict[str, object]) -> None:
         """Keep ``kept`` for the next scan of this tree (valid only for this version of the tool's code)."""
         self.store.save_kept(name, pickle.dumps((cache.program_digest(), kept), protocol=5))
+
+
+def _load_kept(store: state.StateStore, name: str) -> dict[str, object]:
+    """``TreeCache.load_kept``."""
+    body = store.load_kept(name)
+    try:
+        digest, kept = pickle.loads(body) if body is not None else (b"", None)
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
+        return {}
+    return kept if digest == cache.program_digest() and isinstance(kept, dict) else {}
 
 
 def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Witness], walkcache.Walk],
@@ -172,14 +196,21 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
         if known is not None:
             hashes[f.relpath] = known
     previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
-    # what could not be looked at is part of the result, and so of its key
-    listed = ((found.digest or walkcache.files_digest(files)) + _listings_digest(found.listings)
-              + hashlib.sha256(repr(sorted(found.unreadable)).encode()).hexdigest())  # fmt: skip
+    asked = _load_kept(store, _ASKED).get("asked")
+    asked = asked if isinstance(asked, frozenset) else frozenset()
+    listed = _listed(found, asked)
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
     return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
-                     previous.packs, new_pack, before)  # fmt: skip
+                     previous.packs, new_pack, before, asked=asked)  # fmt: skip
+
+
+def _listed(found: walkcache.Walk, asked: frozenset[tuple[str, str]]) -> str:
+    """``TreeCache.listed``: the files' digest, what the answers read of the listings, what could not be looked at
+    (part of the result, and so of its key)."""
+    return ((found.digest or walkcache.files_digest(found.files)) + _listings_digest(found.listings, asked)
+            + hashlib.sha256(repr(sorted(found.unreadable)).encode()).hexdigest())  # fmt: skip
 
 
 def _deduplicated(pack: state.PackWriter) -> Callable[[str, bytes], None]:
@@ -210,11 +241,19 @@ def _hash_file(path: str, boundary: str) -> str | None:
         return None
 
 
-def _listings_digest(listings: dict[str, frozenset[str]]) -> str:
-    """A digest of every entry name beside the scanned files: SSOT203 asks whether a stub, an extension, data or
-    an excluded file could supply a name, so adding or removing one must not serve a saved result."""
-    text = "\n".join(f"{d}\0{chr(0).join(sorted(listings[d]))}" for d in sorted(listings))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+def _listings_digest(listings: dict[str, frozenset[str]], asked: Collection[tuple[str, str]]) -> str:
+    """A digest of what the answers of a scan read of the listings beside the scanned files (``namespace``, for
+    SSOT203): the ``.py`` files, stubs, extensions and their sources (``discovery.supplies``: whether one beside a
+    module may supply its names, or replace it), and, of each stem ``asked``, whether anything of it is there (data,
+    an excluded or unparsable file, a directory may supply a name imported from a package). Nothing else the
+    listings hold is read: it may come and go and keep the key."""
+    lines = [f"{d}\0{chr(0).join(sorted(filter(supplies, listings[d])))}" for d in sorted(listings)]
+    stems: dict[str, set[str]] = {}
+    for directory, stem in sorted(asked):
+        if directory not in stems:
+            stems[directory] = {name.partition(".")[0] for name in listings.get(directory, ())}
+        lines.append(f"\1{directory}\0{stem}\0{int(stem in stems[directory])}")
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _result_key(scope: str, files: Sequence[SourceFile], hashes: dict[str, str]) -> str:

@@ -3,9 +3,11 @@ below gives the JSON of a cold scan byte for byte, and the walks counted show wh
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -299,7 +301,113 @@ def test_the_listing_leaves_out_names_that_change_no_answer(tmp_path: Path) -> N
                                              "pkg/#mod.py#": "", "pkg/mod.py~": "",
                                              "pkg/data.json": "{}", "pkg/.gitignore": ""})  # fmt: skip
     listings = discovery.list_directories(discovery.discover(root))
-    assert listings == {"pkg": frozenset({"__init__.py", "mod.py", "mod.pyi", "data.json"})}
+    assert listings == {"pkg": frozenset({"__init__.py", "mod.py", "mod.pyi", "data"})}  # data: ``answering``
+
+
+def test_the_listing_keeps_one_name_for_each_answer() -> None:
+    """What the rules ask a listing, by a name's stem: is a ``.py`` file, a stub, an extension or its source there
+    (each kept as it is), is anything there for a stem an import can name (one name for all: the stem)."""
+    names = ["__init__.py", "mod.py", "mod.py.orig", "mod.py.rej", "mod.pyi", "mod.txt", "fast.pyx", "fast.c",
+             "fast.cpython-312-x86_64-linux-gnu.so", "fast.html", "notes.txt", "notes.json", "templates",
+             "release-notes.md", "0001_data.json", "my-script.py", "my-script.pyi", "my-script.cfg", "old.pyc"]
+    assert discovery.answering(names) == frozenset({
+        "__init__.py", "mod.py", "mod.pyi", "fast.pyx", "fast.c", "fast.cpython-312-x86_64-linux-gnu.so", "notes",
+        "templates", "my-script.py", "my-script.pyi", "old"})  # fmt: skip
+
+    def answers(listing: Iterable[str], stem: str) -> tuple[bool, bool, bool]:  # as ``namespace._suffixes``' readers
+        suffixes = [name.partition(".")[2] for name in listing if name.partition(".")[0] == stem]
+        return (bool(suffixes) or not stem.isidentifier(), any(map(discovery.is_implementation, suffixes)),
+                any(s == "py" or discovery.is_implementation(s) for s in suffixes))  # fmt: skip
+
+    kept = discovery.answering(names)
+    assert all(answers(names, n.partition(".")[0]) == answers(kept, n.partition(".")[0]) for n in names)
+
+
+@pytest.mark.parametrize("name", ["m1.py.orig", "m2.py.rej", "m1.txt", "release-notes.md", "0002_fixture.json"])
+def test_a_name_that_answers_as_the_listing_did_serves_the_saved_result(
+        tmp_path: Path, walks: list[Path], name: str) -> None:  # fmt: skip
+    """A merge's or a patch's leftover beside a module (``m1.py.orig``), a file beside one of the same stem, a name no
+    import can name: each answers what the rules ask the listing as it did (``discovery.answering``), so the scan
+    after it came is the saved result (it was a whole one). The directory's digest still sees it: walked again."""
+    root = write_project(tmp_path / "proj", incremental_project())
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    (root / "pkg" / name).write_text("leftover\n")
+    _stamp_changed(root / "pkg")
+    assert _cached(root, store) == (first, True)
+    assert len(walks) == 2
+    assert _cold(root) == first
+
+
+def test_data_named_as_an_imported_name_is_a_change_of_the_listing(tmp_path: Path, walks: list[Path]) -> None:
+    """Data of a name a module imports from a package (``from pkg import notes`` with ``notes.txt`` there) silences
+    SSOT203 (something on disk may supply it): a name of a new stem changes the listing, and the result with it."""
+    root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "from pkg import notes\n"})
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    (root / "pkg/notes.txt").write_text("notes\n")
+    _stamp_changed(root / "pkg")
+    scanned, reused = _cached(root, store)
+    assert not reused and scanned == _cold(root) != first
+    assert [f["code"] for f in json.loads(first)["findings"]] == ["SSOT203"] and not json.loads(scanned)["findings"]
+
+
+def test_data_of_a_name_no_import_names_serves_the_saved_result(tmp_path: Path, walks: list[Path]) -> None:
+    """Data beside the modules, of a name no judgement asked whether something on disk supplies (``notes.txt``, a
+    ``README.md``): the saved result, not a whole scan; gone again, the same."""
+    root = write_project(tmp_path / "proj", incremental_project())
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    for name in ("notes.txt", "README.md"):
+        (root / "pkg" / name).write_text("notes\n")
+        _stamp_changed(root / "pkg")
+        assert _cached(root, store) == (first, True)
+        (root / "pkg" / name).unlink()
+        _stamp_changed(root / "pkg")
+        assert _cached(root, store) == (first, True)
+    assert _cold(root) == first
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_data_and_the_imports_of_its_name_in_any_order_give_the_cold_scan(
+        tmp_path: Path, walks: list[Path], seed: int) -> None:  # fmt: skip
+    """Data files of names modules import from a package (``from pkg import notes``: SSOT203 is silent while
+    something on disk may supply it) come and go as those imports do, in a random order, with edits between (of the
+    importing module, or of another: a call added, so that the scan judges that module alone, asks nothing of the
+    listings and reuses the answers read before): after each, the cached scan gives the cold JSON. A name a scan
+    asked about is watched by every later one, whichever path (saved result, calls-only, interface or whole) the
+    scan that asked took."""
+    files = {**incremental_project(), "app/__init__.py": "", "app/use.py": "import os\n\n\ndef run():\n    return 1\n",
+             "app/sub/__init__.py": "", "app/sub/mod.py": "X = 1\n"}  # fmt: skip
+    root = write_project(tmp_path / "proj", files)
+    store = tmp_path / "cache"
+    rng = random.Random(seed)
+    _cached(root, store)
+    places = {"pkg": "pkg", "app.sub": "app/sub"}
+    done: list[str] = []
+    for _ in range(16):
+        kind, stem, package = rng.choice(["data", "import", "body", "body"]), rng.choice(["notes", "extra"]), \
+            rng.choice(sorted(places))  # fmt: skip
+        data = root / places[package] / f"{stem}.{rng.choice(['txt', 'json'])}"
+        use = root / rng.choice(["app/use.py", "pkg/m2.py"]) if kind == "body" else root / "app/use.py"
+        text = use.read_text()
+        line = f"from {package} import {stem}\n"
+        if kind == "data":
+            present = sorted((root / places[package]).glob(f"{stem}.*"))
+            for each in present:
+                each.unlink()
+            if not present:
+                data.write_text("{}\n")
+            _stamp_changed(data.parent)
+        elif kind == "import":
+            use.write_text(text.replace(line, "") if line in text else line + text)
+        else:
+            head, _, tail = text.rpartition("return ")  # a function's, not a method's: a calls-only edit
+            use.write_text(f"{head}print({len(done)})\n    return {tail}")
+        done.append(f"{kind} {use.name}" if kind == "body" else f"{kind} {package} {stem}")
+        warm, _ = _cached(root, store)
+        assert warm == _cold(root), done
+    assert {d.split()[0] for d in done} == {"data", "import", "body"}, done
 
 
 def test_what_the_walk_reads_of_a_directory_it_listed_comes_from_that_listing(
