@@ -36,16 +36,18 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   rename of an imported function, after a method given a parameter, a private method and a test method (and an
   async one) added, after a coroutine function added, after a body edit written by rename (a new file renamed over
   the old one, as editors, ``sed -i`` and git's checkouts write: its directory's stamp changes, its entries do not),
-  and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
-  checkout)
+  after a file that is no module written beside the edited one (``BENCH_NOTES_N.md``, the last one removed: a
+  commit's README or fixture), after a module written there (``bench_added_N.py``, the last one removed: the
+  whole-program phase runs, as for any file added or removed), and with nothing changed (no-op), the hook having
+  scanned the tree once before (as it has on a developer's checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
 after an added import, after a method given a parameter, after a private method and a test method (and an async
-one) added, after a coroutine function added and after a body edit written by rename is byte for byte the JSON of
-a cold scan of the same tree.
+one) added, after a coroutine function added, after a body edit written by rename, after a file that is no module
+added and after a module added is byte for byte the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -158,6 +160,22 @@ def body_edit_by_rename(path: Path, n: int) -> None:
     temporary = path.with_name(f".{path.name}.bench-tmp")
     shutil.copyfile(path, temporary)
     os.replace(temporary, path)
+
+
+def data_added(path: Path, n: int) -> None:
+    """A file that is no module written beside ``path`` (``BENCH_NOTES_N.md``, in place of the one added last): a
+    README or fixture of a commit, of a name no import asks about."""
+    for old in path.parent.glob("BENCH_NOTES_*.md"):
+        old.unlink()
+    (path.parent / f"BENCH_NOTES_{n}.md").write_text(f"notes {n}\n", encoding="utf-8")
+
+
+def module_added(path: Path, n: int) -> None:
+    """A module written beside ``path`` (``bench_added_N.py``, a function in it, in place of the one added last): the
+    new file of a commit."""
+    for old in path.parent.glob("bench_added_*.py"):
+        old.unlink()
+    (path.parent / f"bench_added_{n}.py").write_text(f"def bench_added_{n}():\n    return {n}\n", encoding="utf-8")
 
 
 def call_edit(path: Path, n: int) -> None:
@@ -398,7 +416,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
                        ("pre-commit, test", test_method), ("pre-commit, async", async_test),
                        ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method),
-                       ("pre-commit, by rename", body_edit_by_rename)):  # fmt: skip
+                       ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, data added", data_added),
+                       ("pre-commit, module added", module_added)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -412,7 +431,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
                        ("private method", private_method), ("test method", test_method),
                        ("async test", async_test), ("coroutine", coroutine),
-                       ("body edit, by rename", body_edit_by_rename)):  # fmt: skip
+                       ("body edit, by rename", body_edit_by_rename), ("data added", data_added),
+                       ("module added", module_added)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
