@@ -448,16 +448,18 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
 
 def print_table(result: dict[str, object]) -> None:
     """One size's table."""
-    rows = result["rows"]
-    assert isinstance(rows, dict)
+    rows, same = result["rows"], result["same"]
+    assert isinstance(rows, dict) and (same is None or isinstance(same, dict))
     floor = rows["floor"].wall
     print(f"\n{result['copies']} copies: {result['files']:,} files, {result['lines']:,} lines, "
-          f"{result['findings']} findings" + ("" if result["same"] is None else ", JSON after the edit == cold JSON: "
-                                             + ", ".join(f"{k} {v}" for k, v in result["same"].items())))  # fmt: skip
-    print(f"| {'scan':<16} | {'wall s':>7} | {'CPU s':>7} | {'x floor':>7} | {'peak MB':>7} |")
-    print(f"|{'-' * 18}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+          f"{result['findings']} findings" + ("" if same is None else ", JSON after the edit == cold JSON: "
+                                             + ", ".join(f"{k} {v}" for k, v in same.items())))  # fmt: skip
+    width = max(map(len, rows))  # the widest row's name: the table stays aligned
+    print(f"| {'scan':<{width}} | {'wall s':>7} | {'CPU s':>7} | {'x floor':>7} | {'peak MB':>7} |")
+    print(f"|{'-' * (width + 2)}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
     for name, run in rows.items():
-        print(f"| {name:<16} | {run.wall:>7.2f} | {run.cpu:>7.2f} | {run.wall / floor:>7.2f} | {run.rss_mb:>7.0f} |")
+        figures = f"{run.wall:>7.2f} | {run.cpu:>7.2f} | {run.wall / floor:>7.2f} | {run.rss_mb:>7.0f}"
+        print(f"| {name:<{width}} | {figures} |")
     sys.stdout.flush()
 
 
