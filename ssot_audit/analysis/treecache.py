@@ -196,14 +196,22 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
         if known is not None:
             hashes[f.relpath] = known
     previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
-    asked = _load_kept(store, _ASKED).get("asked")
-    asked = asked if isinstance(asked, frozenset) else frozenset()
+    asked = _asked(_load_kept(store, _ASKED).get("asked"))
     listed = _listed(found, asked)
     key = _result_key(store.scope + listed, files, hashes)
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
     return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
                      previous.packs, new_pack, before, asked=asked)  # fmt: skip
+
+
+def _asked(kept: object) -> frozenset[tuple[str, str]]:
+    """The pairs ``note_asked`` kept; none when the entry is not such a set (damaged: the key it gives then matches
+    no saved result's, and the scan is a whole one)."""
+    if isinstance(kept, frozenset) and all(type(pair) is tuple and len(pair) == 2
+                                           and all(type(part) is str for part in pair) for pair in kept):  # fmt: skip
+        return cast(frozenset[tuple[str, str]], kept)
+    return frozenset()
 
 
 def _listed(found: walkcache.Walk, asked: frozenset[tuple[str, str]]) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from ssot_audit import api, capture
 from ssot_audit import project as loading
-from ssot_audit.analysis import discovery, walkcache
+from ssot_audit.analysis import discovery, state, treecache, walkcache
 from ssot_audit.config import Config
 from tests.analysis.test_incremental import _cached, _cold, _edit
 from tests.helpers import incremental_project, write_project
@@ -366,6 +366,27 @@ def test_data_of_a_name_no_import_names_serves_the_saved_result(tmp_path: Path, 
         _stamp_changed(root / "pkg")
         assert _cached(root, store) == (first, True)
     assert _cold(root) == first
+
+
+def test_a_damaged_record_of_the_listings_asked_is_a_whole_scan(
+        tmp_path: Path, walks: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The kept questions of the listings, damaged (not a set of pairs of strings): no crash, and no saved result
+    served on a key that does not hold them."""
+    root = write_project(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "from pkg import notes\n"})
+    store = tmp_path / "cache"
+    first, _ = _cached(root, store)
+    real = treecache._load_kept
+
+    def damaged(kept_store: state.StateStore, name: str) -> dict[str, object]:
+        return {"asked": frozenset({1, ("pkg",)})} if name == treecache._ASKED else real(kept_store, name)
+
+    monkeypatch.setattr(treecache, "_load_kept", damaged)
+    scanned, reused = _cached(root, store)
+    assert scanned == first == _cold(root) and not reused
+    monkeypatch.setattr(treecache, "_load_kept", real)
+    (root / "pkg/notes.txt").write_text("notes\n")
+    _stamp_changed(root / "pkg")
+    assert _cached(root, store)[0] == _cold(root) != first
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
