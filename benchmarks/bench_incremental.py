@@ -162,20 +162,23 @@ def body_edit_by_rename(path: Path, n: int) -> None:
     os.replace(temporary, path)
 
 
-def data_added(path: Path, n: int) -> None:
-    """A file that is no module written beside ``path`` (``BENCH_NOTES_N.md``, in place of the one added last): a
-    README or fixture of a commit, of a name no import asks about."""
-    for old in path.parent.glob("BENCH_NOTES_*.md"):
+def _added_beside(path: Path, name: str, n: int, text: str) -> None:
+    """Write ``name`` with ``n`` in its ``{}`` beside ``path``, in place of the file of that name the run before added:
+    one file added and one removed, as a commit that adds a file does after another."""
+    for old in path.parent.glob(name.format("*")):
         old.unlink()
-    (path.parent / f"BENCH_NOTES_{n}.md").write_text(f"notes {n}\n", encoding="utf-8")
+    (path.parent / name.format(n)).write_text(text, encoding="utf-8")
+
+
+def data_added(path: Path, n: int) -> None:
+    """A file that is no module written beside ``path`` (``BENCH_NOTES_N.md``): a README or fixture of a commit, of
+    a name no import asks about."""
+    _added_beside(path, "BENCH_NOTES_{}.md", n, f"notes {n}\n")
 
 
 def module_added(path: Path, n: int) -> None:
-    """A module written beside ``path`` (``bench_added_N.py``, a function in it, in place of the one added last): the
-    new file of a commit."""
-    for old in path.parent.glob("bench_added_*.py"):
-        old.unlink()
-    (path.parent / f"bench_added_{n}.py").write_text(f"def bench_added_{n}():\n    return {n}\n", encoding="utf-8")
+    """A module written beside ``path`` (``bench_added_N.py``, a function in it): the new file of a commit."""
+    _added_beside(path, "bench_added_{}.py", n, f"def bench_added_{n}():\n    return {n}\n")
 
 
 def call_edit(path: Path, n: int) -> None:
