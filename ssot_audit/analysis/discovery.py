@@ -92,8 +92,9 @@ def answering(names: Iterable[str]) -> frozenset[str]:
     there (each such name kept), and whether anything of a stem that is an identifier is (a submodule or data of an
     imported name: one name kept for all, the stem itself, which answers as a directory of that name does). The
     rest is the same answer again: ``models.py.orig`` beside ``models.py``, ``notes.txt`` beside ``notes/``, or
-    ``release-notes.md``, whose stem no import can name. Each such name that came or went made the next scan a whole
-    one (the listings are part of the result's key)."""
+    ``release-notes.md``, whose stem no import can name. The result's key reads the listings so too
+    (``treecache._listings_digest``: supplying names, and the stems a scan asked about); this keeps the listings
+    held with the walk and by the index to what is read."""
     by_stem: dict[str, list[str]] = {}
     for name in names:
         by_stem.setdefault(name.partition(".")[0], []).append(name)

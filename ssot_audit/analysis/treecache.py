@@ -39,8 +39,9 @@ class TreeCache:
     key: str  # of the whole result; "" when some file's content is unknown before analysis
     rehashed: int  # files whose stat did not match the manifest (read and hashed again)
     started: int  # time.time_ns() before the first stat
-    # The digest of the files' paths, name candidates and flags, of the directory listings (stubs, extensions, data
-    # beside a module can supply names: SSOT203) and of what was unreadable: the result's inputs besides content
+    # The digest of the files' paths, name candidates and flags, of what the answers read of the directory listings
+    # (``_listings_digest``: stubs, extensions, data beside a module can supply names, SSOT203) and of what was
+    # unreadable: the result's inputs besides content
     listed: str
     walk: walkcache.Walk  # what discovery found (or the last scan's walk, when nothing it looked at changed)
     packs: tuple[str, ...] = ()  # the packs read: the previous state's, and others that held missing content
