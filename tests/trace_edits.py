@@ -358,6 +358,29 @@ def method_async(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "method-async", f.name, _without(t, f.lineno, f.lineno, new_line))
 
 
+def local_rebind(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A local variable its function reads assigned something else on its one-line ``name = value`` (``engine =
+    Engine()`` made ``engine = make_engine()``, a module name, or a constant): what the name resolves to in the
+    function changes, and nothing at module level (``interface_change``: the function is changed)."""
+    options = []
+    for f in ast.walk(t.tree):
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef):
+            read = {node.id for node in ast.walk(f) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+            options += [(f, a) for a in ast.walk(f) if isinstance(a, ast.Assign) and len(a.targets) == 1
+                        and isinstance(a.targets[0], ast.Name) and a.targets[0].id in read and a.lineno == a.end_lineno]
+    if not options:
+        return None
+    f, a = rng.choice(options)
+    bound = sorted(_bound(t))[:4]
+    value = rng.choice([*(f"{name}()" for name in bound), *bound, str(n), "None"])
+    line = _lines(t)[a.lineno - 1]
+    new_line = line[:a.value.col_offset] + value + line[a.value.end_col_offset or 0:]
+    if new_line == line:
+        return None
+    name = a.targets[0].id  # type: ignore[attr-defined]
+    return Edit(t.relpath, t.module, "local-rebind", f"{f.name} {name}", _without(t, a.lineno, a.lineno, new_line))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -367,4 +390,6 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "private-add": private_add, "private-rename": private_rename, "private-remove": private_remove,
 }  # fmt: skip
 # Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
-MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {"method-async": method_async}
+MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
+    "method-async": method_async, "local-rebind": local_rebind,
+}  # fmt: skip

@@ -15,7 +15,10 @@ says what did, so that a scan can tell which whole-program answers may have chan
   ``__getattr__`` / star imports (refused or flagged below). Which of those are read is for the caller to know
   (the next step: dependencies the full scan records); this module only says what changed. Nothing calls it yet.
 - ``functions``: qualnames of functions added, removed, or whose facts differ beyond what ``calls_only_change``
-  lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...). A method (a function
+  lets differ (parameters, decorators, return values, ``is_async``, ``always_raises``...), or whose local bindings
+  of a *mentioned* name differ (``unseen.mentioned``: every reader of a function's locals asks about a name the
+  file mentions, and the resolver, the one reader of another module's function locals, reads the function's
+  ``FUNCTION`` leaf, or its ``LOCAL`` leaf for a method while the model is built). A method (a function
   with a ``class_qualname``) may differ only in what the concept model does not read of it (``MODEL_READS``: its
   parameters, return values and annotation, locals, body reads), its class's facts being the same; such methods
   are ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire; ``locals``
@@ -41,8 +44,7 @@ Refused (None), in the safe direction: a class added, removed or changed beyond 
 to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
 (``MODEL_READS``); the order of the names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
-or a table of every module's stores); a local binding whose name is mentioned changed in a function kept (as
-``unseen``); a field this module does not know changed; a position that cannot move.
+or a table of every module's stores); a field this module does not know changed; a position that cannot move.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from ssot_audit.analysis.trace import (
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
-    _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, _unmentioned,
+    _same_facts, _same_function_but_reads, _same_module_calls, _same_records, _same_uses, mentioned,
 )
 from ssot_audit.model.moved import NewLine
 
@@ -227,11 +229,12 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     the methods of ``classes``, whose members changed: they may change in any way, as functions), the methods'
     local names whose bindings differ ("qualname name"), and the methods made ``async`` or sync (``_toggled``: of
     the functions, not of the methods); None for a method added, removed or changed otherwise in
-    what the model reads (``MODEL_READS``), or for
-    a changed local a function kept reads by a mentioned name (as ``unseen``: only names nothing in the file mentions
-    may differ, changed functions' mentions included, wider being safe). Import bindings are compared by the import
-    they name: a function's ``from x import y`` is an index into the module's imports, which one added above moves,
-    and which names another import when that one changed (``same_imports`` False: every local name is compared)."""
+    what the model reads (``MODEL_READS``). A function kept whose local bindings of a mentioned name differ is
+    changed (``unseen.mentioned``: changed functions' mentions included, wider being safe); one whose differing
+    locals nothing mentions is not (no reader asks about them, as in ``unseen``). Import bindings are compared by
+    the import they name: a function's ``from x import y`` is an index into the module's imports, which one added
+    above moves, and which names another import when that one changed (``same_imports`` False: every local name is
+    compared)."""
     old, new = old_facts.functions, new_facts.functions
     order = _kept_in_order(old, new)
     if order is None:
@@ -249,8 +252,9 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
                                                    _run(new_facts, after.locals.get(n, ())), (_BINDING_LINE,), moves))
         if differing:
             unread.append((before, differing))
-    if unread and not _unmentioned(new_facts, unread):
-        return None
+    if unread:  # a function whose mentioned locals differ is a changed function: readers of them read its leaf
+        said = mentioned(new_facts, unread)
+        changed.update(func.qualname for func, names in unread if not names.isdisjoint(said))
     methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes)
     toggled = frozenset(q for q in methods if _toggled(old.get(q), new.get(q)))
     local_names: set[str] = set()

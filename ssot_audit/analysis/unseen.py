@@ -365,16 +365,21 @@ def _differing_names(old: Bindings, new: Bindings, moves: _Moves) -> frozenset[s
 def _unmentioned(new: ModuleFacts, unread: list[tuple[FunctionFact, frozenset[str]]]) -> bool:
     """No name whose local bindings differ is mentioned (see the module docstring): the tokens of every string of
     ``new`` outside the locals' names, and of the old bindings of those names."""
+    return not mentioned(new, unread)
+
+
+def mentioned(new: ModuleFacts, unread: list[tuple[FunctionFact, frozenset[str]]]) -> frozenset[str]:
+    """Of the names whose local bindings differ (``unread``: each function's, old facts), those mentioned (see the
+    module docstring): a token of a string of ``new`` outside the locals' names or of the old bindings of those
+    names, or a name looked up by a literal. Every one of them when the walk meets a value it does not know."""
     differing = frozenset().union(*(names for _, names in unread))
-    if differing & _LOOKED_UP_LITERALLY:
-        return False
     old_runs = [func.locals.get(name, ()) for func, names in unread for name in names]
     try:
         strings = _strings([new, old_runs])
     except TypeError:  # a value of a kind the walk does not know: it may hide a mention
-        return False
+        return differing
     tokens = set(chain.from_iterable(s.split(".") for s in strings))
-    return differing.isdisjoint(tokens)
+    return differing & (tokens | _LOOKED_UP_LITERALLY)
 
 
 _FUNCTION_PARTS = attrgetter(*(f.name for f in fields(FunctionFact) if f.name != "locals"))

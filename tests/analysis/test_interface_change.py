@@ -70,10 +70,11 @@ def test_a_function_local_import_is_compared_by_the_import_it_names() -> None:
     assert found is not None and found.names == {"sys"} and not found.functions
 
 
-def test_refuses_a_function_local_import_that_names_another_module() -> None:
+def test_a_function_local_import_that_names_another_module_changes_the_function() -> None:
     """The local binding is the same index as before: the import at that index is what changed, and the name is
-    read."""
-    assert change("def f():\n    from a import x\n    return x()\n", "def f():\n    from b import x\n    return x()\n") is None
+    read: the function is changed (its ``FUNCTION`` leaf fires), and so are the import rows."""
+    found = change("def f():\n    from a import x\n    return x()\n", "def f():\n    from b import x\n    return x()\n")
+    assert found is not None and found.functions == {"f"} and found.imports and not found.names
 
 
 def test_a_constant_added_and_one_changed() -> None:
@@ -121,9 +122,29 @@ def test_refuses_what_every_answer_or_the_concept_model_reads(new: str) -> None:
     assert change(BASE, new) is None
 
 
-def test_refuses_a_changed_local_that_is_mentioned() -> None:
-    old = "def f():\n    a = 1\n    return a\n"
-    assert change(old, "def f():\n    a = 2\n    a = 3\n    return a\n") is None
+def test_a_changed_local_that_is_mentioned_changes_the_function() -> None:
+    """What the resolver answers about ``a`` in ``f`` changes: ``f`` is changed (its ``FUNCTION`` leaf), and only
+    ``f``: ``g``, whose local of the same name did not change, is not."""
+    old = "def f():\n    a = 1\n    return a\n\n\ndef g():\n    a = 1\n    return a\n"
+    new = old.replace("    a = 1\n    return a\n\n\ndef g", "    a = 2\n    a = 3\n    return a\n\n\ndef g")
+    found = change(old, new)
+    assert found is not None and found.functions == {"f"} and not found.names and not found.methods
+
+
+def test_a_changed_local_of_a_method_that_is_mentioned_fires_its_local_leaf() -> None:
+    """A method's local read by a mentioned name: the method is changed, but not in what the model reads of it
+    (``methods``), and its local name is a ``LOCAL`` leaf."""
+    old = "class Box:\n    def f(self):\n        a = self.g()\n        return a\n\n    def g(self):\n        return 1\n"
+    found = change(old, old.replace("a = self.g()", "a = self.g() + 1"))
+    assert found is not None and found.functions == {"Box.f"} and found.methods == {"Box.f"}
+    assert found.locals == {"Box.f a"}
+
+
+def test_a_changed_local_nothing_mentions_changes_no_function() -> None:
+    """``_x`` is bound and never read: no reader asks about it, and no leaf needs to fire."""
+    old = "def f():\n    return 1\n"
+    found = change(old, "def f():\n    _x = 1\n    return 1\n")
+    assert found is not None and not found.functions
 
 
 # -- ground truth -------------------------------------------------------------------------------------------------

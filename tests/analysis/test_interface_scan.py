@@ -156,3 +156,26 @@ def test_past_the_deltas_budget_the_record_is_dropped_and_the_whole_scan_runs(tm
     path.write_text(path.read_text(encoding="utf-8") + "\nLIMIT_2 = 2\n", encoding="utf-8")
     assert scan_output(root, cache) == scan_output(root, None)
     assert built == ["model", "model"]  # the whole scan built it too
+
+
+def _local_edit(root: Path, rng: random.Random) -> str:
+    """A local that a function or a method reads (``loc/made.py``, ``test_trace_truth.LOCALS``) assigned another
+    value, which another module's ``await`` reads (SSOT401); else, a time in three, ``_edit``'s."""
+    if rng.random() < 0.3:
+        return _edit(root, rng)
+    path = root / "loc/made.py"
+    name, value = rng.choice(["made", "built"]), rng.choice(["Sync()", "Async()", "None", "Maker()"])
+    path.write_text(re.sub(rf"(?m)^( +{name} = ).*$", rf"\g<1>{value}", path.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")  # fmt: skip
+    return f"{name} = {value}"
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+def test_random_edits_of_locals_another_module_reads_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A local read through a call (``await make().run()``) or a module-level name (``MADE = make()``) changes the
+    findings of other modules: the interface path takes the edit (it refused it before) and gives the cold output."""
+    from tests.analysis.test_trace_truth import LOCALS
+
+    interface, done = random_edits(tmp_path, monkeypatch, seed, _local_edit, files={**_project(), **LOCALS}, edits=14)
+    assert interface >= 8, done

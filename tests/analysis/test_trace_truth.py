@@ -261,3 +261,83 @@ def test_a_method_made_async_or_sync_changes_findings_only_where_the_record_reac
     assert [m for r in reports for m in r["misses"]] == []
     assert [m for r in reports for m in r["answer_misses"]] == []
     assert sum(r["taken"] for r in reports) >= 10 and sum(r["units_differing"] for r in reports) >= 4, reports
+
+
+# A local a function reads, assigned another class (``interface_change``: the function is changed, its ``FUNCTION``
+# leaf fires): what ``make()`` returns, and so whether ``await make().run()`` in another module awaits a plain
+# method (SSOT401), is read through the local; a method's local likewise (``Maker.build``).
+LOCALS = {
+    "loc/__init__.py": "",
+    "loc/made.py": '''
+        class Sync:
+            def run(self) -> int:
+                return 1
+
+
+        class Async:
+            async def run(self) -> int:
+                return 1
+
+
+        def make():
+            made = Sync()
+            return made
+
+
+        class Maker:
+            def build(self):
+                built = Sync()
+                return built
+    ''',
+    "loc/user.py": '''
+        from loc.made import Maker, make
+
+
+        async def use() -> None:
+            await make().run()
+
+
+        async def use_maker() -> None:
+            await Maker().build().run()
+    ''',
+    "loc/value.py": "from loc.made import make\n\nMADE = make()\n",  # a namespace answer read through the local
+    "loc/other.py": "from loc.value import MADE\n\n\nasync def use_value() -> None:\n    await MADE.run()\n",
+}  # fmt: skip
+CRAFTED_LOCALS = [
+    ("loc/made.py", "loc.made", "local-rebind", "make made", "    made = Sync()", "    made = Async()"),
+    ("loc/made.py", "loc.made", "local-rebind", "build built", "    built = Sync()", "    built = Async()"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("hash_seed", [1, 2])
+def test_a_local_another_module_reads_through_a_call_changes_findings_only_where_the_record_reaches(
+        tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
+    """Each edit changes SSOT401 in ``loc/user.py`` (outside the edited file): the record reaches that judgement
+    from the function's leaves, and the path takes the edit."""
+    root = tmp_path / "proj"
+    write_project(root, LOCALS)
+    report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_LOCALS")["local-rebind"]
+    assert report["misses"] == [] and report["answer_misses"] == []
+    assert report["accepted"] == report["taken"] == 2 and report["units_differing"] >= 2, report
+
+
+@pytest.fixture(scope="module")
+def local_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Locals a function reads assigned something else (``trace_edits.MORE_KINDS``), run apart from the rotation:
+    the projects that have such locals, under hash seeds 1 and 2."""
+    found = {}
+    for name in ("sample_repo", "shapes"):
+        root = tmp_path_factory.mktemp(f"{name}-locals") / "proj"
+        PROJECTS[name](root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "2", "--edits", "12", "--kinds",
+                                               "local-rebind")  # fmt: skip
+    return found
+
+
+def test_a_local_assigned_something_else_changes_findings_only_where_the_record_reaches(local_reports: dict) -> None:
+    """No miss, and the interface path takes enough of them (before, it refused every one: the whole scan ran)."""
+    reports = [report["local-rebind"] for report in local_reports.values()]
+    assert [m for r in reports for m in r["misses"]] == []
+    assert [m for r in reports for m in r["answer_misses"]] == []
+    assert sum(r["accepted"] for r in reports) >= 40 and sum(r["taken"] for r in reports) >= 20, reports
