@@ -381,6 +381,21 @@ def local_rebind(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "local-rebind", f"{f.name} {name}", _without(t, a.lineno, a.lineno, new_line))
 
 
+def module_call(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A call outside function bodies: a statement calling a function of the module (or ``print``) added at the
+    end, or an argument added to a module-level function's decorator call (``@pytest.mark.parametrize(...)``)."""
+    decorated = [(f, d) for f in _top_functions(t) for d in f.decorator_list
+                 if isinstance(d, ast.Call) and d.lineno == d.end_lineno]  # fmt: skip
+    if decorated and rng.random() < 0.3:
+        f, d = rng.choice(decorated)
+        line = _lines(t)[d.lineno - 1]
+        at = (d.end_col_offset or 1) - 1  # before the closing parenthesis
+        new_line = line[:at] + (", " if d.args or d.keywords else "") + f"extra_{n}=1" + line[at:]
+        return Edit(t.relpath, t.module, "module-call", f.name, _without(t, d.lineno, d.lineno, new_line))
+    callee = rng.choice([f.name for f in _top_functions(t)] or ["print"])
+    return Edit(t.relpath, t.module, "module-call", callee, t.text.rstrip("\n") + f"\n\n{callee}({n})\n")
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -391,5 +406,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 }  # fmt: skip
 # Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
-    "method-async": method_async, "local-rebind": local_rebind,
+    "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call,
 }  # fmt: skip

@@ -107,12 +107,12 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                  judged: frozenset[str] = frozenset()) -> bool:  # fmt: skip
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
-    (``X = Y``) among the changed names (``names.Names``), no module-level call (``namespace`` reads them of every
-    module a judgement imports from) and, outside test code (``is_test``), the same factory-named module-level
-    functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's groups list them by name; what
-    the model reads of one, its returns, it reads through the resolver); a class whose members changed, of
-    ``judged`` (its private members alone changed, ``changed_classes``, or its public methods outside test
-    code, ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``).
+    (``X = Y``) among the changed names (``names.Names``) and, outside test code (``is_test``), the same
+    factory-named module-level functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's
+    groups list them by name; what the model reads of one, its returns, it reads through the resolver); a class
+    whose members changed, of ``judged`` (its private members alone changed, ``changed_classes``, or its public
+    methods outside test code, ``public_members``, for the kept model to judge) or of test code
+    (``_test_class_holds``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
     of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
     names that came or went (``kept_calls.async_after``); one made async or sync fires its ``trace.HEAD`` leaf. The
@@ -122,9 +122,11 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     The interface path keeps the last scan's model and tables; any of
     these sends the scan the whole way. A changed import is let through: the scan makes the file's import sites
     and edges again, and finds what they changed (``rerun.restored_project``); so is a changed attribute use (the
-    file's rows of SSOT204's table of them are made again, ``interface_scan.rerun_after_attribute_reads``)."""
-    if change.module_calls:
-        return False
+    file's rows of SSOT204's table of them are made again, ``interface_scan.rerun_after_attribute_reads``), and so
+    is a changed call outside function bodies: neither the model nor those tables read calls (the call readers
+    judge them in the module's own judgements; ``kept_calls`` reads the edited modules' as they are), and what
+    another module's judgement reads of them, whether the module fills other namespaces at import time, is its
+    ``trace.MODULE_CALLS`` leaf (``namespace._edited_at_import``)."""
     for facts in (old, new):
         for name in change.names:
             bindings = facts.bindings.get(name, ())

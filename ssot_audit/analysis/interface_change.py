@@ -26,7 +26,7 @@ says what did, so that a scan can tell which whole-program answers may have chan
 - ``imports``: the import rows differ (the import graph, the import sites and the modules counted as imported
   read them: to be patched at this file's rows).
 - ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
-  module fills its namespace at import time).
+  module fills other namespaces at import time; its ``trace.MODULE_CALLS`` leaf fires).
 - ``attr_uses``: the attribute-use rows differ (``import pkg.mod`` then ``pkg.mod.helper``: what SSOT203 checks,
   and SSOT204's table of every module's such reads, whose rows of the module the scan makes again).
 - ``exported``: names whose star-export status changed (``__all__`` added to or taken from), None when ``__all__``
@@ -59,7 +59,7 @@ from ssot_audit.analysis.facts import (
 )
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, NAMED, SITES, STAR,
+    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, MODULE_CALLS, NAMED, SITES, STAR,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -330,8 +330,9 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     """The leaves of the dependency record (``trace``) whose answers ``change`` of ``module`` can alter: the
     namespace of each changed or re-exported name (every recorded name of the module when ``__all__`` appeared or
     went), each changed function (and what the model reads of it, ``trace.HEAD``, but of ``methods``), the star
-    imports when a star import changed, and the module read as a whole (any
-    change of it). What only the module's own judgements read (``local``, module-level calls, attribute uses) is
+    imports when a star import changed, its calls outside function bodies when they changed (``MODULE_CALLS``:
+    whether it fills other namespaces at import time, which other modules' judgements ask), and the module read as
+    a whole (any change of it). What only the module's own judgements read (``local``, its calls, attribute uses) is
     read by them, and they are judged again anyway (and the module's rows of SSOT204's table of attribute reads
     are made again: ``interface_scan.rerun_after_attribute_reads``).
 
@@ -346,6 +347,8 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     Each class whose members changed fires its ``CLASS`` leaf but those of ``private`` (whose private members alone
     changed: ``edits.changed_classes``), and each private name whose rows changed its ``MEMBER`` leaf."""
     leaves: list[Hashable] = [(MODULE, module)]
+    if change.module_calls:
+        leaves.append((MODULE_CALLS, module))
     leaves.extend((module, name) for name in change.names)
     leaves.extend((NAMED, name) for name in change.names)
     if change.names and aliases:

@@ -21,7 +21,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dund
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import NAMED, NODE, STAR
+from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NODE, STAR
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -186,11 +186,11 @@ class Namespaces:
 
     def _open(self, info: ModuleInfo) -> bool:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
-        its file that could be what actually gets imported. No leaf: what it reads of the module's facts
-        (``has_getattr``, ``dynamic_namespace``, its module-level calls) no edit on the interface path changes
-        (``interface_change`` and ``edits._model_holds`` refuse one), and the directories are the module table's; of
-        another module's facts, the answer reads only what ``_edited_at_import`` resolves (its node), read again on
-        a hit."""
+        its file that could be what actually gets imported. No leaf of its own: what it reads of the module's facts
+        (``has_getattr``, ``dynamic_namespace``) no edit on the interface path changes (``interface_change`` refuses
+        one), and the directories are the module table's; its calls outside function bodies, and what they resolve
+        to, are read by ``_edited_at_import`` (the module's ``MODULE_CALLS`` leaf, or its node), read again on a
+        hit."""
         known = self._opened.get(info.name)
         if known is None:
             return self._work_out_open(info)
@@ -227,16 +227,21 @@ class Namespaces:
 
     def _edited_at_import(self, info: ModuleInfo) -> bool:
         """The module calls, at module level, a function of a module that writes other modules' namespaces
-        (``set_deprecated_aliases({...})`` reaching ``sys._getframe(1).f_globals``)."""
+        (``set_deprecated_aliases({...})`` reaching ``sys._getframe(1).f_globals``). Its calls outside function
+        bodies are its ``MODULE_CALLS`` leaf (an interface edit may change them): read inside the answer's node,
+        or by the asker when the module calls nothing there (no node)."""
         known = self._edited.get(info.name)
         trace = self._trace
         if known is not None:
-            if trace is not None and info.name in self._edited_nodes:
-                trace.read((NODE, "edited", info.name))
+            if trace is not None:
+                edited = info.name in self._edited_nodes
+                trace.read((NODE, "edited", info.name) if edited else (MODULE_CALLS, info.name))
             return known
         calls = list(info.facts.calls.at_module_level())
         # a node of the dependency record (``trace``) for a module that calls anything: what the calls resolve to
         reader = trace.enter((NODE, "edited", info.name)) if trace is not None and calls else None
+        if trace is not None:
+            trace.read((MODULE_CALLS, info.name))
         try:
             known = False
             for call in calls:

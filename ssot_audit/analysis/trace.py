@@ -23,7 +23,9 @@ records, as it runs, who read what:
   "qualname name")`` the rows of one private name (``_name``, no dunder) of a class's members, read instead of the
   class's ``CLASS`` leaf by a lookup of that name (``read_member``): a private method added to a class the model
   compared reaches the lookups of its name alone, and none of the model's (nothing reads private names as a whole),
-  ``(STAR, module)`` the module's star imports, ``(MODULE,
+  ``(STAR, module)`` the module's star imports, ``(MODULE_CALLS, module)`` its calls outside function bodies (module
+  level, class bodies, decorators: what ``namespace._edited_at_import`` resolves, whether the module fills other
+  namespaces at import time; the call readers judge a module's calls in its own judgements), ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
   ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
@@ -32,11 +34,11 @@ records, as it runs, who read what:
   functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its
   classes (apart: the concept model reads the sites of every class, rules those of functions, and an import edit
   that changes only a function's sites then leaves the model as it was);
-- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level calls,
-  module-level aliases (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added,
-  removed or made sync; nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit
-  of the module reached SSOT204's table of every module's reads): the scan after an edit makes the edited
-  module's rows of that table again (``interface_scan.rerun_after_attribute_reads``);
+- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level aliases
+  (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added, removed or made sync;
+  nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit of the module reached
+  SSOT204's table of every module's reads): the scan after an edit makes the edited module's rows of that table
+  again (``interface_scan.rerun_after_attribute_reads``);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
@@ -87,10 +89,11 @@ CLASS_SITES = 12
 HEAD = 13  # what the model reads of a function (see the module's docstring)
 LOCAL = 14  # ``(LOCAL, module, "scope name")``: a method's local bindings of one name (see the module's docstring)
 MEMBER = 15  # ``(MEMBER, module, "qualname name")``: a class's rows of one private name (see the module's docstring)
+MODULE_CALLS = 16  # ``(MODULE_CALLS, module)``: the module's calls outside function bodies (see the module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
-                        LOCAL, MEMBER})
+                        LOCAL, MEMBER, MODULE_CALLS})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})

@@ -179,3 +179,34 @@ def test_random_edits_of_locals_another_module_reads_give_the_cold_scan_byte_for
 
     interface, done = random_edits(tmp_path, monkeypatch, seed, _local_edit, files={**_project(), **LOCALS}, edits=14)
     assert interface >= 8, done
+
+
+def _module_call_edit(root: Path, rng: random.Random) -> str:
+    """A call outside function bodies: a namespace writer's call added to or taken from ``mc/compat.py``
+    (``test_trace_truth.MODULE_CALLS``: another module's SSOT203 reads it), or ``print(n)`` added at the end of a
+    ``pkg/m*.py``; else, a time in three, ``_edit``'s."""
+    roll = rng.random()
+    if roll < 0.3:
+        return _edit(root, rng)
+    if roll < 0.65:
+        path = root / "mc/compat.py"
+        text = path.read_text(encoding="utf-8")
+        call = "install(legacy_one=1)\n"
+        path.write_text(text.replace(call, "") if call in text else text + call, encoding="utf-8")
+        return f"{'-' if call in text else '+'} install in compat.py"
+    path = rng.choice(sorted(root.glob("pkg/m*.py")))
+    n = rng.randrange(1000)
+    path.write_text(path.read_text(encoding="utf-8") + f"\nprint({n})\n", encoding="utf-8")
+    return f"print({n}) in {path.name}"
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_random_calls_outside_function_bodies_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A call at module level added or taken away (one that fills another namespace changes SSOT203 elsewhere):
+    the interface path takes the edit (it refused it before) and gives the cold output."""
+    from tests.analysis.test_trace_truth import MODULE_CALLS
+
+    files = {**_project(), **MODULE_CALLS}
+    interface, done = random_edits(tmp_path, monkeypatch, seed, _module_call_edit, files=files, edits=14)
+    assert interface >= 8, done

@@ -104,7 +104,7 @@ SITES: dict[tuple[str, str], str] = {
     ("names.py", "Names.__init__"): MODEL,
     ("namespace.py", "Namespaces._absence"): LEAF,  # (module, name), (STAR, module); inside ``_absent``'s node
     ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
-    ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``, a module calling at import time
+    ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``; its calls: the MODULE_CALLS leaf
     ("namespace.py", "Namespaces._stores"): REFUSED,  # attr_stores; what a store's base names: the resolver's
     ("namespace.py", "Namespaces._namesakes"): TABLE,
     ("namespace.py", "Namespaces._open"): REFUSED,  # has_getattr, dynamic_namespace; then ``_edited``'s node

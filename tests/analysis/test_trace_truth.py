@@ -341,3 +341,83 @@ def test_a_local_assigned_something_else_changes_findings_only_where_the_record_
     assert [m for r in reports for m in r["misses"]] == []
     assert [m for r in reports for m in r["answer_misses"]] == []
     assert sum(r["accepted"] for r in reports) >= 40 and sum(r["taken"] for r in reports) >= 20, reports
+
+
+# Calls outside function bodies (``interface_change.module_calls``): whether a module fills other namespaces at
+# import time (``namespace._edited_at_import``: a call of a function reaching its caller's frame) decides whether a
+# name another module imports from it may be missing (SSOT203). ``mc/compat.py`` calls nothing at module level (the
+# answer has no node: the asker reads its ``MODULE_CALLS`` leaf), ``mc/compat2.py`` calls the writer (a node).
+MODULE_CALLS = {
+    "mc/__init__.py": "",
+    "mc/writers.py": '''
+        import sys
+
+
+        def install(**names):
+            sys._getframe(1).f_globals.update(names)
+
+
+        def note(text):
+            return text
+    ''',
+    "mc/compat.py": "from mc.writers import install, note\n\nVERSION = 1\n",
+    "mc/compat2.py": "from mc.writers import install, note\n\nVERSION = 2\ninstall(legacy_two=2)\n",
+    "mc/user.py": "from mc.compat import legacy_one\nfrom mc.compat2 import legacy_two\n",
+}  # fmt: skip
+CRAFTED_MODULE_CALLS = [
+    ("mc/compat.py", "mc.compat", "module-call", "install", "VERSION = 1\n", "VERSION = 1\ninstall(legacy_one=1)\n"),
+    ("mc/compat2.py", "mc.compat2", "module-call", "install", "install(legacy_two=2)\n", "note(2)\n"),
+    ("mc/compat.py", "mc.compat", "module-call", "note", "VERSION = 1\n", "VERSION = 1\nnote(1)\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("hash_seed", [1, 2])
+def test_a_call_outside_function_bodies_changes_findings_only_where_the_record_reaches(
+        tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
+    """A call of a namespace writer added at module level silences SSOT203 of ``mc/user.py`` (outside the edited
+    file), one taken away makes it; the record reaches that judgement from the module's ``MODULE_CALLS`` leaf, and
+    the path takes every edit (a plain call too)."""
+    root = tmp_path / "proj"
+    write_project(root, MODULE_CALLS)
+    report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_MODULE_CALLS")
+    found = report["module-call"]
+    assert found["misses"] == [] and found["answer_misses"] == []
+    assert found["accepted"] == found["taken"] == 3 and found["units_differing"] >= 2, found
+
+
+@pytest.mark.parametrize("module", ["mc.compat", "mc.compat2"])
+def test_the_calls_outside_function_bodies_are_a_leaf_of_who_asked_whether_the_module_fills_namespaces(
+        tmp_path: Path, module: str) -> None:  # fmt: skip
+    """SSOT203's judgement of ``mc/user.py`` asked whether each module fills other namespaces at import time: the
+    module's ``MODULE_CALLS`` leaf reaches it, whether the answer has a node (``mc.compat2`` calls something there)
+    or not (``mc.compat`` calls nothing: the asker reads the leaf itself)."""
+    from ssot_audit.analysis.trace import MODULE_CALLS as LEAF, UNIT
+    from ssot_audit.config import load_config
+    from tests.trace_truth import traced_scan
+
+    root = write_project(tmp_path / "proj", MODULE_CALLS)
+    _, recorded = traced_scan(root, load_config(root), 1)
+    assert (UNIT, "SSOT203", "mc.user") in recorded.reached([(LEAF, module)])
+
+
+@pytest.fixture(scope="module")
+def module_call_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Calls outside function bodies added (``trace_edits.MORE_KINDS``), run apart from the rotation: every project
+    under hash seeds 1 and 2."""
+    found = {}
+    for name, make in PROJECTS.items():
+        root = tmp_path_factory.mktemp(f"{name}-calls") / "proj"
+        make(root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "3", "--edits", "8", "--kinds",
+                                               "module-call")  # fmt: skip
+    return found
+
+
+def test_a_call_outside_function_bodies_added_changes_findings_only_where_the_record_reaches(
+        module_call_reports: dict) -> None:  # fmt: skip
+    """No miss, and the interface path takes them (before, it refused every one: the whole scan ran)."""
+    reports = [report["module-call"] for report in module_call_reports.values()]
+    assert [m for r in reports for m in r["misses"]] == []
+    assert [m for r in reports for m in r["answer_misses"]] == []
+    assert sum(r["taken"] for r in reports) >= 40, reports
