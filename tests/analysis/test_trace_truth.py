@@ -238,18 +238,24 @@ def test_every_edit_kind_is_accepted_somewhere(reports: dict) -> None:
     assert all(accepted.values()), accepted
 
 
+def kind_reports(factory: pytest.TempPathFactory, kind: str, seed: int, edits: int,
+                 projects: tuple[str, ...] = tuple(PROJECTS)) -> dict[tuple[str, int], dict[str, dict]]:  # fmt: skip
+    """The harness's reports for ``edits`` edits of one kind of ``trace_edits.MORE_KINDS`` (run apart from the
+    rotation above) of each of ``projects``, under hash seeds 1 and 2."""
+    found = {}
+    for name in projects:
+        root = factory.mktemp(f"{name}-{kind}") / "proj"
+        PROJECTS[name](root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", str(seed), "--edits", str(edits), "--kinds",
+                                               kind)  # fmt: skip
+    return found
+
+
 @pytest.fixture(scope="module")
 def async_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
-    """Methods made async or sync (``trace_edits.MORE_KINDS``), run apart from the rotation above: every project
-    under hash seeds 1 and 2."""
-    found = {}
-    for name, make in PROJECTS.items():
-        root = tmp_path_factory.mktemp(f"{name}-async") / "proj"
-        make(root)
-        for hash_seed in (1, 2):
-            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "1", "--edits", "10", "--kinds",
-                                               "method-async")  # fmt: skip
-    return found
+    """Methods made async or sync: every project under hash seeds 1 and 2."""
+    return kind_reports(tmp_path_factory, "method-async", 1, 10)
 
 
 def test_a_method_made_async_or_sync_changes_findings_only_where_the_record_reaches(async_reports: dict) -> None:
@@ -323,16 +329,8 @@ def test_a_local_another_module_reads_through_a_call_changes_findings_only_where
 
 @pytest.fixture(scope="module")
 def local_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
-    """Locals a function reads assigned something else (``trace_edits.MORE_KINDS``), run apart from the rotation:
-    the projects that have such locals, under hash seeds 1 and 2."""
-    found = {}
-    for name in ("sample_repo", "shapes"):
-        root = tmp_path_factory.mktemp(f"{name}-locals") / "proj"
-        PROJECTS[name](root)
-        for hash_seed in (1, 2):
-            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "2", "--edits", "12", "--kinds",
-                                               "local-rebind")  # fmt: skip
-    return found
+    """Locals a function reads assigned something else: the projects that have such locals."""
+    return kind_reports(tmp_path_factory, "local-rebind", 2, 12, ("sample_repo", "shapes"))
 
 
 def test_a_local_assigned_something_else_changes_findings_only_where_the_record_reaches(local_reports: dict) -> None:
@@ -402,16 +400,8 @@ def test_the_calls_outside_function_bodies_are_a_leaf_of_who_asked_whether_the_m
 
 @pytest.fixture(scope="module")
 def module_call_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
-    """Calls outside function bodies added (``trace_edits.MORE_KINDS``), run apart from the rotation: every project
-    under hash seeds 1 and 2."""
-    found = {}
-    for name, make in PROJECTS.items():
-        root = tmp_path_factory.mktemp(f"{name}-calls") / "proj"
-        make(root)
-        for hash_seed in (1, 2):
-            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "3", "--edits", "8", "--kinds",
-                                               "module-call")  # fmt: skip
-    return found
+    """Calls outside function bodies added: every project."""
+    return kind_reports(tmp_path_factory, "module-call", 3, 8)
 
 
 def test_a_call_outside_function_bodies_added_changes_findings_only_where_the_record_reaches(
