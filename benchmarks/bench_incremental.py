@@ -36,18 +36,22 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   rename of an imported function, after a method given a parameter, a private method and a test method (and an
   async one) added, after a coroutine function added, after a body edit written by rename (a new file renamed over
   the old one, as editors, ``sed -i`` and git's checkouts write: its directory's stamp changes, its entries do not),
-  after a file that is no module written beside the edited one (``BENCH_NOTES_N.md``, the last one removed: a
-  commit's README or fixture), after a module written there (``bench_added_N.py``, the last one removed: the
-  whole-program phase runs, as for any file added or removed), and with nothing changed (no-op), the hook having
-  scanned the tree once before (as it has on a developer's checkout)
+  after a local the function reads assigned another name (``_bench_local = print``, read by a call of it: the
+  commonest real edit the interface path refused before), after a call at module level changed (``repr(())``
+  appended, its callee changed at each run), after a file that is no module written beside the edited one
+  (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
+  (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
+  and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
+  checkout)
 
 Each row gives wall seconds, CPU seconds (user + system, workers included), the ratio of wall time to the floor's
 and the peak resident memory of the largest process. The processes run as an installed tool does, from compiled
 bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would make every run compile the tool's
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
 after an added import, after a method given a parameter, after a private method and a test method (and an async
-one) added, after a coroutine function added, after a body edit written by rename, after a file that is no module
-added and after a module added is byte for byte the JSON of a cold scan of the same tree.
+one) added, after a coroutine function added, after a body edit written by rename, after a local and a
+module-level call changed, after a file that is no module added and after a module added is byte for byte the JSON
+of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -179,6 +183,29 @@ def data_added(path: Path, n: int) -> None:
 def module_added(path: Path, n: int) -> None:
     """A module written beside ``path`` (``bench_added_N.py``, a function in it): the new file of a commit."""
     _added_beside(path, "bench_added_{}.py", n, f"def bench_added_{n}():\n    return {n}\n")
+
+
+def local_edit(path: Path, n: int) -> None:
+    """A local the function reads assigned another name: ``_bench_local = len`` and a call of it inserted before the
+    first ``return`` of a function body, then the name changed at each run (``print``, ``repr``): the function's
+    local of a name it reads changes (the interface path: the function's leaf fires)."""
+    text = path.read_text(encoding="utf-8")
+    name = ("len", "print", "repr")[n % 3]
+    if "_bench_local = " in text:
+        text = re.sub(r"_bench_local = \w+", f"_bench_local = {name}", text, count=1)
+    else:
+        text = re.sub(r"^(    )return\b", rf"\1_bench_local = {name}\n\1_bench_local(())\n\1return", text, count=1,
+                      flags=re.M)  # fmt: skip
+    path.write_text(text, encoding="utf-8")
+
+
+def module_call_edit(path: Path, n: int) -> None:
+    """A call at module level changed: ``len(())`` appended at the end of the module, then its callee changed at each
+    run (``print``, ``repr``): the calls outside function bodies change (the interface path: their leaf fires)."""
+    text = path.read_text(encoding="utf-8")
+    line = f"{('len', 'print', 'repr')[n % 3]}(())  # bench call\n"
+    kept = re.sub(r"^\w+\(\(\)\)  # bench call\n", "", text, flags=re.M)
+    path.write_text(kept + ("" if kept.endswith("\n") else "\n") + line, encoding="utf-8")
 
 
 def call_edit(path: Path, n: int) -> None:
@@ -419,7 +446,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, rename", rename_imported), ("pre-commit, method", method),
                        ("pre-commit, test", test_method), ("pre-commit, async", async_test),
                        ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method),
-                       ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, data added", data_added),
+                       ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, local", local_edit),
+                       ("pre-commit, module call", module_call_edit), ("pre-commit, data added", data_added),
                        ("pre-commit, module added", module_added)):  # fmt: skip
         timed = []
         for _ in range(runs):
@@ -434,7 +462,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("rename, imported", rename_imported), ("import", add_import), ("method", method),
                        ("private method", private_method), ("test method", test_method),
                        ("async test", async_test), ("coroutine", coroutine),
-                       ("body edit, by rename", body_edit_by_rename), ("data added", data_added),
+                       ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
+                       ("module call", module_call_edit), ("data added", data_added),
                        ("module added", module_added)):  # fmt: skip
         n += 1
         edit(target, n)
