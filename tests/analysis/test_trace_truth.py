@@ -252,6 +252,25 @@ def kind_reports(factory: pytest.TempPathFactory, kind: str, seed: int, edits: i
     return found
 
 
+def without_misses(reports: dict[tuple[str, int], dict[str, dict]], kind: str) -> list[dict]:
+    """The reports of ``kind``, each checked to miss nothing: no finding, no namespace answer the record does not
+    reach."""
+    found = [report[kind] for report in reports.values()]
+    assert [m for r in found for m in r["misses"]] == []
+    assert [m for r in found for m in r["answer_misses"]] == []
+    return found
+
+
+def crafted_report(tmp_path: Path, files: dict[str, str], crafted: str, kind: str, hash_seed: int) -> dict:
+    """The harness's report of the crafted edits ``crafted`` (a list of this module) of ``files``, checked to miss
+    nothing."""
+    root = tmp_path / "proj"
+    write_project(root, files)
+    report = harness(root, hash_seed, "--crafted", f"tests.analysis.test_trace_truth:{crafted}")[kind]
+    assert report["misses"] == [] and report["answer_misses"] == []
+    return report
+
+
 @pytest.fixture(scope="module")
 def async_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
     """Methods made async or sync: every project under hash seeds 1 and 2."""
@@ -263,9 +282,7 @@ def test_a_method_made_async_or_sync_changes_findings_only_where_the_record_reac
     a production class is checked as if the kept model let it through. Enough such edits are taken, and change
     findings, for the check to mean something (in the concept-heavy projects the model reads every class's methods:
     the whole scan)."""
-    reports = [report["method-async"] for report in async_reports.values()]
-    assert [m for r in reports for m in r["misses"]] == []
-    assert [m for r in reports for m in r["answer_misses"]] == []
+    reports = without_misses(async_reports, "method-async")
     assert sum(r["taken"] for r in reports) >= 10 and sum(r["units_differing"] for r in reports) >= 4, reports
 
 
@@ -320,10 +337,7 @@ def test_a_local_another_module_reads_through_a_call_changes_findings_only_where
         tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
     """Each edit changes SSOT401 in ``loc/user.py`` (outside the edited file): the record reaches that judgement
     from the function's leaves, and the path takes the edit."""
-    root = tmp_path / "proj"
-    write_project(root, LOCALS)
-    report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_LOCALS")["local-rebind"]
-    assert report["misses"] == [] and report["answer_misses"] == []
+    report = crafted_report(tmp_path, LOCALS, "CRAFTED_LOCALS", "local-rebind", hash_seed)
     assert report["accepted"] == report["taken"] == 2 and report["units_differing"] >= 2, report
 
 
@@ -335,9 +349,7 @@ def local_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, i
 
 def test_a_local_assigned_something_else_changes_findings_only_where_the_record_reaches(local_reports: dict) -> None:
     """No miss, and the interface path takes enough of them (before, it refused every one: the whole scan ran)."""
-    reports = [report["local-rebind"] for report in local_reports.values()]
-    assert [m for r in reports for m in r["misses"]] == []
-    assert [m for r in reports for m in r["answer_misses"]] == []
+    reports = without_misses(local_reports, "local-rebind")
     assert sum(r["accepted"] for r in reports) >= 40 and sum(r["taken"] for r in reports) >= 20, reports
 
 
@@ -375,11 +387,7 @@ def test_a_call_outside_function_bodies_changes_findings_only_where_the_record_r
     """A call of a namespace writer added at module level silences SSOT203 of ``mc/user.py`` (outside the edited
     file), one taken away makes it; the record reaches that judgement from the module's ``MODULE_CALLS`` leaf, and
     the path takes every edit (a plain call too)."""
-    root = tmp_path / "proj"
-    write_project(root, MODULE_CALLS)
-    report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_MODULE_CALLS")
-    found = report["module-call"]
-    assert found["misses"] == [] and found["answer_misses"] == []
+    found = crafted_report(tmp_path, MODULE_CALLS, "CRAFTED_MODULE_CALLS", "module-call", hash_seed)
     assert found["accepted"] == found["taken"] == 3 and found["units_differing"] >= 2, found
 
 
@@ -407,7 +415,5 @@ def module_call_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[
 def test_a_call_outside_function_bodies_added_changes_findings_only_where_the_record_reaches(
         module_call_reports: dict) -> None:  # fmt: skip
     """No miss, and the interface path takes them (before, it refused every one: the whole scan ran)."""
-    reports = [report["module-call"] for report in module_call_reports.values()]
-    assert [m for r in reports for m in r["misses"]] == []
-    assert [m for r in reports for m in r["answer_misses"]] == []
+    reports = without_misses(module_call_reports, "module-call")
     assert sum(r["taken"] for r in reports) >= 40, reports
