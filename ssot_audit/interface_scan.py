@@ -246,7 +246,8 @@ def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Map
     the modules whose imports changed is one with the ``after`` rows, for every module that defines a class: the
     concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy left behind in a file
     nothing imports), and of no other module. (The kept model's set is then not a cold scan's for a module without
-    classes; a class added to one is an edit the path refuses.)"""
+    classes; a class added to one is refused but in test code, whose role does not read it:
+    ``concept_snapshot.patched_test_classes``.)"""
     edges = restored.graph.edge_records()
     rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
     old = with_parents(target for rows in before.values() for target in rows.imported)

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssot_audit.analysis.concept_snapshot import members_unread, public_members_unread
+from ssot_audit.analysis.concept_snapshot import members_unread, patched_test_classes, public_members_unread
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.kept_state import restore_state
@@ -235,6 +235,11 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         # change the name a module gets (``discovery.assign_module_names`` reads the top-level names imported)
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
+    gone = {(names[path], qualname): (scope, bases) for path, moved in edits.items() if path in names
+            for qualname, scope, bases in moved.gone}  # fmt: skip
+    if restored is not None and not patched_test_classes(restored.concepts, reused.edited_since_full_scan(),
+                                                         config.concepts, gone):  # fmt: skip
+        restored = None  # the model may read a class of test code added or removed since the full scan
     classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
                for qualname in moved.interface.classes - moved.private - {q for q, _, _ in moved.public}]  # fmt: skip
     if restored is not None and classes and not members_unread(restored.concepts, classes):

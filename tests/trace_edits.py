@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ssot_audit.analysis.discovery import is_test_path
 from ssot_audit.analysis.index import ProjectIndex
 
 
@@ -396,6 +397,39 @@ def module_call(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "module-call", callee, t.text.rstrip("\n") + f"\n\n{callee}({n})\n")
 
 
+def _class_start(c: ast.ClassDef) -> int:
+    """The first line of a class's statement (its first decorator's)."""
+    return min([c.lineno, *(d.lineno for d in c.decorator_list)])
+
+
+def class_add(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A class of test code added (a test case written), last or above another class of the module: deriving from
+    one of its classes or from none, with a test that calls or awaits a name of the module (``await`` on a plain
+    function is the module's own SSOT401)."""
+    if not is_test_path(t.relpath):
+        return None
+    classes = [s for s in t.tree.body if isinstance(s, ast.ClassDef)]
+    base = rng.choice(["", *(c.name for c in classes)])
+    callee = rng.choice(sorted(_bound(t))[:6] or ["print"])
+    test = rng.choice([f"    def test_added_{n}(self):\n        return {callee}()\n",
+                       f"    async def test_added_{n}(self):\n        await {callee}()\n"])
+    block = f"class Added{n}Test{f'({base})' if base else ''}:\n{test}"
+    if classes and rng.random() < 0.5:
+        start = _class_start(rng.choice(classes))
+        return Edit(t.relpath, t.module, "class-add", f"Added{n}Test", _without(t, start, start - 1, block + "\n\n"))
+    return Edit(t.relpath, t.module, "class-add", f"Added{n}Test", t.text.rstrip("\n") + "\n\n\n" + block)
+
+
+def class_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A top-level class of test code removed (decorators included) from a module that keeps another statement (a
+    test case deleted: what named it is left as it was)."""
+    classes = [s for s in t.tree.body if isinstance(s, ast.ClassDef)]
+    if not is_test_path(t.relpath) or not classes or len(t.tree.body) < 2:
+        return None
+    c = rng.choice(classes)
+    return Edit(t.relpath, t.module, "class-remove", c.name, _without(t, _class_start(c), c.end_lineno or c.lineno))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -406,5 +440,6 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 }  # fmt: skip
 # Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
-    "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call,
+    "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call, "class-add": class_add,
+    "class-remove": class_remove,
 }  # fmt: skip

@@ -29,9 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
+from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, patched_test_classes, restored, take_snapshot
 from ssot_audit.analysis.discovery import is_test_path
 from ssot_audit.analysis.edits import _model_holds, changed_classes
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
+from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.record import Recorded, State
@@ -151,6 +153,7 @@ class Scanned:
     root: Path
     config: Config
     jobs: int
+    snapshot: ConceptSnapshot  # the old tree's model, kept as a full scan keeps it
 
 
 def check_answers(old: Scanned, edit: Edit, change: InterfaceChange, report: KindReport,
@@ -196,6 +199,8 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings
         check_answers(old, edit, change, report, private)
+        if taken and (change.added_classes or change.removed_classes):  # as the scan does, with the kept model
+            taken = _kept_model_holds(old, edit, old_facts, change)
     except ConfigError:  # the edit took away what the configuration names (a concept's factory)
         report.invalid += 1
         return
@@ -211,13 +216,23 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     check_edit(edit, old, new_findings, reached, report)
 
 
+def _kept_model_holds(old: Scanned, edit: Edit, old_facts: ModuleFacts, change: InterfaceChange) -> bool:
+    """Whether the old tree's model, restored against the new tree, holds after the classes of test code ``edit``
+    added or removed (``concept_snapshot.patched_test_classes``, as the scan after the edit judges them)."""
+    project = api.load_project(old.root, old.config, jobs=old.jobs)
+    model = restored(old.snapshot, project.index, project.resolver, project.sites)
+    gone = {(edit.module, q): (old_facts.classes[q].scope, old_facts.classes[q].bases) for q in change.removed_classes}
+    return patched_test_classes(model, [edit.module], old.config.concepts, gone)
+
+
 def scanned(root: Path, jobs: int) -> Scanned:
     """The old tree scanned, with its record."""
     config = load_config(root)
     findings, recorded = traced_scan(root, config, jobs)
-    resolver = api.load_project(root, config, jobs=jobs).resolver
-    module_of = module_names(resolver.index)
-    return Scanned(recorded, resolver, findings, module_of, root=root, config=config, jobs=jobs)
+    project = api.load_project(root, config, jobs=jobs)
+    module_of = module_names(project.index)
+    return Scanned(recorded, project.resolver, findings, module_of, root=root, config=config, jobs=jobs,
+                   snapshot=take_snapshot(project.concepts))  # fmt: skip
 
 
 def run(root: Path, seed: int, edits: int, jobs: int = 1, kinds: list[str] | None = None,

@@ -32,22 +32,28 @@ reads those (``tests/analysis/test_concept_snapshot.py`` compares the two on edi
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import cast
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
+from ssot_audit.analysis.configured import _lookups, _matches
+from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.hooks import external_bases
-from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
-from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns
+from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns, own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles
+from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles, raises_on_construction
 from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.config import ConceptConfig, ConfigError
 
 Ref = tuple[str, str]  # (module, qualname) of a function
 # A concept: name, origin, canonical, reason, members, shims, lookalikes, factories, allowed creators, per user,
@@ -257,6 +263,152 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
                and not methods.has_subclass(value)
                and read_bases.isdisjoint(external_bases(tuple(model.resolver.direct_bases(value))))
                for value in classes)  # fmt: skip
+
+
+Gone = Mapping[tuple[str, str], tuple[str, tuple[Expr, ...]]]  # (module, qualname) -> scope, bases of a class removed
+
+
+def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: Iterable[ConceptConfig],
+                         gone: Gone | None = None) -> bool:  # fmt: skip
+    """Whether the restored ``model`` holds after the classes of test code added to or removed from the ``edited``
+    modules (those edited since the full scan, read as they are now) since the full scan, which ``edits`` let through
+    by their facts (``edits._test_class_counts``); and if so, ``model`` with them added to ``Roles.role`` (in its
+    order) and ``Roles.methods`` and taken from them, as a built model has them. ``gone``: the scope and bases of each
+    class this scan's edits removed.
+
+    A class added is one the model reads nothing of but its role and its set of public methods: its role is
+    ``test-code`` (no mock base along its MRO either), no class along its MRO is a concept's (a test class deriving
+    from a member is attached to it as a test double, ``ConceptModel.attach``) or a configured concept's base, no
+    configured name pattern matches its names (``configured._matched``, of a class outside any function or class),
+    and it names no external base whose hooks a comparison read (``Interfaces.read_bases``: a test class's methods
+    count towards the hooks of the bases it names, ``hooks.external_hooks``). The similarity counts no test class's
+    methods (``Similarity.df``) nor compares one, the discovery's candidates are production classes and doubles, and
+    no copy is looked for among test classes. Its set of public methods is built by ``Roles``' own steps, and no
+    other class holds a set equal to one built of its names (``_own_sets``: a built model keeps an equal set once,
+    ``kept_methods``). What other classes read
+    of its name (a base, an import) is a leaf the record has. A class removed was ``test-code``, held by no concept,
+    no factory's nor a guard, lent its set to no class and was no class's base, and named no base whose hooks were
+    read (``gone``; a class removed by an earlier scan was judged by it: what that read is kept)."""
+    methods = model.roles.methods
+    if not isinstance(methods, KeptMethods):
+        return False
+    where = set(edited)
+    index, roles = model.index, model.roles
+    kept: dict[str, dict[str, ClassValue]] = defaultdict(dict)
+    for value in roles.role:
+        if value.module in where:
+            kept[value.module][value.qualname] = value
+    added: list[tuple[ModuleInfo, ClassFact, ClassValue]] = []
+    removed: list[ClassValue] = []
+    for module in where:
+        info = index.modules.get(module)
+        if info is None:
+            return False
+        had = kept.get(module, {})
+        added.extend((info, fact, ClassValue(module, q)) for q, fact in info.facts.classes.items() if q not in had)
+        removed.extend(value for q, value in had.items() if q not in info.facts.classes)
+    if not added and not removed:
+        return True
+    try:
+        anchors = {value for config in configs for value in (*_lookups(model, config)[0],)}
+    except ConfigError:
+        return False
+    held = _held(model) | model.concept_of.keys() | anchors
+    read_bases = model.similarity.interfaces.read_bases
+    resolver = model.resolver
+    for value in removed:
+        scope, bases = (gone or {}).get((value.module, value.qualname), ("", ()))
+        named = {v for base in bases for v in resolver.resolve_expr(value.module, scope, base)}
+        if roles.role.get(value) != TEST_CODE or value in held or value in model._factories or value in roles._raising \
+                or methods.has_subclass(value) or methods.lends_set(value) \
+                or not read_bases.isdisjoint(external_bases(tuple(named))):  # fmt: skip
+            return False
+    patterns = [config.name_patterns for config in configs if config.name_patterns]
+    for info, fact, value in added:
+        if roles._classify(info, fact, value) != TEST_CODE or any(_raising_class(info, fact)) \
+                or any(v in held for v in resolver.mro(value)[1:] if isinstance(v, ClassValue)) \
+                or (not fact.scope and any(_matches(model, value, p) for p in patterns)) \
+                or not read_bases.isdisjoint(external_bases(tuple(resolver.direct_bases(value)))) \
+                or not _own_sets(model, value, fact, where):  # fmt: skip
+            return False
+    for value in removed:
+        del roles.role[value]
+        methods.remove(value)
+    for info, fact, value in sorted(added, key=lambda a: len(resolver.mro(a[2]))):  # a base before its subclasses
+        methods.add(value, roles.public_methods_of(value, fact.methods, resolver.base_classes(value)))
+    _insert_in_order(roles.role, [value for _, _, value in added], index)
+    return True
+
+
+def _raising_class(info: ModuleInfo, fact: ClassFact) -> Iterator[bool]:
+    """Whether each function of the module is an ``__init__`` or ``__new__`` of the class that always raises
+    (``Roles._raising``)."""
+    return (f.class_qualname == fact.qualname and raises_on_construction(f) for f in info.facts.functions.values())
+
+
+def _own_sets(model: ConceptModel, value: ClassValue, fact: ClassFact, edited: Collection[str]) -> bool:
+    """Whether the sets ``Roles`` keeps for the class added (its own public names', and its whole set unless it adds
+    no name to its only base's) can be no other class's: a built model keeps each distinct set once, the first one
+    built, which a class built after it then holds instead of its own (an equal set that may iterate in another
+    order: the similarity's float sums follow it). ``_no_equal_set`` tells."""
+    methods = cast(KeptMethods, model.roles.methods)
+    own = frozenset(own_public(fact.methods))
+    bases = model.resolver.base_classes(value)
+    sets = [own]
+    if len(bases) != 1 or bases[0] not in methods or not own <= methods[bases[0]]:  # ``public_methods_of``
+        whole = set(own)
+        for base in bases:
+            whole.update(methods[base] if base in methods else model.roles._walk_public(base))
+        sets.append(frozenset(whole))
+    modules = model.index.modules
+    near = {name for module in edited if (info := modules.get(module)) is not None  # what they define now
+            for qualname, other in info.facts.classes.items()
+            if (module, qualname) != (value.module, value.qualname) for name in other.methods}  # fmt: skip
+    return all(_no_equal_set(methods, names, value, edited, near) for names in sets)
+
+
+MAX_DEFINERS = 200  # the classes defining one name looked at before another name of the set is tried
+
+
+def _no_equal_set(methods: KeptMethods, names: frozenset[str], value: ClassValue, edited: Collection[str],
+                  near: Collection[str]) -> bool:  # fmt: skip
+    """Whether no class but ``value`` holds a set equal to ``names`` (one name or none: every such set iterates
+    alike). A class whose set equals it holds each of its names, say ``n``, which some class of its MRO defines with
+    a set that is a subset of ``names`` (a class's set holds each of its bases'): ``names`` holds a name no class
+    of the ``edited`` modules defines now (``near``) and of whose definers kept since the full scan none has a set
+    within ``names``."""
+    if len(names) <= 1:
+        return True
+    for name in sorted(names):
+        if name in near:
+            continue
+        definers = islice(methods.definers(name, value, edited), MAX_DEFINERS + 1)
+        looked = 0
+        for looked, other in enumerate(definers, 1):
+            if looked > MAX_DEFINERS or methods[other] <= names:
+                break
+        else:
+            return True
+    return False
+
+
+def _insert_in_order(role: dict[ClassValue, str], added: list[ClassValue], index: ProjectIndex) -> None:
+    """``added`` (classes of test code) put into ``role`` where a built ``Roles`` has them: the classes in the order
+    of the modules (``ProjectIndex.iter_modules``), each module's in the order of its facts."""
+    if not added:
+        return
+    rank = {name: i for i, name in enumerate(index.modules)}
+    mine = {value.module for value in added}
+    place = {module: {q: i for i, q in enumerate(index.modules[module].facts.classes)} for module in mine}
+
+    def key(value: ClassValue) -> tuple[int, int]:
+        return rank[value.module], place[value.module][value.qualname] if value.module in mine else 0
+
+    items = list(role.items())
+    for value in sorted(added, key=key):
+        items.insert(bisect_right(items, key(value), key=lambda item: key(item[0])), (value, TEST_CODE))
+    role.clear()
+    role.update(items)
 
 
 def _held(model: ConceptModel) -> set[ClassValue]:

@@ -12,7 +12,8 @@ functions read differ, nothing else) is seen only by the rules that read calls (
 then loads the project with the last concept model and runs those rules alone (``api.scan_tree``).
 
 One more level in, an *interface* edit (``interface_change``: module-level names or functions added, removed or
-renamed, methods added, removed or renamed in a class of test code or private ones in any class, nothing the
+renamed, methods added, removed or renamed in a class of test code or private ones in any class, a class of test
+code added or removed, nothing the
 concept model, the import sites or graph, or the call readers' tables read) is seen by the judgements that read
 what changed: the scan finds them in the dependency record the last full scan kept
 (``analysis.trace``) and runs them alone (``interface_scan``).
@@ -30,7 +31,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, ModuleFacts, is_dunder, is_private
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, Expr, ModuleFacts, is_dunder, is_private
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
 from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
@@ -55,6 +56,9 @@ class Moved:
     # (``public_members``): (qualname, public names before, after), for the kept model to judge
     # (``concept_snapshot.public_members_unread``)
     public: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # the classes of test code the edit removed (``InterfaceChange.removed_classes``): qualname, scope and bases, for
+    # the kept model to judge (``concept_snapshot.patched_test_classes``: the hooks of the external bases they named)
+    gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -99,7 +103,9 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
         return None
     private, public = changed_classes(old.facts, new.facts, change, is_test)
     if _model_holds(old.facts, new.facts, change, is_test, private | {q for q, _, _ in public}):
-        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public)
+        gone = tuple((q, (cls := old.facts.classes[q]).scope, cls.bases) for q in sorted(change.removed_classes))
+        return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public,
+                     gone=gone)  # fmt: skip
     return None
 
 
@@ -112,7 +118,8 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     groups list them by name; what the model reads of one, its returns, it reads through the resolver); a class
     whose members changed, of ``judged`` (its private members alone changed, ``changed_classes``, or its public
     methods outside test code, ``public_members``, for the kept model to judge) or of test code
-    (``_test_class_holds``).
+    (``_test_class_holds``); a class added or removed only in test code, and no double nor guard by its facts
+    (``_test_class_counts``: the kept model judges the rest, ``concept_snapshot.patched_test_classes``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
     of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
     names that came or went (``kept_calls.async_after``); one made async or sync fires its ``trace.HEAD`` leaf. The
@@ -135,6 +142,10 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
+    if change.added_classes or change.removed_classes:
+        if not is_test or not all(_test_class_counts(new, q) for q in change.added_classes) \
+                or not all(_test_class_counts(old, q) for q in change.removed_classes):  # fmt: skip
+            return False
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
 
 
@@ -198,6 +209,17 @@ def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test
     return is_test and not is_double_name(after.name) \
         and not all_trivial(old.functions, before) and not all_trivial(new.functions, after) \
         and _raising(old, before) == _raising(new, after)  # fmt: skip
+
+
+def _test_class_counts(facts: ModuleFacts, qualname: str) -> bool:
+    """Whether a class of test code added or removed (``InterfaceChange.added_classes``, ``removed_classes``; in
+    ``facts``, the ones that have it) is one the concept model may not read, by its facts: no test double by its name
+    nor by its methods (``roles.all_trivial``), its constructor not always raising (``Roles._raising``, which the
+    kept model holds). What the facts cannot tell (a mock base along its MRO, a concept member it derives from, a
+    configured pattern its name matches, the hooks of an external base it names, a name of its own) the kept model
+    judges (``concept_snapshot.patched_test_classes``)."""
+    cls = facts.classes[qualname]
+    return not is_double_name(cls.name) and not all_trivial(facts.functions, cls) and not _raising(facts, cls)
 
 
 def _raising(facts: ModuleFacts, cls: ClassFact) -> bool:

@@ -40,7 +40,11 @@ says what did, so that a scan can tell which whole-program answers may have chan
   what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private names whose rows
   differ, each a ``trace.MEMBER`` leaf.
 
-Refused (None), in the safe direction: a class added, removed or changed beyond its members (its end alone may move
+- ``added_classes``, ``removed_classes``: the classes added and removed, the classes both have kept in their order
+  (the concept model reads every class: the caller lets through those of test code it can judge,
+  ``edits._model_holds``); each fires its ``trace.CLASS`` leaf, and a module-level one's name is of ``names``.
+
+Refused (None), in the safe direction: a class changed beyond its members (its end alone may move
 to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
 (``MODEL_READS``); the order of the names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
@@ -113,6 +117,10 @@ class InterfaceChange:
     # classes are of ``classes`` (what reads the class's async methods as a whole reads its ``trace.CLASS`` leaf,
     # ``Roles.methods_with``), and their ``trace.HEAD`` leaves fire; the caller judges what the model reads of them
     toggled: frozenset[str] = frozenset()
+    # classes added and removed (qualnames): the caller judges what the concept model reads of them
+    # (``edits._model_holds``: test code alone); each fires its ``trace.CLASS`` leaf
+    added_classes: frozenset[str] = frozenset()
+    removed_classes: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -132,11 +140,12 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
             return None
     if any(not _plain_equal(getattr(old, name), getattr(new, name)) for name in _EQUAL_FIELDS):
         return None
-    classes = _member_changed(old.classes, new.classes, moves)
-    if classes is None:
+    member_changed = _member_changed(old.classes, new.classes, moves)
+    if member_changed is None:
         return None
+    classes, added, removed = member_changed
     same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
-    changed = _changed_functions(old, new, moves, same_imports, classes)
+    changed = _changed_functions(old, new, moves, same_imports, classes | added | removed)
     if changed is None:
         return None
     functions, methods, local_names, toggled = changed
@@ -157,7 +166,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
         methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
-        toggled=toggled,
+        toggled=toggled, added_classes=added, removed_classes=removed,
     )  # fmt: skip
 
 
@@ -187,23 +196,29 @@ def _same_class_but_end(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
         and _same_class(replace(old, end_line=old.line), replace(new, end_line=new.line), moves)  # fmt: skip
 
 
-def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact], moves: _Moves) -> frozenset[str] | None:
+def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact],
+                    moves: _Moves) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
     """The qualnames of the classes whose members (``MEMBERS``) differ, every other fact of each the same after moving
-    (its end aside: a method added last ends it on a new line); None when the classes, in order, differ otherwise.
-    Only the member lookups read the members outside the concept model (``trace.CLASS``, which they record), and every
-    reader of the class's place reads its module (``RuleContext.class_location``: the ``MODULE`` leaf)."""
-    if list(old) != list(new):
+    (its end aside: a method added last ends it on a new line), of the classes added and of those removed; None when
+    the classes both have, in order, differ otherwise. Only the member lookups read the members outside the concept
+    model (``trace.CLASS``, which they record), and every reader of the class's place reads its module
+    (``RuleContext.class_location``: the ``MODULE`` leaf). A class added or removed is a name of its scope added or
+    removed (a module-level one is of ``names``; a nested one's enclosing function or class changed, which is judged
+    as such); the concept model reads every class, which the caller judges (``edits._model_holds``)."""
+    order = _kept_in_order(old, new)
+    if order is None:
         return None
+    both, either = order
     changed: set[str] = set()
-    for qualname, before in old.items():
-        after = new[qualname]
+    for qualname in both:
+        before, after = old[qualname], new[qualname]
         if _same_class_but_end(before, after, moves):
             continue
         kept = {name: getattr(before, name) for name in MEMBERS}
         if not _same_class(replace(before, end_line=before.line), replace(after, end_line=after.line, **kept), moves):
             return None
         changed.add(qualname)
-    return frozenset(changed)
+    return frozenset(changed), frozenset(q for q in either if q in new), frozenset(q for q in either if q in old)
 
 
 def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str]:
@@ -361,6 +376,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
     leaves.extend((LOCAL, module, scoped) for scoped in change.locals)
     leaves.extend((CLASS, module, qualname) for qualname in change.classes - private)
+    leaves.extend((CLASS, module, qualname) for qualname in change.added_classes | change.removed_classes)
     leaves.extend((MEMBER, module, scoped) for scoped in change.members)
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)

@@ -83,6 +83,10 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         self._number: dict[tuple[str, str], int] | None = None  # (module, qualname) -> class number, made when asked
         self._made: dict[int, frozenset[str]] = {}  # by position: the sets worked out
         self._own: dict[int, frozenset[str]] = {}  # by position: own names' sets that are some class's set
+        # classes of test code added since the full scan, with their sets, and the positions of those removed
+        # (``concept_snapshot.patched_test_classes``: no other class's set is built from theirs)
+        self._added: dict[tuple[str, str], tuple[ClassValue, frozenset[str]]] = {}
+        self._removed: set[int] = set()
 
     @property
     def worked_out(self) -> int:
@@ -90,19 +94,44 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         return len(self._made)
 
     def __len__(self) -> int:
-        return len(self._columns.order)
+        return len(self._columns.order) - len(self._removed) + len(self._added)
 
     def __iter__(self) -> Iterator[ClassValue]:
-        return map(self._classes.__getitem__, self._columns.order)
+        """The keys: the kept ones in their order (but those removed), then those added (which a built model puts
+        among them by the length of their MRO: no reader of a restored model iterates it; ``take_snapshot`` reads a
+        built one)."""
+        kept = (self._classes[n] for k, n in enumerate(self._columns.order) if k not in self._removed) \
+            if self._removed else map(self._classes.__getitem__, self._columns.order)  # fmt: skip
+        yield from kept
+        yield from (value for value, _ in self._added.values())
 
     def __contains__(self, value: object) -> bool:
-        return self._position(value) is not None
+        return self._position(value) is not None or self._added_set(value) is not None
 
     def __getitem__(self, value: ClassValue) -> frozenset[str]:
         position = self._position(value)
         if position is None:
-            raise KeyError(value)
+            found = self._added_set(value)
+            if found is None:
+                raise KeyError(value)
+            return found
         return self._at(position)
+
+    def add(self, value: ClassValue, names: frozenset[str]) -> None:
+        """``value``, a class the kept columns do not hold, with its set (worked out by ``Roles.public_methods_of``)."""
+        self._added[value.module, value.qualname] = (value, names)
+
+    def remove(self, value: ClassValue) -> None:
+        """``value``, a kept class, no longer a key."""
+        position = self._position(value)
+        if position is not None:
+            self._removed.add(position)
+
+    def _added_set(self, value: object) -> frozenset[str] | None:
+        if not self._added or not isinstance(value, ClassValue):
+            return None
+        found = self._added.get((value.module, value.qualname))
+        return found[1] if found is not None else None
 
     def has_subclass(self, value: ClassValue) -> bool:
         """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
@@ -126,16 +155,23 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
     def defined_elsewhere(self, name: str, value: ClassValue, skip: Container[str]) -> bool:
         """Whether a class other than ``value``, of a module outside ``skip``, defines a public method ``name``
         (its own names as the full scan found them: a module edited since is the caller's to read, in ``skip``)."""
+        return next(self.definers(name, value, skip), None) is not None
+
+    def definers(self, name: str, value: ClassValue, skip: Container[str]) -> Iterator[ClassValue]:
+        """The classes other than ``value``, of modules outside ``skip``, that define a public method ``name``, as
+        ``defined_elsewhere`` reads them (those removed since the full scan left out)."""
         c = self._columns
         public, at = c.public, -1
         while True:
             try:
                 at = public.index(name, at + 1)
             except ValueError:
-                return False
-            other = self._classes[c.order[bisect_right(c.public_at, at) - 1]]
-            if other.module not in skip and (other.module, other.qualname) != (value.module, value.qualname):
-                return True
+                return
+            k = bisect_right(c.public_at, at) - 1
+            other = self._classes[c.order[k]]
+            if other.module not in skip and (other.module, other.qualname) != (value.module, value.qualname) \
+                    and k not in self._removed:  # fmt: skip
+                yield other
 
     def _numbers(self) -> dict[tuple[str, str], int]:
         """(module, qualname) -> class number, made when first asked (keyed by the strings: a tuple hashes in C, a
@@ -151,7 +187,7 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         if number is None:
             return None
         position = self._columns.rank[number]
-        return None if position == NOT_A_KEY else position
+        return None if position == NOT_A_KEY or position in self._removed else position
 
     def _at(self, k: int) -> frozenset[str]:
         """The set at position ``k``, with every set it is built from first (a loop, not recursion: inheritance

@@ -93,12 +93,7 @@ def _edit(root: Path, rng: random.Random) -> str:
         text = text.rstrip("\n") + f"\n\n\nasync def test_module_{n}():\n    assert {n}\n"
     elif kind == "add":
         method = f"    {rng.choice(['', 'async '])}def test_added_{n}(self):\n        self.assertTrue({n})\n"
-        defs = [m.start() for m in re.finditer(r"^    (?:async )?def ", text, re.M)]
-        if defs and rng.random() < 0.5:
-            at = rng.choice(defs)
-            text = text[:at] + method + "\n" + text[at:]
-        else:
-            text = text.rstrip("\n") + "\n\n" + method
+        text = placed(text, method, r"^    (?:async )?def ", rng, "\n")
     elif kind == "remove":
         text = text.replace(rng.choice(added), "", 1)
     else:
@@ -111,6 +106,16 @@ def _edit(root: Path, rng: random.Random) -> str:
         kind = "rename-called" if name in CALLED_ASYNC else kind
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
     return f"{kind} {path.name}"
+
+
+def placed(text: str, block: str, above: str, rng: random.Random, gap: str) -> str:
+    """``text`` with ``block`` put above a line starting with what ``above`` matches, half the time when there is one
+    (followed by the blank lines ``gap``), else appended after them."""
+    starts = [m.start() for m in re.finditer(above, text, re.M)]
+    if starts and rng.random() < 0.5:
+        at = rng.choice(starts)
+        return text[:at] + block + gap + text[at:]
+    return text.rstrip("\n") + "\n" + gap + block
 
 
 def logged_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int,

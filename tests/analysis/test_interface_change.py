@@ -110,8 +110,17 @@ def test_a_method_added_is_a_change_of_its_class_s_members() -> None:
     assert not _model_holds(facts_of(BASE), facts_of(new), found, is_test=False)
 
 
+def test_a_class_added_is_said_and_refused_outside_test_code() -> None:
+    """A class added is a change of ``added_classes`` (and of ``names``): the concept model reads every class, and
+    the caller lets through only one of test code (``edits._model_holds``)."""
+    new = BASE.replace("class Box:", "class Crate:\n    def pack(self):\n        return [1]\n\n\nclass Box:")
+    found = change(BASE, new)
+    assert found is not None and found.added_classes == {"Crate"} and "Crate" in found.names
+    assert not _model_holds(facts_of(BASE), facts_of(new), found, is_test=False)
+    assert _model_holds(facts_of(BASE), facts_of(new), found, is_test=True)
+
+
 @pytest.mark.parametrize("new", [
-    BASE.replace("class Box:", "class Crate:\n    pass\n\n\nclass Box:"),  # a class
     BASE.replace("        return os.getcwd()", "        return 1"),  # a method made trivial (the roles read it)
     BASE + "\n\ndef __getattr__(name):\n    return name\n",  # a module ``__getattr__``
     BASE.replace("def run(path):\n    return helper(path)\n\n\ndef build():\n    return Box()\n",

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -417,3 +418,88 @@ def test_a_call_outside_function_bodies_added_changes_findings_only_where_the_re
     """No miss, and the interface path takes them (before, it refused every one: the whole scan ran)."""
     reports = without_misses(module_call_reports, "module-call")
     assert sum(r["taken"] for r in reports) >= 40, reports
+
+
+# Classes of test code added and removed (``interface_change.added_classes``, ``removed_classes``): another test
+# module imports ``LaterCase`` before it exists (SSOT203) and awaits its plain method once it does (SSOT401), and
+# awaits ``ServiceCase``'s, which goes away (SSOT401 gone, SSOT203 come).
+TEST_CLASSES = {
+    "tc/__init__.py": "",
+    "tc/service.py": "class Service:\n    def run(self) -> int:\n        return 1\n",
+    "tests/__init__.py": "",
+    "tests/cases.py": '''
+        from tc.service import Service
+
+
+        class ServiceCase:
+            def test_run(self):
+                self.seen = Service().run()
+                return self.seen
+
+
+        class OtherCase:
+            def test_other(self):
+                self.other = 2
+                return self.other
+    ''',
+    "tests/test_users.py": '''
+        from tests.cases import LaterCase, ServiceCase
+
+
+        async def test_later() -> None:
+            await LaterCase().test_later()
+
+
+        async def test_service() -> None:
+            await ServiceCase().test_run()
+    ''',
+}  # fmt: skip
+TEST_CLASSES = {path: textwrap.dedent(text).lstrip("\n") for path, text in TEST_CLASSES.items()}
+_LATER = "class LaterCase:\n    def test_later(self):\n        self.later = 1\n        return self.later\n\n\n"
+CRAFTED_TEST_CLASSES = [
+    ("tests/cases.py", "tests.cases", "class-add", "LaterCase", "class OtherCase:", _LATER + "class OtherCase:"),
+    ("tests/cases.py", "tests.cases", "class-remove", "ServiceCase",
+     TEST_CLASSES["tests/cases.py"].split("\n\n\n")[1] + "\n\n\n", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("hash_seed", [1, 2])
+def test_a_test_class_added_or_removed_changes_findings_only_where_the_record_reaches(
+        tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
+    """``LaterCase`` added silences SSOT203 of ``tests/test_users.py`` and makes its SSOT401; ``ServiceCase`` removed
+    does the reverse: the record reaches those judgements from the names' leaves, and the path takes both edits
+    (the kept model judges the classes: ``concept_snapshot.patched_test_classes``)."""
+    root = tmp_path / "proj"
+    write_project(root, TEST_CLASSES)
+    report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_TEST_CLASSES")
+    added, removed = report["class-add"], report["class-remove"]
+    for found in (added, removed):
+        assert found["misses"] == [] and found["answer_misses"] == []
+        assert found["accepted"] == found["taken"] == 1 and found["units_differing"] >= 2, found
+
+
+@pytest.fixture(scope="module")
+def test_class_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Classes of test code added and removed: ``sample_repo`` (its test classes are doubles) and the test code of
+    ``test_class_edits`` (helpers, test cases deriving from one another, a mock), under hash seeds 1 and 2."""
+    from tests.analysis.test_class_edits import _class_project
+
+    found = {}
+    projects = {"sample_repo": PROJECTS["sample_repo"], "classes": lambda r: write_project(r, _class_project())}
+    for name, make in projects.items():
+        root = tmp_path_factory.mktemp(f"{name}-classes") / "proj"
+        make(root)
+        for hash_seed in (1, 2):
+            found[(name, hash_seed)] = harness(root, hash_seed, "--seed", "4", "--edits", "16", "--kinds",
+                                               "class-add,class-remove", "--test-code")  # fmt: skip
+    return found
+
+
+@pytest.mark.parametrize("kind", ["class-add", "class-remove"])
+def test_a_test_class_added_or_removed_at_random_changes_findings_only_where_the_record_reaches(
+        test_class_reports: dict, kind: str) -> None:  # fmt: skip
+    """No miss; enough edits are taken, and change findings of other modules, for the check to mean something (a
+    class deriving from a test double is a double, one others derive from reaches the model: the path refuses
+    those; ``sample_repo``'s test classes are all doubles: none of its removals is taken)."""
+    reports = without_misses(test_class_reports, kind)
+    assert sum(r["taken"] for r in reports) >= 10 and sum(r["units_differing"] for r in reports) >= 10, reports
