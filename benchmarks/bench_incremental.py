@@ -38,7 +38,10 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   the old one, as editors, ``sed -i`` and git's checkouts write: its directory's stamp changes, its entries do not),
   after a local the function reads assigned another name (``_bench_local = print``, read by a call of it: the
   commonest real edit the interface path refused before), after a call at module level changed (``repr(())``
-  appended, its callee changed at each run), after a file that is no module written beside the edited one
+  appended, its callee changed at each run), after a test case written beside the test case of "test method"
+  (``class BenchCaseNTests``, deriving from what that one derives from, with one test; each later run takes the
+  last one away: a class of test code added and one removed), after a file that is no module written beside the
+  edited one
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
   (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
@@ -330,6 +333,20 @@ def test_method_edit(path: Path, name: str, n: int, is_async: bool = False) -> N
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def test_class_edit(path: Path, name: str, n: int) -> None:
+    """A test case written: ``class BenchCaseNTests`` with one test, deriving from what class ``name`` of ``path``
+    derives from, after that class, in place of the one added last (the first run adds a class; each later one
+    takes it away and adds another: a class removed and one added)."""
+    text = re.sub(r"\n\n\nclass BenchCase\d+Tests\(.*?\n        self\.assertTrue\(\d+\)\n", "\n",
+                  path.read_text(encoding="utf-8"), flags=re.S)  # fmt: skip
+    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    bases = ", ".join(ast.get_source_segment(text, base) or "object" for base in node.bases)
+    lines = text.splitlines(keepends=True)
+    lines.insert(node.end_lineno or node.lineno, f"\n\nclass BenchCase{n}Tests({bases}):\n"
+                 f"    def test_bench_case_{n}(self):\n        self.assertTrue({n})\n")  # fmt: skip
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
     file's docstring and ``from __future__`` imports, above everything else."""
@@ -425,6 +442,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def async_test(path: Path, n: int) -> None:  # the same test case, an ``async def`` test
         test_method_edit(case_file, case_name, n, is_async=True)
 
+    def test_class(path: Path, n: int) -> None:  # not ``target``: a test case written beside that test case
+        test_class_edit(case_file, case_name, n)
+
     def coroutine(path: Path, n: int) -> None:  # not ``target``: the module of the function others import
         coroutine_edit(their_file, n)
 
@@ -447,8 +467,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, test", test_method), ("pre-commit, async", async_test),
                        ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method),
                        ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, local", local_edit),
-                       ("pre-commit, module call", module_call_edit), ("pre-commit, data added", data_added),
-                       ("pre-commit, module added", module_added)):  # fmt: skip
+                       ("pre-commit, module call", module_call_edit), ("pre-commit, test class", test_class),
+                       ("pre-commit, data added", data_added), ("pre-commit, module added", module_added)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -463,7 +483,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("private method", private_method), ("test method", test_method),
                        ("async test", async_test), ("coroutine", coroutine),
                        ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
-                       ("module call", module_call_edit), ("data added", data_added),
+                       ("module call", module_call_edit), ("test class", test_class), ("data added", data_added),
                        ("module added", module_added)):  # fmt: skip
         n += 1
         edit(target, n)
