@@ -241,7 +241,8 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                                                          config.concepts, gone):  # fmt: skip
         restored = None  # the model may read a class of test code added or removed since the full scan
     classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
-               for qualname in moved.interface.classes - moved.private - {q for q, _, _ in moved.public}]  # fmt: skip
+               for qualname in moved.interface.classes - moved.private - moved.attrs
+               - {q for q, _, _ in moved.public}]  # fmt: skip
     if restored is not None and classes and not members_unread(restored.concepts, classes):
         restored = None  # the model may read the members of a class the edits changed
     if restored is not None and not _public_unread(restored.concepts, reused, edits):

@@ -430,6 +430,47 @@ def class_remove(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "class-remove", c.name, _without(t, _class_start(c), c.end_lineno or c.lineno))
 
 
+def name_move(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A one-line module-level assignment moved below the module's imports (a constant gathered with the others at
+    the top): the name it binds changes places among the module's names, nothing else of it changes."""
+    at = _import_line(t)
+    options = [s for s in t.tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+               and isinstance(s.targets[0], ast.Name) and s.lineno == s.end_lineno and s.lineno > at + 1]  # fmt: skip
+    if not options:
+        return None
+    moved = rng.choice(options)
+    lines = _lines(t)
+    text = "".join([*lines[:at], lines[moved.lineno - 1], *lines[at:moved.lineno - 1], *lines[moved.lineno:]])
+    return Edit(t.relpath, t.module, "name-move", moved.targets[0].id, text)  # type: ignore[attr-defined]
+
+
+def class_attr(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A class attribute added to a class (a constant, a Django model's field: public, upper-case or private, or
+    named like a method of the module's classes, which it may shadow), after its docstring, or the value of a
+    one-line one changed (another name of the module, a constant): what member lookups of it answer changes."""
+    classes = [node for node in ast.walk(t.tree) if isinstance(node, ast.ClassDef) and node.body]
+    if not classes:
+        return None
+    c = rng.choice(classes)
+    attrs = [s for s in c.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+             and isinstance(s.targets[0], ast.Name) and s.lineno == s.end_lineno]  # fmt: skip
+    value = rng.choice([str(n), "None", *sorted(_bound(t))[:4]])
+    if attrs and rng.random() < 0.5:
+        a = rng.choice(attrs)
+        line = _lines(t)[a.lineno - 1]
+        new_line = line[:a.value.col_offset] + value + line[a.value.end_col_offset or 0:]
+        name = a.targets[0].id  # type: ignore[attr-defined]
+        return Edit(t.relpath, t.module, "class-attr", name, _without(t, a.lineno, a.lineno, new_line))
+    first = c.body[0]
+    docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+    at = (first.end_lineno or first.lineno) if docstring else min([first.lineno, *(
+        d.lineno for d in getattr(first, "decorator_list", ()))]) - 1  # fmt: skip
+    shadowed = sorted({f.name for f in _methods(t) if not f.name.startswith("__")})[:4]  # a method it shadows
+    name = rng.choice([f"ADDED_{n}", f"added_{n}", f"_added_{n}", *shadowed])
+    return Edit(t.relpath, t.module, "class-attr", name,
+                _without(t, at + 1, at, f"{' ' * first.col_offset}{name} = {value}\n"))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -441,5 +482,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 # Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call, "class-add": class_add,
-    "class-remove": class_remove,
+    "class-remove": class_remove, "name-move": name_move, "class-attr": class_attr,
 }  # fmt: skip

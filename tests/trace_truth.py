@@ -190,11 +190,11 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
         return
     assert old_facts is not None and new_facts is not None
     is_test = is_test_path(edit.relpath, old.config.test_paths)
-    private, public = changed_classes(old_facts, new_facts, change, is_test)
+    private, public, attrs = changed_classes(old_facts, new_facts, change, is_test)
     # a production class whose public methods were only made async or sync: checked here as if the kept model let
     # it through (it refuses those it compared, holds or derives from: the record alone is checked)
     toggled = frozenset(q for q, before, after in public if before == after)
-    taken = _model_holds(old_facts, new_facts, change, is_test, private | toggled)  # what the path adds
+    taken = _model_holds(old_facts, new_facts, change, is_test, private | toggled | attrs)  # what the path adds
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings

@@ -56,6 +56,9 @@ class Moved:
     # (``public_members``): (qualname, public names before, after), for the kept model to judge
     # (``concept_snapshot.public_members_unread``)
     public: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # of the others, those whose public class attributes changed and nothing the kept model judges
+    # (``changed_classes``): their ``trace.CLASS`` leaf fires, and the kept model is not asked about them
+    attrs: frozenset[str] = frozenset()
     # the classes of test code the edit removed (``InterfaceChange.removed_classes``): qualname, scope and bases, for
     # the kept model to judge (``concept_snapshot.patched_test_classes``: the hooks of the external bases they named)
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
@@ -101,11 +104,11 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     change = interface_change(old.facts, new.facts, new_line)
     if change is None:
         return None
-    private, public = changed_classes(old.facts, new.facts, change, is_test)
-    if _model_holds(old.facts, new.facts, change, is_test, private | {q for q, _, _ in public}):
+    private, public, attrs = changed_classes(old.facts, new.facts, change, is_test)
+    if _model_holds(old.facts, new.facts, change, is_test, private | attrs | {q for q, _, _ in public}):
         gone = tuple((q, (cls := old.facts.classes[q]).scope, cls.bases) for q in sorted(change.removed_classes))
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public,
-                     gone=gone)  # fmt: skip
+                     gone=gone, attrs=attrs)  # fmt: skip
     return None
 
 
@@ -117,7 +120,8 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     factory-named module-level functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's
     groups list them by name; what the model reads of one, its returns, it reads through the resolver); a class
     whose members changed, of ``judged`` (its private members alone changed, ``changed_classes``, or its public
-    methods outside test code, ``public_members``, for the kept model to judge) or of test code
+    class attributes and nothing the kept model judges, or its public methods outside test code,
+    ``public_members``, for the kept model to judge) or of test code
     (``_test_class_holds``); a class added or removed only in test code, and no double nor guard by its facts
     (``_test_class_counts``: the kept model judges the rest, ``concept_snapshot.patched_test_classes``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
@@ -149,18 +153,30 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
 
 
+Public = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (qualname, public names before, after)
+
+
 def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
-                    is_test: bool) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]]:  # fmt: skip
+                    is_test: bool) -> tuple[frozenset[str], Public, frozenset[str]]:  # fmt: skip
     """Of the classes whose members changed (``InterfaceChange.classes``), those whose private members alone changed
-    (``Moved.private``: no public method made async or sync either) and, outside test code, those whose public
+    (``Moved.private``: no public method made async or sync either); outside test code, those whose public
     methods changed (or were made async or sync) and nothing else the model reads, with their public names before
-    and after (``Moved.public``)."""
+    and after (``Moved.public``); and those whose public methods are the same, as the model reads them, and whose
+    public class attributes changed (``Moved.attrs``: ``Roles.methods`` holds no class attribute, and what else
+    reads one reads the class's ``trace.CLASS`` leaf, or is compared in ``public_members``)."""
     members = {q: public_members(old, new, q, change.toggled) for q in sorted(change.classes)}
     made = {f.class_qualname for q in change.toggled if not is_private((f := new.functions[q]).name)}
-    private = frozenset(q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made)
+    same = {q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made}
+    attrs = frozenset(q for q in same if _public_attrs(old.classes[q]) != _public_attrs(new.classes[q]))
+    private = frozenset(same - attrs)
     public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
-                   if names is not None and q not in private and not is_test)  # fmt: skip
-    return private, public
+                   if names is not None and q not in same and not is_test)  # fmt: skip
+    return private, public, attrs
+
+
+def _public_attrs(cls: ClassFact) -> dict[str, object]:
+    """A class's public class attributes, with what each is assigned."""
+    return {name: exprs for name, exprs in cls.class_attrs.items() if not is_private(name)}
 
 
 def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,

@@ -6,9 +6,10 @@ ones moved, but for calls in function bodies and the names functions read. This 
 says what did, so that a scan can tell which whole-program answers may have changed:
 
 - ``names`` (D): the module-level names whose bindings differ (added, removed, or another run of ``Binding``
-  records after moving). An import binding is compared by the ``ImportFact`` it points to, not by its index into
-  ``ModuleFacts.imports`` (``module_namespace._import_value`` dereferences the index when asked: an import inserted
-  at the top shifts every later index, and no answer changes for that). Every answer the resolver gives about a name
+  records after moving), or that changed places among the names kept (``_moved_keys``). An import binding is
+  compared by the ``ImportFact`` it points to, not by its index into ``ModuleFacts.imports``
+  (``module_namespace._import_value`` dereferences the index when asked: an import inserted at the top shifts every
+  later index, and no answer changes for that). Every answer the resolver gives about a name
   of the module (``Resolver.module_attr``) reads that name's bindings, so a name outside D answers as before unless it
   reads, through its bindings, something else that changed: a function of ``functions`` (its return values), the
   module's imports (``imports``), another module (the changed names of other edited files), or a module-level
@@ -34,11 +35,13 @@ says what did, so that a scan can tell which whole-program answers may have chan
 - ``local``: what only this file's own judgements read differs (``rebinds``, ``raise_spans``, ``probed_attrs``,
   ``has_main_guard`` of a file without classes).
 
-- ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes)
-  differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf (but one whose private
-  members alone changed, ``edits.changed_classes``), and its methods may differ in any way (the caller judges
-  what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private names whose rows
-  differ, each a ``trace.MEMBER`` leaf.
+- ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes,
+  class attributes) differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf (but
+  one whose private members alone changed, ``edits.changed_classes``), and its methods may differ in any way (the
+  caller judges what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private
+  names whose rows differ, each a ``trace.MEMBER`` leaf. A class attribute is read by the member lookups (under
+  those leaves), by the roles as a hand-written enum's constants (``roles.kind_by_methods``, which the caller
+  compares) and as a base's ``Meta.abstract`` (an ``abstract`` that came or went in a class ``Meta`` is refused).
 
 - ``added_classes``, ``removed_classes``: the classes added and removed, the classes both have kept in their order
   (the concept model reads every class: the caller lets through those of test code it can judge,
@@ -46,7 +49,8 @@ says what did, so that a scan can tell which whole-program answers may have chan
 
 Refused (None), in the safe direction: a class changed beyond its members (its end alone may move
 to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
-(``MODEL_READS``); the order of the names, functions or classes kept by both changed (readers iterate them); a module ``__getattr__``,
+(``MODEL_READS``); the order of the functions or classes kept by both changed (readers iterate them; names that
+changed places are changed names); a module ``__getattr__``,
 ``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
 or a table of every module's stores); a field this module does not know changed; a position that cannot move.
 """
@@ -56,6 +60,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields, replace
+from difflib import SequenceMatcher
 from typing import Any
 
 from ssot_audit.analysis.facts import (
@@ -82,8 +87,9 @@ _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writer
 MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivial", "delegates", "decorators",
                "is_generator", "class_qualname", "parent", "name", "globals")  # the last three: ``trace.LOCAL``'s
 # What member lookups read of a class (``members.MemberLookup``), beside its bases and the rest: a class whose members
-# alone changed is let through (``InterfaceChange.classes``), its ``trace.CLASS`` leaf fired.
-MEMBERS = ("methods", "method_variants", "attr_types")
+# alone changed is let through (``InterfaceChange.classes``), its ``trace.CLASS`` leaf fired (a private name's rows:
+# its ``trace.MEMBER`` leaf).
+MEMBERS = ("methods", "method_variants", "attr_types", "class_attrs")
 # Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
 _KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
     "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
@@ -151,8 +157,6 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     functions, methods, local_names, toggled = changed
     classes |= {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are the same
     names = _changed_names(old, new, moves)
-    if names is None:
-        return None
     main_guard = old.has_main_guard != new.has_main_guard
     if main_guard and new.classes:  # ``roles.Roles._classify`` reads it of every class of the file
         return None
@@ -176,8 +180,7 @@ def _private_members(old: ModuleFacts, new: ModuleFacts, classes: Iterable[str])
     found: set[str] = set()
     for qualname in classes:
         before, after = old.classes[qualname], new.classes[qualname]
-        for name in {*before.methods, *before.method_variants, *before.attr_types,
-                     *after.methods, *after.method_variants, *after.attr_types}:  # fmt: skip
+        for name in {name for cls in (before, after) for field in MEMBERS for name in getattr(cls, field)}:
             if is_private(name) and any(getattr(before, field).get(name) != getattr(after, field).get(name)
                                         for field in MEMBERS):  # fmt: skip
                 found.add(f"{qualname} {name}")
@@ -203,12 +206,16 @@ def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact],
     the classes both have, in order, differ otherwise. Only the member lookups read the members outside the concept
     model (``trace.CLASS``, which they record), and every reader of the class's place reads its module
     (``RuleContext.class_location``: the ``MODULE`` leaf). A class added or removed is a name of its scope added or
-    removed (a module-level one is of ``names``; a nested one's enclosing function or class changed, which is judged
-    as such); the concept model reads every class, which the caller judges (``edits._model_holds``)."""
+    removed (a module-level one is of ``names``; one in a function, a local of it, which is judged as such); one in a
+    class both have is refused (a member of it, which ``members`` finds among the module's classes and
+    ``Roles._abstract_model_base`` reads as ``Meta``); the concept model reads every class, which the caller judges
+    (``edits._model_holds``)."""
     order = _kept_in_order(old, new)
     if order is None:
         return None
     both, either = order
+    if any(q.rpartition(".")[0] in both for q in either):
+        return None  # a class nested in a class both have: a member of it, which lookups find by the module's classes
     changed: set[str] = set()
     for qualname in both:
         before, after = old[qualname], new[qualname]
@@ -217,6 +224,8 @@ def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact],
         kept = {name: getattr(before, name) for name in MEMBERS}
         if not _same_class(replace(before, end_line=before.line), replace(after, end_line=after.line, **kept), moves):
             return None
+        if after.name == "Meta" and ("abstract" in before.class_attrs) != ("abstract" in after.class_attrs):
+            return None  # what ``Roles._abstract_model_base`` reads of a base's ``Meta``, unrecorded
         changed.add(qualname)
     return frozenset(changed), frozenset(q for q in either if q in new), frozenset(q for q in either if q in old)
 
@@ -225,6 +234,20 @@ def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str
     """The names of the ``from`` imports one of ``old`` and ``new`` has more of than the other (positions aside)."""
     before, after = Counter(i[2:] for i in old), Counter(i[2:] for i in new)
     return frozenset(row[2] for row in (before - after) + (after - before) if row[2] is not None)
+
+
+def _moved_keys(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], set[str]]:
+    """``_kept_in_order``'s answer, the keys both have in another order too: those out of a longest run both have
+    in order (``difflib``'s matching blocks) are of the keys only one has (moved, as if removed and added)."""
+    order = _kept_in_order(old, new)
+    if order is not None:
+        return order
+    old_keys, new_keys = list(old), list(new)
+    both = set(old_keys) & set(new_keys)
+    before, after = [k for k in old_keys if k in both], [k for k in new_keys if k in both]
+    blocks = SequenceMatcher(None, before, after, autojunk=False).get_matching_blocks()
+    kept = [k for a, _, size in blocks for k in before[a:a + size]]
+    return kept, set(old_keys).symmetric_difference(new_keys) | (both - set(kept))
 
 
 def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], set[str]] | None:
@@ -304,13 +327,14 @@ def model_read(function: FunctionFact, *, async_too: bool = True) -> tuple[Any, 
     return tuple(getattr(function, name) for name in (MODEL_READS if async_too else _BUT_ASYNC))
 
 
-def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str] | None:
+def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str]:
     """D: the module-level names whose runs of bindings differ after moving, import bindings compared by the
-    import they point to; None when the names both keep changed order."""
-    order = _kept_in_order(old.bindings, new.bindings)
-    if order is None:
-        return None
-    kept, changed = order
+    import they point to, and the names both have that changed places among them (``_moved_keys``: an import moved
+    up, or into an ``if TYPE_CHECKING:`` block). The readers of another module's names in their order read the
+    module-level aliases (``names.Names``, ``ProjectIndex.module_aliases``), which keep their order unless one of
+    them moved, and a changed alias sends the scan the whole way (``edits._model_holds``); the tables of who defines
+    a name list modules, not names (``namespace.every_definer``)."""
+    kept, changed = _moved_keys(old.bindings, new.bindings)
     for name in kept:
         if not _same_records(_run(old, old.bindings[name]), _run(new, new.bindings[name]), (_BINDING_LINE,), moves):
             changed.add(name)

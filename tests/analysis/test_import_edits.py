@@ -204,3 +204,40 @@ def test_the_kept_answers_of_where_a_name_is_defined_follow_the_names_an_edit_de
         assert len(scans_after_edit(root, cache, built, ran, done)) == 2, done
     messages = [f["message"] for f in json.loads(scan_output(root, None))["findings"] if f["location"]["path"] == "app/broken.py"]
     assert any("pkg.m6" in message for message in messages), messages  # the suggestion names the new definer
+
+
+def _moving_project() -> dict[str, str]:
+    """``_project`` with modules ``pkg/u*.py`` that import only functions (three import lines each, one of another
+    copy), and a module that imports through them (a re-export: what its judgements read of ``u1`` is its names)."""
+    files = _project()
+    for i in range(4):
+        j = (i + 1) % 8
+        files[f"pkg/u{i}.py"] = (
+            f"from pkg.m{i} import tool_{i}, get_{i}\nfrom pkg.m{j} import tool_{j}\nimport json\n\n\n"
+            f"def use_{i}():\n    return tool_{i}(json.dumps(1)), tool_{j}(2)\n\n\n"
+            f"async def later_{i}():\n    await get_{i}()\n"
+        )  # fmt: skip
+    files["pkg/through.py"] = ("from pkg.u1 import get_1, tool_2, use_1\n\n\n"
+                               "async def run():\n    await get_1()\n    return tool_2(use_1())\n")  # fmt: skip
+    return files
+
+
+def _move(root: Path, rng: random.Random) -> str:
+    """An import line of a module ``pkg/u*.py`` moved above the import line before it (isort's order, a reviewer's):
+    the names they bind change places among the module's names."""
+    path = rng.choice(sorted(root.glob("pkg/u*.py")))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = [number for number, line in enumerate(lines) if line.startswith(("from ", "import "))]
+    k = rng.randrange(1, len(at))
+    lines[at[k - 1]], lines[at[k]] = lines[at[k]], lines[at[k - 1]]
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"moved {path.name}"
+
+
+@pytest.mark.parametrize("seed", [54, 55])
+def test_random_import_moves_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Names that change places among a module's names are changed names (``interface_change._moved_keys``): the
+    path takes every such edit, and each scan equals a cold scan's."""
+    taken, done = random_edits(tmp_path, monkeypatch, seed, _move, files=_moving_project(), edits=6)
+    assert taken == 12, done

@@ -208,3 +208,15 @@ def test_names_outside_d_answer_alike_unless_they_read_a_change(tmp_path: Path, 
                 mentioned = {part for s in _strings(bindings[name]) for part in s.split(".")}
                 assert mentioned & reads, (name, new_text)
     assert accepted >= 6
+
+
+def test_names_that_change_places_among_the_others_are_changed_names() -> None:
+    """An import moved above the others (isort's order): the names it binds changed places, and only they are of
+    ``names`` (the longest run kept in order stays); before, any change of order refused the edit."""
+    old = "from a import x\nfrom b import y\nimport c\n\n\ndef f():\n    return x, y, c\n"
+    new = "import c\nfrom a import x\nfrom b import y\n\n\ndef f():\n    return x, y, c\n"
+    found = change(old, new)
+    assert found is not None and found.names == {"c"} and found.imports
+    swapped = "from b import y\nfrom a import x\nimport c\n\n\ndef f():\n    return x, y, c\n"
+    found = change(old, swapped)
+    assert found is not None and len(found.names) == 1 and found.names <= {"x", "y"}

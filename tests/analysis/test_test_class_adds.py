@@ -255,3 +255,17 @@ def test_classes_added_take_their_place_in_the_order_of_the_roles(tmp_path: Path
     names = [value.qualname for value, _ in order]
     assert names.index("TestEarly") + 1 == names.index("TestFlow") and "SubTest" not in names
     assert names.index("TestLate") == names.index("PlainTest") + 1
+
+
+def test_a_class_nested_in_a_class_kept_is_refused_and_one_in_a_new_class_is_not() -> None:
+    """``class Meta:`` written into a test case that was there is a member of it (member lookups find nested classes
+    among the module's classes, and the roles read a base's ``Meta``): refused. A new test case with its own
+    ``Meta`` is two classes added."""
+    nested = CASE.replace("class FirstTest(unittest.TestCase):\n",
+                          "class FirstTest(unittest.TestCase):\n    class Meta:\n        abstract = True\n\n")
+    assert interface_change(facts_of(CASE), facts_of(nested), line_map(CASE, nested)) is None
+    assert interface_change(facts_of(nested), facts_of(CASE), line_map(nested, CASE)) is None
+    new = CASE + "\n\nclass SecondTest(unittest.TestCase):\n    class Meta:\n        abstract = True\n\n" \
+        "    def test_two(self):\n        self.assertTrue(2)\n"  # fmt: skip
+    found = interface_change(facts_of(CASE), facts_of(new), line_map(CASE, new))
+    assert found is not None and found.added_classes == {"SecondTest", "SecondTest.Meta"}
