@@ -33,7 +33,9 @@ from ssot_audit.analysis.concept_snapshot import members_unread, patched_test_cl
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.kept_state import restore_state
+from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import Names
+from ssot_audit.analysis.namespace import PATCHED, stores_after
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
@@ -262,6 +264,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     holding = _after_attribute_reads(holding, edits, names, resolver, last)
     if holding is None:
         return None, None
+    holding = _after_stores(holding, edits, index)
     made, before = restored.made, restored.kept
     reused = replace(holding, patched={path: made[names[path]] for path in patched  # rows made again as they were
                                        if path in kept.patched or path in edited  # kept are left to the state
@@ -307,6 +310,19 @@ def _after_attribute_reads(reused: Reused, edits: Mapping[str, Moved], names: Ma
             return None
         reused = found
     return replace(reused, shared=shared)
+
+
+def _after_stores(reused: Reused, edits: Mapping[str, Moved], index: ProjectIndex) -> Reused:
+    """``reused`` with the kept table of every module's attribute stores (``Namespaces._is_patched``'s, kept among
+    the shared tables when a judgement asked it) made again at the rows of the modules whose stores the edits
+    changed (``InterfaceChange.stores``, whose ``trace.STORES`` leaves fired): the table to run the rules with."""
+    table = reused.kept.tables.shared.get(PATCHED)
+    names = reused.kept.state.module_names
+    changed = [names[path] for path, moved in edits.items()
+               if moved.interface is not None and moved.interface.stores and path in names]  # fmt: skip
+    if not isinstance(table, dict) or not changed:
+        return reused
+    return replace(reused, shared={**reused.shared, PATCHED: stores_after(table, index, changed)})
 
 
 @dataclass(frozen=True, slots=True)

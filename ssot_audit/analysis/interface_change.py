@@ -51,8 +51,9 @@ Refused (None), in the safe direction: a class changed beyond its members (its e
 to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
 (``MODEL_READS``); the order of the functions or classes kept by both changed (readers iterate them; names that
 changed places are changed names); a module ``__getattr__``,
-``dynamic_namespace``, ``namespace_writers`` or ``attr_stores`` changed (they change every answer about the module,
-or a table of every module's stores); a field this module does not know changed; a position that cannot move.
+``dynamic_namespace`` or ``namespace_writers`` changed (they change every answer about the module); a field this
+module does not know changed; a position that cannot move. (``stores``: the attributes whose stores into an imported
+name changed, each a ``trace.STORES`` leaf of the table of every module's.)
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from ssot_audit.analysis.facts import (
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
     ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, MODULE_CALLS, NAMED, SITES, STAR,
+    STORES,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -79,8 +81,8 @@ from ssot_audit.model.moved import NewLine
 # Fields only the file's own judgements read (``callees.ruled_out``, ``guard_instantiation._expected``,
 # ``broken_import._missing_attribute``): they may differ, and the caller judges the file again.
 _LOCAL_FIELDS = frozenset({"rebinds", "raise_spans", "probed_attrs"})
-# Fields whose change alters every answer about the module or a table of every module's: never let differ here.
-_EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writers", "attr_stores"})
+# Fields whose change alters every answer about the module: never let differ here.
+_EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writers"})
 # What the concept model reads of a method (``roles``: the kind of a class, its guard, its trivial methods; ``handoff``,
 # ``similarity``: who hands work on, async agreement; ``concepts.async_methods``; ``members``: properties), directly
 # and not through a node of the dependency record: a method whose other fields changed leaves the model as it was.
@@ -92,7 +94,7 @@ MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivia
 MEMBERS = ("methods", "method_variants", "attr_types", "class_attrs")
 # Every field this judgement compares in its own way; any other is compared as it is (a field added later: safe).
 _KNOWN_FIELDS = _UNREAD_FIELDS | _LOCAL_FIELDS | _EQUAL_FIELDS | {
-    "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard"}
+    "imports", "classes", "functions", "bindings", "calls", "attr_uses", "dunder_all", "has_main_guard", "attr_stores"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ class InterfaceChange:
     # (``edits._model_holds``: test code alone); each fires its ``trace.CLASS`` leaf
     added_classes: frozenset[str] = frozenset()
     removed_classes: frozenset[str] = frozenset()
+    # attributes whose stores (``mod.attr = ...``, ``setattr``: ``ModuleFacts.attr_stores``) came, went or moved among
+    # the module's: each fires its ``trace.STORES`` leaf, and the module's rows of the table of them are made again
+    stores: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -170,8 +175,18 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
         methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
-        toggled=toggled, added_classes=added, removed_classes=removed,
+        toggled=toggled, added_classes=added, removed_classes=removed, stores=_stored(old, new),
     )  # fmt: skip
+
+
+def _stored(old: ModuleFacts, new: ModuleFacts) -> frozenset[str]:
+    """The attributes whose stores differ: rows only one has (as many times), or every stored attribute when the
+    rows are the same in another order (the table of them lists a module's rows in its order)."""
+    if old.attr_stores == new.attr_stores:
+        return frozenset()
+    before, after = Counter(old.attr_stores), Counter(new.attr_stores)
+    changed = frozenset(store.attr for store in (before - after) + (after - before))
+    return changed or frozenset(store.attr for store in (*old.attr_stores, *new.attr_stores))
 
 
 def _private_members(old: ModuleFacts, new: ModuleFacts, classes: Iterable[str]) -> frozenset[str]:
@@ -402,6 +417,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     leaves.extend((CLASS, module, qualname) for qualname in change.classes - private)
     leaves.extend((CLASS, module, qualname) for qualname in change.added_classes | change.removed_classes)
     leaves.extend((MEMBER, module, scoped) for scoped in change.members)
+    leaves.extend((STORES, attr) for attr in change.stores)
     if change.imports:
         if "*" in change.import_names:  # what a name the module does not bind reads (``Resolver._module_attr``)
             leaves.append((STAR, module))

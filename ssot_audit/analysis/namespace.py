@@ -11,8 +11,9 @@ tricks, a stub or compiled extension beside the module's file, or another module
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dund
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NODE, STAR
+from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NODE, STAR, STORES
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -69,15 +70,45 @@ class MissingModule:
         return f"{self.package}.{self.name}"
 
 
+Stores = dict[str, list[tuple[str, str, tuple[object, ...]]]]  # by attribute: (module, scope, the stored-to expression)
+PATCHED = "patched"  # the name ``Namespaces._is_patched`` keeps its table under (``RuleContext.shared_table``)
+
+
+def stores_table(modules: Iterable[ModuleInfo]) -> Stores:
+    """The attribute stores of ``modules`` by attribute, in their order (``Namespaces._is_patched``'s table)."""
+    patched: Stores = defaultdict(list)
+    for info in modules:
+        for store in info.facts.attr_stores:
+            patched[store.attr].append((info.name, store.scope, store.base))  # type: ignore[arg-type]
+    return dict(patched)
+
+
+def stores_after(table: Stores, index: ProjectIndex, edited: Collection[str]) -> Stores:
+    """``table`` (``stores_table`` of every module, kept by an earlier scan) with the rows of the ``edited`` modules
+    made again from their facts as they are now, each module's where ``stores_table`` puts them (modules in the
+    index's order): the table a scan of every module makes."""
+    mine = set(edited)
+    rank = {name: i for i, name in enumerate(index.modules)}
+    made = stores_table(index.modules[m] for m in sorted(mine, key=rank.__getitem__) if m in index.modules)
+    found: Stores = {}
+    for attr in table.keys() | made.keys():
+        rows = [row for row in table.get(attr, ()) if row[0] not in mine]
+        for row in made.get(attr, ()):
+            rows.insert(bisect_right(rows, rank[row[0]], key=lambda r: rank.get(r[0], -1)), row)
+        if rows:
+            found[attr] = rows
+    return found  # in another order of attributes: read by attribute alone
+
+
 class Namespaces:
     """Questions about what project modules contain at run time; one instance per scan (it memoises)."""
 
     def __init__(self, index: ProjectIndex, resolver: Resolver,
                  shared: Callable[[str, Callable[[], Any]], Any] | None = None,
                  definers: Callable[[str], tuple[str, ...] | None] | None = None) -> None:  # fmt: skip
-        """``shared``: where a table of every module's facts that the edits a scan takes leave as they were is
-        kept between scans (``RuleContext.shared_table``: ``_is_patched``'s, of attribute stores, which
-        ``interface_change`` never lets differ; ``find_definers``' answers, of which a scan after an interface edit
+        """``shared``: where a table of every module's facts is kept between scans (``RuleContext.shared_table``:
+        ``_is_patched``'s, of attribute stores, whose rows of the modules an interface edit changed the stores of
+        are made again, ``rerun._after_stores``; ``find_definers``' answers, of which a scan after an interface edit
         drops those of the names it changed, ``kept_scan.tables_after``). ``definers``: ``find_definers``' answer of a
         name this scan has not answered, found without reading every module (the last full scan's table of them
         all, ``kept_definers.KeptDefiners``), None when it cannot tell."""
@@ -308,9 +339,12 @@ class Namespaces:
     def _is_patched(self, module: str, name: str) -> bool:
         """Some module sets ``module.name`` (or any attribute of it, through ``setattr`` with a computed name)."""
         if self._patched is None:
-            self._patched = self._shared("patched", self._stores) if self._shared is not None else self._stores()
+            self._patched = self._shared(PATCHED, self._stores) if self._shared is not None else self._stores()
         target = ModuleValue(module)
+        trace = self._trace
         for attr in (name, "*"):
+            if trace is not None:  # the table's rows of the name (an edit of a module's stores fires them)
+                trace.read((STORES, attr))
             for where, scope, base in self._patched.get(attr, ()):
                 if target in self.resolver.resolve_expr(where, scope, base):
                     return True
@@ -318,11 +352,7 @@ class Namespaces:
 
     def _stores(self) -> dict[str, list[tuple[str, str, tuple[object, ...]]]]:
         """Every module's attribute stores by attribute: (module, scope, the stored-to expression)."""
-        patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] = defaultdict(list)
-        for info in self.index.iter_modules():
-            for store in info.facts.attr_stores:
-                patched[store.attr].append((info.name, store.scope, store.base))  # type: ignore[arg-type]
-        return dict(patched)
+        return stores_table(self.index.iter_modules())
 
     # -- modules ----------------------------------------------------------------------------------------------
     def find_missing_module(self, dotted: str) -> MissingModule | None:

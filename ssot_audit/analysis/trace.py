@@ -25,7 +25,9 @@ records, as it runs, who read what:
   compared reaches the lookups of its name alone, and none of the model's (nothing reads private names as a whole),
   ``(STAR, module)`` the module's star imports, ``(MODULE_CALLS, module)`` its calls outside function bodies (module
   level, class bodies, decorators: what ``namespace._edited_at_import`` resolves, whether the module fills other
-  namespaces at import time; the call readers judge a module's calls in its own judgements), ``(MODULE,
+  namespaces at import time; the call readers judge a module's calls in its own judgements), ``(STORES, attr)``
+  every module's stores into an attribute ``attr`` of an imported name (``mod.attr = ...``, ``setattr``; ``*`` for a
+  computed name: ``namespace.Namespaces._is_patched``, whether some module patches a name in), ``(MODULE,
   module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
   ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
   ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
@@ -90,10 +92,11 @@ HEAD = 13  # what the model reads of a function (see the module's docstring)
 LOCAL = 14  # ``(LOCAL, module, "scope name")``: a method's local bindings of one name (see the module's docstring)
 MEMBER = 15  # ``(MEMBER, module, "qualname name")``: a class's rows of one private name (see the module's docstring)
 MODULE_CALLS = 16  # ``(MODULE_CALLS, module)``: the module's calls outside function bodies (see the module's docstring)
+STORES = 17  # ``(STORES, attr)``: every module's stores into an attribute ``attr`` of an imported name (see above)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
-                        LOCAL, MEMBER, MODULE_CALLS})
+                        LOCAL, MEMBER, MODULE_CALLS, STORES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})

@@ -23,7 +23,7 @@ NODE = "inside a node: a cache that records its reads on a miss and a read of it
 OWN = "the module's own facts, read by its own judgement (judged again on any edit of it)"
 FOUND = "a module its caller found with find_module/get_module (which record it) or through the resolver's leaf"
 REFUSED = ("a field interface_change never lets differ (a class's bases and body beyond its members, a method of "
-           "another class, attr_stores, namespace_writers...)")
+           "another class, namespace_writers...)")
 TABLE = "the module table or directory listings: no file is added or removed on the interface path"
 RESOLVER = "the resolver core (resolve, module_namespace, members, module_reads): records its own reads (trace.py)"
 CALLS = "calls, per module: judged by that module's own judgement (calls_in), run again on any edit of it"
@@ -109,7 +109,9 @@ SITES: dict[tuple[str, str], str] = {
     ("namespace.py", "Namespaces._absence"): LEAF,  # (module, name), (STAR, module); inside ``_absent``'s node
     ("namespace.py", "Namespaces._bound_at_run_time"): NODE,  # which ``_absent`` answers are nodes
     ("namespace.py", "Namespaces._edited_at_import"): NODE,  # ``_edited``; its calls: the MODULE_CALLS leaf
-    ("namespace.py", "Namespaces._stores"): REFUSED,  # attr_stores; what a store's base names: the resolver's
+    ("namespace.py", "Namespaces._stores"): LEAF,  # every module's (``stores_table``): ``(STORES, attr)`` leaves
+    ("namespace.py", "stores_after"): PATCHED,  # the edited modules' rows of the table of stores, made again
+    ("namespace.py", "stores_table"): LEAF,  # every module's stores: ``_is_patched`` reads ``(STORES, attr)``
     ("namespace.py", "Namespaces._namesakes"): TABLE,
     ("namespace.py", "Namespaces._open"): REFUSED,  # has_getattr, dynamic_namespace; then ``_edited``'s node
     ("namespace.py", "Namespaces._type_checking_import"): LEAF,  # a binding of the name its callers read the leaf of

@@ -532,3 +532,31 @@ def test_a_class_attribute_changes_findings_only_where_the_record_reaches(class_
     that)."""
     reports = without_misses(class_attr_reports, "class-attr")
     assert sum(r["taken"] for r in reports) >= 30 and sum(r["units_differing"] for r in reports) >= 40, reports
+
+
+# Stores into another module's attributes (``mod.attr = ...``, ``setattr``): whether some module patches a name in
+# decides whether a name another module imports from it may be missing (SSOT203 of ``st/user.py``).
+STORES = {
+    "st/__init__.py": "",
+    "st/conf.py": "VERSION = 1\n",
+    "st/user.py": "from st.conf import DEBUG, LEVEL, QUIET\n\n\ndef show():\n    return DEBUG, LEVEL, QUIET\n",
+    "tests/__init__.py": "",
+    "tests/test_conf.py": "import st.conf\n\n\ndef test_conf():\n    st.conf.VERSION = 2\n    st.conf.LEVEL = 3\n",
+}
+CRAFTED_STORES = [
+    ("tests/test_conf.py", "tests.test_conf", "attr-store", "DEBUG", "    st.conf.LEVEL = 3\n",
+     "    st.conf.LEVEL = 3\n    st.conf.DEBUG = True\n"),
+    ("tests/test_conf.py", "tests.test_conf", "attr-store", "LEVEL", "    st.conf.LEVEL = 3\n", ""),
+    ("tests/test_conf.py", "tests.test_conf", "attr-store", "*", "    st.conf.LEVEL = 3\n",
+     "    st.conf.LEVEL = 3\n    setattr(st.conf, 'QUI' + 'ET', 1)\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("hash_seed", [1, 2])
+def test_a_store_into_another_module_changes_findings_only_where_the_record_reaches(
+        tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
+    """A store of ``DEBUG`` into ``st.conf`` added silences SSOT203 of ``st/user.py``, one of ``LEVEL`` taken away
+    makes it, a computed ``setattr`` silences them all: the record reaches that judgement from the attribute's
+    ``STORES`` leaf, and the path takes every edit."""
+    found = crafted_report(tmp_path, STORES, "CRAFTED_STORES", "attr-store", hash_seed)
+    assert found["accepted"] == found["taken"] == 3 and found["units_differing"] >= 3, found
