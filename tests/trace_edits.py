@@ -471,6 +471,23 @@ def class_attr(t: Target, rng: random.Random, n: int) -> Edit | None:
                 _without(t, at + 1, at, f"{' ' * first.col_offset}{name} = {value}\n"))
 
 
+def instance_attr(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """An instance attribute assigned in a method (``self.name = value`` as its first statement: public, private, or
+    named like one the class has already): what lookups of it on instances answer, and what a facade holds
+    (``Similarity.held``), change."""
+    options = [f for f in _methods(t) if f.args.args and f.body and not isinstance(f.body[0], ast.Expr)]
+    if not options:
+        return None
+    f = rng.choice(options)
+    first = f.body[0]
+    names = sorted({a.attr for node in ast.walk(t.tree) for a in [node] if isinstance(a, ast.Attribute)
+                    and isinstance(a.value, ast.Name) and a.value.id == "self"})[:3]  # fmt: skip
+    name = rng.choice([f"added_{n}", f"_added_{n}", *names])
+    value = rng.choice([str(n), "None", *sorted(_bound(t))[:4]])
+    line = f"{' ' * first.col_offset}{f.args.args[0].arg}.{name} = {value}\n"
+    return Edit(t.relpath, t.module, "instance-attr", name, _without(t, first.lineno, first.lineno - 1, line))
+
+
 KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "rename-def": rename_def, "rename-all": rename_everywhere, "add-function": add_function,
     "add-constant": add_constant, "remove-imported": remove_imported, "add-import": add_import,
@@ -482,5 +499,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 # Run apart (``--kinds``): a kind added to the rotation above changes which edits every later turn makes
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call, "class-add": class_add,
-    "class-remove": class_remove, "name-move": name_move, "class-attr": class_attr,
+    "class-remove": class_remove, "name-move": name_move, "class-attr": class_attr, "instance-attr": instance_attr,
 }  # fmt: skip

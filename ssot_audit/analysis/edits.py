@@ -56,8 +56,8 @@ class Moved:
     # (``public_members``): (qualname, public names before, after), for the kept model to judge
     # (``concept_snapshot.public_members_unread``)
     public: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
-    # of the others, those whose public class attributes changed and nothing the kept model judges
-    # (``changed_classes``): their ``trace.CLASS`` leaf fires, and the kept model is not asked about them
+    # of the others, those whose public class attributes or instance attributes changed and nothing the kept model
+    # judges (``changed_classes``): their ``trace.CLASS`` leaf fires, and the kept model is not asked about them
     attrs: frozenset[str] = frozenset()
     # the classes of test code the edit removed (``InterfaceChange.removed_classes``): qualname, scope and bases, for
     # the kept model to judge (``concept_snapshot.patched_test_classes``: the hooks of the external bases they named)
@@ -162,8 +162,9 @@ def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
     (``Moved.private``: no public method made async or sync either); outside test code, those whose public
     methods changed (or were made async or sync) and nothing else the model reads, with their public names before
     and after (``Moved.public``); and those whose public methods are the same, as the model reads them, and whose
-    public class attributes changed (``Moved.attrs``: ``Roles.methods`` holds no class attribute, and what else
-    reads one reads the class's ``trace.CLASS`` leaf, or is compared in ``public_members``)."""
+    public class attributes or any instance attributes changed (``Moved.attrs``: ``Roles.methods`` holds no
+    attribute, and what else reads one reads the class's ``trace.CLASS`` leaf, or is compared in
+    ``public_members``)."""
     members = {q: public_members(old, new, q, change.toggled) for q in sorted(change.classes)}
     made = {f.class_qualname for q in change.toggled if not is_private((f := new.functions[q]).name)}
     same = {q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made}
@@ -174,16 +175,20 @@ def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
     return private, public, attrs
 
 
-def _public_attrs(cls: ClassFact) -> dict[str, object]:
-    """A class's public class attributes, with what each is assigned."""
-    return {name: exprs for name, exprs in cls.class_attrs.items() if not is_private(name)}
+def _public_attrs(cls: ClassFact) -> tuple[dict[str, object], dict[str, object]]:
+    """A class's public class attributes and all its instance attributes, with what each is assigned: what reads the
+    class's ``trace.CLASS`` leaf reads (``Similarity.held`` goes through every instance attribute, private ones
+    too; a private one's other readers are its lookups, under its ``trace.MEMBER`` leaf)."""
+    return {name: exprs for name, exprs in cls.class_attrs.items() if not is_private(name)}, dict(cls.attr_types)
 
 
 def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
                    toggled: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]] | None:  # fmt: skip
     """The public method names of a class whose members changed (``InterfaceChange.classes``), before and after,
-    when nothing else the concept model reads of it changed: its instance attributes (``Similarity.held``: what a
-    facade wraps), what its methods make it (``roles.kind_by_methods``: an abstract method, stubs, a hand-written
+    when nothing else the concept model reads of it changed but its attributes (its instance attributes, read as
+    what a facade wraps, ``Similarity.held``, and its class attributes are read by the member lookups and ``held``
+    under the class's ``trace.CLASS`` leaf, which ``changed_classes`` makes fire: ``Moved.attrs``), what its methods
+    make it (``roles.kind_by_methods``: an abstract method, stubs, a hand-written
     enum), its dunders (a raising ``__init__`` or ``__new__``: a guard; ``__getattr__``: a proxy) and each public
     method kept, in ``MODEL_READS``, but whether the methods of ``toggled`` (``InterfaceChange.toggled``) are
     ``async``; private methods may change in any way. The model reads the public names (``Roles.methods``: the
@@ -192,8 +197,7 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
     (``concept_snapshot.public_members_unread``: the caller sends it a class with a public method made async or sync
     even when its names are the same). None when something else changed."""
     before, after = old.classes[qualname], new.classes[qualname]
-    if before.attr_types != after.attr_types \
-            or kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):  # fmt: skip
+    if kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):
         return None
     dunders = [name for name in before.methods if is_dunder(name)]
     if dunders != [name for name in after.methods if is_dunder(name)]:

@@ -46,7 +46,7 @@ RENAMED = {"private": ("_prepare", "_connect"), "public": ("drain_queue", "statu
 # what each kind of edit adds (``{n}``: a number)
 ADDED = {
     "private": "    def _added_{n}(self):\n        return {n}\n",
-    "attribute": "    def _remember_{n}(self):\n        self._memo_{n} = {n}\n",  # ``Similarity.held`` reads them
+    "attribute": "    def _remember_{n}(self):\n        self._memo_{n} = {n}\n",  # ``held`` reads them, as a member
     "public": "    def added_{n}(self):\n        return {n}\n",
     "dunder": "    def __len__(self):\n        return {n}\n",
     "abstract": "    @abstractmethod\n    def _hook_{n}(self):\n        return {n}\n",  # ``Roles._kind_by_base``
@@ -144,7 +144,8 @@ def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind:
     """Judged by the facts: a private method alone keeps the model (an ``async def`` too: the call readers' table is
     patched); a public one is for the kept model to judge (``public_members``), an ``async def`` too (the model reads
     which public methods are async only of the classes it compares and of a concept's members, which the kept model
-    refuses); each other kind changes what the model reads of the class."""
+    refuses); an instance attribute is a member, read under the class's leaf (``Moved.attrs``); each other kind
+    changes what the model reads of the class."""
     new = SERVICE.replace("    def status(", ADDED[kind].format(n=7) + "\n    def status(")
     old_facts, new_facts = facts_of(SERVICE), facts_of(new)
     found = interface_change(old_facts, new_facts, line_map(SERVICE, new))
@@ -154,11 +155,13 @@ def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind:
     public = public_members(old_facts, new_facts, "Service")
     was = ("serve", "drain_queue", "status")
     added = {"public": "added_7", "public_async": "later_7"}.get(kind)
-    assert public == (None if kind in ("attribute", "dunder", "abstract") else
+    assert public == (None if kind in ("dunder", "abstract") else
                       (was, ("serve", "drain_queue", added, "status") if added else was)), kind
+    # an instance attribute: read under the class's leaf (``Similarity.held``), which fires (``Moved.attrs``)
+    assert ("Service" in changed_classes(old_facts, new_facts, found, False)[2]) == (kind == "attribute"), kind
     judged = frozenset({"Service"} if public is not None else ())
-    assert _model_holds(old_facts, new_facts, found, False, judged) == (kind in ("private", "public", "async",
-                                                                            "public_async")), kind  # fmt: skip
+    holding = ("private", "public", "async", "public_async", "attribute")
+    assert _model_holds(old_facts, new_facts, found, False, judged) == (kind in holding), kind
     assert not _model_holds(old_facts, new_facts, found, False, frozenset()) or kind in ("private", "async"), kind
 
 
