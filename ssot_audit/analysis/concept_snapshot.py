@@ -34,7 +34,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import cast
@@ -49,7 +49,7 @@ from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns, own_public
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles, raises_on_construction
+from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -310,7 +310,7 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
     if not added and not removed:
         return True
     try:
-        anchors = {value for config in configs for value in (*_lookups(model, config)[0],)}
+        anchors = set().union(*(_lookups(model, config)[0] for config in configs))  # the configured bases
     except ConfigError:
         return False
     held = _held(model) | model.concept_of.keys() | anchors
@@ -325,7 +325,7 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
             return False
     patterns = [config.name_patterns for config in configs if config.name_patterns]
     for info, fact, value in added:
-        if roles._classify(info, fact, value) != TEST_CODE or any(_raising_class(info, fact)) \
+        if roles._classify(info, fact, value) != TEST_CODE or constructor_raises(info.facts.functions, fact.qualname) \
                 or any(v in held for v in resolver.mro(value)[1:] if isinstance(v, ClassValue)) \
                 or (not fact.scope and any(_matches(model, value, p) for p in patterns)) \
                 or not read_bases.isdisjoint(external_bases(tuple(resolver.direct_bases(value)))) \
@@ -338,12 +338,6 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
         methods.add(value, roles.public_methods_of(value, fact.methods, resolver.base_classes(value)))
     _insert_in_order(roles.role, [value for _, _, value in added], index)
     return True
-
-
-def _raising_class(info: ModuleInfo, fact: ClassFact) -> Iterator[bool]:
-    """Whether each function of the module is an ``__init__`` or ``__new__`` of the class that always raises
-    (``Roles._raising``)."""
-    return (f.class_qualname == fact.qualname and raises_on_construction(f) for f in info.facts.functions.values())
 
 
 def _own_sets(model: ConceptModel, value: ClassValue, fact: ClassFact, edited: Collection[str]) -> bool:
@@ -360,11 +354,17 @@ def _own_sets(model: ConceptModel, value: ClassValue, fact: ClassFact, edited: C
         for base in bases:
             whole.update(methods[base] if base in methods else model.roles._walk_public(base))
         sets.append(frozenset(whole))
-    modules = model.index.modules
-    near = {name for module in edited if (info := modules.get(module)) is not None  # what they define now
-            for qualname, other in info.facts.classes.items()
-            if (module, qualname) != (value.module, value.qualname) for name in other.methods}  # fmt: skip
+    near = _defined_nearby(model.index, value, edited)
     return all(_no_equal_set(methods, names, value, edited, near) for names in sets)
+
+
+def _defined_nearby(index: ProjectIndex, value: ClassValue, edited: Collection[str]) -> set[str]:
+    """The method names the classes of the ``edited`` modules but ``value`` define now (the kept columns hold what
+    they defined at the full scan: ``KeptMethods.defined_elsewhere`` skips those modules)."""
+    modules = index.modules
+    return {name for module in edited if (info := modules.get(module)) is not None
+            for qualname, fact in info.facts.classes.items()
+            if (module, qualname) != (value.module, value.qualname) for name in fact.methods}  # fmt: skip
 
 
 MAX_DEFINERS = 200  # the classes defining one name looked at before another name of the set is tried
@@ -382,12 +382,8 @@ def _no_equal_set(methods: KeptMethods, names: frozenset[str], value: ClassValue
     for name in sorted(names):
         if name in near:
             continue
-        definers = islice(methods.definers(name, value, edited), MAX_DEFINERS + 1)
-        looked = 0
-        for looked, other in enumerate(definers, 1):
-            if looked > MAX_DEFINERS or methods[other] <= names:
-                break
-        else:
+        definers = list(islice(methods.definers(name, value, edited), MAX_DEFINERS + 1))
+        if len(definers) <= MAX_DEFINERS and not any(methods[other] <= names for other in definers):
             return True
     return False
 
@@ -443,10 +439,7 @@ def public_members_unread(model: ConceptModel, snapshot: ConceptSnapshot, value:
     if not new or (len(old) >= MIN_SHARED) != (len(new) >= MIN_SHARED):
         return False
 
-    modules = model.index.modules
-    edited_names = {name for module in edited if (info := modules.get(module)) is not None  # what they define now
-                    for qualname, fact in info.facts.classes.items()
-                    if (module, qualname) != (value.module, value.qualname) for name in fact.methods}  # fmt: skip
+    edited_names = _defined_nearby(model.index, value, edited)
 
     def elsewhere(name: str) -> bool:
         return name in edited_names or methods.defined_elsewhere(name, value, edited)

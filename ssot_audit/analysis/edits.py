@@ -33,7 +33,7 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, Expr, ModuleFacts, is_dunder, is_private
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
-from ssot_audit.analysis.roles import all_trivial, is_double_name, kind_by_methods, raises_on_construction
+from ssot_audit.analysis.roles import all_trivial, constructor_raises, is_double_name, kind_by_methods
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine
 
@@ -168,16 +168,16 @@ def changed_classes(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
     members = {q: public_members(old, new, q, change.toggled) for q in sorted(change.classes)}
     made = {f.class_qualname for q in change.toggled if not is_private((f := new.functions[q]).name)}
     same = {q for q, names in members.items() if names is not None and names[0] == names[1] and q not in made}
-    attrs = frozenset(q for q in same if _public_attrs(old.classes[q]) != _public_attrs(new.classes[q]))
+    attrs = frozenset(q for q in same if _read_under_class(old.classes[q]) != _read_under_class(new.classes[q]))
     private = frozenset(same - attrs)
     public = tuple((q, *names) for q, names in members.items()  # outside test code, for the kept model to judge
                    if names is not None and q not in same and not is_test)  # fmt: skip
     return private, public, attrs
 
 
-def _public_attrs(cls: ClassFact) -> tuple[dict[str, object], dict[str, object]]:
-    """A class's public class attributes and all its instance attributes, with what each is assigned: what reads the
-    class's ``trace.CLASS`` leaf reads (``Similarity.held`` goes through every instance attribute, private ones
+def _read_under_class(cls: ClassFact) -> tuple[dict[str, object], dict[str, object]]:
+    """The attributes of a class read under its ``trace.CLASS`` leaf, with what each is assigned: its public class
+    attributes and all its instance attributes (``Similarity.held`` goes through every instance attribute, private ones
     too; a private one's other readers are its lookups, under its ``trace.MEMBER`` leaf)."""
     return {name: exprs for name, exprs in cls.class_attrs.items() if not is_private(name)}, dict(cls.attr_types)
 
@@ -243,8 +243,8 @@ def _test_class_counts(facts: ModuleFacts, qualname: str) -> bool:
 
 
 def _raising(facts: ModuleFacts, cls: ClassFact) -> bool:
-    """Whether ``Roles._raising`` holds the class: an ``__init__`` or ``__new__`` of its own that always raises."""
-    return any(f.class_qualname == cls.qualname and raises_on_construction(f) for f in facts.functions.values())
+    """Whether ``Roles._raising`` holds the class (``roles.constructor_raises``)."""
+    return constructor_raises(facts.functions, cls.qualname)
 
 
 def _defined(facts: ModuleFacts, name: str) -> frozenset[str]:

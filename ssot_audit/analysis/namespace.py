@@ -115,7 +115,7 @@ class Namespaces:
         self.index = index
         self.resolver = resolver
         self._shared = shared
-        self._patched: dict[str, list[tuple[str, str, tuple[object, ...]]]] | None = None
+        self._patched: Stores | None = None
         # answers kept between scans: a name a broken import lacks is looked for in every module, which loads every
         # module's facts (2 CPU-s at 4M lines) in a scan that reruns that import's judgement after an edit elsewhere
         self._definers: dict[str, tuple[str, ...]] = shared("definers", dict) if shared is not None else {}
@@ -350,7 +350,7 @@ class Namespaces:
                     return True
         return False
 
-    def _stores(self) -> dict[str, list[tuple[str, str, tuple[object, ...]]]]:
+    def _stores(self) -> Stores:
         """Every module's attribute stores by attribute: (module, scope, the stored-to expression)."""
         return stores_table(self.index.iter_modules())
 

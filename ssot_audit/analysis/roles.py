@@ -136,6 +136,12 @@ def raises_on_construction(func: FunctionFact) -> bool:
     return bool(func.always_raises and func.class_qualname and func.name in ("__init__", "__new__"))
 
 
+def constructor_raises(functions: Mapping[str, FunctionFact], qualname: str) -> bool:
+    """Whether ``Roles._raising`` holds the class ``qualname`` of a module whose functions are ``functions``: an
+    ``__init__`` or ``__new__`` of its own that always raises."""
+    return any(f.class_qualname == qualname and raises_on_construction(f) for f in functions.values())
+
+
 def imported_modules(index: ProjectIndex) -> frozenset[str]:
     """Project modules some other module imports (with their parent packages, which the import runs too)."""
     return with_parents(_imported_targets(index))
