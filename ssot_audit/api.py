@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import pickle
 import time
+from contextlib import nullcontext
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,11 +21,13 @@ from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.loader import gc_paused, release_frozen, trim_heap
 from ssot_audit.analysis.payload import FactsUnavailable
 from ssot_audit.analysis.state import stamp_of
-from ssot_audit.analysis.trace import Trace
+from ssot_audit.analysis.trace import CONCEPT_TABLE, UNIT, Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.baseline import compare
 from ssot_audit.config import Config, ConfigError, load_config
-from ssot_audit.model import AuditResult, BaselineEntry, ConsolidationPlan, Finding, ScanStats, SuppressedFinding
+from ssot_audit.model import (
+    AuditResult, BaselineEntry, Concept, ConsolidationPlan, Finding, ScanStats, SuppressedFinding,
+)
 from ssot_audit.model.escape import inert_output
 from ssot_audit.planner import build_plan
 from ssot_audit.project import Progress as Progress, Project as Project, load_project as load_project
@@ -185,7 +188,7 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         root=root_label if root_label is not None else project.root.resolve().name,  # `scan .` names the directory
         stats=ScanStats(project.files, project.lines, len(project.index.modules), len(project.failures)),
         findings=findings,
-        concepts=capture.concept_table(project.index, project.sites, project.concepts) if reused is None else reused.concepts,
+        concepts=_concept_table(project, reused),
         rules=tuple(r.info.code for r in rules),
         import_edges=runtime_edges,
         modules=capture.module_table(project.index),
@@ -194,6 +197,16 @@ def _audit(project: Project, *, rules: Sequence[Rule], root_label: str | None, t
         suppressed=suppressed,
         rule_info=tuple(r.info for r in rules if r.info.code in enabled_codes(project.config, rules)),
     )
+
+
+def _concept_table(project: Project, reused: Reused | None) -> tuple[Concept, ...]:
+    """The result's concept table: the last one after calls-only edits (it reads nothing they change) and after
+    interface edits whose leaves do not reach it; else made (under its unit of the dependency record, ``trace``)."""
+    if reused is not None and (reused.rerun is None or CONCEPT_TABLE not in reused.rerun.whole):
+        return reused.concepts
+    trace = project.resolver.trace
+    with trace.unit((UNIT, CONCEPT_TABLE, None)) if trace is not None else nullcontext():
+        return capture.concept_table(project.index, project.sites, project.concepts)
 
 
 def scan(root: Path | str, *, config: Config | None = None, jobs: int | None = None,

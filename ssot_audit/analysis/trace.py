@@ -46,8 +46,9 @@ records, as it runs, who read what:
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:
   the rule's work outside any unit), ``(UNIT, SITE_ROWS, module)`` the import sites of one module (what its rows
   resolve to: ``usage.ImportSites``, made first), ``(UNIT, ATTR_ROWS, module)`` its rows of a rule's table of every
-  module's ``M.n`` reads (``usage.module_attribute_sites``), and ``MODEL`` everything else built before the rules
-  (the graph, the concept model).
+  module's ``M.n`` reads (``usage.module_attribute_sites``), ``(UNIT, CONCEPT_TABLE, None)`` the result's concept
+  table (``capture.concept_table``: importer counts and public names of the concepts' classes, read from the
+  import sites), and ``MODEL`` everything else built before the rules (the graph, the concept model).
 
 Each read made while a node or unit is being computed (a memo hit as well as a miss) appends one edge (child,
 parent) to two integer arrays: no set per answer, no union on hits (``python/mypy``'s fine-grained dependencies,
@@ -95,6 +96,7 @@ MODULE_CALLS = 16  # ``(MODULE_CALLS, module)``: the module's calls outside func
 STORES = 17  # ``(STORES, attr)``: every module's stores into an attribute ``attr`` of an imported name (see above)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
+CONCEPT_TABLE = "concept table"  # ``capture.concept_table``: ``(UNIT, CONCEPT_TABLE, None)``, made after the rules
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
                         LOCAL, MEMBER, MODULE_CALLS, STORES})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run

@@ -241,3 +241,24 @@ def test_random_import_moves_give_the_cold_scan_byte_for_byte(tmp_path: Path, se
     path takes every such edit, and each scan equals a cold scan's."""
     taken, done = random_edits(tmp_path, monkeypatch, seed, _move, files=_moving_project(), edits=6)
     assert taken == 12, done
+
+
+def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The result's concept table counts the modules that import a concept's classes or factories. A module that
+    imports a factory of a concept (``pkg.m3.get_3``) and nothing of it before changes that count: the interface
+    path makes the table again (its unit of the record, ``trace.CONCEPT_TABLE``, read the factory's import sites),
+    where it took the last one before."""
+    root, cache = scanned_tree(tmp_path, _project(), both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+
+    def importers() -> dict[str, int]:
+        return {c["canonical"]: c["importers"] for c in json.loads(scan_output(root, None))["concepts"]}
+
+    user = root / "app/c.py"
+    before, counts = user.read_text(encoding="utf-8"), importers()
+    for text in (before + "from pkg.m3 import get_3\n", before):
+        user.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text])) == 2  # both scans took the path
+        after = importers()
+        assert (after == counts) == (text == before), (after, counts)
