@@ -243,8 +243,8 @@ def test_random_import_moves_give_the_cold_scan_byte_for_byte(tmp_path: Path, se
     assert taken == 12, done
 
 
-def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The result's concept table counts the modules that import a concept's classes or factories. A module that
     imports a factory of a concept (``pkg.m3.get_3``) and nothing of it before changes that count: the interface
     path makes the table again (its unit of the record, ``trace.CONCEPT_TABLE``, read the factory's import sites),
