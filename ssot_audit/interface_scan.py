@@ -23,10 +23,11 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
+from ssot_audit.analysis.concept_snapshot import class_sites_unread
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
-from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, MODEL, SITE_ROWS, SITES, UNIT, Trace
+from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, CLASS_SITES, MODEL, NAMED, SITE_ROWS, SITES, UNIT, Trace
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -140,31 +141,44 @@ ImportsNamed = Mapping[str, tuple[Collection[str], Collection[Hashable]]]  # per
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
                         codes: Iterable[str]) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
-    by the record: None when the concept model read a fired leaf (the whole scan runs). Every rule of ``codes``
+    by the record: None when the concept model read a fired leaf (the whole scan runs; not the leaves of names whose
+    bindings only moved, ``InterfaceChange.placed``: the model keeps no position). Every rule of ``codes``
     judged module by module judges the edited modules again (a rule judged by groups, ``units.GROUP_KEYED``, the
     groups reached only, and none when none is: it does not run); a rule whose work outside any unit read a fired
     leaf runs whole; the modules whose import rows read one are ``resolving``. Of an edit of imports, only the
     leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again)."""
     leaves: list[Hashable] = []
+    placed: list[Hashable] = []  # the leaves of names that only moved: the model's reads of them are not reached
     for path, moved in edits.items():
         module = module_names.get(path)
         if module is None:
             return None
-        if moved.interface is not None:
+        change = moved.interface
+        if change is not None:
+            if change.placed:
+                placed.extend(leaf for name in change.placed for leaf in ((module, name), (NAMED, name)))
+                change = replace(change, names=change.names - change.placed)
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
-                leaves.extend(fired_leaves(module, moved.interface, record, imported=(), sites=(),
+                leaves.extend(fired_leaves(module, change, record, imported=(), sites=(),
                                            aliases=False, private=moved.private))  # ``_model_holds``
-    return _rerun_of(*traces.reached_at_bound(leaves), edits, module_names, codes)
+    found, past = traces.reached_at_bound(leaves)
+    if placed:
+        more, beyond = traces.reached_at_bound(placed)
+        found, past = found | (more - {MODEL}), past | beyond
+    return _rerun_of(found, past, edits, module_names, codes)
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
-                  codes: Iterable[str], imports: ImportsNamed) -> Rerun | None:  # fmt: skip
+                  codes: Iterable[str], imports: ImportsNamed, *,
+                  sites_unread: bool = False) -> Rerun | None:  # fmt: skip
     """``first`` (``judgements_to_rerun`` of ``edits``) with what the import rows made again name (``imports``: of
     each module whose rows changed, an edited one or one of ``Rerun.resolving``, the modules its old or new
     imports reach and the leaves of what its old or new sites reach, ``kept_state.Imports``): an edited module's
     import edges and sites, a resolving module's sites alone (its edges read its own imports and the set of
     modules, which the path keeps: ``graph.module_edges``). What is reached from some leaves is the union of what
-    each reaches: only these are walked."""
+    each reaches: only these are walked. ``sites_unread``: the kept model holds for what it read of the
+    sites of the classes the rows name (``concept_snapshot.class_sites_unread``), so ``MODEL`` reached from their
+    leaves (``CLASS_SITES``) is not (what else those leaves reach is)."""
     importing = {module_names[path] for path, moved in edits.items()
                  if moved.interface is not None and moved.interface.imports and path in module_names}  # fmt: skip
     leaves: list[Hashable] = []
@@ -175,7 +189,13 @@ def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mappin
         elif sites:
             leaves.append((SITES, ""))
             leaves.extend(sites)
+    if sites_unread:
+        classes = [leaf for leaf in leaves if leaf[0] == CLASS_SITES]  # type: ignore[index]
+        leaves = [leaf for leaf in leaves if leaf[0] != CLASS_SITES]  # type: ignore[index]
     found, past = traces.reached_at_bound(leaves)
+    if sites_unread and classes:
+        more, beyond = traces.reached_at_bound(classes)
+        found, past = found | (more - {MODEL}), past | beyond
     return _rerun_of(first.reached | found, first.past_bound | past, edits, module_names, codes)
 
 
@@ -232,7 +252,9 @@ def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, e
     changed = {m: before[m].changed(after[m]) for m in before}
     named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
              for m, (imported, rows) in changed.items()}  # fmt: skip
-    rerun = more_to_rerun(first, edits, names, traces, codes, named)
+    unread = class_sites_unread(restored.concepts, kept.state.concepts,
+                                {m: (before[m].sites, after[m].sites) for m in before})  # fmt: skip
+    rerun = more_to_rerun(first, edits, names, traces, codes, named, sites_unread=unread)
     if rerun is None or not rerun.resolving <= before.keys():  # rows this scan did not make again
         return None
     sites = SitesChanged(frozenset().union(*(rows for _, rows in changed.values())))

@@ -265,6 +265,55 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
                for value in classes)  # fmt: skip
 
 
+SiteRows = frozenset[tuple[tuple[object, ...], int]]  # ``kept_state.Imports.sites``: rows, each with its count
+
+
+def _uncolumned(rows: SiteRows) -> Counter[tuple[object, ...]]:
+    """Import rows without their column, counted."""
+    found: Counter[tuple[object, ...]] = Counter()
+    for row, count in rows:
+        found[row[1:]] += count
+    return found
+
+
+def _compared(methods: KeptMethods, snapshot: ConceptSnapshot, value: ClassValue) -> bool:
+    """Whether the similarity of ``snapshot`` compared ``value`` (True for a class it does not number)."""
+    number = methods.number_of(value)
+    return number is None or number in snapshot.compared
+
+
+def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
+                       rows: Mapping[str, tuple[SiteRows, SiteRows]]) -> bool:  # fmt: skip
+    """Whether the restored ``model`` holds after the import rows of some modules changed (``rows``: per importer,
+    its rows before and after, ``kept_state.Imports``: an import site's fields but importer and line, with how many
+    times each is there), for what it read of the import sites of the classes they name (``trace.CLASS_SITES``);
+    a row whose column alone changed is the same row to it. The model reads a class's sites for
+    the names it is known by (a module-level ``as`` import: copies, patterns, guards), its public name (a private
+    class's name words: similarity) and its importers (ranking members; choosing the centres of discovery, by
+    production importers). So for each class a row added or removed names: no concept holds it (``_held``: their
+    ranking, canonical and names), the row binds no module-level name of its own (``bound`` is the name imported, or
+    in a function), the class's name is not private, and the set of production modules importing it is the same
+    unless the similarity of ``snapshot`` (the model's) never compared it: a class with no partner is no centre.
+    What else of the sites the model read (whether a module is imported: ``_same_imported``) and what rules read
+    (the record) is judged where it is made."""
+    held, index, methods = _held(model), model.index, model.roles.methods
+    if not isinstance(methods, KeptMethods):
+        return False
+    for importer, (before, after) in rows.items():
+        production = not index.modules[importer].is_test
+        old, new = _uncolumned(before), _uncolumned(after)  # no part of the model reads a site's position
+        for _, name, bound, target, scope, _, _ in (old - new) + (new - old):
+            if not isinstance(target, ClassValue):
+                continue
+            if target in held or (not scope and bound != name) or target.qualname.rsplit(".", 1)[-1].startswith("_"):
+                return False
+            if production and importer != target.module \
+                    and any(row[4] == target for row, _ in before) != any(row[4] == target for row, _ in after) \
+                    and _compared(methods, snapshot, target):  # fmt: skip
+                return False
+    return True
+
+
 Gone = Mapping[tuple[str, str], tuple[str, tuple[Expr, ...]]]  # (module, qualname) -> scope, bases of a class removed
 
 

@@ -132,6 +132,11 @@ class InterfaceChange:
     # attributes whose stores (``mod.attr = ...``, ``setattr``: ``ModuleFacts.attr_stores``) came, went or moved among
     # the module's: each fires its ``trace.STORES`` leaf, and the module's rows of the table of them are made again
     stores: frozenset[str] = frozenset()
+    # of ``names``, those whose bindings differ only in where they are (lines, an import's column: an import
+    # wrapped in parentheses, a def moved past a changed line), not among the names that changed places: every
+    # answer of the resolver about them is the same (it reads no position), so the concept model, which keeps no
+    # position, reads nothing of theirs that changed; rules may (a finding's position), and their leaves fire
+    placed: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -161,7 +166,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         return None
     functions, methods, local_names, toggled = changed
     classes |= {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are the same
-    names = _changed_names(old, new, moves)
+    names, placed = _changed_names(old, new, moves)
     main_guard = old.has_main_guard != new.has_main_guard
     if main_guard and new.classes:  # ``roles.Roles._classify`` reads it of every class of the file
         return None
@@ -175,7 +180,7 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
         methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
-        toggled=toggled, added_classes=added, removed_classes=removed, stores=_stored(old, new),
+        toggled=toggled, added_classes=added, removed_classes=removed, stores=_stored(old, new), placed=placed,
     )  # fmt: skip
 
 
@@ -330,8 +335,10 @@ def _toggled(was: FunctionFact | None, now: FunctionFact | None) -> bool:
 
 
 def _unplaced(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:
-    """``_run`` with every binding's line left out."""
-    return [(*b[:_BINDING_LINE], *b[_BINDING_LINE + 1:]) for b in _run(facts, run)]
+    """``_run`` with every binding's position left out: its line, and an import's column (no answer of the resolver
+    reads either)."""
+    return [(b[0], b[1]._replace(col=0) if b[0] == B_IMPORT else b[1], *b[_BINDING_LINE + 1:])
+            for b in _run(facts, run)]  # fmt: skip
 
 
 _BUT_ASYNC = tuple(name for name in MODEL_READS if name != "is_async")
@@ -342,18 +349,23 @@ def model_read(function: FunctionFact, *, async_too: bool = True) -> tuple[Any, 
     return tuple(getattr(function, name) for name in (MODEL_READS if async_too else _BUT_ASYNC))
 
 
-def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> frozenset[str]:
+def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> tuple[frozenset[str], frozenset[str]]:
     """D: the module-level names whose runs of bindings differ after moving, import bindings compared by the
     import they point to, and the names both have that changed places among them (``_moved_keys``: an import moved
     up, or into an ``if TYPE_CHECKING:`` block). The readers of another module's names in their order read the
     module-level aliases (``names.Names``, ``ProjectIndex.module_aliases``), which keep their order unless one of
     them moved, and a changed alias sends the scan the whole way (``edits._model_holds``); the tables of who defines
-    a name list modules, not names (``namespace.every_definer``)."""
+    a name list modules, not names (``namespace.every_definer``). And of D, the names kept in place whose bindings
+    differ only in their positions (``InterfaceChange.placed``)."""
     kept, changed = _moved_keys(old.bindings, new.bindings)
+    placed = set()
     for name in kept:
-        if not _same_records(_run(old, old.bindings[name]), _run(new, new.bindings[name]), (_BINDING_LINE,), moves):
+        before, after = _run(old, old.bindings[name]), _run(new, new.bindings[name])
+        if not _same_records(before, after, (_BINDING_LINE,), moves):
             changed.add(name)
-    return frozenset(changed)
+            if _unplaced(old, old.bindings[name]) == _unplaced(new, new.bindings[name]):
+                placed.add(name)
+    return frozenset(changed), frozenset(placed)
 
 
 def _run(facts: ModuleFacts, run: Iterable[Binding]) -> list[tuple[Any, ...]]:

@@ -262,3 +262,116 @@ def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(
         assert len(scans_after_edit(root, cache, built, ran, [text])) == 2  # both scans took the path
         after = importers()
         assert (after == counts) == (text == before), (after, counts)
+
+
+# Classes no concept holds (``Widget``: too few methods to be compared; ``Gadget`` and its namesake: compared, not
+# one concept as they share no rare method; ``_Hidden``: private, known by the name its imports give it) and one a
+# concept holds (``Manager0``), imported by test and production modules
+CLASSES = {
+    "pkg/models.py": "class Widget:\n    def spin(self):\n        return 1\n\n\n"
+                     "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
+                     "    def flush(self):\n        pass\n\n\n"
+                     "class _Hidden:\n    def peek(self):\n        return 2\n",
+    "pkg/gadgets.py": "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
+                      "    def read(self):\n        pass\n",
+    "pkg/use_models.py": "from pkg import gadgets\nfrom pkg.models import Gadget, Widget\n\n"
+                         "THINGS = (Gadget, Widget, gadgets)\n",
+    "tests/__init__.py": "",
+    "tests/test_models.py": "from pkg.models import Widget\n\n\ndef test_spin():\n    assert Widget().spin() == 1\n",
+    "tests/test_more.py": "def test_nothing():\n    assert True\n",
+}  # fmt: skip
+
+
+def _class_import(root: Path, rng: random.Random) -> str:
+    """One random import of a class added to a test or production module (at module level, ``as`` another name, or
+    in a function), or one added earlier removed; returns what it did."""
+    path = root / rng.choice(("tests/test_models.py", "tests/test_more.py", "pkg/m4.py", "app/c.py"))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    added = [number for number, line in enumerate(lines) if line.rstrip().endswith(ADDED)]
+    if added and rng.random() < 0.3:
+        del lines[rng.choice(added)]
+        path.write_text("".join(lines), encoding="utf-8")
+        return f"drop a class import of {path.name}"
+    source, name = rng.choice((("pkg.models", "Widget"), ("pkg.models", "Gadget"), ("pkg.gadgets", "Gadget"),
+                               ("pkg.models", "_Hidden"), ("pkg.m0", "Manager0"), ("app.core.store", "Store")))
+    n, where = rng.randrange(1000), rng.choice(("module", "module", "as", "function"))
+    if where == "function":
+        lines.append(f"\n\ndef use_{n}():\n    from {source} import {name}{ADDED}\n    return {name}\n")
+    else:
+        bound = f" as {name.lstrip('_')}{n}" if where == "as" else ""
+        lines.insert(0, f"from {source} import {name}{bound}{ADDED}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{name} imported ({where}) in {path.name}"
+
+
+@pytest.mark.parametrize("seed", [71, 72, 73])
+def test_random_class_imports_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The concept model reads the import sites of classes (their names, public names and importers: ``trace``'s
+    ``CLASS_SITES``); an import of a class the kept model judges it reads nothing of
+    (``concept_snapshot.class_sites_unread``) takes the interface path, and every scan equals a cold one."""
+    taken, done = random_edits(tmp_path, monkeypatch, seed, _class_import, _patched, {**_project(), **CLASSES}, 16)
+    assert taken >= 8, done  # the test exercised the path
+
+
+@pytest.mark.parametrize(("user", "line", "kept"), [
+    ("tests/test_more.py", "from pkg.models import Widget\n", True),  # a test imports a class
+    ("tests/test_more.py", "from pkg.gadgets import Gadget\n", True),  # compared, but a test imports it
+    ("pkg/m4.py", "from pkg.models import Widget\n", True),  # a production module: never compared
+    ("tests/test_more.py", "def f():\n    from pkg.models import Widget as W\n    return W\n", True),  # local
+    ("pkg/m4.py", "from pkg.gadgets import Gadget\n", False),  # a production importer more: a centre's rank
+    ("tests/test_more.py", "from pkg.models import Widget as Spinner\n", False),  # a name of its own
+    ("tests/test_more.py", "from pkg.models import _Hidden\n", False),  # a private class: its public name
+    ("tests/test_more.py", "from pkg.m0 import Manager0\n", False),  # a concept's member: its ranking
+])  # fmt: skip
+def test_a_class_imported_keeps_the_model_unless_it_reads_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: str, line: str, kept: bool) -> None:  # fmt: skip
+    """Which class imports keep the model (the interface path, both scans) and which build it again (the whole
+    scan): the kept model's judgement, ``concept_snapshot.class_sites_unread``. Either way, the cold scan's output;
+    and the same for the edit taken back."""
+    root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES}, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    path = root / user
+    before = path.read_text(encoding="utf-8")
+    for text in (before + line, before):
+        path.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text])) == (2 if kept else 0), text
+
+
+WRAPPING = {
+    **CLASSES,  # a test double and a subclass of imported classes: the model resolves their bases in these modules
+    "tests/test_doubles.py": "from pkg.models import Gadget, Widget\nfrom pkg.m0 import Manager0\n\n\n"
+                             "class FakeGadget(Gadget):\n    def open(self):\n        pass\n\n\n"
+                             "class SpunWidget(Widget):\n    pass\n\n\nclass MockManager(Manager0):\n    pass\n",
+    "pkg/more_models.py": "from pkg.models import Gadget, Widget\n\n\nclass BigWidget(Widget):\n    pass\n\n\n"
+                          "class Gizmo(Gadget):\n    def extra(self):\n        pass\n",
+}  # fmt: skip
+
+
+def _wrap(root: Path, rng: random.Random) -> str:
+    """A module-level ``from`` import of some module wrapped in parentheses, one name a line (its names' bindings
+    move), or unwrapped again; returns what it did."""
+    path = root / rng.choice(("tests/test_doubles.py", "pkg/more_models.py", "pkg/use_models.py", "pkg/m2.py",
+                              "tests/test_models.py"))  # fmt: skip
+    text = path.read_text(encoding="utf-8")
+    wrapped = re.search(r"^from (\S+) import \(\n((?:    \w+,\n)+)\)\n", text, flags=re.M)
+    if wrapped is not None:
+        names = ", ".join(name.strip().rstrip(",") for name in wrapped[2].splitlines())
+        path.write_text(text.replace(wrapped[0], f"from {wrapped[1]} import {names}\n", 1), encoding="utf-8")
+        return f"unwrapped in {path.name}"
+    plain = re.findall(r"^from (\S+) import ([\w, ]+)\n", text, flags=re.M)
+    source, names = rng.choice(plain)
+    lines = "".join(f"    {name.strip()},\n" for name in names.split(","))
+    path.write_text(text.replace(f"from {source} import {names}\n", f"from {source} import (\n{lines})\n", 1),
+                    encoding="utf-8")  # fmt: skip
+    return f"wrapped {source} in {path.name}"
+
+
+@pytest.mark.parametrize("seed", [81, 82])
+def test_random_imports_wrapped_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An import wrapped in parentheses changes where the names it binds are, nothing else: the model, which resolves
+    the bases of classes through them and keeps no position, reads nothing of theirs that changed
+    (``InterfaceChange.placed``); the scan takes the interface path and gives the cold scan's output."""
+    taken, done = random_edits(tmp_path, monkeypatch, seed, _wrap, _patched, {**_project(), **WRAPPING}, 10)
+    assert taken >= 14, done  # the test exercised the path

@@ -220,3 +220,18 @@ def test_names_that_change_places_among_the_others_are_changed_names() -> None:
     swapped = "from b import y\nfrom a import x\nimport c\n\n\ndef f():\n    return x, y, c\n"
     found = change(old, swapped)
     assert found is not None and len(found.names) == 1 and found.names <= {"x", "y"}
+
+
+def test_names_whose_bindings_only_moved_are_placed() -> None:
+    """An import wrapped in parentheses (its names' lines change, a column too): changed names, whose bindings differ
+    only in where they are (``placed``); a name bound otherwise, or that changed places among the others, is not
+    placed."""
+    old = "from a import x, y\nimport c\n\n\ndef f():\n    return x, y, c\n"
+    new = "from a import (\n    x,\n    y,\n)\nimport c\n\n\ndef f():\n    return x, y, c\n"
+    found = change(old, new)
+    assert found is not None and found.names == {"x", "y"} and found.placed == {"x", "y"}
+    other = "from a import (\n    x,\n    y as z,\n)\nimport c\n\n\ndef f():\n    return x, z, c\n"
+    found = change(old, other)
+    assert found is not None and {"y", "z"} <= found.names and not found.placed & {"y", "z"} and "x" in found.placed
+    found = change(old, "import c\nfrom a import x, y\n\n\ndef f():\n    return x, y, c\n")
+    assert found is not None and found.names == {"c"} and not found.placed  # an import moved above the others

@@ -44,6 +44,7 @@ SITES: dict[tuple[str, str], str] = {
     ("callees.py", "resolve_callee"): OWN,
     ("callees.py", "ruled_out"): OWN,
     ("concept_snapshot.py", "_defined_nearby"): KEPT,  # whether the kept model holds (the modules edited since)
+    ("concept_snapshot.py", "class_sites_unread"): KEPT,  # whether the kept model holds (is an importer test code)
     ("concept_snapshot.py", "_insert_in_order"): KEPT,  # the classes of test code that came: put into the kept model
     ("concept_snapshot.py", "patched_test_classes"): KEPT,
     ("concept_snapshot.py", "restored"): TABLE,
