@@ -283,8 +283,9 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
 
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves, same_imports: bool,
                        classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
-    """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (but
-    the methods of ``classes``, whose members changed: they may change in any way, as functions), the methods'
+    """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (of
+    ``classes``, whose members changed, only those kept the same in what the model reads: the others may change in
+    any way, as functions), the methods'
     local names whose bindings differ ("qualname name"), and the methods made ``async`` or sync (``_toggled``: of
     the functions, not of the methods); None for a method added, removed or changed otherwise in
     what the model reads (``MODEL_READS``). A function kept whose local bindings of a mentioned name differ is
@@ -313,7 +314,8 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     if unread:  # a function whose mentioned locals differ is a changed function: readers of them read its leaf
         said = mentioned(new_facts, unread)
         changed.update(func.qualname for func, names in unread if not names.isdisjoint(said))
-    methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes)
+    methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname)
+                        and (owner not in classes or _same_head(old.get(q), new.get(q))))  # fmt: skip
     toggled = frozenset(q for q in methods if _toggled(old.get(q), new.get(q)))
     local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
@@ -325,6 +327,11 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
         local_names.update(f"{qualname} {n}" for n in names
                            if _unplaced(old_facts, was.locals.get(n, ())) != _unplaced(new_facts, now.locals.get(n, ())))
     return frozenset(changed), methods - toggled, frozenset(local_names), toggled
+
+
+def _same_head(was: FunctionFact | None, now: FunctionFact | None) -> bool:
+    """A method kept, and the same in what the model reads of it (``MODEL_READS``)."""
+    return was is not None and now is not None and model_read(was) == model_read(now)
 
 
 def _toggled(was: FunctionFact | None, now: FunctionFact | None) -> bool:

@@ -256,3 +256,35 @@ def test_a_test_case_of_an_external_base_a_compared_class_has_takes_the_whole_sc
     model = load_project(tmp_path / "proj", load_config(tmp_path / "proj")).concepts
     assert "framework:Handler" in model.similarity.interfaces.read_bases
     assert "unittest:TestCase" not in model.similarity.interfaces.read_bases
+
+
+def _edit_two(root: Path, rng: random.Random) -> str:
+    """A method added to a test class and, in the same edit, another of its methods given a parameter (or a
+    ``self.x = ...`` store, or a decorator): the kept method changed in what the model reads of it, or not."""
+    path = root / "tests" / rng.choice(["support.py", "test_flow.py", "test_sub.py", "test_plain.py"])
+    text = path.read_text(encoding="utf-8")
+    n = rng.randrange(1000)
+    kept = [m for m in re.finditer(r"^    (?:async )?def (\w+)\(self(.*?)\):\n", text, re.M) if "test_added" not in m[1]]
+    target = rng.choice(kept)
+    change = rng.choice(("parameter", "store", "decorator"))
+    if change == "parameter":
+        new = target[0].replace("(self", f"(self, extra_{n}=None", 1)
+    elif change == "store":
+        new = target[0] + f"        self.seen_{n} = {n}\n"
+    else:
+        new = "    @staticmethod\n" + target[0].replace("(self", "(self=None", 1)
+    text = text.replace(target[0], new, 1)
+    method = f"    def test_added_{n}(self):\n        self.assertTrue({n})\n"
+    text = placed(text, method, r"^    (?:async )?def ", rng, "\n")
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    return f"{change} of {target[1]} in {path.name}"
+
+
+@pytest.mark.parametrize("seed", [91, 92])
+def test_random_methods_added_beside_changed_ones_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A method added to a test class with another of its methods changed in the same edit: a kept method the model
+    reads the same of is one of ``InterfaceChange.methods`` (its ``HEAD`` leaf does not fire), one given a decorator
+    is not. Each scan equals a cold scan's, and the path is taken after most."""
+    log = logged_edits(tmp_path, monkeypatch, seed, _edit_two, _class_project())
+    assert sum(len(scans) for _, *scans in log) >= 12, log

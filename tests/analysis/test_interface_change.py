@@ -235,3 +235,17 @@ def test_names_whose_bindings_only_moved_are_placed() -> None:
     assert found is not None and {"y", "z"} <= found.names and not found.placed & {"y", "z"} and "x" in found.placed
     found = change(old, "import c\nfrom a import x, y\n\n\ndef f():\n    return x, y, c\n")
     assert found is not None and found.names == {"c"} and not found.placed  # an import moved above the others
+
+
+def test_a_method_kept_in_a_class_whose_members_changed_is_a_method_when_the_model_reads_nothing_of_it() -> None:
+    """A test method added beside another whose parameters changed: the other is one of ``methods`` (the model
+    reads the same of it, its ``HEAD`` leaf does not fire); one that gained a decorator is a changed function."""
+    old = "class TestX:\n    def test_a(self):\n        return 1\n"
+    new = "class TestX:\n    def test_a(self, extra=None):\n        return 1\n\n    def test_b(self):\n        return 2\n"
+    found = change(old, new)
+    assert found is not None and found.classes == {"TestX"} and found.functions == {"TestX.test_a", "TestX.test_b"}
+    assert found.methods == {"TestX.test_a"}
+    decorated = "class TestX:\n    @staticmethod\n    def test_a(extra=None):\n        return 1\n\n" \
+                "    def test_b(self):\n        return 2\n"  # fmt: skip
+    found = change(old, decorated)
+    assert found is not None and found.classes == {"TestX"} and not found.methods
