@@ -264,7 +264,8 @@ def _edit_two(root: Path, rng: random.Random) -> str:
     path = root / "tests" / rng.choice(["support.py", "test_flow.py", "test_sub.py", "test_plain.py"])
     text = path.read_text(encoding="utf-8")
     n = rng.randrange(1000)
-    kept = [m for m in re.finditer(r"^    (?:async )?def (\w+)\(self(.*?)\):\n", text, re.M) if "test_added" not in m[1]]
+    kept = [m for m in re.finditer(r"^    (?:async )?def (\w+)\(self(.*?)\):\n", text, re.M)
+            if "test_added" not in m[1]]
     target = rng.choice(kept)
     change = rng.choice(("parameter", "store", "decorator"))
     if change == "parameter":

@@ -241,7 +241,8 @@ def test_a_method_kept_in_a_class_whose_members_changed_is_a_method_when_the_mod
     """A test method added beside another whose parameters changed: the other is one of ``methods`` (the model
     reads the same of it, its ``HEAD`` leaf does not fire); one that gained a decorator is a changed function."""
     old = "class TestX:\n    def test_a(self):\n        return 1\n"
-    new = "class TestX:\n    def test_a(self, extra=None):\n        return 1\n\n    def test_b(self):\n        return 2\n"
+    new = "class TestX:\n    def test_a(self, extra=None):\n        return 1\n\n" \
+          "    def test_b(self):\n        return 2\n"  # fmt: skip
     found = change(old, new)
     assert found is not None and found.classes == {"TestX"} and found.functions == {"TestX.test_a", "TestX.test_b"}
     assert found.methods == {"TestX.test_a"}
