@@ -265,17 +265,19 @@ def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, e
 def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Mapping[str, Imports],
                    index: ProjectIndex) -> bool:  # fmt: skip
     """Whether a module some module imports (with its parents: ``roles.with_parents``) with the ``before`` rows of
-    the modules whose imports changed is one with the ``after`` rows, for every module that defines a class: the
-    concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy left behind in a file
-    nothing imports), and of no other module. (The kept model's set is then not a cold scan's for a module without
-    classes; a class added to one is refused but in test code, whose role does not read it:
+    the modules whose imports changed is one with the ``after`` rows, for every module of production code that
+    defines a class: the concept model reads whether a class's module is imported (``Roles.is_live_module``: a copy
+    left behind in a file nothing imports), and of no other module (a class of test code is a double or test code
+    whether its module is imported or not). (The kept model's set is then not a cold scan's for a module without
+    classes, or of test code; a class added to one is refused but in test code, whose role does not read it:
     ``concept_snapshot.patched_test_classes``.)"""
     edges = restored.graph.edge_records()
     rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
     old = with_parents(target for rows in before.values() for target in rows.imported)
     new = with_parents(target for rows in after.values() for target in rows.imported)
     changed = (rest | old) ^ (rest | new)
-    return not any(index.modules[m].facts.classes for m in changed if m in index.modules)
+    modules = index.modules
+    return not any(modules[m].facts.classes for m in changed if m in modules and not modules[m].is_test)
 
 
 def rerun_after_attribute_reads(rerun: Rerun, edited: Iterable[str], shared: Mapping[str, object],

@@ -375,3 +375,20 @@ def test_random_imports_wrapped_give_the_cold_scan_byte_for_byte(tmp_path: Path,
     (``InterfaceChange.placed``); the scan takes the interface path and gives the cold scan's output."""
     taken, done = random_edits(tmp_path, monkeypatch, seed, _wrap, _patched, {**_project(), **WRAPPING}, 10)
     assert taken >= 14, done  # the test exercised the path
+
+
+def test_an_import_that_makes_a_test_module_imported_keeps_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Whether a module is imported matters to the roles of production classes alone (a copy left behind): a test
+    module of helper classes nothing imported, imported by another test now (and no more), takes the interface
+    path, and gives the cold scan's output."""
+    files = {**_project(), **CLASSES, "tests/helpers_unused.py": "class SpyWidget:\n    def spin(self):\n"
+                                                                 "        return 3\n\n    def stop(self):\n"
+                                                                 "        return 4\n"}  # fmt: skip
+    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    user = root / "tests/test_more.py"
+    before = user.read_text(encoding="utf-8")
+    for text in ("from tests.helpers_unused import SpyWidget\n" + before, before):
+        user.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text[:50]])) == 2
