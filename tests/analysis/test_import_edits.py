@@ -25,6 +25,23 @@ from tests.helpers import scan_output, scanned_tree
 
 ADDED = "  # added"  # marks the lines the edits add, so that a later edit can remove one
 
+# Classes no concept holds (``Widget``: too few methods to be compared; ``Gadget`` and its namesake: compared, not
+# one concept as they share no rare method; ``_Hidden``: private, known by the name its imports give it) and one a
+# concept holds (``Manager0``), imported by test and production modules
+CLASSES = {
+    "pkg/models.py": "class Widget:\n    def spin(self):\n        return 1\n\n\n"
+                     "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
+                     "    def flush(self):\n        pass\n\n\n"
+                     "class _Hidden:\n    def peek(self):\n        return 2\n",
+    "pkg/gadgets.py": "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
+                      "    def read(self):\n        pass\n",
+    "pkg/use_models.py": "from pkg import gadgets\nfrom pkg.models import Gadget, Widget\n\n"
+                         "THINGS = (Gadget, Widget, gadgets)\n",
+    "tests/__init__.py": "",
+    "tests/test_models.py": "from pkg.models import Widget\n\n\ndef test_spin():\n    assert Widget().spin() == 1\n",
+    "tests/test_more.py": "def test_nothing():\n    assert True\n",
+}  # fmt: skip
+
 
 def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
     """(kind, an import line) for module ``pkg/m{i}.py``."""
@@ -121,19 +138,25 @@ def test_an_import_that_makes_a_module_imported_runs_the_whole_scan(tmp_path: Pa
         assert cached == scan_output(root, None, "text")
 
 
-def test_an_import_of_a_module_without_classes_nothing_imported_keeps_the_model(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Which modules are imported matters to the concept model for modules that define a class only: importing a
-    module of functions nothing imported before takes the interface path, and gives the cold scan's output."""
-    files = _project()
-    files["pkg/lonely.py"] = "def alone(x):\n    return x\n"  # nothing imports it
-    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
+@pytest.mark.parametrize(("extra", "user", "line"), [
+    ({"pkg/lonely.py": "def alone(x):\n    return x\n"}, "pkg/m3.py", "from pkg import lonely\n"),
+    ({**CLASSES, "tests/helpers_unused.py": "class SpyWidget:\n    def spin(self):\n        return 3\n\n"
+                                            "    def stop(self):\n        return 4\n"},
+     "tests/test_more.py", "from tests.helpers_unused import SpyWidget\n"),
+])  # fmt: skip
+def test_an_import_of_a_module_nothing_imported_keeps_the_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], user: str, line: str) -> None:  # fmt: skip
+    """Which modules are imported matters to the concept model for production modules that define a class only (a
+    copy left behind; a class of test code is test code or a double either way): importing a module of functions
+    nothing imported before, or a test module of helper classes, takes the interface path (and so does taking the
+    import away), and gives the cold scan's output."""
+    root, cache = scanned_tree(tmp_path, {**_project(), **extra}, both_scopes=True)  # nothing imports ``extra``
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
-    user = root / "pkg/m3.py"
-    before = user.read_text(encoding="utf-8")
-    for text in ("from pkg import lonely\n" + before, before):
-        user.write_text(text, encoding="utf-8")
-        assert len(scans_after_edit(root, cache, built, ran, [text[:30]])) == 2
+    path = root / user
+    before = path.read_text(encoding="utf-8")
+    for text in (line + before, before):
+        path.write_text(text, encoding="utf-8")
+        assert len(scans_after_edit(root, cache, built, ran, [text[:50]])) == 2
 
 
 def test_a_star_import_added_changes_what_other_modules_import_through_it(tmp_path: Path) -> None:
@@ -264,24 +287,6 @@ def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(
         assert (after == counts) == (text == before), (after, counts)
 
 
-# Classes no concept holds (``Widget``: too few methods to be compared; ``Gadget`` and its namesake: compared, not
-# one concept as they share no rare method; ``_Hidden``: private, known by the name its imports give it) and one a
-# concept holds (``Manager0``), imported by test and production modules
-CLASSES = {
-    "pkg/models.py": "class Widget:\n    def spin(self):\n        return 1\n\n\n"
-                     "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
-                     "    def flush(self):\n        pass\n\n\n"
-                     "class _Hidden:\n    def peek(self):\n        return 2\n",
-    "pkg/gadgets.py": "class Gadget:\n    def open(self):\n        pass\n\n    def close(self):\n        pass\n\n"
-                      "    def read(self):\n        pass\n",
-    "pkg/use_models.py": "from pkg import gadgets\nfrom pkg.models import Gadget, Widget\n\n"
-                         "THINGS = (Gadget, Widget, gadgets)\n",
-    "tests/__init__.py": "",
-    "tests/test_models.py": "from pkg.models import Widget\n\n\ndef test_spin():\n    assert Widget().spin() == 1\n",
-    "tests/test_more.py": "def test_nothing():\n    assert True\n",
-}  # fmt: skip
-
-
 def _class_import(root: Path, rng: random.Random) -> str:
     """One random import of a class added to a test or production module (at module level, ``as`` another name, or
     in a function), or one added earlier removed; returns what it did."""
@@ -376,19 +381,3 @@ def test_random_imports_wrapped_give_the_cold_scan_byte_for_byte(tmp_path: Path,
     taken, done = random_edits(tmp_path, monkeypatch, seed, _wrap, _patched, {**_project(), **WRAPPING}, 10)
     assert taken >= 14, done  # the test exercised the path
 
-
-def test_an_import_that_makes_a_test_module_imported_keeps_the_model(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Whether a module is imported matters to the roles of production classes alone (a copy left behind): a test
-    module of helper classes nothing imported, imported by another test now (and no more), takes the interface
-    path, and gives the cold scan's output."""
-    files = {**_project(), **CLASSES, "tests/helpers_unused.py": "class SpyWidget:\n    def spin(self):\n"
-                                                                 "        return 3\n\n    def stop(self):\n"
-                                                                 "        return 4\n"}  # fmt: skip
-    root, cache = scanned_tree(tmp_path, files, both_scopes=True)
-    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
-    user = root / "tests/test_more.py"
-    before = user.read_text(encoding="utf-8")
-    for text in ("from tests.helpers_unused import SpyWidget\n" + before, before):
-        user.write_text(text, encoding="utf-8")
-        assert len(scans_after_edit(root, cache, built, ran, [text[:50]])) == 2
