@@ -145,7 +145,8 @@ def test_an_import_that_makes_a_module_imported_runs_the_whole_scan(tmp_path: Pa
      "tests/test_more.py", "from tests.helpers_unused import SpyWidget\n"),
 ])  # fmt: skip
 def test_an_import_of_a_module_nothing_imported_keeps_the_model(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], user: str, line: str) -> None:  # fmt: skip
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], user: str,
+        line: str) -> None:  # fmt: skip
     """Which modules are imported matters to the concept model for production modules that define a class only (a
     copy left behind; a class of test code is test code or a double either way): importing a module of functions
     nothing imported before, or a test module of helper classes, takes the interface path (and so does taking the
