@@ -247,22 +247,31 @@ def members_unread(model: ConceptModel, classes: Iterable[ClassValue]) -> bool:
     """Whether the restored ``model`` reads nothing of the members of ``classes`` (methods added, removed or renamed:
     ``InterfaceChange.classes``, already judged by their facts in ``edits``: test code, no test double by name or
     methods, the same raising constructor): each is ``test-code`` (no mock base along its MRO made it a double), no
-    class names it as a project base (whose public methods it would change) and no concept holds it (as a member,
-    shim, lookalike, rejected candidate, or a class with factories), and it names no external base whose hooks a
-    comparison read (``hooks.external_hooks`` counts a test class's methods under the external bases it names
-    itself: a method added could make one a hook; ``Interfaces.read_bases``, kept with the snapshot, are the bases of
-    every compared class: a test case naming ``unittest.TestCase`` passes unless a compared class has it along its
-    MRO). Then the model's similarity never compares it and its public methods (``Roles.methods``, kept as the full
-    scan's) are read by nothing: the kept model holds."""
+    concept holds it (as a member, shim, lookalike, rejected candidate, or a class with factories), and it names no
+    external base whose hooks a comparison read (``hooks.external_hooks`` counts a test class's methods under the
+    external bases it names itself: a method added could make one a hook; ``Interfaces.read_bases``, kept with the
+    snapshot, are the bases of every compared class: a test case naming ``unittest.TestCase`` passes unless a
+    compared class has it along its MRO). So is every class that derives from it (``KeptMethods.subclasses``: their
+    public methods change with its own; a test case subclassed by others). Then the model's similarity never compares
+    them and their public methods (``Roles.methods``, kept as the full scan's) are read by nothing: the kept model
+    holds."""
     methods = model.roles.methods
     if not isinstance(methods, KeptMethods):
         return False
     read_bases = model.similarity.interfaces.read_bases
     held = _held(model)
-    return all(model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories
-               and not methods.has_subclass(value)
-               and read_bases.isdisjoint(external_bases(tuple(model.resolver.direct_bases(value))))
-               for value in classes)  # fmt: skip
+
+    def unread(value: ClassValue) -> bool:
+        return model.roles.role.get(value) == TEST_CODE and value not in held and value not in model._factories \
+            and read_bases.isdisjoint(external_bases(tuple(model.resolver.direct_bases(value))))  # fmt: skip
+
+    added = methods.added()
+    for value in classes:
+        subclasses = methods.subclasses(value)
+        if not unread(value) or subclasses is None or not all(map(unread, subclasses)) \
+                or not all(unread(sub) for sub in added if value in model.resolver.mro(sub)):  # fmt: skip
+            return False
+    return True
 
 
 SiteRows = frozenset[tuple[tuple[object, ...], int]]  # ``kept_state.Imports.sites``: rows, each with its count

@@ -87,6 +87,7 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         # (``concept_snapshot.patched_test_classes``: no other class's set is built from theirs)
         self._added: dict[tuple[str, str], tuple[ClassValue, frozenset[str]]] = {}
         self._removed: set[int] = set()
+        self._children: dict[int, list[int]] | None = None  # made when ``subclasses`` is first asked
 
     @property
     def worked_out(self) -> int:
@@ -137,6 +138,32 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         """Whether some class names ``value`` as a project base (its set would be built from ``value``'s)."""
         number = self.number_of(value)
         return number is not None and number in self._columns.bases
+
+    def subclasses(self, value: ClassValue) -> list[ClassValue] | None:
+        """The kept classes (but those removed) whose project bases lead to ``value``, nearest first (the classes
+        added since the full scan, ``added``, may too: the caller asks the resolver). None when ``value`` is not a
+        kept class."""
+        number = self.number_of(value)
+        if number is None:
+            return None
+        c = self._columns
+        if self._children is None:  # class number -> the kept classes that name it as a project base
+            self._children = {}
+            for k, sub in enumerate(c.order):
+                for base in c.bases[c.bases_at[k]:c.bases_at[k + 1]]:
+                    self._children.setdefault(base, []).append(sub)
+        found: dict[int, None] = {}
+        todo = [number]
+        while todo:
+            for sub in self._children.get(todo.pop(), ()):
+                if sub not in found and sub != number and c.rank[sub] not in self._removed:
+                    found[sub] = None
+                    todo.append(sub)
+        return list(map(self._classes.__getitem__, found))
+
+    def added(self) -> list[ClassValue]:
+        """The classes added since the full scan (``add``)."""
+        return [value for value, _ in self._added.values()]
 
     def number_of(self, value: ClassValue) -> int | None:
         """``value``'s number among the kept classes, if it is one."""

@@ -141,14 +141,14 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after an edit of the helper or of a test case
     take the path, ``async def``s added, removed or renamed too (``kept_calls``; an async method another test calls
     by name: that test's module is judged again), and after a module-level async test added to any of them; a test case naming
-    ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``); none after an edit of
-    the base test case's members (it has a subclass) or of ``doubles.py``'s (a class attached to a concept, and a
-    test double by its base)."""
+    ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``), and the base test case
+    another derives from (test code as well: ``concept_snapshot.members_unread``); none after an edit of
+    ``doubles.py``'s (a class attached to a concept, and a test double by its base)."""
     log = logged_edits(tmp_path, monkeypatch, seed, _edit, _class_project())
     for done, *scans in log:
         kind, name = done.split()
-        on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py", "test_plain.py")
-                                         and kind != "none")  # fmt: skip
+        on_path = kind == "function" or (name in ("support.py", "test_flow.py", "test_sub.py", "test_plain.py",
+                                                  "base.py") and kind != "none")  # fmt: skip
         assert len(scans) == (2 if on_path else 0), (done, scans, [entry[0] for entry in log])
 
 
@@ -289,3 +289,27 @@ def test_random_methods_added_beside_changed_ones_give_the_cold_scan_byte_for_by
     is not. Each scan equals a cold scan's, and the path is taken after most."""
     log = logged_edits(tmp_path, monkeypatch, seed, _edit_two, _class_project())
     assert sum(len(scans) for _, *scans in log) >= 12, log
+
+
+@pytest.mark.parametrize(("subclass", "kept"), [
+    ("class TestMore(BaseCase):\n    def test_more_1(self):\n        self.assertTrue(1)\n", True),  # test code
+    ("class FakeCase(BaseCase):\n    def test_fake(self):\n        return 1\n", False),  # a double by its name
+    ("class AlsoManager(BaseCase, Manager1):\n    def test_sent(self):\n        return 1\n", False),  # a member's
+])  # fmt: skip
+def test_a_base_test_case_keeps_the_model_when_every_class_derived_from_it_is_test_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, subclass: str, kept: bool) -> None:  # fmt: skip
+    """A method added to a base test case changes the public methods of every class derived from it: the kept model
+    holds when each is test code no concept holds (``concept_snapshot.members_unread``), and the scan takes the path;
+    a double derived from it (a satellite of concepts, compared) or a subclass of a concept's member take the whole
+    scan. Each scan equals a cold one."""
+    files = _class_project()
+    files["tests/test_sub.py"] += "\n\nfrom pkg.m1 import Manager1\n\n\n" + subclass
+
+    def edit(root: Path, rng: random.Random) -> str:
+        path = root / "tests/base.py"
+        path.write_text(path.read_text(encoding="utf-8") + "\n    def make_other(self):\n        return 2\n",
+                        encoding="utf-8")  # fmt: skip
+        return "a method added to BaseCase"
+
+    taken, done = random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)
+    assert taken == (2 if kept else 0), done
