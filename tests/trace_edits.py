@@ -444,6 +444,18 @@ def name_move(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "name-move", moved.targets[0].id, text)  # type: ignore[attr-defined]
 
 
+def line_comment(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A comment put at the end of a one-line module-level assignment: the line changed, so the binding's position
+    is not one a line map moves; nothing else of it changed (``InterfaceChange.placed``)."""
+    options = [s for s in t.tree.body if isinstance(s, ast.Assign) and s.lineno == s.end_lineno]
+    if not options:
+        return None
+    stmt = rng.choice(options)
+    line = _lines(t)[stmt.lineno - 1].rstrip("\n")
+    name = stmt.targets[0].id if isinstance(stmt.targets[0], ast.Name) else ""
+    return Edit(t.relpath, t.module, "line-comment", name, _without(t, stmt.lineno, stmt.lineno, f"{line}  # {n}\n"))
+
+
 def class_attr(t: Target, rng: random.Random, n: int) -> Edit | None:
     """A class attribute added to a class (a constant, a Django model's field: public, upper-case or private, or
     named like a method of the module's classes, which it may shadow), after its docstring, or the value of a
@@ -500,4 +512,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call, "class-add": class_add,
     "class-remove": class_remove, "name-move": name_move, "class-attr": class_attr, "instance-attr": instance_attr,
+    "line-comment": line_comment,
 }  # fmt: skip

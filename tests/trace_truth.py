@@ -25,7 +25,7 @@ import random
 import sys
 import tempfile
 from collections.abc import Hashable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
@@ -37,7 +37,7 @@ from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.loader import analyze_bytes
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.record import Recorded, State
-from ssot_audit.analysis.trace import MODEL, UNIT, Trace
+from ssot_audit.analysis.trace import MODEL, NAMED, UNIT, Trace
 from ssot_audit.config import Config, ConfigError, load_config
 from ssot_audit.model import Finding
 from ssot_audit.rules.units import module_names
@@ -207,8 +207,12 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     finally:
         path.write_bytes(old_bytes)
     report.accepted += 1
-    reached = old.recorded.reached(fired_leaves(edit.module, change, old.recorded, aliases=not taken,
+    unplaced = replace(change, names=change.names - change.placed)  # as the scan walks them (``interface_scan``)
+    reached = old.recorded.reached(fired_leaves(edit.module, unplaced, old.recorded, aliases=not taken,
                                                 private=private))
+    if change.placed:  # the names whose bindings only moved: what they reach but the model
+        reached |= old.recorded.reached([leaf for name in change.placed for leaf in ((edit.module, name),
+                                                                                     (NAMED, name))]) - {MODEL}
     report.model_reached += MODEL in reached
     if not taken or MODEL in reached:  # the interface path would not be taken: the whole scan runs
         return

@@ -575,3 +575,18 @@ def test_an_instance_attribute_changes_findings_only_where_the_record_reaches(in
     class: the whole scan)."""
     reports = without_misses(instance_attr_reports, "instance-attr")
     assert sum(r["taken"] for r in reports) >= 15 and sum(r["units_differing"] for r in reports) >= 20, reports
+
+
+@pytest.fixture(scope="module")
+def line_comment_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Comments put at the end of module-level assignments: every project under hash seeds 1 and 2."""
+    return kind_reports(tmp_path_factory, "line-comment", 7, 10)
+
+
+def test_a_binding_that_only_moved_changes_findings_only_where_the_record_reaches(line_comment_reports: dict) -> None:
+    """A module-level assignment whose line changed but nothing else of it (a comment at its end): its name is
+    changed and ``placed``, its leaves walked apart with the model's reads of them left out, as the scan walks them:
+    no miss (what the rules read of them is still reached). The model's side is checked against cold scans where it
+    reads such names (an import wrapped: ``tests/analysis/test_import_edits.py``)."""
+    reports = without_misses(line_comment_reports, "line-comment")
+    assert sum(r["taken"] for r in reports) >= 20, reports
