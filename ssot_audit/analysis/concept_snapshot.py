@@ -40,14 +40,14 @@ from itertools import islice
 from typing import cast
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
-from ssot_audit.analysis.configured import _lookups, _matches
+from ssot_audit.analysis.configured import CONFIGURED, _lookups, _matches
 from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.handoff import Handoff
 from ssot_audit.analysis.hooks import external_bases
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns, own_public
-from ssot_audit.analysis.names import Names
+from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
@@ -299,28 +299,52 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
     a row whose column alone changed is the same row to it. The model reads a class's sites for
     the names it is known by (a module-level ``as`` import: copies, patterns, guards), its public name (a private
     class's name words: similarity) and its importers (ranking members; choosing the centres of discovery, by
-    production importers). So for each class a row added or removed names: no concept holds it (``_held``: their
-    ranking, canonical and names), the row binds no module-level name of its own (``bound`` is the name imported, or
-    in a function), the class's name is not private, and the set of production modules importing it is the same
-    unless the similarity of ``snapshot`` (the model's) never compared it: a class with no partner is no centre.
+    production importers). So for each class a row added or removed names: the row binds no module-level name of its
+    own (``bound`` is the name imported, or in a function), the class's name is not private, and the set of
+    production modules importing it is the same unless the similarity of ``snapshot`` (the model's) never compared
+    it (a class with no partner is no centre of discovery). A configured concept that holds it keeps the model only
+    with its configured canonical and no warning (else it ranks the classes its patterns match, and names them); a
+    discovered concept whose member it is, only when the restored model ranks its members as the full scan did
+    (``_same_ranking``); a shim or lookalike of a discovered concept is not ranked.
     What else of the sites the model read (whether a module is imported: ``_same_imported``) and what rules read
     (the record) is judged where it is made."""
-    held, index, methods = _held(model), model.index, model.roles.methods
+    index, methods = model.index, model.roles.methods
     if not isinstance(methods, KeptMethods):
         return False
+    holding: dict[ClassValue, list[ConceptInfo]] = {}
+    for concept in model.concepts:
+        for value in (*concept.members, *concept.shims, *(v for v, _ in concept.lookalikes),
+                      *(v for v, _ in concept.rejected)):  # fmt: skip
+            holding.setdefault(value, []).append(concept)
+    ranked: set[int] = set()  # the discovered concepts whose ranking reads a changed class's importers
     for importer, (before, after) in rows.items():
         production = not index.modules[importer].is_test
         old, new = _uncolumned(before), _uncolumned(after)  # no part of the model reads a site's position
         for _, name, bound, target, scope, _, _ in (old - new) + (new - old):
             if not isinstance(target, ClassValue):
                 continue
-            if target in held or (not scope and bound != name) or target.qualname.rsplit(".", 1)[-1].startswith("_"):
+            if (not scope and bound != name) or target.qualname.rsplit(".", 1)[-1].startswith("_"):
                 return False
-            if production and importer != target.module \
-                    and any(row[4] == target for row, _ in before) != any(row[4] == target for row, _ in after) \
-                    and _compared(methods, snapshot, target):  # fmt: skip
+            importers_changed = production and importer != target.module \
+                and any(row[4] == target for row, _ in before) != any(row[4] == target for row, _ in after)  # fmt: skip
+            if importers_changed and _compared(methods, snapshot, target):
                 return False
-    return True
+            for concept in holding.get(target, ()):
+                if concept.origin != "discovered":  # a configured one ranks the classes its patterns match
+                    if not concept.canonical_reason.startswith(CONFIGURED) or concept.warnings:
+                        return False
+                elif target in concept.members:
+                    ranked.add(id(concept))
+    return all(_same_ranking(model, c) for c in model.concepts if id(c) in ranked)
+
+
+def _same_ranking(model: ConceptModel, concept: ConceptInfo) -> bool:
+    """Whether the restored ``model`` (its import sites the new ones) ranks the members of the discovered ``concept``
+    as the full scan did: the same canonical, for the same reason (importer counts are in it), and the same name
+    (the canonical's public name, which the import paths counted decide)."""
+    canonical, reason = model.rank(concept.members, concept.factories)
+    stem = "-".join(name_words(model.names.public_name(canonical).name.lstrip("_")))
+    return canonical == concept.canonical and reason == concept.canonical_reason and stem == concept.name
 
 
 Gone = Mapping[tuple[str, str], tuple[str, tuple[Expr, ...]]]  # (module, qualname) -> scope, bases of a class removed

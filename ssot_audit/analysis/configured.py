@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
 
 
+CONFIGURED = "configured in [tool.ssot-audit.concepts]"  # the reason of a canonical class the configuration names
+
+
 def _matches(model: ConceptModel, value: ClassValue, patterns: tuple[str, ...]) -> str:
     """The first of ``value``'s names that a pattern matches ("" for none)."""
     for name in sorted(model.names.name_strings(value)):
@@ -65,7 +68,7 @@ def _choose_canonical(model: ConceptModel, config: ConceptConfig, configured: Cl
             problem = "a class with none of the public methods of the classes its name patterns match"
     if configured is not None and not problem:
         via = model.names.lookup(config.canonical).via_alias
-        reason = "configured in [tool.ssot-audit.concepts]"
+        reason = CONFIGURED
         if via:
             reason += f" as {config.canonical}, an alias of {configured.fullname}"
         return configured, reason, warnings
@@ -73,7 +76,7 @@ def _choose_canonical(model: ConceptModel, config: ConceptConfig, configured: Cl
     pool = returned or [v for v in matched if model.roles.role.get(v) == CLASS]
     if not pool:
         if configured is not None:
-            return configured, "configured in [tool.ssot-audit.concepts]", [
+            return configured, CONFIGURED, [
                 f"canonical '{config.canonical}' is {problem} and no other class qualifies"]
         raise ConfigError(f"'concepts.{config.name}': no class matches; set 'canonical' or 'name-patterns'")
     canonical, reason = model.rank(sorted(set(pool), key=lambda v: v.fullname), factories)

@@ -41,6 +41,13 @@ CLASSES = {
     "tests/test_models.py": "from pkg.models import Widget\n\n\ndef test_spin():\n    assert Widget().spin() == 1\n",
     "tests/test_more.py": "def test_nothing():\n    assert True\n",
 }  # fmt: skip
+# Two copies of one class, a concept of their own whose canonical is the first by name (no module imports either
+# class: their modules are imported), until one more import of either decides it
+HTTP = "class HttpClient:\n    def fetch_page(self, url):\n        return url\n\n" \
+       "    def post_form(self, url, data):\n        return data\n\n" \
+       "    def close_pool(self):\n        pass\n"  # fmt: skip
+TIED = {"pkg/http_a.py": HTTP, "pkg/http_b.py": HTTP,
+        "pkg/use_http.py": "from pkg import http_a, http_b\n\nCLIENTS = (http_a, http_b)\n"}  # fmt: skip
 
 
 def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
@@ -328,14 +335,18 @@ def test_random_class_imports_give_the_cold_scan_byte_for_byte(tmp_path: Path, s
     ("pkg/m4.py", "from pkg.gadgets import Gadget\n", False),  # a production importer more: a centre's rank
     ("tests/test_more.py", "from pkg.models import Widget as Spinner\n", False),  # a name of its own
     ("tests/test_more.py", "from pkg.models import _Hidden\n", False),  # a private class: its public name
-    ("tests/test_more.py", "from pkg.m0 import Manager0\n", False),  # a concept's member: its ranking
+    ("tests/test_more.py", "from pkg.m0 import Manager0\n", True),  # a concept's member, ranked as before
+    ("tests/test_more.py", "from pkg.m3 import Manager0\n", True),  # a duplicate: the canonical has more importers
+    ("tests/test_more.py", "from pkg.http_b import HttpClient\n", False),  # one more importer makes it canonical
+    ("tests/test_more.py", "from pkg.http_a import HttpClient\n", False),  # or the reason says why it is
 ])  # fmt: skip
 def test_a_class_imported_keeps_the_model_unless_it_reads_the_import(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: str, line: str, kept: bool) -> None:  # fmt: skip
     """Which class imports keep the model (the interface path, both scans) and which build it again (the whole
-    scan): the kept model's judgement, ``concept_snapshot.class_sites_unread``. Either way, the cold scan's output;
-    and the same for the edit taken back."""
-    root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES}, both_scopes=True)
+    scan): the kept model's judgement, ``concept_snapshot.class_sites_unread`` (a concept's member only when its
+    members rank as before: ``_same_ranking``). Either way, the cold scan's output; and the same for the edit taken
+    back."""
+    root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES, **TIED}, both_scopes=True)
     built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
     path = root / user
     before = path.read_text(encoding="utf-8")
