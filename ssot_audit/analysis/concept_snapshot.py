@@ -300,9 +300,10 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
     the names it is known by (a module-level ``as`` import: copies, patterns, guards), its public name (a private
     class's name words: similarity) and its importers (ranking members; choosing the centres of discovery, by
     production importers). So for each class a row added or removed names: the row binds no module-level name of its
-    own (``bound`` is the name imported, or in a function), the class's name is not private, and the set of
+    own (``bound`` is the name imported, or in a function), and the set of
     production modules importing it is the same unless the similarity of ``snapshot`` (the model's) never compared
-    it (a class with no partner is no centre of discovery). A configured concept that holds it keeps the model only
+    it (a class with no partner is no centre of discovery); a private class keeps its public name
+    (``_public_name_moves``). A configured concept that holds it keeps the model only
     with its configured canonical and no warning (else it ranks the classes its patterns match, and names them); a
     discovered concept whose member it is, only when the restored model ranks its members as the full scan did
     (``_same_ranking``); a shim or lookalike of a discovered concept is not ranked.
@@ -323,7 +324,10 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
         for _, name, bound, target, scope, _, _ in (old - new) + (new - old):
             if not isinstance(target, ClassValue):
                 continue
-            if (not scope and bound != name) or target.qualname.rsplit(".", 1)[-1].startswith("_"):
+            if not scope and bound != name:
+                return False
+            if target.qualname.rsplit(".", 1)[-1].startswith("_") and _public_name_moves(model, target, importer,
+                                                                                         old, new):  # fmt: skip
                 return False
             importers_changed = production and importer != target.module \
                 and any(row[4] == target for row, _ in before) != any(row[4] == target for row, _ in after)  # fmt: skip
@@ -336,6 +340,25 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
                 elif target in concept.members:
                     ranked.add(id(concept))
     return all(_same_ranking(model, c) for c in model.concepts if id(c) in ranked)
+
+
+def _public_name_moves(model: ConceptModel, target: ClassValue, importer: str, old: Counter[tuple[object, ...]],
+                       new: Counter[tuple[object, ...]]) -> bool:  # fmt: skip
+    """Whether the public name of the private class ``target`` (its name words: the similarity) differs from what
+    it was before ``importer``'s rows went from ``old`` to ``new`` (``_uncolumned``): its import paths counted now,
+    less those rows added, plus those removed (``Names._add_sites``' count: not from its own module, not only under
+    ``TYPE_CHECKING``)."""
+    names = model.names
+    paths = names.paths_of(target)
+    before = dict(paths)
+    if importer != target.module:
+        for rows, step in ((new - old, -1), (old - new, 1)):
+            for (source, name, _, value, _, checking, _), count in rows.items():
+                if value == target and not checking:
+                    key = (cast(str, source), cast(str, name))
+                    before[key] = before.get(key, 0) + step * count
+    before = {key: count for key, count in before.items() if count > 0}
+    return names.public_name(target, before).name != names.public_name(target, paths).name
 
 
 def _same_ranking(model: ConceptModel, concept: ConceptInfo) -> bool:

@@ -138,6 +138,10 @@ class Names:
             found = self._names.get(target)
         return found or []
 
+    def paths_of(self, target: Target) -> dict[tuple[str, str], int]:
+        """How many imports of ``target`` go through each (module, name), a copy (``public_name`` reads them)."""
+        return dict(self._paths_of(target) or {})
+
     def _paths_of(self, target: Target) -> dict[tuple[str, str], int] | None:
         """How many imports of ``target`` go through each (module, name) (None when none does)."""
         self._asked(target)
@@ -178,10 +182,11 @@ class Names:
         names.add(target.qualname.split(".")[-1])
         return frozenset(names)
 
-    def public_name(self, target: Target) -> Name:
-        """The name users import: the most used public import path, else a public alias, else the definition."""
+    def public_name(self, target: Target, paths: dict[tuple[str, str], int] | None = None) -> Name:
+        """The name users import: the most used public import path, else a public alias, else the definition
+        (``paths``: how many imports go through each (module, name), in place of those of the sites)."""
         defined = Name(target.module, target.qualname, DEFINED)
-        paths = self._paths_of(target)
+        paths = self._paths_of(target) if paths is None else paths
         homes = {(n.module, n.name) for n in self.find_names(target) if n.how != IMPORT}
         homes.add((target.module, shown_qualname(target.qualname)))  # a conditional twin ``f#2`` is imported as ``f``
         if paths:

@@ -47,7 +47,11 @@ HTTP = "class HttpClient:\n    def fetch_page(self, url):\n        return url\n\
        "    def post_form(self, url, data):\n        return data\n\n" \
        "    def close_pool(self):\n        pass\n"  # fmt: skip
 TIED = {"pkg/http_a.py": HTTP, "pkg/http_b.py": HTTP,
-        "pkg/use_http.py": "from pkg import http_a, http_b\n\nCLIENTS = (http_a, http_b)\n"}  # fmt: skip
+        "pkg/use_http.py": "from pkg import http_a, http_b\n\nCLIENTS = (http_a, http_b)\n",
+        # a private class known by two public names, the one imported most its public name
+        "pkg/engines.py": "class _Engine:\n    def start(self):\n        return 1\n\n\n"
+                          "Engine = _Engine\nMotor = _Engine\n",
+        "pkg/use_engine.py": "from pkg.engines import Motor\n\nM = Motor\n"}  # fmt: skip
 
 
 def _import(rng: random.Random, i: int, n: int) -> tuple[str, str]:
@@ -334,7 +338,10 @@ def test_random_class_imports_give_the_cold_scan_byte_for_byte(tmp_path: Path, s
     ("tests/test_more.py", "def f():\n    from pkg.models import Widget as W\n    return W\n", True),  # local
     ("pkg/m4.py", "from pkg.gadgets import Gadget\n", False),  # a production importer more: a centre's rank
     ("tests/test_more.py", "from pkg.models import Widget as Spinner\n", False),  # a name of its own
-    ("tests/test_more.py", "from pkg.models import _Hidden\n", False),  # a private class: its public name
+    ("tests/test_more.py", "from pkg.models import _Hidden\n", True),  # a private class, its public name the same
+    ("tests/test_more.py", "from pkg.engines import Engine\n", True),  # one import of each public name: the same
+    ("tests/test_more.py", "from pkg.engines import Engine\n\n\ndef f():\n    from pkg.engines import Engine\n"
+                           "    return Engine\n", False),  # two of ``Engine``: its public name now
     ("tests/test_more.py", "from pkg.m0 import Manager0\n", True),  # a concept's member, ranked as before
     ("tests/test_more.py", "from pkg.m3 import Manager0\n", True),  # a duplicate: the canonical has more importers
     ("tests/test_more.py", "from pkg.http_b import HttpClient\n", False),  # one more importer makes it canonical
