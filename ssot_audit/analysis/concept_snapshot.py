@@ -318,6 +318,7 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
                       *(v for v, _ in concept.rejected)):  # fmt: skip
             holding.setdefault(value, []).append(concept)
     ranked: set[int] = set()  # the discovered concepts whose ranking reads a changed class's importers
+    moved: dict[ClassValue, Counter[tuple[str, str]]] = {}  # private classes: how their paths' counts moved
     for importer, (before, after) in rows.items():
         production = not index.modules[importer].is_test
         old, new = _uncolumned(before), _uncolumned(after)  # no part of the model reads a site's position
@@ -326,9 +327,8 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
                 continue
             if not scope and bound != name:
                 return False
-            if target.qualname.rsplit(".", 1)[-1].startswith("_") and _public_name_moves(model, target, importer,
-                                                                                         old, new):  # fmt: skip
-                return False
+            if target.qualname.rsplit(".", 1)[-1].startswith("_"):
+                _count_paths(moved.setdefault(target, Counter()), target, importer, old, new)
             importers_changed = production and importer != target.module \
                 and any(row[4] == target for row, _ in before) != any(row[4] == target for row, _ in after)  # fmt: skip
             if importers_changed and _compared(methods, snapshot, target):
@@ -339,25 +339,29 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
                         return False
                 elif target in concept.members:
                     ranked.add(id(concept))
-    return all(_same_ranking(model, c) for c in model.concepts if id(c) in ranked)
+    return not any(_public_name_moves(model, target, shift) for target, shift in moved.items()) \
+        and all(_same_ranking(model, c) for c in model.concepts if id(c) in ranked)  # fmt: skip
 
 
-def _public_name_moves(model: ConceptModel, target: ClassValue, importer: str, old: Counter[tuple[object, ...]],
-                       new: Counter[tuple[object, ...]]) -> bool:  # fmt: skip
-    """Whether the public name of the private class ``target`` (its name words: the similarity) differs from what
-    it was before ``importer``'s rows went from ``old`` to ``new`` (``_uncolumned``): its import paths counted now,
-    less those rows added, plus those removed (``Names._add_sites``' count: not from its own module, not only under
+def _count_paths(shift: Counter[tuple[str, str]], target: ClassValue, importer: str, old: Counter[tuple[object, ...]],
+                 new: Counter[tuple[object, ...]]) -> None:  # fmt: skip
+    """Add to ``shift`` how ``importer``'s rows going from ``old`` to ``new`` (``_uncolumned``) moved the counts of
+    ``target``'s import paths (``Names._add_sites``' count: not from its own module, not only under
     ``TYPE_CHECKING``)."""
+    if importer == target.module:
+        return
+    for rows, step in ((new - old, 1), (old - new, -1)):
+        for (source, name, _, value, _, checking, _), count in rows.items():
+            if value == target and not checking:
+                shift[cast(str, source), cast(str, name)] += step * count
+
+
+def _public_name_moves(model: ConceptModel, target: ClassValue, shift: Counter[tuple[str, str]]) -> bool:
+    """Whether the public name of the private class ``target`` (its name words: the similarity) differs from what
+    it was before its import paths' counts moved by ``shift`` (every importer's edits: those now, less ``shift``)."""
     names = model.names
     paths = names.paths_of(target)
-    before = dict(paths)
-    if importer != target.module:
-        for rows, step in ((new - old, -1), (old - new, 1)):
-            for (source, name, _, value, _, checking, _), count in rows.items():
-                if value == target and not checking:
-                    key = (cast(str, source), cast(str, name))
-                    before[key] = before.get(key, 0) + step * count
-    before = {key: count for key, count in before.items() if count > 0}
+    before = {key: count for key in {*paths, *shift} if (count := paths.get(key, 0) - shift[key]) > 0}
     return names.public_name(target, before).name != names.public_name(target, paths).name
 
 

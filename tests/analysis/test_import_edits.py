@@ -400,3 +400,22 @@ def test_random_imports_wrapped_give_the_cold_scan_byte_for_byte(tmp_path: Path,
     taken, done = random_edits(tmp_path, monkeypatch, seed, _wrap, _patched, {**_project(), **WRAPPING}, 10)
     assert taken >= 14, done  # the test exercised the path
 
+
+
+def test_a_private_class_s_public_name_is_judged_over_every_file_edited(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``_Engine`` is imported three times as ``Motor`` and three as ``Engine``: its public name is ``Motor`` (a tie,
+    broken by the name). Two tests each importing ``Engine`` once more make it ``Engine``, though either alone would
+    not have made it other than it is after both: the paths are counted over every edited file, and the scan runs
+    whole (``concept_snapshot._public_name_moves``)."""
+    users = {f"pkg/motor_{i}.py": "from pkg.engines import Motor\n\nM = Motor\n" for i in range(2)}
+    users.update({f"pkg/engine_{i}.py": "from pkg.engines import Engine\n\nE = Engine\n" for i in range(3)})
+    root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES, **TIED, **users}, both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    paths = [root / "tests/test_more.py", root / "tests/test_models.py"]
+    before = [path.read_text(encoding="utf-8") for path in paths]
+    for path, text in zip(paths, before):
+        path.write_text("from pkg.engines import Engine\n" + text, encoding="utf-8")
+    assert scans_after_edit(root, cache, built, ran, ["two imports of Engine"]) == []
+    paths[0].write_text(before[0], encoding="utf-8")  # one of them taken away: Engine still has more
+    assert len(scans_after_edit(root, cache, built, ran, ["one taken away"])) == 2
