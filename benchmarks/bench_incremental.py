@@ -40,8 +40,9 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   commonest real edit the interface path refused before), after a call at module level changed (``repr(())``
   appended, its callee changed at each run), after a test case written beside the test case of "test method"
   (``class BenchCaseNTests``, deriving from what that one derives from, with one test; each later run takes the
-  last one away: a class of test code added and one removed), after a file that is no module written beside the
-  edited one
+  last one away: a class of test code added and one removed), after an import of a class of production code
+  written in that test case's module (``from MODULE import CLASS``, taken away again by the next run), after a file
+  that is no module written beside the edited one
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
   (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
@@ -53,7 +54,8 @@ bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would ma
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
 after an added import, after a method given a parameter, after a private method and a test method (and an async
 one) added, after a coroutine function added, after a body edit written by rename, after a local and a
-module-level call changed, after a file that is no module added and after a module added is byte for byte the JSON
+module-level call changed, after a test case and a class import written, after a file that is no module added and
+after a module added is byte for byte the JSON
 of a cold scan of the same tree.
 """
 
@@ -362,6 +364,39 @@ def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def class_import_edit(path: Path, imported: tuple[str, str]) -> None:
+    """Add ``from MODULE import CLASS`` (``imported``: a class of production code) where ``import_edit`` adds its
+    import, or take it away when the last run added it (a test importing one more model class, and the edit undone)."""
+    line = f"from {imported[0]} import {imported[1]}  # bench class import\n"
+    text = path.read_text(encoding="utf-8")
+    if line in text:
+        path.write_text(text.replace(line, "", 1), encoding="utf-8")
+        return
+    at = 0
+    for node in ast.parse(text).body:
+        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not docstring and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+            break
+        at = node.end_lineno or at
+    lines = text.splitlines(keepends=True)
+    lines.insert(at, line)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def pick_class(files: list[Path], importer: Path) -> tuple[str, str]:
+    """A top-level public class of a module of production code of the first copy that ``importer`` does not name,
+    and that module's dotted name."""
+    text = importer.read_text(encoding="utf-8", errors="replace")
+    for path in files:
+        parts = path.parts[path.parts.index("copy0") + 1:] if "copy0" in path.parts else ()
+        if not parts or "tests" in parts or path.name == "__init__.py" or not all(p.isidentifier() for p in parts[:-1]):
+            continue
+        found = re.search(r"^class ([A-Za-z]\w*)\b", path.read_text(encoding="utf-8", errors="replace"), re.M)
+        if found and not re.search(rf"\b{found.group(1)}\b", text):
+            return ".".join((*parts[:-1], path.stem)), found.group(1)
+    raise SystemExit("no class to import")
+
+
 def pick_import(files: list[Path], target: Path) -> tuple[str, str]:
     """A top-level function of another module of the first copy, and that module's dotted name."""
     for path in files:
@@ -423,6 +458,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     their_file, their_name = pick_imported(files, target)
     method_file, method_name = pick_method(files)
     case_file, case_name = pick_test_class(files)
+    model_class = pick_class(files, case_file)
 
     def add_import(path: Path, n: int) -> None:
         import_edit(path, n, imported)
@@ -444,6 +480,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
 
     def test_class(path: Path, n: int) -> None:  # not ``target``: a test case written beside that test case
         test_class_edit(case_file, case_name, n)
+
+    def class_import(path: Path, n: int) -> None:  # not ``target``: that test case's module imports a class
+        class_import_edit(case_file, model_class)
 
     def coroutine(path: Path, n: int) -> None:  # not ``target``: the module of the function others import
         coroutine_edit(their_file, n)
@@ -468,7 +507,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method),
                        ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, local", local_edit),
                        ("pre-commit, module call", module_call_edit), ("pre-commit, test class", test_class),
-                       ("pre-commit, data added", data_added), ("pre-commit, module added", module_added)):  # fmt: skip
+                       ("pre-commit, class import", class_import), ("pre-commit, data added", data_added),
+                       ("pre-commit, module added", module_added)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -483,8 +523,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("private method", private_method), ("test method", test_method),
                        ("async test", async_test), ("coroutine", coroutine),
                        ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
-                       ("module call", module_call_edit), ("test class", test_class), ("data added", data_added),
-                       ("module added", module_added)):  # fmt: skip
+                       ("module call", module_call_edit), ("test class", test_class), ("class import", class_import),
+                       ("data added", data_added), ("module added", module_added)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
