@@ -49,7 +49,7 @@ from ssot_audit.analysis.interfaces import Interfaces
 from ssot_audit.analysis.kept_methods import KeptMethods, MethodColumns, method_columns, own_public
 from ssot_audit.analysis.names import Names, name_words
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.roles import CLASS, TEST_CODE, Roles, constructor_raises
+from ssot_audit.analysis.roles import CLASS, TEST_CODE, TEST_DOUBLE, Roles, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED, Similarity
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue
@@ -428,13 +428,16 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
     for value in removed:
         scope, bases = (gone or {}).get((value.module, value.qualname), ("", ()))
         named = {v for base in bases for v in resolver.resolve_expr(value.module, scope, base)}
-        if roles.role.get(value) != TEST_CODE or value in held or value in model._factories or value in roles._raising \
+        if not _test_role(roles.role.get(value), scope) or value in held or value in model._factories \
+                or value in roles._raising \
                 or methods.has_subclass(value) or methods.lends_set(value) \
                 or not read_bases.isdisjoint(external_bases(tuple(named))):  # fmt: skip
             return False
     patterns = [config.name_patterns for config in configs if config.name_patterns]
+    role: dict[ClassValue, str] = {}
     for info, fact, value in added:
-        if roles._classify(info, fact, value) != TEST_CODE or constructor_raises(info.facts.functions, fact.qualname) \
+        role[value] = roles._classify(info, fact, value)
+        if not _test_role(role[value], fact.scope) or constructor_raises(info.facts.functions, fact.qualname) \
                 or any(v in held for v in resolver.mro(value)[1:] if isinstance(v, ClassValue)) \
                 or (not fact.scope and any(_matches(model, value, p) for p in patterns)) \
                 or not read_bases.isdisjoint(external_bases(tuple(resolver.direct_bases(value)))) \
@@ -445,8 +448,15 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
         methods.remove(value)
     for info, fact, value in sorted(added, key=lambda a: len(resolver.mro(a[2]))):  # a base before its subclasses
         methods.add(value, roles.public_methods_of(value, fact.methods, resolver.base_classes(value)))
-    _insert_in_order(roles.role, [value for _, _, value in added], index)
+    _insert_in_order(roles.role, role, index)
     return True
+
+
+def _test_role(role: str | None, scope: str) -> bool:
+    """A role of test code the model reads nothing of but the role and the public methods: ``test-code``, or a test
+    double defined inside a function or class (the discovery compares doubles at module level only:
+    ``discovered._top_level``; what else reads a double, attaching one that derives from a member, is judged apart)."""
+    return role == TEST_CODE or (role == TEST_DOUBLE and bool(scope))
 
 
 def _own_sets(model: ConceptModel, value: ClassValue, fact: ClassFact, edited: Collection[str]) -> bool:
@@ -497,9 +507,9 @@ def _no_equal_set(methods: KeptMethods, names: frozenset[str], value: ClassValue
     return False
 
 
-def _insert_in_order(role: dict[ClassValue, str], added: list[ClassValue], index: ProjectIndex) -> None:
-    """``added`` (classes of test code) put into ``role`` where a built ``Roles`` has them: the classes in the order
-    of the modules (``ProjectIndex.iter_modules``), each module's in the order of its facts."""
+def _insert_in_order(role: dict[ClassValue, str], added: Mapping[ClassValue, str], index: ProjectIndex) -> None:
+    """``added`` (classes of test code, with their roles) put into ``role`` where a built ``Roles`` has them: the
+    classes in the order of the modules (``ProjectIndex.iter_modules``), each module's in the order of its facts."""
     if not added:
         return
     rank = {name: i for i, name in enumerate(index.modules)}
@@ -511,7 +521,7 @@ def _insert_in_order(role: dict[ClassValue, str], added: list[ClassValue], index
 
     items = list(role.items())
     for value in sorted(added, key=key):
-        items.insert(bisect_right(items, key(value), key=lambda item: key(item[0])), (value, TEST_CODE))
+        items.insert(bisect_right(items, key(value), key=lambda item: key(item[0])), (value, added[value]))
     role.clear()
     role.update(items)
 

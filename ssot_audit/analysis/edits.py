@@ -234,12 +234,14 @@ def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test
 def _test_class_counts(facts: ModuleFacts, qualname: str) -> bool:
     """Whether a class of test code added or removed (``InterfaceChange.added_classes``, ``removed_classes``; in
     ``facts``, the ones that have it) is one the concept model may not read, by its facts: no test double by its name
-    nor by its methods (``roles.all_trivial``), its constructor not always raising (``Roles._raising``, which the
-    kept model holds). What the facts cannot tell (a mock base along its MRO, a concept member it derives from, a
-    configured pattern its name matches, the hooks of an external base it names, a name of its own) the kept model
-    judges (``concept_snapshot.patched_test_classes``)."""
+    nor by its methods (``roles.all_trivial``) unless defined inside a function or class (the discovery compares
+    doubles at module level only), its constructor not always raising (``Roles._raising``, which the kept model
+    holds). What the facts cannot tell (a mock base along its MRO, a concept member it derives from, a configured
+    pattern its name matches, the hooks of an external base it names, a name of its own) the kept model judges
+    (``concept_snapshot.patched_test_classes``)."""
     cls = facts.classes[qualname]
-    return not is_double_name(cls.name) and not all_trivial(facts.functions, cls) and not _raising(facts, cls)
+    double = is_double_name(cls.name) or all_trivial(facts.functions, cls)
+    return (not double or bool(cls.scope)) and not _raising(facts, cls)
 
 
 def _raising(facts: ModuleFacts, cls: ClassFact) -> bool:

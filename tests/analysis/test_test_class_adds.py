@@ -269,3 +269,34 @@ def test_a_class_nested_in_a_class_kept_is_refused_and_one_in_a_new_class_is_not
         "    def test_two(self):\n        self.assertTrue(2)\n"  # fmt: skip
     found = interface_change(facts_of(CASE), facts_of(new), line_map(CASE, new))
     assert found is not None and found.added_classes == {"SecondTest", "SecondTest.Meta"}
+
+
+@pytest.mark.parametrize(("block", "kept"), [
+    ("def test_fake_{n}():\n    class FakeClient{n}:\n        def fetch(self, key):\n            return key\n\n"
+     "    assert FakeClient{n}().fetch(1) == 1\n", True),  # a double inside a test: never compared
+    ("def test_trivial_{n}():\n    class Stand{n}:\n        def fetch(self, key):\n            pass\n\n"
+     "    assert Stand{n}().fetch(1) is None\n", True),  # a double by its methods, inside a test
+    ("class FakeClient{n}:\n    def fetch(self, key):\n        return key\n", False),  # at module level: compared
+    ("def test_sender_{n}():\n    class FakeSender{n}(Manager1):\n        def send(self, data):\n"
+     "            return data\n\n    assert FakeSender{n}().send(1) == 1\n", False),  # attached to a concept
+])  # fmt: skip
+def test_a_test_double_written_inside_a_test_keeps_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             block: str, kept: bool) -> None:  # fmt: skip
+    """A test double defined inside a test function (``MockResult`` in celery's tests) is no candidate of the
+    discovery, which compares doubles at module level only: written, it takes the interface path (its role and
+    methods put into the kept model, ``patched_test_classes``), unless it derives from a concept's member (attached
+    to it); one at module level takes the whole scan. Each scan equals a cold one, the double taken away again too
+    (14 edits, each written or taken away)."""
+    files = _class_project()
+    files["tests/test_plain.py"] = "from pkg.m1 import Manager1\n" + files["tests/test_plain.py"]
+
+    def edit(root: Path, rng: random.Random) -> str:  # written, then taken away again
+        path = root / "tests/test_plain.py"
+        text = path.read_text(encoding="utf-8")
+        added = "\n\n" + block.format(n=1)
+        path.write_text(text.replace(added, "") if added in text else text + added, encoding="utf-8")
+        return "a double written or taken away"
+
+    log = logged_edits(tmp_path, monkeypatch, 0, edit, files)
+    assert log[0][1:] == (["json", "text"] if kept else []), log
+    assert all(scans == [] for _, *scans in log[1:]) or kept, log  # taken away: the record judges it
