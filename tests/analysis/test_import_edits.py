@@ -299,9 +299,9 @@ def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(
         assert (after == counts) == (text == before), (after, counts)
 
 
-def _class_import(root: Path, rng: random.Random) -> str:
+def _class_import(root: Path, rng: random.Random, more: bool = False) -> str:
     """One random import of a class added to a test or production module (at module level, ``as`` another name, or
-    in a function), or one added earlier removed; returns what it did."""
+    in a function), or one added earlier removed; returns what it did. ``more``: of ``TIED``'s classes too."""
     path = root / rng.choice(("tests/test_models.py", "tests/test_more.py", "pkg/m4.py", "app/c.py"))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     added = [number for number, line in enumerate(lines) if line.rstrip().endswith(ADDED)]
@@ -309,8 +309,12 @@ def _class_import(root: Path, rng: random.Random) -> str:
         del lines[rng.choice(added)]
         path.write_text("".join(lines), encoding="utf-8")
         return f"drop a class import of {path.name}"
-    source, name = rng.choice((("pkg.models", "Widget"), ("pkg.models", "Gadget"), ("pkg.gadgets", "Gadget"),
-                               ("pkg.models", "_Hidden"), ("pkg.m0", "Manager0"), ("app.core.store", "Store")))
+    classes = [("pkg.models", "Widget"), ("pkg.models", "Gadget"), ("pkg.gadgets", "Gadget"), ("pkg.models", "_Hidden"),
+               ("pkg.m0", "Manager0"), ("app.core.store", "Store")]
+    if more:
+        classes += [("pkg.http_a", "HttpClient"), ("pkg.http_b", "HttpClient"), ("pkg.engines", "Engine"),
+                    ("pkg.engines", "Motor"), ("pkg.engines", "_Engine")]
+    source, name = rng.choice(classes)
     n, where = rng.randrange(1000), rng.choice(("module", "module", "as", "function"))
     if where == "function":
         lines.append(f"\n\ndef use_{n}():\n    from {source} import {name}{ADDED}\n    return {name}\n")
@@ -329,6 +333,22 @@ def test_random_class_imports_give_the_cold_scan_byte_for_byte(tmp_path: Path, s
     (``concept_snapshot.class_sites_unread``) takes the interface path, and every scan equals a cold one."""
     taken, done = random_edits(tmp_path, monkeypatch, seed, _class_import, _patched, {**_project(), **CLASSES}, 16)
     assert taken >= 8, done  # the test exercised the path
+
+
+def _class_imports(root: Path, rng: random.Random) -> str:
+    """Two ``_class_import`` edits before the scan (of one file or two: a commit's), among the classes of
+    ``CLASSES`` and ``TIED`` too."""
+    return _class_import(root, rng, more=True) + "; " + _class_import(root, rng, more=True)
+
+
+@pytest.mark.parametrize("seed", [74, 75])
+def test_random_class_imports_in_two_files_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The kept model judges the import rows of every file an edit changed together (a concept's ranking, a private
+    class's public name: ``class_sites_unread``): two class imports per scan, and every scan equals a cold one."""
+    taken, done = random_edits(tmp_path, monkeypatch, seed, _class_imports, _patched,
+                               {**_project(), **CLASSES, **TIED}, 14)  # fmt: skip
+    assert taken >= 6, done  # the test exercised the path
 
 
 @pytest.mark.parametrize(("user", "line", "kept"), [
