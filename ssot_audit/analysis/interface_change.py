@@ -133,9 +133,10 @@ class InterfaceChange:
     # the module's: each fires its ``trace.STORES`` leaf, and the module's rows of the table of them are made again
     stores: frozenset[str] = frozenset()
     # of ``names``, those whose bindings differ only in where they are (lines, an import's column: an import
-    # wrapped in parentheses, a def moved past a changed line), not among the names that changed places: every
-    # answer of the resolver about them is the same (it reads no position), so the concept model, which keeps no
-    # position, reads nothing of theirs that changed; rules may (a finding's position), and their leaves fire
+    # wrapped in parentheses, a comment written at the end of an assignment), not among the names that changed
+    # places: every answer of the resolver about them is the same (it reads no position), so the concept model,
+    # which keeps no position, reads nothing of theirs that changed; rules may (a finding's position): their leaves
+    # fire
     placed: frozenset[str] = frozenset()
 
 
