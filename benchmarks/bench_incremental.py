@@ -40,8 +40,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   commonest real edit the interface path refused before), after a call at module level changed (``repr(())``
   appended, its callee changed at each run), after a test case written beside the test case of "test method"
   (``class BenchCaseNTests``, deriving from what that one derives from, with one test; each later run takes the
-  last one away: a class of test code added and one removed), after an import of a class of production code
-  written in that test case's module (``from MODULE import CLASS``, taken away again by the next run), after a file
+  last one away: a class of test code added and one removed), after an import of an exception class of production
+  code written in that test case's module (``from MODULE import CLASS``, taken away again by the next run), after a file
   that is no module written beside the edited one
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
   (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
@@ -384,16 +384,19 @@ def class_import_edit(path: Path, imported: tuple[str, str]) -> None:
 
 
 def pick_class(files: list[Path], importer: Path) -> tuple[str, str]:
-    """A top-level public class of a module of production code of the first copy that ``importer`` does not name,
-    and that module's dotted name."""
+    """A top-level public exception class (``class NameError(SomeError):``) of a module of production code of the
+    first copy that ``importer`` does not name, and that module's dotted name. An exception, as tests import: the
+    copies of the tree repeat every class, so a class with methods is one of a concept of eight copies whose ranking
+    an import decides (the kept model then runs the whole phase, as it should; a real tree has few such classes)."""
     text = importer.read_text(encoding="utf-8", errors="replace")
     for path in files:
         parts = path.parts[path.parts.index("copy0") + 1:] if "copy0" in path.parts else ()
         if not parts or "tests" in parts or path.name == "__init__.py" or not all(p.isidentifier() for p in parts[:-1]):
             continue
-        found = re.search(r"^class ([A-Za-z]\w*)\b", path.read_text(encoding="utf-8", errors="replace"), re.M)
-        if found and not re.search(rf"\b{found.group(1)}\b", text):
-            return ".".join((*parts[:-1], path.stem)), found.group(1)
+        source = path.read_text(encoding="utf-8", errors="replace")
+        for found in re.finditer(r"^class ([A-Za-z]\w*)\((\w*(?:Error|Exception))\):", source, re.M):
+            if not re.search(rf"\b{found.group(1)}\b", text):
+                return ".".join((*parts[:-1], path.stem)), found.group(1)
     raise SystemExit("no class to import")
 
 
