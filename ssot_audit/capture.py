@@ -53,7 +53,10 @@ def symbol_imports(index: ProjectIndex, sites: ImportSites, concepts: ConceptMod
 
 
 def _concept_member(index: ProjectIndex, sites: ImportSites, model: ConceptModel, cls: ClassValue, role: str) -> ConceptMember:
-    info = index.get_module(cls.module)
+    # the module's path and the class's position, read unrecorded (not its ``MODULE`` leaf, which every interface edit
+    # of the module fires: the table would be made again after any edit of a module defining a concept's class); a
+    # table kept after an edit has its positions moved, or the whole scan runs (``model.moved``)
+    info = index.modules[cls.module]
     fact = info.facts.classes[cls.qualname]
     location = Location(info.relpath, fact.line, fact.col + 1, symbol=cls.fullname)
     public = model.public(cls)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit import capture
 from ssot_audit.config import Config
 from ssot_audit.fix import memo
 from ssot_audit.fix.build import FixEnv, ImportUse
@@ -297,6 +298,38 @@ def test_an_import_of_a_concept_factory_counts_in_the_kept_concept_table(
         assert len(scans_after_edit(root, cache, built, ran, [text])) == 2  # both scans took the path
         after = importers()
         assert (after == counts) == (text == before), (after, counts)
+
+
+@pytest.mark.parametrize(("path", "old", "new", "made"), [
+    ("pkg/m0.py", "class Manager0", "def _helper_1():\n    return 1\n\n\nclass Manager0", False),  # its module
+    ("app/c.py", "from app", "from pkg.m3 import get_3\nfrom app", True),  # a factory's importers
+])  # fmt: skip
+def test_the_concept_table_is_made_again_only_when_an_edit_reaches_what_it_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, old: str, new: str,
+        made: bool) -> None:  # fmt: skip
+    """An interface edit of a module defining a concept's class (a function added above the canonical class) keeps
+    the last concept table, its positions moved: the table reads the class's position, not the module as a whole
+    (``capture._concept_member``); one that changes what it counts makes it again. Both give the cold scan's
+    output."""
+    root, cache = scanned_tree(tmp_path, _project(), both_scopes=True)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    calls: list[int] = []
+    real = capture.concept_table
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(capture, "concept_table", counted)
+    edited = root / path
+    edited.write_text(edited.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    calls.clear()
+    built.clear()
+    ran.clear()
+    cached = scan_output(root, cache, "text")
+    assert ran and isinstance(ran[-1], Rerun) and not built  # the interface path, the model kept
+    assert bool(calls) is made, calls
+    assert cached == scan_output(root, None, "text")
 
 
 def _class_import(root: Path, rng: random.Random, more: bool = False) -> str:
