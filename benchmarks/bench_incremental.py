@@ -352,7 +352,12 @@ def test_class_edit(path: Path, name: str, n: int) -> None:
 def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
     """Add ``from MODULE import NAME as _bench_import_N`` (``imported``: a function of another module) below the
     file's docstring and ``from __future__`` imports, above everything else."""
-    text = path.read_text(encoding="utf-8")
+    line = f"from {imported[0]} import {imported[1]} as _bench_import_{n}\n"
+    _insert_at_top(path, path.read_text(encoding="utf-8"), line)
+
+
+def _insert_at_top(path: Path, text: str, line: str) -> None:
+    """Write ``text`` to ``path`` with ``line`` below its docstring and ``from __future__`` imports."""
     at = 0
     for node in ast.parse(text).body:
         docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
@@ -360,7 +365,7 @@ def import_edit(path: Path, n: int, imported: tuple[str, str]) -> None:
             break
         at = node.end_lineno or at
     lines = text.splitlines(keepends=True)
-    lines.insert(at, f"from {imported[0]} import {imported[1]} as _bench_import_{n}\n")
+    lines.insert(at, line)
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -371,16 +376,8 @@ def class_import_edit(path: Path, imported: tuple[str, str]) -> None:
     text = path.read_text(encoding="utf-8")
     if line in text:
         path.write_text(text.replace(line, "", 1), encoding="utf-8")
-        return
-    at = 0
-    for node in ast.parse(text).body:
-        docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-        if not docstring and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
-            break
-        at = node.end_lineno or at
-    lines = text.splitlines(keepends=True)
-    lines.insert(at, line)
-    path.write_text("".join(lines), encoding="utf-8")
+    else:
+        _insert_at_top(path, text, line)
 
 
 def pick_class(files: list[Path], importer: Path) -> tuple[str, str]:

@@ -161,11 +161,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 leaves.extend(fired_leaves(module, change, record, imported=(), sites=(),
                                            aliases=False, private=moved.private))  # ``_model_holds``
-    found, past = traces.reached_at_bound(leaves)
-    if placed:
-        more, beyond = traces.reached_at_bound(placed)
-        found, past = found | (more - {MODEL}), past | beyond
-    return _rerun_of(found, past, edits, module_names, codes)
+    return _rerun_of(*_reached(traces, leaves, placed), edits, module_names, codes)
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
@@ -189,14 +185,21 @@ def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mappin
         elif sites:
             leaves.append((SITES, ""))
             leaves.extend(sites)
-    if sites_unread:
-        classes = [leaf for leaf in leaves if leaf[0] == CLASS_SITES]  # type: ignore[index]
-        leaves = [leaf for leaf in leaves if leaf[0] != CLASS_SITES]  # type: ignore[index]
-    found, past = traces.reached_at_bound(leaves)
-    if sites_unread and classes:
-        more, beyond = traces.reached_at_bound(classes)
-        found, past = found | (more - {MODEL}), past | beyond
+    apart = [sites_unread and leaf[0] == CLASS_SITES for leaf in leaves]  # type: ignore[index]
+    found, past = _reached(traces, [leaf for leaf, a in zip(leaves, apart) if not a],
+                           [leaf for leaf, a in zip(leaves, apart) if a])  # fmt: skip
     return _rerun_of(first.reached | found, first.past_bound | past, edits, module_names, codes)
+
+
+def _reached(traces: Traces, leaves: list[Hashable],
+             unread: list[Hashable]) -> tuple[frozenset[Hashable], frozenset[Hashable]]:  # fmt: skip
+    """``Traces.reached_at_bound`` of ``leaves`` and ``unread`` together, ``MODEL`` left out of what ``unread``
+    reaches (leaves whose change the kept model judged it reads nothing of: what rules read of them is reached)."""
+    found, past = traces.reached_at_bound(leaves)
+    if unread:
+        more, beyond = traces.reached_at_bound(unread)
+        found, past = found | (more - {MODEL}), past | beyond
+    return found, past
 
 
 def _rerun_of(found: frozenset[Hashable], past: frozenset[Hashable], edits: Mapping[str, Moved],
