@@ -146,6 +146,8 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
+    if change.decorated and not is_test:
+        return False  # a production class's decorators: what the roles read of it (``Roles._kind_by_base``, shims)
     if change.added_classes or change.removed_classes:
         if not is_test or not all(_test_class_counts(new, q) for q in change.added_classes) \
                 or not all(_test_class_counts(old, q) for q in change.removed_classes):  # fmt: skip

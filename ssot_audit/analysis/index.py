@@ -11,7 +11,7 @@ from itertools import chain, repeat
 from typing import cast
 
 from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
-from ssot_audit.analysis.trace import ALIASES, FUNCTION, HEAD, MODULE, Trace
+from ssot_audit.analysis.trace import ALIASES, FUNCTION, HEAD, MODULE, SCOPE, Trace
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +292,14 @@ class ProjectIndex:
         reads of it (``interface_change.MODEL_READS``), a narrower leaf of the dependency record (``trace.HEAD``)."""
         if self.trace is not None:
             self.trace.read((HEAD if head else FUNCTION, module, qualname))
+        info = self.modules.get(module)
+        return info.facts.functions.get(qualname) if info else None
+
+    def find_scope(self, module: str, qualname: str) -> FunctionFact | None:
+        """``find_function``, for a caller that reads only what a name read in the function resolves through beside
+        its locals (``interface_change.SCOPE_READS``): its leaf of the dependency record is ``trace.SCOPE``."""
+        if self.trace is not None:
+            self.trace.read((SCOPE, module, qualname))
         info = self.modules.get(module)
         return info.facts.functions.get(qualname) if info else None
 

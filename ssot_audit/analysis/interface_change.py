@@ -20,10 +20,13 @@ says what did, so that a scan can tell which whole-program answers may have chan
   of a *mentioned* name differ (``unseen.mentioned``: every reader of a function's locals asks about a name the
   file mentions, and the resolver, the one reader of another module's function locals, reads the function's
   ``FUNCTION`` leaf, or its ``LOCAL`` leaf for a method while the model is built). A method (a function
-  with a ``class_qualname``) may differ only in what the concept model does not read of it (``MODEL_READS``: its
-  parameters, return values and annotation, locals, body reads), its class's facts being the same; such methods
-  are ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire; ``locals``
-  names their local names whose bindings differ, each a ``trace.LOCAL`` leaf.
+  with a ``class_qualname``) that differs only in what the concept model does not read of it (``MODEL_READS``:
+  its parameters, return values and annotation, locals, body reads), its class's facts being the same, is one of
+  ``methods`` too, whose ``trace.HEAD`` leaf (what the model reads of a function) does not fire; a method kept
+  that differs in what the model reads of it (a decorator added) makes its class one of ``classes``. ``locals``
+  names the kept methods' local names whose bindings differ, each a ``trace.LOCAL`` leaf; ``scoped`` the functions
+  added, removed or changed in what a name read in them resolves through beside their locals (``SCOPE_READS``),
+  each a ``trace.SCOPE`` leaf.
 - ``imports``: the import rows differ (the import graph, the import sites and the modules counted as imported
   read them: to be patched at this file's rows).
 - ``module_calls``: calls outside function bodies differ (``namespace._edited_at_import`` resolves them: whether the
@@ -36,21 +39,22 @@ says what did, so that a scan can tell which whole-program answers may have chan
   ``has_main_guard`` of a file without classes).
 
 - ``classes``: the classes whose members (``MEMBERS``: methods added, removed or renamed, instance attributes,
-  class attributes) differ, all else of them the same (their end aside): each fires its ``trace.CLASS`` leaf (but
-  one whose private members alone changed, ``edits.changed_classes``), and its methods may differ in any way (the
-  caller judges what the model reads of such a class: ``edits._test_class_holds``); ``members``: their private
-  names whose rows differ, each a ``trace.MEMBER`` leaf. A class attribute is read by the member lookups (under
-  those leaves), by the roles as a hand-written enum's constants (``roles.kind_by_methods``, which the caller
-  compares) and as a base's ``Meta.abstract`` (an ``abstract`` that came or went in a class ``Meta`` is refused).
+  class attributes) or decorators (``decorated``) differ, or one of whose methods kept differs in what the model
+  reads of it (a decorator added to a test), all else of them the same (their end aside): each fires its
+  ``trace.CLASS`` leaf (but one whose private members alone changed, ``edits.changed_classes``), and its methods
+  may differ in any way (the caller judges what the model reads of such a class: ``edits._test_class_holds``);
+  ``members``: their private names whose rows differ, each a ``trace.MEMBER`` leaf. A class attribute is read by
+  the member lookups (under those leaves), by the roles as a hand-written enum's constants
+  (``roles.kind_by_methods``, which the caller compares) and as a base's ``Meta.abstract`` (an ``abstract`` that
+  came or went in a class ``Meta`` is refused).
 
 - ``added_classes``, ``removed_classes``: the classes added and removed, the classes both have kept in their order
   (the concept model reads every class: the caller lets through those of test code it can judge,
   ``edits._model_holds``); each fires its ``trace.CLASS`` leaf, and a module-level one's name is of ``names``.
 
-Refused (None), in the safe direction: a class changed beyond its members (its end alone may move
-to a line the edit changed), a method of another class added or removed or changed in what the model reads of it
-(``MODEL_READS``); the order of the functions or classes kept by both changed (readers iterate them; names that
-changed places are changed names); a module ``__getattr__``,
+Refused (None), in the safe direction: a class changed beyond its members (its end alone may move to a line the
+edit changed), a method of another class added or removed; the order of the functions or classes kept by both
+changed (readers iterate them; names that changed places are changed names); a module ``__getattr__``,
 ``dynamic_namespace`` or ``namespace_writers`` changed (they change every answer about the module); a field this
 module does not know changed; a position that cannot move. (``stores``: the attributes whose stores into an imported
 name changed, each a ``trace.STORES`` leaf of the table of every module's.)
@@ -62,15 +66,15 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, fields, replace
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, NamedTuple
 
 from ssot_audit.analysis.facts import (
     B_IMPORT, Binding, ClassFact, FunctionFact, ImportFact, ModuleFacts, is_dunder, is_private,
 )
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import (
-    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, MODULE_CALLS, NAMED, SITES, STAR,
-    STORES,
+    ALIASES, CLASS, CLASS_SITES, FUNCTION, HEAD, IMPORTERS, LOCAL, MEMBER, MODULE, MODULE_CALLS, NAMED, SCOPE, SITES,
+    STAR, STORES,
 )
 from ssot_audit.analysis.unseen import (  # the walk of ``calls_only_change``, reused field by field
     _BINDING_LINE, _IMPORT_LINE, _REBIND_LINE, _UNREAD_FIELDS, _Moves, _differing_names, _plain_equal, _same_class,
@@ -87,7 +91,10 @@ _EQUAL_FIELDS = frozenset({"has_getattr", "dynamic_namespace", "namespace_writer
 # ``similarity``: who hands work on, async agreement; ``concepts.async_methods``; ``members``: properties), directly
 # and not through a node of the dependency record: a method whose other fields changed leaves the model as it was.
 MODEL_READS = ("is_async", "is_abstract", "is_stub", "always_raises", "is_trivial", "delegates", "decorators",
-               "is_generator", "class_qualname", "parent", "name", "globals")  # the last three: ``trace.LOCAL``'s
+               "is_generator", "class_qualname", "parent", "name", "globals")  # the last four: ``SCOPE_READS``
+# What a name read in a function resolves through beside its local bindings (``Resolver._resolve_name``: whether it
+# is a method, its parent scope, its ``global`` names; ``trace.SCOPE``, with ``trace.LOCAL`` for the locals).
+SCOPE_READS = ("class_qualname", "parent", "name", "globals")
 # What member lookups read of a class (``members.MemberLookup``), beside its bases and the rest: a class whose members
 # alone changed is let through (``InterfaceChange.classes``), its ``trace.CLASS`` leaf fired (a private name's rows:
 # its ``trace.MEMBER`` leaf).
@@ -113,8 +120,11 @@ class InterfaceChange:
     import_names: frozenset[str] = frozenset()
     # of ``functions``, the methods (changed in what the concept model does not read of them: ``MODEL_READS``)
     methods: frozenset[str] = frozenset()
-    # of those methods, "qualname name" for each local name whose bindings differ (``trace.LOCAL``)
+    # of the methods kept, "qualname name" for each local name whose bindings differ (``trace.LOCAL``)
     locals: frozenset[str] = frozenset()
+    # of ``functions``, those added, removed or changed in what a name read in them resolves through beside their
+    # locals (``SCOPE_READS``): each fires its ``trace.SCOPE`` leaf
+    scoped: frozenset[str] = frozenset()
     # classes whose members changed (``MEMBERS``: methods added, removed or renamed...), all else of them the same;
     # their methods may change in any way (the caller judges what the model reads of them: ``edits``)
     classes: frozenset[str] = frozenset()
@@ -138,6 +148,9 @@ class InterfaceChange:
     # which keeps no position, reads nothing of theirs that changed; rules may (a finding's position): their leaves
     # fire
     placed: frozenset[str] = frozenset()
+    # of ``classes``, those whose decorators differ (a test case marked ``@pytest.mark.django_db``): the roles read
+    # a production class's (a dataclass is a record), unrecorded; the caller refuses those (``edits._model_holds``)
+    decorated: frozenset[str] = frozenset()
 
 
 def interface_change(old: ModuleFacts, new: ModuleFacts, new_line: NewLine) -> InterfaceChange | None:
@@ -160,13 +173,14 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     member_changed = _member_changed(old.classes, new.classes, moves)
     if member_changed is None:
         return None
-    classes, added, removed = member_changed
+    classes, added, removed, decorated = member_changed
     same_imports = _same_records(old.imports, new.imports, (_IMPORT_LINE,), moves)
     changed = _changed_functions(old, new, moves, same_imports, classes | added | removed)
     if changed is None:
         return None
-    functions, methods, local_names, toggled = changed
-    classes |= {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are the same
+    functions, methods, local_names, toggled = changed.functions, changed.methods, changed.locals, changed.toggled
+    classes |= changed.owners | {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are
+    # the same
     names, placed = _changed_names(old, new, moves)
     main_guard = old.has_main_guard != new.has_main_guard
     if main_guard and new.classes:  # ``roles.Roles._classify`` reads it of every class of the file
@@ -180,8 +194,10 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
         local=main_guard or not _same_records(old.rebinds, new.rebinds, (_REBIND_LINE,), moves)
         or not _same_records(old.raise_spans, new.raise_spans, (0, 1), moves) or old.probed_attrs != new.probed_attrs,
         import_names=frozenset() if same_imports else _import_names(old.imports, new.imports),
-        methods=methods, locals=local_names, classes=classes, members=_private_members(old, new, classes),
+        methods=methods, locals=local_names, scoped=changed.scoped, classes=classes,
+        members=_private_members(old, new, classes),
         toggled=toggled, added_classes=added, removed_classes=removed, stores=_stored(old, new), placed=placed,
+        decorated=decorated,
     )  # fmt: skip
 
 
@@ -220,10 +236,13 @@ def _same_class_but_end(old: ClassFact, new: ClassFact, moves: _Moves) -> bool:
         and _same_class(replace(old, end_line=old.line), replace(new, end_line=new.line), moves)  # fmt: skip
 
 
-def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact],
-                    moves: _Moves) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
-    """The qualnames of the classes whose members (``MEMBERS``) differ, every other fact of each the same after moving
-    (its end aside: a method added last ends it on a new line), of the classes added and of those removed; None when
+_Classes = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]  # ``_member_changed``'s
+
+
+def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact], moves: _Moves) -> _Classes | None:
+    """The qualnames of the classes whose members (``MEMBERS``) or decorators differ, every other fact of each the same
+    after moving (its end aside: a method added last ends it on a new line), of the classes added, of those removed
+    and of those whose decorators differ (``InterfaceChange.decorated``); None when
     the classes both have, in order, differ otherwise. Only the member lookups read the members outside the concept
     model (``trace.CLASS``, which they record), and every reader of the class's place reads its module
     (``RuleContext.class_location``: the ``MODULE`` leaf). A class added or removed is a name of its scope added or
@@ -238,17 +257,22 @@ def _member_changed(old: dict[str, ClassFact], new: dict[str, ClassFact],
     if any(q.rpartition(".")[0] in both for q in either):
         return None  # a class nested in a class both have: a member of it, which lookups find by the module's classes
     changed: set[str] = set()
+    decorated: set[str] = set()
     for qualname in both:
         before, after = old[qualname], new[qualname]
         if _same_class_but_end(before, after, moves):
             continue
         kept = {name: getattr(before, name) for name in MEMBERS}
         if not _same_class(replace(before, end_line=before.line), replace(after, end_line=after.line, **kept), moves):
-            return None
+            if not _same_class(replace(before, end_line=before.line),
+                               replace(after, end_line=after.line, decorators=before.decorators, **kept), moves):
+                return None
+            decorated.add(qualname)
         if after.name == "Meta" and ("abstract" in before.class_attrs) != ("abstract" in after.class_attrs):
             return None  # what ``Roles._abstract_model_base`` reads of a base's ``Meta``, unrecorded
         changed.add(qualname)
-    return frozenset(changed), frozenset(q for q in either if q in new), frozenset(q for q in either if q in old)
+    return (frozenset(changed), frozenset(q for q in either if q in new), frozenset(q for q in either if q in old),
+            frozenset(decorated))
 
 
 def _import_names(old: list[ImportFact], new: list[ImportFact]) -> frozenset[str]:
@@ -282,14 +306,27 @@ def _kept_in_order(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], s
     return kept, set(old_keys).symmetric_difference(new_keys)
 
 
+class _Changed(NamedTuple):
+    """What ``_changed_functions`` found (see there)."""
+
+    functions: frozenset[str]
+    methods: frozenset[str]
+    locals: frozenset[str]
+    toggled: frozenset[str]
+    owners: frozenset[str]  # classes let through as classes whose members changed
+    scoped: frozenset[str]  # functions added, removed or changed in ``SCOPE_READS``
+
+
 def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _Moves, same_imports: bool,
-                       classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None:  # fmt: skip
+                       classes: frozenset[str]) -> _Changed | None:  # fmt: skip
     """Qualnames of the functions added, removed or changed beyond calls in their bodies, of those the methods (of
     ``classes``, whose members changed, only those kept the same in what the model reads: the others may change in
     any way, as functions), the methods'
-    local names whose bindings differ ("qualname name"), and the methods made ``async`` or sync (``_toggled``: of
-    the functions, not of the methods); None for a method added, removed or changed otherwise in
-    what the model reads (``MODEL_READS``). A function kept whose local bindings of a mentioned name differ is
+    local names whose bindings differ ("qualname name"), the methods made ``async`` or sync (``_toggled``: of
+    the functions, not of the methods), and the classes of the methods kept but changed otherwise in what the model
+    reads (``MODEL_READS``: a decorator added), which are let through as classes whose members changed
+    (``classes``: the caller judges them, and their methods are functions); None for a method added or removed
+    outside ``classes``. A function kept whose local bindings of a mentioned name differ is
     changed (``unseen.mentioned``: changed functions' mentions included, wider being safe); one whose differing
     locals nothing mentions is not (no reader asks about them, as in ``unseen``). Import bindings are compared by
     the import they name: a function's ``from x import y`` is an index into the module's imports, which one added
@@ -315,19 +352,43 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
     if unread:  # a function whose mentioned locals differ is a changed function: readers of them read its leaf
         said = mentioned(new_facts, unread)
         changed.update(func.qualname for func, names in unread if not names.isdisjoint(said))
+    # a kept method of a class whose members are the same, changed in what the model reads of it (a decorator
+    # added): its class is let through as one whose members changed, for the caller to judge (``classes``)
+    headed = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes
+                       and old.get(q) is not None and new.get(q) is not None
+                       and not _same_head(old[q], new[q]) and not _toggled(old[q], new[q]))  # fmt: skip
+    owners = frozenset(new[q].class_qualname or "" for q in headed)
+    classes = classes | owners
     methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname)
                         and (owner not in classes or _same_head(old.get(q), new.get(q))))  # fmt: skip
     toggled = frozenset(q for q in methods if _toggled(old.get(q), new.get(q)))
-    local_names: set[str] = set()
     for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
         was, now = old.get(qualname), new.get(qualname)
         if was is None or now is None or (model_read(was) != model_read(now) and qualname not in toggled):
             return None
+    scoped = frozenset(q for q in changed if (was := old.get(q)) is None or (now := new.get(q)) is None
+                       or _scope_read(was) != _scope_read(now))  # fmt: skip
+    kept = [q for q in changed if q not in scoped and new[q].class_qualname]  # methods whose ``SCOPE`` is the same
+    return _Changed(frozenset(changed), methods - toggled, _local_names(old_facts, new_facts, kept), toggled, owners,
+                    scoped)  # fmt: skip
+
+
+def _local_names(old: ModuleFacts, new: ModuleFacts, methods: Iterable[str]) -> frozenset[str]:
+    """"qualname name" for each local name of the kept ``methods`` whose bindings differ (``trace.LOCAL``: what the
+    model reads of a method's locals, beside its ``SCOPE``)."""
+    found: set[str] = set()
+    for qualname in methods:
+        was, now = old.functions[qualname], new.functions[qualname]
         names = set(was.locals.keys()) | set(now.locals.keys())  # compared without lines: a function scope is
         # resolved without reading them (``Resolver._from_bindings``), and a parameter added moves none of them
-        local_names.update(f"{qualname} {n}" for n in names
-                           if _unplaced(old_facts, was.locals.get(n, ())) != _unplaced(new_facts, now.locals.get(n, ())))
-    return frozenset(changed), methods - toggled, frozenset(local_names), toggled
+        found.update(f"{qualname} {n}" for n in names
+                     if _unplaced(old, was.locals.get(n, ())) != _unplaced(new, now.locals.get(n, ())))
+    return frozenset(found)
+
+
+def _scope_read(function: FunctionFact) -> tuple[Any, ...]:
+    """What a name read in ``function`` resolves through beside its locals (``SCOPE_READS``, ``trace.SCOPE``)."""
+    return tuple(getattr(function, name) for name in SCOPE_READS)
 
 
 def _same_head(was: FunctionFact | None, now: FunctionFact | None) -> bool:
@@ -433,6 +494,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
         leaves.extend((module, name) for name in change.exported)
     leaves.extend((FUNCTION, module, qualname) for qualname in change.functions)
     leaves.extend((HEAD, module, qualname) for qualname in change.functions - change.methods)  # ``methods``: the same
+    leaves.extend((SCOPE, module, qualname) for qualname in change.scoped)
     leaves.extend((LOCAL, module, scoped) for scoped in change.locals)
     leaves.extend((CLASS, module, qualname) for qualname in change.classes - private)
     leaves.extend((CLASS, module, qualname) for qualname in change.added_classes | change.removed_classes)

@@ -24,7 +24,7 @@ from ssot_audit.analysis.module_namespace import ModuleNamespace
 from ssot_audit.analysis.module_reads import ModuleReads
 from ssot_audit.analysis.members import decorator_name as decorator_name
 from ssot_audit.analysis.returns import context_manager_of, reconcile
-from ssot_audit.analysis.trace import FUNCTION, HEAD, LOCAL, Trace
+from ssot_audit.analysis.trace import FUNCTION, LOCAL, SCOPE, Trace
 from ssot_audit.analysis.values import (
     UNKNOWN,
     ClassValue,
@@ -117,7 +117,7 @@ class Resolver(CycleMemo, ModuleNamespace, ModuleReads):
             func = info.facts.functions.get(current)
             if trace is not None:
                 if func is not None and func.class_qualname and trace.building_model:  # (``trace.LOCAL``)
-                    trace.read((HEAD, module, current))
+                    trace.read((SCOPE, module, current))
                     trace.read((LOCAL, module, f"{current} {name}"))
                 else:
                     trace.read((FUNCTION, module, current))
@@ -166,7 +166,7 @@ class Resolver(CycleMemo, ModuleNamespace, ModuleReads):
         return _UNKNOWN_SET
 
     def _annotation_scope(self, module: str, scope: str) -> str:
-        func = self.index.find_function(module, scope, head=True)  # its parent
+        func = self.index.find_scope(module, scope)  # its parent
         return func.parent if func is not None else ""
 
     # -- expressions --------------------------------------------------------------------------------------------

@@ -11,10 +11,13 @@ records, as it runs, who read what:
   ``(HEAD, module, qualname)`` only what the concept model reads of one (``interface_change.MODEL_READS``: its
   decorators, ``async``, whether it always raises...: a method whose parameters or return values alone changed
   fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached;
+  ``(SCOPE, module, qualname)`` less again, what a name read in it resolves through beside its locals: whether it
+  exists, its class, its parent, its ``global`` names (``interface_change.SCOPE_READS``: a decorator added to a
+  test method whose nested class the model resolved the bases of leaves the model as it was);
   ``(LOCAL, module, "scope name")`` a method's local bindings of one name, which a name read in the method
-  resolves through: read instead of its ``FUNCTION`` leaf (with its ``HEAD``: whether it exists, its parent, its
-  ``global`` names) while the model is built (its attribute types: ``self.x = ...`` in a method), so that a
-  parameter added to a method the model resolved names in reaches it only when a name it read changed;
+  resolves through: read instead of its ``FUNCTION`` leaf (with its ``SCOPE``) while the model is built (its
+  attribute types: ``self.x = ...`` in a method), so that a parameter added to a method the model resolved names
+  in reaches it only when a name it read changed;
   ``(CLASS, module, qualname)`` a class's members (its methods, conditional definitions and instance attributes:
   ``interface_change.MEMBERS``), read by every member lookup of a name that is not private for each class of the
   MRO it passes (``members.MemberLookup._class_member``) and by what reads its public methods, dunders and
@@ -94,11 +97,12 @@ LOCAL = 14  # ``(LOCAL, module, "scope name")``: a method's local bindings of on
 MEMBER = 15  # ``(MEMBER, module, "qualname name")``: a class's rows of one private name (see the module's docstring)
 MODULE_CALLS = 16  # ``(MODULE_CALLS, module)``: the module's calls outside function bodies (see the module's docstring)
 STORES = 17  # ``(STORES, attr)``: every module's stores into an attribute ``attr`` of an imported name (see above)
+SCOPE = 18  # ``(SCOPE, module, qualname)``: a function as a scope names are resolved in (see the module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 CONCEPT_TABLE = "concept table"  # ``capture.concept_table``: ``(UNIT, CONCEPT_TABLE, None)``, made after the rules
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
-                        LOCAL, MEMBER, MODULE_CALLS, STORES})
+                        LOCAL, MEMBER, MODULE_CALLS, STORES, SCOPE})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})

@@ -313,3 +313,57 @@ def test_a_base_test_case_keeps_the_model_when_every_class_derived_from_it_is_te
 
     taken, done = random_edits(tmp_path, monkeypatch, 0, edit, files=files, edits=1)
     assert taken == (2 if kept else 0), done
+
+
+NESTED = (
+    "import pytest\n\nfrom tests.support import ClientHelper\n\n\n"
+    "class TestNested:\n"
+    "    def test_local_helper(self):\n"
+    "        class LocalHelper(ClientHelper):\n            def fetch(self, key):\n"
+    "                if key:\n                    raise KeyError(key)\n                return self.connect()\n\n"
+    "        assert LocalHelper().fetch('k')\n\n"
+    "    def test_alias(self):\n        made = ClientHelper\n        assert made().connect()\n"
+)
+DECORATORS = ("pytest.mark.skip", "pytest.mark.parametrize('x', [1, 2])", "staticmethod", "property", "mark_{n}")
+
+
+CLASS_DECORATORS = ("pytest.mark.usefixtures('db')", "dataclass", "mark_{n}")
+
+
+def _edit_decorator(root: Path, rng: random.Random) -> str:
+    """A decorator written above a method of a class or above a class (or one written before taken away), nothing
+    else of the class changed: a test mark, ``staticmethod``, ``property``, ``dataclass`` or a name nothing binds."""
+    name = rng.choice(["support.py", "test_flow.py", "base.py", "test_sub.py", "test_plain.py", "test_nested.py",
+                       "doubles.py"])  # fmt: skip
+    path = root / "tests" / name
+    text = path.read_text(encoding="utf-8")
+    written = re.findall(r"^(?:    )?@\S.*\n", text, re.M)
+    if written and rng.random() < 0.5:
+        line = rng.choice(written)
+        path.write_text(text.replace(line, "", 1), encoding="utf-8")
+        return f"{'removed' if line.startswith(' ') else 'class'} {name}"
+    on_class = rng.random() < 0.3
+    starts = [m.start() for m in re.finditer(r"^class \w+" if on_class else r"^    (?:async )?def \w+\(self", text,
+                                             re.M)]  # fmt: skip
+    at = rng.choice(starts)
+    deco = rng.choice(CLASS_DECORATORS if on_class else DECORATORS).format(n=rng.randrange(1000))
+    path.write_text(f"{text[:at]}{'' if on_class else '    '}@{deco}\n{text[at:]}", encoding="utf-8")
+    return f"{'class' if on_class else 'added'} {name}"
+
+
+@pytest.mark.parametrize("seed", [101, 102])
+def test_random_decorators_of_test_methods_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A decorator added to a method or a class of test code or taken away (``InterfaceChange.classes``: the class is
+    judged as one whose members changed; the roles read no test class's decorators), a method of ``test_nested.py``
+    among them, whose nested class's bases the model
+    resolved in the method's scope (what it read is the method's ``SCOPE``, which a decorator leaves as it was). Each
+    scan equals a cold scan's; both scans after an edit take the path but after a method's decorator in
+    ``doubles.py`` (a class attached to a concept, and a test double by its base: the whole scan; a decorator of
+    those classes themselves is read by nothing of the model's)."""
+    files = {**_class_project(), "tests/test_nested.py": NESTED}
+    log = logged_edits(tmp_path, monkeypatch, seed, _edit_decorator, files)
+    for done, *scans in log:
+        whole = done.endswith("doubles.py") and not done.startswith("class")
+        assert len(scans) == (0 if whole else 2), (done, scans, [entry[0] for entry in log])
+    assert {"class", "added"} <= {entry[0].split()[0] for entry in log}, log

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.analysis.edits import _model_holds
-from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
+from ssot_audit.analysis.edits import _model_holds, changed_classes
+from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
+from ssot_audit.analysis.record import Recorded
+from ssot_audit.analysis.trace import CLASS, FUNCTION, HEAD, SCOPE, Trace
 from ssot_audit.analysis.unseen import _strings, calls_only_change
 from ssot_audit.config import load_config
 from ssot_audit.project import load_project
@@ -54,7 +56,8 @@ def change(old: str, new: str) -> InterfaceChange | None:
 def test_a_renamed_function_changes_its_two_names_and_nothing_else() -> None:
     found = change(BASE, BASE.replace("def run(path):", "def run_r1(path):"))
     assert found == InterfaceChange(frozenset({"run", "run_r1"}), frozenset({"run", "run_r1"}), imports=False,
-                                    module_calls=False, attr_uses=False, exported=frozenset(), local=False)  # fmt: skip
+                                    module_calls=False, attr_uses=False, exported=frozenset(), local=False,
+                                    scoped=frozenset({"run", "run_r1"}))  # fmt: skip
 
 
 def test_an_import_inserted_on_top_changes_only_the_name_it_binds() -> None:
@@ -120,8 +123,66 @@ def test_a_class_added_is_said_and_refused_outside_test_code() -> None:
     assert _model_holds(facts_of(BASE), facts_of(new), found, is_test=True)
 
 
+def _holds(old: str, new: str, found: InterfaceChange, is_test: bool) -> bool:
+    """``edits._model_holds`` as ``edits._moved`` asks it: with the classes ``changed_classes`` judges."""
+    private, public, attrs = changed_classes(facts_of(old), facts_of(new), found, is_test)
+    judged = private | attrs | {q for q, _, _ in public}
+    return _model_holds(facts_of(old), facts_of(new), found, is_test, judged)
+
+
+def test_a_method_given_a_decorator_lets_its_class_through_as_changed_in_its_members() -> None:
+    """A decorator added to a method of a class whose members are the same: the model reads decorators, so the class
+    is let through as one whose members changed (``classes``, its ``CLASS`` leaf fires) and the method is a changed
+    function (its ``HEAD`` leaf fires), for the caller to judge: outside test code the model compares the public
+    methods (refused), in test code the class is judged by its facts. A name read in the method resolves as before
+    (``SCOPE_READS`` the same: its ``SCOPE`` leaf does not fire)."""
+    new = BASE.replace("    def open(self):", "    @helper.cached\n    def open(self):")
+    found = change(BASE, new)
+    assert found is not None and found.classes == {"Box"} and found.functions == {"Box.open"}
+    assert not found.methods and not found.scoped and not found.names
+    leaves = fired_leaves("pkg.m", found, Recorded.of_trace(Trace()))
+    assert {leaf for leaf in leaves if leaf[0] in (FUNCTION, HEAD, CLASS, SCOPE)} == {
+        (FUNCTION, "pkg.m", "Box.open"), (HEAD, "pkg.m", "Box.open"), (CLASS, "pkg.m", "Box")}  # fmt: skip
+    assert not _holds(BASE, new, found, is_test=False)
+    assert _holds(BASE, new, found, is_test=True)
+
+
+def test_a_class_given_a_decorator_is_let_through_in_test_code_alone() -> None:
+    """A decorator written above a class (a test case marked ``@pytest.mark.django_db``): its class is one of
+    ``classes`` and of ``decorated``; the roles read a production class's decorators (a dataclass is a record, a
+    decorated subclass no shim), unrecorded, so the caller refuses it there, and lets it through in test code, whose
+    roles read none. A base changed beside it is still refused."""
+    new = BASE.replace("class Box:", "@dataclass\nclass Box:")
+    found = change(BASE, new)
+    assert found is not None and found.classes == {"Box"} and found.decorated == {"Box"} and not found.functions
+    assert not _holds(BASE, new, found, is_test=False)
+    assert _holds(BASE, new, found, is_test=True)
+    assert change(BASE, BASE.replace("class Box:", "@dataclass\nclass Box(Base):")) is None
+
+
+def test_a_method_made_trivial_is_read_by_the_roles() -> None:
+    """A method made trivial (a constant return): its class is let through as changed in its members, and refused
+    by the caller in test code as outside it: its one method trivial, the class is a test double by its methods
+    (``roles.all_trivial``), which the model compares with production classes."""
+    new = BASE.replace("        return os.getcwd()", "        return 1")
+    found = change(BASE, new)
+    assert found is not None and found.classes == {"Box"} and found.functions == {"Box.open"}
+    assert not _holds(BASE, new, found, is_test=False)
+    assert not _holds(BASE, new, found, is_test=True)
+
+
+def test_a_local_of_a_method_given_a_decorator_fires_its_local_leaf() -> None:
+    """A method given a decorator and a new local binding: what the model reads of its locals is each name's
+    ``LOCAL`` leaf beside its ``SCOPE`` (which is the same): the changed name's fires, as for a method whose head is
+    the same."""
+    old = "class Box:\n    def open(self):\n        base = make()\n        return base\n"
+    new = "class Box:\n    @cached\n    def open(self):\n        base = build()\n        return base\n"
+    found = change(old, new)
+    assert found is not None and found.functions == {"Box.open"} and not found.methods
+    assert found.locals == {"Box.open base"} and not found.scoped
+
+
 @pytest.mark.parametrize("new", [
-    BASE.replace("        return os.getcwd()", "        return 1"),  # a method made trivial (the roles read it)
     BASE + "\n\ndef __getattr__(name):\n    return name\n",  # a module ``__getattr__``
     BASE.replace("def run(path):\n    return helper(path)\n\n\ndef build():\n    return Box()\n",
                  "def build():\n    return Box()\n\n\ndef run(path):\n    return helper(path)\n"),  # order of two

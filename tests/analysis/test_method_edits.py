@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import fired_leaves, interface_change
 from ssot_audit.analysis.record import Recorded
 from ssot_audit.analysis.trace import CLASS, FUNCTION, HEAD, LOCAL, MODEL, Trace
@@ -89,7 +90,8 @@ def test_a_method_s_parameters_or_returns_fire_its_facts_not_what_the_model_read
     """A method changed in its parameters fires its ``FUNCTION`` leaf alone; a module-level function's change fires
     what the model reads of it (``HEAD``) too, and so does a method made sync (the model reads that), whose class
     counts as changed in its members (its ``CLASS`` leaf: which of its methods are async, ``Roles.methods_with``),
-    for the caller to judge; made sync and decorated besides, it is refused."""
+    for the caller to judge; made sync and decorated besides, it is a changed function of a class let through, which
+    the caller refuses outside test code."""
     old = "class Pool:\n    async def open(self, name):\n        return name\n\n\ndef helper(x):\n    return x\n"
     new = old.replace("open(self, name)", "open(self, name, extra=None)").replace("helper(x)", "helper(x, y=1)")
     found = interface_change(facts_of(old), facts_of(new), line_map(old, new))
@@ -104,7 +106,12 @@ def test_a_method_s_parameters_or_returns_fire_its_facts_not_what_the_model_read
             if leaf[0] in (FUNCTION, HEAD, CLASS)} == {
         (FUNCTION, "pkg.m", "Pool.open"), (HEAD, "pkg.m", "Pool.open"), (CLASS, "pkg.m", "Pool")}  # fmt: skip
     decorated = made_sync.replace("    def open", "    @staticmethod\n    def open")  # the model reads decorators
-    assert interface_change(facts_of(old), facts_of(decorated), line_map(old, decorated)) is None
+    found = interface_change(facts_of(old), facts_of(decorated), line_map(old, decorated))
+    assert found is not None and found.classes == {"Pool"} and not found.toggled and not found.methods
+    assert {leaf for leaf in fired_leaves("pkg.m", found, Recorded.of_trace(Trace()))
+            if leaf[0] in (FUNCTION, HEAD, CLASS)} == {
+        (FUNCTION, "pkg.m", "Pool.open"), (HEAD, "pkg.m", "Pool.open"), (CLASS, "pkg.m", "Pool")}  # fmt: skip
+    assert not _model_holds(facts_of(old), facts_of(decorated), found, is_test=False)
 
 
 def test_a_class_whose_last_line_changed_keeps_its_facts_but_its_end() -> None:

@@ -343,3 +343,46 @@ def test_a_scan_the_path_refuses_once_loaded_reads_the_other_files_from_the_cach
     cached = scan_output(root, cache)
     assert analysed == ["pkg/store_b.py"]  # to judge the edit; the whole scan takes it from there
     assert cached == scan_output(root, None)
+
+
+WRITTEN = r"^    @(?:functools\.cache|staticmethod|classmethod|property|mark_\d+)\n    (?:async )?def (\w+)"
+
+
+def _edit_decorator(root: Path, rng: random.Random) -> str:
+    """A decorator written above a method of a production class, or one taken away: the model reads decorators."""
+    path = root / "pkg" / rng.choice(["service.py", "service.py", "holder.py", "pool_a.py", "m1.py"])
+    text = path.read_text(encoding="utf-8")
+    written = list(re.finditer(WRITTEN, text, re.M))
+    if written and rng.random() < 0.5:
+        found = rng.choice(written)
+        text = text[:found.start()] + text[found.start():].split("\n", 1)[1]
+        name = found[1]
+    elif rng.random() < 0.25:  # a class decorated (``dataclass``: a record), or the decorator taken away
+        line = f"@mark_{rng.randrange(99)}\n"
+        text = re.sub(r"^@mark_\d+\n", "", text, flags=re.M) if "\n@mark_" in text \
+            else text.replace("\nclass ", f"\n{line}class ", 1)  # fmt: skip
+        name = "class"
+    else:
+        methods = list(re.finditer(r"^    (?:async )?def (\w+)", text, re.M))
+        private = [m for m in methods if m[1].startswith("_")]  # ``Service``'s helpers: the edits the path takes
+        found = rng.choice(private if private and rng.random() < 0.6 else methods)
+        deco = rng.choice(("functools.cache", "staticmethod", "classmethod", "property", f"mark_{rng.randrange(99)}"))
+        text = f"{text[:found.start()]}    @{deco}\n{text[found.start():]}"
+        name = found[1]
+    path.write_text(text, encoding="utf-8")
+    return f"{'class' if name == 'class' else 'private' if name.startswith('_') else 'public'} {path.name}"
+
+
+@pytest.mark.parametrize("seed", [111, 112])
+def test_random_decorators_of_production_methods_give_the_cold_scan_byte_for_byte(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A decorator written above a method of a production class or taken away: its class is let through as changed
+    in its members (``InterfaceChange.classes``). A private method's takes the path in a class the model never
+    compared (the lookups of its name read its ``HEAD``: what awaits it is judged again); a public method's takes
+    the whole scan (``edits.public_members``: the model compares public methods), and so does a class's decorator
+    (the roles read them: a dataclass is a record). Each scan equals a cold one."""
+    log = logged_edits(tmp_path, monkeypatch, seed, _edit_decorator, _project())
+    for done, *scans in log:
+        kind, name = done.split()
+        assert len(scans) == (2 if kind == "private" else 0), (done, scans, [entry[0] for entry in log])
+    assert {entry[0].split()[0] for entry in log} == {"private", "public", "class"}, log
