@@ -41,8 +41,9 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   appended, its callee changed at each run), after a test case written beside the test case of "test method"
   (``class BenchCaseNTests``, deriving from what that one derives from, with one test; each later run takes the
   last one away: a class of test code added and one removed), after an import of an exception class of production
-  code written in that test case's module (``from MODULE import CLASS``, taken away again by the next run), after a file
-  that is no module written beside the edited one
+  code written in that test case's module (``from MODULE import CLASS``, taken away again by the next run), after a
+  decorator written above that test case's first test (``@unittest.skipIf(False, ...)``, taken away again by the next
+  run: a test marked skipped), after a file that is no module written beside the edited one
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
   (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
@@ -54,8 +55,8 @@ bytecode (kept under the scratch directory: ``PYTHONDONTWRITEBYTECODE`` would ma
 modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edit of each kind, after each rename and
 after an added import, after a method given a parameter, after a private method and a test method (and an async
 one) added, after a coroutine function added, after a body edit written by rename, after a local and a
-module-level call changed, after a test case and a class import written, after a file that is no module added and
-after a module added is byte for byte the JSON
+module-level call changed, after a test case, a class import and a decorator written, after a file that is no
+module added and after a module added is byte for byte the JSON
 of a cold scan of the same tree.
 """
 
@@ -380,6 +381,22 @@ def class_import_edit(path: Path, imported: tuple[str, str]) -> None:
         _insert_at_top(path, text, line)
 
 
+def decorator_edit(path: Path, name: str) -> None:
+    """Write ``@unittest.skipIf(False, ...)`` above the first test method of class ``name`` of ``path``, or take it
+    away when the last run wrote it (a test marked skipped, and the mark taken away)."""
+    line = '    @unittest.skipIf(False, "bench decorator")\n'
+    text = path.read_text(encoding="utf-8")
+    if line in text:
+        path.write_text(text.replace(line, "", 1), encoding="utf-8")
+        return
+    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    first = next(f for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and f.name.startswith("test") and not f.decorator_list)  # fmt: skip
+    lines = text.splitlines(keepends=True)
+    lines.insert(first.lineno - 1, line)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def pick_class(files: list[Path], importer: Path) -> tuple[str, str]:
     """A top-level public exception class (``class NameError(SomeError):``) of a module of production code of the
     first copy that ``importer`` does not name, and that module's dotted name. An exception, as tests import: the
@@ -484,6 +501,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def class_import(path: Path, n: int) -> None:  # not ``target``: that test case's module imports a class
         class_import_edit(case_file, model_class)
 
+    def decorator(path: Path, n: int) -> None:  # not ``target``: a test of that test case marked skipped
+        decorator_edit(case_file, case_name)
+
     def coroutine(path: Path, n: int) -> None:  # not ``target``: the module of the function others import
         coroutine_edit(their_file, n)
 
@@ -507,8 +527,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, coroutine", coroutine), ("pre-commit, private", private_method),
                        ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, local", local_edit),
                        ("pre-commit, module call", module_call_edit), ("pre-commit, test class", test_class),
-                       ("pre-commit, class import", class_import), ("pre-commit, data added", data_added),
-                       ("pre-commit, module added", module_added)):  # fmt: skip
+                       ("pre-commit, class import", class_import), ("pre-commit, decorator", decorator),
+                       ("pre-commit, data added", data_added), ("pre-commit, module added", module_added)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -524,7 +544,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("async test", async_test), ("coroutine", coroutine),
                        ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
                        ("module call", module_call_edit), ("test class", test_class), ("class import", class_import),
-                       ("data added", data_added), ("module added", module_added)):  # fmt: skip
+                       ("decorator", decorator), ("data added", data_added),
+                       ("module added", module_added)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
