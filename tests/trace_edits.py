@@ -456,6 +456,28 @@ def line_comment(t: Target, rng: random.Random, n: int) -> Edit | None:
     return Edit(t.relpath, t.module, "line-comment", name, _without(t, stmt.lineno, stmt.lineno, f"{line}  # {n}\n"))
 
 
+def decorator(t: Target, rng: random.Random, n: int) -> Edit | None:
+    """A decorator written above a method of test code or a private one (a test mark, ``property``, ``staticmethod``,
+    ``functools.cache``) or, a time in four, above a top-level class of test code (a test case marked): the edits
+    the interface path may take (the model compares production classes' public methods and reads their
+    decorators)."""
+    test = is_test_path(t.relpath)
+    classes = [s for s in t.tree.body if isinstance(s, ast.ClassDef)] if test else []
+    if classes and rng.random() < 0.25:
+        c = rng.choice(classes)
+        line = f"@mark_{n}\n"
+        start = _class_start(c)
+        return Edit(t.relpath, t.module, "decorator", c.name, _without(t, start, start - 1, line))
+    options = [f for f in _methods(t) if test or _private(f.name)]
+    if not options:
+        return None
+    f = rng.choice(options)
+    indent = " " * f.col_offset
+    deco = rng.choice(["property", "staticmethod", "functools.cache", f"pytest.mark.skip(reason='{n}')"])
+    start = _method_start(f)
+    return Edit(t.relpath, t.module, "decorator", f.name, _without(t, start, start - 1, f"{indent}@{deco}\n"))
+
+
 def class_attr(t: Target, rng: random.Random, n: int) -> Edit | None:
     """A class attribute added to a class (a constant, a Django model's field: public, upper-case or private, or
     named like a method of the module's classes, which it may shadow), after its docstring, or the value of a
@@ -512,5 +534,5 @@ KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
 MORE_KINDS: Mapping[str, Callable[[Target, random.Random, int], Edit | None]] = {
     "method-async": method_async, "local-rebind": local_rebind, "module-call": module_call, "class-add": class_add,
     "class-remove": class_remove, "name-move": name_move, "class-attr": class_attr, "instance-attr": instance_attr,
-    "line-comment": line_comment,
+    "line-comment": line_comment, "decorator": decorator,
 }  # fmt: skip

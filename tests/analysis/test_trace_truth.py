@@ -590,3 +590,17 @@ def test_a_binding_that_only_moved_changes_findings_only_where_the_record_reache
     reads such names (an import wrapped: ``tests/analysis/test_import_edits.py``)."""
     reports = without_misses(line_comment_reports, "line-comment")
     assert sum(r["taken"] for r in reports) >= 20, reports
+
+
+@pytest.fixture(scope="module")
+def decorator_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], dict[str, dict]]:
+    """Decorators written above methods and classes: every project under hash seeds 1 and 2."""
+    return kind_reports(tmp_path_factory, "decorator", 11, 10)
+
+
+def test_a_decorator_changes_findings_only_where_the_record_reaches(decorator_reports: dict) -> None:
+    """A decorator written above a method or a class (``InterfaceChange.classes``, ``decorated``): the method's
+    ``HEAD`` fires, not its ``SCOPE`` (what a name read in it resolves through is the same), and the class's
+    ``CLASS`` leaf: no miss, and edits are taken (of test code, and of private methods)."""
+    reports = without_misses(decorator_reports, "decorator")
+    assert sum(r["taken"] for r in reports) >= 10, reports
