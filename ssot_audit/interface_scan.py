@@ -23,7 +23,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from ssot_audit.analysis.concept_snapshot import class_sites_unread
+from ssot_audit.analysis.kept_judgements import class_sites_unread
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
@@ -173,7 +173,7 @@ def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mappin
     import edges and sites, a resolving module's sites alone (its edges read its own imports and the set of
     modules, which the path keeps: ``graph.module_edges``). What is reached from some leaves is the union of what
     each reaches: only these are walked. ``sites_unread``: the kept model holds for what it read of the
-    sites of the classes the rows name (``concept_snapshot.class_sites_unread``), so ``MODEL`` reached from their
+    sites of the classes the rows name (``kept_judgements.class_sites_unread``), so ``MODEL`` reached from their
     leaves (``CLASS_SITES``) is not (what else those leaves reach is)."""
     importing = {module_names[path] for path, moved in edits.items()
                  if moved.interface is not None and moved.interface.imports and path in module_names}  # fmt: skip
@@ -273,7 +273,7 @@ def _same_imported(restored: Restored, before: Mapping[str, Imports], after: Map
     left behind in a file nothing imports), and of no other module (a class of test code is a double or test code
     whether its module is imported or not). (The kept model's set is then not a cold scan's for a module without
     classes, or of test code; a class added to one is refused but in test code, whose role does not read it:
-    ``concept_snapshot.patched_test_classes``.)"""
+    ``kept_judgements.patched_test_classes``.)"""
     edges = restored.graph.edge_records()
     rest = with_parents(target for module, targets in edges.items() if module not in after for target in targets)
     old = with_parents(target for rows in before.values() for target in rows.imported)

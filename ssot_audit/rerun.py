@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ssot_audit.analysis.concept_snapshot import members_unread, patched_test_classes, public_members_unread
+from ssot_audit.analysis.kept_judgements import members_unread, patched_test_classes, public_members_unread
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.kept_state import restore_state
@@ -88,7 +88,7 @@ class Reused:
         """The modules edited since the full scan of the kept state, by module name: the files whose moves are
         pending (``Kept.pending``: edited by the scans after it) and this scan's. Only their facts can differ from
         what the tables the full scan kept of every module say (``KeptDefiners``, ``kept_calls``, the kept model's
-        classes: ``concept_snapshot.public_members_unread``)."""
+        classes: ``kept_judgements.public_members_unread``)."""
         names = self.kept.state.module_names
         return frozenset(names[path] for path in self.kept.pending.keys() | self.edited if path in names)
 
@@ -344,7 +344,7 @@ def last_scan(saved: bytes) -> LastScan:
 
 def _public_unread(model: ConceptModel, reused: Reused, edits: Mapping[str, Moved]) -> bool:
     """Whether ``model`` holds after the public methods of the production classes ``edits`` changed
-    (``Moved.public``), each judged by ``concept_snapshot.public_members_unread`` against the other classes as they
+    (``Moved.public``), each judged by ``kept_judgements.public_members_unread`` against the other classes as they
     are now (``Reused.edited_since_full_scan``, read from their facts)."""
     kept = reused.kept
     names = kept.state.module_names

@@ -29,7 +29,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit import api, interface_scan, rules
-from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, patched_test_classes, restored, take_snapshot
+from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
+from ssot_audit.analysis.kept_judgements import patched_test_classes
 from ssot_audit.analysis.discovery import is_test_path
 from ssot_audit.analysis.edits import _model_holds, changed_classes
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
@@ -222,7 +223,7 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
 
 def _kept_model_holds(old: Scanned, edit: Edit, old_facts: ModuleFacts, change: InterfaceChange) -> bool:
     """Whether the old tree's model, restored against the new tree, holds after the classes of test code ``edit``
-    added or removed (``concept_snapshot.patched_test_classes``, as the scan after the edit judges them)."""
+    added or removed (``kept_judgements.patched_test_classes``, as the scan after the edit judges them)."""
     project = api.load_project(old.root, old.config, jobs=old.jobs)
     model = restored(old.snapshot, project.index, project.resolver, project.sites)
     gone = {(edit.module, q): (old_facts.classes[q].scope, old_facts.classes[q].bases) for q in change.removed_classes}

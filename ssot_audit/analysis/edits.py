@@ -54,13 +54,13 @@ class Moved:
     private: frozenset[str] = frozenset()
     # of the others outside test code, those whose public methods changed and nothing else the model reads
     # (``public_members``): (qualname, public names before, after), for the kept model to judge
-    # (``concept_snapshot.public_members_unread``)
+    # (``kept_judgements.public_members_unread``)
     public: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     # of the others, those whose public class attributes or instance attributes changed and nothing the kept model
     # judges (``changed_classes``): their ``trace.CLASS`` leaf fires, and the kept model is not asked about them
     attrs: frozenset[str] = frozenset()
     # the classes of test code the edit removed (``InterfaceChange.removed_classes``): qualname, scope and bases, for
-    # the kept model to judge (``concept_snapshot.patched_test_classes``: the hooks of the external bases they named)
+    # the kept model to judge (``kept_judgements.patched_test_classes``: the hooks of the external bases they named)
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
 
 
@@ -123,7 +123,7 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     class attributes and nothing the kept model judges, or its public methods outside test code,
     ``public_members``, for the kept model to judge) or of test code
     (``_test_class_holds``); a class added or removed only in test code, and no double nor guard by its facts
-    (``_test_class_counts``: the kept model judges the rest, ``concept_snapshot.patched_test_classes``).
+    (``_test_class_counts``: the kept model judges the rest, ``kept_judgements.patched_test_classes``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
     of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
     names that came or went (``kept_calls.async_after``); one made async or sync fires its ``trace.HEAD`` leaf. The
@@ -196,7 +196,7 @@ def public_members(old: ModuleFacts, new: ModuleFacts, qualname: str,
     ``async``; private methods may change in any way. The model reads the public names (``Roles.methods``: the
     roles, the weights and comparisons, the canonical choice, the plan's matrix) and which public methods are async
     (a concept's members', the compared classes'), which the kept model judges
-    (``concept_snapshot.public_members_unread``: the caller sends it a class with a public method made async or sync
+    (``kept_judgements.public_members_unread``: the caller sends it a class with a public method made async or sync
     even when its names are the same). None when something else changed."""
     before, after = old.classes[qualname], new.classes[qualname]
     if kind_by_methods(old.functions, before) != kind_by_methods(new.functions, after):
@@ -226,7 +226,7 @@ def _test_class_holds(old: ModuleFacts, new: ModuleFacts, qualname: str, is_test
     (``roles.all_trivial``: the model compares test doubles with production classes), and whose constructor always
     raises after as before (``Roles._raising``). What the facts cannot tell (a mock base along its MRO, a concept it
     is attached to, a subclass, whose methods would change too) is judged with the kept model
-    (``concept_snapshot.members_unread``). A production class's members feed the model's comparisons: refused."""
+    (``kept_judgements.members_unread``). A production class's members feed the model's comparisons: refused."""
     before, after = old.classes[qualname], new.classes[qualname]
     return is_test and not is_double_name(after.name) \
         and not all_trivial(old.functions, before) and not all_trivial(new.functions, after) \
@@ -240,7 +240,7 @@ def _test_class_counts(facts: ModuleFacts, qualname: str) -> bool:
     doubles at module level only), its constructor not always raising (``Roles._raising``, which the kept model
     holds). What the facts cannot tell (a mock base along its MRO, a concept member it derives from, a configured
     pattern its name matches, the hooks of an external base it names, a name of its own) the kept model judges
-    (``concept_snapshot.patched_test_classes``)."""
+    (``kept_judgements.patched_test_classes``)."""
     cls = facts.classes[qualname]
     double = is_double_name(cls.name) or all_trivial(facts.functions, cls)
     return (not double or bool(cls.scope)) and not _raising(facts, cls)

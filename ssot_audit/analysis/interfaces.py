@@ -50,7 +50,7 @@ class Interfaces:
         self._class_hooks: dict[ClassValue, frozenset[str]] = {}  # ``_hooks_of``, by class: asked once per pair
         # the external bases of every class whose hooks a comparison asked (none may have any): a test class's
         # methods count towards the hooks of the bases it names (``external_hooks``), and an edit of them changes
-        # no comparison unless one of those is here (``concept_snapshot.members_unread``)
+        # no comparison unless one of those is here (``kept_judgements.members_unread``)
         self.read_bases: set[str] = set()
         self._declared_by: dict[ClassValue, frozenset[str]] = {}  # ``_declared``, by class
 

@@ -84,7 +84,7 @@ class KeptMethods(Mapping[ClassValue, frozenset[str]]):
         self._made: dict[int, frozenset[str]] = {}  # by position: the sets worked out
         self._own: dict[int, frozenset[str]] = {}  # by position: own names' sets that are some class's set
         # classes of test code added since the full scan, with their sets, and the positions of those removed
-        # (``concept_snapshot.patched_test_classes``: no other class's set is built from theirs)
+        # (``kept_judgements.patched_test_classes``: no other class's set is built from theirs)
         self._added: dict[tuple[str, str], tuple[ClassValue, frozenset[str]]] = {}
         self._removed: set[int] = set()
         self._children: dict[int, list[int]] | None = None  # made when ``subclasses`` is first asked

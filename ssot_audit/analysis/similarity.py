@@ -194,7 +194,7 @@ class Similarity:
 
     def _compare(self, a: ClassValue, b: ClassValue, pa: Profile, pb: Profile, declared: bool) -> Comparison:
         self.compared.add(a)  # kept with the model: a class never compared keeps it when its public methods change
-        self.compared.add(b)  # (``concept_snapshot.public_members_unread``)
+        self.compared.add(b)  # (``kept_judgements.public_members_unread``)
         unrelated = self._design_reason(a, b, pa, pb, declared)
         if unrelated:
             return Comparison(False, unrelated)

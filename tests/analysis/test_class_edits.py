@@ -1,6 +1,6 @@
 """The scan after a method is added to, removed from or renamed in a class of test code (the commonest edit of a
 large codebase: a test written): the interface path keeps the concept model when it reads nothing of the class's
-members (``edits._test_class_holds``, ``concept_snapshot.members_unread``), judges again what the member lookups
+members (``edits._test_class_holds``, ``kept_judgements.members_unread``), judges again what the member lookups
 recorded of the class (``trace.CLASS``), and gives the cold scan's output byte for byte."""
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def test_random_test_class_edits_give_the_cold_scan_byte_for_byte(tmp_path: Path
     take the path, ``async def``s added, removed or renamed too (``kept_calls``; an async method another test calls
     by name: that test's module is judged again), and after a module-level async test added to any of them; a test case naming
     ``unittest.TestCase`` too (no compared class has that base: ``Interfaces.read_bases``), and the base test case
-    another derives from (test code as well: ``concept_snapshot.members_unread``); none after an edit of
+    another derives from (test code as well: ``kept_judgements.members_unread``); none after an edit of
     ``doubles.py``'s (a class attached to a concept, and a test double by its base)."""
     log = logged_edits(tmp_path, monkeypatch, seed, _edit, _class_project())
     for done, *scans in log:
@@ -299,7 +299,7 @@ def test_random_methods_added_beside_changed_ones_give_the_cold_scan_byte_for_by
 def test_a_base_test_case_keeps_the_model_when_every_class_derived_from_it_is_test_code(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, subclass: str, kept: bool) -> None:  # fmt: skip
     """A method added to a base test case changes the public methods of every class derived from it: the kept model
-    holds when each is test code no concept holds (``concept_snapshot.members_unread``), and the scan takes the path;
+    holds when each is test code no concept holds (``kept_judgements.members_unread``), and the scan takes the path;
     a double derived from it (a satellite of concepts, compared) or a subclass of a concept's member take the whole
     scan. Each scan equals a cold one."""
     files = _class_project()

@@ -363,7 +363,7 @@ def test_random_class_imports_give_the_cold_scan_byte_for_byte(tmp_path: Path, s
                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The concept model reads the import sites of classes (their names, public names and importers: ``trace``'s
     ``CLASS_SITES``); an import of a class the kept model judges it reads nothing of
-    (``concept_snapshot.class_sites_unread``) takes the interface path, and every scan equals a cold one."""
+    (``kept_judgements.class_sites_unread``) takes the interface path, and every scan equals a cold one."""
     taken, done = random_edits(tmp_path, monkeypatch, seed, _class_import, _patched, {**_project(), **CLASSES}, 16)
     assert taken >= 8, done  # the test exercised the path
 
@@ -403,7 +403,7 @@ def test_random_class_imports_in_two_files_give_the_cold_scan_byte_for_byte(
 def test_a_class_imported_keeps_the_model_unless_it_reads_the_import(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: str, line: str, kept: bool) -> None:  # fmt: skip
     """Which class imports keep the model (the interface path, both scans) and which build it again (the whole
-    scan): the kept model's judgement, ``concept_snapshot.class_sites_unread`` (a concept's member only when its
+    scan): the kept model's judgement, ``kept_judgements.class_sites_unread`` (a concept's member only when its
     members rank as before: ``_same_ranking``). Either way, the cold scan's output; and the same for the edit taken
     back."""
     root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES, **TIED}, both_scopes=True)
@@ -460,7 +460,7 @@ def test_a_private_class_s_public_name_is_judged_over_every_file_edited(
     """``_Engine`` is imported three times as ``Motor`` and three as ``Engine``: its public name is ``Motor`` (a tie,
     broken by the name). Two tests each importing ``Engine`` once more make it ``Engine``, though either alone would
     not have made it other than it is after both: the paths are counted over every edited file, and the scan runs
-    whole (``concept_snapshot._public_name_moves``)."""
+    whole (``kept_judgements._public_name_moves``)."""
     users = {f"pkg/motor_{i}.py": "from pkg.engines import Motor\n\nM = Motor\n" for i in range(2)}
     users.update({f"pkg/engine_{i}.py": "from pkg.engines import Engine\n\nE = Engine\n" for i in range(3)})
     root, cache = scanned_tree(tmp_path, {**_project(), **CLASSES, **TIED, **users}, both_scopes=True)

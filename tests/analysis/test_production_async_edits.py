@@ -3,7 +3,7 @@
 The concept model reads which public methods of a class are ``async`` (``ConceptModel.async_methods`` of a concept's
 members, the similarity's agreement of the classes it compares), never a function's nor a private method's: those
 are let through (``edits._model_holds``), and a public one goes to the kept model's judgement as any public method
-does (``concept_snapshot.public_members_unread``). The call readers' table of async defs is patched for the edited
+does (``kept_judgements.public_members_unread``). The call readers' table of async defs is patched for the edited
 module (``kept_calls.async_after``), and what the rules kept of the other modules is checked against the names that
 came or went: the modules whose calls are named like it (SSOT402 never judged those calls) are judged again, and an
 SSOT401 finding whose sync callee is named like a module-level one (its message lists the async defs of that name)
@@ -130,7 +130,7 @@ METHOD_MADE = {  # the edit of ``pkg/job_service.py``, and what SSOT402 reports 
 def test_a_public_method_made_async_or_sync_keeps_the_model_when_it_never_read_the_class(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:  # fmt: skip
     """A public method of a production class made ``async`` or sync (``InterfaceChange.toggled``): the kept model
-    judges the class as for a public method added (``concept_snapshot.public_members_unread``: never compared, in no
+    judges the class as for a public method added (``kept_judgements.public_members_unread``: never compared, in no
     concept, no subclass...), and the calls of it in a module the edit did not touch are judged again (SSOT402)."""
     (old, new), expected = METHOD_MADE[kind]
     assert _replaced(tmp_path, monkeypatch, SERVICE_JOBS, "pkg/job_service.py", old, new) == (2, expected)

@@ -5,7 +5,7 @@ after a private method's edit the interface path keeps the model and judges agai
 of that name (``trace.MEMBER``: an ``await self._prepare(key)`` that finds another method, or none), in a class the
 model compared too (a concept's member), unless the model looked the name up itself (a facade's ``self._make()``). A public
 method's edit keeps it when the kept model shows nothing reads the class's methods
-(``concept_snapshot.public_members_unread``): never compared, in no concept, no subclass, and names no other class
+(``kept_judgements.public_members_unread``): never compared, in no concept, no subclass, and names no other class
 defines. Anything else the model reads refuses the path: a dunder, an abstract method, an instance attribute (what a
 facade wraps), an ``async def`` outside test code (SSOT401's table). Every scan gives the cold scan's output byte
 for byte."""

@@ -1,6 +1,6 @@
 """The scan after a class of test code is added or removed (a test case written, a helper class inside a test, a
 test case deleted): the interface path keeps the concept model when the model reads nothing of the class but its role
-and its set of public methods (``edits._test_class_counts``, ``concept_snapshot.patched_test_classes``), patches
+and its set of public methods (``edits._test_class_counts``, ``kept_judgements.patched_test_classes``), patches
 those into the kept model, judges again what read its name, and gives the cold scan's output byte for byte."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.analysis.concept_snapshot import patched_test_classes, restored, take_snapshot
+from ssot_audit.analysis.concept_snapshot import restored, take_snapshot
+from ssot_audit.analysis.kept_judgements import patched_test_classes
 from ssot_audit.analysis.edits import _model_holds
 from ssot_audit.analysis.interface_change import fired_leaves, interface_change
 from ssot_audit.analysis.kept_methods import KeptMethods

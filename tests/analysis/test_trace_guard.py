@@ -43,10 +43,10 @@ SITES: dict[tuple[str, str], str] = {
     ("callees.py", "doubted_annotations"): OWN,
     ("callees.py", "resolve_callee"): OWN,
     ("callees.py", "ruled_out"): OWN,
-    ("concept_snapshot.py", "_defined_nearby"): KEPT,  # whether the kept model holds (the modules edited since)
-    ("concept_snapshot.py", "class_sites_unread"): KEPT,  # whether the kept model holds (is an importer test code)
-    ("concept_snapshot.py", "_insert_in_order"): KEPT,  # the classes of test code that came: put into the kept model
-    ("concept_snapshot.py", "patched_test_classes"): KEPT,
+    ("kept_judgements.py", "_defined_nearby"): KEPT,  # whether the kept model holds (the modules edited since)
+    ("kept_judgements.py", "class_sites_unread"): KEPT,  # whether the kept model holds (is an importer test code)
+    ("kept_judgements.py", "_insert_in_order"): KEPT,  # the classes of test code that came: put into the kept model
+    ("kept_judgements.py", "patched_test_classes"): KEPT,
     ("concept_snapshot.py", "restored"): TABLE,
     ("concepts.py", "ConceptModel._factories_by_class"): MODEL,  # ``factories_in`` answers from this table
     ("concepts.py", "ConceptModel.production_importers"): TABLE,  # an importer's ``is_test``: its path, never its facts

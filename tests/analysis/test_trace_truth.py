@@ -468,7 +468,7 @@ def test_a_test_class_added_or_removed_changes_findings_only_where_the_record_re
         tmp_path: Path, hash_seed: int) -> None:  # fmt: skip
     """``LaterCase`` added silences SSOT203 of ``tests/test_users.py`` and makes its SSOT401; ``ServiceCase`` removed
     does the reverse: the record reaches those judgements from the names' leaves, and the path takes both edits
-    (the kept model judges the classes: ``concept_snapshot.patched_test_classes``)."""
+    (the kept model judges the classes: ``kept_judgements.patched_test_classes``)."""
     root = tmp_path / "proj"
     write_project(root, TEST_CLASSES)
     report = harness(root, hash_seed, "--crafted", "tests.analysis.test_trace_truth:CRAFTED_TEST_CLASSES")
