@@ -179,8 +179,9 @@ def _judge(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> InterfaceChange
     if changed is None:
         return None
     functions, methods, local_names, toggled = changed.functions, changed.methods, changed.locals, changed.toggled
-    classes |= changed.owners | {new.functions[q].class_qualname or "" for q in toggled}  # their members' rows are
-    # the same
+    # the classes of the methods made async or sync, or changed otherwise in what the model reads of them (their
+    # members' rows are the same)
+    classes |= changed.owners | {new.functions[q].class_qualname or "" for q in toggled}
     names, placed = _changed_names(old, new, moves)
     main_guard = old.has_main_guard != new.has_main_guard
     if main_guard and new.classes:  # ``roles.Roles._classify`` reads it of every class of the file
