@@ -139,7 +139,7 @@ class ConceptModel:
     def returned_classes(self, factory: FunctionValue) -> list[ClassValue]:
         """Project classes a factory's ``return`` statements give (its annotation only when they say nothing). A node
         of the dependency record (``trace``): the model reads a method's other fields directly, and an edit of them
-        only (``interface_change.MODEL_READS``) does not reach the model; a configured factory may be a method,
+        only (``member_change.MODEL_READS``) does not reach the model; a configured factory may be a method,
         whose return values this reads."""
         return node_answer(self.resolver.trace, self._returned, factory, (NODE, "returned", factory),
                            lambda: self._returned_classes(factory))

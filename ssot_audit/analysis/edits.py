@@ -32,7 +32,8 @@ from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, Expr, ModuleFacts, is_dunder, is_private
-from ssot_audit.analysis.interface_change import InterfaceChange, interface_change, model_read
+from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
+from ssot_audit.analysis.member_change import model_read
 from ssot_audit.analysis.roles import all_trivial, constructor_raises, is_double_name, kind_by_methods
 from ssot_audit.analysis.unseen import calls_only_change, unseen_change
 from ssot_audit.model.moved import NewLine

@@ -289,7 +289,7 @@ class ProjectIndex:
 
     def find_function(self, module: str, qualname: str, *, head: bool = False) -> FunctionFact | None:
         """A function or method by module and qualified name. ``head``: the caller reads only what the concept model
-        reads of it (``interface_change.MODEL_READS``), a narrower leaf of the dependency record (``trace.HEAD``)."""
+        reads of it (``member_change.MODEL_READS``), a narrower leaf of the dependency record (``trace.HEAD``)."""
         if self.trace is not None:
             self.trace.read((HEAD if head else FUNCTION, module, qualname))
         info = self.modules.get(module)
@@ -297,7 +297,7 @@ class ProjectIndex:
 
     def find_scope(self, module: str, qualname: str) -> FunctionFact | None:
         """``find_function``, for a caller that reads only what a name read in the function resolves through beside
-        its locals (``interface_change.SCOPE_READS``): its leaf of the dependency record is ``trace.SCOPE``."""
+        its locals (``member_change.SCOPE_READS``): its leaf of the dependency record is ``trace.SCOPE``."""
         if self.trace is not None:
             self.trace.read((SCOPE, module, qualname))
         info = self.modules.get(module)

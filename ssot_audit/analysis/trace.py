@@ -8,18 +8,18 @@ records, as it runs, who read what:
 - *leaves* name a piece of one module's facts: ``(module, name)`` the module's namespace for one name (its
   bindings of it, a submodule of that name, whether ``__all__`` lists it: the key of the resolver's memoised
   ``module_attr``, whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts,
-  ``(HEAD, module, qualname)`` only what the concept model reads of one (``interface_change.MODEL_READS``: its
+  ``(HEAD, module, qualname)`` only what the concept model reads of one (``member_change.MODEL_READS``: its
   decorators, ``async``, whether it always raises...: a method whose parameters or return values alone changed
   fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached;
   ``(SCOPE, module, qualname)`` less again, what a name read in it resolves through beside its locals: whether it
-  exists, its class, its parent, its ``global`` names (``interface_change.SCOPE_READS``: a decorator added to a
+  exists, its class, its parent, its ``global`` names (``member_change.SCOPE_READS``: a decorator added to a
   test method whose nested class the model resolved the bases of leaves the model as it was);
   ``(LOCAL, module, "scope name")`` a method's local bindings of one name, which a name read in the method
   resolves through: read instead of its ``FUNCTION`` leaf (with its ``SCOPE``) while the model is built (its
   attribute types: ``self.x = ...`` in a method), so that a parameter added to a method the model resolved names
   in reaches it only when a name it read changed;
   ``(CLASS, module, qualname)`` a class's members (its methods, conditional definitions and instance attributes:
-  ``interface_change.MEMBERS``), read by every member lookup of a name that is not private for each class of the
+  ``member_change.MEMBERS``), read by every member lookup of a name that is not private for each class of the
   MRO it passes (``members.MemberLookup._class_member``) and by what reads its public methods, dunders and
   instance attributes as a whole (``Roles.methods_with``, ``Similarity.held``...), but not by what reads its bases
   and order, which is the class's own node (``interface_change`` refuses an edit of them); ``(MEMBER, module,

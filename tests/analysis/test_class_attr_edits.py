@@ -1,5 +1,5 @@
 """The scan after a class attribute is added, removed or given another value (a Django model's field, a constant of
-a class): a class attribute is a member (``interface_change.MEMBERS``), so the interface path fires the class's
+a class): a class attribute is a member (``member_change.MEMBERS``), so the interface path fires the class's
 ``trace.CLASS`` leaf (a private one's ``trace.MEMBER``), judges again the member lookups that found it or not, keeps
 the concept model unless it read them, and gives the cold scan's output byte for byte."""
 

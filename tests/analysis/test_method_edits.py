@@ -1,5 +1,5 @@
 """The scan after an edit of a method that keeps its class's facts (a parameter added, a return value changed): the
-interface path keeps the concept model (it reads none of what changed: ``interface_change.MODEL_READS``), judges
+interface path keeps the concept model (it reads none of what changed: ``member_change.MODEL_READS``), judges
 again what the dependency record links to the method, and gives the cold scan's output byte for byte."""
 
 from __future__ import annotations
