@@ -139,6 +139,33 @@ def test_a_renamed_private_method_changes_what_its_callers_find(tmp_path: Path,
     assert _awaited_sync(tmp_path / "proj", tmp_path / "cache") == [sent]
 
 
+def _awaited_in(root: Path, cache: Path | None, path: str) -> list[int]:
+    """The lines of ``path`` that SSOT401 reports."""
+    found = json.loads(scan_output(root, cache))["findings"]
+    return [f["location"]["line"] for f in found if f["code"] == "SSOT401" and f["location"]["path"] == path]
+
+
+def test_a_private_method_made_a_property_changes_what_another_module_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """``await Service()._connect().close()`` in another module awaits a sync method (SSOT401); once ``_connect`` is
+    a property, the call is of what it returns, unknown, and the finding goes. What that module's judgement read of
+    the method (its ``HEAD``, ``members.MemberLookup._is_property``, and its ``FUNCTION``, what it returns; the
+    name's ``MEMBER`` rows are the same) the decorator fires: the scan takes the path and says what the cold scan
+    says."""
+    before: list[int] = []
+
+    def edit(root: Path, rng: random.Random) -> str:
+        before.extend(_awaited_in(root, None, "pkg/service_user.py"))
+        path = root / "pkg/service.py"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("    def _connect(", "    @property\n    def _connect("), encoding="utf-8")
+        return "property"
+
+    assert random_edits(tmp_path, monkeypatch, 0, edit, files=_project(), edits=1)[0] == 2
+    assert before == [SERVICE_USER.splitlines().index("    return await Service()._connect().close()") + 1]
+    assert _awaited_in(tmp_path / "proj", tmp_path / "cache", "pkg/service_user.py") == []
+
+
 @pytest.mark.parametrize("kind", sorted(ADDED))
 def test_what_the_model_reads_of_a_production_class_is_judged_by_its_facts(kind: str) -> None:
     """Judged by the facts: a private method alone keeps the model (an ``async def`` too: the call readers' table is
