@@ -290,16 +290,17 @@ class ProjectIndex:
     def find_function(self, module: str, qualname: str, *, head: bool = False) -> FunctionFact | None:
         """A function or method by module and qualified name. ``head``: the caller reads only what the concept model
         reads of it (``member_change.MODEL_READS``), a narrower leaf of the dependency record (``trace.HEAD``)."""
-        if self.trace is not None:
-            self.trace.read((HEAD if head else FUNCTION, module, qualname))
-        info = self.modules.get(module)
-        return info.facts.functions.get(qualname) if info else None
+        return self._function(HEAD if head else FUNCTION, module, qualname)
 
     def find_scope(self, module: str, qualname: str) -> FunctionFact | None:
         """``find_function``, for a caller that reads only what a name read in the function resolves through beside
         its locals (``member_change.SCOPE_READS``): its leaf of the dependency record is ``trace.SCOPE``."""
+        return self._function(SCOPE, module, qualname)
+
+    def _function(self, leaf: int, module: str, qualname: str) -> FunctionFact | None:
+        """A function by module and qualified name, its read recorded as the leaf of kind ``leaf``."""
         if self.trace is not None:
-            self.trace.read((SCOPE, module, qualname))
+            self.trace.read((leaf, module, qualname))
         info = self.modules.get(module)
         return info.facts.functions.get(qualname) if info else None
 

@@ -158,23 +158,21 @@ def _changed_functions(old_facts: ModuleFacts, new_facts: ModuleFacts, moves: _M
         changed.update(func.qualname for func, names in unread if not names.isdisjoint(said))
     # a kept method of a class whose members are the same, changed in what the model reads of it (a decorator
     # added): its class is let through as one whose members changed, for the caller to judge (``classes``)
-    headed = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname) and owner not in classes
-                       and old.get(q) is not None and new.get(q) is not None
+    both = [q for q in changed if q in old and q in new]
+    owners = frozenset(owner for q in both if (owner := new[q].class_qualname) and owner not in classes
                        and not _same_head(old[q], new[q]) and not _toggled(old[q], new[q]))  # fmt: skip
-    owners = frozenset(new[q].class_qualname or "" for q in headed)
     classes = classes | owners
+    # the others: a method of ``classes`` the model reads the same of, or of another class (whose facts are the same,
+    # ``_judge``), which is now the same in what the model reads of it, or made async or sync
     methods = frozenset(q for q in changed if (owner := (new.get(q) or old[q]).class_qualname)
                         and (owner not in classes or _same_head(old.get(q), new.get(q))))  # fmt: skip
-    toggled = frozenset(q for q in methods if _toggled(old.get(q), new.get(q)))
-    for qualname in methods:  # the class's facts are the same (``_judge``): a method kept, in name and order
-        was, now = old.get(qualname), new.get(qualname)
-        if was is None or now is None or (model_read(was) != model_read(now) and qualname not in toggled):
-            return None
-    scoped = frozenset(q for q in changed if (was := old.get(q)) is None or (now := new.get(q)) is None
-                       or _scope_read(was) != _scope_read(now))  # fmt: skip
-    kept = [q for q in changed if q not in scoped and new[q].class_qualname]  # methods whose ``SCOPE`` is the same
-    return _Changed(frozenset(changed), methods - toggled, _local_names(old_facts, new_facts, kept), toggled, owners,
-                    scoped)  # fmt: skip
+    if any(q not in old or q not in new for q in methods):
+        return None  # a method added or removed outside ``classes``
+    toggled = frozenset(q for q in methods if _toggled(old[q], new[q]))
+    scoped = frozenset(q for q in changed if q not in old or q not in new or _scope_read(old[q]) != _scope_read(new[q]))
+    same_scope = [q for q in both if q not in scoped and new[q].class_qualname]  # methods whose ``SCOPE`` is the same
+    return _Changed(frozenset(changed), methods - toggled, _local_names(old_facts, new_facts, same_scope), toggled,
+                    owners, scoped)  # fmt: skip
 
 
 def _local_names(old: ModuleFacts, new: ModuleFacts, methods: Iterable[str]) -> frozenset[str]:

@@ -113,11 +113,15 @@ def test_random_production_class_edits_give_the_cold_scan_byte_for_byte(
     assert {"private", "private-rename", "public"} <= kinds and kinds & {"public-rename", "public-remove"}, log
 
 
+def _awaited_in(root: Path, cache: Path | None, path: str) -> list[int]:
+    """The lines of ``path`` that SSOT401 reports."""
+    found = json.loads(scan_output(root, cache))["findings"]
+    return [f["location"]["line"] for f in found if f["code"] == "SSOT401" and f["location"]["path"] == path]
+
+
 def _awaited_sync(root: Path, cache: Path | None) -> list[int]:
     """The lines of ``pkg/service.py`` that SSOT401 reports."""
-    found = json.loads(scan_output(root, cache))["findings"]
-    return [f["location"]["line"] for f in found
-            if f["code"] == "SSOT401" and f["location"]["path"] == "pkg/service.py"]  # fmt: skip
+    return _awaited_in(root, cache, "pkg/service.py")
 
 
 def test_a_renamed_private_method_changes_what_its_callers_find(tmp_path: Path,
@@ -137,12 +141,6 @@ def test_a_renamed_private_method_changes_what_its_callers_find(tmp_path: Path,
     sent = lines.index("        return await conn.send(data)") + 1  # ``Manager1.send`` is sync too
     assert before == [lines.index("        data = await self._prepare(key)") + 1, sent]
     assert _awaited_sync(tmp_path / "proj", tmp_path / "cache") == [sent]
-
-
-def _awaited_in(root: Path, cache: Path | None, path: str) -> list[int]:
-    """The lines of ``path`` that SSOT401 reports."""
-    found = json.loads(scan_output(root, cache))["findings"]
-    return [f["location"]["line"] for f in found if f["code"] == "SSOT401" and f["location"]["path"] == path]
 
 
 def test_a_private_method_made_a_property_changes_what_another_module_finds(

@@ -78,8 +78,7 @@ SITES: dict[tuple[str, str], str] = {
     ("index.py", "ProjectIndex.absolute_import_module"): TABLE,  # is_package
     ("index.py", "ProjectIndex.find_calls_named"): CALLS,
     ("index.py", "ProjectIndex.find_class"): REFUSED,
-    ("index.py", "ProjectIndex.find_function"): LEAF,
-    ("index.py", "ProjectIndex.find_scope"): LEAF,
+    ("index.py", "ProjectIndex._function"): LEAF,  # ``find_function``, ``find_scope``
     ("index.py", "ProjectIndex.find_module"): LEAF,
     ("index.py", "ProjectIndex.find_modules"): ACCESSOR,
     ("index.py", "ProjectIndex.get_module"): LEAF,
