@@ -111,13 +111,46 @@ def resolve_relative(module: str, is_package: bool, level: int, target: str) -> 
     return f"{prefix}.{target}" if target else prefix
 
 
+_CONTAINS, _GET = dict.__contains__, dict.get
+
+
+class Modules(dict[str, ModuleInfo]):
+    """The index's modules by name, which records every name asked of it that names no module (``missed``): a module
+    added later under one of those names may change an answer of the scan, one added under any other name cannot
+    change what a lookup by name answered (``kept_added``: a file added takes the path of an edit only then).
+    Lookups by ``in``, ``get`` and ``[]``; what iterates the modules reads the table as a whole."""
+
+    __slots__ = ("missed",)
+
+    def __init__(self, items: Iterable[tuple[str, ModuleInfo]] = ()) -> None:
+        super().__init__(items)
+        self.missed: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        if _CONTAINS(self, name):
+            return True
+        self.missed.add(cast(str, name))
+        return False
+
+    def get(self, name: str, default: ModuleInfo | None = None) -> ModuleInfo | None:  # type: ignore[override]
+        found = _GET(self, name)
+        if found is None:
+            self.missed.add(name)
+            return default
+        return found
+
+    def __missing__(self, name: str) -> ModuleInfo:
+        self.missed.add(name)
+        raise KeyError(name)
+
+
 class ProjectIndex:
     """All scanned modules by name, plus the packages their names imply (namespace packages included)."""
 
     def __init__(self, modules: Mapping[str, ModuleInfo], listings: Mapping[str, frozenset[str]] | None = None) -> None:
         """``listings``: entry names of each directory holding a scanned file (see ``discovery.list_directories``);
         without it nothing is known to exist on disk besides the scanned modules."""
-        self.modules: dict[str, ModuleInfo] = dict(sorted(modules.items()))
+        self.modules: dict[str, ModuleInfo] = Modules(sorted(modules.items()))
         self._listings = dict(listings or {})
         # (directory, stem): whether anything of that stem is in the directory, asked of the listings (beyond their
         # ``.py`` files, stubs and extensions, which the result's key holds: ``treecache.TreeCache.note_asked``)
@@ -138,6 +171,11 @@ class ProjectIndex:
         self.packages = frozenset(packages)
 
     # -- modules ------------------------------------------------------------------------------------------------
+    @property
+    def missed(self) -> set[str]:
+        """Every name asked of ``modules`` that names no module so far (``Modules``)."""
+        return cast(Modules, self.modules).missed
+
     def is_project_module(self, name: str) -> bool:
         """True for a scanned module or a package (regular or namespace) that contains scanned modules."""
         return name in self.modules or name in self.packages

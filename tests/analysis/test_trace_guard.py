@@ -24,7 +24,8 @@ OWN = "the module's own facts, read by its own judgement (judged again on any ed
 FOUND = "a module its caller found with find_module/get_module (which record it) or through the resolver's leaf"
 REFUSED = ("a field interface_change never lets differ (a class's bases and body beyond its members, a method of "
            "another class, namespace_writers...)")
-TABLE = "the module table or directory listings: no file is added or removed on the interface path"
+TABLE = ("the module table or directory listings: no file is removed on the interface path, and one is added only "
+         "where no lookup by name missed it, nor a listing was read for it (kept_added)")
 RESOLVER = "the resolver core (resolve, module_namespace, members, module_reads): records its own reads (trace.py)"
 CALLS = "calls, per module: judged by that module's own judgement (calls_in), run again on any edit of it"
 EXTRACT = "extraction: one file's facts as they are built, cached or compared (no index)"
@@ -90,6 +91,7 @@ SITES: dict[tuple[str, str], str] = {
     ("index.py", "ProjectIndex.iter_functions"): ACCESSOR,
     ("index.py", "ProjectIndex.iter_modules"): ACCESSOR,
     ("index.py", "ProjectIndex.loaded_modules"): TABLE,
+    ("index.py", "ProjectIndex.missed"): KEPT,  # the names the lookups missed: kept for a scan after a file added
     ("index.py", "ProjectIndex.module_aliases"): LEAF,  # (ALIASES, "")
     ("index.py", "ProjectIndex.split_qualified"): TABLE,
     ("index.py", "_fields"): EXTRACT,  # ``ModuleInfo``'s equality
