@@ -36,8 +36,8 @@ from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.kept_calls import async_after
 from ssot_audit.kept_definers import KeptDefiners
 from ssot_audit.kept_scan import (
-    CallTables, Pending, Reads, finish_kept_for, finish_still_holds, keep_snapshot, keep_state, keep_tables,
-    tables_after,
+    CallTables, Pending, Reads, finish_kept_for, finish_still_holds, keep_missed, keep_snapshot, keep_state,
+    keep_tables, tables_after,
 )
 from ssot_audit.rerun import (
     NARROWED, RERUN, Reused, composed, last_scan, merged_reads, restored_project, reused_after, state_still_holds,
@@ -294,7 +294,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             edits = judged_edits(tree, root) if before is not None else None
             if before is not None and edits is not None:
                 last = last_scan(before)
-                if not any(m.calls_only for m in edits.values()):
+                if not any(m.calls_only for m in edits.values()) and not tree.added:  # the modules, files, lines
                     moved = moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
@@ -345,7 +345,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
-                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves, reused.patched)
+                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves, reused.patched,
+                                  reused.kept.added)  # fmt: skip
                 if any(shared.get(name) is not table for name, table in tables.shared.items()) \
                         or tables is not reused.kept.tables:  # fmt: skip
                     keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)
@@ -365,6 +366,9 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
                 tree.save_kept(finish_name, kept)
                 finish_still_holds(tree, finish_name)
             scanned = replace(scanned, summary=ResultSummary.of(result), loaded=result)
+        held = reused.kept.token if reused is not None else token  # the kept state this scan's answers are of
+        if tree is not None and held is not None:  # the names they missed, the finish's too (``kept_added``)
+            keep_missed(tree, held, loaded.index.missed, full=reused is None)
         del loaded, result  # the facts: freed before the result is saved
         trim_heap()
         if tree is not None:

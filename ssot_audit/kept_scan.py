@@ -71,6 +71,11 @@ class Kept:
     reads: Reads
     pending: Pending
     patched: Patched = field(default_factory=dict)
+    # the files added since the state was kept, by module name (in ``state.module_names`` too: ``find_kept``)
+    added: dict[str, str] = field(default_factory=dict)
+    # every module name some scan of the state asked for and found no module under (``index.Modules``); None:
+    # not known (a file added is then judged by the whole scan)
+    missed: frozenset[str] | None = None
 
 
 def _entries(tree: TreeCache) -> tuple[str, str, str]:
@@ -81,6 +86,26 @@ def _entries(tree: TreeCache) -> tuple[str, str, str]:
     dependency record is beside them (``interface_scan``)."""
     scope = tree.store.scope
     return f"calls-only state {scope}", f"calls-only inputs {scope}", f"calls-only tables {scope}"
+
+
+def _misses_entry(tree: TreeCache) -> str:
+    """The name of the module names the scans of the kept state missed ({"token", "missed"}: ``keep_missed``)."""
+    return f"module misses {tree.store.scope}"
+
+
+def keep_missed(tree: TreeCache, token: str, missed: set[str], *, full: bool) -> None:
+    """After a scan of the state ``token``, its finish included: the module names it looked up and found no module
+    under, with those of the earlier scans of the state (``full``: a full scan, which made the state: its own
+    alone). A scan after edits that finds no entry of the token keeps none: a file added after it takes the whole
+    scan."""
+    name = _misses_entry(tree)
+    if full:
+        tree.save_kept(name, {"token": token, "missed": frozenset(missed)})
+        return
+    kept = tree.load_kept(name)
+    before = kept.get("missed")
+    if kept.get("token") == token and isinstance(before, frozenset) and not missed <= before:
+        tree.save_kept(name, {"token": token, "missed": before | missed})
 
 
 def keep_snapshot(project: Project, tree: TreeCache) -> str:
@@ -106,15 +131,16 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     keep_tables(tree, token, tables, project.index.module_aliases())
     keep_definers(tree, token, project.index)
     keep_callers(tree, token, project.index)
-    keep_inputs(tree, token, reads, {}, {})  # no line map pending: ``rerun.MAX_PENDING`` cannot drop it
+    keep_inputs(tree, token, reads, {}, {}, {})  # no line map pending: ``rerun.MAX_PENDING`` cannot drop it
 
 
 def tables_after(tables: CallTables, edits: Mapping[str, Moved],
                  made: Mapping[str, object] | None = None) -> CallTables:  # fmt: skip
     """``tables`` without the answers of ``find_definers`` (kept in ``shared``) for the names the interface ``edits``
     changed: which modules define a name changes only with a module's module-level bindings of it, which any other
-    edit the path takes leaves as they were (and a file added or removed takes the whole scan); with the shared
-    tables ``made`` again in part by the scan (``rerun.Reused.shared``). New tables are kept again after the scan."""
+    edit the path takes leaves as they were (a file added is an empty module given all its names, ``kept_added``; one
+    removed takes the whole scan); with the shared tables ``made`` again in part by the scan
+    (``rerun.Reused.shared``). New tables are kept again after the scan."""
     if made:
         tables = replace(tables, shared={**tables.shared, **made})
     definers = tables.shared.get("definers")
@@ -133,16 +159,16 @@ def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[t
                                        "shared": tables.shared, "aliases": aliases})  # fmt: skip
 
 
-def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending, Patched] | None:
-    """The token of the kept state, the kept reads, the edits since the state was kept and the files whose imports
-    they changed, when it holds for the inputs of the last scan's saved result (read before this scan saves its
-    own), else None."""
+def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending, Patched, dict[str, str]] | None:
+    """The token of the kept state, the kept reads, the edits since the state was kept, the files whose imports
+    they changed and the files added since (``Kept.added``), when it holds for the inputs of the last scan's saved
+    result (read before this scan saves its own), else None."""
     inputs = tree.load_kept(_entries(tree)[1])
     token, key, reads, pending = inputs.get("token"), inputs.get("key"), inputs.get("reads"), inputs.get("pending")
-    patched = inputs.get("patched")
+    patched, added = inputs.get("patched"), inputs.get("added")
     if isinstance(token, str) and key and key == tree.previous.result_key and isinstance(reads, dict) \
-            and isinstance(pending, dict) and isinstance(patched, dict):
-        return token, reads, pending, patched
+            and isinstance(pending, dict) and isinstance(patched, dict) and isinstance(added, dict):
+        return token, reads, pending, patched, added
     return None
 
 
@@ -160,15 +186,23 @@ def find_kept(tree: TreeCache) -> Kept | None:
             or not isinstance(defs, tuple) or not isinstance(factories, dict) or not isinstance(bound, dict) \
             or not isinstance(shared, dict) or not isinstance(aliases, list):
         return None
-    return Kept(found[0], read_state(blob), CallTables(defs, factories, bound, shared), aliases, *found[1:])
+    state, added = read_state(blob), found[4]
+    if added:  # the files added since: named as the scan that took them named them
+        state = replace(state, module_names={**state.module_names, **added})
+    misses = tree.load_kept(_misses_entry(tree))
+    missed = misses.get("missed") if misses.get("token") == found[0] else None
+    return Kept(found[0], state, CallTables(defs, factories, bound, shared), aliases, *found[1:],
+                missed=missed if isinstance(missed, frozenset) else None)  # fmt: skip
 
 
-def keep_inputs(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched) -> None:
+def keep_inputs(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched,
+                added: dict[str, str]) -> None:  # fmt: skip
     """The entry ``kept_token`` reads: the kept state of ``token`` holds for the inputs of the result this scan saves,
-    with ``reads``, once moved by ``pending`` and with the imports of the ``patched`` files made again (written by
-    ``keep_state``, and by ``rerun.state_still_holds`` while ``pending`` holds few enough maps)."""
+    with ``reads``, once moved by ``pending``, with the imports of the ``patched`` files made again and the files
+    ``added`` named so (written by ``keep_state``, and by ``rerun.state_still_holds`` while ``pending`` holds few
+    enough maps)."""
     tree.save_kept(_entries(tree)[1], {"token": token, "key": tree.result_key(), "reads": reads, "pending": pending,
-                                       "patched": patched})  # fmt: skip
+                                       "patched": patched, "added": added})  # fmt: skip
 
 
 def finish_kept_for(tree: TreeCache, finish_name: str) -> str:

@@ -48,6 +48,7 @@ from ssot_audit.interface_scan import (
 from ssot_audit.config import Config
 from ssot_audit.kept_scan import CallTables as CallTables, find_kept as find_kept, kept_token as kept_token
 from ssot_audit.kept_scan import Kept, Patched, Pending, Reads, keep_inputs
+from ssot_audit.kept_added import with_added
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, moved_result
 from ssot_audit.project import Project, kept_cycles, load_lazy
@@ -93,13 +94,14 @@ class Reused:
         return frozenset(names[path] for path in self.kept.pending.keys() | self.edited if path in names)
 
 
-def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched) -> None:
+def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched,
+                      added: dict[str, str]) -> None:  # fmt: skip
     """The kept state of ``token`` holds for this scan's inputs too (it was built from them, or they changed only where
-    it never reads), with ``reads``, once moved by ``pending`` and with the imports of the ``patched`` files made
-    again: the next scan finds it. Only the small entry is written; nothing when ``pending`` holds too many maps
-    (the next scan does not find it)."""
+    it never reads), with ``reads``, once moved by ``pending``, with the imports of the ``patched`` files made
+    again and the files ``added`` named so: the next scan finds it. Only the small entry is written; nothing when
+    ``pending`` holds too many maps (the next scan does not find it)."""
     if sum(map(len, pending.values())) <= MAX_PENDING:
-        keep_inputs(tree, token, reads, pending, patched)
+        keep_inputs(tree, token, reads, pending, patched, added)
 
 
 def with_moves(pending: Pending, moves: Mapping[str, NewLine]) -> Pending:
@@ -183,6 +185,8 @@ def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
     dependency record kept beside the state, which this scan's own record is added to (None: none kept). None when
     the state is not kept, or an interface edit has no record or reaches the concept model (the whole scan runs)."""
     state = find_kept(tree)
+    if state is not None:
+        state = with_added(state, tree)  # the files added, as empty modules this scan edited (when they are)
     if state is None:
         return None, None
     rerun = None
@@ -233,8 +237,9 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         importing |= {path for path, name in names.items() if name in resolving}
     patched = kept.patched.keys() | importing
     restored = None
-    if not importing or all(loaded.names.get(path) == name for path, name in names.items()):  # an import can
-        # change the name a module gets (``discovery.assign_module_names`` reads the top-level names imported)
+    if not (importing or tree.added) or all(loaded.names.get(path) == name for path, name in names.items()):  # an
+        # import can change the name a module gets (``discovery.assign_module_names`` reads the top-level names
+        # imported), and a file added is named as ``kept_added`` named it only when the scan names it so too
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
                                  kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
     gone = {(names[path], qualname): (scope, bases) for path, moved in edits.items() if path in names

@@ -114,7 +114,7 @@ def moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | N
     tree.merge_small_packs()
     save_scanned(tree, scanned)
     if token is not None:
-        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving), token[3])
+        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving), token[3], token[4])
     if finish_name is not None:
         finish_still_holds(tree, finish_name)  # ``fixes_hold`` found every kept fix still true for this result
     return scanned

@@ -18,8 +18,9 @@ concept model, the import sites or graph, or the call readers' tables read) is s
 what changed: the scan finds them in the dependency record the last full scan kept
 (``analysis.trace``) and runs them alone (``interface_scan``).
 
-Anything else (a file added, removed, renamed or unparsable, a payload missing from the packs, an edit some reader
-could see) answers None: the scan then does the whole work, which is always right.
+A file added is judged as an empty module edited (the caller checks that an empty module there changes nothing of the
+last scan: ``kept_added``). Anything else (a file removed, renamed or unparsable, a payload missing from the packs, an
+edit some reader could see) answers None: the scan then does the whole work, which is always right.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ssot_audit.analysis.linemap import LineMap
-from ssot_audit.analysis.loader import FileOutcome, analyze_to_blob, outcome_of_blob, read_outcomes
+from ssot_audit.analysis.loader import FileOutcome, analyze_bytes, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
 from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, Expr, ModuleFacts, is_dunder, is_private
@@ -69,13 +70,15 @@ def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
     """Per changed file (``tree.before``), how its positions move, when each change is unseen or calls-only (see
     the module docstring); else None. The new payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
     (``PayloadCache.add_early``): a file is parsed once whichever path the scan takes."""
-    if not tree.before or len(tree.before) > MAX_EDITED:
+    if not (tree.before or tree.added) or len(tree.before) + len(tree.added) > MAX_EDITED:
         return None
     olds = read_outcomes(tree.store, tree.packs, tree.before)  # those entries alone, not the packs
+    for relpath in tree.added:  # a file added is judged as an empty module edited (``added``: when that holds)
+        olds[relpath] = analyze_bytes(b"", relpath)
     boundary = str(root.resolve())
     by_path = {f.relpath: f for f in tree.files}
     moves: dict[str, Moved] = {}
-    for relpath in sorted(tree.before):
+    for relpath in sorted({*tree.before, *tree.added}):
         old, source = olds.get(relpath), by_path.get(relpath)
         if old is None or source is None:
             return None

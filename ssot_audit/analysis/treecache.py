@@ -48,6 +48,7 @@ class TreeCache:
     new_pack: state.PackWriter | None = None  # where this scan's new payloads are written as they come
     before: dict[str, str] = field(default_factory=dict)  # relpath -> content hash at the last scan, of the files
     # whose content changed since (not of files added since)
+    added: tuple[str, ...] = ()  # the files the last scan's manifest does not have (relpaths, in the walk's order)
     _key: tuple[int, str] | None = None  # ``result_key`` and the ``payloads.changes`` it was computed at
     # (directory, stem): whether anything of the stem is in the directory, asked by the scans of this tree (their
     # ``ProjectIndex.asked``, kept): each answer is part of ``listed`` (``_listings_digest``)
@@ -88,11 +89,17 @@ class TreeCache:
 
     def saved_before_changes(self) -> bytes | None:
         """The previous scan's result blob when it was computed from these inputs but for the content of the files
-        in ``before`` (same files, paths, configuration, rules and tool; only those files' bytes differ)."""
-        if not self.before or not self.previous.result or not self.previous.result_key:
+        in ``before`` and the files ``added`` (same other files, paths, configuration, rules and tool; only those
+        files' bytes differ, and the added ones were not there: the walk without them, and the listings without
+        their names, give the last scan's key)."""
+        if not (self.before or self.added) or not self.previous.result or not self.previous.result_key:
             return None
         hashes = {**self.payloads.hashes, **self.before}
-        if _result_key(self.store.scope + self.listed, self.files, hashes) != self.previous.result_key:
+        files, listed = self.files, self.listed
+        if self.added:
+            files, walk = _without(self.walk, self.added)
+            listed = _listed(walk, self.asked)
+        if _result_key(self.store.scope + listed, files, hashes) != self.previous.result_key:
             return None
         return self.previous.result
 
@@ -185,6 +192,7 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     stamps = {f.relpath: state.stamp_of(f.path) for f in files}
     hashes: dict[str, str] = {}
     before: dict[str, str] = {}
+    added: list[str] = []
     rehashed = 0
     for f in files:
         known = previous.known_hash(f.relpath, stamps[f.relpath])
@@ -192,7 +200,9 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
             known = _hash_file(f.path, boundary)
             rehashed += 1
             last = previous.manifest.get(f.relpath)
-            if last is not None and known is not None and last[1] != known:
+            if last is None:
+                added.append(f.relpath)
+            elif known is not None and last[1] != known:
                 before[f.relpath] = last[1]
         if known is not None:
             hashes[f.relpath] = known
@@ -203,7 +213,20 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
     return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
-                     previous.packs, new_pack, before, asked=asked)  # fmt: skip
+                     previous.packs, new_pack, before, tuple(added), asked=asked)  # fmt: skip
+
+
+def _without(found: walkcache.Walk, added: Collection[str]) -> tuple[list[SourceFile], walkcache.Walk]:
+    """The files of ``found`` but ``added``, and ``found`` as a walk of the tree before they were written: without
+    them, nor their names in their directories' listings."""
+    gone = set(added)
+    files = [f for f in found.files if f.relpath not in gone]
+    listings = dict(found.listings)
+    for relpath in gone:
+        directory, _, name = relpath.rpartition("/")
+        if directory in listings:
+            listings[directory] = listings[directory] - {name}
+    return files, replace(found, files=files, listings=listings, digest=walkcache.files_digest(files))
 
 
 def _asked(kept: object) -> frozenset[tuple[str, str]]:

@@ -119,9 +119,10 @@ def placed(text: str, block: str, above: str, rng: random.Random, gap: str) -> s
 
 
 def logged_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int,
-                 edit: Callable[[Path, random.Random], str], files: dict[str, str]) -> list[list[str]]:  # fmt: skip
-    """``random_edits`` of ``files``, 14 of them: per edit, what it did and the scans after it that took the path
-    (``"json"``, ``"text"``)."""
+                 edit: Callable[[Path, random.Random], str], files: dict[str, str],
+                 edits: int = 14) -> list[list[str]]:  # fmt: skip
+    """``random_edits`` of ``files``, ``edits`` of them: per edit, what it did and the scans after it that took the
+    path (``"json"``, ``"text"``)."""
     log: list[list[str]] = []
 
     def logged(root: Path, rng: random.Random) -> str:
@@ -131,7 +132,7 @@ def logged_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int,
     def took(root: Path, cache: Path, fixes: bool) -> None:
         log[-1].append("json" if fixes else "text")
 
-    random_edits(tmp_path, monkeypatch, seed, logged, took, files=files, edits=14)
+    random_edits(tmp_path, monkeypatch, seed, logged, took, files=files, edits=edits)
     return log
 
 

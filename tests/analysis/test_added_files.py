@@ -1,0 +1,122 @@
+"""The scan after a file is added (the commonest commit that adds one writes a test module): when nothing of the last
+scan looked for the new module (``kept_added``), it is an empty module the scan edited, judged on the interface
+path; every other added file takes the whole scan; either way the output is a cold scan's, byte for byte."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.analysis.test_class_edits import _class_project, logged_edits
+
+# modules other files name but the tree lacks: an import of a module (broken until it is written), a relative
+# import of one
+MISSING = {
+    "pkg/helpers_missing.py": "def helper(x):\n    return x\n",
+    "tests/fixtures_missing.py": "def fixture_value():\n    return 1\n",
+}
+USERS = {
+    "pkg/uses_missing.py": "from pkg.helpers_missing import helper\n\n\ndef run():\n    return helper(1)\n",
+    "tests/test_uses_missing.py": (
+        "from . import fixtures_missing\n\n\ndef test_value():\n    assert fixtures_missing.fixture_value()\n"
+    ),
+}
+TEST_MODULES = (
+    # a test case using the helper (an awaited sync method: SSOT401 in the new module)
+    "import unittest\n\nfrom tests.support import ClientHelper\n\n\n"
+    "class AddedCase{n}(unittest.TestCase):\n"
+    "    async def test_connect(self):\n        await ClientHelper().connect()\n",
+    # async tests and an import of a concept's class
+    "from pkg.m1 import Manager1\nfrom pkg.m2 import tool_2\n\n\n"
+    "async def test_send_{n}():\n    await Manager1().send(b'x')\n\n\ndef test_tool_{n}():\n    assert tool_2(1)\n",
+    # a test helper class, used by the test beside it
+    "class Recorder{n}:\n    def record(self, item):\n        self.item = item\n        return item\n\n\n"
+    "def test_record():\n    assert Recorder{n}().record(1)\n",
+)
+PRODUCTION = (  # functions (a production module importing a concept's class may change its ranking: not here)
+    "def added_tool_{n}(x):\n    return x\n",
+    "from pkg.m2 import tool_2\n\n\nasync def fetch_{n}():\n    return tool_2(1)\n",
+)
+
+
+def _project() -> dict[str, str]:
+    """``_class_project`` with modules that name modules the tree lacks (``MISSING``)."""
+    return {**_class_project(), **USERS}
+
+
+def _add(root: Path, rng: random.Random) -> str:
+    """One random file added (or one added before edited): a test module, a production module of functions, one
+    that some module named while it was missing, a module in a directory of no module, a package's ``__init__``."""
+    n = rng.randrange(1000)
+    added = sorted(root.glob("tests/test_added_*.py"))
+    kind = rng.choice(["test", "test", "test", "production", "missing", "directory", "edit" if added else "test"])
+    if kind == "missing":
+        left = [path for path in MISSING if not (root / path).exists()]
+        if not left:
+            return "none"
+        path = rng.choice(left)
+        (root / path).write_text(MISSING[path], encoding="utf-8")
+        return f"missing {path}"
+    if kind == "edit":
+        path = rng.choice(added)
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\ndef test_more_{n}():\n    assert {n}\n",
+                        encoding="utf-8")  # fmt: skip
+        return f"edit {path.name}"
+    if kind == "directory":
+        where = root / "tests" / f"sub_{n}"
+        where.mkdir(exist_ok=True)
+        if rng.random() < 0.5:
+            (where / "__init__.py").write_text("", encoding="utf-8")
+        (where / f"test_deep_{n}.py").write_text(f"def test_deep():\n    assert {n}\n", encoding="utf-8")
+        return f"directory sub_{n}"
+    if kind == "production":
+        path = root / "pkg" / f"added_{n}.py"
+        path.write_text(rng.choice(PRODUCTION).format(n=n), encoding="utf-8")
+        return f"production {path.name}"
+    path = root / "tests" / f"test_added_{n}.py"
+    path.write_text(rng.choice(TEST_MODULES).format(n=n), encoding="utf-8")
+    return f"test {path.name}"
+
+
+@pytest.mark.parametrize("seed", [61, 62])
+def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Each scan equals a cold scan's (``scans_after_edit``); both scans after a test module or a production module
+    of functions added to a package take the path, and after one added before edited; none after a module some
+    module named while it was missing (its import or its relative import would now find it), nor
+    after a module written in a directory that held none."""
+    log = logged_edits(tmp_path, monkeypatch, seed, _add, _project())
+    kinds = {done.split()[0] for done, *_ in log}
+    assert {"test", "missing", "directory"} <= kinds, log  # the seeds make each kind
+    for done, *scans in log:
+        kind = done.split()[0]
+        if kind in ("test", "production", "edit"):
+            assert scans == ["json", "text"], (done, log)
+        elif kind in ("missing", "directory"):
+            assert scans == [], (done, log)
+
+
+@pytest.mark.parametrize("files, path, text", [
+    # a module beside a namesake directory's module of that stem (a plugin loader may put one on the other's path)
+    ({"plugins/helpers/core.py": "def go():\n    return 1\n",
+      "vendor/helpers/other.py": "from helpers.core import go\n"},
+     "vendor/helpers/core.py", "def go():\n    return 2\n"),
+    # a module of a stem a broken ``from pkg import name`` asked the listing about
+    ({"pkg/asks.py": "from pkg import notes_missing\n"}, "pkg/notes_missing.py", "VALUE = 1\n"),
+])  # fmt: skip
+def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             files: dict[str, str], path: str,
+                                                             text: str) -> None:  # fmt: skip
+    """The scan after a module is written whose stem a namesake directory has, or whose stem a broken import asked
+    the listing about, takes the whole scan, and gives a cold scan's output. (The configuration cannot name a module
+    the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
+
+    def add(root: Path, rng: random.Random) -> str:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+        return path
+
+    log = logged_edits(tmp_path, monkeypatch, 0, add, {**_class_project(), **files}, edits=1)
+    assert log == [[path]]
