@@ -45,7 +45,9 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   decorator written above that test case's first test (``@unittest.skipIf(False, ...)``, taken away again by the next
   run: a test marked skipped), after a file that is no module written beside the edited one
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
-  (``bench_added_N.py``, the last one removed: the whole-program phase runs, as for any file added or removed),
+  (``bench_added_N.py``, the last one removed: a file removed takes the whole-program phase; the first run only
+  adds one, ``kept_added``), after a test module written beside that test case's module (``test_bench_module_N.py``,
+  a test case using the function of "import"; those of the runs before kept: the new test file of a commit),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
   checkout)
 
@@ -56,7 +58,7 @@ modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edi
 after an added import, after a method given a parameter, after a private method and a test method (and an async
 one) added, after a coroutine function added, after a body edit written by rename, after a local and a
 module-level call changed, after a test case, a class import and a decorator written, after a file that is no
-module added and after a module added is byte for byte the JSON
+module added, after a module added and after a test module added is byte for byte the JSON
 of a cold scan of the same tree.
 """
 
@@ -189,6 +191,16 @@ def data_added(path: Path, n: int) -> None:
 def module_added(path: Path, n: int) -> None:
     """A module written beside ``path`` (``bench_added_N.py``, a function in it): the new file of a commit."""
     _added_beside(path, "bench_added_{}.py", n, f"def bench_added_{n}():\n    return {n}\n")
+
+
+def test_module_added(path: Path, n: int, imported: tuple[str, str]) -> None:
+    """A test module written beside ``path`` (``test_bench_module_N.py``: a test case with one test, using a function
+    of production code, ``imported``), the ones the runs before added kept: the new test file of a commit, the
+    commonest commit that adds a file."""
+    (path.parent / f"test_bench_module_{n}.py").write_text(
+        f"import unittest\n\nfrom {imported[0]} import {imported[1]}\n\n\n"
+        f"class BenchModule{n}Tests(unittest.TestCase):\n"
+        f"    def test_bench_module(self):\n        self.assertTrue({imported[1]})\n", encoding="utf-8")  # fmt: skip
 
 
 def local_edit(path: Path, n: int) -> None:
@@ -507,6 +519,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def coroutine(path: Path, n: int) -> None:  # not ``target``: the module of the function others import
         coroutine_edit(their_file, n)
 
+    def test_module(path: Path, n: int) -> None:  # not ``target``: a test module written beside that test case's
+        test_module_added(case_file, n, imported)
+
     # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
     # kept state afresh, and the rows after it would have carried fewer edits since a full scan)
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
@@ -528,7 +543,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, by rename", body_edit_by_rename), ("pre-commit, local", local_edit),
                        ("pre-commit, module call", module_call_edit), ("pre-commit, test class", test_class),
                        ("pre-commit, class import", class_import), ("pre-commit, decorator", decorator),
-                       ("pre-commit, data added", data_added), ("pre-commit, module added", module_added)):  # fmt: skip
+                       ("pre-commit, data added", data_added), ("pre-commit, module added", module_added),
+                       ("pre-commit, test module added", test_module)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -545,7 +561,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
                        ("module call", module_call_edit), ("test class", test_class), ("class import", class_import),
                        ("decorator", decorator), ("data added", data_added),
-                       ("module added", module_added)):  # fmt: skip
+                       ("module added", module_added), ("test module added", test_module)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
