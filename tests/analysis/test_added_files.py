@@ -12,12 +12,16 @@ import pytest
 from tests.analysis.test_class_edits import _class_project, logged_edits
 
 # modules other files name but the tree lacks: an import of a module (broken until it is written), a relative
-# import of one
+# import of one (each also asks its package's listing for the name: ``TreeCache.asked``), an import of a top-level
+# module (which only the lookup by name records: ``index.Modules.missed``)
 MISSING = {
+    "helpers_top.py": "def run():\n    return 1\n",
     "pkg/helpers_missing.py": "def helper(x):\n    return x\n",
     "tests/fixtures_missing.py": "def fixture_value():\n    return 1\n",
 }
 USERS = {
+    "toolbox.py": "def tool():\n    return 1\n",  # the root holds a module: one written beside it is named
+    "tests/test_top.py": "import helpers_top\n\n\nasync def test_go():\n    await helpers_top.run()\n",
     "pkg/uses_missing.py": "from pkg.helpers_missing import helper\n\n\ndef run():\n    return helper(1)\n",
     "tests/test_uses_missing.py": (
         "from . import fixtures_missing\n\n\ndef test_value():\n    assert fixtures_missing.fixture_value()\n"
@@ -48,10 +52,12 @@ def _project() -> dict[str, str]:
 
 def _add(root: Path, rng: random.Random) -> str:
     """One random file added (or one added before edited): a test module, a production module of functions, one
-    that some module named while it was missing, a module in a directory of no module, a package's ``__init__``."""
+    that some module named while it was missing, a module in a directory of no module (with its ``__init__`` or
+    not), a test module with a function it imports written into another module (a commit's two files)."""
     n = rng.randrange(1000)
     added = sorted(root.glob("tests/test_added_*.py"))
-    kind = rng.choice(["test", "test", "test", "production", "missing", "directory", "edit" if added else "test"])
+    kind = rng.choice(["test", "test", "test", "production", "missing", "directory", "commit",
+                       "edit" if added else "test"])  # fmt: skip
     if kind == "missing":
         left = [path for path in MISSING if not (root / path).exists()]
         if not left:
@@ -71,6 +77,12 @@ def _add(root: Path, rng: random.Random) -> str:
             (where / "__init__.py").write_text("", encoding="utf-8")
         (where / f"test_deep_{n}.py").write_text(f"def test_deep():\n    assert {n}\n", encoding="utf-8")
         return f"directory sub_{n}"
+    if kind == "commit":  # a test module added, and a function written into the module it tests
+        tools = root / "pkg" / "tools.py"
+        tools.write_text(tools.read_text(encoding="utf-8") + f"\n\ndef tool_{n}():\n    return {n}\n", encoding="utf-8")
+        test = f"from pkg.tools import tool_{n}\n\n\ndef test_tool_{n}():\n    assert tool_{n}() == {n}\n"
+        (root / "tests" / f"test_added_{n}.py").write_text(test, encoding="utf-8")
+        return f"commit test_added_{n}.py"
     if kind == "production":
         path = root / "pkg" / f"added_{n}.py"
         path.write_text(rng.choice(PRODUCTION).format(n=n), encoding="utf-8")
@@ -84,34 +96,38 @@ def _add(root: Path, rng: random.Random) -> str:
 def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after a test module or a production module
-    of functions added to a package take the path, and after one added before edited; none after a module some
+    of functions added to a package take the path, and after one added before edited, and after a test module added
+    with the function it imports written into another module; none after a module some
     module named while it was missing (its import or its relative import would now find it), nor
     after a module written in a directory that held none."""
     log = logged_edits(tmp_path, monkeypatch, seed, _add, _project())
     kinds = {done.split()[0] for done, *_ in log}
-    assert {"test", "missing", "directory"} <= kinds, log  # the seeds make each kind
+    assert {"test", "missing", "directory", "commit"} <= kinds, log  # the seeds make each kind
     for done, *scans in log:
         kind = done.split()[0]
-        if kind in ("test", "production", "edit"):
+        if kind in ("test", "production", "edit", "commit"):
             assert scans == ["json", "text"], (done, log)
         elif kind in ("missing", "directory"):
             assert scans == [], (done, log)
 
 
 @pytest.mark.parametrize("files, path, text", [
-    # a module beside a namesake directory's module of that stem (a plugin loader may put one on the other's path)
+    # a module of the stem of a namesake directory's module (a plugin loader may put one on the other's path: that
+    # one's names are no longer known, and a broken import of it is no longer reported)
     ({"plugins/helpers/core.py": "def go():\n    return 1\n",
-      "vendor/helpers/other.py": "from helpers.core import go\n"},
-     "vendor/helpers/core.py", "def go():\n    return 2\n"),
+      "plugins/use.py": "from plugins.helpers.core import absent\n", "vendor/helpers/other.py": "VALUE = 1\n"},
+     "vendor/helpers/core.py", "OTHER = 2\n"),
+    # a top-level module a broken import named (only the lookup by name records it)
+    ({path: USERS[path] for path in ("toolbox.py", "tests/test_top.py")}, "helpers_top.py", MISSING["helpers_top.py"]),
     # a module of a stem a broken ``from pkg import name`` asked the listing about
     ({"pkg/asks.py": "from pkg import notes_missing\n"}, "pkg/notes_missing.py", "VALUE = 1\n"),
 ])  # fmt: skip
 def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              files: dict[str, str], path: str,
                                                              text: str) -> None:  # fmt: skip
-    """The scan after a module is written whose stem a namesake directory has, or whose stem a broken import asked
-    the listing about, takes the whole scan, and gives a cold scan's output. (The configuration cannot name a module
-    the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
+    """The scan after a module is written that a broken import named, whose stem a namesake directory has, or whose
+    stem a broken import asked the listing about, takes the whole scan, and gives a cold scan's output. (The
+    configuration cannot name a module the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
 
     def add(root: Path, rng: random.Random) -> str:
         (root / path).parent.mkdir(parents=True, exist_ok=True)
