@@ -119,14 +119,20 @@ def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, see
      "vendor/helpers/core.py", "OTHER = 2\n"),
     # a top-level module a broken import named (only the lookup by name records it)
     ({path: USERS[path] for path in ("toolbox.py", "tests/test_top.py")}, "helpers_top.py", MISSING["helpers_top.py"]),
+    # a module whose import gives other modules other names (``discovery.assign_module_names``: a package inside a
+    # directory of no ``__init__``, ``ns.shop``, is named ``shop`` once some module imports ``shop``)
+    ({"ns/shop/__init__.py": "", "ns/shop/core.py": "def go():\n    return 1\n",
+      "pkg/main2.py": "from ns.shop.core import go\n\n\ndef run():\n    return go()\n"},
+     "tests/test_shop.py", "import shop.core\n\n\ndef test_go():\n    assert shop.core.go()\n"),
     # a module of a stem a broken ``from pkg import name`` asked the listing about
     ({"pkg/asks.py": "from pkg import notes_missing\n"}, "pkg/notes_missing.py", "VALUE = 1\n"),
 ])  # fmt: skip
 def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              files: dict[str, str], path: str,
                                                              text: str) -> None:  # fmt: skip
-    """The scan after a module is written that a broken import named, whose stem a namesake directory has, or whose
-    stem a broken import asked the listing about, takes the whole scan, and gives a cold scan's output. (The
+    """The scan after a module is written that a broken import named, whose stem a namesake directory has, whose
+    imports rename other modules, or whose stem a broken import asked the listing about, takes the whole scan, and
+    gives a cold scan's output. (The
     configuration cannot name a module the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
 
     def add(root: Path, rng: random.Random) -> str:
