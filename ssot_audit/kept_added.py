@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ssot_audit.analysis.treecache import TreeCache
-from ssot_audit.kept_scan import Kept
+from ssot_audit.kept_scan import Kept, kept_missed
 
 
 def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
@@ -38,7 +38,7 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
     module docstring)."""
     if not tree.added:
         return kept
-    missed = kept.missed
+    missed = kept_missed(tree, kept.token)
     if missed is None:
         return None
     names = kept.state.module_names

@@ -73,9 +73,6 @@ class Kept:
     patched: Patched = field(default_factory=dict)
     # the files added since the state was kept, by module name (in ``state.module_names`` too: ``find_kept``)
     added: dict[str, str] = field(default_factory=dict)
-    # every module name some scan of the state asked for and found no module under (``index.Modules``); None:
-    # not known (a file added is then judged by the whole scan)
-    missed: frozenset[str] | None = None
 
 
 def _entries(tree: TreeCache) -> tuple[str, str, str]:
@@ -189,10 +186,16 @@ def find_kept(tree: TreeCache) -> Kept | None:
     state, added = read_state(blob), found[4]
     if added:  # the files added since: named as the scan that took them named them
         state = replace(state, module_names={**state.module_names, **added})
-    misses = tree.load_kept(_misses_entry(tree))
-    missed = misses.get("missed") if misses.get("token") == found[0] else None
-    return Kept(found[0], state, CallTables(defs, factories, bound, shared), aliases, *found[1:],
-                missed=missed if isinstance(missed, frozenset) else None)  # fmt: skip
+    return Kept(found[0], state, CallTables(defs, factories, bound, shared), aliases, *found[1:])
+
+
+def kept_missed(tree: TreeCache, token: str) -> frozenset[str] | None:
+    """Every module name the scans of the kept state ``token`` asked for and found no module under
+    (``keep_missed``); None when not known (a file added is then judged by the whole scan). Read only when a file
+    was added: 45k names at 4M lines."""
+    kept = tree.load_kept(_misses_entry(tree))
+    missed = kept.get("missed") if kept.get("token") == token else None
+    return missed if isinstance(missed, frozenset) else None
 
 
 def keep_inputs(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched,
