@@ -47,7 +47,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   (``BENCH_NOTES_N.md``, the last one removed: a commit's README or fixture), after a module written there
   (``bench_added_N.py``, the last one removed: a file removed takes the whole-program phase; the first run only
   adds one, ``kept_added``), after a test module written beside that test case's module (``test_bench_module_N.py``,
-  a test case using the function of "import"; those of the runs before kept: the new test file of a commit),
+  a test case deriving from what that one derives from, using the function of "import"; those of the runs before
+  kept: the new test file of a commit),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
   checkout)
 
@@ -193,13 +194,27 @@ def module_added(path: Path, n: int) -> None:
     _added_beside(path, "bench_added_{}.py", n, f"def bench_added_{n}():\n    return {n}\n")
 
 
-def test_module_added(path: Path, n: int, imported: tuple[str, str]) -> None:
-    """A test module written beside ``path`` (``test_bench_module_N.py``: a test case with one test, using a function
-    of production code, ``imported``), the ones the runs before added kept: the new test file of a commit, the
-    commonest commit that adds a file."""
+def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) -> None:
+    """A test module written beside ``path`` (``test_bench_module_N.py``: a test case deriving from what class ``name``
+    of ``path`` derives from, imported as ``path`` imports it, with one test using a function of production code,
+    ``imported``), the ones the runs before added kept: the new test file of a commit, the commonest commit that adds
+    a file."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    node = next(c for c in tree.body if isinstance(c, ast.ClassDef) and c.name == name)
+    roots = {ast.unparse(base).split(".")[0] for base in node.bases}
+    lines = []
+    for statement in tree.body:  # the imports that bind the bases' names, as the test case's module writes them
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            bound = [a for a in statement.names if (a.asname or a.name.split(".")[0]) in roots]
+            if bound:
+                statement = ast.ImportFrom(statement.module, bound, statement.level) \
+                    if isinstance(statement, ast.ImportFrom) else ast.Import(bound)  # fmt: skip
+                lines.append(ast.unparse(statement) + "\n")
+    bases = ", ".join(ast.unparse(base) for base in node.bases) or "object"
     (path.parent / f"test_bench_module_{n}.py").write_text(
-        f"import unittest\n\nfrom {imported[0]} import {imported[1]}\n\n\n"
-        f"class BenchModule{n}Tests(unittest.TestCase):\n"
+        "".join(lines) + f"\nfrom {imported[0]} import {imported[1]}\n\n\n"
+        f"class BenchModule{n}Tests({bases}):\n"
         f"    def test_bench_module(self):\n        self.assertTrue({imported[1]})\n", encoding="utf-8")  # fmt: skip
 
 
@@ -520,7 +535,7 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
         coroutine_edit(their_file, n)
 
     def test_module(path: Path, n: int) -> None:  # not ``target``: a test module written beside that test case's
-        test_module_added(case_file, n, imported)
+        test_module_added(case_file, case_name, n, imported)
 
     # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
     # kept state afresh, and the rows after it would have carried fewer edits since a full scan)

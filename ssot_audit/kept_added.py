@@ -5,10 +5,11 @@ The commonest commit that adds a file adds a test module. The scan after it coul
 the module's content is then an edit of that empty module, which the path judges as any other. That holds when an
 empty module there changes no answer of the last scan, that is when nothing looked for it:
 
-- **by name**: no lookup of the module's name found nothing (``index.Modules`` records every name asked for that
-  names no module; the scans of the kept state keep them, ``kept_scan.keep_missed``): an import of it, broken until
-  now, a relative import, a dotted name in the configuration would now find it. Nor is its name a package's (a
-  directory of modules of that name) or another module's;
+- **by name**: no lookup by its name came back empty (``index.Modules`` records every name asked for that names no
+  module; the scans of the kept state keep them, their fixes' included, ``kept_scan.keep_missed``): an import of it,
+  broken until now, a relative import, a dotted name the resolver followed would find it now. (The configuration
+  cannot name a module the tree lacks: the scan stops there.) Nor is its name a package's (a directory of modules
+  of that name) or another module's;
 - **by listing**: no answer read the directory's listing for its stem (``TreeCache.asked``), and no directory of the
   same last name has a file of that stem (a plugin loader may put one on the other's search path:
   ``namespace.Namespaces._replaced``). The rest of the listings, the other files' paths, name candidates and
