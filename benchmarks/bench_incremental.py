@@ -194,6 +194,11 @@ def module_added(path: Path, n: int) -> None:
     _added_beside(path, "bench_added_{}.py", n, f"def bench_added_{n}():\n    return {n}\n")
 
 
+def _class_named(tree: ast.Module, name: str) -> ast.ClassDef:
+    """The module-level class ``name`` of a parsed module (the test case the test rows edit)."""
+    return next(c for c in tree.body if isinstance(c, ast.ClassDef) and c.name == name)
+
+
 def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) -> None:
     """A test module written beside ``path`` (``test_bench_module_N.py``: a test case deriving from what class ``name``
     of ``path`` derives from, imported as ``path`` imports it, with one test using a function of production code,
@@ -201,7 +206,7 @@ def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) 
     a file."""
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
-    node = next(c for c in tree.body if isinstance(c, ast.ClassDef) and c.name == name)
+    node = _class_named(tree, name)
     roots = {ast.unparse(base).split(".")[0] for base in node.bases}
     lines = []
     for statement in tree.body:  # the imports that bind the bases' names, as the test case's module writes them
@@ -356,7 +361,7 @@ def test_method_edit(path: Path, name: str, n: int, is_async: bool = False) -> N
     renames it)."""
     head = "async def test_bench_async" if is_async else "def test_bench_added"
     text = re.sub(rf"\n    {head}_\d+\(self\):\n        self\.assertTrue\(\d+\)\n", "", path.read_text(encoding="utf-8"))
-    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    node = _class_named(ast.parse(text), name)
     lines = text.splitlines(keepends=True)
     end = node.end_lineno or node.lineno
     lines.insert(end, f"\n    {head}_{n}(self):\n        self.assertTrue({n})\n")
@@ -369,7 +374,7 @@ def test_class_edit(path: Path, name: str, n: int) -> None:
     takes it away and adds another: a class removed and one added)."""
     text = re.sub(r"\n\n\nclass BenchCase\d+Tests\(.*?\n        self\.assertTrue\(\d+\)\n", "\n",
                   path.read_text(encoding="utf-8"), flags=re.S)  # fmt: skip
-    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    node = _class_named(ast.parse(text), name)
     bases = ", ".join(ast.get_source_segment(text, base) or "object" for base in node.bases)
     lines = text.splitlines(keepends=True)
     lines.insert(node.end_lineno or node.lineno, f"\n\nclass BenchCase{n}Tests({bases}):\n"
@@ -416,7 +421,7 @@ def decorator_edit(path: Path, name: str) -> None:
     if line in text:
         path.write_text(text.replace(line, "", 1), encoding="utf-8")
         return
-    node = next(c for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == name)
+    node = _class_named(ast.parse(text), name)
     first = next(f for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
                  and f.name.startswith("test") and not f.decorator_list)  # fmt: skip
     lines = text.splitlines(keepends=True)
