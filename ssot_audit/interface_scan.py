@@ -37,6 +37,7 @@ from ssot_audit.analysis.usage import ATTRIBUTE_SITES, SitesChanged, attribute_s
 from ssot_audit.rules.units import GROUP_KEYED, keys_after_imports
 
 if TYPE_CHECKING:  # ``kept_scan`` and ``rerun`` import this module
+    from ssot_audit.config import ConceptConfig
     from ssot_audit.kept_scan import Kept
 
 MAX_DELTAS = 50
@@ -238,7 +239,8 @@ def past_bound(rerun: Rerun) -> Rerun | None:
 
 
 def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, edits: Mapping[str, Moved],
-                        importing: set[str], kept: Kept, traces: Traces, codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+                        importing: set[str], kept: Kept, traces: Traces, codes: Iterable[str],
+                        configs: Iterable[ConceptConfig]) -> Rerun | None:  # fmt: skip
     """The judgements to run again after ``edits``, some of which changed the imports of the files ``importing``
     (repo-relative paths; with the files whose rows read what the edits changed, ``Rerun.resolving``): those the
     edits' leaves reach, with those that read what the old or new import rows of those files name (``restored``:
@@ -256,7 +258,7 @@ def rerun_after_imports(first: Rerun, restored: Restored, index: ProjectIndex, e
     named = {m: (imported, frozenset(sites_leaf(row[4]) for row in rows))  # type: ignore[arg-type]
              for m, (imported, rows) in changed.items()}  # fmt: skip
     unread = class_sites_unread(restored.concepts, kept.state.concepts,
-                                {m: (before[m].sites, after[m].sites) for m in before})  # fmt: skip
+                                {m: (before[m].sites, after[m].sites) for m in before}, configs)  # fmt: skip
     rerun = more_to_rerun(first, edits, names, traces, codes, named, sites_unread=unread)
     if rerun is None or not rerun.resolving <= before.keys():  # rows this scan did not make again
         return None

@@ -257,7 +257,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
     holding: Reused | None = reused
     if restored is not None and importing:  # what the old and new import rows name is judged again too
         first = reused.rerun
-        rerun = rerun_after_imports(first, restored, index, edits, importing, kept, traces, codes) \
+        rerun = rerun_after_imports(first, restored, index, edits, importing, kept, traces, codes, config.concepts) \
             if traces is not None and first is not None else None  # fmt: skip
         holding = reused_findings(last, edits, kept, rerun) if rerun is not None and last is not None else None
     if restored is None or holding is None:

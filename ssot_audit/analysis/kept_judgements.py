@@ -18,6 +18,7 @@ Each answers False when it cannot tell: the whole scan then builds the model aga
 
 from __future__ import annotations
 
+import fnmatch
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -32,7 +33,7 @@ from ssot_audit.analysis.hooks import external_bases
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_methods import KeptMethods, own_public
 from ssot_audit.analysis.names import name_words
-from ssot_audit.analysis.roles import CLASS, TEST_CODE, TEST_DOUBLE, constructor_raises
+from ssot_audit.analysis.roles import CLASS, GUARD, TEST_CODE, TEST_DOUBLE, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.config import ConceptConfig, ConfigError
@@ -86,8 +87,8 @@ def _compared(methods: KeptMethods, snapshot: ConceptSnapshot, value: ClassValue
     return number is None or number in snapshot.compared
 
 
-def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
-                       rows: Mapping[str, tuple[SiteRows, SiteRows]]) -> bool:  # fmt: skip
+def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot, rows: Mapping[str, tuple[SiteRows, SiteRows]],
+                       configs: Iterable[ConceptConfig]) -> bool:  # fmt: skip
     """Whether the restored ``model`` holds after the import rows of some modules changed (``rows``: per importer,
     its rows before and after, ``kept_state.Imports``: an import site's fields but importer and line, with how many
     times each is there), for what it read of the import sites of the classes they name (``trace.CLASS_SITES``);
@@ -95,7 +96,8 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
     the names it is known by (a module-level ``as`` import: copies, patterns, guards), its public name (a private
     class's name words: similarity) and its importers (ranking members; choosing the centres of discovery, by
     production importers). So for each class a row added or removed names: the row binds no module-level name of its
-    own (``bound`` is the name imported, or in a function), and the set of
+    own (``bound`` is the name imported, or in a function), or the model reads nothing of that name
+    (``_as_name_unread``; ``configs``: the configured concepts, whose patterns match names), and the set of
     production modules importing it is the same unless the similarity of ``snapshot`` (the model's) never compared
     it (a class with no partner is no centre of discovery); a private class keeps its public name
     (``_public_name_moves``). A configured concept that holds it keeps the model only
@@ -120,7 +122,7 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
         for _, name, bound, target, scope, _, _ in (old - new) + (new - old):
             if not isinstance(target, ClassValue):
                 continue
-            if not scope and bound != name:
+            if not scope and bound != name and not _as_name_unread(model, target, cast(str, bound), holding, configs):
                 return False
             if target.qualname.rsplit(".", 1)[-1].startswith("_"):
                 _count_paths(moved.setdefault(target, Counter()), target, importer, old, new)
@@ -136,6 +138,22 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot,
                     ranked.add(id(concept))
     return not any(_public_name_moves(model, target, shift) for target, shift in moved.items()) \
         and all(_same_ranking(model, c) for c in model.concepts if id(c) in ranked)  # fmt: skip
+
+
+def _as_name_unread(model: ConceptModel, target: ClassValue, bound: str, holding: Collection[ClassValue],
+                    configs: Iterable[ConceptConfig]) -> bool:  # fmt: skip
+    """Whether the model reads nothing of ``bound``, a module-level name an ``as`` import gives class ``target``
+    (``Names.name_strings``, the names a class is known by). It reads them: of a class a concept holds (the reason
+    of its canonical, the names its satellites are attached by, the concept table); of a guard (attached by each of
+    its names); where a configured concept's pattern matches the name; and where a class of that name could be an
+    orphaned copy of ``target`` (``Roles._find_copies`` looks the copies' names up among every production class's
+    names). Nothing else of the model reads a name an import gives (a public name is an import path or a
+    definition's, ``Names.public_name``); the rules' reads of it are in the record (``trace.CLASS_SITES``)."""
+    if target in holding or model.kinds.get(target) == GUARD:
+        return False
+    if any(fnmatch.fnmatchcase(bound, pattern) for config in configs for pattern in config.name_patterns):
+        return False
+    return all(value.qualname != bound for value in model.kinds)
 
 
 def _count_paths(shift: Counter[tuple[str, str]], target: ClassValue, importer: str, old: Counter[tuple[object, ...]],

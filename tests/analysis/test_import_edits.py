@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit import capture
-from ssot_audit.config import Config
+from ssot_audit import api, capture
+from ssot_audit.config import ConceptConfig, Config
+from ssot_audit.fixing import with_fixes
 from ssot_audit.fix import memo
 from ssot_audit.fix.build import FixEnv, ImportUse
 from ssot_audit.interface_scan import Rerun
@@ -22,7 +23,7 @@ from ssot_audit.rules import ALL_RULES
 
 from tests.analysis.test_calls_only_scan import _record
 from tests.analysis.test_interface_scan import _project, random_edits, scans_after_edit
-from tests.helpers import scan_output, scanned_tree
+from tests.helpers import REPORTERS, scan_output, scanned_tree, write_project
 
 ADDED = "  # added"  # marks the lines the edits add, so that a later edit can remove one
 
@@ -390,7 +391,10 @@ def test_random_class_imports_in_two_files_give_the_cold_scan_byte_for_byte(
     ("pkg/m4.py", "from pkg.models import Widget\n", True),  # a production module: never compared
     ("tests/test_more.py", "def f():\n    from pkg.models import Widget as W\n    return W\n", True),  # local
     ("pkg/m4.py", "from pkg.gadgets import Gadget\n", False),  # a production importer more: a centre's rank
-    ("tests/test_more.py", "from pkg.models import Widget as Spinner\n", False),  # a name of its own
+    ("tests/test_more.py", "from pkg.models import Widget as Spinner\n", True),  # a name the model reads nothing of
+    ("pkg/m4.py", "from pkg.models import Widget as Spinner\n", True),  # the same in production code
+    ("tests/test_more.py", "from pkg.models import Widget as Gadget\n", False),  # a class's name: copies look it up
+    ("tests/test_more.py", "from pkg.m3 import Manager0 as Boss\n", False),  # a concept's member: its names shown
     ("tests/test_more.py", "from pkg.models import _Hidden\n", True),  # a private class, its public name the same
     ("tests/test_more.py", "from pkg.engines import Engine\n", True),  # one import of each public name: the same
     ("tests/test_more.py", "from pkg.engines import Engine\n\n\ndef f():\n    from pkg.engines import Engine\n"
@@ -413,6 +417,50 @@ def test_a_class_imported_keeps_the_model_unless_it_reads_the_import(
     for text in (before + line, before):
         path.write_text(text, encoding="utf-8")
         assert len(scans_after_edit(root, cache, built, ran, [text])) == (2 if kept else 0), text
+
+
+# What the model finds by a name an ``as`` import gives a class: a guard, attached to the concept of a member it is
+# known by the name of; a copy left in a backup directory, of the production class known by its name; and a class a
+# configured concept's pattern matches by any of its names
+SATELLITES = {
+    "pkg/guards.py": "class ManagerGuard:\n    def __init__(self, *args):\n        raise RuntimeError('no')\n",
+    "pkg/use_guards.py": "from pkg.guards import ManagerGuard\n\nGUARD = ManagerGuard\n",
+    "backup/spinners.py": "class Spinner:\n    def spin(self):\n        return 1\n",
+}  # fmt: skip
+ROTORS = Config(concepts=(ConceptConfig("rotors", name_patterns=("*Rotor", "Gadget")),))
+
+
+@pytest.mark.parametrize(("line", "config"), [
+    ("from pkg.guards import ManagerGuard as LegacyManager\n", Config()),  # known by a member's alias: its guard
+    ("from pkg.m3 import Manager0 as GUARD\n", Config()),  # a member known by the guard's alias: its guard
+    ("from pkg.models import Widget as Spinner\n", Config()),  # ``backup.spinners.Spinner`` repeats it
+    ("from pkg.models import Widget as FastRotor\n", ROTORS),  # a member of ``rotors`` now
+])  # fmt: skip
+def test_a_name_an_as_import_gives_a_class_the_model_reads_takes_the_whole_scan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, config: Config) -> None:  # fmt: skip
+    """A module-level ``as`` import in a test module gives a class a name the model reads
+    (``kept_judgements._as_name_unread``): the scan after it builds the model again, and after the edit taken back;
+    each scan's output is a cold scan's."""
+    root = write_project(tmp_path / "proj", {**_project(), **CLASSES, **SATELLITES})
+    cache = tmp_path / "cache"
+
+    def scan(where: Path | None, fmt: str, fixes: bool) -> str:
+        finish = {"finish": with_fixes, "finish_name": "fixes"} if fixes else {}
+        scanned = api.scan_tree(root, config, jobs=1, cache_dir=where, **finish)  # type: ignore[arg-type]
+        return REPORTERS[fmt](scanned.result)
+
+    for fmt, fixes in (("json", True), ("text", False)):
+        scan(cache, fmt, fixes)
+    built, ran = _record(monkeypatch, lambda kwargs: kwargs.get("rerun"))
+    path = root / "tests/test_more.py"
+    before = path.read_text(encoding="utf-8")
+    for text in (before + line, before):
+        path.write_text(text, encoding="utf-8")
+        for fmt, fixes in (("json", True), ("text", False)):
+            built.clear()
+            ran.clear()
+            assert scan(cache, fmt, fixes) == scan(None, fmt, fixes), (text, fmt)
+            assert built and not isinstance(ran[0], Rerun), (text, fmt)  # the model built again
 
 
 WRAPPING = {
