@@ -17,11 +17,16 @@ empty module there changes no answer of the last scan, that is when nothing look
   (``TreeCache.saved_before_changes``);
 - **by its name alone**: every other file keeps its module name (checked once the files are loaded: the names are
   chosen from every file's imports, ``rerun.restored_project``), and the new one is named as the modules beside it
-  are (a file of a directory holding no module takes the whole scan).
+  are, or in a new package under the package's name (a file of another directory holding no module takes the whole
+  scan).
 
 Everything else an empty module's presence could change is a table of every module (their count, the module table
-of the result), which the scan makes again anyway. An ``__init__.py`` added makes a directory a package: the whole
-scan runs.
+of the result), which the scan makes again anyway. A new package (a directory that held no module, given its
+``__init__.py``: a new test package) is an empty package module: its name and its directory's entry in the parent's
+listing are judged as a module's name and stem, the parent must be a regular package below the top level
+(``_new_package_in``), and the new directory's listing is no listing of the last scan (``treecache._without``). An
+``__init__.py`` added to a directory of modules makes it a package, which may rename them or take a namespace
+package away: the whole scan runs.
 """
 
 from __future__ import annotations
@@ -45,22 +50,41 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
     names = kept.state.module_names
     taken = set(names.values())
     added: dict[str, str] = {}
-    for relpath in tree.added:
+    # a package's ``__init__.py`` first, outer before inner: it names the modules of its directory
+    for relpath in sorted(tree.added, key=lambda path: (not path.endswith("/__init__.py"), path.count("/"))):
         directory, _, filename = relpath.rpartition("/")
         stem = filename.removesuffix(".py")
-        if stem == filename or stem == "__init__" or "." in stem:
+        if stem == filename or "." in stem:
             return None
-        package = _package_of(directory, names)
-        if package is None:
-            return None
-        name = f"{package}.{stem}" if package else stem
-        if name in taken or name in missed or (directory, stem) in tree.asked or _namesake_has(tree, directory, stem) \
+        if stem == "__init__":
+            parent, _, stem = directory.rpartition("/")
+            package = _new_package_in(parent, directory, names, added)
+            name = f"{package}.{stem}" if package else ""
+            directory = parent
+        else:
+            package = _package_of(directory, {**names, **added})
+            name = f"{package}.{stem}" if package else stem
+        if package is None or not name or name in taken or name in missed or (directory, stem) in tree.asked \
+                or _namesake_has(tree, directory, stem) \
                 or any(other.startswith(f"{name}.") for other in taken):  # fmt: skip
             return None
         added[relpath] = name
         taken.add(name)
     state = replace(kept.state, module_names={**names, **added})
     return replace(kept, state=state, added={**kept.added, **added})
+
+
+def _new_package_in(parent: str, directory: str, names: Mapping[str, str], added: Mapping[str, str]) -> str | None:
+    """The package name of ``parent`` when ``directory``, one of its subdirectories, is a new package in it: it held
+    no module (nothing of it named by the last scan: a directory of modules made a package may rename them, and is
+    no longer a namespace package a plugin loader merges, ``namespace.Namespaces._namesakes``), and ``parent`` is a
+    regular package below the top level, its ``__init__.py`` named by the last scan or by this one (a new top-level
+    package may be merged with a namesake directory). None otherwise."""
+    prefix = f"{directory}/"
+    if not parent or any(path.startswith(prefix) for path in names):
+        return None
+    init = f"{parent}/__init__.py"
+    return names.get(init) or added.get(init)
 
 
 def _package_of(directory: str, names: Mapping[str, str]) -> str | None:

@@ -218,13 +218,17 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
 
 def _without(found: walkcache.Walk, added: Collection[str]) -> tuple[list[SourceFile], walkcache.Walk]:
     """The files of ``found`` but ``added``, and ``found`` as a walk of the tree before they were written: without
-    them, nor their names in their directories' listings."""
+    them, nor their names in their directories' listings, nor the listing of a directory that holds no other file
+    (the walk lists the directories holding a scanned file, ``discovery.list_directories``)."""
     gone = set(added)
     files = [f for f in found.files if f.relpath not in gone]
+    holding = {f.relpath.rpartition("/")[0] for f in files}
     listings = dict(found.listings)
     for relpath in gone:
         directory, _, name = relpath.rpartition("/")
-        if directory in listings:
+        if directory not in holding:
+            listings.pop(directory, None)
+        elif directory in listings:
             listings[directory] = listings[directory] - {name}
     return files, replace(found, files=files, listings=listings, digest=walkcache.files_digest(files))
 

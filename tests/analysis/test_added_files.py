@@ -52,8 +52,9 @@ def _project() -> dict[str, str]:
 
 def _add(root: Path, rng: random.Random) -> str:
     """One random file added (or one added before edited): a test module, a production module of functions, one
-    that some module named while it was missing, a module in a directory of no module (with its ``__init__`` or
-    not), a test module with a function it imports written into another module (a commit's two files)."""
+    that some module named while it was missing, a test module in a new directory (a package, inside another new one
+    or not, its ``__init__`` empty or importing the test; or no package), a test module with a function it imports
+    written into another module (a commit's two files)."""
     n = rng.randrange(1000)
     added = sorted(root.glob("tests/test_added_*.py"))
     kind = rng.choice(["test", "test", "test", "production", "missing", "directory", "commit",
@@ -70,13 +71,19 @@ def _add(root: Path, rng: random.Random) -> str:
         path.write_text(path.read_text(encoding="utf-8") + f"\n\ndef test_more_{n}():\n    assert {n}\n",
                         encoding="utf-8")  # fmt: skip
         return f"edit {path.name}"
-    if kind == "directory":
+    if kind == "directory":  # a directory of tests: a package (nested in another new one, or not), or no package
         where = root / "tests" / f"sub_{n}"
-        where.mkdir(exist_ok=True)
-        if rng.random() < 0.5:
+        package, nested = rng.random() < 0.6, rng.random() < 0.4
+        if package and nested:
+            where.mkdir()
             (where / "__init__.py").write_text("", encoding="utf-8")
+            where = where / "inner"
+        where.mkdir()
+        if package:
+            (where / "__init__.py").write_text(rng.choice(("", f"from .test_deep_{n} import test_deep\n")),
+                                               encoding="utf-8")  # fmt: skip
         (where / f"test_deep_{n}.py").write_text(f"def test_deep():\n    assert {n}\n", encoding="utf-8")
-        return f"directory sub_{n}"
+        return f"{'package' if package else 'directory'} {where.relative_to(root)}"
     if kind == "commit":  # a test module added, and a function written into the module it tests
         tools = root / "pkg" / "tools.py"
         tools.write_text(tools.read_text(encoding="utf-8") + f"\n\ndef tool_{n}():\n    return {n}\n", encoding="utf-8")
@@ -92,53 +99,65 @@ def _add(root: Path, rng: random.Random) -> str:
     return f"test {path.name}"
 
 
-@pytest.mark.parametrize("seed", [61, 62])
+@pytest.mark.parametrize("seed", [62, 63])  # seeds that make each kind
 def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, seed: int,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Each scan equals a cold scan's (``scans_after_edit``); both scans after a test module or a production module
-    of functions added to a package take the path, and after one added before edited, and after a test module added
-    with the function it imports written into another module; none after a module some
-    module named while it was missing (its import or its relative import would now find it), nor
-    after a module written in a directory that held none."""
+    of functions added to a package take the path, and after one added before edited, after a test module added
+    with the function it imports written into another module, and after a new package of tests (its ``__init__.py``
+    and a test module); none after a module some module named while it was missing (its import or its relative
+    import would now find it), nor after a module written in a new directory that is no package."""
     log = logged_edits(tmp_path, monkeypatch, seed, _add, _project())
     kinds = {done.split()[0] for done, *_ in log}
-    assert {"test", "missing", "directory", "commit"} <= kinds, log  # the seeds make each kind
+    assert {"test", "missing", "package", "directory", "commit"} <= kinds, log  # the seeds make each kind
     for done, *scans in log:
         kind = done.split()[0]
-        if kind in ("test", "production", "edit", "commit"):
+        if kind in ("test", "production", "edit", "commit", "package"):
             assert scans == ["json", "text"], (done, log)
         elif kind in ("missing", "directory"):
             assert scans == [], (done, log)
 
 
-@pytest.mark.parametrize("files, path, text", [
+@pytest.mark.parametrize("files, added", [
     # a module of the stem of a namesake directory's module (a plugin loader may put one on the other's path: that
     # one's names are no longer known, and a broken import of it is no longer reported)
     ({"plugins/helpers/core.py": "def go():\n    return 1\n",
       "plugins/use.py": "from plugins.helpers.core import absent\n", "vendor/helpers/other.py": "VALUE = 1\n"},
-     "vendor/helpers/core.py", "OTHER = 2\n"),
+     {"vendor/helpers/core.py": "OTHER = 2\n"}),
     # a top-level module a broken import named (only the lookup by name records it)
-    ({path: USERS[path] for path in ("toolbox.py", "tests/test_top.py")}, "helpers_top.py", MISSING["helpers_top.py"]),
+    ({path: USERS[path] for path in ("toolbox.py", "tests/test_top.py")},
+     {"helpers_top.py": MISSING["helpers_top.py"]}),
     # a module whose import gives other modules other names (``discovery.assign_module_names``: a package inside a
     # directory of no ``__init__``, ``ns.shop``, is named ``shop`` once some module imports ``shop``)
     ({"ns/shop/__init__.py": "", "ns/shop/core.py": "def go():\n    return 1\n",
       "pkg/main2.py": "from ns.shop.core import go\n\n\ndef run():\n    return go()\n"},
-     "tests/test_shop.py", "import shop.core\n\n\ndef test_go():\n    assert shop.core.go()\n"),
+     {"tests/test_shop.py": "import shop.core\n\n\ndef test_go():\n    assert shop.core.go()\n"}),
     # a module of a stem a broken ``from pkg import name`` asked the listing about
-    ({"pkg/asks.py": "from pkg import notes_missing\n"}, "pkg/notes_missing.py", "VALUE = 1\n"),
+    ({"pkg/asks.py": "from pkg import notes_missing\n"}, {"pkg/notes_missing.py": "VALUE = 1\n"}),
+    # a new package a broken import named
+    ({"pkg/use_sub.py": "from pkg.new_sub import thing\n"}, {"pkg/new_sub/__init__.py": "thing = 1\n"}),
+    # an ``__init__.py`` written into a directory of modules: no longer a namespace package, it is no namesake of
+    # ``vendor/plain`` (a plugin loader merges namespace packages), whose broken import is then reported
+    ({"pkg/plain/core.py": "def go():\n    return 1\n", "vendor/plain/core.py": "VALUE = 1\n",
+      "pkg/use_vendor.py": "from vendor.plain.core import absent\n"}, {"pkg/plain/__init__.py": ""}),
+    # a new top-level package, a namesake of ``vendor/newtop``: it may supply that one's names
+    ({"vendor/newtop/core.py": "VALUE = 1\n", "pkg/use_vendor.py": "from vendor.newtop.core import absent\n"},
+     {"newtop/__init__.py": "", "newtop/core.py": "VALUE = 2\n"}),
 ])  # fmt: skip
 def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             files: dict[str, str], path: str,
-                                                             text: str) -> None:  # fmt: skip
+                                                             files: dict[str, str],
+                                                             added: dict[str, str]) -> None:  # fmt: skip
     """The scan after a module is written that a broken import named, whose stem a namesake directory has, whose
-    imports rename other modules, or whose stem a broken import asked the listing about, takes the whole scan, and
-    gives a cold scan's output. (The
-    configuration cannot name a module the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
+    imports rename other modules, or whose stem a broken import asked the listing about, or after a package is made
+    that a broken import named, that turns a namespace package into a regular one, or that is a top-level namesake,
+    takes the whole scan, and gives a cold scan's output. (The configuration cannot name a module the tree lacks:
+    the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
 
     def add(root: Path, rng: random.Random) -> str:
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-        return path
+        for path, text in added.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+        return " ".join(added)
 
     log = logged_edits(tmp_path, monkeypatch, 0, add, {**_class_project(), **files}, edits=1)
-    assert log == [[path]]
+    assert log == [[" ".join(added)]]
