@@ -48,7 +48,8 @@ the median of ``--runs`` whole processes (``ssot-audit scan``, interpreter start
   (``bench_added_N.py``, the last one removed: a file removed takes the whole-program phase; the first run only
   adds one, ``kept_added``), after a test module written beside that test case's module (``test_bench_module_N.py``,
   a test case deriving from what that one derives from, using the function of "import"; those of the runs before
-  kept: the new test file of a commit),
+  kept: the new test file of a commit), after a package of tests written there (``bench_tests_N/``: an empty
+  ``__init__.py`` and that test module; those of the runs before kept: a commit's new package of tests),
   and with nothing changed (no-op), the hook having scanned the tree once before (as it has on a developer's
   checkout)
 
@@ -59,8 +60,8 @@ modules again, 0.14 s a run). ``--verify`` checks that the JSON after a body edi
 after an added import, after a method given a parameter, after a private method and a test method (and an async
 one) added, after a coroutine function added, after a body edit written by rename, after a local and a
 module-level call changed, after a test case, a class import and a decorator written, after a file that is no
-module added, after a module added and after a test module added is byte for byte the JSON
-of a cold scan of the same tree.
+module added, after a module added, after a test module added and after a package of tests added is byte for byte
+the JSON of a cold scan of the same tree.
 """
 
 from __future__ import annotations
@@ -204,6 +205,27 @@ def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) 
     of ``path`` derives from, imported as ``path`` imports it, with one test using a function of production code,
     ``imported``), the ones the runs before added kept: the new test file of a commit, the commonest commit that adds
     a file."""
+    text = _test_module_text(path, name, imported, f"BenchModule{n}Tests", "test_bench_module", 0)
+    (path.parent / f"test_bench_module_{n}.py").write_text(text, encoding="utf-8")
+
+
+def test_package_added(path: Path, name: str, n: int, imported: tuple[str, str]) -> None:
+    """A new package of tests written beside ``path`` (``bench_tests_N/``: an empty ``__init__.py`` and
+    ``test_bench.py``, a test module as ``test_module_added`` writes one, its relative imports one level deeper, its
+    test named otherwise: the kept model refuses a class of test code whose set of public methods another class added
+    since the full scan has, ``kept_judgements._own_sets``), the ones the runs before added kept: a commit's new
+    package of tests."""
+    package = path.parent / f"bench_tests_{n}"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    text = _test_module_text(path, name, imported, f"BenchPackage{n}Tests", "test_bench_package", 1)
+    (package / "test_bench.py").write_text(text, encoding="utf-8")
+
+
+def _test_module_text(path: Path, name: str, imported: tuple[str, str], case: str, test: str, deeper: int) -> str:
+    """A test module of one test case ``case`` deriving from what class ``name`` of ``path`` derives from, its bases
+    imported as ``path`` imports them (relative imports ``deeper`` levels deeper), with one test ``test`` using
+    ``imported``."""
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
     node = _class_named(tree, name)
@@ -213,14 +235,12 @@ def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) 
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             bound = [a for a in statement.names if (a.asname or a.name.split(".")[0]) in roots]
             if bound:
-                statement = ast.ImportFrom(statement.module, bound, statement.level) \
+                statement = ast.ImportFrom(statement.module, bound, statement.level + deeper * bool(statement.level)) \
                     if isinstance(statement, ast.ImportFrom) else ast.Import(bound)  # fmt: skip
                 lines.append(ast.unparse(statement) + "\n")
     bases = ", ".join(ast.unparse(base) for base in node.bases) or "object"
-    (path.parent / f"test_bench_module_{n}.py").write_text(
-        "".join(lines) + f"\nfrom {imported[0]} import {imported[1]}\n\n\n"
-        f"class BenchModule{n}Tests({bases}):\n"
-        f"    def test_bench_module(self):\n        self.assertTrue({imported[1]})\n", encoding="utf-8")  # fmt: skip
+    return "".join(lines) + f"\nfrom {imported[0]} import {imported[1]}\n\n\n" \
+        f"class {case}({bases}):\n    def {test}(self):\n        self.assertTrue({imported[1]})\n"
 
 
 def local_edit(path: Path, n: int) -> None:
@@ -542,6 +562,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def test_module(path: Path, n: int) -> None:  # not ``target``: a test module written beside that test case's
         test_module_added(case_file, case_name, n, imported)
 
+    def test_package(path: Path, n: int) -> None:  # not ``target``: a package of tests written beside it
+        test_package_added(case_file, case_name, n, imported)
+
     # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
     # kept state afresh, and the rows after it would have carried fewer edits since a full scan)
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
@@ -564,7 +587,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, module call", module_call_edit), ("pre-commit, test class", test_class),
                        ("pre-commit, class import", class_import), ("pre-commit, decorator", decorator),
                        ("pre-commit, data added", data_added), ("pre-commit, module added", module_added),
-                       ("pre-commit, test module added", test_module)):  # fmt: skip
+                       ("pre-commit, test module added", test_module),
+                       ("pre-commit, test package added", test_package)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -581,7 +605,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("body edit, by rename", body_edit_by_rename), ("local", local_edit),
                        ("module call", module_call_edit), ("test class", test_class), ("class import", class_import),
                        ("decorator", decorator), ("data added", data_added),
-                       ("module added", module_added), ("test module added", test_module)):  # fmt: skip
+                       ("module added", module_added), ("test module added", test_module),
+                       ("test package added", test_package)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)
