@@ -36,7 +36,7 @@ from ssot_audit.interface_scan import Rerun, Traces, keep_delta
 from ssot_audit.kept_calls import async_after
 from ssot_audit.kept_definers import KeptDefiners
 from ssot_audit.kept_scan import (
-    CallTables, Pending, Reads, finish_kept_for, finish_still_holds, keep_missed, keep_snapshot, keep_state,
+    CallTables, Inputs, Pending, Reads, finish_kept_for, finish_still_holds, keep_missed, keep_snapshot, keep_state,
     keep_tables, tables_after,
 )
 from ssot_audit.rerun import (
@@ -345,8 +345,8 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
         if tree is not None:
             keep_cycles(project, tree)
             if reused is not None:
-                state_still_holds(tree, reused.kept.token, merged_reads(reused, reads), moves, reused.patched,
-                                  reused.kept.added)  # fmt: skip
+                state_still_holds(tree, Inputs(reused.kept.token, merged_reads(reused, reads), moves, reused.patched,
+                                               reused.kept.added))  # fmt: skip
                 if any(shared.get(name) is not table for name, table in tables.shared.items()) \
                         or tables is not reused.kept.tables:  # fmt: skip
                     keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)

@@ -5,7 +5,7 @@ hold for (``fixes_hold``).
 
 A full scan keeps the state in two steps around its rules (``keep_snapshot`` before them, ``keep_state`` after).
 Every later scan whose result the state still holds for writes the small entry that says so (``keep_inputs``, through
-``rerun.state_still_holds``), and the next scan checks that entry against the last saved result (``kept_token``,
+``rerun.state_still_holds``), and the next scan checks that entry against the last saved result (``kept_inputs``,
 ``find_kept``). What a scan after edits takes from it, and which rules it runs again, is ``rerun``'s.
 """
 
@@ -128,7 +128,7 @@ def keep_state(project: Project, tree: TreeCache, token: str, reads: Reads, tabl
     keep_tables(tree, token, tables, project.index.module_aliases())
     keep_definers(tree, token, project.index)
     keep_callers(tree, token, project.index)
-    keep_inputs(tree, token, reads, {}, {}, {})  # no line map pending: ``rerun.MAX_PENDING`` cannot drop it
+    keep_inputs(tree, Inputs(token, reads, {}, {}, {}))  # no line map pending: ``rerun.MAX_PENDING`` cannot drop it
 
 
 def tables_after(tables: CallTables, edits: Mapping[str, Moved],
@@ -156,22 +156,34 @@ def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[t
                                        "shared": tables.shared, "aliases": aliases})  # fmt: skip
 
 
-def kept_token(tree: TreeCache) -> tuple[str, Reads, Pending, Patched, dict[str, str]] | None:
-    """The token of the kept state, the kept reads, the edits since the state was kept, the files whose imports
-    they changed and the files added since (``Kept.added``), when it holds for the inputs of the last scan's saved
-    result (read before this scan saves its own), else None."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The inputs the kept state ``token`` holds for besides the tree it was built from (the entry ``keep_inputs``
+    writes): the kept reads, the edits since the state was kept (line maps by file), the files whose imports they
+    changed and the files added since (``Kept.added``)."""
+
+    token: str
+    reads: Reads
+    pending: Pending
+    patched: Patched
+    added: dict[str, str]
+
+
+def kept_inputs(tree: TreeCache) -> Inputs | None:
+    """The inputs of the kept state when it holds for the inputs of the last scan's saved result (read before this
+    scan saves its own), else None."""
     inputs = tree.load_kept(_entries(tree)[1])
     token, key, reads, pending = inputs.get("token"), inputs.get("key"), inputs.get("reads"), inputs.get("pending")
     patched, added = inputs.get("patched"), inputs.get("added")
     if isinstance(token, str) and key and key == tree.previous.result_key and isinstance(reads, dict) \
             and isinstance(pending, dict) and isinstance(patched, dict) and isinstance(added, dict):
-        return token, reads, pending, patched, added
+        return Inputs(token, reads, pending, patched, added)
     return None
 
 
 def find_kept(tree: TreeCache) -> Kept | None:
-    """The kept state when ``kept_token`` finds it, else None."""
-    found = kept_token(tree)
+    """The kept state when ``kept_inputs`` finds its inputs, else None."""
+    found = kept_inputs(tree)
     if found is None:
         return None
     names = _entries(tree)
@@ -179,14 +191,15 @@ def find_kept(tree: TreeCache) -> Kept | None:
     blob = entry.get("state")
     defs, factories, bound, shared, aliases = (more.get(k) for k in ("async_defs", "factories", "bound", "shared",
                                                                      "aliases"))  # fmt: skip
-    if entry.get("token") != found[0] or more.get("token") != found[0] or not isinstance(blob, bytes) \
+    if entry.get("token") != found.token or more.get("token") != found.token or not isinstance(blob, bytes) \
             or not isinstance(defs, tuple) or not isinstance(factories, dict) or not isinstance(bound, dict) \
             or not isinstance(shared, dict) or not isinstance(aliases, list):
         return None
-    state, added = read_state(blob), found[4]
+    state, added = read_state(blob), found.added
     if added:  # the files added since: named as the scan that took them named them
         state = replace(state, module_names={**state.module_names, **added})
-    return Kept(found[0], state, CallTables(defs, factories, bound, shared), aliases, *found[1:])
+    return Kept(found.token, state, CallTables(defs, factories, bound, shared), aliases, found.reads, found.pending,
+                found.patched, added)  # fmt: skip
 
 
 def kept_missed(tree: TreeCache, token: str) -> frozenset[str] | None:
@@ -198,14 +211,14 @@ def kept_missed(tree: TreeCache, token: str) -> frozenset[str] | None:
     return missed if isinstance(missed, frozenset) else None
 
 
-def keep_inputs(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched,
-                added: dict[str, str]) -> None:  # fmt: skip
-    """The entry ``kept_token`` reads: the kept state of ``token`` holds for the inputs of the result this scan saves,
-    with ``reads``, once moved by ``pending``, with the imports of the ``patched`` files made again and the files
-    ``added`` named so (written by ``keep_state``, and by ``rerun.state_still_holds`` while ``pending`` holds few
-    enough maps)."""
-    tree.save_kept(_entries(tree)[1], {"token": token, "key": tree.result_key(), "reads": reads, "pending": pending,
-                                       "patched": patched, "added": added})  # fmt: skip
+def keep_inputs(tree: TreeCache, inputs: Inputs) -> None:
+    """The entry ``kept_inputs`` reads: the kept state of ``inputs.token`` holds for the inputs of the result this
+    scan saves, with its reads, once moved by the pending line maps, with the imports of the patched files made again
+    and the files added named so (written by ``keep_state``, and by ``rerun.state_still_holds`` while few enough maps
+    are pending)."""
+    tree.save_kept(_entries(tree)[1], {"token": inputs.token, "key": tree.result_key(), "reads": inputs.reads,
+                                       "pending": inputs.pending, "patched": inputs.patched,
+                                       "added": inputs.added})  # fmt: skip
 
 
 def finish_kept_for(tree: TreeCache, finish_name: str) -> str:

@@ -46,8 +46,8 @@ from ssot_audit.interface_scan import (
     Rerun, Traces, find_traces, judgements_to_rerun, past_bound, rerun_after_attribute_reads, rerun_after_imports,
 )
 from ssot_audit.config import Config
-from ssot_audit.kept_scan import CallTables as CallTables, find_kept as find_kept, kept_token as kept_token
-from ssot_audit.kept_scan import Kept, Patched, Pending, Reads, keep_inputs
+from ssot_audit.kept_scan import CallTables as CallTables, find_kept as find_kept, kept_inputs as kept_inputs
+from ssot_audit.kept_scan import Inputs, Kept, Patched, Pending, Reads, keep_inputs
 from ssot_audit.kept_added import with_added
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, moved_result
@@ -94,14 +94,13 @@ class Reused:
         return frozenset(names[path] for path in self.kept.pending.keys() | self.edited if path in names)
 
 
-def state_still_holds(tree: TreeCache, token: str, reads: Reads, pending: Pending, patched: Patched,
-                      added: dict[str, str]) -> None:  # fmt: skip
-    """The kept state of ``token`` holds for this scan's inputs too (it was built from them, or they changed only where
-    it never reads), with ``reads``, once moved by ``pending``, with the imports of the ``patched`` files made
-    again and the files ``added`` named so: the next scan finds it. Only the small entry is written; nothing when
-    ``pending`` holds too many maps (the next scan does not find it)."""
-    if sum(map(len, pending.values())) <= MAX_PENDING:
-        keep_inputs(tree, token, reads, pending, patched, added)
+def state_still_holds(tree: TreeCache, inputs: Inputs) -> None:
+    """The kept state of ``inputs.token`` holds for this scan's inputs too (it was built from them, or they changed
+    only where it never reads), with the reads, line maps, patched files and added files of ``inputs``: the next scan
+    finds it. Only the small entry is written; nothing when too many line maps are pending (the next scan does not
+    find it)."""
+    if sum(map(len, inputs.pending.values())) <= MAX_PENDING:
+        keep_inputs(tree, inputs)
 
 
 def with_moves(pending: Pending, moves: Mapping[str, NewLine]) -> Pending:

@@ -21,7 +21,7 @@ from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.config import Config
 from ssot_audit.model import AuditResult, Finding, SourceExcerpt
 from ssot_audit.model.moved import moved_result
-from ssot_audit.kept_scan import finish_still_holds, fixes_hold, kept_token
+from ssot_audit.kept_scan import finish_still_holds, fixes_hold, kept_inputs
 from ssot_audit.rerun import LastScan, state_still_holds, with_moves
 
 _EXCERPTS = "source excerpts"  # the name the lines of the last scan's excerpts are kept under (``TreeCache``)
@@ -110,11 +110,11 @@ def moved_scan(root: Path, config: Config, tree: TreeCache, finish_name: str | N
     result = replace(result, root=root.resolve().name, excerpts=excerpts_of(root, result.findings, tree))
     scanned = Scanned(ResultSummary.of(result), config, previous.paths, previous.notes, tree=tree,
                       skipped=previous.skipped, loaded=result, last=(tree.previous.result_key, last))  # fmt: skip
-    token = kept_token(tree)  # before the save: it checks the kept state against the last saved result
+    inputs = kept_inputs(tree)  # before the save: it checks the kept state against the last saved result
     tree.merge_small_packs()
     save_scanned(tree, scanned)
-    if token is not None:
-        state_still_holds(tree, token[0], token[1], with_moves(token[2], moving), token[3], token[4])
+    if inputs is not None:
+        state_still_holds(tree, replace(inputs, pending=with_moves(inputs.pending, moving)))
     if finish_name is not None:
         finish_still_holds(tree, finish_name)  # ``fixes_hold`` found every kept fix still true for this result
     return scanned

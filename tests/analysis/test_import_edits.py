@@ -18,7 +18,7 @@ from ssot_audit.fix import memo
 from ssot_audit.fix.build import FixEnv, ImportUse
 from ssot_audit.interface_scan import Rerun
 from ssot_audit.project import scope_key, walk_tree
-from ssot_audit.rerun import kept_token
+from ssot_audit.rerun import kept_inputs
 from ssot_audit.rules import ALL_RULES
 
 from tests.analysis.test_calls_only_scan import _record
@@ -105,8 +105,8 @@ def _patched(root: Path, cache: Path, fixes: bool) -> None:
     finish = "fixes" if fixes else ""
     _, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES, finish), cache, scope_key(root, config, ALL_RULES))
     assert tree is not None
-    token = kept_token(tree)
-    assert token is not None and token[3]
+    inputs = kept_inputs(tree)
+    assert inputs is not None and inputs.patched
 
 
 @pytest.mark.parametrize("seed", [51, 52, 53])

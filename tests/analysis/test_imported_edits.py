@@ -14,7 +14,7 @@ from ssot_audit import kept_definers
 from ssot_audit.config import Config
 from ssot_audit.interface_scan import Rerun
 from ssot_audit.project import scope_key, walk_tree
-from ssot_audit.rerun import kept_token
+from ssot_audit.rerun import kept_inputs
 from ssot_audit.rules import ALL_RULES
 
 from tests.analysis.test_calls_only_scan import _record
@@ -109,9 +109,9 @@ def _patched(root: Path, cache: Path) -> set[str]:
     config = Config()
     _, tree = walk_tree(root, config, scope_key(root, config, ALL_RULES), cache, scope_key(root, config, ALL_RULES))
     assert tree is not None
-    token = kept_token(tree)
-    assert token is not None
-    return set(token[3])
+    inputs = kept_inputs(tree)
+    assert inputs is not None
+    return set(inputs.patched)
 
 
 def test_importers_rows_are_made_again_and_kept_only_while_they_differ(tmp_path: Path,
