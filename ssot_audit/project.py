@@ -6,6 +6,7 @@ facts from the cache), then index, resolve, find import sites, concepts and the 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from ssot_audit.analysis.roles import with_parents
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache, open_tree_cache
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.walkcache import Walk, walk_key
+from ssot_audit.analysis.walkcache import Recalled, Walk, patched, walk_key
 from ssot_audit.config import Config, ConfigError
 from ssot_audit.pathmatch import GitIgnore
 from ssot_audit.rules import ALL_RULES
@@ -109,8 +110,33 @@ def walk_tree(root: Path, config: Config, scope: str, cache_dir: Path | None,
     targets = [root / sub for sub in config.paths] if config.paths not in ((".",), ()) else [root]
     rules = [GitIgnore.for_root(t).rules_text() for t in targets if t.exists()] if config.respect_gitignore else []
     key = walk_key(cache.program_digest(), str(root.resolve()), kept_scope, rules)
-    tree = open_tree_cache(cache_dir, root, scope, walk, key, kept_scope)
+    tree = open_tree_cache(cache_dir, root, scope, walk, key, kept_scope,
+                           patch=lambda recalled: _patched_walk(root, config, recalled))  # fmt: skip
     return tree.walk, tree
+
+
+def _patched_walk(root: Path, config: Config, recalled: Recalled) -> Walk | None:
+    """The walk of ``root`` from a kept one some of whose directories' entries changed (a file added or removed
+    there, ``walkcache.recall``): each of those walked again, with the directories new in it, as the walk of the
+    whole tree walks them (``discover`` ``within`` it); the rest is the kept walk's (``walkcache.patched``). None
+    (the tree is walked) for several scanned paths, the scanned directory itself (``src`` may come or go), a
+    ``.gitignore`` that came or went there, or what cannot be looked at."""
+    if config.paths not in ((".",), ()) or "." in recalled.changed:
+        return None
+    base = os.path.join(str(root.resolve()), "")
+    if config.respect_gitignore and any(os.path.lexists(f"{base}{rel}/.gitignore")
+                                        != (f"{base}{rel}/.gitignore" in recalled.witness.files)
+                                        for rel in recalled.changed):  # fmt: skip
+        return None
+    errors: list[tuple[str, str]] = []
+    skipped: list[str] = []
+    listed: dict[str, Listed] = {}
+    found = {rel: _mark_tests(discover(root, excludes=config.exclude, roots=config.roots, errors=errors,
+                                       respect_gitignore=config.respect_gitignore, boundary=root, notes=skipped,
+                                       witness=recalled.witness, listings=listed, within=rel, known=recalled.dirs),
+                              config)
+             for rel in recalled.changed}  # fmt: skip
+    return None if errors or skipped else patched(recalled, found, listed)
 
 
 def _mark_tests(files: list[SourceFile], config: Config) -> list[SourceFile]:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -192,7 +192,8 @@ def _skipped_package(entry: os.DirEntry[str], rel: str) -> bool:
 def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[str, str]] | None = None,
                       prefix: str = "", gitignore: GitIgnore | None = None, boundary: str | None = None,
                       notes: list[str] | None = None, witness: Witness | None = None,
-                      listed: dict[str, Listed] | None = None) -> Iterable[tuple[str, str]]:  # fmt: skip
+                      listed: dict[str, Listed] | None = None, start: str = "",
+                      known: Collection[str] = frozenset()) -> Iterable[tuple[str, str]]:  # fmt: skip
     """Yield (absolute path, relpath) of .py files under ``root``, sorted, skipping excluded names and globs.
 
     Directory symlinks are not followed (they loop and duplicate); the order is deterministic. What cannot be
@@ -203,10 +204,12 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
     git ignores is skipped too (each directory's ``.gitignore`` read on the way down). A directory with an
     ``__init__.py`` that only the default excludes skip (a real ``venv/`` package) is appended to ``notes``.
     ``witness`` collects what the walk depended on; ``listed`` gets each directory listed (``Listed``), by path.
+    ``start``: where ``root`` sits under the scan root (a walk of one directory of the tree, ``gitignore`` the rules
+    in force in its parent: relpaths are the scan root's); ``known``: directories (relpaths) not to go into.
     """
     excludes = [p.removeprefix("./").rstrip("/") or p for p in excludes]  # "legacy/" and "./legacy" as in .gitignore
     # strings, not Paths: pathlib's parsing was half the walk
-    stack: list[tuple[str, str, GitIgnore | None]] = [(str(root), "", gitignore)]
+    stack: list[tuple[str, str, GitIgnore | None]] = [(str(root), start, gitignore)]
     while stack:
         directory, rel, ignore = stack.pop()
         if witness is not None:
@@ -245,7 +248,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
                 if is_dir:
                     if entry.name in BUILD_OUTPUT_DIRS and not os.path.exists(os.path.join(entry.path, "__init__.py")):
                         continue
-                    subdirs.append((entry.path, entry_rel, ignore))
+                    if entry_rel not in known:
+                        subdirs.append((entry.path, entry_rel, ignore))
                 elif entry.name.endswith(".py") and not entry.is_dir():  # links to directories: not followed
                     why = _unscannable(entry, boundary)
                     if why is None:
@@ -351,11 +355,14 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
              errors: list[tuple[str, str]] | None = None, prefix: str = "",
              respect_gitignore: bool = False, boundary: Path | None = None,
              notes: list[str] | None = None, witness: Witness | None = None,
-             listings: dict[str, Listed] | None = None) -> list[SourceFile]:  # fmt: skip
+             listings: dict[str, Listed] | None = None, within: str = "",
+             known: Collection[str] = frozenset()) -> list[SourceFile]:  # fmt: skip
     """Every Python file under ``root`` (a directory or a single file) with its candidate module names; what
     cannot be read goes to ``errors`` (see ``iter_python_files``). A file named explicitly is scanned even when
     git ignores it. Links may point anywhere inside ``boundary`` (default: ``root``). ``listings`` gets each
-    directory the walk listed (``list_directories`` takes the names the rules read from it)."""
+    directory the walk listed (``list_directories`` takes the names the rules read from it). ``within``: only the
+    files of that directory of ``root`` (a relpath) and of its subdirectories but the ``known`` ones (relpaths), as
+    the walk of the whole of ``root`` finds them (``walkcache``: a directory whose entries changed)."""
     root = root.resolve()
     fence = str(boundary.resolve() if boundary is not None else root)
     if root.is_file():
@@ -370,8 +377,15 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     packages: dict[str, tuple[str, ...]] = {}
     gitignore = GitIgnore.for_root(root) if respect_gitignore else None
     listed = {} if listings is None else listings
-    found = list(iter_python_files(root, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, gitignore,
-                                   fence, skipped, witness, listed))  # fmt: skip
+    start = root
+    if within:  # the rules in force in its parent, entered from the root down as the whole walk enters them
+        parts = within.split("/")
+        for depth in range(len(parts)):
+            rel = "/".join(parts[:depth])
+            gitignore = gitignore.enter(str(start), rel) if gitignore is not None else None
+            start = start / parts[depth]
+    found = list(iter_python_files(start, tuple(DEFAULT_EXCLUDES) + tuple(excludes), found_errors, prefix, gitignore,
+                                   fence, skipped, witness, listed, within, known))  # fmt: skip
     source_roots = find_source_roots(root, roots, listed)  # after the walk: from what it listed
     for path, raw_relpath in found:
         relpath = printable(raw_relpath)

@@ -165,23 +165,34 @@ def _load_kept(store: state.StateStore, name: str) -> dict[str, object]:
     return kept if digest == cache.program_digest() and isinstance(kept, dict) else {}
 
 
+Patch = Callable[[walkcache.Recalled], walkcache.Walk | None]  # ``open_tree_cache``'s ``patch``
+
+
 def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Witness], walkcache.Walk],
-                    walk_key: str, kept_scope: str | None = None) -> TreeCache:  # fmt: skip
+                    walk_key: str, kept_scope: str | None = None, patch: Patch | None = None) -> TreeCache:  # fmt: skip
     """Walk the tree (or recall the last walk, see ``walkcache``) and compare it with the last scan's manifest.
     ``scope`` digests what else the result depends on (configuration, selected rules); ``walk`` discovers the
     files (recording what it depends on in the witness it is given), ``walk_key`` names what steers it.
     ``kept_scope`` (default ``scope``) names the entries kept between scans (``load_kept``), the walk among them:
     each checks what it was computed from when read, so scans of the tree whose results differ only in how they
-    are completed (a JSON scan's fixes) share them."""
+    are completed (a JSON scan's fixes) share them. ``patch`` makes the walk from a kept one some of whose
+    directories' entries changed (``walkcache.patched``; it records what it looks at in the recalled witness), or
+    gives None: the tree is walked."""
     boundary = str(root.resolve())
     store = state.StateStore(directory, analyser=cache.analyser_digest().hex(),
                              scope=hashlib.sha256(scope.encode()).hexdigest(),
                              tree=hashlib.sha256(boundary.encode("utf-8", "surrogateescape")).hexdigest(),
                              kept=hashlib.sha256((scope if kept_scope is None else kept_scope).encode()).hexdigest())  # fmt: skip
-    found = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
+    recalled = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
+    found = recalled.walk if recalled is not None and not recalled.changed else None
     if found is None:
         witness, walked = Witness(), time.time_ns()
-        found = walk(witness)
+        if recalled is not None and patch is not None:
+            witness = recalled.witness
+            found = patch(recalled)
+        if found is None:
+            witness = Witness()
+            found = walk(witness)
         found = replace(found, digest=walkcache.files_digest(found.files))
         body = walkcache.record(found, witness, boundary, walk_key, walked)
         if body is not None:

@@ -21,6 +21,23 @@ from tests.helpers import incremental_project, write_project
 
 
 @pytest.fixture
+def patches(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The directories of each kept walk patched from now on (``project._patched_walk``: the walk made from the kept
+    one and those directories walked again)."""
+    done: list[list[str]] = []
+    real = loading._patched_walk
+
+    def counting(root: Path, config: Config, recalled: walkcache.Recalled) -> object:
+        made = real(root, config, recalled)
+        if made is not None:
+            done.append(sorted(recalled.changed))
+        return made
+
+    monkeypatch.setattr(loading, "_patched_walk", counting)
+    return done
+
+
+@pytest.fixture
 def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The roots discovery walked from now on; stamps count from the walk's start (the tests' files are all new:
     with the 2 s racy rule no walk of theirs would ever be kept)."""
@@ -49,7 +66,10 @@ def test_an_unchanged_tree_is_not_walked_again(tmp_path: Path, walks: list[Path]
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walks: list[Path], seed: int) -> None:
+def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walks: list[Path],
+                                                            patches: list[list[str]], seed: int) -> None:  # fmt: skip
+    """Random edits, each scan with the kept walk equal to a cold scan; those that add or remove a module walk its
+    directory again (the kept walk patched) or the tree."""
     root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     rng = random.Random(seed)
@@ -57,14 +77,14 @@ def test_random_edits_with_the_walk_kept_give_the_cold_scan(tmp_path: Path, walk
     done, cached_walks = [], 1
     for _ in range(14):
         done.append(_edit(root, rng))
-        before = len(walks)
+        before = len(walks) + len(patches)
         warm, _ = _cached(root, store)
-        cached_walks += len(walks) - before
+        cached_walks += len(walks) + len(patches) - before
         assert warm == _cold(root), done
     kinds = {d.split()[0] for d in done}
     assert cached_walks < 1 + len(done), done  # some edits left every directory as it was
     if kinds & {"delete", "new-file"}:
-        assert cached_walks > 1, done  # and those that added or removed a file walked again
+        assert cached_walks > 1 and patches, done  # and those that added or removed a file walked again
 
 
 def test_what_changes_the_walk_is_seen(tmp_path: Path, walks: list[Path]) -> None:
@@ -133,7 +153,10 @@ def test_names_that_change_no_answer_serve_the_saved_result(tmp_path: Path, walk
                                     "directory-to-file", "py-to-directory", "py-to-link", "gitignore-added",
                                     "unlistable"])  # fmt: skip
 def test_a_directory_whose_stamp_changed_with_other_entries_is_walked_again(
-        tmp_path: Path, walks: list[Path], change: str) -> None:  # fmt: skip
+        tmp_path: Path, walks: list[Path], patches: list[list[str]], change: str) -> None:  # fmt: skip
+    """The changed directory alone is walked again, with what is new in it, where it keeps its ``__init__.py`` and
+    ``.gitignore`` and is not the scanned directory (the kept walk patched: ``project._patched_walk``); the whole
+    tree is walked otherwise. Either way, the cold scan's output."""
     root = write_project(tmp_path / "proj", {**incremental_project(), "extra/mod.py": "X = 1\n", "data": "d\n"})
     store = tmp_path / "cache"
     _cached(root, store)
@@ -168,7 +191,8 @@ def test_a_directory_whose_stamp_changed_with_other_entries_is_walked_again(
     _stamp_changed(parent)
     try:
         scanned, _ = _cached(root, store)
-        assert len(walks) == 2
+        patched = change in ("py-added", "stub-added", "data-added", "py-to-directory", "py-to-link")
+        assert (len(walks), len(patches)) == ((1, 1) if patched else (2, 0))
         assert scanned == _cold(root)
     finally:
         if (root / "extra").is_dir():
@@ -207,7 +231,8 @@ def test_a_walk_that_met_a_py_link_or_a_just_changed_ignore_file_is_walked_again
 
 
 def test_directories_changed_just_before_the_walk_are_compared_by_their_listing(
-        tmp_path: Path, walks: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        tmp_path: Path, walks: list[Path], patches: list[list[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The hook after pre-commit's stash of unstaged changes, which rewrites files just before it: the directories
     it walks are recorded as never matching their stamps (an entry added within the timestamp granularity may keep
     the mtime), and the next hook, after the next stash, walked again. Their listings vouch for them instead."""
@@ -223,7 +248,7 @@ def test_directories_changed_just_before_the_walk_are_compared_by_their_listing(
     (root / "pkg/added.py").write_text("from pkg.m1 import got_1\n")  # same mtime or not, another listing
     walked = len(walks)
     added, _ = _cached(root, store)
-    assert len(walks) == walked + 1
+    assert len(walks) == walked and patches == [["pkg"]]  # that directory walked again, not the tree
     assert added == _cold(root) != renamed
 
 
@@ -325,17 +350,18 @@ def test_the_listing_keeps_one_name_for_each_answer() -> None:
 
 @pytest.mark.parametrize("name", ["m1.py.orig", "m2.py.rej", "m1.txt", "release-notes.md", "0002_fixture.json"])
 def test_a_name_that_answers_as_the_listing_did_serves_the_saved_result(
-        tmp_path: Path, walks: list[Path], name: str) -> None:  # fmt: skip
+        tmp_path: Path, walks: list[Path], patches: list[list[str]], name: str) -> None:  # fmt: skip
     """A merge's or a patch's leftover beside a module (``m1.py.orig``), a file beside one of the same stem, a name no
     import can name: each answers what the rules ask the listing as it did (``discovery.answering``), so the scan
-    after it came is the saved result (it was a whole one). The directory's digest still sees it: walked again."""
+    after it came is the saved result (it was a whole one). The directory's digest still sees it: that directory is
+    walked again (the kept walk patched)."""
     root = write_project(tmp_path / "proj", incremental_project())
     store = tmp_path / "cache"
     first, _ = _cached(root, store)
     (root / "pkg" / name).write_text("leftover\n")
     _stamp_changed(root / "pkg")
     assert _cached(root, store) == (first, True)
-    assert len(walks) == 2
+    assert len(walks) == 1 and patches == [["pkg"]]
     assert _cold(root) == first
 
 
@@ -458,3 +484,87 @@ def test_what_the_walk_reads_of_a_directory_it_listed_comes_from_that_listing(
                                  ("pkg/sub/__init__.py", ("pkg.sub",), True), ("pkg/sub/m.py", ("pkg.sub.m",), False),
                                  ("src/app/__init__.py", ("app",), True), ("src/app/mod.py", ("app.mod",), False)]
     assert [p for p in looked if p.startswith(str(root) + os.sep)] == []
+
+
+def test_ignore_rules_added_below_the_root_walk_the_tree(tmp_path: Path, walks: list[Path],
+                                                        patches: list[list[str]]) -> None:  # fmt: skip
+    """A ``.gitignore`` written into a directory may ignore what its subdirectories hold, which a walk of that
+    directory alone would keep: the tree is walked again (``project._patched_walk``), and the scan is a cold one's."""
+    root = write_project(tmp_path / "proj", {**incremental_project(), "pkg/sub/__init__.py": "",
+                                             "pkg/sub/skip_me.py": "def skipped():\n    return 1\n"})  # fmt: skip
+    store = tmp_path / "cache"
+    _cached(root, store)
+    (root / "pkg/.gitignore").write_text("skip_*.py\n")
+    _stamp_changed(root / "pkg")
+    scanned, _ = _cached(root, store)
+    walked = (len(walks), patches)
+    assert scanned == _cold(root)
+    assert walked == (2, [])
+
+
+# A tree of the layouts the walk decides differently for: regular packages, a namespace directory, a test package, a
+# ``src`` layout, a directory ``.gitignore`` rules ignore part of, an excluded directory, a build directory
+LAYOUTS = {
+    "app/__init__.py": "", "app/core.py": "X = 1\n", "app/sub/__init__.py": "", "app/sub/deep.py": "Y = 2\n",
+    "app/.gitignore": "generated_*.py\nscratch/\n", "app/generated_a.py": "Z = 3\n",
+    "plain/tool.py": "T = 1\n", "tests/__init__.py": "", "tests/test_core.py": "def test_x():\n    pass\n",
+    "src/lib/__init__.py": "", "src/lib/api.py": "A = 1\n", "node_modules/dep/index.py": "N = 1\n",
+    "build/out.py": "B = 1\n", "docs/conf.py": "C = 1\n",
+}  # fmt: skip
+
+
+def _change_tree(root: Path, rng: random.Random, n: int) -> str:
+    """One random change of the entries of a directory below the root: a module added or removed, a directory of
+    modules added (a package or not, with a subdirectory), a module git ignores, data, an ``__init__.py`` or a
+    ``.gitignore`` added or removed, a directory removed; returns what it did."""
+    directories = sorted(p for p in root.rglob("*") if p.is_dir() and p != root)
+    where = rng.choice(directories)
+    modules = sorted(where.glob("*.py"))
+    kind = rng.choice(["module", "module", "remove", "directory", "ignored", "data", "init", "remove-directory",
+                       "gitignore"])  # fmt: skip
+    if kind == "remove" and modules:
+        rng.choice(modules).unlink()
+    elif kind == "directory":
+        new = where / f"new_{n}"
+        write_project(new, {"m.py": "M = 1\n", "inner/i.py": "I = 1\n",
+                            **({"__init__.py": ""} if rng.random() < 0.5 else {})})  # fmt: skip
+    elif kind == "ignored":
+        (where / f"generated_{n}.py").write_text("G = 1\n")
+    elif kind == "data":
+        (where / f"notes_{n}.txt").write_text("n\n")
+    elif kind == "init":
+        init = where / "__init__.py"
+        init.unlink() if init.exists() else init.write_text("")  # type: ignore[func-returns-value]
+    elif kind == "gitignore":  # ignore rules that come or go (what is walked below them)
+        rules = where / ".gitignore"
+        rules.unlink() if rules.exists() else rules.write_text("added_*.py\n")  # type: ignore[func-returns-value]
+    elif kind == "remove-directory" and where.parent != root:
+        shutil.rmtree(where)
+        where = where.parent
+    else:
+        kind = "module"
+        (where / f"added_{n}.py").write_text(f"V = {n}\n")
+    _stamp_changed(where)
+    return f"{kind} {where.relative_to(root)}"
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_a_patched_walk_is_the_walk_of_the_tree(tmp_path: Path, patches: list[list[str]], seed: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """After random changes of directories' entries, the walk made from the kept one (``project._patched_walk``)
+    finds what a walk of the whole tree finds: the same files in the same order, each with its module-name
+    candidates and flags, the same listings, notes and what could not be looked at."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    root = write_project(tmp_path / "proj", LAYOUTS)
+    store, config = tmp_path / "cache", Config(exclude=("docs",))
+    scope = loading.scope_key(root, config, loading.ALL_RULES)
+    rng = random.Random(seed)
+    loading.walk_tree(root, config, scope, store)
+    done = []
+    for n in range(24):
+        done.append(_change_tree(root, rng, n))
+        kept, _ = loading.walk_tree(root, config, scope, store)
+        fresh, _ = loading.walk_tree(root, config, scope, None)
+        assert (kept.files, kept.listings, kept.unreadable, kept.notes) \
+            == (fresh.files, fresh.listings, fresh.unreadable, fresh.notes), done  # fmt: skip
+    assert len(patches) >= 6, done  # many changes patched the kept walk
