@@ -16,12 +16,13 @@ from typing import cast
 from ssot_audit.analysis import cache, kept_heads
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
-    DEFAULT_EXCLUDES, Listed, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
+    DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph
 from ssot_audit.analysis.index import LazyModuleInfo, ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_heads import HeadRow
+from ssot_audit.analysis.listing import Listed
 from ssot_audit.analysis.loader import FileOutcome, analyze_files, gc_paused, release_frozen
 from ssot_audit.analysis.parsing import ParseFailure
 from ssot_audit.analysis.resolve import Resolver
@@ -64,7 +65,7 @@ def discover_files(root: Path, config: Config, errors: list[tuple[str, str]], no
                    listings: dict[str, Listed] | None = None) -> list[SourceFile]:  # fmt: skip
     """The files to scan under ``root`` as ``config`` selects them (``paths``, excludes, ``.gitignore``, test paths);
     what cannot be listed goes to ``errors``, packages only the default excludes skip to ``notes``, each directory
-    listed to ``listings`` (``discovery.Listed``)."""
+    listed to ``listings`` (``listing.Listed``)."""
     if not root.exists():
         raise ConfigError(f"path does not exist: {root}")
     if config.paths in ((".",), ()):

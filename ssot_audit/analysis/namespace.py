@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ssot_audit.analysis.discovery import is_implementation
+from ssot_audit.analysis.listing import is_implementation
 from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dunder
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver

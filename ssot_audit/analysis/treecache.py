@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import cast
 
 from ssot_audit.analysis import cache, state, walkcache
-from ssot_audit.analysis.discovery import SourceFile, Witness, supplies
+from ssot_audit.analysis.discovery import SourceFile, Witness
+from ssot_audit.analysis.listing import supplies
 from ssot_audit.analysis.loader import PayloadCache
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 
@@ -290,7 +291,7 @@ def _hash_file(path: str, boundary: str) -> str | None:
 
 def _listings_digest(listings: dict[str, frozenset[str]], asked: Collection[tuple[str, str]]) -> str:
     """A digest of what the answers of a scan read of the listings beside the scanned files (``namespace``, for
-    SSOT203): the ``.py`` files, stubs, extensions and their sources (``discovery.supplies``: whether one beside a
+    SSOT203): the ``.py`` files, stubs, extensions and their sources (``listing.supplies``: whether one beside a
     module may supply its names, or replace it), and, of each stem ``asked``, whether anything of it is there (data,
     an excluded or unparsable file, a directory may supply a name imported from a package). Nothing else the
     listings hold is read: it may come and go and keep the key."""

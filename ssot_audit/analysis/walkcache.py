@@ -11,8 +11,8 @@ git's untracked cache, a directory or file changed within 2 s of the walk is rec
 added within the file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a
 file in it is replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of
 unstaged changes) write, or when a name no answer depends on comes or goes (an editor's swap file,
-``discovery.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of that listing
-(``discovery.Listed``), and a directory whose stamp changed, or was recorded as never matching, is listed again and
+``listing.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of that listing
+(``listing.Listed``), and a directory whose stamp changed, or was recorded as never matching, is listed again and
 compared by that digest (the whole walk was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines;
 and the hook after pre-commit's stash, which rewrites files just before it, found the directories it had walked
 recorded as never matching, and walked again). That holds because everything the scan reads of a directory it listed
@@ -40,7 +40,8 @@ import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ssot_audit.analysis.discovery import Listed, SourceFile, Witness, list_directories, listed_of
+from ssot_audit.analysis.discovery import SourceFile, Witness, list_directories
+from ssot_audit.analysis.listing import Listed, listed_of
 
 _RACY_NS = 2_000_000_000
 _DIGIT = ("0", "1")  # a flag in ``files_digest``

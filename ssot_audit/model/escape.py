@@ -5,7 +5,7 @@ surface: a file named ``x\\n::error file=README.md::Injected\\n.py`` prints a li
 workflow command, ``# ssot: ignore[\\x1b[2J]`` clears the reader's terminal, U+202E reverses what a reviewer reads,
 a C0 character makes JUnit or GraphML malformed XML, and ``![x](https://...)`` or ``<img src=...>`` in a name
 becomes an active image in rendered Markdown. These functions replace such characters with visible escapes
-(``\\x1b``, ``\\u202e``), the way ``printable`` in discovery shows undecodable bytes; JSON keeps them losslessly
+(``\\x1b``, ``\\u202e``), the way ``listing.printable`` shows undecodable bytes; JSON keeps them losslessly
 as ``\\uXXXX`` escapes.
 """
 

@@ -14,7 +14,7 @@ import pytest
 
 from ssot_audit import api, capture
 from ssot_audit import project as loading
-from ssot_audit.analysis import discovery, state, treecache, walkcache
+from ssot_audit.analysis import discovery, listing, state, treecache, walkcache
 from ssot_audit.config import Config
 from tests.analysis.test_incremental import _cached, _cold, _edit
 from tests.helpers import incremental_project, write_project
@@ -335,16 +335,16 @@ def test_the_listing_keeps_one_name_for_each_answer() -> None:
     names = ["__init__.py", "mod.py", "mod.py.orig", "mod.py.rej", "mod.pyi", "mod.txt", "fast.pyx", "fast.c",
              "fast.cpython-312-x86_64-linux-gnu.so", "fast.html", "notes.txt", "notes.json", "templates",
              "release-notes.md", "0001_data.json", "my-script.py", "my-script.pyi", "my-script.cfg", "old.pyc"]
-    assert discovery.answering(names) == frozenset({
+    assert listing.answering(names) == frozenset({
         "__init__.py", "mod.py", "mod.pyi", "fast.pyx", "fast.c", "fast.cpython-312-x86_64-linux-gnu.so", "notes",
         "templates", "my-script.py", "my-script.pyi", "old"})  # fmt: skip
 
-    def answers(listing: Iterable[str], stem: str) -> tuple[bool, bool, bool]:  # as ``namespace._suffixes``' readers
-        suffixes = [name.partition(".")[2] for name in listing if name.partition(".")[0] == stem]
-        return (bool(suffixes) or not stem.isidentifier(), any(map(discovery.is_implementation, suffixes)),
-                any(s == "py" or discovery.is_implementation(s) for s in suffixes))  # fmt: skip
+    def answers(entries: Iterable[str], stem: str) -> tuple[bool, bool, bool]:  # as ``namespace._suffixes``' readers
+        suffixes = [name.partition(".")[2] for name in entries if name.partition(".")[0] == stem]
+        return (bool(suffixes) or not stem.isidentifier(), any(map(listing.is_implementation, suffixes)),
+                any(s == "py" or listing.is_implementation(s) for s in suffixes))  # fmt: skip
 
-    kept = discovery.answering(names)
+    kept = listing.answering(names)
     assert all(answers(names, n.partition(".")[0]) == answers(kept, n.partition(".")[0]) for n in names)
 
 
@@ -352,7 +352,7 @@ def test_the_listing_keeps_one_name_for_each_answer() -> None:
 def test_a_name_that_answers_as_the_listing_did_serves_the_saved_result(
         tmp_path: Path, walks: list[Path], patches: list[list[str]], name: str) -> None:  # fmt: skip
     """A merge's or a patch's leftover beside a module (``m1.py.orig``), a file beside one of the same stem, a name no
-    import can name: each answers what the rules ask the listing as it did (``discovery.answering``), so the scan
+    import can name: each answers what the rules ask the listing as it did (``listing.answering``), so the scan
     after it came is the saved result (it was a whole one). The directory's digest still sees it: that directory is
     walked again (the kept walk patched)."""
     root = write_project(tmp_path / "proj", incremental_project())
