@@ -50,6 +50,7 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
     names = kept.state.module_names
     taken = set(names.values())
     added: dict[str, str] = {}
+    named = dict(names)  # the last scan's names and this one's, as they are given
     # a package's ``__init__.py`` first, outer before inner: it names the modules of its directory
     for relpath in sorted(tree.added, key=lambda path: (not path.endswith("/__init__.py"), path.count("/"))):
         directory, _, filename = relpath.rpartition("/")
@@ -62,13 +63,13 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
             name = f"{package}.{stem}" if package else ""
             directory = parent
         else:
-            package = _package_of(directory, {**names, **added})
+            package = _package_of(directory, named)
             name = f"{package}.{stem}" if package else stem
         if package is None or not name or name in taken or name in missed or (directory, stem) in tree.asked \
                 or _namesake_has(tree, directory, stem) \
                 or any(other.startswith(f"{name}.") for other in taken):  # fmt: skip
             return None
-        added[relpath] = name
+        added[relpath] = named[relpath] = name
         taken.add(name)
     state = replace(kept.state, module_names={**names, **added})
     return replace(kept, state=state, added={**kept.added, **added})

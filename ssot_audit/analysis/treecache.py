@@ -187,10 +187,9 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     recalled = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
     found = recalled.walk if recalled is not None and not recalled.changed else None
     if found is None:
-        witness, walked = Witness(), time.time_ns()
-        if recalled is not None and patch is not None:
-            witness = recalled.witness
-            found = patch(recalled)
+        walked = time.time_ns()
+        witness = recalled.witness if recalled is not None else Witness()
+        found = patch(recalled) if recalled is not None and patch is not None else None
         if found is None:
             witness = Witness()
             found = walk(witness)

@@ -79,16 +79,18 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
     stamps: dict[str, WalkStamp | tuple[int]] = {}
     entries: dict[str, bytes] = {}
     prefix = os.path.join(root, "")
+    dirs: list[str] = []  # the directories it listed, as the same strings as their stamps' keys (pickled once)
     for path in (*witness.dirs, *witness.files):
         stamp = _stamp(path)
         racy = stamp is not None and max(stamp[0], stamp[1]) >= started - _RACY_NS
         rel = _relative(path, prefix, root)
+        if path in witness.dirs:
+            dirs.append(rel)
         stamps[rel] = (-1,) if racy else stamp
         digest = witness.entries.get(path)
         if digest is not None:
             entries[rel] = digest
     rows = [(_relative(f.path, prefix, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in walk.files]
-    dirs = [_relative(path, prefix, root) for path in witness.dirs]
     return pickle.dumps((key, stamps, entries, rows, walk.unreadable, walk.notes, walk.listings, walk.digest, dirs),
                         protocol=5)  # fmt: skip
 
@@ -103,7 +105,7 @@ def _relative(path: str, prefix: str, root: str) -> str:
 class Recalled:
     """A kept walk whose stamps matched but for a few directories whose entries changed (``changed``, relpaths: a file
     added or removed there); ``witness`` what it depended on (absolute paths), ``dirs`` the directories it listed
-    (relpaths). With nothing changed, the walk of the tree as it is."""
+    (relpaths). With nothing changed, the walk of the tree as it is (and an empty witness: nothing to patch)."""
 
     walk: Walk
     changed: list[str]
@@ -120,8 +122,7 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
     if body is None:
         return None
     try:
-        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, listed = pickle.loads(body)
-        dirs = frozenset(listed)
+        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs = pickle.loads(body)
         prefix = os.path.join(root, "")  # kept paths are relative: joined by hand (``os.path.join`` is slow)
         if kept_key != key:
             return None
@@ -134,11 +135,13 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
                 changed.append(path)
         files = [SourceFile(prefix + path, relpath, tuple(candidates), bool(package), bool(test))
                  for path, relpath, candidates, package, test in rows]  # fmt: skip
-        witness = Witness({prefix + path for path in dirs}, {prefix + path for path in stamps if path not in dirs},
-                          entries={prefix + path: digest for path, digest in entries.items()})  # fmt: skip
+        listed = frozenset(dirs) if changed else frozenset()  # what a patch needs: nothing when nothing changed
+        witness = Witness({prefix + path for path in listed}, {prefix + path for path in stamps if path not in listed},
+                          entries={prefix + path: digest for path, digest in entries.items()}) if changed \
+            else Witness()  # fmt: skip
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
-    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest)), changed, witness, dirs)
+    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest)), changed, witness, listed)
 
 
 MAX_CHANGED = 4  # directories whose entries changed that a kept walk is patched for (more: the tree is walked)
