@@ -54,6 +54,9 @@ class Witness:
     # of each directory it listed, the digest of the entries it read there (``Listed.digest``): a directory whose
     # stamp changed with those entries as they were (a file replaced by rename) needs no walk
     entries: dict[str, bytes] = field(default_factory=dict)
+    # of each directory it listed that holds an ``__init__.py``, that entry's kind (``Listed.init``): the module names
+    # below it depend on it, excluded or ignored though the file may be (``walkcache.patched``)
+    inits: dict[str, str] = field(default_factory=dict)
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
@@ -138,6 +141,8 @@ def iter_python_files(root: Path, excludes: Sequence[str], errors: list[tuple[st
             # a build directory's ``__init__.py`` was looked for before it was listed: its stamp alone vouches
             if witness is not None and os.path.basename(directory) not in BUILD_OUTPUT_DIRS:
                 witness.entries[directory] = found.digest
+                if found.init:
+                    witness.inits[directory] = found.init
         ignore = ignore.enter(directory, rel) if ignore is not None else None
         subdirs: list[tuple[str, str, GitIgnore | None]] = []
         for entry in entries:

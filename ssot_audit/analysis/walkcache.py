@@ -78,6 +78,7 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
         return None
     stamps: dict[str, WalkStamp | tuple[int]] = {}
     entries: dict[str, bytes] = {}
+    inits: dict[str, str] = {}  # the kind of each listed directory's ``__init__.py`` (``Witness.inits``)
     prefix = os.path.join(root, "")
     dirs: list[str] = []  # the directories it listed, as the same strings as their stamps' keys (pickled once)
     for path in (*witness.dirs, *witness.files):
@@ -90,8 +91,12 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
         digest = witness.entries.get(path)
         if digest is not None:
             entries[rel] = digest
+            init = witness.inits.get(path)
+            if init:
+                inits[rel] = init
     rows = [(_relative(f.path, prefix, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in walk.files]
-    return pickle.dumps((key, stamps, entries, rows, walk.unreadable, walk.notes, walk.listings, walk.digest, dirs),
+    return pickle.dumps((key, stamps, entries, rows, walk.unreadable, walk.notes, walk.listings, walk.digest, dirs,
+                         inits),
                         protocol=5)  # fmt: skip
 
 
@@ -111,6 +116,9 @@ class Recalled:
     changed: list[str]
     witness: Witness
     dirs: frozenset[str]
+    # of each directory it listed (absolute paths), the kind of its ``__init__.py`` ("" for none; the witness's copy
+    # grows as the changed directories are walked again)
+    inits: Mapping[str, str]
 
 
 def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
@@ -122,7 +130,7 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
     if body is None:
         return None
     try:
-        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs = pickle.loads(body)
+        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs, inits = pickle.loads(body)
         prefix = os.path.join(root, "")  # kept paths are relative: joined by hand (``os.path.join`` is slow)
         if kept_key != key:
             return None
@@ -136,12 +144,15 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
         files = [SourceFile(prefix + path, relpath, tuple(candidates), bool(package), bool(test))
                  for path, relpath, candidates, package, test in rows]  # fmt: skip
         listed = frozenset(dirs) if changed else frozenset()  # what a patch needs: nothing when nothing changed
+        kept_inits = {prefix + path: inits.get(path, "") for path in listed}
         witness = Witness({prefix + path for path in listed}, {prefix + path for path in stamps if path not in listed},
-                          entries={prefix + path: digest for path, digest in entries.items()}) if changed \
+                          entries={prefix + path: digest for path, digest in entries.items()},
+                          inits={path: init for path, init in kept_inits.items() if init}) if changed \
             else Witness()  # fmt: skip
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
-    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest)), changed, witness, listed)
+    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest)), changed, witness, listed,
+                    kept_inits)
 
 
 MAX_CHANGED = 4  # directories whose entries changed that a kept walk is patched for (more: the tree is walked)
@@ -153,19 +164,18 @@ def patched(recalled: Recalled, found: Mapping[str, list[SourceFile]], listed: M
     listed ``known``; ``listed`` what that listed): the files the kept walk had in a changed directory are replaced by
     those, put where a walk meets them (a directory's files before its subdirectories, each in name order), and
     the listings of the directories holding them are made again. None when the kept walk's own findings there
-    would differ: an ``__init__.py`` came or went (the names of every module below), or the kept walk could not
+    would differ: an ``__init__.py`` came or went (the names of every module below, read from the listing: an
+    excluded or ignored one names them too), or the kept walk could not
     look at something there; or a name is not printable as it is (its order is the raw name's)."""
     kept = recalled.walk
     changed = set(found)
     if any(rel.rpartition("/")[0] in changed for rel, _ in kept.unreadable):
         return None
+    if any(recalled.inits[path] != now.init for path, now in listed.items() if path in recalled.inits):
+        return None
     files = [f for f in kept.files if f.relpath.rpartition("/")[0] not in changed]
     had = {f.relpath for f in kept.files} - {f.relpath for f in files}
     new = [f for directory in sorted(changed) for f in found[directory]]
-    for directory, made in found.items():
-        init = f"{directory}/__init__.py"
-        if (init in had) != any(f.relpath == init for f in made):
-            return None
     if any("\\" in f.relpath for f in new) or any("\\" in rel for rel in had):
         return None
     for f in new:

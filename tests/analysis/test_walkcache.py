@@ -568,3 +568,36 @@ def test_a_patched_walk_is_the_walk_of_the_tree(tmp_path: Path, patches: list[li
         assert (kept.files, kept.listings, kept.unreadable, kept.notes) \
             == (fresh.files, fresh.listings, fresh.unreadable, fresh.notes), done  # fmt: skip
     assert len(patches) >= 6, done  # many changes patched the kept walk
+
+
+@pytest.mark.parametrize("how", ["excluded", "ignored"])
+@pytest.mark.parametrize("change", ["removed", "added"])
+def test_an_init_file_the_scan_skips_still_names_the_modules_below_it(
+        tmp_path: Path, patches: list[list[str]], monkeypatch: pytest.MonkeyPatch, how: str, change: str) -> None:
+    """An ``__init__.py`` the configuration excludes or git ignores is no file of the scan, but the walk reads it from
+    its directory's listing: the modules below it are named under it. One that comes or goes walks the tree (the
+    kept walk patched with its directory alone would keep their old names)."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    files = {"app/__init__.py": "", "app/mod.py": "X = 1\n", "app/sub/deep/__init__.py": "",
+             "app/sub/deep/m.py": "Y = 2\n", ".gitignore": "app/sub/__init__.py\n"}  # fmt: skip
+    if change == "removed":
+        files["app/sub/__init__.py"] = ""
+    root = write_project(tmp_path / "proj", files)
+    config = Config(exclude=("app/sub/__init__.py",), respect_gitignore=False) if how == "excluded" \
+        else Config(respect_gitignore=True)  # fmt: skip
+    store = tmp_path / "cache"
+    scope = loading.scope_key(root, config, loading.ALL_RULES)
+    before, _ = loading.walk_tree(root, config, scope, store)
+    if change == "removed":
+        (root / "app/sub/__init__.py").unlink()
+    else:
+        (root / "app/sub/__init__.py").write_text("")
+    _stamp_changed(root / "app/sub")
+    kept, _ = loading.walk_tree(root, config, scope, store)
+    fresh, _ = loading.walk_tree(root, config, scope, None)
+    names = {f.relpath: f.candidates for f in kept.files}
+    assert names == {f.relpath: f.candidates for f in fresh.files}
+    assert names["app/sub/deep/m.py"][0] == ("app.sub.deep.m" if change == "added" else "deep.m")
+    assert {f.relpath: f.candidates for f in before.files}["app/sub/deep/m.py"][0] \
+        == ("deep.m" if change == "added" else "app.sub.deep.m")  # fmt: skip
+    assert patches == []
