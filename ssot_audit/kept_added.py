@@ -9,7 +9,8 @@ empty module there changes no answer of the last scan, that is when nothing look
   module; the scans of the kept state keep them, their fixes' included, ``kept_scan.keep_missed``): an import of it,
   broken until now, a relative import, a dotted name the resolver followed would find it now. (The configuration
   cannot name a module the tree lacks: the scan stops there.) Nor is its name a package's (a directory of modules
-  of that name) or another module's;
+  of that name) or another module's; nor, for production code, is its last name that of a name that missed (a
+  broken import's hint names the production modules of the name it misses: ``broken_import._moved_to``);
 - **by listing**: no answer read the directory's listing for its stem (``TreeCache.asked``), and no directory of the
   same last name has a file of that stem (a plugin loader may put one on the other's search path:
   ``namespace.Namespaces._replaced``). The rest of the listings, the other files' paths, name candidates and
@@ -49,6 +50,8 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
         return None
     names = kept.state.module_names
     taken = set(names.values())
+    production = {f.relpath for f in tree.files if not f.is_test}.intersection(tree.added)
+    missed_last = {name.rpartition(".")[2] for name in missed} if production else set()
     added: dict[str, str] = {}
     named = dict(names)  # the last scan's names and this one's, as they are given
     # a package's ``__init__.py`` first, outer before inner: it names the modules of its directory
@@ -66,7 +69,8 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
             package = _package_of(directory, named)
             name = f"{package}.{stem}" if package else stem
         if package is None or not name or name in taken or name in missed or (directory, stem) in tree.asked \
-                or _namesake_has(tree, directory, stem) \
+                or (relpath in production and name.rpartition(".")[2] in missed_last) \
+                or namesake_has(tree, directory, stem) \
                 or any(other.startswith(f"{name}.") for other in taken):  # fmt: skip
             return None
         added[relpath] = named[relpath] = name
@@ -104,7 +108,7 @@ def _package_of(directory: str, names: Mapping[str, str]) -> str | None:
     return None
 
 
-def _namesake_has(tree: TreeCache, directory: str, stem: str) -> bool:
+def namesake_has(tree: TreeCache, directory: str, stem: str) -> bool:
     """Whether a directory of the tree other than ``directory`` and of the same last name lists an entry of that
     stem."""
     last = directory.rpartition("/")[2]

@@ -134,6 +134,8 @@ def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, see
      {"tests/test_shop.py": "import shop.core\n\n\ndef test_go():\n    assert shop.core.go()\n"}),
     # a module of a stem a broken ``from pkg import name`` asked the listing about
     ({"pkg/asks.py": "from pkg import notes_missing\n"}, {"pkg/notes_missing.py": "VALUE = 1\n"}),
+    # a production module of the last name of a module a broken import misses (the import's hint names it)
+    ({"pkg/user_old.py": "import app.gone_helpers\n"}, {"pkg/gone_helpers.py": "def gone_helper():\n    return 1\n"}),
     # a new package a broken import named
     ({"pkg/use_sub.py": "from pkg.new_sub import thing\n"}, {"pkg/new_sub/__init__.py": "thing = 1\n"}),
     # an ``__init__.py`` written into a directory of modules: no longer a namespace package, it is no namesake of
@@ -148,7 +150,8 @@ def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monk
                                                              files: dict[str, str],
                                                              added: dict[str, str]) -> None:  # fmt: skip
     """The scan after a module is written that a broken import named, whose stem a namesake directory has, whose
-    imports rename other modules, or whose stem a broken import asked the listing about, or after a package is made
+    imports rename other modules, or whose stem a broken import asked the listing about, a production module of the
+    last name a broken import misses (its hint names such modules), or after a package is made
     that a broken import named, that turns a namespace package into a regular one, or that is a top-level namesake,
     takes the whole scan, and gives a cold scan's output. (The configuration cannot name a module the tree lacks:
     the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
