@@ -222,6 +222,21 @@ def test_package_added(path: Path, name: str, n: int, imported: tuple[str, str])
     (package / "test_bench.py").write_text(text, encoding="utf-8")
 
 
+def test_module_removed(path: Path) -> None:
+    """The test module ``test_module_added`` wrote last beside ``path`` removed: a commit that deletes a test file."""
+    written = sorted(path.parent.glob("test_bench_module_*.py"), key=lambda p: int(p.stem.rpartition("_")[2]))
+    written[-1].unlink()
+
+
+def test_module_renamed(path: Path) -> None:
+    """The test module ``path`` renamed (``test_..._renamed.py``), or back when it was: a commit's ``git mv``."""
+    renamed = path.with_name(f"{path.stem}_renamed.py")
+    if renamed.exists():
+        renamed.rename(path)
+    else:
+        path.rename(renamed)
+
+
 def _test_module_text(path: Path, name: str, imported: tuple[str, str], case: str, test: str, deeper: int) -> str:
     """A test module of one test case ``case`` deriving from what class ``name`` of ``path`` derives from, its bases
     imported as ``path`` imports them (relative imports ``deeper`` levels deeper), with one test ``test`` using
@@ -565,6 +580,12 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
     def test_package(path: Path, n: int) -> None:  # not ``target``: a package of tests written beside it
         test_package_added(case_file, case_name, n, imported)
 
+    def removed(path: Path, n: int) -> None:  # not ``target``: a test module the row above wrote
+        test_module_removed(case_file)
+
+    def renamed(path: Path, n: int) -> None:  # not ``target``: that test case's module, renamed (then back)
+        test_module_renamed(case_file)
+
     # the private method last in both runs, as in the rounds before (it ran the whole phase then, which starts the
     # kept state afresh, and the rows after it would have carried fewer edits since a full scan)
     for name, edit in (("body edit", body_edit), ("body edit, call", call_edit), ("rename", rename_edit),
@@ -588,7 +609,9 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("pre-commit, class import", class_import), ("pre-commit, decorator", decorator),
                        ("pre-commit, data added", data_added), ("pre-commit, module added", module_added),
                        ("pre-commit, test module added", test_module),
-                       ("pre-commit, test package added", test_package)):  # fmt: skip
+                       ("pre-commit, test package added", test_package),
+                       ("pre-commit, test module removed", removed),
+                       ("pre-commit, test module renamed", renamed)):  # fmt: skip
         timed = []
         for _ in range(runs):
             n += 1
@@ -606,7 +629,8 @@ def bench_size(source: Path, copies: int, runs: int, jobs: int, verify: bool, sc
                        ("module call", module_call_edit), ("test class", test_class), ("class import", class_import),
                        ("decorator", decorator), ("data added", data_added),
                        ("module added", module_added), ("test module added", test_module),
-                       ("test package added", test_package)):  # fmt: skip
+                       ("test package added", test_package), ("test module removed", removed),
+                       ("test module renamed", renamed)):  # fmt: skip
         n += 1
         edit(target, n)
         subprocess.run(scan_argv(tree, cache, jobs, out=str(warm_json)), check=True, env=_ENV)

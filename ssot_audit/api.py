@@ -294,12 +294,14 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             edits = judged_edits(tree, root) if before is not None else None
             if before is not None and edits is not None:
                 last = last_scan(before)
-                if not any(m.calls_only for m in edits.values()) and not tree.added:  # the modules, files, lines
+                if not any(m.calls_only for m in edits.values()) and not (tree.added or tree.removed):
+                    # no file came or went: the modules, files and lines are the last scan's
                     moved = moved_scan(root, config, tree, finish_name if finish is not None else None, edits, last)
                     if moved is not None:
                         return moved
                 if not whole:
-                    reused, traces = reused_after(last.result, edits, tree, enabled_codes(config, rules))
+                    reused, traces = reused_after(last.result, edits, tree, enabled_codes(config, rules),
+                                                  config.concepts)  # fmt: skip
                 if reused is not None:  # the calls-only path: its report is mostly the last one's (``render``)
                     last_result = (tree.previous.result_key, last.result)  # held on no other path: a whole scan's
                     # peak of memory is at stake (render reuse saves ~0.3 CPU-s of a scan 40 times longer)
@@ -346,7 +348,7 @@ def _scan_tree(root: Path, config: Config, jobs: int | None, progress: Progress 
             keep_cycles(project, tree)
             if reused is not None:
                 state_still_holds(tree, Inputs(reused.kept.token, merged_reads(reused, reads), moves, reused.patched,
-                                               reused.kept.added))  # fmt: skip
+                                               reused.kept.added, reused.kept.removed))  # fmt: skip
                 if any(shared.get(name) is not table for name, table in tables.shared.items()) \
                         or tables is not reused.kept.tables:  # fmt: skip
                     keep_tables(tree, reused.kept.token, tables, reused.kept.aliases)

@@ -27,7 +27,9 @@ from ssot_audit.analysis.kept_judgements import class_sites_unread
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
-from ssot_audit.analysis.trace import ATTR_ROWS, BOUND, CLASS_SITES, MODEL, NAMED, SITE_ROWS, SITES, UNIT, Trace
+from ssot_audit.analysis.trace import (
+    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, OF_EVERY_MODULE, SITE_ROWS, SITES, UNIT, Trace,
+)
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
 from ssot_audit.analysis.roles import with_parents
@@ -140,16 +142,22 @@ ImportsNamed = Mapping[str, tuple[Collection[str], Collection[Hashable]]]  # per
 
 
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
-                        codes: Iterable[str]) -> Rerun | None:  # fmt: skip
+                        codes: Iterable[str], removed: Iterable[str] = ()) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
     by the record: None when the concept model read a fired leaf (the whole scan runs; not the leaves of names whose
     bindings only moved, ``InterfaceChange.placed``: the model keeps no position). Every rule of ``codes``
     judged module by module judges the edited modules again (a rule judged by groups, ``units.GROUP_KEYED``, the
     groups reached only, and none when none is: it does not run); a rule whose work outside any unit read a fired
     leaf runs whole; the modules whose import rows read one are ``resolving``. Of an edit of imports, only the
-    leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again)."""
+    leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again). The files
+    ``removed`` (repo-relative paths, among ``edits``: their modules emptied) fire what their absence does too
+    (``removed_leaves``)."""
     leaves: list[Hashable] = []
     placed: list[Hashable] = []  # the leaves of names that only moved: the model's reads of them are not reached
+    gone = {module_names[path] for path in removed}
+    for path in removed:
+        for record in traces.records:
+            leaves.extend(removed_leaves(module_names[path], record))
     for path, moved in edits.items():
         module = module_names.get(path)
         if module is None:
@@ -162,7 +170,27 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
                 leaves.extend(fired_leaves(module, change, record, imported=(), sites=(),
                                            aliases=False, private=moved.private))  # ``_model_holds``
+    if gone:  # what the model read of a removed module itself was of its own classes (``kept_removed``)
+        placed.extend(leaf for leaf in leaves if _of_module(leaf) in gone)
+        leaves = [leaf for leaf in leaves if _of_module(leaf) not in gone]
     return _rerun_of(*_reached(traces, leaves, placed), edits, module_names, codes)
+
+
+def _of_module(leaf: Hashable) -> str | None:
+    """The module a leaf of one module's facts is of (its namespace's, or of a kind of one module's); None for a leaf
+    of a table of every module (``trace.OF_EVERY_MODULE``)."""
+    key = cast(tuple[object, ...], leaf)
+    if len(key) == 2 and isinstance(key[0], str):
+        return key[0]
+    return cast(str, key[1]) if key[0] in LEAF_KINDS and key[0] not in OF_EVERY_MODULE else None
+
+
+def removed_leaves(module: str, recorded: Recorded) -> list[Hashable]:
+    """The leaves the absence of ``module`` fires besides those of its module emptied (``kept_removed``): its
+    package's namespace for its last name (an attribute chain, a string ``importlib`` imports), every leaf recorded of
+    it (a name it never bound, asked of it) and its importers."""
+    package, _, stem = module.rpartition(".")
+    return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module)]
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,

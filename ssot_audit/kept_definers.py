@@ -32,9 +32,9 @@ def _definers_entry(tree: TreeCache) -> str:
 class KeptDefiners:
     """``find_definers``' answers in a scan after edits (``RuleContext.definers``), from the table of every name the
     full scan of the kept state kept, the modules edited since (``Kept.pending``, and by this scan's edits) looked
-    at as they are now: only their bindings can differ (a file added since is among them, ``kept_added``; one removed
-    takes the whole scan). Read when first asked; an answer of None when the table is not there (the caller reads
-    every module)."""
+    at as they are now: only their bindings can differ (a file added since is among them, ``kept_added``, and one
+    removed, which binds nothing now, ``kept_removed``). Read when first asked; an answer of None when the table is
+    not there (the caller reads every module)."""
 
     def __init__(self, tree: TreeCache, reused: Reused, index: ProjectIndex) -> None:
         kept = reused.kept

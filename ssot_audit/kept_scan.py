@@ -73,6 +73,9 @@ class Kept:
     patched: Patched = field(default_factory=dict)
     # the files added since the state was kept, by module name (in ``state.module_names`` too: ``find_kept``)
     added: dict[str, str] = field(default_factory=dict)
+    # the files removed since (still in ``state.module_names``: their modules, emptied, left the project,
+    # ``kept_removed``)
+    removed: frozenset[str] = frozenset()
 
 
 def _entries(tree: TreeCache) -> tuple[str, str, str]:
@@ -136,7 +139,7 @@ def tables_after(tables: CallTables, edits: Mapping[str, Moved],
     """``tables`` without the answers of ``find_definers`` (kept in ``shared``) for the names the interface ``edits``
     changed: which modules define a name changes only with a module's module-level bindings of it, which any other
     edit the path takes leaves as they were (a file added is an empty module given all its names, ``kept_added``; one
-    removed takes the whole scan); with the shared tables ``made`` again in part by the scan
+    removed a module emptied of them, ``kept_removed``); with the shared tables ``made`` again in part by the scan
     (``rerun.Reused.shared``). New tables are kept again after the scan."""
     if made:
         tables = replace(tables, shared={**tables.shared, **made})
@@ -160,13 +163,14 @@ def keep_tables(tree: TreeCache, token: str, tables: CallTables, aliases: list[t
 class Inputs:
     """The inputs the kept state ``token`` holds for besides the tree it was built from (the entry ``keep_inputs``
     writes): the kept reads, the edits since the state was kept (line maps by file), the files whose imports they
-    changed and the files added since (``Kept.added``)."""
+    changed and the files added and removed since (``Kept.added``, ``Kept.removed``)."""
 
     token: str
     reads: Reads
     pending: Pending
     patched: Patched
     added: dict[str, str]
+    removed: frozenset[str] = frozenset()
 
 
 def kept_inputs(tree: TreeCache) -> Inputs | None:
@@ -174,10 +178,11 @@ def kept_inputs(tree: TreeCache) -> Inputs | None:
     scan saves its own), else None."""
     inputs = tree.load_kept(_entries(tree)[1])
     token, key, reads, pending = inputs.get("token"), inputs.get("key"), inputs.get("reads"), inputs.get("pending")
-    patched, added = inputs.get("patched"), inputs.get("added")
+    patched, added, removed = inputs.get("patched"), inputs.get("added"), inputs.get("removed")
     if isinstance(token, str) and key and key == tree.previous.result_key and isinstance(reads, dict) \
-            and isinstance(pending, dict) and isinstance(patched, dict) and isinstance(added, dict):
-        return Inputs(token, reads, pending, patched, added)
+            and isinstance(pending, dict) and isinstance(patched, dict) and isinstance(added, dict) \
+            and isinstance(removed, frozenset):  # fmt: skip
+        return Inputs(token, reads, pending, patched, added, removed)
     return None
 
 
@@ -199,7 +204,7 @@ def find_kept(tree: TreeCache) -> Kept | None:
     if added:  # the files added since: named as the scan that took them named them
         state = replace(state, module_names={**state.module_names, **added})
     return Kept(found.token, state, CallTables(defs, factories, bound, shared), aliases, found.reads, found.pending,
-                found.patched, added)  # fmt: skip
+                found.patched, added, found.removed)  # fmt: skip
 
 
 def kept_missed(tree: TreeCache, token: str) -> frozenset[str] | None:
@@ -214,11 +219,11 @@ def kept_missed(tree: TreeCache, token: str) -> frozenset[str] | None:
 def keep_inputs(tree: TreeCache, inputs: Inputs) -> None:
     """The entry ``kept_inputs`` reads: the kept state of ``inputs.token`` holds for the inputs of the result this
     scan saves, with its reads, once moved by the pending line maps, with the imports of the patched files made again
-    and the files added named so (written by ``keep_state``, and by ``rerun.state_still_holds`` while few enough maps
-    are pending)."""
+    and the files added named so, the files removed gone (written by ``keep_state``, and by
+    ``rerun.state_still_holds`` while few enough maps are pending)."""
     tree.save_kept(_entries(tree)[1], {"token": inputs.token, "key": tree.result_key(), "reads": inputs.reads,
                                        "pending": inputs.pending, "patched": inputs.patched,
-                                       "added": inputs.added})  # fmt: skip
+                                       "added": inputs.added, "removed": inputs.removed})  # fmt: skip
 
 
 def finish_kept_for(tree: TreeCache, finish_name: str) -> str:

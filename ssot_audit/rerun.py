@@ -33,22 +33,23 @@ from ssot_audit.analysis.kept_judgements import members_unread, patched_test_cla
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.kept_state import restore_state
-from ssot_audit.analysis.index import ProjectIndex
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.namespace import PATCHED, stores_after
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.usage import ImportSites
-from ssot_audit.analysis.values import ClassValue, FunctionValue
+from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
 from ssot_audit.analysis.walkcache import Walk
 from ssot_audit.interface_scan import (
     Rerun, Traces, find_traces, judgements_to_rerun, past_bound, rerun_after_attribute_reads, rerun_after_imports,
 )
-from ssot_audit.config import Config
+from ssot_audit.config import ConceptConfig, Config
 from ssot_audit.kept_scan import CallTables as CallTables, find_kept as find_kept, kept_inputs as kept_inputs
 from ssot_audit.kept_scan import Inputs, Kept, Patched, Pending, Reads, keep_inputs
 from ssot_audit.kept_added import with_added
+from ssot_audit.kept_removed import with_removed
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, moved_result
 from ssot_audit.project import Project, kept_cycles, load_lazy
@@ -178,22 +179,24 @@ def _outside(finding: Finding, rerun: Rerun, module_of: Mapping[str, str]) -> bo
     return key is not None and key not in units
 
 
-def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
-                 codes: Iterable[str]) -> tuple[Reused | None, Traces | None]:  # fmt: skip
+def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache, codes: Iterable[str],
+                 configs: Iterable[ConceptConfig] = ()) -> tuple[Reused | None, Traces | None]:  # fmt: skip
     """What holds of the last result after ``edits`` (calls-only or interface ones: ``reused_findings``), with the
     dependency record kept beside the state, which this scan's own record is added to (None: none kept). None when
     the state is not kept, or an interface edit has no record or reaches the concept model (the whole scan runs)."""
     state = find_kept(tree)
     if state is not None:
         state = with_added(state, tree)  # the files added, as empty modules this scan edited (when they are)
+    if state is not None:
+        state = with_removed(state, tree, configs)  # and removed, as modules emptied and gone (when they are)
     if state is None:
         return None, None
     rerun = None
-    if any(m.interface is not None for m in edits.values()):
+    if any(m.interface is not None for m in edits.values()) or tree.removed:
         traces = find_traces(tree, state.token)
         if traces is None:
             return None, None
-        rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes)
+        rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes, tree.removed)
         if rerun is None:
             return None, None
         if not rerun.resolving and not any(m.interface is not None and m.interface.imports for m in edits.values()):
@@ -236,15 +239,19 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         importing |= {path for path, name in names.items() if name in resolving}
     patched = kept.patched.keys() | importing
     restored = None
-    if not (importing or tree.added) or all(loaded.names.get(path) == name for path, name in names.items()):  # an
+    if not (importing or tree.added or tree.removed) or all(loaded.names.get(path) == name for path, name
+                                                             in names.items() if path not in kept.removed):  # an
         # import can change the name a module gets (``discovery.assign_module_names`` reads the top-level names
         # imported), and a file added is named as ``kept_added`` named it only when the scan names it so too
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
-                                 kept_cycles=kept_cycles(tree), patched={names[path] for path in patched})  # fmt: skip
+                                 kept_cycles=kept_cycles(tree), patched={names[path] for path in patched},
+                                 gone={names[path] for path in kept.removed})  # fmt: skip
     gone = {(names[path], qualname): (scope, bases) for path, moved in edits.items() if path in names
             for qualname, scope, bases in moved.gone}  # fmt: skip
+    removed = {names[path] for path in kept.removed}
     if restored is not None and not patched_test_classes(restored.concepts, reused.edited_since_full_scan(),
-                                                         config.concepts, gone):  # fmt: skip
+                                                         config.concepts, gone, removed,
+                                                         _bases_as_they_were(index, edits, names)):  # fmt: skip
         restored = None  # the model may read a class of test code added or removed since the full scan
     classes = [ClassValue(names[path], qualname) for path, moved in edits.items() if moved.interface is not None
                for qualname in moved.interface.classes - moved.private - moved.attrs
@@ -275,6 +282,20 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                                        or made[names[path]] != before[names[path]]})  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
+
+
+def _bases_as_they_were(index: ProjectIndex, edits: Mapping[str, Moved],
+                        names: Mapping[str, str]) -> dict[tuple[str, str], frozenset[Value]]:  # fmt: skip
+    """What the bases of each class of a file this scan removed resolve to, in its module's facts as they were
+    (``Moved.before``): the module is no longer in ``index``, so they are resolved in an index that has it."""
+    before = {names[path]: ModuleInfo(names[path], path, False, True, moved.before) for path, moved in edits.items()
+              if moved.before is not None and moved.gone}  # fmt: skip
+    if not before:
+        return {}
+    resolver = Resolver(index.with_modules(before))
+    return {(module, qualname): frozenset(v for base in bases for v in resolver.resolve_expr(module, scope, base))
+            for module in before for path, moved in edits.items() if names[path] == module
+            for qualname, scope, bases in moved.gone}  # fmt: skip
 
 
 def _after_bound(reused: Reused, edits: Mapping[str, Moved], trace: Trace, sites: ImportSites, names: Names,

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ssot_audit.analysis.concepts import ConceptInfo, ConceptModel
@@ -156,12 +156,15 @@ def _concept_row(c: ConceptInfo, number: _Numbering) -> ConceptRow:
 
 
 def restored(snapshot: ConceptSnapshot, index: ProjectIndex, resolver: Resolver, sites: ImportSites,
-             unparsed: Mapping[str, str] | None = None, names: Names | None = None) -> ConceptModel:  # fmt: skip
+             unparsed: Mapping[str, str] | None = None, names: Names | None = None,
+             gone: Collection[str] = ()) -> ConceptModel:  # fmt: skip
     """A model that answers as ``ConceptModel(index, resolver, sites, ...)`` would, built from ``snapshot`` (taken of
     a model of the same facts up to positions, calls in function bodies and ``name_uses``: see the module
     docstring). ``unparsed``: as given to ``ConceptModel``. ``names``: the model's ``Names`` when the caller has
-    them (``Names.of_aliases``, reading no facts), else built (reading every module's bindings)."""
+    them (``Names.of_aliases``, reading no facts), else built (reading every module's bindings). ``gone``: modules of
+    files removed since (``kept_removed``), whose classes the caller takes out (``kept_judgements``)."""
     modules = {name: name for name in index.modules}  # the index's strings, not a second copy of each
+    modules.update((name, name) for name in gone)
     if not modules.keys() >= set(snapshot.modules):
         raise ValueError("a class of the snapshot is in no module of the project: the snapshot is of other facts")
     classes = ClassValue.of_columns(list(map(modules.__getitem__, snapshot.modules)), snapshot.qualnames)

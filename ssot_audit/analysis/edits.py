@@ -19,8 +19,9 @@ what changed: the scan finds them in the dependency record the last full scan ke
 (``analysis.trace``) and runs them alone (``interface_scan``).
 
 A file added is judged as an empty module edited (the caller checks that an empty module there changes nothing of the
-last scan: ``kept_added``). Anything else (a file removed, renamed or unparsable, a payload missing from the packs, an
-edit some reader could see) answers None: the scan then does the whole work, which is always right.
+last scan: ``kept_added``), and a file removed as its module emptied (the caller checks that the empty module's
+absence changes nothing more: ``kept_removed``). Anything else (a file unparsable, a payload missing from the packs,
+an edit some reader could see) answers None: the scan then does the whole work, which is always right.
 """
 
 from __future__ import annotations
@@ -64,20 +65,30 @@ class Moved:
     # the classes of test code the edit removed (``InterfaceChange.removed_classes``): qualname, scope and bases, for
     # the kept model to judge (``kept_judgements.patched_test_classes``: the hooks of the external bases they named)
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
+    # a file removed (``kept_removed``): its module's facts as they were, which the bases of ``gone`` are resolved in
+    before: ModuleFacts | None = None
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
-    """Per changed file (``tree.before``), how its positions move, when each change is unseen or calls-only (see
-    the module docstring); else None. The new payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
+    """Per changed file (``tree.before``; and added or removed, as an empty module edited or a module emptied),
+    how its positions move, when each change is unseen or calls-only (see the module docstring); else None. The new
+    payloads go to the scan's new pack, as the full analysis would put them, and are kept for it
     (``PayloadCache.add_early``): a file is parsed once whichever path the scan takes."""
-    if not (tree.before or tree.added) or len(tree.before) + len(tree.added) > MAX_EDITED:
+    removed = {path: key for path, (_, key) in tree.removed.items()}
+    if not (tree.before or tree.added or removed) or len(tree.before) + len(tree.added) + len(removed) > MAX_EDITED:
         return None
-    olds = read_outcomes(tree.store, tree.packs, tree.before)  # those entries alone, not the packs
+    olds = read_outcomes(tree.store, tree.packs, {**tree.before, **removed})  # those entries alone, not the packs
     for relpath in tree.added:  # a file added is judged as an empty module edited (``added``: when that holds)
         olds[relpath] = analyze_bytes(b"", relpath)
     boundary = str(root.resolve())
     by_path = {f.relpath: f for f in tree.files}
     moves: dict[str, Moved] = {}
+    for relpath, (was, _) in sorted(tree.removed.items()):  # a file removed: its module emptied (``kept_removed``)
+        before = olds.get(relpath)
+        moved = _moved(before, analyze_bytes(b"", relpath), was.is_test) if before is not None else None
+        if moved is None or before is None:
+            return None
+        moves[relpath] = replace(moved, before=before.facts)
     for relpath in sorted({*tree.before, *tree.added}):
         old, source = olds.get(relpath), by_path.get(relpath)
         if old is None or source is None:

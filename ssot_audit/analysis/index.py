@@ -302,6 +302,11 @@ class ProjectIndex:
             ]  # fmt: skip
         return self._aliases
 
+    def with_modules(self, more: Mapping[str, ModuleInfo]) -> ProjectIndex:
+        """An index of these modules and ``more`` (the same listings): what resolves names as though those were
+        scanned too (``rerun``: the bases of a removed module's classes, in its facts as they were)."""
+        return ProjectIndex({**self.modules, **more}, self._listings)
+
     def keep_module_aliases(self, aliases: list[tuple[str, str, Expr]]) -> None:
         """Take ``module_aliases`` as a scan of these modules' module-level bindings listed it (kept by a scan of
         the same bindings: ``rerun``), instead of reading every module's facts to list it again."""

@@ -35,7 +35,7 @@ from ssot_audit.analysis.kept_methods import KeptMethods, own_public
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import CLASS, GUARD, TEST_CODE, TEST_DOUBLE, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED
-from ssot_audit.analysis.values import ClassValue
+from ssot_audit.analysis.values import ClassValue, Value
 from ssot_audit.config import ConceptConfig, ConfigError
 
 
@@ -117,7 +117,8 @@ def class_sites_unread(model: ConceptModel, snapshot: ConceptSnapshot, rows: Map
     ranked: set[int] = set()  # the discovered concepts whose ranking reads a changed class's importers
     moved: dict[ClassValue, Counter[tuple[str, str]]] = {}  # private classes: how their paths' counts moved
     for importer, (before, after) in rows.items():
-        production = not index.modules[importer].is_test
+        info = index.modules.get(importer)  # None: a file of test code removed (``kept_removed``)
+        production = info is not None and not info.is_test
         old, new = _uncolumned(before), _uncolumned(after)  # no part of the model reads a site's position
         for _, name, bound, target, scope, _, _ in (old - new) + (new - old):
             if not isinstance(target, ClassValue):
@@ -191,12 +192,14 @@ Gone = Mapping[tuple[str, str], tuple[str, tuple[Expr, ...]]]  # (module, qualna
 
 
 def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: Iterable[ConceptConfig],
-                         gone: Gone | None = None) -> bool:  # fmt: skip
+                         gone: Gone | None = None, removed_modules: Collection[str] = (),
+                         named: Mapping[tuple[str, str], frozenset[Value]] | None = None) -> bool:  # fmt: skip
     """Whether the restored ``model`` holds after the classes of test code added to or removed from the ``edited``
     modules (those edited since the full scan, read as they are now) since the full scan, which ``edits`` let through
     by their facts (``edits._test_class_counts``); and if so, ``model`` with them added to ``Roles.role`` (in its
     order) and ``Roles.methods`` and taken from them, as a built model has them. ``gone``: the scope and bases of each
-    class this scan's edits removed.
+    class this scan's edits removed; ``removed_modules``: the modules of files removed since (``kept_removed``: every
+    class of theirs is gone), whose classes' bases are resolved apart (``named``: what the bases of each resolve to).
 
     A class added is one the model reads nothing of but its role and its set of public methods: its role is
     ``test-code`` (no mock base along its MRO either), no class along its MRO is a concept's (a test class deriving
@@ -223,10 +226,13 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
     added: list[tuple[ModuleInfo, ClassFact, ClassValue]] = []
     removed: list[ClassValue] = []
     for module in where:
+        had = kept.get(module, {})
+        if module in removed_modules:
+            removed.extend(had.values())
+            continue
         info = index.modules.get(module)
         if info is None:
             return False
-        had = kept.get(module, {})
         added.extend((info, fact, ClassValue(module, q)) for q, fact in info.facts.classes.items() if q not in had)
         removed.extend(value for q, value in had.items() if q not in info.facts.classes)
     if not added and not removed:
@@ -240,11 +246,13 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
     resolver = model.resolver
     for value in removed:
         scope, bases = (gone or {}).get((value.module, value.qualname), ("", ()))
-        named = {v for base in bases for v in resolver.resolve_expr(value.module, scope, base)}
+        apart = (named or {}).get((value.module, value.qualname))
+        bases_named = apart if apart is not None \
+            else {v for base in bases for v in resolver.resolve_expr(value.module, scope, base)}  # fmt: skip
         if not _test_role(roles.role.get(value), scope) or value in held or value in model._factories \
                 or value in roles._raising \
                 or methods.has_subclass(value) or methods.lends_set(value) \
-                or not read_bases.isdisjoint(external_bases(tuple(named))):  # fmt: skip
+                or not read_bases.isdisjoint(external_bases(tuple(bases_named))):  # fmt: skip
             return False
     patterns = [config.name_patterns for config in configs if config.name_patterns]
     role: dict[ClassValue, str] = {}

@@ -146,11 +146,13 @@ class _Unmovable(Exception):
 def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, moves: Mapping[str, NewLine], *,
                   unparsed: Mapping[str, str] | None = None,
                   kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None,
-                  patched: Collection[str] = ()) -> Restored | None:  # fmt: skip
+                  patched: Collection[str] = (), gone: Collection[str] = ()) -> Restored | None:  # fmt: skip
     """The import sites, graph and concept model of ``index`` (a project whose facts differ from the kept state's
     only by calls-only edits, and by the imports of the modules ``patched``), reading no module's facts but the
     patched ones'. ``moves``: per edited file (repo-relative path), old line -> new line (as ``rerun`` gives
-    ``moved_result``). ``unparsed``: as given to ``ConceptModel``; ``kept_cycles``: as given to ``ImportGraph``.
+    ``moved_result``). ``unparsed``: as given to ``ConceptModel``; ``kept_cycles``: as given to ``ImportGraph``;
+    ``gone``: the modules of files removed since (``kept_removed``: their rows are taken out as ``patched`` ones',
+    their classes by the caller).
     None when a kept line is one the map drops."""
     own = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     moving = {own.get(m, m): moves[path] for path, m in state.module_names.items() if path in moves}
@@ -171,7 +173,7 @@ def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, mov
     sites = ImportSites.of_sites(tuple(kept_sites), trace=resolver.trace)
     graph = ImportGraph.of_edges(index, kept_edges, kept_cycles=kept_cycles)
     names = Names.of_aliases(index, resolver, sites, aliases)
-    concepts = restored(state.concepts, index, resolver, sites, unparsed, names=names)
+    concepts = restored(state.concepts, index, resolver, sites, unparsed, names=names, gone=gone)
     return Restored(sites, graph, concepts, kept, made)
 
 
@@ -180,9 +182,11 @@ def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], e
                                                dict[str, Imports], dict[str, Imports]]:  # fmt: skip
     """The kept ``sites`` and ``edges`` (the patched modules' rows still in them) with the rows of each ``patched``
     module made again from its facts, in its place (the order ``ImportSites`` and ``ImportGraph`` build them in: by
-    module); and what its kept rows and its new rows name. One pass over the kept rows, whatever the number of
-    patched modules (an edit of a function many modules import makes all their rows again)."""
+    module; none of a module no longer in the project); and what its kept rows and its new rows name. One pass over
+    the kept rows, whatever the number of patched modules (an edit of a function many modules import makes all their
+    rows again)."""
     order = {name: i for i, name in enumerate(index.modules)}
+    gone = frozenset(m for m in patched if m not in order)  # a file removed (``kept_removed``): no rows now
     kept_rows: dict[str, list[ImportSite]] = {m: [] for m in patched}
     others: list[ImportSite] = []
     for site in sites:
@@ -191,11 +195,11 @@ def _patched(index: ProjectIndex, resolver: Resolver, sites: list[ImportSite], e
     kept = {m: Imports.of(kept_rows[m], edges.get(m, {})) for m in patched}
     items = [(m, e) for m, e in edges.items() if m not in patched]
     reached: Reached = {}
-    made = {}
+    made = {m: Imports.of((), ()) for m in gone}
     merged_sites: list[ImportSite] = []
     merged_items: list[tuple[str, dict[str, ImportEdge]]] = []
     done_sites = done_items = 0
-    for module in sorted(patched, key=order.__getitem__):
+    for module in sorted(patched - gone, key=order.__getitem__):
         rows, its_edges = module_sites(index, resolver, module, reached), module_edges(index, module)
         made[module] = Imports.of(rows, its_edges)
         at = order[module]

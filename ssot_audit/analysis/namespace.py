@@ -89,7 +89,8 @@ def stores_after(table: Stores, index: ProjectIndex, edited: Collection[str]) ->
     index's order): the table a scan of every module makes."""
     mine = set(edited)
     rank = {name: i for i, name in enumerate(index.modules)}
-    made = stores_table(index.modules[m] for m in sorted(mine, key=rank.__getitem__) if m in index.modules)
+    made = stores_table(index.modules[m] for m in sorted(mine & rank.keys(), key=rank.__getitem__))  # (a file
+    # removed: none of its rows)
     found: Stores = {}
     for attr in table.keys() | made.keys():
         rows = [row for row in table.get(attr, ()) if row[0] not in mine]

@@ -219,6 +219,10 @@ class Resolver(CycleMemo, ModuleNamespace, ModuleReads):
         assert expr is not None
         if self.resolve_expr(module, scope, expr[1]) != {ExternalValue("importlib.import_module")}:
             return _UNKNOWN_SET
+        if self._trace is not None:  # whether each is a module: its package's namespace for its last name, as an
+            for name in expr[2]:  # attribute chain reads it (a module removed fires it: ``kept_removed``)
+                package, _, last = name.rpartition(".")
+                self._trace.read((package, last))
         return frozenset(ModuleValue(n) if self.index.is_project_module(n) else ExternalValue(n) for n in expr[2])
 
     def attribute(self, value: Value, attr: str) -> Values:

@@ -9,6 +9,7 @@ per-file payloads of unchanged files come from the packs and only new content is
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import pickle
 import time
@@ -50,6 +51,9 @@ class TreeCache:
     before: dict[str, str] = field(default_factory=dict)  # relpath -> content hash at the last scan, of the files
     # whose content changed since (not of files added since)
     added: tuple[str, ...] = ()  # the files the last scan's manifest does not have (relpaths, in the walk's order)
+    # relpath -> the file as the walk before found it, and its content hash at the last scan: of the files of its
+    # manifest the walk no longer finds, those the walk was patched for (``walkcache.Walk.gone``)
+    removed: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)
     _key: tuple[int, str] | None = None  # ``result_key`` and the ``payloads.changes`` it was computed at
     # (directory, stem): whether anything of the stem is in the directory, asked by the scans of this tree (their
     # ``ProjectIndex.asked``, kept): each answer is part of ``listed`` (``_listings_digest``)
@@ -90,15 +94,16 @@ class TreeCache:
 
     def saved_before_changes(self) -> bytes | None:
         """The previous scan's result blob when it was computed from these inputs but for the content of the files
-        in ``before`` and the files ``added`` (same other files, paths, configuration, rules and tool; only those
-        files' bytes differ, and the added ones were not there: the walk without them, and the listings without
-        their names, give the last scan's key)."""
-        if not (self.before or self.added) or not self.previous.result or not self.previous.result_key:
+        in ``before`` and the files ``added`` and ``removed`` (same other files, paths, configuration, rules and
+        tool; only those files' bytes differ, the added ones were not there and the removed ones were: the walk
+        without the first and with the others, and the listings so, give the last scan's key)."""
+        if not (self.before or self.added or self.removed) or not self.previous.result \
+                or not self.previous.result_key:  # fmt: skip
             return None
-        hashes = {**self.payloads.hashes, **self.before}
+        hashes = {**self.payloads.hashes, **self.before, **{path: key for path, (_, key) in self.removed.items()}}
         files, listed = self.files, self.listed
-        if self.added:
-            files, walk = _without(self.walk, self.added)
+        if self.added or self.removed:
+            files, walk = _without(self.walk, self.added, [f for f, _ in self.removed.values()])
             listed = _listed(walk, self.asked)
         if _result_key(self.store.scope + listed, files, hashes) != self.previous.result_key:
             return None
@@ -217,6 +222,8 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
                 before[f.relpath] = last[1]
         if known is not None:
             hashes[f.relpath] = known
+    removed = {f.relpath: (f, previous.manifest[f.relpath][1]) for f in found.gone
+               if f.relpath in previous.manifest and f.relpath not in stamps}  # fmt: skip
     previous.manifest = {}  # every hash it can give is in ``hashes`` now (8 MB at 4 million lines, held for nothing)
     asked = _asked(_load_kept(store, _ASKED).get("asked"))
     listed = _listed(found, asked)
@@ -224,15 +231,21 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
     new_pack = store.open_pack()
     payloads = PayloadCache(hashes, sink=_deduplicated(new_pack))
     return TreeCache(store, previous, files, stamps, payloads, key, rehashed, started, listed, found,
-                     previous.packs, new_pack, before, tuple(added), asked=asked)  # fmt: skip
+                     previous.packs, new_pack, before, tuple(added), removed, asked=asked)  # fmt: skip
 
 
-def _without(found: walkcache.Walk, added: Collection[str]) -> tuple[list[SourceFile], walkcache.Walk]:
-    """The files of ``found`` but ``added``, and ``found`` as a walk of the tree before they were written: without
-    them, nor their names in their directories' listings, nor the listing of a directory that holds no other file
-    (the walk lists the directories holding a scanned file, ``discovery.list_directories``)."""
+def _without(found: walkcache.Walk, added: Collection[str],
+             removed: Collection[SourceFile] = ()) -> tuple[list[SourceFile], walkcache.Walk]:  # fmt: skip
+    """The files of ``found`` but ``added`` and with ``removed``, and ``found`` as a walk of the tree before the
+    first were written and the others removed: without the first, nor their names in their directories' listings,
+    nor the listing of a directory that holds no other file (the walk lists the directories holding a scanned file,
+    ``discovery.list_directories``), and with the others where a walk meets them and their names listed. (What else
+    of their stems the listing had is not known: a scan that asked it sees another key.)"""
     gone = set(added)
     files = [f for f in found.files if f.relpath not in gone]
+    for f in removed:
+        files.insert(bisect.bisect_left(files, walkcache.walk_order(f.relpath),
+                                        key=lambda g: walkcache.walk_order(g.relpath)), f)  # fmt: skip
     holding = {f.relpath.rpartition("/")[0] for f in files}
     listings = dict(found.listings)
     for relpath in gone:
@@ -241,6 +254,9 @@ def _without(found: walkcache.Walk, added: Collection[str]) -> tuple[list[Source
             listings.pop(directory, None)
         elif directory in listings:
             listings[directory] = listings[directory] - {name}
+    for f in removed:
+        directory, _, name = f.relpath.rpartition("/")
+        listings[directory] = listings.get(directory, frozenset()) | {name}
     return files, replace(found, files=files, listings=listings, digest=walkcache.files_digest(files))
 
 

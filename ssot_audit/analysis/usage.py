@@ -242,11 +242,15 @@ def module_attribute_rows(resolver: Resolver, module: str, reached: Chains) -> l
 def attribute_sites_after(table: list[AttributeSite], resolver: Resolver,
                           modules: Iterable[str]) -> tuple[list[AttributeSite], frozenset[str]]:  # fmt: skip
     """``table`` (``module_attribute_sites`` of the last scan) with the rows of ``modules`` made again, each as a unit
-    of this scan's record; and the names of the rows added or removed (what SSOT204 judges by)."""
+    of this scan's record (none of a module no longer in the project); and the names of the rows added or removed
+    (what SSOT204 judges by)."""
     trace = resolver.trace
     made: dict[str, list[AttributeSite]] = {}
     reached: Chains = {}
     for module in sorted(set(modules)):
+        if module not in resolver.index.modules:  # a file removed (``kept_removed``): its rows are gone
+            made[module] = []
+            continue
         if trace is None:
             made[module] = module_attribute_rows(resolver, module, reached)
             continue

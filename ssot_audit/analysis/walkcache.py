@@ -59,6 +59,9 @@ class Walk:
     # ``files_digest`` of ``files``: computed when the walk is made, kept with it (the result key and the module names
     # the calls-only scan keeps, ``kept_heads``, are keyed on it); "" when not computed (a scan without a cache)
     digest: str = ""
+    # the files of the walk it was patched from that are gone (``patched``): what a scan needs to tell the key of
+    # the tree before they went (``TreeCache.saved_before_changes``), the scan of each scope after the patch
+    gone: tuple[SourceFile, ...] = ()
 
 
 def _stamp(path: str) -> WalkStamp:
@@ -94,9 +97,10 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
             init = witness.inits.get(path)
             if init:
                 inits[rel] = init
-    rows = [(_relative(f.path, prefix, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in walk.files]
+    rows, gone = ([(_relative(f.path, prefix, root), f.relpath, f.candidates, f.is_package, f.is_test) for f in files]
+                  for files in (walk.files, walk.gone))  # fmt: skip
     return pickle.dumps((key, stamps, entries, rows, walk.unreadable, walk.notes, walk.listings, walk.digest, dirs,
-                         inits),
+                         inits, gone),
                         protocol=5)  # fmt: skip
 
 
@@ -130,7 +134,7 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
     if body is None:
         return None
     try:
-        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs, inits = pickle.loads(body)
+        kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs, inits, gone = pickle.loads(body)
         prefix = os.path.join(root, "")  # kept paths are relative: joined by hand (``os.path.join`` is slow)
         if kept_key != key:
             return None
@@ -141,8 +145,9 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
                 return None
             if not same:
                 changed.append(path)
-        files = [SourceFile(prefix + path, relpath, tuple(candidates), bool(package), bool(test))
-                 for path, relpath, candidates, package, test in rows]  # fmt: skip
+        files, gone_files = ([SourceFile(prefix + path, relpath, tuple(candidates), bool(package), bool(test))
+                              for path, relpath, candidates, package, test in kept]
+                             for kept in (rows, gone))  # fmt: skip
         listed = frozenset(dirs) if changed else frozenset()  # what a patch needs: nothing when nothing changed
         kept_inits = {prefix + path: inits.get(path, "") for path in listed}
         witness = Witness({prefix + path for path in listed}, {prefix + path for path in stamps if path not in listed},
@@ -151,8 +156,8 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
             else Witness()  # fmt: skip
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
-    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest)), changed, witness, listed,
-                    kept_inits)
+    return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest), tuple(gone_files)),
+                    changed, witness, listed, kept_inits)  # fmt: skip
 
 
 MAX_CHANGED = 4  # directories whose entries changed that a kept walk is patched for (more: the tree is walked)
@@ -163,10 +168,10 @@ def patched(recalled: Recalled, found: Mapping[str, list[SourceFile]], listed: M
     and in the directories new in them (``discovery.discover`` of each, ``within`` it, the directories the kept walk
     listed ``known``; ``listed`` what that listed): the files the kept walk had in a changed directory are replaced by
     those, put where a walk meets them (a directory's files before its subdirectories, each in name order), and
-    the listings of the directories holding them are made again. None when the kept walk's own findings there
-    would differ: an ``__init__.py`` came or went (the names of every module below, read from the listing: an
-    excluded or ignored one names them too), or the kept walk could not
-    look at something there; or a name is not printable as it is (its order is the raw name's)."""
+    the listings of the directories holding them are made again; the kept files no longer there are its ``gone``.
+    None when the kept walk's own findings there would differ: an ``__init__.py`` came or went (the names of every
+    module below, read from the listing: an excluded or ignored one names them too), or the kept walk could not look
+    at something there; or a name is not printable as it is (its order is the raw name's)."""
     kept = recalled.walk
     changed = set(found)
     if any(rel.rpartition("/")[0] in changed for rel, _ in kept.unreadable):
@@ -179,13 +184,15 @@ def patched(recalled: Recalled, found: Mapping[str, list[SourceFile]], listed: M
     if any("\\" in f.relpath for f in new) or any("\\" in rel for rel in had):
         return None
     for f in new:
-        files.insert(bisect.bisect_left(files, _walk_order(f.relpath), key=lambda g: _walk_order(g.relpath)), f)
+        files.insert(bisect.bisect_left(files, walk_order(f.relpath), key=lambda g: walk_order(g.relpath)), f)
     listings = {d: names for d, names in kept.listings.items() if d not in changed}
     listings.update(list_directories(new, listed))
-    return Walk(files, kept.unreadable, kept.notes, listings)
+    now = {f.relpath for f in new}
+    return Walk(files, kept.unreadable, kept.notes, listings,
+                gone=tuple(f for f in kept.files if f.relpath in had and f.relpath not in now))  # fmt: skip
 
 
-def _walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
+def walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
     """Where a walk meets the file ``relpath``: each directory's files first, in name order, then its
     subdirectories, each in name order (``discovery.iter_python_files``)."""
     *directories, name = relpath.split("/")

@@ -24,8 +24,9 @@ OWN = "the module's own facts, read by its own judgement (judged again on any ed
 FOUND = "a module its caller found with find_module/get_module (which record it) or through the resolver's leaf"
 REFUSED = ("a field interface_change never lets differ (a class's bases and body beyond its members, a method of "
            "another class, namespace_writers...)")
-TABLE = ("the module table or directory listings: no file is removed on the interface path, and one is added only "
-         "where no lookup by name missed it, nor a listing was read for it (kept_added)")
+TABLE = ("the module table or directory listings: a file is added on the interface path only where no lookup by name "
+         "missed it, nor a listing was read for it (kept_added), and removed only where nothing imports it and what "
+         "read it otherwise reads a leaf that fires (kept_removed)")
 RESOLVER = "the resolver core (resolve, module_namespace, members, module_reads): records its own reads (trace.py)"
 CALLS = "calls, per module: judged by that module's own judgement (calls_in), run again on any edit of it"
 EXTRACT = "extraction: one file's facts as they are built, cached or compared (no index)"
@@ -52,6 +53,8 @@ SITES: dict[tuple[str, str], str] = {
     ("concepts.py", "ConceptModel._factories_by_class"): MODEL,  # ``factories_in`` answers from this table
     ("concepts.py", "ConceptModel.production_importers"): TABLE,  # an importer's ``is_test``: its path, never its facts
     ("edits.py", "_moved"): EXTRACT,
+    ("edits.py", "judged_edits"): EXTRACT,  # a removed file's facts as they were
+    ("index.py", "ProjectIndex.with_modules"): KEPT,  # the bases of a removed module's classes, for the kept model
     ("extract.py", "Extractor.__init__"): EXTRACT,
     ("extract.py", "Extractor._bind_target"): EXTRACT,
     ("extract.py", "Extractor._import_fact"): EXTRACT,
@@ -131,6 +134,7 @@ SITES: dict[tuple[str, str], str] = {
     ("roles.py", "_imported_targets"): MODEL,
     ("usage.py", "ImportSites.__init__"): MODEL,
     ("usage.py", "_type_checking_only"): MODEL,  # asked by ``ImportSites`` alone, after find_module
+    ("usage.py", "attribute_sites_after"): TABLE,  # whether the module is still in the project
     ("usage.py", "module_attribute_sites"): RESOLVER,
     ("usage.py", "module_sites"): PATCHED,  # each module's reads: a node (``module_reads``)
 }
