@@ -289,8 +289,8 @@ def _bases_as_they_were(index: ProjectIndex, edits: Mapping[str, Moved],
     """What the bases of each class of a file this scan removed resolve to, in its module's facts as they were
     (``Moved.before``): the module is no longer in ``index``, so they are resolved in an index that has it."""
     before = {names[path]: ModuleInfo(names[path], path, False, True, moved.before) for path, moved in edits.items()
-              if moved.before is not None and moved.gone}  # fmt: skip
-    if not before:
+              if moved.before is not None}  # all of them: a base may be named through another removed module
+    if not any(moved.gone for moved in edits.values() if moved.before is not None):
         return {}
     resolver = Resolver(index.with_modules(before))
     return {(module, qualname): frozenset(v for base in bases for v in resolver.resolve_expr(module, scope, base))

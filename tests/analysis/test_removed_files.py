@@ -142,19 +142,25 @@ def test_a_module_read_by_name_is_judged_again_or_takes_the_whole_scan(
     assert log == [[removed, *scans]]
 
 
+@pytest.mark.parametrize("through", [False, True])
 def test_a_test_class_naming_an_external_base_a_compared_class_has_removed_takes_the_whole_scan(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through: bool) -> None:  # fmt: skip
     """``ChannelPool`` derives from ``framework.Handler`` and is compared with ``BufferedChannelPool``: the test
     cases of a module removed that name that base counted towards its hooks (``hooks.external_hooks``), which that
-    comparison read. What they named is resolved in the module's facts as they were (the module is gone): the whole
-    scan runs, and equals a cold scan's."""
+    comparison read. What they named is resolved in the module's facts as they were (the module is gone), ``through``
+    another module removed with it that imports the base: the whole scan runs, and equals a cold scan's."""
     files = {path: text.replace("UnifiedChannelPool", "BufferedChannelPool") for path, text in _class_project().items()}
     files["tests/test_handler.py"] = HANDLER_TEST
+    if through:
+        files["tests/handler_base.py"] = "from framework import Handler\n"
+        files["tests/test_handler.py"] = HANDLER_TEST.replace("from framework import", "from tests.handler_base import")
     files["pkg/pool_a.py"] = "from framework import Handler\n\n\n" + files["pkg/pool_a.py"].replace(
         "class ChannelPool:", "class ChannelPool(Handler):")  # fmt: skip
 
     def remove(root: Path, rng: random.Random) -> str:
         (root / "tests/test_handler.py").unlink()
+        if through:
+            (root / "tests/handler_base.py").unlink()
         return "remove"
 
     assert random_edits(tmp_path, monkeypatch, 0, remove, files=files, edits=1)[0] == 0
