@@ -28,7 +28,8 @@ from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
 from ssot_audit.analysis.trace import (
-    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, OF_EVERY_MODULE, SITE_ROWS, SITES, UNIT, Trace,
+    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, OF_EVERY_MODULE, SITE_ROWS, SITES, STORES, UNIT,
+    Trace,
 )
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
@@ -176,13 +177,17 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     return _rerun_of(*_reached(traces, leaves, placed), edits, module_names, codes)
 
 
+# the kinds of leaf keyed by a module (``STORES`` is keyed by an attribute)
+_OF_ONE_MODULE = LEAF_KINDS - OF_EVERY_MODULE - {STORES}
+
+
 def _of_module(leaf: Hashable) -> str | None:
     """The module a leaf of one module's facts is of (its namespace's, or of a kind of one module's); None for a leaf
-    of a table of every module (``trace.OF_EVERY_MODULE``)."""
+    of a table of every module (``trace.OF_EVERY_MODULE``) or of an attribute's stores."""
     key = cast(tuple[object, ...], leaf)
     if len(key) == 2 and isinstance(key[0], str):
         return key[0]
-    return cast(str, key[1]) if key[0] in LEAF_KINDS and key[0] not in OF_EVERY_MODULE else None
+    return cast(str, key[1]) if key[0] in _OF_ONE_MODULE else None
 
 
 def removed_leaves(module: str, recorded: Recorded) -> list[Hashable]:
