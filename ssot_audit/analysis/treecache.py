@@ -9,7 +9,6 @@ per-file payloads of unchanged files come from the packs and only new content is
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import pickle
 import time
@@ -243,9 +242,7 @@ def _without(found: walkcache.Walk, added: Collection[str],
     of their stems the listing had is not known: a scan that asked it sees another key.)"""
     gone = set(added)
     files = [f for f in found.files if f.relpath not in gone]
-    for f in removed:
-        files.insert(bisect.bisect_left(files, walkcache.walk_order(f.relpath),
-                                        key=lambda g: walkcache.walk_order(g.relpath)), f)  # fmt: skip
+    walkcache.put_in_walk_order(files, removed)
     holding = {f.relpath.rpartition("/")[0] for f in files}
     listings = dict(found.listings)
     for relpath in gone:

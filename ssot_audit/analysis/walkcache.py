@@ -37,7 +37,7 @@ import bisect
 import hashlib
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ssot_audit.analysis.discovery import SourceFile, Witness, list_directories
@@ -183,8 +183,7 @@ def patched(recalled: Recalled, found: Mapping[str, list[SourceFile]], listed: M
     new = [f for directory in sorted(changed) for f in found[directory]]
     if any("\\" in f.relpath for f in new) or any("\\" in rel for rel in had):
         return None
-    for f in new:
-        files.insert(bisect.bisect_left(files, walk_order(f.relpath), key=lambda g: walk_order(g.relpath)), f)
+    put_in_walk_order(files, new)
     listings = {d: names for d, names in kept.listings.items() if d not in changed}
     listings.update(list_directories(new, listed))
     now = {f.relpath for f in new}
@@ -192,7 +191,13 @@ def patched(recalled: Recalled, found: Mapping[str, list[SourceFile]], listed: M
                 gone=tuple(f for f in kept.files if f.relpath in had and f.relpath not in now))  # fmt: skip
 
 
-def walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
+def put_in_walk_order(files: list[SourceFile], more: Iterable[SourceFile]) -> None:
+    """Insert each of ``more`` into ``files`` (in walk order) where a walk meets it."""
+    for f in more:
+        files.insert(bisect.bisect_left(files, _walk_order(f.relpath), key=lambda g: _walk_order(g.relpath)), f)
+
+
+def _walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
     """Where a walk meets the file ``relpath``: each directory's files first, in name order, then its
     subdirectories, each in name order (``discovery.iter_python_files``)."""
     *directories, name = relpath.split("/")
