@@ -45,9 +45,9 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
     if not tree.removed:
         return kept
     names = kept.state.module_names
-    gone = {names.get(relpath) for relpath in tree.removed}
-    if None in gone:
+    if not names.keys() >= tree.removed.keys():
         return None
+    gone = {names[relpath] for relpath in tree.removed}
     remaining = [name for path, name in names.items() if path not in tree.removed and path not in kept.removed]
     configured = [text for config in configs for text in (config.canonical, *config.factories,
                                                            *config.allowed_creators, *config.bases)]  # fmt: skip
@@ -66,7 +66,7 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
         if (directory, stem) in tree.asked or namesake_has(tree, directory, stem) \
                 or any(entry.partition(".")[0] == stem for entry in tree.walk.listings.get(directory, ())):  # fmt: skip
             return None
-    if _imported(kept, gone - {None}):  # type: ignore[arg-type]
+    if _imported(kept, gone):
         return None
     return replace(kept, removed=kept.removed | frozenset(tree.removed))
 
