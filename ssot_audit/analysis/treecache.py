@@ -190,6 +190,8 @@ def open_tree_cache(directory: Path, root: Path, scope: str, walk: Callable[[Wit
                              kept=hashlib.sha256((scope if kept_scope is None else kept_scope).encode()).hexdigest())  # fmt: skip
     recalled = walkcache.recall(store.load_kept(_WALK), boundary, walk_key)
     found = recalled.walk if recalled is not None and not recalled.changed else None
+    if found is not None and recalled is not None and recalled.restamped is not None:  # the next scan lists fewer
+        store.save_kept(_WALK, recalled.restamped)
     if found is None:
         walked = time.time_ns()
         witness = recalled.witness if recalled is not None else Witness()

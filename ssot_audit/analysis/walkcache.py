@@ -1,26 +1,28 @@
 """The directory walk of the last scan, reused while no directory it looked at has changed.
 
 Walking the tree is most of what a scan with nothing to re-analyse does (1.3 of 1.5 CPU-s at 4 million lines: a
-``scandir`` per directory, then per file its excludes, module names and test status). What the walk finds depends
-only on the names in the directories it lists, on the ``__init__.py`` files it looks for, on the ``.gitignore``
-files it reads, and on the configuration. Adding, removing or renaming an entry changes its directory's mtime and
-ctime; a permission change changes its ctime; editing a ``.gitignore`` changes that file's stamp. So the walk is
-kept with the stamp (mtime, ctime, inode, size; or "missing") of every directory it listed or looked into and of
-every ignore file it read, and the next scan stats those (a few thousand ``stat`` calls) instead of walking. As in
-git's untracked cache, a directory or file changed within 2 s of the walk is recorded as never matching: an entry
-added within the file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a
-file in it is replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of
-unstaged changes) write, or when a name no answer depends on comes or goes (an editor's swap file,
-``listing.is_listed``): so with the stamp of each directory it listed, the walk keeps the digest of that listing
-(``listing.Listed``), and a directory whose stamp changed, or was recorded as never matching, is listed again and
-compared by that digest (the whole walk was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines;
-and the hook after pre-commit's stash, which rewrites files just before it, found the directories it had walked
-recorded as never matching, and walked again). That holds because everything the scan reads of a directory it listed
-is read from that one listing: its entries and their kinds, whether it holds an ``__init__.py`` (module names), the
-names the rules ask about (``discovery.list_directories``). A build directory, whose ``__init__.py`` was looked for
-before it was listed, keeps its stamp alone. A walk that met a ``.py`` symbolic link is not kept (its target can
-change without any stamp here changing). The ignore rules read from outside the tree (``.git/info/exclude``, the
-``.gitignore`` files above it) are read again each scan and are part of the key.
+``scandir`` per directory, then per file its excludes, module names and test status). What the walk finds depends only
+on the names in the directories it lists, on the ``__init__.py`` files it looks for, on the ``.gitignore`` files it
+reads, and on the configuration. Adding, removing or renaming an entry changes its directory's mtime and ctime; a
+permission change changes its ctime; editing a ``.gitignore`` changes that file's stamp. So the walk is kept with the
+stamp (mtime, ctime, inode, size; or "missing") of every directory it listed or looked into and of every ignore file
+it read, and the next scan stats those (a few thousand ``stat`` calls) instead of walking. As in git's untracked
+cache, a directory or file changed within 2 s of the walk is recorded as never matching: an entry added within the
+file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a file in it is
+replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of unstaged changes)
+write, or when a name no answer depends on comes or goes (an editor's swap file, ``listing.is_listed``): so with the
+stamp of each directory it listed, the walk keeps the digest of that listing (``listing.Listed``), and a directory
+whose stamp changed, or was recorded as never matching, is listed again and compared by that digest (the whole walk
+was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines; and the hook after pre-commit's stash,
+which rewrites files just before it, found the directories it had walked recorded as never matching, and walked
+again). That holds because everything the scan reads of a directory it listed is read from that one listing: its
+entries and their kinds, whether it holds an ``__init__.py`` (module names), the names the rules ask about
+(``discovery.list_directories``). A directory found the same by its listing keeps the stamp it had when listed in the
+walk's place when that stamp is more than 2 s old (``recall``'s ``restamped``): the scans after stat it alone (after a
+copy of the tree, 984 directories of 4 million lines were listed by every scan). A build directory, whose
+``__init__.py`` was looked for before it was listed, keeps its stamp alone. A walk that met a ``.py`` symbolic link is
+not kept (its target can change without any stamp here changing). The ignore rules read from outside the tree
+(``.git/info/exclude``, the ``.gitignore`` files above it) are read again each scan and are part of the key.
 
 When the entries of a few directories the walk listed changed (a file added or removed: a commit's new test module),
 the rest still vouches for itself: only those directories are walked again, with the directories new in them, as
@@ -37,6 +39,7 @@ import bisect
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -123,6 +126,9 @@ class Recalled:
     # of each directory it listed (absolute paths), the kind of its ``__init__.py`` ("" for none; the witness's copy
     # grows as the changed directories are walked again)
     inits: Mapping[str, str]
+    # with nothing changed, the kept walk again with the stamps of the directories found the same by their listing
+    # (recorded as never matching, or changed by a file replaced by rename) that vouch for it now: to keep, or None
+    restamped: bytes | None = None
 
 
 def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
@@ -139,12 +145,19 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
         if kept_key != key:
             return None
         changed: list[str] = []
+        fresh: dict[str, WalkStamp] = {}
+        now = time.time_ns()  # before any stamp is taken: what changed within 2 s of it is not recorded
         for path, stamp in stamps.items():
-            same = _same(prefix + path, stamp, entries.get(path))
+            same = _same(prefix + path, stamp, entries.get(path), fresh, path, now)
             if same is None or (not same and (path not in entries or len(changed) == MAX_CHANGED)):
                 return None
             if not same:
                 changed.append(path)
+        restamped = None
+        if fresh and not changed:  # a patch records the walk anew anyway
+            stamps.update(fresh)
+            restamped = pickle.dumps((kept_key, stamps, entries, rows, unreadable, notes, listings, digest, dirs, inits,
+                                      gone), protocol=5)  # fmt: skip
         files, gone_files = ([SourceFile(prefix + path, relpath, tuple(candidates), bool(package), bool(test))
                               for path, relpath, candidates, package, test in kept]
                              for kept in (rows, gone))  # fmt: skip
@@ -157,7 +170,7 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
     return Recalled(Walk(files, list(unreadable), list(notes), dict(listings), str(digest), tuple(gone_files)),
-                    changed, witness, listed, kept_inits)  # fmt: skip
+                    changed, witness, listed, kept_inits, restamped)  # fmt: skip
 
 
 MAX_CHANGED = 4  # directories whose entries changed that a kept walk is patched for (more: the tree is walked)
@@ -204,17 +217,24 @@ def _walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
     return (*((1, d) for d in directories), (0, name))
 
 
-def _same(path: str, stamp: WalkStamp | tuple[int], entries: bytes | None) -> bool | None:
+def _same(path: str, stamp: WalkStamp | tuple[int], entries: bytes | None, fresh: dict[str, WalkStamp], rel: str,
+          now: int) -> bool | None:  # fmt: skip
     """Whether what the walk read at ``path`` is as it was: its stamp, or the ``entries`` it read of the directory
-    (listed again now); None when that cannot be told (it cannot be listed now)."""
-    if _stamp(path) == stamp:
+    (listed again now); None when that cannot be told (it cannot be listed now). A directory found the same by its
+    listing puts its stamp in ``fresh`` under ``rel`` when that stamp can vouch for the listing from now on: taken
+    before it was listed (an entry added after changes the stamp again), of a change more than 2 s before ``now``."""
+    current = _stamp(path)
+    if current == stamp:
         return True
     if entries is None:
         return False
     try:
-        return listed_of(sorted(os.scandir(path), key=lambda e: e.name)).digest == entries
+        same = listed_of(sorted(os.scandir(path), key=lambda e: e.name)).digest == entries
     except OSError:
         return None
+    if same and current is not None and max(current[0], current[1]) < now - _RACY_NS:
+        fresh[rel] = current
+    return same
 
 
 def files_digest(files: Sequence[SourceFile]) -> str:
