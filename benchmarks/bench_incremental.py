@@ -212,9 +212,8 @@ def test_module_added(path: Path, name: str, n: int, imported: tuple[str, str]) 
 def test_package_added(path: Path, name: str, n: int, imported: tuple[str, str]) -> None:
     """A new package of tests written beside ``path`` (``bench_tests_N/``: an empty ``__init__.py`` and
     ``test_bench.py``, a test module as ``test_module_added`` writes one, its relative imports one level deeper, its
-    test named otherwise: the kept model refuses a class of test code whose set of public methods another class added
-    since the full scan has, ``kept_judgements._own_sets``), the ones the runs before added kept: a commit's new
-    package of tests."""
+    test named otherwise, as when the kept model refused a class of test code whose set of public methods another
+    class had), the ones the runs before added kept: a commit's new package of tests."""
     package = path.parent / f"bench_tests_{n}"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")

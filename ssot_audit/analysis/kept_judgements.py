@@ -22,7 +22,6 @@ import fnmatch
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import islice
 from typing import cast
 
 from ssot_audit.analysis.concept_snapshot import ConceptSnapshot
@@ -31,7 +30,7 @@ from ssot_audit.analysis.configured import CONFIGURED, _lookups, _matches
 from ssot_audit.analysis.facts import ClassFact, Expr
 from ssot_audit.analysis.hooks import external_bases
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
-from ssot_audit.analysis.kept_methods import KeptMethods, own_public
+from ssot_audit.analysis.kept_methods import KeptMethods
 from ssot_audit.analysis.names import name_words
 from ssot_audit.analysis.roles import CLASS, GUARD, TEST_CODE, TEST_DOUBLE, constructor_raises
 from ssot_audit.analysis.similarity import MIN_SHARED
@@ -208,12 +207,14 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
     and it names no external base whose hooks a comparison read (``Interfaces.read_bases``: a test class's methods
     count towards the hooks of the bases it names, ``hooks.external_hooks``). The similarity counts no test class's
     methods (``Similarity.df``) nor compares one, the discovery's candidates are production classes and doubles, and
-    no copy is looked for among test classes. Its set of public methods is built by ``Roles``' own steps, and no
-    other class holds a set equal to one built of its names (``_own_sets``: a built model keeps an equal set once,
-    ``kept_methods``). What other classes read
-    of its name (a base, an import) is a leaf the record has. A class removed was ``test-code``, held by no concept,
-    no factory's nor a guard, lent its set to no class and was no class's base, and named no base whose hooks were
-    read (``gone``; a class removed by an earlier scan was judged by it: what that read is kept)."""
+    no copy is looked for among test classes. Its set of public methods is built by ``Roles``' own steps; another
+    class may hold an equal set (a copy of the class): a built model keeps each distinct set once, so one of them
+    holds the other's, which may iterate in another order, and nothing read of a set follows its order (the
+    similarity's sums are exact, ``Similarity.weigh``). What other classes read of its name (a base, an import) is
+    a leaf the record has. A class removed was ``test-code``, held by no concept, no factory's nor a guard, was no
+    class's base, and named no base whose hooks were read (``gone``; a class removed by an earlier scan was judged
+    by it: what that read is kept). A class that held its set (``KeptMethods.lends_set``) still hands it to them:
+    the kept columns build it."""
     methods = model.roles.methods
     if not isinstance(methods, KeptMethods):
         return False
@@ -251,8 +252,7 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
             else {v for base in bases for v in resolver.resolve_expr(value.module, scope, base)}  # fmt: skip
         if not _test_role(roles.role.get(value), scope) or value in held or value in model._factories \
                 or value in roles._raising \
-                or methods.has_subclass(value) or methods.lends_set(value) \
-                or not read_bases.isdisjoint(external_bases(tuple(bases_named))):  # fmt: skip
+                or methods.has_subclass(value) or not read_bases.isdisjoint(external_bases(tuple(bases_named))):
             return False
     patterns = [config.name_patterns for config in configs if config.name_patterns]
     role: dict[ClassValue, str] = {}
@@ -261,8 +261,7 @@ def patched_test_classes(model: ConceptModel, edited: Collection[str], configs: 
         if not _test_role(role[value], fact.scope) or constructor_raises(info.facts.functions, fact.qualname) \
                 or any(v in held for v in resolver.mro(value)[1:] if isinstance(v, ClassValue)) \
                 or (not fact.scope and any(_matches(model, value, p) for p in patterns)) \
-                or not read_bases.isdisjoint(external_bases(tuple(resolver.direct_bases(value)))) \
-                or not _own_sets(model, value, fact, where):  # fmt: skip
+                or not read_bases.isdisjoint(external_bases(tuple(resolver.direct_bases(value)))):  # fmt: skip
             return False
     for value in removed:
         del roles.role[value]
@@ -280,24 +279,6 @@ def _test_role(role: str | None, scope: str) -> bool:
     return role == TEST_CODE or (role == TEST_DOUBLE and bool(scope))
 
 
-def _own_sets(model: ConceptModel, value: ClassValue, fact: ClassFact, edited: Collection[str]) -> bool:
-    """Whether the sets ``Roles`` keeps for the class added (its own public names', and its whole set unless it adds
-    no name to its only base's) can be no other class's: a built model keeps each distinct set once, the first one
-    built, which a class built after it then holds instead of its own (an equal set that may iterate in another
-    order: the similarity's float sums follow it). ``_no_equal_set`` tells."""
-    methods = cast(KeptMethods, model.roles.methods)
-    own = frozenset(own_public(fact.methods))
-    bases = model.resolver.base_classes(value)
-    sets = [own]
-    if len(bases) != 1 or bases[0] not in methods or not own <= methods[bases[0]]:  # ``public_methods_of``
-        whole = set(own)
-        for base in bases:
-            whole.update(methods[base] if base in methods else model.roles._walk_public(base))
-        sets.append(frozenset(whole))
-    near = _defined_nearby(model.index, value, edited)
-    return all(_no_equal_set(methods, names, value, edited, near) for names in sets)
-
-
 def _defined_nearby(index: ProjectIndex, value: ClassValue, edited: Collection[str]) -> set[str]:
     """The method names the classes of the ``edited`` modules but ``value`` define now (the kept columns hold what
     they defined at the full scan: ``KeptMethods.defined_elsewhere`` skips those modules)."""
@@ -305,27 +286,6 @@ def _defined_nearby(index: ProjectIndex, value: ClassValue, edited: Collection[s
     return {name for module in edited if (info := modules.get(module)) is not None
             for qualname, fact in info.facts.classes.items()
             if (module, qualname) != (value.module, value.qualname) for name in fact.methods}  # fmt: skip
-
-
-MAX_DEFINERS = 200  # the classes defining one name looked at before another name of the set is tried
-
-
-def _no_equal_set(methods: KeptMethods, names: frozenset[str], value: ClassValue, edited: Collection[str],
-                  near: Collection[str]) -> bool:  # fmt: skip
-    """Whether no class but ``value`` holds a set equal to ``names`` (one name or none: every such set iterates
-    alike). A class whose set equals it holds each of its names, say ``n``, which some class of its MRO defines with
-    a set that is a subset of ``names`` (a class's set holds each of its bases'): ``names`` holds a name no class
-    of the ``edited`` modules defines now (``near``) and of whose definers kept since the full scan none has a set
-    within ``names``."""
-    if len(names) <= 1:
-        return True
-    for name in sorted(names):
-        if name in near:
-            continue
-        definers = list(islice(methods.definers(name, value, edited), MAX_DEFINERS + 1))
-        if len(definers) <= MAX_DEFINERS and not any(methods[other] <= names for other in definers):
-            return True
-    return False
 
 
 def _insert_in_order(role: dict[ClassValue, str], added: Mapping[ClassValue, str], index: ProjectIndex) -> None:

@@ -3,9 +3,11 @@
 A built ``Roles`` works out the public methods of every class, bases first (``Roles.public_methods_of``), and keeps
 each distinct set once: a class's set is the first equal set built before it (its own names' set or the whole set of
 an earlier class), or its only base's set when it adds no public name. A set iterates in an order that follows how
-it was built, and the similarity sums float weights over these sets in that order, so a restored model must hand out,
-for every class, a set built by the same steps as the one the built model holds (in this process: string hashes
-differ between processes, so the order cannot be carried, only the steps).
+it was built; a restored model hands out, for every class, a set built by the same steps as the one the built model
+holds (in this process: string hashes differ between processes, so the order cannot be carried, only the steps), so
+its sets iterate as a built model's do. (Nothing read of a set follows that order any longer: the similarity's sums
+of weights are exact, ``Similarity.weigh``, so a class of test code added or removed beside one with an equal set,
+which a built model would have built otherwise, keeps the kept model.)
 
 ``method_columns`` records, after a full scan, what those steps read (each class's own public names and project
 bases) and which step made the set each class ends up with (its *source*: the own names of class ``j``, or the whole

@@ -106,11 +106,13 @@ class Similarity:
         return known
 
     def weigh(self, methods: Collection[str]) -> float:
-        """The summed weight of ``methods``."""
-        try:  # every name weighed before (nearly always): no call per name; the same sum, in the same order
-            return sum(map(self._weights.__getitem__, methods))
+        """The summed weight of ``methods``, exactly rounded (``math.fsum``): the same float whatever order a set of
+        names iterates in. Equal sets built by other steps may iterate in other orders (a restored model's, a class
+        added beside an equal one), and a plain sum's last bit followed the order."""
+        try:  # every name weighed before (nearly always): no call per name
+            return math.fsum(map(self._weights.__getitem__, methods))
         except KeyError:
-            return sum(self.weight(m) for m in methods)
+            return math.fsum(self.weight(m) for m in methods)
 
     # -- interface ----------------------------------------------------------------------------------------------
     def interface(self, a: ClassValue, b: ClassValue) -> frozenset[str]:
@@ -130,10 +132,7 @@ class Similarity:
             packages = frozenset(w for part in cls.module.split(".")[:-1] for w in part.lower().split("_"))
             known = self._profiles[cls] = Profile(
                 mro, frozenset(v for v in mro[1:] if isinstance(v, ClassValue)), words, frozenset(words),
-                name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods,
-                # ``methods - nothing`` is the set ``compare`` sums when no interface is taken out: the same
-                # order of addition, so the same float to the last bit
-                self.weigh(methods - _NOTHING),
+                name_words(cls.qualname.split(".")[-1].lstrip("_")), packages, methods, self.weigh(methods),
             )  # fmt: skip
         return known
 

@@ -10,7 +10,9 @@ hierarchy and on a 3,000-class inheritance chain (no recursion).
 from __future__ import annotations
 
 import random
+from itertools import permutations
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,6 +21,7 @@ from ssot_audit.analysis.concept_snapshot import take_snapshot
 from ssot_audit.analysis.kept_methods import NOT_A_KEY, KeptMethods
 from ssot_audit.analysis.kept_state import read_state, restore_state, snapshot_state
 from ssot_audit.analysis.resolve import Resolver
+from ssot_audit.analysis.similarity import Similarity
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.project import Project
 
@@ -121,3 +124,17 @@ def test_a_3000_class_chain(tmp_path: Path) -> None:
     assert len(kept[last]) == 3000 and kept.worked_out == 3000
     assert tuple(kept[last]) == tuple(project.concepts.roles.methods[last])
     assert NOT_A_KEY not in kept._columns.rank  # every class numbered is a key here
+
+
+def test_the_weight_of_a_set_of_names_does_not_follow_the_order_it_iterates_in() -> None:
+    """Equal sets built by other steps may iterate in other orders (a class added beside an equal one, a copy's set
+    held by the other copy): the similarity's sum of their weights is the same float whatever the order, names
+    weighed before or not (a plain sum's last bit followed it)."""
+    weights = {"open_stream": 0.1, "read_frame": 0.2, "close_stream": 0.3}
+    orders = list(permutations(weights))
+    assert len({sum(weights[name] for name in order) for order in orders}) > 1  # the plain sums differ
+    weighed = SimpleNamespace(_weights=weights, weight=weights.__getitem__)
+    unweighed = SimpleNamespace(_weights={}, weight=weights.__getitem__)
+    sums = {Similarity.weigh(similarity, order) for order in orders  # type: ignore[arg-type]
+            for similarity in (weighed, unweighed)}  # fmt: skip
+    assert sums == {0.6}

@@ -16,8 +16,7 @@ from tests.analysis.test_class_edits import HANDLER_TEST, _class_project, logged
 from tests.analysis.test_interface_scan import random_edits
 from tests.helpers import write_project
 
-# test modules written to be removed later: ``test_added_files``' kinds, each class's methods its own (a class whose
-# set of public methods another class has lends it its set: its removal takes the whole scan, ``patched_test_classes``)
+# test modules written to be removed later: ``test_added_files``' kinds (copies of a class: below)
 TEST_MODULES = (
     "import unittest\n\nfrom tests.support import ClientHelper\n\n\n"
     "class GoneCase{n}(unittest.TestCase):\n"
@@ -140,6 +139,37 @@ def test_a_module_read_by_name_is_judged_again_or_takes_the_whole_scan(
 
     log = logged_edits(tmp_path, monkeypatch, 0, remove, {**_project(), **files}, edits=1)
     assert log == [[removed, *scans]]
+
+
+COPIED = ("import unittest\n\n\nclass CopiedCase(unittest.TestCase):\n    def test_open(self):\n        assert 1\n\n"
+          "    def test_read(self):\n        assert 2\n\n    def test_close(self):\n        assert 3\n")
+
+
+@pytest.mark.parametrize("kept, changed, rename", [
+    ("tests/test_copy_z.py", "tests/test_copy_a.py", False),  # the class removed is the first built: it lent its set
+    ("tests/test_copy_a.py", "tests/test_copy_z.py", False),  # it held the other's set
+    ("tests/test_copy_z.py", "tests/test_copy_a.py", True),  # renamed: one removed, one added with an equal set
+    ("tests/test_copy_a.py", "tests/test_copy_z.py", True),
+])  # fmt: skip
+def test_a_copy_of_a_test_class_removed_or_renamed_takes_the_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: str, changed: str, rename: bool) -> None:  # fmt: skip
+    """Two copies of a test case (backups, a suite pasted into two packages): a built model keeps their equal sets of
+    public methods once, the first one built held by both. The scan after one copy's module is removed, or renamed
+    (its class removed, and added again with a set equal to the other's), takes the path: nothing read of a set
+    follows the order it iterates in (``Similarity.weigh`` sums exactly), and the kept columns still build the set
+    the removed class lent. Each scan's output is a cold scan's."""
+
+    def change(root: Path, rng: random.Random) -> str:
+        path = root / changed
+        if rename:
+            path.rename(path.with_name("test_copy_renamed.py"))
+        else:
+            path.unlink()
+        return changed
+
+    files = {**_project(), kept: COPIED, changed: COPIED}
+    log = logged_edits(tmp_path, monkeypatch, 0, change, files, edits=1)
+    assert log == [[changed, "json", "text"]]
 
 
 @pytest.mark.parametrize("through", [False, True])

@@ -146,16 +146,15 @@ def _restored_after(tmp_path: Path, files: dict[str, str], edited: dict[str, str
     ("class TestShared:\n    def make_client(self):\n        return [1]\n\n    def test_other_1(self):\n"
      "        return 2\n", True),  # ``BaseCase``'s set is within its, but no class defines ``test_other_1``
     ("class HelperLike:\n    def fetch(self, key):\n        return [key]\n\n    def connect(self):\n"
-     "        return [1]\n\n    def close(self):\n        return [2]\n", False),  # ``ClientHelper``'s set
+     "        return [1]\n\n    def close(self):\n        return [2]\n", True),  # ``ClientHelper``'s set, equal
     ("class TestSender(Manager1):\n    def test_send_1(self):\n        return 1\n", False),  # a member's subclass
     ("class TestClient(MagicMock):\n    def test_mock_1(self):\n        return 1\n", False),  # a mock base
 ])  # fmt: skip
 def test_the_kept_model_judges_a_class_added_and_takes_it_in(tmp_path: Path, text: str, holds: bool) -> None:
     """The restored model, given a class of test code added (``patched_test_classes``), holds it as the built model
     does when nothing of the class is read but its role and its set: its role ``test-code`` in ``Roles.role``'s
-    order, its set of public methods; refused when a concept's member is along its MRO, when it is a double by a mock
-    base, or when another class holds a set equal to its own (which a built model would build from the class
-    added)."""
+    order, its set of public methods (equal to another class's or not: nothing read of a set follows the order it
+    iterates in); refused when a concept's member is along its MRO, or when it is a double by a mock base."""
     files = _class_project()
     head = "from unittest.mock import MagicMock\n\nfrom pkg.m1 import Manager1\nfrom tests.base import BaseCase\n\n\n"
     edited = {"tests/test_sub.py": head + files["tests/test_sub.py"].split("\n\n\n", 1)[1] + "\n\n" + text}
