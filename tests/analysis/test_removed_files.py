@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
+from ssot_audit.analysis import walkcache
 from ssot_audit.config import ConceptConfig, Config, ConfigError
 from tests.analysis.test_added_files import _project
 from tests.analysis.test_class_edits import HANDLER_TEST, _class_project, logged_edits
@@ -96,6 +97,17 @@ TARGET = ("import unittest\n\n\nclass GoneCase(unittest.TestCase):\n    def test
           "        assert helper()\n\n\ndef helper():\n    return 1\n")
 
 
+def _removal_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> list[list[str]]:
+    """``logged_edits`` of ``_project`` with ``files``, the first of them removed."""
+    removed = next(iter(files))
+
+    def remove(root: Path, rng: random.Random) -> str:
+        (root / removed).unlink()
+        return removed
+
+    return logged_edits(tmp_path, monkeypatch, 0, remove, {**_project(), **files}, edits=1)
+
+
 @pytest.mark.parametrize("files, scans", [
     # a test module nothing names: the path
     ({"tests/test_target.py": TARGET}, ["json", "text"]),
@@ -108,6 +120,7 @@ TARGET = ("import unittest\n\n\nclass GoneCase(unittest.TestCase):\n    def test
       "pkg/user_old.py": "import app.gone_helpers\n"}, []),
     # the only module of a namespace package of tests
     ({"suite_ns/test_target.py": TARGET}, []),
+
     # a name of it read through its package as an attribute chain (``import tests`` alone): that module's judgements
     # are judged again (it reads the name's leaf). The hook's scan after CI's is whole: the reads of the package's
     # listing for the name that is now missing (``TreeCache.asked``) changed the key its last result is under
@@ -131,14 +144,29 @@ def test_a_module_read_by_name_is_judged_again_or_takes_the_whole_scan(
     code or the only module of its package, takes the whole scan; one whose name a module reads through its package
     or names in a string ``importlib`` imports takes the path, and what read it is judged again. Either way a cold
     scan's output."""
-    removed = next(iter(files))
+    assert _removal_log(tmp_path, monkeypatch, files) == [[next(iter(files)), *scans]]
 
-    def remove(root: Path, rng: random.Random) -> str:
-        (root / removed).unlink()
-        return removed
 
-    log = logged_edits(tmp_path, monkeypatch, 0, remove, {**_project(), **files}, edits=1)
-    assert log == [[removed, *scans]]
+@pytest.mark.parametrize("files, scans", [
+    # a nested regular package: never put on a namesake's search path (``namespace.Namespaces._namesakes``), so the
+    # copy's answers never read its listing
+    ({"tests/unit/test_target.py": TARGET, "tests/unit/__init__.py": "", "backup/tests/unit/test_target.py": TARGET},
+     ["json", "text"]),
+    # a top-level package may be (the copy's ``Namespaces._replaced`` read its listing): the whole scan
+    ({"suite/test_target.py": TARGET, "suite/__init__.py": "",
+      "suite/test_other.py": TARGET.replace("GoneCase", "OtherCase"), "backup/suite/test_target.py": TARGET}, []),
+    # ... as may a directory that is no regular package
+    ({"tests/unit/test_target.py": TARGET, "tests/unit/test_other.py": TARGET.replace("GoneCase", "OtherCase"),
+      "backup/tests/unit/test_target.py": TARGET}, []),
+])  # fmt: skip
+def test_a_module_with_a_copy_in_a_namesake_directory_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], scans: list[str]) -> None:  # fmt: skip
+    """A test module whose copy is kept in a directory of the same last name (``backup/tests/unit``): the removal
+    takes the path unless its directory may be put on the copy's search path by a plugin loader. Stamps count from
+    the walk's start (the walk patched in the first scan looked at ``tests/__init__.py``, written just before: with
+    the 2 s racy rule, the next scan walks the tree again and no longer knows the file is gone)."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    assert _removal_log(tmp_path, monkeypatch, files) == [[next(iter(files)), *scans]]
 
 
 COPIED = ("import unittest\n\n\nclass CopiedCase(unittest.TestCase):\n    def test_open(self):\n        assert 1\n\n"
