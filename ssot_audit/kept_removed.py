@@ -17,9 +17,9 @@ module is there at all, without reading anything of it:
 - **its name alone**: the configuration names no module by it (the scan stops at a name it cannot find), no module
   is named under it, and its package keeps another module (a namespace package of one module is gone with it);
 - **its listing**: no answer read its directory's listing for its stem (``TreeCache.asked``), nothing of that stem is
-  left there or, unless the directory is a regular package nested in another, in a directory of the same last name
-  (a plugin loader merges those: ``kept_added``; a nested regular package is never merged, ``_searched``), and every
-  other file keeps its module name (checked once the files are loaded, ``rerun.restored_project``);
+  left there or, unless the directory is a regular package nested in another, in a directory of the same last name (a
+  plugin loader merges those: ``kept_added``; a nested regular package is never merged, ``kept_added.searched``), and
+  every other file keeps its module name (checked once the files are loaded, ``rerun.restored_project``);
 - **what it was**: test code, and no package's ``__init__.py``. What the rules read of every production module by
   enumeration (the modules a broken import's hint names, ``broken_import._moved_to``; the roles of production
   classes, whether their modules are imported) passes test code by; what reads every module's rows of a table (the
@@ -31,12 +31,12 @@ gone): a file added under its name or path takes the whole scan (``kept_added``:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.config import ConceptConfig
-from ssot_audit.kept_added import namesake_has
+from ssot_audit.kept_added import namesake_has, searched
 from ssot_audit.kept_scan import Kept
 
 
@@ -66,20 +66,11 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
             return None
         listing = tree.walk.listings.get(directory, ())
         if (directory, stem) in tree.asked or any(entry.partition(".")[0] == stem for entry in listing) \
-                or (_searched(package, listing) and namesake_has(tree, directory, stem)):  # fmt: skip
+                or (searched(package, listing) and namesake_has(tree, directory, stem)):  # fmt: skip
             return None
     if _imported(kept, gone):
         return None
     return replace(kept, removed=kept.removed | frozenset(tree.removed))
-
-
-def _searched(package: str, listing: Collection[str]) -> bool:
-    """Whether a plugin loader may put the directory of ``package`` (its ``listing``) on the search path of a
-    directory of the same last name, as ``namespace.Namespaces._namesakes`` has it: a top-level package, or no
-    regular package (no ``__init__.py``). A regular package nested in another is never read for a namesake's
-    modules (``_replaced``), whatever the namesake holds: a copy of it under ``backup/``, the same test package of
-    another copy of the project."""
-    return "." not in package or "__init__.py" not in listing
 
 
 def _imported(kept: Kept, gone: set[str]) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ssot_audit.analysis import walkcache
 from tests.analysis.test_class_edits import _class_project, logged_edits
 
 # modules other files name but the tree lacks: an import of a module (broken until it is written), a relative
@@ -164,3 +165,31 @@ def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monk
 
     log = logged_edits(tmp_path, monkeypatch, 0, add, {**_class_project(), **files}, edits=1)
     assert log == [[" ".join(added)]]
+
+
+COPY = "def test_copied():\n    assert 1\n"
+
+
+@pytest.mark.parametrize("files, scans", [
+    # a nested regular package: never put on a namesake's search path (``namespace.Namespaces._namesakes``)
+    ({"tests/unit/__init__.py": "", "tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY},
+     ["json", "text"]),
+    # a top-level package may be (the copy's ``Namespaces._replaced`` reads its listing): the whole scan
+    ({"suite/__init__.py": "", "suite/test_one.py": COPY, "backup/suite/test_copy.py": COPY}, []),
+    # ... as may a directory that is no regular package
+    ({"tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY}, []),
+])  # fmt: skip
+def test_a_module_added_beside_its_copy_in_a_namesake_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], scans: list[str]) -> None:  # fmt: skip
+    """A test module written whose copy a directory of the same last name keeps (``backup/tests/unit``): the scan
+    takes the path unless its directory may be put on the copy's search path by a plugin loader; either way a cold
+    scan's output. Stamps count from the walk's start (see ``test_removed_files``' namesake test)."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    written = "/".join(next(iter(files)).split("/")[:-1] + ["test_copy.py"])
+
+    def add(root: Path, rng: random.Random) -> str:
+        (root / written).write_text(COPY, encoding="utf-8")
+        return written
+
+    log = logged_edits(tmp_path, monkeypatch, 0, add, {**_project(), **files}, edits=1)
+    assert log == [[written, *scans]]
