@@ -169,8 +169,8 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
                 placed.extend(leaf for name in change.placed for leaf in ((module, name), (NAMED, name)))
                 change = replace(change, names=change.names - change.placed)
             for record in traces.records:  # the names the records have of it, when ``__all__`` appeared or went
-                leaves.extend(fired_leaves(module, change, record, imported=(), sites=(),
-                                           aliases=False, private=moved.private))  # ``_model_holds``
+                leaves.extend(fired_leaves(module, change, record, imported=(), sites=(),  # ``_model_holds``: of
+                                           aliases=moved.aliases, private=moved.private))  # a file removed alone
     if gone:  # what the model read of a removed module itself was of its own classes (``kept_removed``)
         placed.extend(leaf for leaf in leaves if _of_module(leaf) in gone)
         leaves = [leaf for leaf in leaves if _of_module(leaf) not in gone]

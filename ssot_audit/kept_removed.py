@@ -20,6 +20,9 @@ module is there at all, without reading anything of it:
   left there or, unless the directory is a regular package nested in another, in a directory of the same last name (a
   plugin loader merges those: ``kept_added``; a nested regular package is never merged, ``kept_added.searched``), and
   every other file keeps its module name (checked once the files are loaded, ``rerun.restored_project``);
+- **its aliases**: none of its module-level aliases (``X = Y``) is one the concept model's table of names holds (of a
+  class or function of the project, ``names.Names``); the table of every module's aliases loses its rows
+  (``rerun.restored_project``) and its readers are judged again (``(ALIASES, "")``, ``edits.Moved.aliases``);
 - **what it was**: test code, and no package's ``__init__.py``. What the rules read of every production module by
   enumeration (the modules a broken import's hint names, ``broken_import._moved_to``; the roles of production
   classes, whether their modules are imported) passes test code by; what reads every module's rows of a table (the
@@ -68,8 +71,8 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
         if (directory, stem) in tree.asked or any(entry.partition(".")[0] == stem for entry in listing) \
                 or (searched(package, listing) and namesake_has(tree, directory, stem)):  # fmt: skip
             return None
-    if _imported(kept, gone):
-        return None
+    if _imported(kept, gone) or any(module in gone for _, names in kept.state.aliases for module, _, _ in names):
+        return None  # imported, or binding an alias of a class or function the concept model names (``Names``)
     return replace(kept, removed=kept.removed | frozenset(tree.removed))
 
 

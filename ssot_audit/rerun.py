@@ -268,7 +268,8 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         holding = reused_findings(last, edits, kept, rerun) if rerun is not None and last is not None else None
     if restored is None or holding is None:
         return None, None
-    index.keep_module_aliases(kept.aliases)
+    # the aliases of the modules of files removed since the full scan are gone from the table (``kept_removed``)
+    index.keep_module_aliases([row for row in kept.aliases if row[0] not in removed] if removed else kept.aliases)
     holding = _after_bound(holding, edits, trace, restored.sites, restored.concepts.names, last)
     if holding is None:
         return None, None

@@ -26,6 +26,7 @@ an edit some reader could see) answers None: the scan then does the whole work, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_bytes, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, ClassFact, Expr, ModuleFacts, is_dunder, is_private
+from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, Binding, ClassFact, Expr, ModuleFacts, is_dunder, is_private
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.member_change import model_read
 from ssot_audit.analysis.roles import all_trivial, constructor_raises, is_double_name, kind_by_methods
@@ -67,6 +68,9 @@ class Moved:
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
     # a file removed (``kept_removed``): its module's facts as they were, which the bases of ``gone`` are resolved in
     before: ModuleFacts | None = None
+    # a file removed that bound a module-level alias (``X = Y``): the table of every module's aliases loses its rows
+    # (``ProjectIndex.module_aliases``, whose readers read ``(ALIASES, "")``)
+    aliases: bool = False
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -85,10 +89,10 @@ def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
     moves: dict[str, Moved] = {}
     for relpath, (was, _) in sorted(tree.removed.items()):  # a file removed: its module emptied (``kept_removed``)
         before = olds.get(relpath)
-        moved = _moved(before, analyze_bytes(b"", relpath), was.is_test) if before is not None else None
-        if moved is None or before is None:
+        moved = _moved(before, analyze_bytes(b"", relpath), was.is_test, removed=True) if before is not None else None
+        if moved is None or before is None or before.facts is None:
             return None
-        moves[relpath] = replace(moved, before=before.facts)
+        moves[relpath] = replace(moved, before=before.facts, aliases=any(map(is_alias, before.facts.bindings.values())))
     for relpath in sorted({*tree.before, *tree.added}):
         old, source = olds.get(relpath), by_path.get(relpath)
         if old is None or source is None:
@@ -105,9 +109,9 @@ def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
     return moves
 
 
-def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved | None:
+def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False, removed: bool = False) -> Moved | None:
     """How ``old``'s positions move to ``new``'s, when the change between them is unseen or calls-only (``is_test``:
-    the file is test code)."""
+    the file is test code; ``removed``: ``new`` is the empty module of a file removed)."""
     if old.facts is None or new.facts is None:
         return None  # a parse failure before or after: its SSOT900 and the module's absence are the whole scan's
     new_line = LineMap.between(old.line_digest, new.line_digest).new_line
@@ -120,7 +124,7 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
     if change is None:
         return None
     private, public, attrs = changed_classes(old.facts, new.facts, change, is_test)
-    if _model_holds(old.facts, new.facts, change, is_test, private | attrs | {q for q, _, _ in public}):
+    if _model_holds(old.facts, new.facts, change, is_test, private | attrs | {q for q, _, _ in public}, removed):
         gone = tuple((q, (cls := old.facts.classes[q]).scope, cls.bases) for q in sorted(change.removed_classes))
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public,
                      gone=gone, attrs=attrs)  # fmt: skip
@@ -128,10 +132,12 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False) -> Moved |
 
 
 def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False,
-                 judged: frozenset[str] = frozenset()) -> bool:  # fmt: skip
+                 judged: frozenset[str] = frozenset(), removed: bool = False) -> bool:  # fmt: skip
     """Whether what the concept model and the call readers' tables read of the file directly (not through the
     resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
-    (``X = Y``) among the changed names (``names.Names``) and, outside test code (``is_test``), the same
+    (``X = Y``) among the changed names (``names.Names``; of a file ``removed``, the kept model's table of aliases
+    holds none of the module's, ``kept_removed``, and the table of every module's aliases loses its rows,
+    ``Moved.aliases``) and, outside test code (``is_test``), the same
     factory-named module-level functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's
     groups list them by name; what the model reads of one, its returns, it reads through the resolver); a class
     whose members changed, of ``judged`` (its private members alone changed, ``changed_classes``, or its public
@@ -153,11 +159,9 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     judge them in the module's own judgements; ``kept_calls`` reads the edited modules' as they are), and what
     another module's judgement reads of them, whether the module fills other namespaces at import time, is its
     ``trace.MODULE_CALLS`` leaf (``namespace._edited_at_import``)."""
-    for facts in (old, new):
-        for name in change.names:
-            bindings = facts.bindings.get(name, ())
-            if any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a") for b in bindings):
-                return False
+    for facts in () if removed else (old, new):
+        if any(is_alias(facts.bindings.get(name, ())) for name in change.names):
+            return False
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
@@ -168,6 +172,12 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                 or not all(_test_class_counts(old, q) for q in change.removed_classes):  # fmt: skip
             return False
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+
+
+def is_alias(bindings: Iterable[Binding]) -> bool:
+    """Whether one of a name's module-level ``bindings`` is an alias, ``X = Y`` or ``X = mod.Y`` (what
+    ``ProjectIndex.module_aliases`` lists)."""
+    return any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a") for b in bindings)
 
 
 Public = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (qualname, public names before, after)

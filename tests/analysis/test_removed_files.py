@@ -120,6 +120,13 @@ def _removal_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[st
       "pkg/user_old.py": "import app.gone_helpers\n"}, []),
     # the only module of a namespace package of tests
     ({"suite_ns/test_target.py": TARGET}, []),
+    # module-level aliases of what the concept model names no alias of (an external function, a module's attribute):
+    # the table of every module's aliases loses the module's rows, and what reads it is judged again: the path
+    ({"tests/test_target.py": "import asyncio\nimport json\n\nLOOP = asyncio.get_event_loop\nparse = json.loads\n\n\n"
+      + TARGET}, ["json", "text"]),
+    # an alias of a class or a function of the project (the concept model's table of names keeps it): whole
+    ({"tests/test_target.py": "from pkg.m1 import Manager1\n\nLegacyManager = Manager1\n\n\n" + TARGET}, []),
+    ({"tests/test_target.py": "from pkg.m2 import tool_2\n\nrun_tool = tool_2\n\n\n" + TARGET}, []),
 
     # a name of it read through its package as an attribute chain (``import tests`` alone): that module's judgements
     # are judged again (it reads the name's leaf). The hook's scan after CI's is whole: the reads of the package's
