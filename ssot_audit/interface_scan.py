@@ -28,8 +28,8 @@ from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
 from ssot_audit.analysis.trace import (
-    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, OF_EVERY_MODULE, SITE_ROWS, SITES, STORES, UNIT,
-    Trace,
+    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, NAMESAKE, OF_EVERY_MODULE, SITE_ROWS, SITES,
+    STORES, UNIT, Trace,
 )
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
@@ -158,7 +158,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     gone = {module_names[path] for path in removed}
     for path in removed:
         for record in traces.records:
-            leaves.extend(removed_leaves(module_names[path], record))
+            leaves.extend(removed_leaves(module_names[path], record, path))
     for path, moved in edits.items():
         module = module_names.get(path)
         if module is None:
@@ -190,12 +190,15 @@ def _of_module(leaf: Hashable) -> str | None:
     return cast(str, key[1]) if key[0] in _OF_ONE_MODULE else None
 
 
-def removed_leaves(module: str, recorded: Recorded) -> list[Hashable]:
-    """The leaves the absence of ``module`` fires besides those of its module emptied (``kept_removed``): its
-    package's namespace for its last name (an attribute chain, a string ``importlib`` imports), every leaf recorded of
-    it (a name it never bound, asked of it) and its importers."""
+def removed_leaves(module: str, recorded: Recorded, relpath: str) -> list[Hashable]:
+    """The leaves the absence of ``module`` (of file ``relpath``) fires besides those of its module emptied
+    (``kept_removed``): its package's namespace for its last name (an attribute chain, a string ``importlib``
+    imports), every leaf recorded of it (a name it never bound, asked of it), its importers, and what the directories
+    of its directory's last name hold of its stem (a plugin loader may merge them: ``namespace._replaced``)."""
     package, _, stem = module.rpartition(".")
-    return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module)]
+    directory, _, filename = relpath.rpartition("/")
+    return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module),
+            (NAMESAKE, directory.rpartition("/")[2], filename.removesuffix(".py"))]
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,

@@ -17,9 +17,10 @@ module is there at all, without reading anything of it:
 - **its name alone**: the configuration names no module by it (the scan stops at a name it cannot find), no module
   is named under it, and its package keeps another module (a namespace package of one module is gone with it);
 - **its listing**: no answer read its directory's listing for its stem (``TreeCache.asked``), nothing of that stem is
-  left there or, unless the directory is a regular package nested in another, in a directory of the same last name (a
-  plugin loader merges those: ``kept_added``; a nested regular package is never merged, ``kept_added.searched``), and
-  every other file keeps its module name (checked once the files are loaded, ``rerun.restored_project``);
+  left there, and every other file keeps its module name (checked once the files are loaded,
+  ``rerun.restored_project``). What the directories of its directory's last name hold of its stem (a plugin loader
+  may merge them: ``namespace.Namespaces._replaced``) is read under a leaf, ``(NAMESAKE, last name, stem)``, which
+  fires;
 - **its aliases**: none of its module-level aliases (``X = Y``) is one the concept model's table of names holds (of a
   class or function of the project, ``names.Names``); the table of every module's aliases loses its rows
   (``rerun.restored_project``) and its readers are judged again (``(ALIASES, "")``, ``edits.Moved.aliases``);
@@ -39,7 +40,6 @@ from dataclasses import replace
 
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.config import ConceptConfig
-from ssot_audit.kept_added import namesake_has, searched
 from ssot_audit.kept_scan import Kept
 
 
@@ -67,9 +67,8 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
                 or (package and not any(other == package or other.startswith(f"{package}.") for other in remaining)) \
                 or any(text == name or text.startswith(f"{name}.") for text in configured):  # fmt: skip
             return None
-        listing = tree.walk.listings.get(directory, ())
-        if (directory, stem) in tree.asked or any(entry.partition(".")[0] == stem for entry in listing) \
-                or (searched(package, listing) and namesake_has(tree, directory, stem)):  # fmt: skip
+        if (directory, stem) in tree.asked \
+                or any(entry.partition(".")[0] == stem for entry in tree.walk.listings.get(directory, ())):  # fmt: skip
             return None
     if _imported(kept, gone) or any(module in gone for _, names in kept.state.aliases for module, _, _ in names):
         return None  # imported, or binding an alias of a class or function the concept model names (``Names``)

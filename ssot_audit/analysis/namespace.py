@@ -22,7 +22,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dund
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NODE, STAR, STORES
+from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NAMESAKE, NODE, STAR, STORES
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -220,18 +220,28 @@ class Namespaces:
         """A module whose namespace may hold anything: ``__getattr__``, dynamic writes, or a stub/extension next to
         its file that could be what actually gets imported. No leaf of its own: what it reads of the module's facts
         (``has_getattr``, ``dynamic_namespace``) no edit on the interface path changes (``interface_change`` refuses
-        one), and the directories are the module table's; its calls outside function bodies, and what they resolve
-        to, are read by ``_edited_at_import`` (the module's ``MODULE_CALLS`` leaf, or its node), read again on a
-        hit."""
+        one), and the directories are the module table's (but whether a namesake directory holds a module of its
+        stem, ``_replaced``: its ``(NAMESAKE, last name, stem)`` leaf, which a test module removed fires); its calls
+        outside function bodies, and what they resolve to, are read by ``_edited_at_import`` (the module's
+        ``MODULE_CALLS`` leaf, or its node); both read again on a hit."""
         known = self._opened.get(info.name)
         if known is None:
             return self._work_out_open(info)
         if self._trace is not None and not (info.facts.has_getattr or info.facts.dynamic_namespace):
             self._edited_at_import(info)  # asked by the answer (after these two): its node, if any, read again
+            self._read_namesakes(info)
         return known
+
+    def _read_namesakes(self, info: ModuleInfo) -> None:
+        """What ``_replaced`` reads for a module: the ``(NAMESAKE, last name, stem)`` leaf of its directory and stem
+        (read whatever else the answer read first: a superset of its reads is safe)."""
+        if self._trace is not None and not info.is_package:
+            directory, _, filename = info.relpath.rpartition("/")
+            self._trace.read((NAMESAKE, directory.rpartition("/")[2], filename.removesuffix(".py")))
 
     def _work_out_open(self, info: ModuleInfo) -> bool:
         """``_open`` worked out and kept."""
+        self._read_namesakes(info)
         directory, _, filename = info.relpath.rpartition("/")
         parent, _, package = directory.rpartition("/")
         known = (

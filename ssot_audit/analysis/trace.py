@@ -5,40 +5,41 @@ questions about the edited module answer. A scan after it needs to know which of
 asked those questions, directly or through a memoised answer some other judgement computed first. So the full scan
 records, as it runs, who read what:
 
-- *leaves* name a piece of one module's facts: ``(module, name)`` the module's namespace for one name (its
-  bindings of it, a submodule of that name, whether ``__all__`` lists it: the key of the resolver's memoised
-  ``module_attr``, whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts,
-  ``(HEAD, module, qualname)`` only what the concept model reads of one (``member_change.MODEL_READS``: its
-  decorators, ``async``, whether it always raises...: a method whose parameters or return values alone changed
-  fires its ``FUNCTION`` leaf, not this one, and a lookup that asked whether it is a property is not reached;
-  ``(SCOPE, module, qualname)`` less again, what a name read in it resolves through beside its locals: whether it
-  exists, its class, its parent, its ``global`` names (``member_change.SCOPE_READS``: a decorator added to a
-  test method whose nested class the model resolved the bases of leaves the model as it was);
-  ``(LOCAL, module, "scope name")`` a method's local bindings of one name, which a name read in the method
-  resolves through: read instead of its ``FUNCTION`` leaf (with its ``SCOPE``) while the model is built (its
-  attribute types: ``self.x = ...`` in a method), so that a parameter added to a method the model resolved names
-  in reaches it only when a name it read changed;
-  ``(CLASS, module, qualname)`` a class's members (its methods, conditional definitions and instance attributes:
-  ``member_change.MEMBERS``), read by every member lookup of a name that is not private for each class of the
-  MRO it passes (``members.MemberLookup._class_member``) and by what reads its public methods, dunders and
-  instance attributes as a whole (``Roles.methods_with``, ``Similarity.held``...), but not by what reads its bases
-  and order, which is the class's own node (``interface_change`` refuses an edit of them); ``(MEMBER, module,
-  "qualname name")`` the rows of one private name (``_name``, no dunder) of a class's members, read instead of the
-  class's ``CLASS`` leaf by a lookup of that name (``read_member``): a private method added to a class the model
-  compared reaches the lookups of its name alone, and none of the model's (nothing reads private names as a whole),
-  ``(STAR, module)`` the module's star imports, ``(MODULE_CALLS, module)`` its calls outside function bodies (module
-  level, class bodies, decorators: what ``namespace._edited_at_import`` resolves, whether the module fills other
-  namespaces at import time; the call readers judge a module's calls in its own judgements), ``(STORES, attr)``
-  every module's stores into an attribute ``attr`` of an imported name (``mod.attr = ...``, ``setattr``; ``*`` for a
-  computed name: ``namespace.Namespaces._is_patched``, whether some module patches a name in), ``(MODULE,
-  module)`` anything else of its facts (the coarse leaf: every interface edit of the module fires it),
-  ``(NAMED, name)`` which modules bind a name at module level (``namespace.find_definers`` asks every module),
-  ``(IMPORTERS, module)`` which modules import the module (``graph.find_importers``; ``(IMPORTERS, "")`` every
-  import edge of the project, ``graph.find_cycles``), ``(ALIASES, "")`` every module's ``name = other``
-  bindings (``index.module_aliases``, a table of them all), ``(SITES, module)`` the import sites of the module's
-  functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its
-  classes (apart: the concept model reads the sites of every class, rules those of functions, and an import edit
-  that changes only a function's sites then leaves the model as it was);
+- *leaves* name a piece of one module's facts: ``(module, name)`` the module's namespace for one name (its bindings of
+  it, a submodule of that name, whether ``__all__`` lists it: the key of the resolver's memoised ``module_attr``,
+  whose node is thus its own leaf), ``(FUNCTION, module, qualname)`` one function's facts, ``(HEAD, module,
+  qualname)`` only what the concept model reads of one (``member_change.MODEL_READS``: its decorators, ``async``,
+  whether it always raises...: a method whose parameters or return values alone changed fires its ``FUNCTION`` leaf,
+  not this one, and a lookup that asked whether it is a property is not reached; ``(SCOPE, module, qualname)`` less
+  again, what a name read in it resolves through beside its locals: whether it exists, its class, its parent, its
+  ``global`` names (``member_change.SCOPE_READS``: a decorator added to a test method whose nested class the model
+  resolved the bases of leaves the model as it was); ``(LOCAL, module, "scope name")`` a method's local bindings of
+  one name, which a name read in the method resolves through: read instead of its ``FUNCTION`` leaf (with its
+  ``SCOPE``) while the model is built (its attribute types: ``self.x = ...`` in a method), so that a parameter added
+  to a method the model resolved names in reaches it only when a name it read changed; ``(CLASS, module, qualname)`` a
+  class's members (its methods, conditional definitions and instance attributes: ``member_change.MEMBERS``), read by
+  every member lookup of a name that is not private for each class of the MRO it passes
+  (``members.MemberLookup._class_member``) and by what reads its public methods, dunders and instance attributes as a
+  whole (``Roles.methods_with``, ``Similarity.held``...), but not by what reads its bases and order, which is the
+  class's own node (``interface_change`` refuses an edit of them); ``(MEMBER, module, "qualname name")`` the rows of
+  one private name (``_name``, no dunder) of a class's members, read instead of the class's ``CLASS`` leaf by a lookup
+  of that name (``read_member``): a private method added to a class the model compared reaches the lookups of its name
+  alone, and none of the model's (nothing reads private names as a whole), ``(STAR, module)`` the module's star
+  imports, ``(MODULE_CALLS, module)`` its calls outside function bodies (module level, class bodies, decorators: what
+  ``namespace._edited_at_import`` resolves, whether the module fills other namespaces at import time; the call readers
+  judge a module's calls in its own judgements), ``(STORES, attr)`` every module's stores into an attribute ``attr``
+  of an imported name (``mod.attr = ...``, ``setattr``; ``*`` for a computed name:
+  ``namespace.Namespaces._is_patched``, whether some module patches a name in), ``(MODULE, module)`` anything else of
+  its facts (the coarse leaf: every interface edit of the module fires it), ``(NAMED, name)`` which modules bind a
+  name at module level (``namespace.find_definers`` asks every module), ``(IMPORTERS, module)`` which modules import
+  the module (``graph.find_importers``; ``(IMPORTERS, "")`` every import edge of the project, ``graph.find_cycles``),
+  ``(ALIASES, "")`` every module's ``name = other`` bindings (``index.module_aliases``, a table of them all),
+  ``(NAMESAKE, last, stem)`` whether a directory of the last name ``last`` that a plugin loader may merge holds a
+  module ``stem`` (``namespace.Namespaces._replaced``, read by the answer of whether a module's namespace is open; a
+  test module removed fires it, ``kept_removed``), ``(SITES, module)`` the import sites of the module's functions
+  (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its classes (apart: the
+  concept model reads the sites of every class, rules those of functions, and an import edit that changes only a
+  function's sites then leaves the model as it was);
 - what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level aliases
   (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added, removed or made sync;
   nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit of the module reached
@@ -98,14 +99,15 @@ MEMBER = 15  # ``(MEMBER, module, "qualname name")``: a class's rows of one priv
 MODULE_CALLS = 16  # ``(MODULE_CALLS, module)``: the module's calls outside function bodies (see the module's docstring)
 STORES = 17  # ``(STORES, attr)``: every module's stores into an attribute ``attr`` of an imported name (see above)
 SCOPE = 18  # ``(SCOPE, module, qualname)``: a function as a scope names are resolved in (see the module's docstring)
+NAMESAKE = 19  # ``(NAMESAKE, last, stem)``: what the directories of a last name hold of a stem (module's docstring)
 SITE_ROWS = "import sites"  # the code of the units of one module's import rows: ``(UNIT, SITE_ROWS, module)``
 ATTR_ROWS = "attribute sites"  # of one module's rows of SSOT204's table of ``M.n`` reads (``usage``)
 CONCEPT_TABLE = "concept table"  # ``capture.concept_table``: ``(UNIT, CONCEPT_TABLE, None)``, made after the rules
 LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, HEAD,
-                        LOCAL, MEMBER, MODULE_CALLS, STORES, SCOPE})
+                        LOCAL, MEMBER, MODULE_CALLS, STORES, SCOPE, NAMESAKE})
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
-OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES})
+OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, NAMESAKE})
 
 
 def member_leaf(module: str, qualname: str, name: str) -> tuple[int, str, str]:

@@ -155,23 +155,29 @@ def test_a_module_read_by_name_is_judged_again_or_takes_the_whole_scan(
 
 
 @pytest.mark.parametrize("files, scans", [
-    # a nested regular package: never put on a namesake's search path (``namespace.Namespaces._namesakes``), so the
-    # copy's answers never read its listing
+    # a copy under backup/ in a nested regular package (never put on a namesake's search path), a top-level package,
+    # a directory that is no regular package (a plugin loader may merge those: ``namespace.Namespaces._namesakes``):
+    # what reads whether the namesakes hold a module of its stem reads a leaf its absence fires. The path
     ({"tests/unit/test_target.py": TARGET, "tests/unit/__init__.py": "", "backup/tests/unit/test_target.py": TARGET},
      ["json", "text"]),
-    # a top-level package may be (the copy's ``Namespaces._replaced`` read its listing): the whole scan
     ({"suite/test_target.py": TARGET, "suite/__init__.py": "",
-      "suite/test_other.py": TARGET.replace("GoneCase", "OtherCase"), "backup/suite/test_target.py": TARGET}, []),
-    # ... as may a directory that is no regular package
+      "suite/test_other.py": TARGET.replace("GoneCase", "OtherCase"), "backup/suite/test_target.py": TARGET},
+     ["json", "text"]),
     ({"tests/unit/test_target.py": TARGET, "tests/unit/test_other.py": TARGET.replace("GoneCase", "OtherCase"),
-      "backup/tests/unit/test_target.py": TARGET}, []),
+      "backup/tests/unit/test_target.py": TARGET}, ["json", "text"]),
+    # the one namesake module of ``vendor/helpers/core.py``, which a broken import names: SSOT203 kept silent while
+    # a plugin loader could supply the name from it, and reports it once it is gone (the judgement is made again)
+    ({"tests/helpers/core.py": TARGET, "tests/helpers/test_other.py": TARGET.replace("GoneCase", "OtherCase"),
+      "vendor/helpers/core.py": "VALUE = 1\n", "pkg/use_vendor.py": "from vendor.helpers.core import absent\n"},
+     ["json", "text"]),
 ])  # fmt: skip
-def test_a_module_with_a_copy_in_a_namesake_directory_removed(
+def test_a_module_with_a_namesake_directory_removed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], scans: list[str]) -> None:  # fmt: skip
-    """A test module whose copy is kept in a directory of the same last name (``backup/tests/unit``): the removal
-    takes the path unless its directory may be put on the copy's search path by a plugin loader. Stamps count from
-    the walk's start (the walk patched in the first scan looked at ``tests/__init__.py``, written just before: with
-    the 2 s racy rule, the next scan walks the tree again and no longer knows the file is gone)."""
+    """A test module of a stem that a directory of the same last name holds too (a copy kept under ``backup/``, a
+    plugin directory): its removal takes the path, and what read whether a namesake directory holds a module of that
+    stem is judged again (``(NAMESAKE, last name, stem)``). Each scan equals a cold scan's. Stamps count from the
+    walk's start (the walk patched in the first scan looked at ``tests/__init__.py``, written just before: with the
+    2 s racy rule, the next scan walks the tree again and no longer knows the file is gone)."""
     monkeypatch.setattr(walkcache, "_RACY_NS", 0)
     assert _removal_log(tmp_path, monkeypatch, files) == [[next(iter(files)), *scans]]
 
