@@ -15,7 +15,9 @@ module is there at all, without reading anything of it:
   never bound, asked of it), and what reads the module's importers (``(IMPORTERS, module)``): the judgements that
   read them are judged again;
 - **its name alone**: the configuration names no module by it (the scan stops at a name it cannot find), no module
-  is named under it, and its package keeps another module (a namespace package of one module is gone with it);
+  is named under it, and its package keeps another module (a namespace package of one module is gone with it), its
+  directory one of its own (a directory that holds none is no namesake a plugin loader merges any longer,
+  ``namespace.Namespaces._namesakes``: whatever else it holds would change other modules' answers);
 - **its listing**: no answer read its directory's listing for its stem (``TreeCache.asked``), nothing of that stem is
   left there, and every other file keeps its module name (checked once the files are loaded,
   ``rerun.restored_project``). What the directories of its directory's last name hold of its stem (a plugin loader
@@ -53,6 +55,7 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
         return None
     gone = {names[relpath] for relpath in tree.removed}
     remaining = [name for path, name in names.items() if path not in tree.removed and path not in kept.removed]
+    holding = {path.rpartition("/")[0] for path in names if path not in tree.removed and path not in kept.removed}
     configured = [text for config in configs for text in (config.canonical, *config.factories,
                                                            *config.allowed_creators, *config.bases)]  # fmt: skip
     for relpath, (source, _) in tree.removed.items():
@@ -63,7 +66,7 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
                 or name.rpartition(".")[2] != stem:  # fmt: skip
             return None
         package = name.rpartition(".")[0]
-        if any(other.startswith(f"{name}.") for other in remaining) \
+        if directory not in holding or any(other.startswith(f"{name}.") for other in remaining) \
                 or (package and not any(other == package or other.startswith(f"{package}.") for other in remaining)) \
                 or any(text == name or text.startswith(f"{name}.") for text in configured):  # fmt: skip
             return None

@@ -120,6 +120,8 @@ def _removal_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[st
       "pkg/user_old.py": "import app.gone_helpers\n"}, []),
     # the only module of a namespace package of tests
     ({"suite_ns/test_target.py": TARGET}, []),
+    # ... of a namespace directory whose other modules are below it: it is no longer a namesake a plugin loader merges
+    ({"suite_ns/test_target.py": TARGET, "suite_ns/deeper/test_more.py": TARGET.replace("GoneCase", "MoreCase")}, []),
     # module-level aliases of what the concept model names no alias of (an external function, a module's attribute):
     # the table of every module's aliases loses the module's rows, and what reads it is judged again: the path
     ({"tests/test_target.py": "import asyncio\nimport json\n\nLOOP = asyncio.get_event_loop\nparse = json.loads\n\n\n"
