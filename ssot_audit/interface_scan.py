@@ -143,7 +143,8 @@ ImportsNamed = Mapping[str, tuple[Collection[str], Collection[Hashable]]]  # per
 
 
 def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,
-                        codes: Iterable[str], removed: Iterable[str] = ()) -> Rerun | None:  # fmt: skip
+                        codes: Iterable[str], removed: Iterable[str] = (),
+                        added: Iterable[str] = ()) -> Rerun | None:  # fmt: skip
     """What the interface ``edits`` (repo-relative path -> how it moved; ``module_names``: path -> module) can change,
     by the record: None when the concept model read a fired leaf (the whole scan runs; not the leaves of names whose
     bindings only moved, ``InterfaceChange.placed``: the model keeps no position). Every rule of ``codes``
@@ -152,8 +153,9 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     leaf runs whole; the modules whose import rows read one are ``resolving``. Of an edit of imports, only the
     leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again). The files
     ``removed`` (repo-relative paths, among ``edits``: their modules emptied) fire what their absence does too
-    (``removed_leaves``)."""
-    leaves: list[Hashable] = []
+    (``removed_leaves``), and the files ``added`` (as empty modules edited, ``kept_added``) what their presence does
+    to their namesakes' (``namesake_leaf``)."""
+    leaves: list[Hashable] = [namesake_leaf(path) for path in added]
     placed: list[Hashable] = []  # the leaves of names that only moved: the model's reads of them are not reached
     gone = {module_names[path] for path in removed}
     for path in removed:
@@ -196,9 +198,18 @@ def removed_leaves(module: str, recorded: Recorded, relpath: str) -> list[Hashab
     imports), every leaf recorded of it (a name it never bound, asked of it), its importers, and what the directories
     of its directory's last name hold of its stem (a plugin loader may merge them: ``namespace._replaced``)."""
     package, _, stem = module.rpartition(".")
+    return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module), namesake_leaf(relpath)]
+
+
+def namesake_leaf(relpath: str) -> Hashable:
+    """The leaf of what the directories of the last name of file ``relpath``'s directory hold of its stem (a
+    package's ``__init__.py``: of its parent's, of the package's name), which the file's presence may change: a plugin
+    loader may put one such directory on another's search path (``namespace.Namespaces._replaced``)."""
     directory, _, filename = relpath.rpartition("/")
-    return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module),
-            (NAMESAKE, directory.rpartition("/")[2], filename.removesuffix(".py"))]
+    stem = filename.removesuffix(".py")
+    if stem == "__init__":
+        directory, _, stem = directory.rpartition("/")
+    return NAMESAKE, directory.rpartition("/")[2], stem
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,

@@ -11,11 +11,11 @@ empty module there changes no answer of the last scan, that is when nothing look
   cannot name a module the tree lacks: the scan stops there.) Nor is its name a package's (a directory of modules
   of that name) or another module's; nor, for production code, is its last name that of a name that missed (a
   broken import's hint names the production modules of the name it misses: ``broken_import._moved_to``);
-- **by listing**: no answer read the directory's listing for its stem (``TreeCache.asked``), and, unless the directory
-  is a regular package nested in another (``searched``), no directory of the same last name has a file of that stem (a
-  plugin loader may put one on the other's search path: ``namespace.Namespaces._replaced``). The rest of the listings,
-  the other files' paths, name candidates and content are the last scan's: the last result's key, computed without the
-  file, says so (``TreeCache.saved_before_changes``);
+- **by listing**: no answer read the directory's listing for its stem (``TreeCache.asked``). What the directories of
+  its directory's last name hold of its stem (a plugin loader may put one on another's search path:
+  ``namespace.Namespaces._replaced``) is read under a leaf, which the scan fires (``interface_scan.namesake_leaf``).
+  The rest of the listings, the other files' paths, name candidates and content are the last scan's: the last
+  result's key, computed without the file, says so (``TreeCache.saved_before_changes``);
 - **by its name alone**: every other file keeps its module name (checked once the files are loaded: the names are
   chosen from every file's imports, ``rerun.restored_project``), and the new one is named as the modules beside it
   are, or in a new package under the package's name (a file of another directory holding no module takes the whole
@@ -32,7 +32,7 @@ package away: the whole scan runs.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ssot_audit.analysis.treecache import TreeCache
@@ -65,14 +65,11 @@ def with_added(kept: Kept, tree: TreeCache) -> Kept | None:
             package = _new_package_in(parent, directory, names, added)
             name = f"{package}.{stem}" if package else ""
             directory = parent
-            merged = True  # the new package's directory: whatever it is, of that last name
         else:
             package = _package_of(directory, named)
             name = f"{package}.{stem}" if package else stem
-            merged = package is None or searched(package, tree.walk.listings.get(directory, ()))
         if package is None or not name or name in taken or name in missed or (directory, stem) in tree.asked \
                 or (relpath in production and name.rpartition(".")[2] in missed_last) \
-                or (merged and namesake_has(tree, directory, stem)) \
                 or any(other.startswith(f"{name}.") for other in taken):  # fmt: skip
             return None
         added[relpath] = named[relpath] = name
@@ -108,21 +105,3 @@ def _package_of(directory: str, names: Mapping[str, str]) -> str | None:
         if last == stem:
             return package
     return None
-
-
-def searched(package: str, listing: Collection[str]) -> bool:
-    """Whether a plugin loader may put the directory of the modules of ``package`` (its ``listing``) on the search
-    path of a directory of the same last name, as ``namespace.Namespaces._namesakes`` has it: a top-level package,
-    or no regular package (no ``__init__.py``). A regular package nested in another is never read for a namesake's
-    modules (``Namespaces._replaced``), whatever the namesake holds: a copy of it under ``backup/``, the same
-    package of another copy of the project."""
-    return "." not in package or "__init__.py" not in listing
-
-
-def namesake_has(tree: TreeCache, directory: str, stem: str) -> bool:
-    """Whether a directory of the tree other than ``directory`` and of the same last name lists an entry of that
-    stem."""
-    last = directory.rpartition("/")[2]
-    return any(other != directory and other.rpartition("/")[2] == last
-               and any(entry.partition(".")[0] == stem for entry in entries)
-               for other, entries in tree.walk.listings.items())  # fmt: skip

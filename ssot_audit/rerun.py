@@ -192,11 +192,11 @@ def reused_after(last: AuditResult, edits: Mapping[str, Moved], tree: TreeCache,
     if state is None:
         return None, None
     rerun = None
-    if any(m.interface is not None for m in edits.values()) or tree.removed:
+    if any(m.interface is not None for m in edits.values()) or tree.removed or tree.added:
         traces = find_traces(tree, state.token)
         if traces is None:
             return None, None
-        rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes, tree.removed)
+        rerun = judgements_to_rerun(edits, state.state.module_names, traces, codes, tree.removed, tree.added)
         if rerun is None:
             return None, None
         if not rerun.resolving and not any(m.interface is not None and m.interface.imports for m in edits.values()):

@@ -221,7 +221,7 @@ class Namespaces:
         its file that could be what actually gets imported. No leaf of its own: what it reads of the module's facts
         (``has_getattr``, ``dynamic_namespace``) no edit on the interface path changes (``interface_change`` refuses
         one), and the directories are the module table's (but whether a namesake directory holds a module of its
-        stem, ``_replaced``: its ``(NAMESAKE, last name, stem)`` leaf, which a test module removed fires); its calls
+        stem, ``_replaced``: its ``(NAMESAKE, last name, stem)`` leaf, which a module added or removed fires); its calls
         outside function bodies, and what they resolve to, are read by ``_edited_at_import`` (the module's
         ``MODULE_CALLS`` leaf, or its node); both read again on a hit."""
         known = self._opened.get(info.name)

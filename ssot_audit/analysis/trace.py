@@ -36,10 +36,10 @@ records, as it runs, who read what:
   ``(ALIASES, "")`` every module's ``name = other`` bindings (``index.module_aliases``, a table of them all),
   ``(NAMESAKE, last, stem)`` whether a directory of the last name ``last`` that a plugin loader may merge holds a
   module ``stem`` (``namespace.Namespaces._replaced``, read by the answer of whether a module's namespace is open; a
-  test module removed fires it, ``kept_removed``), ``(SITES, module)`` the import sites of the module's functions
-  (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)`` those of its classes (apart: the
-  concept model reads the sites of every class, rules those of functions, and an import edit that changes only a
-  function's sites then leaves the model as it was);
+  module added or a test module removed fires it, ``interface_scan.namesake_leaf``), ``(SITES, module)`` the import
+  sites of the module's functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)``
+  those of its classes (apart: the concept model reads the sites of every class, rules those of functions, and an
+  import edit that changes only a function's sites then leaves the model as it was);
 - what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level aliases
   (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added, removed or made sync;
   nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit of the module reached

@@ -4,6 +4,7 @@ path; every other added file takes the whole scan; either way the output is a co
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from ssot_audit.analysis import walkcache
 from tests.analysis.test_class_edits import _class_project, logged_edits
+from tests.helpers import scan_output
 
 # modules other files name but the tree lacks: an import of a module (broken until it is written), a relative
 # import of one (each also asks its package's listing for the name: ``TreeCache.asked``), an import of a top-level
@@ -120,11 +122,6 @@ def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, see
 
 
 @pytest.mark.parametrize("files, added", [
-    # a module of the stem of a namesake directory's module (a plugin loader may put one on the other's path: that
-    # one's names are no longer known, and a broken import of it is no longer reported)
-    ({"plugins/helpers/core.py": "def go():\n    return 1\n",
-      "plugins/use.py": "from plugins.helpers.core import absent\n", "vendor/helpers/other.py": "VALUE = 1\n"},
-     {"vendor/helpers/core.py": "OTHER = 2\n"}),
     # a top-level module a broken import named (only the lookup by name records it)
     ({path: USERS[path] for path in ("toolbox.py", "tests/test_top.py")},
      {"helpers_top.py": MISSING["helpers_top.py"]}),
@@ -150,12 +147,11 @@ def test_random_files_added_give_the_cold_scan_byte_for_byte(tmp_path: Path, see
 def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              files: dict[str, str],
                                                              added: dict[str, str]) -> None:  # fmt: skip
-    """The scan after a module is written that a broken import named, whose stem a namesake directory has, whose
-    imports rename other modules, or whose stem a broken import asked the listing about, a production module of the
-    last name a broken import misses (its hint names such modules), or after a package is made
-    that a broken import named, that turns a namespace package into a regular one, or that is a top-level namesake,
-    takes the whole scan, and gives a cold scan's output. (The configuration cannot name a module the tree lacks:
-    the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
+    """The scan after a module is written that a broken import named, whose imports rename other modules, or whose
+    stem a broken import asked the listing about, a production module of the last name a broken import misses (its
+    hint names such modules), or after a package is made that a broken import named, that turns a namespace package
+    into a regular one, or that is a top-level namesake, takes the whole scan, and gives a cold scan's output. (The
+    configuration cannot name a module the tree lacks: the scan stops at it, ``concepts.ConceptModel._lookup``.)"""
 
     def add(root: Path, rng: random.Random) -> str:
         for path, text in added.items():
@@ -170,20 +166,20 @@ def test_a_module_something_looked_for_takes_the_whole_scan(tmp_path: Path, monk
 COPY = "def test_copied():\n    assert 1\n"
 
 
-@pytest.mark.parametrize("files, scans", [
+@pytest.mark.parametrize("files", [
     # a nested regular package: never put on a namesake's search path (``namespace.Namespaces._namesakes``)
-    ({"tests/unit/__init__.py": "", "tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY},
-     ["json", "text"]),
-    # a top-level package may be (the copy's ``Namespaces._replaced`` reads its listing): the whole scan
-    ({"suite/__init__.py": "", "suite/test_one.py": COPY, "backup/suite/test_copy.py": COPY}, []),
+    {"tests/unit/__init__.py": "", "tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY},
+    # a top-level package may be (the copy's ``Namespaces._replaced`` reads whether it holds a module of the stem)
+    {"suite/__init__.py": "", "suite/test_one.py": COPY, "backup/suite/test_copy.py": COPY},
     # ... as may a directory that is no regular package
-    ({"tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY}, []),
+    {"tests/unit/test_one.py": COPY, "backup/tests/unit/test_copy.py": COPY},
 ])  # fmt: skip
 def test_a_module_added_beside_its_copy_in_a_namesake_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], scans: list[str]) -> None:  # fmt: skip
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:  # fmt: skip
     """A test module written whose copy a directory of the same last name keeps (``backup/tests/unit``): the scan
-    takes the path unless its directory may be put on the copy's search path by a plugin loader; either way a cold
-    scan's output. Stamps count from the walk's start (see ``test_removed_files``' namesake test)."""
+    takes the path, whether or not its directory may be put on the copy's search path by a plugin loader (the
+    copy's answers read the leaf the addition fires, ``interface_scan.namesake_leaf``), and gives a cold scan's
+    output. Stamps count from the walk's start (see ``test_removed_files``' namesake test)."""
     monkeypatch.setattr(walkcache, "_RACY_NS", 0)
     written = "/".join(next(iter(files)).split("/")[:-1] + ["test_copy.py"])
 
@@ -192,4 +188,32 @@ def test_a_module_added_beside_its_copy_in_a_namesake_directory(
         return written
 
     log = logged_edits(tmp_path, monkeypatch, 0, add, {**_project(), **files}, edits=1)
-    assert log == [[written, *scans]]
+    assert log == [[written, "json", "text"]]
+
+
+def test_a_namesake_module_added_that_silences_a_broken_import(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A module written in a namesake directory of the module a broken ``from`` import names (``vendor/helpers`` of
+    ``plugins/helpers``, neither a package: a plugin loader may merge them) may replace that module, whose names are
+    then no longer known: SSOT203 goes silent. The scan takes the path and gives a cold scan's output, SSOT203 gone
+    (the answer read the ``(NAMESAKE, "helpers", "core")`` leaf the addition fires; unfired, the finding stays)."""
+    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    files = {"plugins/helpers/core.py": "def go():\n    return 1\n",
+             "plugins/use.py": "from plugins.helpers.core import absent\n", "vendor/helpers/other.py": "VALUE = 1\n"}
+    reported = []
+
+    def add(root: Path, rng: random.Random) -> str:
+        reported.append(_broken_names(root))
+        (root / "vendor/helpers/core.py").write_text("OTHER = 2\n", encoding="utf-8")
+        reported.append(_broken_names(root))
+        return "core"
+
+    log = logged_edits(tmp_path, monkeypatch, 0, add, {**_class_project(), **files}, edits=1)
+    assert log == [["core", "json", "text"]]
+    assert reported == [{("plugins/use.py", 1)}, set()]
+
+
+def _broken_names(root: Path) -> set[tuple[str, int]]:
+    """Where a cold scan of ``root`` reports SSOT203."""
+    findings = json.loads(scan_output(root, None))["findings"]
+    return {(f["location"]["path"], f["location"]["line"]) for f in findings if f["code"] == "SSOT203"}
