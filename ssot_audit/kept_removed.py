@@ -24,7 +24,8 @@ module is there at all, without reading anything of it:
   may merge them: ``namespace.Namespaces._replaced``) is read under a leaf, ``(NAMESAKE, last name, stem)``, which
   fires;
 - **its aliases**: none of its module-level aliases (``X = Y``) is one the concept model's table of names holds (of a
-  class or function of the project, ``names.Names``); the table of every module's aliases loses its rows
+  class or function of the project, ``names.Names``: the kept row's line is one the removal drops, and
+  ``kept_state.restore_state`` gives up); the table of every module's aliases loses its rows
   (``rerun.restored_project``) and its readers are judged again (``(ALIASES, "")``, ``edits.Moved.aliases``);
 - **what it was**: test code, and no package's ``__init__.py``. What the rules read of every production module by
   enumeration (the modules a broken import's hint names, ``broken_import._moved_to``; the roles of production
@@ -54,8 +55,9 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
     if not names.keys() >= tree.removed.keys():
         return None
     gone = {names[relpath] for relpath in tree.removed}
-    remaining = [name for path, name in names.items() if path not in tree.removed and path not in kept.removed]
-    holding = {path.rpartition("/")[0] for path in names if path not in tree.removed and path not in kept.removed}
+    kept_paths = [(path, name) for path, name in names.items() if path not in tree.removed and path not in kept.removed]
+    remaining = [name for _, name in kept_paths]
+    holding = {path.rpartition("/")[0] for path, _ in kept_paths}
     configured = [text for config in configs for text in (config.canonical, *config.factories,
                                                            *config.allowed_creators, *config.bases)]  # fmt: skip
     for relpath, (source, _) in tree.removed.items():
@@ -73,8 +75,8 @@ def with_removed(kept: Kept, tree: TreeCache, configs: Iterable[ConceptConfig]) 
         if (directory, stem) in tree.asked \
                 or any(entry.partition(".")[0] == stem for entry in tree.walk.listings.get(directory, ())):  # fmt: skip
             return None
-    if _imported(kept, gone) or any(module in gone for _, names in kept.state.aliases for module, _, _ in names):
-        return None  # imported, or binding an alias of a class or function the concept model names (``Names``)
+    if _imported(kept, gone):
+        return None
     return replace(kept, removed=kept.removed | frozenset(tree.removed))
 
 

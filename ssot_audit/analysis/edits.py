@@ -68,9 +68,12 @@ class Moved:
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
     # a file removed (``kept_removed``): its module's facts as they were, which the bases of ``gone`` are resolved in
     before: ModuleFacts | None = None
-    # a file removed that bound a module-level alias (``X = Y``): the table of every module's aliases loses its rows
-    # (``ProjectIndex.module_aliases``, whose readers read ``(ALIASES, "")``)
-    aliases: bool = False
+
+    @property
+    def aliases(self) -> bool:
+        """A file removed that bound a module-level alias (``X = Y``): the table of every module's aliases loses its
+        rows (``ProjectIndex.module_aliases``, whose readers read ``(ALIASES, "")``)."""
+        return self.before is not None and any(map(is_alias, self.before.bindings.values()))
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -92,7 +95,7 @@ def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
         moved = _moved(before, analyze_bytes(b"", relpath), was.is_test, removed=True) if before is not None else None
         if moved is None or before is None or before.facts is None:
             return None
-        moves[relpath] = replace(moved, before=before.facts, aliases=any(map(is_alias, before.facts.bindings.values())))
+        moves[relpath] = replace(moved, before=before.facts)
     for relpath in sorted({*tree.before, *tree.added}):
         old, source = olds.get(relpath), by_path.get(relpath)
         if old is None or source is None:
