@@ -57,6 +57,9 @@ class Witness:
     # of each directory it listed that holds an ``__init__.py``, that entry's kind (``Listed.init``): the module names
     # below it depend on it, excluded or ignored though the file may be (``walkcache.patched``)
     inits: dict[str, str] = field(default_factory=dict)
+    # of ``files``, the ``__init__.py`` files of directories it did not list that it found files: all it read of them
+    # (``_package_parts``), which a stamp changed within 2 s of the walk is compared by (``walkcache``)
+    init_files: set[str] = field(default_factory=set)
 
 
 def is_test_path(relpath: str, globs: tuple[str, ...] = ()) -> bool:
@@ -306,6 +309,8 @@ def discover(root: Path, *, excludes: Sequence[str] = (), roots: Sequence[str] =
     if witness is not None:  # the ``__init__.py`` of the directories above the root the package chains asked
         witness.files.update(os.path.join(d, "__init__.py") for d in packages if d not in listed)  # (the others
         witness.dirs.add(str(root / "src"))  # were read from their listings), and ``src``
+        witness.init_files.update(os.path.join(d, "__init__.py") for d, parts in packages.items()
+                                  if parts and d not in listed)  # fmt: skip
     if errors is not None:
         errors.extend((printable(rel), why) for rel, why in found_errors)
     if notes is not None:  # a package the user excluded on purpose needs no note

@@ -5,24 +5,26 @@ Walking the tree is most of what a scan with nothing to re-analyse does (1.3 of 
 on the names in the directories it lists, on the ``__init__.py`` files it looks for, on the ``.gitignore`` files it
 reads, and on the configuration. Adding, removing or renaming an entry changes its directory's mtime and ctime; a
 permission change changes its ctime; editing a ``.gitignore`` changes that file's stamp. So the walk is kept with the
-stamp (mtime, ctime, inode, size; or "missing") of every directory it listed or looked into and of every ignore file
-it read, and the next scan stats those (a few thousand ``stat`` calls) instead of walking. As in git's untracked
-cache, a directory or file changed within 2 s of the walk is recorded as never matching: an entry added within the
-file system's timestamp granularity might keep the mtime. A directory's stamp changes too when a file in it is
-replaced by rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of unstaged changes)
-write, or when a name no answer depends on comes or goes (an editor's swap file, ``listing.is_listed``): so with the
-stamp of each directory it listed, the walk keeps the digest of that listing (``listing.Listed``), and a directory
-whose stamp changed, or was recorded as never matching, is listed again and compared by that digest (the whole walk
-was 0.45 of the 1.1 CPU-s of the hook after such an edit at 4 million lines; and the hook after pre-commit's stash,
-which rewrites files just before it, found the directories it had walked recorded as never matching, and walked
-again). That holds because everything the scan reads of a directory it listed is read from that one listing: its
-entries and their kinds, whether it holds an ``__init__.py`` (module names), the names the rules ask about
-(``discovery.list_directories``). A directory found the same by its listing keeps the stamp it had when listed in the
-walk's place when that stamp is more than 2 s old (``recall``'s ``restamped``): the scans after stat it alone (after a
-copy of the tree, 984 directories of 4 million lines were listed by every scan). A build directory, whose
-``__init__.py`` was looked for before it was listed, keeps its stamp alone. A walk that met a ``.py`` symbolic link is
-not kept (its target can change without any stamp here changing). The ignore rules read from outside the tree
-(``.git/info/exclude``, the ``.gitignore`` files above it) are read again each scan and are part of the key.
+stamp (mtime, ctime, inode, size; or "missing") of every directory it listed or looked into and of every ignore file it
+read, and the next scan stats those (a few thousand ``stat`` calls) instead of walking. As in git's untracked cache, a
+directory or file changed within 2 s of the walk is recorded as never matching: an entry added within the file system's
+timestamp granularity might keep the mtime (but an ``__init__.py`` the walk found a file without listing its directory,
+read for that alone, is compared by that: a walk patched for ``tests/unit/`` looks at ``tests/__init__.py``, and one
+just written made the next scan walk the whole tree). A directory's stamp changes too when a file in it is replaced by
+rename, which is how most editors, ``sed -i`` and git's checkouts (pre-commit's stash of unstaged changes) write, or
+when a name no answer depends on comes or goes (an editor's swap file, ``listing.is_listed``): so with the stamp of
+each directory it listed, the walk keeps the digest of that listing (``listing.Listed``), and a directory whose stamp
+changed, or was recorded as never matching, is listed again and compared by that digest (the whole walk was 0.45 of the
+1.1 CPU-s of the hook after such an edit at 4 million lines; and the hook after pre-commit's stash, which rewrites
+files just before it, found the directories it had walked recorded as never matching, and walked again). That holds
+because everything the scan reads of a directory it listed is read from that one listing: its entries and their kinds,
+whether it holds an ``__init__.py`` (module names), the names the rules ask about (``discovery.list_directories``). A
+directory found the same by its listing keeps the stamp it had when listed in the walk's place when that stamp is more
+than 2 s old (``recall``'s ``restamped``): the scans after stat it alone (after a copy of the tree, 984 directories of
+4 million lines were listed by every scan). A build directory, whose ``__init__.py`` was looked for before it was
+listed, keeps its stamp alone. A walk that met a ``.py`` symbolic link is not kept (its target can change without any
+stamp here changing). The ignore rules read from outside the tree (``.git/info/exclude``, the ``.gitignore`` files
+above it) are read again each scan and are part of the key.
 
 When the entries of a few directories the walk listed changed (a file added or removed: a commit's new test module),
 the rest still vouches for itself: only those directories are walked again, with the directories new in them, as
@@ -47,6 +49,7 @@ from ssot_audit.analysis.discovery import SourceFile, Witness, list_directories
 from ssot_audit.analysis.listing import Listed, listed_of
 
 _RACY_NS = 2_000_000_000
+_A_FILE = (-2,)  # the stamp of an ``__init__.py`` found a file (``Witness.init_files``) changed within 2 s of the walk
 _DIGIT = ("0", "1")  # a flag in ``files_digest``
 WalkStamp = tuple[int, int, int, int] | None  # mtime_ns, ctime_ns, inode, size; None: did not exist
 
@@ -93,7 +96,7 @@ def record(walk: Walk, witness: Witness, root: str, key: str, started: int) -> b
         rel = _relative(path, prefix, root)
         if path in witness.dirs:
             dirs.append(rel)
-        stamps[rel] = (-1,) if racy else stamp
+        stamps[rel] = stamp if not racy else _A_FILE if path in witness.init_files else (-1,)
         digest = witness.entries.get(path)
         if digest is not None:
             entries[rel] = digest
@@ -165,7 +168,9 @@ def recall(body: bytes | None, root: str, key: str) -> Recalled | None:
         kept_inits = {prefix + path: inits.get(path, "") for path in listed}
         witness = Witness({prefix + path for path in listed}, {prefix + path for path in stamps if path not in listed},
                           entries={prefix + path: digest for path, digest in entries.items()},
-                          inits={path: init for path, init in kept_inits.items() if init}) if changed \
+                          inits={path: init for path, init in kept_inits.items() if init},
+                          init_files={prefix + path for path, stamp in stamps.items() if stamp == _A_FILE}) \
+            if changed \
             else Witness()  # fmt: skip
     except Exception:  # noqa: BLE001 - a damaged or outdated entry is a miss, whatever unpickling raises
         return None
@@ -220,18 +225,22 @@ def _walk_order(relpath: str) -> tuple[tuple[int, str], ...]:
 def _same(path: str, stamp: WalkStamp | tuple[int], entries: bytes | None, fresh: dict[str, WalkStamp], rel: str,
           now: int) -> bool | None:  # fmt: skip
     """Whether what the walk read at ``path`` is as it was: its stamp, or the ``entries`` it read of the directory
-    (listed again now); None when that cannot be told (it cannot be listed now). A directory found the same by its
-    listing puts its stamp in ``fresh`` under ``rel`` when that stamp can vouch for the listing from now on: taken
-    before it was listed (an entry added after changes the stamp again), of a change more than 2 s before ``now``."""
+    (listed again now), or that it is a file (``_A_FILE``); None when that cannot be told (it cannot be listed now).
+    A directory found the same by its listing (an ``__init__.py`` found a file) puts its stamp in ``fresh`` under
+    ``rel`` when that stamp can vouch for it from now on: taken before it was listed (an entry added after changes
+    the stamp again), of a change more than 2 s before ``now``."""
     current = _stamp(path)
     if current == stamp:
         return True
-    if entries is None:
+    if stamp == _A_FILE:
+        same = os.path.isfile(path)
+    elif entries is None:
         return False
-    try:
-        same = listed_of(sorted(os.scandir(path), key=lambda e: e.name)).digest == entries
-    except OSError:
-        return None
+    else:
+        try:
+            same = listed_of(sorted(os.scandir(path), key=lambda e: e.name)).digest == entries
+        except OSError:
+            return None
     if same and current is not None and max(current[0], current[1]) < now - _RACY_NS:
         fresh[rel] = current
     return same

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from ssot_audit.analysis import walkcache
 from tests.analysis.test_class_edits import _class_project, logged_edits
 from tests.helpers import scan_output
 
@@ -179,8 +178,7 @@ def test_a_module_added_beside_its_copy_in_a_namesake_directory(
     """A test module written whose copy a directory of the same last name keeps (``backup/tests/unit``): the scan
     takes the path, whether or not its directory may be put on the copy's search path by a plugin loader (the
     copy's answers read the leaf the addition fires, ``interface_scan.namesake_leaf``), and gives a cold scan's
-    output. Stamps count from the walk's start (see ``test_removed_files``' namesake test)."""
-    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    output."""
     written = "/".join(next(iter(files)).split("/")[:-1] + ["test_copy.py"])
 
     def add(root: Path, rng: random.Random) -> str:
@@ -197,7 +195,6 @@ def test_a_namesake_module_added_that_silences_a_broken_import(tmp_path: Path,
     ``plugins/helpers``, neither a package: a plugin loader may merge them) may replace that module, whose names are
     then no longer known: SSOT203 goes silent. The scan takes the path and gives a cold scan's output, SSOT203 gone
     (the answer read the ``(NAMESAKE, "helpers", "core")`` leaf the addition fires; unfired, the finding stays)."""
-    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
     files = {"plugins/helpers/core.py": "def go():\n    return 1\n",
              "plugins/use.py": "from plugins.helpers.core import absent\n", "vendor/helpers/other.py": "VALUE = 1\n"}
     reported = []

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis import walkcache
 from ssot_audit.config import ConceptConfig, Config, ConfigError
 from tests.analysis.test_added_files import _project
 from tests.analysis.test_class_edits import HANDLER_TEST, _class_project, logged_edits
@@ -177,10 +176,9 @@ def test_a_module_with_a_namesake_directory_removed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], scans: list[str]) -> None:  # fmt: skip
     """A test module of a stem that a directory of the same last name holds too (a copy kept under ``backup/``, a
     plugin directory): its removal takes the path, and what read whether a namesake directory holds a module of that
-    stem is judged again (``(NAMESAKE, last name, stem)``). Each scan equals a cold scan's. Stamps count from the
-    walk's start (the walk patched in the first scan looked at ``tests/__init__.py``, written just before: with the
-    2 s racy rule, the next scan walks the tree again and no longer knows the file is gone)."""
-    monkeypatch.setattr(walkcache, "_RACY_NS", 0)
+    stem is judged again (``(NAMESAKE, last name, stem)``). Each scan equals a cold scan's. (The walk patched in the
+    first scan looks at ``tests/__init__.py``, written just before: compared by being a file, ``walkcache._A_FILE``;
+    recorded as never matching, the next scan walked the tree again and no longer knew the file was gone.)"""
     assert _removal_log(tmp_path, monkeypatch, files) == [[next(iter(files)), *scans]]
 
 

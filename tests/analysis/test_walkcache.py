@@ -284,6 +284,32 @@ def test_directories_found_the_same_by_their_listing_are_stamped_anew(
     assert added == _cold(root) != first
 
 
+def test_a_package_file_just_written_above_a_patched_directory_is_compared_by_being_one(
+        tmp_path: Path, walks: list[Path], patches: list[list[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A walk patched for ``tests/unit/`` (a test module added) looks at ``tests/__init__.py`` without listing
+    ``tests/``: all it reads of it is that it is a file. One written within 2 s of the walk (pre-commit's stash, a
+    checkout) was recorded as never matching, and the next scan walked the whole tree; it is compared by being a
+    file, and one removed is still seen (the tree is walked, the modules below are named anew)."""
+    test = "from pkg.m1 import get_1\n\n\ndef test_{n}():\n    assert get_1()\n"
+    root = write_project(tmp_path / "proj", {**incremental_project(), "tests/__init__.py": "",
+                                             "tests/unit/__init__.py": "", "tests/unit/test_a.py": test.format(n="a")})
+    store = tmp_path / "cache"
+    monkeypatch.setattr(walkcache, "_RACY_NS", 3_600 * 10**9)  # every stamp just changed
+    first, _ = _cached(root, store)
+    (root / "tests/unit/test_b.py").write_text(test.format(n="b"))
+    added, _ = _cached(root, store)
+    assert len(walks) == 1 and patches == [["tests/unit"]]
+    assert _cached(root, store) == (added, True)
+    assert len(walks) == 1  # not walked again
+    assert added == _cold(root) != first  # (a cold scan walks too)
+    walked = len(walks)
+    (root / "tests/__init__.py").unlink()
+    removed, _ = _cached(root, store)
+    assert len(walks) == walked + 1
+    assert removed == _cold(root) != added
+
+
 def test_a_package_made_above_the_scanned_directory_renames_its_modules(tmp_path: Path, walks: list[Path]) -> None:
     files = {"inner/__init__.py": "", "inner/core.py": "def get():\n    return 1\n",
              "inner/use.py": "from outer.inner.core import get\nfrom inner.core import get as got\n"}  # fmt: skip
