@@ -25,19 +25,20 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ssot_audit.analysis.kept_judgements import members_unread, patched_test_classes, public_members_unread
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.edits import Moved
+from ssot_audit.analysis.edits import Moved, is_alias
+from ssot_audit.analysis.facts import Expr
 from ssot_audit.analysis.kept_state import restore_state
-from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
+from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, alias_rows
 from ssot_audit.analysis.names import Names
 from ssot_audit.analysis.namespace import PATCHED, stores_after
 from ssot_audit.analysis.resolve import Resolver
-from ssot_audit.analysis.trace import Trace
+from ssot_audit.analysis.trace import MODEL, Trace
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.usage import ImportSites
 from ssot_audit.analysis.values import ClassValue, FunctionValue, Value
@@ -260,6 +261,8 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         restored = None  # the model may read the members of a class the edits changed
     if restored is not None and not _public_unread(restored.concepts, reused, edits):
         restored = None  # or the public methods of a production class
+    if restored is not None and not new_aliases_unnamed(index, trace, edits, names):
+        restored = None  # or an alias of a class or function of the project (the model's table of names holds it)
     holding: Reused | None = reused
     if restored is not None and importing:  # what the old and new import rows name is judged again too
         first = reused.rerun
@@ -268,8 +271,7 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         holding = reused_findings(last, edits, kept, rerun) if rerun is not None and last is not None else None
     if restored is None or holding is None:
         return None, None
-    # the aliases of the modules of files removed since the full scan are gone from the table (``kept_removed``)
-    index.keep_module_aliases([row for row in kept.aliases if row[0] not in removed] if removed else kept.aliases)
+    index.keep_module_aliases(_module_aliases(index, kept.aliases, removed, reused.edited_since_full_scan()))
     holding = _after_bound(holding, edits, trace, restored.sites, restored.concepts.names, last)
     if holding is None:
         return None, None
@@ -283,6 +285,54 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
                                        or made[names[path]] != before[names[path]]})  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=restored.graph, sites=restored.sites,
                           concepts=restored.concepts, indexed=time.perf_counter() - began), reused  # fmt: skip
+
+
+def new_aliases_unnamed(index: ProjectIndex, trace: Trace, edits: Mapping[str, Moved],
+                        names: Mapping[str, str]) -> bool:  # fmt: skip
+    """Whether no module-level alias the ``edits`` added or retargeted (``Moved.new_aliases``) names a class or
+    function of the project: the kept model's table of names (``names.Names``) then holds none of them, as a full
+    scan's would not. What resolving them reads goes to ``trace`` as read by the model (``MODEL``), as a full scan's
+    model reads it: a later edit that makes one name a class of the project reaches the model. (Resolved with a
+    resolver of their own, whose record is copied: a read of the model while the rules are judged is no edge.)"""
+    wanted = [(names[path], name) for path, moved in edits.items() for name in sorted(moved.new_aliases)]
+    if not wanted:
+        return True
+    probe = Trace()
+    resolver = Resolver(index, probe)  # (it sets ``index.trace``: given back below)
+    try:
+        with probe.unit(_PROBED):
+            for module, name in wanted:
+                for binding in index.modules[module].facts.bindings.get(name, ()):
+                    if is_alias((binding,)) and any(isinstance(value, ClassValue | FunctionValue) for value
+                                                    in resolver.resolve_expr(module, "", binding.value)):  # fmt: skip
+                        return False
+    finally:
+        index.trace = trace
+    keys = {number: key for key, number in probe.ids.items()}
+    keys[probe.ids.get(_PROBED, -1)] = MODEL
+    for child, parent in zip(probe.children, probe.parents):
+        trace.edge(keys[child], keys[parent])
+    return True
+
+
+# the unit ``new_aliases_unnamed`` records under, its reads then given to ``MODEL`` (under ``MODEL`` itself, node 0,
+# a read records no edge: while the model is built every node read is the model's)
+_PROBED = ("new aliases",)
+
+
+def _module_aliases(index: ProjectIndex, kept: list[tuple[str, str, Expr]], removed: Collection[str],
+                    edited: Collection[str]) -> list[tuple[str, str, Expr]]:  # fmt: skip
+    """The table of every module's aliases (``ProjectIndex.module_aliases``) as the full scan kept it (``kept``),
+    without the rows of the modules of files removed since (``kept_removed``) and with those of the modules edited
+    or added since made again from their facts (an edit may add, remove or retarget one: ``Moved.aliases``), in the
+    order the table lists modules."""
+    made = [row for module in sorted(edited) if module in index.modules for row in alias_rows(index.modules[module])]
+    dropped = {*removed, *edited}
+    rows = [row for row in kept if row[0] not in dropped] if dropped else kept
+    if not made:
+        return rows
+    order = {name: number for number, name in enumerate(index.modules)}
+    return sorted([*rows, *made], key=lambda row: order[row[0]])
 
 
 def _bases_as_they_were(index: ProjectIndex, edits: Mapping[str, Moved],

@@ -32,7 +32,7 @@ from ssot_audit import api, interface_scan, rules
 from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
 from ssot_audit.analysis.kept_judgements import patched_test_classes
 from ssot_audit.analysis.discovery import is_test_path
-from ssot_audit.analysis.edits import _model_holds, changed_classes
+from ssot_audit.analysis.edits import _model_holds, alias_change, changed_classes
 from ssot_audit.analysis.interface_change import InterfaceChange, fired_leaves, interface_change
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.loader import analyze_bytes
@@ -195,7 +195,8 @@ def check(old: Scanned, edit: Edit, report: KindReport) -> None:
     # a production class whose public methods were only made async or sync: checked here as if the kept model let
     # it through (it refuses those it compared, holds or derives from: the record alone is checked)
     toggled = frozenset(q for q, before, after in public if before == after)
-    taken = _model_holds(old_facts, new_facts, change, is_test, private | toggled | attrs)  # what the path adds
+    taken = _model_holds(old_facts, new_facts, change, is_test, private | toggled | attrs) \
+        and not alias_change(old_facts, new_facts, change)[0]  # what the path adds (an alias: checked by the scans)
     try:
         path.write_text(edit.new_text, encoding="utf-8")
         new_findings = api.scan_tree(old.root, old.config, jobs=old.jobs).result.findings

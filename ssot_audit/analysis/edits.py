@@ -68,12 +68,14 @@ class Moved:
     gone: tuple[tuple[str, str, tuple[Expr, ...]], ...] = ()
     # a file removed (``kept_removed``): its module's facts as they were, which the bases of ``gone`` are resolved in
     before: ModuleFacts | None = None
-
-    @property
-    def aliases(self) -> bool:
-        """A file removed that bound a module-level alias (``X = Y``): the table of every module's aliases loses its
-        rows (``ProjectIndex.module_aliases``, whose readers read ``(ALIASES, "")``)."""
-        return self.before is not None and any(map(is_alias, self.before.bindings.values()))
+    # a module-level alias (``X = Y``) among the changed names, before or after (a file removed: any it bound): the
+    # table of every module's aliases changes its rows (``ProjectIndex.module_aliases``, whose readers read
+    # ``(ALIASES, "")``; ``rerun.restored_project`` makes the module's rows again)
+    aliases: bool = False
+    # of the changed names, those bound to an alias now: whether one names a class or function of the project (the
+    # kept model's table of names would hold it, ``names.Names``) is asked once the project is restored
+    # (``rerun.new_aliases_unnamed``)
+    new_aliases: frozenset[str] = frozenset()
 
 
 def judged_edits(tree: TreeCache, root: Path) -> dict[str, Moved] | None:
@@ -127,27 +129,26 @@ def _moved(old: FileOutcome, new: FileOutcome, is_test: bool = False, removed: b
     if change is None:
         return None
     private, public, attrs = changed_classes(old.facts, new.facts, change, is_test)
-    if _model_holds(old.facts, new.facts, change, is_test, private | attrs | {q for q, _, _ in public}, removed):
+    if _model_holds(old.facts, new.facts, change, is_test, private | attrs | {q for q, _, _ in public}):
         gone = tuple((q, (cls := old.facts.classes[q]).scope, cls.bases) for q in sorted(change.removed_classes))
+        aliases, new_aliases = alias_change(old.facts, new.facts, change, removed)
         return Moved(new_line, old.lines, new.lines, calls_only=True, interface=change, private=private, public=public,
-                     gone=gone, attrs=attrs)  # fmt: skip
+                     gone=gone, attrs=attrs, aliases=aliases, new_aliases=new_aliases)  # fmt: skip
     return None
 
 
 def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is_test: bool = False,
-                 judged: frozenset[str] = frozenset(), removed: bool = False) -> bool:  # fmt: skip
-    """Whether what the concept model and the call readers' tables read of the file directly (not through the
-    resolver, whose reads the dependency record has) is the same before and after ``change``: no module-level alias
-    (``X = Y``) among the changed names (``names.Names``; of a file ``removed``, the kept model's table of aliases
-    holds none of the module's, ``kept_removed``, and the table of every module's aliases loses its rows,
-    ``Moved.aliases``) and, outside test code (``is_test``), the same
-    factory-named module-level functions (the model's factories, ``concepts._factories_by_class``, and SSOT104's
-    groups list them by name; what the model reads of one, its returns, it reads through the resolver); a class
-    whose members changed, of ``judged`` (its private members alone changed, ``changed_classes``, or its public
-    class attributes and nothing the kept model judges, or its public methods outside test code,
-    ``public_members``, for the kept model to judge) or of test code
-    (``_test_class_holds``); a class added or removed only in test code, and no double nor guard by its facts
-    (``_test_class_counts``: the kept model judges the rest, ``kept_judgements.patched_test_classes``).
+                 judged: frozenset[str] = frozenset()) -> bool:  # fmt: skip
+    """Whether what the concept model and the call readers' tables read of the file directly (not through the resolver,
+    whose reads the dependency record has) is the same before and after ``change`` (a module-level alias, ``X = Y``,
+    among the changed names is checked later: ``Moved.aliases``, ``Moved.new_aliases``): outside test code
+    (``is_test``), the same factory-named module-level functions (the model's factories,
+    ``concepts._factories_by_class``, and SSOT104's groups list them by name; what the model reads of one, its returns,
+    it reads through the resolver); a class whose members changed, of ``judged`` (its private members alone changed,
+    ``changed_classes``, or its public class attributes and nothing the kept model judges, or its public methods
+    outside test code, ``public_members``, for the kept model to judge) or of test code (``_test_class_holds``); a
+    class added or removed only in test code, and no double nor guard by its facts (``_test_class_counts``: the kept
+    model judges the rest, ``kept_judgements.patched_test_classes``).
     An ``async def`` added, removed or made sync is no refusal of its own: the scan patches the call readers' table
     of them for the edited modules, and what SSOT402 and SSOT401 kept of the other modules is checked against the
     names that came or went (``kept_calls.async_after``); one made async or sync fires its ``trace.HEAD`` leaf. The
@@ -162,9 +163,6 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
     judge them in the module's own judgements; ``kept_calls`` reads the edited modules' as they are), and what
     another module's judgement reads of them, whether the module fills other namespaces at import time, is its
     ``trace.MODULE_CALLS`` leaf (``namespace._edited_at_import``)."""
-    for facts in () if removed else (old, new):
-        if any(is_alias(facts.bindings.get(name, ())) for name in change.names):
-            return False
     for name in change.names:
         if not is_test and FACTORY_NAME.match(name) and _defined(old, name) != _defined(new, name):
             return False  # a factory added, removed or renamed (an import of one is no factory of this module)
@@ -175,6 +173,16 @@ def _model_holds(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange, is
                 or not all(_test_class_counts(old, q) for q in change.removed_classes):  # fmt: skip
             return False
     return all(qualname in judged or _test_class_holds(old, new, qualname, is_test) for qualname in change.classes)
+
+
+def alias_change(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
+                 removed: bool = False) -> tuple[bool, frozenset[str]]:  # fmt: skip
+    """Whether a module-level alias is among the names ``change`` changed, before or after (of a file ``removed``:
+    whether it bound any), and the changed names bound to an alias after (``Moved.aliases``, ``Moved.new_aliases``)."""
+    new_aliases = frozenset(name for name in change.names if is_alias(new.bindings.get(name, ())))
+    changed = bool(new_aliases) or any(is_alias(old.bindings.get(name, ())) for name in change.names) \
+        or (removed and any(map(is_alias, old.bindings.values())))  # fmt: skip
+    return changed, new_aliases
 
 
 def is_alias(bindings: Iterable[Binding]) -> bool:

@@ -295,11 +295,7 @@ class ProjectIndex:
         if self.trace is not None:
             self.trace.read((ALIASES, ""))
         if self._aliases is None:
-            self._aliases = [
-                (info.name, name, binding.value)
-                for info in self.modules.values() for name, bindings in info.facts.bindings.items() for binding in bindings
-                if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a")
-            ]  # fmt: skip
+            self._aliases = [row for info in self.modules.values() for row in alias_rows(info)]
         return self._aliases
 
     def with_modules(self, more: Mapping[str, ModuleInfo]) -> ProjectIndex:
@@ -356,3 +352,9 @@ class ProjectIndex:
                 return module, ".".join(parts[i:])
         return None
 
+
+def alias_rows(info: ModuleInfo) -> list[tuple[str, str, Expr]]:
+    """The rows of ``ProjectIndex.module_aliases`` of one module: (module, name, value) of each module-level
+    ``name = other`` / ``name = mod.other``, in binding order."""
+    return [(info.name, name, binding.value) for name, bindings in info.facts.bindings.items() for binding in bindings
+            if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a")]  # fmt: skip

@@ -227,7 +227,8 @@ def _changed_names(old: ModuleFacts, new: ModuleFacts, moves: _Moves) -> tuple[f
     import they point to, and the names both have that changed places among them (``_moved_keys``: an import moved
     up, or into an ``if TYPE_CHECKING:`` block). The readers of another module's names in their order read the
     module-level aliases (``names.Names``, ``ProjectIndex.module_aliases``), which keep their order unless one of
-    them moved, and a changed alias sends the scan the whole way (``edits._model_holds``); the tables of who defines
+    them moved, and a changed alias fires that table (``edits.Moved.aliases``; one that names a class or function of
+    the project sends the scan the whole way, ``rerun.new_aliases_unnamed``); the tables of who defines
     a name list modules, not names (``namespace.every_definer``). And of D, the names kept in place whose bindings
     differ only in their positions (``InterfaceChange.placed``)."""
     kept, changed = _moved_keys(old.bindings, new.bindings)
@@ -269,7 +270,7 @@ def fired_leaves(module: str, change: InterfaceChange, recorded: Recorded, *, im
     old or the new imports make ``module`` depend on (``ProjectIndex.imported_modules_of`` before and after; None:
     the importers of every module, which is safe and coarse), and the import sites: all of them and ``sites``, the
     leaves of what the old or the new sites of ``module`` reach (``usage.sites_leaf``; None: every recorded one). ``aliases=False``: the caller knows no alias
-    row of the module changed (``edits._model_holds``), so the aliases' table does not fire.
+    row of the module changed (``edits.Moved.aliases``), so the aliases' table does not fire.
 
     Each class whose members changed fires its ``CLASS`` leaf but those of ``private`` (whose private members alone
     changed: ``edits.changed_classes``), and each private name whose rows changed its ``MEMBER`` leaf."""

@@ -40,11 +40,14 @@ records, as it runs, who read what:
   sites of the module's functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)``
   those of its classes (apart: the concept model reads the sites of every class, rules those of functions, and an
   import edit that changes only a function's sites then leaves the model as it was);
-- what ``edits._model_holds`` never lets an interface edit change is not recorded either: module-level aliases
-  (``X = Y``), factory-named functions added or removed outside tests, ``async`` ones added, removed or made sync;
-  nor a module's attribute uses (``module_reads`` reads them without a leaf, else every edit of the module reached
-  SSOT204's table of every module's reads): the scan after an edit makes the edited module's rows of that table
-  again (``interface_scan.rerun_after_attribute_reads``);
+- what ``edits._model_holds`` never lets an interface edit change is not recorded either: factory-named functions added
+  or removed outside tests, ``async`` ones added, removed or made sync; nor the module-level aliases (``X = Y``) the
+  model's table of names lists by reading every module's (an alias an edit adds or retargets is resolved once the
+  project is restored, and the scan is whole when it names a class or function of the project:
+  ``rerun.new_aliases_unnamed``, which records what it read as the model's reads; the edited modules' rows of the table
+  of every module's aliases are made again); nor a module's attribute uses (``module_reads`` reads them without a leaf,
+  else every edit of the module reached SSOT204's table of every module's reads): the scan after an edit makes the
+  edited module's rows of that table again (``interface_scan.rerun_after_attribute_reads``);
 - *nodes* are memoised answers (the resolver's memo keys as they are, a class for its method resolution order,
   the caches outside the resolver as ``(NODE, tag, key)``);
 - *units* are judgements: ``(UNIT, code, key)`` one rule's judgement of one module or group key (a key of None:

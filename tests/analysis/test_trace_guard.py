@@ -96,6 +96,7 @@ SITES: dict[tuple[str, str], str] = {
     ("index.py", "ProjectIndex.loaded_modules"): TABLE,
     ("index.py", "ProjectIndex.missed"): KEPT,  # the names the lookups missed: kept for a scan after a file added
     ("index.py", "ProjectIndex.module_aliases"): LEAF,  # (ALIASES, "")
+    ("index.py", "alias_rows"): ACCESSOR,  # one module's rows of ``module_aliases`` (and of ``rerun._module_aliases``)
     ("index.py", "ProjectIndex.split_qualified"): TABLE,
     ("index.py", "_fields"): EXTRACT,  # ``ModuleInfo``'s equality
     ("kept_state.py", "_patched"): PATCHED,
