@@ -106,6 +106,10 @@ class ImportSites:
         changed (``rules.units.keys_after_imports``)."""
         return self._sites
 
+    def unrecorded_targets(self) -> Iterable[ClassValue | FunctionValue]:
+        """Every target some site imports, each once (see ``unrecorded``)."""
+        return self._by_target.keys()
+
     def unrecorded_of(self, target: ClassValue | FunctionValue) -> list[ImportSite]:
         """``find_sites``, not recorded (see ``unrecorded``)."""
         return self._by_target.get(target, [])

@@ -94,7 +94,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                                **_canonical_facts(ctx, value)},
                     )  # fmt: skip
     renamed = (s for s in ctx.sites.unrecorded()  # each in its importer's unit, judged again on any edit of it
-               if not s.scope and isinstance(s.target, ClassValue) and s.target in concept_of and s.bound != s.name)
+               if s.bound != s.name and not s.scope and isinstance(s.target, ClassValue) and s.target in concept_of)
     for site in in_units(ctx, renamed, key=lambda site: site.importer):  # each in its importer's unit
         target = site.target
         assert isinstance(target, ClassValue)

@@ -132,10 +132,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             pinned.update(concept.factories)
     factories = {f for concept in ctx.concepts.concepts for f in concept.factories}
     # the sites, read unrecorded: an edit that changes a symbol's sites names its unit (``keys_after_imports``)
-    targets = sorted({s.target for s in ctx.sites.unrecorded()}, key=lambda t: t.fullname)
+    targets = sorted((t for t in ctx.sites.unrecorded_targets() if ctx.runs(t.fullname)), key=lambda t: t.fullname)
     for target in targets:
-        if not ctx.runs(target.fullname):
-            continue
         every = ctx.sites.unrecorded_of(target)
         if len(every) < 2 and target not in pinned:
             continue  # one import (most targets): one path, nothing to choose (``_canonical_pair``)
