@@ -28,8 +28,8 @@ from ssot_audit.analysis.edits import Moved
 from ssot_audit.analysis.interface_change import fired_leaves, import_leaves
 from ssot_audit.analysis.record import RecordWalk, Recorded, State, reached, taken
 from ssot_audit.analysis.trace import (
-    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, NAMESAKE, OF_EVERY_MODULE, SITE_ROWS, SITES,
-    STORES, UNIT, Trace,
+    ATTR_ROWS, BOUND, CLASS_SITES, IMPORTERS, LEAF_KINDS, MODEL, NAMED, OF_EVERY_MODULE, SITE_ROWS, SITES,
+    STORES, UNIT, Trace, namesake_leaf,
 )
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.kept_state import Imports, Restored
@@ -154,7 +154,7 @@ def judgements_to_rerun(edits: Mapping[str, Moved], module_names: Mapping[str, s
     leaves every import edit fires (``more_to_rerun`` adds what its rows name once they are made again). The files
     ``removed`` (repo-relative paths, among ``edits``: their modules emptied) fire what their absence does too
     (``removed_leaves``), and the files ``added`` (as empty modules edited, ``kept_added``) what their presence does
-    to their namesakes' (``namesake_leaf``)."""
+    to their namesakes' (``trace.namesake_leaf``)."""
     leaves: list[Hashable] = [namesake_leaf(path) for path in added]
     placed: list[Hashable] = []  # the leaves of names that only moved: the model's reads of them are not reached
     gone = {module_names[path] for path in removed}
@@ -199,17 +199,6 @@ def removed_leaves(module: str, recorded: Recorded, relpath: str) -> list[Hashab
     of its directory's last name hold of its stem (a plugin loader may merge them: ``namespace._replaced``)."""
     package, _, stem = module.rpartition(".")
     return [(package, stem), (IMPORTERS, module), *recorded.leaves_of(module), namesake_leaf(relpath)]
-
-
-def namesake_leaf(relpath: str) -> Hashable:
-    """The leaf of what the directories of the last name of file ``relpath``'s directory hold of its stem (a
-    package's ``__init__.py``: of its parent's, of the package's name), which the file's presence may change: a plugin
-    loader may put one such directory on another's search path (``namespace.Namespaces._replaced``)."""
-    directory, _, filename = relpath.rpartition("/")
-    stem = filename.removesuffix(".py")
-    if stem == "__init__":
-        directory, _, stem = directory.rpartition("/")
-    return NAMESAKE, directory.rpartition("/")[2], stem
 
 
 def more_to_rerun(first: Rerun, edits: Mapping[str, Moved], module_names: Mapping[str, str], traces: Traces,

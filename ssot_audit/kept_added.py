@@ -13,7 +13,7 @@ empty module there changes no answer of the last scan, that is when nothing look
   broken import's hint names the production modules of the name it misses: ``broken_import._moved_to``);
 - **by listing**: no answer read the directory's listing for its stem (``TreeCache.asked``). What the directories of
   its directory's last name hold of its stem (a plugin loader may put one on another's search path:
-  ``namespace.Namespaces._replaced``) is read under a leaf, which the scan fires (``interface_scan.namesake_leaf``).
+  ``namespace.Namespaces._replaced``) is read under a leaf, which the scan fires (``trace.namesake_leaf``).
   The rest of the listings, the other files' paths, name candidates and content are the last scan's: the last
   result's key, computed without the file, says so (``TreeCache.saved_before_changes``);
 - **by its name alone**: every other file keeps its module name (checked once the files are loaded: the names are

@@ -22,7 +22,7 @@ from ssot_audit.analysis.facts import B_CLASS, B_DEF, B_IMPORT, Binding, is_dund
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.roles import is_backup_path
-from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NAMESAKE, NODE, STAR, STORES
+from ssot_audit.analysis.trace import MODULE_CALLS, NAMED, NODE, STAR, STORES, namesake_leaf
 from ssot_audit.analysis.values import FunctionValue, ModuleValue
 
 MISSING = "missing"  # nothing binds the name
@@ -236,8 +236,7 @@ class Namespaces:
         """What ``_replaced`` reads for a module: the ``(NAMESAKE, last name, stem)`` leaf of its directory and stem
         (read whatever else the answer read first: a superset of its reads is safe)."""
         if self._trace is not None and not info.is_package:
-            directory, _, filename = info.relpath.rpartition("/")
-            self._trace.read((NAMESAKE, directory.rpartition("/")[2], filename.removesuffix(".py")))
+            self._trace.read(namesake_leaf(info.relpath))
 
     def _work_out_open(self, info: ModuleInfo) -> bool:
         """``_open`` worked out and kept."""

@@ -36,7 +36,7 @@ records, as it runs, who read what:
   ``(ALIASES, "")`` every module's ``name = other`` bindings (``index.module_aliases``, a table of them all),
   ``(NAMESAKE, last, stem)`` whether a directory of the last name ``last`` that a plugin loader may merge holds a
   module ``stem`` (``namespace.Namespaces._replaced``, read by the answer of whether a module's namespace is open; a
-  module added or a test module removed fires it, ``interface_scan.namesake_leaf``), ``(SITES, module)`` the import
+  module added or a test module removed fires it, ``trace.namesake_leaf``), ``(SITES, module)`` the import
   sites of the module's functions (``usage.ImportSites``; ``(SITES, "")`` all of them) and ``(CLASS_SITES, module)``
   those of its classes (apart: the concept model reads the sites of every class, rules those of functions, and an
   import edit that changes only a function's sites then leaves the model as it was);
@@ -111,6 +111,17 @@ LEAF_KINDS = frozenset({FUNCTION, CLASS, STAR, MODULE, NAMED, IMPORTERS, ALIASES
 MODEL: tuple[int, str, None] = (UNIT, "", None)  # everything built before the rules run
 # leaves of a table over every module: no module's own
 OF_EVERY_MODULE = frozenset({NAMED, IMPORTERS, ALIASES, SITES, BOUND, CLASS_SITES, NAMESAKE})
+
+
+def namesake_leaf(relpath: str) -> Hashable:
+    """The ``(NAMESAKE, last name, stem)`` leaf of file ``relpath``: what the directories of its directory's last name
+    hold of its stem (a package's ``__init__.py``: of its parent's, of the package's name), read by the answer of
+    whether a module's namespace is open and fired by a file added or removed."""
+    directory, _, filename = relpath.rpartition("/")
+    stem = filename.removesuffix(".py")
+    if stem == "__init__":
+        directory, _, stem = directory.rpartition("/")
+    return NAMESAKE, directory.rpartition("/")[2], stem
 
 
 def member_leaf(module: str, qualname: str, name: str) -> tuple[int, str, str]:

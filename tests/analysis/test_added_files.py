@@ -177,7 +177,7 @@ def test_a_module_added_beside_its_copy_in_a_namesake_directory(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> None:  # fmt: skip
     """A test module written whose copy a directory of the same last name keeps (``backup/tests/unit``): the scan
     takes the path, whether or not its directory may be put on the copy's search path by a plugin loader (the
-    copy's answers read the leaf the addition fires, ``interface_scan.namesake_leaf``), and gives a cold scan's
+    copy's answers read the leaf the addition fires, ``trace.namesake_leaf``), and gives a cold scan's
     output."""
     written = "/".join(next(iter(files)).split("/")[:-1] + ["test_copy.py"])
 
