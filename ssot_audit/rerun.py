@@ -31,8 +31,8 @@ from pathlib import Path
 
 from ssot_audit.analysis.kept_judgements import members_unread, patched_test_classes, public_members_unread
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.edits import Moved, is_alias
-from ssot_audit.analysis.facts import Expr
+from ssot_audit.analysis.edits import Moved
+from ssot_audit.analysis.facts import Expr, is_alias_binding
 from ssot_audit.analysis.kept_state import restore_state
 from ssot_audit.analysis.index import ModuleInfo, ProjectIndex, alias_rows
 from ssot_audit.analysis.names import Names
@@ -303,7 +303,7 @@ def new_aliases_unnamed(index: ProjectIndex, trace: Trace, edits: Mapping[str, M
         with probe.unit(_PROBED):
             for module, name in wanted:
                 for binding in index.modules[module].facts.bindings.get(name, ()):
-                    if is_alias((binding,)) and any(isinstance(value, ClassValue | FunctionValue) for value
+                    if is_alias_binding(binding) and any(isinstance(value, ClassValue | FunctionValue) for value
                                                     in resolver.resolve_expr(module, "", binding.value)):  # fmt: skip
                         return False
     finally:

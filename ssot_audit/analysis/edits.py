@@ -34,7 +34,9 @@ from ssot_audit.analysis.linemap import LineMap
 from ssot_audit.analysis.loader import FileOutcome, analyze_bytes, analyze_to_blob, outcome_of_blob, read_outcomes
 from ssot_audit.analysis.treecache import TreeCache
 from ssot_audit.analysis.concepts import FACTORY_NAME
-from ssot_audit.analysis.facts import B_ASSIGN, B_DEF, Binding, ClassFact, Expr, ModuleFacts, is_dunder, is_private
+from ssot_audit.analysis.facts import (
+    B_DEF, Binding, ClassFact, Expr, ModuleFacts, is_alias_binding, is_dunder, is_private,
+)
 from ssot_audit.analysis.interface_change import InterfaceChange, interface_change
 from ssot_audit.analysis.member_change import model_read
 from ssot_audit.analysis.roles import all_trivial, constructor_raises, is_double_name, kind_by_methods
@@ -188,7 +190,7 @@ def alias_change(old: ModuleFacts, new: ModuleFacts, change: InterfaceChange,
 def is_alias(bindings: Iterable[Binding]) -> bool:
     """Whether one of a name's module-level ``bindings`` is an alias, ``X = Y`` or ``X = mod.Y`` (what
     ``ProjectIndex.module_aliases`` lists)."""
-    return any(b.kind == B_ASSIGN and b.value is not None and b.value[0] in ("n", "a") for b in bindings)
+    return any(map(is_alias_binding, bindings))
 
 
 Public = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (qualname, public names before, after)

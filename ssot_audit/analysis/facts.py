@@ -65,6 +65,12 @@ class Binding(NamedTuple):
     conditional: bool = False
 
 
+def is_alias_binding(binding: Binding) -> bool:
+    """A module-level alias, ``X = Y`` or ``X = mod.Y``: what the table of every module's aliases lists
+    (``ProjectIndex.module_aliases``) and the concept model's table of names resolves (``names.Names``)."""
+    return binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a")
+
+
 class Bindings(RecordTable):
     """A function's local bindings (``FunctionFact.locals``): name -> its ``Binding``s, as their fields (see
     ``RecordTable``)."""

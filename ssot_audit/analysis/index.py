@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import cast
 
-from ssot_audit.analysis.facts import B_ASSIGN, CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts
+from ssot_audit.analysis.facts import CallSite, ClassFact, Expr, FunctionFact, ImportFact, ModuleFacts, is_alias_binding
 from ssot_audit.analysis.trace import ALIASES, FUNCTION, HEAD, MODULE, SCOPE, Trace
 
 
@@ -357,4 +357,4 @@ def alias_rows(info: ModuleInfo) -> list[tuple[str, str, Expr]]:
     """The rows of ``ProjectIndex.module_aliases`` of one module: (module, name, value) of each module-level
     ``name = other`` / ``name = mod.other``, in binding order."""
     return [(info.name, name, binding.value) for name, bindings in info.facts.bindings.items() for binding in bindings
-            if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a")]  # fmt: skip
+            if is_alias_binding(binding)]  # fmt: skip

@@ -13,7 +13,7 @@ from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass
 
-from ssot_audit.analysis.facts import B_ASSIGN
+from ssot_audit.analysis.facts import is_alias_binding
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.resolve import Resolver
 from ssot_audit.analysis.trace import SITES
@@ -77,7 +77,7 @@ class Names:
         for info in index.iter_modules():
             for name, bindings in info.facts.bindings.items():
                 for binding in bindings:
-                    if binding.kind == B_ASSIGN and binding.value is not None and binding.value[0] in ("n", "a"):
+                    if is_alias_binding(binding):
                         for value in resolver.resolve_expr(info.name, "", binding.value):
                             if isinstance(value, ClassValue | FunctionValue) and value.qualname != name:
                                 self._names[value].append(Name(info.name, name, ALIAS, binding.line))

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ssot_audit.analysis.facts import B_ASSIGN
+from ssot_audit.analysis.facts import is_alias_binding
 from ssot_audit.analysis.values import ClassValue
 from ssot_audit.model import Finding, Related, Severity
 from ssot_audit.rules.base import Rule, RuleContext, in_units, make_finding, make_rule_info
@@ -78,7 +78,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for info in in_units(ctx, (i for i in ctx.index.iter_modules() if i.name in aliasing), key=lambda i: i.name):
         for name, bindings in info.facts.bindings.items():
             for binding in bindings:
-                if binding.kind != B_ASSIGN or binding.value is None or binding.value[0] not in ("n", "a"):
+                if not is_alias_binding(binding):
                     continue
                 for value in ctx.resolver.resolve_expr(info.name, "", binding.value):
                     if not isinstance(value, ClassValue) or value not in concept_of or value.qualname.split(".")[-1] == name:
