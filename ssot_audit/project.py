@@ -313,7 +313,8 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
     line count, suppression comments, parse failure and imported names come from what the last full scan kept
     (``analysis.kept_heads``: by content hash), else from its payload's head alone; the files with no payload in the
     packs (``tree.load_payloads`` must have run: new content, a damaged entry) are analysed here, in this process,
-    and are loaded at once. Module names are the kept ones when their inputs are equal. Nothing that reads across
+    and are loaded at once. Module names are the kept ones when their inputs are equal, else chosen and kept (the
+    scans after a file added or removed choose them once). Nothing that reads across
     modules is built: the caller builds or restores the resolver, import sites, concept model and graph
     (``LoadedFiles.project``). The packs' bytes stay held (by the modules not read yet) as long as the index lives."""
     discovered = time.perf_counter()
@@ -342,16 +343,27 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
         heads[i], facts[i] = _head(outcome), outcome.facts
     parsed = time.perf_counter()
     done = cast(list[HeadRow], heads)
-    names = kept.names_for(found, (head[3] for head in done)) if kept is not None else None
+    imported = frozenset().union(*(head[3] for head in done))
+    kept_names = kept_heads.read_names(tree.load_kept(kept_heads.NAMES))
+    names = kept_names.names_for(found, imported) if kept_names is not None else None
+    if names is None:  # other files or imports than when they were kept: chosen again, and kept for the next scans
+        names = assign_module_names(found.files, imported)
+        if found.digest:
+            _keep_names(tree, found, imported, names)
     return _loaded_files(root, config, found, done, facts, {"discover": discovered - started, "parse": parsed - discovered},
                          names=names)  # fmt: skip
 
 
 def keep_heads(tree: TreeCache, found: Walk, heads: Sequence[HeadRow], names: Mapping[str, str]) -> None:
-    """After a full load: keep every file's head (by content hash) and the module names for the calls-only scans
-    after it (``load_lazy``). Files with no content hash (unreadable, skipped) have no row."""
+    """After a full load: keep every file's head (by content hash) and the module names for the scans on the edit
+    path after it (``load_lazy``). Files with no content hash (unreadable, skipped) have no row."""
     hashes = tree.payloads.hashes
     rows = {key: head for source, head in zip(found.files, heads) if (key := hashes.get(source.relpath))}
-    imported = frozenset().union(*(head[3] for head in heads))
-    entry = kept_heads.KeptHeads(rows, found.digest, imported, [names[f.relpath] for f in found.files])
-    tree.save_kept(kept_heads.NAME, entry.body())
+    tree.save_kept(kept_heads.NAME, kept_heads.KeptHeads(rows).body())
+    _keep_names(tree, found, frozenset().union(*(head[3] for head in heads)), names)
+
+
+def _keep_names(tree: TreeCache, found: Walk, imported: frozenset[str], names: Mapping[str, str]) -> None:
+    """Keep the module names chosen for the files of ``found``, which import ``imported`` (``kept_heads.NAMES``)."""
+    entry = kept_heads.KeptNames(found.digest, imported, [names[f.relpath] for f in found.files])
+    tree.save_kept(kept_heads.NAMES, entry.body())

@@ -350,7 +350,7 @@ def _source_root(f: SourceFile, name: str) -> str:
     return "/".join(f.relpath.split("/")[:-depth])
 
 
-def assign_module_names(files: Sequence[SourceFile], imported: set[str]) -> dict[str, str]:
+def assign_module_names(files: Sequence[SourceFile], imported: Collection[str]) -> dict[str, str]:
     """Choose one module name per file (relpath -> name), using the top-level names the project imports.
 
     The package-chain name wins unless only the root-relative name's top-level package is ever imported

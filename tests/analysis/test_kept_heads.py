@@ -129,11 +129,27 @@ def test_a_foreign_entry_serves_rows_but_not_names(tmp_path: Path, heads_read: l
     """An entry kept for other files (a scan of the tree before a file was added, written back): its rows are still
     right by content hash, its names are not taken."""
     root, cache = scanned_tree(tmp_path)
-    old = _tree(root, cache)[1].load_kept(kept_heads.NAME)
+    old = {name: _tree(root, cache)[1].load_kept(name) for name in (kept_heads.NAME, kept_heads.NAMES)}
     write_project(root, {"pkg/extra.py": "from pkg.m1 import get_1\n"})
     api.scan_tree(root, Config(), jobs=1, cache_dir=cache)
-    _tree(root, cache)[1].save_kept(kept_heads.NAME, old)
+    for name, kept in old.items():
+        _tree(root, cache)[1].save_kept(name, kept)
     _assert_equal_loads(root, cache, heads_read, {"pkg/extra.py"})
+
+
+def test_names_chosen_again_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan that chose the names again (a file added since they were kept) keeps them: the scan after it chooses
+    none, and its names are those of a load that chooses them."""
+    root, cache = scanned_tree(tmp_path)
+    write_project(root, {"pkg/extra.py": "from pkg.m1 import get_1\n"})
+    found, tree = _tree(root, cache)
+    assert kept_heads.read_names(tree.load_kept(kept_heads.NAMES)).names_for(found, frozenset({"pkg"})) is None
+    chosen = loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names
+    assert chosen["pkg/extra.py"] == "pkg.extra"
+    assert chosen == {i.relpath: i.name for i in api.load_project(root, Config(), jobs=1).index.iter_modules()}
+    monkeypatch.setattr(loading, "assign_module_names", _no_analysis)
+    found, tree = _tree(root, cache)
+    assert loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names == chosen
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path: Path, heads_read: list[str]) -> None:
@@ -156,12 +172,13 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, heads_read: list[str]) -> Non
 def test_names_for_checks_both_inputs() -> None:
     files = [SourceFile("/r/a.py", "a.py", ("a",), False, False)]
     found = Walk(files, [], [], {}, "files-1")
-    kept = kept_heads.KeptHeads({}, "files-1", frozenset({"os"}), ["a"])
-    assert kept.names_for(found, [("os",)]) == {"a.py": "a"}
-    assert kept.names_for(found, [("os", "sys")]) is None  # other imported names
-    assert kept.names_for(Walk(files, [], [], {}, "files-2"), [("os",)]) is None  # other files
-    assert kept.names_for(Walk(files, [], [], {}), [("os",)]) is None  # files of no known digest
-    assert kept_heads.KeptHeads({}, "", frozenset({"os"}), ["a"]).names_for(Walk(files, [], [], {}), [("os",)]) is None
+    kept = kept_heads.KeptNames("files-1", frozenset({"os"}), ["a"])
+    assert kept.names_for(found, frozenset({"os"})) == {"a.py": "a"}
+    assert kept.names_for(found, frozenset({"os", "sys"})) is None  # other imported names
+    assert kept.names_for(Walk(files, [], [], {}, "files-2"), frozenset({"os"})) is None  # other files
+    assert kept.names_for(Walk(files, [], [], {}), frozenset({"os"})) is None  # files of no known digest
+    unknown = kept_heads.KeptNames("", frozenset({"os"}), ["a"])
+    assert unknown.names_for(Walk(files, [], [], {}), frozenset({"os"})) is None
 
 
 def test_a_new_walk_finding_the_same_files_serves_the_kept_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
