@@ -123,8 +123,8 @@ class StateStore:
 
     def find_blobs(self, packs: Iterable[str], keys: Collection[str]) -> dict[str, bytes]:
         """The payloads of the entries of ``keys`` (content hashes) in the named packs, each checked by its CRC-32,
-        found by the record headers (``packs.find_in_pack``): a few entries of 170 MB of packs cost a walk over
-        their headers, not a read. A key no pack holds intact (missing, damaged, in a pack cut short) is not in the
+        found by the packs' indexes (``packs.find_in_pack``): a few entries of 170 MB of packs cost a read of their
+        indexes, not of the packs. A key no pack holds intact (missing, damaged, in a pack cut short) is not in the
         answer; the packs are searched in order until every key is found."""
         wanted = {bytes.fromhex(key): key for key in keys}
         found: dict[str, bytes] = {}

@@ -125,13 +125,22 @@ def test_every_one_byte_corruption_is_a_miss_and_the_entry_is_rebuilt(tmp_path: 
     expected = _scan_json(root, store)
     pack, key, start, end = _factory_record(root, store)
     good = pack.read_bytes()
-    for position in range(start, end):  # the record's header (hash, CRC-32, length) and its payload
-        for flip in (0x01, 0x80, 0xFF):
-            corrupt = bytearray(good)
-            corrupt[position] ^= flip
-            pack.write_bytes(bytes(corrupt))
-            cached = loader.PayloadCache({"app/factory.py": key}, packs.read_pack(pack))
-            assert cached.cached("app/factory.py") is None, (position, flip)
+    intact = loader.PayloadCache({"app/factory.py": key}, packs.read_pack(pack)).cached("app/factory.py")
+    assert intact is not None
+    entry = good.rindex(bytes.fromhex(key))  # its entry in the pack's index
+    assert entry > end
+    # the record's payload: a miss; its header (hash, CRC-32, length), which the index makes unread, and its entry in
+    # the index, whose damage makes the headers read: the intact entry
+    header = range(start, start + packs.RECORD.size)
+    for positions, miss in ((range(header.stop, end), True), (header, False),
+                            (range(entry, entry + packs.INDEX_ENTRY.size), False)):  # fmt: skip
+        for position in positions:
+            for flip in (0x01, 0x80, 0xFF):
+                corrupt = bytearray(good)
+                corrupt[position] ^= flip
+                pack.write_bytes(bytes(corrupt))
+                cached = loader.PayloadCache({"app/factory.py": key}, packs.read_pack(pack)).cached("app/factory.py")
+                assert cached is None if miss else cached == intact, (position, flip)
     pack.write_bytes(good[: end - 1] + bytes([good[end - 1] ^ 0xFF]) + good[end:])
     parsed = record_parsing(monkeypatch)
     assert _scan_json(root, store) == expected

@@ -5,6 +5,7 @@ edit scan neither reads nor adopts a pack of another configuration that lacks wh
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -122,19 +123,74 @@ def test_damaged_missing_and_cut_short_entries_are_misses(tmp_path: Path) -> Non
 
 
 def _read_whole(path: Path) -> dict[str, tuple[int, bytes]]:
-    """A pack's entries as the plain definition reads them: the file's bytes, record after record."""
+    """A pack's entries as the plain definition reads them: the file's bytes, by the index when it is intact, else
+    record after record (the index's own record left out)."""
     data = path.read_bytes()
     if not data.startswith(packs.PACK_MAGIC):
         return {}
+    indexed = _read_index(data)
+    if indexed is not None:
+        return indexed
     entries, at = {}, len(packs.PACK_MAGIC)
     while at + packs.RECORD.size <= len(data):
         key, crc, length = packs.RECORD.unpack_from(data, at)
         at += packs.RECORD.size
         if at + length > len(data):
             break
-        entries[key.hex()] = (crc, data[at : at + length])
+        if key != bytes(32):
+            entries[key.hex()] = (crc, data[at : at + length])
         at += length
     return entries
+
+
+def _read_index(data: bytes) -> dict[str, tuple[int, bytes]] | None:
+    """The entries the index at the end of a pack's bytes lists: the trailer (8 bytes: where the index's record
+    starts, then ``ssotidx1``), that record (key of 32 zero bytes, CRC-32 of the list, length to the end of the file),
+    the list (48 bytes an entry: key, CRC-32, start, length); None when any of it does not hold."""
+    magic, header = len(packs.PACK_MAGIC), 40
+    if len(data) < magic + header + 16 or data[-8:] != b"ssotidx1":
+        return None
+    at = int.from_bytes(data[-16:-8], "little")
+    if at < magic or at + header + 16 > len(data):
+        return None
+    key, crc, length = data[at : at + 32], data[at + 32 : at + 36], data[at + 36 : at + 40]
+    listed = data[at + header : -16]
+    if key != bytes(32) or at + header + int.from_bytes(length, "little") != len(data) or len(listed) % 48 \
+            or zlib.crc32(listed) != int.from_bytes(crc, "little"):  # fmt: skip
+        return None
+    entries = {}
+    for i in range(0, len(listed), 48):
+        start = int.from_bytes(listed[i + 36 : i + 44], "little")
+        size = int.from_bytes(listed[i + 44 : i + 48], "little")
+        if start < magic + header or start + size > at:
+            return None
+        crc_of = int.from_bytes(listed[i + 32 : i + 36], "little")
+        entries[listed[i : i + 32].hex()] = (crc_of, data[start : start + size])
+    return entries
+
+
+def test_the_index_gives_the_entries_without_the_headers(tmp_path: Path) -> None:
+    """With every record header's key wiped, the index still gives every entry (the headers are not read); with the
+    index damaged too, the walk over the headers gives what they say: nothing."""
+    path = _random_pack(random.Random(7), tmp_path)
+    whole = packs.read_pack(path)
+    expected = {key: (crc, bytes(payload)) for key, (crc, payload) in whole.items()}
+    del whole
+    data = bytearray(path.read_bytes())
+    at = len(packs.PACK_MAGIC)
+    for _ in expected:  # the records, in order: each header's key wiped
+        length = packs.RECORD.unpack_from(data, at)[2]
+        data[at : at + 32] = bytes(32)
+        at += packs.RECORD.size + length
+    path.write_bytes(bytes(data))
+    assert {key: (crc, bytes(payload)) for key, (crc, payload) in packs.read_pack(path).items()} == expected
+    assert packs.read_keys(path) == set(expected)
+    wanted = {bytes.fromhex(key): key for key in expected}
+    assert packs.find_in_pack(path, wanted) == {key: payload for key, (_, payload) in expected.items()}
+    data[-20] ^= 0x01  # in the index's list: its CRC-32 fails
+    path.write_bytes(bytes(data))
+    assert packs.read_pack(path) == {} and packs.read_keys(path) == frozenset()
+    assert packs.find_in_pack(path, wanted) == {}
 
 
 @pytest.mark.parametrize("seed", range(20))
