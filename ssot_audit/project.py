@@ -19,7 +19,7 @@ from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
 )
 from ssot_audit.analysis.facts import ModuleFacts
-from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph
+from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph, Importers
 from ssot_audit.analysis.index import LazyModuleInfo, ModuleInfo, ProjectIndex
 from ssot_audit.analysis.kept_heads import HeadRow
 from ssot_audit.analysis.listing import Listed
@@ -186,6 +186,7 @@ def scope_key(root: Path, config: Config, rules: Sequence[Rule], finish: str = "
 
 
 _CYCLES = "import cycles"  # what the cycles of the last scan are kept under (``TreeCache.save_kept``)
+_IMPORTERS = "import cycles' importers"  # and the digests of their importers' edges (``ImportGraph.importers_asked``)
 
 
 def kept_cycles(tree: TreeCache | None) -> dict[CyclesKey, tuple[Cycle, ...]]:
@@ -195,9 +196,24 @@ def kept_cycles(tree: TreeCache | None) -> dict[CyclesKey, tuple[Cycle, ...]]:
     return cast(dict[CyclesKey, tuple[Cycle, ...]], kept) if isinstance(kept, dict) else {}
 
 
+def kept_importers(tree: TreeCache | None) -> Callable[[], Importers]:
+    """What reads the importers' digests ``keep_cycles`` kept (``ImportGraph``'s ``kept_importers``)."""
+
+    def read() -> Importers:
+        kept = tree.load_kept(_IMPORTERS).get("importers") if tree is not None else None
+        return cast(Importers, kept) if isinstance(kept, dict) else {}
+
+    return read
+
+
 def keep_cycles(project: Project, tree: TreeCache) -> None:
-    """Keep the cycles the rules asked for this scan (``ImportGraph.cycles_asked``) for the next scan of the tree."""
-    tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
+    """Keep the cycles the rules asked for this scan (``ImportGraph.cycles_asked``) for the next scan of the tree,
+    with their importers' digests when some were not served by their key. A scan that asked none leaves the kept
+    ones: an answer is kept under the digest of the edges it is of, and holds for them whatever came between."""
+    if project.graph.cycles_asked:
+        tree.save_kept(_CYCLES, {"cycles": project.graph.cycles_asked})
+    if project.graph.importers_new:
+        tree.save_kept(_IMPORTERS, {"importers": project.graph.importers_asked})
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +316,8 @@ def built_project(loaded: LoadedFiles, root: Path, config: Config, *, tree: Tree
     index = loaded.index
     resolver = Resolver(index, trace)
     sites = ImportSites(index, resolver)
-    graph = ImportGraph(index, kept_cycles=kept_cycles(tree)) if tree is not None else ImportGraph(index)
+    graph = ImportGraph(index, kept_cycles=kept_cycles(tree), kept_importers=kept_importers(tree)) if tree is not None \
+        else ImportGraph(index)  # fmt: skip
     concepts = ConceptModel(index, resolver, sites, config.concepts, loaded.skipped(), partial=_is_partial(root, config),
                             imported=with_parents(graph.imported_targets()))  # fmt: skip
     return loaded.project(root, config, resolver=resolver, graph=graph, sites=sites, concepts=concepts,

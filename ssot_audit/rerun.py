@@ -53,7 +53,7 @@ from ssot_audit.kept_added import with_added
 from ssot_audit.kept_removed import with_removed
 from ssot_audit.model import AuditResult, Concept, Finding
 from ssot_audit.model.moved import NewLine, moved_result
-from ssot_audit.project import Project, kept_cycles, load_lazy
+from ssot_audit.project import Project, kept_cycles, kept_importers, load_lazy
 from ssot_audit.rules import CALL_READERS, FOLLOWING_CALL_READERS, LOCAL_CALL_READERS, GROUPED_CALL_READERS
 from ssot_audit.rules.base import bound_answer
 from ssot_audit.rules.units import unit_of
@@ -245,7 +245,8 @@ def restored_project(root: Path, config: Config, found: Walk, tree: TreeCache, r
         # import can change the name a module gets (``discovery.assign_module_names`` reads the top-level names
         # imported), and a file added is named as ``kept_added`` named it only when the scan names it so too
         restored = restore_state(kept.state, index, resolver, moves, unparsed=loaded.skipped(),
-                                 kept_cycles=kept_cycles(tree), patched={names[path] for path in patched},
+                                 kept_cycles=kept_cycles(tree), kept_importers=kept_importers(tree),
+                                 patched={names[path] for path in patched},
                                  gone={names[path] for path in kept.removed})  # fmt: skip
     gone = {(names[path], qualname): (scope, bases) for path, moved in edits.items() if path in names
             for qualname, scope, bases in moved.gone}  # fmt: skip

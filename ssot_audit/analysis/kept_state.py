@@ -26,12 +26,12 @@ import pickle
 from array import array
 from collections import Counter
 from bisect import bisect_left
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ssot_audit.analysis.concept_snapshot import ConceptSnapshot, restored, take_snapshot
 from ssot_audit.analysis.concepts import ConceptModel
-from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph, module_edges
+from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportEdge, ImportGraph, Importers, module_edges
 from ssot_audit.analysis.index import ProjectIndex
 from ssot_audit.analysis.names import ALIAS, Name, Names
 from ssot_audit.analysis.resolve import Resolver
@@ -146,13 +146,14 @@ class _Unmovable(Exception):
 def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, moves: Mapping[str, NewLine], *,
                   unparsed: Mapping[str, str] | None = None,
                   kept_cycles: Mapping[CyclesKey, tuple[Cycle, ...]] | None = None,
+                  kept_importers: Callable[[], Importers] | None = None,
                   patched: Collection[str] = (), gone: Collection[str] = ()) -> Restored | None:  # fmt: skip
     """The import sites, graph and concept model of ``index`` (a project whose facts differ from the kept state's
     only by calls-only edits, and by the imports of the modules ``patched``), reading no module's facts but the
     patched ones'. ``moves``: per edited file (repo-relative path), old line -> new line (as ``rerun`` gives
-    ``moved_result``). ``unparsed``: as given to ``ConceptModel``; ``kept_cycles``: as given to ``ImportGraph``;
-    ``gone``: the modules of files removed since (``kept_removed``: their rows are taken out as ``patched`` ones',
-    their classes by the caller).
+    ``moved_result``). ``unparsed``: as given to ``ConceptModel``; ``kept_cycles``, ``kept_importers``: as given to
+    ``ImportGraph``; ``gone``: the modules of files removed since (``kept_removed``: their rows are taken out as
+    ``patched`` ones', their classes by the caller).
     None when a kept line is one the map drops."""
     own = {name: name for name in index.modules}  # the index's strings, not a second copy of each
     moving = {own.get(m, m): moves[path] for path, m in state.module_names.items() if path in moves}
@@ -171,7 +172,7 @@ def restore_state(state: KeptState, index: ProjectIndex, resolver: Resolver, mov
     if skipped:
         kept_sites, kept_edges, kept, made = _patched(index, resolver, kept_sites, kept_edges, skipped)
     sites = ImportSites.of_sites(tuple(kept_sites), trace=resolver.trace)
-    graph = ImportGraph.of_edges(index, kept_edges, kept_cycles=kept_cycles)
+    graph = ImportGraph.of_edges(index, kept_edges, kept_cycles=kept_cycles, kept_importers=kept_importers)
     names = Names.of_aliases(index, resolver, sites, aliases)
     concepts = restored(state.concepts, index, resolver, sites, unparsed, names=names, gone=gone)
     return Restored(sites, graph, concepts, kept, made)
