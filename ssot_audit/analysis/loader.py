@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -16,10 +15,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssot_audit.analysis import state
 from ssot_audit.analysis.discovery import SourceFile
@@ -34,6 +33,10 @@ from ssot_audit.analysis.payload import pickle_facts, read_head
 from ssot_audit.analysis.payload import read_outcomes as read_outcomes
 from ssot_audit.analysis.reading import SkippedFile, read_scanned
 from ssot_audit.suppressions import SuppressionComment, scan_comments
+
+if TYPE_CHECKING:  # a pool is started by a scan that parses many files: the imports (20 ms) wait for it
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 _PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
 
@@ -263,6 +266,8 @@ def _analyze_chunk(chunk: list[tuple[str, str]], boundary: str | None = None) ->
 def _pool_context() -> multiprocessing.context.BaseContext | None:
     """Fork is cheapest, but forking a process that runs other threads (a web app or a test runner calling
     ``api.scan``) can deadlock the child: then start workers from a fork server instead."""
+    import multiprocessing  # noqa: PLC0415 - see the imports
+
     if _thread_count() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("forkserver")
     return None
@@ -361,6 +366,8 @@ def analyze_files(
     size = max(8, min(128, len(todo) // (effective_jobs(jobs, len(todo)) * 8) or 1))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     workers = effective_jobs(jobs, len(chunks))
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - see the imports
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker)
     try:
         # futures, not ``pool.map``: a Ctrl-C in its iterator cancels the futures not yet running from this thread,
