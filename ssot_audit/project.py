@@ -17,6 +17,7 @@ from ssot_audit.analysis import cache, kept_heads
 from ssot_audit.analysis.concepts import ConceptModel
 from ssot_audit.analysis.discovery import (
     DEFAULT_EXCLUDES, SourceFile, Witness, assign_module_names, discover, is_test_path, list_directories,
+    names_after_changes,
 )
 from ssot_audit.analysis.facts import ModuleFacts
 from ssot_audit.analysis.graph import Cycle, CyclesKey, ImportGraph, Importers
@@ -364,7 +365,11 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
     kept_names = kept_heads.read_names(tree.load_kept(kept_heads.NAMES))
     names = kept_names.names_for(found, imported) if kept_names is not None else None
     if names is None:  # other files or imports than when they were kept: chosen again, and kept for the next scans
-        names = assign_module_names(found.files, imported)
+        before = kept_names.names_for(tree.walk_before(), imported) if kept_names and tree.walk is found else None
+        new = set(tree.added)
+        added = [f for f in found.files if f.relpath in new] if before is not None else []
+        changed = names_after_changes(before, added, tree.removed, imported) if before is not None else None
+        names = changed if changed is not None else assign_module_names(found.files, imported)
         if found.digest:
             _keep_names(tree, found, imported, names)
     return _loaded_files(root, config, found, done, facts, {"discover": discovered - started, "parse": parsed - discovered},

@@ -359,14 +359,7 @@ def assign_module_names(files: Sequence[SourceFile], imported: Collection[str]) 
     top-level name (``app#2.main``), so its modules stay distinct and its own absolute imports still find them
     (see ``ProjectIndex.absolute_import_module``).
     """
-    chosen: dict[str, str] = {}
-    for f in files:
-        name = f.candidates[0]
-        if len(f.candidates) == 2:
-            by_package, by_root = f.candidates
-            if by_package.split(".")[0] not in imported and by_root.split(".")[0] in imported:
-                name = by_root
-        chosen[f.relpath] = name
+    chosen = {f.relpath: _chosen(f, imported) for f in files}
     owners: dict[str, list[SourceFile]] = {}
     for f in files:
         owners.setdefault(chosen[f.relpath], []).append(f)
@@ -388,3 +381,39 @@ def assign_module_names(files: Sequence[SourceFile], imported: Collection[str]) 
         if seen[name] > 1:
             chosen[f.relpath] = f"{name}#{seen[name]}"
     return chosen
+
+
+def _chosen(f: SourceFile, imported: Collection[str]) -> str:
+    """``assign_module_names``' first choice for ``f``: the package-chain name, unless only the root-relative name's
+    top-level package is imported."""
+    if len(f.candidates) == 2:
+        by_package, by_root = f.candidates
+        if by_package.split(".")[0] not in imported and by_root.split(".")[0] in imported:
+            return by_root
+    return f.candidates[0]
+
+
+def names_after_changes(kept: Mapping[str, str], added: Sequence[SourceFile], removed: Collection[str],
+                        imported: Collection[str]) -> dict[str, str] | None:  # fmt: skip
+    """The module names ``assign_module_names`` chooses for the files ``kept`` names (relpath -> name, chosen with
+    the same ``imported`` names and the same name candidates) but ``removed``, with ``added``, worked out from
+    ``kept`` when no tag can change; else None (the caller chooses them all). Tags (``app#2``) come only from names
+    two files share: a file added whose first choice no file holds and whose top-level name no tag carries, and a
+    file removed whose name carries no tag and whose top-level name no tag carries, leave every other choice and tag
+    as it was (choosing the names of 22,590 files took 0.1 CPU-s of each hook after a file added or removed)."""
+    names = {relpath: name for relpath, name in kept.items() if relpath not in removed}
+    if len(names) != len(kept) - len(removed):
+        return None  # a removed file the kept names do not hold
+    tagged = {name.partition(".")[0].partition("#")[0] for name in kept.values() if "#" in name}
+    for relpath in removed:
+        if kept[relpath].partition(".")[0].partition("#")[0] in tagged:
+            return None
+    taken = set(names.values())
+    for f in added:
+        name = _chosen(f, imported)
+        if f.relpath in names or name in taken or name.partition(".")[0] in tagged:
+            return None
+        names[f.relpath] = name
+        taken.add(name)
+    return names
+

@@ -57,6 +57,16 @@ class TreeCache:
     # (directory, stem): whether anything of the stem is in the directory, asked by the scans of this tree (their
     # ``ProjectIndex.asked``, kept): each answer is part of ``listed`` (``_listings_digest``)
     asked: frozenset[tuple[str, str]] = frozenset()
+    _before_walk: walkcache.Walk | None = None  # ``walk_before``, once made
+
+    def walk_before(self) -> walkcache.Walk:
+        """The walk of the tree before the files ``added`` were written and those ``removed`` went (``_without``;
+        the walk itself when none did), its digest computed."""
+        if not (self.added or self.removed):
+            return self.walk
+        if self._before_walk is None:
+            self._before_walk = _without(self.walk, self.added, [f for f, _ in self.removed.values()])[1]
+        return self._before_walk
 
     def saved_result(self) -> bytes | None:
         """The previous scan's result blob when it was computed from exactly these inputs."""
@@ -102,8 +112,8 @@ class TreeCache:
         hashes = {**self.payloads.hashes, **self.before, **{path: key for path, (_, key) in self.removed.items()}}
         files, listed = self.files, self.listed
         if self.added or self.removed:
-            files, walk = _without(self.walk, self.added, [f for f, _ in self.removed.values()])
-            listed = _listed(walk, self.asked)
+            walk = self.walk_before()
+            files, listed = walk.files, _listed(walk, self.asked)
         if _result_key(self.store.scope + listed, files, hashes) != self.previous.result_key:
             return None
         return self.previous.result

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 import pytest
 
 from ssot_audit import api
-from ssot_audit.analysis.discovery import discover, is_test_path
+from ssot_audit.analysis.discovery import SourceFile, assign_module_names, discover, is_test_path, names_after_changes
 from ssot_audit.config import Config
 
 from tests.helpers import scan_project, triples, write_project
@@ -225,3 +226,61 @@ def test_exclude_globs_are_repo_relative_when_paths_are_set(tmp_path: Path, excl
         scanned = sorted(info.relpath for info in project.index.modules.values())
         expected = ["app/__init__.py", "app/new.py"] + (["tools/run.py"] if paths != ["app"] else [])
         assert scanned == expected, paths
+
+
+_LAYOUT = (  # directories a random tree's files go in: packages, a namespace directory, two roots of one package
+    "app", "app/sub", "services/a/app", "services/b/app", "services/b/app/core", "lib", "plain", "", "tools#x")
+
+
+def test_names_after_changes_are_the_names_chosen_again(tmp_path: Path) -> None:
+    """``names_after_changes`` gives what ``assign_module_names`` gives for the new files, or None: random trees of
+    packages, a namespace directory, a package under two roots (tagged), files named as a package beside it (two
+    files, one name: suffixed) and a name with ``#``; random files added and removed, many times over."""
+    served = refused = 0
+    for seed in range(30):
+        served, refused = _names_after_changes_of(tmp_path / f"proj{seed}", random.Random(seed), served, refused)
+    assert served > 30 and refused > 30
+
+
+def _names_after_changes_of(root: Path, rng: random.Random, served: int, refused: int) -> tuple[int, int]:
+    for directory in ("app", "app/sub", "services/a/app", "services/b/app", "services/b/app/core", "lib"):
+        write_project(root, {f"{directory}/__init__.py": ""})
+    imported = rng.choice([{"app", "lib"}, {"app"}, {"core", "app"}, set()])
+    for _ in range(12):
+        for _ in range(rng.randint(1, 3)):  # files added
+            directory = rng.choice(_LAYOUT)
+            name = rng.choice(["m1", "m2", "m3", "app", "sub", "lib", "x"])
+            write_project(root, {f"{directory}/{name}.py".lstrip("/"): "X = 1\n"})
+        before = discover(root)
+        kept = assign_module_names(before, imported)
+        paths = [f.relpath for f in before if not f.relpath.endswith("__init__.py")]
+        gone = set(rng.sample(paths, min(len(paths), rng.randint(0, 2))))
+        for relpath in gone:
+            (root / relpath).unlink()
+        for _ in range(rng.randint(0, 2)):
+            directory = rng.choice(_LAYOUT)
+            write_project(root, {f"{directory}/n{rng.randrange(4)}.py".lstrip("/"): "Y = 2\n"})
+        after = discover(root)
+        if [f for f in before if f.relpath not in gone] != [f for f in after if f.relpath in kept]:
+            continue  # a kept file's name candidates changed (a package came or went): not this function's case
+        added = [f for f in after if f.relpath not in kept]
+        names = names_after_changes(kept, added, gone, imported)
+        refused += names is None
+        if names is not None:
+            served += 1
+            assert names == assign_module_names(after, imported), (sorted(gone), [f.relpath for f in added])
+    return served, refused
+
+
+def test_names_after_changes_refuses_a_clash(tmp_path: Path) -> None:
+    files = [SourceFile(f"/r/{rel}", rel, (name,), False, False) for rel, name in
+             (("a/m.py", "m"), ("b/x.py", "x"), ("svc1/app/y.py", "app.y"), ("svc2/app/y.py", "app#2.y"))]  # fmt: skip
+    kept = {f.relpath: f.candidates[0] for f in files}
+    clash = SourceFile("/r/c/m.py", "c/m.py", ("m",), False, False)
+    fresh = SourceFile("/r/c/z.py", "c/z.py", ("z",), False, False)
+    tagged = SourceFile("/r/svc1/app/w.py", "svc1/app/w.py", ("app.w",), False, False)
+    assert names_after_changes(kept, [clash], (), ()) is None  # one name for two files: tags and suffixes change
+    assert names_after_changes(kept, [tagged], (), ()) is None  # under a tagged top-level name
+    assert names_after_changes(kept, [], ("svc2/app/y.py",), ()) is None  # a tagged file removed
+    assert names_after_changes(kept, [fresh], ("b/x.py",), ()) == {
+        "a/m.py": "m", "svc1/app/y.py": "app.y", "svc2/app/y.py": "app#2.y", "c/z.py": "z"}

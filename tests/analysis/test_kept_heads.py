@@ -137,6 +137,25 @@ def test_a_foreign_entry_serves_rows_but_not_names(tmp_path: Path, heads_read: l
     _assert_equal_loads(root, cache, heads_read, {"pkg/extra.py"})
 
 
+def test_names_after_a_file_added_or_removed_come_from_kept_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file added (or removed) since the kept names: the lazy load chooses no name (``names_after_changes``), and
+    its names are an eager load's."""
+    root, cache = scanned_tree(tmp_path)
+    for change in ("added", "removed"):
+        if change == "added":
+            write_project(root, {"pkg/extra.py": "from pkg.m1 import get_1\n"})
+        else:
+            (root / "pkg/m2.py").unlink()
+        eager = {i.relpath: i.name for i in api.load_project(root, Config(), jobs=1).index.iter_modules()}
+        found, tree = _tree(root, cache)
+        expected = (("pkg/extra.py",), []) if change == "added" else ((), ["pkg/m2.py"])
+        assert (tree.added, list(tree.removed)) == expected
+        with monkeypatch.context() as patch:
+            patch.setattr(loading, "assign_module_names", _no_analysis)
+            assert loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names == eager
+        api.scan_tree(root, Config(), jobs=1, cache_dir=cache)
+
+
 def test_names_chosen_again_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A scan that chose the names again (a file added since they were kept) keeps them: the scan after it chooses
     none, and its names are those of a load that chooses them."""
@@ -183,7 +202,8 @@ def test_names_for_checks_both_inputs() -> None:
 
 def test_a_new_walk_finding_the_same_files_serves_the_kept_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The names are keyed on the files' digest, not on one walk: a directory touched (the walk is made again) still
-    finds them; a file renamed does not."""
+    finds them; a file renamed is worked out from them (``names_after_changes``); a package made a namespace
+    directory (every name candidate below it changes) is not."""
     root, cache = scanned_tree(tmp_path)
     (root / "pkg/scratch.txt").write_text("x")
     (root / "pkg/scratch.txt").unlink()  # the directory's stamps change: walked again, the same files found
@@ -193,5 +213,12 @@ def test_a_new_walk_finding_the_same_files_serves_the_kept_names(tmp_path: Path,
     assert loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names == expected
     (root / "pkg/m3.py").rename(root / "pkg/m33.py")
     found, tree = _tree(root, cache)
-    with pytest.raises(AssertionError, match="analysed again"):  # other files: the names are chosen again
+    names = loading.load_lazy(root, Config(), found, tree=tree, started=0.0).names
+    assert names == {**{path: name for path, name in expected.items() if path != "pkg/m3.py"}, "pkg/m33.py": "pkg.m33"}
+    monkeypatch.undo()
+    api.scan_tree(root, Config(), jobs=1, cache_dir=cache)
+    monkeypatch.setattr(loading, "assign_module_names", _no_analysis)
+    (root / "pkg/__init__.py").unlink()
+    found, tree = _tree(root, cache)
+    with pytest.raises(AssertionError, match="analysed again"):  # other candidates: the names are chosen again
         loading.load_lazy(root, Config(), found, tree=tree, started=0.0)
