@@ -331,8 +331,8 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
     line count, suppression comments, parse failure and imported names come from what the last full scan kept
     (``analysis.kept_heads``: by content hash), else from its payload's head alone; the files with no payload in the
     packs (``tree.load_payloads`` must have run: new content, a damaged entry) are analysed here, in this process,
-    and are loaded at once. Module names are the kept ones when their inputs are equal, else chosen and kept (the
-    scans after a file added or removed choose them once). Nothing that reads across
+    and are loaded at once (``found`` is ``tree``'s walk, as ``walk_tree`` gives them). Module names: see
+    ``_module_names``. Nothing that reads across
     modules is built: the caller builds or restores the resolver, import sites, concept model and graph
     (``LoadedFiles.project``). The packs' bytes stay held (by the modules not read yet) as long as the index lives."""
     discovered = time.perf_counter()
@@ -361,19 +361,29 @@ def load_lazy(root: Path, config: Config, found: Walk, *, tree: TreeCache, start
         heads[i], facts[i] = _head(outcome), outcome.facts
     parsed = time.perf_counter()
     done = cast(list[HeadRow], heads)
-    imported = frozenset().union(*(head[3] for head in done))
-    kept_names = kept_heads.read_names(tree.load_kept(kept_heads.NAMES))
-    names = kept_names.names_for(found, imported) if kept_names is not None else None
-    if names is None:  # other files or imports than when they were kept: chosen again, and kept for the next scans
-        before = kept_names.names_for(tree.walk_before(), imported) if kept_names and tree.walk is found else None
-        new = set(tree.added)
-        added = [f for f in found.files if f.relpath in new] if before is not None else []
-        changed = names_after_changes(before, added, tree.removed, imported) if before is not None else None
-        names = changed if changed is not None else assign_module_names(found.files, imported)
-        if found.digest:
-            _keep_names(tree, found, imported, names)
+    names = _module_names(tree, frozenset().union(*(head[3] for head in done)))
     return _loaded_files(root, config, found, done, facts, {"discover": discovered - started, "parse": parsed - discovered},
                          names=names)  # fmt: skip
+
+
+def _module_names(tree: TreeCache, imported: frozenset[str]) -> dict[str, str]:
+    """The module names of the files of ``tree``'s walk, whose files import ``imported``: the kept ones when they
+    were chosen for those files; else worked out from the ones kept for the walk before the files added and removed
+    (``discovery.names_after_changes``), or chosen (``assign_module_names``), and kept for the next scans."""
+    found = tree.walk
+    kept = kept_heads.read_names(tree.load_kept(kept_heads.NAMES))
+    names = kept.names_for(found, imported) if kept is not None else None
+    if names is not None:
+        return names
+    before = kept.names_for(tree.walk_before(), imported) if kept is not None else None
+    if before is not None:
+        added = set(tree.added)
+        names = names_after_changes(before, [f for f in found.files if f.relpath in added], tree.removed, imported)
+    if names is None:
+        names = assign_module_names(found.files, imported)
+    if found.digest:
+        _keep_names(tree, found, imported, names)
+    return names
 
 
 def keep_heads(tree: TreeCache, found: Walk, heads: Sequence[HeadRow], names: Mapping[str, str]) -> None:

@@ -404,16 +404,20 @@ def names_after_changes(kept: Mapping[str, str], added: Sequence[SourceFile], re
     names = {relpath: name for relpath, name in kept.items() if relpath not in removed}
     if len(names) != len(kept) - len(removed):
         return None  # a removed file the kept names do not hold
-    tagged = {name.partition(".")[0].partition("#")[0] for name in kept.values() if "#" in name}
-    for relpath in removed:
-        if kept[relpath].partition(".")[0].partition("#")[0] in tagged:
-            return None
+    tagged = {_untagged_top(name) for name in kept.values() if "#" in name}
+    if any(_untagged_top(kept[relpath]) in tagged for relpath in removed):
+        return None
     taken = set(names.values())
     for f in added:
         name = _chosen(f, imported)
-        if f.relpath in names or name in taken or name.partition(".")[0] in tagged:
+        if f.relpath in names or name in taken or _untagged_top(name) in tagged:
             return None
         names[f.relpath] = name
         taken.add(name)
     return names
+
+
+def _untagged_top(name: str) -> str:
+    """The top-level name of a module name, without its tag (``app`` of ``app#2.main``)."""
+    return name.partition(".")[0].partition("#")[0]
 
